@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Set up Xihu Desk on this machine, then open it or run its tests.
+
+    python3 bootstrap.py            set up, then open the application
+    python3 bootstrap.py test       set up, then run the whole test suite headless
+
+Set-up: on Debian/UOS/Kylin, the system libraries Qt needs and a Chinese UI font are installed
+with apt when running as root, or the one command that does it is printed; then a virtual
+environment in .venv gets the app and its pinned dependencies (again only when pyproject.toml
+changed). Works the same on Windows (py bootstrap.py), where Qt needs nothing from the system.
+Standard library only: it runs before anything is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+# Shared libraries Qt's wheel links against (tech-notes.md §2) and the packages that ship them.
+QT_LIBS = {
+    "libEGL.so.1": "libegl1",
+    "libGL.so.1": "libgl1",
+    "libfontconfig.so.1": "libfontconfig1",
+    "libxkbcommon.so.0": "libxkbcommon0",
+    "libdbus-1.so.3": "libdbus-1-3",
+    "libglib-2.0.so.0": "libglib2.0-0",
+    # for a real X display (xcb platform plugin)
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libxcb-xkb.so.1": "libxcb-xkb1",
+}
+CJK_FONT_PACKAGE = "fonts-wqy-microhei"
+
+
+def say(text: str) -> None:
+    print(f"[xihu-desk setup] {text}", flush=True)
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def _have_library(name: str) -> bool:
+    try:
+        out = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True, check=False).stdout
+    except OSError:
+        out = ""
+    if name in out:
+        return True
+    return any(Path(d, name).exists() for d in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"))
+
+
+def _have_cjk_font() -> bool:
+    if not shutil.which("fc-list"):
+        return False
+    out = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False).stdout
+    return bool(out.strip())
+
+
+def missing_system_packages() -> list[str]:
+    need = sorted({pkg for lib, pkg in QT_LIBS.items() if not _have_library(lib)})
+    if not _have_cjk_font():
+        need.append(CJK_FONT_PACKAGE)
+    try:
+        import ensurepip  # noqa: F401
+    except ImportError:
+        need.append(f"python{sys.version_info.major}.{sys.version_info.minor}-venv")
+    return need
+
+
+def ensure_system() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    need = missing_system_packages()
+    if not need:
+        return
+    line = "apt-get install -y --no-install-recommends " + " ".join(need)
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if is_root and shutil.which("apt-get"):
+        say(f"installing system packages: {' '.join(need)}")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *need],
+                       check=True, env=env, stdout=subprocess.DEVNULL)
+    else:
+        say("these system packages are missing; install them once, as root:")
+        print(f"    sudo {line}", flush=True)
+        if any(p.endswith("-venv") for p in need):
+            sys.exit(1)
+
+
+def ensure_venv() -> None:
+    digest = hashlib.sha1((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:12]
+    stamp = VENV / f".installed-{digest}"
+    if stamp.exists():
+        return
+    if not venv_python().exists():
+        say("creating the virtual environment in .venv")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    say("installing Xihu Desk and its dependencies (first time: about a minute)")
+    py = str(venv_python())
+    subprocess.run([py, "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
+    subprocess.run([py, "-m", "pip", "install", "-q", "-e", f"{ROOT}[test]"], check=True)
+    for old in VENV.glob(".installed-*"):
+        old.unlink()
+    stamp.touch()
+
+
+def main(argv: list[str]) -> int:
+    if sys.version_info < (3, 11):
+        say(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
+        return 1
+    mode = argv[0] if argv and argv[0] in ("run", "test") else "run"
+    rest = argv[1:] if argv and argv[0] in ("run", "test") else argv
+    ensure_system()
+    ensure_venv()
+    py = str(venv_python())
+    if mode == "test":
+        env = dict(os.environ)
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        return subprocess.run([py, "-m", "pytest", "-q", *rest], cwd=ROOT, env=env, check=False).returncode
+    return subprocess.run([py, "-m", "xihu_desk", *(rest or ["gui"])], cwd=ROOT, check=False).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,33 @@
+"""Alembic environment. The app passes an open connection in ``config.attributes``;
+``alembic`` from a shell in a checkout works too (it opens XIHU_DESK_HOME's database)."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection
+
+from xihu_desk.store import models  # noqa: F401 - registers the tables on the metadata
+from xihu_desk.store.base import Base
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=True,  # SQLite can only ALTER by copying the table
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = context.config.attributes.get("connection")
+if connection is not None:
+    _run(connection)
+else:  # pragma: no cover - developer use from a shell
+    from xihu_desk.paths import DataDir
+    from xihu_desk.store.engine import make_engine
+
+    engine = make_engine(DataDir().url)
+    with engine.connect() as conn:
+        _run(conn)

@@ -1,0 +1,3 @@
+from xihu_desk.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,183 @@
+"""The command line (design.md §10): a public contract, so commands and --json fields are only
+ever added. Exit 0 on success, 1 with a one-line message on failure, 2 on wrong usage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from xihu_desk.domain.errors import UserError
+from xihu_desk.paths import DataDir
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2, as argparse does, in Chinese
+        self.print_usage(sys.stderr)
+        print(f"用法错误：{message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="DIR", help="数据目录（默认为本机用户数据目录，或环境变量 XIHU_DESK_HOME）")
+    common.add_argument("--json", action="store_true", help="在标准输出打印一个 JSON 文档")
+
+    p = _Parser(prog="xihu-desk", description="西湖司法所工作台", parents=[common])
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    sub.add_parser("gui", parents=[common], help="打开程序（默认）")
+
+    init = sub.add_parser("init", parents=[common], help="初始化本节点：数据库、身份、密钥、管理员")
+    init.add_argument("--org", required=True, metavar="CODE", help="单位代码，如 330106002（北山街道）")
+    init.add_argument("--level", required=True, choices=["community", "township", "district"])
+    init.add_argument("--parent", metavar="CODE", help="上级单位代码（默认按层级推定）")
+    init.add_argument("--admin", required=True, metavar="NAME", help="管理员用户名")
+    init.add_argument("--admin-name", metavar="姓名", help="管理员姓名（默认同用户名）")
+    init.add_argument("--password-file", required=True, metavar="FILE", help="含管理员密码的文件（第一行）")
+
+    demo = sub.add_parser("demo", parents=[common], help="填入逼真的演示数据（每次运行都会追加）")
+    demo.add_argument("--cases", type=int, default=200, metavar="N")
+    demo.add_argument("--seed", type=int, default=1, metavar="S")
+
+    sub.add_parser("check", parents=[common], help="完整性检查、数据库版本、审计链与备份")
+    bk = sub.add_parser("backup", parents=[common], help="立即备份")
+    bk.add_argument("-o", "--output", metavar="FILE", help="备份文件（默认写入数据目录的 backups/）")
+    rs = sub.add_parser("restore", parents=[common], help="从备份恢复（当前数据先自动备份）")
+    rs.add_argument("file", metavar="FILE")
+
+    node = sub.add_parser("node", parents=[common], help="本节点身份")
+    node_sub = node.add_subparsers(dest="node_command", parser_class=_Parser, required=True)
+    node_sub.add_parser("show", parents=[common], help="显示节点身份与密钥指纹")
+    return p
+
+
+def _emit(args: argparse.Namespace, doc: dict[str, Any], text: str) -> None:
+    if args.json:
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        print(text)
+
+
+def _open(args: argparse.Namespace, *, must_exist: bool = True):  # noqa: ANN202
+    from xihu_desk.store import migrate
+
+    data = DataDir(args.data_dir)
+    if must_exist and not data.database.exists():
+        raise UserError(f"数据目录 {data.root} 中没有数据库，请先运行 xihu-desk init。")
+    return data, migrate.open_database(data)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from xihu_desk.services import node
+    from xihu_desk.services.context import cli_actor
+
+    try:
+        password = Path(args.password_file).read_text(encoding="utf-8").splitlines()[0]
+    except (OSError, IndexError, UnicodeDecodeError):
+        raise UserError(f"无法读取密码文件：{args.password_file}") from None
+    data, opened = _open(args, must_exist=False)
+    with opened.db.write() as session:
+        info = node.init_node(session, cli_actor(), node.InitCommand(
+            org_code=args.org, level=args.level, parent_code=args.parent,
+            admin_username=args.admin, admin_password=password, admin_display_name=args.admin_name or ""))
+    _emit(args, info.as_json(), _node_text(info) + f"\n数据库：{data.database}")
+    return 0
+
+
+def _node_text(info) -> str:  # noqa: ANN001
+    parent = f"{info.parent_name}（{info.parent_code}）" if info.parent_code else "无"
+    return (f"节点编号：{info.node_id}\n单位：{info.org_name}（{info.org_code}）\n层级：{info.level_label}\n"
+            f"上级：{parent}\n密钥指纹：{info.key_fingerprint}")
+
+
+def cmd_node_show(args: argparse.Namespace) -> int:
+    from xihu_desk.services import node
+
+    _data, opened = _open(args)
+    with opened.db.read() as session:
+        info = node.node_info(session)
+    _emit(args, info.as_json(), _node_text(info))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from xihu_desk.services import maintenance
+
+    data, opened = _open(args)
+    report = maintenance.check(data, opened.db)
+    lines = [
+        f"数据库：{report.database}（SQLite {report.sqlite_version}）",
+        "完整性：正常" if not report.integrity else "完整性：发现问题\n  " + "\n  ".join(report.integrity[:10]),
+        f"数据库版本：{report.schema_revision}（程序支持 {report.schema_head}）",
+        f"参考数据版本：{report.reference_version}",
+        (f"审计日志：{report.audit_events} 条，哈希链完整" if report.audit_first_broken is None
+         else f"审计日志：哈希链断裂，首个问题在第 {report.audit_first_broken} 条：{report.audit_reason}"),
+        f"备份：{len(report.backups)} 份" + (f"，最新 {report.backups[0].taken_at:%Y-%m-%d %H:%M}（{report.backups[0].path.name}）" if report.backups else "（尚无备份）"),
+    ]
+    _emit(args, report.as_json(), "\n".join(lines))
+    if not report.ok:
+        print("检查未通过。", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from xihu_desk.services import maintenance
+    from xihu_desk.services.context import cli_actor
+
+    data, opened = _open(args)
+    target = Path(args.output) if args.output else None
+    path = maintenance.backup_now(data, opened.db, cli_actor(), target)
+    _emit(args, {"file": str(path), "size": path.stat().st_size}, f"已备份并校验：{path}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from xihu_desk.services import maintenance
+    from xihu_desk.services.context import cli_actor
+
+    data, opened = _open(args, must_exist=False)
+    maintenance.restore(data, opened.db, cli_actor(), Path(args.file))
+    _emit(args, {"restored_from": args.file, "database": str(data.database)},
+          f"已从 {args.file} 恢复。恢复前的数据已另存于 {data.backups}。")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from xihu_desk.services import demo
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = _open(args)
+    with opened.db.write() as session:
+        result = demo.fill(session, cli_actor(), demo.DemoCommand(cases=args.cases, seed=args.seed))
+    _emit(args, result.as_json(), result.text())
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from xihu_desk import app
+
+    return app.run(DataDir(args.data_dir))
+
+
+COMMANDS = {
+    "gui": cmd_gui, "init": cmd_init, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
+    "demo": cmd_demo, ("node", "show"): cmd_node_show,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "gui"
+    key = (command, getattr(args, "node_command", None)) if command == "node" else command
+    try:
+        return COMMANDS[key](args)
+    except UserError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已取消。", file=sys.stderr)
+        return 1

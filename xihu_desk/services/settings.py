@@ -1,0 +1,73 @@
+"""Node-wide settings: a declared schema with defaults, stored as JSON, changed by an admin."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xihu_desk.domain.errors import UserError
+from xihu_desk.domain.roles import Perm
+from xihu_desk.services import audit
+from xihu_desk.services.context import Actor
+from xihu_desk.store.models import Setting
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    label: str
+    default: int
+    minimum: int
+    maximum: int
+    unit: str
+
+
+SPECS = {
+    s.key: s
+    for s in (
+        SettingSpec("idle_lock_minutes", "无操作自动锁定", 15, 1, 240, "分钟"),
+        SettingSpec("lockout_attempts", "连续登录失败锁定次数", 5, 3, 20, "次"),
+        SettingSpec("lockout_minutes", "登录失败锁定时长", 15, 1, 1440, "分钟"),
+        SettingSpec("password_min_length", "密码最短长度", 8, 8, 64, "位"),
+        SettingSpec("backup_interval_minutes", "自动备份间隔（有改动时）", 30, 5, 1440, "分钟"),
+    )
+}
+
+
+def get(session: Session, key: str) -> int:
+    spec = SPECS[key]
+    raw = session.scalar(select(Setting.value).where(Setting.key == key))
+    return spec.default if raw is None else int(json.loads(raw))
+
+
+def get_all(session: Session) -> dict[str, int]:
+    stored = {s.key: int(json.loads(s.value)) for s in session.scalars(select(Setting))}
+    return {k: stored.get(k, spec.default) for k, spec in SPECS.items()}
+
+
+def update(session: Session, actor: Actor, values: dict[str, Any]) -> dict[str, int]:
+    actor.require(Perm.MANAGE_USERS)
+    before = get_all(session)
+    for key, value in values.items():
+        spec = SPECS.get(key)
+        if spec is None:
+            raise UserError(f"未知设置项：{key}")
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise UserError(f"“{spec.label}”须为整数。") from None
+        if not spec.minimum <= number <= spec.maximum:
+            raise UserError(f"“{spec.label}”须在 {spec.minimum}–{spec.maximum}{spec.unit}之间。")
+        session.merge(Setting(key=key, value=json.dumps(number)))
+    session.flush()
+    after = get_all(session)
+    changed = {k: v for k, v in after.items() if before[k] != v}
+    if changed:
+        audit.record(session, actor, "setting.update", "setting", ",".join(changed),
+                     summary="修改设置：" + "、".join(SPECS[k].label for k in changed),
+                     before={k: before[k] for k in changed}, after=changed)
+    return after

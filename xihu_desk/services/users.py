@@ -1,0 +1,155 @@
+"""Accounts: administrators create, change, unlock and reset; everyone changes their own password."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xihu_desk.domain.errors import NotFound, UserError
+from xihu_desk.domain.roles import Perm, Role
+from xihu_desk.services import audit, auth
+from xihu_desk.services.context import Actor
+from xihu_desk.services.records import snapshot, stamp_changed, stamp_new
+from xihu_desk.store.models import User
+
+_AUDITED = ("username", "display_name", "role", "active", "committee_uuid")
+
+
+@dataclass(frozen=True)
+class UserCommand:
+    username: str
+    display_name: str
+    role: str
+    password: str = ""
+    active: bool = True
+    committee_uuid: str | None = None
+
+
+@dataclass(frozen=True)
+class UserRow:
+    uuid: str
+    username: str
+    display_name: str
+    role: str
+    role_label: str
+    active: bool
+    locked: bool
+    last_login_at: str
+
+
+def _valid_username(name: str) -> str:
+    name = name.strip()
+    if not (2 <= len(name) <= 40) or any(c.isspace() for c in name):
+        raise UserError("用户名须为 2–40 个字符，且不含空格。")
+    return name
+
+
+def _valid_role(role: str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise UserError(f"未知角色：{role}") from None
+
+
+def list_users(session: Session, actor: Actor) -> list[UserRow]:
+    actor.require(Perm.MANAGE_USERS)
+    rows = session.scalars(select(User).where(User.deleted.is_(False)).order_by(User.username))
+    return [
+        UserRow(u.uuid, u.username, u.display_name, u.role, Role(u.role).label, u.active,
+                bool(u.locked_until and u.locked_until > actor.now),
+                u.last_login_at.isoformat(sep=" ", timespec="minutes") if u.last_login_at else "")
+        for u in rows
+    ]
+
+
+def count_users(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User).where(User.deleted.is_(False), User.active)) or 0
+
+
+def create_user(session: Session, actor: Actor, cmd: UserCommand) -> UserRow:
+    actor.require(Perm.MANAGE_USERS)
+    username = _valid_username(cmd.username)
+    role = _valid_role(cmd.role)
+    if not cmd.display_name.strip():
+        raise UserError("请填写姓名。")
+    if session.scalar(select(User.uuid).where(User.username == username)):
+        raise UserError(f"用户名“{username}”已存在。")
+    auth.check_new_password(session, cmd.password, username)
+    user = User(
+        username=username, display_name=cmd.display_name.strip(), role=role.value,
+        password_hash=auth.hash_password(cmd.password), active=cmd.active, failed_logins=0,
+        password_changed_at=actor.now, committee_uuid=cmd.committee_uuid, uuid="",
+    )
+    stamp_new(session, actor, user)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "user.create", "user", user.uuid,
+                 summary=f"新建用户 {username}（{role.label}）", after=snapshot(user, _AUDITED))
+    return _row(user, actor)
+
+
+def update_user(session: Session, actor: Actor, user_uuid: str, cmd: UserCommand) -> UserRow:
+    actor.require(Perm.MANAGE_USERS)
+    user = _get(session, user_uuid)
+    before = snapshot(user, _AUDITED)
+    role = _valid_role(cmd.role)
+    if not cmd.display_name.strip():
+        raise UserError("请填写姓名。")
+    if user.uuid == actor.user_uuid and (role is not Role(user.role) or not cmd.active):
+        raise UserError("不能更改自己的角色或停用自己的账户。")
+    if Role(user.role) is Role.ADMIN and (role is not Role.ADMIN or not cmd.active):
+        others = session.scalar(
+            select(func.count()).select_from(User).where(
+                User.role == Role.ADMIN.value, User.active, User.uuid != user.uuid, User.deleted.is_(False)))
+        if not others:
+            raise UserError("这是唯一的管理员账户，不能更改其角色或停用。")
+    user.display_name = cmd.display_name.strip()
+    user.role = role.value
+    user.active = cmd.active
+    user.committee_uuid = cmd.committee_uuid
+    after = snapshot(user, _AUDITED)
+    if after != before:
+        stamp_changed(actor, user)
+        audit.record(session, actor, "user.update", "user", user.uuid,
+                     summary=f"修改用户 {user.username}", before=before, after=after)
+    return _row(user, actor)
+
+
+def set_password(session: Session, actor: Actor, user_uuid: str, new_password: str,
+                 old_password: str | None = None) -> None:
+    """An administrator resets anyone's password; a user changes their own with the old one."""
+    user = _get(session, user_uuid)
+    if user.uuid != actor.user_uuid:
+        actor.require(Perm.MANAGE_USERS)
+    elif not auth.password_matches(user.password_hash, old_password or ""):
+        raise UserError("原密码不正确。")
+    auth.check_new_password(session, new_password, user.username)
+    user.password_hash = auth.hash_password(new_password)
+    user.password_changed_at = actor.now
+    user.failed_logins = 0
+    user.locked_until = None
+    stamp_changed(actor, user)
+    audit.record(session, actor, "user.password", "user", user.uuid, summary=f"设置用户 {user.username} 的密码")
+
+
+def unlock(session: Session, actor: Actor, user_uuid: str) -> None:
+    actor.require(Perm.MANAGE_USERS)
+    user = _get(session, user_uuid)
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.record(session, actor, "user.unlock", "user", user.uuid, summary=f"解除用户 {user.username} 的锁定")
+
+
+def _get(session: Session, user_uuid: str) -> User:
+    user = session.get(User, user_uuid)
+    if user is None or user.deleted:
+        raise NotFound("找不到该用户。")
+    return user
+
+
+def _row(user: User, actor: Actor) -> UserRow:
+    return UserRow(user.uuid, user.username, user.display_name, user.role, Role(user.role).label,
+                   user.active, bool(user.locked_until and user.locked_until > actor.now),
+                   user.last_login_at.isoformat(sep=" ", timespec="minutes") if user.last_login_at else "")

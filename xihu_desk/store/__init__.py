@@ -1,0 +1,1 @@
+"""SQLAlchemy storage: models, engine, units of work, migrations, backups, reference data."""

@@ -1,0 +1,197 @@
+"""Backups with SQLite's online backup API, verified after writing, rotated by age.
+
+Rotation keeps every backup of the last 24 hours, then the newest of each of the last 12
+days, 10 weeks and 9 months that have one (the same scheme trusted desktop apps use,
+reliability.md §1.7). Backups live in the data folder on the local disk; names carry no
+characters that NTFS or FAT32 refuse.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from xihu_desk.domain.errors import StorageError
+
+_NAME = re.compile(r"^xihu-desk-(\d{8})-(\d{6})(?:-(\d+))?-([a-z-]+)\.sqlite3$")
+KEEP_RECENT = timedelta(hours=24)
+KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 12, 10, 9
+
+REASON_LABELS = {
+    "auto": "定时自动备份",
+    "manual": "手动备份",
+    "before-migrate": "升级数据库前",
+    "before-restore": "恢复备份前",
+    "before-import": "导入数据前",
+}
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: datetime
+    reason: str
+    size: int
+
+    @property
+    def reason_label(self) -> str:
+        return REASON_LABELS.get(self.reason, self.reason)
+
+
+def _connect_ro(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy a live database page by page into ``target`` (replaced whole)."""
+    src = _connect_ro(source)
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def quick_check(path: Path, full: bool = False) -> list[str]:
+    """Problems SQLite reports for the file; empty when it is sound."""
+    try:
+        conn = _connect_ro(path)
+    except sqlite3.Error as exc:
+        return [str(exc)]
+    try:
+        rows = conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    finally:
+        conn.close()
+    problems = [r[0] for r in rows]
+    return [] if problems == ["ok"] else problems
+
+
+def schema_revision(path: Path) -> str | None:
+    conn = _connect_ro(path)
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+    except sqlite3.DatabaseError:
+        return None
+    finally:
+        conn.close()
+
+
+def last_audit_seq(path: Path) -> int:
+    conn = _connect_ro(path)
+    try:
+        return conn.execute("SELECT coalesce(max(seq), 0) FROM audit_event").fetchone()[0]
+    except sqlite3.DatabaseError:
+        return -1
+    finally:
+        conn.close()
+
+
+def verify(path: Path) -> None:
+    """Raise StorageError unless ``path`` is a sound Xihu Desk database."""
+    problems = quick_check(path, full=True)
+    if problems:
+        raise StorageError(f"备份文件 {path.name} 校验未通过：{problems[0]}")
+    if schema_revision(path) is None:
+        raise StorageError(f"文件 {path.name} 不是西湖司法所工作台的数据库。")
+
+
+def _file_name(now: datetime, reason: str, folder: Path) -> Path:
+    stem = f"xihu-desk-{now:%Y%m%d-%H%M%S}"
+    target = folder / f"{stem}-{reason}.sqlite3"
+    n = 1
+    while target.exists():
+        target = folder / f"{stem}-{n}-{reason}.sqlite3"
+        n += 1
+    return target
+
+
+def make_backup(database: Path, folder: Path, reason: str, now: datetime | None = None,
+                target: Path | None = None) -> Path:
+    """Write a verified backup; a failed one is removed and reported, never left half-written."""
+    now = now or datetime.now()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = target or _file_name(now, reason, folder)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        copy_database(database, partial)
+        verify(partial)
+        partial.replace(target)
+    except (sqlite3.Error, OSError) as exc:
+        partial.unlink(missing_ok=True)
+        raise StorageError(f"备份失败：{exc}。请检查磁盘空间后重试。") from exc
+    except StorageError:
+        partial.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def list_backups(folder: Path) -> list[BackupInfo]:
+    """Backups in ``folder``, newest first."""
+    found = []
+    if folder.is_dir():
+        for path in folder.iterdir():
+            m = _NAME.match(path.name)
+            if not m:
+                continue
+            taken = datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S")
+            found.append(BackupInfo(path, taken, m.group(4), path.stat().st_size))
+    found.sort(key=lambda b: (b.taken_at, b.path.name), reverse=True)
+    return found
+
+
+def to_keep(backups: list[BackupInfo], now: datetime) -> set[Path]:
+    """Which backups the rotation keeps (``backups`` newest first)."""
+    keep: set[Path] = set()
+    buckets = (
+        (lambda t: t.date(), KEEP_DAILY),
+        (lambda t: tuple(t.isocalendar())[:2], KEEP_WEEKLY),
+        (lambda t: (t.year, t.month), KEEP_MONTHLY),
+    )
+    older = []
+    for b in backups:
+        (keep.add(b.path) if now - b.taken_at <= KEEP_RECENT else older.append(b))
+    for key_of, limit in buckets:
+        seen: list[object] = []
+        for b in older:
+            key = key_of(b.taken_at)
+            if key in seen:
+                continue
+            if len(seen) >= limit:
+                break
+            seen.append(key)
+            keep.add(b.path)
+    if backups:
+        keep.add(backups[0].path)
+    return keep
+
+
+def prune(folder: Path, now: datetime | None = None) -> list[Path]:
+    """Delete the backups rotation no longer keeps; returns what was removed."""
+    backups = list_backups(folder)
+    keep = to_keep(backups, now or datetime.now())
+    removed = []
+    for b in backups:
+        if b.path not in keep:
+            b.path.unlink(missing_ok=True)
+            removed.append(b.path)
+    return removed
+
+
+def newest_good(folder: Path) -> BackupInfo | None:
+    for b in list_backups(folder):
+        try:
+            verify(b.path)
+        except StorageError:
+            continue
+        return b
+    return None

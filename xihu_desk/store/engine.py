@@ -1,0 +1,38 @@
+"""Engine creation: SQLite pragmas and the pysqlite transaction fix.
+
+pysqlite delays BEGIN and commits on its own, which breaks SAVEPOINT and rollback of DDL
+(reliability.md §1.6). We switch its own handling off and emit BEGIN ourselves: BEGIN IMMEDIATE
+for a unit of work that writes, so there is one writer and a write never upgrades a read lock.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, create_engine, event
+
+WRITE_OPTION = "xihu_write"
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    engine = create_engine(url, echo=echo, future=True)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_conn, _record):  # noqa: ANN001 - DB-API types
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout = 10000")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):  # noqa: ANN001
+        if conn.get_execution_options().get(WRITE_OPTION):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")

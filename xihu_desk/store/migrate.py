@@ -1,0 +1,91 @@
+"""Open a node's database safely: integrity check, backup, Alembic upgrade, reference data.
+
+A database made by a newer version of the app is refused (its revision is unknown here);
+a database that fails ``quick_check`` is opened for reading only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from xihu_desk import paths
+from xihu_desk.domain.errors import StorageError
+from xihu_desk.store import backup
+from xihu_desk.store.seed import seed_all
+from xihu_desk.store.uow import Database
+
+CORRUPT_MESSAGE = (
+    "数据库完整性检查未通过，为防止损坏扩大，程序已禁止写入。"
+    "请在“系统设置 → 数据安全”中从最新的完好备份恢复。"
+)
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(paths.migrations_dir()))
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def known_revision(rev: str) -> bool:
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        return script.get_revision(rev) is not None
+    except Exception:  # alembic raises its own error types for unknown ids
+        return False
+
+
+@dataclass
+class OpenResult:
+    db: Database
+    problems: list[str] = field(default_factory=list)
+    migrated_from: str | None = None
+    backup: Path | None = None
+    reference_loaded: list[str] = field(default_factory=list)
+
+
+def upgrade(db: Database) -> None:
+    cfg = alembic_config()
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def open_database(data: paths.DataDir, now: datetime | None = None) -> OpenResult:
+    data.ensure()
+    existed = data.database.exists() and data.database.stat().st_size > 0
+    problems = backup.quick_check(data.database) if existed else []
+    db = Database(data.url)
+    result = OpenResult(db=db, problems=problems)
+    if problems:
+        db.write_blocked = CORRUPT_MESSAGE
+        return result
+    current = current_revision(db)
+    if current is not None and not known_revision(current):
+        db.dispose()
+        raise StorageError(
+            f"数据库版本（{current}）比本程序新，请先升级西湖司法所工作台再打开此数据库。"
+        )
+    if current != head_revision():
+        if existed and current is not None:
+            result.backup = backup.make_backup(data.database, data.backups, "before-migrate", now)
+        upgrade(db)
+        result.migrated_from = current
+    with db.write() as session:
+        result.reference_loaded = seed_all(session)
+    return result

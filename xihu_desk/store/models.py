@@ -1,0 +1,105 @@
+"""Typed models of the foundation: node identity, reference data, committees, users, audit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from xihu_desk.store.base import Base, Travelling
+
+
+class Meta(Base):
+    """Small key/value facts about this database (reference-data versions, last backup…)."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Setting(Base):
+    """Node-wide settings an administrator changes (idle lock, password length…), JSON values."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class OrgUnit(Base):
+    __tablename__ = "org_unit"
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    short_name: Mapped[str] = mapped_column(String(20), default="")
+    kind: Mapped[str] = mapped_column(String(12))  # district, street, town
+    parent_code: Mapped[str] = mapped_column(String(12))
+    code_year: Mapped[str] = mapped_column(String(20))
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Node(Base):
+    """This installation's identity; exactly one row, made by init."""
+
+    __tablename__ = "node"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    node_id: Mapped[str] = mapped_column(String(36), unique=True)
+    org_code: Mapped[str] = mapped_column(ForeignKey("org_unit.code"))
+    level: Mapped[str] = mapped_column(String(12))
+    parent_code: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    sign_private: Mapped[bytes] = mapped_column(LargeBinary)
+    sign_public: Mapped[bytes] = mapped_column(LargeBinary)
+    enc_private: Mapped[bytes] = mapped_column(LargeBinary)
+    enc_public: Mapped[bytes] = mapped_column(LargeBinary)
+    fingerprint: Mapped[str] = mapped_column(String(80))
+
+
+class Committee(Travelling, Base):
+    """A people's-mediation committee (调委会) of a street, town, community or village."""
+
+    __tablename__ = "committee"
+    name: Mapped[str] = mapped_column(String(60))
+    short_name: Mapped[str] = mapped_column(String(20))  # used in case numbers: （2025）北山人调字…
+    org_code: Mapped[str] = mapped_column(ForeignKey("org_unit.code"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # street, town, community, village, other
+
+
+class User(Travelling, Base):
+    __tablename__ = "user_account"
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(12))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    password_changed_at: Mapped[datetime] = mapped_column(DateTime)
+    committee_uuid: Mapped[str | None] = mapped_column(ForeignKey("committee.uuid"), nullable=True)
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained log of every write (triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "audit_event"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[str] = mapped_column(String(32), index=True)  # ISO time, UTC, as hashed
+    actor: Mapped[str] = mapped_column(String(80), index=True)
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    entity: Mapped[str] = mapped_column(String(40), index=True)
+    entity_id: Mapped[str] = mapped_column(String(80), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    before: Mapped[str | None] = mapped_column(Text, nullable=True)
+    after: Mapped[str | None] = mapped_column(Text, nullable=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
