@@ -17,7 +17,7 @@ from xihu_desk.services import auth  # noqa: E402
 # Real Argon2id with small parameters keeps the suite fast; production uses the defaults.
 auth.set_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
-ADMIN_PASSWORD = "Xihu-2026-admin"
+ADMIN_PASSWORD = "Xihu-2026-Beishan"
 
 
 @pytest.fixture(scope="session")

@@ -39,7 +39,6 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--password-file", required=True, metavar="FILE", help="含管理员密码的文件（第一行）")
 
     demo = sub.add_parser("demo", parents=[common], help="填入逼真的演示数据（每次运行都会追加）")
-    demo.add_argument("--cases", type=int, default=200, metavar="N")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
 
     sub.add_parser("check", parents=[common], help="完整性检查、数据库版本、审计链与备份")
@@ -152,7 +151,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     _data, opened = _open(args)
     with opened.db.write() as session:
-        result = demo.fill(session, cli_actor(), demo.DemoCommand(cases=args.cases, seed=args.seed))
+        result = demo.fill(session, cli_actor(), demo.DemoCommand(seed=args.seed))
     _emit(args, result.as_json(), result.text())
     return 0
 

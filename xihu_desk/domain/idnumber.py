@@ -27,13 +27,19 @@ def validate(value: str, today: date | None = None) -> str:
         raise UserError("身份证号中的出生日期不是有效日期。") from None
     if birth.year < 1900 or birth > (today or date.today()):
         raise UserError("身份证号中的出生日期不合理。")
-    try:
-        ric.validate(number)
-    except stdnum_errors.InvalidChecksum:
-        raise UserError("身份证号校验位不符，请核对每一位数字。") from None
-    except stdnum_errors.ValidationError:
-        raise UserError("身份证号无效。") from None
+    if ric.calc_check_digit(number) != number[17]:
+        raise UserError("身份证号校验位不符，请核对每一位数字。")
+    # Unknown address codes are not refused: abolished codes stay valid on old cards
+    # (domain.md §9.1); see birthplace_known() for a warning.
     return number
+
+
+def birthplace_known(number: str) -> bool:
+    try:
+        ric.get_birth_place(number)
+    except stdnum_errors.ValidationError:
+        return False
+    return True
 
 
 def gender(number: str) -> str:
