@@ -180,3 +180,25 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 1
+    except Exception:  # a bug: keep the details in the log, give the user one line
+        log = _log_crash(args)
+        print(f"内部错误，操作未完成（已保存的数据不受影响）。详情已写入 {log}", file=sys.stderr)
+        return 1
+
+
+def _log_crash(args: argparse.Namespace) -> Path:
+    import logging
+    import traceback
+
+    try:
+        folder = DataDir(args.data_dir).logs
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        import tempfile
+
+        folder = Path(tempfile.gettempdir())
+    path = folder / "xihu-desk-cli.log"
+    with path.open("a", encoding="utf-8") as f:
+        f.write(f"--- {' '.join(sys.argv)}\n{traceback.format_exc()}\n")
+    logging.getLogger("xihu_desk").debug("crash logged to %s", path)
+    return path
