@@ -187,7 +187,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _log_crash(args: argparse.Namespace) -> Path:
-    import logging
     import traceback
 
     try:
@@ -200,5 +199,4 @@ def _log_crash(args: argparse.Namespace) -> Path:
     path = folder / "xihu-desk-cli.log"
     with path.open("a", encoding="utf-8") as f:
         f.write(f"--- {' '.join(sys.argv)}\n{traceback.format_exc()}\n")
-    logging.getLogger("xihu_desk").debug("crash logged to %s", path)
     return path
