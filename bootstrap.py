@@ -124,8 +124,12 @@ def main(argv: list[str]) -> int:
         return 1
     mode = argv[0] if argv and argv[0] in ("run", "test") else "run"
     rest = argv[1:] if argv and argv[0] in ("run", "test") else argv
-    ensure_system()
-    ensure_venv()
+    try:
+        ensure_system()
+        ensure_venv()
+    except (subprocess.CalledProcessError, OSError) as exc:
+        say(f"set-up failed: {exc}. The messages above say why; fix that and run the same command again.")
+        return 1
     py = str(venv_python())
     if mode == "test":
         env = dict(os.environ)
