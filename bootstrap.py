@@ -128,7 +128,7 @@ def main(argv: list[str]) -> int:
         ensure_system()
         ensure_venv()
     except (subprocess.CalledProcessError, OSError) as exc:
-        say(f"set-up failed: {exc}. The messages above say why; fix that and run the same command again.")
+        say(f"set-up failed ({exc}); the messages above say why. Fix that and run the same command again.")
         return 1
     py = str(venv_python())
     if mode == "test":
