@@ -29,8 +29,9 @@ def test_invalid_id_numbers_say_why(number, fragment):
         idnumber.validate(number, today=date(2026, 11, 27))
 
 
-def test_mask_keeps_first_six_and_last_four():
-    assert idnumber.mask("11010519491231002X") == "110105********002X"
+def test_mask_keeps_first_four_and_last_four():
+    assert idnumber.mask("11010519491231002X") == "1101**********002X"
+    assert idnumber.mask("E1234567") == "********"
     assert idnumber.gender("11010519491231002X") == "女"
 
 

@@ -46,9 +46,12 @@ def gender(number: str) -> str:
     return "男" if int(number[16]) % 2 else "女"
 
 
-def mask(number: str | None) -> str:
+MASK_HEAD, MASK_TAIL = 4, 4  # issue 3: first 4 and last 4 shown (design.md §4 said 6; 4 hides the county)
+
+
+def mask(number: str | None, head: int = MASK_HEAD, tail: int = MASK_TAIL) -> str:
     if not number:
         return ""
-    if len(number) <= 10:
+    if len(number) <= head + tail:
         return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    return number[:head] + "*" * (len(number) - head - tail) + number[-tail:]

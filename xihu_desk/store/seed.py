@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xihu_desk import paths
+from xihu_desk.store.case_models import RefCode
 from xihu_desk.store.models import Meta, OrgUnit
 
 
@@ -43,9 +44,31 @@ def seed_org_units(session: Session) -> bool:
     return True
 
 
+def seed_codes(session: Session) -> bool:
+    """Upsert the code lists; codes that left a list stay, marked retired, for old records."""
+    data = _load("codes")
+    if reference_version(session, "codes") == data["version"]:
+        return False
+    existing = {(c.list_name, c.code): c for c in session.scalars(select(RefCode))}
+    listed = set()
+    for list_name, items in data["lists"].items():
+        for position, (code, label) in enumerate(items):
+            row = existing.get((list_name, code)) or RefCode(list_name=list_name, code=code)
+            row.label, row.position, row.retired = label, position, False
+            session.add(row)
+            listed.add((list_name, code))
+    for key, row in existing.items():
+        if key not in listed:
+            row.retired = True
+    session.merge(Meta(key="reference.codes", value=data["version"]))
+    return True
+
+
 def seed_all(session: Session) -> list[str]:
     """Returns the kinds of reference data that were (re)loaded."""
     loaded = []
     if seed_org_units(session):
         loaded.append("org_units")
+    if seed_codes(session):
+        loaded.append("codes")
     return loaded

@@ -1,0 +1,241 @@
+"""Tables of people's-mediation cases and the mediator roster they reference."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from xihu_desk.store.base import Base, Travelling
+
+
+class RefCode(Base):
+    """Code lists (dispute types, sources…) from db/reference/codes.json, replaceable by the district."""
+
+    __tablename__ = "ref_code"
+    list_name: Mapped[str] = mapped_column(String(30), primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    label: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Mediator(Travelling, Base):
+    """A people's mediator on the roster of a committee (the roster grows in the mediators area)."""
+
+    __tablename__ = "mediator"
+    name: Mapped[str] = mapped_column(String(40), index=True)
+    committee_uuid: Mapped[str] = mapped_column(ForeignKey("committee.uuid"), index=True)
+    gender: Mapped[str] = mapped_column(String(2), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    id_number: Mapped[str] = mapped_column(String(18), default="")
+    employment_type: Mapped[str] = mapped_column(String(12), default="part_time")  # full_time, part_time
+    grade: Mapped[str] = mapped_column(String(12), default="")
+    appointed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    user_uuid: Mapped[str | None] = mapped_column(ForeignKey("user_account.uuid"), nullable=True)
+
+
+class CaseCounter(Base):
+    """Last case number used per committee and year: numbers are gapless and never reused."""
+
+    __tablename__ = "case_counter"
+    committee_uuid: Mapped[str] = mapped_column(ForeignKey("committee.uuid"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
+
+
+class MediationCase(Travelling, Base):
+    __tablename__ = "mediation_case"
+    __table_args__ = (
+        UniqueConstraint("committee_uuid", "year", "seq", name="uq_mediation_case_number"),
+        Index("ix_mediation_case_list", "deleted", "accepted_on", "seq"),
+        Index("ix_mediation_case_status_date", "status", "accepted_on"),
+        Index("ix_mediation_case_type_date", "dispute_type", "accepted_on"),
+        Index("ix_mediation_case_committee_date", "committee_uuid", "accepted_on"),
+        Index("ix_mediation_case_due", "status", "due_on"),
+    )
+    case_no: Mapped[str] = mapped_column(String(40), unique=True)
+    committee_uuid: Mapped[str] = mapped_column(ForeignKey("committee.uuid"))
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(120), default="")
+    # intake
+    intake_form: Mapped[str] = mapped_column(String(12))  # application, register
+    source: Mapped[str] = mapped_column(String(12), index=True)
+    referrer_type: Mapped[str] = mapped_column(String(20), default="")
+    referrer_name: Mapped[str] = mapped_column(String(60), default="")
+    referrer_doc_no: Mapped[str] = mapped_column(String(60), default="")
+    dispute_type: Mapped[str] = mapped_column(String(4))
+    dispute_subtype: Mapped[str] = mapped_column(String(30), default="")
+    difficulty: Mapped[str] = mapped_column(String(12), default="ordinary")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    claims: Mapped[str] = mapped_column(Text, default="")
+    accepted_on: Mapped[date] = mapped_column(Date)
+    registrar: Mapped[str] = mapped_column(String(40), default="")
+    is_group: Mapped[bool] = mapped_column(Boolean, default=False)
+    group_size: Mapped[int] = mapped_column(Integer, default=0)
+    amount_fen: Mapped[int] = mapped_column(Integer, default=0)  # 涉及金额, in fen (no float money)
+    prevent_criminal_cases: Mapped[int] = mapped_column(Integer, default=0)
+    prevent_criminal_persons: Mapped[int] = mapped_column(Integer, default=0)
+    prevent_petition_cases: Mapped[int] = mapped_column(Integer, default=0)
+    prevent_petition_persons: Mapped[int] = mapped_column(Integer, default=0)
+    prevent_suicide_cases: Mapped[int] = mapped_column(Integer, default=0)
+    prevent_suicide_persons: Mapped[int] = mapped_column(Integer, default=0)
+    prevent_fight_cases: Mapped[int] = mapped_column(Integer, default=0)
+    prevent_fight_persons: Mapped[int] = mapped_column(Integer, default=0)
+    escalation_risk: Mapped[bool] = mapped_column(Boolean, default=False)
+    reported_to: Mapped[str] = mapped_column(String(60), default="")
+    # process
+    status: Mapped[str] = mapped_column(String(12))
+    notice_given_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    notice_form: Mapped[str] = mapped_column(String(8), default="")  # oral, written
+    refused_by_party: Mapped[bool] = mapped_column(Boolean, default=False)
+    session_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    private_reason: Mapped[str] = mapped_column(String(60), default="")
+    due_on: Mapped[date] = mapped_column(Date)
+    extended_to: Mapped[date | None] = mapped_column(Date, nullable=True)
+    extension_reason: Mapped[str] = mapped_column(Text, default="")
+    id_proofs_received: Mapped[bool] = mapped_column(Boolean, default=False)
+    # outcome
+    outcome: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    outcome_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    agreement_form: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    failure_reason: Mapped[str] = mapped_column(Text, default="")
+    routes_told: Mapped[bool] = mapped_column(Boolean, default=False)
+    performed: Mapped[str] = mapped_column(String(12), default="")  # "", full, partial, none
+    followup_due: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
+    # closing and filing
+    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    closing_report: Mapped[str] = mapped_column(Text, default="")
+    filed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    filed_by: Mapped[str] = mapped_column(String(40), default="")
+    retention: Mapped[str] = mapped_column(String(12), default="")
+    created_by: Mapped[str] = mapped_column(String(40), default="")
+
+
+class CaseSearch(Base):
+    """Searchable text of a case (number, party names, account); FTS5 trigram index beside it."""
+
+    __tablename__ = "case_search"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_uuid: Mapped[str] = mapped_column(ForeignKey("mediation_case.uuid"), unique=True)
+    body: Mapped[str] = mapped_column(Text)
+
+
+class Party(Travelling, Base):
+    __tablename__ = "party"
+    __table_args__ = (
+        Index("ix_party_name", "name"),
+        Index("ix_party_id_number", "id_number"),
+        Index("ix_party_phone", "phone"),
+    )
+    case_uuid: Mapped[str] = mapped_column(ForeignKey("mediation_case.uuid"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    role: Mapped[str] = mapped_column(String(12))  # applicant, respondent, third
+    kind: Mapped[str] = mapped_column(String(8))  # person, org
+    name: Mapped[str] = mapped_column(String(80))
+    gender: Mapped[str] = mapped_column(String(2), default="")
+    ethnicity: Mapped[str] = mapped_column(String(10), default="")
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    id_type: Mapped[str] = mapped_column(String(12), default="resident")  # resident, passport, other
+    id_number: Mapped[str] = mapped_column(String(40), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    address: Mapped[str] = mapped_column(String(120), default="")
+    occupation: Mapped[str] = mapped_column(String(60), default="")
+    credit_code: Mapped[str] = mapped_column(String(18), default="")
+    legal_rep: Mapped[str] = mapped_column(String(40), default="")
+    guardian: Mapped[str] = mapped_column(String(60), default="")
+    agent_kind: Mapped[str] = mapped_column(String(10), default="")  # "", legal, entrusted
+    agent_name: Mapped[str] = mapped_column(String(40), default="")
+    agent_phone: Mapped[str] = mapped_column(String(30), default="")
+
+
+class CaseMediator(Base):
+    __tablename__ = "case_mediator"
+    case_uuid: Mapped[str] = mapped_column(ForeignKey("mediation_case.uuid"), primary_key=True)
+    mediator_uuid: Mapped[str] = mapped_column(ForeignKey("mediator.uuid"), primary_key=True, index=True)
+    lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    chosen_by_parties: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CaseRecord(Travelling, Base):
+    """调查记录 (investigation) and 调解记录 (mediation session), domain.md §2.6–2.7."""
+
+    __tablename__ = "case_record"
+    case_uuid: Mapped[str] = mapped_column(ForeignKey("mediation_case.uuid"), index=True)
+    kind: Mapped[str] = mapped_column(String(14))  # investigation, mediation
+    held_at: Mapped[datetime] = mapped_column(DateTime)
+    place: Mapped[str] = mapped_column(String(80), default="")
+    matter: Mapped[str] = mapped_column(String(120), default="")
+    subject: Mapped[str] = mapped_column(String(120), default="")  # 被调查人 / 当事人到场
+    participants: Mapped[str] = mapped_column(String(200), default="")  # 参加人
+    mediators: Mapped[str] = mapped_column(String(120), default="")
+    recorder: Mapped[str] = mapped_column(String(40), default="")
+    notice_announced: Mapped[bool] = mapped_column(Boolean, default=False)
+    body: Mapped[str] = mapped_column(Text, default="")
+
+
+class Agreement(Travelling, Base):
+    """The written 调解协议书 or the oral 口头协议登记表 of a succeeded case."""
+
+    __tablename__ = "agreement"
+    case_uuid: Mapped[str] = mapped_column(ForeignKey("mediation_case.uuid"), unique=True)
+    form: Mapped[str] = mapped_column(String(8))
+    number: Mapped[str] = mapped_column(String(40))
+    facts: Mapped[str] = mapped_column(Text, default="")
+    disputed: Mapped[str] = mapped_column(Text, default="")
+    responsibility: Mapped[str] = mapped_column(Text, default="")
+    clauses: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of strings
+    performance_method: Mapped[str] = mapped_column(String(120), default="")
+    performance_place: Mapped[str] = mapped_column(String(120), default="")
+    performance_deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
+    amount_fen: Mapped[int] = mapped_column(Integer, default=0)
+    effective_on: Mapped[date] = mapped_column(Date, index=True)
+    performed_on_the_spot: Mapped[bool] = mapped_column(Boolean, default=False)
+    registrar: Mapped[str] = mapped_column(String(40), default="")
+
+
+class FollowUp(Travelling, Base):
+    __tablename__ = "followup"
+    case_uuid: Mapped[str] = mapped_column(ForeignKey("mediation_case.uuid"), index=True)
+    visited_on: Mapped[date] = mapped_column(Date)
+    party_name: Mapped[str] = mapped_column(String(80), default="")
+    visitor: Mapped[str] = mapped_column(String(40), default="")
+    performance: Mapped[str] = mapped_column(String(12))  # full, partial, none, not_due
+    satisfaction: Mapped[str] = mapped_column(String(12), default="")  # satisfied, basic, unsatisfied
+    court_result: Mapped[str] = mapped_column(String(120), default="")
+    risks: Mapped[str] = mapped_column(Text, default="")
+    measures: Mapped[str] = mapped_column(Text, default="")
+
+
+class Confirmation(Travelling, Base):
+    """司法确认: the parties' joint application to the court within 30 days of the agreement."""
+
+    __tablename__ = "confirmation"
+    case_uuid: Mapped[str] = mapped_column(ForeignKey("mediation_case.uuid"), unique=True)
+    applied_on: Mapped[date] = mapped_column(Date)
+    court: Mapped[str] = mapped_column(String(80))
+    result: Mapped[str] = mapped_column(String(12), default="pending")  # pending, confirmed, rejected
+    decided_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    court_case_no: Mapped[str] = mapped_column(String(60), default="")
+
+
+class Attachment(Travelling, Base):
+    __tablename__ = "attachment"
+    case_uuid: Mapped[str] = mapped_column(ForeignKey("mediation_case.uuid"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    file_name: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
