@@ -22,3 +22,11 @@ class NotFound(UserError):
 
 class StorageError(UserError):
     """The database or the disk refused: full, locked, read-only, corrupt, newer than the app."""
+
+
+class FieldError(UserError):
+    """A UserError about one input field, so a form can show it beside that field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
