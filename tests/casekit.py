@@ -10,7 +10,7 @@ from tests.conftest import ADMIN_PASSWORD
 from xihu_desk.domain.parties import PartyInput
 from xihu_desk.domain.roles import Role
 from xihu_desk.services import auth, cases, mediators, users
-from xihu_desk.services.context import Actor
+from xihu_desk.services.context import Actor, cli_actor
 from xihu_desk.store.models import Committee
 
 HEAD_PASSWORD = "Office-chief-2026"
@@ -68,3 +68,7 @@ def written_agreement(**overrides) -> cases.AgreementInput:
                   facts="李四家卫生间漏水导致张三家天花板受损。", disputed="修复责任与赔偿金额", amount_fen=300000)
     values.update(overrides)
     return cases.AgreementInput(**values)
+
+
+def cli_like() -> Actor:
+    return cli_actor()

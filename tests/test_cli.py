@@ -93,14 +93,45 @@ def test_check_backup_restore_and_tamper_detection(capsys, data_dir):
     assert code == 1 and "第 2 条" in out and "未通过" in err
 
 
-def test_demo_adds_committees_and_accounts(capsys, data_dir):
+def test_demo_adds_committees_accounts_and_cases(capsys, data_dir):
     home = str(data_dir.root)
-    code, out, _ = run(capsys, "demo", "--data-dir", home, "--seed", "7", "--json")
+    code, out, _ = run(capsys, "demo", "--data-dir", home, "--seed", "7", "--cases", "40", "--json")
     first = json.loads(out)
-    assert code == 0 and len(first["committees"]) == 6 and len(first["users"]) == 8
-    code, out, _ = run(capsys, "demo", "--data-dir", home, "--seed", "7", "--json")
+    assert code == 0 and len(first["committees"]) == 6 and len(first["users"]) == 8 and first["cases"] == 40
+    code, out, _ = run(capsys, "demo", "--data-dir", home, "--seed", "7", "--cases", "5", "--json")
     second = json.loads(out)
     assert not set(first["committees"]) & set(second["committees"])  # adds, never doubles
+    code, out, _ = run(capsys, "case", "list", "--data-dir", home, "--json")
+    listed = json.loads(out)
+    assert listed["total"] == 45 == len(listed["cases"])
+    statuses = {c["status"] for c in listed["cases"]}
+    assert {"accepted", "closed", "filed"} <= statuses
+
+
+def test_case_list_and_show_json_contract(capsys, data_dir):
+    home = str(data_dir.root)
+    run(capsys, "demo", "--data-dir", home, "--seed", "3", "--cases", "30")
+    code, out, _ = run(capsys, "case", "list", "--data-dir", home, "--status", "filed", "--json")
+    listed = json.loads(out)
+    assert code == 0 and listed["total"] == len(listed["cases"]) > 0
+    case = listed["cases"][0]
+    for key in ("uuid", "case_no", "committee", "accepted_on", "dispute_type", "source", "status", "outcome",
+                "agreement_form", "amount", "closed_on", "mediators", "parties"):
+        assert key in case
+    assert case["status"] == "filed" and case["outcome"] in ("succeeded", "failed", "terminated")
+    assert "*" in case["parties"][0]["id_number"] and set(case["parties"][0]) >= {"role", "kind", "name", "id_number"}
+    code, out, _ = run(capsys, "case", "show", case["case_no"], "--data-dir", home, "--json")
+    shown = json.loads(out)
+    assert code == 0 and shown["uuid"] == case["uuid"] and shown["filing"]["missing"] == []
+    code, out, _ = run(capsys, "case", "show", case["case_no"], "--data-dir", home, "--json", "--reveal")
+    revealed = json.loads(out)
+    assert "*" not in revealed["parties"][0]["id_number"] and len(revealed["parties"][0]["id_number"]) == 18
+    conn = sqlite3.connect(data_dir.database)
+    actors = conn.execute("SELECT actor FROM audit_event WHERE action = 'party.reveal'").fetchall()
+    conn.close()
+    assert len(actors) == 1 and actors[0][0].startswith("cli:")
+    code, _, err = run(capsys, "case", "show", "（2020）无此人调字第9999号", "--data-dir", home)
+    assert code == 1 and "找不到" in err
 
 
 def test_cli_actions_are_audited_as_the_os_account(capsys, data_dir):

@@ -39,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--password-file", required=True, metavar="FILE", help="含管理员密码的文件（第一行）")
 
     demo = sub.add_parser("demo", parents=[common], help="填入逼真的演示数据（每次运行都会追加）")
+    demo.add_argument("--cases", type=int, default=200, metavar="N", help="新增案件数（默认 200）")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
 
     sub.add_parser("check", parents=[common], help="完整性检查、数据库版本、审计链与备份")
@@ -46,6 +47,16 @@ def _parser() -> argparse.ArgumentParser:
     bk.add_argument("-o", "--output", metavar="FILE", help="备份文件（默认写入数据目录的 backups/）")
     rs = sub.add_parser("restore", parents=[common], help="从备份恢复（当前数据先自动备份）")
     rs.add_argument("file", metavar="FILE")
+
+    case = sub.add_parser("case", parents=[common], help="人民调解案件")
+    case_sub = case.add_subparsers(dest="case_command", parser_class=_Parser, required=True)
+    cl = case_sub.add_parser("list", parents=[common], help="案件列表")
+    cl.add_argument("--year", type=int, metavar="Y")
+    cl.add_argument("--status", choices=["accepted", "mediating", "closed", "filed"])
+    cl.add_argument("--reveal", action="store_true", help="显示完整证件号码（记入审计日志）")
+    cs = case_sub.add_parser("show", parents=[common], help="一个案件的全部内容")
+    cs.add_argument("case_no", metavar="CASE_NO", help="案件编号（如 （2026）北山人调字第0001号）或 uuid")
+    cs.add_argument("--reveal", action="store_true", help="显示完整证件号码（记入审计日志）")
 
     node = sub.add_parser("node", parents=[common], help="本节点身份")
     node_sub = node.add_subparsers(dest="node_command", parser_class=_Parser, required=True)
@@ -151,8 +162,55 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     _data, opened = _open(args)
     with opened.db.write() as session:
-        result = demo.fill(session, cli_actor(), demo.DemoCommand(seed=args.seed))
+        result = demo.fill(session, cli_actor(), demo.DemoCommand(seed=args.seed, cases=args.cases))
     _emit(args, result.as_json(), result.text())
+    return 0
+
+
+def cmd_case_list(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from xihu_desk.services import case_queries
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = _open(args)
+    actor, today = cli_actor(), date.today()
+    f = case_queries.CaseFilter(year=args.year, status=args.status or "", sort="case_no", descending=False)
+    with (opened.db.write() if args.reveal else opened.db.read()) as session:
+        total = case_queries.count_cases(session, actor, f, today)
+        # Streamed page by page so memory stays flat however many cases there are.
+        if args.json:
+            sys.stdout.write(f'{{"total": {total}, "cases": [')
+        else:
+            print(f"共 {total} 件")
+        first = True
+        for offset in range(0, total, 500):
+            for doc in case_queries.case_summaries(session, actor, f, today, offset, 500, reveal=args.reveal):
+                if args.json:
+                    sys.stdout.write(("" if first else ",") + "\n" + json.dumps(doc, ensure_ascii=False))
+                else:
+                    names = "、".join(p["name"] for p in doc["parties"])
+                    print(f"{doc['case_no']}\t{doc['accepted_on']}\t{doc['dispute_type']}\t{doc['status']}\t{names}")
+                first = False
+        if args.json:
+            sys.stdout.write("\n]}\n")
+    return 0
+
+
+def cmd_case_show(args: argparse.Namespace) -> int:
+    from xihu_desk.services import case_queries, cases
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = _open(args)
+    with (opened.db.write() if args.reveal else opened.db.read()) as session:
+        uuid = cases.find_case_uuid(session, args.case_no)
+        doc = case_queries.case_detail(session, cli_actor(), uuid, reveal=args.reveal)
+    text = [f"{doc['case_no']}  {doc['title']}", f"调委会：{doc['committee']}", f"受理：{doc['accepted_on']}  状态：{doc['status_label']}",
+            "当事人：" + "；".join(f"{p['role_label']} {p['name']} {p['id_number']}" for p in doc["parties"]),
+            "调解员：" + "、".join(doc["mediators"])]
+    if doc["filing"]["missing"]:
+        text.append("归档尚缺：" + "、".join(doc["filing"]["missing"]))
+    _emit(args, doc, "\n".join(text))
     return 0
 
 
@@ -164,14 +222,16 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "gui": cmd_gui, "init": cmd_init, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
-    "demo": cmd_demo, ("node", "show"): cmd_node_show,
+    "demo": cmd_demo, ("node", "show"): cmd_node_show, ("case", "list"): cmd_case_list,
+    ("case", "show"): cmd_case_show,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "gui"
-    key = (command, getattr(args, "node_command", None)) if command == "node" else command
+    sub = {"node": "node_command", "case": "case_command"}.get(command)
+    key = (command, getattr(args, sub)) if sub else command
     try:
         return COMMANDS[key](args)
     except UserError as exc:
@@ -179,6 +239,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): nothing to report
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except Exception:  # a bug: keep the details in the log, give the user one line
         log = _log_crash(args)

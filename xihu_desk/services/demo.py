@@ -40,7 +40,7 @@ ADDRESS_CODES = ("330106", "330105", "330102", "330108", "330110", "330122", "33
 def id_number(rng: random.Random, born_from: int = 1950, born_to: int = 2004) -> str:
     birth = date(born_from, 1, 1) + timedelta(days=rng.randrange((born_to - born_from) * 365))
     body = f"{rng.choice(ADDRESS_CODES)}{birth:%Y%m%d}{rng.randrange(1, 999):03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder check character
 
 
 def xihu_address(rng: random.Random) -> str:
@@ -52,22 +52,26 @@ def xihu_address(rng: random.Random) -> str:
 class DemoCommand:
     seed: int = 1
     committees: int = 6
-    mediators: int = 8
+    mediators: int = 8  # accounts
+    cases: int = 200
+    today: date | None = None  # the demo's "today": data is deterministic for a seed and a day
 
 
 @dataclass
 class DemoResult:
     committees: list[str] = field(default_factory=list)
     accounts: list[tuple[str, str, str, str]] = field(default_factory=list)  # username, name, role, password
+    cases: int = 0
 
     def as_json(self) -> dict:
         return {
+            "cases": self.cases,
             "committees": self.committees,
             "users": [{"username": u, "name": n, "role": r, "password": p} for u, n, r, p in self.accounts],
         }
 
     def text(self) -> str:
-        lines = [f"新增调委会 {len(self.committees)} 个，演示账户 {len(self.accounts)} 个。"]
+        lines = [f"新增案件 {self.cases} 件，调委会 {len(self.committees)} 个，演示账户 {len(self.accounts)} 个。"]
         if self.accounts:
             lines.append("演示账户的初始密码只显示这一次：")
             lines += [f"  {u}\t{n}\t{r}\t{p}" for u, n, r, p in self.accounts]
@@ -114,6 +118,10 @@ def fill(session: Session, actor: Actor, cmd: DemoCommand) -> DemoResult:
         password = _password(rng)
         users.create_user(session, actor, users.UserCommand(username, name, role.value, password))
         result.accounts.append((username, name, role.label, password))
+    if cmd.cases and org.kind != "district":  # the district receives cases in bundles, it does not mediate
+        from xihu_desk.services import demo_cases
+
+        result.cases = demo_cases.make_cases(session, actor, rng, fake, cmd.cases, cmd.today or date.today())
     audit.record(session, actor, "demo.fill", "node", info.node_id,
-                 summary=f"生成演示数据（种子 {cmd.seed}）：调委会 {len(result.committees)} 个，账户 {len(result.accounts)} 个")
+                 summary=f"生成演示数据（种子 {cmd.seed}）：案件 {result.cases} 件，调委会 {len(result.committees)} 个，账户 {len(result.accounts)} 个")
     return result

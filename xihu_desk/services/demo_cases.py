@@ -1,0 +1,151 @@
+"""Demo cases in every stage, made through the real services (so every rule and audit applies)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+
+from faker import Faker
+from sqlalchemy.orm import Session
+
+from xihu_desk.domain.cases import Outcome
+from xihu_desk.domain.parties import PartyInput
+from xihu_desk.services import cases, committees, mediators
+from xihu_desk.services.context import Actor
+
+DISPUTES = [("02", 24, "邻里"), ("01", 18, "婚姻家庭"), ("04", 10, "合同"), ("06", 9, "损害赔偿"),
+            ("14", 9, "物业"), ("13", 7, "道路交通事故"), ("10", 6, "劳动争议"), ("03", 5, "房屋宅基地"),
+            ("11", 4, "消费"), ("05", 3, "生产经营"), ("12", 2, "医疗"), ("99", 3, "其他")]
+SUMMARIES = {
+    "02": ["楼上住户装修噪音影响休息，多次沟通未果。", "邻居在公共走道堆放杂物，影响通行。", "空调外机滴水落到楼下阳台，引发争执。"],
+    "01": ["夫妻双方就子女抚养费数额发生争议。", "兄弟姐妹就老人赡养费用分担发生争执。", "离婚后探视子女的时间安排发生争议。"],
+    "04": ["装修合同约定工期已过，房屋仍未完工。", "房屋租赁到期后押金退还发生争议。", "双方就货款结算金额发生争议。"],
+    "06": ["宠物狗咬伤路人，就医疗费赔偿发生争议。", "楼上漏水导致楼下天花板受损。", "施工掉落物砸坏停放车辆。"],
+    "14": ["业主与物业公司就物业费及服务质量发生争议。", "小区停车位使用与收费发生纠纷。"],
+    "13": ["电动自行车与行人相撞，就赔偿金额发生争议。", "小区内倒车刮擦，双方对责任有分歧。"],
+    "10": ["员工离职后就拖欠工资发生争议。", "务工人员在工地受伤，就补偿发生争议。"],
+    "03": ["相邻房屋翻建时界址发生争议。", "老宅继承份额发生争执。"],
+    "11": ["预付卡商家停业，消费者要求退款。", "购买的家电出现质量问题，退换发生争议。"],
+    "05": ["合伙经营的茶叶店散伙，财产分割发生争议。"],
+    "12": ["诊所治疗后出现并发症，就赔偿发生争议。"],
+    "99": ["快递包裹丢失，就赔偿发生争议。"],
+}
+CLAUSES = ["{resp}于{deadline}前一次性支付{app}人民币{amount}元。", "{resp}于{deadline}前完成维修并恢复原状。",
+           "双方今后和睦相处，不再就此事发生争执。", "本协议履行完毕后，双方就本纠纷再无其他争议。"]
+
+
+def _weighted(rng: random.Random, options):  # noqa: ANN001, ANN202
+    return rng.choices(options, weights=[o[1] for o in options])[0]
+
+
+def _person(rng: random.Random, fake: Faker, role: str, accepted: date) -> PartyInput:
+    from xihu_desk.services.demo import id_number, xihu_address
+
+    number = id_number(rng, born_to=accepted.year - 18)
+    return PartyInput(role, "person", fake.name(), id_number=number, phone=fake.phone_number(),
+                      address=xihu_address(rng), occupation=rng.choice(["职员", "退休", "个体经营", "务工", "教师", "无业", ""]),
+                      ethnicity="汉族")
+
+
+def _org(rng: random.Random, fake: Faker) -> PartyInput:
+    from stdnum.cn import uscc
+
+    body = f"91330106{''.join(rng.choice('0123456789ABCDEFGHJKLMNPQRTUWXY') for _ in range(9))}"
+    return PartyInput("respondent", "org", f"杭州{fake.company_prefix()}物业管理有限公司",
+                      credit_code=body + uscc.calc_check_digit(body), legal_rep=fake.name(), phone=fake.phone_number())
+
+
+def ensure_roster(session: Session, actor: Actor, rng: random.Random, fake: Faker) -> dict[str, list[str]]:
+    """Three or four mediators for each committee that has fewer than two."""
+    by_committee: dict[str, list[str]] = {}
+    for m in mediators.list_mediators(session):
+        by_committee.setdefault(m.committee_uuid, []).append(m.uuid)
+    for c in committees.list_committees(session):
+        have = by_committee.setdefault(c.uuid, [])
+        while len(have) < 2 + rng.randrange(2):
+            gender = rng.choice("男女")
+            name = fake.name_male() if gender == "男" else fake.name_female()
+            row = mediators.create_mediator(session, actor, mediators.MediatorCommand(
+                name, c.uuid, gender=gender, phone=fake.phone_number(),
+                employment_type="full_time" if rng.random() < 0.3 else "part_time"))
+            have.append(row.uuid)
+    return by_committee
+
+
+def make_cases(session: Session, actor: Actor, rng: random.Random, fake: Faker, n: int, today: date) -> int:
+    roster = ensure_roster(session, actor, rng, fake)
+    committee_ids = sorted(roster)
+    made = 0
+    for _ in range(n):
+        committee = rng.choice(committee_ids)
+        accepted = today - timedelta(days=int(rng.triangular(0, 720, 30)))
+        code, _w, _label = _weighted(rng, DISPUTES)
+        source = _weighted(rng, [("initiative", 52), ("apply", 43), ("referral", 5)])[0]
+        parties = [_person(rng, fake, "applicant", accepted)]
+        parties.append(_org(rng, fake) if code == "14" and rng.random() < 0.6 else _person(rng, fake, "respondent", accepted))
+        if rng.random() < 0.08:
+            parties.append(_person(rng, fake, "third", accepted))
+        team = rng.sample(roster[committee], k=min(len(roster[committee]), 1 + (rng.random() < 0.4)))
+        amount = rng.choice([0, 0, 500, 1200, 3000, 8000, 20000, 56000]) * 100
+        cmd = cases.IntakeCommand(
+            committee_uuid=committee, intake_form="application" if source == "apply" else "register", source=source,
+            dispute_type=code, accepted_on=accepted, summary=rng.choice(SUMMARIES[code]),
+            claims="请求调解委员会主持调解，妥善解决纠纷。", parties=tuple(parties),
+            mediators=tuple(cases.MediatorAssignment(m, lead=(i == 0)) for i, m in enumerate(team)),
+            referrer_type="police" if source == "referral" else "", referrer_name="西湖区公安分局派出所" if source == "referral" else "",
+            difficulty=_weighted(rng, [("simple", 40), ("ordinary", 45), ("complex", 12), ("major", 3)])[0],
+            amount_fen=amount, registrar=fake.name(),
+            prevent_criminal_cases=1 if rng.random() < 0.03 else 0,
+        )
+        if cmd.prevent_criminal_cases:
+            cmd = cases.IntakeCommand(**{**cmd.__dict__, "prevent_criminal_persons": 2})
+        ref = cases.open_case(session, actor, cmd)
+        made += 1
+        _advance(session, actor, rng, ref.uuid, accepted, today, amount, parties, team)
+    return made
+
+
+def _advance(session: Session, actor: Actor, rng: random.Random, uuid: str, accepted: date, today: date,
+             amount: int, parties: list[PartyInput], team: list[str]) -> None:
+    """Carry a case as far as its age allows: recent cases stay open, older ones close and file."""
+    age = (today - accepted).days
+    if age < 1 or rng.random() < 0.1:
+        return
+    cases.record_notice(session, actor, uuid, accepted, rng.choice(["oral", "written"]))
+    if age < 3 or rng.random() < 0.05:
+        return
+    held = datetime.combine(accepted + timedelta(days=min(age - 1, rng.randrange(1, 6))), time(9 + rng.randrange(8), 0))
+    names = "、".join(p.name for p in parties[:2])
+    cases.add_record(session, actor, uuid, cases.RecordInput(
+        "mediation", held, "调解室", f"告知权利义务后，{names}分别陈述事实，调解员释法说理，双方充分协商。",
+        matter="纠纷调解", subject=names, mediators="调解员", recorder="记录员", notice_announced=True))
+    done_on = held.date()
+    if age < 20 and rng.random() < 0.6:
+        return
+    roll = rng.random()
+    if roll < 0.07:
+        cases.close_without_agreement(session, actor, uuid, Outcome.FAILED, done_on, "双方分歧较大，未能达成一致。", routes_told=True)
+    elif roll < 0.10:
+        cases.close_without_agreement(session, actor, uuid, Outcome.TERMINATED, done_on, "申请人撤回调解申请。", routes_told=True)
+    else:
+        written = rng.random() < 0.45
+        app, resp = parties[0].name, parties[1].name
+        deadline = done_on + timedelta(days=rng.choice([7, 15, 30]))
+        clause = rng.choice(CLAUSES[:2]).format(resp=resp, app=app, deadline=f"{deadline:%Y年%m月%d日}", amount=amount // 100)
+        cases.record_agreement(session, actor, uuid, cases.AgreementInput(
+            form="written" if written else "oral", effective_on=done_on, clauses=(clause, CLAUSES[2], CLAUSES[3]),
+            performance_method="现金或银行转账" if amount else "按约定自行履行", performance_deadline=deadline,
+            performance_place="杭州市西湖区", facts="双方就上述纠纷经调解查明事实。" if written else "",
+            disputed="责任承担与补偿金额", amount_fen=amount, performed_on_the_spot=not written and rng.random() < 0.5))
+        visited = done_on + timedelta(days=rng.randrange(10, 40))
+        if visited <= today and rng.random() < 0.8:
+            cases.add_followup(session, actor, uuid, cases.FollowUpInput(
+                visited, app, "调解员", rng.choice(["full", "full", "full", "partial"]), rng.choice(["satisfied", "basic"])))
+        if written and rng.random() < 0.15 and done_on + timedelta(days=5) <= today:
+            cases.record_confirmation(session, actor, uuid, cases.ConfirmationInput(
+                done_on + timedelta(days=5), "杭州市西湖区人民法院", "confirmed", done_on + timedelta(days=8),
+                f"（{done_on.year}）浙0106民特{rng.randrange(1, 999)}号"))
+    if age > 60 and rng.random() < 0.85:
+        cases.mark_id_proofs(session, actor, uuid, True)
+        cases.write_closing_report(session, actor, uuid, done_on, "调解结束，已按规定整理材料。")
+        cases.file_case(session, actor, uuid, rng.choice(["30y", "10y"]), min(today, done_on + timedelta(days=30)))
