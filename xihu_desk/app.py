@@ -1,0 +1,114 @@
+"""Composition root of the desktop program: logging, QApplication, translations, look, the crash
+handler, the database (checked and migrated), then the screens (gui/controller.py).
+
+``xihu-desk gui`` (cli.cmd_gui) and the ``xihu-desk-gui`` entry point both come here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import sys
+from pathlib import Path
+
+from xihu_desk import APP_NAME, __version__
+from xihu_desk.domain.errors import StorageError
+from xihu_desk.paths import DataDir
+
+log = logging.getLogger("xihu_desk")
+
+LOG_FILE_NAME = "xihu-desk.log"
+NO_DISPLAY = (
+    "没有检测到图形显示环境（DISPLAY 和 WAYLAND_DISPLAY 均未设置），无法打开窗口。\n"
+    "可用 xvfb-run 或在桌面环境中运行；命令行功能可用 xihu-desk --help 查看。"
+)
+
+
+def display_available() -> bool:
+    """Qt aborts the process (rc 134) when Linux has no display; we say so in Chinese instead."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+def setup_logging(data: DataDir) -> logging.Handler:
+    """A rotating log in the data folder's logs/, where support staff will look for it."""
+    data.logs.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        data.logs / LOG_FILE_NAME, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    return handler
+
+
+def log_file(data: DataDir) -> Path:
+    return data.logs / LOG_FILE_NAME
+
+
+def run(data: DataDir, argv: list[str] | None = None) -> int:
+    if not display_available():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 1
+    try:
+        data.ensure()
+    except OSError as exc:
+        print(f"无法创建数据目录 {data.root}：{exc}", file=sys.stderr)
+        return 1
+    setup_logging(data)
+    log.info("启动 %s %s，数据目录 %s", APP_NAME, __version__, data.root)
+
+    # Qt is imported only now, so the no-display check above runs without loading it.
+    from PySide6.QtWidgets import QApplication
+
+    from xihu_desk.gui import crash, i18n, messages, prefs, theme
+    from xihu_desk.gui.controller import AppController
+    from xihu_desk.store import migrate
+
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(prefs.ORGANIZATION)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("西湖司法所工作台")
+    app.setApplicationVersion(__version__)
+    # Windows come and go (wizard, login, main window, back to login); the controller decides
+    # when the program ends.
+    app.setQuitOnLastWindowClosed(False)
+    translators = i18n.install(app)  # noqa: F841 - kept alive for the run
+    theme.apply(app, prefs.text_scale())
+    app.setWindowIcon(theme.icon("mdi6.scale-balance", theme.ACCENT))
+    crash.set_log_file(log_file(data))
+    crash.install()
+
+    try:
+        opened = migrate.open_database(data)
+    except StorageError as exc:
+        log.error("无法打开数据库：%s", exc.message)
+        messages.error(None, exc.message, "无法打开数据库")
+        return 1
+    if opened.migrated_from is not None:
+        log.info("数据库已从 %s 升级，升级前备份：%s", opened.migrated_from, opened.backup)
+    if opened.problems:
+        log.error("数据库完整性检查未通过：%s", "; ".join(opened.problems[:5]))
+
+    controller = AppController(data, opened)
+    controller.start()
+    try:
+        code = app.exec()
+    finally:
+        controller.shutdown()
+        log.info("退出")
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="xihu-desk-gui", description="西湖司法所工作台")
+    parser.add_argument("--data-dir", metavar="DIR", help="数据目录（默认为本机用户数据目录，或环境变量 XIHU_DESK_HOME）")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    args = parser.parse_args(argv)
+    return run(DataDir(args.data_dir))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

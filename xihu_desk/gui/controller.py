@@ -1,0 +1,143 @@
+"""The order of screens: (restore offer) → 首次设置 → 登录 → main window, and back to 登录 after
+切换用户 or a restore. Holds the one runner and the current database for the whole run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QApplication, QDialog
+
+from xihu_desk.gui import messages
+from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.login import LoginDialog
+from xihu_desk.gui.mainwindow import MainWindow
+from xihu_desk.gui.runner import Runner
+from xihu_desk.gui.wizard import SetupWizard
+from xihu_desk.paths import DataDir
+from xihu_desk.services import maintenance, node
+from xihu_desk.services.context import Actor, system_actor
+from xihu_desk.store import backup
+from xihu_desk.store.migrate import OpenResult
+
+
+class AppController(QObject):
+    def __init__(self, data: DataDir, opened: OpenResult, *, runner: Runner | None = None,
+                 quit_app: Callable[[], None] = QApplication.quit) -> None:
+        super().__init__()
+        self.ctx = AppContext(data, runner or Runner(opened.db))
+        self.opened = opened
+        self.quit_app = quit_app  # tests replace it: quitting would end pytest-qt's wait loops
+        self.wizard: SetupWizard | None = None
+        self.login: LoginDialog | None = None
+        self.window: MainWindow | None = None
+        self._after_main: Callable[[], None] | None = None
+
+    def start(self) -> None:
+        if self.opened.problems:
+            self._offer_restore()
+        else:
+            self._begin()
+
+    def shutdown(self) -> None:
+        self.ctx.runner.shutdown()
+        self.ctx.db.dispose()
+
+    def _begin(self) -> None:
+        with self.ctx.db.read() as session:
+            initialised = node.is_initialised(session)
+        if initialised:
+            self.show_login()
+        else:
+            self.show_wizard()
+
+    # -- a database that failed its integrity check at start ---------------------------------------
+
+    def _offer_restore(self) -> None:
+        newest = backup.newest_good(self.ctx.data.backups)
+        if newest is None:
+            messages.warning(None, self.tr(
+                "数据库完整性检查未通过，也没有找到完好的备份。\n\n程序将以只读方式打开：可以查看，不能保存。"
+                "请不要删除数据目录，并尽快联系技术支持。\n\n数据目录：{root}").format(root=self.ctx.data.root))
+            self._begin()
+            return
+        question = self.tr(
+            "数据库完整性检查未通过。为防止损坏扩大，程序已禁止写入。\n\n找到最新的完好备份：{at}（{reason}）。"
+            "\n是否立即用它恢复？选择“取消”则以只读方式打开。").format(
+            at=newest.taken_at.strftime("%Y-%m-%d %H:%M:%S"), reason=newest.reason_label)
+        if not messages.confirm(None, question, self.tr("数据库需要恢复")):
+            self._begin()
+            return
+        data, db, actor = self.ctx.data, self.ctx.db, system_actor()
+        self.ctx.runner.call(lambda _p: maintenance.restore(data, db, actor, newest.path),
+                             label=self.tr("正在从备份恢复…"), cancellable=False,
+                             on_ok=self._restored_at_start, on_error=self._restore_failed)
+
+    def _restored_at_start(self, opened: OpenResult) -> None:
+        self._use(opened)
+        messages.info(None, self.tr("已从备份恢复。备份之后录入的数据需要重新录入。"))
+        self._begin()
+
+    def _restore_failed(self, message: str) -> None:
+        messages.error(None, message)
+        self._begin()
+
+    def _use(self, opened: OpenResult) -> None:
+        self.opened = opened
+        self.ctx.runner.db = opened.db
+
+    # -- screens ----------------------------------------------------------------------------------
+
+    def show_wizard(self) -> None:
+        self.wizard = SetupWizard(self.ctx)
+        self.wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.wizard.finished.connect(self._wizard_finished)
+        self.wizard.show()
+
+    def _wizard_finished(self, _code: int) -> None:
+        info, admin = self.wizard.info, self.wizard.admin_page.username.text().strip()
+        self.wizard = None
+        if info is None:
+            self.quit_app()
+        else:
+            self.show_login(admin)
+
+    def show_login(self, username: str = "") -> None:
+        self.login = LoginDialog(self.ctx, username=username)
+        self.login.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.login.finished.connect(self._login_finished)
+        self.login.show()
+
+    def _login_finished(self, code: int) -> None:
+        actor = self.login.actor
+        self.login = None
+        if code == QDialog.DialogCode.Accepted and actor is not None:
+            self.open_main(actor)
+        else:
+            self.quit_app()
+
+    def open_main(self, actor: Actor) -> None:
+        self.window = MainWindow(self.ctx, actor)
+        self.window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.window.closed.connect(self._main_closed)
+        self.window.switch_user.connect(self._switch_user)
+        self.window.database_replaced.connect(self._database_replaced)
+        if self.opened.migrated_from is not None and self.opened.backup is not None:
+            self.window.statusBar().showMessage(self.tr("数据库已升级，升级前的数据已备份：{name}").format(
+                name=self.opened.backup.name), 15000)
+        self.window.show()
+
+    def _main_closed(self) -> None:
+        self.window = None
+        step, self._after_main = self._after_main or self.quit_app, None
+        step()
+
+    def _switch_user(self) -> None:
+        self._after_main = self.show_login
+        self.window.close()
+
+    def _database_replaced(self, opened: OpenResult) -> None:
+        self._use(opened)
+        messages.info(self.window, self.tr("已从备份恢复。请重新登录。"))
+        self._after_main = self.show_login
+        self.window.close()

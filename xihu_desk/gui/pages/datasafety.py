@@ -1,0 +1,177 @@
+"""数据安全: the integrity check, backup now, the list of backups and restore.
+
+A restore replaces the database under the running program, so afterwards the session ends and
+the user signs in again on the restored data (the controller reopens everything).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from xihu_desk.gui import messages, theme
+from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.fmt import size_text
+from xihu_desk.gui.widgets import label
+from xihu_desk.services import maintenance, settings
+from xihu_desk.services.context import Actor
+from xihu_desk.store import backup
+
+
+class DataSafetyTab(QWidget):
+    changed = Signal(str)  # a line for the status bar
+    database_replaced = Signal(object)  # migrate.OpenResult after a restore
+
+    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.actor = ctx, actor
+        self.backups: list[backup.BackupInfo] = []
+        box = QVBoxLayout(self)
+        box.setContentsMargins(12, 12, 12, 12)
+        box.setSpacing(12)
+
+        check_group = QGroupBox(self.tr("完整性检查"))
+        check_box = QVBoxLayout(check_group)
+        check_box.addWidget(label(self.tr(
+            "检查数据库文件是否完好、数据库版本是否与程序一致、审计日志的哈希链是否完整。检查只读取数据，不做修改。"),
+            "muted", wrap=True))
+        row = QHBoxLayout()
+        self.check_button = QPushButton(theme.icon("mdi6.shield-check-outline"), self.tr("立即检查"))
+        row.addWidget(self.check_button)
+        row.addStretch(1)
+        check_box.addLayout(row)
+        self.check_result = QLabel()
+        self.check_result.setObjectName("checkResult")
+        self.check_result.setTextFormat(Qt.TextFormat.RichText)
+        self.check_result.setWordWrap(True)
+        self.check_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        check_box.addWidget(self.check_result)
+        box.addWidget(check_group)
+
+        backup_group = QGroupBox(self.tr("备份与恢复"))
+        backup_box = QVBoxLayout(backup_group)
+        self.policy = label("", "muted", wrap=True)
+        backup_box.addWidget(self.policy)
+        row = QHBoxLayout()
+        self.backup_button = QPushButton(theme.icon("mdi6.content-save-move-outline"), self.tr("立即备份"))
+        self.restore_button = QPushButton(theme.icon("mdi6.backup-restore"), self.tr("恢复所选备份…"))
+        self.folder_button = QPushButton(theme.icon("mdi6.folder-open-outline"), self.tr("打开备份文件夹"))
+        for button in (self.backup_button, self.restore_button, self.folder_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        backup_box.addLayout(row)
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("backupTable")
+        self.table.setHorizontalHeaderLabels([self.tr("备份时间"), self.tr("类型"), self.tr("大小"), self.tr("文件")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        backup_box.addWidget(self.table, 1)
+        self.empty_note = label(self.tr("还没有备份。"), "muted")
+        backup_box.addWidget(self.empty_note)
+        box.addWidget(backup_group, 1)
+
+        self.check_button.clicked.connect(self.run_check)
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.folder_button.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.data.backups))))
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self.ctx.db.read() as session:
+            interval = settings.get(session, "backup_interval_minutes")
+        self.policy.setText(self.tr(
+            "有改动时每 {n} 分钟自动备份一次。保留最近 24 小时内的全部备份，以及最近 12 天、10 周、9 个月各一份。"
+            "备份保存在本机的数据目录中：{folder}").format(n=interval, folder=self.ctx.data.backups))
+        self.backups = backup.list_backups(self.ctx.data.backups)
+        self.table.setRowCount(len(self.backups))
+        for i, b in enumerate(self.backups):
+            cells = (b.taken_at.strftime("%Y-%m-%d %H:%M:%S"), b.reason_label, size_text(b.size), b.path.name)
+            for column, text in enumerate(cells):
+                self.table.setItem(i, column, QTableWidgetItem(text))
+        self.empty_note.setVisible(not self.backups)
+        if self.backups:
+            self.table.selectRow(0)
+        self._update_buttons()
+
+    def selected(self) -> backup.BackupInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.backups[rows[0].row()] if rows else None
+
+    def _update_buttons(self) -> None:
+        blocked = self.ctx.db.write_blocked is not None
+        self.restore_button.setEnabled(self.selected() is not None)
+        self.backup_button.setEnabled(not blocked)
+        self.backup_button.setToolTip(self.tr("数据库已禁止写入，请先从备份恢复。") if blocked else "")
+
+    # -- operations (all on the DB thread) ---------------------------------------------------------
+
+    def run_check(self) -> None:
+        data, db = self.ctx.data, self.ctx.db
+        self.ctx.runner.call(lambda _p: maintenance.check(data, db), label=self.tr("正在检查数据库…"),
+                             parent=self, cancellable=False, on_ok=self._show_report)
+
+    def _show_report(self, report: maintenance.CheckReport) -> None:
+        ok, bad = theme.SUCCESS, theme.DANGER
+
+        def line(good: bool, text: str) -> str:
+            return f"<div style='color:{ok if good else bad}'>{'✓' if good else '✗'} {escape(text)}</div>"
+
+        lines = [
+            line(not report.integrity, self.tr("数据库文件完好") if not report.integrity
+                 else self.tr("数据库文件有问题：{p}").format(p="；".join(report.integrity[:3]))),
+            line(report.schema_revision == report.schema_head, self.tr("数据库版本 {r}（程序支持 {h}）").format(
+                r=report.schema_revision, h=report.schema_head)),
+            line(report.audit_first_broken is None,
+                 self.tr("审计日志 {n} 条，哈希链完整").format(n=report.audit_events)
+                 if report.audit_first_broken is None
+                 else self.tr("审计日志哈希链断裂：{r}").format(r=report.audit_reason)),
+            line(bool(report.backups), self.tr("已有 {n} 份备份").format(n=len(report.backups))
+                 if report.backups else self.tr("尚无备份，建议立即备份")),
+        ]
+        verdict = self.tr("检查通过。") if report.ok else self.tr("检查未通过，请联系技术支持，或从完好的备份恢复。")
+        self.check_result.setText(f"<p><b>{escape(verdict)}</b></p>" + "".join(lines) +
+                                  f"<div style='color:{theme.MUTED}'>SQLite {escape(report.sqlite_version)}"
+                                  f" · {escape(self.tr('参考数据'))} {escape(report.reference_version or '—')}</div>")
+        self.changed.emit(verdict)
+
+    def backup_now(self) -> None:
+        data, db, actor = self.ctx.data, self.ctx.db, self.actor
+        self.ctx.runner.call(lambda _p: maintenance.backup_now(data, db, actor), label=self.tr("正在备份…"),
+                             parent=self, cancellable=False, on_ok=self._backed_up)
+
+    def _backed_up(self, path) -> None:  # noqa: ANN001 - a Path
+        self.refresh()
+        self.changed.emit(self.tr("已备份并校验：{name}").format(name=path.name))
+        messages.info(self, self.tr("已备份并校验通过：\n{path}").format(path=path))
+
+    def restore_selected(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        question = self.tr(
+            "将用 {at} 的备份（{reason}）替换当前全部数据。\n\n恢复前，当前数据会先自动备份一份。"
+            "恢复后需要重新登录。\n\n确定恢复吗？").format(at=chosen.taken_at.strftime("%Y-%m-%d %H:%M:%S"),
+                                                     reason=chosen.reason_label)
+        if not messages.confirm(self, question, self.tr("从备份恢复")):
+            return
+        data, db, actor = self.ctx.data, self.ctx.db, self.actor
+        self.ctx.runner.call(lambda _p: maintenance.restore(data, db, actor, chosen.path),
+                             label=self.tr("正在恢复备份…"), parent=self, cancellable=False,
+                             on_ok=self.database_replaced.emit)

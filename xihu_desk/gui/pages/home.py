@@ -1,0 +1,82 @@
+"""首页: today's figures and the to-do list, read fresh from services.home each time it is shown."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, QLocale, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QStackedWidget, QVBoxLayout, QWidget,
+)
+
+from xihu_desk.gui import theme
+from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.widgets import FigureCard, label
+from xihu_desk.services import home
+from xihu_desk.services.context import Actor
+
+# Icons for the figures services.home knows; a new figure gets the generic one.
+FIGURE_ICONS = {"调委会": "mdi6.account-group-outline", "在用账户": "mdi6.account-outline",
+                "近 24 小时操作": "mdi6.history"}
+
+
+class HomePage(QWidget):
+    open_area = Signal(str)  # the area key a to-do item belongs to
+
+    def __init__(self, ctx: AppContext, actor: Actor, org_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.actor = ctx, actor
+        box = QVBoxLayout(self)
+        box.setContentsMargins(28, 24, 28, 24)
+        box.setSpacing(14)
+        box.addWidget(label(self.tr("{name}，您好").format(name=actor.display_name or actor.name), "title"))
+        today = QLocale().toString(QDate.currentDate(), "yyyy年M月d日 dddd")
+        box.addWidget(label(f"{org_name} · {today}", "muted"))
+        self.cards = QHBoxLayout()
+        self.cards.setSpacing(14)
+        box.addLayout(self.cards)
+        box.addSpacing(6)
+        box.addWidget(label(self.tr("待办事项"), "subtitle"))
+        self.due_stack = QStackedWidget()
+        self.due_list = QListWidget()
+        self.due_list.setObjectName("dueList")
+        self.due_list.itemActivated.connect(self._open_item)
+        self.empty = QFrame()
+        self.empty.setProperty("kind", "card")
+        empty_box = QVBoxLayout(self.empty)
+        empty_box.setContentsMargins(20, 28, 20, 28)
+        icon = QLabel()
+        icon.setPixmap(theme.icon("mdi6.check-circle-outline", theme.SUCCESS).pixmap(40, 40))
+        icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label = label(self.tr("暂无待办事项"), "muted")
+        self.empty_label.setObjectName("emptyDue")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty_box.addWidget(icon)
+        empty_box.addWidget(self.empty_label)
+        empty_box.addStretch(1)
+        self.due_stack.addWidget(self.empty)
+        self.due_stack.addWidget(self.due_list)
+        box.addWidget(self.due_stack, 1)
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self.ctx.db.read() as session:
+            data = home.summary(session, self.actor)
+        while self.cards.count():
+            item = self.cards.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for figure in data.figures:
+            self.cards.addWidget(FigureCard(figure.label, figure.value, figure.note,
+                                            FIGURE_ICONS.get(figure.label, "mdi6.chart-box-outline")))
+        self.cards.addStretch(1)
+        self.due_list.clear()
+        for due in data.due:
+            item = QListWidgetItem(theme.icon("mdi6.bell-outline", theme.ACCENT), f"{due.due}　{due.title}")
+            item.setData(Qt.ItemDataRole.UserRole, due.area)
+            self.due_list.addItem(item)
+        self.due_stack.setCurrentWidget(self.due_list if data.due else self.empty)
+
+    def _open_item(self, item: QListWidgetItem) -> None:
+        self.open_area.emit(item.data(Qt.ItemDataRole.UserRole))

@@ -1,0 +1,118 @@
+"""Small shared widgets: field validation labels, the password rule, cards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from xihu_desk.domain import passwords
+from xihu_desk.domain.errors import UserError
+from xihu_desk.gui import theme
+
+
+def restyle(widget: QWidget, **properties: str) -> None:
+    """Set dynamic properties that the style sheet selects on, and re-polish."""
+    for name, value in properties.items():
+        widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+def label(text: str = "", kind: str = "", wrap: bool = False) -> QLabel:
+    widget = QLabel(text)
+    if kind:
+        widget.setProperty("kind", kind)
+    widget.setWordWrap(wrap)
+    return widget
+
+
+def show_state(widget: QLabel, state: str, text: str) -> None:
+    """A message under a field: state is "error", "ok" or "hint"."""
+    widget.setText(text)
+    restyle(widget, state=state)
+
+
+def icon_label(name: str, size: int = 48, color: str = theme.ACCENT) -> QLabel:
+    widget = QLabel()
+    widget.setPixmap(theme.icon(name, color=color).pixmap(size, size))
+    widget.setProperty("kind", "big-icon")
+    return widget
+
+
+class PasswordCheck(QObject):
+    """Checks a new password and its confirmation as the user types, with the service's own rule.
+
+    Works on existing line edits and labels so the same rule drives the set-up wizard, the user
+    form (forms/user_dialog.ui) and the reset-password dialog.
+    """
+
+    changed = Signal(bool)  # valid
+
+    def __init__(self, password: QLineEdit, confirm: QLineEdit, hint: QLabel, match: QLabel,
+                 username: Callable[[], str], min_length: int = passwords.MIN_LENGTH,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.password, self.confirm, self.hint, self.match = password, confirm, hint, match
+        self._username = username
+        self.min_length = min_length
+        self._valid = False
+        for edit in (password, confirm):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.textChanged.connect(self.revalidate)
+        self.hint.setWordWrap(True)
+        self.revalidate()
+
+    def rule_text(self) -> str:
+        return self.tr("至少 {n} 位，含字母和数字，并包含大写字母、小写字母、数字、符号中的至少三种。").format(
+            n=self.min_length)
+
+    def is_valid(self) -> bool:
+        return self._valid
+
+    def revalidate(self) -> None:
+        text = self.password.text()
+        strong = False
+        if not text:
+            show_state(self.hint, "hint", self.rule_text())
+        else:
+            try:
+                passwords.check_strength(text, self._username().strip(), self.min_length)
+            except UserError as exc:
+                show_state(self.hint, "error", exc.message)
+            else:
+                strong = True
+                show_state(self.hint, "ok", self.tr("✓ 密码符合要求"))
+        again = self.confirm.text()
+        if not again:
+            show_state(self.match, "hint", "")
+        elif again != text:
+            show_state(self.match, "error", self.tr("两次输入的密码不一致。"))
+        else:
+            show_state(self.match, "ok", self.tr("✓ 两次输入一致"))
+        self._valid = strong and again == text
+        self.changed.emit(self._valid)
+
+
+class FigureCard(QFrame):
+    """One figure of the home page: a big number, its label and a note."""
+
+    def __init__(self, title: str, value: int, note: str = "", icon: str = "mdi6.chart-box-outline",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("kind", "card")
+        self.setMinimumWidth(180)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(18, 14, 18, 14)
+        row.addWidget(icon_label(icon, 36), 0, Qt.AlignmentFlag.AlignTop)
+        col = QVBoxLayout()
+        col.setSpacing(2)
+        self.title = label(title, "muted")
+        self.value = label(str(value), "figure")
+        self.value.setObjectName("figureValue")
+        self.note = label(note, "muted")
+        col.addWidget(self.title)
+        col.addWidget(self.value)
+        col.addWidget(self.note)
+        row.addLayout(col, 1)
