@@ -185,7 +185,7 @@ def cmd_case_list(args: argparse.Namespace) -> int:
             print(f"共 {total} 件")
         first = True
         for offset in range(0, total, 500):
-            for doc in case_queries.case_summaries(session, actor, f, today, offset, 500, reveal=args.reveal):
+            for doc in case_queries.case_summaries(session, actor, f, today, offset, 500, reveal=args.reveal, total=total):
                 if args.json:
                     sys.stdout.write(("" if first else ",") + "\n" + json.dumps(doc, ensure_ascii=False))
                 else:

@@ -60,9 +60,11 @@ def count_cases(session: Session, actor: Actor, f: CaseFilter, today: date) -> i
     return case_list.count(session, f, today)
 
 
-def list_cases(session: Session, actor: Actor, f: CaseFilter, today: date, offset: int = 0, limit: int = 100) -> list[CaseRow]:
+def list_cases(session: Session, actor: Actor, f: CaseFilter, today: date, offset: int = 0, limit: int = 100,
+               total: int | None = None) -> list[CaseRow]:
+    """One page of the list. Pass the ``total`` from count_cases when known: it picks the plan."""
     actor.require(Perm.VIEW_CASES)
-    rows = case_list.page(session, f, today, offset, limit)
+    rows = case_list.page(session, f, today, offset, limit, total)
     parties = case_list.parties_of(session, [c.uuid for c in rows])
     types = codes.labels(session, "dispute_type")
     sources = codes.labels(session, "case_source")
@@ -279,12 +281,12 @@ def reveal_id(session: Session, actor: Actor, party_uuid: str) -> str:
 
 
 def case_summaries(session: Session, actor: Actor, f: CaseFilter, today: date, offset: int = 0,
-                   limit: int = 500, *, reveal: bool = False) -> list[dict[str, Any]]:
+                   limit: int = 500, *, reveal: bool = False, total: int | None = None) -> list[dict[str, Any]]:
     """The CASE documents of ``case list --json`` for one page: batched queries, not one per case."""
     actor.require(Perm.VIEW_CASES)
     if reveal:
         actor.require(Perm.REVEAL_ID)
-    rows = case_list.page(session, f, today, offset, limit)
+    rows = case_list.page(session, f, today, offset, limit, total)
     uuids = [c.uuid for c in rows]
     parties = case_list.parties_of(session, uuids)
     names: dict[str, list[str]] = {u: [] for u in uuids}

@@ -98,15 +98,17 @@ def upgrade() -> None:
     sa.UniqueConstraint('case_no', name=op.f('uq_mediation_case_case_no')),
     sa.UniqueConstraint('committee_uuid', 'year', 'seq', name='uq_mediation_case_number')
     )
-    with op.batch_alter_table('mediation_case', schema=None) as batch_op:
-        batch_op.create_index('ix_mediation_case_committee_date', ['committee_uuid', 'accepted_on'], unique=False)
-        batch_op.create_index('ix_mediation_case_due', ['status', 'due_on'], unique=False)
-        batch_op.create_index(batch_op.f('ix_mediation_case_followup_due'), ['followup_due'], unique=False)
-        batch_op.create_index('ix_mediation_case_list', ['deleted', 'accepted_on', 'seq'], unique=False)
-        batch_op.create_index(batch_op.f('ix_mediation_case_source'), ['source'], unique=False)
-        batch_op.create_index('ix_mediation_case_status_date', ['status', 'accepted_on'], unique=False)
-        batch_op.create_index('ix_mediation_case_type_date', ['dispute_type', 'accepted_on'], unique=False)
-        batch_op.create_index(batch_op.f('ix_mediation_case_year'), ['year'], unique=False)
+    # Partial indexes over live cases, covering the list's filter columns (store/case_list.py).
+    live = sa.text("deleted = 0")
+    filters = ["status", "dispute_type", "source", "committee_uuid", "due_on"]
+    op.create_index("ix_case_live_date", "mediation_case", ["accepted_on", "seq", "uuid", *filters], sqlite_where=live)
+    op.create_index("ix_case_live_number", "mediation_case", ["year", "seq", "uuid", "accepted_on", *filters],
+                    sqlite_where=live)
+    op.create_index("ix_case_live_status_type", "mediation_case", ["status", "dispute_type", "accepted_on"],
+                    sqlite_where=live)
+    op.create_index("ix_case_live_committee", "mediation_case", ["committee_uuid", "accepted_on"], sqlite_where=live)
+    op.create_index("ix_case_live_due", "mediation_case", ["status", "due_on"], sqlite_where=live)
+    op.create_index(op.f("ix_mediation_case_followup_due"), "mediation_case", ["followup_due"])
 
     op.create_table('agreement',
     sa.Column('case_uuid', sa.String(length=36), nullable=False),
@@ -364,15 +366,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_agreement_effective_on'))
 
     op.drop_table('agreement')
-    with op.batch_alter_table('mediation_case', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_mediation_case_year'))
-        batch_op.drop_index('ix_mediation_case_type_date')
-        batch_op.drop_index('ix_mediation_case_status_date')
-        batch_op.drop_index(batch_op.f('ix_mediation_case_source'))
-        batch_op.drop_index('ix_mediation_case_list')
-        batch_op.drop_index(batch_op.f('ix_mediation_case_followup_due'))
-        batch_op.drop_index('ix_mediation_case_due')
-        batch_op.drop_index('ix_mediation_case_committee_date')
+    for name in ("ix_mediation_case_followup_due", "ix_case_live_due", "ix_case_live_committee",
+                 "ix_case_live_status_type", "ix_case_live_number", "ix_case_live_date"):
+        op.drop_index(name, table_name="mediation_case")
 
     op.drop_table('mediation_case')
     op.drop_table('case_counter')
