@@ -36,6 +36,7 @@ class AuditModel(QAbstractTableModel):
         self.filter = audit.AuditFilter()
         self.rows: list[audit.AuditRow] = []
         self._more = False
+        self._fetching = False
         self.headers = [self.tr("时间"), self.tr("操作人"), self.tr("操作"), self.tr("内容")]
 
     def set_filter(self, f: audit.AuditFilter) -> None:
@@ -52,17 +53,22 @@ class AuditModel(QAbstractTableModel):
         return not parent.isValid() and self._more
 
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
-        if parent.isValid() or not self._more:
+        # Views (and the model tester) may ask again from inside beginInsertRows; one page at a time.
+        if parent.isValid() or not self._more or self._fetching:
             return
-        before = self.rows[-1].seq if self.rows else None
-        with self.ctx.db.read() as session:
-            page = audit.list_events(session, self.actor, self.filter, before_seq=before, limit=self.page_size)
-        self._more = len(page) == self.page_size
-        if page:
-            first = len(self.rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-            self.rows.extend(page)
-            self.endInsertRows()
+        self._fetching = True
+        try:
+            before = self.rows[-1].seq if self.rows else None
+            with self.ctx.db.read() as session:
+                page = audit.list_events(session, self.actor, self.filter, before_seq=before, limit=self.page_size)
+            self._more = len(page) == self.page_size
+            if page:
+                first = len(self.rows)
+                self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+                self.rows.extend(page)
+                self.endInsertRows()
+        finally:
+            self._fetching = False
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.rows)

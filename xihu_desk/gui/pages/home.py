@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QStackedWidget, QVBoxLayout, QWidget,
+    QFrame, QGridLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget,
 )
 
 from xihu_desk.gui import theme
@@ -14,8 +14,11 @@ from xihu_desk.services import home
 from xihu_desk.services.context import Actor
 
 # Icons for the figures services.home knows; a new figure gets the generic one.
-FIGURE_ICONS = {"调委会": "mdi6.account-group-outline", "在用账户": "mdi6.account-outline",
-                "近 24 小时操作": "mdi6.history"}
+FIGURE_ICONS = {
+    "在办案件": "mdi6.folder-open-outline", "本月受理": "mdi6.calendar-month-outline",
+    "待回访": "mdi6.phone-return-outline", "调委会": "mdi6.account-group-outline",
+    "在用账户": "mdi6.account-outline", "近 24 小时操作": "mdi6.history",
+}
 
 
 class HomePage(QWidget):
@@ -30,12 +33,11 @@ class HomePage(QWidget):
         box.addWidget(label(self.tr("{name}，您好").format(name=actor.display_name or actor.name), "title"))
         today = QLocale().toString(QDate.currentDate(), "yyyy年M月d日 dddd")
         box.addWidget(label(f"{org_name} · {today}", "muted"))
-        self.cards = QHBoxLayout()
+        self.cards = QGridLayout()
         self.cards.setSpacing(14)
         box.addLayout(self.cards)
         box.addSpacing(6)
         box.addWidget(label(self.tr("待办事项"), "subtitle"))
-        self.due_stack = QStackedWidget()
         self.due_list = QListWidget()
         self.due_list.setObjectName("dueList")
         self.due_list.itemActivated.connect(self._open_item)
@@ -51,10 +53,9 @@ class HomePage(QWidget):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         empty_box.addWidget(icon)
         empty_box.addWidget(self.empty_label)
-        empty_box.addStretch(1)
-        self.due_stack.addWidget(self.empty)
-        self.due_stack.addWidget(self.due_list)
-        box.addWidget(self.due_stack, 1)
+        box.addWidget(self.empty)
+        box.addWidget(self.due_list, 1)
+        box.addStretch(0)  # takes the room the list would have had when there is nothing to do
 
     def showEvent(self, event) -> None:  # noqa: ANN001, N802
         super().showEvent(event)
@@ -64,19 +65,25 @@ class HomePage(QWidget):
         with self.ctx.db.read() as session:
             data = home.summary(session, self.actor)
         while self.cards.count():
-            item = self.cards.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
-        for figure in data.figures:
-            self.cards.addWidget(FigureCard(figure.label, figure.value, figure.note,
-                                            FIGURE_ICONS.get(figure.label, "mdi6.chart-box-outline")))
-        self.cards.addStretch(1)
+            self.cards.takeAt(0).widget().deleteLater()
+        # Balanced rows of at most four cards, so six figures fit a 1366-pixel screen as 3 + 3.
+        rows = -(-len(data.figures) // 4) or 1
+        columns = -(-len(data.figures) // rows) or 1
+        for i, figure in enumerate(data.figures):
+            card = FigureCard(figure.label, figure.value, figure.note,
+                              FIGURE_ICONS.get(figure.label, "mdi6.chart-box-outline"))
+            self.cards.addWidget(card, i // columns, i % columns)
         self.due_list.clear()
         for due in data.due:
-            item = QListWidgetItem(theme.icon("mdi6.bell-outline", theme.ACCENT), f"{due.due}　{due.title}")
+            overdue = due.overdue
+            icon = theme.icon("mdi6.alert-circle-outline", theme.DANGER) if overdue else \
+                theme.icon("mdi6.bell-outline", theme.ACCENT)
+            text = f"{due.due}　{due.title}" + (self.tr("（已超期）") if overdue else "")
+            item = QListWidgetItem(icon, text)
             item.setData(Qt.ItemDataRole.UserRole, due.area)
             self.due_list.addItem(item)
-        self.due_stack.setCurrentWidget(self.due_list if data.due else self.empty)
+        self.due_list.setVisible(bool(data.due))
+        self.empty.setVisible(not data.due)
 
     def _open_item(self, item: QListWidgetItem) -> None:
         self.open_area.emit(item.data(Qt.ItemDataRole.UserRole))
