@@ -108,7 +108,7 @@ class LockDialog(QDialog):
         self.unlock_button.clicked.connect(self.try_unlock)
         self.password.returnPressed.connect(self.try_unlock)
         self.switch_button.clicked.connect(self._switch)
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("用") * 24)  # grows with the text size
         self.password.setFocus()
 
     def try_unlock(self) -> None:

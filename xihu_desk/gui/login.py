@@ -45,7 +45,7 @@ class LoginDialog(QDialog):
         self.level_label.setText(info.level_label)
         self.username.setText(username or prefs.get_text(prefs.LAST_USERNAME_KEY))
         (self.password if self.username.text() else self.username).setFocus()
-        self.setMinimumWidth(440)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("用") * 24)  # grows with the text size
 
     def _banner(self) -> QWidget:
         banner = QFrame()

@@ -4,10 +4,10 @@ belong to a signed-in session."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget,
+    QLabel, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from xihu_desk import __version__
@@ -18,7 +18,7 @@ from xihu_desk.gui.pages.home import HomePage
 from xihu_desk.gui.pages.settings import SettingsPage
 from xihu_desk.gui.pages.upcoming import UpcomingPage, plans
 from xihu_desk.gui.pages.users import PasswordDialog
-from xihu_desk.gui.widgets import icon_label, label
+from xihu_desk.gui.widgets import ElidedLabel, NavList, label
 from xihu_desk.services import maintenance, node, settings
 from xihu_desk.services.context import Actor
 
@@ -47,15 +47,14 @@ class MainWindow(QMainWindow):
         self.lock_dialog: LockDialog | None = None
         self.dialog: PasswordDialog | None = None
 
-        self.nav = QListWidget()
+        self.nav = NavList()
         self.nav.setObjectName("navList")
-        self.nav.setIconSize(QSize(22, 22))
-        self.nav.setMinimumWidth(150)
         titles = self.area_titles()
         for key in AREA_ORDER:
             item = QListWidgetItem(theme.icon(AREA_ICONS[key], theme.MUTED, theme.ACCENT), titles[key])
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
+        self.nav.fit()
         self.stack = QStackedWidget()
         self.stack.setObjectName("areaStack")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -96,16 +95,13 @@ class MainWindow(QMainWindow):
         return titles
 
     def _cover(self) -> QWidget:
+        """Plain, so the lock dialog in front of it is the one thing to look at."""
         cover = QWidget()
         box = QVBoxLayout(cover)
         box.addStretch(1)
-        icon = icon_label("mdi6.lock-outline", 72, theme.MUTED)
-        icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        box.addWidget(icon)
-        text = label(self.tr("工作台已锁定"), "title")
+        text = label(self.tr("{org} · 西湖司法所工作台").format(org=self.node.org_name), "muted")
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         box.addWidget(text)
-        box.addStretch(2)
         return cover
 
     def _menus(self) -> None:
@@ -142,7 +138,7 @@ class MainWindow(QMainWindow):
         self.level_status = QLabel(self.tr("层级：{level}").format(level=self.node.level_label))
         self.user_status = QLabel(self.tr("用户：{name}（{role}）").format(
             name=self.actor.display_name or self.actor.name, role=self.actor.role.label))
-        self.db_status = QLabel(self.tr("数据库：{path}").format(path=self.ctx.data.database))
+        self.db_status = ElidedLabel(self.tr("数据库：{path}").format(path=self.ctx.data.database))
         self.db_status.setToolTip(str(self.ctx.data.database))
         if self.ctx.db.write_blocked:
             self.db_status.setText(self.tr("数据库：只读（完整性检查未通过）"))

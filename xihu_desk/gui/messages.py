@@ -16,8 +16,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 INFO, WARNING, ERROR, CRASH = "info", "warning", "error", "crash"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("messages", text)
+translate = QCoreApplication.translate  # lupdate finds translate("context", "text") calls
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ def show_box(parent: QWidget | None, message: Message) -> None:
         CRASH: QMessageBox.Icon.Critical,
     }
     box = QMessageBox(icons[message.level], message.title, message.text, QMessageBox.StandardButton.Ok, parent)
-    box.button(QMessageBox.StandardButton.Ok).setText(_tr("确定"))
+    box.button(QMessageBox.StandardButton.Ok).setText(translate("messages", "确定"))
     if message.details:
         box.setDetailedText(message.details)
     box.exec()
@@ -45,8 +44,8 @@ def show_box(parent: QWidget | None, message: Message) -> None:
 def ask_box(parent: QWidget | None, title: str, text: str) -> bool:
     box = QMessageBox(QMessageBox.Icon.Question, title, text,
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
-    box.button(QMessageBox.StandardButton.Yes).setText(_tr("确定"))
-    box.button(QMessageBox.StandardButton.No).setText(_tr("取消"))
+    box.button(QMessageBox.StandardButton.Yes).setText(translate("messages", "确定"))
+    box.button(QMessageBox.StandardButton.No).setText(translate("messages", "取消"))
     box.setDefaultButton(QMessageBox.StandardButton.No)  # a slip of the Enter key must not restore or delete
     return box.exec() == QMessageBox.StandardButton.Yes
 
@@ -64,19 +63,19 @@ class MessageBridge(QObject):
         self.show_fn(parent, message)
 
     def info(self, parent: QWidget | None, text: str, title: str = "") -> None:
-        self.show(parent, Message(INFO, title or _tr("提示"), text))
+        self.show(parent, Message(INFO, title or translate("messages", "提示"), text))
 
     def warning(self, parent: QWidget | None, text: str, title: str = "") -> None:
-        self.show(parent, Message(WARNING, title or _tr("注意"), text))
+        self.show(parent, Message(WARNING, title or translate("messages", "注意"), text))
 
     def error(self, parent: QWidget | None, text: str, title: str = "") -> None:
-        self.show(parent, Message(ERROR, title or _tr("无法完成"), text))
+        self.show(parent, Message(ERROR, title or translate("messages", "无法完成"), text))
 
     def crash(self, parent: QWidget | None, text: str, details: str) -> None:
-        self.show(parent, Message(CRASH, _tr("程序错误"), text, details))
+        self.show(parent, Message(CRASH, translate("messages", "程序错误"), text, details))
 
     def confirm(self, parent: QWidget | None, text: str, title: str = "") -> bool:
-        return self.confirm_fn(parent, title or _tr("请确认"), text)
+        return self.confirm_fn(parent, title or translate("messages", "请确认"), text)
 
 
 _bridge: MessageBridge | None = None

@@ -14,7 +14,7 @@ os.environ.setdefault("QT_API", "pyside6")  # qtawesome goes through QtPy; pick 
 
 import qtawesome  # noqa: E402
 from PySide6.QtGui import QColor, QFont, QIcon, QPalette  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory, QStyleOption, QWidget  # noqa: E402
 
 ACCENT = "#1f5f99"
 ACCENT_DARK = "#174a78"
@@ -101,13 +101,41 @@ QGroupBox {{ font-weight: bold; }}
 """
 
 
+class ScaledStyle(QProxyStyle):
+    """Fusion whose icons grow with the text size, so 150 % does not leave icons tiny."""
+
+    SCALED = frozenset({
+        QStyle.PixelMetric.PM_SmallIconSize, QStyle.PixelMetric.PM_ButtonIconSize,
+        QStyle.PixelMetric.PM_TabBarIconSize, QStyle.PixelMetric.PM_ListViewIconSize,
+        QStyle.PixelMetric.PM_ToolBarIconSize, QStyle.PixelMetric.PM_MessageBoxIconSize,
+    })
+
+    def __init__(self) -> None:
+        super().__init__(QStyleFactory.create("Fusion"))
+        self.scale = 100
+
+    def pixelMetric(self, metric: QStyle.PixelMetric, option: QStyleOption | None = None,  # noqa: N802
+                    widget: QWidget | None = None) -> int:
+        value = super().pixelMetric(metric, option, widget)
+        return value * self.scale // 100 if metric in self.SCALED else value
+
+
+_style: ScaledStyle | None = None
+
+
 def apply(app: QApplication, scale: int) -> None:
-    app.setStyle("Fusion")
+    """Once, at start: the style, the palette and the text size."""
+    global _style
+    _style = ScaledStyle()
+    app.setStyle(_style)
     app.setPalette(palette())
     apply_text_scale(app, scale)
 
 
 def apply_text_scale(app: QApplication, scale: int) -> None:
+    """Any time: every window re-lays itself out in the new size (the style sheet re-polishes)."""
+    if _style is not None:
+        _style.scale = scale
     font = QFont()
     font.setFamilies(font_families())
     font.setPointSizeF(BASE_POINT_SIZE * scale / 100)

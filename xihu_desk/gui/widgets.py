@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget, QVBoxLayout, QWidget
 
 from xihu_desk.domain import passwords
 from xihu_desk.domain.errors import UserError
@@ -116,3 +117,41 @@ class FigureCard(QFrame):
         col.addWidget(self.value)
         col.addWidget(self.note)
         row.addLayout(col, 1)
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that gives way when space is short, ending in "…" (long folder paths)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - may shrink to a few characters
+        return QSize(self.fontMetrics().horizontalAdvance("数据库：…") * 2, super().minimumSizeHint().height())
+
+    def paintEvent(self, event) -> None:  # noqa: ANN001, N802
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle, rect.width())
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(rect, int(self.alignment() | Qt.AlignmentFlag.AlignVCenter), text)
+
+
+class NavList(QListWidget):
+    """The navigation list: as wide as its longest entry at the current text size, never scrolling
+    sideways, with icons that grow with the text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setUniformItemSizes(True)
+
+    def fit(self) -> None:
+        side = round(self.fontMetrics().height() * 1.3)
+        self.setIconSize(QSize(side, side))
+        width = self.sizeHintForColumn(0) + 2 * self.frameWidth() + 16  # the items' margins in the style sheet
+        self.setMinimumWidth(max(width, 150))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.fit()

@@ -132,6 +132,7 @@ class AuditTab(QWidget):
         for column, width in enumerate((160, 120, 110)):
             self.view.setColumnWidth(column, width)
         prefs.restore_state("audit/header", header)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)  # time: always whole
         header.sectionResized.connect(lambda *_: prefs.save_state("audit/header", header))
         self.view.selectionModel().currentRowChanged.connect(self._show_details)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
@@ -147,8 +148,8 @@ class AuditTab(QWidget):
 
     # -- filter bar ---------------------------------------------------------------------------------
 
-    def _filter_bar(self) -> QHBoxLayout:
-        bar = QHBoxLayout()
+    def _filter_bar(self) -> QVBoxLayout:
+        bar = QVBoxLayout()
         self.actor_combo = QComboBox()
         self.actor_combo.setObjectName("actorFilter")
         self.actor_combo.setMinimumContentsLength(10)
@@ -175,17 +176,25 @@ class AuditTab(QWidget):
         self.reset_button = QPushButton(theme.icon("mdi6.filter-remove-outline"), self.tr("重置"))
         self.count_label = label("", "muted")
         self.count_label.setObjectName("auditCount")
-        bar.addWidget(QLabel(self.tr("操作人：")))
-        bar.addWidget(self.actor_combo)
-        bar.addWidget(QLabel(self.tr("操作：")))
-        bar.addWidget(self.action_combo)
-        bar.addWidget(self.search, 1)
-        bar.addWidget(self.use_dates)
-        bar.addWidget(self.date_from)
-        bar.addWidget(QLabel(self.tr("至")))
-        bar.addWidget(self.date_to)
-        bar.addWidget(self.reset_button)
-        bar.addWidget(self.count_label)
+        # Two rows, so the search box keeps its room at 150 % text on a 1366-pixel screen.
+        first, second = QHBoxLayout(), QHBoxLayout()
+        first.addWidget(QLabel(self.tr("操作人：")))
+        first.addWidget(self.actor_combo)
+        first.addSpacing(8)
+        first.addWidget(QLabel(self.tr("操作：")))
+        first.addWidget(self.action_combo)
+        first.addSpacing(8)
+        first.addWidget(self.use_dates)
+        first.addWidget(self.date_from)
+        first.addWidget(QLabel(self.tr("至")))
+        first.addWidget(self.date_to)
+        first.addStretch(1)
+        second.addWidget(self.search, 1)
+        second.addWidget(self.reset_button)
+        second.addSpacing(8)
+        second.addWidget(self.count_label)
+        bar.addLayout(first)
+        bar.addLayout(second)
         # Typing waits for a pause before querying; everything else applies at once.
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)

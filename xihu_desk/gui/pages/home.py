@@ -78,8 +78,7 @@ class HomePage(QWidget):
             overdue = due.overdue
             icon = theme.icon("mdi6.alert-circle-outline", theme.DANGER) if overdue else \
                 theme.icon("mdi6.bell-outline", theme.ACCENT)
-            text = f"{due.due}　{due.title}" + (self.tr("（已超期）") if overdue else "")
-            item = QListWidgetItem(icon, text)
+            item = QListWidgetItem(icon, f"{due.due}　{due.title}")  # the title says what is overdue
             item.setData(Qt.ItemDataRole.UserRole, due.area)
             self.due_list.addItem(item)
         self.due_list.setVisible(bool(data.due))

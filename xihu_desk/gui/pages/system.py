@@ -44,11 +44,14 @@ class ParamsTab(QWidget):
             spin.setObjectName(key)
             spin.setRange(spec.minimum, spec.maximum)
             spin.setSuffix(f" {spec.unit}")
-            spin.setMinimumWidth(140)
-            spin.setToolTip(self.tr("可设范围 {lo}–{hi} {unit}，默认 {d}").format(
-                lo=spec.minimum, hi=spec.maximum, unit=spec.unit, d=spec.default))
             self.spins[key] = spin
-            form.addRow(f"{spec.label}：", spin)
+            row = QHBoxLayout()
+            row.setSpacing(12)
+            row.addWidget(spin)
+            row.addWidget(label(self.tr("默认 {d} {unit}，可设 {lo}–{hi}").format(
+                d=spec.default, unit=spec.unit, lo=spec.minimum, hi=spec.maximum), "muted"))
+            row.addStretch(1)
+            form.addRow(f"{spec.label}：", row)
         box.addLayout(form)
         self.error_label = label("", wrap=True)
         self.error_label.setProperty("state", "error")
