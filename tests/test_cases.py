@@ -244,6 +244,12 @@ def test_list_sorts_and_filters_in_sql(db, head, roster):
     assert by_no == ["（2025）北山人调字第0001号", "（2026）北山人调字第0001号", "（2026）北山人调字第0002号",
                      "（2026）北山人调字第0003号"]
     assert contracts == 1 and len(page2) == 2
+    # Pages past the middle are read from the other end and must agree with a forward read.
+    with db.read() as s:
+        forward = [r.uuid for r in case_queries.list_cases(s, head, CaseFilter(), today, 0, 10)]
+        pieces = [r.uuid for off in range(0, 4) for r in case_queries.list_cases(s, head, CaseFilter(), today, off, 1, total=4)]
+        tail = [r.uuid for r in case_queries.list_cases(s, head, CaseFilter(), today, 3, 5, total=4)]
+    assert pieces == forward and tail == forward[3:]
 
 
 def test_case_number_cannot_move_to_another_year(db, head, roster):

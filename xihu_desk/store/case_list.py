@@ -99,22 +99,41 @@ def where(f: CaseFilter, today: date) -> list:
     return conditions
 
 
+def _count_index(f: CaseFilter) -> str | None:
+    """The narrowest index for counts SQLite would otherwise do by scanning the table."""
+    rest = (f.year, f.status, f.dispute_type, f.committee_uuid, f.mediator_uuid, f.overdue, f.text.strip())
+    if not any(rest):
+        return "ix_case_live_source" if f.source else "ix_case_live_due"
+    return None
+
+
 def count(session: Session, f: CaseFilter, today: date) -> int:
     if f.only_text and f.full_text:
         # Straight from the index: each live case has exactly one case_search row.
         return session.execute(text("SELECT count(*) FROM case_fts WHERE case_fts MATCH :q"),
                                {"q": fts_phrase(f.text)}).scalar() or 0
-    return session.scalar(select(func.count()).select_from(MediationCase).where(*where(f, today))) or 0
+    query = select(func.count()).select_from(MediationCase).where(*where(f, today))
+    index = _count_index(f)
+    if index:
+        query = query.with_hint(MediationCase, f"INDEXED BY {index}", "sqlite")
+    return session.scalar(query) or 0
 
 
 def page_uuids(session: Session, f: CaseFilter, today: date, offset: int, limit: int, total: int | None = None) -> list[str]:
     columns, index = SORTS.get(f.sort, SORTS["accepted_on"])
-    order = [c.desc() if f.descending else c.asc() for c in columns]
-    order.append(MediationCase.uuid.desc() if f.descending else MediationCase.uuid.asc())
+    descending = f.descending
+    # Past the middle, walk from the other end: the last page costs what the first does.
+    backwards = total is not None and offset > total // 2
+    if backwards:
+        descending = not descending
+        limit = max(0, min(limit, total - offset))
+        offset = max(0, total - offset - limit)
+    order = [c.desc() if descending else c.asc() for c in (*columns, MediationCase.uuid)]
     query = select(MediationCase.uuid).where(*where(f, today)).order_by(*order).offset(offset).limit(limit)
     if index and (total is None or total >= SELECTIVE):
         query = query.with_hint(MediationCase, f"INDEXED BY {index}", "sqlite")
-    return list(session.scalars(query))
+    found = list(session.scalars(query))
+    return found[::-1] if backwards else found
 
 
 def rows_by_uuid(session: Session, uuids: list[str]) -> list[MediationCase]:

@@ -72,6 +72,7 @@ class MediationCase(Travelling, Base):
         Index("ix_case_live_status_type", "status", "dispute_type", "accepted_on", sqlite_where=LIVE),
         Index("ix_case_live_committee", "committee_uuid", "accepted_on", sqlite_where=LIVE),
         Index("ix_case_live_due", "status", "due_on", sqlite_where=LIVE),
+        Index("ix_case_live_source", "source", "accepted_on", sqlite_where=LIVE),
     )
     case_no: Mapped[str] = mapped_column(String(40), unique=True)
     committee_uuid: Mapped[str] = mapped_column(ForeignKey("committee.uuid"))

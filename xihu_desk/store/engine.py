@@ -8,8 +8,19 @@ for a unit of work that writes, so there is one writer and a write never upgrade
 from __future__ import annotations
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 
 WRITE_OPTION = "xihu_write"
+
+
+def _sqlite_from_hint(self, table, text):  # noqa: ANN001, ANN202
+    """Render ``select.with_hint(table, "INDEXED BY ix", "sqlite")`` after the table name.
+    SQLAlchemy's SQLite compiler ignores table hints; the case list needs INDEXED BY where the
+    planner would otherwise sort a large match set (store/case_list.py)."""
+    return text
+
+
+SQLiteCompiler.get_from_hint_text = _sqlite_from_hint
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

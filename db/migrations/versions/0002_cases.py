@@ -108,6 +108,7 @@ def upgrade() -> None:
                     sqlite_where=live)
     op.create_index("ix_case_live_committee", "mediation_case", ["committee_uuid", "accepted_on"], sqlite_where=live)
     op.create_index("ix_case_live_due", "mediation_case", ["status", "due_on"], sqlite_where=live)
+    op.create_index("ix_case_live_source", "mediation_case", ["source", "accepted_on"], sqlite_where=live)
     op.create_index(op.f("ix_mediation_case_followup_due"), "mediation_case", ["followup_due"])
 
     op.create_table('agreement',
@@ -366,7 +367,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_agreement_effective_on'))
 
     op.drop_table('agreement')
-    for name in ("ix_mediation_case_followup_due", "ix_case_live_due", "ix_case_live_committee",
+    for name in ("ix_mediation_case_followup_due", "ix_case_live_source", "ix_case_live_due", "ix_case_live_committee",
                  "ix_case_live_status_type", "ix_case_live_number", "ix_case_live_date"):
         op.drop_index(name, table_name="mediation_case")
 
