@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 from xihu_desk.domain.errors import StorageError
 from xihu_desk.paths import DataDir
 from xihu_desk.store import migrate
-from xihu_desk.store import case_models  # noqa: F401 - all tables on the metadata
+from xihu_desk.store import schema  # noqa: F401 - all tables on the metadata
 from xihu_desk.store.base import Base
 from xihu_desk.store.models import Meta, OrgUnit
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from xihu_desk.store import case_models, models  # noqa: F401 - registers the tables on the metadata
+from xihu_desk.store import schema  # noqa: F401 - registers every table on the metadata
 from xihu_desk.store.base import Base
 
 

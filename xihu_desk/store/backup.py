@@ -78,8 +78,8 @@ def quick_check(path: Path, full: bool = False) -> list[str]:
 def schema_revision(path: Path) -> str | None:
     conn = _connect_ro(path)
     try:
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        return row[0] if row else None
+        heads = sorted(r[0] for r in conn.execute("SELECT version_num FROM alembic_version"))
+        return ",".join(heads) or None
     except sqlite3.DatabaseError:
         return None
     finally:

@@ -33,19 +33,24 @@ def alembic_config() -> Config:
     return cfg
 
 
+# Revisions are written as their sorted heads joined by commas ("0003,0004"): areas developed
+# side by side may add migration branches from the same parent, and Alembic applies them all.
+
+
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return ",".join(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))
 
 
 def current_revision(db: Database) -> str | None:
     with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        heads = MigrationContext.configure(conn).get_current_heads()
+    return ",".join(sorted(heads)) or None
 
 
 def known_revision(rev: str) -> bool:
     script = ScriptDirectory.from_config(alembic_config())
     try:
-        return script.get_revision(rev) is not None
+        return all(script.get_revision(r) is not None for r in rev.split(","))
     except Exception:  # alembic raises its own error types for unknown ids
         return False
 
@@ -63,7 +68,7 @@ def upgrade(db: Database) -> None:
     cfg = alembic_config()
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
 
 
 def open_database(data: paths.DataDir, now: datetime | None = None) -> OpenResult:
