@@ -101,3 +101,38 @@ def test_restore_sends_the_user_back_to_login(qtbot, data_dir, message_mock) -> 
         if c.login is not None:
             c.login.hide()
         c.shutdown()
+
+
+def corrupt(path) -> None:  # noqa: ANN001
+    """Scribble over every other page, as a failing disk would."""
+    size = path.stat().st_size
+    with open(path, "r+b") as f:
+        for page in range(3, size // 4096, 2):
+            f.seek(page * 4096 + 8)
+            f.write(b"\xff" * 200)
+
+
+def test_damaged_database_offers_the_newest_good_backup(qtbot, data_dir, message_mock) -> None:  # noqa: ANN001
+    good = backup.make_backup(data_dir.database, data_dir.backups, "manual")
+    corrupt(data_dir.database)
+    opened = migrate.open_database(data_dir)
+    assert opened.problems and opened.db.write_blocked
+    c = AppController(data_dir, opened, runner=Runner(opened.db, show_after_ms=50), quit_app=lambda: None)
+    try:
+        with qtbot.waitSignal(c.ctx.runner.finished) as done:
+            c.start()
+        assert done.args[1] is True
+        assert "数据库完整性检查未通过" in message_mock.questions[0]
+        assert message_mock.of("info")[-1].text.startswith("已从备份恢复")
+        assert c.ctx.db.write_blocked is None and c.login is not None
+        assert backup.quick_check(data_dir.database) == []
+        qtbot.keyClicks(c.login.username, "admin")
+        qtbot.keyClicks(c.login.password, ADMIN_PASSWORD)
+        assert wait_op(qtbot, c.ctx.runner, lambda: click(qtbot, c.login.login_button))
+        assert c.window is not None
+        assert good.exists()
+    finally:
+        for widget in (c.window, c.login):
+            if widget is not None:
+                widget.hide()
+        c.shutdown()

@@ -100,3 +100,19 @@ def test_crash_in_op_is_logged_and_shown(qtbot, runner, data_dir, message_mock) 
     assert "程序错误（统计）" in log and "ZeroDivisionError: division by zero in a service" in log
     with runner.db.read() as session:
         assert settings.get(session, "idle_lock_minutes") == 15  # the unit of work rolled back
+
+
+def test_main_window_will_not_close_during_a_write(qtbot, main_window, ctx, message_mock) -> None:  # noqa: ANN001
+    release = threading.Event()
+
+    def slow(session, progress):  # noqa: ANN001, ANN202
+        settings.update(session, system_actor(), {"idle_lock_minutes": 20})
+        release.wait(5)
+
+    op = ctx.runner.write(slow)
+    assert not main_window.close()
+    assert main_window.isVisible()
+    assert message_mock.single("warning").text == "正在保存数据，请等操作完成后再退出。"
+    with qtbot.waitSignal(ctx.runner.finished, check_params_cb=lambda op_id, ok: op_id == op and ok):
+        release.set()
+    assert main_window.close()

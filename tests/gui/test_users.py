@@ -112,3 +112,21 @@ def test_edit_keeps_committee_and_reset_and_unlock(qtbot, users_tab, ctx, admin)
     with ctx.db.read() as session:
         actions = session.scalars(select(AuditEvent.action).where(AuditEvent.actor == "admin")).all()
     assert {"user.update", "user.unlock", "user.password"} <= set(actions)
+
+
+def test_change_own_password_needs_the_old_one(qtbot, main_window, ctx) -> None:  # noqa: ANN001
+    from .conftest import ADMIN_PASSWORD
+
+    main_window.change_own_password()
+    dialog = main_window.dialog
+    assert dialog.windowTitle() == "修改我的密码" and dialog.old_password.isVisible()
+    qtbot.keyClicks(dialog.old_password, "not-the-old-1A")
+    qtbot.keyClicks(dialog.password, "Xixi-wetland-9")
+    qtbot.keyClicks(dialog.confirm, "Xixi-wetland-9")
+    assert not wait_op(qtbot, ctx.runner, lambda: click(qtbot, dialog.save_button))
+    assert dialog.error_label.text() == "原密码不正确。"
+    dialog.old_password.clear()
+    qtbot.keyClicks(dialog.old_password, ADMIN_PASSWORD)
+    assert wait_op(qtbot, ctx.runner, lambda: click(qtbot, dialog.save_button))
+    assert auth.sign_in(ctx.db, "admin", "Xixi-wetland-9").name == "admin"
+    assert main_window.statusBar().currentMessage() == "密码已修改"

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 INFO, WARNING, ERROR, CRASH = "info", "warning", "error", "crash"
 
@@ -27,6 +28,12 @@ class Message:
     details: str = ""
 
 
+def _plain(button: QAbstractButton, text: str) -> None:
+    # Our words, and no desktop-theme icon beside them (one icon set in the whole program).
+    button.setText(text)
+    button.setIcon(QIcon())
+
+
 def show_box(parent: QWidget | None, message: Message) -> None:
     icons = {
         INFO: QMessageBox.Icon.Information,
@@ -35,7 +42,7 @@ def show_box(parent: QWidget | None, message: Message) -> None:
         CRASH: QMessageBox.Icon.Critical,
     }
     box = QMessageBox(icons[message.level], message.title, message.text, QMessageBox.StandardButton.Ok, parent)
-    box.button(QMessageBox.StandardButton.Ok).setText(translate("messages", "确定"))
+    _plain(box.button(QMessageBox.StandardButton.Ok), translate("messages", "确定"))
     if message.details:
         box.setDetailedText(message.details)
     box.exec()
@@ -44,8 +51,8 @@ def show_box(parent: QWidget | None, message: Message) -> None:
 def ask_box(parent: QWidget | None, title: str, text: str) -> bool:
     box = QMessageBox(QMessageBox.Icon.Question, title, text,
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
-    box.button(QMessageBox.StandardButton.Yes).setText(translate("messages", "确定"))
-    box.button(QMessageBox.StandardButton.No).setText(translate("messages", "取消"))
+    _plain(box.button(QMessageBox.StandardButton.Yes), translate("messages", "确定"))
+    _plain(box.button(QMessageBox.StandardButton.No), translate("messages", "取消"))
     box.setDefaultButton(QMessageBox.StandardButton.No)  # a slip of the Enter key must not restore or delete
     return box.exec() == QMessageBox.StandardButton.Yes
 

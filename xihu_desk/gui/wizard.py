@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import getpass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup, QComboBox, QFormLayout, QLabel, QLineEdit, QRadioButton, QVBoxLayout, QWidget,
     QWizard, QWizardPage,
@@ -277,7 +277,7 @@ class DonePage(QWizardPage):
 
 
 class SetupWizard(QWizard):
-    initialised = Signal(object)  # NodeInfo
+    """Finished with ``info`` set once the node exists (the controller then opens the login)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -332,7 +332,6 @@ class SetupWizard(QWizard):
         self._set_busy(False)
         self.done_page.show_info(info, self.admin_page.username.text().strip())
         self.next()
-        self.initialised.emit(info)
 
     def _failed(self, message: str) -> None:
         # Everything typed stays in the pages; the user can go back and correct it.

@@ -144,7 +144,6 @@ class AuditTab(QWidget):
         prefs.restore_state("audit/splitter", self.splitter)
         self.splitter.splitterMoved.connect(lambda *_: prefs.save_state("audit/splitter", self.splitter))
         box.addWidget(self.splitter, 1)
-        self._loaded = False
 
     # -- filter bar ---------------------------------------------------------------------------------
 
@@ -248,9 +247,7 @@ class AuditTab(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: ANN001, N802
         super().showEvent(event)
-        if not self._loaded:
-            self._loaded = True
-            self.reload()
+        self.reload()  # events keep arriving; the filters stay as the user left them
 
     def reload(self) -> None:
         """Re-read the actor list and the log (new events may have arrived)."""
