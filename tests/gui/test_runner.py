@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
@@ -116,3 +117,24 @@ def test_main_window_will_not_close_during_a_write(qtbot, main_window, ctx, mess
     with qtbot.waitSignal(ctx.runner.finished, check_params_cb=lambda op_id, ok: op_id == op and ok):
         release.set()
     assert main_window.close()
+
+
+def test_result_for_a_closed_window_is_not_delivered(qtbot, runner, message_mock) -> None:  # noqa: ANN001
+    from PySide6.QtWidgets import QDialog
+
+    dialog = QDialog()
+    got = []
+    release = threading.Event()
+
+    def work(session, progress):  # noqa: ANN001, ANN202
+        release.wait(5)
+        return settings.update(session, system_actor(), {"idle_lock_minutes": 25})
+
+    op = runner.write(work, parent=dialog, on_ok=got.append)
+    dialog.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog))
+    with qtbot.waitSignal(runner.finished, check_params_cb=lambda op_id, ok: op_id == op and ok):
+        release.set()
+    assert got == [] and message_mock.messages == []  # committed, nobody left to tell
+    with runner.db.read() as session:
+        assert settings.get(session, "idle_lock_minutes") == 25

@@ -11,12 +11,14 @@ runner, which lives on the GUI thread; ``on_ok`` runs there. UserError becomes a
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -24,6 +26,7 @@ from xihu_desk.domain.errors import UserError
 from xihu_desk.gui import crash, messages
 from xihu_desk.store.uow import Database
 
+log = logging.getLogger(__name__)
 SHOW_PROGRESS_AFTER_MS = 600
 REFRESH_MS = 120
 
@@ -191,7 +194,7 @@ class Runner(QObject):
 
     def _refresh(self, op_id: int) -> None:
         op = self._ops.get(op_id)
-        if op is None or op.dialog is None:
+        if op is None or op.dialog is None or not shiboken6.isValid(op.dialog):
             return
         stage, done, total = op.progress.snapshot()
         if op.progress.cancel_requested:
@@ -212,15 +215,24 @@ class Runner(QObject):
         if op.timer is not None:
             op.timer.stop()
             op.timer.deleteLater()
-        if op.dialog is not None:
+        if op.dialog is not None and shiboken6.isValid(op.dialog):  # gone if its parent was closed
             op.dialog.hide()
             op.dialog.deleteLater()
-            op.dialog = None
+        op.dialog = None
 
     def _on_delivered(self, op_id: int, result: Any, exc: BaseException | None) -> None:
         op = self._ops.pop(op_id)
         self._close(op)
         ok = False
+        if op.parent is not None and not shiboken6.isValid(op.parent):
+            # The window that asked was closed meanwhile. The unit of work has committed or rolled
+            # back whole; a bug is still reported, anything else only logged.
+            if exc is not None and not isinstance(exc, UserError | Cancelled):
+                crash.report(exc, None, op.label)
+            else:
+                log.info("操作 %s 结束时发起的窗口已关闭：%s", op.label or op_id, exc or "完成")
+            self.finished.emit(op_id, exc is None)
+            return
         try:
             if exc is None:
                 if op.on_ok is not None:
