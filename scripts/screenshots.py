@@ -89,7 +89,7 @@ def main() -> int:
 
     app = QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
-    translators = i18n.install(app)  # noqa: F841
+    i18n.install(app)
     prefs.set_text_scale(args.scale)
     theme.apply(app, args.scale)
     shots = Shooter(app, out, f"s{args.scale}-")

@@ -75,7 +75,7 @@ def run(data: DataDir, argv: list[str] | None = None) -> int:
     # Windows come and go (wizard, login, main window, back to login); the controller decides
     # when the program ends.
     app.setQuitOnLastWindowClosed(False)
-    translators = i18n.install(app)  # noqa: F841 - kept alive for the run
+    i18n.install(app)  # the translators are children of the application, kept alive by it
     theme.apply(app, prefs.text_scale())
     app.setWindowIcon(theme.icon("mdi6.scale-balance", theme.ACCENT))
     crash.set_log_file(log_file(data))
