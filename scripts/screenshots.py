@@ -169,6 +169,22 @@ def main() -> int:
             tab.run_check()
             wait_idle(ctx.runner)
         shots.widget(window, f"settings-{settings_page.tabs.tabText(settings_page.tabs.currentIndex())}")
+    # The progress dialog of a long operation (a stand-in op that only reports progress).
+    import threading
+
+    stop = threading.Event()
+
+    def long_op(progress) -> None:  # noqa: ANN001
+        for n in range(1, 1000):
+            progress.step(done=n, total=1000, stage=f"第 {n} / 1000 条")
+            if stop.wait(0.01):
+                break
+
+    op = ctx.runner.call(long_op, label="正在导入台账…", parent=window)
+    QTest.qWait(900)
+    shots.screen(ctx.runner.progress_dialog(op), "progress")
+    ctx.runner.progress_dialog(op).cancel_clicked.emit()  # 取消, as the user would
+    wait_idle(ctx.runner)
     window.lock()
     shots.screen(window.lock_dialog, "locked")
     window.lock_dialog.password.setText(ADMIN_PASSWORD)
