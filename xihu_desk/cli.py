@@ -61,6 +61,20 @@ def _parser() -> argparse.ArgumentParser:
     node = sub.add_parser("node", parents=[common], help="本节点身份")
     node_sub = node.add_subparsers(dest="node_command", parser_class=_Parser, required=True)
     node_sub.add_parser("show", parents=[common], help="显示节点身份与密钥指纹")
+    ek = node_sub.add_parser("export-key", parents=[common], help="导出本节点的公钥文件，交给上级或下级登记")
+    ek.add_argument("-o", "--output", required=True, metavar="FILE")
+    en = node_sub.add_parser("enrol", parents=[common], help="登记上级或下级单位的公钥文件")
+    en.add_argument("file", metavar="FILE")
+
+    bundle = sub.add_parser("bundle", parents=[common], help="数据包：向上级报送、导入下级数据、回执")
+    bundle_sub = bundle.add_subparsers(dest="bundle_command", parser_class=_Parser, required=True)
+    bx = bundle_sub.add_parser("export", parents=[common], help="生成给上级的下一个数据包")
+    bx.add_argument("-o", "--output", metavar="DIR", default=".", help="写入的文件夹（默认当前文件夹）")
+    bi = bundle_sub.add_parser("import", parents=[common], help="导入下级（或上级）的数据包，并在旁边写回执")
+    bi.add_argument("file", metavar="FILE")
+    bi.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
+    br = bundle_sub.add_parser("receipt", parents=[common], help="登记上级返回的回执")
+    br.add_argument("file", metavar="FILE")
     return p
 
 
@@ -214,6 +228,83 @@ def cmd_case_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_node_export_key(args: argparse.Namespace) -> int:
+    from xihu_desk.services import exchange
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = _open(args)
+    with opened.db.read() as session:
+        doc = exchange.export_key(session, cli_actor())
+    target = Path(args.output)
+    target.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    _emit(args, {"file": str(target), "fingerprint": doc["fingerprint"]},
+          f"公钥文件已写入 {target}\n指纹：{doc['fingerprint']}\n请与对方电话核对指纹。")
+    return 0
+
+
+def cmd_node_enrol(args: argparse.Namespace) -> int:
+    from xihu_desk.services import exchange
+    from xihu_desk.services.context import cli_actor
+
+    try:
+        doc = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise UserError(f"无法读取密钥文件：{args.file}") from None
+    _data, opened = _open(args)
+    with opened.db.write() as session:
+        done = exchange.enrol(session, cli_actor(), doc)
+    relation = "下级" if done.relation == "child" else "上级"
+    _emit(args, {"node_id": done.node_id, "org_name": done.org_name, "relation": done.relation,
+                 "fingerprint": done.fingerprint},
+          f"已登记{relation}单位 {done.org_name}\n指纹：{done.fingerprint}\n请与对方电话核对指纹。")
+    return 0
+
+
+def cmd_bundle_export(args: argparse.Namespace) -> int:
+    from xihu_desk.services import exchange
+    from xihu_desk.services.context import cli_actor
+
+    data, opened = _open(args)
+    result = exchange.export_bundle(data, opened.db, cli_actor(), Path(args.output))
+    lines = [f"已生成第 {result.sequence} 号数据包（给 {result.destination_name}）：{result.file}",
+             "内容：" + "，".join(f"{k} {v}" for k, v in result.counts.items())]
+    lines += [f"未导出（已列入隔离清单）：{label}：{reason}" for _k, label, reason in result.quarantined]
+    _emit(args, result.as_json(), "\n".join(lines))
+    return 0
+
+
+def cmd_bundle_import(args: argparse.Namespace) -> int:
+    from xihu_desk.services import exchange
+    from xihu_desk.services.context import cli_actor
+    from xihu_desk.sync.container import BundleRefused
+
+    data, opened = _open(args)
+    try:
+        result = exchange.import_bundle(data, opened.db, cli_actor(), Path(args.file), dry_run=args.dry_run)
+    except BundleRefused as exc:
+        doc = {"result": "refused", "sender": None, "sequence": None,
+               "counts": {s: 0 for s in exchange.STATUSES}, "gaps": [], "receipt": None, "reason": exc.message}
+        if args.json:
+            print(json.dumps(doc, ensure_ascii=False, indent=2))
+        print(f"错误：拒绝导入：{exc.message}", file=sys.stderr)
+        return 1
+    _emit(args, result.as_json(), result.text())
+    return 0
+
+
+def cmd_bundle_receipt(args: argparse.Namespace) -> int:
+    from xihu_desk.services import exchange
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = _open(args)
+    result = exchange.take_receipt(opened.db, cli_actor(), Path(args.file))
+    text = f"{result.destination_name} 已确认第 {result.sequence} 号数据包中的 {result.acknowledged} 条记录。"
+    if result.not_taken:
+        text += f"\n未被接收 {len(result.not_taken)} 条，将在下一个数据包中重新报送或需要更正。"
+    _emit(args, result.as_json(), text)
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from xihu_desk import app
 
@@ -223,14 +314,16 @@ def cmd_gui(args: argparse.Namespace) -> int:
 COMMANDS = {
     "gui": cmd_gui, "init": cmd_init, "check": cmd_check, "backup": cmd_backup, "restore": cmd_restore,
     "demo": cmd_demo, ("node", "show"): cmd_node_show, ("case", "list"): cmd_case_list,
-    ("case", "show"): cmd_case_show,
+    ("case", "show"): cmd_case_show, ("node", "export-key"): cmd_node_export_key, ("node", "enrol"): cmd_node_enrol,
+    ("bundle", "export"): cmd_bundle_export, ("bundle", "import"): cmd_bundle_import,
+    ("bundle", "receipt"): cmd_bundle_receipt,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "gui"
-    sub = {"node": "node_command", "case": "case_command"}.get(command)
+    sub = {"node": "node_command", "case": "case_command", "bundle": "bundle_command"}.get(command)
     key = (command, getattr(args, sub)) if sub else command
     try:
         return COMMANDS[key](args)

@@ -94,6 +94,11 @@ def title(applicants: list[str], respondents: list[str], dispute_label: str) -> 
     return f"{left or right}{dispute_label}纠纷"
 
 
+def search_body(case_no: str, title: str, party_names: list[str], summary: str, claims: str) -> str:
+    """The text the case search indexes: number, title, every party's name, account, claims."""
+    return " ".join([case_no, title, " ".join(party_names), summary, claims])
+
+
 @dataclass(frozen=True)
 class FileFacts:
     """What the filing check needs to know about a case."""

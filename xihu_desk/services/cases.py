@@ -226,7 +226,7 @@ def _refresh_title_and_search(session: Session, case: MediationCase) -> None:
     label = codes.label(session, "dispute_type", case.dispute_type)
     case.title = rules.title([p.name for p in parties if p.role == "applicant"],
                              [p.name for p in parties if p.role == "respondent"], label)
-    body = " ".join([case.case_no, case.title, " ".join(p.name for p in parties), case.summary, case.claims])
+    body = rules.search_body(case.case_no, case.title, [p.name for p in parties], case.summary, case.claims)
     row = session.scalar(select(CaseSearch).where(CaseSearch.case_uuid == case.uuid))
     if row is None:
         session.add(CaseSearch(case_uuid=case.uuid, body=body))

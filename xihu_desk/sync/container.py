@@ -1,9 +1,15 @@
-"""The bundle file: a zip holding a signed manifest and an encrypted payload.
+"""The bundle file: a signed manifest and an encrypted payload, framed so that every byte counts.
 
-    bundle.xdb (zip, stored)
-      manifest.json   canonical JSON: who, to whom, sequence, hashes, counts, the wrapped key
-      manifest.sig    Ed25519 signature of manifest.json by the sender
-      payload.bin     the inner zip (records as JSON Lines, attachments by hash), encrypted
+    "XIHUDESK-BUNDLE1"         16 bytes
+    u32 length, manifest.json  canonical JSON: who, to whom, sequence, hashes, counts, the wrapped key
+    u32 length, signature      Ed25519 signature of manifest.json by the sender
+    u64 length, payload        the inner zip (records as JSON Lines, attachments by hash), encrypted
+    (end of file)
+
+Not a zip on the outside: a zip has bytes no signature covers (timestamps, "version made by"),
+so a flipped byte there would pass unnoticed. Here the framing is checked, the manifest is
+signed, the payload's hash is in the manifest and the payload is authenticated chunk by chunk.
+The inner payload, once decrypted, is a zip read with the safe-unpacking checks below.
 
 The payload key is random per bundle and wrapped to the receiver's X25519 key (ephemeral
 X25519, HKDF-SHA256, ChaCha20-Poly1305), so the sender's laptop cannot read what it exported.
@@ -20,7 +26,9 @@ import os
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -35,8 +43,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from xihu_desk.domain.errors import UserError
 
 FORMAT = "xihu-desk-bundle/1"
+MAGIC = b"XIHUDESK-BUNDLE1"
 CHUNK = 64 * 1024
-OUTER_MEMBERS = ("manifest.json", "manifest.sig", "payload.bin")
 INNER_NAME = re.compile(r"^(records/[a-z_]+\.jsonl|blobs/[0-9a-f]{64})$")
 MAX_MANIFEST = 4 * 1024 * 1024
 MAX_MEMBER = 2 * 1024 * 1024 * 1024
@@ -47,6 +55,17 @@ MAX_RATIO = 200  # uncompressed / compressed, per member
 
 class BundleRefused(UserError):
     """The file is not a sound bundle for us; nothing was written."""
+
+
+@contextmanager
+def refuse_damaged(what: str = "数据包") -> Iterator[None]:
+    """Damage found while reading (bad CRC, truncated deflate, broken JSON) is a refusal."""
+    try:
+        yield
+    except (zipfile.BadZipFile, zlib.error, EOFError, struct.error, UnicodeDecodeError, ValueError, KeyError) as exc:
+        if isinstance(exc, UserError):
+            raise
+        raise BundleRefused(f"{what}已损坏或被改动（{type(exc).__name__}）。") from None
 
 
 def canonical(doc: dict[str, Any]) -> bytes:
@@ -185,21 +204,22 @@ def write_bundle(target: Path, manifest: dict[str, Any], inner_zip: Path, sender
         body = canonical(manifest)
         key = serialization.load_pem_private_key(sender.sign_private_pem, password=None)
         assert isinstance(key, Ed25519PrivateKey)
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as zf:
-            zf.writestr("manifest.json", body)
-            zf.writestr("manifest.sig", key.sign(body))
-            zf.write(encrypted, "payload.bin")
-        with partial.open("rb+") as f:
-            os.fsync(f.fileno())
+        signature = key.sign(body)
+        with partial.open("wb") as out, encrypted.open("rb") as payload:
+            out.write(MAGIC + struct.pack(">I", len(body)) + body + struct.pack(">I", len(signature)) + signature)
+            out.write(struct.pack(">Q", manifest["payload_size"]))
+            for block in iter(lambda: payload.read(1 << 20), b""):
+                out.write(block)
+            out.flush()
+            os.fsync(out.fileno())
         # Read back what the stick now holds before calling it done.
-        with zipfile.ZipFile(partial) as zf:
-            check_zip(zf, lambda n: n in OUTER_MEMBERS, "数据包")
-            with zf.open("payload.bin") as p:
-                h = hashlib.sha256()
-                for block in iter(lambda: p.read(1 << 20), b""):
-                    h.update(block)
-            if h.hexdigest() != manifest["payload_sha256"] or zf.read("manifest.json") != body:
-                raise UserError("写入后读回校验失败：目标磁盘可能有问题，请换一个 U 盘或文件夹再试。")
+        with partial.open("rb") as f:
+            got_body, got_sig, size = _frame(f)
+            h = hashlib.sha256()
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        if got_body != body or got_sig != signature or h.hexdigest() != manifest["payload_sha256"]:
+            raise UserError("写入后读回校验失败：目标磁盘可能有问题，请换一个 U 盘或文件夹再试。")
         partial.replace(target)
     finally:
         encrypted.unlink(missing_ok=True)
@@ -207,32 +227,46 @@ def write_bundle(target: Path, manifest: dict[str, Any], inner_zip: Path, sender
     return sha256_file(target)
 
 
+def _frame(f: IO[bytes]) -> tuple[bytes, bytes, int]:
+    """Read the header; leaves ``f`` at the start of the payload."""
+    if f.read(len(MAGIC)) != MAGIC:
+        raise BundleRefused("这不是西湖司法所工作台的数据包文件。")
+    (n,) = struct.unpack(">I", f.read(4).rjust(4, b"\0"))
+    if n > MAX_MANIFEST:
+        raise BundleRefused("数据包清单过大或文件已损坏。")
+    body = f.read(n)
+    (k,) = struct.unpack(">I", f.read(4).rjust(4, b"\0"))
+    if k != 64:
+        raise BundleRefused("数据包签名长度不对，文件已损坏。")
+    sig = f.read(k)
+    (size,) = struct.unpack(">Q", f.read(8).rjust(8, b"\0"))
+    if len(body) != n or len(sig) != k:
+        raise BundleRefused("数据包不完整（被截断）。")
+    return body, sig, size
+
+
 @dataclass(frozen=True)
 class OpenedBundle:
     manifest: dict[str, Any]
     sha256: str
+    payload_offset: int
 
 
 def read_manifest(path: Path, sender_sign_public: Callable[[str], bytes | None]) -> OpenedBundle:
-    """Check the container and the sender's signature; no payload is read yet."""
+    """Check the framing and the sender's signature; the payload is not read yet."""
     try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError):
-        raise BundleRefused("这不是一个数据包文件（无法打开或已损坏）。") from None
-    with zf:
-        infos = check_zip(zf, lambda n: n in OUTER_MEMBERS, "数据包")
-        if {i.filename for i in infos} != set(OUTER_MEMBERS):
-            raise BundleRefused("数据包缺少必要的组成部分。")
-        if zf.getinfo("manifest.json").file_size > MAX_MANIFEST:
-            raise BundleRefused("数据包清单过大。")
-        try:
-            body, sig = zf.read("manifest.json"), zf.read("manifest.sig")
-        except (zipfile.BadZipFile, OSError, EOFError):
-            raise BundleRefused("数据包已损坏。") from None
+        with path.open("rb") as f:
+            body, sig, size = _frame(f)
+            offset = f.tell()
+            total = f.seek(0, os.SEEK_END)
+    except OSError:
+        raise BundleRefused("无法读取数据包文件。") from None
+    if total - offset != size:
+        raise BundleRefused("数据包长度与其记录的不符（被截断或附加了内容）。")
     try:
         manifest = json.loads(body)
     except ValueError:
-        raise BundleRefused("数据包清单无法解析。") from None
+        raise BundleRefused("数据包清单无法解析，文件已损坏。") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BundleRefused("数据包格式不受支持（可能来自更新版本的程序）。")
     public = sender_sign_public(str(manifest.get("origin", "")))
@@ -242,28 +276,31 @@ def read_manifest(path: Path, sender_sign_public: Callable[[str], bytes | None])
         Ed25519PublicKey.from_public_bytes(public).verify(sig, body)
     except InvalidSignature:
         raise BundleRefused("数据包签名无效：文件被改动，或不是该单位生成的。") from None
-    return OpenedBundle(manifest, sha256_file(path))
+    if manifest.get("payload_size") != size:
+        raise BundleRefused("数据包内容长度与清单不符。")
+    return OpenedBundle(manifest, sha256_file(path), offset)
 
 
 def decrypt_payload(path: Path, opened: OpenedBundle, recipient_enc_private_pem: bytes, target: Path) -> None:
     """Authenticate and decrypt the payload into ``target`` (a temporary file)."""
     key = serialization.load_pem_private_key(recipient_enc_private_pem, password=None)
     assert isinstance(key, X25519PrivateKey)
-    file_key = _unwrap_key(opened.manifest["key"], key)
-    with zipfile.ZipFile(path) as zf:
-        info = zf.getinfo("payload.bin")
-        if info.file_size != opened.manifest.get("payload_size"):
-            raise BundleRefused("数据包内容长度与清单不符（被截断或改动）。")
-        h = hashlib.sha256()
-        with zf.open("payload.bin") as src, target.open("wb") as dst:
-            class _Hashing:
-                def read(self, n: int) -> bytes:
-                    data = src.read(n)
-                    h.update(data)
-                    return data
+    with refuse_damaged():
+        file_key = _unwrap_key(opened.manifest["key"], key)
+    h = hashlib.sha256()
+    with path.open("rb") as src, target.open("wb") as dst:
+        src.seek(opened.payload_offset)
+
+        class _Hashing:
+            def read(self, n: int) -> bytes:
+                data = src.read(n)
+                h.update(data)
+                return data
+
+        with refuse_damaged():
             decrypt_stream(_Hashing(), dst, file_key, opened.manifest["bundle_id"].encode())
-        if h.hexdigest() != opened.manifest.get("payload_sha256"):
-            raise BundleRefused("数据包内容与清单的校验值不符。")
+    if h.hexdigest() != opened.manifest.get("payload_sha256"):
+        raise BundleRefused("数据包内容与清单的校验值不符。")
 
 
 def iter_jsonl(zf: zipfile.ZipFile, name: str) -> Iterator[dict[str, Any]]:

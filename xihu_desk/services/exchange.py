@@ -1,0 +1,582 @@
+"""Moving data between nodes (design.md §5): enrolment, export, import, receipts.
+
+The bundle format is in sync/container.py; what travels is in store/aggregates.py. Here the
+rules: a node exports to its parent every change the parent has not acknowledged; an import
+checks signature, sender, sequence and hashes before any write, then applies everything in
+one transaction; a receipt taken back marks what arrived.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from xihu_desk import __version__
+from xihu_desk.domain import ids
+from xihu_desk.domain.errors import NotFound, UserError
+from xihu_desk.domain.levels import Level
+from xihu_desk.domain.roles import Perm
+from xihu_desk.paths import DataDir
+from xihu_desk.services import audit
+from xihu_desk.services.attachments import store_path
+from xihu_desk.services.context import Actor
+from xihu_desk.store import aggregates, migrate
+from xihu_desk.store.case_models import MediationCase
+from xihu_desk.store.models import AuditEvent, Meta, Node, OrgUnit
+from xihu_desk.store.sync_models import BundleIn, BundleOut, PeerNode, Quarantine, SyncAck
+from xihu_desk.store.uow import Database
+from xihu_desk.sync import container, keys
+from xihu_desk.sync.container import BundleRefused
+
+KEY_FORMAT = "xihu-desk-node-key/1"
+RECEIPT_FORMAT = "xihu-desk-receipt/1"
+BATCH = 500
+STATUSES = ("accepted", "duplicate", "stale", "refused", "quarantined")
+
+
+def _node(session: Session) -> Node:
+    node = session.get(Node, 1)
+    if node is None:
+        raise NotFound("本数据目录尚未初始化。")
+    return node
+
+
+def _org_name(session: Session, code: str | None) -> str:
+    unit = session.get(OrgUnit, code or "")
+    return unit.name if unit else (code or "")
+
+
+# ------------------------------------------------------------------ enrolment
+
+
+def export_key(session: Session, actor: Actor) -> dict[str, Any]:
+    """The public half of this node's identity, as a file the other node enrols."""
+    actor.require(Perm.EXCHANGE)
+    node = _node(session)
+    return {
+        "format": KEY_FORMAT, "node_id": node.node_id, "org_code": node.org_code,
+        "org_name": _org_name(session, node.org_code), "level": node.level, "parent_code": node.parent_code,
+        "sign_public": base64.b64encode(node.sign_public).decode(), "enc_public": base64.b64encode(node.enc_public).decode(),
+        "fingerprint": node.fingerprint,
+    }
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    node_id: str
+    org_name: str
+    relation: str
+    fingerprint: str
+
+
+def enrol(session: Session, actor: Actor, doc: dict[str, Any]) -> Enrolled:
+    """Register the other node's keys: a child below us or our parent. The fingerprint shown
+    must be compared with the one on the other node's screen (by phone)."""
+    actor.require(Perm.EXCHANGE)
+    node = _node(session)
+    try:
+        if doc.get("format") != KEY_FORMAT:
+            raise ValueError
+        sign, enc = base64.b64decode(doc["sign_public"]), base64.b64decode(doc["enc_public"])
+        other_id, other_level, other_org = str(doc["node_id"]), Level(doc["level"]), str(doc["org_code"])
+    except (KeyError, ValueError, TypeError):
+        raise UserError("这不是西湖司法所工作台的节点密钥文件。") from None
+    if len(sign) != 32 or len(enc) != 32:
+        raise UserError("密钥文件中的密钥长度不对，文件可能已损坏。")
+    fingerprint = keys.fingerprint(sign, enc)
+    if fingerprint != doc.get("fingerprint"):
+        raise UserError("密钥文件的指纹与密钥不符，文件可能被改动，请重新导出。")
+    if other_id == node.node_id:
+        raise UserError("这是本节点自己的密钥文件。")
+    mine = Level(node.level)
+    if doc.get("parent_code") == node.org_code and _below(other_level, mine):
+        relation = "child"
+    elif node.parent_code == other_org and _below(mine, other_level):
+        relation = "parent"
+    else:
+        raise UserError(f"“{doc.get('org_name', other_org)}”既不是本单位的下级，也不是本单位的上级，不能登记。")
+    if relation == "parent":
+        existing_parent = session.scalar(select(PeerNode).where(PeerNode.relation == "parent"))
+        if existing_parent is not None and existing_parent.node_id != other_id:
+            raise UserError(f"已登记上级单位“{existing_parent.org_name}”。上级节点更换需要重新初始化密钥交换，请联系区局。")
+    peer = session.get(PeerNode, other_id) or PeerNode(node_id=other_id)
+    if peer.sign_public and peer.fingerprint != fingerprint:
+        raise UserError("该节点已登记过另一组密钥。若对方重装了程序，请先由管理员删除旧的登记。")
+    peer.relation, peer.org_code, peer.org_name, peer.level = relation, other_org, str(doc.get("org_name", other_org)), other_level.value
+    peer.sign_public, peer.enc_public, peer.fingerprint, peer.enrolled_at = sign, enc, fingerprint, actor.now
+    session.add(peer)
+    audit.record(session, actor, "exchange.enrol", "peer_node", other_id,
+                 summary=f"登记{'下级' if relation == 'child' else '上级'}单位 {peer.org_name} 的密钥（指纹 {fingerprint[:19]}…）")
+    return Enrolled(other_id, peer.org_name, relation, fingerprint)
+
+
+def _below(lower: Level, upper: Level) -> bool:
+    order = [Level.COMMUNITY, Level.TOWNSHIP, Level.DISTRICT]
+    return order.index(lower) + 1 == order.index(upper)
+
+
+@dataclass(frozen=True)
+class PeerRow:
+    node_id: str
+    org_name: str
+    relation: str
+    level: str
+    fingerprint: str
+    enrolled_at: str
+    last_sequence: int | None
+    gaps: list[int]
+
+
+def peers(session: Session, actor: Actor) -> list[PeerRow]:
+    actor.require(Perm.EXCHANGE)
+    out = []
+    for p in session.scalars(select(PeerNode).order_by(PeerNode.relation, PeerNode.org_code)):
+        seqs = list(session.scalars(select(BundleIn.sequence).where(BundleIn.sender == p.node_id).order_by(BundleIn.sequence)))
+        out.append(PeerRow(p.node_id, p.org_name, p.relation, p.level, p.fingerprint,
+                           p.enrolled_at.isoformat(sep=" ", timespec="minutes"), seqs[-1] if seqs else None, _gaps(seqs)))
+    return out
+
+
+def _gaps(seqs: list[int]) -> list[int]:
+    have = set(seqs)
+    return [n for n in range(1, (max(seqs) if seqs else 0) + 1) if n not in have]
+
+
+# ------------------------------------------------------------------ export
+
+
+@dataclass
+class ExportResult:
+    file: Path
+    sequence: int
+    destination: str
+    destination_name: str
+    counts: dict[str, int]
+    quarantined: list[tuple[str, str, str]] = field(default_factory=list)  # kind, label, reason
+
+    def as_json(self) -> dict[str, Any]:
+        return {"file": str(self.file), "sequence": self.sequence, "destination": self.destination,
+                "destination_name": self.destination_name, "counts": self.counts,
+                "quarantined": [{"kind": k, "label": lbl, "reason": r} for k, lbl, r in self.quarantined]}
+
+
+def _self_check(kind: str, row: Any, doc: dict[str, Any], root: Path) -> str:
+    """Why a record must not leave as it is (shown in the quarantine list), or ''."""
+    if kind != "case":
+        return ""
+    from xihu_desk.domain import idnumber
+    from xihu_desk.domain.errors import UserError as _UE
+
+    for p in doc["parties"]:
+        if not p["deleted"] and p["id_type"] == "resident" and p["id_number"]:
+            try:
+                idnumber.validate(p["id_number"])
+            except _UE as exc:
+                return f"当事人 {p['name']}：{exc.message}"
+    for a in doc["attachments"]:
+        if not a["deleted"] and not store_path(root, a["sha256"]).is_file():
+            return f"附件“{a['file_name']}”的文件缺失"
+    return ""
+
+
+def export_bundle(data: DataDir, db: Database, actor: Actor, out_dir: Path, progress=None) -> ExportResult:  # noqa: ANN001
+    """Write the next bundle for the parent: every change it has not acknowledged."""
+    actor.require(Perm.EXCHANGE)
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise UserError(f"目标文件夹不存在：{out_dir}")
+    with db.read() as session:
+        node = _node(session)
+        parent = session.scalar(select(PeerNode).where(PeerNode.relation == "parent"))
+        if parent is None:
+            raise UserError("尚未登记上级单位的密钥，不能导出。请先在“数据交换”中登记上级单位的密钥文件。")
+        last = session.scalar(select(BundleOut).where(BundleOut.destination == parent.node_id).order_by(BundleOut.sequence.desc()).limit(1))
+        sequence = (last.sequence + 1) if last else 1
+        children = [{"node_id": c.node_id, "org_code": c.org_code, "fingerprint": c.fingerprint}
+                    for c in session.scalars(select(PeerNode).where(PeerNode.relation == "child"))]
+        head = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+        refs = dict(session.execute(select(Meta.key, Meta.value).where(Meta.key.like("reference.%"))).all())
+        sender = container.Sender(node.node_id, node.sign_private)
+        org_code, parent_id, parent_name, parent_enc = node.org_code, parent.node_id, parent.org_name, parent.enc_public
+        counts: dict[str, int] = {}
+        members: dict[str, str] = {}
+        quarantined: list[tuple[str, str, str, int, str]] = []
+        blobs: set[str] = set()
+        with tempfile.TemporaryDirectory(prefix="xihu-export-") as tmp:
+            inner = Path(tmp) / "payload.zip"
+            with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as zf:
+                for kind in aggregates.KINDS:
+                    name = f"records/{kind}.jsonl"
+                    n = 0
+                    with zf.open(name, "w") as out:
+                        for row, doc in aggregates.pending(session, kind, parent_id, BATCH):
+                            reason = _self_check(kind, row, doc, data.root)
+                            if reason:
+                                label = getattr(row, "case_no", None) or getattr(row, "name", row.uuid)
+                                quarantined.append((kind, row.uuid, label, row.version, reason))
+                                continue
+                            out.write(json.dumps(doc, ensure_ascii=False).encode() + b"\n")
+                            if kind == "case":
+                                blobs.update(a["sha256"] for a in doc["attachments"] if not a["deleted"])
+                            n += 1
+                            if progress is not None and n % BATCH == 0:
+                                progress.step(stage=f"正在打包{kind}：{n}")
+                    counts[kind] = n
+                for sha in sorted(blobs):
+                    zf.write(store_path(data.root, sha), f"blobs/{sha}")
+                counts["attachments"] = len(blobs)
+            with zipfile.ZipFile(inner) as zf:
+                for info in zf.infolist():
+                    members[info.filename] = _sha_member(zf, info.filename)
+            created = actor.now
+            manifest = {
+                "bundle_id": ids.new_uuid(), "origin": node.node_id, "origin_org": org_code,
+                "destination": parent_id, "sequence": sequence, "prev_sha256": last.sha256 if last else "",
+                "created_at": created.isoformat(timespec="seconds"), "schema": migrate.head_revision(),
+                "reference": refs, "app_version": __version__, "counts": counts, "members": members,
+                "children": children, "audit_head": {"seq": head[0], "hash": head[1]} if head else None,
+            }
+            target = out_dir / f"XD_{org_code}_to_{_org_code_of(session, parent_id)}_{sequence:04d}_{created:%Y%m%d}.xdb"
+            sha = container.write_bundle(target, manifest, inner, sender, parent_enc)
+    with db.write() as session:
+        session.add(BundleOut(destination=parent_id, sequence=sequence, bundle_id=manifest["bundle_id"], sha256=sha,
+                              file_name=target.name, created_at=created, counts=json.dumps(counts)))
+        for kind, uuid, label, version, reason in quarantined:
+            _quarantine(session, "out", parent_id, kind, uuid, version, label, reason, actor.now)
+        audit.record(session, actor, "exchange.export", "bundle_out", manifest["bundle_id"],
+                     summary=f"导出第 {sequence} 号数据包给 {parent_name}：" + "，".join(f"{k} {v}" for k, v in counts.items()),
+                     after={"file": target.name, "sha256": sha, "quarantined": len(quarantined)})
+    return ExportResult(target, sequence, parent_id, parent_name, counts, [(k, lbl, r) for k, _u, lbl, _v, r in quarantined])
+
+
+def _org_code_of(session: Session, node_id: str) -> str:
+    peer = session.get(PeerNode, node_id)
+    return peer.org_code if peer else "unknown"
+
+
+def _sha_member(zf: zipfile.ZipFile, name: str) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with zf.open(name) as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _quarantine(session: Session, direction: str, peer: str, kind: str, uuid: str, version: int, label: str,
+                reason: str, at: datetime) -> None:
+    existing = session.scalar(select(Quarantine).where(
+        Quarantine.direction == direction, Quarantine.kind == kind, Quarantine.uuid == uuid,
+        Quarantine.version == version, Quarantine.resolved.is_(False)))
+    if existing is None:
+        session.add(Quarantine(direction=direction, peer=peer, kind=kind, uuid=uuid, version=version,
+                               label=str(label)[:120], reason=reason, at=at, resolved=False))
+
+
+# ------------------------------------------------------------------ import
+
+
+@dataclass
+class ImportResult:
+    result: str  # applied, already-imported, refused, dry-run
+    sender: str
+    sender_name: str
+    sequence: int
+    counts: dict[str, int]
+    gaps: list[int]
+    receipt: Path | None
+    reason: str = ""
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"result": self.result, "sender": self.sender, "sender_name": self.sender_name,
+                "sequence": self.sequence, "counts": self.counts, "gaps": self.gaps,
+                "receipt": str(self.receipt) if self.receipt else None, "reason": self.reason,
+                "problems": self.problems, "warnings": self.warnings}
+
+    def text(self) -> str:
+        if self.result == "refused":
+            return f"拒绝导入：{self.reason}"
+        head = {"applied": "已导入", "already-imported": "该数据包此前已导入，未重复写入", "dry-run": "试导入（未写入）"}[self.result]
+        c = self.counts
+        lines = [f"{head}：{self.sender_name} 第 {self.sequence} 号数据包",
+                 f"新增或更新 {c['accepted']} 条，重复 {c['duplicate']} 条，过期 {c['stale']} 条，"
+                 f"拒绝 {c['refused']} 条，隔离 {c['quarantined']} 条"]
+        if self.gaps:
+            lines.append("注意：缺少该单位的第 " + "、".join(map(str, self.gaps)) + " 号数据包（其内容会随后续数据包补齐）")
+        lines += self.warnings
+        for p in self.problems[:20]:
+            lines.append(f"  {p['label']}：{p['reason']}")
+        if self.receipt:
+            lines.append(f"回执已写入：{self.receipt}")
+        return "\n".join(lines)
+
+
+class _DryRun(Exception):
+    def __init__(self, result: ImportResult):
+        self.result = result
+
+
+def _empty_counts() -> dict[str, int]:
+    return {s: 0 for s in STATUSES}
+
+
+def import_bundle(data: DataDir, db: Database, actor: Actor, path: Path, *, dry_run: bool = False,
+                  receipt_dir: Path | None = None, progress=None) -> ImportResult:  # noqa: ANN001
+    actor.require(Perm.EXCHANGE)
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"找不到数据包文件：{path}")
+    with db.read() as session:
+        node = _node(session)
+        my_id, enc_private = node.node_id, node.enc_private
+        peers_by_id = {p.node_id: (p.sign_public, p.org_name, p.relation) for p in session.scalars(select(PeerNode))}
+    opened = container.read_manifest(path, lambda sender: peers_by_id.get(sender, (None,))[0])
+    m = opened.manifest
+    sender, sequence = str(m["origin"]), int(m.get("sequence", 0))
+    sender_name = peers_by_id[sender][1]
+    if m.get("destination") != my_id:
+        raise BundleRefused("该数据包是发给其他单位的，不能在本单位导入。")
+    if sequence < 1:
+        raise BundleRefused("数据包序号无效。")
+    if not migrate.known_revision(str(m.get("schema", ""))):
+        raise BundleRefused("数据包来自更新版本的程序（数据结构不同），请先升级本单位的程序。")
+    with db.read() as session:
+        same = session.get(BundleIn, (sender, sequence))
+        prev = session.get(BundleIn, (sender, sequence - 1))
+        seqs = list(session.scalars(select(BundleIn.sequence).where(BundleIn.sender == sender)))
+    if same is not None:
+        if same.sha256 != opened.sha256:
+            raise BundleRefused(f"收到 {sender_name} 第 {sequence} 号的另一个不同版本（分叉），拒绝导入。请联系该单位核实。")
+        receipt = _write_receipt(db, path, receipt_dir, sender, json.loads(same.receipt), m, opened.sha256)
+        counts = json.loads(same.counts)
+        return ImportResult("already-imported", sender, sender_name, sequence, counts, _gaps(seqs), receipt)
+    if prev is not None and m.get("prev_sha256") != prev.sha256:
+        raise BundleRefused(f"{sender_name} 第 {sequence} 号数据包与已导入的第 {sequence - 1} 号不衔接（分叉），拒绝导入。")
+    allowed = {sender} | {str(c.get("node_id")) for c in m.get("children", []) if isinstance(c, dict)}
+    warnings = []
+    if peers_by_id[sender][2] != "child":
+        warnings.append("注意：该数据包来自上级单位。")
+    with tempfile.TemporaryDirectory(prefix="xihu-import-") as tmp:
+        inner = Path(tmp) / "payload.zip"
+        container.decrypt_payload(path, opened, enc_private, inner)
+        try:
+            zf = zipfile.ZipFile(inner)
+        except zipfile.BadZipFile:
+            raise BundleRefused("数据包内容无法解开。") from None
+        with zf:
+            with container.refuse_damaged("数据包内容"):
+                _verify_members(zf, m)
+            try:
+                with db.write() as session:
+                    result = _apply_all(session, data, zf, m, allowed, actor, progress)
+                    result.warnings = warnings
+                    result.gaps = _gaps(sorted(seqs + [sequence]))
+                    result.sender_name = sender_name
+                    if dry_run:
+                        result.result = "dry-run"
+                        raise _DryRun(result)
+                    session.add(BundleIn(sender=sender, sequence=sequence, bundle_id=m["bundle_id"], sha256=opened.sha256,
+                                         prev_sha256=m.get("prev_sha256", ""), created_at=datetime.fromisoformat(m["created_at"]),
+                                         imported_at=actor.now, counts=json.dumps(result.counts),
+                                         receipt=json.dumps(result._records)))
+                    audit.record(session, actor, "exchange.import", "bundle_in", m["bundle_id"],
+                                 summary=f"导入 {sender_name} 第 {sequence} 号数据包：" +
+                                 "，".join(f"{k} {v}" for k, v in result.counts.items() if v),
+                                 after={"sha256": opened.sha256, "counts": result.counts})
+            except _DryRun as dry:
+                return dry.result
+    result.receipt = _write_receipt(db, path, receipt_dir, sender, result._records, m, opened.sha256)
+    return result
+
+
+def _verify_members(zf: zipfile.ZipFile, manifest: dict[str, Any]) -> None:
+    members = manifest.get("members")
+    if not isinstance(members, dict):
+        raise BundleRefused("数据包清单缺少内容校验值。")
+    container.check_zip(zf, lambda n: bool(container.INNER_NAME.match(n)), "数据包内容")
+    names = {i.filename for i in zf.infolist()}
+    if names != set(members):
+        raise BundleRefused("数据包内容与清单不一致。")
+    for name, sha in members.items():
+        if _sha_member(zf, name) != sha:
+            raise BundleRefused(f"数据包中 {name} 的校验值与清单不符。")
+
+
+def _apply_all(session: Session, data: DataDir, zf: zipfile.ZipFile, m: dict[str, Any], allowed: set[str],
+               actor: Actor, progress) -> ImportResult:  # noqa: ANN001
+    counts = _empty_counts()
+    records: list[list[Any]] = []
+    problems: list[dict[str, Any]] = []
+    for kind in aggregates.KINDS:
+        name = f"records/{kind}.jsonl"
+        if name not in zf.namelist():
+            continue
+        batch: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            for uuid, version, status, reason in aggregates.apply(session, kind, batch, allowed):
+                counts[status] += 1
+                records.append([kind, uuid, version, status, reason])
+                if status in ("refused", "quarantined"):
+                    label = _label(kind, batch, uuid)
+                    problems.append({"kind": kind, "uuid": uuid, "label": label, "status": status, "reason": reason})
+                    if status == "quarantined":
+                        _quarantine(session, "in", m["origin"], kind, uuid, version, label, reason, actor.now)
+            batch.clear()
+            if progress is not None:
+                progress.step(stage=f"正在导入：{sum(counts.values())} 条")
+
+        try:
+            for doc in container.iter_jsonl(zf, name):
+                batch.append(doc)
+                if len(batch) >= BATCH:
+                    flush()
+        except ValueError:
+            raise BundleRefused(f"数据包中 {name} 无法解析。") from None
+        if batch:
+            flush()
+    for name in zf.namelist():
+        if name.startswith("blobs/"):
+            target = store_path(data.root, name.split("/", 1)[1])
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(name) as src, target.with_suffix(".partial").open("wb") as dst:
+                    for block in iter(lambda: src.read(1 << 20), b""):
+                        dst.write(block)
+                target.with_suffix(".partial").replace(target)
+    result = ImportResult("applied", m["origin"], "", int(m["sequence"]), counts, [], None, problems=problems)
+    result._records = records  # type: ignore[attr-defined]  # per-record lines for the receipt
+    return result
+
+
+def _label(kind: str, batch: list[dict[str, Any]], uuid: str) -> str:
+    for doc in batch:
+        root = doc.get("case") if kind == "case" and isinstance(doc, dict) else doc
+        if isinstance(root, dict) and root.get("uuid") == uuid:
+            return str(root.get("case_no") or root.get("name") or uuid)
+    return uuid
+
+
+def _write_receipt(db: Database, bundle_path: Path, receipt_dir: Path | None, sender: str, records: list[list[Any]],
+                   manifest: dict[str, Any], sha: str) -> Path:
+    """The receipt goes back down: per record accepted, duplicate, stale, refused or quarantined."""
+    with db.read() as session:
+        node = _node(session)
+        doc = {"format": RECEIPT_FORMAT, "receiver": node.node_id, "sender": sender, "bundle_id": manifest["bundle_id"],
+               "sequence": manifest["sequence"], "bundle_sha256": sha, "records": records}
+        key = keys.load_signing_key(node.sign_private)
+    body = container.canonical(doc)
+    folder = receipt_dir or bundle_path.parent
+    target = folder / f"{bundle_path.stem}_receipt.json"
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(json.dumps({"receipt": doc, "signature": key.sign(body).hex()}, ensure_ascii=False), encoding="utf-8")
+    partial.replace(target)
+    return target
+
+
+# ------------------------------------------------------------------ receipts
+
+
+@dataclass(frozen=True)
+class ReceiptResult:
+    sequence: int
+    destination_name: str
+    acknowledged: int
+    not_taken: list[dict[str, Any]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"sequence": self.sequence, "destination": self.destination_name, "acknowledged": self.acknowledged,
+                "not_taken": self.not_taken}
+
+
+def take_receipt(db: Database, actor: Actor, path: Path) -> ReceiptResult:
+    """Mark what the receiver took; what it did not take goes again in the next bundle."""
+    actor.require(Perm.EXCHANGE)
+    try:
+        outer = json.loads(Path(path).read_text(encoding="utf-8"))
+        doc, signature = outer["receipt"], bytes.fromhex(outer["signature"])
+        if doc.get("format") != RECEIPT_FORMAT:
+            raise ValueError
+    except (OSError, ValueError, KeyError, TypeError):
+        raise UserError("这不是一个回执文件，或文件已损坏。") from None
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    with db.write() as session:
+        node = _node(session)
+        peer = session.get(PeerNode, str(doc.get("receiver")))
+        if peer is None:
+            raise UserError("回执来自未登记的单位。")
+        try:
+            Ed25519PublicKey.from_public_bytes(peer.sign_public).verify(signature, container.canonical(doc))
+        except InvalidSignature:
+            raise UserError("回执签名无效：文件被改动，或不是该单位生成的。") from None
+        if doc.get("sender") != node.node_id:
+            raise UserError("这份回执是给其他单位的。")
+        sent = session.scalar(select(BundleOut).where(BundleOut.bundle_id == doc.get("bundle_id")))
+        if sent is None or sent.sha256 != doc.get("bundle_sha256"):
+            raise UserError("回执对应的数据包不是本单位导出的。")
+        acknowledged, not_taken = 0, []
+        for kind, uuid, version, status, reason in doc["records"]:
+            if status in ("accepted", "duplicate", "stale"):
+                ack = session.get(SyncAck, (peer.node_id, kind, uuid))
+                if ack is None:
+                    session.add(SyncAck(destination=peer.node_id, kind=kind, uuid=uuid, version=version))
+                elif ack.version < version:
+                    ack.version = version
+                acknowledged += 1
+            else:
+                not_taken.append({"kind": kind, "uuid": uuid, "status": status, "reason": reason})
+        sent.receipt_at = actor.now
+        audit.record(session, actor, "exchange.receipt", "bundle_out", sent.bundle_id,
+                     summary=f"收到 {peer.org_name} 对第 {sent.sequence} 号数据包的回执：确认 {acknowledged} 条，未接收 {len(not_taken)} 条")
+    return ReceiptResult(sent.sequence, peer.org_name, acknowledged, not_taken)
+
+
+# ------------------------------------------------------------------ what the exchange page shows
+
+
+def pending_counts(session: Session, actor: Actor) -> dict[str, int]:
+    """How many records would go in the next upward bundle."""
+    actor.require(Perm.EXCHANGE)
+    parent = session.scalar(select(PeerNode).where(PeerNode.relation == "parent"))
+    if parent is None:
+        return {}
+    out = {}
+    for kind in aggregates.KINDS:
+        model = aggregates.ROOTS[kind]
+        out[kind] = session.scalar(
+            select(func.count()).select_from(model)
+            .outerjoin(SyncAck, (SyncAck.destination == parent.node_id) & (SyncAck.kind == kind) & (SyncAck.uuid == model.uuid))
+            .where(model.owner_node != parent.node_id, (SyncAck.version.is_(None)) | (SyncAck.version < model.version))) or 0
+    return out
+
+
+def quarantine_list(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    actor.require(Perm.EXCHANGE)
+    return [{"direction": q.direction, "kind": q.kind, "uuid": q.uuid, "label": q.label, "reason": q.reason,
+             "at": q.at.isoformat(sep=" ", timespec="minutes")}
+            for q in session.scalars(select(Quarantine).where(Quarantine.resolved.is_(False)).order_by(Quarantine.at.desc()).limit(500))]
+
+
+def cases_by_owner(session: Session, actor: Actor) -> list[tuple[str, int]]:
+    """The district's view: how many cases each node's records hold here."""
+    actor.require(Perm.EXCHANGE)
+    names = {p.node_id: p.org_name for p in session.scalars(select(PeerNode))}
+    me = _node(session)
+    names[me.node_id] = _org_name(session, me.org_code)
+    rows = session.execute(select(MediationCase.owner_node, func.count()).where(MediationCase.deleted.is_(False))
+                           .group_by(MediationCase.owner_node)).all()
+    return [(names.get(owner, owner), n) for owner, n in rows]

@@ -1,0 +1,220 @@
+"""Records as they travel: one JSON document per record, a case with all its parts.
+
+A case travels whole (parties, mediators, records, agreement, follow-ups, confirmation,
+attachment entries) under the case's version: every change to any part bumps it, and only
+the owner node changes a case, so a higher version simply replaces the whole aggregate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Date, DateTime, and_, delete, insert, select
+from sqlalchemy.orm import Session
+
+from xihu_desk.domain import cases as case_rules
+from xihu_desk.store.case_models import (
+    Agreement,
+    Attachment,
+    CaseMediator,
+    CaseRecord,
+    CaseSearch,
+    Confirmation,
+    FollowUp,
+    MediationCase,
+    Mediator,
+    Party,
+)
+from xihu_desk.store.models import Committee
+from xihu_desk.store.sync_models import SyncAck
+
+KINDS = ("committee", "mediator", "case")  # the order they are applied in (references first)
+ROOTS = {"committee": Committee, "mediator": Mediator, "case": MediationCase}
+# part name -> (model, is a list)
+CASE_PARTS = {
+    "parties": (Party, True), "mediators": (CaseMediator, True), "records": (CaseRecord, True),
+    "agreement": (Agreement, False), "followups": (FollowUp, True), "confirmation": (Confirmation, False),
+    "attachments": (Attachment, True),
+}
+
+
+class BadRecord(ValueError):
+    """An incoming document that does not fit the schema; the reason is shown to people."""
+
+
+def _out(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def row_doc(row: Any) -> dict[str, Any]:
+    return {c.name: _out(getattr(row, c.key)) for c in row.__table__.columns}
+
+
+def doc_values(model: Any, doc: dict[str, Any]) -> dict[str, Any]:
+    """Column values from a document, typed and checked; unknown or missing columns refuse it."""
+    if not isinstance(doc, dict):
+        raise BadRecord("记录格式不对")
+    columns = {c.name: c for c in model.__table__.columns}
+    extra = set(doc) - set(columns)
+    if extra:
+        raise BadRecord(f"记录含有未知字段：{'、'.join(sorted(extra))}")
+    values = {}
+    for name, col in columns.items():
+        if name not in doc:
+            raise BadRecord(f"记录缺少字段：{name}")
+        value = doc[name]
+        if value is None:
+            if not col.nullable:
+                raise BadRecord(f"字段 {name} 不能为空")
+        elif isinstance(col.type, DateTime):
+            value = _parse(datetime.fromisoformat, value, name)
+        elif isinstance(col.type, Date):
+            value = _parse(date.fromisoformat, value, name)
+        elif isinstance(col.type, Boolean):
+            if not isinstance(value, bool):
+                raise BadRecord(f"字段 {name} 应为是或否")
+        elif col.type.python_type is int:
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise BadRecord(f"字段 {name} 应为整数")
+        elif col.type.python_type is str:
+            if not isinstance(value, str):
+                raise BadRecord(f"字段 {name} 应为文字")
+            if getattr(col.type, "length", None) and len(value) > col.type.length * 4:
+                raise BadRecord(f"字段 {name} 过长")
+        values[name] = value
+    return values
+
+
+def _parse(fn, value: Any, name: str) -> Any:  # noqa: ANN001
+    try:
+        return fn(value)
+    except (TypeError, ValueError):
+        raise BadRecord(f"字段 {name} 不是有效日期") from None
+
+
+# ------------------------------------------------------------------ reading what is to send
+
+
+def case_doc(session: Session, case: MediationCase) -> dict[str, Any]:
+    doc: dict[str, Any] = {"case": row_doc(case)}
+    for part, (model, many) in CASE_PARTS.items():
+        rows = list(session.scalars(select(model).where(model.case_uuid == case.uuid)))
+        doc[part] = [row_doc(r) for r in rows] if many else (row_doc(rows[0]) if rows else None)
+    return doc
+
+
+def pending(session: Session, kind: str, destination: str, batch: int = 500) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """Records of ``kind`` the destination has not acknowledged at their current version, in
+    uuid order, a batch at a time (memory stays flat). Records the destination owns are not
+    sent back to it."""
+    model = ROOTS[kind]
+    last = ""
+    while True:
+        rows = list(session.scalars(
+            select(model).outerjoin(SyncAck, and_(SyncAck.destination == destination, SyncAck.kind == kind,
+                                                  SyncAck.uuid == model.uuid))
+            .where(model.uuid > last, model.owner_node != destination,
+                   (SyncAck.version.is_(None)) | (SyncAck.version < model.version))
+            .order_by(model.uuid).limit(batch)))
+        if not rows:
+            return
+        for row in rows:
+            yield row, (case_doc(session, row) if kind == "case" else row_doc(row))
+        last = rows[-1].uuid
+        session.expunge_all()
+
+
+# ------------------------------------------------------------------ applying what came in
+
+
+def _check_owner(doc_owner: str, existing_owner: str | None, allowed: set[str]) -> None:
+    if doc_owner not in allowed:
+        raise BadRecord("发送单位无权提交该记录（不是记录的管理单位，也不是其下级）")
+    if existing_owner is not None and existing_owner != doc_owner:
+        raise BadRecord("记录的管理单位与本地已有记录不符")
+
+
+def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owners: set[str]) -> list[tuple[str, int, str, str]]:
+    """Upsert a batch by uuid and version. Returns (uuid, version, status, reason) per document,
+    status one of accepted, duplicate, stale, refused, quarantined. A bad document is
+    quarantined; the others go on."""
+    model = ROOTS[kind]
+    root_of = (lambda d: d.get("case") if isinstance(d, dict) else None) if kind == "case" else (lambda d: d)
+    results: list[tuple[str, int, str, str]] = []
+    uuids = [str((root_of(d) or {}).get("uuid", "")) for d in docs]
+    existing = dict(session.execute(select(model.uuid, model.version).where(model.uuid.in_(uuids))).all())
+    owners = dict(session.execute(select(model.uuid, model.owner_node).where(model.uuid.in_(uuids))).all())
+    to_write: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for doc, uuid in zip(docs, uuids):
+        root = root_of(doc) or {}
+        version = root.get("version") if isinstance(root.get("version"), int) else 0
+        try:
+            values = doc_values(model, root)
+            _check_owner(values["owner_node"], owners.get(uuid), allowed_owners)
+            parts = _case_parts(doc, uuid) if kind == "case" else {}
+            if kind == "case":
+                _check_references(session, values, parts)
+        except BadRecord as exc:
+            status = "refused" if "无权" in str(exc) or "管理单位" in str(exc) else "quarantined"
+            results.append((uuid, version, status, str(exc)))
+            continue
+        have = existing.get(uuid)
+        if have is not None and have > version:
+            results.append((uuid, version, "stale", f"本地已有更新的版本 {have}"))
+        elif have == version:
+            results.append((uuid, version, "duplicate", ""))
+        else:
+            to_write.append((values, parts))
+            results.append((uuid, version, "accepted", ""))
+    replaced = [v["uuid"] for v, _ in to_write if v["uuid"] in existing]
+    if replaced:
+        if kind == "case":
+            for model_ in [m for m, _ in CASE_PARTS.values()] + [CaseSearch]:
+                session.execute(delete(model_).where(model_.case_uuid.in_(replaced)))
+        session.execute(delete(model).where(model.uuid.in_(replaced)))
+    if to_write:
+        session.execute(insert(model), [v for v, _ in to_write])
+        if kind == "case":
+            for part, (part_model, _many) in CASE_PARTS.items():
+                rows = [r for _, parts in to_write for r in parts[part]]
+                if rows:
+                    session.execute(insert(part_model), rows)
+            session.execute(insert(CaseSearch), [
+                {"case_uuid": v["uuid"], "body": case_rules.search_body(
+                    v["case_no"], v["title"], [p["name"] for p in parts["parties"] if not p["deleted"]],
+                    v["summary"], v["claims"])} for v, parts in to_write])
+    return results
+
+
+def _case_parts(doc: dict[str, Any], case_uuid: str) -> dict[str, list[dict[str, Any]]]:
+    parts: dict[str, list[dict[str, Any]]] = {}
+    for part, (model, many) in CASE_PARTS.items():
+        raw = doc.get(part)
+        items = raw if many else ([] if raw is None else [raw])
+        if not isinstance(items, list):
+            raise BadRecord(f"案件的{part}部分格式不对")
+        rows = []
+        for item in items:
+            values = doc_values(model, item)
+            if values["case_uuid"] != case_uuid:
+                raise BadRecord(f"案件的{part}部分属于另一个案件")
+            rows.append(values)
+        parts[part] = rows
+    extra = set(doc) - set(CASE_PARTS) - {"case"}
+    if extra:
+        raise BadRecord(f"案件含有未知部分：{'、'.join(sorted(extra))}")
+    return parts
+
+
+def _check_references(session: Session, case: dict[str, Any], parts: dict[str, list[dict[str, Any]]]) -> None:
+    if session.get(Committee, case["committee_uuid"]) is None:
+        raise BadRecord("案件所属的调委会不在本地（应随同一数据包或更早的数据包到达）")
+    for m in parts["mediators"]:
+        if session.get(Mediator, m["mediator_uuid"]) is None:
+            raise BadRecord("案件的调解员不在本地名册中")
