@@ -33,7 +33,7 @@ def test_empty_database_migrates_to_head_and_matches_the_models(empty_data_dir: 
         with opened.db.read() as s:
             codes = set(s.scalars(select(OrgUnit.code)))
         assert len(codes) == 13 and "330106002" in codes and "330106110" in codes
-        assert opened.reference_loaded == ["org_units", "codes"]
+        assert opened.reference_loaded == ["org_units", "codes", "workdays"]
     finally:
         opened.db.dispose()
 
@@ -80,7 +80,8 @@ def test_savepoint_rolls_back_inside_a_transaction(db):
 
 def test_database_newer_than_the_app_is_refused(data_dir: DataDir):
     conn = sqlite3.connect(data_dir.database)
-    conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    conn.execute("DELETE FROM alembic_version")
+    conn.execute("INSERT INTO alembic_version VALUES ('9999_future')")
     conn.commit()
     conn.close()
     with pytest.raises(StorageError, match="比本程序新"):
