@@ -105,3 +105,26 @@ def test_newest_good_backup_skips_damaged_ones(data_dir, db):
     damaged = _fake(data_dir.backups, datetime.now() + timedelta(minutes=5))
     assert backup.newest_good(data_dir.backups).path == good
     assert damaged.exists()
+
+
+def test_damaged_database_is_kept_aside_on_restore_and_admin_can_sign_in(data_dir, db):
+    from xihu_desk.store import migrate
+    from tests.conftest import ADMIN_PASSWORD
+
+    good = maintenance.backup_now(data_dir, db, cli_actor())
+    db.dispose()
+    raw = bytearray(data_dir.database.read_bytes())
+    raw[4096 * 3: 4096 * 3 + 200] = b"\xff" * 200
+    for suffix in ("-wal", "-shm"):
+        data_dir.database.with_name(data_dir.database.name + suffix).unlink(missing_ok=True)
+    data_dir.database.write_bytes(bytes(raw))
+    opened = migrate.open_database(data_dir)
+    assert opened.problems and opened.db.write_blocked
+    admin = auth.sign_in(opened.db, "admin", ADMIN_PASSWORD)  # read-only sign-in
+    with pytest.raises(UserError):
+        auth.sign_in(opened.db, "admin", "wrong")
+    restored = maintenance.restore(data_dir, opened.db, admin, good)
+    kept = list(data_dir.backups.glob("*damaged*"))
+    assert len(kept) == 1 and kept[0].read_bytes() == bytes(raw)
+    assert backup.quick_check(data_dir.database) == []
+    restored.db.dispose()

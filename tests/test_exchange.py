@@ -286,3 +286,65 @@ def test_cli_enrol_export_import_receipt(capsys, pair, tmp_path):
     assert cli.main(["bundle", "import", str(bad), "--data-dir", d, "--json"]) == 1
     out, err = capsys.readouterr()
     assert json.loads(out)["result"] == "refused" and "拒绝导入" in err
+
+
+def test_three_levels_and_corrections_going_down(township, district, tmp_path):
+    """community point -> township -> district; the district returns a case for correction."""
+    from xihu_desk.services import exchange as ex
+
+    point = Node(tmp_path / "point")
+    with point.db.write() as s:
+        node.init_node(s, cli_actor(), node.InitCommand("330106002", "community", None, "pt", "Point-key-2026"))
+        demo.fill(s, cli_actor(), demo.DemoCommand(seed=5, cases=6, committees=1, mediators=2, today=date(2026, 11, 20)))
+    township.enrol(point)
+    point.enrol(township)
+    district.enrol(township)
+    township.enrol(district)
+    for d in ("p", "t", "d"):
+        (tmp_path / d).mkdir()
+    up = point.export(tmp_path / "p")
+    got = township.import_(up.file)
+    assert got.counts["accepted"] == sum(v for k, v in up.counts.items() if k != "attachments")
+    ex.take_receipt(point.db, cli_actor(), got.receipt)
+    # The township's bundle carries its own cases and the point's, owners kept.
+    sent = township.export(tmp_path / "t")
+    assert sent.counts["case"] == 25 + 6
+    at_district = district.import_(sent.file)
+    assert at_district.counts["refused"] == 0
+    assert len(district.cases()) == 31
+    with district.db.read() as s:
+        owners = {c.owner_node for c in s.scalars(select(MediationCase))}
+        point_case = s.scalar(select(MediationCase.uuid).where(MediationCase.owner_node == point.key()["node_id"]))
+    assert owners == {township.key()["node_id"], point.key()["node_id"]}
+    # The township cannot edit the point's case: it is a read-only copy there.
+    head = casekit.head_actor(township.db)
+    from xihu_desk.domain.errors import PermissionDenied
+    with township.db.write() as s, pytest.raises(PermissionDenied):
+        cases.mark_id_proofs(s, head, point_case, True)
+    # District returns the point's case for correction; it travels down via the township.
+    with district.db.write() as s:
+        ex.return_for_correction(s, cli_actor(), point_case, "请补充当事人身份证明")
+    down = ex.export_bundle(district.data, district.db, cli_actor(), tmp_path / "d", to="330106002")
+    assert down.counts["correction"] == 1
+    got_down = township.import_(down.file)
+    assert got_down.counts["accepted"] >= 1
+    with township.db.read() as s:
+        listed = ex.corrections(s, cli_actor())
+    assert [c["comment"] for c in listed] == ["请补充当事人身份证明"]
+    # An upward bundle may not carry corrections.
+    with pytest.raises(BundleRefused):
+        point.import_(sent.file)  # not addressed to the point
+
+
+def test_throughput_and_stale_versions(pair, tmp_path):
+    township, district = pair
+    sent = township.export(tmp_path)
+    district.import_(sent.file)
+    exchange.take_receipt(township.db, cli_actor(), district.import_(sent.file).receipt)
+    uuid = next(iter(township.cases()))
+    with township.db.write() as s:
+        s.get(MediationCase, uuid).version += 1
+    (tmp_path / "2").mkdir()
+    second = township.export(tmp_path / "2")
+    assert second.counts["case"] == 1  # only what changed since the receipt
+    assert district.import_(second.file).counts["accepted"] == 1

@@ -30,6 +30,28 @@ ACTION_LABELS = {
     "data.restore": "恢复备份",
     "demo.fill": "生成演示数据",
     "reference.load": "载入参考数据",
+    "case.open": "受理案件",
+    "case.update": "修改受理信息",
+    "case.notice": "告知权利义务",
+    "case.refused": "当事人拒绝调解",
+    "case.extend": "延长调解期限",
+    "case.record": "调查/调解记录",
+    "case.agreement": "登记调解协议",
+    "case.outcome": "调解不成功/终止",
+    "case.followup": "回访",
+    "case.confirmation": "司法确认",
+    "case.closing": "结案报告",
+    "case.file": "立卷归档",
+    "case.id_proofs": "身份证明收集",
+    "case.attachment": "添加附件",
+    "party.reveal": "查看完整证件号码",
+    "mediator.create": "调解员名册新增",
+    "exchange.enrol": "登记节点密钥",
+    "exchange.export": "导出数据包",
+    "exchange.import": "导入数据包",
+    "exchange.receipt": "登记回执",
+    "exchange.correction": "退回补正",
+    "exchange.corrected": "补正完成",
 }
 
 
@@ -138,6 +160,12 @@ def list_events(
         )
         for e in rows
     ]
+
+
+def known_actions(session: Session, actor: Actor) -> list[tuple[str, str]]:
+    """Every action present in the log, with its label, for the viewer's filter."""
+    actor.require(Perm.VIEW_AUDIT)
+    return [(a, ACTION_LABELS.get(a, a)) for a in session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))]
 
 
 def known_actors(session: Session, actor: Actor) -> list[str]:

@@ -95,9 +95,23 @@ def login(session: Session, username: str, password: str, now: datetime) -> Logi
 
 
 def sign_in(db: Database, username: str, password: str, now: datetime | None = None) -> Actor:
-    """Log in as one unit of work; raise UserError (after committing the count) on failure."""
+    """Log in as one unit of work; raise UserError (after committing the count) on failure.
+    On a database opened read-only (its integrity check failed) the password is checked without
+    recording anything, so an administrator can still sign in and restore a backup."""
+    if db.write_blocked:
+        return _sign_in_read_only(db, username, password, now or utcnow())
     with db.write() as session:
         outcome = login(session, username, password, now or utcnow())
     if outcome.actor is None:
         raise UserError(outcome.error)
     return outcome.actor
+
+
+def _sign_in_read_only(db: Database, username: str, password: str, now: datetime) -> Actor:
+    with db.read() as session:
+        user = session.scalar(select(User).where(User.username == username.strip(), User.deleted.is_(False)))
+        if user is None or not user.active or not password_matches(user.password_hash, password):
+            raise UserError(_BAD)
+        if user.locked_until and user.locked_until > now:
+            raise UserError("该账户已锁定，请稍后再试。")
+        return Actor(name=user.username, role=Role(user.role), display_name=user.display_name, user_uuid=user.uuid, now=now)

@@ -110,11 +110,13 @@ def get_case(session: Session, case_uuid: str) -> MediationCase:
 
 def find_case_uuid(session: Session, case_no_or_uuid: str) -> str:
     key = case_no_or_uuid.strip()
-    found = session.scalar(select(MediationCase.uuid).where(
-        (MediationCase.case_no == key) | (MediationCase.uuid == key), MediationCase.deleted.is_(False)))
-    if found is None:
+    found = list(session.scalars(select(MediationCase.uuid).where(
+        (MediationCase.case_no == key) | (MediationCase.uuid == key), MediationCase.deleted.is_(False)).limit(5)))
+    if not found:
         raise NotFound(f"找不到案件“{key}”。")
-    return found
+    if len(found) > 1:
+        raise UserError(f"有多个案件的编号是“{key}”（不同调委会简称相同），请改用案件 uuid：" + "、".join(found))
+    return found[0]
 
 
 def check_editable(session: Session, actor: Actor, case: MediationCase, *, allow_closed: bool = False) -> None:

@@ -188,15 +188,24 @@ def _self_check(kind: str, row: Any, doc: dict[str, Any], root: Path) -> str:
     return ""
 
 
-def export_bundle(data: DataDir, db: Database, actor: Actor, out_dir: Path, progress=None) -> ExportResult:  # noqa: ANN001
-    """Write the next bundle for the parent: every change it has not acknowledged."""
+def export_bundle(data: DataDir, db: Database, actor: Actor, out_dir: Path, progress=None,  # noqa: ANN001
+                  to: str | None = None) -> ExportResult:
+    """Write the next bundle for the parent: every change it has not acknowledged. With ``to``
+    (a child's node id or org code), a downward bundle for that child instead: the records
+    returned for correction and this node's reference data."""
     actor.require(Perm.EXCHANGE)
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise UserError(f"目标文件夹不存在：{out_dir}")
     with db.read() as session:
         node = _node(session)
-        parent = session.scalar(select(PeerNode).where(PeerNode.relation == "parent"))
+        if to:
+            parent = session.scalar(select(PeerNode).where(PeerNode.relation == "child",
+                                                           (PeerNode.node_id == to) | (PeerNode.org_code == to)))
+            if parent is None:
+                raise UserError(f"“{to}”不是已登记的下级单位。")
+        else:
+            parent = session.scalar(select(PeerNode).where(PeerNode.relation == "parent"))
         if parent is None:
             raise UserError("尚未登记上级单位的密钥，不能导出。请先在“数据交换”中登记上级单位的密钥文件。")
         last = session.scalar(select(BundleOut).where(BundleOut.destination == parent.node_id).order_by(BundleOut.sequence.desc()).limit(1))
@@ -214,7 +223,7 @@ def export_bundle(data: DataDir, db: Database, actor: Actor, out_dir: Path, prog
         with tempfile.TemporaryDirectory(prefix="xihu-export-") as tmp:
             inner = Path(tmp) / "payload.zip"
             with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as zf:
-                for kind in aggregates.KINDS:
+                for kind in () if to else aggregates.KINDS:
                     name = f"records/{kind}.jsonl"
                     n = 0
                     with zf.open(name, "w") as out:
@@ -234,6 +243,8 @@ def export_bundle(data: DataDir, db: Database, actor: Actor, out_dir: Path, prog
                 for sha in sorted(blobs):
                     zf.write(store_path(data.root, sha), f"blobs/{sha}")
                 counts["attachments"] = len(blobs)
+                if to:
+                    counts.update(_write_downward(session, zf, parent))
             with zipfile.ZipFile(inner) as zf:
                 for info in zf.infolist():
                     members[info.filename] = _sha_member(zf, info.filename)
@@ -387,6 +398,8 @@ def import_bundle(data: DataDir, db: Database, actor: Actor, path: Path, *, dry_
                     if dry_run:
                         result.result = "dry-run"
                         raise _DryRun(result)
+                    peer = session.get(PeerNode, sender)
+                    peer.children = json.dumps(sorted(allowed - {sender}))
                     session.add(BundleIn(sender=sender, sequence=sequence, bundle_id=m["bundle_id"], sha256=opened.sha256,
                                          prev_sha256=m.get("prev_sha256", ""), created_at=datetime.fromisoformat(m["created_at"]),
                                          imported_at=actor.now, counts=json.dumps(result.counts),
@@ -447,6 +460,12 @@ def _apply_all(session: Session, data: DataDir, zf: zipfile.ZipFile, m: dict[str
             raise BundleRefused(f"数据包中 {name} 无法解析。") from None
         if batch:
             flush()
+    downward = {"records/correction.jsonl", "records/reference.jsonl"} & set(zf.namelist())
+    if downward:
+        parent = session.scalar(select(PeerNode).where(PeerNode.relation == "parent"))
+        if parent is None or parent.node_id != m["origin"]:
+            raise BundleRefused("补正要求和参考数据只能来自上级单位。")
+        _apply_downward(session, zf, m, records, counts, problems)
     for name in zf.namelist():
         if name.startswith("blobs/"):
             target = store_path(data.root, name.split("/", 1)[1])
@@ -580,3 +599,127 @@ def cases_by_owner(session: Session, actor: Actor) -> list[tuple[str, int]]:
     rows = session.execute(select(MediationCase.owner_node, func.count()).where(MediationCase.deleted.is_(False))
                            .group_by(MediationCase.owner_node)).all()
     return [(names.get(owner, owner), n) for owner, n in rows]
+
+
+# ------------------------------------------------------------------ downward: corrections and reference data
+
+
+def return_for_correction(session: Session, actor: Actor, case_uuid: str, comment: str) -> str:
+    """退回补正: ask the node that owns a case to correct it; goes down in the next bundle."""
+    actor.require(Perm.EXCHANGE)
+    from xihu_desk.domain.errors import FieldError
+    from xihu_desk.store.sync_models import Correction
+
+    node = _node(session)
+    case = session.get(MediationCase, case_uuid)
+    if case is None or case.deleted:
+        raise NotFound("找不到该案件。")
+    if case.owner_node == node.node_id:
+        raise UserError("该案件由本单位管理，直接修改即可，无需退回。")
+    if not comment.strip():
+        raise FieldError("comment", "请写明需要补正的内容。")
+    row = Correction(id=ids.new_uuid(), kind="case", uuid=case.uuid, label=case.case_no, comment=comment.strip(),
+                     from_node=node.node_id, owner_node=case.owner_node, created_at=actor.now)
+    session.add(row)
+    audit.record(session, actor, "exchange.correction", "case", case.uuid, summary=f"退回 {case.case_no} 补正：{comment.strip()}")
+    return row.id
+
+
+def corrections(session: Session, actor: Actor, *, open_only: bool = True) -> list[dict[str, Any]]:
+    actor.require(Perm.VIEW_CASES) if not actor.can(Perm.EXCHANGE) else None
+    from xihu_desk.store.sync_models import Correction
+
+    query = select(Correction).order_by(Correction.created_at.desc())
+    if open_only:
+        query = query.where(Correction.resolved_at.is_(None))
+    names = {p.node_id: p.org_name for p in session.scalars(select(PeerNode))}
+    return [{"id": c.id, "kind": c.kind, "uuid": c.uuid, "label": c.label, "comment": c.comment,
+             "from": names.get(c.from_node, c.from_node), "created_at": c.created_at.isoformat(sep=" ", timespec="minutes"),
+             "resolved_at": c.resolved_at.isoformat(sep=" ", timespec="minutes") if c.resolved_at else None}
+            for c in session.scalars(query)]
+
+
+def resolve_correction(session: Session, actor: Actor, correction_id: str) -> None:
+    actor.require(Perm.EDIT_CASES)
+    from xihu_desk.store.sync_models import Correction
+
+    row = session.get(Correction, correction_id)
+    if row is None:
+        raise NotFound("找不到该补正要求。")
+    row.resolved_at = actor.now
+    audit.record(session, actor, "exchange.corrected", "case", row.uuid, summary=f"{row.label} 已按要求补正")
+
+
+def _write_downward(session: Session, zf: zipfile.ZipFile, child: PeerNode) -> dict[str, int]:
+    from xihu_desk.store.case_models import RefCode
+    from xihu_desk.store.sync_models import Correction
+
+    subtree = {child.node_id, *json.loads(child.children or "[]")}
+    rows = session.scalars(
+        select(Correction).outerjoin(SyncAck, (SyncAck.destination == child.node_id) & (SyncAck.kind == "correction")
+                                     & (SyncAck.uuid == Correction.id))
+        .where(Correction.owner_node.in_(subtree), Correction.from_node == _node(session).node_id, SyncAck.uuid.is_(None)))
+    n = 0
+    with zf.open("records/correction.jsonl", "w") as out:
+        for c in rows:
+            out.write(json.dumps({"id": c.id, "kind": c.kind, "uuid": c.uuid, "label": c.label, "comment": c.comment,
+                                  "from_node": c.from_node, "owner_node": c.owner_node,
+                                  "created_at": c.created_at.isoformat()}, ensure_ascii=False).encode() + b"\n")
+            n += 1
+    version = session.scalar(select(Meta.value).where(Meta.key == "reference.codes"))
+    lists: dict[str, list[list[Any]]] = {}
+    for r in session.scalars(select(RefCode).where(RefCode.retired.is_(False)).order_by(RefCode.list_name, RefCode.position)):
+        lists.setdefault(r.list_name, []).append([r.code, r.label])
+    with zf.open("records/reference.jsonl", "w") as out:
+        out.write(json.dumps({"kind": "codes", "version": version, "lists": lists}, ensure_ascii=False).encode() + b"\n")
+    return {"correction": n, "reference": 1}
+
+
+def _apply_downward(session: Session, zf: zipfile.ZipFile, m: dict[str, Any], records: list[list[Any]],
+                    counts: dict[str, int], problems: list[dict[str, Any]]) -> None:
+    """Corrections and reference data, taken only from our parent."""
+    from xihu_desk.store.case_models import RefCode
+    from xihu_desk.store.sync_models import Correction
+
+    me = _node(session).node_id
+    if "records/correction.jsonl" in zf.namelist():
+        for doc in container.iter_jsonl(zf, "records/correction.jsonl"):
+            cid = str(doc.get("id", ""))
+            if session.get(Correction, cid) is not None:
+                status, reason = "duplicate", ""
+            elif doc.get("from_node") != m["origin"] or not doc.get("comment"):
+                status, reason = "refused", "补正要求的来源或内容不对"
+            else:
+                session.add(Correction(id=cid, kind=str(doc["kind"]), uuid=str(doc["uuid"]), label=str(doc["label"])[:120],
+                                       comment=str(doc["comment"]), from_node=m["origin"],
+                                       owner_node=str(doc.get("owner_node", me)),
+                                       created_at=datetime.fromisoformat(doc["created_at"])))
+                status, reason = "accepted", ""
+            counts[status] += 1
+            records.append(["correction", cid, 1, status, reason])
+            if status == "refused":
+                problems.append({"kind": "correction", "uuid": cid, "label": doc.get("label", cid), "status": status, "reason": reason})
+    if "records/reference.jsonl" in zf.namelist():
+        for doc in container.iter_jsonl(zf, "records/reference.jsonl"):
+            if doc.get("kind") != "codes" or not isinstance(doc.get("lists"), dict):
+                continue
+            current = session.scalar(select(Meta.value).where(Meta.key == "reference.codes"))
+            version = str(doc.get("version") or "")
+            if version and version != current:
+                existing = {(r.list_name, r.code): r for r in session.scalars(select(RefCode))}
+                listed = set()
+                for list_name, items in doc["lists"].items():
+                    for position, (code, label) in enumerate(items):
+                        row = existing.get((list_name, code)) or RefCode(list_name=list_name, code=code)
+                        row.label, row.position, row.retired = label, position, False
+                        session.add(row)
+                        listed.add((list_name, code))
+                for key, row in existing.items():
+                    if key not in listed:
+                        row.retired = True
+                session.merge(Meta(key="reference.codes", value=version))
+                counts["accepted"] += 1
+                records.append(["reference", f"codes:{version}", 1, "accepted", ""])
+            else:
+                counts["duplicate"] += 1
+                records.append(["reference", f"codes:{version}", 1, "duplicate", ""])

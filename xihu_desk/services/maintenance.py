@@ -106,8 +106,15 @@ def restore(data: DataDir, db: Database, actor: Actor, source: Path) -> migrate.
     if revision is None or not migrate.known_revision(revision):
         raise StorageError("该备份由更新版本的程序生成，请先升级程序再恢复。")
     before = None
-    if data.database.exists() and not backup.quick_check(data.database):
-        before = backup.make_backup(data.database, data.backups, "before-restore")
+    if data.database.exists():
+        if not backup.quick_check(data.database):
+            before = backup.make_backup(data.database, data.backups, "before-restore")
+        else:  # a damaged file cannot go through the backup API: keep a plain copy for inspection
+            import shutil
+
+            db.dispose()
+            before = data.backups / f"xihu-desk-{datetime.now():%Y%m%d-%H%M%S}-damaged.sqlite3.keep"
+            shutil.copy2(data.database, before)
     db.dispose()
     try:
         src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)

@@ -119,7 +119,7 @@ def init_node(session: Session, actor: Actor, cmd: InitCommand) -> NodeInfo:
     users.create_user(session, admin_actor, users.UserCommand(
         username=cmd.admin_username, display_name=cmd.admin_display_name or cmd.admin_username,
         role=Role.ADMIN.value, password=cmd.admin_password))
-    if level is not Level.DISTRICT:
+    if level is Level.TOWNSHIP:  # a community point adds its own community committee itself
         committees.ensure_own_committee(session, admin_actor, org)
     return node_info(session)
 

@@ -37,6 +37,7 @@ class UserRow:
     active: bool
     locked: bool
     last_login_at: str
+    committee_uuid: str | None = None
 
 
 def _valid_username(name: str) -> str:
@@ -59,7 +60,7 @@ def list_users(session: Session, actor: Actor) -> list[UserRow]:
     return [
         UserRow(u.uuid, u.username, u.display_name, u.role, Role(u.role).label, u.active,
                 bool(u.locked_until and u.locked_until > actor.now),
-                u.last_login_at.isoformat(sep=" ", timespec="minutes") if u.last_login_at else "")
+                u.last_login_at.isoformat(sep=" ", timespec="minutes") if u.last_login_at else "", u.committee_uuid)
         for u in rows
     ]
 
@@ -152,4 +153,5 @@ def _get(session: Session, user_uuid: str) -> User:
 def _row(user: User, actor: Actor) -> UserRow:
     return UserRow(user.uuid, user.username, user.display_name, user.role, Role(user.role).label,
                    user.active, bool(user.locked_until and user.locked_until > actor.now),
-                   user.last_login_at.isoformat(sep=" ", timespec="minutes") if user.last_login_at else "")
+                   user.last_login_at.isoformat(sep=" ", timespec="minutes") if user.last_login_at else "",
+                   user.committee_uuid)

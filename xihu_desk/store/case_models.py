@@ -74,7 +74,9 @@ class MediationCase(Travelling, Base):
         Index("ix_case_live_due", "status", "due_on", sqlite_where=LIVE),
         Index("ix_case_live_source", "source", "accepted_on", sqlite_where=LIVE),
     )
-    case_no: Mapped[str] = mapped_column(String(40), unique=True)
+    # Unique per committee and year (uq_mediation_case_number); the text alone may repeat across
+    # the district when two committees share a short name.
+    case_no: Mapped[str] = mapped_column(String(40), index=True)
     committee_uuid: Mapped[str] = mapped_column(ForeignKey("committee.uuid"))
     year: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)

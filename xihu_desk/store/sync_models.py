@@ -24,6 +24,9 @@ class PeerNode(Base):
     enc_public: Mapped[bytes] = mapped_column(LargeBinary)
     fingerprint: Mapped[str] = mapped_column(String(80))
     enrolled_at: Mapped[datetime] = mapped_column(DateTime)
+    # A child's own enrolled children, as its last bundle declared them (JSON list of node ids):
+    # records they own may reach us through it, and corrections for them go back down through it.
+    children: Mapped[str] = mapped_column(Text, default="[]")
 
 
 class BundleOut(Base):

@@ -95,7 +95,6 @@ def upgrade() -> None:
     sa.Column('deleted', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['committee_uuid'], ['committee.uuid'], name=op.f('fk_mediation_case_committee_uuid_committee')),
     sa.PrimaryKeyConstraint('uuid', name=op.f('pk_mediation_case')),
-    sa.UniqueConstraint('case_no', name=op.f('uq_mediation_case_case_no')),
     sa.UniqueConstraint('committee_uuid', 'year', 'seq', name='uq_mediation_case_number')
     )
     # Partial indexes over live cases, covering the list's filter columns (store/case_list.py).
@@ -110,6 +109,7 @@ def upgrade() -> None:
     op.create_index("ix_case_live_due", "mediation_case", ["status", "due_on"], sqlite_where=live)
     op.create_index("ix_case_live_source", "mediation_case", ["source", "accepted_on"], sqlite_where=live)
     op.create_index(op.f("ix_mediation_case_followup_due"), "mediation_case", ["followup_due"])
+    op.create_index(op.f("ix_mediation_case_case_no"), "mediation_case", ["case_no"])
 
     op.create_table('agreement',
     sa.Column('case_uuid', sa.String(length=36), nullable=False),
@@ -367,7 +367,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_agreement_effective_on'))
 
     op.drop_table('agreement')
-    for name in ("ix_mediation_case_followup_due", "ix_case_live_source", "ix_case_live_due", "ix_case_live_committee",
+    for name in ("ix_mediation_case_case_no", "ix_mediation_case_followup_due", "ix_case_live_source", "ix_case_live_due", "ix_case_live_committee",
                  "ix_case_live_status_type", "ix_case_live_number", "ix_case_live_date"):
         op.drop_index(name, table_name="mediation_case")
 

@@ -52,6 +52,7 @@ def upgrade() -> None:
     sa.Column('enc_public', sa.LargeBinary(), nullable=False),
     sa.Column('fingerprint', sa.String(length=80), nullable=False),
     sa.Column('enrolled_at', sa.DateTime(), nullable=False),
+    sa.Column('children', sa.Text(), nullable=False),
     sa.PrimaryKeyConstraint('node_id', name=op.f('pk_peer_node'))
     )
     op.create_table('sync_ack',
