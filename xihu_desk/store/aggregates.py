@@ -101,12 +101,25 @@ def _parse(fn, value: Any, name: str) -> Any:  # noqa: ANN001
 # ------------------------------------------------------------------ reading what is to send
 
 
+def case_docs(session: Session, cases: list[MediationCase]) -> list[dict[str, Any]]:
+    """Whole case documents for a batch: one query per part, not one per case and part."""
+    uuids = [c.uuid for c in cases]
+    grouped: dict[str, dict[str, list[Any]]] = {part: {u: [] for u in uuids} for part in CASE_PARTS}
+    for part, (model, _many) in CASE_PARTS.items():
+        for row in session.scalars(select(model).where(model.case_uuid.in_(uuids))):
+            grouped[part][row.case_uuid].append(row_doc(row))
+    docs = []
+    for case in cases:
+        doc: dict[str, Any] = {"case": row_doc(case)}
+        for part, (_model, many) in CASE_PARTS.items():
+            rows = grouped[part][case.uuid]
+            doc[part] = rows if many else (rows[0] if rows else None)
+        docs.append(doc)
+    return docs
+
+
 def case_doc(session: Session, case: MediationCase) -> dict[str, Any]:
-    doc: dict[str, Any] = {"case": row_doc(case)}
-    for part, (model, many) in CASE_PARTS.items():
-        rows = list(session.scalars(select(model).where(model.case_uuid == case.uuid)))
-        doc[part] = [row_doc(r) for r in rows] if many else (row_doc(rows[0]) if rows else None)
-    return doc
+    return case_docs(session, [case])[0]
 
 
 def pending(session: Session, kind: str, destination: str, batch: int = 500) -> Iterator[tuple[Any, dict[str, Any]]]:
@@ -124,8 +137,8 @@ def pending(session: Session, kind: str, destination: str, batch: int = 500) -> 
             .order_by(model.uuid).limit(batch)))
         if not rows:
             return
-        for row in rows:
-            yield row, (case_doc(session, row) if kind == "case" else row_doc(row))
+        docs = case_docs(session, rows) if kind == "case" else [row_doc(r) for r in rows]
+        yield from zip(rows, docs)
         last = rows[-1].uuid
         session.expunge_all()
 
