@@ -62,10 +62,12 @@ class DemoResult:
     committees: list[str] = field(default_factory=list)
     accounts: list[tuple[str, str, str, str]] = field(default_factory=list)  # username, name, role, password
     cases: int = 0
+    reviews: int = 0
 
     def as_json(self) -> dict:
         return {
             "cases": self.cases,
+            "reviews": self.reviews,
             "committees": self.committees,
             "users": [{"username": u, "name": n, "role": r, "password": p} for u, n, r, p in self.accounts],
         }
@@ -122,6 +124,10 @@ def fill(session: Session, actor: Actor, cmd: DemoCommand) -> DemoResult:
         from xihu_desk.services import demo_cases
 
         result.cases = demo_cases.make_cases(session, actor, rng, fake, cmd.cases, cmd.today or date.today())
+    if org.kind != "district":  # legality-review items of the office (services/demo_reviews.py)
+        from xihu_desk.services import demo_reviews
+
+        result.reviews = demo_reviews.make_reviews(session, actor, rng, cmd.today or date.today())
     audit.record(session, actor, "demo.fill", "node", info.node_id,
                  summary=f"生成演示数据（种子 {cmd.seed}）：案件 {result.cases} 件，调委会 {len(result.committees)} 个，账户 {len(result.accounts)} 个")
     return result

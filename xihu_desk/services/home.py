@@ -69,4 +69,11 @@ def summary(session: Session, actor: Actor, today: date | None = None) -> HomeSu
         locked = session.scalar(select(func.count()).select_from(User).where(User.locked_until > actor.now)) or 0
         if locked:
             due.append(DueItem(today.isoformat(), f"{locked} 个账户因密码错误被锁定", "settings"))
+    if actor.can(Perm.VIEW_REVIEWS):  # legality review: items under review, due within 2 working days, overdue
+        from xihu_desk.services import review_queries
+
+        under_review, late = review_queries.open_count(session, actor, today)
+        figures.append(Figure("在审事项", under_review, f"其中超期 {late} 件" if late else "合法性审查"))
+        due += [DueItem(d.due.isoformat(), f"{d.number}　{d.text}" if d.number else d.text, "reviews", d.uuid, d.overdue)
+                for d in review_queries.due_items(session, actor, today)]
     return HomeSummary(figures, due)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from xihu_desk import paths
+from xihu_desk.domain import workdays
 from xihu_desk.store.case_models import RefCode
 from xihu_desk.store.models import Meta, OrgUnit
+from xihu_desk.store.review_models import RefWorkday, RefWorkdayYear
 
 
 def _load(name: str) -> dict:
@@ -64,6 +67,33 @@ def seed_codes(session: Session) -> bool:
     return True
 
 
+def apply_workdays(session: Session, doc: dict) -> list[int]:
+    """Load a working-day calendar update (workdays.parse_update's format): each year it lists is
+    replaced whole; other years stay. Returns the years loaded. Raises ValueError on bad data."""
+    days, notes, years = workdays.parse_update(doc)
+    version = str(doc.get("version", ""))
+    for year in years:
+        session.execute(delete(RefWorkday).where(RefWorkday.day >= date(year, 1, 1), RefWorkday.day <= date(year, 12, 31)))
+        session.merge(RefWorkdayYear(year=year, version=version))
+    session.flush()
+    for day, working in sorted(days.items()):
+        session.add(RefWorkday(day=day, workday=working, note=notes.get(day, "")[:40]))
+    session.merge(Meta(key="reference.workdays", value=version))
+    session.flush()
+    return sorted(years)
+
+
+def seed_workdays(session: Session) -> bool:
+    """The district's calendar update shipped in db/reference/workdays.json (optional)."""
+    if not (paths.reference_dir() / "workdays.json").exists():
+        return False
+    data = _load("workdays")
+    if reference_version(session, "workdays") == data["version"]:
+        return False
+    apply_workdays(session, data)
+    return True
+
+
 def seed_all(session: Session) -> list[str]:
     """Returns the kinds of reference data that were (re)loaded."""
     loaded = []
@@ -71,4 +101,6 @@ def seed_all(session: Session) -> list[str]:
         loaded.append("org_units")
     if seed_codes(session):
         loaded.append("codes")
+    if seed_workdays(session):
+        loaded.append("workdays")
     return loaded

@@ -1,0 +1,530 @@
+"""Excel ledgers (台账) in and out, for any kind of record: cases, reviews, mediators.
+
+Reading an office's own workbook is the hard part, and it is generic here; a kind only declares
+its columns (``Column``: the header we write, the headers people use for it, the kind of value).
+
+- **Headers** are found, not assumed: the first rows of every sheet are scanned for the row that
+  names the most known columns (title rows and merged banners above it are skipped). A header
+  matches a column by its name or a synonym, ignoring spaces, full-width forms, ``*`` marks and
+  bracketed notes such as （元） or (必填); a header that only contains a synonym matches too.
+- **Values** are read in the forms people type: dates as Excel dates, Excel serial numbers,
+  2025-3-1, 2025/3/1, 2025.3.1, 2025年3月1日, 20250301, 二〇二五年三月一日, 全角 digits;
+  whole numbers as 3, "3", "３", "3条", "三"; yes/no as 是/否, 有/无, √/×, Y/N.
+- **Every non-blank row after the header is accounted for**: it comes back as a ``LedgerRow``
+  whose problems say what could not be taken (refused) or what was dropped with a warning. The
+  kind's importer then decides imported, duplicate or refused; ``ImportReport`` carries the
+  counts and the problem list of design.md §10 (``ledger import --json``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+
+HEADER_SCAN_ROWS = 15
+MIN_HEADER_MATCHES = 2
+TOTAL_WORDS = ("合计", "小计", "总计")
+KINDS = ("text", "date", "int", "bool", "choice")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # what we write on export; also accepted on import
+    synonyms: tuple[str, ...] = ()
+    kind: str = "text"  # text, date, int, bool, choice
+    required: bool = False
+    choices: Mapping[str, str] = field(default_factory=dict)  # a spelling people use -> our code
+    width: int = 14
+    import_: bool = True  # False: written on export only (computed values such as the deadline)
+    hint: str = ""  # what may be written, for the problem report (choices: the labels in force)
+
+    def names(self) -> list[str]:
+        return [self.header, *self.synonyms]
+
+
+@dataclass(frozen=True)
+class Problem:
+    sheet: str
+    row: int | None
+    column: str | None  # the header as written in the file
+    value: Any
+    reason: str
+    imported: bool = False  # True: the row was taken, this value was left out or adjusted
+
+    def as_json(self) -> dict[str, Any]:
+        value = self.value
+        if isinstance(value, datetime | date):
+            value = value.isoformat()
+        elif value is not None and not isinstance(value, int | float | str | bool):
+            value = str(value)
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "value": value,
+                "reason": self.reason, "imported": self.imported}
+
+
+@dataclass
+class LedgerRow:
+    sheet: str
+    row: int  # 1-based, as Excel shows it
+    values: dict[str, Any]  # column key -> parsed value (None when blank or unreadable)
+    raw: dict[str, Any]  # column key -> the cell as found
+    headers: dict[str, str]  # column key -> the header as written in the file
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        return any(not p.imported for p in self.problems)
+
+    def refuse(self, key: str | None, reason: str) -> None:
+        self.problems.append(Problem(self.sheet, self.row, self.headers.get(key, key) if key else None,
+                                     self.raw.get(key) if key else None, reason, False))
+
+    def warn(self, key: str | None, reason: str) -> None:
+        self.problems.append(Problem(self.sheet, self.row, self.headers.get(key, key) if key else None,
+                                     self.raw.get(key) if key else None, reason, True))
+
+
+@dataclass
+class SheetInfo:
+    name: str
+    header_row: int | None
+    columns: dict[str, str]  # key -> header text
+    ignored: list[str]  # headers that matched no column
+    data_rows: int = 0
+
+
+@dataclass
+class Ledger:
+    rows: list[LedgerRow]
+    sheets: list[SheetInfo]
+    notes: list[str]
+
+
+@dataclass
+class ImportReport:
+    """What an import did with every row (design.md §10)."""
+
+    kind: str
+    dry_run: bool = False
+    rows: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    refused: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    duplicate_rows: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sheets: list[dict[str, Any]] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)  # what the imported rows were given
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "dry_run": self.dry_run, "rows": self.rows, "imported": self.imported,
+                "duplicates": self.duplicates, "refused": self.refused,
+                "problems": [p.as_json() for p in self.problems], "duplicate_rows": self.duplicate_rows,
+                "notes": self.notes, "sheets": self.sheets}
+
+    def text(self) -> str:
+        verb = "可导入" if self.dry_run else "已导入"
+        lines = [f"共 {self.rows} 行：{verb} {self.imported} 行，重复 {self.duplicates} 行，未导入 {self.refused} 行。"]
+        if self.dry_run:
+            lines[0] = "（试导入，未保存）" + lines[0]
+        lines += self.notes
+        for p in self.problems:
+            where = f"{p.sheet} 第 {p.row} 行" if p.row else p.sheet
+            col = f"“{p.column}”" if p.column else ""
+            lines.append(f"{where}{col}：{p.reason}" + ("（已导入）" if p.imported else ""))
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- text and headers
+
+
+def normalise(text: Any) -> str:
+    """Full-width to half-width, no spaces, lower case: the form headers and codes are compared in."""
+    s = unicodedata.normalize("NFKC", str(text))
+    return re.sub(r"\s+", "", s).lower()
+
+
+def _header_key(text: Any) -> str:
+    s = normalise(text)
+    s = re.sub(r"\(.*?\)|\[.*?\]|【.*?】", "", s)  # (元) (必填) [yyyy-mm-dd]; NFKC made （） into ()
+    return s.strip("*:：")
+
+
+def match_headers(cells: Iterable[Any], columns: list[Column]) -> tuple[dict[int, Column], list[str]]:
+    """Column index -> Column for one header row, and the non-blank headers that matched nothing.
+    Exact names first; then the longest name contained in a header; each column is used once."""
+    names = [(c, _header_key(n)) for c in columns if c.import_ for n in c.names()]
+    cells = list(cells)
+    found: dict[int, Column] = {}
+    used: set[str] = set()
+    for i, cell in enumerate(cells):
+        key = _header_key(cell) if cell is not None else ""
+        for col, name in names:
+            if key and key == name and col.key not in used:
+                found[i], _ = col, used.add(col.key)
+                break
+    for i, cell in enumerate(cells):
+        key = _header_key(cell) if cell is not None else ""
+        if not key or i in found:
+            continue
+        best = max(((len(name), col) for col, name in names if col.key not in used and len(name) >= 2 and name in key),
+                   key=lambda t: t[0], default=None)
+        if best:
+            found[i] = best[1]
+            used.add(best[1].key)
+    ignored = [str(c).strip() for i, c in enumerate(cells) if i not in found and c is not None and str(c).strip()]
+    return found, ignored
+
+
+# ---------------------------------------------------------------- values
+
+_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+           "七": 7, "八": 8, "九": 9}
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?(?:[t ]?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_CN_DATE = re.compile(r"^([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]$")
+_DATE_HINT = "无法识别的日期，请写成 2025-03-01、2025/3/1、2025.3.1 或 2025年3月1日"
+EXCEL_SERIAL_RANGE = (367, 73051)  # 1901-01-01 … 2099-12-31
+
+
+def chinese_small_number(text: str) -> int:
+    """一 … 九十九 (十, 十二, 二十, 二十一): month and day numbers and counts of points."""
+    if not text or any(ch not in _DIGITS and ch != "十" for ch in text):
+        raise ValueError(text)
+    if "十" not in text:
+        if len(text) != 1:
+            raise ValueError(text)
+        return _DIGITS[text]
+    tens, _, ones = text.partition("十")
+    if "十" in ones or len(tens) > 1 or len(ones) > 1:
+        raise ValueError(text)
+    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
+
+
+def parse_date(value: Any) -> date | None:
+    """A date in any of the forms of the module docstring; None for a blank cell; ValueError with
+    the reason in Chinese otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(_DATE_HINT)
+    if isinstance(value, int | float):
+        low, high = EXCEL_SERIAL_RANGE
+        if low <= value < high:
+            return from_excel(value).date()
+        raise ValueError(_DATE_HINT)
+    text = normalise(value)
+    if not text:
+        return None
+    for pattern in (_DATE, _COMPACT):
+        m = pattern.match(text)
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            break
+    else:
+        m = _CN_DATE.match(str(value).strip().replace(" ", ""))
+        if not m:
+            raise ValueError(_DATE_HINT)
+        y = int("".join(str(_DIGITS[ch]) for ch in m.group(1)))
+        mo, d = chinese_small_number(m.group(2)), chinese_small_number(m.group(3))
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        raise ValueError(f"不存在的日期：{y}年{mo}月{d}日") from None
+
+
+def parse_int(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("应为整数")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("应为整数")
+        number = int(value)
+    else:
+        text = normalise(value)
+        if not text:
+            return None
+        text = re.sub(r"(条|件|个|项|处|天|日|人|次)$", "", text)
+        if re.fullmatch(r"\d+(\.0+)?", text):
+            number = int(float(text))
+        else:
+            try:
+                number = chinese_small_number(text)
+            except (ValueError, KeyError):
+                raise ValueError("应为整数") from None
+    if number < 0:
+        raise ValueError("不能为负数")
+    return number
+
+
+_YES = {"是", "有", "√", "✓", "✔", "y", "yes", "1", "true", "已", "已开展", "已评估", "已咨询", "已论证", "对"}
+_NO = {"否", "无", "×", "✗", "✘", "x", "n", "no", "0", "false", "未", "未开展", "未评估", "不", "没有", "-", "—", "/"}
+
+
+def parse_bool(value: Any) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    text = normalise(value)
+    if not text:
+        return None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError("应填“是”或“否”")
+
+
+def parse_choice(value: Any, choices: Mapping[str, str], hint: str = "") -> str | None:
+    if value is None:
+        return None
+    text = normalise(value)
+    if not text:
+        return None
+    table = {normalise(k): v for k, v in choices.items()}
+    if text in table:
+        return table[text]
+    stripped = re.sub(r"\(.*?\)", "", text)
+    if stripped in table:
+        return table[stripped]
+    known = hint or "、".join(dict.fromkeys(k for k in choices if not k.isascii()))
+    raise ValueError(f"不是可识别的取值（可填：{known}）")
+
+
+def parse_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()  # user text keeps its full-width punctuation （2026）
+
+
+def parse_cell(column: Column, value: Any) -> Any:
+    if column.kind == "date":
+        return parse_date(value)
+    if column.kind == "int":
+        return parse_int(value)
+    if column.kind == "bool":
+        return parse_bool(value)
+    if column.kind == "choice":
+        return parse_choice(value, column.choices, column.hint)
+    return parse_text(value)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _open(source: Path | str | bytes | IO[bytes]):  # noqa: ANN202 - an openpyxl Workbook
+    from zipfile import BadZipFile
+
+    data = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        return load_workbook(data, read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError, ValueError) as exc:
+        name = source if isinstance(source, str | Path) else "该文件"
+        raise LedgerError(f"无法读取 Excel 文件 {name}：请确认是 .xlsx 格式（旧的 .xls 请先用 Excel 另存为 .xlsx）。") from exc
+
+
+class LedgerError(ValueError):
+    """The workbook as a whole cannot be read (not an .xlsx, no recognisable header anywhere)."""
+
+
+def read(source: Path | str | bytes | IO[bytes], columns: list[Column],
+         on_row: Callable[[int], None] | None = None) -> Ledger:
+    """Every sheet with a recognisable header row; every non-blank row under it, parsed."""
+    wb = _open(source)
+    rows: list[LedgerRow] = []
+    sheets: list[SheetInfo] = []
+    notes: list[str] = []
+    try:
+        for ws in wb.worksheets:
+            all_rows = ws.iter_rows(values_only=True)
+            head: list[tuple[Any, ...]] = []
+            for values in all_rows:
+                head.append(values)
+                if len(head) >= HEADER_SCAN_ROWS:
+                    break
+            best = (0, None, {}, [])
+            for i, values in enumerate(head):
+                mapping, ignored = match_headers(values, columns)
+                if len(mapping) > best[0]:
+                    best = (len(mapping), i, mapping, ignored)
+            n, header_index, mapping, ignored = best
+            if n < MIN_HEADER_MATCHES or header_index is None:
+                if any(not _blank(v) for r in head for v in r):
+                    notes.append(f"工作表“{ws.title}”中没有找到台账表头，整张表未导入。")
+                sheets.append(SheetInfo(ws.title, None, {}, []))
+                continue
+            info = SheetInfo(ws.title, header_index + 1, {c.key: str(head[header_index][i]).strip() for i, c in mapping.items()},
+                             ignored)
+            sheets.append(info)
+            missing = [c for c in columns if c.required and c.import_ and c.key not in info.columns]
+            header_keys = {_header_key(v) for v in head[header_index] if v is not None}
+
+            def body() -> Iterable[tuple[int, tuple[Any, ...]]]:
+                for j, values in enumerate(head[header_index + 1:], start=header_index + 2):
+                    yield j, values
+                for j, values in enumerate(all_rows, start=len(head) + 1):
+                    yield j, values
+
+            for number, values in body():
+                if values is None or all(_blank(v) for v in values):
+                    continue
+                cells = {c.key: (values[i] if i < len(values) else None) for i, c in mapping.items()}
+                texts = {_header_key(v) for v in values if not _blank(v)}
+                if texts and texts <= header_keys and len(texts) >= MIN_HEADER_MATCHES:
+                    continue  # the header printed again on the next page
+                info.data_rows += 1
+                row = LedgerRow(ws.title, number, {}, cells, dict(info.columns))
+                first = next((str(v).strip() for v in values if not _blank(v)), "")
+                if any(normalise(first).startswith(w) for w in TOTAL_WORDS) and sum(not _blank(v) for v in values) <= 3 + len(
+                        [v for v in values if isinstance(v, int | float)]):
+                    row.refuse(None, "合计行，不是台账记录，未导入")
+                    rows.append(row)
+                    continue
+                for col in missing:
+                    row.refuse(None, f"台账中没有“{col.header}”列，无法导入")
+                for i, col in mapping.items():
+                    value = values[i] if i < len(values) else None
+                    try:
+                        parsed = parse_cell(col, value)
+                    except ValueError as exc:
+                        parsed = None
+                        if col.required:
+                            row.refuse(col.key, str(exc))
+                        else:
+                            row.warn(col.key, f"{exc}；此项留空，其余内容已导入")
+                    else:
+                        if col.required and (parsed is None or parsed == ""):
+                            row.refuse(col.key, f"“{row.headers.get(col.key, col.header)}”不能为空")
+                    row.values[col.key] = parsed
+                rows.append(row)
+                if on_row:
+                    on_row(len(rows))
+        if not any(s.header_row for s in sheets):
+            raise LedgerError("没有在任何工作表中找到台账表头（例如“" + "”“".join(c.header for c in columns if c.required) + "”）。")
+    finally:
+        wb.close()
+    for info in sheets:
+        if info.header_row and info.ignored:
+            notes.append(f"工作表“{info.name}”中未识别的列未导入：" + "、".join(info.ignored))
+    return Ledger(rows, sheets, notes)
+
+
+# ---------------------------------------------------------------- writing
+
+THIN = Side(style="thin", color="9AA5B1")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="DCE6F0")
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def cell_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def write_table(ws, columns: list[Column], rows: Iterable[Mapping[str, Any]], *, first_row: int = 1) -> int:  # noqa: ANN001
+    """A header row and the data rows with dates as real dates; returns the last row written."""
+    for j, col in enumerate(columns, start=1):
+        cell = ws.cell(first_row, j, col.header)
+        cell.font = Font(bold=True)
+        cell.fill = HEAD_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(j)].width = col.width
+    r = first_row
+    for r, row in enumerate(rows, start=first_row + 1):
+        for j, col in enumerate(columns, start=1):
+            value = cell_value(row.get(col.key))
+            cell = ws.cell(r, j, value if value != "" else None)
+            cell.border = BORDER
+            cell.alignment = Alignment(vertical="top", wrap_text=col.width >= 24)
+            if isinstance(value, date):
+                cell.number_format = DATE_FORMAT
+    ws.freeze_panes = ws.cell(first_row + 1, 1)
+    if r > first_row:
+        ws.auto_filter.ref = f"A{first_row}:{get_column_letter(len(columns))}{r}"
+    return r
+
+
+def title_rows(ws, title: str, lines: list[str], width: int) -> int:  # noqa: ANN001
+    """A bold title across the table and the lines that say what it covers; returns the next row."""
+    ws.cell(1, 1, title).font = Font(bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(width, 1))
+    ws.cell(1, 1).alignment = Alignment(horizontal="center")
+    for i, line in enumerate(lines, start=2):
+        ws.cell(i, 1, line)
+    return len(lines) + 3
+
+
+def landscape(ws, repeat_rows: str | None = None) -> None:  # noqa: ANN001
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if repeat_rows:
+        ws.print_title_rows = repeat_rows
+
+
+def to_bytes(wb: Workbook) -> bytes:
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def write_ledger(columns: list[Column], rows: Iterable[Mapping[str, Any]], *, title: str, lines: list[str],
+                 sheet: str = "台账") -> bytes:
+    """The register as an office keeps it: a title, what it covers, one row per record. The header
+    row uses the names ``read`` accepts, so an exported ledger imports again."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    first = title_rows(ws, title, lines, len(columns))
+    last = write_table(ws, columns, rows, first_row=first)
+    landscape(ws, f"{first}:{first}")
+    ws.print_area = f"A1:{get_column_letter(len(columns))}{last}"
+    return to_bytes(wb)
+
+
+PROBLEM_COLUMNS = [
+    Column("sheet", "工作表", width=14), Column("row", "行号", width=8), Column("column", "列", width=16),
+    Column("value", "原值", width=22), Column("reason", "问题", width=48), Column("imported", "该行是否已导入", width=14),
+]
+
+
+def problems_workbook(report: ImportReport, source_name: str) -> bytes:
+    """The 问题清单 of an import, so an office can correct its ledger and import the rest again."""
+    rows = [{**p.as_json(), "value": p.as_json()["value"]} for p in report.problems]
+    return write_ledger(PROBLEM_COLUMNS, rows, title="台账导入问题清单", sheet="问题清单",
+                        lines=[f"文件：{source_name}", report.text().splitlines()[0]])
