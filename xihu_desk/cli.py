@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from xihu_desk import cli_reviews
+from xihu_desk import cli_print, cli_reviews
 from xihu_desk.domain.errors import UserError
 from xihu_desk.paths import DataDir
 
@@ -78,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     br.add_argument("file", metavar="FILE")
 
     cli_reviews.add_parsers(sub, common, _Parser)  # review, ledger, report
+    cli_print.add_parsers(sub, common, _Parser)  # print KIND CASE_NO, print verify CODE
     return p
 
 
@@ -319,14 +320,15 @@ COMMANDS = {
     "demo": cmd_demo, ("node", "show"): cmd_node_show, ("case", "list"): cmd_case_list,
     ("case", "show"): cmd_case_show, ("node", "export-key"): cmd_node_export_key, ("node", "enrol"): cmd_node_enrol,
     ("bundle", "export"): cmd_bundle_export, ("bundle", "import"): cmd_bundle_import,
-    ("bundle", "receipt"): cmd_bundle_receipt, **cli_reviews.COMMANDS,
+    ("bundle", "receipt"): cmd_bundle_receipt, **cli_reviews.COMMANDS, **cli_print.COMMANDS,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "gui"
-    sub = {"node": "node_command", "case": "case_command", "bundle": "bundle_command", **cli_reviews.SUBCOMMANDS}.get(command)
+    sub = {"node": "node_command", "case": "case_command", "bundle": "bundle_command", **cli_reviews.SUBCOMMANDS,
+           **cli_print.SUBCOMMANDS}.get(command)
     key = (command, getattr(args, sub)) if sub else command
     try:
         return COMMANDS[key](args)
