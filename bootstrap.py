@@ -42,6 +42,8 @@ QT_LIBS = {
     "libxcb-xkb.so.1": "libxcb-xkb1",
 }
 CJK_FONT_PACKAGE = "fonts-wqy-microhei"
+# Command-line tools the tests use (pdftotext, pdffonts, pdftoppm check the printed documents).
+TEST_TOOLS = {"pdftotext": "poppler-utils"}
 
 
 def say(text: str) -> None:
@@ -69,8 +71,10 @@ def _have_cjk_font() -> bool:
     return bool(out.strip())
 
 
-def missing_system_packages() -> list[str]:
+def missing_system_packages(test: bool = False) -> list[str]:
     need = sorted({pkg for lib, pkg in QT_LIBS.items() if not _have_library(lib)})
+    if test:
+        need += [pkg for tool, pkg in TEST_TOOLS.items() if not shutil.which(tool)]
     if not _have_cjk_font():
         need.append(CJK_FONT_PACKAGE)
     try:
@@ -80,10 +84,10 @@ def missing_system_packages() -> list[str]:
     return need
 
 
-def ensure_system() -> None:
+def ensure_system(test: bool = False) -> None:
     if not sys.platform.startswith("linux"):
         return
-    need = missing_system_packages()
+    need = missing_system_packages(test)
     if not need:
         return
     line = "apt-get install -y --no-install-recommends " + " ".join(need)
@@ -125,7 +129,7 @@ def main(argv: list[str]) -> int:
     mode = argv[0] if argv and argv[0] in ("run", "test") else "run"
     rest = argv[1:] if argv and argv[0] in ("run", "test") else argv
     try:
-        ensure_system()
+        ensure_system(test=mode == "test")
         ensure_venv()
     except (subprocess.CalledProcessError, OSError) as exc:
         say(f"set-up failed ({exc}); the messages above say why. Fix that and run the same command again.")

@@ -1,0 +1,118 @@
+"""Command-line printing of a case's documents, and checking a paper copy (design.md §10):
+
+    xihu-desk print KIND CASE_NO -o FILE.pdf [--reveal] [--no-qr] [--json]
+        KIND: agreement, oral-agreement, application, register, notice, record, followup, closing,
+        casefile (the whole 卷宗 in order)
+    xihu-desk print verify CODE [--json]      exit 0: the paper matches the record; 1: it does not
+
+cli.py adds these parsers and dispatches here. A document that cannot be printed yet exits 1 with
+one line that lists what is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from xihu_desk.domain.printcode import TITLES as KINDS
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
+    pr = sub.add_parser("print", parents=[common], help="打印文书（PDF）或核验纸质文书")
+    pr_sub = pr.add_subparsers(dest="print_command", parser_class=parser_class, required=True, metavar="KIND")
+    for kind, title in KINDS.items():
+        k = pr_sub.add_parser(kind, parents=[common], help=title)
+        k.add_argument("case_no", metavar="CASE_NO", help="案件编号（如 （2026）北山人调字第0001号）或 uuid")
+        k.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="输出的 PDF 文件")
+        k.add_argument("--reveal", action="store_true", help="印出完整证件号码（记入审计日志）")
+        k.add_argument("--no-qr", action="store_true", help="页脚不印二维码（仍印核验码）")
+    v = pr_sub.add_parser("verify", parents=[common], help="核验纸质文书：与案件登记是否一致")
+    v.add_argument("code", metavar="CODE", help="页脚的核验码（24 位，连字符和大小写不限）")
+
+
+def _emit(args: argparse.Namespace, doc: dict[str, Any], text: str) -> None:
+    if args.json:
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        print(text)
+
+
+def _open(args: argparse.Namespace):  # noqa: ANN202
+    from xihu_desk.cli import _open
+
+    return _open(args)
+
+
+def _template_dir(data) -> Path | None:  # noqa: ANN001
+    folder = data.root / "templates"
+    return folder if folder.is_dir() else None
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from xihu_desk.services import cases, printing
+    from xihu_desk.services.context import cli_actor
+
+    data, opened = _open(args)
+    target = Path(args.output)
+    if target.suffix.lower() != ".pdf":
+        target = target.with_name(target.name + ".pdf")
+    progress = _Progress(args.print_command == "casefile" and sys.stderr.isatty() and not args.json)
+    with opened.db.write() as session:
+        uuid = cases.find_case_uuid(session, args.case_no)
+        printed = printing.print_document(session, cli_actor(), args.print_command, uuid, reveal=args.reveal,
+                                          qr=not args.no_qr, templates=_template_dir(data), on_page=progress.page)
+        # Written inside the unit of work: if the file cannot be written, the print is not audited.
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".part")
+            tmp.write_bytes(printed.pdf)
+            tmp.replace(target)
+        except OSError as exc:
+            from xihu_desk.domain.errors import UserError
+
+            raise UserError(f"无法写入 {target}：{exc.strerror or exc}") from None
+    progress.done()
+    doc = {"file": str(target), "kind": printed.kind, "title": printed.title, "case_no": printed.case_no,
+           "pages": printed.pages, "code": printed.code, "version": printed.version}
+    _emit(args, doc, f"已生成 {printed.case_no} {printed.title}：{target}（{printed.pages} 页，核验码 {printed.code}）")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from xihu_desk.services import printing
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = _open(args)
+    with opened.db.read() as session:
+        result = printing.verify(session, cli_actor(), args.code)
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    elif result.ok:
+        print(result.message)
+    else:
+        print(result.message, file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+class _Progress:
+    """Pages laid out so far, on a terminal only (a whole case file takes a moment)."""
+
+    def __init__(self, show: bool):
+        self.show = show
+        self.shown = False
+
+    def page(self, n: int) -> None:
+        if self.show:
+            print(f"\r正在排版：第 {n} 页", end="", file=sys.stderr, flush=True)
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            print("\r" + " " * 24 + "\r", end="", file=sys.stderr, flush=True)
+
+
+COMMANDS: dict[Any, Any] = {("print", kind): cmd_print for kind in KINDS} | {("print", "verify"): cmd_verify}
+SUBCOMMANDS = {"print": "print_command"}

@@ -1,0 +1,99 @@
+"""Printed documents (design.md §6): plain data in, PDF bytes out. No Qt, no SQL.
+
+``build(kind, case, stamp)`` takes the case as ``services.case_queries.case_detail`` returns it
+(plus the few labels the service adds) and returns the PDF; ``check(kind, case)`` says why a
+document cannot be printed or what it still lacks; ``content(kind, case)`` is what the document
+shows, hashed into its 核验码 so a paper copy can be compared with the record later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab.platypus import Flowable
+
+from xihu_desk.documents import agreement, casefile, forms, records
+from xihu_desk.documents.fonts import GlyphMissing, ensure_fonts
+from xihu_desk.documents.layout import Footer, Sheet, render
+from xihu_desk.documents.templates import load
+from xihu_desk.domain.printcode import TITLES
+
+__all__ = ["KINDS", "Stamp", "Built", "GlyphMissing", "build", "check", "content", "ensure_fonts"]
+
+KINDS = TITLES  # the CLI's KIND words (design.md §10) and what each prints
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What ties the paper to the record: the 核验码 in every footer (and its QR code)."""
+
+    code: str
+    qr: bool = True
+
+
+@dataclass(frozen=True)
+class Built:
+    pdf: bytes
+    pages: int
+
+
+@dataclass(frozen=True)
+class _Kind:
+    template: str
+    story: Callable[..., list[Flowable]]
+    fields: tuple[str, ...]
+    check: Callable[[dict[str, Any]], tuple[str | None, list[str]]]
+
+
+def _always(case: dict[str, Any]) -> tuple[str | None, list[str]]:
+    return None, []
+
+
+_KINDS: dict[str, _Kind] = {
+    "agreement": _Kind("agreement", agreement.written, agreement.FIELDS, lambda c: agreement.check(c, "written")),
+    "oral-agreement": _Kind("oral_agreement", agreement.oral, agreement.FIELDS, lambda c: agreement.check(c, "oral")),
+    "application": _Kind("application", forms.application, forms.APPLICATION_FIELDS, _always),
+    "register": _Kind("register", forms.register, forms.REGISTER_FIELDS, _always),
+    "notice": _Kind("notice", forms.notice, forms.NOTICE_FIELDS, _always),
+    "record": _Kind("record", records.records, records.FIELDS, records.check),
+    "followup": _Kind("followup", forms.followups, forms.FOLLOWUP_FIELDS, forms.check_followups),
+    "closing": _Kind("closing", forms.closing, forms.CLOSING_FIELDS, forms.check_closing),
+    "casefile": _Kind("casefile", casefile.casefile, casefile.FIELDS, _always),
+}
+
+
+def _kind(kind: str) -> _Kind:
+    if kind not in _KINDS:
+        raise ValueError(f"unknown document kind {kind!r}")
+    return _KINDS[kind]
+
+
+def check(kind: str, case: dict[str, Any]) -> tuple[str | None, list[str]]:
+    """(the reason there is nothing to print, or None; the list of what is missing)."""
+    return _kind(kind).check(case)
+
+
+def content(kind: str, case: dict[str, Any]) -> dict[str, Any]:
+    """The part of the case a document shows (hashed into its 核验码)."""
+    fields = _kind(kind).fields
+    return {"kind": kind, **{f: case.get(f) for f in fields}} if fields != ("*",) else {
+        "kind": kind, **{k: v for k, v in case.items() if k not in casefile.VOLATILE}}
+
+
+def build(kind: str, case: dict[str, Any], stamp: Stamp, *, templates: Path | None = None,
+          on_page: Callable[[int], None] | None = None) -> Built:
+    """The PDF of one document of the case. Raises GlyphMissing (a UserError) naming a character
+    the font cannot print; ``on_page(n)`` is called as each page is finished (it may raise to stop)."""
+    k = _kind(kind)
+    ensure_fonts()
+    common = load("_common", templates)
+    footer = Footer(case["case_no"], stamp.code, common, qr=stamp.qr)
+    sheet = Sheet(common, footer)
+    t = load(k.template, templates)
+    story = k.story(sheet, t, case) if kind != "casefile" else casefile.casefile(sheet, t, case, templates)
+    pdf, pages = render(story, sheet, title=f"{KINDS[kind]} {case['case_no']}", author=case.get("committee", ""),
+                        on_page=on_page)
+    return Built(pdf, pages)

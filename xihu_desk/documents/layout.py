@@ -1,0 +1,408 @@
+"""Page, styles and the pieces every document is made of (A4, Song, GB/T 9704-like margins).
+
+``Sheet`` is one build: it makes paragraphs from text (escaping what users typed, remembering
+every string so the font check sees exactly what is printed), and holds the footer: case number,
+"第 x 页 共 y 页" and the 核验码 (with a QR code), drawn when the page count is known.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.lib import textsplit as _textsplit
+from reportlab.platypus import paragraph as _paragraph
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from xihu_desk.documents import fonts
+from xihu_desk.documents.templates import Template
+from xihu_desk.documents.text import esc
+
+# reportlab keeps a closing mark off the start of a line (it hangs in the margin instead), but its
+# list lacks the full-width comma, colon, semicolon and friends of Chinese text: add them once.
+_NO_LINE_START = "，：；！？、。）》」』】〉〕］｝…—"
+for _module in (_paragraph, _textsplit):  # one-run paragraphs wrap in textsplit, mixed ones in paragraph
+    _module.ALL_CANNOT_START = _module.ALL_CANNOT_START + "".join(
+        c for c in _NO_LINE_START if c not in _module.ALL_CANNOT_START)
+
+PAGE_W, PAGE_H = A4
+LEFT, RIGHT, TOP, BOTTOM = 28 * mm, 26 * mm, 25 * mm, 30 * mm
+WIDTH = PAGE_W - LEFT - RIGHT  # 156 mm
+FOOTER_Y = 14 * mm
+QR_SIZE = 15 * mm
+GREY = colors.Color(0.55, 0.55, 0.55)
+LIGHT = colors.Color(0.72, 0.72, 0.72)
+
+# Chinese type sizes: 二号 22 pt, 三号 16 pt, 四号 14 pt, 小四 12 pt, 五号 10.5 pt.
+SIZE_TITLE, SIZE_BODY, SIZE_CELL, SIZE_SMALL = 22, 14, 12, 9
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    r, b = fonts.REGULAR, fonts.BOLD
+    base = ParagraphStyle("base", fontName=r, fontSize=SIZE_BODY, leading=25, wordWrap="CJK", alignment=TA_JUSTIFY)
+    s = {
+        "title": ParagraphStyle("title", base, fontName=b, fontSize=SIZE_TITLE, leading=32, alignment=TA_CENTER,
+                                spaceBefore=0, spaceAfter=4 * mm),
+        "cover_title": ParagraphStyle("cover_title", base, fontName=b, fontSize=40, leading=56, alignment=TA_CENTER),
+        "org": ParagraphStyle("org", base, fontName=b, fontSize=18, leading=28, alignment=TA_CENTER),
+        "number": ParagraphStyle("number", base, fontSize=SIZE_CELL, leading=18, alignment=TA_RIGHT, spaceAfter=2 * mm),
+        "body": ParagraphStyle("body", base, firstLineIndent=2 * SIZE_BODY),
+        "flush": ParagraphStyle("flush", base),
+        "heading": ParagraphStyle("heading", base, fontName=b, spaceBefore=2 * mm),
+        "party": ParagraphStyle("party", base, leftIndent=0, firstLineIndent=0),
+        "clause": ParagraphStyle("clause", base, leftIndent=2 * SIZE_BODY, firstLineIndent=0),
+        "right": ParagraphStyle("right", base, alignment=TA_RIGHT),
+        "cell": ParagraphStyle("cell", base, fontSize=SIZE_CELL, leading=17, alignment=TA_LEFT),
+        "cell_j": ParagraphStyle("cell_j", base, fontSize=SIZE_CELL, leading=18),
+        "cell_body": ParagraphStyle("cell_body", base, fontSize=SIZE_CELL, leading=19, firstLineIndent=2 * SIZE_CELL),
+        "label": ParagraphStyle("label", base, fontSize=SIZE_CELL, leading=17, alignment=TA_CENTER),
+        "cell_center": ParagraphStyle("cell_center", base, fontSize=SIZE_CELL, leading=17, alignment=TA_CENTER),
+        "cell_right": ParagraphStyle("cell_right", base, fontSize=SIZE_CELL, leading=17, alignment=TA_RIGHT),
+        "note": ParagraphStyle("note", base, fontSize=10.5, leading=16, alignment=TA_LEFT),
+        "sign": ParagraphStyle("sign", base, fontSize=SIZE_BODY, leading=22, alignment=TA_LEFT),
+        "sign_r": ParagraphStyle("sign_r", base, fontSize=SIZE_BODY, leading=22, alignment=TA_RIGHT),
+        "caption": ParagraphStyle("caption", base, fontSize=SIZE_SMALL, leading=12, alignment=TA_CENTER, textColor=GREY),
+    }
+    return s
+
+
+_STYLES: dict[str, ParagraphStyle] = {}
+
+
+def styles() -> dict[str, ParagraphStyle]:
+    if not _STYLES:
+        fonts.ensure_fonts()
+        _STYLES.update(_styles())
+    return _STYLES
+
+
+@dataclass
+class Footer:
+    """What is drawn at the foot of every page once the page count is known."""
+
+    case_no: str
+    code: str
+    common: Template
+    qr: bool = True
+    # Pages numbered "第 x 页" run from the page of anchor ``first`` to the page before ``after``
+    # (a case file does not number its cover, contents list and back cover).
+    first: str | None = None
+    after: str | None = None
+    anchors: dict[str, int] = field(default_factory=dict)
+    refs: list[tuple[int, float, float, bool, ParagraphStyle, Callable[["Footer"], str]]] = field(default_factory=list)
+    pages: int = 0
+
+    def numbered(self, page: int, pages: int) -> tuple[int, int] | None:
+        start = self.anchors.get(self.first, 1) if self.first else 1
+        end = (self.anchors.get(self.after, pages + 1) - 1) if self.after else pages
+        if start <= page <= end:
+            return page - start + 1, end - start + 1
+        return None
+
+    def strings(self) -> list[str]:
+        c = self.common
+        return [c.fill("footer.case_no", case_no=self.case_no), c.fill("footer.page", page=0, pages=0),
+                c.fill("footer.code", code=self.code)]
+
+    def draw(self, canvas: Canvas, page: int, pages: int) -> None:
+        c = self.common
+        canvas.saveState()
+        top = FOOTER_Y + QR_SIZE + 1.5 * mm
+        canvas.setStrokeColor(LIGHT)
+        canvas.setLineWidth(0.5)
+        canvas.line(LEFT, top, PAGE_W - RIGHT, top)
+        canvas.setFillColor(colors.Color(0.25, 0.25, 0.25))
+        canvas.setFont(fonts.REGULAR, SIZE_SMALL)
+        upper, lower = FOOTER_Y + QR_SIZE - 5.5 * mm, FOOTER_Y + 1.5 * mm
+        canvas.drawString(LEFT, upper, c.fill("footer.case_no", case_no=self.case_no))
+        right = PAGE_W - RIGHT - (QR_SIZE + 2.5 * mm if self.qr else 0)
+        canvas.drawRightString(right, upper, c.fill("footer.code", code=self.code))
+        number = self.numbered(page, pages)
+        if number:
+            canvas.setFont(fonts.REGULAR, 10.5)
+            canvas.drawCentredString(LEFT + WIDTH / 2, lower, c.fill("footer.page", page=number[0], pages=number[1]))
+        if self.qr:
+            if not getattr(canvas, "_qr_form", False):
+                canvas.beginForm("qr")
+                # The modules drawn as plain rectangles: renderPDF would leave an unused,
+                # unembedded Helvetica in the file.
+                widget = QrCodeWidget(self.code.replace("-", ""), barLevel="M", barBorder=0)
+                x0, _y0, x1, _y1 = widget.getBounds()
+                scale, ox, oy = QR_SIZE / (x1 - x0), PAGE_W - RIGHT - QR_SIZE, FOOTER_Y
+                canvas.setFillColor(colors.black)
+                for rect in widget.draw().contents:
+                    if rect.fillColor == colors.black:
+                        canvas.rect(ox + rect.x * scale, oy + rect.y * scale, rect.width * scale, rect.height * scale,
+                                    stroke=0, fill=1)
+                canvas.endForm()
+                canvas._qr_form = True  # noqa: SLF001 - one form XObject shared by every page
+            canvas.doForm("qr")
+        canvas.restoreState()
+        for ref_page, x, y, centred, style, fn in self.refs:
+            if ref_page == page:
+                canvas.saveState()
+                canvas.setFont(style.fontName, style.fontSize)
+                (canvas.drawCentredString if centred else canvas.drawString)(x, y, fn(self))
+                canvas.restoreState()
+
+
+class _Canvas(Canvas):
+    """Keeps each finished page until the end, so the footer can say how many pages there are."""
+
+    def __init__(self, *args: Any, footer: Footer, on_page: Callable[[int], None] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._footer = footer
+        self._on_page = on_page
+        self._pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802
+        self._pages.append(dict(self.__dict__))
+        if self._on_page is not None:
+            self._on_page(len(self._pages))
+        self._startPage()
+
+    def save(self) -> None:
+        total = self._footer.pages = len(self._pages)
+        for number, state in enumerate(self._pages, 1):
+            self.__dict__.update(state)
+            self._footer.draw(self, number, total)
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+
+class Anchor(Flowable):
+    """Marks where a part of a case file starts (its page goes into the contents list)."""
+
+    def __init__(self, footer: Footer, key: str):
+        super().__init__()
+        self.footer, self.key = footer, key
+        self.width = self.height = 0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.footer.anchors.setdefault(self.key, self.canv.getPageNumber())
+
+
+class PageRef(Flowable):
+    """Text known only at the end (a page number in the contents list), drawn then."""
+
+    def __init__(self, footer: Footer, fn: Callable[[Footer], str], style: ParagraphStyle, *, centred: bool = True):
+        super().__init__()
+        self.footer, self.fn, self.style, self.centred = footer, fn, style, centred
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = aw
+        return aw, self.style.leading
+
+    def draw(self) -> None:
+        x, y = self.canv.absolutePosition(self.width / 2 if self.centred else 0,
+                                          (self.style.leading - self.style.fontSize) / 2 + 1)
+        self.footer.refs.append((self.canv.getPageNumber(), x, y, self.centred, self.style, self.fn))
+
+
+class Box(Flowable):
+    """A dashed box or circle with a grey caption: where a fingerprint or a seal goes."""
+
+    def __init__(self, width: float, height: float, caption: str, *, circle: bool = False):
+        super().__init__()
+        self.width, self.height, self.caption, self.circle = width, height, caption, circle
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.setStrokeColor(LIGHT)
+        c.setLineWidth(0.6)
+        c.setDash(2, 2)
+        if self.circle:
+            c.circle(self.width / 2, self.height / 2, min(self.width, self.height) / 2)
+        else:
+            c.rect(0, 0, self.width, self.height)
+        c.setFillColor(LIGHT)
+        c.setFont(fonts.REGULAR, SIZE_SMALL)
+        c.drawCentredString(self.width / 2, self.height / 2 - 3, self.caption)
+        c.restoreState()
+
+
+class Endorsement(Flowable):
+    """The committee's name and the date at the right, with the seal's place drawn over them."""
+
+    def __init__(self, lines: list[str], seal_caption: str, *, size: float = SIZE_BODY, seal: bool = True):
+        super().__init__()
+        self.lines, self.caption, self.size, self.seal = lines, seal_caption, size, seal
+        self.diameter = (40 if size >= SIZE_BODY else 32) * mm
+        self.line_h = size * 1.9
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.width = aw
+        self.height = max(len(self.lines) * self.line_h + 6 * mm, self.diameter * 0.7 if self.seal else 0)
+        return aw, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        widest = max(c.stringWidth(line, fonts.REGULAR, self.size) for line in self.lines)
+        centre_x = max(widest / 2 + 2, self.diameter / 2 if self.seal else 0, self.width - 2 * self.size - widest / 2)
+        top = self.height - self.line_h
+        if self.seal:
+            c.saveState()
+            c.setStrokeColor(LIGHT)
+            c.setDash(2, 2)
+            c.setLineWidth(0.6)
+            cy = top - (len(self.lines) - 1) * self.line_h / 2 + self.size / 3
+            c.circle(centre_x, cy, self.diameter / 2)
+            c.setFillColor(LIGHT)
+            c.setFont(fonts.REGULAR, SIZE_SMALL)
+            c.drawCentredString(centre_x, cy - self.diameter / 2 + 3 * mm, self.caption)
+            c.restoreState()
+        c.setFont(fonts.REGULAR, self.size)
+        for i, line in enumerate(self.lines):
+            c.drawCentredString(centre_x, top - i * self.line_h, line)
+
+
+class Sheet:
+    """One build: styles, templates, the footer and every string that will be printed."""
+
+    def __init__(self, common: Template, footer: Footer):
+        self.s = styles()
+        self.common = common
+        self.footer = footer
+        self.regular: list[str] = []
+        self.bold: list[str] = []
+
+    # -- text -------------------------------------------------------------------------------------
+
+    def _note(self, text: str, style: ParagraphStyle) -> None:
+        (self.bold if style.fontName == fonts.BOLD else self.regular).append(text)
+
+    def p(self, text: object, style: str = "body") -> Paragraph:
+        """A paragraph of plain text (typed or from a template): printed exactly as written."""
+        st = self.s[style]
+        text = "" if text is None else str(text)
+        self._note(text, st)
+        return Paragraph(esc(text), st)
+
+    def runs(self, parts: Iterable[tuple[str, bool]], style: str = "body") -> Paragraph:
+        """A paragraph of plain-text runs, some in bold (a heading word before typed text)."""
+        st = self.s[style]
+        markup = []
+        for text, bold in parts:
+            (self.bold if bold else self.regular).append(text)
+            markup.append(f"<b>{esc(text)}</b>" if bold else esc(text))
+        return Paragraph("".join(markup), st)
+
+    def raw(self, strings: Iterable[str], bold: bool = False) -> None:
+        """Strings drawn straight on the canvas (they are checked like the rest)."""
+        (self.bold if bold else self.regular).extend(strings)
+
+    def check(self) -> None:
+        fonts.check(self.regular + self.footer.strings(), fonts.REGULAR)
+        fonts.check(self.bold, fonts.BOLD)
+
+    # -- pieces -----------------------------------------------------------------------------------
+
+    def title(self, text: str, number: str | None = None) -> list[Flowable]:
+        out: list[Flowable] = [self.p(text, "title")]
+        if number:
+            out.append(self.p(number, "number"))
+        return out
+
+    def fingerprint(self) -> Box:
+        caption = self.common["labels.fingerprint"]
+        self.raw([caption])
+        return Box(15 * mm, 15 * mm, caption)
+
+    def endorsement(self, committee: str, when: str, *, seal: bool = True, size: float = SIZE_BODY) -> Endorsement:
+        lines = [line for line in (self.common.fill("seal.line", committee=committee), when) if line]
+        caption = self.common["seal.caption"]
+        self.raw([*lines, caption])
+        return Endorsement(lines, caption, size=size, seal=seal)
+
+    def grid(self, rows: list[list[Any]], widths_mm: list[float], spans: list[tuple] = (),
+             heights: list[float | None] | None = None, *, valign: str = "MIDDLE", pad: float = 4,
+             extra: list[tuple] = ()) -> Table:
+        """A ruled form table; ``spans`` are ((col, row), (col, row)) pairs as reportlab takes them."""
+        total = sum(widths_mm)
+        widths = [w * WIDTH / total for w in widths_mm]
+        table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=0)
+        cmds = [
+            ("FONT", (0, 0), (-1, -1), fonts.REGULAR, SIZE_CELL),
+            ("GRID", (0, 0), (-1, -1), 0.75, colors.black),
+            ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), valign),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad),
+            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ]
+        cmds += [("SPAN", a, b) for a, b in spans]
+        cmds += list(extra)
+        table.setStyle(TableStyle(cmds))
+        return table
+
+    def label(self, text: str) -> Paragraph:
+        return self.p(text, "label")
+
+    def cell(self, text: object, style: str = "cell") -> Paragraph:
+        return self.p(text, style)
+
+
+def table_style(cmds: list[tuple]) -> TableStyle:
+    """A table's style in our font: reportlab's default cell font is an unembedded Helvetica."""
+    return TableStyle([("FONT", (0, 0), (-1, -1), fonts.REGULAR, SIZE_CELL), *cmds])
+
+
+def spacer(height_mm: float) -> Spacer:
+    return Spacer(1, height_mm * mm)
+
+
+def keep(*flowables: Flowable) -> KeepTogether:
+    return KeepTogether(list(flowables))
+
+
+def page_break() -> PageBreak:
+    return PageBreak()
+
+
+def render(story: list[Flowable], sheet: Sheet, *, title: str, author: str,
+           on_page: Callable[[int], None] | None = None) -> tuple[bytes, int]:
+    """Check every character against the fonts, then lay out the story; returns (pdf, pages)."""
+    sheet.check()
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer, pagesize=A4, leftMargin=LEFT, rightMargin=RIGHT, topMargin=TOP, bottomMargin=BOTTOM,
+        title=title, author=author, subject=sheet.footer.case_no, creator="西湖司法所工作台",
+        allowSplitting=1,
+        # The canvas starts in our font, so no unembedded Helvetica is left in the file.
+        initialFontName=fonts.REGULAR, initialFontSize=SIZE_BODY, initialLeading=SIZE_BODY * 1.5,
+    )
+    frame = Frame(LEFT, BOTTOM, WIDTH, PAGE_H - TOP - BOTTOM, id="body", leftPadding=0, rightPadding=0,
+                  topPadding=0, bottomPadding=0)
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    canvasmaker = partial(_Canvas, footer=sheet.footer, on_page=on_page)
+    doc.build(story, canvasmaker=canvasmaker)
+    return buffer.getvalue(), doc.page

@@ -1,0 +1,163 @@
+"""Printing a case's documents, and checking a paper copy against the record (design.md §6).
+
+``print_document`` loads the case through ``case_detail``, refuses a document that cannot or
+should not be printed yet (naming what is missing), builds the PDF, and writes the print into the
+audit log (an unmasked ID print is audited twice: the reveal and the print). ``verify`` reads a
+核验码 (domain/printcode.py) and says whether the paper matches the record as it stands now.
+No table is needed: the code carries the case's uuid prefix, version and a digest of what was
+printed, authenticated with a key derived from this node's signing key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xihu_desk import documents
+from xihu_desk.domain import idnumber, printcode
+from xihu_desk.domain.errors import NotFound, UserError
+from xihu_desk.services import audit, codes
+from xihu_desk.services.case_queries import case_detail
+from xihu_desk.services.context import Actor
+from xihu_desk.store.case_models import MediationCase
+from xihu_desk.store.models import Node
+
+KINDS = documents.KINDS
+
+
+class Incomplete(UserError):
+    """The document cannot be printed: nothing to print, or the listed items are missing."""
+
+    def __init__(self, kind: str, reason: str | None, missing: list[str]):
+        self.kind, self.reason, self.missing = kind, reason, missing
+        text = reason or f"{KINDS[kind]}尚不完整，不能打印。尚缺：{'、'.join(missing)}。"
+        super().__init__(text)
+
+
+@dataclass(frozen=True)
+class Printed:
+    kind: str
+    title: str  # 人民调解协议书
+    case_uuid: str
+    case_no: str
+    code: str
+    version: int
+    pages: int
+    pdf: bytes = field(repr=False)
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.case_no}{self.title}.pdf"
+
+
+def _key(session: Session) -> bytes:
+    node = session.get(Node, 1)
+    if node is None:
+        raise NotFound("本数据目录尚未初始化。")
+    return printcode.print_key(node.sign_private)
+
+
+def _case(session: Session, actor: Actor, case_uuid: str, *, reveal: bool = False) -> dict[str, Any]:
+    case = case_detail(session, actor, case_uuid, reveal=reveal)
+    case["retention_label"] = codes.label(session, "retention", case["filing"]["retention"])
+    return case
+
+
+def _masked(case: dict[str, Any]) -> dict[str, Any]:
+    """What the digest is taken of: the case as printed by default (ID numbers masked)."""
+    parties = [{**p, "id_number": p["id_number"] if "*" in (p["id_number"] or "") else idnumber.mask(p["id_number"])}
+               for p in case["parties"]]
+    return {**case, "parties": parties}
+
+
+def digest(kind: str, case: dict[str, Any]) -> int:
+    return printcode.content_digest(documents.content(kind, _masked(case)))
+
+
+def problems(session: Session, actor: Actor, kind: str, case_uuid: str) -> tuple[str | None, list[str]]:
+    """Why the document cannot be printed (or None) and what it still lacks; for menus and checks."""
+    _require_kind(kind)
+    return documents.check(kind, _case(session, actor, case_uuid))
+
+
+def _require_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise UserError(f"未知的文书种类“{kind}”。可选：{'、'.join(KINDS)}。")
+
+
+def print_document(session: Session, actor: Actor, kind: str, case_uuid: str, *, reveal: bool = False,
+                   qr: bool = True, templates: Path | None = None,
+                   on_page: Callable[[int], None] | None = None) -> Printed:
+    """Build one document of the case; audited. ``reveal`` prints whole ID numbers (audited)."""
+    _require_kind(kind)
+    case = _case(session, actor, case_uuid, reveal=reveal)
+    reason, missing = documents.check(kind, case)
+    if reason or missing:
+        raise Incomplete(kind, reason, missing)
+    code = printcode.make(_key(session), kind, case["uuid"], case["version"], digest(kind, case)).text()
+    built = documents.build(kind, case, documents.Stamp(code, qr=qr), templates=templates, on_page=on_page)
+    audit.record(session, actor, "case.print", "case", case["uuid"],
+                 summary=f"打印 {case['case_no']} {KINDS[kind]}（{built.pages} 页，核验码 {code}"
+                         + ("，含完整证件号码" if reveal else "") + "）",
+                 after={"kind": kind, "code": code, "version": case["version"], "pages": built.pages, "reveal": reveal})
+    return Printed(kind, KINDS[kind], case["uuid"], case["case_no"], code, case["version"], built.pages, built.pdf)
+
+
+# ---------------------------------------------------------------------------------- verify
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    result: str  # match, match-older-version, changed, forged, unknown, malformed, deleted
+    message: str  # one line, in Chinese
+    case_no: str = ""
+    kind: str = ""
+    printed_version: int | None = None
+    current_version: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "result": self.result, "message": self.message, "case_no": self.case_no,
+                "kind": self.kind, "printed_version": self.printed_version, "current_version": self.current_version}
+
+
+def verify(session: Session, actor: Actor, text: str) -> Verification:
+    """Does the paper that carries this 核验码 match the case record as it stands?"""
+    try:
+        code = printcode.parse(text)
+    except printcode.BadCode:
+        return Verification(False, "malformed", "核验码格式不正确：应为 24 位字母和数字（如 A06B-F78P-4007-05DB-G6MW-ZVQE），请核对是否抄错。")
+    key = _key(session)
+    prefix = f"{code.uuid_prefix[:8]}-{code.uuid_prefix[8:]}"
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    candidates = session.execute(
+        select(MediationCase.uuid, MediationCase.deleted)
+        .where(MediationCase.uuid >= prefix, MediationCase.uuid < upper)).all()
+    found = [(uuid, deleted) for uuid, deleted in candidates if printcode.authentic(key, code, uuid)]
+    if not candidates:
+        return Verification(False, "unknown", "核验不通过：本单位的案件登记中没有与该核验码对应的案件（可能是伪造的，或由其他单位打印）。",
+                            kind=code.kind)
+    if not found:
+        return Verification(False, "forged", "核验不通过：核验码与案件登记不符，可能是伪造或抄错的。", kind=code.kind)
+    uuid, deleted = found[0]
+    title = KINDS[code.kind]
+    if deleted:
+        return Verification(False, "deleted", f"核验不通过：该{title}所属的案件已被删除。", kind=code.kind)
+    case = _case(session, actor, uuid)
+    version = case["version"]
+    printed = code.version
+    base = dict(case_no=case["case_no"], kind=code.kind, printed_version=printed, current_version=version)
+    if digest(code.kind, case) == code.digest:
+        if printcode.same_version(code, version):
+            return Verification(True, "match", f"核验通过：{case['case_no']} {title}与案件登记一致（第 {version} 版）。", **base)
+        return Verification(True, "match-older-version",
+                            f"核验通过：{case['case_no']} {title}打印于第 {printed} 版，此后案件有其他更新（现为第 {version} 版），"
+                            "但本文书的内容没有变化。", **base)
+    return Verification(False, "changed",
+                        f"核验不通过：{case['case_no']} {title}打印于第 {printed} 版，案件登记现为第 {version} 版，"
+                        "本文书的内容已有变化，纸面与登记不一致。", **base)
