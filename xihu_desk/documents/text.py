@@ -6,6 +6,8 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from xml.sax.saxutils import escape
 
+import cn2an  # about 0.1 s to import: paid with the module, not by the first document
+
 DIGITS = "〇一二三四五六七八九"
 GAP = "\u3000\u3000"  # room to write a figure by hand (ideographic spaces survive layout)
 BLANK_DAY = f"{GAP}年{GAP}月{GAP}日"
@@ -79,9 +81,7 @@ def figures(amount: float | int | Decimal | str) -> str:
 
 
 def capitals(amount: float | int | Decimal | str) -> str:
-    """人民币壹拾柒万元整 (cn2an, imported on first use: it takes a moment to load)."""
-    import cn2an
-
+    """壹拾柒万元整 (cn2an)."""
     value = _cents(amount)
     if value == 0:
         return "零元整"
