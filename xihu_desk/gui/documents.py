@@ -1,0 +1,219 @@
+"""Printing from the screens: a 打印 menu, the document built in the background, a preview (QtPdf)
+from which the user prints through the system's printer dialog or saves the PDF.
+
+    menu = print_menu(ctx, actor, parent, lambda: current_case_uuid)   # a QMenu for a 打印 button
+    start_print(ctx, actor, parent, "agreement", case_uuid)            # build, then preview
+
+The PDF is built by ``services.printing`` on the runner's database thread (the print is audited in
+the same unit of work); a case file reports its pages as it goes and can be cancelled. A refusal
+(what is missing, a character the font lacks) comes back as a message naming it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSize, QStandardPaths, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter, QPageLayout, QPageSize
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog, QFileDialog, QHBoxLayout, QLabel, QMenu, QToolBar, QVBoxLayout, QWidget,
+)
+
+from xihu_desk.domain.printcode import TITLES
+from xihu_desk.domain.roles import Perm
+from xihu_desk.gui import messages, theme
+from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.runner import Progress
+from xihu_desk.services.context import Actor
+
+# The order of the menu: the documents of a case in the order they arise, then the whole file.
+MENU_ORDER = ("application", "register", "notice", "record", "agreement", "oral-agreement", "followup", "closing",
+              "casefile")
+PRINT_DPI = 300  # pages go to the printer as images of this resolution (or the printer's, if lower)
+
+
+def _templates(ctx: AppContext) -> Path | None:
+    folder = ctx.data.root / "templates"
+    return folder if folder.is_dir() else None
+
+
+def start_print(ctx: AppContext, actor: Actor, parent: QWidget | None, kind: str, case_uuid: str, *,
+                reveal: bool = False, on_ready: Callable[[PreviewDialog], None] | None = None) -> int:
+    """Build the document in the background, then open the preview (returns the runner's op id)."""
+    templates = _templates(ctx)
+
+    def work(session, progress: Progress):  # noqa: ANN001, ANN202 - on the database thread
+        from xihu_desk.services import printing  # reportlab loads here, off the GUI thread
+
+        def page(n: int) -> None:
+            progress.step(done=n, stage=f"已排版 {n} 页")
+
+        return printing.print_document(session, actor, kind, case_uuid, reveal=reveal, templates=templates,
+                                       on_page=page)
+
+    def ready(printed) -> None:  # noqa: ANN001
+        dialog = PreviewDialog(printed, parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if on_ready is not None:
+            on_ready(dialog)
+        dialog.show()
+
+    label = f"正在生成{TITLES[kind]}…"
+    return ctx.runner.write(work, label=label, parent=parent, on_ok=ready, cancellable=kind == "casefile")
+
+
+def print_menu(ctx: AppContext, actor: Actor, parent: QWidget, case_uuid: Callable[[], str | None]) -> QMenu:
+    """The 打印 menu of a case: one entry a document, and whether ID numbers print whole."""
+    menu = QMenu(parent.tr("打印"), parent)
+    menu.setObjectName("printMenu")
+    reveal = QAction(parent.tr("印出完整证件号码（记入审计日志）"), menu)
+    reveal.setObjectName("printReveal")
+    reveal.setCheckable(True)
+    reveal.setEnabled(actor.can(Perm.REVEAL_ID))
+    for kind in MENU_ORDER:
+        if kind == "casefile":
+            menu.addSeparator()
+        action = menu.addAction(TITLES[kind] + "…")
+        action.setObjectName(f"print_{kind}")
+        action.setData(kind)
+
+        def chosen(_checked: bool = False, kind: str = kind) -> None:
+            uuid = case_uuid()
+            if uuid:
+                start_print(ctx, actor, parent, kind, uuid, reveal=reveal.isChecked())
+
+        action.triggered.connect(chosen)
+    menu.addSeparator()
+    menu.addAction(reveal)
+    menu.setEnabled(actor.can(Perm.VIEW_CASES))
+    return menu
+
+
+class PreviewDialog(QDialog):
+    """The document as it will print: page through, zoom, print, save as PDF."""
+
+    def __init__(self, printed, parent: QWidget | None = None) -> None:  # noqa: ANN001 - services.printing.Printed
+        super().__init__(parent)
+        self.printed = printed
+        self.setObjectName("printPreview")
+        self.setWindowTitle(f"{printed.case_no} {printed.title}")
+        self.resize(860, 980)
+        self._bytes = QByteArray(printed.pdf)
+        self._buffer = QBuffer(self._bytes, self)
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document = QPdfDocument(self)
+        self.document.load(self._buffer)
+        self.view = QPdfView(self)
+        self.view.setObjectName("printView")
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+
+        bar = QToolBar(self)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.print_action = QAction(theme.icon("mdi6.printer-outline", theme.ACCENT), self.tr("打印…"), self)
+        self.print_action.setObjectName("printAction")
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_action.triggered.connect(self.print_dialog)
+        self.save_action = QAction(theme.icon("mdi6.file-pdf-box"), self.tr("另存为 PDF…"), self)
+        self.save_action.setObjectName("saveAction")
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.triggered.connect(self.save_dialog)
+        bar.addAction(self.print_action)
+        bar.addAction(self.save_action)
+        bar.addSeparator()
+        zoom = QActionGroup(self)
+        for text, mode in ((self.tr("适合宽度"), QPdfView.ZoomMode.FitToWidth), (self.tr("整页"), QPdfView.ZoomMode.FitInView)):
+            action = QAction(text, zoom)
+            action.setCheckable(True)
+            action.setChecked(mode == QPdfView.ZoomMode.FitToWidth)
+            action.triggered.connect(lambda _c=False, m=mode: self.view.setZoomMode(m))
+            bar.addAction(action)
+
+        self.info = QLabel(self.tr("共 %n 页", "", self.document.pageCount()) + f"　核验码 {printed.code}")
+        self.info.setObjectName("printInfo")
+        self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top = QHBoxLayout()
+        top.addWidget(bar, 1)
+        top.addWidget(self.info)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(6, 6, 6, 6)
+        box.addLayout(top)
+        box.addWidget(self.view, 1)
+
+    @property
+    def pages(self) -> int:
+        return self.document.pageCount()
+
+    # -- saving -----------------------------------------------------------------------------------
+
+    def default_path(self) -> str:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return str(Path(folder) / self.printed.file_name)
+
+    def save_dialog(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, self.tr("另存为 PDF"), self.default_path(),
+                                                    self.tr("PDF 文件 (*.pdf)"))
+        if path:
+            self.save_to(Path(path))
+
+    def save_to(self, path: Path) -> bool:
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        try:
+            path.write_bytes(self.printed.pdf)
+        except OSError as exc:
+            messages.error(self, self.tr("无法保存到 %1：%2").replace("%1", str(path)).replace("%2", exc.strerror or str(exc)))
+            return False
+        messages.info(self, self.tr("已保存：%1").replace("%1", str(path)))
+        return True
+
+    # -- printing ---------------------------------------------------------------------------------
+
+    def make_printer(self) -> QPrinter:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                          QMarginsF(0, 0, 0, 0)))
+        printer.setFullPage(True)  # the PDF has its own margins
+        printer.setDocName(self.windowTitle())
+        printer.setFromTo(1, self.pages)
+        return printer
+
+    def print_dialog(self) -> None:
+        printer = self.make_printer()
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(self.tr("打印 %1").replace("%1", self.printed.title))
+        dialog.setMinMax(1, self.pages)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> int:
+        """Paint the pages the user chose onto the printer; returns how many were sent."""
+        first = printer.fromPage() or 1
+        last = printer.toPage() or self.pages
+        dpi = min(printer.resolution(), PRINT_DPI)
+        painter = QPainter()
+        if not painter.begin(printer):
+            messages.error(self, self.tr("打印机没有响应，请检查打印机后重试。"))
+            return 0
+        sent = 0
+        try:
+            target = printer.pageLayout().fullRectPixels(printer.resolution())
+            for number in range(first, last + 1):
+                if sent:
+                    printer.newPage()
+                size_pt = self.document.pagePointSize(number - 1)
+                image = self.document.render(number - 1, QSize(round(size_pt.width() * dpi / 72),
+                                                               round(size_pt.height() * dpi / 72)))
+                painter.drawImage(target, image)
+                sent += 1
+        finally:
+            painter.end()
+        return sent
+
+
+__all__ = ["PreviewDialog", "print_menu", "start_print", "MENU_ORDER"]
