@@ -41,8 +41,7 @@ def test_menu_builds_in_the_background_and_opens_the_preview(qtbot, ctx, db, tmp
     monkeypatch.setattr(gui_documents.PreviewDialog, "__init__", spy)
     action = next(a for a in menu.actions() if a.data() == "agreement")
     assert wait_op(qtbot, ctx.runner, action.trigger, timeout=15000)
-    dialog = opened[0]
-    qtbot.addWidget(dialog)
+    dialog = opened[0]  # deletes itself when closed (below)
     assert dialog.pages == dialog.printed.pages >= 1
     assert dialog.printed.code in dialog.info.text()
     # save as PDF, exactly the bytes that were built
