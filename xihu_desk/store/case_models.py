@@ -41,11 +41,24 @@ class Mediator(Travelling, Base):
     gender: Mapped[str] = mapped_column(String(2), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
     id_number: Mapped[str] = mapped_column(String(18), default="")
-    employment_type: Mapped[str] = mapped_column(String(12), default="part_time")  # full_time, part_time
+    employment_type: Mapped[str] = mapped_column(String(12), default="part_time")  # full_time, part_time, invited
     grade: Mapped[str] = mapped_column(String(12), default="")
     appointed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     user_uuid: Mapped[str | None] = mapped_column(ForeignKey("user_account.uuid"), nullable=True)
+    # The roster's profile (migration 0005; code lists in domain/grading.py, logs in mediator_models.py)
+    education: Mapped[str] = mapped_column(String(12), default="")
+    political_status: Mapped[str] = mapped_column(String(12), default="")
+    legal_qualification: Mapped[str] = mapped_column(String(16), default="")
+    source: Mapped[str] = mapped_column(String(16), default="")
+    appointment_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    registered_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # 备案
+    registration_no: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(12), default="serving")  # serving, left, dismissed, removed
+    grade_rule_set: Mapped[str] = mapped_column(String(30), default="")
+    grade_level: Mapped[str] = mapped_column(String(12), default="")
+    graded_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class CaseCounter(Base):

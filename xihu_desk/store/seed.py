@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from xihu_desk import paths
 from xihu_desk.domain import workdays
 from xihu_desk.store.case_models import RefCode
+from xihu_desk.store.grading_seed import seed_grading_rules
 from xihu_desk.store.models import Meta, OrgUnit
 from xihu_desk.store.review_models import RefWorkday, RefWorkdayYear
 
@@ -103,4 +104,6 @@ def seed_all(session: Session) -> list[str]:
         loaded.append("codes")
     if seed_workdays(session):
         loaded.append("workdays")
+    if seed_grading_rules(session):
+        loaded.append("grading_rules")
     return loaded
