@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 from xihu_desk import __version__
 from xihu_desk.gui import messages, prefs, theme
 from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.exchange.page import ExchangePage
 from xihu_desk.gui.lock import IdleWatcher, LockDialog
 from xihu_desk.gui.pages.home import HomePage
 from xihu_desk.gui.pages.settings import SettingsPage
@@ -167,6 +168,8 @@ class MainWindow(QMainWindow):
                 page.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
                 page.settings_saved.connect(self._configure_timers)
                 page.database_replaced.connect(self.database_replaced)
+            elif key == "exchange":  # 数据交换 (xihu_desk/gui/exchange)
+                page = ExchangePage(self.ctx, self.actor)
             else:
                 page = UpcomingPage(plans()[key])
             page.setObjectName(f"page_{key}")

@@ -1,0 +1,181 @@
+"""退回补正 on the exchange page: the records an upper level returned for correction (and, for a
+node with children, the ones it returned itself).
+
+A node with children returns a case by its number with a comment; the request goes down in the
+next downward bundle (生成下发数据包…). A node with a parent sees what came down, corrects the case
+in 案件 (the fix goes up in its next bundle) and marks the request done here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from xihu_desk.domain.errors import FieldError
+from xihu_desk.domain.roles import Perm
+from xihu_desk.gui import theme
+from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.exchange.dialogs import ReturnDialog
+from xihu_desk.gui.fmt import local_time
+from xihu_desk.gui.widgets import label, show_state
+from xihu_desk.services import case_queries, exchange
+from xihu_desk.services.context import Actor, utcnow
+from xihu_desk.services.node import NodeInfo
+from xihu_desk.store.case_list import CaseFilter
+
+
+def find_case(session: Any, actor: Actor, case_no: str) -> str:  # noqa: ANN401 - a Session
+    """The uuid of the case with exactly this number (the list search also matches parts of it)."""
+    hits = case_queries.list_cases(session, actor, CaseFilter(text=case_no), date.today(), limit=20)
+    exact = [h.uuid for h in hits if h.case_no == case_no]
+    if not exact:
+        raise FieldError("case_no", f"找不到案号为“{case_no}”的案件。请从“案件”中复制完整案号。")
+    return exact[0]
+
+
+class CorrectionsTab(QWidget):
+    changed = Signal()  # a request was returned or resolved: the page reads everything again
+
+    def __init__(self, ctx: AppContext, actor: Actor, info: NodeInfo, has_parent: bool, has_children: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.actor, self.info = ctx, actor, info
+        self.has_parent, self.has_children = has_parent, has_children
+        self.rows: list[dict[str, Any]] = []
+        self.dialog: ReturnDialog | None = None
+        box = QVBoxLayout(self)
+        box.setContentsMargins(14, 12, 14, 12)
+        notes = []
+        if has_parent:
+            notes.append(self.tr("上级退回补正的案件：请在“案件”中按要求改正，改正后的案件随下一个数据包报送；"
+                                 "改好后在这里标记已补正。"))
+        if has_children:
+            notes.append(self.tr("本单位退回下级补正的案件：补正要求随下一个“生成下发数据包…”发给该单位。"))
+        box.addWidget(label("\n".join(notes), "muted", wrap=True))
+        self.table = QTableWidget(0, 6)
+        self.table.setObjectName("correctionsTable")
+        self.table.setHorizontalHeaderLabels([self.tr("方向"), self.tr("案件"), self.tr("补正要求"), self.tr("提出单位"),
+                                              self.tr("退回时间"), self.tr("状态")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
+        box.addWidget(self.table, 1)
+        self.empty = label(self.tr("没有退回补正的案件。"), "muted")
+        self.empty.setObjectName("correctionsEmpty")
+        box.addWidget(self.empty)
+        buttons = QHBoxLayout()
+        self.return_button = QPushButton(theme.icon("mdi6.file-undo-outline"), self.tr("退回补正…"))
+        self.return_button.setObjectName("returnForCorrectionButton")
+        self.resolve_button = QPushButton(theme.icon("mdi6.check-circle-outline"), self.tr("标记已补正"))
+        self.resolve_button.setObjectName("resolveCorrectionButton")
+        for button, wanted in ((self.return_button, has_children), (self.resolve_button, has_parent)):
+            button.setVisible(wanted)
+            buttons.addWidget(button)
+        self.note = label("", wrap=True)
+        self.note.setObjectName("correctionsNote")
+        buttons.addWidget(self.note, 1)
+        box.addLayout(buttons)
+        blocked = ctx.db.write_blocked is not None
+        if not actor.can(Perm.VIEW_CASES) or blocked:
+            self.return_button.setEnabled(False)
+            self.return_button.setToolTip(self.tr("退回补正需要查看案件的权限（区局工作人员或所长）。") if not blocked else "")
+        self.return_button.clicked.connect(self.ask_return)
+        self.resolve_button.clicked.connect(self.resolve_selected)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def is_ours(self, row: dict[str, Any]) -> bool:
+        """Returned by this node (the service names peers only; our own id stands for us)."""
+        return row["from"] in (self.info.node_id, self.info.org_name)
+
+    def open_count(self) -> int:
+        return sum(1 for r in self.rows if not r["resolved_at"] and not self.is_ours(r))
+
+    def show_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        red, green = QColor(theme.DANGER), QColor(theme.SUCCESS)
+        for r, row in enumerate(rows):
+            ours = self.is_ours(row)
+            if row["resolved_at"]:
+                state, colour = self.tr("已补正（{at}）").format(at=local_time(row["resolved_at"])), green
+            else:
+                state, colour = self.tr("待补正"), red
+            cells = (self.tr("发出") if ours else self.tr("收到"), row["label"], row["comment"],
+                     self.info.org_name if ours else row["from"], local_time(row["created_at"]), state)
+            for c, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                if c == 2:
+                    item.setToolTip(row["comment"])
+                if c == 5:
+                    item.setForeground(colour)
+                self.table.setItem(r, c, item)
+        self.table.setVisible(bool(rows))
+        self.empty.setVisible(not rows)
+        self._update_buttons()
+
+    def selected(self) -> dict[str, Any] | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.rows[rows[0].row()] if rows else None
+
+    def _update_buttons(self) -> None:
+        chosen = self.selected()
+        may = self.actor.can(Perm.EDIT_CASES) and self.ctx.db.write_blocked is None
+        self.resolve_button.setEnabled(bool(may and chosen and not chosen["resolved_at"] and not self.is_ours(chosen)))
+        self.resolve_button.setToolTip("" if self.actor.can(Perm.EDIT_CASES) else
+                                       self.tr("标记已补正需要编辑案件的权限（所长或调解员）。"))
+
+    # -- acting -----------------------------------------------------------------------------------
+
+    def ask_return(self) -> None:
+        self.dialog = ReturnDialog(self)
+        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog.submitted.connect(self._return)
+        self.dialog.finished.connect(lambda _code: setattr(self, "dialog", None))
+        self.dialog.open()
+
+    def _return(self, case_no: str, comment: str) -> None:
+        actor, dialog = replace(self.actor, now=utcnow()), self.dialog
+
+        def work(session: Any, _progress: Any) -> str:  # noqa: ANN401
+            uuid = find_case(session, actor, case_no)
+            exchange.return_for_correction(session, actor, uuid, comment)
+            return case_no
+
+        self.ctx.runner.write(work, parent=dialog, on_ok=self._returned,
+                              on_error=lambda message: dialog.failed(message) if dialog else None)
+
+    def _returned(self, case_no: str) -> None:
+        if self.dialog is not None:
+            self.dialog.accept()
+        self._done(self.tr("已退回 {case_no} 补正。补正要求随下一个“生成下发数据包…”发给该单位。").format(
+            case_no=case_no))
+
+    def resolve_selected(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        actor, cid = replace(self.actor, now=utcnow()), chosen["id"]
+        self.ctx.runner.write(lambda session, _p: exchange.resolve_correction(session, actor, cid), parent=self,
+                              on_ok=lambda _r: self._done(self.tr("{label} 已标记为已补正。").format(
+                                  label=chosen["label"])))
+
+    def _done(self, note: str) -> None:
+        show_state(self.note, "ok", note)
+        self.changed.emit()
+

@@ -1,0 +1,652 @@
+"""数据交换: this node's key, bundles up to the parent and receipts back, bundles in from the children
+(dry run first, then the import and its receipt), downward bundles with the records returned for
+correction, the quarantine list and, for the district, the cases each office's records hold here.
+
+Every service that touches files opens its own units of work (export, import, receipt), so they run
+through ``Runner.call`` off the GUI thread with progress and cancel; the page only reads widgets
+before and shows results after. File pickers and the file manager are behind ``self.files``
+(files.FileDialogs), replaced in tests.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+    QScrollArea, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from xihu_desk.domain.errors import UserError
+from xihu_desk.domain.levels import Level
+from xihu_desk.domain.roles import Perm
+from xihu_desk.gui import messages, theme
+from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.exchange import text
+from xihu_desk.gui.exchange.corrections import CorrectionsTab
+from xihu_desk.gui.exchange.dialogs import FingerprintDialog, ImportDialog, fingerprint_label, fingerprint_text
+from xihu_desk.gui.exchange.files import FileDialogs
+from xihu_desk.gui.fmt import local_time
+from xihu_desk.gui.widgets import icon_label, label
+from xihu_desk.services import exchange, node
+from xihu_desk.services.context import Actor, utcnow
+from xihu_desk.services.exchange import Enrolled, ExportResult, ImportResult, PeerRow, ReceiptResult
+
+UP, DOWN = "up", "down"
+
+
+class _NotSaved(Exception):
+    """Raised inside a unit of work to roll it back: the enrolment is only tried, to show it first."""
+
+    def __init__(self, found: Enrolled) -> None:
+        super().__init__()
+        self.found = found
+
+
+def _table(headers: list[str], name: str) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    header.setHighlightSections(False)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
+    table.setRowCount(len(rows))
+    for r, cells in enumerate(rows):
+        for c, value in enumerate(cells):
+            table.setItem(r, c, QTableWidgetItem(value))
+
+
+def _captioned(rows: list[tuple[str, QWidget]]) -> QGridLayout:
+    """Right-aligned captions beside their values, as in the forms."""
+    grid = QGridLayout()
+    grid.setHorizontalSpacing(12)
+    grid.setVerticalSpacing(4)
+    for r, (title, widget) in enumerate(rows):
+        caption = label(title, "muted")
+        caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(caption, r, 0)
+        grid.addWidget(widget, r, 1)
+    grid.setColumnStretch(1, 1)
+    return grid
+
+
+class ResultBox(QGroupBox):
+    """The outcome of the last operation on one side, with a button to open the folder it wrote to.
+    Hidden until there is something to show: an empty box looks unfinished."""
+
+    def __init__(self, title: str, name: str, show_folder: Any, hint: QLabel,  # noqa: ANN401
+                 parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.folder: Path | None = None
+        self.hint = hint  # says how the side works until there is a result to show in its place
+        self.setVisible(False)
+        box = QVBoxLayout(self)
+        self.text = QLabel()
+        self.text.setObjectName(name)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setWordWrap(True)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Scrolls rather than grows: a long problem list must not push the window past a 768-line screen.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.text)
+        box.addWidget(scroll, 1)
+        row = QHBoxLayout()
+        self.folder_button = QPushButton(theme.icon("mdi6.folder-open-outline"), "")
+        self.folder_button.setObjectName(f"{name}Folder")
+        self.folder_button.clicked.connect(lambda: self.folder and show_folder(self.folder))
+        row.addWidget(self.folder_button)
+        row.addStretch(1)
+        box.addLayout(row)
+
+    def show_result(self, html: str, folder: Path | None = None, folder_text: str = "") -> None:
+        self.text.setText(html)
+        self.folder = folder
+        self.folder_button.setText(folder_text)
+        self.folder_button.setVisible(folder is not None)
+        self.hint.setVisible(False)
+        self.setVisible(True)
+
+
+class ExchangePage(QWidget):
+    def __init__(self, ctx: AppContext, actor: Actor, files: FileDialogs | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.actor = ctx, actor
+        self.files = files or FileDialogs(self)
+        self.peers: list[PeerRow] = []
+        self.enrol_dialog: FingerprintDialog | None = None
+        self.import_dialog: ImportDialog | None = None
+        self._import_op: int | None = None
+        box = QVBoxLayout(self)
+        box.setContentsMargins(16, 12, 16, 12)
+        box.setSpacing(10)
+        head = QHBoxLayout()
+        head.addWidget(icon_label("mdi6.swap-vertical-bold", 36))
+        head.addWidget(label(self.tr("数据交换"), "title"), 1)
+        box.addLayout(head)
+        self.allowed = actor.can(Perm.EXCHANGE)
+        if not self.allowed:
+            note = label(self.tr("数据交换（报送、导入数据包和登记密钥）由所长或系统管理员操作。"
+                                 "您的角色没有这项权限；如需报送数据，请联系本单位的所长。"), wrap=True)
+            note.setObjectName("noPermission")
+            box.addWidget(note)
+            box.addStretch(1)
+            return
+        with ctx.db.read() as session:
+            self.info = node.node_info(session)
+        self.level = Level(self.info.level)
+        self.has_parent_side = self.level is not Level.DISTRICT
+        self.has_child_side = self.level is not Level.COMMUNITY
+        # Below the title everything scrolls if it must: at 150 % text on a 1366×768 screen the page
+        # would otherwise push the main window past the bottom of the screen.
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(10)
+        scroll = QScrollArea()
+        scroll.setObjectName("exchangeScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        box.addWidget(scroll, 1)
+        inner.addWidget(self._node_panel())
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("exchangeTabs")
+        self.up_tab = self._up_tab() if self.has_parent_side else None
+        self.down_tab = self._down_tab() if self.has_child_side else None
+        if self.up_tab is not None:
+            self.tabs.addTab(self.up_tab, theme.icon("mdi6.upload-outline"), self.tr("报送上级"))
+        if self.down_tab is not None:
+            self.tabs.addTab(self.down_tab, theme.icon("mdi6.download-outline"), self.tr("接收下级数据"))
+        self.quarantine_tab = self._quarantine_tab()
+        self.tabs.addTab(self.quarantine_tab, theme.icon("mdi6.alert-octagon-outline"), self.tr("隔离清单"))
+        self.corrections_tab = CorrectionsTab(ctx, actor, self.info, self.has_parent_side, self.has_child_side)
+        self.corrections_tab.changed.connect(self.refresh)
+        self.tabs.addTab(self.corrections_tab, theme.icon("mdi6.file-undo-outline"), self.tr("退回补正"))
+        self.owners_tab = self._owners_tab() if self.level is Level.DISTRICT else None
+        if self.owners_tab is not None:
+            self.tabs.addTab(self.owners_tab, theme.icon("mdi6.domain"), self.tr("各单位案件"))
+        inner.addWidget(self.tabs, 1)
+        ctx.runner.finished.connect(self._op_finished)
+
+    # -- layout -----------------------------------------------------------------------------------
+
+    def _node_panel(self) -> QFrame:
+        card = QFrame()
+        card.setProperty("kind", "card")
+        row = QHBoxLayout(card)
+        row.setContentsMargins(16, 10, 16, 10)
+        row.setSpacing(24)
+        self.node_org = label(f"{self.info.org_name}（{self.info.org_code}）")
+        self.node_org.setObjectName("nodeOrg")
+        self.node_level = label(self.info.level_label)
+        self.node_level.setObjectName("nodeLevel")
+        self.node_fingerprint = fingerprint_label(self.info.key_fingerprint)
+        self.node_fingerprint.setObjectName("nodeFingerprint")
+        left = QVBoxLayout()
+        left.setSpacing(4)
+        left.addWidget(label(self.tr("本节点"), "subtitle"))
+        left.addLayout(_captioned([(self.tr("单位："), self.node_org), (self.tr("层级："), self.node_level),
+                                   (self.tr("公钥指纹："), self.node_fingerprint)]))
+        row.addLayout(left)
+        side = QVBoxLayout()
+        side.setSpacing(6)
+        buttons = QHBoxLayout()
+        self.export_key_button = QPushButton(theme.icon("mdi6.key-arrow-right"), self.tr("导出本节点公钥…"))
+        self.export_key_button.setObjectName("exportKeyButton")
+        self.enrol_button = QPushButton(theme.icon("mdi6.key-plus"), self.tr("登记对方公钥…"))
+        self.enrol_button.setObjectName("enrolKeyButton")
+        buttons.addWidget(self.export_key_button)
+        buttons.addWidget(self.enrol_button)
+        buttons.addStretch(1)
+        side.addLayout(buttons)
+        side.addWidget(label(self.tr(
+            "与上级或下级交换数据前，双方各导出本节点公钥交给对方，再登记对方的公钥；登记时电话逐组核对指纹。"
+            "公钥文件不含案件数据。"),
+            "muted", wrap=True))
+        side.addStretch(1)
+        row.addLayout(side, 1)
+        self.export_key_button.clicked.connect(self.export_key)
+        self.enrol_button.clicked.connect(self.enrol_key)
+        self._write_button(self.enrol_button)
+        return card
+
+    def _write_button(self, button: QPushButton) -> None:
+        """A button whose operation writes: off, with the reason, when the database refuses writes."""
+        if self.ctx.db.write_blocked is not None:
+            button.setEnabled(False)
+            button.setToolTip(self.tr("数据库已禁止写入，请先在“系统设置 → 数据安全”中从备份恢复。"))
+
+    def _up_tab(self) -> QWidget:
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        box.setContentsMargins(14, 12, 14, 12)
+        box.setSpacing(10)
+        self.parent_name = label("", wrap=True)
+        self.parent_name.setObjectName("parentName")
+        self.parent_fingerprint = fingerprint_label()
+        self.parent_fingerprint.setObjectName("parentFingerprint")
+        self.pending = label("", wrap=True)
+        self.pending.setObjectName("pendingCounts")
+        box.addLayout(_captioned([(self.tr("上级单位："), self.parent_name),
+                                  (self.tr("上级公钥指纹："), self.parent_fingerprint),
+                                  (self.tr("待报送："), self.pending)]))
+        buttons = QHBoxLayout()
+        self.export_button = QPushButton(theme.icon("mdi6.package-up", "#ffffff"), self.tr("生成数据包…"))
+        self.export_button.setObjectName("exportBundleButton")
+        self.export_button.setProperty("kind", "primary")
+        self.export_button.setToolTip(self.tr("把上级尚未确认收到的全部记录写成一个数据包，保存到所选文件夹（例如 U 盘）"))
+        self.receipt_button = QPushButton(theme.icon("mdi6.receipt-text-check-outline"), self.tr("登记回执…"))
+        self.receipt_button.setObjectName("takeReceiptButton")
+        self.receipt_button.setToolTip(self.tr("登记上级导入后交回的回执：已确认的记录以后不再重复报送"))
+        self.import_down_button = QPushButton(theme.icon("mdi6.package-down"), self.tr("导入上级下发的数据包…"))
+        self.import_down_button.setObjectName("importFromParentButton")
+        self.import_down_button.setToolTip(self.tr("上级下发的补正要求和参考数据"))
+        for button in (self.export_button, self.receipt_button, self.import_down_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        box.addLayout(buttons)
+        hint = label(self.tr(
+            "每次报送：生成数据包，保存到 U 盘交给上级 → 上级导入后交回回执 → 在这里登记回执。"
+            "没有回执确认的记录会在下一个数据包里再发一次，数据包丢了也不会漏报。"), "muted", wrap=True)
+        box.addWidget(hint)
+        self.up_box = ResultBox(self.tr("最近一次操作"), "upResult", self._show_folder, hint)
+        self.up_result = self.up_box.text
+        box.addWidget(self.up_box, 1)
+        box.addStretch(0)  # takes the room while the result box is hidden
+        self.export_button.clicked.connect(self.export_bundle)
+        self.receipt_button.clicked.connect(lambda: self.take_receipt(UP))
+        self.import_down_button.clicked.connect(lambda: self.import_bundle(UP))
+        return tab
+
+    def _down_tab(self) -> QWidget:
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        box.setContentsMargins(14, 12, 14, 12)
+        box.setSpacing(8)
+        self.children_table = _table([self.tr("下级单位"), self.tr("层级"), self.tr("公钥指纹"), self.tr("登记时间"),
+                                      self.tr("最后收到"), self.tr("缺号")], "childrenTable")
+        box.addWidget(self.children_table, 1)
+        self.no_children = label(self.tr("尚未登记下级单位。请下级把公钥文件交来，用上方的“登记对方公钥…”登记。"),
+                                 "muted", wrap=True)
+        self.no_children.setObjectName("noChildren")
+        box.addWidget(self.no_children)
+        buttons = QHBoxLayout()
+        self.import_button = QPushButton(theme.icon("mdi6.package-down", "#ffffff"), self.tr("导入数据包…"))
+        self.import_button.setObjectName("importBundleButton")
+        self.import_button.setProperty("kind", "primary")
+        self.import_button.setToolTip(self.tr("先试导入、看清摘要，再确认写入；导入后在数据包旁写回执"))
+        self.export_down_button = QPushButton(theme.icon("mdi6.package-up"), self.tr("生成下发数据包…"))
+        self.export_down_button.setObjectName("exportDownButton")
+        self.down_receipt_button = QPushButton(theme.icon("mdi6.receipt-text-check-outline"), self.tr("登记回执…"))
+        self.down_receipt_button.setObjectName("takeDownReceiptButton")
+        self.down_receipt_button.setToolTip(self.tr("登记下级导入下发数据包后交回的回执"))
+        for button in (self.import_button, self.export_down_button, self.down_receipt_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        box.addLayout(buttons)
+        hint = label(self.tr(
+            "导入时先试导入，看清摘要（新增、重复、缺号、有问题的记录）再确认写入；导入后在数据包旁边写一份回执，"
+            "请交回报送单位。同一个数据包导入两次不会重复写入。"), "muted", wrap=True)
+        box.addWidget(hint)
+        self.down_box = ResultBox(self.tr("最近一次操作"), "downResult", self._show_folder, hint)
+        self.down_result = self.down_box.text
+        box.addWidget(self.down_box, 1)
+        box.addStretch(0)
+        self.import_button.clicked.connect(lambda: self.import_bundle(DOWN))
+        self.export_down_button.clicked.connect(self.export_downward)
+        self.down_receipt_button.clicked.connect(lambda: self.take_receipt(DOWN))
+        self.children_table.itemSelectionChanged.connect(self._update_down_buttons)
+        return tab
+
+    def _quarantine_tab(self) -> QWidget:
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        box.setContentsMargins(14, 12, 14, 12)
+        box.addWidget(label(self.tr(
+            "报送前自检未通过的记录不放进数据包，接收时有问题的记录单独隔离，其余记录照常处理。"
+            "本单位的记录改正后会随下一个数据包报送；下级的记录请通知该单位改正后重新报送。"), "muted", wrap=True))
+        self.quarantine_table = _table([self.tr("环节"), self.tr("类别"), self.tr("记录"), self.tr("时间"),
+                                        self.tr("原因")], "quarantineTable")
+        box.addWidget(self.quarantine_table, 1)
+        self.quarantine_empty = label(self.tr("隔离清单为空。"), "muted")
+        self.quarantine_empty.setObjectName("quarantineEmpty")
+        box.addWidget(self.quarantine_empty)
+        box.addStretch(0)
+        return tab
+
+    def _owners_tab(self) -> QWidget:
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        box.setContentsMargins(14, 12, 14, 12)
+        box.addWidget(label(self.tr("本库中的案件按管理单位统计（含本单位自己的案件）。各单位最后收到的数据包和缺号见"
+                                    "“接收下级数据”。"), "muted", wrap=True))
+        self.owners_table = _table([self.tr("管理单位"), self.tr("案件数")], "ownersTable")
+        header = self.owners_table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        box.addWidget(self.owners_table, 1)
+        return tab
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().showEvent(event)
+        if self.allowed:
+            self.refresh()
+
+    def refresh(self) -> None:
+        with self.ctx.db.read() as session:
+            self.peers = exchange.peers(session, self.actor)
+            pending = exchange.pending_counts(session, self.actor) if self.has_parent_side else {}
+            quarantined = exchange.quarantine_list(session, self.actor)
+            corrections = exchange.corrections(session, self.actor, open_only=False)
+            owners = exchange.cases_by_owner(session, self.actor) if self.owners_tab is not None else []
+        if self.up_tab is not None:
+            self._show_parent(pending)
+        if self.down_tab is not None:
+            self._show_children()
+        rows = [(text.direction_label(q["direction"]), text.kind_label(q["kind"]), q["label"],
+                 local_time(q["at"]), q["reason"]) for q in quarantined]
+        _fill(self.quarantine_table, rows)
+        self.quarantine_table.setVisible(bool(rows))
+        self.quarantine_empty.setVisible(not rows)
+        self._tab_count(self.quarantine_tab, self.tr("隔离清单"), len(rows))
+        self.corrections_tab.show_rows(corrections)
+        self._tab_count(self.corrections_tab, self.tr("退回补正"), self.corrections_tab.open_count())
+        if self.owners_tab is not None:
+            _fill(self.owners_table, [(name, str(n)) for name, n in sorted(owners, key=lambda o: (-o[1], o[0]))])
+            for r in range(self.owners_table.rowCount()):
+                self.owners_table.item(r, 1).setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def _tab_count(self, tab: QWidget, title: str, n: int) -> None:
+        self.tabs.setTabText(self.tabs.indexOf(tab), self.tr("{title}（{n}）").format(title=title, n=n) if n else title)
+
+    def parent_peer(self) -> PeerRow | None:
+        return next((p for p in self.peers if p.relation == "parent"), None)
+
+    def children(self) -> list[PeerRow]:
+        return [p for p in self.peers if p.relation == "child"]
+
+    def _show_parent(self, pending: dict[str, int]) -> None:
+        parent = self.parent_peer()
+        if parent is None:
+            self.parent_name.setText(self.tr("尚未登记。请向上级索取公钥文件，用上方的“登记对方公钥…”登记，"
+                                             "并把本节点的公钥文件交给上级。"))
+            self.parent_fingerprint.setText("—")
+            self.pending.setText("—")
+        else:
+            self.parent_name.setText(self.tr("{org}（{level}，{at} 登记）").format(
+                org=parent.org_name, level=Level(parent.level).label, at=local_time(parent.enrolled_at)))
+            self.parent_fingerprint.setText(fingerprint_text(parent.fingerprint))
+            total = sum(pending.values())
+            self.pending.setText(self.tr("{counts}（共 {n} 条尚未得到上级回执确认）").format(
+                counts=text.counts_line({k: v for k, v in pending.items() if v}), n=total) if total else self.tr("没有待报送的记录（上级已全部确认）"))
+        for button in (self.export_button, self.receipt_button, self.import_down_button):
+            button.setEnabled(parent is not None)
+            self._write_button(button)
+
+    def _show_children(self) -> None:
+        children = self.children()
+        chosen = self.selected_child()
+        self.children_table.setRowCount(len(children))
+        red = QColor(theme.DANGER)
+        for r, child in enumerate(children):
+            groups = child.fingerprint.split()
+            cells = (child.org_name, Level(child.level).label, " ".join(groups[:4]) + " …",
+                     local_time(child.enrolled_at),
+                     self.tr("第 {n} 号").format(n=child.last_sequence) if child.last_sequence else self.tr("尚未收到"),
+                     text.gaps_text(child.gaps) or self.tr("无"))
+            for c, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                if c == 2:
+                    item.setToolTip(child.fingerprint)
+                if c == 5 and child.gaps:
+                    item.setForeground(red)
+                    item.setToolTip(self.tr("这些序号的数据包没有收到；其内容会随该单位以后的数据包补齐。"))
+                self.children_table.setItem(r, c, item)
+        self.children_table.setVisible(bool(children))
+        self.no_children.setVisible(not children)
+        # The user's choice survives a refresh; nothing is chosen for them (a selected row would hide the red gaps).
+        keep = next((r for r, c in enumerate(children) if chosen and c.node_id == chosen.node_id), -1)
+        if keep >= 0:
+            self.children_table.selectRow(keep)
+        self._update_down_buttons()
+
+    def selected_child(self) -> PeerRow | None:
+        rows = self.children_table.selectionModel().selectedRows()
+        children = self.children()
+        return children[rows[0].row()] if rows and rows[0].row() < len(children) else None
+
+    def _update_down_buttons(self) -> None:
+        has_children = bool(self.children())
+        chosen = self.selected_child()
+        self.export_down_button.setEnabled(chosen is not None)
+        self.export_down_button.setToolTip(
+            self.tr("给 {org}：退回补正的要求和本单位的参考数据").format(org=chosen.org_name) if chosen
+            else self.tr("先在上表中选择一个下级单位"))
+        for button in (self.import_button, self.down_receipt_button):
+            button.setEnabled(has_children)
+        for button in (self.import_button, self.export_down_button, self.down_receipt_button):
+            self._write_button(button)
+
+    def _box(self, side: str) -> ResultBox:
+        box = self.up_box if side == UP else self.down_box
+        self.tabs.setCurrentWidget(self.up_tab if side == UP else self.down_tab)
+        return box
+
+    def _show_folder(self, folder: Path) -> None:
+        self.files.show_folder(folder)
+
+    # -- acting -----------------------------------------------------------------------------------
+
+    def acting(self) -> Actor:
+        """The signed-in user, stamped with the time of this operation (the manifest and the log)."""
+        return replace(self.actor, now=utcnow())
+
+    def export_key(self) -> None:
+        name = f"{self.info.org_code}_{self.info.org_name}_公钥.json"
+        path = self.files.save_key(self, name)
+        if path is None:
+            return
+        if not path.suffix:
+            path = path.with_suffix(".json")
+        db, actor = self.ctx.db, self.acting()
+
+        def work(_progress: Any) -> tuple[Path, str]:  # noqa: ANN401
+            with db.read() as session:
+                doc = exchange.export_key(session, actor)
+            try:
+                path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+            except OSError as exc:
+                raise UserError(f"无法写入公钥文件：{path}（{exc.strerror or exc}）") from None
+            return path, doc["fingerprint"]
+
+        self.ctx.runner.call(work, parent=self, on_ok=self._key_exported)
+
+    def _key_exported(self, done: tuple[Path, str]) -> None:
+        path, fingerprint = done
+        messages.info(self, self.tr(
+            "本节点公钥文件已保存：\n{path}\n\n指纹：\n{fingerprint}\n\n请把文件交给对方登记，"
+            "对方登记时请电话核对这串指纹。").format(path=path, fingerprint=fingerprint_text(fingerprint)),
+            self.tr("公钥已导出"))
+
+    def enrol_key(self) -> None:
+        path = self.files.open_key(self)
+        if path is None:
+            return
+        db, actor = self.ctx.db, self.acting()
+
+        def work(_progress: Any) -> tuple[dict[str, Any], Enrolled]:  # noqa: ANN401
+            try:
+                doc = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                raise UserError(f"无法读取公钥文件：{path}") from None
+            if not isinstance(doc, dict):
+                raise UserError("这不是西湖司法所工作台的节点密钥文件。")
+            try:  # every check the service makes, then roll back: nothing is saved before the phone call
+                with db.write() as session:
+                    raise _NotSaved(exchange.enrol(session, actor, doc))
+            except _NotSaved as tried:
+                return doc, tried.found
+
+        self.ctx.runner.call(work, parent=self, on_ok=self._ask_fingerprint)
+
+    def _ask_fingerprint(self, found: tuple[dict[str, Any], Enrolled]) -> None:
+        doc, enrolled = found
+        try:
+            level_label = Level(doc.get("level")).label
+        except ValueError:
+            level_label = str(doc.get("level"))
+        self.enrol_dialog = FingerprintDialog(enrolled, level_label, self)
+        self.enrol_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.enrol_dialog.accepted.connect(lambda: self._enrol(doc))
+        self.enrol_dialog.finished.connect(lambda _code: setattr(self, "enrol_dialog", None))
+        self.enrol_dialog.open()
+
+    def _enrol(self, doc: dict[str, Any]) -> None:
+        actor = self.acting()
+        self.ctx.runner.write(lambda session, _p: exchange.enrol(session, actor, doc), parent=self,
+                              on_ok=self._enrolled)
+
+    def _enrolled(self, done: Enrolled) -> None:
+        self.refresh()
+        relation = self.tr("下级单位") if done.relation == "child" else self.tr("上级单位")
+        tab = self.down_tab if done.relation == "child" else self.up_tab
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
+        messages.info(self, self.tr("已登记{relation}：{org}").format(relation=relation, org=done.org_name),
+                      self.tr("登记完成"))
+
+    # bundles out: upward to the parent, downward to a child
+
+    def export_bundle(self) -> None:
+        self._export(UP, None)
+
+    def export_downward(self) -> None:
+        child = self.selected_child()
+        if child is not None:
+            self._export(DOWN, child.node_id)
+
+    def _export(self, side: str, to: str | None) -> None:
+        folder = self.files.export_folder(self)
+        if folder is None:
+            return
+        data, db, actor = self.ctx.data, self.ctx.db, self.acting()
+        self.ctx.runner.call(lambda progress: exchange.export_bundle(data, db, actor, folder, progress, to=to),
+                             label=self.tr("正在生成数据包…"), parent=self,
+                             on_ok=lambda result: self._exported(side, result),
+                             on_error=lambda message: self._failed(side, message))
+
+    def _exported(self, side: str, result: ExportResult) -> None:
+        self._box(side).show_result(text.export_html(result, downward=side == DOWN), result.file.parent,
+                                    self.tr("打开数据包所在文件夹"))
+        self.refresh()
+        note = self.tr("已生成第 {sequence} 号数据包：\n{file}").format(sequence=result.sequence, file=result.file)
+        if result.quarantined:
+            messages.warning(self, note + "\n\n" + self.tr(
+                "有 {n} 条记录自检未通过，没有放进数据包，已列入隔离清单。").format(n=len(result.quarantined)),
+                self.tr("数据包已生成"))
+        else:
+            messages.info(self, note, self.tr("数据包已生成"))
+
+    def take_receipt(self, side: str = UP) -> None:
+        path = self.files.open_receipt(self)
+        if path is None:
+            return
+        db, actor = self.ctx.db, self.acting()
+        self.ctx.runner.call(lambda _p: exchange.take_receipt(db, actor, path), label=self.tr("正在登记回执…"),
+                             parent=self, cancellable=False, on_ok=lambda result: self._receipt_taken(side, result),
+                             on_error=lambda message: self._failed(side, message))
+
+    def _receipt_taken(self, side: str, result: ReceiptResult) -> None:
+        self._box(side).show_result(text.receipt_html(result))
+        self.refresh()
+        messages.info(self, self.tr("已登记第 {sequence} 号数据包的回执：对方确认 {n} 条，未接收 {m} 条。").format(
+            sequence=result.sequence, n=result.acknowledged, m=len(result.not_taken)), self.tr("回执已登记"))
+
+    def _failed(self, side: str, message: str) -> None:
+        self._box(side).show_result(text.error_html(message))
+        messages.error(self, message)
+
+    # bundles in: dry run, confirm, import, receipt
+
+    def import_bundle(self, side: str = DOWN) -> None:
+        path = self.files.open_bundle(self)
+        if path is None:
+            return
+        data, db, actor = self.ctx.data, self.ctx.db, self.acting()
+        self.ctx.runner.call(
+            lambda progress: exchange.import_bundle(data, db, actor, path, dry_run=True, progress=progress),
+            label=self.tr("正在核对数据包…"), parent=self, on_ok=lambda result: self._previewed(side, path, result),
+            on_error=lambda message: self._refused(side, message))
+
+    def _previewed(self, side: str, path: Path, result: ImportResult) -> None:
+        dialog = ImportDialog(path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.confirmed.connect(lambda: self._confirm_import(side, dialog))
+        dialog.open_folder.connect(lambda folder: folder and self.files.show_folder(folder))
+        dialog.finished.connect(lambda _code: setattr(self, "import_dialog", None))
+        self.import_dialog = dialog
+        if result.result == "already-imported":  # nothing to decide; the receipt was written again
+            dialog.show_done(result)
+            self._show_imported(side, result)
+        else:
+            dialog.show_preview(result)
+        dialog.open()
+
+    def _confirm_import(self, side: str, dialog: ImportDialog) -> None:
+        data, db, actor, path = self.ctx.data, self.ctx.db, self.acting(), dialog.bundle
+        self._import_op = self.ctx.runner.call(
+            lambda progress: exchange.import_bundle(data, db, actor, path, progress=progress),
+            label=self.tr("正在导入数据包…"), parent=dialog, on_ok=lambda result: self._imported(side, dialog, result),
+            on_error=lambda message: self._import_failed(side, dialog, message))
+
+    def _imported(self, side: str, dialog: ImportDialog, result: ImportResult) -> None:
+        dialog.show_done(result)
+        self._show_imported(side, result)
+
+    def _show_imported(self, side: str, result: ImportResult) -> None:
+        html = text.import_html(result)
+        if result.receipt:
+            html += text.paragraph(self.tr("回执已写入：{path}。请把回执交回报送单位。").format(path=result.receipt))
+        self._box(side).show_result(html, result.receipt.parent if result.receipt else None,
+                                    self.tr("打开回执所在文件夹"))
+        self.refresh()
+
+    def _import_failed(self, side: str, dialog: ImportDialog, message: str) -> None:
+        dialog.show_refused(message)
+        self._refused(side, message)
+
+    def _refused(self, side: str, message: str) -> None:
+        self._box(side).show_result(text.refused_html(message))
+        messages.error(self, self.tr("{message}\n\n没有写入任何数据。").format(message=message), self.tr("未导入"))
+
+    def _op_finished(self, op_id: int, ok: bool) -> None:
+        if op_id != self._import_op:
+            return
+        self._import_op = None
+        dialog = self.import_dialog
+        if not ok and dialog is not None and dialog.stage == "importing":  # cancelled: nothing written
+            dialog.back_to_preview()
