@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "case.id_proofs": "身份证明收集",
     "case.attachment": "添加附件",
     "party.reveal": "查看完整证件号码",
+    "case.print": "打印文书",
     "mediator.create": "调解员名册新增",
     "exchange.enrol": "登记节点密钥",
     "exchange.export": "导出数据包",
