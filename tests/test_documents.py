@@ -406,3 +406,20 @@ def test_build_is_plain_data_in_pdf_out(printed):
     built = documents.build("register", json.loads(json.dumps(case)), documents.Stamp(p.code, qr=False))
     assert built.pdf.startswith(b"%PDF") and built.pages == p.pages
     assert replace(p, pdf=b"").file_name.endswith("人民调解受理登记表.pdf")
+
+
+def test_a_long_build_reports_each_page_and_stops_when_asked(printed):
+    case, p = printed["casefile"]
+    seen = []
+
+    class Stop(Exception):
+        pass
+
+    def page(n: int) -> None:
+        seen.append(n)
+        if n == 3:
+            raise Stop  # the GUI's Progress.step raises Cancelled the same way
+
+    with pytest.raises(Stop):
+        documents.build("casefile", case, documents.Stamp(p.code), on_page=page)
+    assert seen == [1, 2, 3]
