@@ -77,3 +77,24 @@ def test_preview_of_a_service_build(qtbot, db):
     qtbot.waitExposed(dialog)
     assert dialog.pages == printed.pages
     assert dialog.windowTitle() == f"{printed.case_no} 人民调解当事人权利义务告知书"
+
+
+def test_case_list_and_case_form_offer_the_print_menu(qtbot, ctx, db):
+    from xihu_desk.gui.cases.form import CaseDialog
+    from xihu_desk.gui.cases.page import CasesPage
+
+    head, uuid = _case(db)
+    page = CasesPage(ctx, head)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    page.view.selectRow(0)
+    assert page.print_button.isEnabled() and page.current_uuid() == uuid
+    assert [a.data() for a in page.print_button.menu().actions() if a.data()] == list(gui_documents.MENU_ORDER)
+    dialog = CaseDialog(ctx, head, uuid)
+    qtbot.addWidget(dialog)
+    assert dialog.print_button.isEnabled() and dialog.print_button.menu().objectName() == "printMenu"
+    new = CaseDialog(ctx, head, None)
+    qtbot.addWidget(new)
+    assert not new.print_button.isEnabled()  # a case prints once it has been saved

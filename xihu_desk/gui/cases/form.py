@@ -30,6 +30,7 @@ from xihu_desk.gui.cases.parties import PartiesTab
 from xihu_desk.gui.cases.process import ProcessTab
 from xihu_desk.gui.cases.tab import OPEN, CaseTab
 from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.documents import print_menu  # 打印 (gui/documents.py)
 from xihu_desk.gui.widgets import label, show_state
 from xihu_desk.services import case_queries, cases, gui_support, node
 from xihu_desk.services.context import Actor
@@ -116,6 +117,13 @@ class CaseDialog(QDialog):
         self.close_button.setObjectName("closeButton")
         self.close_button.setToolTip(self.tr("关闭（Esc）"))
         self.close_button.clicked.connect(self.reject)
+        # -- 打印: the documents of this case, once it has been saved (xihu_desk/gui/documents.py) --
+        self.print_button = QPushButton(theme.icon("mdi6.printer-outline"), self.tr("打印"))
+        self.print_button.setObjectName("printButton")
+        self.print_button.setToolTip(self.tr("打印本案的文书或整本卷宗"))
+        self.print_button.setMenu(print_menu(self.ctx, self.actor, self, lambda: self.case_uuid))
+        self.print_button.setEnabled(self.case_uuid is not None)
+        # -- end 打印 --
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_current)
 
         head = QVBoxLayout()
@@ -127,6 +135,7 @@ class CaseDialog(QDialog):
         footer.addWidget(label(self.tr("带 * 的为必填项"), "muted"))
         footer.addSpacing(12)
         footer.addWidget(self.message_label, 1)
+        footer.addWidget(self.print_button)  # 打印
         footer.addWidget(self.save_button)
         footer.addWidget(self.close_button)
         box = QVBoxLayout(self)
@@ -205,6 +214,8 @@ class CaseDialog(QDialog):
         self.save_button.setText(tab.save_text or self.tr("保存"))
         self.save_button.setVisible(bool(tab.save_text))
         self.save_button.setEnabled(tab.can_save() and not self.busy)
+        if hasattr(self, "print_button"):  # 打印: a new case prints once it is saved
+            self.print_button.setEnabled(self.case_uuid is not None and not self.busy)
         for i, t in enumerate(self.tab_list):
             self.tabs.setTabText(i, self.tab_titles[i] + (" *" if t.dirty else ""))
 

@@ -20,6 +20,7 @@ from xihu_desk.gui.cases.fields import fill_combo
 from xihu_desk.gui.cases.form import CaseDialog, next_step
 from xihu_desk.gui.cases.model import CASE_UUID_ROLE, SORT_KEYS, CaseListModel
 from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.documents import print_menu  # 打印 (gui/documents.py)
 from xihu_desk.gui.widgets import label
 from xihu_desk.services import case_queries, codes, committees, gui_support, mediators
 from xihu_desk.services.context import Actor
@@ -102,6 +103,20 @@ class CasesPage(QWidget):
             bar.addAction(action)
         self.new_action.setEnabled(self.actor.can(Perm.EDIT_CASES))
         self.open_action.setEnabled(False)
+        # -- 打印: the documents of the selected case (xihu_desk/gui/documents.py) --
+        from PySide6.QtWidgets import QToolButton
+
+        self.print_button = QToolButton()
+        self.print_button.setObjectName("casePrintButton")
+        self.print_button.setText(self.tr("打印"))
+        self.print_button.setIcon(theme.icon("mdi6.printer-outline", theme.ACCENT))
+        self.print_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.print_button.setToolTip(self.tr("打印选中案件的文书或整本卷宗"))
+        self.print_button.setMenu(print_menu(self.ctx, self.actor, self, self.current_uuid))
+        self.print_button.setEnabled(False)
+        bar.addWidget(self.print_button)
+        # -- end 打印 --
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
@@ -324,6 +339,7 @@ class CasesPage(QWidget):
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         uuid = self.model.data(current, CASE_UUID_ROLE) if current.isValid() else None
         self.open_action.setEnabled(bool(uuid))
+        self.print_button.setEnabled(bool(uuid))  # 打印
         self._show_preview(uuid)
 
     def _show_preview(self, uuid: str | None) -> None:
