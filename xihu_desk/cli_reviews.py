@@ -48,15 +48,20 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     li.add_argument("file", metavar="FILE.xlsx")
     li.add_argument("--kind", choices=LEDGER_KINDS, default="cases")
     li.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
+    li.add_argument("--problems", metavar="FILE.xlsx", help="把问题清单写成 Excel，改正后可再次导入（cases）")
     lx = led_sub.add_parser("export", parents=[common], help="导出 Excel 台账")
     lx.add_argument("--kind", choices=LEDGER_KINDS, required=True)
     lx.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+    lx.add_argument("--reveal", action="store_true", help="含完整证件号码（cases；记入审计日志）")
 
     rep = sub.add_parser("report", parents=[common], help="统计报表（Excel）")
     rep.add_argument("kind", choices=REPORT_KINDS)
     rep.add_argument("--from", dest="date_from", required=True, type=_date, metavar="DATE")
     rep.add_argument("--to", dest="date_to", required=True, type=_date, metavar="DATE")
     rep.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+    scope = rep.add_mutually_exclusive_group()
+    scope.add_argument("--org", metavar="CODE", help="只统计该街道（镇）的调委会（mediation）")
+    scope.add_argument("--committee", metavar="NAME", help="只统计该调委会：全称、简称或 uuid（mediation）")
 
 
 def _emit(args: argparse.Namespace, doc: dict[str, Any], text: str) -> None:
@@ -73,7 +78,8 @@ def _open(args: argparse.Namespace):  # noqa: ANN202
 
 
 def _not_yet(kind: str) -> UserError:
-    return UserError(f"“{kind}”的 Excel 台账和报表尚未提供，目前支持：reviews（合法性审查）。")
+    return UserError(f"“{kind}”的 Excel 台账和报表尚未提供，目前支持：台账 cases（案件）、reviews（合法性审查）；"
+                     "统计表 mediation（人民调解）、reviews（合法性审查）。")
 
 
 def _write(path: str, data: bytes) -> Path:
@@ -136,6 +142,14 @@ def cmd_review_show(args: argparse.Namespace) -> int:
 
 
 def cmd_ledger_import(args: argparse.Namespace) -> int:
+    if args.kind == "mediators":  # cli_mediators.py
+        from xihu_desk import cli_mediators
+
+        return cli_mediators.ledger_import(args)
+    if args.kind == "cases":  # cli_stats.py
+        from xihu_desk import cli_stats
+
+        return cli_stats.ledger_import(args)
     if args.kind != "reviews":
         raise _not_yet(args.kind)
     from xihu_desk.services import review_ledger
@@ -157,6 +171,14 @@ def cmd_ledger_import(args: argparse.Namespace) -> int:
 
 
 def cmd_ledger_export(args: argparse.Namespace) -> int:
+    if args.kind == "mediators":  # cli_mediators.py
+        from xihu_desk import cli_mediators
+
+        return cli_mediators.ledger_export(args)
+    if args.kind == "cases":  # cli_stats.py
+        from xihu_desk import cli_stats
+
+        return cli_stats.ledger_export(args)
     if args.kind != "reviews":
         raise _not_yet(args.kind)
     from xihu_desk.services import review_ledger
@@ -171,6 +193,14 @@ def cmd_ledger_export(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    if args.kind == "mediators":  # cli_mediators.py
+        from xihu_desk import cli_mediators
+
+        return cli_mediators.report(args)
+    if args.kind == "mediation":  # cli_stats.py
+        from xihu_desk import cli_stats
+
+        return cli_stats.report_mediation(args)
     if args.kind != "reviews":
         raise _not_yet(args.kind)
     from xihu_desk.services import review_ledger

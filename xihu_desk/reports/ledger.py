@@ -9,11 +9,19 @@ its columns (``Column``: the header we write, the headers people use for it, the
   bracketed notes such as （元） or (必填); a header that only contains a synonym matches too.
 - **Values** are read in the forms people type: dates as Excel dates, Excel serial numbers,
   2025-3-1, 2025/3/1, 2025.3.1, 2025年3月1日, 20250301, 二〇二五年三月一日, 全角 digits;
-  whole numbers as 3, "3", "３", "3条", "三"; yes/no as 是/否, 有/无, √/×, Y/N.
+  whole numbers as 3, "3", "３", "3条", "三"; yes/no as 是/否, 有/无, √/×, Y/N; amounts of money
+  as 12000, "12,000元", "１２０００", "￥3,500.00", "1.2万", "一万二千", "壹万贰仟元整" (kept in fen).
 - **Every non-blank row after the header is accounted for**: it comes back as a ``LedgerRow``
   whose problems say what could not be taken (refused) or what was dropped with a warning. The
   kind's importer then decides imported, duplicate or refused; ``ImportReport`` carries the
   counts and the problem list of design.md §10 (``ledger import --json``).
+- **Unknown columns** can be kept (``read(..., keep_unknown=True)``): each row then carries the
+  values of the headers that matched no column, so an importer can store them with the record.
+- **Safety** (reliability.md §5): openpyxl parses through defusedxml (refused to run without it);
+  the file's size, the zip's entries and unpacked size, the number of sheets, rows and columns
+  are limited and a workbook over a limit is refused whole with a message saying which; every
+  text cell we write that begins with = + - @ tab CR or NUL gets a leading ' so no spreadsheet
+  takes it for a formula (``safe_text``), and ``read`` takes that ' off again.
 """
 
 from __future__ import annotations
@@ -21,9 +29,12 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,7 +46,17 @@ from openpyxl.utils.datetime import from_excel
 HEADER_SCAN_ROWS = 15
 MIN_HEADER_MATCHES = 2
 TOTAL_WORDS = ("合计", "小计", "总计")
-KINDS = ("text", "date", "int", "bool", "choice")
+KINDS = ("text", "date", "int", "bool", "choice", "amount")
+
+# Limits of what an import reads (reliability.md §5, XL-BIG-01); a workbook over one is refused whole.
+MAX_FILE_BYTES = 50 * 1024 * 1024  # the .xlsx as stored
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # all parts of the zip, as declared
+MAX_ZIP_ENTRIES = 5000
+MAX_RATIO = 200  # unpacked / packed of one large part: beyond it, a zip bomb
+MAX_SHEETS = 50
+MAX_ROWS = 200_000  # rows read in the whole workbook, blank ones included
+MAX_COLUMNS = 200  # columns read per row; cells further right are not read (a note says so)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
 @dataclass(frozen=True)
@@ -49,6 +70,8 @@ class Column:
     width: int = 14
     import_: bool = True  # False: written on export only (computed values such as the deadline)
     hint: str = ""  # what may be written, for the problem report (choices: the labels in force)
+    parse: Callable[[Any], Any] | None = None  # a kind's own reading of the cell (raises ValueError)
+    number_format: str = ""  # on export, for numeric cells (e.g. "#,##0.00")
 
     def names(self) -> list[str]:
         return [self.header, *self.synonyms]
@@ -81,6 +104,7 @@ class LedgerRow:
     raw: dict[str, Any]  # column key -> the cell as found
     headers: dict[str, str]  # column key -> the header as written in the file
     problems: list[Problem] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # header -> value of columns matching none (keep_unknown)
 
     @property
     def refused(self) -> bool:
@@ -276,6 +300,46 @@ def parse_int(value: Any) -> int | None:
     return number
 
 
+_AMOUNT_WORDS = re.compile(r"^(人民币|rmb|cny|￥|¥|\$)|(元整|元|圆整|圆|整|rmb|cny)$")
+_AMOUNT_HINT = "无法识别的金额，请写成 12000、12,000元 或 1.2万"
+
+
+def parse_amount(value: Any) -> int | None:
+    """An amount of money in yuan as people write it, returned in fen (no float money); None for a
+    blank cell (or 无, -, /); ValueError with the reason otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(_AMOUNT_HINT)
+    if isinstance(value, int | float):
+        number = Decimal(str(value))
+    else:
+        text = normalise(value).replace(",", "").replace("，", "")
+        if text in ("", "无", "-", "—", "/", "无金额"):
+            return None
+        for _ in range(2):  # 人民币…元整
+            text = _AMOUNT_WORDS.sub("", text)
+        scale = Decimal(1)
+        if text.endswith("万"):
+            text, scale = text[:-1], Decimal(10000)
+        try:
+            number = Decimal(text) * scale
+        except InvalidOperation:
+            try:
+                import cn2an
+
+                number = Decimal(str(cn2an.cn2an(text + ("万" if scale != 1 else ""), "smart")))
+            except (ValueError, KeyError, IndexError, TypeError):
+                raise ValueError(_AMOUNT_HINT) from None
+    if not number.is_finite():
+        raise ValueError(_AMOUNT_HINT)
+    if number < 0:
+        raise ValueError("金额不能为负数")
+    if number > Decimal(10) ** 11:
+        raise ValueError("金额过大，请核对（单位是元）")
+    return int((number * 100).quantize(Decimal(1)))
+
+
 _YES = {"是", "有", "√", "✓", "✔", "y", "yes", "1", "true", "已", "已开展", "已评估", "已咨询", "已论证", "对"}
 _NO = {"否", "无", "×", "✗", "✘", "x", "n", "no", "0", "false", "未", "未开展", "未评估", "不", "没有", "-", "—", "/"}
 
@@ -314,6 +378,8 @@ def parse_choice(value: Any, choices: Mapping[str, str], hint: str = "") -> str 
 def parse_text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and value[1] in FORMULA_START:
+        return value[1:].strip()  # our own export's guard against formulas (safe_text)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
@@ -324,6 +390,10 @@ def parse_text(value: Any) -> str:
 
 
 def parse_cell(column: Column, value: Any) -> Any:
+    if column.parse is not None:
+        return column.parse(value)
+    if column.kind == "amount":
+        return parse_amount(value)
     if column.kind == "date":
         return parse_date(value)
     if column.kind == "int":
@@ -342,100 +412,189 @@ def _blank(value: Any) -> bool:
 # ---------------------------------------------------------------- reading
 
 
-def _open(source: Path | str | bytes | IO[bytes]):  # noqa: ANN202 - an openpyxl Workbook
-    from zipfile import BadZipFile
-
-    data = io.BytesIO(source) if isinstance(source, bytes) else source
-    try:
-        return load_workbook(data, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError) as exc:
-        name = source if isinstance(source, str | Path) else "该文件"
-        raise LedgerError(f"无法读取 Excel 文件 {name}：请确认是 .xlsx 格式（旧的 .xls 请先用 Excel 另存为 .xlsx）。") from exc
-
-
 class LedgerError(ValueError):
-    """The workbook as a whole cannot be read (not an .xlsx, no recognisable header anywhere)."""
+    """The workbook as a whole cannot be read (not an .xlsx, over a limit, no recognisable header
+    anywhere): nothing of it is imported."""
+
+
+def require_defusedxml() -> None:
+    """openpyxl guards against entity expansion (billion laughs) only when defusedxml is there;
+    an import without it is refused rather than run unguarded (reliability.md §5)."""
+    from openpyxl import xml as openpyxl_xml
+
+    if not openpyxl_xml.DEFUSEDXML:
+        raise LedgerError("缺少安全组件 defusedxml，为防止恶意 Excel 文件，导入已停止。请重新安装本程序。")
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} MB"
+
+
+def _too_big(size: int) -> LedgerError:
+    return LedgerError(f"文件过大（{_mb(size)}），超过 {_mb(MAX_FILE_BYTES)} 的上限。请把台账按年份拆成几个文件分别导入。")
+
+
+def _check_zip(data: bytes) -> None:
+    """Size limits on the .xlsx as a zip, before any part is unpacked (zip bombs)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_big(len(data))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise LedgerError("无法读取该文件：请确认是 .xlsx 格式（旧的 .xls 请先用 Excel 另存为 .xlsx）。") from exc
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise LedgerError(f"该文件内部包含 {len(infos)} 个部件，超过 {MAX_ZIP_ENTRIES} 的上限，不像正常的台账，已拒绝导入。")
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise LedgerError(f"该文件解开后有 {_mb(unpacked)}，超过 {_mb(MAX_UNPACKED_BYTES)} 的上限。"
+                          "请把台账按年份拆成几个文件分别导入。")
+    for i in infos:
+        if i.file_size > 10 * 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            raise LedgerError("该文件的压缩比异常（可能是恶意构造的“压缩炸弹”），已拒绝导入。")
+
+
+def _unreadable() -> tuple[type[BaseException], ...]:
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, EOFError, zlib.error, TypeError,
+            AttributeError, IndexError, InvalidFileException)
+
+
+_UNREADABLE = _unreadable()
+
+
+def _open(source: Path | str | bytes | IO[bytes]):  # noqa: ANN202 - an openpyxl Workbook
+    require_defusedxml()
+    if isinstance(source, str | Path):
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise _too_big(size)
+            data = path.read_bytes()
+        except OSError as exc:
+            raise LedgerError(f"无法打开文件 {path}：{exc.strerror or exc}") from None
+    elif isinstance(source, bytes):
+        data = source
+    else:
+        data = source.read(MAX_FILE_BYTES + 1)
+    _check_zip(data)
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except _UNREADABLE as exc:
+        raise LedgerError("无法读取该 Excel 文件：请确认是 .xlsx 格式（旧的 .xls 请先用 Excel 另存为 .xlsx），"
+                          "且文件没有损坏。") from exc
 
 
 def read(source: Path | str | bytes | IO[bytes], columns: list[Column],
-         on_row: Callable[[int], None] | None = None) -> Ledger:
-    """Every sheet with a recognisable header row; every non-blank row under it, parsed."""
+         on_row: Callable[[int], None] | None = None, *, keep_unknown: bool = False) -> Ledger:
+    """Every sheet with a recognisable header row; every non-blank row under it, parsed. A damaged
+    workbook (also one found damaged half-way: sheets are parsed as they are read) or one over a
+    limit raises LedgerError; the caller has imported nothing by then."""
     wb = _open(source)
+    try:
+        if len(wb.worksheets) > MAX_SHEETS:
+            raise LedgerError(f"该文件有 {len(wb.worksheets)} 张工作表，超过 {MAX_SHEETS} 张的上限。请只保留台账所在的工作表。")
+        return _read(wb, columns, on_row, keep_unknown)
+    except LedgerError:
+        raise
+    except _UNREADABLE as exc:
+        raise LedgerError("Excel 文件内容已损坏或格式不正确，无法读取，没有导入任何内容。") from exc
+    finally:
+        wb.close()
+
+
+def _read(wb, columns: list[Column], on_row: Callable[[int], None] | None,  # noqa: ANN001, C901
+          keep_unknown: bool) -> Ledger:
     rows: list[LedgerRow] = []
     sheets: list[SheetInfo] = []
     notes: list[str] = []
-    try:
-        for ws in wb.worksheets:
-            all_rows = ws.iter_rows(values_only=True)
-            head: list[tuple[Any, ...]] = []
-            for values in all_rows:
-                head.append(values)
-                if len(head) >= HEADER_SCAN_ROWS:
-                    break
-            best = (0, None, {}, [])
-            for i, values in enumerate(head):
-                mapping, ignored = match_headers(values, columns)
-                if len(mapping) > best[0]:
-                    best = (len(mapping), i, mapping, ignored)
-            n, header_index, mapping, ignored = best
-            if n < MIN_HEADER_MATCHES or header_index is None:
-                if any(not _blank(v) for r in head for v in r):
-                    notes.append(f"工作表“{ws.title}”中没有找到台账表头，整张表未导入。")
-                sheets.append(SheetInfo(ws.title, None, {}, []))
+    scanned = 0
+    for ws in wb.worksheets:
+        wide = (getattr(ws, "max_column", 0) or 0) > MAX_COLUMNS
+        all_rows = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+        head: list[tuple[Any, ...]] = []
+        for values in all_rows:
+            head.append(values)
+            if len(head) >= HEADER_SCAN_ROWS:
+                break
+        scanned += len(head)
+        best = (0, None, {}, [])
+        for i, values in enumerate(head):
+            mapping, ignored = match_headers(values, columns)
+            if len(mapping) > best[0]:
+                best = (len(mapping), i, mapping, ignored)
+        n, header_index, mapping, ignored = best
+        if n < MIN_HEADER_MATCHES or header_index is None:
+            if any(not _blank(v) for r in head for v in r):
+                notes.append(f"工作表“{ws.title}”中没有找到台账表头，整张表未导入。")
+            sheets.append(SheetInfo(ws.title, None, {}, []))
+            continue
+        if wide:
+            notes.append(f"工作表“{ws.title}”超过 {MAX_COLUMNS} 列，第 {MAX_COLUMNS} 列以右的内容未读取。")
+        header_cells = head[header_index]
+        info = SheetInfo(ws.title, header_index + 1, {c.key: str(header_cells[i]).strip() for i, c in mapping.items()},
+                         ignored)
+        sheets.append(info)
+        unknown = ({i: str(v).strip() for i, v in enumerate(header_cells) if i not in mapping and not _blank(v)}
+                   if keep_unknown else {})
+        missing = [c for c in columns if c.required and c.import_ and c.key not in info.columns]
+        header_keys = {_header_key(v) for v in header_cells if v is not None}
+
+        def body() -> Iterable[tuple[int, tuple[Any, ...]]]:
+            yield from enumerate(head[header_index + 1:], start=header_index + 2)  # noqa: B023
+            yield from enumerate(all_rows, start=len(head) + 1)  # noqa: B023
+
+        for number, values in body():
+            if number > len(head):
+                scanned += 1
+                if scanned > MAX_ROWS:
+                    raise LedgerError(f"该文件超过 {MAX_ROWS} 行（含空行），超出一次导入的上限。"
+                                      "请把台账按年份拆成几个文件分别导入。")
+            if values is None or all(_blank(v) for v in values):
                 continue
-            info = SheetInfo(ws.title, header_index + 1, {c.key: str(head[header_index][i]).strip() for i, c in mapping.items()},
-                             ignored)
-            sheets.append(info)
-            missing = [c for c in columns if c.required and c.import_ and c.key not in info.columns]
-            header_keys = {_header_key(v) for v in head[header_index] if v is not None}
-
-            def body() -> Iterable[tuple[int, tuple[Any, ...]]]:
-                for j, values in enumerate(head[header_index + 1:], start=header_index + 2):
-                    yield j, values
-                for j, values in enumerate(all_rows, start=len(head) + 1):
-                    yield j, values
-
-            for number, values in body():
-                if values is None or all(_blank(v) for v in values):
-                    continue
-                cells = {c.key: (values[i] if i < len(values) else None) for i, c in mapping.items()}
-                texts = {_header_key(v) for v in values if not _blank(v)}
-                if texts and texts <= header_keys and len(texts) >= MIN_HEADER_MATCHES:
-                    continue  # the header printed again on the next page
-                info.data_rows += 1
-                row = LedgerRow(ws.title, number, {}, cells, dict(info.columns))
-                first = next((str(v).strip() for v in values if not _blank(v)), "")
-                if any(normalise(first).startswith(w) for w in TOTAL_WORDS) and sum(not _blank(v) for v in values) <= 3 + len(
-                        [v for v in values if isinstance(v, int | float)]):
-                    row.refuse(None, "合计行，不是台账记录，未导入")
-                    rows.append(row)
-                    continue
-                for col in missing:
-                    row.refuse(None, f"台账中没有“{col.header}”列，无法导入")
-                for i, col in mapping.items():
-                    value = values[i] if i < len(values) else None
-                    try:
-                        parsed = parse_cell(col, value)
-                    except ValueError as exc:
-                        parsed = None
-                        if col.required:
-                            row.refuse(col.key, str(exc))
-                        else:
-                            row.warn(col.key, f"{exc}；此项留空，其余内容已导入")
-                    else:
-                        if col.required and (parsed is None or parsed == ""):
-                            row.refuse(col.key, f"“{row.headers.get(col.key, col.header)}”不能为空")
-                    row.values[col.key] = parsed
+            cells = {c.key: (values[i] if i < len(values) else None) for i, c in mapping.items()}
+            texts = {_header_key(v) for v in values if not _blank(v)}
+            if texts and texts <= header_keys and len(texts) >= MIN_HEADER_MATCHES:
+                continue  # the header printed again on the next page
+            info.data_rows += 1
+            row = LedgerRow(ws.title, number, {}, cells, dict(info.columns))
+            row.extra = {h: values[i] for i, h in unknown.items() if i < len(values) and not _blank(values[i])}
+            first = next((str(v).strip() for v in values if not _blank(v)), "")
+            if any(normalise(first).startswith(w) for w in TOTAL_WORDS) and sum(not _blank(v) for v in values) <= 3 + len(
+                    [v for v in values if isinstance(v, int | float)]):
+                row.refuse(None, "合计行，不是台账记录，未导入")
                 rows.append(row)
-                if on_row:
-                    on_row(len(rows))
-        if not any(s.header_row for s in sheets):
-            raise LedgerError("没有在任何工作表中找到台账表头（例如“" + "”“".join(c.header for c in columns if c.required) + "”）。")
-    finally:
-        wb.close()
+                continue
+            for col in missing:
+                row.refuse(None, f"台账中没有“{col.header}”列，无法导入")
+            for i, col in mapping.items():
+                value = values[i] if i < len(values) else None
+                try:
+                    parsed = parse_cell(col, value)
+                except ValueError as exc:
+                    parsed = None
+                    if col.required:
+                        row.refuse(col.key, str(exc))
+                    else:
+                        row.warn(col.key, f"{exc}；此项留空，其余内容已导入")
+                else:
+                    if col.required and (parsed is None or parsed == ""):
+                        row.refuse(col.key, f"“{row.headers.get(col.key, col.header)}”不能为空")
+                row.values[col.key] = parsed
+            rows.append(row)
+            if on_row:
+                on_row(len(rows))
+    if not any(s.header_row for s in sheets):
+        raise LedgerError("没有在任何工作表中找到台账表头（例如“" + "”“".join(c.header for c in columns if c.required) + "”）。")
     for info in sheets:
         if info.header_row and info.ignored:
-            notes.append(f"工作表“{info.name}”中未识别的列未导入：" + "、".join(info.ignored))
+            if keep_unknown:
+                notes.append(f"工作表“{info.name}”中以下列没有对应的字段，内容已随记录保存为“原台账其他信息”："
+                             + "、".join(info.ignored))
+            else:
+                notes.append(f"工作表“{info.name}”中未识别的列未导入：" + "、".join(info.ignored))
     return Ledger(rows, sheets, notes)
 
 
@@ -447,10 +606,18 @@ HEAD_FILL = PatternFill("solid", fgColor="DCE6F0")
 DATE_FORMAT = "yyyy-mm-dd"
 
 
+def safe_text(value: Any) -> Any:
+    """Text that a spreadsheet would take for a formula (= + - @ tab CR NUL at the start) gets a
+    leading ' (OWASP CSV injection, reliability.md §5); numbers, also negative ones, stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def cell_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "是" if value else "否"
-    return value
+    return safe_text(value)
 
 
 def write_table(ws, columns: list[Column], rows: Iterable[Mapping[str, Any]], *, first_row: int = 1) -> int:  # noqa: ANN001
@@ -471,6 +638,8 @@ def write_table(ws, columns: list[Column], rows: Iterable[Mapping[str, Any]], *,
             cell.alignment = Alignment(vertical="top", wrap_text=col.width >= 24)
             if isinstance(value, date):
                 cell.number_format = DATE_FORMAT
+            elif col.number_format and isinstance(value, int | float):
+                cell.number_format = col.number_format
     ws.freeze_panes = ws.cell(first_row + 1, 1)
     if r > first_row:
         ws.auto_filter.ref = f"A{first_row}:{get_column_letter(len(columns))}{r}"
