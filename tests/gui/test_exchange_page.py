@@ -9,6 +9,7 @@ preview, and the receipt goes back. File dialogs are the page's ``files`` seam.
 from __future__ import annotations
 
 import shutil
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from sqlalchemy import func, select
 
 from xihu_desk.domain.roles import Role
-from xihu_desk.gui import messages, theme
+from xihu_desk.gui import messages, prefs, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.exchange.dialogs import FingerprintDialog, ImportDialog
 from xihu_desk.gui.exchange.page import ExchangePage
@@ -380,6 +381,29 @@ def test_cancel_at_the_preview_writes_nothing_and_a_gap_shows_red(qtbot, paired,
     assert not message_mock.of(messages.ERROR)
 
 
+def test_cancelling_the_import_writes_nothing_and_returns_to_the_preview(qtbot, paired, message_mock, tmp_path) -> None:  # noqa: ANN001
+    township, district = paired
+    bundle = export_bundle(qtbot, township, tmp_path)
+    preview = preview_import(qtbot, district, bundle)
+    # Hold the DB thread so the import is still waiting when its progress dialog appears.
+    release = threading.Event()
+    district.runner.call(lambda _p: release.wait(10))
+    with qtbot.waitSignal(district.runner.progress_shown, timeout=5000) as shown:
+        click(qtbot, preview.confirm_button)
+    assert preview.stage == "importing" and not preview.confirm_button.isEnabled()
+    progress = district.runner.progress_dialog(shown.args[0])
+    assert progress.labelText().startswith("正在导入数据包")
+    click(qtbot, progress.findChild(QPushButton))  # 取消
+    release.set()
+    qtbot.waitUntil(lambda: not district.runner.busy(), timeout=10000)
+    assert preview.stage == "preview" and preview.confirm_button.isEnabled() and "没有导入" in preview.note.text()
+    assert message_mock.messages[-1].text == "已取消，没有做任何更改。"
+    assert district.count(BundleIn) == 0 and district.count(MediationCase) == 0
+    # Still open: the import can be confirmed after all.
+    assert wait_op(qtbot, district.runner, lambda: click(qtbot, preview.confirm_button), timeout=15000)
+    assert preview.stage == "done" and district.count(MediationCase) == CASES
+
+
 def test_quarantined_record_is_listed_and_not_sent(qtbot, paired, message_mock, tmp_path) -> None:  # noqa: ANN001
     township, district = paired
     with township.ctx.db.write() as s:
@@ -502,6 +526,7 @@ def test_a_role_without_the_exchange_right_sees_a_note(qtbot, ctx) -> None:  # n
 def test_fingerprint_follows_the_text_size(qtbot, township, styled_app) -> None:  # noqa: ANN001
     label = township.page.node_fingerprint
     before = label.font().pointSizeF()
+    prefs.set_text_scale(150)  # as the 显示 tab does; the gui_env fixture puts 100 % back afterwards
     theme.apply_text_scale(styled_app, 150)
     qtbot.waitUntil(lambda: label.font().pointSizeF() > before * 1.4)
     assert label.font().pointSizeF() == pytest.approx(before * 1.5, rel=0.05)

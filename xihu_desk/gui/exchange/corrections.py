@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -28,15 +28,17 @@ from xihu_desk.gui.widgets import label, show_state
 from xihu_desk.services import case_queries, exchange
 from xihu_desk.services.context import Actor, utcnow
 from xihu_desk.services.node import NodeInfo
-from xihu_desk.store.case_list import CaseFilter
+
+translate = QCoreApplication.translate  # lupdate finds translate("context", "text") calls
 
 
 def find_case(session: Any, actor: Actor, case_no: str) -> str:  # noqa: ANN401 - a Session
     """The uuid of the case with exactly this number (the list search also matches parts of it)."""
-    hits = case_queries.list_cases(session, actor, CaseFilter(text=case_no), date.today(), limit=20)
+    hits = case_queries.list_cases(session, actor, case_queries.CaseFilter(text=case_no), date.today(), limit=20)
     exact = [h.uuid for h in hits if h.case_no == case_no]
     if not exact:
-        raise FieldError("case_no", f"找不到案号为“{case_no}”的案件。请从“案件”中复制完整案号。")
+        raise FieldError("case_no", translate("exchange", "找不到案号为“{case_no}”的案件。请从“案件”中复制完整案号。").format(
+            case_no=case_no))
     return exact[0]
 
 

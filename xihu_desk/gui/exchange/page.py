@@ -134,6 +134,7 @@ class ExchangePage(QWidget):
         self.ctx, self.actor = ctx, actor
         self.files = files or FileDialogs(self)
         self.peers: list[PeerRow] = []
+        self.shown_children: list[PeerRow] = []
         self.enrol_dialog: FingerprintDialog | None = None
         self.import_dialog: ImportDialog | None = None
         self._import_op: int | None = None
@@ -141,8 +142,13 @@ class ExchangePage(QWidget):
         box.setContentsMargins(16, 12, 16, 12)
         box.setSpacing(10)
         head = QHBoxLayout()
+        head.setSpacing(12)
         head.addWidget(icon_label("mdi6.swap-vertical-bold", 36))
-        head.addWidget(label(self.tr("数据交换"), "title"), 1)
+        head.addWidget(label(self.tr("数据交换"), "title"))
+        summary = label(self.tr("社区（村）调解点 → 街道（镇）司法所 → 区司法局：数据包经签名和加密，用 U 盘或共享文件夹"
+                                "传递；导入前核对来源，导入后写回执，不重复、不遗漏。"), "muted", wrap=True)
+        summary.setObjectName("areaSummary")  # the same place the other areas describe themselves
+        head.addWidget(summary, 1)
         box.addLayout(head)
         self.allowed = actor.can(Perm.EXCHANGE)
         if not self.allowed:
@@ -157,20 +163,7 @@ class ExchangePage(QWidget):
         self.level = Level(self.info.level)
         self.has_parent_side = self.level is not Level.DISTRICT
         self.has_child_side = self.level is not Level.COMMUNITY
-        # Below the title everything scrolls if it must: at 150 % text on a 1366×768 screen the page
-        # would otherwise push the main window past the bottom of the screen.
-        body = QWidget()
-        inner = QVBoxLayout(body)
-        inner.setContentsMargins(0, 0, 0, 0)
-        inner.setSpacing(10)
-        scroll = QScrollArea()
-        scroll.setObjectName("exchangeScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
-        box.addWidget(scroll, 1)
-        inner.addWidget(self._node_panel())
+        box.addWidget(self._node_panel())
         self.tabs = QTabWidget()
         self.tabs.setObjectName("exchangeTabs")
         self.up_tab = self._up_tab() if self.has_parent_side else None
@@ -187,7 +180,7 @@ class ExchangePage(QWidget):
         self.owners_tab = self._owners_tab() if self.level is Level.DISTRICT else None
         if self.owners_tab is not None:
             self.tabs.addTab(self.owners_tab, theme.icon("mdi6.domain"), self.tr("各单位案件"))
-        inner.addWidget(self.tabs, 1)
+        box.addWidget(self.tabs, 1)
         ctx.runner.finished.connect(self._op_finished)
 
     # -- layout -----------------------------------------------------------------------------------
@@ -312,7 +305,7 @@ class ExchangePage(QWidget):
         box.addWidget(hint)
         self.down_box = ResultBox(self.tr("最近一次操作"), "downResult", self._show_folder, hint)
         self.down_result = self.down_box.text
-        box.addWidget(self.down_box, 1)
+        box.addWidget(self.down_box, 2)  # the summary needs more room than a few rows of offices
         box.addStretch(0)
         self.import_button.clicked.connect(lambda: self.import_bundle(DOWN))
         self.export_down_button.clicked.connect(self.export_downward)
@@ -357,6 +350,7 @@ class ExchangePage(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
+        chosen = self.selected_child() if self.down_tab is not None else None
         with self.ctx.db.read() as session:
             self.peers = exchange.peers(session, self.actor)
             pending = exchange.pending_counts(session, self.actor) if self.has_parent_side else {}
@@ -366,7 +360,7 @@ class ExchangePage(QWidget):
         if self.up_tab is not None:
             self._show_parent(pending)
         if self.down_tab is not None:
-            self._show_children()
+            self._show_children(chosen.node_id if chosen else None)
         rows = [(text.direction_label(q["direction"]), text.kind_label(q["kind"]), q["label"],
                  local_time(q["at"]), q["reason"]) for q in quarantined]
         _fill(self.quarantine_table, rows)
@@ -407,9 +401,9 @@ class ExchangePage(QWidget):
             button.setEnabled(parent is not None)
             self._write_button(button)
 
-    def _show_children(self) -> None:
+    def _show_children(self, chosen_id: str | None) -> None:
         children = self.children()
-        chosen = self.selected_child()
+        self.shown_children = children
         self.children_table.setRowCount(len(children))
         red = QColor(theme.DANGER)
         for r, child in enumerate(children):
@@ -429,15 +423,15 @@ class ExchangePage(QWidget):
         self.children_table.setVisible(bool(children))
         self.no_children.setVisible(not children)
         # The user's choice survives a refresh; nothing is chosen for them (a selected row would hide the red gaps).
-        keep = next((r for r, c in enumerate(children) if chosen and c.node_id == chosen.node_id), -1)
+        keep = next((r for r, c in enumerate(children) if c.node_id == chosen_id), -1)
         if keep >= 0:
             self.children_table.selectRow(keep)
         self._update_down_buttons()
 
     def selected_child(self) -> PeerRow | None:
         rows = self.children_table.selectionModel().selectedRows()
-        children = self.children()
-        return children[rows[0].row()] if rows and rows[0].row() < len(children) else None
+        shown = self.shown_children  # the rows as the table shows them, not as just read
+        return shown[rows[0].row()] if rows and rows[0].row() < len(shown) else None
 
     def _update_down_buttons(self) -> None:
         has_children = bool(self.children())
@@ -473,6 +467,7 @@ class ExchangePage(QWidget):
         if not path.suffix:
             path = path.with_suffix(".json")
         db, actor = self.ctx.db, self.acting()
+        cannot_write = self.tr("无法写入公钥文件：{path}（{reason}）")
 
         def work(_progress: Any) -> tuple[Path, str]:  # noqa: ANN401
             with db.read() as session:
@@ -480,7 +475,7 @@ class ExchangePage(QWidget):
             try:
                 path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
             except OSError as exc:
-                raise UserError(f"无法写入公钥文件：{path}（{exc.strerror or exc}）") from None
+                raise UserError(cannot_write.format(path=path, reason=exc.strerror or exc)) from None
             return path, doc["fingerprint"]
 
         self.ctx.runner.call(work, parent=self, on_ok=self._key_exported)
@@ -497,14 +492,16 @@ class ExchangePage(QWidget):
         if path is None:
             return
         db, actor = self.ctx.db, self.acting()
+        unreadable = self.tr("无法读取公钥文件：{path}").format(path=path)
+        not_a_key = self.tr("这不是西湖司法所工作台的节点密钥文件。")
 
         def work(_progress: Any) -> tuple[dict[str, Any], Enrolled]:  # noqa: ANN401
             try:
                 doc = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                raise UserError(f"无法读取公钥文件：{path}") from None
+                raise UserError(unreadable) from None
             if not isinstance(doc, dict):
-                raise UserError("这不是西湖司法所工作台的节点密钥文件。")
+                raise UserError(not_a_key)
             try:  # every check the service makes, then roll back: nothing is saved before the phone call
                 with db.write() as session:
                     raise _NotSaved(exchange.enrol(session, actor, doc))
