@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (
 )
 
 from xihu_desk import __version__
+from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, prefs, theme
+from xihu_desk.gui.cases.page import CasesPage
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.exchange.page import ExchangePage
 from xihu_desk.gui.lock import IdleWatcher, LockDialog
@@ -170,6 +172,9 @@ class MainWindow(QMainWindow):
                 page.database_replaced.connect(self.database_replaced)
             elif key == "exchange":  # 数据交换 (xihu_desk/gui/exchange)
                 page = ExchangePage(self.ctx, self.actor)
+            elif key == "cases" and self.actor.can(Perm.VIEW_CASES):
+                # 案件 (xihu_desk/gui/cases); a role that may not see cases keeps the area's description.
+                page = CasesPage(self.ctx, self.actor)
             else:
                 page = UpcomingPage(plans()[key])
             page.setObjectName(f"page_{key}")
