@@ -54,7 +54,7 @@ def test_profile_round_trip_masked_id_and_audit(db, head):
             "registration_no": "西司调备周调解"}]
         assert mediators.roster(s, head, mediators.RosterFilter(employment_type="invited")) == []
         assert [r.name for r in mediators.roster(s, head, mediators.RosterFilter(text="1381111"))] == ["周调解"]
-        assert mediators.find_uuid(s, "周调解") == uuid and mediators.find_uuid(s, uuid[:8]) == uuid
+        assert mediators.find_uuid(s, "周调解") == uuid and mediators.find_uuid(s, uuid[-8:]) == uuid
 
 
 @pytest.mark.parametrize(("changes", "field", "fragment"), [

@@ -106,7 +106,7 @@ def test_ledger_failures_and_usage(capsys, data_dir, tmp_path):
     code, out, err = run(capsys, "ledger", "import", str(junk), "--kind", "reviews", "--data-dir", home, "--json")
     assert code == 1 and out == "" and "xlsx" in err and len(err.strip().splitlines()) == 1
     code, _, err = run(capsys, "ledger", "import", str(SAMPLE), "--kind", "mediators", "--data-dir", home)
-    assert code == 1 and "尚未提供" in err
+    assert code == 1 and "没有在任何工作表中找到台账表头" in err  # a review register is no roster
     code, _, err = run(capsys, "report", "reviews", "--from", "2025-13-01", "--to", "2025-12-31", "-o", "x.xlsx")
     assert code == 2 and "用法错误" in err
     code, _, err = run(capsys, "report", "reviews", "--from", "2025-12-31", "--to", "2025-01-01", "-o",

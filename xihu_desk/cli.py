@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from xihu_desk import cli_print, cli_reviews
+from xihu_desk import cli_mediators, cli_print, cli_reviews
 from xihu_desk.domain.errors import UserError
 from xihu_desk.paths import DataDir
 
@@ -79,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_reviews.add_parsers(sub, common, _Parser)  # review, ledger, report
     cli_print.add_parsers(sub, common, _Parser)  # print KIND CASE_NO, print verify CODE
+    cli_mediators.add_parsers(sub, common, _Parser)  # mediator list, mediator evidence
     return p
 
 
@@ -321,6 +322,7 @@ COMMANDS = {
     ("case", "show"): cmd_case_show, ("node", "export-key"): cmd_node_export_key, ("node", "enrol"): cmd_node_enrol,
     ("bundle", "export"): cmd_bundle_export, ("bundle", "import"): cmd_bundle_import,
     ("bundle", "receipt"): cmd_bundle_receipt, **cli_reviews.COMMANDS, **cli_print.COMMANDS,
+    **cli_mediators.COMMANDS,
 }
 
 
@@ -328,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "gui"
     sub = {"node": "node_command", "case": "case_command", "bundle": "bundle_command", **cli_reviews.SUBCOMMANDS,
-           **cli_print.SUBCOMMANDS}.get(command)
+           **cli_print.SUBCOMMANDS, **cli_mediators.SUBCOMMANDS}.get(command)
     key = (command, getattr(args, sub)) if sub else command
     try:
         return COMMANDS[key](args)

@@ -55,6 +55,7 @@ ACTION_LABELS = {
     "mediator.log_remove": "删除调解员记录",
     "mediator.grade": "调解员等级变更",
     "mediator.import": "导入调解员名册",
+    "mediator.print": "打印等级评定申请表",
     "grading.rules": "修改等级评定标准",
     "grading.apply": "等级评定申请",
     "grading.step": "等级评定审核",

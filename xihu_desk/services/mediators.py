@@ -156,13 +156,14 @@ def get(session: Session, uuid: str) -> Mediator:
 
 
 def find_uuid(session: Session, key: str) -> str:
-    """A uuid, a unique prefix of one, a registration number or a unique name (the CLI's ID)."""
+    """A uuid, its last 6 or more characters (uuid7 begin with the time, so their ends differ), a
+    registration number or a unique name (the CLI's ID)."""
     key = key.strip()
     if not key:
         raise NotFound("请给出调解员的编号或姓名。")
     live = Mediator.deleted.is_(False)
     for cond in (Mediator.uuid == key, Mediator.registration_no == key, Mediator.name == key,
-                 Mediator.uuid.like(f"{key}%") if len(key) >= 6 else None):
+                 Mediator.uuid.like(f"%{key}") if len(key) >= 6 else None):
         if cond is None:
             continue
         found = list(session.scalars(select(Mediator.uuid).where(live, cond).limit(5)))
