@@ -343,6 +343,7 @@ def test_tampered_bundle_shows_the_refusal_and_changes_nothing(qtbot, paired, me
     assert district.page.import_dialog is None  # no preview of a file that fails its checks
     refusal = message_mock.single(messages.ERROR)
     assert refusal.title == "未导入" and refusal.text.endswith("没有写入任何数据。")
+    assert "被改动" in refusal.text or "损坏" in refusal.text  # the service's reason, as it said it
     assert "拒绝导入" in district.page.down_result.text()
     assert district.count(MediationCase) == 0 and district.count(BundleIn) == 0
     with district.ctx.db.read() as s:
