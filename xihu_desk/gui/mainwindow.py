@@ -172,6 +172,10 @@ class MainWindow(QMainWindow):
                 page.database_replaced.connect(self.database_replaced)
             elif key == "exchange":  # 数据交换 (xihu_desk/gui/exchange)
                 page = ExchangePage(self.ctx, self.actor)
+            elif key == "reports":  # 统计报表 (xihu_desk/gui/reports)
+                from xihu_desk.gui.reports.page import ReportsPage
+
+                page = ReportsPage(self.ctx, self.actor)
             elif key == "cases" and self.actor.can(Perm.VIEW_CASES):
                 # 案件 (xihu_desk/gui/cases); a role that may not see cases keeps the area's description.
                 page = CasesPage(self.ctx, self.actor)
