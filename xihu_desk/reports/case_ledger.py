@@ -165,7 +165,7 @@ def columns(dispute_labels: Mapping[str, str]) -> list[Column]:
                parse=_words(SOURCE_WORDS, "当事人申请、主动调解、委托移送")),
         Column("referrer", "移送单位", ("委托单位", "委托移送单位", "移交单位", "委派单位"), width=16),
         Column("dispute_type", "纠纷类型", ("纠纷类别", "案件类型", "案件类别", "纠纷种类", "类型", "类别", "案由", "纠纷性质"),
-               "choice", required=True, width=12, parse=dispute_parser(dispute_labels),
+               "choice", required=True, width=16, parse=dispute_parser(dispute_labels),
                hint="、".join(dispute_labels.values())),
         Column("applicant", "申请人", ("申请人姓名", "申请人（名称）", "申请方", "当事人甲", "甲方", "来访人", "申请人名称"), width=16),
         Column("applicant_id", "申请人身份证号", ("身份证号码", "身份证号", "证件号码", "申请人身份证号码", "申请人证件号码",

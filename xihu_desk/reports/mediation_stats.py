@@ -35,6 +35,11 @@ METRICS = ("accepted", "succeeded", "failed", "terminated", "open", "written", "
            "amount_fen", "source_apply", "source_initiative", "source_referral", *PREVENTION)
 TOTAL_FILL = PatternFill("solid", fgColor="F2F4F7")
 COUNT_FORMAT = "#,##0"
+FONT_NAME = "Calibri"  # the workbook's own default: without a name, viewers fall back to a serif face
+
+
+def _font(**kwargs: Any) -> Font:
+    return Font(name=FONT_NAME, **kwargs)
 
 
 class LayoutError(ValueError):
@@ -192,13 +197,13 @@ def value(layout: Mapping[str, Any], figures: Mapping[str, int], metric: str) ->
 
 def _cover_rows(ws, title: str, lines: list[str], width: int) -> int:  # noqa: ANN001
     """The title across the table and the cover lines; returns the first row of the table."""
-    ws.cell(1, 1, ledger.safe_text(title)).font = Font(bold=True, size=15)
+    ws.cell(1, 1, ledger.safe_text(title)).font = _font(bold=True, size=15)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(width, 1))
     ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 26
     for i, line in enumerate(lines, start=2):
         cell = ws.cell(i, 1, ledger.safe_text(line))
-        cell.font = Font(size=10, color="3E4A59")
+        cell.font = _font(size=10, color="3E4A59")
         ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=max(width, 1))
         cell.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
         # A long line (the bundles that are missing) wraps over the table's width.
@@ -215,7 +220,7 @@ def _head(ws, r: int, c: int, text: str, rows: int = 1, cols: int = 1) -> None: 
             cell = ws.cell(rr, cc)
             cell.fill, cell.border = ledger.HEAD_FILL, ledger.BORDER
     cell = ws.cell(r, c, text)
-    cell.font = Font(bold=True)
+    cell.font = _font(bold=True)
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     if rows > 1 or cols > 1:
         ws.merge_cells(start_row=r, start_column=c, end_row=r + rows - 1, end_column=c + cols - 1)
@@ -265,7 +270,7 @@ def _table(ws, layout: Mapping[str, Any], columns: list[dict[str, Any]], first: 
         for cell in cells:
             cell.border = ledger.BORDER
             if is_total:
-                cell.font = Font(bold=True)
+                cell.font = _font(bold=True)
                 cell.fill = TOTAL_FILL
         cells[0].alignment = Alignment(horizontal="center" if is_total else "left", vertical="center")
     ws.freeze_panes = ws.cell(first + 2, lead + 1)
@@ -296,7 +301,7 @@ def workbook(stats: MediationStats, layout: Mapping[str, Any]) -> bytes:
     first = _cover_rows(ws, sheets["summary"].get("title", layout["title"]), _lines(cover, True), 1 + len(columns))
     last = _table(ws, layout, columns, first, sheets["summary"]["row_header"], [], stats.by_type, stats.total, 14)
     note = ws.cell(last + 2, 1, "注：统计口径、各项指标的含义和数据来源见“说明”表。数字均为数值，不含公式。")
-    note.font = Font(size=9, color="5F6B7A")
+    note.font = _font(size=9, color="5F6B7A")
 
     spec = sheets["committees"]
     ws = wb.create_sheet(spec["name"])
@@ -323,12 +328,12 @@ def _notes(ws, title: str, cover: Cover, layout: Mapping[str, Any]) -> None:  # 
     def section(text: str) -> None:
         nonlocal r
         r += 1
-        ws.cell(r, 1, text).font = Font(bold=True, size=11)
+        ws.cell(r, 1, text).font = _font(bold=True, size=11)
         r += 1
 
     def pair(name: str, text: str) -> None:
         nonlocal r
-        ws.cell(r, 1, ledger.safe_text(name)).font = Font(bold=True)
+        ws.cell(r, 1, ledger.safe_text(name)).font = _font(bold=True)
         cell = ws.cell(r, 2, ledger.safe_text(text))
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=len(widths))
@@ -362,9 +367,9 @@ def _notes(ws, title: str, cover: Cover, layout: Mapping[str, Any]) -> None:  # 
                 cell = ws.cell(r, j, ledger.safe_text(v))
                 cell.border = ledger.BORDER
                 if j == 4 and v != "无":
-                    cell.font = Font(color="B42318", bold=True)
+                    cell.font = _font(color="B42318", bold=True)
         r += 1
-        ws.cell(r, 1, "缺少的数据包中的案件没有计入本表；收到并导入后请重新生成。").font = Font(size=9, color="5F6B7A")
+        ws.cell(r, 1, "缺少的数据包中的案件没有计入本表；收到并导入后请重新生成。").font = _font(size=9, color="5F6B7A")
         r += 1
 
     section("三、指标说明")

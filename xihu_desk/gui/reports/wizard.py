@@ -23,6 +23,7 @@ from xihu_desk.gui import messages, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.reports.files import FileDialogs
 from xihu_desk.gui.widgets import label
+from xihu_desk.reports.case_ledger import columns as case_columns
 from xihu_desk.reports.ledger import ImportReport
 from xihu_desk.services import case_ledger
 from xihu_desk.services.context import Actor
@@ -110,6 +111,18 @@ class LedgerImportWizard(QDialog):
         row.addWidget(self.path_edit, 1)
         row.addWidget(choose)
         box.addLayout(row)
+        known = QLabel(self.tr("能识别的列（列名可以是下列任一种写法，顺序不限；其他列的内容随案件保存为“原台账其他信息”）："))
+        known.setProperty("kind", "muted")
+        known.setWordWrap(True)
+        box.addSpacing(8)
+        box.addWidget(known)
+        names = QLabel("；".join(
+            f"<b>{c.header}</b>（{'、'.join(c.synonyms[:3])}）" if c.synonyms else f"<b>{c.header}</b>"
+            for c in case_columns({}) if c.import_) + "。")
+        names.setObjectName("knownColumns")
+        names.setTextFormat(Qt.TextFormat.RichText)
+        names.setWordWrap(True)
+        box.addWidget(names)
         box.addStretch(1)
         return page
 
