@@ -96,7 +96,7 @@ def test_supplement_pause_stops_the_clock_from_the_day_after_asking_until_the_ma
     assert CAL.deadline(complete, 5, [still_waiting]) is None
     c = rules.clock(CAL, complete_on=complete, limit=5, extension=0, pauses=(still_waiting,), today=date(2025, 10, 20))
     assert c.paused and not c.overdue and c.due_on is None and c.remaining == 3
-    assert c.text() == "补正中，计时暂停（剩余 3 个工作日）"
+    assert c.text() == "补正暂停，剩余 3 个工作日"
     # A pause after the limit had run out changes nothing.
     assert CAL.deadline(complete, 2, [Pause(date(2025, 10, 9))]) == date(2025, 9, 29)
 

@@ -83,13 +83,13 @@ class Clock:
     fallback_years: tuple[int, ...]  # years counted Monday–Friday for want of the holiday schedule
 
     def text(self) -> str:
-        """What the register shows: 剩余 3 个工作日 / 今天到期 / 超期 2 个工作日 / 补正中（剩余 4 个工作日）."""
+        """What the register shows: 剩余 3 个工作日 / 今天到期 / 超期 2 个工作日 / 补正暂停，剩余 4 个工作日."""
         if self.remaining is None:
             return "材料齐全后起算"
         if not self.running:
             return ""
         if self.paused:
-            return f"补正中，计时暂停（剩余 {self.remaining} 个工作日）"
+            return f"补正暂停，剩余 {self.remaining} 个工作日"
         if self.overdue:
             return f"超期 {-self.remaining} 个工作日" if self.remaining < 0 else "已超期"
         if self.remaining == 0:

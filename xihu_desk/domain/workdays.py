@@ -17,10 +17,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
 MAX_SPAN_DAYS = 3660  # ten years: no deadline loop ever runs away on bad data
+
+
+@lru_cache(maxsize=256)
+def _library_year(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=8192)
+def _library_workday(day: date) -> bool:
+    """The library's answer for a year it knows (its lookups validate every call: cached here)."""
+    return chinese_calendar.is_workday(day)
 
 
 @dataclass(frozen=True)
@@ -41,18 +57,8 @@ class WorkCalendar:
 
     overrides: Mapping[date, bool] = field(default_factory=dict)
     override_years: frozenset[int] = frozenset()
-    _library_years: dict[int, bool] = field(default_factory=dict, repr=False)
-
     def library_knows(self, year: int) -> bool:
-        known = self._library_years.get(year)
-        if known is None:
-            try:
-                chinese_calendar.is_workday(date(year, 6, 1))
-                known = True
-            except NotImplementedError:
-                known = False
-            self._library_years[year] = known
-        return known
+        return _library_year(year)
 
     def knows(self, year: int) -> bool:
         return year in self.override_years or self.library_knows(year)
@@ -61,7 +67,7 @@ class WorkCalendar:
         if day in self.overrides:
             return self.overrides[day]
         if self.library_knows(day.year):
-            return chinese_calendar.is_workday(day)
+            return _library_workday(day)
         return day.weekday() < 5  # fallback: Monday to Friday
 
     def holiday_name(self, day: date) -> str:

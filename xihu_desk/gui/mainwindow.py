@@ -170,6 +170,10 @@ class MainWindow(QMainWindow):
                 page.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
                 page.settings_saved.connect(self._configure_timers)
                 page.database_replaced.connect(self.database_replaced)
+            elif key == "reviews":  # 合法性审查 (xihu_desk/gui/reviews)
+                from xihu_desk.gui.reviews.page import reviews_page
+
+                page = reviews_page(self.ctx, self.actor)
             elif key == "exchange":  # 数据交换 (xihu_desk/gui/exchange)
                 page = ExchangePage(self.ctx, self.actor)
             elif key == "reports":  # 统计报表 (xihu_desk/gui/reports)

@@ -649,21 +649,29 @@ def write_table(ws, columns: list[Column], rows: Iterable[Mapping[str, Any]], *,
 def title_rows(ws, title: str, lines: list[str], width: int) -> int:  # noqa: ANN001
     """A bold title across the table and the lines that say what it covers; returns the next row."""
     ws.cell(1, 1, title).font = Font(bold=True, size=14)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(width, 1))
+    # Centred over the first page's columns: a wide register would put it off the printed page.
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(min(width, 6), 1))
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     for i, line in enumerate(lines, start=2):
         ws.cell(i, 1, line)
     return len(lines) + 3
 
 
-def landscape(ws, repeat_rows: str | None = None) -> None:  # noqa: ANN001
+def landscape(ws, repeat_rows: str | None = None, *, fit: bool = True, repeat_cols: str | None = None) -> None:  # noqa: ANN001
+    """A4 landscape; ``fit`` squeezes the width onto one page (a wide register instead runs on over
+    pages at 85 % with its first columns and header repeated, so it stays readable)."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if fit:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        ws.page_setup.scale = 85
     if repeat_rows:
         ws.print_title_rows = repeat_rows
+    if repeat_cols:
+        ws.print_title_cols = repeat_cols
 
 
 def to_bytes(wb: Workbook) -> bytes:
@@ -681,7 +689,8 @@ def write_ledger(columns: list[Column], rows: Iterable[Mapping[str, Any]], *, ti
     ws.title = sheet
     first = title_rows(ws, title, lines, len(columns))
     last = write_table(ws, columns, rows, first_row=first)
-    landscape(ws, f"{first}:{first}")
+    wide = sum(c.width for c in columns) > 200
+    landscape(ws, f"{first}:{first}", fit=not wide, repeat_cols="A:C" if wide else None)
     ws.print_area = f"A1:{get_column_letter(len(columns))}{last}"
     return to_bytes(wb)
 

@@ -166,7 +166,7 @@ def statistics_workbook(s: rules.Statistics, rows: list[dict[str, Any]], *, org_
         cell = ws.cell(r, j, text)
         cell.font, cell.fill, cell.border = Font(bold=True), ledger.HEAD_FILL, ledger.BORDER
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(j)].width = 18 if j == 1 else 9
+        ws.column_dimensions[get_column_letter(j)].width = 18 if j == 1 else 11
     codes_in_use = [c for c in type_labels] + [c for c in s.by_type if c not in type_labels]
     for i, code in enumerate(codes_in_use, start=r + 1):
         ws.cell(i, 1, type_labels.get(code, code)).border = ledger.BORDER

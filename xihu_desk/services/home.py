@@ -74,6 +74,7 @@ def summary(session: Session, actor: Actor, today: date | None = None) -> HomeSu
 
         under_review, late = review_queries.open_count(session, actor, today)
         figures.append(Figure("在审事项", under_review, f"其中超期 {late} 件" if late else "合法性审查"))
-        due += [DueItem(d.due.isoformat(), f"{d.number}　{d.text}" if d.number else d.text, "reviews", d.uuid, d.overdue)
-                for d in review_queries.due_items(session, actor, today)]
+        due = sorted(due + [DueItem(d.due.isoformat(), f"{d.number}　{d.text}" if d.number else d.text, "reviews", d.uuid,
+                                    d.overdue) for d in review_queries.due_items(session, actor, today)],
+                     key=lambda d: d.due)  # one to-do list, soonest first
     return HomeSummary(figures, due)

@@ -1,0 +1,416 @@
+"""合法性审查 area: the register (a paged table with filters and a summary of the selected item),
+the register form opened from it, import and export of the Excel ledger, and the statistics.
+
+File pickers are seams (``choose_open_file``, ``choose_save_file``) that tests replace; long
+work (import, export, the statistics workbook) runs on the app's Runner with progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
+    QSizePolicy, QSplitter, QTableView, QTabWidget, QToolBar, QVBoxLayout, QWidget,
+)
+
+from xihu_desk.domain.reviews import ReviewStatus
+from xihu_desk.domain.roles import Perm
+from xihu_desk.gui import messages, prefs, theme
+from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.reviews.dialogs import LimitsDialog
+from xihu_desk.gui.reviews.fields import fill_combo, write_file
+from xihu_desk.gui.reviews.form import ReviewDialog
+from xihu_desk.gui.reviews.model import SORT_KEYS, ReviewListModel
+from xihu_desk.gui.reviews.stats import StatsView
+from xihu_desk.gui.widgets import label
+from xihu_desk.reports import ledger
+from xihu_desk.services import codes, review_ledger, review_queries
+from xihu_desk.services.context import Actor
+from xihu_desk.services.review_queries import ReviewFilter
+
+SEARCH_DEBOUNCE_MS = 300
+XLSX = "Excel 工作簿 (*.xlsx)"
+
+
+def open_file_dialog(parent: QWidget, title: str, _suggested: str) -> str:
+    return QFileDialog.getOpenFileName(parent, title, "", XLSX)[0]
+
+
+def save_file_dialog(parent: QWidget, title: str, suggested: str) -> str:
+    path = QFileDialog.getSaveFileName(parent, title, str(Path.home() / suggested), XLSX)[0]
+    return path if not path or path.lower().endswith(".xlsx") else path + ".xlsx"
+
+
+class ReviewsPage(QWidget):
+    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.actor = ctx, actor
+        self.choose_open_file: Callable[[QWidget, str, str], str] = open_file_dialog
+        self.choose_save_file: Callable[[QWidget, str, str], str] = save_file_dialog
+        self.dialogs: dict[str, ReviewDialog] = {}
+        self.new_dialog: ReviewDialog | None = None
+        self.limits_dialog: LimitsDialog | None = None
+        self.last_import: ledger.ImportReport | None = None
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("reviewTabs")
+        register = QWidget()
+        inner = QVBoxLayout(register)
+        inner.setContentsMargins(12, 8, 12, 8)
+        inner.setSpacing(6)
+        inner.addWidget(self._toolbar())
+        inner.addLayout(self._filter_bar())
+        self.model = ReviewListModel(ctx, actor, parent=self)
+        self.view = QTableView()
+        self.view.setObjectName("reviewView")
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.setModel(self.model)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setHighlightSections(False)
+        # Widths grow with the text size, a little less than the text, so that number, title, clock,
+        # deadline and status stay in view on a 1366-pixel screen at 150 %.
+        scale = 1 + (max(self.fontMetrics().height() / 17, 1.0) - 1) * 0.7
+        for column, width in enumerate((180, 240, 180, 92, 92, 116, 96, 92)):
+            self.view.setColumnWidth(column, int(width * scale))
+        prefs.restore_state("reviews/header", header)
+        header.sectionResized.connect(lambda *_: prefs.save_state("reviews/header", header))
+        header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.DescendingOrder)
+        self.view.setSortingEnabled(True)
+        self.view.activated.connect(lambda index: self.open_item(self.model.uuid_at(index.row())))
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("reviewsSplitter")
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self._preview())
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(0, False)
+        prefs.restore_state("reviews/splitter", self.splitter)
+        self.splitter.splitterMoved.connect(lambda *_: prefs.save_state("reviews/splitter", self.splitter))
+        inner.addWidget(self.splitter, 1)
+        self.tabs.addTab(register, theme.icon("mdi6.table-large"), self.tr("审查台账"))
+        self.stats = StatsView(ctx, actor, lambda *a: self.choose_save_file(*a), self)
+        self.tabs.addTab(self.stats, theme.icon("mdi6.chart-bar"), self.tr("统计"))
+        box.addWidget(self.tabs)
+        self._loaded = False
+
+    # -- layout -------------------------------------------------------------------------------------
+
+    def _toolbar(self) -> QToolBar:
+        bar = QToolBar()
+        bar.setObjectName("reviewsToolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+        def action(icon: str, text: str, tip: str, slot: Callable[[], None], key: QKeySequence | None = None) -> QAction:
+            a = QAction(theme.icon(icon, theme.ACCENT), text, self)
+            a.setToolTip(tip)
+            if key is not None:
+                a.setShortcut(key)
+                a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            a.triggered.connect(slot)
+            self.addAction(a)
+            bar.addAction(a)
+            return a
+
+        can_edit = self.actor.can(Perm.EDIT_REVIEWS)
+        self.new_action = action("mdi6.file-document-plus-outline", self.tr("新建登记"), self.tr("登记一件送审事项（Ctrl+N）"),
+                                 self.new_item, QKeySequence(QKeySequence.StandardKey.New))
+        self.open_action = action("mdi6.file-document-outline", self.tr("打开"), self.tr("打开选中的事项（Enter 或双击）"),
+                                  self.open_current)
+        bar.addSeparator()
+        self.import_action = action("mdi6.file-import-outline", self.tr("导入台账…"),
+                                    self.tr("导入原有的 Excel 审查台账：每一行都会导入、判为重复或列出问题"), self.import_ledger)
+        self.export_action = action("mdi6.file-export-outline", self.tr("导出台账…"), self.tr("把审查台账导出为 Excel"),
+                                    self.export_ledger)
+        self.limits_action = action("mdi6.timer-cog-outline", self.tr("期限设置…"), self.tr("各类事项的审查期限（工作日）"),
+                                    self.edit_limits)
+        self.refresh_action = action("mdi6.refresh", self.tr("刷新"), self.tr("重新读取（F5）"), self.refresh,
+                                     QKeySequence(QKeySequence.StandardKey.Refresh))
+        for a in (self.new_action, self.import_action, self.limits_action):
+            a.setEnabled(can_edit)
+        self.open_action.setEnabled(False)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        self.count_label = label("", "subtitle")
+        self.count_label.setObjectName("reviewCount")
+        bar.addWidget(self.count_label)
+        return bar
+
+    def _filter_bar(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("reviewSearch")
+        self.search.setPlaceholderText(self.tr("编号、事项名称或送审单位（Ctrl+F）"))
+        self.search.addAction(theme.icon("mdi6.magnify"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance("编号、事项名称或送审单位") + 40)
+        find = QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.year = QComboBox()
+        self.year.setObjectName("yearFilter")
+        self.item_type = QComboBox()
+        self.item_type.setObjectName("typeFilter")
+        self.status = QComboBox()
+        self.status.setObjectName("statusFilter")
+        self.overdue = QCheckBox(self.tr("仅超期"))
+        self.overdue.setObjectName("overdueOnly")
+        self.due_soon = QCheckBox(self.tr("即将到期"))
+        self.due_soon.setObjectName("dueSoonOnly")
+        self.reset_button = QPushButton(theme.icon("mdi6.filter-remove-outline"), self.tr("清除条件"))
+        self.reset_button.setObjectName("resetFilter")
+        row.addWidget(self.search, 1)
+        for w in (self.year, self.item_type, self.status):
+            w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            row.addWidget(w)
+        row.addWidget(self.overdue)
+        row.addWidget(self.due_soon)
+        row.addWidget(self.reset_button)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self._debounce.start)
+        self.search.returnPressed.connect(self.apply_filter)
+        for combo in (self.year, self.item_type, self.status):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.overdue.toggled.connect(self.apply_filter)
+        self.due_soon.toggled.connect(self.apply_filter)
+        self.reset_button.clicked.connect(self.reset_filter)
+        return row
+
+    def _preview(self) -> QFrame:
+        card = QFrame()
+        card.setObjectName("reviewPreview")
+        card.setProperty("kind", "card")
+        box = QVBoxLayout(card)
+        box.setContentsMargins(16, 10, 16, 10)
+        head = QHBoxLayout()
+        self.preview_title = label("", "subtitle")
+        self.preview_title.setObjectName("previewTitle")
+        self.preview_title.setWordWrap(True)
+        self.preview_open = QPushButton(theme.icon("mdi6.file-document-outline", "#ffffff"), self.tr("打开"))
+        self.preview_open.setProperty("kind", "primary")
+        self.preview_open.setObjectName("previewOpen")
+        self.preview_open.clicked.connect(self.open_current)
+        head.addWidget(self.preview_title, 1)
+        head.addWidget(self.preview_open, 0, Qt.AlignmentFlag.AlignTop)
+        box.addLayout(head)
+        self.preview_text = label("", wrap=True)
+        self.preview_text.setObjectName("previewText")
+        self.preview_warnings = label("", wrap=True)
+        self.preview_warnings.setObjectName("previewWarnings")
+        self.preview_warnings.setProperty("state", "error")
+        box.addWidget(self.preview_text)
+        box.addWidget(self.preview_warnings)
+        box.addStretch(1)
+        card.setMinimumHeight(int(self.fontMetrics().height() * 6))  # title, two lines of facts, a warning
+        self._show_preview(None)
+        return card
+
+    # -- filters ------------------------------------------------------------------------------------
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().showEvent(event)
+        if not self._loaded:
+            self._loaded = True
+            self._fill_filters()
+            self.apply_filter()
+
+    def _fill_filters(self) -> None:
+        with self.ctx.db.read() as session:
+            years = review_queries.year_range(session, self.actor)
+            types = codes.items(session, "review_type")
+        this_year = date.today().year
+        first, last = years or (this_year, this_year)
+        fill_combo(self.year, [(y, self.tr("{y} 年").format(y=y)) for y in range(max(last, this_year), first - 1, -1)],
+                   self.tr("全部年度"))
+        fill_combo(self.item_type, types, self.tr("全部类型"))
+        self.status.setToolTip(self.tr("“未办结”：待材料齐全、审查中和补正中的事项"))
+        fill_combo(self.status, [("open", self.tr("未办结"))] +
+                   [(s.value, s.label) for s in ReviewStatus], self.tr("全部状态"))
+
+    def current_filter(self) -> ReviewFilter:
+        year = self.year.currentData()
+        return ReviewFilter(year=year or None, item_type=self.item_type.currentData(), status=self.status.currentData(),
+                            overdue=self.overdue.isChecked(), due_soon=self.due_soon.isChecked(), text=self.search.text())
+
+    def apply_filter(self) -> None:
+        self._debounce.stop()
+        self.model.set_filter(self.current_filter())
+        self._after_reset()
+
+    def reset_filter(self) -> None:
+        for w in (self.year, self.item_type, self.status, self.overdue, self.due_soon, self.search):
+            w.blockSignals(True)
+        for combo in (self.year, self.item_type, self.status):
+            combo.setCurrentIndex(0)
+        self.overdue.setChecked(False)
+        self.due_soon.setChecked(False)
+        self.search.clear()
+        for w in (self.year, self.item_type, self.status, self.overdue, self.due_soon, self.search):
+            w.blockSignals(False)
+        self.apply_filter()
+
+    def refresh(self, select_uuid: str = "") -> None:
+        current = select_uuid or (self.model.uuid_at(self.view.currentIndex().row()) if self.view.currentIndex().isValid() else "")
+        self._fill_filters()
+        self.model.refresh()
+        self._after_reset(current)
+
+    def _after_reset(self, select_uuid: str = "") -> None:
+        self.count_label.setText(self.tr("共 {n} 件").format(n=self.model.total))
+        row = self.model.row_of(select_uuid) if select_uuid else -1
+        if self.model.total:
+            self.view.selectRow(max(row, 0))
+        else:
+            self._show_preview(None)
+
+    # -- the selected item ----------------------------------------------------------------------------
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_preview(self.model.row(current.row()) if current.isValid() else None)
+
+    def _show_preview(self, row: review_queries.ReviewRow | None) -> None:
+        self.open_action.setEnabled(row is not None)
+        self.preview_open.setEnabled(row is not None)
+        if row is None:
+            self.preview_title.setText(self.tr("在上方列表中选择一件事项，这里显示它的期限；按 Enter 或双击打开。"))
+            self.preview_text.setText("")
+            self.preview_warnings.setText("")
+            return
+        self.preview_title.setText(f"{row.number}　{row.title}")
+        parts = [self.tr("类型：{t}").format(t=row.type_label), self.tr("送审单位：{u}").format(u=row.unit),
+                 self.tr("送审：{d}").format(d=row.received_on),
+                 self.tr("材料齐全：{d}").format(d=row.complete_on or self.tr("未齐全")),
+                 self.tr("期限届满：{d}").format(d=row.due_on or "—"), self.tr("状态：{s}").format(s=row.status_label)]
+        if row.clock_text:
+            parts.append(row.clock_text)
+        if row.conclusion_label:
+            parts.append(self.tr("结论：{c}").format(c=row.conclusion_label))
+        self.preview_text.setText("　".join(parts))
+        self.preview_warnings.setText("\n".join(f"⚠ {w}" for w in row.warnings))
+
+    def open_current(self) -> None:
+        index = self.view.currentIndex()
+        if index.isValid():
+            self.open_item(self.model.uuid_at(index.row()))
+
+    def open_item(self, uuid: str) -> None:
+        if not uuid:
+            return
+        dialog = self.dialogs.get(uuid)
+        if dialog is None:
+            dialog = ReviewDialog(self.ctx, self.actor, uuid, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.changed.connect(self.refresh)
+            dialog.finished.connect(lambda _code, u=uuid: self.dialogs.pop(u, None))
+            self.dialogs[uuid] = dialog
+            dialog.show()
+            return
+        dialog.raise_()  # already open: bring it to the front
+        dialog.activateWindow()
+
+    def new_item(self) -> None:
+        if not self.actor.can(Perm.EDIT_REVIEWS):
+            return
+        if self.new_dialog is not None:
+            self.new_dialog.raise_()
+            return
+        dialog = ReviewDialog(self.ctx, self.actor, None, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.refresh)
+        dialog.finished.connect(lambda _code: setattr(self, "new_dialog", None))
+        self.new_dialog = dialog
+        dialog.show()
+
+    def edit_limits(self) -> None:
+        dialog = LimitsDialog(self.ctx, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.completed.connect(lambda _r: messages.info(self, self.tr("审查期限已保存，此后登记的事项按新期限计算。")))
+        dialog.finished.connect(lambda _code: setattr(self, "limits_dialog", None))
+        self.limits_dialog = dialog
+        dialog.open()
+
+    # -- Excel --------------------------------------------------------------------------------------
+
+    def import_ledger(self) -> None:
+        path = self.choose_open_file(self, self.tr("选择要导入的合法性审查台账"), "")
+        if not path:
+            return
+        data = Path(path).read_bytes() if Path(path).is_file() else b""
+        if not data:
+            messages.error(self, self.tr("无法读取文件：{p}").format(p=path))
+            return
+        actor = self.actor
+        self.ctx.runner.write(lambda session, progress: review_ledger.import_ledger(session, actor, data, dry_run=True,
+                                                                                  progress=progress),
+                              label=self.tr("正在检查台账…"), parent=self,
+                              on_ok=lambda report: self._confirm_import(path, data, report))
+
+    def _confirm_import(self, path: str, data: bytes, report: ledger.ImportReport) -> None:
+        if not report.imported:
+            self._import_done(path, report)
+            return
+        question = self.tr("试导入 {name}：共 {rows} 行，可导入 {ok} 行，重复 {dup} 行，有问题未能导入 {bad} 行。\n\n确定导入这 {ok} 行吗？").format(
+            name=Path(path).name, rows=report.rows, ok=report.imported, dup=report.duplicates, bad=report.refused)
+        if not messages.confirm(self, question, self.tr("导入台账")):
+            return
+        actor = self.actor
+        self.ctx.runner.write(lambda session, progress: review_ledger.import_ledger(session, actor, data, progress=progress),
+                              label=self.tr("正在导入台账…"), parent=self,
+                              on_ok=lambda result: self._import_done(path, result))
+
+    def _import_done(self, path: str, report: ledger.ImportReport) -> None:
+        self.last_import = report
+        self.refresh()
+        lines = report.text().splitlines()
+        text = "\n".join(lines[:14]) + (self.tr("\n……（共 {n} 条问题）").format(n=len(report.problems)) if len(lines) > 14 else "")
+        if report.problems and messages.confirm(self, text + self.tr("\n\n是否把问题清单保存为 Excel，便于修改后再导入？"),
+                                                self.tr("导入结果")):
+            target = self.choose_save_file(self, self.tr("保存问题清单"), Path(path).stem + "_问题清单.xlsx")
+            if target:
+                write_file(target, ledger.problems_workbook(report, Path(path).name))
+                messages.info(self, self.tr("问题清单已保存：{p}").format(p=target))
+        elif not report.problems:
+            messages.info(self, text, self.tr("导入结果"))
+
+    def export_ledger(self) -> None:
+        path = self.choose_save_file(self, self.tr("导出合法性审查台账"),
+                                     self.tr("合法性审查台账_{d}.xlsx").format(d=date.today().strftime("%Y%m%d")))
+        if not path:
+            return
+        db, actor, f = self.ctx.db, self.actor, self.current_filter()
+
+        def work(_progress) -> str:  # noqa: ANN001 - on the runner's thread: plain data only
+            with db.read() as session:
+                data = review_ledger.export_ledger(session, actor, f=f)
+            return write_file(path, data)
+
+        self.ctx.runner.call(work, label=self.tr("正在导出台账…"), parent=self,
+                             on_ok=lambda p: messages.info(self, self.tr("已导出（当前筛选条件下的全部事项）：{p}").format(p=p)))
+
+
+__all__ = ["ReviewsPage", "SORT_KEYS", "reviews_page"]
+
+
+def reviews_page(ctx: AppContext, actor: Actor) -> QWidget:
+    """The area's page for the main window: the register for a role that may see it, otherwise the
+    area's description."""
+    if actor.can(Perm.VIEW_REVIEWS):
+        return ReviewsPage(ctx, actor)
+    from xihu_desk.gui.pages.upcoming import UpcomingPage, plans
+
+    return UpcomingPage(plans()["reviews"])
