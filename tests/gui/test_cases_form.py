@@ -43,9 +43,9 @@ def _save(qtbot, runner, dialog: CaseDialog) -> bool:  # noqa: ANN001
 
 def _open_tab(qtbot, dialog: CaseDialog, tab) -> None:  # noqa: ANN001
     bar = dialog.tabs.tabBar()
-    index = dialog.tabs.indexOf(tab)
+    index = dialog.tab_list.index(tab)
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
-    assert dialog.tabs.currentWidget() is tab
+    assert dialog.current_tab() is tab
 
 
 def _fill_intake(qtbot, dialog: CaseDialog) -> None:  # noqa: ANN001
@@ -79,7 +79,7 @@ def test_a_case_from_intake_to_filing(qtbot, db, ctx, runner, head, roster, page
     dialog = page.new_dialog
     assert dialog is not None and dialog.windowTitle() == "新建案件 — 受理登记"
     qtbot.waitExposed(dialog)
-    assert not dialog.tabs.isTabEnabled(dialog.tabs.indexOf(dialog.process))
+    assert not dialog.tabs.isTabEnabled(dialog.tab_list.index(dialog.process))
     _fill_intake(qtbot, dialog)
     _open_tab(qtbot, dialog, dialog.parties)
     parties = dialog.parties
@@ -117,7 +117,7 @@ def test_a_case_from_intake_to_filing(qtbot, db, ctx, runner, head, roster, page
     assert stored["张三"].id_number == GOOD_ID and stored["李四"].gender == "女"
     assert [(m["name"], m["lead"]) for m in detail["mediator_assignments"]] == [("周调解", True), ("吴调解", False)]
     assert dialog.case_uuid == case.uuid and dialog.windowTitle() == f"{number} — 张三与李四邻里纠纷"
-    assert dialog.tabs.isTabEnabled(dialog.tabs.indexOf(dialog.process))
+    assert dialog.tabs.isTabEnabled(dialog.tab_list.index(dialog.process))
     assert f"已受理，案件编号 {number}" in dialog.message_label.text()
     assert page.dialogs[case.uuid] is dialog and page.count_label.text() == "共 1 件"
     assert "登记权利义务告知" in dialog.next_label.text()

@@ -260,6 +260,9 @@ class FieldErrors:
         widget.setFocus()
         return True
 
+    def widget(self, field: str) -> QWidget | None:
+        return self._fields[field][0] if field in self._fields else None
+
     def message(self, field: str) -> str:
         error = self._fields[field][1]
         return error.text() if error is not None and not error.isHidden() else ""

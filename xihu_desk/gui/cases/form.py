@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget,
+    QApplication, QDialog, QFrame, QHBoxLayout, QPushButton, QScrollArea, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from xihu_desk.domain.errors import FieldError
@@ -102,8 +102,15 @@ class CaseDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("caseTabs")
         self.tabs.setDocumentMode(False)
+        # Each tab scrolls on its own, so the window fits 1366×768 at any text size.
+        self.scrolls: dict[CaseTab, QScrollArea] = {}
         for tab, title, icon in zip(self.tab_list, self.tab_titles, icons, strict=True):
-            self.tabs.addTab(tab, theme.icon(icon), title)
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(tab)
+            self.scrolls[tab] = scroll
+            self.tabs.addTab(scroll, theme.icon(icon), title)
         self.tabs.currentChanged.connect(lambda _i: self.update_buttons())
 
         self.message_label = label("", wrap=True)
@@ -180,7 +187,9 @@ class CaseDialog(QDialog):
             self.title_label.setText(self.tr("新建案件（受理登记）"))
             self.facts_label.setText(self.tr("填写受理信息和当事人，保存后自动编号（按调委会和年度连续编号）。"))
             self.next_label.setText("")
+            self.next_label.hide()
             return
+        self.next_label.show()
         self.setWindowTitle(f"{d['case_no']} — {d['title']}")
         self.title_label.setText(f"{d['case_no']}　{d['title']}")
         if d["status"] in OPEN:
@@ -199,10 +208,14 @@ class CaseDialog(QDialog):
     # -- tabs and buttons ---------------------------------------------------------------------------
 
     def show_tab(self, tab: CaseTab) -> None:
-        self.tabs.setCurrentWidget(tab)
+        self.tabs.setCurrentIndex(self.tab_list.index(tab))
 
     def current_tab(self) -> CaseTab:
-        return self.tabs.currentWidget()
+        return self.tab_list[self.tabs.currentIndex()]
+
+    def scroll_to(self, tab: CaseTab, widget: QWidget | None) -> None:
+        if widget is not None:
+            self.scrolls[tab].ensureWidgetVisible(widget)
 
     def any_dirty(self) -> bool:
         return any(t.dirty for t in self.tab_list)

@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFrame, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
-    QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QSpinBox,
+    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from xihu_desk.domain.errors import FieldError
@@ -68,14 +68,9 @@ class IntakeTab(CaseTab):
         self.amount.setAlignment(Qt.AlignmentFlag.AlignRight)
         self._setup_mediator_table()
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.form)
-        self.scroll = scroll
         box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(scroll)
+        box.setContentsMargins(6, 6, 6, 6)
+        box.addWidget(self.form)
 
         with self.ctx.db.read() as session:
             self._committees = committees.list_committees(session)
@@ -106,11 +101,7 @@ class IntakeTab(CaseTab):
         self._source_changed()
 
     def _field(self, field: str, widget: QWidget, error_name: str) -> None:
-        self.errors.add(field, widget, child(self.form, QLabel, error_name), lambda w=widget: self._reveal(w))
-
-    def _reveal(self, widget: QWidget) -> None:
-        self.dialog.show_tab(self)
-        self.scroll.ensureWidgetVisible(widget)
+        self.errors.add(field, widget, child(self.form, QLabel, error_name), lambda: self.dialog.show_tab(self))
 
     def _setup_mediator_table(self) -> None:
         t = self.mediator_table

@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate, QAbstractItemView, QCheckBox, QDateEdit, QFrame, QHeaderView, QLabel,
-    QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QScrollArea, QStackedWidget, QTableWidget,
+    QAbstractItemDelegate, QAbstractItemView, QCheckBox, QDateEdit, QHeaderView, QLabel,
+    QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QStackedWidget, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -79,21 +79,12 @@ class OutcomeTab(CaseTab):
         self.banner.setObjectName("outcomeBanner")
         self.choose_hint = label(self.tr("请先选择调解结果。调解成功时登记书面协议或口头协议；"
                                          "未达成协议时登记原因，并告知当事人其他解决途径。"), "muted", wrap=True)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        inner = QWidget()
-        inner_box = QVBoxLayout(inner)
-        inner_box.setContentsMargins(10, 10, 10, 10)
-        inner_box.addWidget(self.banner)
-        inner_box.addWidget(self.form)
-        inner_box.addWidget(self.choose_hint)
-        inner_box.addStretch(1)
-        scroll.setWidget(inner)
-        self.scroll = scroll
         box = QVBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(scroll)
+        box.setContentsMargins(10, 10, 10, 10)
+        box.addWidget(self.banner)
+        box.addWidget(self.form)
+        box.addWidget(self.choose_hint)
+        box.addStretch(1)
 
         for field, name in (("effective_on", "effectiveOn"), ("facts", "facts"), ("registrar", "registrar"),
                             ("performance_method", "performanceMethod"), ("performance_place", "performancePlace"),
@@ -101,10 +92,10 @@ class OutcomeTab(CaseTab):
                             ("outcome_on", "outcomeOn"), ("failure_reason", "failureReason")):
             error_name = "amountError" if field == "amount_fen" else name + "Error"
             widget = f.findChild(QWidget, name)
-            self.errors.add(field, widget, child(f, QLabel, error_name), lambda w=widget: self._reveal(w))
-        self.errors.add("clauses", self.clauses, child(f, QLabel, "clausesError"), lambda: self._reveal(self.clauses))
+            self.errors.add(field, widget, child(f, QLabel, error_name), lambda: self.dialog.show_tab(self))
+        self.errors.add("clauses", self.clauses, child(f, QLabel, "clausesError"), lambda: self.dialog.show_tab(self))
         self.errors.add("routes_told", self.routes_told, child(f, QLabel, "routesToldError"),
-                        lambda: self._reveal(self.routes_told))
+                        lambda: self.dialog.show_tab(self))
         self.errors.add("form", self.radios[WRITTEN], self.banner, lambda: self.dialog.show_tab(self))
         for radio in self.radios.values():
             radio.toggled.connect(self._result_changed)
@@ -113,10 +104,6 @@ class OutcomeTab(CaseTab):
         self.watch_inputs(input_widgets(self.form))
         self.clauses.itemChanged.connect(self.watch.mark)
         self._result_changed()
-
-    def _reveal(self, widget: QWidget) -> None:
-        self.dialog.show_tab(self)
-        self.scroll.ensureWidgetVisible(widget)
 
     # -- filling ------------------------------------------------------------------------------------
 

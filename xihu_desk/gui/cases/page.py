@@ -8,7 +8,7 @@ from datetime import date
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QAbstractItemView, QCheckBox, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLineEdit,
     QPushButton, QSizePolicy, QSplitter, QTableView, QToolBar, QVBoxLayout, QWidget,
 )
 
@@ -21,7 +21,7 @@ from xihu_desk.gui.cases.form import CaseDialog, next_step
 from xihu_desk.gui.cases.model import CASE_UUID_ROLE, SORT_KEYS, CaseListModel
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.documents import print_menu  # 打印 (gui/documents.py)
-from xihu_desk.gui.widgets import label
+from xihu_desk.gui.widgets import label, show_state
 from xihu_desk.services import case_queries, codes, committees, gui_support, mediators
 from xihu_desk.services.context import Actor
 from xihu_desk.store.case_list import CaseFilter
@@ -58,8 +58,11 @@ class CasesPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setHighlightSections(False)
-        for column, width in enumerate((210, 330, 100, 100, 80, 150, 110)):
-            self.view.setColumnWidth(column, width)
+        fm = self.view.fontMetrics()  # the text size setting scales the app font, so the columns follow
+        samples = ("（2026）西溪花园人调字第0000号", "张三三、李四四与某某物业管理有限公司物业纠纷", "道路交通事故",
+                   "2026-12-31", "调解中", "北山街道西溪花园社区", "2026-12-31")
+        for column, sample in enumerate(samples):
+            self.view.setColumnWidth(column, fm.horizontalAdvance(sample) + 24)
         prefs.restore_state("cases/header", header)
         header.sectionResized.connect(lambda *_: prefs.save_state("cases/header", header))
         header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.DescendingOrder)
@@ -176,12 +179,15 @@ class CasesPage(QWidget):
         return rows
 
     def _preview(self) -> QFrame:
+        """The selected case in three lines: number and state, the people, what it waits for."""
         card = QFrame()
         card.setObjectName("casePreview")
         card.setProperty("kind", "card")
+        # Room for the title and three lines, at any text size (the splitter keeps it).
+        card.setMinimumHeight(self.fontMetrics().lineSpacing() * 5 + 36)
         box = QVBoxLayout(card)
-        box.setContentsMargins(16, 10, 16, 10)
-        box.setSpacing(6)
+        box.setContentsMargins(16, 8, 16, 8)
+        box.setSpacing(4)
         head = QHBoxLayout()
         self.preview_title = label("", "subtitle")
         self.preview_title.setObjectName("previewTitle")
@@ -193,29 +199,19 @@ class CasesPage(QWidget):
         head.addWidget(self.preview_title, 1)
         head.addWidget(self.preview_open)
         box.addLayout(head)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(14)
-        grid.setVerticalSpacing(4)
-        self.preview_fields: dict[str, QLabel] = {}
-        names = (("case_no", self.tr("案件编号")), ("status", self.tr("状态")), ("due", self.tr("期限")),
-                 ("parties", self.tr("当事人")), ("mediators", self.tr("调解员")), ("committee", self.tr("调委会")),
-                 ("next", self.tr("下一步")))
-        for i, (key, text) in enumerate(names):
-            row, col = (i // 3, (i % 3) * 2) if key != "next" else (2, 0)
-            grid.addWidget(label(text + self.tr("："), "muted"), row, col,
-                           Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-            value = QLabel()
-            value.setObjectName(f"preview_{key}")
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            grid.addWidget(value, row, col + 1, 1, 5 if key == "next" else 1)
-            self.preview_fields[key] = value
-        for col in (1, 3, 5):
-            grid.setColumnStretch(col, 1)
-        box.addLayout(grid)
-        box.addStretch(1)
-        self.preview_empty = label(self.tr("在上方列表中选择一件案件，这里显示它的概要；按 Enter 或双击打开。"), "muted")
+        self.preview_facts = label("", "muted", wrap=True)
+        self.preview_facts.setObjectName("previewFacts")
+        self.preview_people = label("", wrap=True)
+        self.preview_people.setObjectName("previewPeople")
+        self.preview_next = label("", wrap=True)
+        self.preview_next.setObjectName("previewNext")
+        for line in (self.preview_facts, self.preview_people, self.preview_next):
+            line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            box.addWidget(line)
+        self.preview_empty = label(self.tr("在上方列表中选择一件案件，这里显示它的概要；按 Enter 或双击打开。"), "muted",
+                                   wrap=True)
         box.addWidget(self.preview_empty)
+        box.addStretch(1)
         self._show_preview(None)
         return card
 
@@ -273,7 +269,7 @@ class CasesPage(QWidget):
         self._debounce.stop()
         selected = self.current_uuid()
         self.model.set_filter(self.current_filter())
-        self._after_reload(selected)
+        self._after_reload(selected, first_if_gone=True)
 
     def reset_filter(self) -> None:
         widgets = (self.year, self.status, self.dispute_type, self.source, self.committee, self.mediator,
@@ -296,7 +292,7 @@ class CasesPage(QWidget):
         self.model.refresh()
         self._after_reload(selected, row)
 
-    def _after_reload(self, selected: str | None, hint_row: int | None = None) -> None:
+    def _after_reload(self, selected: str | None, hint_row: int | None = None, *, first_if_gone: bool = False) -> None:
         """After the list was read again: the count, and the selection kept on the same case when
         it is where it was or on a page in hand (the list never reads everything to look)."""
         total = self.model.rowCount()
@@ -308,7 +304,7 @@ class CasesPage(QWidget):
             else:
                 self.model.row(0)  # the first page, where a new or changed case usually is
                 row = self.model.find_row(selected)
-        elif total:
+        if row is None and total and (not selected or first_if_gone):
             row = 0
         if row is not None:
             self.view.selectRow(row)
@@ -343,39 +339,32 @@ class CasesPage(QWidget):
         self._show_preview(uuid)
 
     def _show_preview(self, uuid: str | None) -> None:
-        detail = None
+        d = None
         if uuid:
             with self.ctx.db.read() as session:
                 try:
-                    detail = case_queries.case_detail(session, self.actor, uuid)
+                    d = case_queries.case_detail(session, self.actor, uuid)
                 except UserError:  # deleted meanwhile, or not ours to see: show nothing
-                    detail = None
-        self.preview_open.setVisible(detail is not None)
-        self.preview_empty.setVisible(detail is None)
-        self.preview_title.setText(detail["title"] if detail else self.tr("案件概要"))
-        for key, widget in self.preview_fields.items():
-            widget.setText(self._preview_text(detail, key) if detail else "")
-        self.preview_fields["due"].setProperty("state", "error" if detail and detail["overdue"] else "")
-        self.preview_fields["due"].style().polish(self.preview_fields["due"])
-
-    def _preview_text(self, d: dict, key: str) -> str:
-        if key == "case_no":
-            return d["case_no"]
-        if key == "status":
-            return d["status_label"] + (f"（{d['outcome_label']}）" if d["outcome_label"] else "")
-        if key == "due":
-            if d["status"] not in ("accepted", "mediating"):
-                return self.tr("结案 {on}").format(on=d["closed_on"] or "—")
-            text = d["due_on"] + (self.tr("（已延长）") if d["extended_to"] else "")
-            return text + (self.tr("　已超期") if d["overdue"] else "")
-        if key == "parties":
-            return "；".join(f"{p['role_label']} {p['name']}" for p in d["parties"])
-        if key == "mediators":
-            leads = [m["name"] + (self.tr("（主持）") if m["lead"] else "") for m in d["mediator_assignments"]]
-            return "、".join(leads) or self.tr("未指定")
-        if key == "committee":
-            return d["committee"]
-        return next_step(d)
+                    d = None
+        for widget in (self.preview_open, self.preview_facts, self.preview_people, self.preview_next):
+            widget.setVisible(d is not None)
+        self.preview_empty.setVisible(d is None)
+        if d is None:
+            self.preview_title.setText(self.tr("案件概要"))
+            return
+        self.preview_title.setText(d["title"])
+        status = d["status_label"] + (f"（{d['outcome_label']}）" if d["outcome_label"] else "")
+        if d["status"] in ("accepted", "mediating"):
+            due = self.tr("期限 {due}").format(due=d["due_on"]) + (self.tr("（已延长）") if d["extended_to"] else "")
+            due += self.tr("，已超期") if d["overdue"] else ""
+        else:
+            due = self.tr("结案 {on}").format(on=d["closed_on"] or "—")
+        self.preview_facts.setText("　·　".join((d["case_no"], status, self.tr("受理 {on}").format(on=d["accepted_on"]),
+                                                due, d["committee"])))
+        parties = "；".join(f"{p['role_label']} {p['name']}" for p in d["parties"])
+        leads = "、".join(m["name"] + (self.tr("（主持）") if m["lead"] else "") for m in d["mediator_assignments"])
+        self.preview_people.setText(self.tr("当事人：{p}　　调解员：{m}").format(p=parties, m=leads or self.tr("未指定")))
+        show_state(self.preview_next, "error" if d["overdue"] else "", self.tr("下一步：") + next_step(d))
 
     def _activated(self, index: QModelIndex) -> None:
         uuid = self.model.data(index, CASE_UUID_ROLE)

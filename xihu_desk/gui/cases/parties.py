@@ -67,7 +67,9 @@ class PartiesTab(CaseTab):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setMaximumHeight(150)
+        rows = self.fontMetrics().height() + 12
+        self.table.setMinimumHeight(rows * 3 + 8)  # header and two or three parties
+        self.table.setMaximumHeight(rows * 5 + 8)
         self.table.currentCellChanged.connect(lambda row, *_: self._select(row))
         self.add_button = QPushButton(theme.icon("mdi6.account-plus-outline"), self.tr("添加当事人"))
         self.add_button.setObjectName("addParty")
@@ -472,8 +474,9 @@ class PartiesTab(CaseTab):
             show_state(self.id_message, "error", message)
             self.id_message.setVisible(True)
             self.id_number.setFocus()
+            self.dialog.scroll_to(self, self.id_number)
             return True
-        return self.errors.show(field, message)
+        return super().show_error(field, message)
 
 
 class _Quiet:

@@ -68,4 +68,8 @@ class CaseTab(QWidget):
         pass
 
     def show_error(self, field: str | None, message: str) -> bool:
-        return self.errors.show(field, message)
+        """The message under its field, with the tab shown and the field scrolled into view."""
+        if not self.errors.show(field, message):
+            return False
+        self.dialog.scroll_to(self, self.errors.widget(field))
+        return True
