@@ -92,6 +92,7 @@ def test_sample_ledger_imports_with_a_full_report_and_only_once(db):
     # Companies on the sample lack a credit code; its mediators are not on this node's roster: warned.
     assert all(p.imported for p in report.problems)
     assert {p.column for p in report.problems} <= {"被申请人", "调解员"}
+    assert any(n.startswith("调解员名册中没有这些调解员") and "陈静（" in n for n in report.notes)
     with db.read() as s:
         marks = list(s.scalars(select(CaseImport)))
         assert len(marks) == 60 and {m.sheet for m in marks} == {"2024年"} and sorted(m.row for m in marks) == list(range(3, 63))

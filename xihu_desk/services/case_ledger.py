@@ -448,6 +448,15 @@ def import_ledger(session: Session, actor: Actor, source: Path | str | bytes | I
         report.numbers.append(number)
         report.problems += row.problems  # the warnings of a row that was taken
     step(total, "完成", total)
+    unmatched: dict[str, int] = {}
+    for row in book.rows:
+        for name in case_ledger.split_names(row.values.get("mediators")):
+            if any(p.column == row.headers.get("mediators") and name in p.reason for p in row.problems if p.imported):
+                unmatched[name] = unmatched.get(name, 0) + 1
+    if unmatched:
+        report.notes.append("调解员名册中没有这些调解员，相关案件未关联调解员：" + "、".join(
+            f"{n}（{k} 行）" for n, k in sorted(unmatched.items(), key=lambda t: -t[1])) +
+            "。如需关联，请先在“调解员”中补录名册，再导入台账。")
     if savepoint is not None:
         savepoint.rollback()
     elif report.imported:
