@@ -7,12 +7,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QApplication, QComboBox, QLineEdit, QStyleFactory, QTableWidget,
-)
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QLineEdit, QTableWidget
 
 from tests import casekit
-from xihu_desk.gui import prefs, theme
 from xihu_desk.gui.cases.form import CaseDialog
 from xihu_desk.gui.cases.page import CasesPage
 from xihu_desk.paths import DataDir
@@ -21,22 +18,6 @@ from xihu_desk.services.context import cli_actor
 from xihu_desk.store import migrate
 
 DEMO_CASES = 60
-
-
-@pytest.fixture(scope="module", autouse=True)
-def plain_fusion(styled_app: QApplication):  # noqa: ANN201
-    """Plain Fusion (same palette and style sheet) instead of theme.ScaledStyle while these tests run.
-
-    PySide6 6.12 on Python 3.11 releases a reference to None each time C++ passes a null pointer
-    into a Python override, and ScaledStyle.pixelMetric is called with a null option or widget
-    thousands of times a second while windows are laid out and painted. These tests paint a lot;
-    under ScaledStyle they alone used up None's reference count and the interpreter aborted
-    ("none_dealloc"). The case screens do not depend on the style; the real style is put back after
-    the module (once: switching styles re-polishes every widget, under ScaledStyle at that).
-    """
-    styled_app.setStyle(QStyleFactory.create("Fusion"))
-    yield
-    theme.apply(styled_app, prefs.TEXT_SCALE_DEFAULT)
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from xihu_desk.services import case_queries, cases
 from xihu_desk.store.case_models import Agreement, Attachment, CaseRecord, Confirmation, FollowUp, MediationCase, Party
 from xihu_desk.store.models import AuditEvent
 
-from .casegui import plain_fusion, tick, cell_editor, check, column, head, page, pick  # noqa: F401 - fixtures
+from .casegui import tick, cell_editor, check, column, head, page, pick  # noqa: F401 - fixtures
 from .helpers import click, type_text, wait_op
 
 TODAY = date.today()

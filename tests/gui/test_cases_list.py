@@ -22,7 +22,7 @@ from xihu_desk.paths import DataDir
 from xihu_desk.services import auth, case_queries, cases, users
 from xihu_desk.store.case_list import CaseFilter
 
-from .casegui import plain_fusion, tick, DEMO_CASES, demo_template, head, page, pick  # noqa: F401 - fixtures
+from .casegui import tick, DEMO_CASES, demo_template, head, page, pick  # noqa: F401 - fixtures
 from .helpers import type_text
 
 @pytest.fixture

@@ -14,7 +14,7 @@ os.environ.setdefault("QT_API", "pyside6")  # qtawesome goes through QtPy; pick 
 
 import qtawesome  # noqa: E402
 from PySide6.QtGui import QColor, QFont, QIcon, QPalette  # noqa: E402
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory, QStyleOption, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 ACCENT = "#1f5f99"
 ACCENT_DARK = "#174a78"
@@ -64,6 +64,9 @@ def style_sheet(scale: int) -> str:
     def pt(factor: float) -> str:
         return f"{base * factor:.1f}pt"
 
+    def icon(px: int) -> int:
+        return px * scale // 100
+
     return f"""
 QLabel[kind="title"] {{ font-size: {pt(1.6)}; font-weight: bold; color: {TEXT}; }}
 QLabel[kind="subtitle"] {{ font-size: {pt(1.15)}; font-weight: bold; color: {TEXT}; }}
@@ -87,6 +90,8 @@ QListWidget#navList::item:selected {{ background: {ACCENT}; color: #ffffff; }}
 QStatusBar {{ background: {SIDEBAR}; border-top: 1px solid {BORDER}; }}
 QStatusBar QLabel {{ color: {MUTED}; padding: 0 8px; }}
 QPushButton {{ padding: 5px 14px; }}
+QAbstractButton, QTabBar {{ icon-size: {icon(16)}px; }}
+QToolBar {{ qproperty-iconSize: {icon(20)}px {icon(20)}px; }}
 QPushButton[kind="primary"] {{
     background: {ACCENT}; color: #ffffff; border: 1px solid {ACCENT_DARK}; border-radius: 3px; padding: 6px 18px;
 }}
@@ -101,41 +106,20 @@ QGroupBox {{ font-weight: bold; }}
 """
 
 
-class ScaledStyle(QProxyStyle):
-    """Fusion whose icons grow with the text size, so 150 % does not leave icons tiny."""
-
-    SCALED = frozenset({
-        QStyle.PixelMetric.PM_SmallIconSize, QStyle.PixelMetric.PM_ButtonIconSize,
-        QStyle.PixelMetric.PM_TabBarIconSize, QStyle.PixelMetric.PM_ListViewIconSize,
-        QStyle.PixelMetric.PM_ToolBarIconSize, QStyle.PixelMetric.PM_MessageBoxIconSize,
-    })
-
-    def __init__(self) -> None:
-        super().__init__(QStyleFactory.create("Fusion"))
-        self.scale = 100
-
-    def pixelMetric(self, metric: QStyle.PixelMetric, option: QStyleOption | None = None,  # noqa: N802
-                    widget: QWidget | None = None) -> int:
-        value = super().pixelMetric(metric, option, widget)
-        return value * self.scale // 100 if metric in self.SCALED else value
-
-
-_style: ScaledStyle | None = None
-
-
 def apply(app: QApplication, scale: int) -> None:
-    """Once, at start: the style, the palette and the text size."""
-    global _style
-    _style = ScaledStyle()
-    app.setStyle(_style)
+    """Once, at start: the style, the palette and the text size.
+
+    Icons grow with the text through the style sheet (icon-size), not through a Python
+    QProxyStyle: with PySide6 6.12 on Python 3.11 every null pointer passed into a Python
+    override drops a reference to None, and pixelMetric is called thousands of times per
+    paint, so a day's use would end in "Fatal Python error: none_dealloc"."""
+    app.setStyle("Fusion")
     app.setPalette(palette())
     apply_text_scale(app, scale)
 
 
 def apply_text_scale(app: QApplication, scale: int) -> None:
     """Any time: every window re-lays itself out in the new size (the style sheet re-polishes)."""
-    if _style is not None:
-        _style.scale = scale
     font = QFont()
     font.setFamilies(font_families())
     font.setPointSizeF(BASE_POINT_SIZE * scale / 100)
