@@ -183,6 +183,12 @@ class MainWindow(QMainWindow):
             elif key == "cases" and self.actor.can(Perm.VIEW_CASES):
                 # 案件 (xihu_desk/gui/cases); a role that may not see cases keeps the area's description.
                 page = CasesPage(self.ctx, self.actor)
+            elif key == "mediators" and (self.actor.can(Perm.MANAGE_MEDIATORS) or self.actor.can(Perm.VIEW_CASES)):
+                # 调解员 (xihu_desk/gui/mediators); a role that may not see the roster keeps the area's description.
+                from xihu_desk.gui.mediators.page import MediatorsPage
+
+                page = MediatorsPage(self.ctx, self.actor)
+                page.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
             else:
                 page = UpcomingPage(plans()[key])
             page.setObjectName(f"page_{key}")

@@ -1,0 +1,1 @@
+"""调解员 area: the roster, the mediator form, grading evidence and the assessment."""
