@@ -79,8 +79,22 @@ def test_export_import_reproduces_every_record_and_receipt_acknowledges(pair, tm
     sent = township.export(out)
     assert sent.sequence == 1 and sent.counts["case"] == 25 and sent.file.name.startswith("XD_330106002_to_330106_0001")
     got = district.import_(sent.file)
-    assert got.result == "applied" and got.counts["accepted"] == 25 + sent.counts["committee"] + sent.counts["mediator"]
+    assert got.result == "applied" and got.counts["accepted"] == sent_total(sent)
+    assert sent.counts["review_item"] > 0 and sent.counts["mediator_training"] > 0
     assert district.cases() == township.cases()
+    # Reviews and the roster's logs travel too, row for row.
+    from xihu_desk.store.aggregates import ROOTS, row_doc
+    for kind, model in ROOTS.items():
+        if kind == "case":
+            continue
+        with township.db.read() as s:
+            here = {r.uuid: row_doc(r) for r in s.scalars(select(model))}
+        with district.db.read() as s:
+            there = {r.uuid: row_doc(r) for r in s.scalars(select(model))}
+        if kind == "mediator":
+            for doc in here.values():
+                doc["user_uuid"] = None  # accounts stay on their node
+        assert there == here, kind
     # searchable at the district too
     some = next(iter(township.cases().values()))
     with district.db.read() as s:
@@ -95,7 +109,7 @@ def test_export_import_reproduces_every_record_and_receipt_acknowledges(pair, tm
     taken = exchange.take_receipt(township.db, cli_actor(), got.receipt)
     assert taken.acknowledged == got.counts["accepted"] and taken.not_taken == []
     nothing = township.export(out)
-    assert nothing.sequence == 2 and nothing.counts == {"committee": 0, "mediator": 0, "case": 0, "attachments": 0}
+    assert nothing.sequence == 2 and set(nothing.counts.values()) == {0}
 
 
 def test_lost_bundle_and_out_of_order_end_in_the_same_database(pair, tmp_path):
@@ -116,7 +130,7 @@ def test_lost_bundle_and_out_of_order_end_in_the_same_database(pair, tmp_path):
 
 
 def sent_total(result) -> int:
-    return result.counts["case"] + result.counts["committee"] + result.counts["mediator"]
+    return sum(n for kind, n in result.counts.items() if kind != "attachments")
 
 
 def test_tampering_and_truncation_are_refused_before_any_write(pair, tmp_path):
@@ -309,6 +323,7 @@ def test_three_levels_and_corrections_going_down(township, district, tmp_path):
     # The township's bundle carries its own cases and the point's, owners kept.
     sent = township.export(tmp_path / "t")
     assert sent.counts["case"] == 25 + 6
+    assert at_least_reviews(sent)
     at_district = district.import_(sent.file)
     assert at_district.counts["refused"] == 0
     assert len(district.cases()) == 31
@@ -336,6 +351,10 @@ def test_three_levels_and_corrections_going_down(township, district, tmp_path):
         point.import_(sent.file)  # not addressed to the point
 
 
+def at_least_reviews(result) -> bool:
+    return result.counts.get("review_item", 0) > 0
+
+
 def test_throughput_and_stale_versions(pair, tmp_path):
     township, district = pair
     sent = township.export(tmp_path)
@@ -348,3 +367,28 @@ def test_throughput_and_stale_versions(pair, tmp_path):
     second = township.export(tmp_path / "2")
     assert second.counts["case"] == 1  # only what changed since the receipt
     assert district.import_(second.file).counts["accepted"] == 1
+
+
+def test_a_clash_with_a_local_record_is_quarantined_and_the_rest_imported(pair, tmp_path):
+    township, district = pair
+    sent = township.export(tmp_path)
+    # The district already holds a review item with the same number (made by hand, say).
+    from xihu_desk.store.review_models import ReviewItem
+    with township.db.read() as s:
+        first = s.scalars(select(ReviewItem).order_by(ReviewItem.number)).first()
+        number, office, year, seq = first.number, first.office_code, first.year, first.seq
+    import sqlite3
+    conn = sqlite3.connect(district.data.database)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    cols = [r[1] for r in conn.execute("PRAGMA table_info(review_item)")]
+    src = sqlite3.connect(township.data.database)
+    row = list(src.execute(f"SELECT {', '.join(cols)} FROM review_item WHERE number = ?", (number,)).fetchone())
+    src.close()
+    row[cols.index("uuid")] = "clashing-uuid"
+    conn.execute(f"INSERT INTO review_item ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", row)
+    conn.commit()
+    conn.close()
+    got = district.import_(sent.file)
+    assert got.result == "applied" and got.counts["quarantined"] == 1
+    assert "冲突" in next(p["reason"] for p in got.problems if p["kind"] == "review_item")
+    assert len(district.cases()) == 25

@@ -124,7 +124,7 @@ def fill(session: Session, actor: Actor, cmd: DemoCommand) -> DemoResult:
         from xihu_desk.services import demo_cases
 
         result.cases = demo_cases.make_cases(session, actor, rng, fake, cmd.cases, cmd.today or date.today())
-    if org.kind != "district":  # legality-review items of the office (services/demo_reviews.py)
+    if info.level == "township":  # legality review is the office's work (services/demo_reviews.py)
         from xihu_desk.services import demo_reviews
 
         result.reviews = demo_reviews.make_reviews(session, actor, rng, cmd.today or date.today())

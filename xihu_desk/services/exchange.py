@@ -230,7 +230,7 @@ def export_bundle(data: DataDir, db: Database, actor: Actor, out_dir: Path, prog
                         for row, doc in aggregates.pending(session, kind, parent_id, BATCH):
                             reason = _self_check(kind, row, doc, data.root)
                             if reason:
-                                label = getattr(row, "case_no", None) or getattr(row, "name", row.uuid)
+                                label = getattr(row, "case_no", None) or getattr(row, "name", None) or row.uuid
                                 quarantined.append((kind, row.uuid, label, row.version, reason))
                                 continue
                             out.write(json.dumps(doc, ensure_ascii=False).encode() + b"\n")
@@ -439,7 +439,7 @@ def _apply_all(session: Session, data: DataDir, zf: zipfile.ZipFile, m: dict[str
         batch: list[dict[str, Any]] = []
 
         def flush() -> None:
-            for uuid, version, status, reason in aggregates.apply(session, kind, batch, allowed):
+            for uuid, version, status, reason in _apply_batch(session, kind, batch, allowed):
                 counts[status] += 1
                 records.append([kind, uuid, version, status, reason])
                 if status in ("refused", "quarantined"):
@@ -480,11 +480,35 @@ def _apply_all(session: Session, data: DataDir, zf: zipfile.ZipFile, m: dict[str
     return result
 
 
+def _apply_batch(session: Session, kind: str, batch: list[dict[str, Any]], allowed: set[str]) -> list[tuple[str, int, str, str]]:
+    """Apply a batch under a savepoint; if the database refuses it (a clash with a record here,
+    such as a number already used), apply record by record and quarantine the ones refused."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with session.begin_nested():
+            return aggregates.apply(session, kind, batch, allowed)
+    except IntegrityError:
+        pass
+    results = []
+    for doc in batch:
+        try:
+            with session.begin_nested():
+                results += aggregates.apply(session, kind, [doc], allowed)
+        except IntegrityError as exc:
+            root = doc.get("case") if kind == "case" and isinstance(doc, dict) else doc
+            root = root if isinstance(root, dict) else {}
+            version = root.get("version") if isinstance(root.get("version"), int) else 0
+            clash = str(exc.orig).split(":")[-1].strip() if exc.orig else ""
+            results.append((str(root.get("uuid", "")), version, "quarantined", f"与本地已有记录冲突（{clash}）"))
+    return results
+
+
 def _label(kind: str, batch: list[dict[str, Any]], uuid: str) -> str:
     for doc in batch:
         root = doc.get("case") if kind == "case" and isinstance(doc, dict) else doc
         if isinstance(root, dict) and root.get("uuid") == uuid:
-            return str(root.get("case_no") or root.get("name") or uuid)
+            return str(root.get("case_no") or root.get("number") or root.get("name") or root.get("title") or uuid)
     return uuid
 
 

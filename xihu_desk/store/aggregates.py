@@ -27,11 +27,29 @@ from xihu_desk.store.case_models import (
     Mediator,
     Party,
 )
+from xihu_desk.store.mediator_models import (
+    GradingApplication,
+    GradingStep,
+    MediatorAppointment,
+    MediatorEvent,
+    MediatorGrade,
+    MediatorTraining,
+)
 from xihu_desk.store.models import Committee
+from xihu_desk.store.review_models import ReviewItem, ReviewPause
 from xihu_desk.store.sync_models import SyncAck
 
-KINDS = ("committee", "mediator", "case")  # the order they are applied in (references first)
-ROOTS = {"committee": Committee, "mediator": Mediator, "case": MediationCase}
+# What travels, in the order it is applied (what a record refers to comes before it). A case
+# travels whole; every other kind row by row, each under its own version.
+ROOTS = {
+    "committee": Committee, "mediator": Mediator, "mediator_appointment": MediatorAppointment,
+    "mediator_training": MediatorTraining, "case": MediationCase, "mediator_event": MediatorEvent,
+    "review_item": ReviewItem, "review_pause": ReviewPause, "grading_application": GradingApplication,
+    "grading_step": GradingStep, "mediator_grade": MediatorGrade,
+}
+KINDS = tuple(ROOTS)
+# References to rows that stay on their node (accounts): not sent, so not dangling upstream.
+LOCAL_REFERENCES = {"mediator": ("user_uuid",)}
 # part name -> (model, is a list)
 CASE_PARTS = {
     "parties": (Party, True), "mediators": (CaseMediator, True), "records": (CaseRecord, True),
@@ -129,6 +147,13 @@ def _parse(fn, value: Any, name: str) -> Any:  # noqa: ANN001
 # ------------------------------------------------------------------ reading what is to send
 
 
+def _flat_doc(kind: str, row: Any) -> dict[str, Any]:
+    doc = row_doc(row)
+    for name in LOCAL_REFERENCES.get(kind, ()):
+        doc[name] = None
+    return doc
+
+
 def case_docs(session: Session, cases: list[MediationCase]) -> list[dict[str, Any]]:
     """Whole case documents for a batch: one query per part, not one per case and part."""
     uuids = [c.uuid for c in cases]
@@ -165,7 +190,7 @@ def pending(session: Session, kind: str, destination: str, batch: int = 500) -> 
             .order_by(model.uuid).limit(batch)))
         if not rows:
             return
-        docs = case_docs(session, rows) if kind == "case" else [row_doc(r) for r in rows]
+        docs = case_docs(session, rows) if kind == "case" else [_flat_doc(kind, r) for r in rows]
         yield from zip(rows, docs)
         last = rows[-1].uuid
         session.expunge_all()
@@ -192,7 +217,7 @@ def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owner
     existing = dict(session.execute(select(model.uuid, model.version).where(model.uuid.in_(uuids))).all())
     owners = dict(session.execute(select(model.uuid, model.owner_node).where(model.uuid.in_(uuids))).all())
     to_write: list[tuple[dict[str, Any], dict[str, Any]]] = []
-    known = _known_references(session, docs) if kind == "case" else None
+    known = _known_references(session, docs) if kind == "case" else _known_targets(session, model, docs)
     for doc, uuid in zip(docs, uuids):
         root = root_of(doc) or {}
         version = root.get("version") if isinstance(root.get("version"), int) else 0
@@ -202,6 +227,8 @@ def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owner
             parts = _case_parts(doc, uuid) if kind == "case" else {}
             if kind == "case":
                 _check_references(known, values, parts)
+            else:
+                _check_targets(model, known, values)
         except BadRecord as exc:
             status = "refused" if "无权" in str(exc) or "管理单位" in str(exc) else "quarantined"
             results.append((uuid, version, status, str(exc)))
@@ -254,6 +281,26 @@ def _case_parts(doc: dict[str, Any], case_uuid: str) -> dict[str, list[dict[str,
     if extra:
         raise BadRecord(f"案件含有未知部分：{'、'.join(sorted(extra))}")
     return parts
+
+
+def _foreign_keys(model: Any) -> list[tuple[str, Any]]:
+    return [(col.name, fk.column.table) for col in model.__table__.columns for fk in col.foreign_keys]
+
+
+def _known_targets(session: Session, model: Any, docs: list[dict[str, Any]]) -> dict[str, set[str]]:
+    """For each foreign key of a row-by-row kind, which of the batch's targets exist here."""
+    known: dict[str, set[str]] = {}
+    for name, table in _foreign_keys(model):
+        wanted = {str(d.get(name)) for d in docs if isinstance(d, dict) and d.get(name)}
+        key = table.primary_key.columns.values()[0]
+        known[name] = set(session.scalars(select(key).where(key.in_(wanted)))) if wanted else set()
+    return known
+
+
+def _check_targets(model: Any, known: dict[str, set[str]], values: dict[str, Any]) -> None:
+    for name, table in _foreign_keys(model):
+        if values[name] is not None and values[name] not in known[name]:
+            raise BadRecord(f"记录引用的{table.name}（{values[name]}）不在本地，应随同一数据包或更早的数据包到达")
 
 
 def _known_references(session: Session, docs: list[dict[str, Any]]) -> set[str]:
