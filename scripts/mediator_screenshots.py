@@ -108,7 +108,7 @@ def main() -> int:
     graded = next(i for i, r in enumerate(roster.model.rows) if r.grade)
     roster.view.selectRow(graded)
     dialog = roster.open_mediator(roster.model.uuid_at(graded))
-    dialog.setGeometry(120, 40, 1100, 700)
+    dialog.move(max(0, (1366 - dialog.width()) // 2), max(0, (768 - dialog.height()) // 2))
     for i in range(dialog.tabs.count()):
         dialog.tabs.setCurrentIndex(i)
         shots.shot(dialog, f"form-{dialog.tabs.tabText(i)}")
@@ -141,6 +141,7 @@ def main() -> int:
     apps.new_application()
     apply = apps.dialog
     apply.mediator.setCurrentIndex(3)
+    apply.move(max(0, (1366 - apply.width()) // 2), max(0, (768 - apply.height()) // 2))
     shots.shot(apply, "apply-dialog")
     apply.reject()
     page.tabs.setCurrentWidget(page.rules)

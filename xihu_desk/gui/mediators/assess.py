@@ -14,11 +14,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from xihu_desk.domain import grading as rules_domain
 from xihu_desk.gui import messages, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.mediators.common import (
-    FieldErrors, add_field, code_of, date_of, fill_combo, form_layout, fresh, set_code, set_date, setup_date, submit,
+    FieldErrors, add_field, code_of, date_of, fill_combo, fit_to_screen, form_layout, fresh, set_code, set_date,
+    setup_date, submit,
 )
 from xihu_desk.gui.mediators.evidence import EvidenceView
 from xihu_desk.gui.widgets import label
@@ -131,7 +131,7 @@ class ApplyDialog(_Dialog):
         if mediator_uuid:
             set_code(self.mediator, mediator_uuid)
         self._mediator_changed()
-        self.resize(900, 680)
+        fit_to_screen(self, 66, 36)
 
     def _mediator_changed(self) -> None:
         uuid = code_of(self.mediator) or None
@@ -276,7 +276,3 @@ def step_icon(step: str | None) -> Any:
     return theme.icon({"committee": "mdi6.account-group-outline", "township": "mdi6.office-building-outline",
                        "district": "mdi6.gavel", "notice": "mdi6.bullhorn-outline"}.get(step or "", "mdi6.check"),
                       theme.ACCENT)
-
-
-def step_label(step: str | None) -> str:
-    return rules_domain.STEP_LABELS.get(step or "", "")

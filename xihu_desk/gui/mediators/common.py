@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDateEdit, QFormLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QTableView,
     QWidget,
@@ -75,6 +76,18 @@ def date_of(edit: QDateEdit) -> date | None:
     if edit.specialValueText() and d == edit.minimumDate():
         return None
     return date(d.year(), d.month(), d.day())
+
+
+def fit_to_screen(widget: QWidget, width_em: float, height_em: float) -> None:
+    """A first size in characters (so it follows the text size), never larger than the screen."""
+    em = widget.fontMetrics().horizontalAdvance("中")
+    line = widget.fontMetrics().height()
+    width, height = round(width_em * em), round(height_em * line)
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        room = screen.availableGeometry()
+        width, height = min(width, room.width() - 16), min(height, room.height() - 48)
+    widget.resize(width, height)
 
 
 def form_layout() -> QFormLayout:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDateEdit, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from xihu_desk.domain import grading as rules_domain
@@ -72,6 +72,8 @@ class EvidencePanel(QWidget):
         self.checks.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.checks.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.checks.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.checks.setMinimumHeight(self.fontMetrics().height() * 11)
+        self.checks.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         box.addWidget(self.checks, 1)
         self.example_note = label(self.tr("标“（示例）”的条件数值未经区司法局确认，仅供参考。"), "muted", wrap=True)
         self.example_note.setObjectName("exampleNote")
@@ -156,16 +158,31 @@ class EvidenceView(QWidget):
         self.whole_career.setToolTip(self.tr("统计期间设为从首次聘任（或首件案件）至今"))
         self.compute_button = QPushButton(theme.icon("mdi6.calculator-variant-outline"), self.tr("计算"))
         self.compute_button.setObjectName("evidenceCompute")
-        for text, widget in ((self.tr("评定标准"), self.rule_set), (self.tr("对照等级"), self.level),
-                             (self.tr("统计期间"), self.date_from), ("—", self.date_to)):
-            bar.addWidget(QLabel(text))
-            bar.addWidget(widget)
-        bar.addWidget(self.whole_career)
-        bar.addWidget(self.compute_button)
-        bar.addStretch(1)
+        # Two rows, so the bar still fits at 150 % text on a 1366-pixel screen.
+        self.rule_set.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.rule_set.setMinimumContentsLength(14)
+        bar.addWidget(QLabel(self.tr("评定标准")))
+        bar.addWidget(self.rule_set, 1)
+        bar.addWidget(QLabel(self.tr("对照等级")))
+        bar.addWidget(self.level)
+        second = QHBoxLayout()
+        second.addWidget(QLabel(self.tr("统计期间")))
+        second.addWidget(self.date_from)
+        second.addWidget(QLabel("—"))
+        second.addWidget(self.date_to)
+        second.addWidget(self.whole_career)
+        second.addWidget(self.compute_button)
+        second.addStretch(1)
         box.addLayout(bar)
+        box.addLayout(second)
         self.panel = EvidencePanel()
-        box.addWidget(self.panel, 1)
+        scroll = QScrollArea()
+        scroll.setObjectName("evidenceScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self.panel)
+        box.addWidget(scroll, 1)
         self.rule_set.currentIndexChanged.connect(self._rule_set_changed)
         self.level.currentIndexChanged.connect(self.compute)
         self.compute_button.clicked.connect(self.compute)
@@ -248,7 +265,3 @@ class EvidenceView(QWidget):
             result = rules_domain.evaluate(rules, rules.levels[-1].code, ev)
         self.panel.show_evidence(ev, rules, result)
         self.computed.emit(ev, result)
-
-    def set_today_max(self) -> None:
-        for edit in (self.date_from, self.date_to):
-            edit.setMaximumDate(QDate.currentDate())

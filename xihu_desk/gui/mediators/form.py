@@ -21,7 +21,7 @@ from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.forms import child, load_form
 from xihu_desk.gui.mediators.assess import ApplyDialog
 from xihu_desk.gui.mediators.common import (
-    FieldErrors, code_of, date_of, fill_combo, fresh, set_code, set_date, setup_date, submit,
+    FieldErrors, code_of, date_of, fill_combo, fit_to_screen, fresh, set_code, set_date, setup_date, submit,
 )
 from xihu_desk.gui.mediators.evidence import EvidenceView
 from xihu_desk.gui.mediators.logs import AppointmentDialog, EventDialog, TrainingDialog
@@ -128,7 +128,7 @@ class MediatorDialog(QDialog):
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         self.tabs.currentChanged.connect(lambda _i: self._show_save())
         self.reload()
-        self.resize(980, 660)
+        fit_to_screen(self, 72, 38)
         prefs.restore_geometry("mediators/form", self)
 
     # -- tabs ---------------------------------------------------------------------------------------

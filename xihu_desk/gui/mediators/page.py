@@ -59,8 +59,9 @@ class RosterTab(QWidget):
         self.model = RosterModel(self)
         self.view = table_view("rosterView")
         self.view.setModel(self.model)
-        for column, width in enumerate((90, 190, 80, 70, 60, 100, 190)):
-            self.view.setColumnWidth(column, width)
+        em = self.view.fontMetrics().horizontalAdvance("中")
+        for column, chars in enumerate((5, 10, 4.5, 4, 3.5, 6.5, 11)):  # in characters: they follow the text size
+            self.view.setColumnWidth(column, round(chars * em) + 12)
         header = self.view.horizontalHeader()
         prefs.restore_state("mediators/roster/header", header)
         header.sectionResized.connect(lambda *_: prefs.save_state("mediators/roster/header", header))
@@ -277,7 +278,7 @@ class RosterTab(QWidget):
         f["training"].setText(self.tr("{h} 学时（{n} 次）").format(h=f"{year.training_hours.normalize():f}",
                                                                    n=year.training_sessions))
         counts = {k: sum(1 for e in d["events"] if e["kind"] == k) for k in rules_domain.EVENT_KINDS}
-        f["records"].setText(self.tr("表彰 {a} 次，投诉 {c} 次，违纪 {d} 次").format(
+        f["records"].setText(self.tr("表彰 {a} · 投诉 {c} · 违纪 {d}").format(
             a=counts["award"], c=counts["complaint"], d=counts["discipline"]))
         if d["employment_type"] == "invited":
             f["assessment"].setText(self.tr("特邀调解员不参加等级评定"))
@@ -421,8 +422,9 @@ class ApplicationsTab(QWidget):
         self.model = ApplicationsModel(self)
         self.view = table_view("applicationsView")
         self.view.setModel(self.model)
-        for column, width in enumerate((80, 170, 70, 100, 170, 100)):
-            self.view.setColumnWidth(column, width)
+        em = self.view.fontMetrics().horizontalAdvance("中")
+        for column, chars in enumerate((5, 10, 4.5, 6.5, 10, 6)):
+            self.view.setColumnWidth(column, round(chars * em) + 12)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("applicationsSplitter")
         self.splitter.addWidget(self.view)
