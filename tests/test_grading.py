@@ -232,3 +232,23 @@ def test_an_application_keeps_the_rules_it_was_made_under(db, head, qualified):
     with db.read() as s:
         stored = json.loads(s.get(GradingApplication, app.uuid).rules)
     assert stored["levels"][1]["thresholds"][1]["min"] == 3
+
+
+def test_the_districts_edits_travel_down_to_an_office(db, head):
+    """services/exchange.py puts rule_sets_document() into a downward bundle; the office takes it."""
+    with db.write() as s:
+        s.execute(update(Node).values(level="district"))
+        doc = next(r for r in grading.rule_sets(s) if r.code == "national").rules.as_json()
+        doc["notice_days"] = 10
+        grading.save_rule_set(s, head, doc)
+        sent = json.loads(json.dumps(grading.rule_sets_document(s), ensure_ascii=False))
+        s.execute(update(Node).values(level="township"))
+        # As the office: its own copy is the shipped one (version 1).
+        row = s.scalar(select(GradingRuleSet).where(GradingRuleSet.code == "national"))
+        row.version, row.edited, row.body = 1, False, json.dumps({**doc, "notice_days": 7}, ensure_ascii=False)
+    with db.write() as s:
+        assert grading.take_rule_sets(s, sent, head.now) == ["national"]
+        assert grading.take_rule_sets(s, sent, head.now) == []  # the same bundle again changes nothing
+        assert grading.get_rules(s, "national").notice_days == 10
+        row = s.scalar(select(GradingRuleSet).where(GradingRuleSet.code == "national"))
+        assert row.edited and row.version == 2

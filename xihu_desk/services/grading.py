@@ -197,6 +197,43 @@ def save_rule_set(session: Session, actor: Actor, doc: dict[str, Any]) -> RuleSe
     return _rule_row(row)
 
 
+def rule_sets_document(session: Session) -> dict[str, Any]:
+    """The rule sets in force, for a downward bundle (the district sends its edits to its offices)."""
+    rows = session.scalars(select(GradingRuleSet).where(GradingRuleSet.deleted.is_(False),
+                                                       GradingRuleSet.retired.is_(False)).order_by(GradingRuleSet.code))
+    return {"kind": "grading_rules", "sets": [
+        {"code": r.code, "version": r.version, "owner_node": r.owner_node, "edited": r.edited,
+         "body": json.loads(r.body)} for r in rows]}
+
+
+def take_rule_sets(session: Session, doc: dict[str, Any], updated_at: Any) -> list[str]:
+    """Rule sets from the parent's downward bundle: a set the parent edited replaces ours when its
+    version is higher (and is then kept over reference-data updates, like an edit made here).
+    Returns the codes taken; raises RuleSetError for a set that does not parse."""
+    taken = []
+    for item in doc.get("sets", []):
+        if not item.get("edited"):
+            continue  # the shipped sets come with the program's own reference data
+        rules = grading.parse_rule_set(item["body"])
+        row = session.scalar(select(GradingRuleSet).where(GradingRuleSet.code == rules.code))
+        version = int(item["version"])
+        if row is not None and row.version >= version:
+            continue
+        if row is None:
+            from xihu_desk.store.grading_seed import rule_set_uuid
+
+            row = GradingRuleSet(uuid=rule_set_uuid(rules.code), code=rules.code, origin_node=item["owner_node"],
+                                 deleted=False)
+            session.add(row)
+        row.name, row.effective_on = rules.name, rules.effective_on
+        row.body = json.dumps(rules.as_json(), ensure_ascii=False)
+        row.version, row.owner_node, row.updated_at = version, item["owner_node"], updated_at
+        row.edited, row.reference_version, row.retired = True, "", False
+        taken.append(rules.code)
+    session.flush()
+    return taken
+
+
 # ---------------------------------------------------------------- applications
 
 
