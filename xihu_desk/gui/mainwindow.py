@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
             if key == "home":
                 page = HomePage(self.ctx, self.actor, self.node.org_name)
                 page.open_area.connect(self.go)
+                page.open_case.connect(self._open_case)
             elif key == "settings":
                 page = SettingsPage(self.ctx, self.actor)
                 page.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -195,6 +196,12 @@ class MainWindow(QMainWindow):
             self.pages[key] = page
             self.stack.addWidget(page)
         return self.pages[key]
+
+    def _open_case(self, case_uuid: str) -> None:
+        """A to-do item about a case opens that case's form."""
+        page = self.page("cases")
+        if isinstance(page, CasesPage):
+            page.open_case(case_uuid)
 
     def _nav_changed(self, row: int) -> None:
         if row >= 0:

@@ -23,6 +23,7 @@ FIGURE_ICONS = {
 
 class HomePage(QWidget):
     open_area = Signal(str)  # the area key a to-do item belongs to
+    open_case = Signal(str)  # the case a to-do item is about
 
     def __init__(self, ctx: AppContext, actor: Actor, org_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,10 +80,13 @@ class HomePage(QWidget):
             icon = theme.icon("mdi6.alert-circle-outline", theme.DANGER) if overdue else \
                 theme.icon("mdi6.bell-outline", theme.ACCENT)
             item = QListWidgetItem(icon, f"{due.due}　{due.title}")  # the title says what is overdue
-            item.setData(Qt.ItemDataRole.UserRole, due.area)
+            item.setData(Qt.ItemDataRole.UserRole, (due.area, due.case_uuid))
             self.due_list.addItem(item)
         self.due_list.setVisible(bool(data.due))
         self.empty.setVisible(not data.due)
 
     def _open_item(self, item: QListWidgetItem) -> None:
-        self.open_area.emit(item.data(Qt.ItemDataRole.UserRole))
+        area, case_uuid = item.data(Qt.ItemDataRole.UserRole)
+        self.open_area.emit(area)
+        if case_uuid:
+            self.open_case.emit(case_uuid)

@@ -79,10 +79,13 @@ class UpcomingPage(QWidget):
         summary.setObjectName("areaSummary")
         box.addWidget(summary)
         box.addSpacing(4)
-        box.addWidget(label(self.tr("这里将提供："), "subtitle"))
+        box.addWidget(label(self.tr("此区域提供："), "subtitle"))
         for item in plan.items:
             box.addWidget(label(f"•　{item}", wrap=True))
         box.addSpacing(8)
-        box.addWidget(label(self.tr("此功能正在建设中，将在后续版本中提供。"), "muted", wrap=True))
+        note = label(self.tr("当前账户的角色不使用此区域（管理与业务分离）。如需使用，请管理员在“系统设置 → 用户管理”中调整角色。"),
+                     "muted", wrap=True)
+        note.setObjectName("roleNote")
+        box.addWidget(note)
         outer.addWidget(card)
         outer.addStretch(1)
