@@ -63,7 +63,7 @@ def run(data: DataDir, argv: list[str] | None = None) -> int:
     # Qt is imported only now, so the no-display check above runs without loading it.
     from PySide6.QtWidgets import QApplication
 
-    from xihu_desk.gui import crash, i18n, messages, prefs, theme
+    from xihu_desk.gui import crash, gcguard, i18n, messages, prefs, theme
     from xihu_desk.gui.controller import AppController
     from xihu_desk.store import migrate
 
@@ -77,6 +77,7 @@ def run(data: DataDir, argv: list[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)
     i18n.install(app)  # the translators are children of the application, kept alive by it
     theme.apply(app, prefs.text_scale())
+    gcguard.install(app)  # the garbage collector must not destroy Qt objects on the runner's thread
     app.setWindowIcon(theme.icon("mdi6.scale-balance", theme.ACCENT))
     crash.set_log_file(log_file(data))
     crash.install()

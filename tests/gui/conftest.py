@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from xihu_desk.gui import messages, prefs, theme
+from xihu_desk.gui import gcguard, messages, prefs, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.runner import Runner
 from xihu_desk.services import auth
@@ -37,8 +37,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def styled_app(qapp: QApplication) -> QApplication:
-    """The real look, style sheet included, set once as the program does at start."""
+    """The real look, style sheet included, set once as the program does at start; and, as the
+    program does, garbage collection only on the GUI thread (xihu_desk/gui/gcguard.py)."""
     theme.apply(qapp, prefs.TEXT_SCALE_DEFAULT)
+    gcguard.install(qapp)
     return qapp
 
 

@@ -138,3 +138,27 @@ def test_result_for_a_closed_window_is_not_delivered(qtbot, runner, message_mock
     assert got == [] and message_mock.messages == []  # committed, nobody left to tell
     with runner.db.read() as session:
         assert settings.get(session, "idle_lock_minutes") == 25
+
+
+def test_garbage_is_collected_on_the_gui_thread_only(qtbot, styled_app):  # noqa: ANN001
+    """Automatic collection is off (it could run on the runner's thread and destroy Qt objects
+    there); the timer on the GUI thread collects cyclic garbage instead."""
+    import gc
+    import weakref
+
+    from xihu_desk.gui import gcguard
+
+    assert not gc.isenabled()
+
+    class Node:
+        pass
+
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    probe = weakref.ref(a)
+    del a, b
+    for _ in range(gc.get_threshold()[0] + 10):  # enough allocations to cross the threshold
+        [].append(Node())
+    collector = gcguard.install(styled_app)
+    qtbot.waitUntil(lambda: probe() is None, timeout=3 * gcguard.INTERVAL_MS + 2000)
+    assert collector.timer.isActive()
