@@ -64,11 +64,17 @@ def _have_library(name: str) -> bool:
     return any(Path(d, name).exists() for d in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"))
 
 
+CJK_FONT_NAMES = ("wqy", "NotoSansCJK", "NotoSerifCJK", "SourceHan", "uming", "ukai", "DroidSansFallback")
+
+
 def _have_cjk_font() -> bool:
-    if not shutil.which("fc-list"):
-        return False
-    out = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False).stdout
-    return bool(out.strip())
+    if shutil.which("fc-list"):
+        out = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False).stdout
+        return bool(out.strip())
+    # fc-list is in the "fontconfig" package, which a minimal system may lack: look for the files.
+    folders = [Path("/usr/share/fonts"), Path.home() / ".fonts", Path.home() / ".local/share/fonts"]
+    return any(any(n.lower() in f.name.lower() for n in CJK_FONT_NAMES)
+               for folder in folders if folder.is_dir() for f in folder.rglob("*") if f.is_file())
 
 
 def missing_system_packages(test: bool = False) -> list[str]:
