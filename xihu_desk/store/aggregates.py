@@ -74,17 +74,28 @@ def row_doc(row: Any) -> dict[str, Any]:
     return {c.name: _out(getattr(row, c.key)) for c in row.__table__.columns}
 
 
+# Checked values come out in SQLite's storage form (what SQLAlchemy itself writes: ISO dates,
+# "YYYY-MM-DD HH:MM:SS.ffffff" times, 0/1 for booleans), so a batch goes straight to the
+# driver's executemany: SQLAlchemy's per-row parameter processing cost as much as SQLite's work.
+_STORED_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
 def _checker(col: Any):  # noqa: ANN202 - returns a converter for one column
     name = col.name
     if isinstance(col.type, DateTime):
-        return lambda v: _parse(datetime.fromisoformat, v, name)
+        return lambda v: _parse(datetime.fromisoformat, v, name).strftime(_STORED_DATETIME)
     if isinstance(col.type, Date):
-        return lambda v: _parse(date.fromisoformat, v, name)
+        def check_date(v: Any) -> str:
+            if not (isinstance(v, str) and len(v) == 10):
+                raise BadRecord(f"字段 {name} 不是有效日期")
+            _parse(date.fromisoformat, v, name)
+            return v
+        return check_date
     if isinstance(col.type, Boolean):
-        def check_bool(v: Any) -> bool:
+        def check_bool(v: Any) -> int:
             if not isinstance(v, bool):
                 raise BadRecord(f"字段 {name} 应为是或否")
-            return v
+            return int(v)
         return check_bool
     python_type = col.type.python_type
     if python_type is int:
@@ -116,7 +127,8 @@ def _columns(model: Any) -> tuple[frozenset[str], list[tuple[str, bool, Any]]]:
 
 
 def doc_values(model: Any, doc: dict[str, Any]) -> dict[str, Any]:
-    """Column values from a document, typed and checked; unknown or missing columns refuse it."""
+    """Column values from a document, checked and in storage form; unknown or missing columns
+    refuse it."""
     if not isinstance(doc, dict):
         raise BadRecord("记录格式不对")
     names, checks = _columns(model)
@@ -248,19 +260,26 @@ def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owner
                 session.execute(delete(model_).where(model_.case_uuid.in_(replaced)))
         session.execute(delete(model).where(model.uuid.in_(replaced)))
     if to_write:
-        # Core executemany on the tables: the ORM's bulk path costs twice as much per row.
         conn = session.connection()
-        conn.execute(insert(model.__table__), [v for v, _ in to_write])
+        _insert_many(conn, model, [v for v, _ in to_write])
         if kind == "case":
             for part, (part_model, _many) in CASE_PARTS.items():
                 rows = [r for _, parts in to_write for r in parts[part]]
                 if rows:
-                    conn.execute(insert(part_model.__table__), rows)
+                    _insert_many(conn, part_model, rows)
             conn.execute(insert(CaseSearch.__table__), [
                 {"case_uuid": v["uuid"], "body": case_rules.search_body(
                     v["case_no"], v["title"], [p["name"] for p in parts["parties"] if not p["deleted"]],
                     v["summary"], v["claims"])} for v, parts in to_write])
     return results
+
+
+def _insert_many(conn: Any, model: Any, rows: list[dict[str, Any]]) -> None:
+    columns = [c.name for c in model.__table__.columns]
+    quote = conn.dialect.identifier_preparer.quote  # some columns are keywords ("on")
+    sql = (f"INSERT INTO {quote(model.__table__.name)} ({', '.join(quote(c) for c in columns)}) "
+           f"VALUES ({', '.join('?' * len(columns))})")
+    conn.exec_driver_sql(sql, [tuple(r[c] for c in columns) for r in rows])
 
 
 def _case_parts(doc: dict[str, Any], case_uuid: str) -> dict[str, list[dict[str, Any]]]:
