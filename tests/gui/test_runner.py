@@ -157,8 +157,9 @@ def test_garbage_is_collected_on_the_gui_thread_only(qtbot, styled_app):  # noqa
     a.other, b.other = b, a
     probe = weakref.ref(a)
     del a, b
-    for _ in range(gc.get_threshold()[0] + 10):  # enough allocations to cross the threshold
-        [].append(Node())
+    # Enough live allocations to cross the threshold (objects freed at once do not count).
+    alive = [Node() for _ in range(gc.get_threshold()[0] + 10)]
     collector = gcguard.install(styled_app)
     qtbot.waitUntil(lambda: probe() is None, timeout=3 * gcguard.INTERVAL_MS + 2000)
     assert collector.timer.isActive()
+    del alive
