@@ -47,7 +47,7 @@ from xihu_desk.domain.errors import FieldError, UserError
 from xihu_desk.domain.parties import KINDS, ROLES, PartyInput, validate_credit_code, validate_party
 from xihu_desk.domain.roles import Perm
 from xihu_desk.reports import case_ledger, ledger
-from xihu_desk.services import audit, cases, codes, node
+from xihu_desk.services import audit, cases, codes, import_rows, node
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_new
 from xihu_desk.store import case_list
@@ -415,39 +415,18 @@ def import_ledger(session: Session, actor: Actor, source: Path | str | bytes | I
     dates = [r.values["accepted_on"] for r in book.rows if r.values.get("accepted_on")]
     seen = _known(session, min(dates), max(dates)) if dates else set()
     savepoint = session.begin_nested() if dry_run else None
-    total = len(book.rows)
-    for i, row in enumerate(book.rows, start=1):
-        step(i - 1, f"正在导入第 {i}/{total} 行…", total)
-        report.rows += 1
-        parts = None if row.refused else _understand(row, committees, roster)
+
+    def plan(row: ledger.LedgerRow) -> import_rows.Plan | None:
+        parts = _understand(row, committees, roster)
         if parts is None:
-            row.problems = [p for p in row.problems if not p.imported]
-            report.refused += 1
-            report.problems += row.problems
-            continue
+            return None
         fp = fingerprint(parts.committee_uuid, row.values["accepted_on"], parts.names("applicant"),
                          parts.names("respondent"))
-        if fp in seen:
-            report.duplicates += 1
-            report.duplicate_rows.append({"sheet": row.sheet, "row": row.row,
-                                          "title": "、".join(parts.names("applicant")) + "与" + "、".join(parts.names("respondent"))})
-            continue
-        nested = session.begin_nested()
-        try:
-            number = _apply(session, actor, row, parts, file_name, fp)
-        except UserError as exc:
-            nested.rollback()
-            row.problems = [p for p in row.problems if not p.imported]
-            row.refuse(FIELD_COLUMN.get(getattr(exc, "field", None) or ""), exc.message)
-            report.refused += 1
-            report.problems += row.problems
-            continue
-        nested.commit()
-        seen.add(fp)
-        report.imported += 1
-        report.numbers.append(number)
-        report.problems += row.problems  # the warnings of a row that was taken
-    step(total, "完成", total)
+        title = "、".join(parts.names("applicant")) + "与" + "、".join(parts.names("respondent"))
+        return import_rows.Plan((fp,), {"title": title}, parts)
+
+    import_rows.take_rows(session, book, report, seen=seen, plan=plan, field_column=FIELD_COLUMN, step=step,
+                          apply=lambda row, chosen: _apply(session, actor, row, chosen.context, file_name, chosen.keys[0]))
     unmatched: dict[str, int] = {}
     for row in book.rows:
         for name in case_ledger.split_names(row.values.get("mediators")):

@@ -23,7 +23,7 @@ from xihu_desk.domain import grading as rules_domain
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.reports import ledger, mediator_ledger
-from xihu_desk.services import audit, committees, grading, mediators, node
+from xihu_desk.services import audit, committees, grading, import_rows, mediators, node
 from xihu_desk.services.context import Actor
 from xihu_desk.store.case_models import CaseMediator, MediationCase, Mediator
 from xihu_desk.store.mediator_models import MediatorTraining
@@ -107,49 +107,24 @@ def import_roster(session: Session, actor: Actor, source: Path | str | bytes | I
     report = ledger.ImportReport(KIND, dry_run=dry_run, notes=list(book.notes), sheets=[
         {"sheet": s.name, "header_row": s.header_row, "rows": s.data_rows, "columns": s.columns} for s in book.sheets])
     index = _committee_index(session)
-    known_ids = {n for n in session.scalars(select(Mediator.id_number).where(Mediator.deleted.is_(False), Mediator.id_number != ""))}
-    known_names = {(ledger.normalise(n), c) for n, c in session.execute(
+    # ID numbers (strings) and (name, committee) pairs share one set: either one makes a duplicate.
+    seen: set[Any] = {n for n in session.scalars(select(Mediator.id_number).where(Mediator.deleted.is_(False), Mediator.id_number != ""))}
+    seen |= {(ledger.normalise(n), c) for n, c in session.execute(
         select(Mediator.name, Mediator.committee_uuid).where(Mediator.deleted.is_(False)))}
     today = actor.now.date()
     savepoint = session.begin_nested() if dry_run else None
-    total = len(book.rows)
-    for i, row in enumerate(book.rows, start=1):
-        step(i - 1, f"正在导入第 {i}/{total} 行…", total)
-        report.rows += 1
-        if row.refused:
-            report.refused += 1
-            report.problems += row.problems
-            continue
+
+    def plan(row: ledger.LedgerRow) -> import_rows.Plan | None:
         committee_uuid = index.get(ledger.normalise(row.values["committee"]))
         if committee_uuid is None:
             row.refuse("committee", f"调委会“{row.values['committee']}”不在本单位的调委会名单中，请先在系统设置中添加或改写为全称")
-            report.refused += 1
-            report.problems += row.problems
-            continue
+            return None
         number = (row.values.get("id_number") or "").strip().upper()
-        name_key = (ledger.normalise(row.values["name"]), committee_uuid)
-        if (number and "*" not in number and number in known_ids) or name_key in known_names:
-            report.duplicates += 1
-            report.duplicate_rows.append({"sheet": row.sheet, "row": row.row, "name": row.values["name"]})
-            continue
-        nested = session.begin_nested()
-        try:
-            uuid = _apply(session, actor, row, committee_uuid, today)
-        except UserError as exc:
-            nested.rollback()
-            row.problems = [p for p in row.problems if not p.imported]
-            row.refuse(FIELD_COLUMN.get(getattr(exc, "field", None) or ""), exc.message)
-            report.refused += 1
-            report.problems += row.problems
-            continue
-        nested.commit()
-        known_names.add(name_key)
-        if number and "*" not in number:
-            known_ids.add(number)
-        report.imported += 1
-        report.numbers.append(uuid)
-        report.problems += row.problems  # warnings of a row that was taken
-    step(total, "完成", total)
+        keys = ((number,) if number and "*" not in number else ()) + ((ledger.normalise(row.values["name"]), committee_uuid),)
+        return import_rows.Plan(keys, {"name": row.values["name"]}, committee_uuid)
+
+    import_rows.take_rows(session, book, report, seen=seen, plan=plan, field_column=FIELD_COLUMN, step=step,
+                          apply=lambda row, chosen: _apply(session, actor, row, chosen.context, today))
     if savepoint is not None:
         savepoint.rollback()
     elif report.imported:

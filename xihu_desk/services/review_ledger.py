@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.reports import ledger, review_ledger
-from xihu_desk.services import audit, codes, node, review_queries, reviews
+from xihu_desk.services import audit, codes, import_rows, node, review_queries, reviews
 from xihu_desk.services.context import Actor
 from xihu_desk.store.review_models import ReviewItem
 
@@ -101,36 +101,13 @@ def import_ledger(session: Session, actor: Actor, source: Path | str | bytes | I
     seen = {_key(t, u, d) for t, u, d in session.execute(
         select(ReviewItem.title, ReviewItem.unit, ReviewItem.received_on).where(ReviewItem.deleted.is_(False)))}
     savepoint = session.begin_nested() if dry_run else None
-    total = len(book.rows)
-    for i, row in enumerate(book.rows, start=1):
-        step(i - 1, f"正在导入第 {i}/{total} 行…", total)
-        report.rows += 1
-        if row.refused:
-            report.refused += 1
-            report.problems += row.problems
-            continue
-        key = _key(row.values["title"], row.values["unit"], row.values["received_on"])
-        if key in seen:
-            report.duplicates += 1
-            report.duplicate_rows.append({"sheet": row.sheet, "row": row.row, "title": row.values["title"]})
-            continue
-        nested = session.begin_nested()
-        try:
-            number = _apply(session, actor, row)
-        except UserError as exc:
-            nested.rollback()
-            column = FIELD_COLUMN.get(getattr(exc, "field", None) or "")
-            row.problems = [p for p in row.problems if not p.imported]
-            row.refuse(column, exc.message)
-            report.refused += 1
-            report.problems += row.problems
-            continue
-        nested.commit()
-        seen.add(key)
-        report.imported += 1
-        report.numbers.append(number)
-        report.problems += row.problems  # warnings of a row that was taken
-    step(total, "完成", total)
+
+    def plan(row: ledger.LedgerRow) -> import_rows.Plan:
+        v = row.values
+        return import_rows.Plan((_key(v["title"], v["unit"], v["received_on"]),), {"title": v["title"]})
+
+    import_rows.take_rows(session, book, report, seen=seen, plan=plan, apply=lambda row, _plan: _apply(session, actor, row),
+                          field_column=FIELD_COLUMN, step=step)
     if savepoint is not None:
         savepoint.rollback()
     elif report.imported:
