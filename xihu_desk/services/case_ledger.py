@@ -8,8 +8,8 @@ row is applied in its own savepoint, so a refused row leaves nothing behind; a d
 whole import back.
 
 A legacy row becomes a case through a bulk path that applies the intake service's own checks
-(``cases._check_intake``, the party validation of domain/parties.py, ``cases._check_mediators``),
-numbering (``cases._next_number``) and writers, and audits each case as ``case.import``. It differs
+(``cases.check_intake``, the party validation of domain/parties.py) and ``cases.create_case``
+(mediators, numbering, writers), and audits each case as ``case.import``. It differs
 from ``cases.open_case`` in what an old ledger cannot have, each difference reported on the row:
 
 - an organisation named without its 统一社会信用代码 (ledgers never had the column) is taken as an
@@ -40,7 +40,6 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xihu_desk.domain import cases as rules
 from xihu_desk.domain import idnumber
 from xihu_desk.domain.cases import Outcome, Status
 from xihu_desk.domain.errors import FieldError, UserError
@@ -246,7 +245,7 @@ def _understand(row: ledger.LedgerRow, committees: Committees, roster: Roster) -
 def _open_legacy(session: Session, actor: Actor, cmd: cases.IntakeCommand) -> MediationCase:
     """``cases.open_case`` for a ledger row: the same checks, number and writers, audited as an
     import; an organisation may lack its credit code (the row says so)."""
-    cases._check_intake(session, cmd)
+    cases.check_intake(session, cmd)
     checked = []
     for p in cmd.parties:
         if p.kind == "org" and not p.credit_code:
@@ -257,21 +256,7 @@ def _open_legacy(session: Session, actor: Actor, cmd: cases.IntakeCommand) -> Me
             checked.append(validate_party(p, cmd.accepted_on))
     if not {"applicant", "respondent"} <= {p.role for p in checked}:
         raise FieldError("parties", "至少需要一名申请人和一名被申请人。")
-    cases._check_mediators(session, cmd.mediators)
-    committee = session.get(Committee, cmd.committee_uuid)
-    seq, number = cases._next_number(session, committee, cmd.accepted_on.year)
-    values = {f: getattr(cmd, f) for f in cases.INTAKE_FIELDS}
-    values["summary"], values["claims"] = cmd.summary.strip(), cmd.claims.strip()
-    case = MediationCase(uuid="", case_no=number, year=cmd.accepted_on.year, seq=seq, status=Status.ACCEPTED.value,
-                         due_on=rules.mediation_due(cmd.accepted_on), created_by=actor.name, **values)
-    stamp_new(session, actor, case)
-    session.add(case)
-    session.flush()
-    cases._write_parties(session, actor, case, checked)
-    cases._write_mediators(session, case, cmd.mediators)
-    session.flush()
-    cases._refresh_title_and_search(session, case)
-    return case
+    return cases.create_case(session, actor, cmd, checked)
 
 
 def _outcome(session: Session, actor: Actor, case: MediationCase, row: ledger.LedgerRow) -> None:
@@ -362,7 +347,7 @@ def _apply(session: Session, actor: Actor, row: ledger.LedgerRow, parts: _Row, f
     session.flush()
     audit.record(session, actor, "case.import", "case", case.uuid,
                  summary=f"导入原台账案件 {case.case_no}：{case.title}（{file_name} {row.sheet} 第 {row.row} 行）",
-                 after=cases._snapshot(case))
+                 after=cases.snapshot(case))
     return case.case_no
 
 

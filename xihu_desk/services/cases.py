@@ -133,7 +133,7 @@ def _touch(actor: Actor, case: MediationCase) -> None:
     stamp_changed(actor, case)
 
 
-def _check_intake(session: Session, cmd: IntakeCommand) -> None:
+def check_intake(session: Session, cmd: IntakeCommand) -> None:
     committee = session.get(Committee, cmd.committee_uuid)
     if committee is None or committee.deleted:
         raise FieldError("committee_uuid", "请选择承办的调委会。")
@@ -236,7 +236,7 @@ def _refresh_title_and_search(session: Session, case: MediationCase) -> None:
         row.body = body
 
 
-def _snapshot(case: MediationCase) -> dict:
+def snapshot(case: MediationCase) -> dict:
     return {f: getattr(case, f) for f in (*INTAKE_FIELDS, "status", "outcome", "agreement_form", "due_on", "extended_to")}
 
 
@@ -245,8 +245,16 @@ def _snapshot(case: MediationCase) -> dict:
 
 def open_case(session: Session, actor: Actor, cmd: IntakeCommand) -> CaseRef:
     actor.require(Perm.EDIT_CASES)
-    _check_intake(session, cmd)
-    parties = _check_parties(cmd.parties, cmd.accepted_on)
+    check_intake(session, cmd)
+    case = create_case(session, actor, cmd, _check_parties(cmd.parties, cmd.accepted_on))
+    audit.record(session, actor, "case.open", "case", case.uuid, summary=f"受理案件 {case.case_no}：{case.title}",
+                 after=snapshot(case))
+    return CaseRef(case.uuid, case.case_no, case.version)
+
+
+def create_case(session: Session, actor: Actor, cmd: IntakeCommand, parties: list[PartyInput]) -> MediationCase:
+    """Number and write a case whose intake (check_intake) and parties the caller checked: intake
+    here, the legacy-ledger import with its own party rules. The caller audits."""
     _check_mediators(session, cmd.mediators)
     committee = session.get(Committee, cmd.committee_uuid)
     seq, number = _next_number(session, committee, cmd.accepted_on.year)
@@ -263,20 +271,18 @@ def open_case(session: Session, actor: Actor, cmd: IntakeCommand) -> CaseRef:
     _write_mediators(session, case, cmd.mediators)
     session.flush()
     _refresh_title_and_search(session, case)
-    audit.record(session, actor, "case.open", "case", case.uuid, summary=f"受理案件 {number}：{case.title}",
-                 after=_snapshot(case))
-    return CaseRef(case.uuid, number, case.version)
+    return case
 
 
 def update_intake(session: Session, actor: Actor, case_uuid: str, cmd: IntakeCommand) -> CaseRef:
     case = get_case(session, case_uuid)
     check_editable(session, actor, case)
-    _check_intake(session, cmd)
+    check_intake(session, cmd)
     parties = _check_parties(cmd.parties, cmd.accepted_on)
     _check_mediators(session, cmd.mediators)
     if cmd.committee_uuid != case.committee_uuid or cmd.accepted_on.year != case.year:
         raise FieldError("committee_uuid", "案件编号已按调委会和年份分配，不能更改承办调委会或受理年份。")
-    before = _snapshot(case)
+    before = snapshot(case)
     for f in INTAKE_FIELDS:
         setattr(case, f, getattr(cmd, f))
     case.summary, case.claims = cmd.summary.strip(), cmd.claims.strip()
@@ -287,7 +293,7 @@ def update_intake(session: Session, actor: Actor, case_uuid: str, cmd: IntakeCom
     _refresh_title_and_search(session, case)
     _touch(actor, case)
     audit.record(session, actor, "case.update", "case", case.uuid, summary=f"修改案件 {case.case_no} 的受理信息",
-                 before=before, after=_snapshot(case))
+                 before=before, after=snapshot(case))
     return CaseRef(case.uuid, case.case_no, case.version)
 
 
@@ -448,7 +454,7 @@ def record_agreement(session: Session, actor: Actor, case_uuid: str, a: Agreemen
         for k, v in values.items():
             setattr(row, k, v)
         stamp_changed(actor, row)
-    before = _snapshot(case)
+    before = snapshot(case)
     case.outcome, case.outcome_on, case.agreement_form = Outcome.SUCCEEDED.value, a.effective_on, a.form
     case.status = Status.CLOSED.value
     case.closed_on = case.closed_on or a.effective_on
@@ -457,7 +463,7 @@ def record_agreement(session: Session, actor: Actor, case_uuid: str, a: Agreemen
     _touch(actor, case)
     form = AgreementForm(a.form).label
     audit.record(session, actor, "case.agreement", "case", case.uuid,
-                 summary=f"{case.case_no} 调解成功，登记{form}（{len(clauses)} 条）", before=before, after=_snapshot(case))
+                 summary=f"{case.case_no} 调解成功，登记{form}（{len(clauses)} 条）", before=before, after=snapshot(case))
 
 
 def close_without_agreement(session: Session, actor: Actor, case_uuid: str, outcome: Outcome, on: date,
@@ -473,13 +479,13 @@ def close_without_agreement(session: Session, actor: Actor, case_uuid: str, outc
         raise FieldError("routes_told", "须告知当事人可以通过仲裁、行政、司法等途径维护权利。")
     if on < case.accepted_on:
         raise FieldError("outcome_on", "结束日期不能早于受理日期。")
-    before = _snapshot(case)
+    before = snapshot(case)
     case.outcome, case.outcome_on, case.agreement_form = outcome.value, on, None
     case.failure_reason, case.routes_told = reason.strip(), True
     case.status, case.closed_on, case.followup_due = Status.CLOSED.value, on, None
     _touch(actor, case)
     audit.record(session, actor, "case.outcome", "case", case.uuid, summary=f"{case.case_no} {outcome.label}：{reason.strip()}",
-                 before=before, after=_snapshot(case))
+                 before=before, after=snapshot(case))
 
 
 # ---------------------------------------------------------------- after the agreement
