@@ -15,9 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit, QPlainTextEdit, QRadioButton, QSpinBox, QWidget,
 )
 
-from xihu_desk.domain.errors import FieldError
-from xihu_desk.gui.context import AppContext
-from xihu_desk.gui.runner import Progress
+from xihu_desk.gui.fieldkit import fill_combo, submit  # noqa: F401 - the forms here import them from this module
 from xihu_desk.gui.widgets import restyle
 
 # ---------------------------------------------------------------- dates
@@ -113,18 +111,6 @@ def yuan_label(fen: int) -> str:
 # ---------------------------------------------------------------- combo boxes
 
 
-def fill_combo(combo: QComboBox, items: list[tuple[str, str]] | dict[str, str], blank: str | None = None) -> None:
-    """Code lists as (code, label); ``blank`` adds a first item with the code ''."""
-    current = combo.currentData() if combo.count() else None
-    combo.blockSignals(True)
-    combo.clear()
-    if blank is not None:
-        combo.addItem(blank, "")
-    for code, text in (items.items() if isinstance(items, dict) else items):
-        combo.addItem(text, code)
-    index = combo.findData(current)
-    combo.setCurrentIndex(index if index >= 0 else 0)
-    combo.blockSignals(False)
 
 
 def set_code(combo: QComboBox, code: str | None) -> None:
@@ -303,19 +289,3 @@ def find_optional(root: QWidget, kind: type[QWidget], name: str) -> QWidget | No
 
 # ---------------------------------------------------------------- saving
 
-
-def submit(ctx: AppContext, parent: QWidget, work: Callable[[Any], Any], on_ok: Callable[[Any], None],
-           on_refused: Callable[[str | None, str], None], label: str = "") -> int:
-    """Run ``work(session)`` as one unit of work on the runner. A refusal comes back with the field
-    the service named (FieldError.field) or None, and the message; nothing typed is touched."""
-    caught: dict[str, str] = {}
-
-    def guarded(session: Any, _progress: Progress) -> Any:
-        try:
-            return work(session)
-        except FieldError as exc:
-            caught["field"] = exc.field  # read on the GUI thread after delivery
-            raise
-
-    return ctx.runner.write(guarded, label=label, parent=parent, cancellable=False, on_ok=on_ok,
-                            on_error=lambda message: on_refused(caught.get("field"), message))

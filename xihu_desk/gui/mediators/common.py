@@ -3,10 +3,8 @@ layout, and how a save reaches the runner (one unit of work; a refusal names its
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QGuiApplication
@@ -15,9 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xihu_desk.domain.errors import FieldError
-from xihu_desk.gui.context import AppContext
-from xihu_desk.gui.runner import Progress
+from xihu_desk.gui.fieldkit import fill_combo, submit  # noqa: F401 - the forms here import them from this module
 from xihu_desk.gui.widgets import label, restyle
 from xihu_desk.services.context import Actor, utcnow
 
@@ -29,18 +25,6 @@ def fresh(actor: Actor) -> Actor:
     return replace(actor, now=utcnow())
 
 
-def fill_combo(combo: QComboBox, items: list[tuple[str, str]] | dict[str, str], blank: str | None = None) -> None:
-    """(code, label) items; every item carries a str code ('' for the blank one), never None."""
-    current = combo.currentData() if combo.count() else ""
-    combo.blockSignals(True)
-    combo.clear()
-    if blank is not None:
-        combo.addItem(blank, "")
-    for code, text in (items.items() if isinstance(items, dict) else items):
-        combo.addItem(text, code)
-    index = combo.findData(current)
-    combo.setCurrentIndex(index if index >= 0 else 0)
-    combo.blockSignals(False)
 
 
 def code_of(combo: QComboBox) -> str:
@@ -175,19 +159,3 @@ def add_field(form: QFormLayout, errors: FieldErrors, field: str, text: str, wid
     errors.add(field, widget, error)
     return error
 
-
-def submit(ctx: AppContext, parent: QWidget, work: Callable[[Any], Any], on_ok: Callable[[Any], None],
-           on_refused: Callable[[str | None, str], None], text: str = "") -> int:
-    """Run ``work(session)`` as one unit of work on the runner. A refusal comes back with the field
-    the service named (or None) and the message; nothing typed is touched."""
-    caught: dict[str, str] = {}
-
-    def guarded(session: Any, _progress: Progress) -> Any:
-        try:
-            return work(session)
-        except FieldError as exc:
-            caught["field"] = exc.field  # read on the GUI thread after delivery
-            raise
-
-    return ctx.runner.write(guarded, label=text, parent=parent, cancellable=False, on_ok=on_ok,
-                            on_error=lambda message: on_refused(caught.get("field"), message))

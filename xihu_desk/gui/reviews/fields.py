@@ -7,16 +7,14 @@ combo item here carries data ("" for the blank) so ``currentData()`` never retur
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
-from xihu_desk.domain.errors import FieldError, UserError
-from xihu_desk.gui.context import AppContext
-from xihu_desk.gui.runner import Progress
+from xihu_desk.domain.errors import UserError
+from xihu_desk.gui.fieldkit import fill_combo, submit  # noqa: F401 - the forms here import them from this module
 from xihu_desk.gui.widgets import restyle
 
 NO_DATE = QDate(1900, 1, 1)
@@ -56,18 +54,6 @@ def date_of(edit: QDateEdit) -> date | None:
     return date(d.year(), d.month(), d.day())
 
 
-def fill_combo(combo: QComboBox, items: list[tuple[Any, str]], blank: str | None = None) -> None:
-    """(code, label) items; ``blank`` adds a first item whose code is ''. Keeps the choice it had."""
-    current = combo.currentData() if combo.count() else ""
-    combo.blockSignals(True)
-    combo.clear()
-    if blank is not None:
-        combo.addItem(blank, "")
-    for code, text in items:
-        combo.addItem(text, code)
-    index = combo.findData(current)
-    combo.setCurrentIndex(index if index >= 0 else 0)
-    combo.blockSignals(False)
 
 
 def set_code(combo: QComboBox, code: Any) -> None:
@@ -138,21 +124,6 @@ class FieldErrors:
             error.setVisible(False)
 
 
-def submit(ctx: AppContext, parent: QWidget, work: Callable[[Any], Any], on_ok: Callable[[Any], None],
-           on_refused: Callable[[str | None, str], None], label: str = "") -> int:
-    """Run ``work(session)`` as one unit of work on the runner; a refusal comes back with the
-    field the service named (or None) and its message. Nothing typed is touched either way."""
-    caught: dict[str, str] = {}
-
-    def guarded(session: Any, _progress: Progress) -> Any:
-        try:
-            return work(session)
-        except FieldError as exc:
-            caught["field"] = exc.field
-            raise
-
-    return ctx.runner.write(guarded, label=label, parent=parent, cancellable=False, on_ok=on_ok,
-                            on_error=lambda message: on_refused(caught.get("field"), message))
 
 
 def write_file(path: str, data: bytes) -> str:
