@@ -5,29 +5,53 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
-from xihu_desk import cli_mediators, cli_print, cli_reviews
+from xihu_desk import __version__, cli_mediators, cli_print, cli_reviews, cli_text
+from xihu_desk.cli_output import write_output
 from xihu_desk.domain.errors import UserError
 from xihu_desk.paths import DataDir
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # usage errors exit 2, as argparse does, in Chinese
         self.print_usage(sys.stderr)
+        message = re.sub(r"\b\w+_command\b", "子命令", message)  # the dest names of nested commands
         print(f"用法错误：{message}", file=sys.stderr)
         raise SystemExit(2)
 
 
-def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", metavar="DIR", help="数据目录（默认为本机用户数据目录，或环境变量 XIHU_DESK_HOME）")
-    common.add_argument("--json", action="store_true", help="在标准输出打印一个 JSON 文档")
+def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """The options every command takes, before or after its name (design.md §10). Only the top
+    level sets defaults: a subcommand's copy must not overwrite a value given before the command."""
+    keep = {} if defaults else {"default": argparse.SUPPRESS}
+    parser.add_argument("--data-dir", metavar="DIR", **({"default": None} | keep),
+                        help="数据目录（默认为本机用户数据目录，或环境变量 XIHU_DESK_HOME）")
+    parser.add_argument("--json", action="store_true", **({"default": False} | keep),
+                        help="在标准输出打印一个 JSON 文档")
 
-    p = _Parser(prog="xihu-desk", description="西湖司法所工作台", parents=[common])
-    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+_EPILOG = ("全局选项 --data-dir、--json 可以写在命令之前或之后。\n"
+           "输出一律为 UTF-8 编码（与控制台代码页无关）；Ctrl-C 取消时退出码为 130，不留下写了一半的文件。\n"
+           "退出码：0 成功，1 失败（一行中文说明），2 用法错误。")
+
+
+def _parser() -> argparse.ArgumentParser:
+    cli_text.install()
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, defaults=False)
+
+    p = _Parser(prog="xihu-desk", description="西湖司法所工作台", epilog=_EPILOG)
+    _global_options(p, defaults=True)
+    p.add_argument("--version", action="version", version=f"xihu-desk {__version__}", help="显示程序版本并退出")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, title="命令", metavar="命令")
 
     sub.add_parser("gui", parents=[common], help="打开程序（默认）")
 
@@ -40,8 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--password-file", required=True, metavar="FILE", help="含管理员密码的文件（第一行）")
 
     demo = sub.add_parser("demo", parents=[common], help="填入逼真的演示数据（每次运行都会追加）")
-    demo.add_argument("--cases", type=int, default=200, metavar="N", help="新增案件数（默认 200）")
-    demo.add_argument("--seed", type=int, default=1, metavar="S")
+    demo.add_argument("--cases", type=cli_text.bounded_int(0, 100_000, "案件数"), default=200, metavar="N",
+                      help="新增案件数（默认 200，最多 100000）")
+    demo.add_argument("--seed", type=cli_text.bounded_int(0, 2**31 - 1, "种子"), default=1, metavar="S")
 
     sub.add_parser("check", parents=[common], help="完整性检查、数据库版本、审计链与备份")
     bk = sub.add_parser("backup", parents=[common], help="立即备份")
@@ -52,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     case = sub.add_parser("case", parents=[common], help="人民调解案件")
     case_sub = case.add_subparsers(dest="case_command", parser_class=_Parser, required=True)
     cl = case_sub.add_parser("list", parents=[common], help="案件列表")
-    cl.add_argument("--year", type=int, metavar="Y")
+    cl.add_argument("--year", type=cli_text.bounded_int(1949, 2100, "年度"), metavar="Y")
     cl.add_argument("--status", choices=["accepted", "mediating", "closed", "filed"])
     cl.add_argument("--reveal", action="store_true", help="显示完整证件号码（记入审计日志）")
     cs = case_sub.add_parser("show", parents=[common], help="一个案件的全部内容")
@@ -240,8 +265,7 @@ def cmd_node_export_key(args: argparse.Namespace) -> int:
     _data, opened = _open(args)
     with opened.db.read() as session:
         doc = exchange.export_key(session, cli_actor())
-    target = Path(args.output)
-    target.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    target = write_output(args, args.output, json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8"))
     _emit(args, {"file": str(target), "fingerprint": doc["fingerprint"]},
           f"公钥文件已写入 {target}\n指纹：{doc['fingerprint']}\n请与对方电话核对指纹。")
     return 0
@@ -326,8 +350,23 @@ COMMANDS = {
 }
 
 
+def _utf8_streams() -> None:
+    """UTF-8 whatever the console's code page: a redirected `case list` on a GBK Windows console
+    must not stop halfway at a name outside GBK (刘䶮)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):  # replaced by a test or an embedding host
+            pass
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    _utf8_streams()
+    try:
+        args = _parser().parse_args(argv)
+    except KeyboardInterrupt:
+        print("已取消。", file=sys.stderr)
+        return 130
     command = args.command or "gui"
     sub = {"node": "node_command", "case": "case_command", "bundle": "bundle_command", **cli_reviews.SUBCOMMANDS,
            **cli_print.SUBCOMMANDS, **cli_mediators.SUBCOMMANDS}.get(command)
@@ -337,9 +376,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # every write is one transaction and every -o file is replaced whole
         print("已取消。", file=sys.stderr)
-        return 1
+        return 130
     except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): nothing to report
         import os
 

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from xihu_desk.cli_output import write_output
 from xihu_desk.domain.errors import UserError
 
 
@@ -106,8 +107,7 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     if args.output:
         from xihu_desk.documents import mediator_application
 
-        target = Path(args.output)
-        target.write_bytes(mediator_application.build(form))
+        target = write_output(args, args.output, mediator_application.build(form))
         doc["file"] = str(target)
         lines.append(f"申请表已写入：{target}")
     _emit(args, doc, "\n".join(lines))
@@ -117,13 +117,6 @@ def cmd_evidence(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- ledger and report (kind mediators)
 
 
-def _write(path: str, data: bytes) -> Path:
-    target = Path(path)
-    try:
-        target.write_bytes(data)
-    except OSError as exc:
-        raise UserError(f"无法写入 {target}：{exc.strerror or exc}") from None
-    return target
 
 
 def ledger_import(args: argparse.Namespace) -> int:
@@ -147,7 +140,7 @@ def ledger_export(args: argparse.Namespace) -> int:
     opened = _open(args)
     with opened.db.read() as session:
         data = mediator_ledger.export_roster(session, cli_actor())
-    path = _write(args.output, data)
+    path = write_output(args, args.output, data)
     _emit(args, {"file": str(path), "kind": "mediators", "size": len(data)}, f"已导出：{path}")
     return 0
 
@@ -159,7 +152,7 @@ def report(args: argparse.Namespace) -> int:
     opened = _open(args)
     with opened.db.read() as session:
         data = mediator_ledger.results_workbook(session, cli_actor(), args.date_from, args.date_to)
-    path = _write(args.output, data)
+    path = write_output(args, args.output, data)
     _emit(args, {"file": str(path), "kind": "mediators", "from": args.date_from.isoformat(),
                  "to": args.date_to.isoformat()}, f"已生成等级评定结果表：{path}")
     return 0

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from xihu_desk.cli_output import check_target, write_output
 from xihu_desk.domain.printcode import TITLES as KINDS
 
 
@@ -59,21 +60,14 @@ def cmd_print(args: argparse.Namespace) -> int:
     target = Path(args.output)
     if target.suffix.lower() != ".pdf":
         target = target.with_name(target.name + ".pdf")
+    check_target(args, target)
     progress = _Progress(args.print_command == "casefile" and sys.stderr.isatty() and not args.json)
     with opened.db.write() as session:
         uuid = cases.find_case_uuid(session, args.case_no)
         printed = printing.print_document(session, cli_actor(), args.print_command, uuid, reveal=args.reveal,
                                           qr=not args.no_qr, templates=_template_dir(data), on_page=progress.page)
         # Written inside the unit of work: if the file cannot be written, the print is not audited.
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".part")
-            tmp.write_bytes(printed.pdf)
-            tmp.replace(target)
-        except OSError as exc:
-            from xihu_desk.domain.errors import UserError
-
-            raise UserError(f"无法写入 {target}：{exc.strerror or exc}") from None
+        write_output(args, target, printed.pdf)
     progress.done()
     doc = {"file": str(target), "kind": printed.kind, "title": printed.title, "case_no": printed.case_no,
            "pages": printed.pages, "code": printed.code, "version": printed.version}

@@ -18,6 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from xihu_desk import cli_text
+from xihu_desk.cli_output import write_output
 from xihu_desk.domain.errors import UserError
 
 LEDGER_KINDS = ("cases", "reviews", "mediators")
@@ -36,7 +38,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     review = sub.add_parser("review", parents=[common], help="合法性审查台账")
     review_sub = review.add_subparsers(dest="review_command", parser_class=parser_class, required=True)
     rl = review_sub.add_parser("list", parents=[common], help="审查事项列表")
-    rl.add_argument("--year", type=int, metavar="Y", help="送审年度")
+    rl.add_argument("--year", type=cli_text.bounded_int(1949, 2100, "年度"), metavar="Y", help="送审年度")
     rl.add_argument("--status", choices=STATUSES, help="状态（open：待材料、审查中、补正中）")
     rl.add_argument("--overdue", action="store_true", help="只列出已超期的事项")
     rs = review_sub.add_parser("show", parents=[common], help="一个审查事项的全部内容")
@@ -82,13 +84,6 @@ def _not_yet(kind: str) -> UserError:
                      "统计表 mediation（人民调解）、reviews（合法性审查）。")
 
 
-def _write(path: str, data: bytes) -> Path:
-    target = Path(path)
-    try:
-        target.write_bytes(data)
-    except OSError as exc:
-        raise UserError(f"无法写入 {target}：{exc.strerror or exc}") from None
-    return target
 
 
 class _TerminalProgress:
@@ -187,7 +182,7 @@ def cmd_ledger_export(args: argparse.Namespace) -> int:
     opened = _open(args)
     with opened.db.read() as session:
         data = review_ledger.export_ledger(session, cli_actor(), today=date.today())
-    path = _write(args.output, data)
+    path = write_output(args, args.output, data)
     _emit(args, {"file": str(path), "kind": args.kind, "size": len(data)}, f"已导出：{path}")
     return 0
 
@@ -209,7 +204,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     opened = _open(args)
     with opened.db.read() as session:
         data = review_ledger.statistics_workbook(session, cli_actor(), args.date_from, args.date_to, date.today())
-    path = _write(args.output, data)
+    path = write_output(args, args.output, data)
     _emit(args, {"file": str(path), "kind": args.kind, "from": args.date_from.isoformat(),
                  "to": args.date_to.isoformat()}, f"已生成统计表：{path}")
     return 0

@@ -13,7 +13,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from xihu_desk.cli_reviews import _emit, _open, _TerminalProgress, _write
+from xihu_desk.cli_output import write_output
+from xihu_desk.cli_reviews import _emit, _open, _TerminalProgress
 from xihu_desk.domain.errors import UserError
 
 
@@ -36,7 +37,7 @@ def ledger_import(args: argparse.Namespace) -> int:
     text = report.text()
     problems = getattr(args, "problems", None)
     if problems and report.problems:
-        path = _write(problems, case_ledger.problems_workbook(report, source.name))
+        path = write_output(args, problems, case_ledger.problems_workbook(report, source.name))
         doc["problems_file"] = str(path)
         text += f"\n问题清单已写入：{path}"
     _emit(args, doc, text)
@@ -51,7 +52,7 @@ def ledger_export(args: argparse.Namespace) -> int:
     reveal = bool(getattr(args, "reveal", False))
     with opened.db.write() as session:  # the export of personal data is audited
         data = case_ledger.export_ledger(session, cli_actor(), reveal=reveal)
-    path = _write(args.output, data)
+    path = write_output(args, args.output, data)
     _emit(args, {"file": str(path), "kind": args.kind, "size": len(data), "masked": not reveal},
           f"已导出：{path}" + ("（含完整证件号码，已记入审计日志）" if reveal else "（证件号码已遮蔽）"))
     return 0
@@ -84,7 +85,7 @@ def report_mediation(args: argparse.Namespace) -> int:
                                            committee_uuid=committee_uuid)
         stats = mediation_stats.compute(session, cli_actor(), query, layout)
     data = layouts.workbook(stats, layout)
-    path = _write(args.output, data)
+    path = write_output(args, args.output, data)
     total = stats.total
     missing = [b.sender for b in stats.cover.bundles or [] if b.missing or not b.sequences]
     _emit(args, {"file": str(path), "kind": args.kind, "from": args.date_from.isoformat(), "to": args.date_to.isoformat(),

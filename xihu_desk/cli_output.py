@@ -1,0 +1,45 @@
+"""Files the command line writes (-o): never over the node's own database or backups, and never half
+written: the bytes go to a temporary name beside the target and replace it in one step."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from xihu_desk.domain.errors import UserError
+from xihu_desk.paths import DataDir
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+def check_target(args: argparse.Namespace, path: str | Path) -> Path:
+    """The output path, refused when it would overwrite the database (with its -wal/-shm/-journal
+    companions) or anything in the backups folder."""
+    target = Path(path).expanduser()
+    data = DataDir(getattr(args, "data_dir", None))
+    where = target.resolve()
+    database = data.database.resolve()
+    protected = {database} | {database.with_name(database.name + s) for s in ("-wal", "-shm", "-journal")}
+    if where in protected or _inside(where, data.backups.resolve()):
+        raise UserError(f"不能写到 {target}：这是本节点的数据库或备份文件夹，请另选一个文件名。")
+    return target
+
+
+def write_output(args: argparse.Namespace, path: str | Path, data: bytes) -> Path:
+    target = check_target(args, path)
+    partial = target.with_name(target.name + ".part")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        partial.replace(target)
+    except OSError as exc:
+        raise UserError(f"无法写入 {target}：{exc.strerror or exc}") from None
+    finally:  # after a failure or Ctrl-C, no half-written file is left behind
+        partial.unlink(missing_ok=True)
+    return target
