@@ -94,3 +94,38 @@ class Correction(Base):
     owner_node: Mapped[str] = mapped_column(String(36))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Lineage(Base):
+    """A node below one of our children, known only from what that child declared and we checked
+    (its org under the child's org in the reference tree, never moved from another child): records
+    it owns may reach us through ``via``, and nothing else may send them."""
+
+    __tablename__ = "sync_lineage"
+    node_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    via: Mapped[str] = mapped_column(String(36), index=True)  # our enrolled child it comes through
+    parent: Mapped[str] = mapped_column(String(36))  # its own parent node, as declared
+    org_code: Mapped[str] = mapped_column(String(12))
+    level: Mapped[str] = mapped_column(String(12))
+    fingerprint: Mapped[str] = mapped_column(String(80))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Fork(Base):
+    """A bundle from a child that does not continue the line we hold (分叉), typically after the
+    child restored a backup. Open until the child re-bases on our receipt or an administrator
+    accepts the child's new line after our last good bundle (``superseded`` keeps what that set
+    aside: JSON [[sequence, bundle_id, sha256], ...])."""
+
+    __tablename__ = "sync_fork"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender: Mapped[str] = mapped_column(String(36), index=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    bundle_id: Mapped[str] = mapped_column(String(36))
+    sha256: Mapped[str] = mapped_column(String(64))
+    prev_sha256: Mapped[str] = mapped_column(String(64))
+    file: Mapped[str] = mapped_column(Text)
+    detected_at: Mapped[datetime] = mapped_column(DateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    resolution: Mapped[str] = mapped_column(String(20), default="")  # rebased, new-line
+    superseded: Mapped[str] = mapped_column(Text, default="[]")
