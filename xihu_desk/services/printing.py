@@ -25,7 +25,7 @@ from xihu_desk.services import audit, codes
 from xihu_desk.services.case_queries import case_detail
 from xihu_desk.services.context import Actor
 from xihu_desk.store.case_models import MediationCase
-from xihu_desk.store.models import Node
+from xihu_desk.store.models import Committee, Node, OrgUnit
 
 KINDS = documents.KINDS
 
@@ -114,7 +114,7 @@ def print_document(session: Session, actor: Actor, kind: str, case_uuid: str, *,
 @dataclass(frozen=True)
 class Verification:
     ok: bool
-    result: str  # match, match-older-version, changed, forged, unknown, malformed, deleted
+    result: str  # match, match-older-version, changed, forged, unknown, elsewhere, malformed, deleted
     message: str  # one line, in Chinese
     case_no: str = ""
     kind: str = ""
@@ -124,6 +124,14 @@ class Verification:
     def as_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "result": self.result, "message": self.message, "case_no": self.case_no,
                 "kind": self.kind, "printed_version": self.printed_version, "current_version": self.current_version}
+
+
+def _holder_name(session: Session, case_uuid: str) -> str:
+    """The office that manages a case received from elsewhere: its committee's street or town."""
+    name = session.scalar(
+        select(OrgUnit.name).join(Committee, Committee.org_code == OrgUnit.code)
+        .join(MediationCase, MediationCase.committee_uuid == Committee.uuid).where(MediationCase.uuid == case_uuid))
+    return f"{name}司法所" if name and not name.endswith(("司法所", "司法局")) else (name or "案件的管理单位")
 
 
 def verify(session: Session, actor: Actor, text: str) -> Verification:
@@ -136,13 +144,22 @@ def verify(session: Session, actor: Actor, text: str) -> Verification:
     prefix = f"{code.uuid_prefix[:8]}-{code.uuid_prefix[8:]}"
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
     candidates = session.execute(
-        select(MediationCase.uuid, MediationCase.deleted)
+        select(MediationCase.uuid, MediationCase.deleted, MediationCase.owner_node)
         .where(MediationCase.uuid >= prefix, MediationCase.uuid < upper)).all()
-    found = [(uuid, deleted) for uuid, deleted in candidates if printcode.authentic(key, code, uuid)]
+    found = [(uuid, deleted) for uuid, deleted, _owner in candidates if printcode.authentic(key, code, uuid)]
     if not candidates:
-        return Verification(False, "unknown", "核验不通过：本单位的案件登记中没有与该核验码对应的案件（可能是伪造的，或由其他单位打印）。",
+        return Verification(False, "unknown", "核验不通过：本单位无此案件。核验码格式正确，可能由其他单位打印，请到打印该文书的单位核验。",
                             kind=code.kind)
     if not found:
+        # The code's MAC is keyed by the node that printed it. A case this node only holds a copy
+        # of (received from the office that manages it) was printed there: it cannot be checked
+        # here, which is not evidence of forgery. A case managed here with a failing MAC is.
+        me = session.get(Node, 1).node_id
+        if all(owner != me for _uuid, _deleted, owner in candidates):
+            holder = _holder_name(session, candidates[0][0])
+            return Verification(False, "elsewhere",
+                                f"核验不通过：本单位无此案件的原始登记（该案件由{holder}管理），无法核验该单位打印的文书，"
+                                f"请到{holder}核验。", kind=code.kind)
         return Verification(False, "forged", "核验不通过：核验码与案件登记不符，可能是伪造或抄错的。", kind=code.kind)
     uuid, deleted = found[0]
     title = KINDS[code.kind]
