@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from xihu_desk import __version__, cli_mediators, cli_print, cli_reviews, cli_text
+from xihu_desk import __version__, cli_emit, cli_mediators, cli_print, cli_reviews, cli_text
 from xihu_desk.cli_output import write_output
 from xihu_desk.domain.errors import UserError
 from xihu_desk.paths import DataDir
@@ -109,10 +109,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _emit(args: argparse.Namespace, doc: dict[str, Any], text: str) -> None:
-    if args.json:
-        print(json.dumps(doc, ensure_ascii=False, indent=2))
-    else:
-        print(text)
+    cli_emit.emit(args, doc, text)  # ID numbers and birth dates masked unless --reveal
 
 
 def _open(args: argparse.Namespace, *, must_exist: bool = True):  # noqa: ANN202
@@ -230,6 +227,7 @@ def cmd_case_list(args: argparse.Namespace) -> int:
         first = True
         for offset in range(0, total, 500):
             for doc in case_queries.case_summaries(session, actor, f, today, offset, 500, reveal=args.reveal, total=total):
+                doc = cli_emit.outgoing(args, doc)  # ID numbers masked unless --reveal
                 if args.json:
                     sys.stdout.write(("" if first else ",") + "\n" + json.dumps(doc, ensure_ascii=False))
                 else:

@@ -13,11 +13,11 @@ the kind ``mediators``.
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from xihu_desk import cli_emit
 from xihu_desk.cli_output import write_output
 from xihu_desk.domain.errors import UserError
 
@@ -44,10 +44,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
 
 def _emit(args: argparse.Namespace, doc: dict[str, Any], text: str) -> None:
-    if args.json:
-        print(json.dumps(doc, ensure_ascii=False, indent=2))
-    else:
-        print(text)
+    cli_emit.emit(args, doc, text)  # ID numbers and birth dates masked unless --reveal
 
 
 def _open(args: argparse.Namespace):  # noqa: ANN202
@@ -138,10 +135,12 @@ def ledger_export(args: argparse.Namespace) -> int:
     from xihu_desk.services.context import cli_actor
 
     opened = _open(args)
-    with opened.db.read() as session:
-        data = mediator_ledger.export_roster(session, cli_actor())
+    reveal = bool(getattr(args, "reveal", False))
+    with (opened.db.write() if reveal else opened.db.read()) as session:  # a reveal is audited
+        data = mediator_ledger.export_roster(session, cli_actor(), reveal=reveal)
     path = write_output(args, args.output, data)
-    _emit(args, {"file": str(path), "kind": "mediators", "size": len(data)}, f"已导出：{path}")
+    _emit(args, {"file": str(path), "kind": "mediators", "size": len(data), "masked": not reveal},
+          f"已导出：{path}" + ("（含完整身份证号，已记入审计日志）" if reveal else "（身份证号已遮盖）"))
     return 0
 
 

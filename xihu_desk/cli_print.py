@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from xihu_desk import cli_emit
 from xihu_desk.cli_output import check_target, write_output
 from xihu_desk.domain.printcode import TITLES as KINDS
 
@@ -35,10 +36,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
 
 def _emit(args: argparse.Namespace, doc: dict[str, Any], text: str) -> None:
-    if args.json:
-        print(json.dumps(doc, ensure_ascii=False, indent=2))
-    else:
-        print(text)
+    cli_emit.emit(args, doc, text)  # ID numbers and birth dates masked unless --reveal
 
 
 def _open(args: argparse.Namespace):  # noqa: ANN202
@@ -83,11 +81,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     with opened.db.read() as session:
         result = printing.verify(session, cli_actor(), args.code)
     if args.json:
-        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        print(json.dumps(cli_emit.outgoing(args, result.as_json()), ensure_ascii=False, indent=2))
     elif result.ok:
-        print(result.message)
+        print(cli_emit.outgoing(args, result.message))
     else:
-        print(result.message, file=sys.stderr)
+        print(cli_emit.outgoing(args, result.message), file=sys.stderr)
     return 0 if result.ok else 1
 
 

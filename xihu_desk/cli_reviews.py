@@ -12,13 +12,12 @@ other areas have not built yet are refused with one line (exit 1).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from xihu_desk import cli_text
+from xihu_desk import cli_emit, cli_text
 from xihu_desk.cli_output import write_output
 from xihu_desk.domain.errors import UserError
 
@@ -54,7 +53,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     lx = led_sub.add_parser("export", parents=[common], help="导出 Excel 台账")
     lx.add_argument("--kind", choices=LEDGER_KINDS, required=True)
     lx.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
-    lx.add_argument("--reveal", action="store_true", help="含完整证件号码（cases；记入审计日志）")
+    lx.add_argument("--reveal", action="store_true", help="含完整证件号码（须有查看完整证件号码的权限；记入审计日志）")
 
     rep = sub.add_parser("report", parents=[common], help="统计报表（Excel）")
     rep.add_argument("kind", choices=REPORT_KINDS)
@@ -67,10 +66,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
 
 def _emit(args: argparse.Namespace, doc: dict[str, Any], text: str) -> None:
-    if args.json:
-        print(json.dumps(doc, ensure_ascii=False, indent=2))
-    else:
-        print(text)
+    cli_emit.emit(args, doc, text)  # ID numbers and birth dates masked unless --reveal
 
 
 def _open(args: argparse.Namespace):  # noqa: ANN202
@@ -180,10 +176,12 @@ def cmd_ledger_export(args: argparse.Namespace) -> int:
     from xihu_desk.services.context import cli_actor
 
     opened = _open(args)
-    with opened.db.read() as session:
-        data = review_ledger.export_ledger(session, cli_actor(), today=date.today())
+    reveal = bool(getattr(args, "reveal", False))
+    with (opened.db.write() if reveal else opened.db.read()) as session:  # a reveal is audited
+        data = review_ledger.export_ledger(session, cli_actor(), today=date.today(), reveal=reveal)
     path = write_output(args, args.output, data)
-    _emit(args, {"file": str(path), "kind": args.kind, "size": len(data)}, f"已导出：{path}")
+    _emit(args, {"file": str(path), "kind": args.kind, "size": len(data), "masked": not reveal},
+          f"已导出：{path}" + ("（证件号码未遮蔽，已记入审计日志）" if reveal else "（形如身份证号的数字已遮蔽）"))
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from stdnum import exceptions as stdnum_errors
@@ -17,6 +18,8 @@ def normalise(value: str) -> str:
 def validate(value: str, today: date | None = None) -> str:
     """Return the normalised 18-character number or raise UserError saying what is wrong."""
     number = normalise(value)
+    if len(number) == 15 and number.isdigit():
+        raise UserError("身份证号应为 18 位，现为 15 位（第一代身份证号已停用），请改填现用的 18 位号码。")
     if len(number) != 18:
         raise UserError(f"身份证号应为 18 位，现为 {len(number)} 位。")
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
@@ -55,3 +58,61 @@ def mask(number: str | None, head: int = MASK_HEAD, tail: int = MASK_TAIL) -> st
     if len(number) <= head + tail:
         return "*" * len(number)
     return number[:head] + "*" * (len(number) - head - tail) + number[-tail:]
+
+
+# ---------------------------------------------------------------- masking whatever leaves the app
+#
+# Exports and reports are masked by their content, not by which column a number sits in: a number
+# shaped like an ID (15 digits, or 17 digits and a digit or X; ASCII or full-width) standing on its
+# own (no letter or digit right before or after it) is masked in any text, whatever field it came
+# from (kept legacy columns, notes, claims, agreement clauses ...). Digests and other long hex
+# strings are left alone: a run of digits inside them is not a number a person wrote.
+
+_ID_SHAPED = re.compile(
+    r"(?<![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])"
+    r"(?:[0-9０-９]{17}[0-9０-９XxＸｘ]|[0-9０-９]{15})"
+    r"(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
+_HEX_DIGEST = re.compile(r"[0-9a-fA-F]{32,}")
+BIRTH_KEYS = frozenset({"birth_date", "birth"})
+
+
+def mask_text(text: str) -> str:
+    """``text`` with every ID-shaped number in it masked as ``mask`` does (first 4 and last 4)."""
+    if len(text) < 15 or _HEX_DIGEST.fullmatch(text):
+        return text
+    return _ID_SHAPED.sub(lambda m: mask(m.group(0)), text)
+
+
+def mask_number(value: int | float) -> int | float | str:
+    """A whole number of 15 or 18 digits (an ID typed into a numeric cell) becomes masked text."""
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        return value
+    digits = str(abs(int(value)))
+    if len(digits) in (15, 18):
+        return mask(digits)
+    return value
+
+
+def mask_birth(value: object) -> object:
+    """A birth date reduced to its year (with the check digit, a full date narrows an ID down to a few)."""
+    if value is None or value == "":
+        return value
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return text[:4] if len(text) >= 4 and text[:4].isdigit() else mask_text(text)
+
+
+def scrub(doc: object, *, reveal: bool = False) -> object:
+    """A document on its way out (CLI JSON or text): ID-shaped numbers masked in every string and
+    birth dates cut to the year, unless ``reveal`` (a role that may, audited by the service that
+    gave the full numbers). Lists, tuples and dicts are walked; everything else passes as it is."""
+    if reveal:
+        return doc
+    if isinstance(doc, str):
+        return mask_text(doc)
+    if isinstance(doc, dict):
+        return {k: (mask_birth(v) if k in BIRTH_KEYS else scrub(v)) for k, v in doc.items()}
+    if isinstance(doc, list | tuple):
+        return [scrub(v) for v in doc]
+    if isinstance(doc, int | float) and not isinstance(doc, bool):
+        return mask_number(doc)
+    return doc

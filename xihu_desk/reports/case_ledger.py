@@ -85,6 +85,46 @@ ORG_ENDINGS = ("公司", "集团", "厂", "店", "中心", "委员会", "物业"
                "事务所", "协会", "商行", "酒店", "宾馆", "超市", "工作室", "门诊部", "经营部", "分行", "支行", "馆", "社")
 
 
+# Headers of an ID number column that do not say whose it is (taken by position, see
+# ledger.Column.generic), and the same prefixed with the party's role.
+ID_HEADERS = ("身份证号码", "身份证号", "身份证", "身份证件号码", "证件号码", "证件号", "公民身份号码", "公民身份证号码",
+              "公民身份证号", "身份号码")
+ID_TYPE_HEADERS = ("证件类型", "证件种类", "身份证件类型")
+
+
+def ID_HEADERS_OF(role: str) -> tuple[str, ...]:  # noqa: N802 - reads as the constant it extends
+    return tuple(role + h for h in ID_HEADERS)
+
+
+ID_TYPE_WORDS = {
+    "居民身份证": "resident", "身份证": "resident", "二代身份证": "resident", "第二代居民身份证": "resident",
+    "中华人民共和国居民身份证": "resident", "身份证件": "resident", "临时身份证": "resident", "临时居民身份证": "resident",
+    "护照": "passport", "外国护照": "passport", "中国护照": "passport",
+    "港澳居民来往内地通行证": "other", "回乡证": "other", "台湾居民来往大陆通行证": "other", "台胞证": "other",
+    "港澳台居民居住证": "other", "外国人永久居留身份证": "other", "外国人永久居留证": "other", "军官证": "other",
+    "士兵证": "other", "户口簿": "other", "其他": "other", "其它": "other", "其他证件": "other",
+}
+ID_TYPE_HINT = "居民身份证、护照、其他证件"
+
+
+def id_types(value: Any) -> tuple[str, ...] | None:
+    """The ID type of each party a cell names (身份证、护照 for two applicants), in order."""
+    if value is None or not ledger.normalise(value):
+        return None
+    words = {ledger.normalise(k): v for k, v in ID_TYPE_WORDS.items()}
+    out = []
+    for part in NAME_SPLIT.split(ledger.parse_text(value)):
+        text = ledger.normalise(part)
+        if not text:
+            continue
+        found = words.get(text) or max(((len(w), c) for w, c in words.items() if len(w) >= 2 and w in text),
+                                       default=(0, None))[1]
+        if found is None:
+            raise ValueError(f"无法识别的证件类型（可填：{ID_TYPE_HINT}）")
+        out.append(found)
+    return tuple(out) or None
+
+
 def _clean(value: Any) -> str:
     return re.sub(r"(纠纷|矛盾|类|案件|问题)$", "", ledger.normalise(value))
 
@@ -168,15 +208,21 @@ def columns(dispute_labels: Mapping[str, str]) -> list[Column]:
                "choice", required=True, width=16, parse=dispute_parser(dispute_labels),
                hint="、".join(dispute_labels.values())),
         Column("applicant", "申请人", ("申请人姓名", "申请人（名称）", "申请方", "当事人甲", "甲方", "来访人", "申请人名称"), width=16),
-        Column("applicant_id", "申请人身份证号", ("身份证号码", "身份证号", "证件号码", "申请人身份证号码", "申请人证件号码",
-                                          "公民身份号码"), width=22),
-        Column("applicant_phone", "申请人电话", ("联系电话", "电话", "手机", "手机号", "申请人联系电话", "联系方式"), width=14),
-        Column("applicant_address", "申请人住址", ("住址", "地址", "家庭住址", "申请人地址", "住所", "居住地址"), width=24),
+        Column("applicant_id_type", "申请人证件类型", ("申请人证件种类",), "choice", width=12, parse=id_types,
+               generic=ID_TYPE_HEADERS, beside="applicant", hint=ID_TYPE_HINT),
+        Column("applicant_id", "申请人身份证号", ID_HEADERS_OF("申请人"), width=22, generic=ID_HEADERS, beside="applicant"),
+        Column("applicant_phone", "申请人电话", ("联系电话", "电话", "手机", "手机号", "申请人联系电话", "联系方式"), width=14,
+               beside="applicant"),
+        Column("applicant_address", "申请人住址", ("住址", "地址", "家庭住址", "申请人地址", "住所", "居住地址"), width=24,
+               beside="applicant"),
         Column("respondent", "被申请人", ("被申请人姓名", "被申请方", "对方当事人", "当事人乙", "乙方", "被申请人（名称）",
                                       "被申请人名称"), width=16),
-        Column("respondent_id", "被申请人身份证号", ("被申请人身份证号码", "被申请人证件号码"), width=22),
-        Column("respondent_phone", "被申请人电话", ("被申请人联系电话",), width=14),
-        Column("respondent_address", "被申请人住址", ("被申请人地址",), width=24),
+        Column("respondent_id_type", "被申请人证件类型", ("被申请人证件种类",), "choice", width=12, parse=id_types,
+               generic=ID_TYPE_HEADERS, beside="respondent", hint=ID_TYPE_HINT),
+        Column("respondent_id", "被申请人身份证号", ID_HEADERS_OF("被申请人"), width=22, generic=ID_HEADERS,
+               beside="respondent"),
+        Column("respondent_phone", "被申请人电话", ("被申请人联系电话",), width=14, beside="respondent"),
+        Column("respondent_address", "被申请人住址", ("被申请人地址",), width=24, beside="respondent"),
         Column("credit_code", "统一社会信用代码", ("信用代码", "社会信用代码", "组织机构代码"), width=20),
         Column("parties", "当事人", ("当事人姓名", "双方当事人", "纠纷当事人"), width=20),
         Column("summary", "纠纷简要情况", ("简要案情", "纠纷事由", "主要事实", "案情摘要", "纠纷情况", "事由", "基本情况", "案情简介",
@@ -210,7 +256,8 @@ def export_workbook(rows: list[dict[str, Any]], *, org_name: str, org_code: str,
         row["index"] = i
     years = sorted({r["accepted_on"].year for r in rows})
     span = f"{years[0]}—{years[-1]} 年" if len(years) > 1 else (f"{years[0]} 年" if years else "（无案件）")
-    id_note = "证件号码已遮蔽（中间各位以 * 代替）" if masked else "含完整证件号码（导出已记入审计日志），请妥善保管"
-    return ledger.write_ledger(cols, rows, title=f"{org_name}人民调解案件台账", sheet="案件台账", lines=[
+    id_note = ("证件号码已遮蔽（各栏中形如身份证号的数字只显示前 4 位和后 4 位）" if masked
+               else "含完整证件号码（导出已记入审计日志），请妥善保管")
+    return ledger.write_ledger(cols, rows, title=f"{org_name}人民调解案件台账", sheet="案件台账", reveal=not masked, lines=[
         ledger.safe_text(f"单位：{org_name}（{org_code}）　范围：{scope}，受理年度 {span}，共 {len(rows)} 件"),
         ledger.safe_text(f"导出时间：{generated_at:%Y-%m-%d %H:%M}　导出人：{generated_by}　{id_note}。")])

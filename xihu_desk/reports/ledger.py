@@ -19,9 +19,14 @@ its columns (``Column``: the header we write, the headers people use for it, the
   values of the headers that matched no column, so an importer can store them with the record.
 - **Safety** (reliability.md §5): openpyxl parses through defusedxml (refused to run without it);
   the file's size, the zip's entries and unpacked size, the number of sheets, rows and columns
-  are limited and a workbook over a limit is refused whole with a message saying which; every
-  text cell we write that begins with = + - @ tab CR or NUL gets a leading ' so no spreadsheet
-  takes it for a formula (``safe_text``), and ``read`` takes that ' off again.
+  are limited and a workbook over a limit is refused whole with a message saying which, the row
+  count from a cheap pass over the sheets' XML before any sheet is parsed (``_check_sheets``).
+- **What leaves** (every workbook any report or ledger writes, whatever the source of a value:
+  typed, imported, received in a bundle): ``to_bytes`` passes every cell of every sheet through
+  ``export_value`` just before saving. Text that begins with = + - @ tab CR or NUL gets a leading '
+  so no spreadsheet takes it for a formula (``safe_text``; ``read`` takes that ' off again), control
+  characters a workbook cannot hold are dropped, and any ID-shaped number anywhere in a cell is
+  masked (domain/idnumber.mask_text) unless the export was asked with reveal by a role that may.
 """
 
 from __future__ import annotations
@@ -39,9 +44,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
+
+from xihu_desk.domain import idnumber
 
 HEADER_SCAN_ROWS = 15
 MIN_HEADER_MATCHES = 2
@@ -72,9 +80,14 @@ class Column:
     hint: str = ""  # what may be written, for the problem report (choices: the labels in force)
     parse: Callable[[Any], Any] | None = None  # a kind's own reading of the cell (raises ValueError)
     number_format: str = ""  # on export, for numeric cells (e.g. "#,##0.00")
+    # Headers that do not say whose value it is (身份证号, 证件类型): such a column is taken by the
+    # column of this family whose ``beside`` names the nearest recognised column on its left
+    # (申请人 | 身份证号 | 被申请人 | 身份证号), else by the family's first column still free.
+    generic: tuple[str, ...] = ()
+    beside: str = ""
 
     def names(self) -> list[str]:
-        return [self.header, *self.synonyms]
+        return [self.header, *self.synonyms, *self.generic]
 
 
 @dataclass(frozen=True)
@@ -187,17 +200,30 @@ def _header_key(text: Any) -> str:
 
 def match_headers(cells: Iterable[Any], columns: list[Column]) -> tuple[dict[int, Column], list[str]]:
     """Column index -> Column for one header row, and the non-blank headers that matched nothing.
-    Exact names first; then the longest name contained in a header; each column is used once."""
+    Exact names first; then headers that do not say whose value they hold, by position (see
+    ``Column.generic``); then the longest name contained in a header; each column is used once."""
     names = [(c, _header_key(n)) for c in columns if c.import_ for n in c.names()]
+    exact = [(c, _header_key(n)) for c in columns if c.import_ for n in (c.header, *c.synonyms)]
     cells = list(cells)
     found: dict[int, Column] = {}
     used: set[str] = set()
     for i, cell in enumerate(cells):
         key = _header_key(cell) if cell is not None else ""
-        for col, name in names:
+        for col, name in exact:
             if key and key == name and col.key not in used:
                 found[i], _ = col, used.add(col.key)
                 break
+    for i, cell in enumerate(cells):
+        key = _header_key(cell) if cell is not None else ""
+        if not key or i in found:
+            continue
+        family = [c for c in columns if c.import_ and c.key not in used and key in {_header_key(g) for g in c.generic}]
+        if not family:
+            continue
+        left = next((found[j] for j in range(i - 1, -1, -1) if j in found), None)
+        side = (left.beside or left.key) if left else ""
+        chosen = next((c for c in family if c.beside == side), family[0])
+        found[i], _ = chosen, used.add(chosen.key)
     for i, cell in enumerate(cells):
         key = _header_key(cell) if cell is not None else ""
         if not key or i in found:
@@ -608,9 +634,23 @@ DATE_FORMAT = "yyyy-mm-dd"
 
 def safe_text(value: Any) -> Any:
     """Text that a spreadsheet would take for a formula (= + - @ tab CR NUL at the start) gets a
-    leading ' (OWASP CSV injection, reliability.md §5); numbers, also negative ones, stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    leading ' (OWASP CSV injection, reliability.md §5); control characters a workbook cannot hold
+    (NUL, ESC ...) are dropped; numbers, also negative ones, stay numbers."""
+    if isinstance(value, str):
+        if value.startswith(FORMULA_START):
+            value = "'" + value
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def export_value(value: Any, *, reveal: bool = False) -> Any:
+    """The one form in which any value leaves in a workbook: ID-shaped numbers masked (unless
+    ``reveal``), then made safe from formulas. Dates and ordinary numbers pass as they are."""
+    if isinstance(value, str):
+        return safe_text(value if reveal else idnumber.mask_text(value))
+    if isinstance(value, int | float) and not isinstance(value, bool) and not reveal:
+        return idnumber.mask_number(value)
     return value
 
 
@@ -618,6 +658,20 @@ def cell_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "是" if value else "否"
     return safe_text(value)
+
+
+def seal(wb: Workbook, *, reveal: bool = False) -> None:
+    """Every cell of every sheet through ``export_value``, whichever writer put it there (a value a
+    writer forgot to guard, a code received in a bundle, a cover line): the last step before saving."""
+    for ws in wb.worksheets:
+        # The cells that exist (iter_rows would create every blank one of the used range).
+        for cell in list(ws._cells.values()):  # noqa: SLF001 - openpyxl has no public view of them
+            value = cell.value
+            if value is None:
+                continue
+            out = export_value(value, reveal=reveal)
+            if out is not value or cell.data_type == "f":
+                cell.value = out
 
 
 def write_table(ws, columns: list[Column], rows: Iterable[Mapping[str, Any]], *, first_row: int = 1) -> int:  # noqa: ANN001
@@ -648,12 +702,12 @@ def write_table(ws, columns: list[Column], rows: Iterable[Mapping[str, Any]], *,
 
 def title_rows(ws, title: str, lines: list[str], width: int) -> int:  # noqa: ANN001
     """A bold title across the table and the lines that say what it covers; returns the next row."""
-    ws.cell(1, 1, title).font = Font(bold=True, size=14)
+    ws.cell(1, 1, safe_text(title)).font = Font(bold=True, size=14)
     # Centred over the first page's columns: a wide register would put it off the printed page.
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(min(width, 6), 1))
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     for i, line in enumerate(lines, start=2):
-        ws.cell(i, 1, line)
+        ws.cell(i, 1, safe_text(line))
     return len(lines) + 3
 
 
@@ -674,14 +728,16 @@ def landscape(ws, repeat_rows: str | None = None, *, fit: bool = True, repeat_co
         ws.print_title_cols = repeat_cols
 
 
-def to_bytes(wb: Workbook) -> bytes:
+def to_bytes(wb: Workbook, *, reveal: bool = False) -> bytes:
+    """The workbook as .xlsx bytes, every cell sealed (``seal``): the only way a workbook is saved."""
+    seal(wb, reveal=reveal)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
 def write_ledger(columns: list[Column], rows: Iterable[Mapping[str, Any]], *, title: str, lines: list[str],
-                 sheet: str = "台账") -> bytes:
+                 sheet: str = "台账", reveal: bool = False) -> bytes:
     """The register as an office keeps it: a title, what it covers, one row per record. The header
     row uses the names ``read`` accepts, so an exported ledger imports again."""
     wb = Workbook()
@@ -692,7 +748,7 @@ def write_ledger(columns: list[Column], rows: Iterable[Mapping[str, Any]], *, ti
     wide = sum(c.width for c in columns) > 200
     landscape(ws, f"{first}:{first}", fit=not wide, repeat_cols="A:C" if wide else None)
     ws.print_area = f"A1:{get_column_letter(len(columns))}{last}"
-    return to_bytes(wb)
+    return to_bytes(wb, reveal=reveal)
 
 
 PROBLEM_COLUMNS = [

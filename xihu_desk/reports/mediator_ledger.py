@@ -48,7 +48,9 @@ def roster_columns() -> list[Column]:
         Column("committee", "调委会", ("所在调委会", "所属调委会", "人民调解委员会", "调解委员会", "所在单位", "工作单位"),
                required=True, width=30),
         Column("gender", "性别", (), "choice", choices={"男": "男", "女": "女"}, width=6, hint="男、女"),
-        Column("id_number", "身份证号", ("身份证号码", "公民身份号码", "证件号码", "身份证"), width=22),
+        Column("id_number", "身份证号", ("身份证号码", "公民身份号码", "证件号码", "身份证", "证件号", "身份证件号码",
+                                     "公民身份证号码", "公民身份证号", "身份号码", "调解员身份证号", "调解员身份证号码"),
+               width=22),
         Column("phone", "联系电话", ("电话", "手机", "手机号码", "联系方式"), width=14),
         Column("employment_type", "用工类型", ("专兼职", "专职/兼职", "人员类别", "调解员类别", "类别"), "choice",
                choices=_choices(grading.EMPLOYMENT, EMPLOYMENT_SYNONYMS), width=10, hint=_hint(grading.EMPLOYMENT)),
@@ -75,10 +77,11 @@ def roster_columns() -> list[Column]:
     ]
 
 
-def export_roster(rows: list[Mapping[str, Any]], *, org_name: str, generated_at: datetime) -> bytes:
+def export_roster(rows: list[Mapping[str, Any]], *, org_name: str, generated_at: datetime, reveal: bool = False) -> bytes:
     """The roster as an office keeps it; the header uses the names the import accepts."""
-    return ledger.write_ledger(roster_columns(), rows, title=f"{org_name}人民调解员名册", sheet="调解员名册",
-                               lines=[f"导出时间：{generated_at:%Y-%m-%d %H:%M}（身份证号已遮盖）", f"共 {len(rows)} 人"])
+    note = "含完整身份证号（导出已记入审计日志），请妥善保管" if reveal else "身份证号已遮盖"
+    return ledger.write_ledger(roster_columns(), rows, title=f"{org_name}人民调解员名册", sheet="调解员名册", reveal=reveal,
+                               lines=[f"导出时间：{generated_at:%Y-%m-%d %H:%M}（{note}）", f"共 {len(rows)} 人"])
 
 
 RESULT_COLUMNS = [

@@ -94,11 +94,11 @@ def columns(type_labels: Mapping[str, str], conclusion_labels: Mapping[str, str]
 
 def export_workbook(rows: list[dict[str, Any]], *, org_name: str, org_code: str, generated_at: datetime,
                     type_labels: Mapping[str, str], conclusion_labels: Mapping[str, str],
-                    adoption_labels: Mapping[str, str]) -> bytes:
+                    adoption_labels: Mapping[str, str], reveal: bool = False) -> bytes:
     cols = columns(type_labels, conclusion_labels, adoption_labels)
     years = sorted({r["received_on"].year for r in rows})
     span = f"{years[0]}—{years[-1]} 年" if len(years) > 1 else (f"{years[0]} 年" if years else "（无事项）")
-    return ledger.write_ledger(cols, rows, title=f"{org_name}合法性审查台账", sheet="审查台账", lines=[
+    return ledger.write_ledger(cols, rows, title=f"{org_name}合法性审查台账", sheet="审查台账", reveal=reveal, lines=[
         f"单位：{org_name}（{org_code}）　范围：{span}，共 {len(rows)} 件",
         f"导出时间：{generated_at:%Y-%m-%d %H:%M}　期限按工作日计算（法定节假日与调休）；“提示”列为导出时的状态。"])
 
@@ -169,7 +169,7 @@ def statistics_workbook(s: rules.Statistics, rows: list[dict[str, Any]], *, org_
         ws.column_dimensions[get_column_letter(j)].width = 18 if j == 1 else 11
     codes_in_use = [c for c in type_labels] + [c for c in s.by_type if c not in type_labels]
     for i, code in enumerate(codes_in_use, start=r + 1):
-        ws.cell(i, 1, type_labels.get(code, code)).border = ledger.BORDER
+        ws.cell(i, 1, ledger.safe_text(type_labels.get(code, code))).border = ledger.BORDER
         for j, m in enumerate(months, start=2):
             ws.cell(i, j, s.by_type_month.get((code, m), 0)).border = ledger.BORDER
         ws.cell(i, len(months) + 2, s.by_type.get(code, 0)).border = ledger.BORDER

@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session
 from xihu_desk.domain import idnumber
 from xihu_desk.domain.cases import Outcome, Status
 from xihu_desk.domain.errors import FieldError, UserError
-from xihu_desk.domain.parties import KINDS, ROLES, PartyInput, validate_credit_code, validate_party
+from xihu_desk.domain.parties import ID_TYPES, KINDS, ROLES, PartyInput, validate_credit_code, validate_party
 from xihu_desk.domain.roles import Perm
 from xihu_desk.reports import case_ledger, ledger
 from xihu_desk.services import audit, cases, codes, import_rows, node
@@ -150,10 +150,13 @@ class _Row:
         return [p.name for p in self.parties if p.role == role]
 
 
+NUMERIC_ID = "（该格是数字格式：Excel 只保留 15 位有效数字，请把该列设为文本后重新录入号码）"
+
+
 def _party(row: ledger.LedgerRow, role: str, name: str, id_text: str, key: str, name_key: str, on: date,
-           credit: str, **contact: str) -> PartyInput:
+           credit: str, id_type: str = "resident", **contact: str) -> PartyInput:
     """One party: an organisation by its name's ending; a bad or masked ID number is left out with
-    a warning (the party is kept)."""
+    a warning (the party is kept); a number of another kind of ID (护照) is kept as written."""
     if case_ledger.looks_like_org(name):
         code = ""
         if credit:
@@ -168,12 +171,15 @@ def _party(row: ledger.LedgerRow, role: str, name: str, id_text: str, key: str, 
     if id_text:
         if "*" in id_text:
             row.warn(key, f"{name}：证件号码已遮蔽（含 *），未导入")
+        elif id_type != "resident":
+            number = id_text.strip()[:40]
         else:
             try:
                 number = idnumber.validate(id_text, today=on)
             except UserError as exc:
-                row.warn(key, f"{name}：{exc.message}证件号码未导入，其余内容已导入")
-    return PartyInput(role, "person", name, id_number=number, **contact)
+                numeric = isinstance(row.raw.get(key), int | float) and not isinstance(row.raw.get(key), bool)
+                row.warn(key, f"{name}：{exc.message}{NUMERIC_ID if numeric else ''}证件号码未导入，其余内容已导入")
+    return PartyInput(role, "person", name, id_type=id_type, id_number=number, **contact)
 
 
 def _parties(row: ledger.LedgerRow, on: date) -> list[PartyInput]:
@@ -190,12 +196,14 @@ def _parties(row: ledger.LedgerRow, on: date) -> list[PartyInput]:
         ids = _ids(v.get(f"{prefix}_id"))
         if len(ids) > len(names):
             row.warn(f"{prefix}_id", f"证件号码比{ROLES[role]}多，多出的未导入")
+        types = v.get(f"{prefix}_id_type") or ()
         for i, name in enumerate(names):
             contact = {"phone": ledger.parse_text(v.get(f"{prefix}_phone")),
                        "address": ledger.parse_text(v.get(f"{prefix}_address"))} if i == 0 else {}
             name_key = prefix if prefix in row.headers else "parties"
+            id_type = types[i] if i < len(types) else (types[-1] if types else "resident")
             party = _party(row, role, name[:80], ids[i] if i < len(ids) else "", f"{prefix}_id", name_key, on,
-                           credit if role == "respondent" or not respondents else "", **contact)
+                           credit if role == "respondent" or not respondents else "", id_type, **contact)
             if party.kind == "org" and party.credit_code:
                 credit = ""  # one code column: it belongs to the first organisation
             out.append(party)
@@ -501,6 +509,11 @@ def ledger_rows(session: Session, actor: Actor, scope: LedgerScope, *, reveal: b
                          for p in by_role[role]]
                 return "、".join(shown) if any(shown) else ""
 
+            def id_types(role: str) -> str:
+                shown = [ID_TYPES.get(p.id_type, "") if p.kind == "person" and p.id_number else ""
+                         for p in by_role[role]]
+                return "、".join(shown) if any(shown) else ""
+
             mark = marks.get(c.uuid)
             extra = json.loads(mark.extra) if mark else {}
             first_app = by_role["applicant"][0] if by_role["applicant"] else None
@@ -511,6 +524,7 @@ def ledger_rows(session: Session, actor: Actor, scope: LedgerScope, *, reveal: b
                 "referrer": c.referrer_name, "dispute_type": types.get(c.dispute_type, c.dispute_type)
                 + (f"（{c.dispute_subtype}）" if c.dispute_subtype else ""),
                 "applicant": "、".join(p.name for p in by_role["applicant"]), "applicant_id": ids("applicant"),
+                "applicant_id_type": id_types("applicant"), "respondent_id_type": id_types("respondent"),
                 "applicant_phone": first_app.phone if first_app else "",
                 "applicant_address": first_app.address if first_app else "",
                 "respondent": "、".join(p.name for p in by_role["respondent"]), "respondent_id": ids("respondent"),

@@ -134,8 +134,9 @@ def import_roster(session: Session, actor: Actor, source: Path | str | bytes | I
     return report
 
 
-def roster_rows(session: Session, actor: Actor, f: mediators.RosterFilter | None = None) -> list[dict[str, Any]]:
-    """The roster as ledger rows (ID numbers masked), with this year's training and the cases."""
+def roster_rows(session: Session, actor: Actor, f: mediators.RosterFilter | None = None, *,
+                reveal: bool = False) -> list[dict[str, Any]]:
+    """The roster as ledger rows (ID numbers masked unless ``reveal``), with this year's training and the cases."""
     rows = mediators.roster(session, actor, f or mediators.RosterFilter(status=""))
     year_start = date(actor.now.year, 1, 1)
     hours = dict(session.execute(select(MediatorTraining.mediator_uuid, func.sum(MediatorTraining.tenth_hours)).where(
@@ -151,7 +152,8 @@ def roster_rows(session: Session, actor: Actor, f: mediators.RosterFilter | None
         if m.grade_rule_set:
             scheme = next((s.name for s in grading.rule_sets(session) if s.code == m.grade_rule_set), m.grade_rule_set)
         out.append({
-            "name": m.name, "committee": r.committee, "gender": m.gender, "id_number": r.id_number, "phone": m.phone,
+            "name": m.name, "committee": r.committee, "gender": m.gender,
+            "id_number": m.id_number if reveal else r.id_number, "phone": m.phone,
             "employment_type": rules_domain.EMPLOYMENT.get(m.employment_type, ""),
             "education": rules_domain.EDUCATION.get(m.education, "") if m.education else "",
             "political_status": rules_domain.POLITICAL.get(m.political_status, "") if m.political_status else "",
@@ -165,10 +167,17 @@ def roster_rows(session: Session, actor: Actor, f: mediators.RosterFilter | None
     return out
 
 
-def export_roster(session: Session, actor: Actor, f: mediators.RosterFilter | None = None) -> bytes:
-    rows = roster_rows(session, actor, f)
+def export_roster(session: Session, actor: Actor, f: mediators.RosterFilter | None = None, *,
+                  reveal: bool = False) -> bytes:
+    """The roster as Excel; full ID numbers only with ``reveal`` (a role that may see them; audited)."""
+    if reveal and not actor.can(Perm.MANAGE_MEDIATORS):
+        actor.require(Perm.REVEAL_ID)
+    rows = roster_rows(session, actor, f, reveal=reveal)
     info = node.node_info(session)
-    return mediator_ledger.export_roster(rows, org_name=info.org_name, generated_at=_local(actor))
+    if reveal:
+        audit.record(session, actor, "mediator.reveal", "mediator", "",
+                     summary=f"导出调解员名册（{len(rows)} 人，含完整身份证号）")
+    return mediator_ledger.export_roster(rows, org_name=info.org_name, generated_at=_local(actor), reveal=reveal)
 
 
 def results_workbook(session: Session, actor: Actor, date_from: date, date_to: date) -> bytes:

@@ -118,15 +118,22 @@ def import_ledger(session: Session, actor: Actor, source: Path | str | bytes | I
 
 
 def export_ledger(session: Session, actor: Actor, *, today: date | None = None,
-                  f: review_queries.ReviewFilter | None = None) -> bytes:
-    """The whole register (or the filter's part) as an Excel ledger that imports again."""
+                  f: review_queries.ReviewFilter | None = None, reveal: bool = False) -> bytes:
+    """The whole register (or the filter's part) as an Excel ledger that imports again. ID numbers
+    written in any of its texts are masked unless ``reveal`` (a role that may see them; audited)."""
     actor.require(Perm.VIEW_REVIEWS)
+    if reveal:
+        actor.require(Perm.REVEAL_ID)
     today = today or actor.now.date()
     rows = review_queries.register_rows(session, actor, f or review_queries.ReviewFilter(), today)
     info = node.node_info(session)
     types, conclusions, adoptions = _labels(session)
+    if reveal:
+        audit.record(session, actor, "party.reveal", "review", "",
+                     summary=f"导出合法性审查台账（{len(rows)} 件，证件号码未遮蔽）")
     return review_ledger.export_workbook(rows, org_name=info.org_name, org_code=info.org_code, generated_at=_local(actor),
-                                         type_labels=types, conclusion_labels=conclusions, adoption_labels=adoptions)
+                                         type_labels=types, conclusion_labels=conclusions, adoption_labels=adoptions,
+                                         reveal=reveal)
 
 
 def statistics_workbook(session: Session, actor: Actor, date_from: date, date_to: date,
