@@ -131,6 +131,7 @@ def set_password(session: Session, actor: Actor, user_uuid: str, new_password: s
     user.password_changed_at = actor.now
     user.failed_logins = 0
     user.locked_until = None
+    auth.forget_failures(user.username)
     stamp_changed(actor, user)
     audit.record(session, actor, "user.password", "user", user.uuid, summary=f"设置用户 {user.username} 的密码")
 
@@ -140,7 +141,16 @@ def unlock(session: Session, actor: Actor, user_uuid: str) -> None:
     user = _get(session, user_uuid)
     user.failed_logins = 0
     user.locked_until = None
+    auth.forget_failures(user.username)
     audit.record(session, actor, "user.unlock", "user", user.uuid, summary=f"解除用户 {user.username} 的锁定")
+
+
+def find_uuid(session: Session, username: str) -> str:
+    """The account called ``username`` (the command line names accounts by user name)."""
+    uuid = session.scalar(select(User.uuid).where(User.username == username.strip(), User.deleted.is_(False)))
+    if uuid is None:
+        raise NotFound(f"没有用户名为“{username.strip()}”的账户；可用 xihu-desk user list 查看全部账户。")
+    return uuid
 
 
 def _get(session: Session, user_uuid: str) -> User:
