@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from xihu_desk.domain import auditchain
 from xihu_desk.domain.roles import Perm
+from xihu_desk.services import audit_anchor
 from xihu_desk.services.context import Actor
 from xihu_desk.store.models import AuditEvent
 
@@ -112,6 +113,7 @@ def record(
     event.hash = auditchain.link(prev, _hashed_fields(event))
     session.add(event)
     session.flush()
+    audit_anchor.mark_written(session, action)  # the commit moves the anchor forward
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from pathlib import Path
 from xihu_desk.domain.errors import StorageError, UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.paths import DataDir
-from xihu_desk.services import audit
+from xihu_desk.services import audit, audit_anchor
 from xihu_desk.services.context import Actor
-from xihu_desk.store import backup, migrate
+from xihu_desk.store import backup, dbfile, migrate
 from xihu_desk.store.seed import reference_version
 from xihu_desk.store.uow import Database
 
@@ -47,18 +47,42 @@ class CheckReport:
         }
 
 
-def check(data: DataDir, db: Database) -> CheckReport:
-    """Full integrity check, schema version, audit chain, backups. Reads only."""
-    if not data.database.exists():
+def inspect(data: DataDir) -> dbfile.Health:
+    """The full integrity check of the live file, without opening it through the app."""
+    return dbfile.inspect(data.database, full=True)
+
+
+def damage_advice(data: DataDir, health: dbfile.Health) -> str:
+    """One line: the database is damaged, and what to do about it."""
+    newest = backup.newest_good(data.backups)
+    what = f"数据库已损坏：{health.summary or '完整性检查未通过'}（{data.database}）"
+    if newest is None:
+        return (f"{what}，也没有找到完好的备份。请不要删除或改动数据目录，把它复制一份后联系技术支持；"
+                "如有别处保存的备份，用 xihu-desk restore 备份文件 恢复。")
+    return (f"{what}。请运行 xihu-desk restore \"{newest.path}\" 从最新的完好备份"
+            f"（{newest.taken_at:%Y-%m-%d %H:%M}，{newest.reason_label}）恢复，损坏的文件会移到备份文件夹中保留。")
+
+
+def check(data: DataDir, db: Database, health: dbfile.Health | None = None) -> CheckReport:
+    """Full integrity check, schema version, audit chain, backups. Reads only.
+
+    ``health`` is the result of ``inspect`` when the caller has it already."""
+    health = health or inspect(data)
+    if health.creatable:
         raise UserError(f"数据库不存在：{data.database}。请先初始化。")
-    integrity = backup.quick_check(data.database, full=True)
-    revision = backup.schema_revision(data.database)
+    if health.state == "unavailable":
+        raise health.error  # a full disk or a lock is not damage: nothing to restore
+    integrity = list(health.problems) or [health.summary] if health.damaged else []
+    revision = health.revision
     events, broken, reason, ref = 0, None, "", None
     if not integrity:
         with db.read() as session:
             chain = audit.verify_chain(session)
             ref = reference_version(session, "org_units")
+            anchored = audit_anchor.check(session, data.root, chain.events) if chain.ok else (None, "")
         events, broken, reason = chain.events, chain.first_broken, chain.reason
+        if broken is None:  # a sound chain that was cut short or rewritten whole: the anchors tell
+            broken, reason = anchored
     return CheckReport(
         database=str(data.database), sqlite_version=sqlite3.sqlite_version, integrity=integrity,
         schema_revision=revision, schema_head=migrate.head_revision(), reference_version=ref,
@@ -92,42 +116,165 @@ def auto_backup_if_changed(data: DataDir, now: datetime | None = None) -> Path |
     return path
 
 
-def restore(data: DataDir, db: Database, actor: Actor, source: Path) -> migrate.OpenResult:
-    """Replace the live database by a verified backup; the current one is backed up first.
+@dataclass
+class RestoreResult:
+    opened: migrate.OpenResult
+    source: Path
+    node: dbfile.NodeIdentity | None  # the identity the node has now (the backup's)
+    live_state: str  # what the replaced file was: ok, damaged, missing, new
+    kept: Path | None = None  # the before-restore backup, or the folder the damaged files went to
+    replaced_node: dbfile.NodeIdentity | None = None  # with --other-node: the identity given up
+    other_node: bool = False
 
-    The caller's ``db`` is disposed; use the returned result's ``db`` afterwards.
+    @property
+    def db(self) -> Database:
+        return self.opened.db
+
+    def as_json(self) -> dict:
+        node = self.node
+        return {
+            "restored_from": str(self.source), "database": str(self.opened.health.path if self.opened.health else ""),
+            "node": None if node is None else {"node_id": node.node_id, "org_code": node.org_code,
+                                               "org_name": node.org_name, "fingerprint": node.fingerprint},
+            "previous_state": self.live_state, "kept": None if self.kept is None else str(self.kept),
+            "kept_damaged": self.live_state == "damaged", "other_node": self.other_node,
+            "replaced_node_id": None if self.replaced_node is None else self.replaced_node.node_id,
+            "verified": True,
+        }
+
+    def text(self) -> str:
+        who = self.node.label() if self.node else "（备份中尚无节点身份）"
+        lines = [f"已从 {self.source} 恢复：{who}。恢复后的数据库完整性检查通过，版本正确。"]
+        if self.live_state == "damaged":
+            lines.append(f"损坏的数据库已移到 {self.kept}，未删除。")
+        elif self.kept is not None:
+            lines.append(f"恢复前的数据已备份到 {self.kept}。")
+        if self.other_node and self.replaced_node is not None:
+            lines.append(f"本机原来的身份 {self.replaced_node.label()} 已由备份中的身份取代（已记入审计日志）。")
+        return "\n".join(lines)
+
+
+def _refuse_other_node(live: dbfile.Health, theirs: dbfile.NodeIdentity | None) -> None:
+    ours = live.node
+    what = f"备份属于另一单位：{theirs.label()}" if theirs else "备份中没有节点身份（备份时尚未初始化）"
+    raise UserError(
+        f"{what}，本机是 {ours.label()}。恢复会让本机接替该单位的身份和密钥。"
+        "如确是把该单位搬到本机，请由管理员用 xihu-desk restore 备份文件 --other-node 确认。")
+
+
+def _move_aside(data: DataDir, live: Path, now: datetime) -> Path:
+    """Move the damaged database and its -wal/-shm into backups/damaged-<time>/, names unchanged
+    (so SQLite still pairs them for whoever examines them); nothing is deleted."""
+    folder = data.backups / f"damaged-{now:%Y%m%d-%H%M%S}"
+    n = 1
+    while folder.exists():
+        folder = data.backups / f"damaged-{now:%Y%m%d-%H%M%S}-{n}"
+        n += 1
+    folder.mkdir(parents=True)
+    moved = []
+    try:
+        for path in (live, *dbfile.companions(live)):
+            if path.exists():
+                path.replace(folder / path.name)
+                moved.append(path)
+    except OSError as exc:
+        for path in moved:  # put back what was moved: the folder stays as it was
+            (folder / path.name).replace(path)
+        if dbfile.is_disk_full(exc, data.root):
+            raise dbfile.DiskFull(data.root) from exc
+        raise StorageError(f"无法移走损坏的数据库文件（{exc}），可能正被其他程序使用。"
+                           "请关闭所有西湖司法所工作台窗口后重试。") from exc
+    return folder
+
+
+def restore(data: DataDir, db: Database | None, actor: Actor, source: Path, *,
+            other_node: bool = False, now: datetime | None = None) -> RestoreResult:
+    """Replace the live database by a verified backup, whatever state the live file is in.
+
+    The live file is never opened through the app first. A sound one is backed up (verified)
+    and overwritten through SQLite's backup API; a damaged one (damaged pages, zero bytes,
+    garbage, only a -wal left) is moved with its -wal/-shm into ``backups/damaged-<time>/`` and
+    the verified copy put in its place. The result is checked (integrity_check, schema head)
+    before it is used. A backup of another node is refused unless ``other_node`` (an
+    administrator's confirmed move, audited). The caller's ``db`` is disposed.
     """
     actor.require(Perm.MANAGE_DATA)
+    now = now or datetime.now()
     source = Path(source)
     if not source.is_file():
         raise UserError(f"找不到备份文件：{source}")
+    if data.database.exists() and source.resolve() == data.database.resolve():
+        raise UserError("不能用正在使用的数据库文件本身来恢复，请选择备份文件。")
     backup.verify(source)
     revision = backup.schema_revision(source)
     if revision is None or not migrate.known_revision(revision):
         raise StorageError("该备份由更新版本的程序生成，请先升级程序再恢复。")
-    before = None
-    if data.database.exists():
-        if not backup.quick_check(data.database):
-            before = backup.make_backup(data.database, data.backups, "before-restore")
-        else:  # a damaged file cannot go through the backup API: keep a plain copy for inspection
-            import shutil
-
-            db.dispose()
-            before = data.backups / f"xihu-desk-{datetime.now():%Y%m%d-%H%M%S}-damaged.sqlite3.keep"
-            shutil.copy2(data.database, before)
-    db.dispose()
+    conn = dbfile._connect_ro(source)  # noqa: SLF001
     try:
-        src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
-        dst = sqlite3.connect(str(data.database))
+        theirs = dbfile.read_node(conn)
+    finally:
+        conn.close()
+
+    if db is not None:
+        db.dispose()
+    live = dbfile.inspect(data.database, full=True)
+    if live.state == "unavailable":
+        raise live.error  # a full disk, a lock, no permission: the file is left as it is
+    replaced = None
+    if live.node is not None and (theirs is None or theirs.node_id != live.node.node_id):
+        if not other_node:
+            _refuse_other_node(live, theirs)
+        replaced = live.node
+    if live.state == "ok" and dbfile.probe_exclusive(data.database).busy:
+        raise StorageError("数据库正被另一个程序（西湖司法所工作台窗口或命令）使用，请先关闭它再恢复。")
+
+    kept: Path | None = None
+    data.ensure()
+    if live.state == "ok":
+        kept = backup.make_backup(data.database, data.backups, "before-restore", now)
         try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
-    except sqlite3.Error as exc:
-        raise StorageError(f"恢复失败：{exc}。原数据库已在恢复前备份（{before}）。") from exc
+            backup.copy_into(source, data.database)
+        except (sqlite3.Error, OSError) as exc:
+            if dbfile.is_disk_full(exc, data.root):
+                raise dbfile.DiskFull(data.root) from exc
+            raise StorageError(f"恢复失败：{exc}。原数据库没有改变，并已另行备份（{kept.name}）。") from exc
+    else:
+        staging = data.database.with_name(data.database.name + ".restore" + backup.PARTIAL)
+        try:
+            backup.copy_database(source, staging)
+            backup.verify(staging)
+        except (sqlite3.Error, OSError, StorageError) as exc:
+            backup._remove_with_companions(staging)  # noqa: SLF001
+            if dbfile.is_disk_full(exc, data.root):
+                raise dbfile.DiskFull(data.root) from exc
+            if isinstance(exc, StorageError):
+                raise
+            raise StorageError(f"恢复失败：{exc}。数据目录没有改变。") from exc
+        if live.state == "damaged" or dbfile.companions(data.database) or data.database.exists():
+            kept = _move_aside(data, data.database, now)
+        staging.replace(data.database)
+
     result = migrate.open_database(data)
+    after = dbfile.inspect(data.database, full=True)
+    head = migrate.head_revision()
+    if result.problems or after.state != "ok" or after.revision != head:
+        result.db.dispose()
+        raise StorageError(f"恢复后的数据库校验未通过（{'；'.join(after.problems[:1]) or after.revision}）。"
+                           f"请换一份备份再试；原来的数据在 {kept or '（无）'}。")
     with result.db.write() as session:
         audit.record(session, actor, "data.restore", "database", source.name,
-                     summary=f"从备份 {source.name} 恢复数据", after={"before_restore_backup": str(before)})
-    return result
+                     summary=f"从备份 {source.name} 恢复数据（{theirs.label() if theirs else '无节点身份'}）",
+                     after={"source": str(source), "node_id": theirs.node_id if theirs else None,
+                            "previous_state": live.state, "kept": str(kept) if kept else None,
+                            "before_restore_backup": str(kept) if live.state == "ok" else None})
+        if replaced is not None:
+            audit.record(session, actor, "node.move", "node", theirs.node_id if theirs else "",
+                         summary=f"管理员确认迁移：本机改用备份中的身份 "
+                                 f"{theirs.label() if theirs else '（无）'}，不再是 {replaced.label()}",
+                         before={"node_id": replaced.node_id, "org_code": replaced.org_code,
+                                 "fingerprint": replaced.fingerprint},
+                         after={"node_id": theirs.node_id if theirs else None,
+                                "org_code": theirs.org_code if theirs else None,
+                                "fingerprint": theirs.fingerprint if theirs else None})
+    return RestoreResult(opened=result, source=source, node=theirs, live_state=live.state, kept=kept,
+                         replaced_node=replaced, other_node=replaced is not None)
