@@ -17,7 +17,7 @@ from xihu_desk.gui.cases.page import CasesPage
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.exchange.page import ExchangePage
 from xihu_desk.gui.lock import IdleWatcher, LockDialog
-from xihu_desk.gui.pages.home import HomePage
+from xihu_desk.gui.pages.home import HomePage, open_list, open_record
 from xihu_desk.gui.pages.settings import SettingsPage
 from xihu_desk.gui.pages.upcoming import UpcomingPage, plans
 from xihu_desk.gui.pages.users import PasswordDialog
@@ -165,7 +165,8 @@ class MainWindow(QMainWindow):
             if key == "home":
                 page = HomePage(self.ctx, self.actor, self.node.org_name)
                 page.open_area.connect(self.go)
-                page.open_case.connect(self._open_case)
+                page.open_record.connect(lambda kind, uuid: open_record(self.page, kind, uuid))
+                page.open_list.connect(lambda kind, target: open_list(self.page, kind, target))
             elif key == "settings":
                 page = SettingsPage(self.ctx, self.actor)
                 page.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -196,12 +197,6 @@ class MainWindow(QMainWindow):
             self.pages[key] = page
             self.stack.addWidget(page)
         return self.pages[key]
-
-    def _open_case(self, case_uuid: str) -> None:
-        """A to-do item about a case opens that case's form."""
-        page = self.page("cases")
-        if isinstance(page, CasesPage):
-            page.open_case(case_uuid)
 
     def _nav_changed(self, row: int) -> None:
         if row >= 0:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from xihu_desk.store.case_models import CaseMediator, CaseSearch, MediationCase, Party
 
 OPEN_STATUSES = ("accepted", "mediating")
+OPEN = "open"  # CaseFilter.status for every case still being handled (OPEN_STATUSES)
 LIVE = text("mediation_case.deleted = 0")  # literally the partial indexes' condition
 SELECTIVE = 5000  # below this many matches, let SQLite start from the filter and sort
 
@@ -43,6 +44,9 @@ class CaseFilter:
     mediator_uuid: str = ""
     overdue: bool = False
     text: str = ""
+    accepted_from: date | None = None
+    accepted_to: date | None = None
+    followup_due: bool = False  # closed after an agreement, the follow-up visit's date reached
     sort: str = "accepted_on"
     descending: bool = True
 
@@ -54,7 +58,8 @@ class CaseFilter:
     @property
     def only_text(self) -> bool:
         return bool(self.text.strip()) and not (self.year or self.status or self.dispute_type or self.source
-                                                 or self.committee_uuid or self.mediator_uuid or self.overdue)
+                                                 or self.committee_uuid or self.mediator_uuid or self.overdue
+                                                 or self.accepted_from or self.accepted_to or self.followup_due)
 
 
 def fts_phrase(query: str) -> str:
@@ -81,8 +86,16 @@ def where(f: CaseFilter, today: date) -> list:
     conditions = [LIVE]
     if f.year:
         conditions.append(MediationCase.accepted_on.between(date(f.year, 1, 1), date(f.year, 12, 31)))
-    if f.status:
+    if f.status == OPEN:
+        conditions.append(MediationCase.status.in_(OPEN_STATUSES))
+    elif f.status:
         conditions.append(MediationCase.status == f.status)
+    if f.accepted_from:
+        conditions.append(MediationCase.accepted_on >= f.accepted_from)
+    if f.accepted_to:
+        conditions.append(MediationCase.accepted_on <= f.accepted_to)
+    if f.followup_due:
+        conditions.append(and_(MediationCase.status == "closed", MediationCase.followup_due <= today))
     if f.dispute_type:
         conditions.append(MediationCase.dispute_type == f.dispute_type)
     if f.source:
@@ -101,7 +114,8 @@ def where(f: CaseFilter, today: date) -> list:
 
 def _count_index(f: CaseFilter) -> str | None:
     """The narrowest index for counts SQLite would otherwise do by scanning the table."""
-    rest = (f.year, f.status, f.dispute_type, f.committee_uuid, f.mediator_uuid, f.overdue, f.text.strip())
+    rest = (f.year, f.status, f.dispute_type, f.committee_uuid, f.mediator_uuid, f.overdue, f.text.strip(),
+            f.accepted_from, f.accepted_to, f.followup_due)
     if not any(rest):
         return "ix_case_live_source" if f.source else "ix_case_live_due"
     return None

@@ -24,7 +24,7 @@ from xihu_desk.gui.documents import print_menu  # 打印 (gui/documents.py)
 from xihu_desk.gui.widgets import label, show_state
 from xihu_desk.services import case_queries, codes, committees, gui_support, mediators
 from xihu_desk.services.context import Actor
-from xihu_desk.store.case_list import CaseFilter
+from xihu_desk.store.case_list import OPEN, CaseFilter
 
 SEARCH_DEBOUNCE_MS = 300
 
@@ -145,7 +145,13 @@ class CasesPage(QWidget):
         self.overdue.setObjectName("overdueOnly")
         self.reset_button = QPushButton(theme.icon("mdi6.filter-remove-outline"), self.tr("清除条件"))
         self.reset_button.setObjectName("resetFilter")
+        # Conditions the filter bar has no field for (a home-page card's list): said here, cleared with the rest.
+        self.preset_label = label("", "muted")
+        self.preset_label.setObjectName("presetFilter")
+        self.preset_label.hide()
+        self._preset = CaseFilter()
         first.addWidget(self.search, 1)
+        first.addWidget(self.preset_label)
         first.addWidget(self.overdue)
         first.addWidget(self.reset_button)
         self.year = QComboBox()
@@ -235,7 +241,8 @@ class CasesPage(QWidget):
         first, last = years or (this_year, this_year)
         fill_combo(self.year, [(y, self.tr("{y} 年").format(y=y)) for y in range(max(last, this_year), first - 1, -1)],
                    self.tr("全部年度"))
-        fill_combo(self.status, [(s.value, s.label) for s in Status], self.tr("全部状态"))
+        fill_combo(self.status, [(OPEN, self.tr("在办（已受理、调解中）"))] + [(s.value, s.label) for s in Status],
+                   self.tr("全部状态"))
         fill_combo(self.dispute_type, types, self.tr("全部纠纷类型"))
         fill_combo(self.source, sources, self.tr("全部来源"))
         fill_combo(self.committee, [(c.uuid, c.name.removesuffix("人民调解委员会")) for c in self._committees],
@@ -259,11 +266,46 @@ class CasesPage(QWidget):
 
     def current_filter(self) -> CaseFilter:
         year = self.year.currentData()
+        p = self._preset
         return CaseFilter(
             year=year if isinstance(year, int) else None, status=self.status.currentData() or "",
             dispute_type=self.dispute_type.currentData() or "", source=self.source.currentData() or "",
             committee_uuid=self.committee.currentData() or "", mediator_uuid=self.mediator.currentData() or "",
-            overdue=self.overdue.isChecked(), text=self.search.text().strip())
+            overdue=self.overdue.isChecked(), text=self.search.text().strip(),
+            accepted_from=p.accepted_from, accepted_to=p.accepted_to, followup_due=p.followup_due)
+
+    def show_list(self, f: CaseFilter) -> None:
+        """Show exactly the cases ``f`` matches (a home-page card): the filter bar shows its fields,
+        a note the conditions it has no field for; 清除条件 clears both."""
+        if not self._loaded:
+            self._loaded = True
+            self._fill_filters()
+        widgets = (self.year, self.status, self.dispute_type, self.source, self.committee, self.mediator,
+                   self.overdue, self.search)
+        for w in widgets:
+            w.blockSignals(True)
+        for combo, value in ((self.year, f.year), (self.status, f.status), (self.dispute_type, f.dispute_type),
+                             (self.source, f.source), (self.committee, f.committee_uuid)):
+            combo.setCurrentIndex(max(0, combo.findData(value)) if value else 0)
+        self._fill_mediators()
+        self.mediator.setCurrentIndex(max(0, self.mediator.findData(f.mediator_uuid)) if f.mediator_uuid else 0)
+        self.overdue.setChecked(f.overdue)
+        self.search.setText(f.text)
+        for w in widgets:
+            w.blockSignals(False)
+        self._set_preset(CaseFilter(accepted_from=f.accepted_from, accepted_to=f.accepted_to,
+                                    followup_due=f.followup_due))
+        self.apply_filter()
+
+    def _set_preset(self, p: CaseFilter) -> None:
+        self._preset = p
+        parts = []
+        if p.accepted_from or p.accepted_to:
+            parts.append(self.tr("受理日期 {a} 至 {b}").format(a=p.accepted_from or "…", b=p.accepted_to or "…"))
+        if p.followup_due:
+            parts.append(self.tr("已到回访日期"))
+        self.preset_label.setText(self.tr("条件：") + "，".join(parts) if parts else "")
+        self.preset_label.setVisible(bool(parts))
 
     def apply_filter(self) -> None:
         self._debounce.stop()
@@ -281,6 +323,7 @@ class CasesPage(QWidget):
         self._fill_mediators()
         self.overdue.setChecked(False)
         self.search.clear()
+        self._set_preset(CaseFilter())
         for w in widgets:
             w.blockSignals(False)
         self.apply_filter()

@@ -173,6 +173,10 @@ class AuditTab(QWidget):
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setEnabled(False)
         self.reset_button = QPushButton(theme.icon("mdi6.filter-remove-outline"), self.tr("重置"))
+        self._preset: audit.AuditFilter | None = None  # a time window from a home-page card
+        self.preset_label = label("", "muted")
+        self.preset_label.setObjectName("auditPreset")
+        self.preset_label.hide()
         self.count_label = label("", "muted")
         self.count_label.setObjectName("auditCount")
         # Two rows, so the search box keeps its room at 150 % text on a 1366-pixel screen.
@@ -189,6 +193,7 @@ class AuditTab(QWidget):
         first.addWidget(self.date_to)
         first.addStretch(1)
         second.addWidget(self.search, 1)
+        second.addWidget(self.preset_label)
         second.addWidget(self.reset_button)
         second.addSpacing(8)
         second.addWidget(self.count_label)
@@ -206,7 +211,7 @@ class AuditTab(QWidget):
         self.use_dates.toggled.connect(self._dates_toggled)
         self.date_from.dateChanged.connect(self.apply_filter)
         self.date_to.dateChanged.connect(self.apply_filter)
-        self.reset_button.clicked.connect(self.reset_filter)
+        self.reset_button.clicked.connect(lambda: self.reset_filter())
         return bar
 
     def _details_pane(self) -> QWidget:
@@ -264,7 +269,7 @@ class AuditTab(QWidget):
         self.apply_filter()
 
     def current_filter(self) -> audit.AuditFilter:
-        since = until = None
+        since, until = (self._preset.since, self._preset.until) if self._preset else (None, None)
         if self.use_dates.isChecked():
             since = _utc(self.date_from.date())
             until = _utc(self.date_to.date()) + timedelta(days=1)
@@ -281,7 +286,28 @@ class AuditTab(QWidget):
         else:
             self._show_details(QModelIndex())
 
-    def reset_filter(self) -> None:
+    def show_list(self, f: audit.AuditFilter) -> None:
+        """Show exactly the events ``f`` matches (the home page's 近 24 小时操作): its time window
+        to the second, said beside the search box; 重置 clears it."""
+        self.reset_filter(apply=False)
+        for widget in (self.actor_combo, self.action_combo, self.search):
+            widget.blockSignals(True)
+        self.actor_combo.setCurrentIndex(max(self.actor_combo.findData(f.actor), 0))
+        self.action_combo.setCurrentIndex(max(self.action_combo.findData(f.action), 0))
+        self.search.setText(f.text)
+        for widget in (self.actor_combo, self.action_combo, self.search):
+            widget.blockSignals(False)
+        self._preset = f if (f.since or f.until) else None
+        if self._preset:
+            since = local_time(f.since.isoformat(), seconds=True) if f.since else "…"
+            until = local_time(f.until.isoformat(), seconds=True) if f.until else self.tr("现在")
+            self.preset_label.setText(self.tr("时间：{a} 至 {b}").format(a=since, b=until))
+        self.preset_label.setVisible(self._preset is not None)
+        self.apply_filter()
+
+    def reset_filter(self, apply: bool = True) -> None:
+        self._preset = None
+        self.preset_label.hide()
         for widget in (self.actor_combo, self.action_combo, self.search, self.use_dates):
             widget.blockSignals(True)
         self.actor_combo.setCurrentIndex(0)
@@ -291,7 +317,8 @@ class AuditTab(QWidget):
         self._dates_toggled(False, apply=False)
         for widget in (self.actor_combo, self.action_combo, self.search, self.use_dates):
             widget.blockSignals(False)
-        self.apply_filter()
+        if apply:
+            self.apply_filter()
 
     def _dates_toggled(self, on: bool, apply: bool = True) -> None:
         self.date_from.setEnabled(on)

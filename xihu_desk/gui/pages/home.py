@@ -1,8 +1,15 @@
-"""首页: today's figures and the to-do list, read fresh from services.home each time it is shown."""
+"""首页: today's figures and the to-do list, read fresh from services.home each time it is shown.
+
+A card opens the list its figure counts (services.home gives the area and the list's filter); a
+to-do item opens its own record (a case, a review item, an account), whatever kind it is."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QFrame, QGridLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget,
 )
@@ -18,16 +25,45 @@ FIGURE_ICONS = {
     "在办案件": "mdi6.folder-open-outline", "本月受理": "mdi6.calendar-month-outline",
     "待回访": "mdi6.phone-return-outline", "调委会": "mdi6.account-group-outline",
     "在用账户": "mdi6.account-outline", "近 24 小时操作": "mdi6.history",
+    "在审事项": "mdi6.scale-balance",
 }
+
+
+class FigureLink(FigureCard):
+    """A figure card that opens its list on a click, Enter or Space."""
+
+    clicked = Signal()
+
+    def __init__(self, figure: home.Figure, parent: QWidget | None = None) -> None:
+        super().__init__(figure.label, figure.value, figure.note,
+                         FIGURE_ICONS.get(figure.label, "mdi6.chart-box-outline"), parent)
+        self.figure = figure
+        self.setObjectName("figureCard")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setToolTip(self.tr("点击打开这 {n} 项的列表").format(n=figure.value))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+            return
+        super().keyPressEvent(event)
 
 
 class HomePage(QWidget):
     open_area = Signal(str)  # the area key a to-do item belongs to
-    open_case = Signal(str)  # the case a to-do item is about
+    open_record = Signal(str, str)  # the kind of record a to-do item is about (services.home) and its id
+    open_list = Signal(str, object)  # the list a figure counts: its kind and its filter
 
     def __init__(self, ctx: AppContext, actor: Actor, org_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.actor = ctx, actor
+        self.data = home.HomeSummary()
         box = QVBoxLayout(self)
         box.setContentsMargins(28, 24, 28, 24)
         box.setSpacing(14)
@@ -65,14 +101,15 @@ class HomePage(QWidget):
     def refresh(self) -> None:
         with self.ctx.db.read() as session:
             data = home.summary(session, self.actor)
+        self.data = data  # what the cards and the list show (tests read it)
         while self.cards.count():
             self.cards.takeAt(0).widget().deleteLater()
         # Balanced rows of at most four cards, so six figures fit a 1366-pixel screen as 3 + 3.
         rows = -(-len(data.figures) // 4) or 1
         columns = -(-len(data.figures) // rows) or 1
         for i, figure in enumerate(data.figures):
-            card = FigureCard(figure.label, figure.value, figure.note,
-                              FIGURE_ICONS.get(figure.label, "mdi6.chart-box-outline"))
+            card = FigureLink(figure)
+            card.clicked.connect(lambda f=figure: self._open_figure(f))
             self.cards.addWidget(card, i // columns, i % columns)
         self.due_list.clear()
         for due in data.due:
@@ -80,13 +117,70 @@ class HomePage(QWidget):
             icon = theme.icon("mdi6.alert-circle-outline", theme.DANGER) if overdue else \
                 theme.icon("mdi6.bell-outline", theme.ACCENT)
             item = QListWidgetItem(icon, f"{due.due}　{due.title}")  # the title says what is overdue
-            item.setData(Qt.ItemDataRole.UserRole, (due.area, due.case_uuid))
+            item.setData(Qt.ItemDataRole.UserRole, (due.kind, due.record_uuid))
             self.due_list.addItem(item)
         self.due_list.setVisible(bool(data.due))
         self.empty.setVisible(not data.due)
 
     def _open_item(self, item: QListWidgetItem) -> None:
-        area, case_uuid = item.data(Qt.ItemDataRole.UserRole)
-        self.open_area.emit(area)
-        if case_uuid:
-            self.open_case.emit(case_uuid)
+        kind, uuid = item.data(Qt.ItemDataRole.UserRole)
+        area = home.AREA_OF.get(kind, "")
+        if area:
+            self.open_area.emit(area)
+        if uuid:
+            self.open_record.emit(kind, uuid)
+
+    def _open_figure(self, figure: home.Figure) -> None:
+        if figure.area:
+            self.open_area.emit(figure.area)
+            self.open_list.emit(figure.kind, figure.target)
+
+    def figure_cards(self) -> list[Any]:
+        return [self.cards.itemAt(i).widget() for i in range(self.cards.count())]
+
+
+# -- where a to-do item or a card leads (the main window passes its page(area) getter) -------------
+
+
+def open_record(page_of: Callable[[str], QWidget], kind: str, uuid: str) -> QWidget | None:
+    """Open the record a to-do item is about in its own form: a case, a review item, a mediator,
+    an account (selected in the account list). Returns the page that opened it, or None when
+    this role's page for that area cannot open records (it shows the area's description)."""
+    area = home.AREA_OF.get(kind)
+    if not area or not uuid:
+        return None
+    page = page_of(area)
+    if kind == home.CASES and hasattr(page, "open_case"):
+        page.open_case(uuid)
+    elif kind == home.REVIEWS and hasattr(page, "open_item"):
+        page.open_item(uuid)
+    elif kind == home.MEDIATORS and getattr(page, "roster", None) is not None:
+        page.tabs.setCurrentWidget(page.roster)
+        page.roster.open_mediator(uuid)
+    elif kind == home.USERS and getattr(page, "users", None) is not None:
+        page.show_tab(page.users)
+        page.users.refresh(uuid)
+    else:
+        return None
+    return page
+
+
+def open_list(page_of: Callable[[str], QWidget], kind: str, target: Any) -> QWidget | None:
+    """Show the list a figure counts, narrowed by that figure's own filter."""
+    area = home.AREA_OF.get(kind)
+    if not area:
+        return None
+    page = page_of(area)
+    if kind in (home.CASES, home.REVIEWS) and hasattr(page, "show_list"):
+        page.show_list(target)
+    elif kind == home.USERS and getattr(page, "users", None) is not None:
+        page.show_tab(page.users)
+        page.users.show_list(target.active_only)
+    elif kind == home.AUDIT and getattr(page, "audit", None) is not None:
+        page.show_tab(page.audit)
+        page.audit.show_list(target)
+    elif kind == home.COMMITTEES and getattr(page, "node", None) is not None:
+        page.show_tab(page.node)
+    else:
+        return None
+    return page

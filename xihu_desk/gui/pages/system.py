@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QApplication, QFormLayout, QFrame, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox, QVBoxLayout,
-    QWidget,
+    QAbstractItemView, QApplication, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSlider,
+    QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from xihu_desk import __version__
@@ -13,7 +13,7 @@ from xihu_desk.gui import prefs, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.fmt import local_time
 from xihu_desk.gui.widgets import label
-from xihu_desk.services import node, settings
+from xihu_desk.services import committees, node, settings
 from xihu_desk.services.context import Actor
 
 
@@ -178,4 +178,29 @@ class NodeTab(QWidget):
         box.addWidget(label(self.tr(
             "上级单位导入本节点报送的数据包时，以密钥指纹核对来源。更换电脑时请用“数据安全”中的备份迁移，"
             "不要重新初始化，否则指纹会改变。"), "muted", wrap=True))
-        box.addStretch(1)
+        box.addSpacing(10)
+        self.committee_title = label("", "subtitle")
+        box.addWidget(self.committee_title)
+        self.committee_view = QTableWidget(0, 3)
+        self.committee_view.setObjectName("committeeView")
+        self.committee_view.setHorizontalHeaderLabels([self.tr("调委会"), self.tr("字号"), self.tr("类型")])
+        self.committee_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.committee_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.committee_view.verticalHeader().hide()
+        self.committee_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        box.addWidget(self.committee_view, 1)
+        self.ctx = ctx
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().showEvent(event)
+        self.refresh_committees()
+
+    def refresh_committees(self) -> None:
+        """The committees this node holds, in the order of their names' pinyin (the 调委会 card)."""
+        with self.ctx.db.read() as session:
+            rows = committees.list_committees(session)
+        self.committee_title.setText(self.tr("调委会（{n} 个）").format(n=len(rows)))
+        self.committee_view.setRowCount(len(rows))
+        for i, c in enumerate(rows):
+            for j, text in enumerate((c.name, c.short_name, committees.KIND_LABELS.get(c.kind, c.kind))):
+                self.committee_view.setItem(i, j, QTableWidgetItem(text))

@@ -281,6 +281,10 @@ class UsersTab(QWidget):
         for button in (self.new_button, self.edit_button, self.password_button, self.unlock_button):
             bar.addWidget(button)
         bar.addStretch(1)
+        self.active_only = QCheckBox(self.tr("仅显示在用账户"))
+        self.active_only.setObjectName("activeOnly")
+        self.active_only.toggled.connect(lambda _on: self.refresh())
+        bar.addWidget(self.active_only)
         box.addLayout(bar)
         self.model = UsersModel(self)
         self.view = QTableView()
@@ -315,11 +319,18 @@ class UsersTab(QWidget):
         select_uuid = select_uuid or (self.selected().uuid if self.selected() else None)
         with self.ctx.db.read() as session:
             rows = users.list_users(session, self.actor)
+        if self.active_only.isChecked():
+            rows = [r for r in rows if r.active]
         self.model.set_rows(rows)
         for i, row in enumerate(rows):
             if row.uuid == select_uuid:
                 self.view.selectRow(i)
         self._update_buttons()
+
+    def show_list(self, active_only: bool) -> None:
+        """The accounts in use only (the home page's 在用账户), or every account."""
+        self.active_only.setChecked(active_only)
+        self.refresh()
 
     def selected(self) -> users.UserRow | None:
         indexes = self.view.selectionModel().selectedRows()

@@ -252,6 +252,23 @@ class ReviewsPage(QWidget):
         self.model.set_filter(self.current_filter())
         self._after_reset()
 
+    def show_list(self, f: ReviewFilter) -> None:
+        """Show exactly the items ``f`` matches (a home-page card), its fields in the filter bar."""
+        if not self._loaded:
+            self._loaded = True
+            self._fill_filters()
+        widgets = (self.year, self.item_type, self.status, self.overdue, self.due_soon, self.search)
+        for w in widgets:
+            w.blockSignals(True)
+        for combo, value in ((self.year, f.year), (self.item_type, f.item_type), (self.status, f.status)):
+            combo.setCurrentIndex(max(0, combo.findData(value)) if value else 0)
+        self.overdue.setChecked(f.overdue)
+        self.due_soon.setChecked(f.due_soon)
+        self.search.setText(f.text)
+        for w in widgets:
+            w.blockSignals(False)
+        self.apply_filter()
+
     def reset_filter(self) -> None:
         for w in (self.year, self.item_type, self.status, self.overdue, self.due_soon, self.search):
             w.blockSignals(True)
