@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 import logging
-import logging.handlers
 import os
 import sys
 from pathlib import Path
 
-from xihu_desk import APP_NAME, __version__
+from xihu_desk import APP_NAME, __version__, logsafe
 from xihu_desk.domain.errors import StorageError
 from xihu_desk.paths import DataDir
 
@@ -34,13 +33,13 @@ def display_available() -> bool:
 
 
 def setup_logging(data: DataDir) -> logging.Handler:
-    """A rotating log in the data folder's logs/, where support staff will look for it."""
-    data.logs.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
-        data.logs / LOG_FILE_NAME, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"))
+    """A rotating log in the data folder's logs/, where support staff will look for it, written
+    without personal data (logsafe.py); a native crash's stack goes to logs/native-crash.log."""
+    handler = logsafe.file_handler(data.logs / LOG_FILE_NAME)
     log.addHandler(handler)
     log.setLevel(logging.INFO)
+    logsafe.protect(log)
+    logsafe.enable_faulthandler(data.logs, "gui")
     return handler
 
 
