@@ -7,6 +7,7 @@ every string so the font check sees exactly what is printed), and holds the foot
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -284,6 +285,51 @@ class Endorsement(Flowable):
             c.drawCentredString(centre_x, top - i * self.line_h, line)
 
 
+class TextParagraph(Paragraph):
+    """A paragraph that remembers its plain text and style, so a form cell too tall for a page can
+    be cut and continued on an appended sheet (附页)."""
+
+    def __init__(self, text: str, style: ParagraphStyle | None = None, *args: Any, plain: str = "", **kwargs: Any):
+        super().__init__(text, style, *args, **kwargs)  # reportlab's signature: split() calls it so
+        self.plain = plain
+        self.style_name = style.name if style is not None else ""
+        self.body = plain  # the text without a 转附页 note
+        self.continued_at: int | None = None  # the 附页 its rest went to, once cut
+
+
+# A form row may be at most this tall: reportlab cannot split a table cell across pages, and a row
+# taller than the frame stops the whole build.
+_ROW_LIMIT = (PAGE_H - TOP - BOTTOM) * 0.8
+
+
+def _texts(holder: list[Any], key: int) -> list[tuple[TextParagraph, list[Any], int]]:
+    """The text paragraphs in a table cell, each with the list and index that hold it: a cell may be
+    a paragraph, a list of flowables, or a box (MinHeight) around a list."""
+    item = holder[key]
+    if isinstance(item, TextParagraph):
+        return [(item, holder, key)]
+    inner = item if isinstance(item, list) else getattr(item, "content", None)
+    if isinstance(inner, list):
+        return [t for k in range(len(inner)) for t in _texts(inner, k)]
+    return []
+
+
+def _unsplittable(count: int, spans: list[tuple]) -> list[tuple[int, int]]:
+    """Row ranges a page break cannot fall inside: each row, widened by every vertical span."""
+    blocks = [[i, i] for i in range(count)]
+    for (_c0, r0), (_c1, r1) in spans:
+        a, b = sorted((r0 % count, r1 % count))
+        blocks.append([a, b])
+    blocks.sort()
+    merged: list[list[int]] = []
+    for a, b in blocks:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
 class Sheet:
     """One build: styles, templates, the footer and every string that will be printed."""
 
@@ -293,6 +339,7 @@ class Sheet:
         self.footer = footer
         self.regular: list[str] = []
         self.bold: list[str] = []
+        self.continued: list[str] = []  # text cut from form cells, printed on 附页 after the story
 
     # -- text -------------------------------------------------------------------------------------
 
@@ -304,7 +351,7 @@ class Sheet:
         st = self.s[style]
         text = "" if text is None else str(text)
         self._note(text, st)
-        return Paragraph(esc(text), st)
+        return TextParagraph(esc(text), st, plain=text)
 
     def runs(self, parts: Iterable[tuple[str, bool]], style: str = "body") -> Paragraph:
         """A paragraph of plain-text runs, some in bold (a heading word before typed text)."""
@@ -348,7 +395,6 @@ class Sheet:
         """A ruled form table; ``spans`` are ((col, row), (col, row)) pairs as reportlab takes them."""
         total = sum(widths_mm)
         widths = [w * WIDTH / total for w in widths_mm]
-        table = Table(rows, colWidths=widths, rowHeights=heights, repeatRows=0)
         cmds = [
             ("FONT", (0, 0), (-1, -1), fonts.REGULAR, SIZE_CELL),
             ("GRID", (0, 0), (-1, -1), 0.75, colors.black),
@@ -361,8 +407,54 @@ class Sheet:
         ]
         cmds += [("SPAN", a, b) for a, b in spans]
         cmds += list(extra)
+        table = self._fitted(rows, widths, heights, TableStyle(cmds), spans)
         table.setStyle(TableStyle(cmds))
         return table
+
+    def _fitted(self, rows: list[list[Any]], widths: list[float], heights: list[float | None] | None,
+                style: TableStyle, spans: list[tuple]) -> Table:
+        """The table, with the longest text of any unsplittable block taller than a page (a row, or
+        rows joined by a vertical span) cut and continued on 附页."""
+        rows = [list(r) for r in rows]
+        blocks = _unsplittable(len(rows), spans)
+        for _attempt in range(len(rows) * 4):
+            # Measured on a copy: a trial layout leaves state in the cells' flowables.
+            trial = Table(copy.deepcopy(rows), colWidths=widths, rowHeights=heights, repeatRows=0)
+            trial.setStyle(style)  # spans and paddings decide the cells' widths
+            trial.wrap(WIDTH, 1e7)
+            tall = [(sum(trial._rowHeights[a:b + 1]), a, b) for a, b in blocks]
+            tall = [t for t in tall if t[0] > _ROW_LIMIT]
+            if not tall:
+                return Table(rows, colWidths=widths, rowHeights=heights, repeatRows=0)
+            height, first, last = max(tall)
+            texts = [t for i in range(first, last + 1) for j in range(len(rows[i])) for t in _texts(rows[i], j)]
+            if not texts or max(len(t[0].body) for t in texts) < 2:
+                break  # nothing left to cut: reportlab will say why
+            cell, holder, key = max(texts, key=lambda t: len(t[0].body))
+            keep = max(1, int(len(cell.body) * _ROW_LIMIT / height * 0.85))
+            if cell.continued_at is None:  # a cell cut again puts the rest in front of its own 附页
+                self.continued.append("")
+                cell.continued_at = len(self.continued)
+            n = cell.continued_at
+            self.continued[n - 1] = cell.body[keep:] + self.continued[n - 1]
+            cut = self.p(cell.body[:keep] + self._wording("continued.cut", "……（转附页{n}）", n=n), cell.style_name)
+            cut.body, cut.continued_at = cell.body[:keep], n
+            holder[key] = cut
+        return Table(rows, colWidths=widths, rowHeights=heights, repeatRows=0)
+
+    def _wording(self, key: str, default: str, **values: Any) -> str:
+        """Wording added after an office may have copied _common.toml: its own copy may lack it."""
+        return self.common.fill(key, **values) if self.common.get(key) is not None else default.format(**values)
+
+    def continuation(self) -> list[Flowable]:
+        """The 附页 that carry what was cut from form cells, in order."""
+        if not self.continued:
+            return []
+        out: list[Flowable] = [PageBreak(), self.p(self._wording("continued.title", "附页"), "title")]
+        for n, text in enumerate(self.continued, 1):
+            head = self._wording("continued.head", "附页{n}（接上表）：", n=n)
+            out.append(self.runs([(head, True), (text, False)]))
+        return out
 
     def label(self, text: str) -> Paragraph:
         return self.p(text, "label")
@@ -391,6 +483,7 @@ def page_break() -> PageBreak:
 def render(story: list[Flowable], sheet: Sheet, *, title: str, author: str,
            on_page: Callable[[int], None] | None = None) -> tuple[bytes, int]:
     """Check every character against the fonts, then lay out the story; returns (pdf, pages)."""
+    story = [*story, *sheet.continuation()]
     sheet.check()
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
