@@ -180,10 +180,10 @@ def test_reminders_on_the_home_page_and_the_list_filters(db, shen):
         soon_rows = review_queries.list_reviews(s, head, ReviewFilter(due_soon=True), date(2026, 2, 25))
         everything = review_queries.count_reviews(s, head, ReviewFilter(status="open"), date(2026, 2, 25))
     items = [d for d in summary.due if d.area == "reviews"]
-    assert [(d.case_uuid, d.overdue) for d in items] == [(late.uuid, True), (soon.uuid, False)]
+    assert [(d.record_uuid, d.overdue) for d in items] == [(late.uuid, True), (soon.uuid, False)]
     assert "已超期" in items[0].title and "剩余 1 个工作日" in items[1].title
     assert [r.uuid for r in overdue] == [late.uuid] and [r.uuid for r in soon_rows] == [soon.uuid]
-    assert everything == 3 and fine.uuid not in {d.case_uuid for d in items}
+    assert everything == 3 and fine.uuid not in {d.record_uuid for d in items}
     assert any(f.label == "在审事项" and f.value == 3 for f in summary.figures)
 
 

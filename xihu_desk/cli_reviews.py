@@ -122,7 +122,7 @@ def cmd_review_show(args: argparse.Namespace) -> int:
         uuid = reviews.find_review_uuid(session, args.number)
         d = review_queries.review_detail(session, cli_actor(), uuid, date.today())
     lines = [f"{d['number']}  {d['title']}", f"类型：{d['type']}　送审单位：{d['unit']}　状态：{d['status_label']}",
-             f"送审：{d['received_on']}　材料齐全：{d['complete_on'] or '未齐全'}　"
+             f"送审：{d['received_on'] or '不详'}　材料齐全：{d['complete_on'] or '未齐全'}　"
              f"期限：{d['due_on'] or '—'}（{d['total_days']} 个工作日）{('　' + d['clock']) if d['clock'] else ''}"]
     if d["opinion"]:
         o = d["opinion"]

@@ -96,7 +96,7 @@ def export_workbook(rows: list[dict[str, Any]], *, org_name: str, org_code: str,
                     type_labels: Mapping[str, str], conclusion_labels: Mapping[str, str],
                     adoption_labels: Mapping[str, str], reveal: bool = False) -> bytes:
     cols = columns(type_labels, conclusion_labels, adoption_labels)
-    years = sorted({r["received_on"].year for r in rows})
+    years = sorted({(r["received_on"] or r["complete_on"]).year for r in rows})  # 送审日期 may be unknown
     span = f"{years[0]}—{years[-1]} 年" if len(years) > 1 else (f"{years[0]} 年" if years else "（无事项）")
     return ledger.write_ledger(cols, rows, title=f"{org_name}合法性审查台账", sheet="审查台账", reveal=reveal, lines=[
         f"单位：{org_name}（{org_code}）　范围：{span}，共 {len(rows)} 件",

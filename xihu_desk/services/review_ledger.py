@@ -19,7 +19,7 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xihu_desk.domain.errors import UserError
+from xihu_desk.domain.errors import FieldError, UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.reports import ledger, review_ledger
 from xihu_desk.services import audit, codes, import_rows, node, review_queries, reviews
@@ -45,16 +45,33 @@ def register_columns(session: Session) -> list[ledger.Column]:
     return review_ledger.columns(*_labels(session))
 
 
-def _key(title: str, unit: str, received_on: date) -> tuple[str, str, date]:
-    return ledger.normalise(title), ledger.normalise(unit), received_on
+def import_columns(session: Session) -> list[ledger.Column]:
+    """The register's columns as the import reads them: a ledger may have no 送审日期 (many keep
+    only the 材料齐全日期); such a row is taken when it has the date the materials were complete."""
+    return [replace(c, required=False) if c.key == "received_on" else c for c in register_columns(session)]
+
+
+NO_RECEIVED = "没有送审日期：送审日期留空（不详），审查期限从材料齐全日期的次日起算"
+NO_DATES = "没有送审日期，也没有材料齐全日期，无法计算审查期限；请在台账中补填其中一项后再导入"
+
+
+def _key(title: str, unit: str, received_on: date | None, complete_on: date | None) -> tuple[str, str, Any]:
+    """Two rows are the same item when title, unit and date received agree (the date the materials
+    were complete stands in for an unknown date received)."""
+    return (ledger.normalise(title), ledger.normalise(unit),
+            received_on if received_on is not None else ("complete", complete_on))
 
 
 def _apply(session: Session, actor: Actor, row: ledger.LedgerRow) -> str:
     """One row through the services; raises UserError (FieldError) when a rule refuses it."""
     v = row.values
-    received = v["received_on"]
+    received = v.get("received_on")
     complete = v.get("complete_on")
     conclusion = v.get("conclusion")
+    if received is None:
+        if complete is None:
+            raise FieldError("received_on", NO_DATES)
+        row.warn("received_on", NO_RECEIVED)
     if conclusion and complete is None:
         complete = received
         row.warn("complete_on", "缺少材料齐全日期，按送审日期计算审查用时")
@@ -89,7 +106,7 @@ def import_ledger(session: Session, actor: Actor, source: Path | str | bytes | I
     step: Callable[..., Any] = progress.step if progress is not None else (lambda *a, **k: None)
     step(0, "正在读取 Excel 文件…", 0)
     try:
-        book = ledger.read(source, register_columns(session))
+        book = ledger.read(source, import_columns(session))
     except ledger.LedgerError as exc:
         raise UserError(str(exc)) from None
     report = ledger.ImportReport(KIND, dry_run=dry_run, notes=list(book.notes), sheets=[
@@ -98,13 +115,19 @@ def import_ledger(session: Session, actor: Actor, source: Path | str | bytes | I
     for sheet, keys in found.items():
         if "opinion_on" not in keys and "conclusion" in keys:
             report.notes.append(f"工作表“{sheet}”没有“审查意见日期”列：已导入审查结论，但审查用时和按期情况不计入统计。")
-    seen = {_key(t, u, d) for t, u, d in session.execute(
-        select(ReviewItem.title, ReviewItem.unit, ReviewItem.received_on).where(ReviewItem.deleted.is_(False)))}
+    for sheet, keys in found.items():
+        if "received_on" not in keys and "complete_on" in keys:
+            report.notes.append(f"工作表“{sheet}”没有“送审日期”列：各行按材料齐全日期计算审查期限，送审日期留空（不详），"
+                                "问题清单逐行注明。")
+    seen = {_key(t, u, d, c) for t, u, d, c in session.execute(
+        select(ReviewItem.title, ReviewItem.unit, ReviewItem.received_on, ReviewItem.complete_on)
+        .where(ReviewItem.deleted.is_(False)))}
     savepoint = session.begin_nested() if dry_run else None
 
     def plan(row: ledger.LedgerRow) -> import_rows.Plan:
         v = row.values
-        return import_rows.Plan((_key(v["title"], v["unit"], v["received_on"]),), {"title": v["title"]})
+        return import_rows.Plan((_key(v["title"], v["unit"], v.get("received_on"), v.get("complete_on")),),
+                                {"title": v["title"]})
 
     import_rows.take_rows(session, book, report, seen=seen, plan=plan, apply=lambda row, _plan: _apply(session, actor, row),
                           field_column=FIELD_COLUMN, step=step)

@@ -20,9 +20,13 @@ from xihu_desk.services.reviews import as_pauses, get_item, item_clock, pauses_o
 from xihu_desk.store.case_models import MediationCase
 from xihu_desk.store.review_models import ReviewAttachment, ReviewItem, ReviewPause
 
+# The day an item came in: its 送审日期, or when that is unknown (an old ledger with only the
+# 材料齐全日期) the day its materials were complete. Periods, sorting and statistics go by it.
+RECEIVED_OR_COMPLETE = func.coalesce(ReviewItem.received_on, ReviewItem.complete_on)
+
 SORTS = {
     "number": (ReviewItem.year, ReviewItem.seq),
-    "received_on": (ReviewItem.received_on, ReviewItem.seq),
+    "received_on": (RECEIVED_OR_COMPLETE, ReviewItem.seq),
     "due_on": (ReviewItem.due_on, ReviewItem.seq),
     "type": (ReviewItem.item_type, ReviewItem.seq),
     "title": (ReviewItem.title, ReviewItem.seq),
@@ -53,7 +57,7 @@ class ReviewRow:
     type_label: str
     title: str
     unit: str
-    received_on: date
+    received_on: date | None  # None: unknown (imported from a ledger without it)
     complete_on: date | None
     due_on: date | None
     status: str
@@ -83,9 +87,9 @@ def _where(query, f: ReviewFilter, today: date, cal: workdays.WorkCalendar):  # 
         query = query.where(ReviewItem.status.in_(rules.OPEN_STATUSES), ReviewItem.due_on >= today,
                             ReviewItem.due_on <= cal.add_workdays(today, rules.DUE_SOON_DAYS))
     if f.received_from:
-        query = query.where(ReviewItem.received_on >= f.received_from)
+        query = query.where(RECEIVED_OR_COMPLETE >= f.received_from)
     if f.received_to:
-        query = query.where(ReviewItem.received_on <= f.received_to)
+        query = query.where(RECEIVED_OR_COMPLETE <= f.received_to)
     if f.text.strip():
         like = f"%{f.text.strip()}%"
         query = query.where(or_(ReviewItem.number.like(like), ReviewItem.title.like(like), ReviewItem.unit.like(like),
@@ -115,6 +119,9 @@ def _pauses_by_item(session: Session, uuids: list[str]) -> dict[str, tuple[workd
     return {k: tuple(v) for k, v in out.items()}
 
 
+UNKNOWN_RECEIVED = "送审日期不详（导入的旧台账只有材料齐全日期），审查期限从材料齐全次日起算"
+
+
 def warnings_for(item: ReviewItem, c: rules.Clock) -> list[str]:
     """What the register flags on an item, most urgent first."""
     out = []
@@ -137,6 +144,8 @@ def warnings_for(item: ReviewItem, c: rules.Clock) -> list[str]:
         out.append(f"规范性文件应在出台后 {rules.FILING_DAYS} 日内报送备案")
     if item.filing_submitted_on and item.issued_on and (item.filing_submitted_on - item.issued_on).days > rules.FILING_DAYS:
         out.append(f"报送备案晚于出台后 {rules.FILING_DAYS} 日")
+    if item.received_on is None:
+        out.append(UNKNOWN_RECEIVED)
     return out
 
 
@@ -285,10 +294,10 @@ def open_count(session: Session, actor: Actor, today: date) -> tuple[int, int]:
 def facts(session: Session, actor: Actor, date_from: date, date_to: date) -> list[rules.ItemFacts]:
     actor.require(Perm.VIEW_REVIEWS)
     rows = session.execute(select(
-        ReviewItem.number, ReviewItem.item_type, ReviewItem.received_on, ReviewItem.status, ReviewItem.conclusion,
+        ReviewItem.number, ReviewItem.item_type, RECEIVED_OR_COMPLETE, ReviewItem.status, ReviewItem.conclusion,
         ReviewItem.adoption, ReviewItem.opinion_on, ReviewItem.due_on, ReviewItem.working_days)
-        .where(ReviewItem.deleted.is_(False), ReviewItem.received_on >= date_from, ReviewItem.received_on <= date_to)
-        .order_by(ReviewItem.received_on, ReviewItem.year, ReviewItem.seq))
+        .where(ReviewItem.deleted.is_(False), RECEIVED_OR_COMPLETE >= date_from, RECEIVED_OR_COMPLETE <= date_to)
+        .order_by(RECEIVED_OR_COMPLETE, ReviewItem.year, ReviewItem.seq))
     return [rules.ItemFacts(*r) for r in rows]
 
 

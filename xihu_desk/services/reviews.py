@@ -52,7 +52,7 @@ class RegisterCommand:
     item_type: str
     title: str
     unit: str
-    received_on: date
+    received_on: date | None  # None only when unknown (an old ledger with only the 材料齐全日期)
     complete_on: date | None = None
     contact: str = ""
     contact_phone: str = ""
@@ -269,9 +269,11 @@ def _check_register(session: Session, actor: Actor, cmd: RegisterCommand) -> Non
         raise FieldError("title", "事项名称不能超过 200 字。")
     if not cmd.unit.strip():
         raise FieldError("unit", "请填写送审单位（科室）。")
+    if cmd.received_on is None and cmd.complete_on is None:
+        raise FieldError("received_on", "请填写送审日期（送审日期不详时，至少要填写材料齐全日期）。")
     _not_future(cmd.received_on, actor, "received_on", "送审日期")
     if cmd.complete_on is not None:
-        if cmd.complete_on < cmd.received_on:
+        if cmd.received_on is not None and cmd.complete_on < cmd.received_on:
             raise FieldError("complete_on", "材料齐全日期不能早于送审日期。")
         _not_future(cmd.complete_on, actor, "complete_on", "材料齐全日期")
 
@@ -283,12 +285,22 @@ def _clean(cmd: RegisterCommand) -> dict:
                 risk_assessed=cmd.risk_assessed, note=cmd.note.strip())
 
 
+def number_year(cmd: RegisterCommand) -> int:
+    """The year an item is numbered in: the year it was submitted, or (submission date unknown)
+    the year its materials were complete."""
+    day = cmd.received_on or cmd.complete_on
+    if day is None:
+        raise FieldError("received_on", "请填写送审日期。")
+    return day.year
+
+
 def register(session: Session, actor: Actor, cmd: RegisterCommand) -> ReviewRef:
     actor.require(Perm.EDIT_REVIEWS)
     _check_register(session, actor, cmd)
     case_uuid = _case_uuid(session, cmd.case_no)
-    office, seq, number = _next_number(session, cmd.received_on.year)
-    item = ReviewItem(uuid="", number=number, office_code=office, year=cmd.received_on.year, seq=seq,
+    year = number_year(cmd)
+    office, seq, number = _next_number(session, year)
+    item = ReviewItem(uuid="", number=number, office_code=office, year=year, seq=seq,
                       legacy_no=cmd.legacy_no.strip()[:40], case_uuid=case_uuid, status=ReviewStatus.WAITING.value,
                       limit_days=limits(session).get(cmd.item_type, rules.limit_for(cmd.item_type)),
                       created_by=actor.name, **_clean(cmd))
@@ -305,7 +317,7 @@ def update_register(session: Session, actor: Actor, uuid: str, cmd: RegisterComm
     item = get_item(session, uuid)
     check_editable(session, actor, item)
     _check_register(session, actor, cmd)
-    if cmd.received_on.year != item.year:
+    if number_year(cmd) != item.year:
         raise FieldError("received_on", f"审查编号已按 {item.year} 年分配，送审日期不能改到其他年份。")
     pauses = pauses_of(session, item.uuid)
     if cmd.complete_on and any(p.asked_on < cmd.complete_on for p in pauses if p.received_on != cmd.complete_on):
@@ -537,7 +549,7 @@ def return_item(session: Session, actor: Actor, uuid: str, on: date, reason: str
         raise UserError("已出具意见或已退回的事项不能退回。")
     if not reason.strip():
         raise FieldError("returned_reason", "请写明退回理由。")
-    if on < item.received_on:
+    if on < (item.received_on or item.complete_on or on):
         raise FieldError("returned_on", "退回日期不能早于送审日期。")
     _not_future(on, actor, "returned_on", "退回日期")
     for p in pauses_of(session, item.uuid):
@@ -555,7 +567,7 @@ def archive(session: Session, actor: Actor, uuid: str, on: date) -> None:
     check_editable(session, actor, item)
     if item.status not in (ReviewStatus.OPINION, ReviewStatus.RETURNED):
         raise UserError("尚未出具审查意见或退回的事项不能归档。")
-    if on < (item.opinion_on or item.returned_on or item.received_on):
+    if on < (item.opinion_on or item.returned_on or item.received_on or item.complete_on or on):
         raise FieldError("archived_on", "归档日期不能早于审查意见或退回日期。")
     _not_future(on, actor, "archived_on", "归档日期")
     item.status, item.archived_on, item.archived_by = ReviewStatus.ARCHIVED.value, on, actor.display_name or actor.name

@@ -61,7 +61,8 @@ class ReviewItem(Travelling, Base):
     unit: Mapped[str] = mapped_column(String(80))  # 送审单位/科室
     contact: Mapped[str] = mapped_column(String(40), default="")
     contact_phone: Mapped[str] = mapped_column(String(30), default="")
-    received_on: Mapped[date] = mapped_column(Date)
+    # None: unknown (an old ledger with only the 材料齐全日期); the clock runs from complete_on anyway.
+    received_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     complete_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     reviewer: Mapped[str] = mapped_column(String(40), default="")
     adviser_consulted: Mapped[bool] = mapped_column(Boolean, default=False)  # 法律顾问/公职律师

@@ -145,7 +145,7 @@ class ReviewListModel(QAbstractTableModel):
                     return r.clock_text
                 return r.warnings[0] if r.warnings else ""
             return (r.number, r.title, "", r.due_on.isoformat() if r.due_on else "", r.status_label, r.type_label,
-                    r.unit, r.received_on.isoformat())[column]
+                    r.unit, r.received_on.isoformat() if r.received_on else _tr("不详"))[column]
         if role == UUID_ROLE:
             return r.uuid
         if role == Qt.ItemDataRole.ForegroundRole and column in (CLOCK, DUE):

@@ -310,7 +310,7 @@ class ReviewsPage(QWidget):
             return
         self.preview_title.setText(f"{row.number}　{row.title}")
         parts = [self.tr("类型：{t}").format(t=row.type_label), self.tr("送审单位：{u}").format(u=row.unit),
-                 self.tr("送审：{d}").format(d=row.received_on),
+                 self.tr("送审：{d}").format(d=row.received_on or self.tr("不详")),
                  self.tr("材料齐全：{d}").format(d=row.complete_on or self.tr("未齐全")),
                  self.tr("期限届满：{d}").format(d=row.due_on or "—"), self.tr("状态：{s}").format(s=row.status_label)]
         if row.clock_text:
