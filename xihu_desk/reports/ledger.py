@@ -478,6 +478,69 @@ def _check_zip(data: bytes) -> None:
     for i in infos:
         if i.file_size > 10 * 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
             raise LedgerError("该文件的压缩比异常（可能是恶意构造的“压缩炸弹”），已拒绝导入。")
+    _check_rows(data, infos)
+
+
+# A row element (with or without a namespace prefix) and its number, found in the raw XML without
+# parsing it: plain byte counts, fast enough for hundreds of megabytes.
+_ROW_OPENINGS = (b"<row ", b"<row>", b"<row/", b":row ", b":row>", b":row/")
+_ROW_NUMBER = re.compile(rb'row\s+r="(\d{1,10})"')
+_DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]{0,15}:)?dimension\s+ref="\$?[A-Za-z]{0,3}\$?\d{0,10}:?\$?[A-Za-z]{0,3}\$?(\d{1,10})"')
+_CHUNK = 4 << 20
+_OVERLAP = 64  # longer than any of the patterns above
+
+
+def _too_many_rows(where: str) -> LedgerError:
+    return LedgerError(f"该文件超过 {MAX_ROWS} 行（含空行，{where}），超出一次导入的上限。请把台账按年份拆成几个文件分别导入。")
+
+
+def _rows_in(buf: bytes, end: int) -> tuple[int, int]:
+    """Row elements starting before ``end`` in ``buf``, and the highest row number among the last ones."""
+    count = sum(buf.count(tag, 0, end + len(tag) - 1) for tag in _ROW_OPENINGS)
+    at = buf.rfind(b'row r="', 0, end)
+    last = _ROW_NUMBER.match(buf, at) if at >= 0 else None
+    return count, int(last.group(1)) if last else 0
+
+
+def _check_rows(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a workbook with more rows than an import reads before any sheet is parsed (parsing a
+    sheet of a million rows takes minutes): the dimension a sheet declares, then a streamed count
+    of the row elements and the highest row number in every part of the zip, chunk by chunk, so
+    time stays at seconds and memory flat whatever the file claims. Blank rows in between count
+    too (a reader walks them all), as in ``_read``."""
+    total = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in infos:
+            if info.is_dir():
+                continue
+            count = highest = 0
+            tail = b""
+            try:
+                with zf.open(info) as part:
+                    first = True
+                    while True:
+                        chunk = part.read(_CHUNK)
+                        buf = tail + chunk
+                        if first:
+                            first = False
+                            declared = _DIMENSION.search(buf, 0, 65536)
+                            if declared and int(declared.group(1)) > MAX_ROWS:
+                                raise _too_many_rows(f"工作表声明的范围到第 {int(declared.group(1))} 行")
+                        end = len(buf) if not chunk else len(buf) - _OVERLAP
+                        found, last = _rows_in(buf, end)
+                        count += found
+                        highest = max(highest, last)
+                        if max(total + count, highest) > MAX_ROWS:
+                            raise _too_many_rows(f"其中一张工作表有 {max(count, highest)} 行以上")
+                        if not chunk:
+                            break
+                        tail = buf[end:]
+            except LedgerError:
+                raise
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, NotImplementedError) as exc:
+                raise LedgerError("无法读取该文件：请确认是 .xlsx 格式（旧的 .xls 请先用 Excel 另存为 .xlsx），"
+                                  "且文件没有损坏。") from exc
+            total += count
 
 
 def _unreadable() -> tuple[type[BaseException], ...]:
@@ -539,6 +602,8 @@ def _read(wb, columns: list[Column], on_row: Callable[[int], None] | None,  # no
     scanned = 0
     for ws in wb.worksheets:
         wide = (getattr(ws, "max_column", 0) or 0) > MAX_COLUMNS
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # read every row, not only those of the range the file declares
         all_rows = ws.iter_rows(values_only=True, max_col=MAX_COLUMNS)
         head: list[tuple[Any, ...]] = []
         for values in all_rows:
