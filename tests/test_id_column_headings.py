@@ -117,3 +117,16 @@ def test_roster_import_recognises_the_id_heading_and_reports_bad_numbers_by_row(
     assert problems[3].column == heading
     with db.read() as s:
         assert s.scalar(select(Mediator.id_number).where(Mediator.name == "周一")) == GOOD
+
+
+def test_one_id_column_for_both_sides_checks_every_number(db):
+    data = _book(["受理日期", "当事人", "身份证号码", "纠纷类型"], [
+        ["2024-03-05", "张三与李四", f"{GOOD}、{GOOD_2}", "邻里"],
+        ["2024-03-06", "王五与赵六", f"{GOOD}、{BAD_CHECK}", "邻里"],
+    ])
+    report = _import(db, data)
+    assert report.imported == 2 and not any("多出" in p.reason for p in report.problems)
+    assert [(p.row, p.column) for p in report.problems if "校验位" in p.reason] == [(3, "身份证号码")]
+    with db.read() as s:
+        parties = {p.name: p.id_number for p in s.scalars(select(Party))}
+    assert parties["李四"] == GOOD_2 and parties["赵六"] == "" and parties["王五"] == GOOD

@@ -192,17 +192,24 @@ def _parties(row: ledger.LedgerRow, on: date) -> list[PartyInput]:
         respondents = respondents or (case_ledger.split_names(sides[1]) if len(sides) > 1 else [])
     out: list[PartyInput] = []
     credit = ledger.parse_text(v.get("credit_code"))
+    numbers = {p: _ids(v.get(f"{p}_id")) for p in ("applicant", "respondent")}
+    id_key = {"applicant": "applicant_id", "respondent": "respondent_id"}
+    if "respondent_id" not in row.headers and respondents and len(numbers["applicant"]) > len(applicants):
+        # One ID column for everyone (当事人 | 身份证号): the numbers after the applicants' are the respondents'.
+        numbers["applicant"], numbers["respondent"] = (numbers["applicant"][:len(applicants)],
+                                                        numbers["applicant"][len(applicants):])
+        id_key["respondent"] = "applicant_id"
     for role, names, prefix in (("applicant", applicants, "applicant"), ("respondent", respondents, "respondent")):
-        ids = _ids(v.get(f"{prefix}_id"))
+        ids = numbers[prefix]
         if len(ids) > len(names):
-            row.warn(f"{prefix}_id", f"证件号码比{ROLES[role]}多，多出的未导入")
+            row.warn(id_key[prefix], f"证件号码比{ROLES[role]}多，多出的未导入")
         types = v.get(f"{prefix}_id_type") or ()
         for i, name in enumerate(names):
             contact = {"phone": ledger.parse_text(v.get(f"{prefix}_phone")),
                        "address": ledger.parse_text(v.get(f"{prefix}_address"))} if i == 0 else {}
             name_key = prefix if prefix in row.headers else "parties"
             id_type = types[i] if i < len(types) else (types[-1] if types else "resident")
-            party = _party(row, role, name[:80], ids[i] if i < len(ids) else "", f"{prefix}_id", name_key, on,
+            party = _party(row, role, name[:80], ids[i] if i < len(ids) else "", id_key[prefix], name_key, on,
                            credit if role == "respondent" or not respondents else "", id_type, **contact)
             if party.kind == "org" and party.credit_code:
                 credit = ""  # one code column: it belongs to the first organisation
@@ -493,7 +500,7 @@ def ledger_rows(session: Session, actor: Actor, scope: LedgerScope, *, reveal: b
         names: dict[str, list[str]] = {u: [] for u in uuids}
         for case_uuid, name in session.execute(
                 select(CaseMediator.case_uuid, Mediator.name).join(Mediator, Mediator.uuid == CaseMediator.mediator_uuid)
-                .where(CaseMediator.case_uuid.in_(uuids)).order_by(CaseMediator.lead.desc(), Mediator.name)):
+                .where(CaseMediator.case_uuid.in_(uuids)).order_by(CaseMediator.lead.desc(), Mediator.name_key)):
             names[case_uuid].append(name)
         amounts = dict(session.execute(select(Agreement.case_uuid, Agreement.amount_fen)
                                        .where(Agreement.case_uuid.in_(uuids), Agreement.deleted.is_(False))).all())
