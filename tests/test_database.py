@@ -33,7 +33,7 @@ def test_empty_database_migrates_to_head_and_matches_the_models(empty_data_dir: 
         with opened.db.read() as s:
             codes = set(s.scalars(select(OrgUnit.code)))
         assert len(codes) == 13 and "330106002" in codes and "330106110" in codes
-        assert opened.reference_loaded == ["org_units", "codes", "workdays", "grading_rules"]
+        assert opened.reference_loaded == ["org_units", "codes", "workdays", "grading_rules", "committee_codes"]
     finally:
         opened.db.dispose()
 

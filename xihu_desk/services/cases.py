@@ -108,15 +108,43 @@ def get_case(session: Session, case_uuid: str) -> MediationCase:
     return case
 
 
+class AmbiguousCaseNumber(UserError):
+    """Several cases carry the number typed (issued before 字号 were unique in the district):
+    the user must name one by its uuid. ``candidates`` lists them for a form or --json."""
+
+    def __init__(self, key: str, candidates: list[dict[str, str]]):
+        listed = "；".join(f"{c['committee']}，{c['accepted_on']} 受理，uuid {c['uuid']}" for c in candidates)
+        super().__init__(f"编号“{key}”对应 {len(candidates)} 件案件（{listed}），请改用其中一件的 uuid。")
+        self.candidates = candidates
+
+
+def _number_variants(key: str) -> list[str]:
+    """The number as typed, and with half-width parentheses made full-width as printed."""
+    full = key.replace("(", "（").replace(")", "）")
+    return [key] if full == key else [key, full]
+
+
 def find_case_uuid(session: Session, case_no_or_uuid: str) -> str:
+    """The case with this uuid or number. A number several cases carry is refused, listing them
+    (committee, accepted date, uuid), so the caller can pass the uuid instead."""
     key = case_no_or_uuid.strip()
-    found = list(session.scalars(select(MediationCase.uuid).where(
-        (MediationCase.case_no == key) | (MediationCase.uuid == key), MediationCase.deleted.is_(False)).limit(5)))
-    if not found:
+    if not key:
+        raise NotFound("请写明案件编号或 uuid。")
+    by_uuid = session.scalar(select(MediationCase.uuid).where(MediationCase.uuid == key, MediationCase.deleted.is_(False)))
+    if by_uuid is not None:
+        return by_uuid
+    rows = session.execute(
+        select(MediationCase.uuid, MediationCase.accepted_on, Committee.name)
+        .join(Committee, Committee.uuid == MediationCase.committee_uuid, isouter=True)
+        .where(MediationCase.case_no.in_(_number_variants(key)), MediationCase.deleted.is_(False))
+        .order_by(MediationCase.accepted_on, MediationCase.uuid).limit(50)).all()
+    if not rows:
         raise NotFound(f"找不到案件“{key}”。")
-    if len(found) > 1:
-        raise UserError(f"有多个案件的编号是“{key}”（不同调委会简称相同），请改用案件 uuid：" + "、".join(found))
-    return found[0]
+    if len(rows) > 1:
+        raise AmbiguousCaseNumber(key, [
+            {"uuid": uuid, "accepted_on": accepted.isoformat() if accepted else "", "committee": name or "（调委会不在本机）"}
+            for uuid, accepted, name in rows])
+    return rows[0][0]
 
 
 def check_editable(session: Session, actor: Actor, case: MediationCase, *, allow_closed: bool = False) -> None:
@@ -182,13 +210,22 @@ def _check_mediators(session: Session, assignments: tuple[MediatorAssignment, ..
 
 
 def _next_number(session: Session, committee: Committee, year: int) -> tuple[int, str]:
-    """Gapless per committee and year; the counter row is read and written under the writer lock."""
+    """Gapless per committee and year; the counter row is read and written under the writer lock.
+    Only the node that owns a committee numbers its cases: each node keeps its own counters, so a
+    second node numbering for the same committee would issue the same numbers again."""
+    if committee.owner_node != _node_id(session):
+        raise FieldError("committee_uuid", f"“{committee.name}”由其他单位管理，本单位不能以它的名义受理案件"
+                                           "（案件编号会与该单位重复）。请选择本单位的调委会。")
     counter = session.get(CaseCounter, (committee.uuid, year))
     if counter is None:
         counter = CaseCounter(committee_uuid=committee.uuid, year=year, last_seq=0)
         session.add(counter)
-    counter.last_seq += 1
-    return counter.last_seq, rules.case_number(year, committee.short_name, counter.last_seq)
+    while True:  # a number already on a case here (issued under an old 字号) is skipped, never repeated
+        counter.last_seq += 1
+        number = rules.case_number(year, committee.short_name, counter.last_seq)
+        with session.no_autoflush:  # numbers this counter gave out are new anyway; only old ones matter
+            if session.scalar(select(MediationCase.uuid).where(MediationCase.case_no == number).limit(1)) is None:
+                return counter.last_seq, number
 
 
 def _write_parties(session: Session, actor: Actor, case: MediationCase, parties: list[PartyInput]) -> None:

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xihu_desk.domain.errors import UserError
+from xihu_desk.domain import committee_codes as code_rules
+from xihu_desk.domain.errors import FieldError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.services import audit
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_new
-from xihu_desk.store.models import Committee, OrgUnit
+from xihu_desk.store.committee_codes import CodeBook
+from xihu_desk.store.models import Committee, Node, OrgUnit
 
 KIND_LABELS = {"street": "街道", "town": "镇", "community": "社区", "village": "村", "other": "行业性、专业性"}
 
@@ -34,37 +36,58 @@ class CommitteeCommand:
     kind: str
 
 
-def list_committees(session: Session) -> list[CommitteeRow]:
-    rows = session.scalars(select(Committee).where(Committee.deleted.is_(False)).order_by(Committee.org_code, Committee.name))
+def list_committees(session: Session, own_only: bool = False) -> list[CommitteeRow]:
+    """Committees known here; ``own_only``: those this node owns, the only ones it numbers cases in."""
+    query = select(Committee).where(Committee.deleted.is_(False)).order_by(Committee.org_code, Committee.name_key)
+    if own_only:
+        query = query.where(Committee.owner_node == select(Node.node_id).where(Node.id == 1).scalar_subquery())
+    rows = session.scalars(query)
     return [CommitteeRow(c.uuid, c.name, c.short_name, c.org_code, c.kind) for c in rows]
 
 
+def suggest_code(session: Session, name: str, org_code: str, kind: str) -> str:
+    """The 字号 a new committee gets when none is typed: the reference list's, else one derived
+    from its name that no committee here uses (北山街道北山社区人民调解委员会 → 北山社区)."""
+    return CodeBook(session).suggestion(name, org_code, kind)
+
+
 def create_committee(session: Session, actor: Actor, cmd: CommitteeCommand) -> CommitteeRow:
+    """Adds a committee. Its 字号 (``short_name``, the part of its case numbers before 人调字) must
+    be unique in the district; left empty, it is suggested (see suggest_code)."""
     actor.require(Perm.MANAGE_USERS)
-    name, short = cmd.name.strip(), cmd.short_name.strip()
+    name, short = cmd.name.strip(), code_rules.normalise(cmd.short_name)
     if not name.endswith("人民调解委员会"):
-        raise UserError("调委会名称应以“人民调解委员会”结尾，例如“北山街道人民调解委员会”。")
-    if not short or len(short) > 10:
-        raise UserError("请填写 1–10 字的简称（用于案件编号，如“北山”）。")
+        raise FieldError("name", "调委会名称应以“人民调解委员会”结尾，例如“北山街道人民调解委员会”。")
     if cmd.kind not in KIND_LABELS:
-        raise UserError(f"未知的调委会类型：{cmd.kind}")
+        raise FieldError("kind", f"未知的调委会类型：{cmd.kind}")
     if session.get(OrgUnit, cmd.org_code) is None:
-        raise UserError(f"单位代码“{cmd.org_code}”不在单位列表中。")
+        raise FieldError("org_code", f"单位代码“{cmd.org_code}”不在单位列表中。")
     if session.scalar(select(Committee.uuid).where(Committee.name == name, Committee.deleted.is_(False))):
-        raise UserError(f"“{name}”已存在。")
+        raise FieldError("name", f"“{name}”已存在。")
+    book = CodeBook(session)
+    if not short:
+        short = book.suggestion(name, cmd.org_code, cmd.kind)
+    problem = code_rules.problem(short)
+    if problem:
+        raise FieldError("short_name", problem)
+    why = book.clash(short, name, cmd.org_code)
+    if why:
+        other = book.suggestion(name, cmd.org_code, cmd.kind)
+        raise FieldError("short_name", f"不能新建“{name}”：{why}。请另定字号，例如“{other}”。")
     committee = Committee(name=name, short_name=short, org_code=cmd.org_code, kind=cmd.kind, uuid="")
     stamp_new(session, actor, committee)
     session.add(committee)
     session.flush()
-    audit.record(session, actor, "committee.create", "committee", committee.uuid, summary=f"新建调委会：{name}",
+    audit.record(session, actor, "committee.create", "committee", committee.uuid, summary=f"新建调委会：{name}（字号“{short}”）",
                  after={"name": name, "short_name": short, "org_code": cmd.org_code, "kind": cmd.kind})
     return CommitteeRow(committee.uuid, name, short, cmd.org_code, cmd.kind)
 
 
 def ensure_own_committee(session: Session, actor: Actor, org: OrgUnit) -> CommitteeRow:
-    """A street or town office starts with its own committee, e.g. 北山街道人民调解委员会."""
+    """A street or town office starts with its own committee, e.g. 北山街道人民调解委员会, with the
+    字号 the reference list gives it (北山)."""
     name = f"{org.name}人民调解委员会"
     existing = session.scalar(select(Committee).where(Committee.name == name))
     if existing:
         return CommitteeRow(existing.uuid, existing.name, existing.short_name, existing.org_code, existing.kind)
-    return create_committee(session, actor, CommitteeCommand(name, org.short_name, org.code, org.kind))
+    return create_committee(session, actor, CommitteeCommand(name, "", org.code, org.kind))

@@ -107,7 +107,8 @@ def fill(session: Session, actor: Actor, cmd: DemoCommand) -> DemoResult:
         name = f"{unit.name}{word}社区人民调解委员会"
         if name in existing:
             continue
-        committees.create_committee(session, actor, committees.CommitteeCommand(name, word, unit.code, "community"))
+        # No 字号 given: the default from the name (北山街道北山社区 → 北山社区), unique in the district.
+        committees.create_committee(session, actor, committees.CommitteeCommand(name, "", unit.code, "community"))
         result.committees.append(name)
     taken = set(session.scalars(select(User.username)))
     roles = [Role.MEDIATOR] * max(1, cmd.mediators - 2) + [Role.REVIEWER, Role.HEAD]

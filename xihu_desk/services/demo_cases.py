@@ -56,11 +56,14 @@ def _org(rng: random.Random, fake: Faker) -> PartyInput:
 
 
 def ensure_roster(session: Session, actor: Actor, rng: random.Random, fake: Faker) -> dict[str, list[str]]:
-    """Three or four mediators for each committee that has fewer than two."""
-    by_committee: dict[str, list[str]] = {}
+    """Three or four mediators for each committee of this node that has fewer than two (cases are
+    numbered only in the committees a node owns)."""
+    own = committees.list_committees(session, own_only=True)
+    by_committee: dict[str, list[str]] = {c.uuid: [] for c in own}
     for m in mediators.list_mediators(session):
-        by_committee.setdefault(m.committee_uuid, []).append(m.uuid)
-    for c in committees.list_committees(session):
+        if m.committee_uuid in by_committee:
+            by_committee[m.committee_uuid].append(m.uuid)
+    for c in own:
         have = by_committee.setdefault(c.uuid, [])
         while len(have) < 2 + rng.randrange(2):
             gender = rng.choice("男女")

@@ -35,6 +35,7 @@ from xihu_desk.store.mediator_models import (
     MediatorGrade,
     MediatorTraining,
 )
+from xihu_desk.store.committee_codes import CodeBook
 from xihu_desk.store.models import Committee
 from xihu_desk.store.review_models import ReviewItem, ReviewPause
 from xihu_desk.store.sync_models import SyncAck
@@ -230,6 +231,7 @@ def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owner
     owners = dict(session.execute(select(model.uuid, model.owner_node).where(model.uuid.in_(uuids))).all())
     to_write: list[tuple[dict[str, Any], dict[str, Any]]] = []
     known = _known_references(session, docs) if kind == "case" else _known_targets(session, model, docs)
+    codes = CodeBook(session) if kind == "committee" else None  # 字号 unique in the district
     for doc, uuid in zip(docs, uuids):
         root = root_of(doc) or {}
         version = root.get("version") if isinstance(root.get("version"), int) else 0
@@ -241,6 +243,8 @@ def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owner
                 _check_references(known, values, parts)
             else:
                 _check_targets(model, known, values)
+                if codes is not None:
+                    codes.admit(values)
         except BadRecord as exc:
             status = "refused" if "无权" in str(exc) or "管理单位" in str(exc) else "quarantined"
             results.append((uuid, version, status, str(exc)))

@@ -9,8 +9,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from xihu_desk import paths
-from xihu_desk.domain import workdays
+from xihu_desk.domain import committee_codes, workdays
 from xihu_desk.store.case_models import RefCode
+from xihu_desk.store.committee_models import RefCommitteeCode
 from xihu_desk.store.grading_seed import seed_grading_rules
 from xihu_desk.store.models import Meta, OrgUnit
 from xihu_desk.store.review_models import RefWorkday, RefWorkdayYear
@@ -45,6 +46,33 @@ def seed_org_units(session: Session) -> bool:
         if code not in listed:
             unit.retired = True
     session.merge(Meta(key="reference.org_units", value=data["version"]))
+    return True
+
+
+def seed_committee_codes(session: Session) -> bool:
+    """Upsert the known committees' 字号; a 字号 that left the list stays kept (retired), since
+    case numbers were issued with it."""
+    data = _load("committee_codes")
+    if reference_version(session, "committee_codes") == data["version"]:
+        return False
+    existing = {r.code: r for r in session.scalars(select(RefCommitteeCode))}
+    listed = set()
+    for item in data["committees"]:
+        code = committee_codes.normalise(item["code"])
+        problem = committee_codes.problem(code)
+        if problem:
+            raise ValueError(f"committee_codes.json: {problem}")
+        if code in listed:
+            raise ValueError(f"committee_codes.json: 字号“{code}”重复")
+        row = existing.get(code) or RefCommitteeCode(code=code)
+        row.org_code, row.name = item["org"], item["name"].strip()
+        row.confirmed, row.retired = bool(item.get("confirmed", False)), False
+        session.add(row)
+        listed.add(code)
+    for code, row in existing.items():
+        if code not in listed:
+            row.retired = True
+    session.merge(Meta(key="reference.committee_codes", value=data["version"]))
     return True
 
 
@@ -106,4 +134,6 @@ def seed_all(session: Session) -> list[str]:
         loaded.append("workdays")
     if seed_grading_rules(session):
         loaded.append("grading_rules")
+    if seed_committee_codes(session):
+        loaded.append("committee_codes")
     return loaded
