@@ -215,6 +215,13 @@ def test_mask_text_keeps_first_and_last_four_like_the_lists():
     assert idnumber.mask("330106198001010013") == "3301**********0013"
     assert idnumber.mask_text("电话 13800000001，案号 （2026）北山人调字第0012号") == "电话 13800000001，案号 （2026）北山人调字第0012号"
     assert idnumber.mask_text("a" * 10 + "0" * 54) == "a" * 10 + "0" * 54  # a digest is not an ID
+    digest = "sha256:" + "ab12" + "330106198001010013" + "cd" * 20
+    assert idnumber.mask_text(digest) == digest
+    assert idnumber.mask_text("ID330106198001010013") == "ID3301**********0013"
+    assert idnumber.mask_text("身份证 330106 19800101 001X 号") == "身份证 3301**********001X 号"
+    assert idnumber.mask_text("旧证330106-800101-001") == "旧证3301*******1001"
+    assert idnumber.mask_text("11010519491231002x。") == "1101**********002x。"
+    assert idnumber.mask_text("33010619800101001312") == "33010619800101001312"  # 20 digits: not an ID
     assert idnumber.scrub({"birth_date": "1980-01-01", "n": [330106198001010013]}) == {
         "birth_date": "1980", "n": ["3301**********0013"]}
     assert idnumber.scrub({"birth_date": "1980-01-01"}, reveal=True) == {"birth_date": "1980-01-01"}

@@ -63,24 +63,40 @@ def mask(number: str | None, head: int = MASK_HEAD, tail: int = MASK_TAIL) -> st
 # ---------------------------------------------------------------- masking whatever leaves the app
 #
 # Exports and reports are masked by their content, not by which column a number sits in: a number
-# shaped like an ID (15 digits, or 17 digits and a digit or X; ASCII or full-width) standing on its
-# own (no letter or digit right before or after it) is masked in any text, whatever field it came
-# from (kept legacy columns, notes, claims, agreement clauses ...). Digests and other long hex
-# strings are left alone: a run of digits inside them is not a number a person wrote.
+# shaped like an ID (15 digits, or 17 digits and a digit or X; ASCII or full-width; also written in
+# groups 6-8-4 with spaces or hyphens) that is not part of a longer run of digits is masked in any
+# text, whatever field it came from (kept legacy columns, notes, claims, agreement clauses ...).
+# Digests are left alone: a run of digits inside a long hex string is not a number a person wrote.
 
+_D = "[0-9０-９]"
 _ID_SHAPED = re.compile(
-    r"(?<![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])"
-    r"(?:[0-9０-９]{17}[0-9０-９XxＸｘ]|[0-9０-９]{15})"
-    r"(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])")
-_HEX_DIGEST = re.compile(r"[0-9a-fA-F]{32,}")
+    rf"(?<![0-9０-９])(?:{_D}{{17}}[0-9０-９XxＸｘ]|{_D}{{15}}"
+    rf"|{_D}{{6}}[ \-]{_D}{{8}}[ \-]{_D}{{3}}[0-9０-９XxＸｘ]|{_D}{{6}}[ \-]{_D}{{6}}[ \-]{_D}{{3}})"
+    rf"(?![0-9０-９])")
+_HEX = frozenset("0123456789abcdefABCDEF")
+DIGEST_MIN = 32
 BIRTH_KEYS = frozenset({"birth_date", "birth"})
+
+
+def _in_digest(text: str, start: int, end: int) -> bool:
+    while start > 0 and text[start - 1] in _HEX:
+        start -= 1
+    while end < len(text) and text[end] in _HEX:
+        end += 1
+    return end - start >= DIGEST_MIN
 
 
 def mask_text(text: str) -> str:
     """``text`` with every ID-shaped number in it masked as ``mask`` does (first 4 and last 4)."""
-    if len(text) < 15 or _HEX_DIGEST.fullmatch(text):
+    if len(text) < 15:
         return text
-    return _ID_SHAPED.sub(lambda m: mask(m.group(0)), text)
+
+    def masked(m: re.Match[str]) -> str:
+        if _in_digest(text, m.start(), m.end()):
+            return m.group(0)
+        return mask(re.sub(r"[ \-]", "", m.group(0)))
+
+    return _ID_SHAPED.sub(masked, text)
 
 
 def mask_number(value: int | float) -> int | float | str:
