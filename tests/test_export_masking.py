@@ -225,3 +225,13 @@ def test_mask_text_keeps_first_and_last_four_like_the_lists():
     assert idnumber.scrub({"birth_date": "1980-01-01", "n": [330106198001010013]}) == {
         "birth_date": "1980", "n": ["3301**********0013"]}
     assert idnumber.scrub({"birth_date": "1980-01-01"}, reveal=True) == {"birth_date": "1980-01-01"}
+
+
+def test_command_line_text_carries_no_terminal_control_characters(capsys):
+    import argparse
+
+    from xihu_desk import cli_emit
+
+    cli_emit.emit(argparse.Namespace(json=False), {}, "张三\x1b[2J\r李四\x00 330106198001010013\n下一行\t制表")
+    out = capsys.readouterr().out
+    assert out == "张三[2J李四 3301**********0013\n下一行\t制表\n"
