@@ -124,7 +124,8 @@ def test_damaged_database_is_kept_aside_on_restore_and_admin_can_sign_in(data_di
     with pytest.raises(UserError):
         auth.sign_in(opened.db, "admin", "wrong")
     restored = maintenance.restore(data_dir, opened.db, admin, good)
-    kept = list(data_dir.backups.glob("*damaged*"))
-    assert len(kept) == 1 and kept[0].read_bytes() == bytes(raw)
+    kept = list(data_dir.backups.glob("damaged-*"))
+    assert len(kept) == 1 and (kept[0] / data_dir.database.name).read_bytes() == bytes(raw)
+    assert restored.kept == kept[0] and restored.live_state == "damaged"
     assert backup.quick_check(data_dir.database) == []
     restored.db.dispose()

@@ -154,11 +154,42 @@ def cmd_node_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_damaged(args: argparse.Namespace, data: DataDir, health) -> int:  # noqa: ANN001
+    """A damaged database: one line on stderr saying so and what to do (and the --json document)."""
+    from xihu_desk.services import maintenance
+    from xihu_desk.store import backup, migrate
+
+    advice = maintenance.damage_advice(data, health)
+    if args.json:
+        newest = backup.newest_good(data.backups)
+        print(json.dumps({
+            "ok": False, "damaged": True, "message": advice, "database": str(data.database),
+            "integrity": list(health.problems), "schema_revision": health.revision,
+            "schema_head": migrate.head_revision(),
+            "newest_good_backup": str(newest.path) if newest else None,
+        }, ensure_ascii=False, indent=2))
+    print(f"错误：{advice}", file=sys.stderr)
+    return 1
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from xihu_desk.services import maintenance
 
+    data = DataDir(args.data_dir)
+    health = maintenance.inspect(data)  # before anything opens (let alone migrates) the file
+    if health.creatable:
+        raise UserError(f"数据目录 {data.root} 中没有数据库，请先运行 xihu-desk init。")
+    if health.state == "unavailable":
+        raise health.error
+    if health.damaged:
+        return _check_damaged(args, data, health)
     data, opened = _open(args)
-    report = maintenance.check(data, opened.db)
+    try:
+        if opened.problems:  # damage inside a record that SQLite's checks cannot see
+            return _check_damaged(args, data, opened.health)
+        report = maintenance.check(data, opened.db, health)
+    finally:
+        opened.db.dispose()
     lines = [
         f"数据库：{report.database}（SQLite {report.sqlite_version}）",
         "完整性：正常" if not report.integrity else "完整性：发现问题\n  " + "\n  ".join(report.integrity[:10]),
@@ -166,6 +197,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"参考数据版本：{report.reference_version}",
         (f"审计日志：{report.audit_events} 条，哈希链完整" if report.audit_first_broken is None
          else f"审计日志：哈希链断裂，首个问题在第 {report.audit_first_broken} 条：{report.audit_reason}"),
+        *([report.records.line()] if report.records is not None else []),
         f"备份：{len(report.backups)} 份" + (f"，最新 {report.backups[0].taken_at:%Y-%m-%d %H:%M}（{report.backups[0].path.name}）" if report.backups else "（尚无备份）"),
     ]
     _emit(args, report.as_json(), "\n".join(lines))
@@ -190,10 +222,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from xihu_desk.services import maintenance
     from xihu_desk.services.context import cli_actor
 
-    data, opened = _open(args, must_exist=False)
-    maintenance.restore(data, opened.db, cli_actor(), Path(args.file))
-    _emit(args, {"restored_from": args.file, "database": str(data.database)},
-          f"已从 {args.file} 恢复。恢复前的数据已另存于 {data.backups}。")
+    # The live database is not opened first: it may be damaged, empty or missing.
+    data = DataDir(args.data_dir)
+    result = maintenance.restore(data, None, cli_actor(), Path(args.file),
+                                 other_node=getattr(args, "other_node", False))
+    result.db.dispose()
+    _emit(args, result.as_json(), result.text())
     return 0
 
 

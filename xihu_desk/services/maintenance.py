@@ -55,7 +55,7 @@ def inspect(data: DataDir) -> dbfile.Health:
 def damage_advice(data: DataDir, health: dbfile.Health) -> str:
     """One line: the database is damaged, and what to do about it."""
     newest = backup.newest_good(data.backups)
-    what = f"数据库已损坏：{health.summary or '完整性检查未通过'}（{data.database}）"
+    what = f"数据库已损坏（{health.summary or '完整性检查未通过'}）：{data.database}"
     if newest is None:
         return (f"{what}，也没有找到完好的备份。请不要删除或改动数据目录，把它复制一份后联系技术支持；"
                 "如有别处保存的备份，用 xihu-desk restore 备份文件 恢复。")

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from xihu_desk.domain.errors import StorageError
+from xihu_desk.store import dbfile
 
 _NAME = re.compile(r"^xihu-desk-(\d{8})-(\d{6})(?:-(\d+))?-([a-z-]+)\.sqlite3$")
 KEEP_RECENT = timedelta(hours=24)
@@ -41,8 +42,11 @@ class BackupInfo:
         return REASON_LABELS.get(self.reason, self.reason)
 
 
+PARTIAL = ".partial"  # a backup (or a restore's copy) being written; renamed once verified
+
+
 def _connect_ro(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    return dbfile._connect_ro(path)  # noqa: SLF001 - one read-only connection recipe for the store
 
 
 def copy_database(source: Path, target: Path) -> None:
@@ -59,20 +63,31 @@ def copy_database(source: Path, target: Path) -> None:
         src.close()
 
 
-def quick_check(path: Path, full: bool = False) -> list[str]:
-    """Problems SQLite reports for the file; empty when it is sound."""
+def copy_into(source: Path, live: Path) -> None:
+    """Overwrite a sound live database with ``source`` through SQLite (one write transaction:
+    other connections see the old content or the new, never a mix)."""
+    src = _connect_ro(source)
     try:
-        conn = _connect_ro(path)
-    except sqlite3.Error as exc:
-        return [str(exc)]
-    try:
-        rows = conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchall()
-    except sqlite3.DatabaseError as exc:
-        return [str(exc)]
+        dst = sqlite3.connect(str(live), timeout=10)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
     finally:
-        conn.close()
-    problems = [r[0] for r in rows]
-    return [] if problems == ["ok"] else problems
+        src.close()
+
+
+def quick_check(path: Path, full: bool = False) -> list[str]:
+    """Problems SQLite reports for the file; empty when it is sound.
+
+    A file that cannot be read for a reason other than damage (a full disk, a lock, no
+    permission) raises that StorageError instead: it is not a problem *of the file*."""
+    health = dbfile.inspect(path, full=full)
+    if health.state == "unavailable":
+        raise health.error
+    if health.state == "missing":
+        return ["文件不存在"]
+    return list(health.problems) if health.damaged else []
 
 
 def schema_revision(path: Path) -> str | None:
@@ -127,12 +142,41 @@ def make_backup(database: Path, folder: Path, reason: str, now: datetime | None 
         verify(partial)
         partial.replace(target)
     except (sqlite3.Error, OSError) as exc:
-        partial.unlink(missing_ok=True)
-        raise StorageError(f"备份失败：{exc}。请检查磁盘空间后重试。") from exc
+        _remove_with_companions(partial)
+        if dbfile.is_disk_full(exc, target.parent):
+            raise dbfile.DiskFull(target.parent) from exc
+        raise StorageError(f"备份失败：{exc}。请检查磁盘和备份文件夹后重试。") from exc
     except StorageError:
-        partial.unlink(missing_ok=True)
+        _remove_with_companions(partial)
         raise
     return target
+
+
+def _remove_with_companions(path: Path) -> None:
+    for p in (path, *dbfile.companions(path)):
+        try:
+            p.unlink(missing_ok=True)
+        except OSError:  # Windows: still open somewhere; the next start removes it
+            pass
+
+
+def remove_partials(*folders: Path) -> list[Path]:
+    """Remove what a killed backup or restore left half-written (``*.partial`` and its journal).
+
+    A partial file another process is still writing holds a SQLite lock and is left alone."""
+    removed = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if not path.name.endswith(PARTIAL) or not path.is_file():
+                continue
+            if dbfile.probe_exclusive(path).busy:
+                continue
+            _remove_with_companions(path)
+            if not path.exists():
+                removed.append(path)
+    return removed
 
 
 def list_backups(folder: Path) -> list[BackupInfo]:
@@ -141,10 +185,14 @@ def list_backups(folder: Path) -> list[BackupInfo]:
     if folder.is_dir():
         for path in folder.iterdir():
             m = _NAME.match(path.name)
-            if not m:
+            if not m or not path.is_file():
                 continue
-            taken = datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S")
-            found.append(BackupInfo(path, taken, m.group(4), path.stat().st_size))
+            try:
+                taken = datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S")
+                size = path.stat().st_size
+            except (ValueError, OSError):  # an impossible date in a hand-made name; a file just removed
+                continue
+            found.append(BackupInfo(path, taken, m.group(4), size))
     found.sort(key=lambda b: (b.taken_at, b.path.name), reverse=True)
     return found
 

@@ -3,37 +3,51 @@
 ``db.write()`` is one transaction that commits whole or rolls back whole; ``db.read()`` is a
 short read transaction. Storage failures the user can act on (disk full, locked, read-only)
 come out as StorageError with a Chinese message; anything else propagates as a bug.
+
+A full disk is recognised wherever it shows in the chain of exceptions: SQLite rolls the whole
+transaction back by itself on SQLITE_FULL (reliability.md §1.6), so the ROLLBACK TO SAVEPOINT
+that follows fails too ("no such savepoint"), and that second error is what reaches us.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from xihu_desk.domain.errors import StorageError
+from xihu_desk.domain.errors import StorageError, UserError
+from xihu_desk.store import dbfile
 from xihu_desk.store.engine import WRITE_OPTION, make_engine
 
 _KNOWN = (
-    ("database or disk is full", "磁盘空间已满，本次操作未保存。请清理磁盘后重试，已保存的数据不受影响。"),
     ("disk i/o error", "写入磁盘出错，本次操作未保存。请检查磁盘或 U 盘后重试。"),
     ("database is locked", "数据库正被另一程序占用，本次操作未保存。请关闭其他窗口后重试。"),
     ("readonly database", "数据库文件只读，无法保存。请检查文件权限。"),
     ("attempt to write a readonly", "数据库文件只读，无法保存。请检查文件权限。"),
     ("file is not a database", "数据库文件已损坏或不是本程序的数据库。"),
     ("database disk image is malformed", "数据库文件已损坏，请从备份恢复。"),
+    ("could not decode to utf-8", "数据库中有记录已损坏（文字无法解码），请从最新的完好备份恢复。"),
     ("unable to open database", "无法打开数据库文件，请检查数据目录。"),
 )
 
 
-def storage_error(exc: BaseException) -> StorageError | None:
-    text = str(exc).lower()
-    for needle, message in _KNOWN:
-        if needle in text:
-            return StorageError(message)
+def storage_error(exc: BaseException, folder: Path | None = None) -> StorageError | None:
+    """The message for a storage failure anywhere in ``exc``'s chain; None for anything else."""
+    if dbfile.is_disk_full(exc, folder):
+        return dbfile.DiskFull(folder)
+    for e in dbfile.chain(exc):
+        if not isinstance(e, DBAPIError | sqlite3.Error):
+            continue
+        text = str(e).lower()
+        for needle, message in _KNOWN:
+            if needle in text:
+                return StorageError(message)
     return None
 
 
@@ -47,36 +61,44 @@ class Database:
         )
         # Set when the start-up integrity check failed: reads go on, writes are refused.
         self.write_blocked: str | None = None
+        # Set when the file cannot be read at all (zero bytes, garbage): reads are refused too.
+        self.read_blocked: str | None = None
+        database = make_url(url).database if url.startswith("sqlite") else None
+        self.folder: Path | None = Path(database).parent if database else None
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        if self.write_blocked:
-            raise StorageError(self.write_blocked)
-        session = self._write()
-        try:
-            with session.begin():
-                yield session
-        except OperationalError as exc:
-            known = storage_error(exc)
-            if known is None:
-                raise
-            raise known from exc
-        finally:
-            session.close()
+        if self.read_blocked or self.write_blocked:
+            raise StorageError(self.read_blocked or self.write_blocked)
+        with self._unit(self._write) as session:
+            yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        session = self._read()
+        if self.read_blocked:
+            raise StorageError(self.read_blocked)
+        with self._unit(self._read) as session:
+            yield session
+
+    @contextmanager
+    def _unit(self, make: sessionmaker) -> Iterator[Session]:
+        session = make()
         try:
             with session.begin():
                 yield session
-        except OperationalError as exc:
-            known = storage_error(exc)
+        except UserError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - only storage failures are translated, the rest re-raised
+            known = storage_error(exc, self.folder)
             if known is None:
                 raise
             raise known from exc
         finally:
-            session.close()
+            try:
+                session.close()
+            except Exception as exc:  # noqa: BLE001 - closing after a failed rollback on a full disk
+                if storage_error(exc, self.folder) is None:
+                    raise
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -26,7 +26,7 @@ from xihu_desk.store import backup
 
 class DataSafetyTab(QWidget):
     changed = Signal(str)  # a line for the status bar
-    database_replaced = Signal(object)  # migrate.OpenResult after a restore
+    database_replaced = Signal(object)  # maintenance.RestoreResult after a restore
 
     def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -166,7 +166,8 @@ class DataSafetyTab(QWidget):
         if chosen is None:
             return
         question = self.tr(
-            "将用 {at} 的备份（{reason}）替换当前全部数据。\n\n恢复前，当前数据会先自动备份一份。"
+            "将用 {at} 的备份（{reason}）替换当前全部数据。\n\n恢复前，当前数据会先自动备份一份"
+            "（已损坏的数据库则移到备份文件夹中保留）。"
             "恢复后需要重新登录。\n\n确定恢复吗？").format(at=chosen.taken_at.strftime("%Y-%m-%d %H:%M:%S"),
                                                      reason=chosen.reason_label)
         if not messages.confirm(self, question, self.tr("从备份恢复")):
