@@ -14,6 +14,7 @@ from xihu_desk.domain import auditchain
 from xihu_desk.domain.roles import Perm
 from xihu_desk.services import audit_anchor
 from xihu_desk.services.context import Actor
+from xihu_desk.store import digests  # also registers the case digest hooks
 from xihu_desk.store.models import AuditEvent
 
 ACTION_LABELS = {
@@ -225,3 +226,45 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
             count += 1
             last_seq = e.seq
         session.expunge_all()
+
+
+@dataclass(frozen=True)
+class RecordsReport:
+    """Cases whose stored rows no longer match the digest the app wrote (store/digests.py)."""
+
+    cases: int
+    changed: list[str]  # case numbers, content changed outside the app
+    unsigned: list[str]  # cases without a digest: added outside the app
+    vanished: int  # digests whose case is gone: deleted outside the app
+
+    @property
+    def ok(self) -> bool:
+        return not (self.changed or self.unsigned or self.vanished)
+
+    def line(self) -> str:
+        """One line for check: what is wrong, naming the cases."""
+        if self.ok:
+            return f"案件记录：{self.cases} 件，与程序写入时一致"
+
+        def names(items: list[str]) -> str:
+            return "、".join(items[:10]) + (f" 等 {len(items)} 件" if len(items) > 10 else "")
+
+        parts = []
+        if self.changed:
+            parts.append(f"{names(self.changed)} 的内容在程序之外被改动")
+        if self.unsigned:
+            parts.append(f"{names(self.unsigned)} 不是由本程序写入的")
+        if self.vanished:
+            parts.append(f"{self.vanished} 件案件在程序之外被删除")
+        return "案件记录：" + "；".join(parts) + "（请核实，或从备份恢复）"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "cases": self.cases, "changed": self.changed, "unsigned": self.unsigned,
+                "vanished": self.vanished}
+
+
+def verify_records(session: Session) -> RecordsReport:
+    """Recompute the digest of every case and name those whose rows changed outside the app."""
+    found = digests.verify(session.connection().connection.driver_connection)
+    return RecordsReport(found.cases, [n for _u, n in found.changed], [n for _u, n in found.unsigned],
+                         len(found.vanished))

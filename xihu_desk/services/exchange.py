@@ -26,7 +26,7 @@ from xihu_desk.domain.errors import NotFound, UserError
 from xihu_desk.domain.levels import Level
 from xihu_desk.domain.roles import Perm
 from xihu_desk.paths import DataDir
-from xihu_desk.services import audit
+from xihu_desk.services import audit, audit_exchange
 from xihu_desk.services.attachments import store_path
 from xihu_desk.services.context import Actor
 from xihu_desk.store import aggregates, migrate
@@ -254,13 +254,14 @@ def export_bundle(data: DataDir, db: Database, actor: Actor, out_dir: Path, prog
                 "destination": parent_id, "sequence": sequence, "prev_sha256": last.sha256 if last else "",
                 "created_at": created.isoformat(timespec="seconds"), "schema": migrate.head_revision(),
                 "reference": refs, "app_version": __version__, "counts": counts, "members": members,
-                "children": children, "audit_head": {"seq": head[0], "hash": head[1]} if head else None,
+                "children": children, "audit_head": audit_exchange.head_for(session, parent_id) if head else None,
             }
             target = out_dir / f"XD_{org_code}_to_{_org_code_of(session, parent_id)}_{sequence:04d}_{created:%Y%m%d}.xdb"
             sha = container.write_bundle(target, manifest, inner, sender, parent_enc)
     with db.write() as session:
         session.add(BundleOut(destination=parent_id, sequence=sequence, bundle_id=manifest["bundle_id"], sha256=sha,
                               file_name=target.name, created_at=created, counts=json.dumps(counts)))
+        audit_exchange.remember_sent(session, parent_id, sequence, manifest["audit_head"])
         for kind, uuid, label, version, reason in quarantined:
             _quarantine(session, "out", parent_id, kind, uuid, version, label, reason, actor.now)
         audit.record(session, actor, "exchange.export", "bundle_out", manifest["bundle_id"],
@@ -392,7 +393,8 @@ def import_bundle(data: DataDir, db: Database, actor: Actor, path: Path, *, dry_
             try:
                 with db.write() as session:
                     result = _apply_all(session, data, zf, m, allowed, actor, progress)
-                    result.warnings = warnings
+                    result.warnings = warnings + audit_exchange.compare_head(
+                        session, actor, sender, sender_name, sequence, m.get("audit_head"))
                     result.gaps = _gaps(sorted(seqs + [sequence]))
                     result.sender_name = sender_name
                     if dry_run:

@@ -29,10 +29,12 @@ class CheckReport:
     audit_first_broken: int | None
     audit_reason: str
     backups: list[backup.BackupInfo] = field(default_factory=list)
+    records: audit.RecordsReport | None = None  # cases whose rows were changed outside the app
 
     @property
     def ok(self) -> bool:
-        return not self.integrity and self.audit_first_broken is None and self.schema_revision == self.schema_head
+        return (not self.integrity and self.audit_first_broken is None and self.schema_revision == self.schema_head
+                and (self.records is None or self.records.ok))
 
     def as_json(self) -> dict:
         return {
@@ -44,6 +46,7 @@ class CheckReport:
                       "reason": self.audit_reason},
             "backups": [{"file": str(b.path), "taken_at": b.taken_at.isoformat(timespec="seconds"),
                          "reason": b.reason, "size": b.size} for b in self.backups],
+            "records": None if self.records is None else self.records.as_json(),
         }
 
 
@@ -74,12 +77,13 @@ def check(data: DataDir, db: Database, health: dbfile.Health | None = None) -> C
         raise health.error  # a full disk or a lock is not damage: nothing to restore
     integrity = list(health.problems) or [health.summary] if health.damaged else []
     revision = health.revision
-    events, broken, reason, ref = 0, None, "", None
+    events, broken, reason, ref, records = 0, None, "", None, None
     if not integrity:
         with db.read() as session:
             chain = audit.verify_chain(session)
             ref = reference_version(session, "org_units")
             anchored = audit_anchor.check(session, data.root, chain.events) if chain.ok else (None, "")
+            records = audit.verify_records(session)
         events, broken, reason = chain.events, chain.first_broken, chain.reason
         if broken is None:  # a sound chain that was cut short or rewritten whole: the anchors tell
             broken, reason = anchored
@@ -87,7 +91,7 @@ def check(data: DataDir, db: Database, health: dbfile.Health | None = None) -> C
         database=str(data.database), sqlite_version=sqlite3.sqlite_version, integrity=integrity,
         schema_revision=revision, schema_head=migrate.head_revision(), reference_version=ref,
         audit_events=events, audit_first_broken=broken, audit_reason=reason,
-        backups=backup.list_backups(data.backups),
+        backups=backup.list_backups(data.backups), records=records,
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Boolean, Date, DateTime, and_, delete, insert, select
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain import cases as case_rules
+from xihu_desk.store import digests
 from xihu_desk.store.case_models import (
     Agreement,
     Attachment,
@@ -271,6 +272,7 @@ def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owner
                 rows = [r for _, parts in to_write for r in parts[part]]
                 if rows:
                     _insert_many(conn, part_model, rows)
+            digests.touch(session, [v["uuid"] for v, _ in to_write])  # written with plain SQL
             conn.execute(insert(CaseSearch.__table__), [
                 {"case_uuid": v["uuid"], "body": case_rules.search_body(
                     v["case_no"], v["title"], [p["name"] for p in parts["parties"] if not p["deleted"]],
