@@ -121,7 +121,7 @@ def case_detail(session: Session, actor: Actor, case_uuid: str, *, reveal: bool 
     mediators = session.execute(
         select(Mediator.uuid, Mediator.name, CaseMediator.lead, CaseMediator.chosen_by_parties)
         .join(CaseMediator, CaseMediator.mediator_uuid == Mediator.uuid).where(CaseMediator.case_uuid == case.uuid)
-        .order_by(CaseMediator.lead.desc(), Mediator.name)).all()
+        .order_by(CaseMediator.lead.desc(), Mediator.name_key)).all()
     records = session.scalars(select(CaseRecord).where(CaseRecord.case_uuid == case.uuid, CaseRecord.deleted.is_(False)).order_by(CaseRecord.held_at))
     agreement = session.scalar(select(Agreement).where(Agreement.case_uuid == case.uuid, Agreement.deleted.is_(False)))
     followups = session.scalars(select(FollowUp).where(FollowUp.case_uuid == case.uuid, FollowUp.deleted.is_(False)).order_by(FollowUp.visited_on))
@@ -293,7 +293,7 @@ def case_summaries(session: Session, actor: Actor, f: CaseFilter, today: date, o
     if uuids:
         for case_uuid, name in session.execute(
                 select(CaseMediator.case_uuid, Mediator.name).join(Mediator, Mediator.uuid == CaseMediator.mediator_uuid)
-                .where(CaseMediator.case_uuid.in_(uuids)).order_by(CaseMediator.lead.desc(), Mediator.name)):
+                .where(CaseMediator.case_uuid.in_(uuids)).order_by(CaseMediator.lead.desc(), Mediator.name_key)):
             names[case_uuid].append(name)
     types = codes.labels(session, "dispute_type")
     committees = dict(session.execute(select(Committee.uuid, Committee.name)).all())

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from xihu_desk.domain import grading, idnumber
+from xihu_desk.domain import grading, idnumber, names
 from xihu_desk.domain.cases import age_on
 from xihu_desk.domain.errors import FieldError, NotFound, PermissionDenied, UserError
 from xihu_desk.domain.roles import Perm
@@ -73,6 +73,8 @@ class MediatorRow:
     id_number: str = ""  # masked
     registration_no: str = ""
     version: int = 1
+    name_key: str = ""  # pinyin sort keys (domain/names.py)
+    committee_key: str = ""
 
     @property
     def employment_label(self) -> str:
@@ -103,30 +105,35 @@ class RosterFilter:
     text: str = ""  # name, phone or registration number
 
 
+# Committee, then the mediator's name, both in pinyin order (domain/names.py), then uuid for ties.
+ROSTER_ORDER = (Committee.name_key, Mediator.name_key, Mediator.uuid)
+
+
 def require_view(actor: Actor) -> None:
     if not (actor.can(Perm.MANAGE_MEDIATORS) or actor.can(Perm.VIEW_CASES)):
         raise PermissionDenied(f"当前角色“{actor.role.label}”无权查看调解员名册，请联系管理员。")
 
 
-def _row(m: Mediator, committee: str) -> MediatorRow:
+def _row(m: Mediator, committee: str, committee_key: str = "") -> MediatorRow:
     return MediatorRow(m.uuid, m.name, m.committee_uuid, committee, m.gender, m.phone, m.employment_type, m.grade,
-                       m.active, m.status, m.appointed_on, idnumber.mask(m.id_number), m.registration_no, m.version)
+                       m.active, m.status, m.appointed_on, idnumber.mask(m.id_number), m.registration_no, m.version,
+                       m.name_key or names.person_key(m.name), committee_key)
 
 
 def list_mediators(session: Session, committee_uuid: str | None = None, *, active_only: bool = True) -> list[MediatorRow]:
-    query = (select(Mediator, Committee.name).join(Committee, Committee.uuid == Mediator.committee_uuid)
+    query = (select(Mediator, Committee.name, Committee.name_key).join(Committee, Committee.uuid == Mediator.committee_uuid)
              .where(Mediator.deleted.is_(False)))
     if committee_uuid:
         query = query.where(Mediator.committee_uuid == committee_uuid)
     if active_only:
         query = query.where(Mediator.active)
-    return [_row(m, cname) for m, cname in session.execute(query.order_by(Committee.name, Mediator.name))]
+    return [_row(m, cname, ckey) for m, cname, ckey in session.execute(query.order_by(*ROSTER_ORDER))]
 
 
 def roster(session: Session, actor: Actor, f: RosterFilter = RosterFilter()) -> list[MediatorRow]:  # noqa: B008
     """The roster for the list screen and the command line; a few hundred rows at most."""
     require_view(actor)
-    query = (select(Mediator, Committee.name).join(Committee, Committee.uuid == Mediator.committee_uuid)
+    query = (select(Mediator, Committee.name, Committee.name_key).join(Committee, Committee.uuid == Mediator.committee_uuid)
              .where(Mediator.deleted.is_(False)))
     if f.committee_uuid:
         query = query.where(Mediator.committee_uuid == f.committee_uuid)
@@ -140,7 +147,7 @@ def roster(session: Session, actor: Actor, f: RosterFilter = RosterFilter()) -> 
     if text:
         like = f"%{text}%"
         query = query.where(or_(Mediator.name.like(like), Mediator.phone.like(like), Mediator.registration_no.like(like)))
-    return [_row(m, cname) for m, cname in session.execute(query.order_by(Committee.name, Mediator.name))]
+    return [_row(m, cname, ckey) for m, cname, ckey in session.execute(query.order_by(*ROSTER_ORDER))]
 
 
 def grades_in_use(session: Session) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -14,9 +15,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+
+from xihu_desk.domain import names
 
 from xihu_desk.store.base import Base, Travelling
 
@@ -37,6 +41,8 @@ class Mediator(Travelling, Base):
 
     __tablename__ = "mediator"
     name: Mapped[str] = mapped_column(String(40), index=True)
+    # What lists sort by: the name's pinyin (domain/names.py), set whenever the row is written.
+    name_key: Mapped[str] = mapped_column(String(400), default="")
     committee_uuid: Mapped[str] = mapped_column(ForeignKey("committee.uuid"), index=True)
     gender: Mapped[str] = mapped_column(String(2), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
@@ -59,6 +65,12 @@ class Mediator(Travelling, Base):
     grade_level: Mapped[str] = mapped_column(String(12), default="")
     graded_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+@event.listens_for(Mediator, "before_insert")
+@event.listens_for(Mediator, "before_update")
+def _mediator_sort_key(_mapper: Any, _connection: Any, target: Mediator) -> None:
+    target.name_key = names.person_key(target.name)
 
 
 class CaseCounter(Base):

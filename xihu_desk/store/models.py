@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -13,8 +14,11 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+
+from xihu_desk.domain import names
 
 from xihu_desk.store.base import Base, Travelling
 
@@ -73,6 +77,14 @@ class Committee(Travelling, Base):
     short_name: Mapped[str] = mapped_column(String(20), unique=True, index=True)
     org_code: Mapped[str] = mapped_column(ForeignKey("org_unit.code"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # street, town, community, village, other
+    # What lists sort by: the name's pinyin (domain/names.py), set whenever the row is written.
+    name_key: Mapped[str] = mapped_column(String(400), default="")
+
+
+@event.listens_for(Committee, "before_insert")
+@event.listens_for(Committee, "before_update")
+def _committee_sort_key(_mapper: Any, _connection: Any, target: Committee) -> None:
+    target.name_key = names.sort_key(target.name)
 
 
 class User(Travelling, Base):

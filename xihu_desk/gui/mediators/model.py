@@ -3,9 +3,11 @@ each model reads its whole (filtered) list in one query; filtering and ordering 
 
 from __future__ import annotations
 
+from datetime import date
+from functools import cmp_to_key
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from xihu_desk.gui import theme
@@ -14,6 +16,14 @@ from xihu_desk.services.mediators import MediatorRow
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _INVALID = QModelIndex()
+ROSTER_NAME, ROSTER_COMMITTEE, ROSTER_APPOINTED = 0, 1, 5
+
+
+def chinese_collator() -> QCollator:
+    """Text in the order of a Chinese dictionary (pinyin), numbers by value."""
+    collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    collator.setNumericMode(True)
+    return collator
 
 
 class _ListModel(QAbstractTableModel):
@@ -54,6 +64,42 @@ class RosterModel(_ListModel):
         super().__init__(parent)
         self.headers = [self.tr("姓名"), self.tr("调委会"), self.tr("用工类型"), self.tr("等级"), self.tr("状态"),
                         self.tr("聘任日期"), self.tr("备案编号"), self.tr("联系电话")]
+        self._collator = chinese_collator()
+        self._sorted: tuple[int, Qt.SortOrder] | None = None  # the header's choice, kept over reloads
+
+    def set_rows(self, rows: list[Any]) -> None:
+        if self._sorted is not None:
+            rows = self._ordered(rows, *self._sorted)
+        super().set_rows(rows)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Names by the stored pinyin key (the order of SQL, the exports and the command line),
+        the committee by its key then the name, dates as dates, other text with QCollator zh_CN."""
+        if not 0 <= column < len(self.headers):
+            return
+        self._sorted = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        self.rows = self._ordered(self.rows, column, order)
+        self.layoutChanged.emit()
+
+    def _ordered(self, rows: list[MediatorRow], column: int, order: Qt.SortOrder) -> list[MediatorRow]:
+        descending = order == Qt.SortOrder.DescendingOrder
+        if column == ROSTER_NAME:
+            return sorted(rows, key=lambda r: (r.name_key, r.uuid), reverse=descending)
+        if column == ROSTER_COMMITTEE:
+            return sorted(rows, key=lambda r: (r.committee_key, r.name_key, r.uuid), reverse=descending)
+        if column == ROSTER_APPOINTED:
+            return sorted(rows, key=lambda r: (r.appointed_on or date.min, r.name_key), reverse=descending)
+        texts = {r.uuid: self._text(r, column) for r in rows}
+        compare = self._collator.compare
+        by_text = cmp_to_key(lambda a, b: compare(texts[a.uuid], texts[b.uuid]) or (a.name_key > b.name_key)
+                             - (a.name_key < b.name_key))
+        return sorted(rows, key=by_text, reverse=descending)
+
+    @staticmethod
+    def _text(r: MediatorRow, column: int) -> str:
+        return (r.name, r.committee, r.employment_label, r.grade_label, r.status_label, "", r.registration_no,
+                r.phone)[column]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

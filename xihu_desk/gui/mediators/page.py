@@ -26,7 +26,7 @@ from xihu_desk.gui.mediators.assess import ApplyDialog, StepDialog, step_icon
 from xihu_desk.gui.mediators.common import code_of, fill_combo, fresh, table_view
 from xihu_desk.gui.mediators.evidence import EvidencePanel
 from xihu_desk.gui.mediators.form import MediatorDialog, save_file_dialog
-from xihu_desk.gui.mediators.model import ID_ROLE, ApplicationsModel, RosterModel
+from xihu_desk.gui.mediators.model import ID_ROLE, ROSTER_COMMITTEE, ApplicationsModel, RosterModel
 from xihu_desk.gui.widgets import label
 from xihu_desk.services import committees, grading, mediator_ledger, mediators, node
 from xihu_desk.services.context import Actor
@@ -65,6 +65,10 @@ class RosterTab(QWidget):
         header = self.view.horizontalHeader()
         prefs.restore_state("mediators/roster/header", header)
         header.sectionResized.connect(lambda *_: prefs.save_state("mediators/roster/header", header))
+        # Header clicks sort: names by their pinyin key, other text by QCollator (zh_CN); the list
+        # opens in the service's order (committee, then name), which the indicator shows.
+        header.setSortIndicator(ROSTER_COMMITTEE, Qt.SortOrder.AscendingOrder)
+        self.view.setSortingEnabled(True)
         self.view.activated.connect(lambda index: self.open_mediator(self.model.data(index, ID_ROLE)))
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
