@@ -38,7 +38,7 @@ class CommitteeCommand:
 
 def list_committees(session: Session, own_only: bool = False) -> list[CommitteeRow]:
     """Committees known here; ``own_only``: those this node owns, the only ones it numbers cases in."""
-    query = select(Committee).where(Committee.deleted.is_(False)).order_by(Committee.org_code, Committee.name)
+    query = select(Committee).where(Committee.deleted.is_(False)).order_by(Committee.org_code, Committee.name_key)
     if own_only:
         query = query.where(Committee.owner_node == select(Node.node_id).where(Node.id == 1).scalar_subquery())
     rows = session.scalars(query)

@@ -107,7 +107,7 @@ def scopes(session: Session, actor: Actor) -> list[Scope]:
     info = node.node_info(session)
     out = [Scope("全区" if info.level == Level.DISTRICT else "全部调委会")]
     committees = list(session.execute(select(Committee.uuid, Committee.name, Committee.org_code)
-                                      .where(Committee.deleted.is_(False)).order_by(Committee.org_code, Committee.name)))
+                                      .where(Committee.deleted.is_(False)).order_by(Committee.org_code, Committee.name_key)))
     units = {code: name for code, name in session.execute(select(OrgUnit.code, OrgUnit.name))}
     if info.level == Level.DISTRICT:
         for code in sorted({c for _u, _n, c in committees}):
@@ -164,7 +164,7 @@ def compute(session: Session, actor: Actor, q: StatsQuery, layout: dict[str, Any
     type_rows += [Row(labels.get(code, code), figures) for code, figures in sorted(by_type.items())]
 
     committee_query = (select(Committee.uuid, Committee.name, Committee.kind, Committee.org_code)
-                       .where(Committee.deleted.is_(False)).order_by(Committee.org_code, Committee.name))
+                       .where(Committee.deleted.is_(False)).order_by(Committee.org_code, Committee.name_key))
     if q.committee_uuid:
         committee_query = committee_query.where(Committee.uuid == q.committee_uuid)
     elif q.org_code:
