@@ -25,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from xihu_desk.domain import sequences
 from xihu_desk.paths import resources_dir
 from xihu_desk.reports import ledger
 
@@ -56,7 +57,7 @@ class BundleLine:
     sender: str  # the office's name
     org_code: str
     sequences: tuple[int, ...]  # bundles imported
-    missing: tuple[int, ...]  # sequence numbers skipped (not imported yet)
+    missing: tuple[sequences.Span, ...]  # sequence numbers skipped (not imported yet), as ranges
     last_created: datetime | None = None  # when the newest imported bundle was made
     last_imported: datetime | None = None
 
@@ -64,7 +65,7 @@ class BundleLine:
         return ranges(self.sequences) or "（尚未收到）"
 
     def missing_text(self) -> str:
-        return ranges(self.missing) or "无"
+        return f"第 {sequences.text(self.missing)} 号" if self.missing else "无"
 
 
 @dataclass

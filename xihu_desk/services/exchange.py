@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import json
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xihu_desk import __version__
-from xihu_desk.domain import ids
+from xihu_desk.domain import ids, record_checks, sequences
 from xihu_desk.domain.errors import NotFound, UserError
 from xihu_desk.domain.levels import Level
 from xihu_desk.domain.roles import Perm
@@ -34,7 +33,7 @@ from xihu_desk.store.case_models import MediationCase
 from xihu_desk.store.models import AuditEvent, Meta, Node, OrgUnit
 from xihu_desk.store.sync_models import BundleIn, BundleOut, PeerNode, Quarantine, SyncAck
 from xihu_desk.store.uow import Database
-from xihu_desk.sync import container, keys
+from xihu_desk.sync import container, keys, scratch
 from xihu_desk.sync.container import BundleRefused
 
 KEY_FORMAT = "xihu-desk-node-key/1"
@@ -133,7 +132,7 @@ class PeerRow:
     fingerprint: str
     enrolled_at: str
     last_sequence: int | None
-    gaps: list[int]
+    gaps: list[sequences.Span]
 
 
 def peers(session: Session, actor: Actor) -> list[PeerRow]:
@@ -146,9 +145,21 @@ def peers(session: Session, actor: Actor) -> list[PeerRow]:
     return out
 
 
-def _gaps(seqs: list[int]) -> list[int]:
-    have = set(seqs)
-    return [n for n in range(1, (max(seqs) if seqs else 0) + 1) if n not in have]
+def _gaps(seqs: list[int]) -> list[sequences.Span]:
+    """The missing sequence numbers as ranges, never one by one (a number far ahead costs nothing)."""
+    return sequences.gaps(seqs)
+
+
+def _check_jump(db: Database, sender: str, sender_name: str, sequence: int) -> None:
+    """Refuse a bundle numbered further past the sender's last one than lost bundles explain."""
+    from xihu_desk.services import settings
+
+    with db.read() as session:
+        last = session.scalar(select(func.max(BundleIn.sequence)).where(BundleIn.sender == sender)) or 0
+        limit = settings.get(session, "bundle_sequence_max_jump")
+    problem = sequences.jump_problem(sequence, [last], limit, sender_name)
+    if problem:
+        raise BundleRefused(problem)
 
 
 # ------------------------------------------------------------------ export
@@ -220,7 +231,7 @@ def export_bundle(data: DataDir, db: Database, actor: Actor, out_dir: Path, prog
         members: dict[str, str] = {}
         quarantined: list[tuple[str, str, str, int, str]] = []
         blobs: set[str] = set()
-        with tempfile.TemporaryDirectory(prefix="xihu-export-") as tmp:
+        with scratch.folder(data.root, "export") as tmp:
             inner = Path(tmp) / "payload.zip"
             with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as zf:
                 for kind in () if to else aggregates.KINDS:
@@ -257,7 +268,7 @@ def export_bundle(data: DataDir, db: Database, actor: Actor, out_dir: Path, prog
                 "children": children, "audit_head": audit_exchange.head_for(session, parent_id) if head else None,
             }
             target = out_dir / f"XD_{org_code}_to_{_org_code_of(session, parent_id)}_{sequence:04d}_{created:%Y%m%d}.xdb"
-            sha = container.write_bundle(target, manifest, inner, sender, parent_enc)
+            sha = container.write_bundle(target, manifest, inner, sender, parent_enc, work=tmp)
     with db.write() as session:
         session.add(BundleOut(destination=parent_id, sequence=sequence, bundle_id=manifest["bundle_id"], sha256=sha,
                               file_name=target.name, created_at=created, counts=json.dumps(counts)))
@@ -305,7 +316,7 @@ class ImportResult:
     sender_name: str
     sequence: int
     counts: dict[str, int]
-    gaps: list[int]
+    gaps: list[sequences.Span]
     receipt: Path | None
     reason: str = ""
     problems: list[dict[str, Any]] = field(default_factory=list)
@@ -313,7 +324,7 @@ class ImportResult:
 
     def as_json(self) -> dict[str, Any]:
         return {"result": self.result, "sender": self.sender, "sender_name": self.sender_name,
-                "sequence": self.sequence, "counts": self.counts, "gaps": self.gaps,
+                "sequence": self.sequence, "counts": self.counts, "gaps": [g.as_json() for g in self.gaps],
                 "receipt": str(self.receipt) if self.receipt else None, "reason": self.reason,
                 "problems": self.problems, "warnings": self.warnings}
 
@@ -354,7 +365,7 @@ def import_bundle(data: DataDir, db: Database, actor: Actor, path: Path, *, dry_
         node = _node(session)
         my_id, enc_private = node.node_id, node.enc_private
         peers_by_id = {p.node_id: (p.sign_public, p.org_name, p.relation) for p in session.scalars(select(PeerNode))}
-    opened = container.read_manifest(path, lambda sender: peers_by_id.get(sender, (None,))[0])
+    opened = container.read_manifest(path, {node_id: peer[0] for node_id, peer in peers_by_id.items()})
     m = opened.manifest
     sender, sequence = str(m["origin"]), int(m.get("sequence", 0))
     sender_name = peers_by_id[sender][1]
@@ -362,6 +373,7 @@ def import_bundle(data: DataDir, db: Database, actor: Actor, path: Path, *, dry_
         raise BundleRefused("该数据包是发给其他单位的，不能在本单位导入。")
     if sequence < 1:
         raise BundleRefused("数据包序号无效。")
+    _check_jump(db, sender, sender_name, sequence)
     if not migrate.known_revision(str(m.get("schema", ""))):
         raise BundleRefused("数据包来自更新版本的程序（数据结构不同），请先升级本单位的程序。")
     with db.read() as session:
@@ -380,7 +392,7 @@ def import_bundle(data: DataDir, db: Database, actor: Actor, path: Path, *, dry_
     warnings = []
     if peers_by_id[sender][2] != "child":
         warnings.append("注意：该数据包来自上级单位。")
-    with tempfile.TemporaryDirectory(prefix="xihu-import-") as tmp:
+    with scratch.folder(data.root, "import") as tmp:
         inner = Path(tmp) / "payload.zip"
         container.decrypt_payload(path, opened, enc_private, inner)
         try:
@@ -392,7 +404,7 @@ def import_bundle(data: DataDir, db: Database, actor: Actor, path: Path, *, dry_
                 _verify_members(zf, m)
             try:
                 with db.write() as session:
-                    result = _apply_all(session, data, zf, m, allowed, actor, progress)
+                    result = _apply_all(session, data, zf, m, allowed, actor, progress, dry_run=dry_run, work=tmp)
                     result.warnings = warnings + audit_exchange.compare_head(
                         session, actor, sender, sender_name, sequence, m.get("audit_head"))
                     result.gaps = _gaps(sorted(seqs + [sequence]))
@@ -430,10 +442,23 @@ def _verify_members(zf: zipfile.ZipFile, manifest: dict[str, Any]) -> None:
 
 
 def _apply_all(session: Session, data: DataDir, zf: zipfile.ZipFile, m: dict[str, Any], allowed: set[str],
-               actor: Actor, progress) -> ImportResult:  # noqa: ANN001
+               actor: Actor, progress, *, dry_run: bool = False, work: Path | None = None) -> ImportResult:  # noqa: ANN001
     counts = _empty_counts()
     records: list[list[Any]] = []
     problems: list[dict[str, Any]] = []
+    in_bundle = {n.split("/", 1)[1] for n in zf.namelist() if n.startswith("blobs/")}
+    referenced: set[str] = set()  # blobs any case of the bundle names
+    wanted: set[str] = set()  # blobs of the cases taken (or already here at that version)
+
+    def has_blob(sha: str) -> bool:
+        return sha in in_bundle or store_path(data.root, sha).is_file()
+
+    def problem(kind: str, uuid: str, version: int, label: str, reason: str, line: int) -> None:
+        counts["quarantined"] += 1
+        records.append([kind, uuid, version, "quarantined", reason])
+        problems.append({"kind": kind, "uuid": uuid, "label": label, "status": "quarantined", "reason": reason})
+        _quarantine(session, "in", m["origin"], kind, uuid or f"line:{line}", version, label, reason, actor.now)
+
     for kind in aggregates.KINDS:
         name = f"records/{kind}.jsonl"
         if name not in zf.namelist():
@@ -441,9 +466,15 @@ def _apply_all(session: Session, data: DataDir, zf: zipfile.ZipFile, m: dict[str
         batch: list[dict[str, Any]] = []
 
         def flush() -> None:
+            blobs: dict[str, set[str]] = {}
+            for doc in batch if kind == "case" else ():
+                root = doc.get("case") if isinstance(doc.get("case"), dict) else {}
+                blobs.setdefault(record_checks.record_key(root.get("uuid")), set()).update(_blob_names(doc))
             for uuid, version, status, reason in _apply_batch(session, kind, batch, allowed):
                 counts[status] += 1
                 records.append([kind, uuid, version, status, reason])
+                if status in ("accepted", "duplicate") and uuid:
+                    wanted.update(blobs.get(uuid, ()))
                 if status in ("refused", "quarantined"):
                     label = _label(kind, batch, uuid)
                     problems.append({"kind": kind, "uuid": uuid, "label": label, "status": status, "reason": reason})
@@ -453,30 +484,38 @@ def _apply_all(session: Session, data: DataDir, zf: zipfile.ZipFile, m: dict[str
             if progress is not None:
                 progress.step(stage=f"正在导入：{sum(counts.values())} 条")
 
-        try:
-            for doc in container.iter_jsonl(zf, name):
+        for number, doc in container.iter_records(zf, name):
+            where = f"{name} 第 {number} 行"
+            if isinstance(doc, record_checks.RecordProblem):
+                problem(kind, "", 0, where, str(doc), number)
+            elif not isinstance(doc, dict):
+                problem(kind, "", 0, where, "记录格式不对", number)
+            else:
+                if kind == "case":
+                    referenced.update(_blob_names(doc))
+                    missing = _missing_blob(doc, has_blob)
+                    if missing:
+                        root = doc.get("case") if isinstance(doc.get("case"), dict) else {}
+                        uuid = record_checks.record_key(root.get("uuid"))
+                        problem(kind, uuid, record_checks.record_version(root.get("version")),
+                                _label(kind, [doc], uuid) or where, missing, number)
+                        continue
                 batch.append(doc)
                 if len(batch) >= BATCH:
                     flush()
-        except ValueError:
-            raise BundleRefused(f"数据包中 {name} 无法解析。") from None
         if batch:
             flush()
+    if in_bundle - referenced:
+        raise BundleRefused(f"数据包中有 {len(in_bundle - referenced)} 个附件文件不属于任何一条记录，拒绝导入。")
     downward = {"records/correction.jsonl", "records/reference.jsonl"} & set(zf.namelist())
     if downward:
         parent = session.scalar(select(PeerNode).where(PeerNode.relation == "parent"))
         if parent is None or parent.node_id != m["origin"]:
             raise BundleRefused("补正要求和参考数据只能来自上级单位。")
         _apply_downward(session, zf, m, records, counts, problems)
-    for name in zf.namelist():
-        if name.startswith("blobs/"):
-            target = store_path(data.root, name.split("/", 1)[1])
-            if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(name) as src, target.with_suffix(".partial").open("wb") as dst:
-                    for block in iter(lambda: src.read(1 << 20), b""):
-                        dst.write(block)
-                target.with_suffix(".partial").replace(target)
+    if not dry_run:
+        for sha in sorted(wanted & in_bundle):
+            _store_blob(zf, sha, store_path(data.root, sha), work or data.root)
     result = ImportResult("applied", m["origin"], "", int(m["sequence"]), counts, [], None, problems=problems)
     result._records = records  # type: ignore[attr-defined]  # per-record lines for the receipt
     return result
@@ -487,31 +526,77 @@ def _apply_batch(session: Session, kind: str, batch: list[dict[str, Any]], allow
     such as a number already used), apply record by record and quarantine the ones refused."""
     from sqlalchemy.exc import IntegrityError
 
+    from sqlalchemy.exc import DataError
+
+    # What the driver may still refuse in a value the checks let through: never the whole import.
+    refused_by_database = (IntegrityError, DataError, OverflowError, UnicodeError)
     try:
         with session.begin_nested():
             return aggregates.apply(session, kind, batch, allowed)
-    except IntegrityError:
+    except refused_by_database:
         pass
     results = []
     for doc in batch:
         try:
             with session.begin_nested():
                 results += aggregates.apply(session, kind, [doc], allowed)
-        except IntegrityError as exc:
+        except refused_by_database as exc:
             root = doc.get("case") if kind == "case" and isinstance(doc, dict) else doc
             root = root if isinstance(root, dict) else {}
-            version = root.get("version") if isinstance(root.get("version"), int) else 0
-            clash = str(exc.orig).split(":")[-1].strip() if exc.orig else ""
-            results.append((str(root.get("uuid", "")), version, "quarantined", f"与本地已有记录冲突（{clash}）"))
+            version = record_checks.record_version(root.get("version"))
+            if isinstance(exc, IntegrityError):
+                clash = str(exc.orig).split(":")[-1].strip() if exc.orig else ""
+                reason = f"与本地已有记录冲突（{record_checks.printable(clash, 80)}）"
+            else:
+                reason = "数据库不接受该记录中的值"
+            results.append((record_checks.record_key(root.get("uuid")), version, "quarantined", reason))
     return results
 
 
 def _label(kind: str, batch: list[dict[str, Any]], uuid: str) -> str:
+    """What a person recognises the record by, made safe to print and to keep (it came from outside)."""
     for doc in batch:
         root = doc.get("case") if kind == "case" and isinstance(doc, dict) else doc
         if isinstance(root, dict) and root.get("uuid") == uuid:
-            return str(root.get("case_no") or root.get("number") or root.get("name") or root.get("title") or uuid)
+            return record_checks.printable(root.get("case_no") or root.get("number") or root.get("name")
+                                           or root.get("title") or uuid)
     return uuid
+
+
+def _blob_names(doc: dict[str, Any]) -> set[str]:
+    """The attachment files a case document names (whatever shape the rest of it has)."""
+    items = doc.get("attachments")
+    return {a["sha256"] for a in items if isinstance(a, dict) and isinstance(a.get("sha256"), str)} \
+        if isinstance(items, list) else set()
+
+
+def _missing_blob(doc: dict[str, Any], has_blob) -> str:  # noqa: ANN001
+    """Why a case cannot be taken because a file it lists is neither in the bundle nor here, or ''."""
+    items = doc.get("attachments")
+    for a in items if isinstance(items, list) else []:
+        if isinstance(a, dict) and a.get("deleted") is False and isinstance(a.get("sha256"), str) \
+                and not (container.is_sha256(a["sha256"]) and has_blob(a["sha256"])):
+            return f"附件“{record_checks.printable(a.get('file_name', ''), 60)}”的文件不在数据包中，本单位也没有"
+    return ""
+
+
+def _store_blob(zf: zipfile.ZipFile, sha: str, target: Path, work: Path) -> None:
+    """Copy an attachment into the store through the scratch folder, checking its content once more."""
+    import hashlib
+
+    if target.exists():
+        return
+    partial = work / f"blob-{sha}"
+    digest = hashlib.sha256()
+    with zf.open(f"blobs/{sha}") as src, partial.open("wb") as dst:
+        for block in iter(lambda: src.read(1 << 20), b""):
+            digest.update(block)
+            dst.write(block)
+    if digest.hexdigest() != sha:
+        partial.unlink(missing_ok=True)
+        raise BundleRefused(f"数据包中的附件 {sha[:12]}… 的内容与其名称不符。")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial.replace(target)
 
 
 def _write_receipt(db: Database, bundle_path: Path, receipt_dir: Path | None, sender: str, records: list[list[Any]],

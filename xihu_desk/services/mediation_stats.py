@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from xihu_desk.domain import sequences
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.levels import Level
 from xihu_desk.domain.roles import Perm
@@ -136,8 +137,7 @@ def bundle_lines(session: Session) -> list[BundleLine]:
         got = list(session.execute(select(BundleIn.sequence, BundleIn.created_at, BundleIn.imported_at)
                                    .where(BundleIn.sender == peer.node_id).order_by(BundleIn.sequence)))
         seqs = tuple(s for s, _c, _i in got)
-        have = set(seqs)
-        missing = tuple(n for n in range(1, (max(seqs) if seqs else 0) + 1) if n not in have)
+        missing = tuple(sequences.gaps(seqs))  # as ranges: a number far ahead costs nothing
         last = got[-1] if got else None
         out.append(BundleLine(peer.org_name, peer.org_code, seqs, missing, _local(last[1]) if last else None,
                               _local(max(i for _s, _c, i in got)) if got else None))

@@ -34,6 +34,8 @@ SPECS = {
         SettingSpec("lockout_minutes", "登录失败锁定时长", 15, 1, 1440, "分钟"),
         SettingSpec("password_min_length", "密码最短长度", 8, 8, 64, "位"),
         SettingSpec("backup_interval_minutes", "自动备份间隔（有改动时）", 30, 5, 1440, "分钟"),
+        # A bundle numbered further past a sender's last one is refused (domain/sequences.py).
+        SettingSpec("bundle_sequence_max_jump", "数据包序号最大跳跃", 1000, 1, 1_000_000, "个"),
     )
 }
 

@@ -15,6 +15,7 @@ from sqlalchemy import Boolean, Date, DateTime, and_, delete, insert, select
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain import cases as case_rules
+from xihu_desk.domain import record_checks
 from xihu_desk.store import digests
 from xihu_desk.store.case_models import (
     Agreement,
@@ -85,12 +86,19 @@ _STORED_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 def _checker(col: Any):  # noqa: ANN202 - returns a converter for one column
     name = col.name
     if isinstance(col.type, DateTime):
-        return lambda v: _parse(datetime.fromisoformat, v, name).strftime(_STORED_DATETIME)
+        def check_datetime(v: Any) -> str:
+            moment = _parse(datetime.fromisoformat, v, name)
+            if not record_checks.YEARS[0] <= moment.year <= record_checks.YEARS[1]:
+                raise BadRecord(f"字段 {name} 的时间超出合理范围")
+            return moment.strftime(_STORED_DATETIME)
+        return check_datetime
     if isinstance(col.type, Date):
         def check_date(v: Any) -> str:
             if not (isinstance(v, str) and len(v) == 10):
                 raise BadRecord(f"字段 {name} 不是有效日期")
-            _parse(date.fromisoformat, v, name)
+            day = _parse(date.fromisoformat, v, name)
+            if day.isoformat() != v or not record_checks.YEARS[0] <= day.year <= record_checks.YEARS[1]:
+                raise BadRecord(f"字段 {name} 不是有效日期")
             return v
         return check_date
     if isinstance(col.type, Boolean):
@@ -102,20 +110,26 @@ def _checker(col: Any):  # noqa: ANN202 - returns a converter for one column
     python_type = col.type.python_type
     if python_type is int:
         def check_int(v: Any) -> int:
-            if not isinstance(v, int) or isinstance(v, bool):
-                raise BadRecord(f"字段 {name} 应为整数")
+            problem = record_checks.integer_problem(v)
+            if problem:
+                raise BadRecord(f"字段 {name} {problem}")
             return v
         return check_int
     if python_type is str:
-        limit = (getattr(col.type, "length", None) or 0) * 4
+        length = getattr(col.type, "length", None)
         def check_str(v: Any) -> str:
             if not isinstance(v, str):
                 raise BadRecord(f"字段 {name} 应为文字")
-            if limit and len(v) > limit:
-                raise BadRecord(f"字段 {name} 过长")
+            problem = record_checks.text_problem(v, length=length)
+            if problem:
+                raise BadRecord(f"字段 {name} {problem}")
             return v
         return check_str
-    return lambda v: v
+    def check_plain(v: Any) -> Any:
+        if not isinstance(v, (str, int, float)):
+            raise BadRecord(f"字段 {name} 格式不对")
+        return v
+    return check_plain
 
 
 _COLUMNS: dict[Any, tuple[frozenset[str], list[tuple[str, bool, Any]]]] = {}
@@ -137,7 +151,7 @@ def doc_values(model: Any, doc: dict[str, Any]) -> dict[str, Any]:
     if len(doc) != len(names) or doc.keys() != names:
         extra, missing = set(doc) - names, names - set(doc)
         if extra:
-            raise BadRecord(f"记录含有未知字段：{'、'.join(sorted(extra))}")
+            raise BadRecord(f"记录含有未知字段：{'、'.join(record_checks.printable(k, 40) for k in sorted(extra)[:5])}")
         raise BadRecord(f"记录缺少字段：{'、'.join(sorted(missing))}")
     values = {}
     for name, nullable, check in checks:
@@ -225,21 +239,29 @@ def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owner
     status one of accepted, duplicate, stale, refused, quarantined. A bad document is
     quarantined; the others go on."""
     model = ROOTS[kind]
-    root_of = (lambda d: d.get("case") if isinstance(d, dict) else None) if kind == "case" else (lambda d: d)
+    def root_of(d: Any) -> dict[str, Any]:
+        root = d.get("case") if kind == "case" and isinstance(d, dict) else d
+        return root if isinstance(root, dict) else {}
+
     results: list[tuple[str, int, str, str]] = []
-    uuids = [str((root_of(d) or {}).get("uuid", "")) for d in docs]
+    uuids = [record_checks.record_key(root_of(d).get("uuid")) for d in docs]
+    reference = _reference_codes(session)
     existing = dict(session.execute(select(model.uuid, model.version).where(model.uuid.in_(uuids))).all())
     owners = dict(session.execute(select(model.uuid, model.owner_node).where(model.uuid.in_(uuids))).all())
     to_write: list[tuple[dict[str, Any], dict[str, Any]]] = []
     known = _known_references(session, docs) if kind == "case" else _known_targets(session, model, docs)
     codes = CodeBook(session) if kind == "committee" else None  # 字号 unique in the district
     for doc, uuid in zip(docs, uuids):
-        root = root_of(doc) or {}
-        version = root.get("version") if isinstance(root.get("version"), int) else 0
+        root = root_of(doc)
+        version = record_checks.record_version(root.get("version"))
         try:
             values = doc_values(model, root)
+            _check_codes(model, values, reference)
             _check_owner(values["owner_node"], owners.get(uuid), allowed_owners)
             parts = _case_parts(doc, uuid) if kind == "case" else {}
+            for part, rows in parts.items():
+                for row in rows:
+                    _check_codes(CASE_PARTS[part][0], row, reference)
             if kind == "case":
                 _check_references(known, values, parts)
             else:
@@ -334,7 +356,8 @@ def _known_references(session: Session, docs: list[dict[str, Any]]) -> set[str]:
     for doc in docs:
         if isinstance(doc, dict) and isinstance(doc.get("case"), dict):
             committees.add(str(doc["case"].get("committee_uuid")))
-            for m in doc.get("mediators") or []:
+            listed = doc.get("mediators")
+            for m in listed if isinstance(listed, list) else []:
                 if isinstance(m, dict):
                     mediators.add(str(m.get("mediator_uuid")))
     found = set(session.scalars(select(Committee.uuid).where(Committee.uuid.in_(committees))))
@@ -347,3 +370,23 @@ def _check_references(known: set[str], case: dict[str, Any], parts: dict[str, li
     for m in parts["mediators"]:
         if m["mediator_uuid"] not in known:
             raise BadRecord("案件的调解员不在本地名册中")
+
+
+def _reference_codes(session: Session) -> dict[str, set[str]]:
+    """Every code of the reference lists the record checks use, retired ones included."""
+    from xihu_desk.store.case_models import RefCode
+
+    out: dict[str, set[str]] = {name: set() for name in record_checks.code_lists()}
+    for list_name, code in session.execute(select(RefCode.list_name, RefCode.code)
+                                           .where(RefCode.list_name.in_(list(out)))):
+        out[list_name].add(code)
+    return out
+
+
+def _check_codes(model: Any, values: dict[str, Any], reference: dict[str, set[str]]) -> None:
+    """Code columns hold codes of their list (a review type of '=HYPERLINK(…)' is not one)."""
+    table = model.__tablename__
+    for name in record_checks.code_columns(table):
+        problem = record_checks.code_problem(table, name, values[name], reference)
+        if problem:
+            raise BadRecord(f"字段 {name} 的{problem}")

@@ -16,6 +16,12 @@ X25519, HKDF-SHA256, ChaCha20-Poly1305), so the sender's laptop cannot read what
 The payload is encrypted in 64 KiB chunks; each nonce carries the chunk counter and a
 final-chunk flag, so reordering and truncation fail authentication (the STREAM idea of age).
 Everything here is pure: bytes and files in, bytes and files out; no database.
+
+Nothing in a bundle is parsed before the signature over it is verified: the manifest's bytes are
+checked against the key of each enrolled peer first, and only the verified bytes are parsed, with
+their size and nesting bounded and every field's type checked. A child that signs garbage is
+still a child that may be broken or compromised: the records are read one bounded line at a time
+and a bad line is reported, never raised past the import (domain/record_checks.py).
 """
 
 from __future__ import annotations
@@ -27,9 +33,10 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -40,7 +47,9 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from xihu_desk.domain import record_checks
 from xihu_desk.domain.errors import UserError
+from xihu_desk.domain.sequences import MAX_SEQUENCE
 
 FORMAT = "xihu-desk-bundle/1"
 MAGIC = b"XIHUDESK-BUNDLE1"
@@ -51,6 +60,9 @@ MAX_MEMBER = 2 * 1024 * 1024 * 1024
 MAX_TOTAL = 8 * 1024 * 1024 * 1024
 MAX_MEMBERS = 200_000
 MAX_RATIO = 200  # uncompressed / compressed, per member
+MAX_BLOB = 50 * 1024 * 1024  # an attachment (services/attachments.py takes no larger file)
+MANIFEST_DEPTH = 6  # {"members": {...}, "children": [{...}]} is three deep
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 class BundleRefused(UserError):
@@ -66,6 +78,10 @@ def refuse_damaged(what: str = "数据包") -> Iterator[None]:
         if isinstance(exc, UserError):
             raise
         raise BundleRefused(f"{what}已损坏或被改动（{type(exc).__name__}）。") from None
+
+
+def is_sha256(value: str) -> bool:
+    return bool(_HEX64.fullmatch(value))
 
 
 def canonical(doc: dict[str, Any]) -> bytes:
@@ -169,7 +185,7 @@ def check_zip(zf: zipfile.ZipFile, allowed: Callable[[str], bool], what: str) ->
             raise BundleRefused(f"{what}中有链接文件：{name}")
         if not allowed(name):
             raise BundleRefused(f"{what}中有不应出现的文件：{name}")
-        if info.file_size > MAX_MEMBER:
+        if info.file_size > MAX_MEMBER or (name.startswith("blobs/") and info.file_size > MAX_BLOB):
             raise BundleRefused(f"{what}中的文件过大：{name}")
         if info.compress_size and info.file_size / info.compress_size > MAX_RATIO:
             raise BundleRefused(f"{what}中的文件压缩比异常（疑似压缩炸弹）：{name}")
@@ -189,12 +205,13 @@ class Sender:
 
 
 def write_bundle(target: Path, manifest: dict[str, Any], inner_zip: Path, sender: Sender,
-                 recipient_enc_public: bytes) -> str:
+                 recipient_enc_public: bytes, work: Path | None = None) -> str:
     """Encrypt ``inner_zip`` into ``target`` with the signed manifest; returns the bundle's
-    SHA-256. Written under a temporary name, flushed, read back and verified, then renamed."""
+    SHA-256. Written under a temporary name, flushed, read back and verified, then renamed.
+    ``work``: the folder for the encrypted payload on its way (the data folder's scratch)."""
     file_key = ChaCha20Poly1305.generate_key()
     manifest = dict(manifest, format=FORMAT, key=_wrap_key(file_key, recipient_enc_public))
-    encrypted = target.with_name(target.name + ".payload.partial")
+    encrypted = (work / "payload.encrypted") if work else target.with_name(target.name + ".payload.partial")
     partial = target.with_name(target.name + ".partial")
     try:
         with inner_zip.open("rb") as src, encrypted.open("wb") as dst:
@@ -252,8 +269,11 @@ class OpenedBundle:
     payload_offset: int
 
 
-def read_manifest(path: Path, sender_sign_public: Callable[[str], bytes | None]) -> OpenedBundle:
-    """Check the framing and the sender's signature; the payload is not read yet."""
+def read_manifest(path: Path, senders: Mapping[str, bytes]) -> OpenedBundle:
+    """Check the framing, then the signature against the key of each enrolled peer (``senders``:
+    node id -> raw Ed25519 public key); only signed bytes are parsed. The payload is not read yet."""
+    if not isinstance(senders, Mapping):
+        raise TypeError("senders: node id -> signing key")
     try:
         with path.open("rb") as f:
             body, sig, size = _frame(f)
@@ -263,22 +283,83 @@ def read_manifest(path: Path, sender_sign_public: Callable[[str], bytes | None])
         raise BundleRefused("无法读取数据包文件。") from None
     if total - offset != size:
         raise BundleRefused("数据包长度与其记录的不符（被截断或附加了内容）。")
+    signer = _signer(body, sig, senders)
     try:
-        manifest = json.loads(body)
-    except ValueError:
-        raise BundleRefused("数据包清单无法解析，文件已损坏。") from None
+        manifest = record_checks.parse_document(body, limit=MAX_MANIFEST, depth=MANIFEST_DEPTH)
+    except record_checks.RecordProblem:
+        raise BundleRefused("数据包清单无法解析（格式不对或嵌套过深）。") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BundleRefused("数据包格式不受支持（可能来自更新版本的程序）。")
-    public = sender_sign_public(str(manifest.get("origin", "")))
-    if public is None:
-        raise BundleRefused("发送单位尚未登记（未交换密钥），拒绝导入。请先在“数据交换”中登记该单位的密钥文件。")
-    try:
-        Ed25519PublicKey.from_public_bytes(public).verify(sig, body)
-    except InvalidSignature:
-        raise BundleRefused("数据包签名无效：文件被改动，或不是该单位生成的。") from None
-    if manifest.get("payload_size") != size:
+    if manifest.get("origin") != signer:
+        raise BundleRefused("数据包清单中的发送单位与签名的单位不符，拒绝导入。")
+    check_manifest(manifest)
+    if manifest["payload_size"] != size:
         raise BundleRefused("数据包内容长度与清单不符。")
     return OpenedBundle(manifest, sha256_file(path), offset)
+
+
+def _signer(body: bytes, sig: bytes, senders: Mapping[str, bytes]) -> str:
+    """The enrolled peer whose key made ``sig`` over ``body``."""
+    for node_id, public in senders.items():
+        if not public:
+            continue
+        try:
+            Ed25519PublicKey.from_public_bytes(public).verify(sig, body)
+        except (InvalidSignature, ValueError):
+            continue
+        return node_id
+    # Nobody we know signed it. Only to say why, look for the sender's id in the raw bytes
+    # (a pattern search: unsigned bytes are never parsed).
+    claimed = re.search(rb'"origin":"([0-9A-Za-z-]{1,64})"', body)
+    if claimed is not None and claimed.group(1).decode() not in senders:
+        raise BundleRefused("发送单位尚未登记（未交换密钥），拒绝导入。请先在“数据交换”中登记该单位的密钥文件。")
+    raise BundleRefused("数据包签名无效：文件被改动，或不是该单位生成的。")
+
+
+def check_manifest(m: dict[str, Any]) -> None:
+    """Every field the importer uses, of the type it expects; a signed manifest from a broken
+    sender is refused here instead of failing somewhere later."""
+    def text(key: str, limit: int = 64, empty: bool = False) -> str:
+        value = m.get(key)
+        if not isinstance(value, str) or len(value) > limit or (not value and not empty) \
+                or record_checks.text_problem(value, length=limit // record_checks.STRING_SLACK or 1):
+            raise BundleRefused(f"数据包清单的 {key} 字段无效。")
+        return value
+
+    text("bundle_id")
+    text("origin")
+    text("destination")
+    text("schema", empty=True)
+    sequence = m.get("sequence")
+    if not isinstance(sequence, int) or isinstance(sequence, bool) or not 1 <= sequence <= MAX_SEQUENCE:
+        raise BundleRefused("数据包序号无效。")
+    prev = m.get("prev_sha256", "")
+    if not isinstance(prev, str) or (prev and not _HEX64.fullmatch(prev)):
+        raise BundleRefused("数据包清单的 prev_sha256 字段无效。")
+    try:
+        datetime.fromisoformat(text("created_at"))
+    except ValueError:
+        raise BundleRefused("数据包清单的生成时间无效。") from None
+    if not isinstance(m.get("payload_sha256"), str) or not _HEX64.fullmatch(m["payload_sha256"]):
+        raise BundleRefused("数据包清单的内容校验值无效。")
+    size = m.get("payload_size")
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise BundleRefused("数据包清单的内容长度无效。")
+    key = m.get("key")
+    if not (isinstance(key, dict) and all(isinstance(key.get(k), str) and len(key[k]) <= 256
+                                          and re.fullmatch(r"[0-9a-f]*", key[k]) for k in ("ephemeral", "wrapped"))):
+        raise BundleRefused("数据包清单的密钥字段无效。")
+    members = m.get("members")
+    if not isinstance(members, dict) or len(members) > MAX_MEMBERS:
+        raise BundleRefused("数据包清单缺少内容校验值。")
+    for name, sha in members.items():
+        if not INNER_NAME.match(name) or not isinstance(sha, str) or not _HEX64.fullmatch(sha):
+            raise BundleRefused("数据包清单中的内容列表无效。")
+        if name.startswith("blobs/") and name[len("blobs/"):] != sha:
+            raise BundleRefused(f"数据包中的附件 {name} 与其校验值不符。")
+    for key_name, kind in (("counts", dict), ("children", list), ("reference", dict)):
+        if key_name in m and not isinstance(m[key_name], kind):
+            raise BundleRefused(f"数据包清单的 {key_name} 字段无效。")
 
 
 def decrypt_payload(path: Path, opened: OpenedBundle, recipient_enc_private_pem: bytes, target: Path) -> None:
@@ -301,6 +382,31 @@ def decrypt_payload(path: Path, opened: OpenedBundle, recipient_enc_private_pem:
             decrypt_stream(_Hashing(), dst, file_key, opened.manifest["bundle_id"].encode())
     if h.hexdigest() != opened.manifest.get("payload_sha256"):
         raise BundleRefused("数据包内容与清单的校验值不符。")
+
+
+def iter_records(zf: zipfile.ZipFile, name: str, limit: int | None = None) -> Iterator[tuple[int, Any]]:
+    """(line number, document) for each record of a JSON Lines member; a line that cannot be a
+    record gives (line number, RecordProblem) instead, and reading goes on. A line longer than
+    ``limit`` (default record_checks.MAX_RECORD_BYTES) is skipped without being held in memory."""
+    limit = limit or record_checks.MAX_RECORD_BYTES
+    with zf.open(name) as f:
+        number = 0
+        while True:
+            line = f.readline(limit + 1)
+            if not line:
+                return
+            number += 1
+            if len(line) > limit:
+                while line and not line.endswith(b"\n"):
+                    line = f.readline(1 << 20)
+                yield number, record_checks.RecordProblem(f"记录过大（超过 {limit // (1024 * 1024)} MB）")
+                continue
+            if not line.strip():
+                continue
+            try:
+                yield number, record_checks.parse_document(line, limit=limit)
+            except record_checks.RecordProblem as exc:
+                yield number, exc
 
 
 def iter_jsonl(zf: zipfile.ZipFile, name: str) -> Iterator[dict[str, Any]]:
