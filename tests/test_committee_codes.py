@@ -248,3 +248,50 @@ def test_the_reference_list_matches_the_units_and_is_loaded(db):
     assert len({c["code"] for c in data["committees"]}) == len(data["committees"])
     with db.read() as s:
         assert s.get(Meta, "reference.committee_codes").value == data["version"]
+
+
+def test_committee_commands_add_list_and_change_a_code(data_dir, capsys):
+    home = str(data_dir.root)
+    community = "北山街道北山社区人民调解委员会"
+    assert cli.main(["committee", "add", community, "--code", "北山", "--data-dir", home]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "北山街道人民调解委员会" in err and "“北山社区”" in err
+    assert cli.main(["--data-dir", home, "--json", "committee", "add", community]) == 0
+    made = json.loads(capsys.readouterr().out)
+    assert made["code"] == "北山社区"
+    db = migrate.open_database(data_dir).db
+    try:
+        head = casekit.head_actor(db)
+        mediator = casekit.roster(db, head, names=("郑调解",))
+        with db.write() as s:
+            first = cases.open_case(s, head, casekit.intake(db, mediator, committee_uuid=made["uuid"],
+                                                            accepted_on=date(YEAR, 4, 1)))
+    finally:
+        db.dispose()
+    assert first.case_no == f"（{YEAR}）北山社区人调字第0001号"
+    assert cli.main(["committee", "code", "北山社区", "北山社", "--data-dir", home]) == 0
+    assert "已发的案件编号不变" in capsys.readouterr().out
+    # the former 字号 stays kept for that committee: nobody else issues its numbers again
+    assert cli.main(["committee", "add", "北山街道玉泉社区人民调解委员会", "--code", "北山社区", "--data-dir", home]) == 1
+    assert community in capsys.readouterr().err
+    assert cli.main(["committee", "code", "北山街道人民调解委员会", "北山社", "--data-dir", home]) == 1
+    assert community in capsys.readouterr().err
+    assert cli.main(["committee", "list", "--json", "--data-dir", home]) == 0
+    listed = {c["name"]: c["code"] for c in json.loads(capsys.readouterr().out)["committees"]}
+    assert listed == {"北山街道人民调解委员会": "北山", community: "北山社"}
+    db = migrate.open_database(data_dir).db
+    try:
+        head = casekit.head_actor(db)
+        with db.write() as s:
+            second = cases.open_case(s, head, casekit.intake(db, mediator, committee_uuid=made["uuid"],
+                                                             accepted_on=date(YEAR, 4, 2)))
+        with db.read() as s:
+            assert s.get(MediationCase, first.uuid).case_no == f"（{YEAR}）北山社区人调字第0001号"
+            other = s.get(Committee, made["uuid"])
+            assert other.version == 2
+            s.get(Committee, made["uuid"]).owner_node = "elsewhere"
+            with pytest.raises(Exception, match="其他单位管理"):
+                committees.change_code(s, cli_actor(), made["uuid"], "北山三")
+    finally:
+        db.dispose()
+    assert second.case_no == f"（{YEAR}）北山社人调字第0002号"

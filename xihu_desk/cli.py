@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from xihu_desk import __version__, cli_emit, cli_mediators, cli_print, cli_reviews, cli_text
+from xihu_desk import __version__, cli_committees, cli_emit, cli_mediators, cli_print, cli_reviews, cli_text
 from xihu_desk.cli_output import write_output
 from xihu_desk.domain.errors import UserError
 from xihu_desk.paths import DataDir
@@ -105,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_reviews.add_parsers(sub, common, _Parser)  # review, ledger, report
     cli_print.add_parsers(sub, common, _Parser)  # print KIND CASE_NO, print verify CODE
     cli_mediators.add_parsers(sub, common, _Parser)  # mediator list, mediator evidence
+    cli_committees.add_parsers(sub, common, _Parser)  # committee list, add, code (字号)
     return p
 
 
@@ -378,7 +379,7 @@ COMMANDS = {
     ("case", "show"): cmd_case_show, ("node", "export-key"): cmd_node_export_key, ("node", "enrol"): cmd_node_enrol,
     ("bundle", "export"): cmd_bundle_export, ("bundle", "import"): cmd_bundle_import,
     ("bundle", "receipt"): cmd_bundle_receipt, **cli_reviews.COMMANDS, **cli_print.COMMANDS,
-    **cli_mediators.COMMANDS,
+    **cli_mediators.COMMANDS, **cli_committees.COMMANDS,
 }
 
 
@@ -401,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     command = args.command or "gui"
     sub = {"node": "node_command", "case": "case_command", "bundle": "bundle_command", **cli_reviews.SUBCOMMANDS,
-           **cli_print.SUBCOMMANDS, **cli_mediators.SUBCOMMANDS}.get(command)
+           **cli_print.SUBCOMMANDS, **cli_mediators.SUBCOMMANDS, **cli_committees.SUBCOMMANDS}.get(command)
     key = (command, getattr(args, sub)) if sub else command
     try:
         return COMMANDS[key](args)

@@ -8,13 +8,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain import committee_codes as code_rules
-from xihu_desk.domain.errors import FieldError
+from xihu_desk.domain.errors import FieldError, NotFound, PermissionDenied
 from xihu_desk.domain.roles import Perm
 from xihu_desk.services import audit
 from xihu_desk.services.context import Actor
-from xihu_desk.services.records import stamp_new
+from xihu_desk.services.records import stamp_changed, stamp_new
 from xihu_desk.store.committee_codes import CodeBook
+from xihu_desk.store.committee_models import RefCommitteeCode
 from xihu_desk.store.models import Committee, Node, OrgUnit
+
+audit.ACTION_LABELS.setdefault("committee.code", "更改调委会字号")
 
 KIND_LABELS = {"street": "街道", "town": "镇", "community": "社区", "village": "村", "other": "行业性、专业性"}
 
@@ -81,6 +84,50 @@ def create_committee(session: Session, actor: Actor, cmd: CommitteeCommand) -> C
     audit.record(session, actor, "committee.create", "committee", committee.uuid, summary=f"新建调委会：{name}（字号“{short}”）",
                  after={"name": name, "short_name": short, "org_code": cmd.org_code, "kind": cmd.kind})
     return CommitteeRow(committee.uuid, name, short, cmd.org_code, cmd.kind)
+
+
+def find_committee(session: Session, key: str) -> Committee:
+    """A committee by uuid, full name or 字号."""
+    key = key.strip()
+    found = list(session.scalars(select(Committee).where(
+        (Committee.uuid == key) | (Committee.name == key) | (Committee.short_name == key), Committee.deleted.is_(False))))
+    if len(found) != 1:
+        raise NotFound(f"找不到调委会“{key}”（请写全称、字号或 uuid）。" if not found else
+                       f"“{key}”对应多个调委会，请改用 uuid：" + "、".join(c.uuid for c in found))
+    return found[0]
+
+
+def change_code(session: Session, actor: Actor, committee_uuid: str, code: str) -> CommitteeRow:
+    """Gives a committee of this node a new 字号 for the cases it accepts from now on (e.g. when the
+    parent quarantined it for a clash). Numbers already issued stay; the old 字号 stays kept for
+    this committee in the reference table, so no other committee can issue those numbers again."""
+    actor.require(Perm.MANAGE_USERS)
+    committee = session.get(Committee, committee_uuid)
+    if committee is None or committee.deleted:
+        raise NotFound("找不到该调委会。")
+    if committee.owner_node != session.scalar(select(Node.node_id).where(Node.id == 1)):
+        raise PermissionDenied(f"“{committee.name}”由其他单位管理，字号只能由该单位修改。")
+    new, old = code_rules.normalise(code), committee.short_name
+    if new == old:
+        raise FieldError("short_name", f"“{committee.name}”的字号已经是“{new}”。")
+    problem = code_rules.problem(new)
+    if problem:
+        raise FieldError("short_name", problem)
+    book = CodeBook(session)
+    why = book.clash(new, committee.name, committee.org_code, committee.uuid)
+    if why:
+        raise FieldError("short_name", f"不能把“{committee.name}”的字号改为“{new}”：{why}。"
+                                       f"请另定字号，例如“{book.suggestion(committee.name, committee.org_code, committee.kind)}”。")
+    if session.get(RefCommitteeCode, old) is None:
+        session.add(RefCommitteeCode(code=old, org_code=committee.org_code, name=committee.name, confirmed=False,
+                                     retired=True))
+    committee.short_name = new
+    stamp_changed(actor, committee)
+    session.flush()
+    audit.record(session, actor, "committee.code", "committee", committee.uuid,
+                 summary=f"{committee.name} 字号由“{old}”改为“{new}”（此后受理的案件使用新字号）",
+                 before={"short_name": old}, after={"short_name": new})
+    return CommitteeRow(committee.uuid, committee.name, new, committee.org_code, committee.kind)
 
 
 def ensure_own_committee(session: Session, actor: Actor, org: OrgUnit) -> CommitteeRow:

@@ -23,10 +23,15 @@ class CodeBook:
         for uuid, name, code in session.execute(select(Committee.uuid, Committee.name, Committee.short_name)):
             self.used.setdefault(code, (uuid, name))
             self.current[uuid] = code
-        self.reserved: dict[str, tuple[str, str]] = {
-            r.code: (r.org_code, r.name) for r in session.scalars(select(RefCommitteeCode))}
-        self.known: dict[tuple[str, str], str] = {
-            (org, name): code for code, (org, name) in self.reserved.items()}
+        self.reserved: dict[str, tuple[str, str]] = {}  # 字号 -> (org code, committee name) it is kept for
+        self.former: set[str] = set()  # kept because a committee used it before (retired from the list)
+        self.known: dict[tuple[str, str], str] = {}  # the listed 字号 of a committee (not a former one)
+        for r in session.scalars(select(RefCommitteeCode)):
+            self.reserved[r.code] = (r.org_code, r.name)
+            if r.retired:
+                self.former.add(r.code)
+            else:
+                self.known[(r.org_code, r.name)] = r.code
         self._session = session
 
     def taken(self, code: str) -> bool:
@@ -42,6 +47,8 @@ class CodeBook:
             return f"字号“{code}”已由“{holder[1]}”使用，两个调委会会发出相同的案件编号"
         kept = self.reserved.get(code)
         if kept is not None and (kept[0], kept[1]) != (org_code, name.strip()):
+            if code in self.former:
+                return f"字号“{code}”是“{kept[1]}”以前的字号，可能已用在案件编号中"
             return f"字号“{code}”在调委会字号表中留给“{kept[1]}”，两个调委会会发出相同的案件编号"
         return None
 
