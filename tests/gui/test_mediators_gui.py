@@ -89,7 +89,7 @@ def step_through(qtbot, ctx, apps, on: date, opinion: str = "", **fields) -> Ste
 
 def test_application_to_grade_through_the_screens(qtbot, page, ctx, roster, message_mock):  # noqa: ANN001
     tab = page.roster
-    assert [r.name for r in tab.model.rows] == ["吴调解", "周调解", "王律师"]
+    assert [r.name for r in tab.model.rows] == ["王律师", "吴调解", "周调解"]  # pinyin: wáng, wú, zhōu
     assert tab.count_label.text() == "共 3 人"
     tab.employment.setCurrentIndex(tab.employment.findData("invited"))
     assert [r.name for r in tab.model.rows] == ["王律师"]
