@@ -297,6 +297,8 @@ class ReviewDialog(QDialog):
         self.unit.setText(d["unit"])
         self.contact.setText(d["contact"])
         self.contact_phone.setText(d["contact_phone"])
+        # An item from an old ledger without a 送审日期 shows it as unknown and keeps it so when saved.
+        self.received_on.setSpecialValueText("" if d["received_on"] else self.tr("不详"))
         set_date(self.received_on, d["received_on"])
         set_date(self.complete_on, d["complete_on"])
         self.reviewer.setText(d["reviewer"])
