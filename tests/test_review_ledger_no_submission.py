@@ -44,6 +44,7 @@ def test_rows_without_a_submission_date_are_taken(db) -> None:  # noqa: ANN001
     assert (data["rows"], data["imported"], data["refused"]) == (3, 2, 1)
     unknown = [p for p in data["problems"] if p["reason"] == review_ledger.NO_RECEIVED]
     assert sorted(p["row"] for p in unknown) == [3, 4] and all(p["imported"] for p in unknown)
+    assert {p["column"] for p in data["problems"]} == {"送审日期"}
     refused = [p for p in data["problems"] if not p["imported"]]
     assert [(p["row"], p["reason"]) for p in refused] == [(5, review_ledger.NO_DATES)]
     assert any("没有“送审日期”列" in n for n in data["notes"])

@@ -69,6 +69,7 @@ def _apply(session: Session, actor: Actor, row: ledger.LedgerRow) -> str:
     complete = v.get("complete_on")
     conclusion = v.get("conclusion")
     if received is None:
+        row.headers.setdefault("received_on", "送审日期")  # the problem list names the column, present or not
         if complete is None:
             raise FieldError("received_on", NO_DATES)
         row.warn("received_on", NO_RECEIVED)
