@@ -1,10 +1,11 @@
 """A workbook of 1,048,576 rows (Excel's maximum) fed to the case-ledger reader: how long until it
 is refused, and how much memory that takes (reliability.md §5, XL-BIG-01).
 
-    .venv/bin/python benchmarks/big_workbook.py [ROWS] [--declared-small]
+    .venv/bin/python benchmarks/big_workbook.py [ROWS] [--declared-small] [--wide]
 
 The sheet XML is written directly (openpyxl would take minutes to write it). ``--declared-small``
-writes a <dimension> that lies (A1:E1), so the refusal cannot lean on what the file declares.
+writes a <dimension> that lies (A1:E1), so the refusal cannot lean on what the file declares;
+``--wide`` fills every row out to Excel's last column (16,384 cells a row).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import resource
 import sys
 import time
 import zipfile
+
+from openpyxl.utils import get_column_letter
 
 sys.path.insert(0, ".")
 
@@ -46,7 +49,8 @@ def _cell(ref: str, text: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
-def build(rows: int, *, declared_small: bool = False) -> bytes:
+def build(rows: int, *, declared_small: bool = False, wide: bool = False) -> bytes:
+    letters = [get_column_letter(j) for j in range(5, 16385)] if wide else []
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", CONTENT_TYPES)
@@ -62,9 +66,10 @@ def build(rows: int, *, declared_small: bool = False) -> bytes:
             sheet.write(f'<row r="1">{head}</row>'.encode())
             chunk = []
             for r in range(2, rows + 1):
+                more = "".join(f'<c r="{c}{r}"><v>1</v></c>' for c in letters)
                 chunk.append(f'<row r="{r}"><c r="A{r}"><v>45356</v></c>{_cell(f"B{r}", "张三")}'
-                             f'{_cell(f"C{r}", "李四")}{_cell(f"D{r}", "邻里")}</row>')
-                if len(chunk) == 10000:
+                             f'{_cell(f"C{r}", "李四")}{_cell(f"D{r}", "邻里")}{more}</row>')
+                if len(chunk) == (10 if wide else 10000):
                     sheet.write("".join(chunk).encode())
                     chunk.clear()
             sheet.write(("".join(chunk) + "</sheetData></worksheet>").encode())
@@ -73,7 +78,7 @@ def build(rows: int, *, declared_small: bool = False) -> bytes:
 
 def main() -> None:
     rows = int(next((a for a in sys.argv[1:] if a.isdigit()), 1_048_576))
-    data = build(rows, declared_small="--declared-small" in sys.argv)
+    data = build(rows, declared_small="--declared-small" in sys.argv, wide="--wide" in sys.argv)
     print(f"{rows:,} rows: {len(data) / 1e6:.1f} MB as .xlsx")
     start = time.perf_counter()
     try:

@@ -83,3 +83,15 @@ def test_the_row_count_straddles_chunks(monkeypatch):
     ledger.read(_workbook(299), COLUMNS)  # 300 rows with the header: accepted
     with pytest.raises(ledger.LedgerError, match="超过 300 行"):
         ledger.read(_workbook(300, dimension="A1:D1"), COLUMNS)
+
+
+def test_too_many_cells_are_refused_before_parsing(monkeypatch, never_parsed):
+    monkeypatch.setattr(ledger, "MAX_CELLS", 1000)
+    wb = Workbook()
+    wb.active.append(["受理日期", "申请人", "被申请人", "纠纷类型"])
+    for i in range(40):
+        wb.active.append(["2024-03-05", "张三", "李四", "邻里", *range(30)])  # blank-looking columns far right
+    out = io.BytesIO()
+    wb.save(out)
+    with pytest.raises(ledger.LedgerError, match="单元格超过 1000 个"):
+        ledger.read(out.getvalue(), COLUMNS)

@@ -64,6 +64,7 @@ MAX_RATIO = 200  # unpacked / packed of one large part: beyond it, a zip bomb
 MAX_SHEETS = 50
 MAX_ROWS = 200_000  # rows read in the whole workbook, blank ones included
 MAX_COLUMNS = 200  # columns read per row; cells further right are not read (a note says so)
+MAX_CELLS = 10_000_000  # cells in the whole workbook's XML (a reader parses every one, even those not read)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
@@ -484,6 +485,7 @@ def _check_zip(data: bytes) -> None:
 # A row element (with or without a namespace prefix) and its number, found in the raw XML without
 # parsing it: plain byte counts, fast enough for hundreds of megabytes.
 _ROW_OPENINGS = (b"<row ", b"<row>", b"<row/", b":row ", b":row>", b":row/")
+_CELL_OPENINGS = (b"<c ", b"<c>", b"<c/", b":c ", b":c>", b":c/")
 _ROW_NUMBER = re.compile(rb'row\s+r="(\d{1,10})"')
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]{0,15}:)?dimension\s+ref="\$?[A-Za-z]{0,3}\$?\d{0,10}:?\$?[A-Za-z]{0,3}\$?(\d{1,10})"')
 _CHUNK = 4 << 20
@@ -494,12 +496,13 @@ def _too_many_rows(where: str) -> LedgerError:
     return LedgerError(f"该文件超过 {MAX_ROWS} 行（含空行，{where}），超出一次导入的上限。请把台账按年份拆成几个文件分别导入。")
 
 
-def _rows_in(buf: bytes, end: int) -> tuple[int, int]:
-    """Row elements starting before ``end`` in ``buf``, and the highest row number among the last ones."""
+def _rows_in(buf: bytes, end: int) -> tuple[int, int, int]:
+    """Row and cell elements starting before ``end`` in ``buf``, and the highest row number among the last rows."""
     count = sum(buf.count(tag, 0, end + len(tag) - 1) for tag in _ROW_OPENINGS)
+    cells = sum(buf.count(tag, 0, end + len(tag) - 1) for tag in _CELL_OPENINGS)
     at = buf.rfind(b'row r="', 0, end)
     last = _ROW_NUMBER.match(buf, at) if at >= 0 else None
-    return count, int(last.group(1)) if last else 0
+    return count, cells, int(last.group(1)) if last else 0
 
 
 def _check_rows(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
@@ -508,7 +511,7 @@ def _check_rows(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
     of the row elements and the highest row number in every part of the zip, chunk by chunk, so
     time stays at seconds and memory flat whatever the file claims. Blank rows in between count
     too (a reader walks them all), as in ``_read``."""
-    total = 0
+    total = cells = 0
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for info in infos:
             if info.is_dir():
@@ -527,11 +530,15 @@ def _check_rows(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
                             if declared and int(declared.group(1)) > MAX_ROWS:
                                 raise _too_many_rows(f"工作表声明的范围到第 {int(declared.group(1))} 行")
                         end = len(buf) if not chunk else len(buf) - _OVERLAP
-                        found, last = _rows_in(buf, end)
+                        found, in_chunk, last = _rows_in(buf, end)
                         count += found
+                        cells += in_chunk
                         highest = max(highest, last)
                         if max(total + count, highest) > MAX_ROWS:
                             raise _too_many_rows(f"其中一张工作表有 {max(count, highest)} 行以上")
+                        if cells > MAX_CELLS:
+                            raise LedgerError(f"该文件的单元格超过 {MAX_CELLS} 个，超出一次导入的上限（可能有大量空白列或行）。"
+                                              "请只保留台账所在的行和列，或按年份拆成几个文件分别导入。")
                         if not chunk:
                             break
                         tail = buf[end:]
