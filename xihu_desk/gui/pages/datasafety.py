@@ -142,6 +142,9 @@ class DataSafetyTab(QWidget):
                  self.tr("审计日志 {n} 条，哈希链完整").format(n=report.audit_events)
                  if report.audit_first_broken is None
                  else self.tr("审计日志哈希链断裂：{r}").format(r=report.audit_reason)),
+            *([line(report.records.ok, self.tr("案件记录 {n} 件，与程序写入时一致").format(n=report.records.cases)
+                    if report.records.ok else self.tr("案件记录有问题：{what}").format(
+                        what=report.records.line().removeprefix("案件记录：")))] if report.records is not None else []),
             line(bool(report.backups), self.tr("已有 {n} 份备份").format(n=len(report.backups))
                  if report.backups else self.tr("尚无备份，建议立即备份")),
         ]
