@@ -495,3 +495,32 @@ def test_a_dry_run_writes_nothing_at_all(world, district, tmp_path):
     assert list(usb.iterdir()) == [bundle]
     assert district.import_(bundle).result == "applied"
     assert attachments.store_path(district.data.root, world.attachment_sha).is_file()
+
+
+def test_the_sender_keeps_back_a_record_its_parent_would_quarantine(world, tmp_path):
+    """The same checks run at export: a name with a line break stays on the township's quarantine
+    list with the reason, and the rest goes."""
+    from xihu_desk.store.case_models import Party
+
+    root = tmp_path / "township"
+    shutil.copytree(world.township, root)
+    township = District(root)
+    try:
+        with township.db.write() as s:
+            party = s.scalars(select(Party).order_by(Party.case_uuid)).first()
+            party.name, bad_case = "张三\n李四", party.case_uuid
+        (tmp_path / "usb").mkdir()
+        from xihu_desk.store.sync_models import BundleOut
+
+        with township.db.write() as s:  # the township never heard back: everything goes again
+            for row in s.scalars(select(BundleOut)):
+                s.delete(row)
+        sent = exchange.export_bundle(township.data, township.db, cli_actor(), tmp_path / "usb")
+    finally:
+        township.db.dispose()
+    assert [(k, r) for k, _label, r in sent.quarantined] == [
+        ("case", "不符合报送要求（上级会拒收）：字段 name 不能含有换行或制表符")]
+    assert sent.counts["case"] == 11
+    with township.db.read() as s:
+        kept = list(s.scalars(select(Quarantine).where(Quarantine.direction == "out")))
+    assert [q.uuid for q in kept] == [bad_case]

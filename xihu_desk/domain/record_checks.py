@@ -198,9 +198,10 @@ def code_lists() -> set[str]:
     return {c.list_name for c in CODES.values() if c.list_name}
 
 
-def code_problem(table: str, column: str, value: Any, reference: dict[str, set[str]]) -> str:
+def code_problem(table: str, column: str, value: Any, reference: dict[str, set[str]] | None) -> str:
     """Why ``value`` is not a code column's value, or ''. ``reference`` holds every code of each
-    list, retired ones included (a record made before a code was retired keeps it)."""
+    list, retired ones included (a record made before a code was retired keeps it); None: the
+    reference lists are not checked (the sender checking its own records before they leave)."""
     if not isinstance(value, str):
         return ""  # the column's own type check speaks
     shape = SHAPES.get((table, column))
@@ -211,7 +212,7 @@ def code_problem(table: str, column: str, value: Any, reference: dict[str, set[s
         if (table, column) in CODE_LIKE and not _CODE_LIKE.fullmatch(value):
             return f"“{printable(value, 20)}”不是有效的代码"
         return ""
-    if value == "" and code.empty:
+    if (value == "" and code.empty) or (code.list_name and reference is None):
         return ""
     allowed = reference.get(code.list_name, set()) if code.list_name else code.values
     if value not in allowed:

@@ -182,6 +182,9 @@ class ExportResult:
 
 def _self_check(kind: str, row: Any, doc: dict[str, Any], root: Path) -> str:
     """Why a record must not leave as it is (shown in the quarantine list), or ''."""
+    problem = aggregates.outgoing_problem(kind, doc)
+    if problem:
+        return f"不符合报送要求（上级会拒收）：{problem}"
     if kind != "case":
         return ""
     from xihu_desk.domain import idnumber

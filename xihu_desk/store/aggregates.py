@@ -383,7 +383,22 @@ def _reference_codes(session: Session) -> dict[str, set[str]]:
     return out
 
 
-def _check_codes(model: Any, values: dict[str, Any], reference: dict[str, set[str]]) -> None:
+def outgoing_problem(kind: str, doc: dict[str, Any]) -> str:
+    """Why one of this node's records would be quarantined by the receiver's checks (the reference
+    lists aside), or '': the sender then lists it at export instead of sending it."""
+    model = ROOTS[kind]
+    try:
+        values = doc_values(model, doc["case"] if kind == "case" else doc)
+        _check_codes(model, values, None)
+        for part, rows in (_case_parts(doc, values["uuid"]) if kind == "case" else {}).items():
+            for row in rows:
+                _check_codes(CASE_PARTS[part][0], row, None)
+    except BadRecord as exc:
+        return str(exc)
+    return ""
+
+
+def _check_codes(model: Any, values: dict[str, Any], reference: dict[str, set[str]] | None) -> None:
     """Code columns hold codes of their list (a review type of '=HYPERLINK(…)' is not one)."""
     table = model.__tablename__
     for name in record_checks.code_columns(table):
