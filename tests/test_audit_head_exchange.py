@@ -167,3 +167,24 @@ def test_a_malformed_head_is_a_warning_never_a_crash(offices, head):
         assert audit_exchange.compare_head(s, cli_actor(), "n1", "某社区", 1, {"seq": 3, "hash": "a" * 64}) == []
         warnings = audit_exchange.compare_head(s, cli_actor(), "n1", "某社区", 2, head)
     assert len(warnings) == 1 and "无法核对" in warnings[0]
+
+
+def test_a_restore_at_the_sender_is_named_in_the_warning(offices):
+    _township, district = offices
+    with district.db.write() as s:
+        audit_exchange.compare_head(s, cli_actor(), "n1", "某社区", 1, {"seq": 30, "hash": "a" * 64})
+        warnings = audit_exchange.compare_head(s, cli_actor(), "n1", "某社区", 2, {
+            "seq": 20, "hash": "b" * 64, "checkpoints": [],
+            "restored": {"seq": 18, "at": "2026-12-01T09:00:00"}})
+    assert len(warnings) == 1 and "短" in warnings[0] and "2026-12-01 从备份恢复" in warnings[0]
+
+
+def test_the_sender_names_its_last_restore(offices, tmp_path):
+    township, _district = offices
+    with township.db.read() as s:
+        assert audit_exchange.head_for(s, "x")["restored"] is None
+    from xihu_desk.services import maintenance
+    taken = maintenance.backup_now(township.data, township.db, cli_actor(), tmp_path)
+    township.db = maintenance.restore(township.data, township.db, cli_actor(), taken).db
+    with township.db.read() as s:
+        assert audit_exchange.head_for(s, "x")["restored"]["seq"] > 0

@@ -78,8 +78,11 @@ def head_for(session: Session, destination: str) -> dict[str, Any] | None:
     sent = [(int(b), int(s)) for b, s in _load(session, _sent_key(destination), [])]
     wanted = sorted({s for b, s in sent if b >= receipted})[-MAX_CHECKPOINTS:]
     hashes = dict(session.execute(select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.seq.in_(wanted))).all()) if wanted else {}
+    restored = session.execute(select(AuditEvent.seq, AuditEvent.at).where(AuditEvent.action == "data.restore")
+                               .order_by(AuditEvent.seq.desc()).limit(1)).first()
     return {"seq": head[0], "hash": head[1],
-            "checkpoints": [{"seq": s, "hash": hashes.get(s)} for s in wanted]}
+            "checkpoints": [{"seq": s, "hash": hashes.get(s)} for s in wanted],
+            "restored": None if restored is None else {"seq": restored[0], "at": restored[1]}}
 
 
 def remember_sent(session: Session, destination: str, sequence: int, audit_head: dict[str, Any] | None) -> None:
@@ -114,7 +117,10 @@ def _valid_head(doc: Any) -> dict[str, Any] | None:
                 and (h is None or (isinstance(h, str) and _HEX64.match(h)))):
             return None
         points[s] = h
-    return {"seq": seq, "hash": head, "checkpoints": points}
+    restored = doc.get("restored")
+    when = restored.get("at") if isinstance(restored, dict) else None
+    at = when[:10] if isinstance(when, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}.{0,22}", when) else None
+    return {"seq": seq, "hash": head, "checkpoints": points, "restored_on": at}
 
 
 def compare_head(session: Session, actor: Actor, sender: str, sender_name: str, sequence: int,
@@ -139,7 +145,7 @@ def compare_head(session: Session, actor: Actor, sender: str, sender_name: str, 
     where = f"（与第 {old_bundle} 号数据包时记下的第 {old_seq} 条不符）"
     if got["seq"] < old_seq:
         problem = (f"审计日志比第 {old_bundle} 号数据包时短（当时到第 {old_seq} 条，现在只有 {got['seq']} 条），"
-                   "日志末尾可能被删除，或该单位恢复过备份")
+                   "日志末尾可能被删除")
     elif got["seq"] == old_seq:
         problem = "" if got["hash"] == old_hash else f"审计日志被改写{where}"
     elif old_seq not in got["checkpoints"]:
@@ -151,7 +157,9 @@ def compare_head(session: Session, actor: Actor, sender: str, sender_name: str, 
         problem = ""
     if not problem:
         return []
-    warning = f"注意：{sender_name} 第 {sequence} 号数据包：{problem}，请与该单位核实。"
+    why = (f"该单位曾于 {got['restored_on']} 从备份恢复，恢复会丢掉备份之后的日志；如恢复是在第 {old_bundle} 号数据包之后，"
+           "这是预期的，否则" if got["restored_on"] else "")
+    warning = f"注意：{sender_name} 第 {sequence} 号数据包：{problem}。{why}请与该单位核实。"
     audit.record(session, actor, "exchange.audit_head", "peer_node", sender, summary=warning,
                  before={"seq": old_seq, "hash": old_hash, "bundle": old_bundle},
                  after={"seq": got["seq"], "hash": got["hash"], "bundle": sequence})
