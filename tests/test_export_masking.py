@@ -222,6 +222,9 @@ def test_mask_text_keeps_first_and_last_four_like_the_lists():
     assert idnumber.mask_text("旧证330106-800101-001") == "旧证3301*******1001"
     assert idnumber.mask_text("11010519491231002x。") == "1101**********002x。"
     assert idnumber.mask_text("33010619800101001312") == "33010619800101001312"  # 20 digits: not an ID
+    # A company's credit code in digits only is public and stays readable (no resident ID begins with 9).
+    assert idnumber.mask_text("信用代码 913301061432657042") == "信用代码 913301061432657042"
+    assert idnumber.mask_text("913301061432657043") == "9133**********7043"  # not a valid code: masked
     assert idnumber.scrub({"birth_date": "1980-01-01", "n": [330106198001010013]}) == {
         "birth_date": "1980", "n": ["3301**********0013"]}
     assert idnumber.scrub({"birth_date": "1980-01-01"}, reveal=True) == {"birth_date": "1980-01-01"}
