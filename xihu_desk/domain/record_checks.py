@@ -36,6 +36,9 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAK = re.compile("[\t\n\r\u2028\u2029]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# One pass for the usual case (nothing wrong); the reason is looked for only on a hit.
+_BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_BAD_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
 _CODE_LIKE = re.compile(r"[a-z0-9_]{0,20}")
 
 
@@ -86,6 +89,8 @@ def text_problem(value: str, *, length: int | None) -> str:
     limit = length * STRING_SLACK if length else MAX_TEXT
     if len(value) > limit:
         return f"过长（{len(value)} 字，上限 {limit} 字）"
+    if (_BAD_LINE if single_line(length) else _BAD_TEXT).search(value) is None:
+        return ""
     if _SURROGATE.search(value):
         return "含有无效的 Unicode 字符（孤立的代理项）"
     if _CONTROL.search(value):
