@@ -236,6 +236,8 @@ class RecordsReport:
     changed: list[str]  # case numbers, content changed outside the app
     unsigned: list[str]  # cases without a digest: added outside the app
     vanished: int  # digests whose case is gone: deleted outside the app
+    changed_total: int = 0  # the lists above stop at 1,000 names
+    unsigned_total: int = 0
 
     @property
     def ok(self) -> bool:
@@ -246,25 +248,26 @@ class RecordsReport:
         if self.ok:
             return f"案件记录：{self.cases} 件，与程序写入时一致"
 
-        def names(items: list[str]) -> str:
-            return "、".join(items[:10]) + (f" 等 {len(items)} 件" if len(items) > 10 else "")
+        def names(items: list[str], total: int) -> str:
+            total = max(total, len(items))
+            return "、".join(items[:10]) + (f" 等 {total} 件" if total > 10 else "")
 
         parts = []
         if self.changed:
-            parts.append(f"{names(self.changed)} 的内容在程序之外被改动")
+            parts.append(f"{names(self.changed, self.changed_total)} 的内容在程序之外被改动")
         if self.unsigned:
-            parts.append(f"{names(self.unsigned)} 不是由本程序写入的")
+            parts.append(f"{names(self.unsigned, self.unsigned_total)} 不是由本程序写入的")
         if self.vanished:
             parts.append(f"{self.vanished} 件案件在程序之外被删除")
         return "案件记录：" + "；".join(parts) + "（请核实，或从备份恢复）"
 
     def as_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "cases": self.cases, "changed": self.changed, "unsigned": self.unsigned,
-                "vanished": self.vanished}
+                "vanished": self.vanished, "changed_total": self.changed_total, "unsigned_total": self.unsigned_total}
 
 
 def verify_records(session: Session) -> RecordsReport:
     """Recompute the digest of every case and name those whose rows changed outside the app."""
     found = digests.verify(session.connection().connection.driver_connection)
     return RecordsReport(found.cases, [n for _u, n in found.changed], [n for _u, n in found.unsigned],
-                         len(found.vanished))
+                         len(found.vanished), found.changed_count, found.unsigned_count)
