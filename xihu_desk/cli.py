@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from xihu_desk import __version__, cli_committees, cli_emit, cli_mediators, cli_print, cli_reviews, cli_text
+from xihu_desk import __version__, cli_committees, cli_emit, cli_mediators, cli_print, cli_reviews, cli_text, cli_users, logsafe
 from xihu_desk.cli_output import write_output
 from xihu_desk.domain.errors import UserError
 from xihu_desk.paths import DataDir
@@ -106,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_print.add_parsers(sub, common, _Parser)  # print KIND CASE_NO, print verify CODE
     cli_mediators.add_parsers(sub, common, _Parser)  # mediator list, mediator evidence
     cli_committees.add_parsers(sub, common, _Parser)  # committee list, add, code (字号)
+    cli_users.add_parsers(sub, common, _Parser)  # user list, reset-password, unlock
     return p
 
 
@@ -126,10 +127,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from xihu_desk.services import node
     from xihu_desk.services.context import cli_actor
 
-    try:
-        password = Path(args.password_file).read_text(encoding="utf-8").splitlines()[0]
-    except (OSError, IndexError, UnicodeDecodeError):
-        raise UserError(f"无法读取密码文件：{args.password_file}") from None
+    password = cli_users.read_password_file(args.password_file)  # a BOM from Notepad is not part of it
     data, opened = _open(args, must_exist=False)
     with opened.db.write() as session:
         info = node.init_node(session, cli_actor(), node.InitCommand(
@@ -379,7 +377,7 @@ COMMANDS = {
     ("case", "show"): cmd_case_show, ("node", "export-key"): cmd_node_export_key, ("node", "enrol"): cmd_node_enrol,
     ("bundle", "export"): cmd_bundle_export, ("bundle", "import"): cmd_bundle_import,
     ("bundle", "receipt"): cmd_bundle_receipt, **cli_reviews.COMMANDS, **cli_print.COMMANDS,
-    **cli_mediators.COMMANDS, **cli_committees.COMMANDS,
+    **cli_mediators.COMMANDS, **cli_committees.COMMANDS, **cli_users.COMMANDS,
 }
 
 
@@ -401,8 +399,11 @@ def main(argv: list[str] | None = None) -> int:
         print("已取消。", file=sys.stderr)
         return 130
     command = args.command or "gui"
+    data = DataDir(args.data_dir)
+    logsafe.enable_faulthandler_cli(data.root, data.logs)  # a native crash leaves its stack in logs/
     sub = {"node": "node_command", "case": "case_command", "bundle": "bundle_command", **cli_reviews.SUBCOMMANDS,
-           **cli_print.SUBCOMMANDS, **cli_mediators.SUBCOMMANDS, **cli_committees.SUBCOMMANDS}.get(command)
+           **cli_print.SUBCOMMANDS, **cli_mediators.SUBCOMMANDS, **cli_committees.SUBCOMMANDS,
+           **cli_users.SUBCOMMANDS}.get(command)
     key = (command, getattr(args, sub)) if sub else command
     try:
         return COMMANDS[key](args)

@@ -184,6 +184,7 @@ def crash_entry(argv: list[str], exc: BaseException | None) -> str:
 
 
 _fault_file: IO[str] | None = None
+_on_stderr = False  # this module sent faulthandler to standard error (no data folder yet)
 
 
 def enable_faulthandler(folder: Path, who: str) -> Path | None:
@@ -193,8 +194,8 @@ def enable_faulthandler(folder: Path, who: str) -> Path | None:
     dump belongs to. Returns the file, or None when faulthandler was already sent elsewhere by
     whoever started Python (``-X faulthandler``, PYTHONFAULTHANDLER, a test runner), which is
     left as it is, or when the folder cannot be written (then standard error, if any)."""
-    global _fault_file
-    if faulthandler.is_enabled() and _fault_file is None:
+    global _fault_file, _on_stderr
+    if faulthandler.is_enabled() and _fault_file is None and not _on_stderr:
         return None
     path = folder / NATIVE_CRASH_LOG
     try:
@@ -211,6 +212,7 @@ def enable_faulthandler(folder: Path, who: str) -> Path | None:
         _enable_on_stderr()
         return None
     faulthandler.enable(file=stream, all_threads=True)
+    _on_stderr = False
     previous, _fault_file = _fault_file, stream
     if previous is not None:
         previous.close()
@@ -218,9 +220,11 @@ def enable_faulthandler(folder: Path, who: str) -> Path | None:
 
 
 def _enable_on_stderr() -> None:
+    global _on_stderr
     if sys.stderr is not None and not faulthandler.is_enabled():
         try:
             faulthandler.enable()
+            _on_stderr = True
         except (RuntimeError, ValueError, OSError, AttributeError):  # no usable stderr (a windowed program)
             pass
 
