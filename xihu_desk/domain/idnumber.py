@@ -73,6 +73,7 @@ _ID_SHAPED = re.compile(
     rf"(?<![0-9０-９])(?:{_D}{{17}}[0-9０-９XxＸｘ]|{_D}{{15}}"
     rf"|{_D}{{6}}[ \-]{_D}{{8}}[ \-]{_D}{{3}}[0-9０-９XxＸｘ]|{_D}{{6}}[ \-]{_D}{{6}}[ \-]{_D}{{3}})"
     rf"(?![0-9０-９])")
+_SIX_DIGITS = re.compile("[0-9０-９]{6}")
 _HEX = frozenset("0123456789abcdefABCDEF")
 _WIDE = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
 DIGEST_MIN = 32
@@ -97,7 +98,7 @@ def _credit_code(number: str) -> bool:
 
 def mask_text(text: str) -> str:
     """``text`` with every ID-shaped number in it masked as ``mask`` does (first 4 and last 4)."""
-    if len(text) < 15:
+    if len(text) < 15 or not _SIX_DIGITS.search(text):  # the cheap test first: most text has no ID
         return text
 
     def masked(m: re.Match[str]) -> str:
