@@ -208,7 +208,7 @@ def test_a_committee_arriving_with_a_code_in_use_is_quarantined_and_the_rest_imp
             demo.fill(s, cli_actor(), demo.DemoCommand(seed=11, committees=3, mediators=2, cases=12,
                                                        today=date(2026, 11, 20)))
             clashing = s.scalar(select(Committee).where(Committee.kind == "community").order_by(Committee.name))
-            code, name = clashing.short_name, clashing.name
+            code, name, clashing_uuid = clashing.short_name, clashing.name, clashing.uuid
         with district.write() as s:
             node.init_node(s, cli_actor(), node.InitCommand("330106", "district", None, "qu", "District-key-2026"))
             # 西溪街道 already reported a community committee with the same default 字号
@@ -234,6 +234,24 @@ def test_a_committee_arriving_with_a_code_in_use_is_quarantined_and_the_rest_imp
             numbers = list(s.scalars(select(MediationCase.case_no)))
         assert name not in arrived and "北山街道人民调解委员会" in arrived
         assert numbers and len(numbers) == len(set(numbers))  # the other committees' cases came in
+        # The township gives both another 字号: they arrive (the one there already is updated in
+        # place, its mediators and cases still refer to it), and its former 字号 stays kept there.
+        with township.write() as s:
+            moved = committees.change_code(s, cli_actor(), clashing_uuid, f"北山{code}")
+            other = s.scalar(select(Committee).where(Committee.kind == "community", Committee.uuid != clashing_uuid))
+            other_uuid, other_name, other_code = other.uuid, other.name, other.short_name
+            committees.change_code(s, cli_actor(), other_uuid, f"北山{other_code}")
+        again = exchange.import_bundle(district_dir, district, cli_actor(),
+                                       exchange.export_bundle(data_dir, township, cli_actor(), out).file)
+        assert again.result == "applied"
+        assert [p["reason"] for p in again.problems if p["kind"] in ("committee", "case", "mediator")] == []
+        with district.read() as s:
+            assert s.get(Committee, clashing_uuid).short_name == moved.short_name
+            assert s.get(Committee, other_uuid).short_name == f"北山{other_code}"
+            assert len(set(s.scalars(select(MediationCase.case_no)))) == 12  # every case is there now
+        with district.write() as s, pytest.raises(FieldError, match=f"“{other_name}”以前的字号"):
+            committees.create_committee(s, cli_actor(), committees.CommitteeCommand(
+                "北山街道松木场社区人民调解委员会", other_code, "330106002", "community"))
     finally:
         township.dispose()
         district.dispose()

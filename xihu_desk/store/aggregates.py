@@ -285,10 +285,12 @@ def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owner
         if kind == "case":
             for model_ in [m for m, _ in CASE_PARTS.values()] + [CaseSearch]:
                 session.execute(delete(model_).where(model_.case_uuid.in_(replaced)))
-        session.execute(delete(model).where(model.uuid.in_(replaced)))
+            session.execute(delete(model).where(model.uuid.in_(replaced)))
     if to_write:
         conn = session.connection()
-        _insert_many(conn, model, [v for v, _ in to_write])
+        # Other kinds are updated in place: a committee or mediator that cases refer to cannot be
+        # deleted first (FOREIGN KEY constraint failed), e.g. a committee whose 字号 its owner changed.
+        _insert_many(conn, model, [v for v, _ in to_write], upsert=kind != "case")
         if kind == "case":
             for part, (part_model, _many) in CASE_PARTS.items():
                 rows = [r for _, parts in to_write for r in parts[part]]
@@ -302,11 +304,14 @@ def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owner
     return results
 
 
-def _insert_many(conn: Any, model: Any, rows: list[dict[str, Any]]) -> None:
+def _insert_many(conn: Any, model: Any, rows: list[dict[str, Any]], upsert: bool = False) -> None:
     columns = [c.name for c in model.__table__.columns]
     quote = conn.dialect.identifier_preparer.quote  # some columns are keywords ("on")
     sql = (f"INSERT INTO {quote(model.__table__.name)} ({', '.join(quote(c) for c in columns)}) "
            f"VALUES ({', '.join('?' * len(columns))})")
+    if upsert:  # the row by its uuid is replaced column by column, never deleted
+        sql += (" ON CONFLICT (uuid) DO UPDATE SET "
+                + ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns if c != "uuid"))
     conn.exec_driver_sql(sql, [tuple(r[c] for c in columns) for r in rows])
 
 

@@ -67,12 +67,19 @@ class CodeBook:
 
     def admit(self, values: dict[str, Any]) -> None:
         """A committee arriving in a bundle: refused (BadRecord, so the import quarantines that
-        record and goes on) when its 字号 clashes; a 字号 that does not change is let through."""
+        record and goes on) when its 字号 clashes; a 字号 that does not change is let through. When
+        its owner changed it, the former 字号 stays kept for it here too."""
         from xihu_desk.store.aggregates import BadRecord
 
         code, uuid = values["short_name"], values["uuid"]
-        if self.current.get(uuid) != code:
+        before = self.current.get(uuid)
+        if before != code:
             why = self.clash(code, values["name"], values["org_code"], uuid)
             if why:
                 raise BadRecord(f"{why}；请发送单位为该调委会另定字号后重新报送")
+            if before is not None and before not in self.reserved:  # its owner changed it: keep the old one
+                self._session.add(RefCommitteeCode(code=before, org_code=values["org_code"], name=values["name"],
+                                                   confirmed=False, retired=True))
+                self.reserved[before] = (values["org_code"], values["name"])
+                self.former.add(before)
         self.take(code, uuid, values["name"])
