@@ -28,8 +28,11 @@ def validate(value: str, today: date | None = None) -> str:
         birth = ric.get_birth_date(number)
     except stdnum_errors.ValidationError:
         raise UserError("身份证号中的出生日期不是有效日期。") from None
-    if birth.year < 1900 or birth > (today or date.today()):
-        raise UserError("身份证号中的出生日期不合理。")
+    today = today or date.today()
+    if birth.year < 1900:
+        raise UserError(f"身份证号中的出生日期（{birth.year}年）不合理。")
+    if birth > today:
+        raise UserError(f"身份证号中的出生日期（{birth:%Y年%m月%d日}）晚于{today:%Y年%m月%d日}，不合理。")
     if ric.calc_check_digit(number) != number[17]:
         raise UserError("身份证号校验位不符，请核对每一位数字。")
     # Unknown address codes are not refused: abolished codes stay valid on old cards
