@@ -61,7 +61,7 @@ MAX_TOTAL = 8 * 1024 * 1024 * 1024
 MAX_MEMBERS = 200_000
 MAX_RATIO = 200  # uncompressed / compressed, per member
 MAX_BLOB = 50 * 1024 * 1024  # an attachment (services/attachments.py takes no larger file)
-MANIFEST_DEPTH = 6  # {"members": {...}, "children": [{...}]} is three deep
+MANIFEST_DEPTH = 16  # {"members": {...}, "children": [{...}]} is three deep; room for what is added later
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
