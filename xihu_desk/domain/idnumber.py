@@ -1,4 +1,5 @@
-"""Resident ID numbers (GB 11643): validation with a reason, and masking for lists."""
+"""Resident ID numbers (GB 11643): validation with a reason, and masking for lists and for everything
+that leaves the app (``mask_text``, ``scrub``)."""
 
 from __future__ import annotations
 
