@@ -91,6 +91,8 @@ def run(data: DataDir, argv: list[str] | None = None) -> int:
         log.info("数据库已从 %s 升级，升级前备份：%s", opened.migrated_from, opened.backup)
     if opened.problems:
         log.error("数据库完整性检查未通过：%s", "; ".join(opened.problems[:5]))
+    if opened.removed_partials:
+        log.info("已删除上次中断时留下的未完成文件：%s", ", ".join(p.name for p in opened.removed_partials))
 
     controller = AppController(data, opened)
     controller.start()

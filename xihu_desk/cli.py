@@ -71,8 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("check", parents=[common], help="完整性检查、数据库版本、审计链与备份")
     bk = sub.add_parser("backup", parents=[common], help="立即备份")
     bk.add_argument("-o", "--output", metavar="FILE", help="备份文件（默认写入数据目录的 backups/）")
-    rs = sub.add_parser("restore", parents=[common], help="从备份恢复（当前数据先自动备份）")
+    rs = sub.add_parser("restore", parents=[common],
+                        help="从备份恢复（当前数据先自动备份；已损坏的数据库移到 backups/damaged-时间/ 保留）")
     rs.add_argument("file", metavar="FILE")
+    rs.add_argument("--other-node", action="store_true",
+                    help="管理员确认：把另一单位的备份恢复到本机，本机改用该单位的身份和密钥（记入审计日志）")
 
     case = sub.add_parser("case", parents=[common], help="人民调解案件")
     case_sub = case.add_subparsers(dest="case_command", parser_class=_Parser, required=True)
@@ -118,7 +121,10 @@ def _open(args: argparse.Namespace, *, must_exist: bool = True):  # noqa: ANN202
     from xihu_desk.store import migrate
 
     data = DataDir(args.data_dir)
-    if must_exist and not data.database.exists():
+    from xihu_desk.store import dbfile
+
+    # only a -wal left where the database was is damage (open_database says so), not "no database"
+    if must_exist and not data.database.exists() and not dbfile.wal_left(data.database):
         raise UserError(f"数据目录 {data.root} 中没有数据库，请先运行 xihu-desk init。")
     return data, migrate.open_database(data)
 
@@ -418,23 +424,42 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-    except Exception:  # a bug: keep the details in the log, give the user one line
+    except Exception as exc:  # a bug: keep the details in the log, give the user one line
+        full = _disk_full(exc, args)  # a file written outside the database on a full disk: not a bug
+        if full is not None:
+            print(f"错误：{full.message}", file=sys.stderr)
+            return 1
         log = _log_crash(args)
-        print(f"内部错误，操作未完成（已保存的数据不受影响）。详情已写入 {log}", file=sys.stderr)
+        where = f"详情已写入 {log}" if log else "详情无法写入日志（磁盘已满或没有权限）"
+        print(f"内部错误，操作未完成（已保存的数据不受影响）。{where}", file=sys.stderr)
         return 1
 
 
-def _log_crash(args: argparse.Namespace) -> Path:
-    import traceback
+def _log_crash(args: argparse.Namespace) -> Path | None:
+    """Write the traceback to the data folder's log (else the temp folder); None when neither can
+    be written (a full disk): the user still gets one line, never a second traceback."""
+    import tempfile
+
+    entry = logsafe.crash_entry(sys.argv, sys.exc_info()[1])  # no personal data (logsafe.py)
+    for where in (lambda: DataDir(args.data_dir).logs, lambda: Path(tempfile.gettempdir())):
+        try:
+            folder = where()
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / "xihu-desk-cli.log"
+            with path.open("a", encoding="utf-8") as f:
+                f.write(entry)
+            return path
+        except OSError:
+            continue
+    return None
+
+
+def _disk_full(exc: BaseException, args: argparse.Namespace) -> UserError | None:
+    """A full disk anywhere in ``exc`` (a file written outside the database): the one message."""
+    from xihu_desk.store import dbfile
 
     try:
-        folder = DataDir(args.data_dir).logs
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        import tempfile
-
-        folder = Path(tempfile.gettempdir())
-    path = folder / "xihu-desk-cli.log"
-    with path.open("a", encoding="utf-8") as f:
-        f.write(f"--- {' '.join(sys.argv)}\n{traceback.format_exc()}\n")
-    return path
+        folder = DataDir(args.data_dir).root
+    except Exception:  # noqa: BLE001 - no usable data folder: name no folder
+        folder = None
+    return dbfile.disk_full_error(exc, folder)

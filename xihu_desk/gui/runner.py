@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from xihu_desk.domain.errors import UserError
 from xihu_desk.gui import crash, messages
+from xihu_desk.store import dbfile
 from xihu_desk.store.uow import Database
 
 log = logging.getLogger(__name__)
@@ -173,6 +174,9 @@ class Runner(QObject):
         try:
             result = work(progress)
         except BaseException as exc:  # noqa: BLE001 - every failure is delivered to the GUI thread
+            if isinstance(exc, Exception) and not isinstance(exc, UserError):
+                # a file written outside a unit of work (export, PDF) on a full disk: one message
+                exc = dbfile.disk_full_error(exc, getattr(self.db, "folder", None)) or exc
             self._delivered.emit(op_id, None, exc)
         else:
             self._delivered.emit(op_id, result, None)

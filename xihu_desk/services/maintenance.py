@@ -14,6 +14,7 @@ from xihu_desk.services import audit, audit_anchor
 from xihu_desk.services.context import Actor
 from xihu_desk.store import backup, dbfile, migrate
 from xihu_desk.store.seed import reference_version
+from xihu_desk.store import uow
 from xihu_desk.store.uow import Database
 
 
@@ -151,8 +152,10 @@ class RestoreResult:
         lines = [f"已从 {self.source} 恢复：{who}。恢复后的数据库完整性检查通过，版本正确。"]
         if self.live_state == "damaged":
             lines.append(f"损坏的数据库已移到 {self.kept}，未删除。")
-        elif self.kept is not None:
+        elif self.live_state == "ok" and self.kept is not None:
             lines.append(f"恢复前的数据已备份到 {self.kept}。")
+        elif self.kept is not None:
+            lines.append(f"原来的空数据库文件已移到 {self.kept}。")
         if self.other_node and self.replaced_node is not None:
             lines.append(f"本机原来的身份 {self.replaced_node.label()} 已由备份中的身份取代（已记入审计日志）。")
         return "\n".join(lines)
@@ -221,6 +224,7 @@ def restore(data: DataDir, db: Database | None, actor: Actor, source: Path, *,
 
     if db is not None:
         db.dispose()
+    uow.dispose_all(data.database)  # our own idle connections; another program's still count below
     live = dbfile.inspect(data.database, full=True)
     if live.state == "unavailable":
         raise live.error  # a full disk, a lock, no permission: the file is left as it is
@@ -267,7 +271,7 @@ def restore(data: DataDir, db: Database | None, actor: Actor, source: Path, *,
                            f"请换一份备份再试；原来的数据在 {kept or '（无）'}。")
     with result.db.write() as session:
         audit.record(session, actor, "data.restore", "database", source.name,
-                     summary=f"从备份 {source.name} 恢复数据（{theirs.label() if theirs else '无节点身份'}）",
+                     summary=f"从备份 {source.name} 恢复数据",
                      after={"source": str(source), "node_id": theirs.node_id if theirs else None,
                             "previous_state": live.state, "kept": str(kept) if kept else None,
                             "before_restore_backup": str(kept) if live.state == "ok" else None})

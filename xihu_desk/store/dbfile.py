@@ -97,6 +97,20 @@ def is_disk_full(exc: BaseException, folder: Path | None = None) -> bool:
     return False
 
 
+def disk_full_error(exc: BaseException, folder: Path | None = None) -> DiskFull | None:
+    """The one message for ``exc`` when it is a full disk, naming where space is needed (the
+    folder of the file that could not be written, else ``folder``); None otherwise."""
+    if isinstance(exc, DiskFull):
+        return exc
+    if not is_disk_full(exc, folder):
+        return None
+    for e in chain(exc):
+        name = getattr(e, "filename", None) if isinstance(e, OSError) else None
+        if name:
+            return DiskFull(Path(name).parent)
+    return DiskFull(folder)
+
+
 def is_damage(exc: BaseException) -> bool:
     """Whether ``exc`` (or anything in its chain) is SQLite saying the file is damaged."""
     for e in chain(exc):
@@ -112,6 +126,15 @@ def is_damage(exc: BaseException) -> bool:
 def companions(path: Path) -> list[Path]:
     """The -wal, -shm and -journal files SQLite keeps beside ``path`` (those that exist)."""
     return [p for p in (path.with_name(path.name + s) for s in COMPANION_SUFFIXES) if p.exists()]
+
+
+def wal_left(path: Path) -> bool:
+    """A non-empty -wal beside ``path``: committed work that is not in the main file yet."""
+    wal = path.with_name(path.name + "-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -234,19 +257,18 @@ def inspect(path: Path, *, full: bool = False) -> Health:
     try:
         exists = path.exists()
         size = path.stat().st_size if exists else 0
-        left = [p for p in companions(path) if p.stat().st_size > 0]
         if not exists:
-            if any(p.name.endswith("-wal") for p in left):
-                return _damaged(path, ["数据库文件不存在，但留有未合并的日志文件（-wal）"], "数据库文件丢失，只留下了日志文件")
+            if wal_left(path):
+                return _damaged(path, ["数据库文件不存在，但留有未合并的日志文件（-wal）"], "文件丢失，只留下了 -wal 日志文件")
             return Health(path, "missing")
         if size == 0:
-            return _damaged(path, ["数据库文件为空（0 字节）"], "数据库文件为空（0 字节）")
+            return _damaged(path, ["数据库文件为空（0 字节）"], "文件为空，0 字节")
         with path.open("rb") as f:
             header = f.read(len(SQLITE_HEADER))
     except OSError as exc:
         return _unavailable(path, exc)
     if header != SQLITE_HEADER:
-        return _damaged(path, ["文件开头不是 SQLite 数据库的文件头"], "数据库文件已被覆盖或不是数据库")
+        return _damaged(path, ["文件开头不是 SQLite 数据库的文件头"], "文件已被覆盖或不是数据库")
     try:
         conn = _connect_ro(path)
     except sqlite3.Error as exc:

@@ -12,6 +12,7 @@ that follows fails too ("no such savepoint"), and that second error is what reac
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,6 +52,20 @@ def storage_error(exc: BaseException, folder: Path | None = None) -> StorageErro
     return None
 
 
+# Every engine this program made. An engine can outlive its Database in a reference cycle until
+# the garbage collector runs, keeping a pooled connection (and its lock) open meanwhile.
+_ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+
+
+def dispose_all(database: Path) -> None:
+    """Close this program's pooled connections to ``database`` (before its file is replaced)."""
+    target = Path(database).resolve()
+    for engine in list(_ENGINES):
+        name = engine.url.database
+        if name and Path(name).resolve() == target:
+            engine.dispose()
+
+
 class Database:
     def __init__(self, url: str, *, engine: Engine | None = None):
         self.url = url
@@ -64,7 +79,9 @@ class Database:
         # Set when the file cannot be read at all (zero bytes, garbage): reads are refused too.
         self.read_blocked: str | None = None
         database = make_url(url).database if url.startswith("sqlite") else None
-        self.folder: Path | None = Path(database).parent if database else None
+        self.path: Path | None = Path(database) if database else None
+        self.folder: Path | None = self.path.parent if self.path else None
+        _ENGINES.add(self.engine)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
