@@ -95,10 +95,6 @@ def _key(cur: Any) -> bytes | None:
     return None if row is None else hmac.new(b"xihu-desk/record-digest/v1", row[0], hashlib.sha256).digest()
 
 
-def _value(v: Any) -> Any:
-    return {"b": v.hex()} if isinstance(v, bytes | bytearray | memoryview) else v
-
-
 def _rows(cur: Any, columns: dict[str, list[str]], uuids: list[str]) -> dict[str, dict[str, list[tuple]]]:
     """case uuid -> table -> rows (tuples in column order, sorted), for the cases given."""
     out: dict[str, dict[str, list[tuple]]] = {u: {t: [] for t in TABLES} for u in uuids}
@@ -116,12 +112,13 @@ def _q(name: str) -> str:
 
 
 def _digest(key: bytes, columns: dict[str, list[str]], tables: dict[str, list[tuple]]) -> str:
+    # Values as SQLite returns them (None, int, float, str, bytes): their repr is exact and
+    # stable, and much cheaper than JSON. Rows of a part are sorted, so their order does not count.
     h = hmac.new(key, digestmod=hashlib.sha256)
     for table in TABLES:
-        names = columns[table]
-        rows = sorted(json.dumps([[n, _value(v)] for n, v in zip(names, r)], ensure_ascii=False, sort_keys=False)
-                      for r in tables[table])
-        h.update(json.dumps([table, rows], ensure_ascii=False).encode())
+        h.update(f"\x1d{table}\x1f{','.join(columns[table])}".encode())
+        for row in sorted(map(repr, tables[table])):
+            h.update(b"\x1e" + row.encode("utf-8", "surrogatepass"))
     return h.hexdigest()[:32]
 
 
