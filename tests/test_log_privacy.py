@@ -191,3 +191,45 @@ def test_native_crash_of_the_gui_is_written_to_the_log_folder(tmp_path):
     dump = (data.logs / logsafe.NATIVE_CRASH_LOG).read_text(encoding="utf-8")
     assert " gui pid " in dump and "Fatal Python error: Segmentation fault" in dump
     assert 'File "<string>", line 8 in <module>' in dump
+
+
+@pytest.mark.parametrize("how", HOWS)
+def test_cli_crash_log_has_no_personal_data(capsys, data_dir, monkeypatch, how):
+    from xihu_desk import cli
+    from xihu_desk.services import node
+
+    def broken(session):  # noqa: ANN001, ANN202, ARG001
+        process(RECORD, how)
+
+    monkeypatch.setattr(node, "node_info", broken)
+    monkeypatch.setattr(sys, "argv", ["xihu-desk", "node", "show", "--data-dir", f"/tmp/{NAME}/{PHONE}"])
+    assert cli.main(["--data-dir", str(data_dir.root), "node", "show"]) == 1
+    err = capsys.readouterr().err
+    assert "内部错误" in err and "xihu-desk-cli.log" in err
+    assert _leaks(data_dir.logs) == []
+    text = (data_dir.logs / logsafe.CLI_LOG).read_text(encoding="utf-8")
+    assert "Traceback (most recent call last):" in text and "in process" in text
+    assert "node show --data-dir /tmp/〔5字〕/〔手机号〕" in text
+
+
+CLI_CRASH = """
+import faulthandler, sys
+from xihu_desk import cli
+from xihu_desk.services import node
+node.node_info = lambda session: faulthandler._sigsegv()
+sys.exit(cli.main(["--data-dir", sys.argv[1], "node", "show"]))
+"""
+
+
+def test_native_crash_of_the_cli_is_written_to_the_log_folder(data_dir, tmp_path):
+    done = subprocess.run([sys.executable, "-c", CLI_CRASH, str(data_dir.root)], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode != 0
+    dump = (data_dir.logs / logsafe.NATIVE_CRASH_LOG).read_text(encoding="utf-8")
+    assert " cli pid " in dump and "Fatal Python error: Segmentation fault" in dump
+    assert "in cmd_node_show" in dump
+    # No data folder: nothing is created for the log, and a native crash still shows on stderr.
+    missing = tmp_path / "none"
+    done = subprocess.run([sys.executable, "-c", CLI_CRASH, str(missing)], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 1 and "没有数据库" in done.stderr and not missing.exists()
