@@ -19,6 +19,11 @@ from xihu_desk.paths import DataDir
 log = logging.getLogger("xihu_desk")
 
 LOG_FILE_NAME = "xihu-desk.log"
+# The same ID is on the installer's shortcuts (packaging/xihu-desk.iss): Windows groups the
+# taskbar button with the pinned shortcut. The desktop-file name does the same on Linux.
+APP_USER_MODEL_ID = "XihuJustice.XihuDesk"
+DESKTOP_FILE_NAME = "xihu-desk"
+ALREADY_RUNNING = "西湖司法所工作台已经打开，已切换到打开的窗口。"
 NO_DISPLAY = (
     "没有检测到图形显示环境（DISPLAY 和 WAYLAND_DISPLAY 均未设置），无法打开窗口。\n"
     "可用 xvfb-run 或在桌面环境中运行；命令行功能可用 xihu-desk --help 查看。"
@@ -43,11 +48,34 @@ def setup_logging(data: DataDir) -> logging.Handler:
     return handler
 
 
+def set_windows_app_id() -> bool:
+    """Windows: the process's AppUserModelID, so its taskbar button is the shortcut's."""
+    if sys.platform != "win32":
+        return False
+    import ctypes
+
+    try:
+        ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID(APP_USER_MODEL_ID)  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        return False
+    return True
+
+
 def log_file(data: DataDir) -> Path:
     return data.logs / LOG_FILE_NAME
 
 
-def run(data: DataDir, argv: list[str] | None = None) -> int:
+def _report_first_window(app) -> None:
+    """`--startup-check`: print which window the start reached and how long it took, then quit
+    (the installers' smoke checks and the start-time measurement use it)."""
+    import time
+
+    shown = sorted({type(w).__name__ for w in app.topLevelWidgets() if w.isWindow() and w.isVisible()})
+    print(f"startup-check: {', '.join(shown) or '-'} {time.process_time():.2f}s cpu", flush=True)
+    app.exit(0 if shown else 1)
+
+
+def run(data: DataDir, argv: list[str] | None = None, startup_check: bool = False) -> int:
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
         return 1
@@ -59,14 +87,21 @@ def run(data: DataDir, argv: list[str] | None = None) -> int:
     setup_logging(data)
     log.info("启动 %s %s，数据目录 %s", APP_NAME, __version__, data.root)
 
+    set_windows_app_id()
     # Qt is imported only now, so the no-display check above runs without loading it.
     from PySide6.QtWidgets import QApplication
 
-    from xihu_desk.gui import crash, gcguard, i18n, messages, prefs, theme
+    from xihu_desk.gui import crash, gcguard, i18n, messages, prefs, single_instance, theme
     from xihu_desk.gui.controller import AppController
     from xihu_desk.store import migrate
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setDesktopFileName(DESKTOP_FILE_NAME)  # Linux: the window belongs to xihu-desk.desktop
+    guard = single_instance.claim(app, data.root)
+    if guard is None:
+        log.info("程序已在运行，已切换到它的窗口")
+        print(ALREADY_RUNNING, file=sys.stderr)
+        return 0
     app.setOrganizationName(prefs.ORGANIZATION)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("西湖司法所工作台")
@@ -96,6 +131,10 @@ def run(data: DataDir, argv: list[str] | None = None) -> int:
 
     controller = AppController(data, opened)
     controller.start()
+    if startup_check:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: _report_first_window(app))
     try:
         code = app.exec()
     finally:
@@ -108,8 +147,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="xihu-desk-gui", description="西湖司法所工作台")
     parser.add_argument("--data-dir", metavar="DIR", help="数据目录（默认为本机用户数据目录，或环境变量 XIHU_DESK_HOME）")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--startup-check", action="store_true",
+                        help="打开第一个窗口后即退出，并显示窗口名称（安装检查用）")
     args = parser.parse_args(argv)
-    return run(DataDir(args.data_dir))
+    return run(DataDir(args.data_dir), startup_check=args.startup_check)
 
 
 if __name__ == "__main__":
