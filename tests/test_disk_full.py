@@ -222,3 +222,20 @@ def test_restore_on_a_full_disk_leaves_everything_as_it_was(data_dir, tmp_path, 
     with pytest.raises(StorageError, match="磁盘已满"):
         maintenance.restore(data_dir, None, cli_actor(), source)
     assert not list(data_dir.backups.glob("damaged-*"))
+
+
+def test_every_spelling_of_a_full_disk_is_recognised(tmp_path):
+    windows = OSError(5, "There is not enough space on the disk")
+    windows.winerror = 112  # ERROR_DISK_FULL, as Windows reports it
+    posix = OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x.pdf"))
+    sqlite_full = sqlite3.OperationalError("database or disk is full")
+    sqlite_full.sqlite_errorcode = 13
+    for exc in (windows, posix, sqlite_full):
+        assert dbfile.is_disk_full(exc)
+    assert dbfile.disk_full_error(posix).message.startswith(f"磁盘已满：{tmp_path} 所在的磁盘")
+    locked = sqlite3.OperationalError("database is locked")
+    locked.sqlite_errorcode = 5
+    assert not dbfile.is_disk_full(locked) and not dbfile.is_disk_full(OSError(errno.EACCES, "denied"))
+    io_error = sqlite3.OperationalError("disk I/O error")
+    io_error.sqlite_errorcode = 10
+    assert not dbfile.is_disk_full(io_error, tmp_path)  # plenty of space here: an I/O error is not "full"
