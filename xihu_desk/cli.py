@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from xihu_desk import __version__, cli_committees, cli_emit, cli_mediators, cli_print, cli_reviews, cli_text, cli_users, logsafe
+from xihu_desk import __version__, cli_committees, cli_emit, cli_exchange, cli_mediators, cli_print, cli_reviews, cli_text, cli_users, logsafe
 from xihu_desk.cli_output import write_output
 from xihu_desk.domain.errors import UserError
 from xihu_desk.paths import DataDir
@@ -104,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     bi.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
     br = bundle_sub.add_parser("receipt", parents=[common], help="登记上级返回的回执")
     br.add_argument("file", metavar="FILE")
+    cli_exchange.add_parsers(bundle_sub, common)  # bundle resolve-fork, bundle resync
 
     cli_reviews.add_parsers(sub, common, _Parser)  # review, ledger, report
     cli_print.add_parsers(sub, common, _Parser)  # print KIND CASE_NO, print verify CODE
@@ -349,7 +350,8 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
         result = exchange.import_bundle(data, opened.db, cli_actor(), Path(args.file), dry_run=args.dry_run)
     except BundleRefused as exc:
         doc = {"result": "refused", "sender": None, "sequence": None,
-               "counts": {s: 0 for s in exchange.STATUSES}, "gaps": [], "receipt": None, "reason": exc.message}
+               "counts": {s: 0 for s in exchange.STATUSES}, "gaps": [],
+               "receipt": str(exc.receipt) if getattr(exc, "receipt", None) else None, "reason": exc.message}
         if args.json:
             print(json.dumps(doc, ensure_ascii=False, indent=2))
         print(f"错误：拒绝导入：{exc.message}", file=sys.stderr)
@@ -367,6 +369,8 @@ def cmd_bundle_receipt(args: argparse.Namespace) -> int:
     text = f"{result.destination_name} 已确认第 {result.sequence} 号数据包中的 {result.acknowledged} 条记录。"
     if result.not_taken:
         text += f"\n未被接收 {len(result.not_taken)} 条，将在下一个数据包中重新报送或需要更正。"
+    if result.rebase is not None:
+        text += "\n" + result.rebase.text()
     _emit(args, result.as_json(), text)
     return 0
 
@@ -383,7 +387,7 @@ COMMANDS = {
     ("case", "show"): cmd_case_show, ("node", "export-key"): cmd_node_export_key, ("node", "enrol"): cmd_node_enrol,
     ("bundle", "export"): cmd_bundle_export, ("bundle", "import"): cmd_bundle_import,
     ("bundle", "receipt"): cmd_bundle_receipt, **cli_reviews.COMMANDS, **cli_print.COMMANDS,
-    **cli_mediators.COMMANDS, **cli_committees.COMMANDS, **cli_users.COMMANDS,
+    **cli_mediators.COMMANDS, **cli_committees.COMMANDS, **cli_users.COMMANDS, **cli_exchange.COMMANDS,
 }
 
 

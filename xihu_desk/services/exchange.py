@@ -31,7 +31,7 @@ from xihu_desk.services.context import Actor
 from xihu_desk.store import aggregates, migrate
 from xihu_desk.store.case_models import MediationCase
 from xihu_desk.store.models import AuditEvent, Meta, Node, OrgUnit
-from xihu_desk.store.sync_models import BundleIn, BundleOut, PeerNode, Quarantine, SyncAck
+from xihu_desk.store.sync_models import BundleIn, BundleOut, Fork, Lineage, PeerNode, Quarantine, SyncAck
 from xihu_desk.store.uow import Database
 from xihu_desk.sync import container, keys, scratch
 from xihu_desk.sync.container import BundleRefused
@@ -162,6 +162,94 @@ def _check_jump(db: Database, sender: str, sender_name: str, sequence: int) -> N
         raise BundleRefused(problem)
 
 
+# ------------------------------------------------------------------ who may send records of whom
+
+
+def _forwarded_for(session: Session, node: Node) -> list[dict[str, Any]]:
+    """The nodes whose records this node forwards upward: its enrolled children and the nodes below
+    them that it has checked (never what a child merely claimed). Each names its own parent, so
+    the receiver can check the whole chain against what it already knows."""
+    out = [{"node_id": c.node_id, "org_code": c.org_code, "level": c.level, "fingerprint": c.fingerprint,
+            "parent": node.node_id}
+           for c in session.scalars(select(PeerNode).where(PeerNode.relation == "child").order_by(PeerNode.node_id))]
+    out += [{"node_id": r.node_id, "org_code": r.org_code, "level": r.level, "fingerprint": r.fingerprint,
+             "parent": r.parent}
+            for r in session.scalars(select(Lineage).order_by(Lineage.recorded_at, Lineage.node_id))]
+    return out
+
+
+def _org_within(session: Session, code: str, ancestor: str) -> bool:
+    """Is org unit ``code`` the unit ``ancestor`` or below it in the reference org tree?"""
+    seen: set[str] = set()
+    while code and code not in seen:
+        if code == ancestor:
+            return True
+        seen.add(code)
+        unit = session.get(OrgUnit, code)
+        if unit is None:
+            return False
+        code = unit.parent_code
+    return False
+
+
+def _authority(session: Session, sender: str, manifest: dict[str, Any], now: datetime) -> tuple[set[str], list[str]]:
+    """Whose records ``sender`` may deliver here: itself and the nodes this node knows to be below it.
+
+    What the sender's manifest says it forwards for is only a claim. A claimed node is recorded
+    (sync_lineage) when its org unit is the sender's or below it in the reference org tree, its
+    level is below its declared parent's, that parent is the sender or a node already known below
+    the sender, and it is not known here otherwise (one of our own peers, or below another child):
+    a claim never moves a node. Refused claims come back as warnings for the import report."""
+    peer = session.get(PeerNode, sender)
+    known = {r.node_id: r for r in session.scalars(select(Lineage).where(Lineage.via == sender))}
+    allowed = {sender, *known}
+    claims = manifest.get("children")
+    if peer is None or peer.relation != "child" or not isinstance(claims, list):
+        return allowed, []
+    me = _node(session).node_id
+    levels = {sender: peer.level, **{k: r.level for k, r in known.items()}}
+    pending = [c for c in claims if isinstance(c, dict) and isinstance(c.get("node_id"), str)][:10_000]
+    warnings: list[str] = []
+    progress = True
+    while pending and progress:  # a claim may name a parent claimed later in the list
+        progress, waiting = False, []
+        for claim in pending:
+            node_id = claim["node_id"][:36]
+            org, level = str(claim.get("org_code", ""))[:12], str(claim.get("level", ""))
+            parent = str(claim.get("parent") or sender)  # older senders list only their own children
+            if node_id == sender or node_id in known:
+                continue
+            if parent not in levels:
+                waiting.append(claim)
+                continue
+            progress = True
+            if not level:  # older senders do not say: the level just below the parent's
+                order = [Level.COMMUNITY.value, Level.TOWNSHIP.value, Level.DISTRICT.value]
+                level = order[order.index(levels[parent]) - 1] if order.index(levels[parent]) > 0 else ""
+            reason = ""
+            other = session.get(Lineage, node_id)
+            if node_id == me or session.get(PeerNode, node_id) is not None:
+                reason = "是本单位直接登记的单位"
+            elif other is not None:
+                reason = "已登记在其他下级单位之下"
+            elif level not in {lv.value for lv in Level} or not _below(Level(level), Level(levels[parent])):
+                reason = "层级不符"
+            elif not _org_within(session, org, peer.org_code):
+                reason = f"所属单位（{org}）不在{peer.org_name}辖区内"
+            if reason:
+                warnings.append(f"注意：{peer.org_name} 声称转报节点 {node_id[:8]}…，但该节点{reason}，不予认可，其记录将被拒收。")
+                continue
+            row = Lineage(node_id=node_id, via=sender, parent=parent, org_code=org, level=level,
+                          fingerprint=str(claim.get("fingerprint", ""))[:80], recorded_at=now)
+            session.add(row)
+            known[node_id], levels[node_id] = row, level
+            allowed.add(node_id)
+        pending = waiting
+    for claim in pending:
+        warnings.append(f"注意：{peer.org_name} 声称转报节点 {str(claim['node_id'])[:8]}…，但其上级不是本单位已知的单位，不予认可。")
+    return allowed, warnings
+
+
 # ------------------------------------------------------------------ export
 
 
@@ -224,8 +312,7 @@ def export_bundle(data: DataDir, db: Database, actor: Actor, out_dir: Path, prog
             raise UserError("尚未登记上级单位的密钥，不能导出。请先在“数据交换”中登记上级单位的密钥文件。")
         last = session.scalar(select(BundleOut).where(BundleOut.destination == parent.node_id).order_by(BundleOut.sequence.desc()).limit(1))
         sequence = (last.sequence + 1) if last else 1
-        children = [{"node_id": c.node_id, "org_code": c.org_code, "fingerprint": c.fingerprint}
-                    for c in session.scalars(select(PeerNode).where(PeerNode.relation == "child"))]
+        children = _forwarded_for(session, node)
         head = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
         refs = dict(session.execute(select(Meta.key, Meta.value).where(Meta.key.like("reference.%"))).all())
         sender = container.Sender(node.node_id, node.sign_private)
@@ -383,15 +470,19 @@ def import_bundle(data: DataDir, db: Database, actor: Actor, path: Path, *, dry_
         same = session.get(BundleIn, (sender, sequence))
         prev = session.get(BundleIn, (sender, sequence - 1))
         seqs = list(session.scalars(select(BundleIn.sequence).where(BundleIn.sender == sender)))
+        old_line = opened.sha256 in _superseded(session, sender)
+    if old_line:
+        raise BundleRefused(f"这是 {sender_name} 已被新序列取代的旧数据包（第 {sequence} 号），未导入；其后的数据以新序列为准。")
     if same is not None:
         if same.sha256 != opened.sha256:
-            raise BundleRefused(f"收到 {sender_name} 第 {sequence} 号的另一个不同版本（分叉），拒绝导入。请联系该单位核实。")
+            raise _fork(db, actor, path, receipt_dir, opened, sender_name, dry_run,
+                        f"收到 {sender_name} 第 {sequence} 号数据包的另一个不同版本（分叉）")
         receipt = _write_receipt(db, path, receipt_dir, sender, json.loads(same.receipt), m, opened.sha256)
         counts = json.loads(same.counts)
         return ImportResult("already-imported", sender, sender_name, sequence, counts, _gaps(seqs), receipt)
     if prev is not None and m.get("prev_sha256") != prev.sha256:
-        raise BundleRefused(f"{sender_name} 第 {sequence} 号数据包与已导入的第 {sequence - 1} 号不衔接（分叉），拒绝导入。")
-    allowed = {sender} | {str(c.get("node_id")) for c in m.get("children", []) if isinstance(c, dict)}
+        raise _fork(db, actor, path, receipt_dir, opened, sender_name, dry_run,
+                    f"{sender_name} 第 {sequence} 号数据包与已导入的第 {sequence - 1} 号不衔接（分叉）")
     warnings = []
     if peers_by_id[sender][2] != "child":
         warnings.append("注意：该数据包来自上级单位。")
@@ -407,6 +498,8 @@ def import_bundle(data: DataDir, db: Database, actor: Actor, path: Path, *, dry_
                 _verify_members(zf, m)
             try:
                 with db.write() as session:
+                    allowed, refused_claims = _authority(session, sender, m, actor.now)
+                    warnings += refused_claims
                     result = _apply_all(session, data, zf, m, allowed, actor, progress, dry_run=dry_run, work=tmp)
                     result.warnings = warnings + audit_exchange.compare_head(
                         session, actor, sender, sender_name, sequence, m.get("audit_head"))
@@ -421,6 +514,8 @@ def import_bundle(data: DataDir, db: Database, actor: Actor, path: Path, *, dry_
                                          prev_sha256=m.get("prev_sha256", ""), created_at=datetime.fromisoformat(m["created_at"]),
                                          imported_at=actor.now, counts=json.dumps(result.counts),
                                          receipt=json.dumps(result._records)))
+                    if sequence > max(seqs, default=0):  # the line continues: a fork before it is over
+                        _close_forks(session, actor, sender, sender_name, "rebased")
                     audit.record(session, actor, "exchange.import", "bundle_in", m["bundle_id"],
                                  summary=f"导入 {sender_name} 第 {sequence} 号数据包：" +
                                  "，".join(f"{k} {v}" for k, v in result.counts.items() if v),
@@ -483,6 +578,7 @@ def _apply_all(session: Session, data: DataDir, zf: zipfile.ZipFile, m: dict[str
                     problems.append({"kind": kind, "uuid": uuid, "label": label, "status": status, "reason": reason})
                     if status == "quarantined":
                         _quarantine(session, "in", m["origin"], kind, uuid, version, label, reason, actor.now)
+            _settle_quarantine(session, kind, [r[1] for r in records[-len(batch):] if r[3] == "accepted"])
             batch.clear()
             if progress is not None:
                 progress.step(stage=f"正在导入：{sum(counts.values())} 条")
@@ -603,20 +699,368 @@ def _store_blob(zf: zipfile.ZipFile, sha: str, target: Path, work: Path) -> None
 
 
 def _write_receipt(db: Database, bundle_path: Path, receipt_dir: Path | None, sender: str, records: list[list[Any]],
-                   manifest: dict[str, Any], sha: str) -> Path:
-    """The receipt goes back down: per record accepted, duplicate, stale, refused or quarantined."""
+                   manifest: dict[str, Any], sha: str, *, fork: bool = False) -> Path:
+    """The receipt goes back down: per record accepted, duplicate, stale, refused or quarantined.
+    After a fork, or when a record clashed with what we hold (same version, other content; a number
+    already used), it also says where we stand for that sender (``resync``), so the sender can
+    re-base: continue its sequence above ours and resend, with versions that win, what differs."""
+    clash = any(r[3] == "quarantined" and str(r[4]).startswith((aggregates.SAME_VERSION_DIFFERS, aggregates.NUMBER_CLASH))
+                for r in records)
     with db.read() as session:
         node = _node(session)
         doc = {"format": RECEIPT_FORMAT, "receiver": node.node_id, "sender": sender, "bundle_id": manifest["bundle_id"],
-               "sequence": manifest["sequence"], "bundle_sha256": sha, "records": records}
+               "sequence": manifest["sequence"], "bundle_sha256": sha, "records": records,
+               "made_at": datetime.now().isoformat(timespec="microseconds")}
+        if fork or clash:
+            doc["resync"] = _resync_block(session, sender, fork=fork)
         key = keys.load_signing_key(node.sign_private)
-    body = container.canonical(doc)
     folder = receipt_dir or bundle_path.parent
-    target = folder / f"{bundle_path.stem}_receipt.json"
+    return _sign_receipt(doc, key, folder / f"{bundle_path.stem}_receipt.json")
+
+
+def _sign_receipt(doc: dict[str, Any], key: Any, target: Path) -> Path:  # noqa: ANN401
+    body = container.canonical(doc)
     partial = target.with_name(target.name + ".partial")
     partial.write_text(json.dumps({"receipt": doc, "signature": key.sign(body).hex()}, ensure_ascii=False), encoding="utf-8")
     partial.replace(target)
     return target
+
+
+# ------------------------------------------------------------------ forks and re-basing (a node that restored a backup)
+
+
+def _subtree(session: Session, child: str) -> set[str]:
+    return {child, *session.scalars(select(Lineage.node_id).where(Lineage.via == child))}
+
+
+def _resync_block(session: Session, sender: str, *, fork: bool) -> dict[str, Any]:
+    """Where this node stands for ``sender``: the bundles it holds from it and, for every record
+    of the sender's subtree held here, version, content digest and (cases, reviews) number."""
+    bundles = [[b.sequence, b.bundle_id, b.sha256] for b in
+               session.scalars(select(BundleIn).where(BundleIn.sender == sender).order_by(BundleIn.sequence))]
+    owners = _subtree(session, sender)
+    records: list[list[Any]] = []
+    for kind in aggregates.KINDS:
+        model = aggregates.ROOTS[kind]
+        uuids = list(session.scalars(select(model.uuid).where(model.owner_node.in_(owners)).order_by(model.uuid)))
+        for start in range(0, len(uuids), BATCH):
+            chunk = uuids[start:start + BATCH]
+            digests = aggregates.local_digests(session, kind, chunk)
+            for row in session.scalars(select(model).where(model.uuid.in_(chunk))):
+                number = None
+                if kind == "case":
+                    number = [row.committee_uuid, row.year, row.seq]
+                elif kind == "review_item":
+                    number = [row.office_code, row.year, row.seq]
+                records.append([kind, row.uuid, row.version, digests.get(row.uuid, ""), number])
+            session.expunge_all()
+    return {"fork": fork, "sequence": bundles[-1][0] if bundles else 0, "sha256": bundles[-1][2] if bundles else "",
+            "bundles": bundles, "records": records}
+
+
+def _superseded(session: Session, sender: str) -> set[str]:
+    out: set[str] = set()
+    for f in session.scalars(select(Fork).where(Fork.sender == sender, Fork.resolution == "new-line")):
+        out.update(str(item[2]) for item in json.loads(f.superseded or "[]"))
+    return out
+
+
+class ForkRefused(BundleRefused):
+    """A bundle refused because it forks the sender's line (nothing of it written)."""
+
+    receipt: Path | None = None
+
+
+def _fork(db: Database, actor: Actor, path: Path, receipt_dir: Path | None, opened: container.OpenedBundle,
+          sender_name: str, dry_run: bool, what: str) -> ForkRefused:
+    """A bundle that does not continue the sender's line: nothing of it is imported. The fork is
+    recorded (shown on the 数据交换 page) and a receipt saying where we stand goes back."""
+    m = opened.manifest
+    sender, sequence = str(m["origin"]), int(m["sequence"])
+    with db.read() as session:
+        org = _org_code_of(session, sender)
+    if dry_run:
+        return ForkRefused(f"{what}，不能导入（对方可能恢复过备份；试导入未做任何记录，正式导入时会登记分叉并写出重新对齐回执）。")
+    with db.write() as session:
+        known = session.scalar(select(Fork).where(Fork.sender == sender, Fork.sha256 == opened.sha256))
+        if known is None:
+            session.add(Fork(sender=sender, sequence=sequence, bundle_id=str(m["bundle_id"]), sha256=opened.sha256,
+                             prev_sha256=str(m.get("prev_sha256", "")), file=str(path.resolve()), detected_at=actor.now,
+                             resolution="", superseded="[]"))
+            audit.record(session, actor, "exchange.fork", "bundle_in", str(m["bundle_id"]),
+                         summary=f"{what}，未导入", after={"sha256": opened.sha256, "file": path.name})
+        elif known.resolved_at is None:
+            known.file = str(path.resolve())
+    receipt = _write_receipt(db, path, receipt_dir, sender, [], m, opened.sha256, fork=True)
+    exc = ForkRefused(f"{what}，未导入（对方可能恢复过备份）。已在旁边写出重新对齐回执 {receipt.name}：交给对方登记回执后"
+                        f"重新导出即可；或由管理员执行 xihu-desk bundle resolve-fork {org} 接受对方的新序列。")
+    exc.receipt = receipt
+    return exc
+
+
+def _settle_quarantine(session: Session, kind: str, accepted: list[str]) -> None:
+    """A record quarantined on the way in is settled once a later version of it is accepted."""
+    if accepted:
+        session.execute(Quarantine.__table__.update().where(
+            Quarantine.direction == "in", Quarantine.kind == kind, Quarantine.uuid.in_(accepted),
+            Quarantine.resolved.is_(False)).values(resolved=True))
+
+
+def _close_forks(session: Session, actor: Actor, sender: str, sender_name: str, how: str) -> int:
+    forks = list(session.scalars(select(Fork).where(Fork.sender == sender, Fork.resolved_at.is_(None))))
+    for f in forks:
+        f.resolved_at, f.resolution = actor.now, how
+    if forks and how == "rebased":
+        audit.record(session, actor, "exchange.fork-resolved", "peer_node", sender,
+                     summary=f"{sender_name} 已重新对齐，数据包序列恢复衔接（{len(forks)} 处分叉已了结）")
+    return len(forks)
+
+
+@dataclass(frozen=True)
+class ForkRow:
+    id: int
+    sender: str
+    sender_name: str
+    org_code: str
+    sequence: int
+    detected_at: str
+    last_good: int | None
+    file: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "sender": self.sender, "sender_name": self.sender_name, "org_code": self.org_code,
+                "sequence": self.sequence, "detected_at": self.detected_at, "last_good": self.last_good, "file": self.file}
+
+
+def forks(session: Session, actor: Actor) -> list[ForkRow]:
+    """Open forks, oldest first: a child whose bundles no longer continue the line held here."""
+    actor.require(Perm.EXCHANGE)
+    out = []
+    for f in session.scalars(select(Fork).where(Fork.resolved_at.is_(None)).order_by(Fork.detected_at, Fork.id)):
+        peer = session.get(PeerNode, f.sender)
+        good = session.scalar(select(BundleIn.sequence).where(BundleIn.sender == f.sender, BundleIn.sha256 == f.prev_sha256))
+        out.append(ForkRow(f.id, f.sender, peer.org_name if peer else f.sender, peer.org_code if peer else "", f.sequence,
+                           f.detected_at.isoformat(sep=" ", timespec="minutes"),
+                           0 if not f.prev_sha256 else good, f.file))
+    return out
+
+
+@dataclass(frozen=True)
+class ForkResolution:
+    sender_name: str
+    last_good: int
+    superseded: list[int]
+    file: Path | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"sender_name": self.sender_name, "last_good": self.last_good, "superseded": self.superseded,
+                "file": str(self.file) if self.file else None}
+
+
+def _child(session: Session, ref: str) -> PeerNode:
+    found = list(session.scalars(select(PeerNode).where(PeerNode.relation == "child",
+                                                        (PeerNode.node_id == ref) | (PeerNode.org_code == ref))))
+    if not found:
+        raise UserError(f"“{ref}”不是已登记的下级单位。")
+    if len(found) > 1:
+        raise UserError(f"单位代码 {ref} 对应多个下级节点，请改用节点编号：" + "、".join(p.node_id for p in found))
+    return found[0]
+
+
+def resolve_fork(db: Database, actor: Actor, ref: str) -> ForkResolution:
+    """An administrator accepts a child's new line after the last bundle both lines share: our
+    bundles from it after that one are set aside (their records stay), so the forked bundle and
+    the ones after it import in order. Re-basing on our receipt, the other way out, keeps our line."""
+    actor.require(Perm.EXCHANGE)
+    actor.require(Perm.MANAGE_DATA)
+    with db.write() as session:
+        peer = _child(session, ref)
+        open_forks = list(session.scalars(select(Fork).where(Fork.sender == peer.node_id, Fork.resolved_at.is_(None))
+                                          .order_by(Fork.sequence, Fork.id)))
+        if not open_forks:
+            raise UserError(f"{peer.org_name} 没有待处理的分叉。")
+        first = open_forks[0]
+        if first.prev_sha256:
+            good = session.scalar(select(BundleIn).where(BundleIn.sender == peer.node_id, BundleIn.sha256 == first.prev_sha256))
+            if good is None or good.sequence != first.sequence - 1:
+                raise UserError(f"{peer.org_name} 第 {first.sequence} 号数据包与本单位导入过的任何数据包都不衔接，"
+                                "不能按新序列接受；请把重新对齐回执交给对方登记后重新导出。")
+            last_good = good.sequence
+        else:
+            last_good = 0
+        old = list(session.scalars(select(BundleIn).where(BundleIn.sender == peer.node_id, BundleIn.sequence > last_good)
+                                   .order_by(BundleIn.sequence)))
+        first.superseded = json.dumps([[b.sequence, b.bundle_id, b.sha256] for b in old])
+        for b in old:
+            session.delete(b)
+        _close_forks(session, actor, peer.node_id, peer.org_name, "new-line")
+        audit.record(session, actor, "exchange.fork-resolved", "peer_node", peer.node_id,
+                     summary=f"接受 {peer.org_name} 自第 {last_good + 1} 号起的新序列；原第 "
+                     + ("、".join(str(b.sequence) for b in old) or "（无）") + " 号数据包的记录保留，序列作废",
+                     before={"superseded": [[b.sequence, b.sha256] for b in old]})
+        file = Path(first.file) if first.file and Path(first.file).is_file() else None
+        return ForkResolution(peer.org_name, last_good, [b.sequence for b in old], file)
+
+
+def resync_receipt(db: Database, actor: Actor, ref: str, out_dir: Path) -> Path:
+    """A receipt for a child that restored a backup, made on request: where we stand, so it can
+    re-base before it exports again (and number new cases above the ones we hold)."""
+    actor.require(Perm.EXCHANGE)
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        raise UserError(f"目标文件夹不存在：{out_dir}")
+    with db.read() as session:
+        node = _node(session)
+        peer = _child(session, ref)
+        doc = {"format": RECEIPT_FORMAT, "receiver": node.node_id, "sender": peer.node_id, "bundle_id": None,
+               "sequence": None, "bundle_sha256": None, "records": [],
+               "made_at": datetime.now().isoformat(timespec="microseconds"),
+               "resync": _resync_block(session, peer.node_id, fork=True)}
+        key = keys.load_signing_key(node.sign_private)
+        name = f"XD_{node.org_code}_to_{peer.org_code}_resync_{datetime.now():%Y%m%d%H%M%S}_receipt.json"
+    target = _sign_receipt(doc, key, out_dir / name)
+    with db.write() as session:
+        audit.record(session, actor, "exchange.resync", "peer_node", peer.node_id,
+                     summary=f"为 {peer.org_name} 生成重新对齐回执 {target.name}")
+    return target
+
+
+@dataclass
+class Rebase:
+    sequence: int = 0
+    acknowledged: int = 0
+    to_send: int = 0
+    raised: list[dict[str, Any]] = field(default_factory=list)  # records sent again with a version that wins
+    renumbered: list[dict[str, Any]] = field(default_factory=list)
+    only_there: dict[str, int] = field(default_factory=dict)  # per kind: held by the parent, no longer here
+
+    def as_json(self) -> dict[str, Any]:
+        return {"sequence": self.sequence, "acknowledged": self.acknowledged, "to_send": self.to_send,
+                "raised": self.raised, "renumbered": self.renumbered, "only_there": self.only_there}
+
+    def text(self) -> str:
+        lines = [f"已与上级重新对齐：上级已有本单位数据包至第 {self.sequence} 号，下一个数据包从第 {self.sequence + 1} 号起；"
+                 f"上级已有且相同的记录 {self.acknowledged} 条，待报送 {self.to_send} 条。"]
+        if self.raised:
+            lines.append(f"{len(self.raised)} 条记录与上级所存的内容不同，已提高版本号，下次报送时以本单位为准（已列入隔离清单备查）。")
+        lines += [f"案件 {r['old']} 的编号已被上级的另一案件使用（恢复备份前编的号），已改为 {r['new']}，已打印的文书请重新打印。"
+                  for r in self.renumbered]
+        if self.only_there:
+            lines.append(f"上级还存有 {sum(self.only_there.values())} 条本单位已没有的记录（其中案件 {self.only_there.get('case', 0)} 件，"
+                         "恢复备份前录入并已报送），上级的数据完好。")
+        return "\n".join(lines)
+
+
+def _rebase(session: Session, actor: Actor, me: Node, parent: PeerNode, block: dict[str, Any]) -> Rebase:
+    """Take the parent's word for where it stands: outbox, acknowledgements, versions, numbers."""
+    from xihu_desk.domain import cases as case_rules
+    from xihu_desk.domain import reviews as review_rules
+    from xihu_desk.store.case_models import CaseCounter, CaseSearch, Party
+    from xihu_desk.store.models import Committee
+    from xihu_desk.store.review_models import ReviewCounter, ReviewItem
+
+    out = Rebase(sequence=int(block.get("sequence") or 0))
+    if block.get("fork"):  # the outbox continues the parent's line, not ours
+        theirs = {int(seq): (str(bid), str(sha)) for seq, bid, sha in block.get("bundles", [])}
+        for row in list(session.scalars(select(BundleOut).where(BundleOut.destination == parent.node_id))):
+            if theirs.get(row.sequence, ("", ""))[1] != row.sha256:
+                session.delete(row)
+        session.flush()
+        for seq, (bid, sha) in theirs.items():
+            if session.get(BundleOut, (parent.node_id, seq)) is None:
+                session.add(BundleOut(destination=parent.node_id, sequence=seq, bundle_id=bid, sha256=sha,
+                                      file_name="（据上级回执）", created_at=actor.now, counts="{}", receipt_at=actor.now))
+    session.execute(SyncAck.__table__.delete().where(SyncAck.destination == parent.node_id))
+    by_kind: dict[str, list[list[Any]]] = {}
+    for rec in block.get("records", []):
+        by_kind.setdefault(str(rec[0]), []).append(rec)
+    held_numbers: dict[tuple[str, tuple[str, int, int]], str] = {}
+    for kind, recs in by_kind.items():
+        model = aggregates.ROOTS.get(kind)
+        if model is None:
+            continue
+        for start in range(0, len(recs), BATCH):
+            chunk = recs[start:start + BATCH]
+            rows = {r.uuid: r for r in session.scalars(select(model).where(model.uuid.in_([c[1] for c in chunk])))}
+            same = [c[1] for c in chunk if c[1] in rows and rows[c[1]].version == c[2]]
+            digests = aggregates.local_digests(session, kind, same) if same else {}
+            for _kind, uuid, version, digest, number in chunk:
+                if number and kind in ("case", "review_item"):
+                    held_numbers[(kind, (number[0], int(number[1]), int(number[2])))] = uuid
+                row = rows.get(uuid)
+                if row is None:
+                    out.only_there[kind] = out.only_there.get(kind, 0) + 1  # the parent lists only our subtree's
+                    continue
+                mine = row.owner_node == me.node_id
+                if row.version == version and digests.get(uuid) == digest:
+                    session.add(SyncAck(destination=parent.node_id, kind=kind, uuid=uuid, version=row.version))
+                    out.acknowledged += 1
+                elif row.version > version:
+                    continue
+                elif mine:  # ours, and the parent holds other content at this version or a later one
+                    label = getattr(row, "case_no", None) or getattr(row, "number", None) or getattr(row, "name", None) or uuid
+                    why = ("上级所存的同一版本内容不同" if row.version == version else f"上级存有较新的第 {version} 版（恢复备份前的修改）")
+                    row.version = version + 1
+                    reason = f"{why}；已改为第 {row.version} 版，下次报送时以本单位现有内容为准"
+                    _quarantine(session, "out", parent.node_id, kind, uuid, row.version, str(label), reason, actor.now)
+                    out.raised.append({"kind": kind, "uuid": uuid, "label": str(label), "version": row.version, "reason": why})
+                elif row.version < version:  # another node's record we hold an older copy of: nothing to send
+                    session.add(SyncAck(destination=parent.node_id, kind=kind, uuid=uuid, version=row.version))
+            session.flush()
+    # Numbers: continue above what the parent holds, and give a new number to a case of ours that
+    # reused one (made after the restore, numbered again from the backup's counter).
+    for (kind, (scope, year, seq)), _uuid in held_numbers.items():
+        if kind == "case":
+            counter = session.get(CaseCounter, (scope, year))
+            if counter is not None and counter.last_seq < seq:
+                counter.last_seq = seq
+            elif counter is None and session.get(Committee, scope) is not None:
+                session.add(CaseCounter(committee_uuid=scope, year=year, last_seq=seq))
+        else:
+            counter = session.get(ReviewCounter, (scope, year))
+            if counter is not None and counter.last_seq < seq:
+                counter.last_seq = seq
+            elif counter is None:
+                session.add(ReviewCounter(office_code=scope, year=year, last_seq=seq))
+    session.flush()
+    for (kind, (scope, year, seq)), uuid in held_numbers.items():
+        model = MediationCase if kind == "case" else ReviewItem
+        scope_col = MediationCase.committee_uuid if kind == "case" else ReviewItem.office_code
+        row = session.scalar(select(model).where(scope_col == scope, model.year == year, model.seq == seq, model.uuid != uuid))
+        if row is None or row.owner_node != me.node_id:
+            continue
+        old = row.case_no if kind == "case" else row.number
+        if kind == "case":
+            counter = session.get(CaseCounter, (scope, year))
+            counter.last_seq += 1
+            committee = session.get(Committee, scope)
+            row.seq, row.case_no = counter.last_seq, case_rules.case_number(year, committee.short_name, counter.last_seq)
+            names = list(session.scalars(select(Party.name).where(Party.case_uuid == row.uuid, Party.deleted.is_(False))))
+            search = session.scalar(select(CaseSearch).where(CaseSearch.case_uuid == row.uuid))
+            if search is not None:
+                search.body = case_rules.search_body(row.case_no, row.title, names, row.summary, row.claims)
+            new = row.case_no
+        else:
+            counter = session.get(ReviewCounter, (scope, year))
+            counter.last_seq += 1
+            unit = session.get(OrgUnit, scope)
+            row.seq = counter.last_seq
+            row.number = review_rules.review_number(year, (unit.short_name or unit.name) if unit else scope, counter.last_seq)
+            new = row.number
+        row.version += 1
+        session.flush()
+        reason = f"编号 {old} 已被上级所存的另一记录使用（恢复备份前编的号），已改为 {new}"
+        _quarantine(session, "out", parent.node_id, kind, row.uuid, row.version, new, reason, actor.now)
+        out.renumbered.append({"kind": kind, "uuid": row.uuid, "old": old, "new": new})
+        audit.record(session, actor, "exchange.renumber", kind, row.uuid, summary=reason, before={"number": old},
+                     after={"number": new})
+    for kind in aggregates.KINDS:
+        model = aggregates.ROOTS[kind]
+        out.to_send += session.scalar(
+            select(func.count()).select_from(model)
+            .outerjoin(SyncAck, (SyncAck.destination == parent.node_id) & (SyncAck.kind == kind) & (SyncAck.uuid == model.uuid))
+            .where(model.owner_node != parent.node_id, (SyncAck.version.is_(None)) | (SyncAck.version < model.version))) or 0
+    return out
 
 
 # ------------------------------------------------------------------ receipts
@@ -628,21 +1072,24 @@ class ReceiptResult:
     destination_name: str
     acknowledged: int
     not_taken: list[dict[str, Any]]
+    rebase: Rebase | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {"sequence": self.sequence, "destination": self.destination_name, "acknowledged": self.acknowledged,
-                "not_taken": self.not_taken}
+                "not_taken": self.not_taken, "rebase": self.rebase.as_json() if self.rebase else None}
 
 
 def take_receipt(db: Database, actor: Actor, path: Path) -> ReceiptResult:
-    """Mark what the receiver took; what it did not take goes again in the next bundle."""
+    """Mark what the receiver took; what it did not take goes again in the next bundle. A receipt
+    counts only when signed by the node the bundle went to (for an upward bundle: our enrolled
+    parent) and written for this node. One that says where the parent stands re-bases us."""
     actor.require(Perm.EXCHANGE)
     try:
         outer = json.loads(Path(path).read_text(encoding="utf-8"))
         doc, signature = outer["receipt"], bytes.fromhex(outer["signature"])
-        if doc.get("format") != RECEIPT_FORMAT:
+        if not isinstance(doc, dict) or doc.get("format") != RECEIPT_FORMAT or not isinstance(doc.get("records"), list):
             raise ValueError
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         raise UserError("这不是一个回执文件，或文件已损坏。") from None
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -651,31 +1098,73 @@ def take_receipt(db: Database, actor: Actor, path: Path) -> ReceiptResult:
         node = _node(session)
         peer = session.get(PeerNode, str(doc.get("receiver")))
         if peer is None:
-            raise UserError("回执来自未登记的单位。")
+            raise UserError("回执来自未登记的单位，不予登记。")
         try:
             Ed25519PublicKey.from_public_bytes(peer.sign_public).verify(signature, container.canonical(doc))
         except InvalidSignature:
             raise UserError("回执签名无效：文件被改动，或不是该单位生成的。") from None
         if doc.get("sender") != node.node_id:
-            raise UserError("这份回执是给其他单位的。")
-        sent = session.scalar(select(BundleOut).where(BundleOut.bundle_id == doc.get("bundle_id")))
-        if sent is None or sent.sha256 != doc.get("bundle_sha256"):
-            raise UserError("回执对应的数据包不是本单位导出的。")
+            raise UserError("这份回执是给其他单位的，不予登记。")
+        resync = doc.get("resync") if isinstance(doc.get("resync"), dict) else None
+        sent = None
+        if doc.get("bundle_id") is not None or resync is None:
+            sent = session.scalar(select(BundleOut).where(BundleOut.bundle_id == doc.get("bundle_id")))
+            if sent is None or sent.sha256 != doc.get("bundle_sha256"):
+                raise UserError("回执对应的数据包不是本单位导出的。")
+            if sent.destination != peer.node_id:
+                raise UserError(f"这份回执不是数据包的接收单位签发的（该数据包发给了{_org_name_of(session, sent.destination)}），不予登记。")
+        elif peer.relation != "parent":
+            raise UserError("重新对齐回执只能来自本单位登记的上级，不予登记。")
         acknowledged, not_taken = 0, []
-        for kind, uuid, version, status, reason in doc["records"]:
-            if status in ("accepted", "duplicate", "stale"):
-                ack = session.get(SyncAck, (peer.node_id, kind, uuid))
-                if ack is None:
-                    session.add(SyncAck(destination=peer.node_id, kind=kind, uuid=uuid, version=version))
-                elif ack.version < version:
-                    ack.version = version
-                acknowledged += 1
-            else:
-                not_taken.append({"kind": kind, "uuid": uuid, "status": status, "reason": reason})
-        sent.receipt_at = actor.now
-        audit.record(session, actor, "exchange.receipt", "bundle_out", sent.bundle_id,
-                     summary=f"收到 {peer.org_name} 对第 {sent.sequence} 号数据包的回执：确认 {acknowledged} 条，未接收 {len(not_taken)} 条")
-    return ReceiptResult(sent.sequence, peer.org_name, acknowledged, not_taken)
+        try:
+            for kind, uuid, version, status, reason in doc["records"]:
+                if status in ("accepted", "duplicate", "stale"):
+                    ack = session.get(SyncAck, (peer.node_id, kind, uuid))
+                    if ack is None:
+                        session.add(SyncAck(destination=peer.node_id, kind=kind, uuid=uuid, version=version))
+                    elif ack.version < version:
+                        ack.version = version
+                    acknowledged += 1
+                else:
+                    not_taken.append({"kind": kind, "uuid": uuid, "status": status, "reason": reason})
+        except (TypeError, ValueError):
+            raise UserError("回执内容格式不对，文件可能已损坏。") from None
+        session.flush()
+        # What was acknowledged at the version we sent closes our notes about it.
+        for q in session.scalars(select(Quarantine).where(Quarantine.direction == "out", Quarantine.peer == peer.node_id,
+                                                          Quarantine.resolved.is_(False))):
+            ack = session.get(SyncAck, (peer.node_id, q.kind, q.uuid))
+            if ack is not None and ack.version >= q.version:
+                q.resolved = True
+        rebased = None
+        if resync is not None:
+            if peer.relation != "parent":
+                raise UserError("重新对齐回执只能来自本单位登记的上级，不予登记。")
+            made = str(doc.get("made_at", ""))
+            key = f"sync.resync.{peer.node_id}"
+            last = session.get(Meta, key)
+            if last is not None and made <= last.value:
+                raise UserError("这份重新对齐回执已登记过，或比已登记的更早，不予登记。")
+            session.merge(Meta(key=key, value=made))
+            try:
+                rebased = _rebase(session, actor, node, peer, resync)
+            except (TypeError, ValueError, IndexError, KeyError):
+                raise UserError("重新对齐回执的内容格式不对，文件可能已损坏。") from None
+            audit.record(session, actor, "exchange.rebase", "peer_node", peer.node_id,
+                         summary=f"按 {peer.org_name} 的回执重新对齐：上级已有至第 {rebased.sequence} 号，"
+                         f"待报送 {rebased.to_send} 条，提高版本 {len(rebased.raised)} 条，改号 {len(rebased.renumbered)} 件",
+                         after=rebased.as_json())
+        sequence = sent.sequence if sent is not None else 0
+        if sent is not None and session.get(BundleOut, (sent.destination, sent.sequence)) is sent:
+            sent.receipt_at = actor.now
+        audit.record(session, actor, "exchange.receipt", "bundle_out", str(doc.get("bundle_id") or ""),
+                     summary=f"收到 {peer.org_name} 对第 {sequence} 号数据包的回执：确认 {acknowledged} 条，未接收 {len(not_taken)} 条")
+    return ReceiptResult(sequence, peer.org_name, acknowledged, not_taken, rebased)
+
+
+def _org_name_of(session: Session, node_id: str) -> str:
+    peer = session.get(PeerNode, node_id)
+    return peer.org_name if peer else "其他单位"
 
 
 # ------------------------------------------------------------------ what the exchange page shows
@@ -768,7 +1257,7 @@ def _write_downward(session: Session, zf: zipfile.ZipFile, child: PeerNode) -> d
     from xihu_desk.store.case_models import RefCode
     from xihu_desk.store.sync_models import Correction
 
-    subtree = {child.node_id, *json.loads(child.children or "[]")}
+    subtree = {child.node_id, *session.scalars(select(Lineage.node_id).where(Lineage.via == child.node_id))}
     rows = session.scalars(
         select(Correction).outerjoin(SyncAck, (SyncAck.destination == child.node_id) & (SyncAck.kind == "correction")
                                      & (SyncAck.uuid == Correction.id))

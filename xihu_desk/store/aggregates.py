@@ -251,6 +251,7 @@ def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owner
     to_write: list[tuple[dict[str, Any], dict[str, Any]]] = []
     known = _known_references(session, docs) if kind == "case" else _known_targets(session, model, docs)
     codes = CodeBook(session) if kind == "committee" else None  # 字号 unique in the district
+    same: list[tuple[int, dict[str, Any], dict[str, Any]]] = []  # equal version: is the content equal too?
     for doc, uuid in zip(docs, uuids):
         root = root_of(doc)
         version = record_checks.record_version(root.get("version"))
@@ -276,10 +277,13 @@ def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owner
         if have is not None and have > version:
             results.append((uuid, version, "stale", f"本地已有更新的版本 {have}"))
         elif have == version:
+            same.append((len(results), values, parts))
             results.append((uuid, version, "duplicate", ""))
         else:
             to_write.append((values, parts))
             results.append((uuid, version, "accepted", ""))
+    for i, values, _parts in _differing(session, kind, same):
+        results[i] = (values["uuid"], values["version"], "quarantined", SAME_VERSION_DIFFERS)
     replaced = [v["uuid"] for v, _ in to_write if v["uuid"] in existing]
     if replaced:
         if kind == "case":
@@ -410,3 +414,60 @@ def _check_codes(model: Any, values: dict[str, Any], reference: dict[str, set[st
         problem = record_checks.code_problem(table, name, values[name], reference)
         if problem:
             raise BadRecord(f"字段 {name} 的{problem}")
+
+
+# ------------------------------------------------------------------ content digests
+
+
+SAME_VERSION_DIFFERS = "同一版本号的内容与本地已有的不同（对方可能恢复过备份后重新修改）：已隔离，待对方重新对齐后以更高版本报送"
+NUMBER_CLASH = "与本地已有记录冲突"
+
+
+def _digest(kind: str, values: dict[str, Any], parts: dict[str, list[dict[str, Any]]]) -> str:
+    """A record's content as it travels, in storage form, lists in a fixed order."""
+    import hashlib
+    import json
+
+    body: dict[str, Any] = {"root": values}
+    if kind == "case":
+        body.update({p: sorted(parts[p], key=lambda r: json.dumps(r, sort_keys=True, default=str)) for p in CASE_PARTS})
+    raw = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def travel_digest(kind: str, doc: dict[str, Any]) -> str:
+    """The digest of a travelling document (what ``pending`` yields, or a doc received)."""
+    root = doc["case"] if kind == "case" else doc
+    values = doc_values(ROOTS[kind], root)
+    return _digest(kind, values, _case_parts(doc, values["uuid"]) if kind == "case" else {})
+
+
+def local_docs(session: Session, kind: str, uuids: list[str]) -> dict[str, dict[str, Any]]:
+    """Travelling documents of the records here with these uuids, as ``pending`` would send them."""
+    model = ROOTS[kind]
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(uuids), 500):
+        rows = list(session.scalars(select(model).where(model.uuid.in_(uuids[start:start + 500]))))
+        docs = case_docs(session, rows) if kind == "case" else [_flat_doc(kind, r) for r in rows]
+        out.update({r.uuid: d for r, d in zip(rows, docs)})
+    return out
+
+
+def local_digests(session: Session, kind: str, uuids: list[str]) -> dict[str, str]:
+    out = {}
+    for uuid, doc in local_docs(session, kind, uuids).items():
+        try:
+            out[uuid] = travel_digest(kind, doc)
+        except BadRecord:  # a record here that would not pass as sent: compare it as it is
+            out[uuid] = "local:" + uuid
+    return out
+
+
+def _differing(session: Session, kind: str, same: list[tuple[int, dict[str, Any], dict[str, Any]]]
+               ) -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
+    """Of the records received at a version we already hold, those whose content is not ours: never
+    a silent duplicate (a node that restored a backup reuses version numbers)."""
+    if not same:
+        return []
+    here = local_digests(session, kind, [v["uuid"] for _i, v, _p in same])
+    return [(i, v, p) for i, v, p in same if here.get(v["uuid"]) != _digest(kind, v, p)]

@@ -31,6 +31,7 @@ from xihu_desk.gui.exchange import text
 from xihu_desk.gui.exchange.corrections import CorrectionsTab
 from xihu_desk.gui.exchange.dialogs import FingerprintDialog, ImportDialog, fingerprint_label, fingerprint_text
 from xihu_desk.gui.exchange.files import FileDialogs
+from xihu_desk.gui.exchange.forks import ForkPanel
 from xihu_desk.gui.fmt import local_time
 from xihu_desk.gui.widgets import icon_label, label
 from xihu_desk.services import exchange, node
@@ -285,6 +286,9 @@ class ExchangePage(QWidget):
                                  "muted", wrap=True)
         self.no_children.setObjectName("noChildren")
         box.addWidget(self.no_children)
+        self.fork_panel = ForkPanel(self.ctx, self.actor, lambda: self.files)
+        self.fork_panel.changed.connect(self.refresh)
+        box.addWidget(self.fork_panel)
         buttons = QHBoxLayout()
         self.import_button = QPushButton(theme.icon("mdi6.package-down", "#ffffff"), self.tr("导入数据包…"))
         self.import_button.setObjectName("importBundleButton")
@@ -357,10 +361,12 @@ class ExchangePage(QWidget):
             quarantined = exchange.quarantine_list(session, self.actor)
             corrections = exchange.corrections(session, self.actor, open_only=False)
             owners = exchange.cases_by_owner(session, self.actor) if self.owners_tab is not None else []
+            forks = exchange.forks(session, self.actor) if self.down_tab is not None else []
         if self.up_tab is not None:
             self._show_parent(pending)
         if self.down_tab is not None:
             self._show_children(chosen.node_id if chosen else None)
+            self.fork_panel.show_rows(forks)
         rows = [(text.direction_label(q["direction"]), text.kind_label(q["kind"]), q["label"],
                  local_time(q["at"]), q["reason"]) for q in quarantined]
         _fill(self.quarantine_table, rows)
@@ -580,8 +586,11 @@ class ExchangePage(QWidget):
     def _receipt_taken(self, side: str, result: ReceiptResult) -> None:
         self._box(side).show_result(text.receipt_html(result))
         self.refresh()
-        messages.info(self, self.tr("已登记第 {sequence} 号数据包的回执：对方确认 {n} 条，未接收 {m} 条。").format(
-            sequence=result.sequence, n=result.acknowledged, m=len(result.not_taken)), self.tr("回执已登记"))
+        note = self.tr("已登记第 {sequence} 号数据包的回执：对方确认 {n} 条，未接收 {m} 条。").format(
+            sequence=result.sequence, n=result.acknowledged, m=len(result.not_taken))
+        if result.rebase is not None:
+            note = result.rebase.text() + "\n\n" + self.tr("请重新导出数据包交给上级。")
+        messages.info(self, note, self.tr("回执已登记"))
 
     def _failed(self, side: str, message: str) -> None:
         self._box(side).show_result(text.error_html(message))
@@ -594,8 +603,15 @@ class ExchangePage(QWidget):
         if path is None:
             return
         data, db, actor = self.ctx.data, self.ctx.db, self.acting()
+
+        def preview(progress: Any) -> ImportResult:  # noqa: ANN401
+            try:
+                return exchange.import_bundle(data, db, actor, path, dry_run=True, progress=progress)
+            except exchange.ForkRefused:  # no data to confirm: record the fork and write its receipt at once
+                return exchange.import_bundle(data, db, actor, path, progress=progress)
+
         self.ctx.runner.call(
-            lambda progress: exchange.import_bundle(data, db, actor, path, dry_run=True, progress=progress),
+            preview,
             label=self.tr("正在核对数据包…"), parent=self, on_ok=lambda result: self._previewed(side, path, result),
             on_error=lambda message: self._refused(side, message))
 
@@ -638,6 +654,7 @@ class ExchangePage(QWidget):
 
     def _refused(self, side: str, message: str) -> None:
         self._box(side).show_result(text.refused_html(message))
+        self.refresh()  # a fork refused just now is listed with what to do
         messages.error(self, self.tr("{message}\n\n没有写入任何数据。").format(message=message), self.tr("未导入"))
 
     def _op_finished(self, op_id: int, ok: bool) -> None:

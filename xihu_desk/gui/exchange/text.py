@@ -129,6 +129,9 @@ def receipt_html(result: ReceiptResult) -> str:
         parts.append(_list(lines, theme.DANGER))
     else:
         parts.append(_p(translate("exchange", "对方全部接收。"), theme.SUCCESS))
+    if result.rebase is not None:  # the parent said where it stands: we continue from there
+        parts.append(_p(translate("exchange", "已按上级的回执重新对齐"), bold=True))
+        parts.append(_list(result.rebase.text().splitlines()))
     return "".join(parts)
 
 
