@@ -119,11 +119,9 @@ def _emit(args: argparse.Namespace, doc: dict[str, Any], text: str) -> None:
 
 
 def _open(args: argparse.Namespace, *, must_exist: bool = True):  # noqa: ANN202
-    from xihu_desk.store import migrate
+    from xihu_desk.store import dbfile, migrate
 
     data = DataDir(args.data_dir)
-    from xihu_desk.store import dbfile
-
     # only a -wal left where the database was is damage (open_database says so), not "no database"
     if must_exist and not data.database.exists() and not dbfile.wal_left(data.database):
         raise UserError(f"数据目录 {data.root} 中没有数据库，请先运行 xihu-desk init。")
