@@ -329,7 +329,7 @@ def check_manifest(m: dict[str, Any]) -> None:
     text("bundle_id")
     text("origin")
     text("destination")
-    text("schema", empty=True)
+    text("schema", limit=1000, empty=True)  # the sorted migration heads, one per area, joined by commas
     sequence = m.get("sequence")
     if not isinstance(sequence, int) or isinstance(sequence, bool) or not 1 <= sequence <= MAX_SEQUENCE:
         raise BundleRefused("数据包序号无效。")
