@@ -943,8 +943,13 @@ class Rebase:
                  f"上级已有且相同的记录 {self.acknowledged} 条，待报送 {self.to_send} 条。"]
         if self.raised:
             lines.append(f"{len(self.raised)} 条记录与上级所存的内容不同，已提高版本号，下次报送时以本单位为准（已列入隔离清单备查）。")
-        lines += [f"案件 {r['old']} 的编号已被上级的另一案件使用（恢复备份前编的号），已改为 {r['new']}，已打印的文书请重新打印。"
-                  for r in self.renumbered]
+        what = {"case": "案件", "review_item": "合法性审查事项"}
+        if self.renumbered:
+            lines.append(f"{len(self.renumbered)} 个编号已被上级所存的另一记录使用（恢复备份前编的号），已改用新编号，"
+                         "已打印的文书请重新打印：")
+        lines += [f"  {what.get(r['kind'], r['kind'])} {r['old']} → {r['new']}" for r in self.renumbered[:20]]
+        if len(self.renumbered) > 20:
+            lines.append(f"  ……另有 {len(self.renumbered) - 20} 个，见隔离清单。")
         if self.only_there:
             lines.append(f"上级还存有 {sum(self.only_there.values())} 条本单位已没有的记录（其中案件 {self.only_there.get('case', 0)} 件，"
                          "恢复备份前录入并已报送），上级的数据完好。")

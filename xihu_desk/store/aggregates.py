@@ -469,5 +469,13 @@ def _differing(session: Session, kind: str, same: list[tuple[int, dict[str, Any]
     a silent duplicate (a node that restored a backup reuses version numbers)."""
     if not same:
         return []
-    here = local_digests(session, kind, [v["uuid"] for _i, v, _p in same])
-    return [(i, v, p) for i, v, p in same if here.get(v["uuid"]) != _digest(kind, v, p)]
+    # The root row is enough, and cheap: any change to a case's parts bumps the case's own version and
+    # time (stamp_changed), so an edit made again after a restore differs there too.
+    model = ROOTS[kind]
+    here: dict[str, dict[str, Any] | None] = {}
+    for row in session.scalars(select(model).where(model.uuid.in_([v["uuid"] for _i, v, _p in same]))):
+        try:
+            here[row.uuid] = doc_values(model, _flat_doc(kind, row))
+        except BadRecord:
+            here[row.uuid] = None
+    return [(i, v, p) for i, v, p in same if here.get(v["uuid"]) != v]
