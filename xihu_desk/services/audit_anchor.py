@@ -95,7 +95,9 @@ def _read(path: Path) -> bytes | None:
 
 @event.listens_for(Session, "before_commit")
 def _advance(session: Session) -> None:
-    if not session.info.pop(WRITTEN, False):
+    # SQLAlchemy runs before_commit for a SAVEPOINT's release too; only the outermost commit makes
+    # rows durable (a dry run rolls its savepoint back after its rows were released one by one).
+    if session.in_nested_transaction() or not session.info.pop(WRITTEN, False):
         return
     rebase = session.info.pop(REBASE, False)
     # Plain DB-API reads on the session's own connection: this runs on every audited commit.
