@@ -178,3 +178,20 @@ def test_a_redirected_list_on_a_gbk_console_is_utf8(data_dir, db):
                           capture_output=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     assert "刘䶮" in done.stdout.decode("utf-8")
+
+
+def test_the_programs_warnings_go_to_the_log_not_to_stderr(capsys, data_dir, monkeypatch):
+    import logging
+
+    from xihu_desk.services import case_queries
+
+    real = case_queries.count_cases
+
+    def warn_then_count(*a, **k):
+        logging.getLogger("xihu_desk.services.audit_anchor").warning("audit anchor not written: [Errno 28]")
+        return real(*a, **k)
+
+    monkeypatch.setattr(case_queries, "count_cases", warn_then_count)
+    code, _out, err = run(capsys, "case", "list", "--data-dir", str(data_dir.root))
+    assert code == 0 and err == ""
+    assert "Errno 28" in (data_dir.logs / "xihu-desk-cli.log").read_text(encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import re
 import sys
 from pathlib import Path
@@ -399,6 +400,24 @@ def _utf8_streams() -> None:
             pass
 
 
+_CLI_LOG = "xihu-desk-cli.log"
+
+
+def _cli_logging(data: DataDir) -> None:
+    """The program's own warnings go to logs/ (never to stderr, which carries the one-line
+    message and nothing else); with no data folder yet they are dropped."""
+    logger = logging.getLogger("xihu_desk")
+    for handler in [h for h in logger.handlers if getattr(h, "xihu_cli", False)]:
+        logger.removeHandler(handler)
+        handler.close()
+    handler: logging.Handler = (logsafe.file_handler(data.logs / _CLI_LOG, delay=True) if data.root.is_dir()
+                                else logging.NullHandler())
+    handler.xihu_cli = True  # type: ignore[attr-defined]
+    handler.setLevel(logging.WARNING)
+    logger.addHandler(handler)
+    logger.propagate = False
+
+
 def main(argv: list[str] | None = None) -> int:
     _utf8_streams()
     try:
@@ -409,6 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "gui"
     data = DataDir(args.data_dir)
     logsafe.enable_faulthandler_cli(data.root, data.logs)  # a native crash leaves its stack in logs/
+    _cli_logging(data)
     sub = {"node": "node_command", "case": "case_command", "bundle": "bundle_command", **cli_reviews.SUBCOMMANDS,
            **cli_print.SUBCOMMANDS, **cli_mediators.SUBCOMMANDS, **cli_committees.SUBCOMMANDS,
            **cli_users.SUBCOMMANDS}.get(command)
@@ -447,7 +467,7 @@ def _log_crash(args: argparse.Namespace) -> Path | None:
         try:
             folder = where()
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / "xihu-desk-cli.log"
+            path = folder / _CLI_LOG
             with path.open("a", encoding="utf-8") as f:
                 f.write(entry)
             return path
