@@ -3,6 +3,8 @@
 
     python3 bootstrap.py            set up, then open the application
     python3 bootstrap.py test       set up, then run the whole test suite headless
+    python3 bootstrap.py package    build the installers this machine can build (packaging/README.md):
+                                    Linux: dist/xihu-desk/ and the .deb; Windows: the setup .exe
 
 Set-up: on Debian/UOS/Kylin, the system libraries Qt needs and a Chinese UI font are installed
 with apt when running as root, or the one command that does it is printed; then a virtual
@@ -128,12 +130,88 @@ def ensure_venv() -> None:
     stamp.touch()
 
 
+def _package_requirements(qt_line: str) -> list[str]:
+    """The pinned dependencies of pyproject.toml; `--qt compat` swaps the PySide6 pins for the
+    line with wheels for older glibc (packaging/qt-compat-<arch>.txt)."""
+    import platform
+    import tomllib
+
+    pins = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    if qt_line == "compat":
+        arch = {"amd64": "x86_64", "arm64": "aarch64"}.get(platform.machine().lower(), platform.machine().lower())
+        lines = (ROOT / "packaging" / f"qt-compat-{arch}.txt").read_text(encoding="utf-8").splitlines()
+        qt = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+        pins = [pin for pin in pins if not pin.lower().startswith("pyside6")] + qt
+    return pins
+
+
+def package(rest: list[str]) -> int:
+    """Build with PyInstaller (packaging/xihu-desk.spec) in its own virtual environment under
+    build/, then the .deb (Linux) or the Inno Setup installer (Windows)."""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(prog="bootstrap.py package")
+    parser.add_argument("--qt", choices=("current", "compat"), default="current",
+                        help="compat: the PySide6 line for glibc 2.28+ (packaging/old_glibc.py uses it)")
+    args = parser.parse_args(rest)
+    started = time.monotonic()
+    pins = _package_requirements(args.qt)
+    build_reqs = (ROOT / "packaging" / "requirements-build.txt").read_text(encoding="utf-8")
+    venv_dir = ROOT / "build" / f"package-venv-{args.qt}"
+    py = venv_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    digest = hashlib.sha1(("\n".join(pins) + build_reqs).encode()).hexdigest()[:12]
+    stamp = venv_dir / f".installed-{digest}"
+    if not stamp.exists():
+        if not py.exists():
+            say(f"creating the build environment in {venv_dir.relative_to(ROOT)}")
+            venv.EnvBuilder(with_pip=True).create(venv_dir)
+        say("installing PyInstaller and the pinned dependencies into it")
+        subprocess.run([str(py), "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
+        subprocess.run([str(py), "-m", "pip", "install", "-q", *pins, "-r",
+                        str(ROOT / "packaging" / "requirements-build.txt")], check=True)
+        for old in venv_dir.glob(".installed-*"):
+            old.unlink()
+        stamp.touch()
+    dist = ROOT / "dist"
+    shutil.rmtree(dist / "xihu-desk", ignore_errors=True)
+    say("freezing the program with PyInstaller (a few minutes)")
+    subprocess.run([str(py), "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+                    "--distpath", str(dist), "--workpath", str(ROOT / "build" / "pyinstaller"),
+                    str(ROOT / "packaging" / "xihu-desk.spec")], check=True, cwd=ROOT)
+    folder = dist / "xihu-desk"
+    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file() and not f.is_symlink())
+    say(f"{folder.relative_to(ROOT)}/: {size / 2**20:.0f} MB")
+    if sys.platform.startswith("linux"):
+        subprocess.run([str(py), str(ROOT / "packaging" / "make_deb.py"), "--dist", str(dist)], check=True)
+    elif os.name == "nt":
+        iscc = shutil.which("ISCC") or next((str(p) for p in (
+            Path(os.environ.get("ProgramFiles(x86)", r"C:\Program Files (x86)"), "Inno Setup 6", "ISCC.exe"),
+            Path(os.environ.get("LOCALAPPDATA", ""), "Programs", "Inno Setup 6", "ISCC.exe")) if p.is_file()), None)
+        if not iscc:
+            say("Inno Setup 6 is not installed (ISCC.exe not found): the folder is built, the installer not.")
+            return 1
+        import tomllib
+
+        version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+        subprocess.run([iscc, "/Q", f"/DAppVersion={version}", str(ROOT / "packaging" / "xihu-desk.iss")], check=True)
+    say(f"done in {time.monotonic() - started:.0f} s; results in {dist}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     if sys.version_info < (3, 11):
         say(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
         return 1
     mode = argv[0] if argv and argv[0] in ("run", "test") else "run"
     rest = argv[1:] if argv and argv[0] in ("run", "test") else argv
+    if argv and argv[0] == "package":
+        try:
+            ensure_system()
+            return package(argv[1:])
+        except (subprocess.CalledProcessError, OSError) as exc:
+            say(f"packaging failed ({exc}); the messages above say why.")
+            return 1
     try:
         ensure_system(test=mode == "test")
         ensure_venv()

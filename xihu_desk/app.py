@@ -89,12 +89,16 @@ def run(data: DataDir, argv: list[str] | None = None, startup_check: bool = Fals
 
     set_windows_app_id()
     # Qt is imported only now, so the no-display check above runs without loading it.
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     from xihu_desk.gui import crash, gcguard, i18n, messages, prefs, single_instance, theme
     from xihu_desk.gui.controller import AppController
     from xihu_desk.store import migrate
 
+    if QApplication.instance() is None:
+        # QtPdf (the print preview) loads later; Qt 6.8 wants this set before the application.
+        QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setDesktopFileName(DESKTOP_FILE_NAME)  # Linux: the window belongs to xihu-desk.desktop
     guard = single_instance.claim(app, data.root)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from xihu_desk.gui import gcguard, messages, prefs, theme
@@ -23,6 +23,9 @@ except ImportError:  # pragma: no cover - if tests/ becomes a package
     from tests.conftest import ADMIN_PASSWORD
 
 __all__ = ["ADMIN_PASSWORD"]
+# Before the QApplication, as app.py does: Qt 6.8 (the Linux build for old glibc) warns when
+# QtPdf loads after the application exists unless OpenGL contexts are shared.
+QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 HERE = Path(__file__).parent
 
 # The offscreen platform cannot resize native windows and says so for every dialog with a layout.
