@@ -113,11 +113,12 @@ def offices(tmp_path, capsys):
     return town, district
 
 
-def report(capsys, town: Office, district: Office, usb: Path) -> dict:
+def report(capsys, town: Office, district: Office, usb: Path, warnings: list | None = None) -> dict:
     """export → import → receipt, the way an office does it every month."""
     usb.mkdir(exist_ok=True)
     code, sent, err = run(capsys, "bundle", "export", "--data-dir", str(town.root), "-o", str(usb))
     assert code == 0, err
+    assert warnings is None or sent["warnings"] == warnings
     code, got, err = run(capsys, "bundle", "import", sent["file"], "--data-dir", str(district.root))
     assert code == 0, err
     code, _taken, err = run(capsys, "bundle", "receipt", got["receipt"], "--data-dir", str(town.root))
@@ -145,6 +146,7 @@ def test_restore_then_report_every_case_arrives_once(offices, capsys, tmp_path):
     (tmp_path / "usb3").mkdir()
     code, forked, err = run(capsys, "bundle", "export", "--data-dir", str(town.root), "-o", str(tmp_path / "usb3"))
     assert code == 0 and forked["sequence"] == 2  # the parent already holds a different number 2
+    assert any("从备份恢复" in w for w in forked["warnings"])  # the office is told what will happen
     code, refused, err = run(capsys, "bundle", "import", forked["file"], "--data-dir", str(district.root))
     assert code == 1 and refused["result"] == "refused" and "分叉" in refused["reason"]
     assert refused["receipt"] and Path(refused["receipt"]).is_file()  # where the district stands
@@ -160,7 +162,7 @@ def test_restore_then_report_every_case_arrives_once(offices, capsys, tmp_path):
     assert rebase["sequence"] == 2 and rebase["only_there"]["case"] == 2
     assert [r["uuid"] for r in rebase["raised"]] == [edited]
     assert len(rebase["renumbered"]) == 2  # its two new cases had the numbers of the two lost ones
-    got = report(capsys, town, district, tmp_path / "usb4")
+    got = report(capsys, town, district, tmp_path / "usb4", warnings=[])
     assert got["sequence"] == 3 and got["counts"]["refused"] == got["counts"]["quarantined"] == 0
     # Every case arrived, once; the office's current content is what the district holds.
     here, there = town.cases(), district.cases()

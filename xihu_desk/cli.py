@@ -335,6 +335,7 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
     lines = [f"已生成第 {result.sequence} 号数据包（给 {result.destination_name}）：{result.file}",
              "内容：" + "，".join(f"{k} {v}" for k, v in result.counts.items())]
     lines += [f"未导出（已列入隔离清单）：{label}：{reason}" for _k, label, reason in result.quarantined]
+    lines += [f"注意：{w}" for w in result.warnings]
     _emit(args, result.as_json(), "\n".join(lines))
     return 0
 

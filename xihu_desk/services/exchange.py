@@ -261,11 +261,13 @@ class ExportResult:
     destination_name: str
     counts: dict[str, int]
     quarantined: list[tuple[str, str, str]] = field(default_factory=list)  # kind, label, reason
+    warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {"file": str(self.file), "sequence": self.sequence, "destination": self.destination,
                 "destination_name": self.destination_name, "counts": self.counts,
-                "quarantined": [{"kind": k, "label": lbl, "reason": r} for k, lbl, r in self.quarantined]}
+                "quarantined": [{"kind": k, "label": lbl, "reason": r} for k, lbl, r in self.quarantined],
+                "warnings": self.warnings}
 
 
 def _self_check(kind: str, row: Any, doc: dict[str, Any], root: Path) -> str:
@@ -368,7 +370,10 @@ def export_bundle(data: DataDir, db: Database, actor: Actor, out_dir: Path, prog
         audit.record(session, actor, "exchange.export", "bundle_out", manifest["bundle_id"],
                      summary=f"导出第 {sequence} 号数据包给 {parent_name}：" + "，".join(f"{k} {v}" for k, v in counts.items()),
                      after={"file": target.name, "sha256": sha, "quarantined": len(quarantined)})
-    return ExportResult(target, sequence, parent_id, parent_name, counts, [(k, lbl, r) for k, _u, lbl, _v, r in quarantined])
+    with db.read() as session:
+        notice = [] if to else [n for n in [restore_notice(session, actor)] if n]
+    return ExportResult(target, sequence, parent_id, parent_name, counts, [(k, lbl, r) for k, _u, lbl, _v, r in quarantined],
+                        notice)
 
 
 def _org_code_of(session: Session, node_id: str) -> str:
@@ -796,6 +801,23 @@ def _fork(db: Database, actor: Actor, path: Path, receipt_dir: Path | None, open
                         f"重新导出即可；或由管理员执行 xihu-desk bundle resolve-fork {org} 接受对方的新序列。")
     exc.receipt = receipt
     return exc
+
+
+def restore_notice(session: Session, actor: Actor) -> str:
+    """What to do when this node restored a backup after it last heard from its parent: the parent
+    will see the next bundle as a fork until we re-base on its receipt."""
+    actor.require(Perm.EXCHANGE)
+    parent = session.scalar(select(PeerNode).where(PeerNode.relation == "parent"))
+    if parent is None or session.scalar(select(BundleOut.sequence).where(BundleOut.destination == parent.node_id).limit(1)) is None:
+        return ""
+    restored = session.execute(select(AuditEvent.seq, AuditEvent.at).where(AuditEvent.action == "data.restore")
+                               .order_by(AuditEvent.seq.desc()).limit(1)).first()
+    heard = session.scalar(select(func.max(AuditEvent.seq)).where(AuditEvent.action == "exchange.receipt"))
+    if restored is None or (heard is not None and heard > restored[0]):
+        return ""
+    return (f"本单位于 {str(restored[1])[:10]} 从备份恢复过。若恢复前已向{parent.org_name}报送过备份之后的数据包，"
+            "对方会把新数据包判为分叉并写出重新对齐回执：登记该回执（或请对方“生成重新对齐回执”）后再导出，"
+            "先登记再录入新案件可免改号。")
 
 
 def _settle_quarantine(session: Session, kind: str, accepted: list[str]) -> None:

@@ -246,6 +246,11 @@ class ExchangePage(QWidget):
         box.addLayout(_captioned([(self.tr("上级单位："), self.parent_name),
                                   (self.tr("上级公钥指纹："), self.parent_fingerprint),
                                   (self.tr("待报送："), self.pending)]))
+        self.restore_note = label("", wrap=True)  # after a restore: how to re-base before reporting
+        self.restore_note.setObjectName("restoreNotice")
+        self.restore_note.setStyleSheet(f"color: {theme.DANGER};")
+        self.restore_note.setVisible(False)
+        box.addWidget(self.restore_note)
         buttons = QHBoxLayout()
         self.export_button = QPushButton(theme.icon("mdi6.package-up", "#ffffff"), self.tr("生成数据包…"))
         self.export_button.setObjectName("exportBundleButton")
@@ -358,12 +363,15 @@ class ExchangePage(QWidget):
         with self.ctx.db.read() as session:
             self.peers = exchange.peers(session, self.actor)
             pending = exchange.pending_counts(session, self.actor) if self.has_parent_side else {}
+            restored = exchange.restore_notice(session, self.actor) if self.has_parent_side else ""
             quarantined = exchange.quarantine_list(session, self.actor)
             corrections = exchange.corrections(session, self.actor, open_only=False)
             owners = exchange.cases_by_owner(session, self.actor) if self.owners_tab is not None else []
             forks = exchange.forks(session, self.actor) if self.down_tab is not None else []
         if self.up_tab is not None:
             self._show_parent(pending)
+            self.restore_note.setText(restored)
+            self.restore_note.setVisible(bool(restored))
         if self.down_tab is not None:
             self._show_children(chosen.node_id if chosen else None)
             self.fork_panel.show_rows(forks)
