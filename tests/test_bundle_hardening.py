@@ -270,7 +270,9 @@ def test_a_sequence_far_ahead_is_refused_and_gaps_are_ranges_in_flat_memory(worl
     finally:
         tracemalloc.stop()
     assert got.result == "applied"
-    assert [str(g) for g in got.gaps] == ["1–999999"] and doc["gaps"] == [{"from": 1, "to": 999_999}]
+    assert [str(g) for g in got.gaps] == ["1–999999"] and doc["gap_ranges"] == [{"from": 1, "to": 999_999}]
+    # "gaps" stays a list of numbers (design.md §10), the first thousand of them.
+    assert doc["gaps"] == list(range(1, 1001)) and doc["gaps_missing"] == 999_999
     assert "缺少该单位的第 1–999999 号" in text and len(text) < 5000
     assert [str(g) for g in rows[0].gaps] == ["1–999999"]
     assert peak < 40 * 1024 * 1024, f"peak {peak / 2**20:.1f} MiB"

@@ -350,7 +350,7 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
         result = exchange.import_bundle(data, opened.db, cli_actor(), Path(args.file), dry_run=args.dry_run)
     except BundleRefused as exc:
         doc = {"result": "refused", "sender": None, "sequence": None,
-               "counts": {s: 0 for s in exchange.STATUSES}, "gaps": [],
+               "counts": {s: 0 for s in exchange.STATUSES}, "gaps": [], "gap_ranges": [], "gaps_missing": 0,
                "receipt": str(exc.receipt) if getattr(exc, "receipt", None) else None, "reason": exc.message}
         if args.json:
             print(json.dumps(doc, ensure_ascii=False, indent=2))

@@ -44,6 +44,21 @@ def gaps(received: Iterable[int]) -> list[Span]:
     return out
 
 
+GAPS_LISTED = 1000  # missing numbers listed one by one in the JSON's "gaps" (all are in "gap_ranges")
+
+
+def as_json(spans: list[Span]) -> dict[str, object]:
+    """The JSON of design.md §10 keeps "gaps" a list of numbers, as district scripts read it, but
+    at most GAPS_LISTED of them; "gap_ranges" has every gap as {from, to} and "gaps_missing" the
+    count, so a forged sequence far ahead costs no memory."""
+    listed: list[int] = []
+    for span in spans:
+        listed.extend(range(span.first, min(span.last, span.first + GAPS_LISTED - len(listed) - 1) + 1))
+        if len(listed) >= GAPS_LISTED:
+            break
+    return {"gaps": listed, "gap_ranges": [s.as_json() for s in spans], "gaps_missing": sum(len(s) for s in spans)}
+
+
 def text(spans: Iterable[Span]) -> str:
     """'1、3–9999999' for people."""
     return "、".join(str(s) for s in spans)

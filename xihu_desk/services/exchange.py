@@ -419,7 +419,7 @@ class ImportResult:
 
     def as_json(self) -> dict[str, Any]:
         return {"result": self.result, "sender": self.sender, "sender_name": self.sender_name,
-                "sequence": self.sequence, "counts": self.counts, "gaps": [g.as_json() for g in self.gaps],
+                "sequence": self.sequence, "counts": self.counts, **sequences.as_json(self.gaps),
                 "receipt": str(self.receipt) if self.receipt else None, "reason": self.reason,
                 "problems": self.problems, "warnings": self.warnings}
 
@@ -1164,15 +1164,16 @@ def take_receipt(db: Database, actor: Actor, path: Path) -> ReceiptResult:
             if ack is not None and ack.version >= q.version:
                 q.resolved = True
         rebased = None
+        made = str(doc.get("made_at", ""))
+        last = session.get(Meta, f"sync.resync.{peer.node_id}")
+        if resync is not None and last is not None and made <= last.value:
+            if resync.get("fork"):  # an old word on where the parent stood: re-basing on it would go back
+                raise UserError("这份重新对齐回执已登记过，或比已登记的更早，不予登记。")
+            resync = None  # an older receipt taken late: its acknowledgements count, its state does not
         if resync is not None:
             if peer.relation != "parent":
                 raise UserError("重新对齐回执只能来自本单位登记的上级，不予登记。")
-            made = str(doc.get("made_at", ""))
-            key = f"sync.resync.{peer.node_id}"
-            last = session.get(Meta, key)
-            if last is not None and made <= last.value:
-                raise UserError("这份重新对齐回执已登记过，或比已登记的更早，不予登记。")
-            session.merge(Meta(key=key, value=made))
+            session.merge(Meta(key=f"sync.resync.{peer.node_id}", value=made))
             try:
                 rebased = _rebase(session, actor, node, peer, resync)
             except (TypeError, ValueError, IndexError, KeyError):
