@@ -45,6 +45,7 @@ BUILD_PACKAGES = [
     "libxcb-xfixes0", "libxcb-sync1", "libxcb-shm0", "libxrender1", "libx11-xcb1", "libnss3",
 ]
 USER = "clerk"
+HOST_CA = "/etc/ssl/host-ca-certificates.crt"
 
 
 def say(text: str) -> None:
@@ -66,6 +67,11 @@ class Chroot:
             if not os.path.ismount(target):
                 run(["mount", "--bind", f"/{name}", str(target)])
         shutil.copy2("/etc/resolv.conf", self.path / "etc/resolv.conf")
+        # The host's certificate authorities (a proxy's own CA included) for pip in the chroot.
+        host_ca = Path(os.environ.get("PIP_CERT") or "/etc/ssl/certs/ca-certificates.crt")
+        if host_ca.is_file():
+            (self.path / "etc/ssl").mkdir(parents=True, exist_ok=True)
+            shutil.copy2(host_ca, self.path / HOST_CA.lstrip("/"))
         return self
 
     def __exit__(self, *exc) -> None:
@@ -77,6 +83,8 @@ class Chroot:
     def sh(self, script: str, user: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C.UTF-8",
                "DEBIAN_FRONTEND": "noninteractive", "HOME": "/root"}
+        if (self.path / HOST_CA.lstrip("/")).is_file():
+            env["PIP_CERT"] = env["SSL_CERT_FILE"] = HOST_CA
         cmd = ["chroot", str(self.path), "/bin/sh", "-ec", script]
         if user:
             env["HOME"] = f"/home/{user}"
