@@ -162,6 +162,8 @@ def test_restore_then_report_every_case_arrives_once(offices, capsys, tmp_path):
     assert rebase["sequence"] == 2 and rebase["only_there"]["case"] == 2
     assert [r["uuid"] for r in rebase["raised"]] == [edited]
     assert len(rebase["renumbered"]) == 2  # its two new cases had the numbers of the two lost ones
+    code, _again, err = run(capsys, "bundle", "receipt", refused["receipt"], "--data-dir", str(town.root))
+    assert code == 1 and "已登记过" in err  # taken twice, it would move the line back
     got = report(capsys, town, district, tmp_path / "usb4", warnings=[])
     assert got["sequence"] == 3 and got["counts"]["refused"] == got["counts"]["quarantined"] == 0
     # Every case arrived, once; the office's current content is what the district holds.
