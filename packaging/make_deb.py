@@ -43,8 +43,8 @@ DESCRIPTION = """西湖司法所工作台 Xihu Desk
  全部离线工作，数据保存在本机。命令行：xihu-desk --help
 """
 GLIBC = re.compile(rb"GLIBC_2\.(\d+)(?:\.\d+)?\x00")
-# Always needed, though nothing links them directly: Qt looks for these at run time.
-ALWAYS = ["fontconfig", "libxkbcommon-x11-0", "libxcb-cursor0 | libxcursor1"]
+# Always needed, though nothing links it: the font configuration Qt reads at run time.
+ALWAYS = ["fontconfig"]
 
 
 def _is_elf(path: Path) -> bool:
