@@ -247,3 +247,28 @@ def test_same_version_other_content_is_quarantined_and_shown_on_both_sides(offic
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(MediationCase)) == 2
     db.dispose()
+
+
+def test_an_office_that_asks_first_reports_without_a_fork_or_a_new_number(offices, capsys, tmp_path):
+    town, district = offices
+    town.work(2, "甲")
+    report(capsys, town, district, tmp_path / "usb1")
+    backup = tmp_path / "yesterday.sqlite3"
+    assert run(capsys, "backup", "--data-dir", str(town.root), "-o", str(backup))[0] == 0
+    lost_here = town.work(2, "乙")
+    report(capsys, town, district, tmp_path / "usb2")
+    code, _doc, err = run(capsys, "restore", str(backup), "--data-dir", str(town.root))
+    assert code == 0, err
+    # Before any new work, the office asks the district where it stands.
+    (tmp_path / "resync").mkdir()
+    code, made, err = run(capsys, "bundle", "resync", "330106002", "--data-dir", str(district.root), "-o", str(tmp_path / "resync"))
+    assert code == 0, err
+    code, taken, err = run(capsys, "bundle", "receipt", made["file"], "--data-dir", str(town.root))
+    assert code == 0 and taken["rebase"]["sequence"] == 2 and taken["rebase"]["renumbered"] == []
+    after = town.work(2, "丙")
+    got = report(capsys, town, district, tmp_path / "usb3", warnings=[])
+    assert got["sequence"] == 3 and got["counts"]["quarantined"] == got["counts"]["refused"] == 0
+    there = district.cases()
+    assert set(there) >= set(lost_here) | set(after) and len(there) == 6
+    numbers = sorted(there[u]["case"]["seq"] for u in after)
+    assert numbers == [5, 6]  # numbered after the ones the district already held
