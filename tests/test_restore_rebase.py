@@ -96,21 +96,40 @@ def _normalised(doc: dict) -> dict:
     return {k: (sorted(v, key=lambda r: json.dumps(r, sort_keys=True)) if isinstance(v, list) else v) for k, v in doc.items()}
 
 
+@pytest.fixture(scope="module")
+def _offices_made(tmp_path_factory) -> Path:
+    """A township office and the district, initialised and enrolled through the command line, once."""
+    import contextlib
+    import io
+
+    root = tmp_path_factory.mktemp("restore-offices")
+    with contextlib.redirect_stdout(io.StringIO()):
+        _make_offices(root)
+    gc.collect()
+    return root
+
+
 @pytest.fixture
-def offices(tmp_path, capsys):
-    """A township office and the district, initialised and enrolled through the command line."""
+def offices(_offices_made, tmp_path):
+    import shutil
+
+    for name in ("town", "district"):
+        shutil.copytree(_offices_made / name, tmp_path / name)
+    return Office(tmp_path / "town"), Office(tmp_path / "district")
+
+
+def _make_offices(tmp_path: Path) -> None:
     pw = tmp_path / "pw.txt"
     pw.write_text(ADMIN_PASSWORD + "\n", encoding="utf-8")
     town, district = Office(tmp_path / "town"), Office(tmp_path / "district")
-    assert run(capsys, "init", "--data-dir", str(town.root), "--org", "330106002", "--level", "township",
-               "--admin", "admin", "--password-file", str(pw))[0] == 0
-    assert run(capsys, "init", "--data-dir", str(district.root), "--org", "330106", "--level", "district",
-               "--admin", "admin", "--password-file", str(pw))[0] == 0
+    assert cli.main(["init", "--data-dir", str(town.root), "--org", "330106002", "--level", "township",
+                     "--admin", "admin", "--password-file", str(pw)]) == 0
+    assert cli.main(["init", "--data-dir", str(district.root), "--org", "330106", "--level", "district",
+                     "--admin", "admin", "--password-file", str(pw)]) == 0
     for me, other in ((town, district), (district, town)):
         key = tmp_path / f"{other.root.name}.key"
-        assert run(capsys, "node", "export-key", "--data-dir", str(other.root), "-o", str(key))[0] == 0
-        assert run(capsys, "node", "enrol", str(key), "--data-dir", str(me.root))[0] == 0
-    return town, district
+        assert cli.main(["node", "export-key", "--data-dir", str(other.root), "-o", str(key)]) == 0
+        assert cli.main(["node", "enrol", str(key), "--data-dir", str(me.root)]) == 0
 
 
 def report(capsys, town: Office, district: Office, usb: Path, warnings: list | None = None) -> dict:
