@@ -1050,12 +1050,17 @@ def _rebase(session: Session, actor: Actor, me: Node, parent: PeerNode, block: d
             elif counter is None:
                 session.add(ReviewCounter(office_code=scope, year=year, last_seq=seq))
     session.flush()
-    for (kind, (scope, year, seq)), uuid in held_numbers.items():
-        model = MediationCase if kind == "case" else ReviewItem
-        scope_col = MediationCase.committee_uuid if kind == "case" else ReviewItem.office_code
-        row = session.scalar(select(model).where(scope_col == scope, model.year == year, model.seq == seq, model.uuid != uuid))
-        if row is None or row.owner_node != me.node_id:
+    ours = {("case", (c, y, q)): u for c, y, q, u in session.execute(
+        select(MediationCase.committee_uuid, MediationCase.year, MediationCase.seq, MediationCase.uuid)
+        .where(MediationCase.owner_node == me.node_id))}
+    ours.update({("review_item", (o, y, q)): u for o, y, q, u in session.execute(
+        select(ReviewItem.office_code, ReviewItem.year, ReviewItem.seq, ReviewItem.uuid)
+        .where(ReviewItem.owner_node == me.node_id))})
+    for key, uuid in held_numbers.items():
+        if ours.get(key, uuid) == uuid:  # not ours, or the very same record
             continue
+        kind, (scope, year, _seq) = key
+        row = session.get(MediationCase if kind == "case" else ReviewItem, ours[key])
         old = row.case_no if kind == "case" else row.number
         if kind == "case":
             counter = session.get(CaseCounter, (scope, year))
