@@ -73,8 +73,24 @@ def _out(value: Any) -> Any:
     return value
 
 
+def _name_key(kind: str) -> Any:
+    def derive(values: dict[str, Any]) -> str:
+        from xihu_desk.domain import names  # pypinyin's tables load only when a name arrives
+
+        return (names.sort_key if kind == "committee" else names.person_key)(values["name"])
+
+    return derive
+
+
+# Columns each node computes from others when it writes the row: never sent, so nodes on versions
+# with and without such a column still exchange records (an unknown or missing field refuses one).
+DERIVED: dict[str, dict[str, Any]] = {"committee": {"name_key": _name_key("committee")},
+                                      "mediator": {"name_key": _name_key("mediator")}}
+
+
 def row_doc(row: Any) -> dict[str, Any]:
-    return {c.name: _out(getattr(row, c.key)) for c in row.__table__.columns}
+    derived = DERIVED.get(row.__table__.name, {})
+    return {c.name: _out(getattr(row, c.key)) for c in row.__table__.columns if c.name not in derived}
 
 
 # Checked values come out in SQLite's storage form (what SQLAlchemy itself writes: ISO dates,
@@ -137,7 +153,8 @@ _COLUMNS: dict[Any, tuple[frozenset[str], list[tuple[str, bool, Any]]]] = {}
 
 def _columns(model: Any) -> tuple[frozenset[str], list[tuple[str, bool, Any]]]:
     if model not in _COLUMNS:
-        cols = list(model.__table__.columns)
+        derived = DERIVED.get(model.__table__.name, {})
+        cols = [c for c in model.__table__.columns if c.name not in derived]
         _COLUMNS[model] = (frozenset(c.name for c in cols), [(c.name, c.nullable, _checker(c)) for c in cols])
     return _COLUMNS[model]
 
@@ -162,6 +179,8 @@ def doc_values(model: Any, doc: dict[str, Any]) -> dict[str, Any]:
         else:
             value = check(value)
         values[name] = value
+    for name, derive in DERIVED.get(model.__table__.name, {}).items():
+        values[name] = derive(values)
     return values
 
 
