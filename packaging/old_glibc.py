@@ -11,9 +11,11 @@ Not part of the test suite; README (构建安装包) names it.
 
 Why: a frozen program runs only on the glibc it was built on or newer, and the Qt of
 pyproject.toml (PySide6 6.12) needs glibc 2.34. This build pins the PySide6 line with wheels for
-manylinux_2_28 (packaging/qt-compat-<arch>.txt) and runs on Debian 11, Kylin V10 (2.31) and,
-being built on 2.31 with nothing newer asked for, is checked here against 2.31: the Depends line
-of the .deb states the lowest libc6 its binaries need.
+manylinux_2_28 (packaging/qt-compat-<arch>.txt) and runs on Debian 11 and Kylin V10 (2.31); it
+is checked here against Debian 11 (glibc 2.31): the Depends line of the .deb states the lowest
+libc6 its binaries need (2.30 when built on Debian 11: libpython's libm and gettid symbols, and the
+bullseye libraries bundled with it). UOS V20 (glibc 2.28) needs the build on a 2.28 system:
+`--suite buster --mirror http://archive.debian.org/debian` where that archive is reachable.
 
 The build uses the committed tree (git archive HEAD), so commit before building.
 """
@@ -32,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SUITE = "bullseye"
 MIRROR = "http://deb.debian.org/debian"
 # Python 3.11 as Debian 12 ships it: the source comes from the Debian archive (the same mirror).
-PYTHON_SOURCE = f"{MIRROR}/pool/main/p/python3.11/python3.11_3.11.2.orig.tar.gz"
+PYTHON_SOURCE = "http://deb.debian.org/debian/pool/main/p/python3.11/python3.11_3.11.2.orig.tar.gz"
 PYTHON_SHA256 = "2411c74bda5bbcfcddaf4531f66d1adc73f247f529aee981b029513aefdbf849"
 PYTHON_PREFIX = "/opt/python3.11"
 BUILD_PACKAGES = [
@@ -183,7 +185,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("step", choices=("build", "check", "all"))
     parser.add_argument("--chroots", default="/var/tmp/xihu-desk-chroots", help="where the chroots are kept")
     parser.add_argument("--deb", help="check this .deb instead of the newest in dist/compat")
+    parser.add_argument("--suite", default=SUITE,
+                        help="Debian release of the chroots (buster = glibc 2.28 for UOS V20, from an archive mirror)")
+    parser.add_argument("--mirror", default=MIRROR, help="for buster: http://archive.debian.org/debian")
     args = parser.parse_args(argv)
+    globals().update(SUITE=args.suite, MIRROR=args.mirror)
     if os.geteuid() != 0:
         say("run as root (debootstrap, chroot and mount need it)")
         return 1
