@@ -124,12 +124,19 @@ class LedgerRow:
     def refused(self) -> bool:
         return any(not p.imported for p in self.problems)
 
+    def _column(self, key: str | None) -> str | None:
+        """The sheet's heading for ``key``; a column the sheet lacks is named only when the caller
+        gave its Chinese name, never by the program's internal key (closed_on)."""
+        if not key:
+            return None
+        return self.headers.get(key) or (None if key.isascii() else key)
+
     def refuse(self, key: str | None, reason: str) -> None:
-        self.problems.append(Problem(self.sheet, self.row, self.headers.get(key, key) if key else None,
+        self.problems.append(Problem(self.sheet, self.row, self._column(key),
                                      self.raw.get(key) if key else None, reason, False))
 
     def warn(self, key: str | None, reason: str) -> None:
-        self.problems.append(Problem(self.sheet, self.row, self.headers.get(key, key) if key else None,
+        self.problems.append(Problem(self.sheet, self.row, self._column(key),
                                      self.raw.get(key) if key else None, reason, True))
 
 
