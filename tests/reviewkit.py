@@ -28,7 +28,7 @@ def head(db, on: date = date(2026, 3, 2)) -> Actor:
 
 
 def at(actor: Actor, on: date) -> Actor:
-    return dataclasses.replace(actor, now=datetime(on.year, on.month, on.day, 9, 0))
+    return dataclasses.replace(actor, at=datetime(on.year, on.month, on.day, 9, 0))
 
 
 def command(**overrides) -> reviews.RegisterCommand:

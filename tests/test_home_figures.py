@@ -21,7 +21,7 @@ NOW = datetime(2026, 3, 20, 9, 0)
 
 
 def _at(actor: Actor) -> Actor:
-    return dataclasses.replace(actor, now=NOW)
+    return dataclasses.replace(actor, at=NOW)
 
 
 def _listed(session, actor: Actor, figure: home.Figure) -> int:  # noqa: ANN001

@@ -22,6 +22,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from xihu_desk.domain import clock
 from xihu_desk.domain.errors import UserError
 from xihu_desk.gui import crash, messages
 from xihu_desk.store import dbfile
@@ -172,7 +173,8 @@ class Runner(QObject):
 
     def _run(self, op_id: int, work: Callable[[Progress], Any], progress: Progress) -> None:
         try:
-            result = work(progress)
+            with clock.operation():  # the op's instant: taken when it runs, not when the user signed in
+                result = work(progress)
         except BaseException as exc:  # noqa: BLE001 - every failure is delivered to the GUI thread
             if isinstance(exc, Exception) and not isinstance(exc, UserError):
                 # a file written outside a unit of work (export, PDF) on a full disk: one message

@@ -21,7 +21,7 @@ import json
 import logging
 import os
 from collections import deque
-from datetime import UTC, datetime
+from datetime import UTC
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from xihu_desk.domain import auditchain
+from xihu_desk.domain import auditchain, clock
 from xihu_desk.sync import keys
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ def _advance(session: Session) -> None:
     if head is None or node is None:
         return
     node_id, sign_private, sign_public = node
-    at = datetime.now(UTC).isoformat(timespec="seconds")
+    at = clock.utc_now().replace(tzinfo=UTC).isoformat(timespec="seconds")
     text = json.dumps(auditchain.sign_anchor(_signing_key(sign_private), node_id, head[0], head[1], at),
                       sort_keys=True)
     _SIGNED.append(text)

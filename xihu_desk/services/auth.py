@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -153,7 +153,7 @@ def login(session: Session, username: str, password: str, now: datetime) -> Logi
     user = _find(session, username)
     limit, minutes = _limits(session)
     if user is None:
-        who = Actor(name=username or "?", role=Role.MEDIATOR, now=now)
+        who = Actor(name=username or "?", role=Role.MEDIATOR, at=now)
         until = _memory.locked_until(_key(session, username), now)
         if until is not None:
             return LoginOutcome(None, _locked_message(until, now))
@@ -163,7 +163,7 @@ def login(session: Session, username: str, password: str, now: datetime) -> Logi
                      summary=f"登录失败：{username}（无此用户或已停用）")
         return LoginOutcome(None, _failure_message(count, until, limit, minutes))
     actor = Actor(name=user.username, role=Role(user.role), display_name=user.display_name,
-                  user_uuid=user.uuid, now=now)
+                  user_uuid=user.uuid, at=now)
     if user.locked_until and user.locked_until > now:
         return LoginOutcome(None, _locked_message(user.locked_until, now))
     if not password_matches(user.password_hash, password):
@@ -184,7 +184,8 @@ def login(session: Session, username: str, password: str, now: datetime) -> Logi
     user.locked_until = None
     user.last_login_at = now
     audit.record(session, actor, "user.login", "user", user.uuid, summary=f"{user.username} 登录")
-    return LoginOutcome(actor, rehashed=rehashed)
+    # the signed-in actor is not fixed to the sign-in time: each later action takes the clock
+    return LoginOutcome(replace(actor, at=None), rehashed=rehashed)
 
 
 def sign_in(db: Database, username: str, password: str, now: datetime | None = None) -> Actor:
@@ -220,4 +221,4 @@ def _sign_in_read_only(db: Database, username: str, password: str, now: datetime
         url, name = _key(session, username)
         _memory.forget(name, url)  # a right password ends the count, as on a writable database
         return Actor(name=user.username, role=Role(user.role), display_name=user.display_name,
-                     user_uuid=user.uuid, now=now)
+                     user_uuid=user.uuid)

@@ -33,14 +33,14 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xihu_desk.domain import idnumber
+from xihu_desk.domain import clock, idnumber
 from xihu_desk.domain.cases import Outcome, Status
 from xihu_desk.domain.errors import FieldError, UserError
 from xihu_desk.domain.parties import ID_TYPES, KINDS, ROLES, PartyInput, validate_credit_code, validate_party
@@ -293,7 +293,7 @@ def _outcome(session: Session, actor: Actor, case: MediationCase, row: ledger.Le
         row.warn("closed_on", "没有结案日期，按受理日期记录")
     if on < case.accepted_on:
         raise FieldError("outcome_on", "结案日期早于受理日期，请核对。")
-    if on > actor.now.date() + timedelta(days=1):
+    if on > actor.today:
         raise FieldError("outcome_on", "结案日期晚于今天，请核对。")
     case.outcome, case.outcome_on, case.status, case.closed_on = outcome, on, Status.CLOSED.value, on
     case.followup_due = None
@@ -577,7 +577,6 @@ def problems_workbook(report: ledger.ImportReport, source_name: str) -> bytes:
     return ledger.problems_workbook(report, source_name)
 
 
-def local_now(actor: Actor):  # noqa: ANN201 - datetime in the PC's local time
-    from datetime import timezone
-
-    return actor.now.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
+def local_now(actor: Actor) -> datetime:
+    """The actor's instant in the PC's local time."""
+    return clock.to_local(actor.now)

@@ -112,7 +112,7 @@ def case_detail(session: Session, actor: Actor, case_uuid: str, *, reveal: bool 
     """Everything the case holds, as plain data (the JSON of design.md §10 and the case form)."""
     actor.require(Perm.VIEW_CASES)
     case = get_case(session, case_uuid)
-    today = today or actor.now.date()
+    today = today or actor.today
     if reveal:
         actor.require(Perm.REVEAL_ID)
     parties = list(session.scalars(select(Party).where(Party.case_uuid == case.uuid, Party.deleted.is_(False)).order_by(Party.position)))

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain import cases as rules
+from xihu_desk.domain import clock
 from xihu_desk.domain.cases import AgreementForm, Outcome, Status
 from xihu_desk.domain.errors import FieldError, NotFound, PermissionDenied, UserError
 from xihu_desk.domain.parties import PartyInput, validate_party
@@ -176,7 +177,7 @@ def check_intake(session: Session, cmd: IntakeCommand) -> None:
     codes.require(session, "difficulty", cmd.difficulty, "difficulty", "难易程度")
     if not cmd.summary.strip():
         raise FieldError("summary", "请填写纠纷简要情况。")
-    if cmd.accepted_on > date.today() + timedelta(days=1):
+    if cmd.accepted_on > clock.local_today():
         raise FieldError("accepted_on", "受理日期不能晚于今天。")
     if cmd.is_group and cmd.group_size < 5:
         raise FieldError("group_size", "群体性纠纷请填写涉及人数（5 人及以上）。")
@@ -359,7 +360,7 @@ def record_refusal(session: Session, actor: Actor, case_uuid: str, reason: str) 
         raise FieldError("failure_reason", "请写明哪一方拒绝调解及情况。")
     case.refused_by_party = True
     audit.record(session, actor, "case.refused", "case", case.uuid, summary=f"{case.case_no} 当事人拒绝调解：{reason.strip()}")
-    close_without_agreement(session, actor, case_uuid, Outcome.TERMINATED, actor.now.date(),
+    close_without_agreement(session, actor, case_uuid, Outcome.TERMINATED, actor.today,
                             "当事人明确拒绝调解：" + reason.strip(), routes_told=True)
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import getpass
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 
+from xihu_desk.domain import clock
 from xihu_desk.domain.roles import Perm, Role, allowed, require
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return clock.utc_now()
 
 
 @dataclass(frozen=True)
@@ -21,8 +22,24 @@ class Actor:
     role: Role
     display_name: str = ""
     user_uuid: str | None = None
-    now: datetime = field(default_factory=utcnow)
     all_rights: bool = False  # the command line and start-up maintenance
+    # None: the clock at each use, so a signed-in user's actions carry the time they happen (one
+    # operation is pinned to one instant by clock.operation). Set: a fixed instant (stamped()).
+    at: datetime | None = None
+
+    @property
+    def now(self) -> datetime:
+        """This action's instant, naive UTC (audit rows, updated_at)."""
+        return self.at if self.at is not None else clock.utc_now()
+
+    @property
+    def today(self) -> date:
+        """This action's business date: the office's local date at ``now``."""
+        return clock.local_date(self.now)
+
+    def stamped(self, at: datetime | None = None) -> Actor:
+        """The same actor fixed to one instant (default: the clock now)."""
+        return replace(self, at=at if at is not None else clock.utc_now())
 
     def can(self, perm: Perm) -> bool:
         return self.all_rights or allowed(self.role, perm)

@@ -124,15 +124,15 @@ def fill(session: Session, actor: Actor, cmd: DemoCommand) -> DemoResult:
     if cmd.cases and org.kind != "district":  # the district receives cases in bundles, it does not mediate
         from xihu_desk.services import demo_cases
 
-        result.cases = demo_cases.make_cases(session, actor, rng, fake, cmd.cases, cmd.today or date.today())
+        result.cases = demo_cases.make_cases(session, actor, rng, fake, cmd.cases, cmd.today or actor.today)
     if info.level == "township":  # legality review is the office's work (services/demo_reviews.py)
         from xihu_desk.services import demo_reviews
 
-        result.reviews = demo_reviews.make_reviews(session, actor, rng, cmd.today or date.today())
+        result.reviews = demo_reviews.make_reviews(session, actor, rng, cmd.today or actor.today)
     if org.kind != "district":  # the roster's profiles, trainings, awards, grades (services/demo_mediators.py)
         from xihu_desk.services import demo_mediators
 
-        demo_mediators.fill_roster(session, actor, rng, fake, cmd.today or date.today())
+        demo_mediators.fill_roster(session, actor, rng, fake, cmd.today or actor.today)
     audit.record(session, actor, "demo.fill", "node", info.node_id,
                  summary=f"生成演示数据（种子 {cmd.seed}）：案件 {result.cases} 件，调委会 {len(result.committees)} 个，账户 {len(result.accounts)} 个")
     return result

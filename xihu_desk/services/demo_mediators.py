@@ -40,7 +40,7 @@ def _id_for(rng: random.Random, gender: str, born_from: int, born_to: int) -> st
 
 def fill_roster(session: Session, actor: Actor, rng: random.Random, fake: Faker, today: date) -> int:
     """Profiles and logs for the mediators without a profile; returns how many were filled in."""
-    today = min(today, actor.now.date())
+    today = min(today, actor.today)
     rows = [m for m in mediators.list_mediators(session, active_only=False)]
     bare = [r for r in rows if session.get(Mediator, r.uuid).appointed_on is None]
     if not bare:

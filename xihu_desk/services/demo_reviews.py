@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from xihu_desk.domain import clock
 from xihu_desk.domain import reviews as rules
 from xihu_desk.services import reviews
 from xihu_desk.services.context import Actor
@@ -41,7 +42,7 @@ def _title(rng: random.Random, item_type: str) -> str:
 
 def make_reviews(session: Session, actor: Actor, rng: random.Random, today: date, n: int = 24) -> int:
     """``n`` finished items over the past year and six open ones for today; returns the count."""
-    actor = dataclasses.replace(actor, now=datetime.combine(today, time(17, 0)))
+    actor = dataclasses.replace(actor, at=clock.to_utc(datetime.combine(today, time(17, 0))))  # 17:00 local
     cal = reviews.work_calendar(session)
     types = list(WEIGHTS)
     made = 0

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xihu_desk import __version__
-from xihu_desk.domain import ids, record_checks, sequences
+from xihu_desk.domain import clock, ids, record_checks, sequences
 from xihu_desk.domain.errors import NotFound, UserError
 from xihu_desk.domain.levels import Level
 from xihu_desk.domain.roles import Perm
@@ -715,7 +715,7 @@ def _write_receipt(db: Database, bundle_path: Path, receipt_dir: Path | None, se
         node = _node(session)
         doc = {"format": RECEIPT_FORMAT, "receiver": node.node_id, "sender": sender, "bundle_id": manifest["bundle_id"],
                "sequence": manifest["sequence"], "bundle_sha256": sha, "records": records,
-               "made_at": datetime.now().isoformat(timespec="microseconds")}
+               "made_at": clock.local_now().isoformat(timespec="microseconds")}
         if fork or clash:
             doc["resync"] = _resync_block(session, sender, fork=fork)
         key = keys.load_signing_key(node.sign_private)
@@ -936,10 +936,10 @@ def resync_receipt(db: Database, actor: Actor, ref: str, out_dir: Path) -> Path:
         peer = _child(session, ref)
         doc = {"format": RECEIPT_FORMAT, "receiver": node.node_id, "sender": peer.node_id, "bundle_id": None,
                "sequence": None, "bundle_sha256": None, "records": [],
-               "made_at": datetime.now().isoformat(timespec="microseconds"),
+               "made_at": clock.local_now().isoformat(timespec="microseconds"),
                "resync": _resync_block(session, peer.node_id, fork=True)}
         key = keys.load_signing_key(node.sign_private)
-        name = f"XD_{node.org_code}_to_{peer.org_code}_resync_{datetime.now():%Y%m%d%H%M%S}_receipt.json"
+        name = f"XD_{node.org_code}_to_{peer.org_code}_resync_{clock.local_now():%Y%m%d%H%M%S}_receipt.json"
     target = _sign_receipt(doc, key, out_dir / name)
     with db.write() as session:
         audit.record(session, actor, "exchange.resync", "peer_node", peer.node_id,

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from xihu_desk.domain import grading
+from xihu_desk.domain import clock, grading
 from xihu_desk.domain.errors import FieldError, NotFound, PermissionDenied, UserError
 from xihu_desk.domain.grading import Evidence, LevelResult, RuleSet
 from xihu_desk.domain.roles import Perm
@@ -348,7 +348,7 @@ def apply(session: Session, actor: Actor, cmd: ApplyCommand) -> ApplicationRow:
         raise FieldError("window_to", "统计期间的结束日期不能早于开始日期。")
     if cmd.window_to > cmd.applied_on:
         raise FieldError("window_to", "统计期间不能晚于申请日期。")
-    if cmd.applied_on > actor.now.date():
+    if cmd.applied_on > actor.today:
         raise FieldError("applied_on", "申请日期不能晚于今天。")
     if rules.effective_on > cmd.applied_on:
         raise FieldError("rule_set", f"“{rules.name}”自 {rules.effective_on} 起施行，申请日期早于该日。")
@@ -405,7 +405,7 @@ def set_grade(session: Session, actor: Actor, mediator_uuid: str, rule_set: str,
     if level:
         rules = get_rules(session, rule_set)
         name = rules.level(level).name
-    if on > actor.now.date():
+    if on > actor.today:
         raise FieldError("on", "生效日期不能晚于今天。")
     _set_grade(session, actor, m, name, rule_set if level else "", level, on, reason.strip(), None)
 
@@ -426,7 +426,7 @@ def record_step(session: Session, actor: Actor, app_uuid: str, cmd: StepCommand)
     steps = list(session.scalars(select(GradingStep).where(GradingStep.application_uuid == app.uuid,
                                                            GradingStep.deleted.is_(False))))
     opinion = cmd.opinion.strip()
-    if cmd.on > actor.now.date():
+    if cmd.on > actor.today:
         raise FieldError("on", "日期不能晚于今天。")
     if cmd.step == "withdraw":
         if app.status not in grading.OPEN_STATUSES:
@@ -568,9 +568,7 @@ def _difficulty_labels(session: Session) -> dict[str, str]:
 
 
 def _generated(actor: Actor) -> str:
-    from datetime import timezone
-
-    local = actor.now.replace(tzinfo=timezone.utc).astimezone()
+    local = clock.to_local(actor.now)
     return f"西湖司法所工作台生成于 {local:%Y-%m-%d %H:%M}"
 
 

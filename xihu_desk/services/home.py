@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xihu_desk.domain import clock
 from xihu_desk.domain.roles import Perm
 from xihu_desk.services import audit, case_queries, committees, users
 from xihu_desk.services.context import Actor
@@ -124,7 +125,7 @@ def _appointments_ending(session: Session, today: date) -> list[DueItem]:
 
 def summary(session: Session, actor: Actor, today: date | None = None, now: datetime | None = None) -> HomeSummary:
     now = now or actor.now
-    today = today or now.date()
+    today = today or clock.local_date(now)
     figures: list[Figure] = []
     due: list[DueItem] = []
     if actor.can(Perm.VIEW_CASES):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from xihu_desk.domain import clock
 from xihu_desk.domain.errors import StorageError, UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.paths import DataDir
@@ -100,8 +101,8 @@ def backup_now(data: DataDir, db: Database, actor: Actor, target: Path | None = 
                reason: str = "manual") -> Path:
     actor.require(Perm.MANAGE_DATA)
     if target is not None and target.is_dir():
-        target = target / f"xihu-desk-{actor.now:%Y%m%d-%H%M%S}-manual.sqlite3"
-    path = backup.make_backup(data.database, data.backups, reason, datetime.now(), target=target)
+        target = target / f"xihu-desk-{clock.local_now():%Y%m%d-%H%M%S}-manual.sqlite3"
+    path = backup.make_backup(data.database, data.backups, reason, clock.local_now(), target=target)
     if target is None:
         backup.prune(data.backups)
     if db.write_blocked is None:
@@ -206,7 +207,7 @@ def restore(data: DataDir, db: Database | None, actor: Actor, source: Path, *,
     administrator's confirmed move, audited). The caller's ``db`` is disposed.
     """
     actor.require(Perm.MANAGE_DATA)
-    now = now or datetime.now()
+    now = now or clock.local_now()
     source = Path(source)
     if not source.is_file():
         raise UserError(f"找不到备份文件：{source}")

@@ -11,13 +11,13 @@ per grouping; nothing is loaded case by case.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timezone
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from xihu_desk.domain import sequences
+from xihu_desk.domain import clock, sequences
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.levels import Level
 from xihu_desk.domain.roles import Perm
@@ -144,8 +144,9 @@ def bundle_lines(session: Session) -> list[BundleLine]:
     return out
 
 
-def _local(moment):  # noqa: ANN001, ANN202 - stored UTC -> the PC's local time, naive
-    return moment.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
+def _local(moment: datetime) -> datetime:
+    """Stored UTC -> the PC's local time, naive."""
+    return clock.to_local(moment)
 
 
 def compute(session: Session, actor: Actor, q: StatsQuery, layout: dict[str, Any] | None = None) -> MediationStats:

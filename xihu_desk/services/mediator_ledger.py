@@ -11,7 +11,7 @@ history (``grading.set_grade``) with the reason 导入原有名册.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -19,6 +19,7 @@ from typing import IO, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from xihu_desk.domain import clock
 from xihu_desk.domain import grading as rules_domain
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.roles import Perm
@@ -36,8 +37,8 @@ FIELD_COLUMN = {"committee_uuid": "committee", "name": "name", "gender": "gender
                 "registered_on": "registered_on", "registration_no": "registration_no", "status": "status"}
 
 
-def _local(actor: Actor):  # noqa: ANN202 - datetime in the PC's local time
-    return actor.now.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
+def _local(actor: Actor) -> datetime:
+    return clock.to_local(actor.now)
 
 
 def _committee_index(session: Session) -> dict[str, str]:
@@ -111,7 +112,7 @@ def import_roster(session: Session, actor: Actor, source: Path | str | bytes | I
     seen: set[Any] = {n for n in session.scalars(select(Mediator.id_number).where(Mediator.deleted.is_(False), Mediator.id_number != ""))}
     seen |= {(ledger.normalise(n), c) for n, c in session.execute(
         select(Mediator.name, Mediator.committee_uuid).where(Mediator.deleted.is_(False)))}
-    today = actor.now.date()
+    today = actor.today
     savepoint = session.begin_nested() if dry_run else None
 
     def plan(row: ledger.LedgerRow) -> import_rows.Plan | None:
@@ -204,7 +205,7 @@ def results_workbook(session: Session, actor: Actor, date_from: date, date_to: d
                           "result": "提交" if s["step"] == "apply" else "撤回" if s["step"] == "withdraw"
                           else "通过" if s["passed"] else "不通过",
                           "on": s["on"], "actor": s["actor_name"] or s["actor"],
-                          "at": s["at"].replace(tzinfo=timezone.utc).astimezone().strftime("%Y-%m-%d %H:%M"),
+                          "at": clock.to_local(s["at"]).strftime("%Y-%m-%d %H:%M"),
                           "opinion": s["opinion"], "document_no": s["document_no"]})
     grades = [{"name": r.name, "committee": r.committee, "employment": r.employment_label, "grade": r.grade_label,
                "graded_on": session.get(Mediator, r.uuid).graded_on}

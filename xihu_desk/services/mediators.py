@@ -264,7 +264,7 @@ def _snapshot(m: Mediator) -> dict[str, Any]:
 
 def create_mediator(session: Session, actor: Actor, cmd: MediatorCommand) -> MediatorRow:
     actor.require(Perm.MANAGE_MEDIATORS)
-    values = _checked(session, cmd, None, actor.now.date())
+    values = _checked(session, cmd, None, actor.today)
     committee = session.get(Committee, cmd.committee_uuid)
     row = Mediator(uuid="", grade="", active=cmd.status == "serving", **values)
     stamp_new(session, actor, row)
@@ -278,7 +278,7 @@ def create_mediator(session: Session, actor: Actor, cmd: MediatorCommand) -> Med
 def update_mediator(session: Session, actor: Actor, uuid: str, cmd: MediatorCommand) -> MediatorRow:
     m = get(session, uuid)
     check_editable(session, actor, m)
-    values = _checked(session, cmd, m, actor.now.date())
+    values = _checked(session, cmd, m, actor.today)
     before = _snapshot(m)
     changed = [f for f, v in values.items() if getattr(m, f) != v]
     if not changed:
@@ -337,7 +337,7 @@ def add_training(session: Session, actor: Actor, mediator_uuid: str, t: Training
     m = _live_mediator_for_log(session, actor, mediator_uuid)
     if not t.topic.strip():
         raise FieldError("topic", "请填写培训内容。")
-    if t.held_on > actor.now.date():
+    if t.held_on > actor.today:
         raise FieldError("held_on", "培训日期不能晚于今天。")
     value = tenths(t.hours)
     row = MediatorTraining(uuid="", mediator_uuid=m.uuid, held_on=t.held_on, topic=t.topic.strip()[:120],
@@ -372,7 +372,7 @@ def add_event(session: Session, actor: Actor, mediator_uuid: str, e: EventInput)
     label = grading.EVENT_KINDS[e.kind]
     if not e.title.strip():
         raise FieldError("title", "请填写名称或事由。")
-    if e.occurred_on > actor.now.date():
+    if e.occurred_on > actor.today:
         raise FieldError("occurred_on", "日期不能晚于今天。")
     options = grading.outcomes(e.kind)
     if e.outcome not in options:
@@ -411,7 +411,7 @@ class AppointmentInput:
 def add_appointment(session: Session, actor: Actor, mediator_uuid: str, a: AppointmentInput) -> str:
     """An earlier (or another) appointment period: years of service add up over all of them."""
     m = _live_mediator_for_log(session, actor, mediator_uuid)
-    if a.start_on > actor.now.date():
+    if a.start_on > actor.today:
         raise FieldError("start_on", "聘任日期不能晚于今天。")
     if a.end_on is not None and a.end_on < a.start_on:
         raise FieldError("end_on", "聘任终止日期不能早于聘任日期。")

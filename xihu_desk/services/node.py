@@ -115,7 +115,7 @@ def init_node(session: Session, actor: Actor, cmd: InitCommand) -> NodeInfo:
                  after={"org_code": org.code, "level": level.value, "parent_code": parent_code,
                         "fingerprint": node.fingerprint})
     admin_actor = Actor(name=actor.name, role=Role.ADMIN, display_name=actor.display_name,
-                        now=actor.now, all_rights=True)
+                        at=actor.at, all_rights=True)
     users.create_user(session, admin_actor, users.UserCommand(
         username=cmd.admin_username, display_name=cmd.admin_display_name or cmd.admin_username,
         role=Role.ADMIN.value, password=cmd.admin_password))

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xihu_desk.domain import clock
 from xihu_desk.domain.errors import FieldError, UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.reports import ledger, review_ledger
@@ -148,7 +149,7 @@ def export_ledger(session: Session, actor: Actor, *, today: date | None = None,
     actor.require(Perm.VIEW_REVIEWS)
     if reveal:
         actor.require(Perm.REVEAL_ID)
-    today = today or actor.now.date()
+    today = today or actor.today
     rows = review_queries.register_rows(session, actor, f or review_queries.ReviewFilter(), today)
     info = node.node_info(session)
     types, conclusions, adoptions = _labels(session)
@@ -166,7 +167,7 @@ def statistics_workbook(session: Session, actor: Actor, date_from: date, date_to
     actor.require(Perm.VIEW_REVIEWS)
     if date_to < date_from:
         raise UserError("统计期间的结束日期不能早于开始日期。")
-    today = today or actor.now.date()
+    today = today or actor.today
     stats = review_queries.statistics(session, actor, date_from, date_to)
     rows = review_queries.register_rows(session, actor, review_queries.ReviewFilter(
         received_from=date_from, received_to=date_to), today)
@@ -177,7 +178,5 @@ def statistics_workbook(session: Session, actor: Actor, date_from: date, date_to
                                              conclusion_labels=conclusions, adoption_labels=adoptions)
 
 
-def _local(actor: Actor):  # noqa: ANN202 - datetime in the PC's local time
-    from datetime import timezone
-
-    return actor.now.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
+def _local(actor: Actor) -> datetime:
+    return clock.to_local(actor.now)

@@ -179,7 +179,7 @@ def review_detail(session: Session, actor: Actor, uuid: str, today: date | None 
     """Everything an item holds, as plain data (``review show --json`` and the register form)."""
     actor.require(Perm.VIEW_REVIEWS)
     item = get_item(session, uuid)
-    today = today or actor.now.date()
+    today = today or actor.today
     cal = work_calendar(session)
     pause_rows = pauses_of(session, item.uuid)
     c = item_clock(cal, item, as_pauses(pause_rows), today)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -181,7 +181,7 @@ def _snapshot(item: ReviewItem) -> dict:
 
 
 def _not_future(day: date | None, actor: Actor, field: str, what: str) -> None:
-    if day is not None and day > actor.now.date() + timedelta(days=1):
+    if day is not None and day > actor.today:
         raise FieldError(field, f"{what}不能晚于今天。")
 
 
@@ -225,7 +225,7 @@ def apply_calendar_update(session: Session, actor: Actor, doc: dict) -> list[int
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise UserError(f"工作日历文件有误：{exc}") from None
     cal = work_calendar(session)
-    today = actor.now.date()
+    today = actor.today
     for item in session.scalars(select(ReviewItem).where(
             ReviewItem.deleted.is_(False), ReviewItem.status.in_(rules.OPEN_STATUSES + (ReviewStatus.OPINION.value,)))):
         _recompute(session, item, today, cal)
@@ -307,7 +307,7 @@ def register(session: Session, actor: Actor, cmd: RegisterCommand) -> ReviewRef:
     stamp_new(session, actor, item)
     session.add(item)
     session.flush()
-    _recompute(session, item, actor.now.date())
+    _recompute(session, item, actor.today)
     audit.record(session, actor, "review.register", "review", item.uuid,
                  summary=f"登记合法性审查事项 {number}：{item.title}", after=_snapshot(item))
     return ReviewRef(item.uuid, number, item.version)
@@ -332,7 +332,7 @@ def update_register(session: Session, actor: Actor, uuid: str, cmd: RegisterComm
     for k, v in _clean(cmd).items():
         setattr(item, k, v)
     item.case_uuid = _case_uuid(session, cmd.case_no)
-    _recompute(session, item, actor.now.date())
+    _recompute(session, item, actor.today)
     after = _snapshot(item)
     if after != before:
         stamp_changed(actor, item)
@@ -364,7 +364,7 @@ def ask_supplement(session: Session, actor: Actor, uuid: str, asked_on: date, ma
     stamp_new(session, actor, pause)
     session.add(pause)
     session.flush()
-    _recompute(session, item, actor.now.date())
+    _recompute(session, item, actor.today)
     stamp_changed(actor, item)
     audit.record(session, actor, "review.pause", "review", item.uuid,
                  summary=f"{item.number} 要求补正材料（{asked_on}）：{materials.strip()}，审查期限暂停计算")
@@ -388,7 +388,7 @@ def supplement_received(session: Session, actor: Actor, uuid: str, received_on: 
     if item.complete_on is None:
         item.complete_on = received_on
     session.flush()
-    c = _recompute(session, item, actor.now.date())
+    c = _recompute(session, item, actor.today)
     stamp_changed(actor, item)
     audit.record(session, actor, "review.resume", "review", item.uuid,
                  summary=f"{item.number} 收到补正材料（{received_on}），审查期限恢复计算，期限至 {c.due_on}")
@@ -419,7 +419,7 @@ def extend(session: Session, actor: Actor, uuid: str, ext: ExtensionInput) -> ru
     item.extension_approver = ext.approver.strip()
     line = f"{ext.approved_on} {ext.approver.strip()}批准延长 {ext.days} 个工作日：{ext.reason.strip()}"
     item.extension_reason = "\n".join(x for x in (item.extension_reason, line) if x)
-    c = _recompute(session, item, actor.now.date())
+    c = _recompute(session, item, actor.today)
     stamp_changed(actor, item)
     audit.record(session, actor, "review.extend", "review", item.uuid,
                  summary=f"{item.number} 审查期限延长 {ext.days} 个工作日（{ext.approver.strip()}批准）",
@@ -467,7 +467,7 @@ def record_opinion(session: Session, actor: Actor, uuid: str, op: OpinionInput) 
     before = _snapshot(item)
     item.opinion_no, item.opinion_on, item.conclusion = number, op.opinion_on, op.conclusion
     item.issues, item.points = op.issues.strip(), op.points
-    c = _recompute(session, item, actor.now.date())
+    c = _recompute(session, item, actor.today)
     stamp_changed(actor, item)
     label = codes.label(session, "review_conclusion", op.conclusion)
     timing = "按期" if c.due_on and op.opinion_on <= c.due_on else "超期"
@@ -495,7 +495,7 @@ def import_opinion(session: Session, actor: Actor, uuid: str, op: OpinionInput) 
     _not_future(op.opinion_on, actor, "opinion_on", "审查意见日期")
     item.opinion_no, item.opinion_on, item.conclusion = op.opinion_no.strip(), op.opinion_on, op.conclusion
     item.issues, item.points = op.issues.strip(), op.points
-    _recompute(session, item, actor.now.date())
+    _recompute(session, item, actor.today)
     stamp_changed(actor, item)
     audit.record(session, actor, "review.opinion", "review", item.uuid,
                  summary=f"{item.number} 导入审查结论：{codes.label(session, 'review_conclusion', op.conclusion)}"
@@ -557,7 +557,7 @@ def return_item(session: Session, actor: Actor, uuid: str, on: date, reason: str
             p.received_on = on
             stamp_changed(actor, p)
     item.status, item.returned_on, item.returned_reason = ReviewStatus.RETURNED.value, on, reason.strip()
-    _recompute(session, item, actor.now.date())
+    _recompute(session, item, actor.today)
     stamp_changed(actor, item)
     audit.record(session, actor, "review.return", "review", item.uuid, summary=f"{item.number} 退回送审单位：{reason.strip()}")
 

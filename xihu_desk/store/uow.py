@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from xihu_desk.domain import clock
 from xihu_desk.domain.errors import StorageError, UserError
 from xihu_desk.store import dbfile
 from xihu_desk.store.engine import WRITE_OPTION, make_engine
@@ -87,7 +88,8 @@ class Database:
     def write(self) -> Iterator[Session]:
         if self.read_blocked or self.write_blocked:
             raise StorageError(self.read_blocked or self.write_blocked)
-        with self._unit(self._write) as session:
+        # one unit of work, one instant: every audit row and updated_at it writes shares the time
+        with clock.operation(), self._unit(self._write) as session:
             yield session
 
     @contextmanager

@@ -8,7 +8,6 @@ in 案件 (the fix goes up in its next bundle) and marks the request done here.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -26,7 +25,7 @@ from xihu_desk.gui.exchange.dialogs import ReturnDialog
 from xihu_desk.gui.fmt import local_time
 from xihu_desk.gui.widgets import label, show_state
 from xihu_desk.services import case_queries, exchange
-from xihu_desk.services.context import Actor, utcnow
+from xihu_desk.services.context import Actor
 from xihu_desk.services.node import NodeInfo
 
 translate = QCoreApplication.translate  # lupdate finds translate("context", "text") calls
@@ -152,7 +151,7 @@ class CorrectionsTab(QWidget):
         self.dialog.open()
 
     def _return(self, case_no: str, comment: str) -> None:
-        actor, dialog = replace(self.actor, now=utcnow()), self.dialog
+        actor, dialog = self.actor.stamped(), self.dialog
 
         def work(session: Any, _progress: Any) -> str:  # noqa: ANN401
             uuid = find_case(session, actor, case_no)
@@ -172,7 +171,7 @@ class CorrectionsTab(QWidget):
         chosen = self.selected()
         if chosen is None:
             return
-        actor, cid = replace(self.actor, now=utcnow()), chosen["id"]
+        actor, cid = self.actor.stamped(), chosen["id"]
         self.ctx.runner.write(lambda session, _p: exchange.resolve_correction(session, actor, cid), parent=self,
                               on_ok=lambda _r: self._done(self.tr("{label} 已标记为已补正。").format(
                                   label=chosen["label"])))

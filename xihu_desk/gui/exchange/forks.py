@@ -9,7 +9,6 @@ Hidden while there is no open fork: an empty box looks unfinished.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from xihu_desk.gui.exchange.files import FileDialogs
 from xihu_desk.gui.fmt import local_time
 from xihu_desk.gui.widgets import label
 from xihu_desk.services import exchange
-from xihu_desk.services.context import Actor, utcnow
+from xihu_desk.services.context import Actor
 from xihu_desk.services.exchange import ForkRow
 from xihu_desk.sync.container import BundleRefused
 
@@ -112,7 +111,7 @@ class ForkPanel(QGroupBox):
         self.accept_button.setEnabled(chosen is not None and self.admin and not blocked)
 
     def _acting(self) -> Actor:
-        return replace(self.actor, now=utcnow())
+        return self.actor.stamped()
 
     def write_resync(self) -> None:
         chosen = self.selected()

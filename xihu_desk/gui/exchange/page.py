@@ -11,7 +11,6 @@ before and shows results after. File pickers and the file manager are behind ``s
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,7 @@ from xihu_desk.gui.exchange.forks import ForkPanel
 from xihu_desk.gui.fmt import local_time
 from xihu_desk.gui.widgets import icon_label, label
 from xihu_desk.services import exchange, node
-from xihu_desk.services.context import Actor, utcnow
+from xihu_desk.services.context import Actor
 from xihu_desk.services.exchange import Enrolled, ExportResult, ImportResult, PeerRow, ReceiptResult
 
 UP, DOWN = "up", "down"
@@ -471,7 +470,7 @@ class ExchangePage(QWidget):
 
     def acting(self) -> Actor:
         """The signed-in user, stamped with the time of this operation (the manifest and the log)."""
-        return replace(self.actor, now=utcnow())
+        return self.actor.stamped()
 
     def export_key(self) -> None:
         name = f"{self.info.org_code}_{self.info.org_name}_公钥.json"

@@ -3,7 +3,6 @@ layout, and how a save reaches the runner (one unit of work; a refusal names its
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt
@@ -15,14 +14,14 @@ from PySide6.QtWidgets import (
 
 from xihu_desk.gui.fieldkit import fill_combo, submit  # noqa: F401 - the forms here import them from this module
 from xihu_desk.gui.widgets import label, restyle
-from xihu_desk.services.context import Actor, utcnow
+from xihu_desk.services.context import Actor
 
 NO_DATE = QDate(1900, 1, 1)
 
 
 def fresh(actor: Actor) -> Actor:
     """The signed-in user as of now: the audit log and the "not after today" checks use this time."""
-    return replace(actor, now=utcnow())
+    return actor.stamped()
 
 
 

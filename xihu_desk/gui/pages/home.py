@@ -6,7 +6,6 @@ to-do item opens its own record (a case, a review item, an account), whatever ki
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
@@ -19,7 +18,7 @@ from xihu_desk.gui import theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.widgets import FigureCard, label
 from xihu_desk.services import home
-from xihu_desk.services.context import Actor, utcnow
+from xihu_desk.services.context import Actor
 
 # Icons for the figures services.home knows; a new figure gets the generic one.
 FIGURE_ICONS = {
@@ -101,8 +100,8 @@ class HomePage(QWidget):
 
     def refresh(self) -> None:
         with self.ctx.db.read() as session:
-            # Now, not when this account signed in; and this PC's date, as the lists the cards open count with.
-            data = home.summary(session, self.actor, today=date.today(), now=utcnow())
+            # the actor takes the clock now (not the sign-in time); today is the office's local date
+            data = home.summary(session, self.actor)
         self.data = data  # what the cards and the list show (tests read it)
         while self.cards.count():
             self.cards.takeAt(0).widget().deleteLater()
