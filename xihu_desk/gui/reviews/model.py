@@ -30,6 +30,10 @@ UUID_ROLE = Qt.ItemDataRole.UserRole + 1
 # The clock and the status come right after the title: at 150 % text the columns at the right
 # (also in the summary under the table) are the ones that scroll out of view.
 NUMBER, TITLE, CLOCK, DUE, STATUS, TYPE, UNIT, RECEIVED = range(8)
+# The longest text each column shows whole (None: the title, which takes the rest of the width;
+# type and unit show their usual length and elide the rare longer one).
+REVIEW_COLUMN_SAMPLES = ("（2026）西溪花园合审字第0000号", None, "剩余 12 个工作日", "2026-12-31", "已出具意见",
+                         "规范文件", "北山街道", "2026-12-31")
 SORT_KEYS: dict[int, str | None] = {NUMBER: "number", TYPE: "type", TITLE: "title", UNIT: "unit",
                                     RECEIVED: "received_on", DUE: "due_on", CLOCK: None, STATUS: "status"}
 WARNING_COLOUR = "#a15c00"

@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
 
 from xihu_desk.domain.reviews import ReviewStatus
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import messages, prefs, theme
+from xihu_desk.gui import columns, messages, prefs, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.reviews.dialogs import LimitsDialog
 from xihu_desk.gui.reviews.fields import fill_combo, write_file
 from xihu_desk.gui.reviews.form import ReviewDialog
-from xihu_desk.gui.reviews.model import SORT_KEYS, ReviewListModel
+from xihu_desk.gui.reviews.model import CLOCK, REVIEW_COLUMN_SAMPLES, SORT_KEYS, TITLE, ReviewListModel
+from xihu_desk.gui.reviews.model import TYPE as REVIEW_TYPE
+from xihu_desk.gui.reviews.model import UNIT as REVIEW_UNIT
 from xihu_desk.gui.reviews.stats import StatsView
 from xihu_desk.gui.widgets import label
 from xihu_desk.reports import ledger
@@ -79,13 +81,10 @@ class ReviewsPage(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
-        # Widths grow with the text size, a little less than the text, so that number, title, clock,
-        # deadline and status stay in view on a 1366-pixel screen at 150 %.
-        scale = 1 + (max(self.fontMetrics().height() / 17, 1.0) - 1) * 0.7
-        for column, width in enumerate((180, 240, 180, 92, 92, 116, 96, 92)):
-            self.view.setColumnWidth(column, int(width * scale))
-        prefs.restore_state("reviews/header", header)
-        header.sectionResized.connect(lambda *_: prefs.save_state("reviews/header", header))
+        # Widths from the font: number, clock, deadline, status and dates whole at any text size on a
+        # 1366-pixel screen; the title takes the rest and is the one column elided (tooltip whole).
+        columns.fit(self.view, "reviews/header", REVIEW_COLUMN_SAMPLES, stretch=TITLE, icons=(CLOCK,),
+                    large_hidden=(REVIEW_TYPE, REVIEW_UNIT))  # both in the summary below
         header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.DescendingOrder)
         self.view.setSortingEnabled(True)
         self.view.activated.connect(lambda index: self.open_item(self.model.uuid_at(index.row())))
@@ -204,6 +203,7 @@ class ReviewsPage(QWidget):
         self.preview_open = QPushButton(theme.icon("mdi6.file-document-outline", "#ffffff"), self.tr("打开"))
         self.preview_open.setProperty("kind", "primary")
         self.preview_open.setObjectName("previewOpen")
+        self.preview_open.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # never cut
         self.preview_open.clicked.connect(self.open_current)
         head.addWidget(self.preview_title, 1)
         head.addWidget(self.preview_open, 0, Qt.AlignmentFlag.AlignTop)
@@ -216,7 +216,8 @@ class ReviewsPage(QWidget):
         box.addWidget(self.preview_text)
         box.addWidget(self.preview_warnings)
         box.addStretch(1)
-        card.setMinimumHeight(int(self.fontMetrics().height() * 6))  # title, two lines of facts, a warning
+        # title, two lines of facts, a warning, and the 打开 button whole beside the title
+        card.setMinimumHeight(max(int(self.fontMetrics().height() * 6), card.minimumSizeHint().height() + 8))
         self._show_preview(None)
         return card
 

@@ -1,0 +1,65 @@
+"""Column widths of a list from the font, so the list stays readable at every text size.
+
+Each column that a user must read whole (numbers, dates, status) gets the width of its longest
+realistic text at the current font; one free-text column (a title) takes what is left and is the
+only one elided. The header's remembered layout is kept per text size, so a layout saved at
+100 % never squeezes the list at 150 %.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QHeaderView, QStyle, QTableView
+
+from xihu_desk.gui import prefs
+
+PADDING = 12  # the cell's margins and the grid line, at 100 %
+
+
+def text_width(view: QTableView, text: str) -> int:
+    """Pixels a cell needs to show ``text`` whole in ``view`` (font, margins, grid line)."""
+    fm = view.fontMetrics()
+    return fm.horizontalAdvance(text) + PADDING * max(fm.height(), 17) // 17
+
+
+def header_width(view: QTableView, text: str) -> int:
+    """Pixels a header section needs for ``text`` and the sort arrow."""
+    header = view.horizontalHeader()
+    arrow = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+    return header.fontMetrics().horizontalAdvance(text) + arrow + PADDING
+
+
+def fit(view: QTableView, key: str, samples: Sequence[str | None], *, stretch: int, icons: Sequence[int] = (),
+        large_hidden: Sequence[int] = ()) -> None:
+    """Set each column to its sample's width (None: the header's), ``stretch`` takes the rest;
+    ``icons`` are columns that also show a small icon; ``large_hidden`` are columns the summary
+    pane shows too, hidden above 100 % text so the others fit. Then restore what the user chose at
+    this text size, and remember the user's changes under the same key."""
+    header = view.horizontalHeader()
+    for column in large_hidden:
+        header.setSectionHidden(column, prefs.text_scale() > prefs.TEXT_SCALE_DEFAULT)
+    model = view.model()
+    header.setStretchLastSection(False)
+    icon = view.iconSize().width() if view.iconSize().width() > 0 else view.style().pixelMetric(
+        QStyle.PixelMetric.PM_SmallIconSize)
+    for column, sample in enumerate(samples):
+        title = str(model.headerData(column, header.orientation()) or "")
+        need = max(header_width(view, title), text_width(view, sample) if sample else 0)
+        if column in icons:
+            need += icon + 6
+        if column == stretch:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            header.setMinimumSectionSize(min(header.minimumSectionSize(), need))
+        else:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            view.setColumnWidth(column, need)
+    scoped = f"{key}@{prefs.text_scale()}"
+    prefs.restore_state(scoped, header)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)  # an old state may have other modes
+    header.sectionResized.connect(lambda *_: prefs.save_state(scoped, header))
+
+
+def elided(view: QTableView, column: int, text: str) -> bool:
+    """True when ``text`` would not fit whole in ``column`` (what a test asks of needed columns)."""
+    return text_width(view, text) > view.columnWidth(column)
