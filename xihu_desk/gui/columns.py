@@ -12,9 +12,15 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QHeaderView, QStyle, QTableView
 
-from xihu_desk.gui import prefs
+from xihu_desk.gui import prefs, theme
 
 PADDING = 12  # the cell's margins and the grid line, at 100 %
+
+
+def text_scale(view: QTableView) -> int:
+    """The text size the list is shown at, in percent, read from its font (not from the setting,
+    which a window made before the setting was applied would not follow)."""
+    return round(view.font().pointSizeF() / theme.BASE_POINT_SIZE * 10) * 10
 
 
 def text_width(view: QTableView, text: str) -> int:
@@ -37,8 +43,9 @@ def fit(view: QTableView, key: str, samples: Sequence[str | None], *, stretch: i
     pane shows too, hidden above 100 % text so the others fit. Then restore what the user chose at
     this text size, and remember the user's changes under the same key."""
     header = view.horizontalHeader()
+    scale = text_scale(view)
     for column in large_hidden:
-        header.setSectionHidden(column, prefs.text_scale() > prefs.TEXT_SCALE_DEFAULT)
+        header.setSectionHidden(column, scale > prefs.TEXT_SCALE_DEFAULT)
     model = view.model()
     header.setStretchLastSection(False)
     icon = view.iconSize().width() if view.iconSize().width() > 0 else view.style().pixelMetric(
@@ -54,7 +61,7 @@ def fit(view: QTableView, key: str, samples: Sequence[str | None], *, stretch: i
         else:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             view.setColumnWidth(column, need)
-    scoped = f"{key}@{prefs.text_scale()}"
+    scoped = f"{key}@{scale}"
     prefs.restore_state(scoped, header)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)  # an old state may have other modes
     header.sectionResized.connect(lambda *_: prefs.save_state(scoped, header))

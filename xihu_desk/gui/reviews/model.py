@@ -171,6 +171,6 @@ class ReviewListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == TITLE:
                 return r.title
-            if column == CLOCK and r.warnings:
-                return "\n".join(r.warnings)
+            if column == CLOCK and (r.warnings or r.clock_text):
+                return "\n".join([r.clock_text] * bool(r.clock_text) + list(r.warnings))  # the whole text
         return None
