@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from xihu_desk.domain.errors import FieldError
+from xihu_desk.gui import ops
 from xihu_desk.gui.context import AppContext
-from xihu_desk.gui.runner import Progress
 
 
 def fill_combo(combo: QComboBox, items: list[tuple[Any, str]] | dict[Any, str], blank: str | None = None) -> None:
@@ -32,12 +32,12 @@ def submit(ctx: AppContext, parent: QWidget, work: Callable[[Any], Any], on_ok: 
     the service named (FieldError.field) or None, and the message; nothing typed is touched."""
     caught: dict[str, str] = {}
 
-    def guarded(session: Any, _progress: Progress) -> Any:
+    def guarded(session: Any) -> Any:
         try:
             return work(session)
         except FieldError as exc:
             caught["field"] = exc.field  # read on the GUI thread after delivery
             raise
 
-    return ctx.runner.write(guarded, label=label, parent=parent, cancellable=False, on_ok=on_ok,
-                            on_error=lambda message: on_refused(caught.get("field"), message))
+    return ops.write_unit(ctx, guarded, label=label, parent=parent, cancellable=False, on_ok=on_ok,
+                          on_error=lambda message: on_refused(caught.get("field"), message))

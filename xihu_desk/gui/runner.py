@@ -24,7 +24,9 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import UserError
-from xihu_desk.gui import crash, messages
+from xihu_desk.gui import bus, crash, messages
+from xihu_desk.services import audit
+from xihu_desk.services.audit import Change
 from xihu_desk.store import dbfile
 from xihu_desk.store.uow import Database
 
@@ -115,6 +117,14 @@ class _Op:
     timer: QTimer | None = None
 
 
+@dataclass(frozen=True)
+class _Committed:
+    """An op's result with the audit records its units of work wrote (what changed)."""
+
+    value: Any
+    records: tuple[Change, ...]
+
+
 class Runner(QObject):
     started = Signal(int)  # op_id
     finished = Signal(int, bool)  # op_id, ok
@@ -173,8 +183,10 @@ class Runner(QObject):
 
     def _run(self, op_id: int, work: Callable[[Progress], Any], progress: Progress) -> None:
         try:
-            with clock.operation():  # the op's instant: taken when it runs, not when the user signed in
-                result = work(progress)
+            # the op's instant is taken when it runs, not when the user signed in; what its units
+            # of work record in the audit log is what changed, announced once it has succeeded
+            with clock.operation(), audit.collecting() as records:
+                result = _Committed(work(progress), tuple(records))
         except BaseException as exc:  # noqa: BLE001 - every failure is delivered to the GUI thread
             if isinstance(exc, Exception) and not isinstance(exc, UserError):
                 # a file written outside a unit of work (export, PDF) on a full disk: one message
@@ -226,6 +238,11 @@ class Runner(QObject):
             op.dialog.deleteLater()
         op.dialog = None
 
+    @staticmethod
+    def _announce(committed: _Committed) -> Any:
+        bus.announce(committed.records)
+        return committed.value
+
     def _on_delivered(self, op_id: int, result: Any, exc: BaseException | None) -> None:
         op = self._ops.pop(op_id)
         self._close(op)
@@ -233,6 +250,8 @@ class Runner(QObject):
         if op.parent is not None and not shiboken6.isValid(op.parent):
             # The window that asked was closed meanwhile. The unit of work has committed or rolled
             # back whole; a bug is still reported, anything else only logged.
+            if isinstance(result, _Committed):
+                self._announce(result)  # committed all the same: the other screens follow
             if exc is not None and not isinstance(exc, UserError | Cancelled):
                 crash.report(exc, None, op.label)
             else:
@@ -241,6 +260,8 @@ class Runner(QObject):
             return
         try:
             if exc is None:
+                if isinstance(result, _Committed):
+                    result = self._announce(result)
                 if op.on_ok is not None:
                     op.on_ok(result)
                 ok = True

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -115,6 +118,37 @@ def record(
     session.add(event)
     session.flush()
     audit_anchor.mark_written(session, action)  # the commit moves the anchor forward
+    sink = _collected.get()
+    if sink is not None:
+        sink.append(Change(action, entity, entity_id))
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one write did, as its audit record says (handed to the screens after the commit)."""
+
+    action: str
+    entity: str
+    entity_id: str
+
+
+_collected: ContextVar[list[Change] | None] = ContextVar("xihu_desk_audit_collected", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[list[Change]]:
+    """Collect what the operation inside records (every unit of work it runs): the GUI's
+    "what changed". Records of a unit of work that rolled back may be among them."""
+    outer = _collected.get()
+    if outer is not None:
+        yield outer
+        return
+    found: list[Change] = []
+    token = _collected.set(found)
+    try:
+        yield found
+    finally:
+        _collected.reset(token)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from xihu_desk.services import audit, codes
 from xihu_desk.services.cases import CONFIRMATION_RESULTS, PERFORMANCE, SATISFACTION, contents, get_case
 from xihu_desk.services.context import Actor
 from xihu_desk.store import case_list
-from xihu_desk.store.case_list import CaseFilter
+from xihu_desk.store.case_list import OPEN, CaseFilter
 from xihu_desk.store.case_models import (
     Agreement,
     Attachment,
@@ -35,7 +35,8 @@ from xihu_desk.store.case_models import (
 )
 from xihu_desk.store.models import Committee
 
-__all__ = ["CaseFilter", "CaseRow", "list_cases", "count_cases", "case_detail", "due_items", "repeat_hints"]
+__all__ = ["OPEN", "CaseFilter", "CaseForEdit", "CaseRow", "list_cases", "count_cases", "case_detail", "case_for_edit",
+           "case_year_range", "due_items", "filter_choices", "repeat_hints"]
 
 
 @dataclass(frozen=True)
@@ -309,3 +310,47 @@ def case_summaries(session: Session, actor: Actor, f: CaseFilter, today: date, o
         "parties": [{"role": p.role, "kind": p.kind, "name": p.name,
                      "id_number": p.id_number if reveal else idnumber.mask(p.id_number)} for p in parties[c.uuid]],
     } for c in rows]
+
+
+# ---------------------------------------------------------------- for the case screens
+
+
+@dataclass(frozen=True)
+class CaseForEdit:
+    """What the case form needs to edit a case exactly: the parties as stored (full ID numbers,
+    as party_input gives them to the case form of an editor) and the amounts in fen, which
+    case_detail shows in yuan as floats."""
+
+    parties: tuple[PartyInput, ...]
+    amount_fen: int
+    agreement_amount_fen: int
+
+
+def case_for_edit(session: Session, actor: Actor, case_uuid: str) -> CaseForEdit:
+    actor.require(Perm.EDIT_CASES)
+    case = get_case(session, case_uuid)
+    parties = session.scalars(select(Party).where(Party.case_uuid == case.uuid, Party.deleted.is_(False))
+                              .order_by(Party.position))
+    agreement = session.scalar(select(Agreement.amount_fen).where(Agreement.case_uuid == case.uuid,
+                                                                 Agreement.deleted.is_(False)))
+    return CaseForEdit(tuple(party_input(p) for p in parties), case.amount_fen, agreement or 0)
+
+
+def case_year_range(session: Session, actor: Actor) -> tuple[int, int] | None:
+    """The first and last year that have cases, for the list's year filter: two separate queries,
+    so each is one look-up at an end of the partial index on (year, seq) of live cases."""
+    actor.require(Perm.VIEW_CASES)
+    first = session.scalar(select(func.min(MediationCase.year)).where(case_list.LIVE))
+    if first is None:
+        return None
+    return first, session.scalar(select(func.max(MediationCase.year)).where(case_list.LIVE))
+
+
+def filter_choices(session: Session, actor: Actor) -> dict[str, Any]:
+    """What the case list's filter bar offers: the years with cases, dispute types, sources,
+    committees and mediators."""
+    from xihu_desk.services import committees, mediators
+
+    return {"years": case_year_range(session, actor), "types": codes.items(session, "dispute_type"),
+            "sources": codes.items(session, "case_source"), "committees": committees.list_committees(session),
+            "mediators": mediators.list_mediators(session, active_only=False)}

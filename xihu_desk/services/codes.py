@@ -16,6 +16,11 @@ def items(session: Session, list_name: str, *, include_retired: bool = False) ->
     return [(c, lbl) for c, lbl in session.execute(query.order_by(RefCode.position))]
 
 
+def items_of(session: Session, *list_names: str) -> dict[str, list[tuple[str, str]]]:
+    """Several code lists in one read (a form's combo boxes)."""
+    return {name: items(session, name) for name in list_names}
+
+
 def labels(session: Session, list_name: str) -> dict[str, str]:
     return dict(items(session, list_name, include_retired=True))
 

@@ -165,3 +165,13 @@ def _row(user: User, actor: Actor) -> UserRow:
                    user.active, bool(user.locked_until and user.locked_until > actor.now),
                    user.last_login_at.isoformat(sep=" ", timespec="minutes") if user.last_login_at else "",
                    user.committee_uuid)
+
+
+def user_committee(session: Session, actor: Actor, user_uuid: str) -> str | None:
+    """The committee a user belongs to, so the user form can show it (UserRow does not carry it)
+    and saving the form keeps it."""
+    actor.require(Perm.MANAGE_USERS)
+    user = session.get(User, user_uuid)
+    if user is None or user.deleted:
+        raise NotFound("找不到该用户。")
+    return user.committee_uuid

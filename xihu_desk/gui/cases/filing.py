@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
 
 from xihu_desk.domain.cases import ATTACHMENT_KINDS
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import messages, theme
+from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.cases.dialogs import add_field, form_layout
 from xihu_desk.gui.cases.fields import code_of, date_of, fill_combo, set_code, set_date, setup_date
 from xihu_desk.gui.cases.tab import CaseTab
 from xihu_desk.gui.fmt import size_text
 from xihu_desk.gui.widgets import label, show_state
 from xihu_desk.services import attachments, cases, codes
-from xihu_desk.services.gui_support import CaseForEdit
+from xihu_desk.services.case_queries import CaseForEdit
 
 
 def _table(columns: list[str], name: str) -> QTableWidget:
@@ -88,8 +88,7 @@ class FilingTab(CaseTab):
         file_form = form_layout()
         self.retention = QComboBox()
         self.retention.setObjectName("retention")
-        with self.ctx.db.read() as session:
-            fill_combo(self.retention, codes.items(session, "retention"), self.tr("（请选择）"))
+        fill_combo(self.retention, ops.session_read(self.ctx, codes.items, "retention"), self.tr("（请选择）"))
         self.filed_on = QDateEdit()
         self.filed_on.setObjectName("filedOn")
         setup_date(self.filed_on)

@@ -18,7 +18,7 @@ from xihu_desk.gui.cases.tab import CaseTab
 from xihu_desk.gui.widgets import label
 from xihu_desk.services import cases
 from xihu_desk.services.cases import CONFIRMATION_RESULTS, PERFORMANCE, SATISFACTION, ConfirmationInput, FollowUpInput
-from xihu_desk.services.gui_support import CaseForEdit
+from xihu_desk.services.case_queries import CaseForEdit
 
 
 class FollowUpTab(CaseTab):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from xihu_desk.domain.errors import FieldError
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import messages, prefs, theme
+from xihu_desk.gui import messages, ops, prefs, theme
 from xihu_desk.gui.cases.fields import submit
 from xihu_desk.gui.cases.filing import AttachmentsTab, FilingTab
 from xihu_desk.gui.cases.followup import FollowUpTab
@@ -32,7 +32,7 @@ from xihu_desk.gui.cases.tab import OPEN, CaseTab
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.documents import print_menu  # 打印 (gui/documents.py)
 from xihu_desk.gui.widgets import label, show_state
-from xihu_desk.services import case_queries, cases, gui_support, node
+from xihu_desk.services import case_queries, cases, node
 from xihu_desk.services.context import Actor
 
 GEOMETRY_KEY = "cases/dialog"
@@ -75,8 +75,7 @@ class CaseDialog(QDialog):
         self.setObjectName("caseDialog")
         self.setWindowFlags(self.windowFlags() | Qt.WindowType.WindowMinMaxButtonsHint)
         self.setWindowIcon(theme.icon("mdi6.folder-account-outline", theme.ACCENT))
-        with ctx.db.read() as session:
-            self.node_id = node.node_info(session).node_id
+        self.node_id = ops.session_read(ctx, node.node_info).node_id
 
         self.title_label = label("", "subtitle")
         self.title_label.setObjectName("caseTitle")
@@ -168,10 +167,9 @@ class CaseDialog(QDialog):
         """Read the case again and fill the tabs; tabs with unsaved typing keep it unless just saved."""
         detail = edit = None
         if self.case_uuid:
-            with self.ctx.db.read() as session:
-                detail = case_queries.case_detail(session, self.actor, self.case_uuid)
-                if self.actor.can(Perm.EDIT_CASES):
-                    edit = gui_support.case_for_edit(session, self.actor, self.case_uuid)
+            detail = ops.read(self.ctx, self.actor, case_queries.case_detail, self.case_uuid)
+            if self.actor.can(Perm.EDIT_CASES):
+                edit = ops.read(self.ctx, self.actor, case_queries.case_for_edit, self.case_uuid)
         self.detail = detail
         for tab in self.tab_list:
             tab.load(detail, edit, keep_typing=tab not in saved)

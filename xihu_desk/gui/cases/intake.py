@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from xihu_desk.domain.errors import FieldError
-from xihu_desk.gui import prefs
+from xihu_desk.gui import ops, prefs
 from xihu_desk.gui.cases.fields import (
     MoneyError, code_of, date_of, fen_from_text, fill_combo, input_widgets, set_code, set_date, set_editable,
     setup_date, setup_money, show_row, text_from_fen,
@@ -21,7 +21,7 @@ from xihu_desk.gui.cases.tab import CaseTab
 from xihu_desk.gui.forms import child, load_form
 from xihu_desk.services import codes, committees, mediators
 from xihu_desk.services.cases import PREVENTION_FIELDS, MediatorAssignment
-from xihu_desk.services.gui_support import CaseForEdit
+from xihu_desk.services.case_queries import CaseForEdit
 
 LAST_COMMITTEE_KEY = "cases/last_committee"
 INTAKE_FORMS = {"application": "人民调解申请书", "register": "人民调解受理登记表（口头申请等）"}
@@ -72,12 +72,12 @@ class IntakeTab(CaseTab):
         box.setContentsMargins(6, 6, 6, 6)
         box.addWidget(self.form)
 
-        with self.ctx.db.read() as session:
-            self._committees = committees.list_committees(session)
-            fill_combo(self.source, codes.items(session, "case_source"))
-            fill_combo(self.referrer_type, codes.items(session, "referrer_type"), self.tr("（请选择）"))
-            fill_combo(self.dispute_type, codes.items(session, "dispute_type"), self.tr("（请选择）"))
-            fill_combo(self.difficulty, codes.items(session, "difficulty"))
+        self._committees = ops.session_read(self.ctx, committees.list_committees)
+        lists = ops.session_read(self.ctx, codes.items_of, "case_source", "referrer_type", "dispute_type", "difficulty")
+        fill_combo(self.source, lists["case_source"])
+        fill_combo(self.referrer_type, lists["referrer_type"], self.tr("（请选择）"))
+        fill_combo(self.dispute_type, lists["dispute_type"], self.tr("（请选择）"))
+        fill_combo(self.difficulty, lists["difficulty"])
         fill_combo(self.committee, [(c.uuid, c.name) for c in self._committees], self.tr("（请选择）"))
         fill_combo(self.intake_form, {k: self.tr(v) for k, v in INTAKE_FORMS.items()})
 
@@ -174,8 +174,7 @@ class IntakeTab(CaseTab):
         committee = self.committee.currentData() or ""
         roster: list[tuple[str, str]] = []
         if committee:
-            with self.ctx.db.read() as session:
-                roster = [(m.uuid, m.name) for m in mediators.list_mediators(session, committee)]
+            roster = [(m.uuid, m.name) for m in ops.session_read(self.ctx, mediators.list_mediators, committee)]
         known = {uuid for uuid, _ in roster}
         # Mediators already on the case stay listed even if they left this committee's roster.
         roster += [(a["uuid"], a["name"] + self.tr("（不在名册）")) for a in assigned if a["uuid"] not in known]

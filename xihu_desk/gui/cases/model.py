@@ -19,14 +19,14 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from xihu_desk.domain import clock
 from xihu_desk.domain.cases import Outcome
 from xihu_desk.domain.errors import UserError
-from xihu_desk.gui import theme
+from xihu_desk.gui import ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.services import case_queries
-from xihu_desk.services.case_queries import CaseRow
+from xihu_desk.services.case_queries import CaseFilter, CaseRow
 from xihu_desk.services.context import Actor
-from xihu_desk.store.case_list import CaseFilter
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def _tr(text: str) -> str:
 
 class CaseListModel(QAbstractTableModel):
     def __init__(self, ctx: AppContext, actor: Actor, *, page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES,
-                 today: Callable[[], date] = date.today, parent: Any = None) -> None:
+                 today: Callable[[], date] = clock.local_today, parent: Any = None) -> None:
         super().__init__(parent)
         self.ctx, self.actor = ctx, actor
         self.page_size, self.max_pages = page_size, max_pages
@@ -87,8 +87,7 @@ class CaseListModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(total - 1, len(self.headers) - 1))
 
     def _count(self) -> int:
-        with self.ctx.db.read() as session:
-            return case_queries.count_cases(session, self.actor, self.filter, self.today())
+        return ops.read(self.ctx, self.actor, case_queries.count_cases, self.filter, self.today())
 
     def _reset(self, total: int | None = None) -> None:
         self.beginResetModel()
@@ -130,9 +129,8 @@ class CaseListModel(QAbstractTableModel):
 
     def _read_page(self, number: int) -> list[CaseRow] | None:
         try:
-            with self.ctx.db.read() as session:
-                page = case_queries.list_cases(session, self.actor, self.filter, self._day,
-                                               number * self.page_size, self.page_size, self.total)
+            page = ops.read(self.ctx, self.actor, case_queries.list_cases, self.filter, self._day,
+                            number * self.page_size, self.page_size, self.total)
         except UserError as exc:  # storage trouble or rights: show blank rows, never raise in data()
             log.warning("case list page %s not read: %s", number, exc.message)
             return None

@@ -25,7 +25,7 @@ from xihu_desk.gui.forms import child, load_form
 from xihu_desk.gui.widgets import label
 from xihu_desk.services import cases
 from xihu_desk.services.cases import AgreementInput
-from xihu_desk.services.gui_support import CaseForEdit
+from xihu_desk.services.case_queries import CaseForEdit
 
 WRITTEN, ORAL, FAILED, TERMINATED = "written", "oral", "failed", "terminated"
 

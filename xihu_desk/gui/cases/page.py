@@ -15,18 +15,20 @@ from PySide6.QtWidgets import (
 from xihu_desk.domain.cases import Status
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import columns, prefs, theme
+from xihu_desk.gui import columns, ops, prefs, theme
 from xihu_desk.gui.cases.fields import fill_combo
 from xihu_desk.gui.cases.form import CaseDialog, next_step
 from xihu_desk.gui.cases.model import CASE_COLUMN_SAMPLES, CASE_UUID_ROLE, DUE, SORT_KEYS, TITLE, CaseListModel
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.documents import print_menu  # 打印 (gui/documents.py)
 from xihu_desk.gui.widgets import label, show_state
-from xihu_desk.services import case_queries, codes, committees, gui_support, mediators
+from xihu_desk.services import case_queries
 from xihu_desk.services.context import Actor
-from xihu_desk.store.case_list import OPEN, CaseFilter
+from xihu_desk.services.case_queries import OPEN, CaseFilter
 
 SEARCH_DEBOUNCE_MS = 300
+CASE_ENTITIES = ("case", "case_record", "party", "followup", "attachment", "bundle_in", "committee", "mediator",
+                 "reference")
 
 
 class CasesPage(QWidget):
@@ -44,6 +46,9 @@ class CasesPage(QWidget):
         box.addLayout(self._filter_bar())
 
         self.model = CaseListModel(ctx, actor, parent=self)
+        # what this list shows: a committed write that touches it (here or on another page, a
+        # bundle import, a ledger import) reads it again, now if visible, else when next shown
+        self.follower = ops.ListRefresher(self, CASE_ENTITIES, lambda: self._loaded and self.refresh())
         self.view = QTableView()
         self.view.setObjectName("caseView")
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -227,12 +232,9 @@ class CasesPage(QWidget):
             self.apply_filter()
 
     def _fill_filters(self) -> None:
-        with self.ctx.db.read() as session:
-            years = gui_support.case_year_range(session, self.actor)
-            types = codes.items(session, "dispute_type")
-            sources = codes.items(session, "case_source")
-            self._committees = committees.list_committees(session)
-            self._mediators = mediators.list_mediators(session, active_only=False)
+        choices = ops.read(self.ctx, self.actor, case_queries.filter_choices)
+        years, types, sources = choices["years"], choices["types"], choices["sources"]
+        self._committees, self._mediators = choices["committees"], choices["mediators"]
         this_year = date.today().year
         first, last = years or (this_year, this_year)
         fill_combo(self.year, [(y, self.tr("{y} 年").format(y=y)) for y in range(max(last, this_year), first - 1, -1)],
@@ -328,8 +330,11 @@ class CasesPage(QWidget):
         """Read the list again (after a save, or F5), keeping the selected case if it is still there."""
         selected = self.current_uuid()
         row = self.view.currentIndex().row() if selected else None
+        scroll = self.view.verticalScrollBar().value()
         self.model.refresh()
         self._after_reload(selected, row)
+        if selected and self.current_uuid() == selected and row == self.view.currentIndex().row():
+            self.view.verticalScrollBar().setValue(scroll)  # where the user was, not scrolled to the row
 
     def _after_reload(self, selected: str | None, hint_row: int | None = None, *, first_if_gone: bool = False) -> None:
         """After the list was read again: the count, and the selection kept on the same case when
@@ -380,11 +385,10 @@ class CasesPage(QWidget):
     def _show_preview(self, uuid: str | None) -> None:
         d = None
         if uuid:
-            with self.ctx.db.read() as session:
-                try:
-                    d = case_queries.case_detail(session, self.actor, uuid)
-                except UserError:  # deleted meanwhile, or not ours to see: show nothing
-                    d = None
+            try:
+                d = ops.read(self.ctx, self.actor, case_queries.case_detail, uuid)
+            except UserError:  # deleted meanwhile, or not ours to see: show nothing
+                d = None
         for widget in (self.preview_open, self.preview_facts, self.preview_people, self.preview_next):
             widget.setVisible(d is not None)
         self.preview_empty.setVisible(d is None)

@@ -18,7 +18,7 @@ from xihu_desk.domain.cases import is_minor
 from xihu_desk.domain.errors import FieldError, UserError
 from xihu_desk.domain.parties import AGENT_KINDS, ID_TYPES, KINDS, ROLES, PartyInput, validate_credit_code, validate_party
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import theme
+from xihu_desk.gui import ops, theme
 from xihu_desk.gui.cases.fields import (
     DirtyWatch, code_of, date_of, fill_combo, input_widgets, set_code, set_date, set_editable, setup_date, show_row,
     submit,
@@ -27,7 +27,7 @@ from xihu_desk.gui.cases.tab import CaseTab
 from xihu_desk.gui.forms import child, load_form
 from xihu_desk.gui.widgets import label, show_state
 from xihu_desk.services import case_queries, codes
-from xihu_desk.services.gui_support import CaseForEdit
+from xihu_desk.services.case_queries import CaseForEdit
 
 HINT_DELAY_MS = 500
 PERSON_ROWS = ("idType", "idNumber", "gender", "birthDate", "ethnicity", "occupation", "guardian")
@@ -111,8 +111,7 @@ class PartiesTab(CaseTab):
         fill_combo(self.id_type, ID_TYPES)
         fill_combo(self.gender, [("男", self.tr("男")), ("女", self.tr("女"))], self.tr("（未填）"))
         fill_combo(self.agent_kind, AGENT_KINDS)
-        with self.ctx.db.read() as session:
-            nations = [text for _code, text in codes.items(session, "ethnicity")]
+        nations = [text for _code, text in ops.session_read(self.ctx, codes.items, "ethnicity")]
         fill_combo(self.ethnicity, [(n, n) for n in nations], "")
         self.reveal_button.setIcon(theme.icon("mdi6.eye-outline"))
         self.reveal_button.setToolTip(self.tr("查看完整证件号码（记入审计日志）"))
@@ -424,8 +423,8 @@ class PartiesTab(CaseTab):
     def query_hints(self) -> None:
         self.hint_timer.stop()
         people = [d.data for d in self.drafts if d.data.id_number.strip() or (d.data.name.strip() and d.data.phone.strip())]
-        with self.ctx.db.read() as session:
-            self.hints = case_queries.repeat_hints(session, people, exclude_case=self.dialog.case_uuid) if people else []
+        self.hints = ops.session_read(self.ctx, case_queries.repeat_hints, people,
+                                      exclude_case=self.dialog.case_uuid) if people else []
         self.hint_list.clear()
         for h in self.hints:
             item = QListWidgetItem(theme.icon("mdi6.history", theme.ACCENT),

@@ -21,7 +21,7 @@ from xihu_desk.gui.forms import child, load_form
 from xihu_desk.gui.widgets import label
 from xihu_desk.services import cases
 from xihu_desk.services.cases import RecordInput
-from xihu_desk.services.gui_support import CaseForEdit
+from xihu_desk.services.case_queries import CaseForEdit
 
 NOTICE_FORMS = {"oral": "口头告知", "written": "书面告知（告知书）"}
 RECORD_KINDS = {"investigation": "调查记录", "mediation": "调解记录"}

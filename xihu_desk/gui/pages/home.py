@@ -14,13 +14,15 @@ from PySide6.QtWidgets import (
     QFrame, QGridLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget,
 )
 
-from xihu_desk.gui import theme
+from xihu_desk.gui import ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.widgets import FigureCard, label
 from xihu_desk.services import home
 from xihu_desk.services.context import Actor
 
 # Icons for the figures services.home knows; a new figure gets the generic one.
+HOME_ENTITIES = ("case", "case_record", "followup", "review", "mediator", "mediator_appointment", "committee",
+                 "user", "bundle_in", "grading_application")
 FIGURE_ICONS = {
     "在办案件": "mdi6.folder-open-outline", "本月受理": "mdi6.calendar-month-outline",
     "待回访": "mdi6.phone-return-outline", "调委会": "mdi6.account-group-outline",
@@ -64,6 +66,8 @@ class HomePage(QWidget):
         super().__init__(parent)
         self.ctx, self.actor = ctx, actor
         self.data = home.HomeSummary()
+        # figures and to-do list follow every committed write while in view (read again when shown)
+        self.follower = ops.ListRefresher(self, HOME_ENTITIES, self.refresh, when_shown=False)
         box = QVBoxLayout(self)
         box.setContentsMargins(28, 24, 28, 24)
         box.setSpacing(14)
@@ -99,9 +103,8 @@ class HomePage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        with self.ctx.db.read() as session:
-            # the actor takes the clock now (not the sign-in time); today is the office's local date
-            data = home.summary(session, self.actor)
+        # the actor takes the clock now (not the sign-in time); today is the office's local date
+        data = ops.read(self.ctx, self.actor, home.summary)
         self.data = data  # what the cards and the list show (tests read it)
         while self.cards.count():
             self.cards.takeAt(0).widget().deleteLater()

@@ -20,7 +20,7 @@ from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.fmt import local_time
 from xihu_desk.gui.forms import child, load_form
 from xihu_desk.gui.widgets import PasswordCheck, label, show_state
-from xihu_desk.services import committees, gui_support, settings, users
+from xihu_desk.services import committees, settings, users
 from xihu_desk.services.context import Actor
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -130,7 +130,7 @@ class UserDialog(QDialog):
         self.role.setCurrentIndex(self.role.findData(row.role))
         self.active.setChecked(row.active)
         with self.ctx.db.read() as session:
-            committee_uuid = gui_support.user_committee(session, self.actor, row.uuid)
+            committee_uuid = users.user_committee(session, self.actor, row.uuid)
         self.committee.setCurrentIndex(max(self.committee.findData(committee_uuid), 0))
         fields = child(self.form, QFormLayout, "fieldsLayout")
         for name in ("password", "passwordHint", "confirm", "matchHint"):
