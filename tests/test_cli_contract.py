@@ -131,7 +131,7 @@ def test_ctrl_c_exits_130_with_a_message(capsys, data_dir, monkeypatch):
 
 
 def test_interrupted_output_leaves_no_half_written_file(tmp_path, monkeypatch):
-    from xihu_desk import cli_output
+    from xihu_desk.cli import output as cli_output
 
     target = tmp_path / "ledger.xlsx"
     target.write_bytes(b"old workbook")

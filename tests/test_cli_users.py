@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import ADMIN_PASSWORD
-from xihu_desk import cli, cli_users
+from xihu_desk import cli
+from xihu_desk.cli import user as cli_users
 from xihu_desk.domain.errors import UserError
 from xihu_desk.services import auth
 from xihu_desk.store import migrate

@@ -233,7 +233,7 @@ def test_mask_text_keeps_first_and_last_four_like_the_lists():
 def test_command_line_text_carries_no_terminal_control_characters(capsys):
     import argparse
 
-    from xihu_desk import cli_emit
+    from xihu_desk.cli import common as cli_emit
 
     cli_emit.emit(argparse.Namespace(json=False), {}, "张三\x1b[2J\r李四\x00 330106198001010013\n下一行\t制表")
     out = capsys.readouterr().out

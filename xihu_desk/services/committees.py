@@ -97,6 +97,18 @@ def find_committee(session: Session, key: str) -> Committee:
     return found[0]
 
 
+def find_statistics_scope(session: Session, key: str) -> str:
+    """The uuid of the one committee a statistics table is limited to, by full name, 字号 or uuid
+    (``xihu-desk report mediation --committee NAME``)."""
+    found = list(session.scalars(select(Committee.uuid).where(
+        (Committee.name == key) | (Committee.short_name == key) | (Committee.uuid == key),
+        Committee.deleted.is_(False))))
+    if len(found) != 1:
+        raise NotFound(f"找不到调委会“{key}”（请写全称、简称或 uuid）。" if not found else
+                       f"有多个调委会叫“{key}”，请写全称或 uuid。")
+    return found[0]
+
+
 def change_code(session: Session, actor: Actor, committee_uuid: str, code: str) -> CommitteeRow:
     """Gives a committee of this node a new 字号 for the cases it accepts from now on (e.g. when the
     parent quarantined it for a clash). Numbers already issued stay; the old 字号 stays kept for

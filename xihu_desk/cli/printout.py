@@ -5,8 +5,7 @@
         casefile (the whole 卷宗 in order)
     xihu-desk print verify CODE [--json]      exit 0: the paper matches the record; 1: it does not
 
-cli.py adds these parsers and dispatches here. A document that cannot be printed yet exits 1 with
-one line that lists what is missing.
+A document that cannot be printed yet exits 1 with one line that lists what is missing.
 """
 
 from __future__ import annotations
@@ -17,8 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from xihu_desk import cli_emit
-from xihu_desk.cli_output import check_target, write_output
+from xihu_desk.cli.common import PageProgress, check_target, emit, open_data, outgoing, write_output
 from xihu_desk.domain.printcode import TITLES as KINDS
 
 
@@ -35,16 +33,6 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     v.add_argument("code", metavar="CODE", help="页脚的核验码（24 位，连字符和大小写不限）")
 
 
-def _emit(args: argparse.Namespace, doc: dict[str, Any], text: str) -> None:
-    cli_emit.emit(args, doc, text)  # ID numbers and birth dates masked unless --reveal
-
-
-def _open(args: argparse.Namespace):  # noqa: ANN202
-    from xihu_desk.cli import _open
-
-    return _open(args)
-
-
 def _template_dir(data) -> Path | None:  # noqa: ANN001
     folder = data.root / "templates"
     return folder if folder.is_dir() else None
@@ -54,12 +42,12 @@ def cmd_print(args: argparse.Namespace) -> int:
     from xihu_desk.services import cases, printing
     from xihu_desk.services.context import cli_actor
 
-    data, opened = _open(args)
+    data, opened = open_data(args)
     target = Path(args.output)
     if target.suffix.lower() != ".pdf":
         target = target.with_name(target.name + ".pdf")
     check_target(args, target)
-    progress = _Progress(args.print_command == "casefile" and sys.stderr.isatty() and not args.json)
+    progress = PageProgress(args.print_command == "casefile" and sys.stderr.isatty() and not args.json)
     with opened.db.write() as session:
         uuid = cases.find_case_uuid(session, args.case_no)
         printed = printing.print_document(session, cli_actor(), args.print_command, uuid, reveal=args.reveal,
@@ -69,7 +57,7 @@ def cmd_print(args: argparse.Namespace) -> int:
     progress.done()
     doc = {"file": str(target), "kind": printed.kind, "title": printed.title, "case_no": printed.case_no,
            "pages": printed.pages, "code": printed.code, "version": printed.version}
-    _emit(args, doc, f"已生成 {printed.case_no} {printed.title}：{target}（{printed.pages} 页，核验码 {printed.code}）")
+    emit(args, doc, f"已生成 {printed.case_no} {printed.title}：{target}（{printed.pages} 页，核验码 {printed.code}）")
     return 0
 
 
@@ -77,34 +65,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from xihu_desk.services import printing
     from xihu_desk.services.context import cli_actor
 
-    _data, opened = _open(args)
+    _data, opened = open_data(args)
     with opened.db.read() as session:
         result = printing.verify(session, cli_actor(), args.code)
     if args.json:
-        print(json.dumps(cli_emit.outgoing(args, result.as_json()), ensure_ascii=False, indent=2))
+        print(json.dumps(outgoing(args, result.as_json()), ensure_ascii=False, indent=2))
     elif result.ok:
-        print(cli_emit.outgoing(args, result.message))
+        print(outgoing(args, result.message))
     else:
-        print(cli_emit.outgoing(args, result.message), file=sys.stderr)
+        print(outgoing(args, result.message), file=sys.stderr)
     return 0 if result.ok else 1
 
 
-class _Progress:
-    """Pages laid out so far, on a terminal only (a whole case file takes a moment)."""
-
-    def __init__(self, show: bool):
-        self.show = show
-        self.shown = False
-
-    def page(self, n: int) -> None:
-        if self.show:
-            print(f"\r正在排版：第 {n} 页", end="", file=sys.stderr, flush=True)
-            self.shown = True
-
-    def done(self) -> None:
-        if self.shown:
-            print("\r" + " " * 24 + "\r", end="", file=sys.stderr, flush=True)
-
-
 COMMANDS: dict[Any, Any] = {("print", kind): cmd_print for kind in KINDS} | {("print", "verify"): cmd_verify}
-SUBCOMMANDS = {"print": "print_command"}

@@ -5,14 +5,14 @@
     xihu-desk committee code COMMITTEE 字号 [--json]
 
 The 字号 is the part of a case number before 人调字; it is unique in the district
-(domain/committee_codes.py). cli.py adds the ``committee`` parsers and dispatches here.
+(domain/committee_codes.py).
 """
 
 from __future__ import annotations
 
 import argparse
 
-from xihu_desk import cli_emit
+from xihu_desk.cli.common import emit, open_data
 
 KINDS = ("community", "village", "street", "town", "other")
 
@@ -31,12 +31,6 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     cc.add_argument("code", metavar="字号", help="新的字号")
 
 
-def _open(args: argparse.Namespace):  # noqa: ANN202
-    from xihu_desk.cli import _open
-
-    return _open(args)[1]
-
-
 def _doc(row) -> dict:  # noqa: ANN001 - a CommitteeRow
     return {"uuid": row.uuid, "name": row.name, "code": row.short_name, "org_code": row.org_code, "kind": row.kind}
 
@@ -44,7 +38,7 @@ def _doc(row) -> dict:  # noqa: ANN001 - a CommitteeRow
 def cmd_list(args: argparse.Namespace) -> int:
     from xihu_desk.services import committees
 
-    opened = _open(args)
+    _data, opened = open_data(args)
     with opened.db.read() as session:
         rows = committees.list_committees(session)
         own = {r.uuid for r in committees.list_committees(session, own_only=True)}
@@ -52,7 +46,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     lines = [f"共 {len(rows)} 个"] + [
         f"{r.short_name}\t{r.name}\t{r.org_code}\t{committees.KIND_LABELS.get(r.kind, r.kind)}"
         + ("" if r.uuid in own else "\t（其他单位管理）") + f"\t{r.uuid}" for r in rows]
-    cli_emit.emit(args, {"committees": docs}, "\n".join(lines))
+    emit(args, {"committees": docs}, "\n".join(lines))
     return 0
 
 
@@ -60,12 +54,12 @@ def cmd_add(args: argparse.Namespace) -> int:
     from xihu_desk.services import committees, node
     from xihu_desk.services.context import cli_actor
 
-    opened = _open(args)
+    _data, opened = open_data(args)
     with opened.db.write() as session:
         org = args.org or node.node_info(session).org_code
         row = committees.create_committee(session, cli_actor(), committees.CommitteeCommand(
             args.name, args.code, org, args.kind))
-    cli_emit.emit(args, _doc(row), f"已新建“{row.name}”，字号“{row.short_name}”（案件编号如（年）{row.short_name}人调字第0001号）。")
+    emit(args, _doc(row), f"已新建“{row.name}”，字号“{row.short_name}”（案件编号如（年）{row.short_name}人调字第0001号）。")
     return 0
 
 
@@ -73,15 +67,14 @@ def cmd_code(args: argparse.Namespace) -> int:
     from xihu_desk.services import committees
     from xihu_desk.services.context import cli_actor
 
-    opened = _open(args)
+    _data, opened = open_data(args)
     with opened.db.write() as session:
         target = committees.find_committee(session, args.committee)
         old = target.short_name
         row = committees.change_code(session, cli_actor(), target.uuid, args.code)
-    cli_emit.emit(args, {**_doc(row), "old_code": old},
-                  f"“{row.name}”的字号已由“{old}”改为“{row.short_name}”；已发的案件编号不变，此后受理的案件使用新字号。")
+    emit(args, {**_doc(row), "old_code": old},
+         f"“{row.name}”的字号已由“{old}”改为“{row.short_name}”；已发的案件编号不变，此后受理的案件使用新字号。")
     return 0
 
 
 COMMANDS = {("committee", "list"): cmd_list, ("committee", "add"): cmd_add, ("committee", "code"): cmd_code}
-SUBCOMMANDS = {"committee": "committee_command"}

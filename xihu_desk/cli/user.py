@@ -6,40 +6,14 @@ who has forgotten the password, or locked the only administrator account, gets b
     xihu-desk user reset-password USERNAME --password-file FILE   sets a new password and unlocks
     xihu-desk user unlock USERNAME
 
-``read_password_file`` is also how ``init`` reads the administrator's password: the first non-empty
-line, without the byte-order mark Windows Notepad writes or the spaces and line break around it.
+The new password is read with ``common.read_password_file``, as ``init`` reads the administrator's.
 """
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
-from typing import Any
 
-from xihu_desk.domain import passwords
-from xihu_desk.domain.errors import UserError
-
-MAX_PASSWORD_FILE = 64 * 1024
-
-
-def read_password_file(path: str | Path) -> str:
-    """The password in ``path`` (UTF-8 with or without BOM, or Notepad's UTF-16 "Unicode")."""
-    try:
-        with Path(path).open("rb") as f:
-            raw = f.read(MAX_PASSWORD_FILE + 1)
-    except OSError:
-        raise UserError(f"无法读取密码文件：{path}") from None
-    if len(raw) > MAX_PASSWORD_FILE:
-        raise UserError(f"密码文件过大：{path}。文件的第一行应只写密码。")
-    encoding = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError:
-        raise UserError(f"密码文件不是 UTF-8 编码：{path}。请用记事本“另存为”，编码选 UTF-8 后再试。") from None
-    password = passwords.from_file_text(text)
-    if not password:
-        raise UserError(f"密码文件中没有密码：{path}。请把密码写在文件的第一行。")
-    return password
+from xihu_desk.cli.common import emit, open_data, read_password_file
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
@@ -53,23 +27,11 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     ul.add_argument("username", metavar="USERNAME", help="用户名")
 
 
-def _emit(args: argparse.Namespace, doc: dict[str, Any], text: str) -> None:
-    from xihu_desk import cli_emit
-
-    cli_emit.emit(args, doc, text)
-
-
-def _open(args: argparse.Namespace):  # noqa: ANN202
-    from xihu_desk.cli import _open
-
-    return _open(args)[1]
-
-
 def cmd_user_list(args: argparse.Namespace) -> int:
     from xihu_desk.services import users
     from xihu_desk.services.context import cli_actor
 
-    opened = _open(args)
+    _data, opened = open_data(args)
     with opened.db.read() as session:
         rows = users.list_users(session, cli_actor())
     docs = [{"username": r.username, "display_name": r.display_name, "role": r.role, "role_label": r.role_label,
@@ -78,7 +40,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     for r in rows:
         state = "已停用" if not r.active else ("已锁定" if r.locked else "正常")
         lines.append(f"{r.username}\t{r.display_name}\t{r.role_label}\t{state}\t上次登录 {r.last_login_at or '从未'}")
-    _emit(args, {"total": len(rows), "users": docs}, "\n".join(lines))
+    emit(args, {"total": len(rows), "users": docs}, "\n".join(lines))
     return 0
 
 
@@ -87,12 +49,12 @@ def cmd_user_reset_password(args: argparse.Namespace) -> int:
     from xihu_desk.services.context import cli_actor
 
     password = read_password_file(args.password_file)  # before opening anything
-    opened = _open(args)
+    _data, opened = open_data(args)
     with opened.db.write() as session:
         uuid = users.find_uuid(session, args.username)
         users.set_password(session, cli_actor(), uuid, password)
-    _emit(args, {"username": args.username.strip(), "password_set": True, "unlocked": True},
-          f"已为账户 {args.username.strip()} 设置新密码并解除锁定（已记入审计日志）。请删除密码文件 {args.password_file}。")
+    emit(args, {"username": args.username.strip(), "password_set": True, "unlocked": True},
+         f"已为账户 {args.username.strip()} 设置新密码并解除锁定（已记入审计日志）。请删除密码文件 {args.password_file}。")
     return 0
 
 
@@ -100,14 +62,13 @@ def cmd_user_unlock(args: argparse.Namespace) -> int:
     from xihu_desk.services import users
     from xihu_desk.services.context import cli_actor
 
-    opened = _open(args)
+    _data, opened = open_data(args)
     with opened.db.write() as session:
         users.unlock(session, cli_actor(), users.find_uuid(session, args.username))
-    _emit(args, {"username": args.username.strip(), "unlocked": True},
-          f"已解除账户 {args.username.strip()} 的锁定（已记入审计日志）。")
+    emit(args, {"username": args.username.strip(), "unlocked": True},
+         f"已解除账户 {args.username.strip()} 的锁定（已记入审计日志）。")
     return 0
 
 
 COMMANDS = {("user", "list"): cmd_user_list, ("user", "reset-password"): cmd_user_reset_password,
             ("user", "unlock"): cmd_user_unlock}
-SUBCOMMANDS = {"user": "user_command"}

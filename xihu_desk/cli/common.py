@@ -1,0 +1,168 @@
+"""What every command of the command line shares, defined once:
+
+- ``open_data``: the data folder and its opened database (a missing database is one line asking
+  for ``xihu-desk init``);
+- ``emit``: what a command prints on standard output. Every document and text passes through
+  ``emit`` (or ``outgoing`` for a streamed one), which masks ID-shaped numbers and birth dates in it
+  (domain/idnumber.scrub) unless the command was asked with ``--reveal`` -- and a command that
+  takes ``--reveal`` gets the full numbers only from a service that checked the role and audited
+  it. Text for the terminal also loses its control characters (``plain``);
+- ``write_output`` / ``check_target`` (output.py): the files written with ``-o``;
+- progress on a terminal (``CountProgress``, ``PageProgress``);
+- the argument types ``bounded_int`` and ``iso_date``;
+- ``read_password_file``: how ``init`` and ``user reset-password`` read a password: the first
+  non-empty line, without the byte-order mark Windows Notepad writes or the spaces and line break
+  around it.
+
+Command modules import from here and never from each other or from the package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from xihu_desk.cli.output import check_target, write_output
+from xihu_desk.domain import idnumber, passwords
+from xihu_desk.domain.errors import UserError
+from xihu_desk.paths import DataDir
+
+__all__ = ["CountProgress", "DataDir", "PageProgress", "UserError", "bounded_int", "check_target", "emit",
+           "iso_date", "open_data", "outgoing", "plain", "read_password_file", "revealed", "write_output"]
+
+
+# ---------------------------------------------------------------- the data folder
+
+
+def open_data(args: argparse.Namespace, *, must_exist: bool = True):  # noqa: ANN201 - (DataDir, Opened)
+    """The data folder named by ``--data-dir`` and its database, opened (and migrated)."""
+    from xihu_desk.store import dbfile, migrate
+
+    data = DataDir(args.data_dir)
+    # only a -wal left where the database was is damage (open_database says so), not "no database"
+    if must_exist and not data.database.exists() and not dbfile.wal_left(data.database):
+        raise UserError(f"数据目录 {data.root} 中没有数据库，请先运行 xihu-desk init。")
+    return data, migrate.open_database(data)
+
+
+# ---------------------------------------------------------------- standard output
+
+
+def revealed(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "reveal", False))
+
+
+def outgoing(args: argparse.Namespace, doc: Any) -> Any:
+    """``doc`` as it may be printed for this command."""
+    return idnumber.scrub(doc, reveal=revealed(args))
+
+
+# Control characters other than newline and tab would reach the terminal raw (ESC sequences, a
+# carriage return that overwrites the line); JSON escapes them itself.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(text: str) -> str:
+    """Text for the terminal: control characters dropped."""
+    return _CONTROL.sub("", text)
+
+
+def emit(args: argparse.Namespace, doc: dict[str, Any], text: str) -> None:
+    """One JSON document (``--json``) or the text, on standard output."""
+    if getattr(args, "json", False):
+        print(json.dumps(outgoing(args, doc), ensure_ascii=False, indent=2))
+    else:
+        print(plain(outgoing(args, text)))
+
+
+# ---------------------------------------------------------------- progress on a terminal (stderr)
+
+
+class CountProgress:
+    """A one-line progress count on a terminal (stderr); silent when piped."""
+
+    def __init__(self) -> None:
+        self.on = sys.stderr.isatty()
+
+    def step(self, done: int | None = None, stage: str | None = None, total: int | None = None) -> None:
+        if self.on and total:
+            print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.on:
+            print("\r", end="", file=sys.stderr, flush=True)
+
+
+class PageProgress:
+    """Pages laid out so far, on a terminal only (a whole case file takes a moment)."""
+
+    def __init__(self, show: bool):
+        self.show = show
+        self.shown = False
+
+    def page(self, n: int) -> None:
+        if self.show:
+            print(f"\r正在排版：第 {n} 页", end="", file=sys.stderr, flush=True)
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            print("\r" + " " * 24 + "\r", end="", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- argument types
+
+
+def bounded_int(low: int, high: int, what: str) -> Callable[[str], int]:
+    """An argparse type: an integer within [low, high], else a usage error naming the range."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what}应为整数：{text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what}应在 {low} 到 {high} 之间：{value}")
+        return value
+
+    return parse
+
+
+def iso_date(text: str) -> date:
+    """An argparse type: a date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写成 YYYY-MM-DD：{text}") from None
+
+
+# ---------------------------------------------------------------- password files
+
+
+MAX_PASSWORD_FILE = 64 * 1024
+
+
+def read_password_file(path: str | Path) -> str:
+    """The password in ``path`` (UTF-8 with or without BOM, or Notepad's UTF-16 "Unicode")."""
+    try:
+        with Path(path).open("rb") as f:
+            raw = f.read(MAX_PASSWORD_FILE + 1)
+    except OSError:
+        raise UserError(f"无法读取密码文件：{path}") from None
+    if len(raw) > MAX_PASSWORD_FILE:
+        raise UserError(f"密码文件过大：{path}。文件的第一行应只写密码。")
+    encoding = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8-sig"
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError:
+        raise UserError(f"密码文件不是 UTF-8 编码：{path}。请用记事本“另存为”，编码选 UTF-8 后再试。") from None
+    password = passwords.from_file_text(text)
+    if not password:
+        raise UserError(f"密码文件中没有密码：{path}。请把密码写在文件的第一行。")
+    return password

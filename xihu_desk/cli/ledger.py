@@ -1,0 +1,232 @@
+"""Command-line commands of the Excel ledgers and the statistics tables (design.md §10):
+
+    xihu-desk ledger import FILE.xlsx --kind cases|reviews|mediators [--dry-run] [--json] [--problems FILE.xlsx]
+    xihu-desk ledger export --kind cases|reviews|mediators -o FILE.xlsx [--reveal]
+    xihu-desk report mediation|reviews|mediators --from DATE --to DATE -o FILE.xlsx
+                     [--org CODE | --committee NAME]        (the scope: mediation only)
+
+Each command takes a kind and hands it to the function of that kind below.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from xihu_desk.cli.common import CountProgress, UserError, emit, iso_date, open_data, write_output
+
+LEDGER_KINDS = ("cases", "reviews", "mediators")
+REPORT_KINDS = ("mediation", "reviews", "mediators")
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
+    led = sub.add_parser("ledger", parents=[common], help="Excel 台账：导入原有台账、导出台账")
+    led_sub = led.add_subparsers(dest="ledger_command", parser_class=parser_class, required=True)
+    li = led_sub.add_parser("import", parents=[common], help="导入 Excel 台账（每一行都会导入、判为重复或列出问题）")
+    li.add_argument("file", metavar="FILE.xlsx")
+    li.add_argument("--kind", choices=LEDGER_KINDS, default="cases")
+    li.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
+    li.add_argument("--problems", metavar="FILE.xlsx", help="把问题清单写成 Excel，改正后可再次导入（cases）")
+    lx = led_sub.add_parser("export", parents=[common], help="导出 Excel 台账")
+    lx.add_argument("--kind", choices=LEDGER_KINDS, required=True)
+    lx.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+    lx.add_argument("--reveal", action="store_true", help="含完整证件号码（须有查看完整证件号码的权限；记入审计日志）")
+
+    rep = sub.add_parser("report", parents=[common], help="统计报表（Excel）")
+    rep.add_argument("kind", choices=REPORT_KINDS)
+    rep.add_argument("--from", dest="date_from", required=True, type=iso_date, metavar="DATE")
+    rep.add_argument("--to", dest="date_to", required=True, type=iso_date, metavar="DATE")
+    rep.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+    scope = rep.add_mutually_exclusive_group()
+    scope.add_argument("--org", metavar="CODE", help="只统计该街道（镇）的调委会（mediation）")
+    scope.add_argument("--committee", metavar="NAME", help="只统计该调委会：全称、简称或 uuid（mediation）")
+
+
+def _not_yet(kind: str) -> UserError:
+    return UserError(f"“{kind}”的 Excel 台账和报表尚未提供，目前支持：台账 cases（案件）、reviews（合法性审查）；"
+                     "统计表 mediation（人民调解）、reviews（合法性审查）。")
+
+
+def cmd_ledger_import(args: argparse.Namespace) -> int:
+    return _kind(args.kind, {"cases": _cases_import, "reviews": _reviews_import, "mediators": _mediators_import})(args)
+
+
+def cmd_ledger_export(args: argparse.Namespace) -> int:
+    return _kind(args.kind, {"cases": _cases_export, "reviews": _reviews_export, "mediators": _mediators_export})(args)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    return _kind(args.kind, {"mediation": _mediation_report, "reviews": _reviews_report,
+                             "mediators": _mediators_report})(args)
+
+
+def _kind(kind: str, functions: dict[str, Callable[[argparse.Namespace], int]]) -> Callable[[argparse.Namespace], int]:
+    if kind not in functions:
+        raise _not_yet(kind)
+    return functions[kind]
+
+
+# ---------------------------------------------------------------- cases (ledger) and mediation (report)
+
+
+def _cases_import(args: argparse.Namespace) -> int:
+    from xihu_desk.services import case_ledger
+    from xihu_desk.services.context import cli_actor
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise UserError(f"找不到文件：{source}")
+    _data, opened = open_data(args)
+    progress = CountProgress()
+    try:
+        with opened.db.write() as session:
+            report = case_ledger.import_ledger(session, cli_actor(), source, file_name=source.name,
+                                               dry_run=args.dry_run, progress=progress)
+    finally:
+        progress.close()
+    doc = report.as_json()
+    text = report.text()
+    problems = getattr(args, "problems", None)
+    if problems and report.problems:
+        path = write_output(args, problems, case_ledger.problems_workbook(report, source.name))
+        doc["problems_file"] = str(path)
+        text += f"\n问题清单已写入：{path}"
+    emit(args, doc, text)
+    return 0
+
+
+def _cases_export(args: argparse.Namespace) -> int:
+    from xihu_desk.services import case_ledger
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    reveal = bool(getattr(args, "reveal", False))
+    with opened.db.write() as session:  # the export of personal data is audited
+        data = case_ledger.export_ledger(session, cli_actor(), reveal=reveal)
+    path = write_output(args, args.output, data)
+    emit(args, {"file": str(path), "kind": args.kind, "size": len(data), "masked": not reveal},
+         f"已导出：{path}" + ("（含完整证件号码，已记入审计日志）" if reveal else "（证件号码已遮蔽）"))
+    return 0
+
+
+def _mediation_report(args: argparse.Namespace) -> int:
+    from xihu_desk.reports import mediation_stats as layouts
+    from xihu_desk.services import committees, mediation_stats
+    from xihu_desk.services.context import cli_actor
+
+    data_dir, opened = open_data(args)
+    layout = layouts.load_layout(data_dir.root / "templates")
+    with opened.db.read() as session:
+        name = getattr(args, "committee", None)
+        committee_uuid = committees.find_statistics_scope(session, name) if name else ""
+        query = mediation_stats.StatsQuery(args.date_from, args.date_to, org_code=getattr(args, "org", None) or "",
+                                           committee_uuid=committee_uuid)
+        stats = mediation_stats.compute(session, cli_actor(), query, layout)
+    data = layouts.workbook(stats, layout)
+    path = write_output(args, args.output, data)
+    total = stats.total
+    missing = [b.sender for b in stats.cover.bundles or [] if b.missing or not b.sequences]
+    emit(args, {"file": str(path), "kind": args.kind, "from": args.date_from.isoformat(), "to": args.date_to.isoformat(),
+                "scope": stats.cover.scope, "accepted": total["accepted"], "succeeded": total["succeeded"],
+                "bundles_missing": missing},
+         f"已生成统计表：{path}\n{stats.cover.scope}：受理 {total['accepted']} 件，调解成功 {total['succeeded']} 件"
+         + (f"\n注意：{stats.cover.source_line()}" if missing else ""))
+    return 0
+
+
+# ---------------------------------------------------------------- legality reviews
+
+
+def _reviews_import(args: argparse.Namespace) -> int:
+    from xihu_desk.services import review_ledger
+    from xihu_desk.services.context import cli_actor
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise UserError(f"找不到文件：{source}")
+    _data, opened = open_data(args)
+    progress = CountProgress()
+    try:
+        with opened.db.write() as session:
+            report = review_ledger.import_ledger(session, cli_actor(), source.read_bytes(), dry_run=args.dry_run,
+                                                 progress=progress)
+    finally:
+        progress.close()
+    emit(args, report.as_json(), report.text())
+    return 0
+
+
+def _reviews_export(args: argparse.Namespace) -> int:
+    from xihu_desk.services import review_ledger
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    reveal = bool(getattr(args, "reveal", False))
+    with (opened.db.write() if reveal else opened.db.read()) as session:  # a reveal is audited
+        data = review_ledger.export_ledger(session, cli_actor(), today=date.today(), reveal=reveal)
+    path = write_output(args, args.output, data)
+    emit(args, {"file": str(path), "kind": args.kind, "size": len(data), "masked": not reveal},
+         f"已导出：{path}" + ("（证件号码未遮蔽，已记入审计日志）" if reveal else "（形如身份证号的数字已遮蔽）"))
+    return 0
+
+
+def _reviews_report(args: argparse.Namespace) -> int:
+    from xihu_desk.services import review_ledger
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    with opened.db.read() as session:
+        data = review_ledger.statistics_workbook(session, cli_actor(), args.date_from, args.date_to, date.today())
+    path = write_output(args, args.output, data)
+    emit(args, {"file": str(path), "kind": args.kind, "from": args.date_from.isoformat(),
+                "to": args.date_to.isoformat()}, f"已生成统计表：{path}")
+    return 0
+
+
+# ---------------------------------------------------------------- mediators (roster and grading results)
+
+
+def _mediators_import(args: argparse.Namespace) -> int:
+    from xihu_desk.services import mediator_ledger
+    from xihu_desk.services.context import cli_actor
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise UserError(f"找不到文件：{source}")
+    _data, opened = open_data(args)
+    with opened.db.write() as session:
+        report = mediator_ledger.import_roster(session, cli_actor(), source.read_bytes(), dry_run=args.dry_run)
+    emit(args, report.as_json(), report.text())
+    return 0
+
+
+def _mediators_export(args: argparse.Namespace) -> int:
+    from xihu_desk.services import mediator_ledger
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    reveal = bool(getattr(args, "reveal", False))
+    with (opened.db.write() if reveal else opened.db.read()) as session:  # a reveal is audited
+        data = mediator_ledger.export_roster(session, cli_actor(), reveal=reveal)
+    path = write_output(args, args.output, data)
+    emit(args, {"file": str(path), "kind": "mediators", "size": len(data), "masked": not reveal},
+         f"已导出：{path}" + ("（含完整身份证号，已记入审计日志）" if reveal else "（身份证号已遮盖）"))
+    return 0
+
+
+def _mediators_report(args: argparse.Namespace) -> int:
+    from xihu_desk.services import mediator_ledger
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    with opened.db.read() as session:
+        data = mediator_ledger.results_workbook(session, cli_actor(), args.date_from, args.date_to)
+    path = write_output(args, args.output, data)
+    emit(args, {"file": str(path), "kind": "mediators", "from": args.date_from.isoformat(),
+                "to": args.date_to.isoformat()}, f"已生成等级评定结果表：{path}")
+    return 0
+
+
+COMMANDS = {("ledger", "import"): cmd_ledger_import, ("ledger", "export"): cmd_ledger_export, "report": cmd_report}

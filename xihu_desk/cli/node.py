@@ -1,0 +1,99 @@
+"""Command-line commands of this node's identity (design.md §10):
+
+    xihu-desk init --org CODE --level community|township|district [--parent CODE]
+                   --admin NAME [--admin-name 姓名] --password-file FILE
+    xihu-desk node show [--json] | node export-key -o FILE | node enrol FILE
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from xihu_desk.cli.common import UserError, emit, open_data, read_password_file, write_output
+
+
+def add_init_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    init = sub.add_parser("init", parents=[common], help="初始化本节点：数据库、身份、密钥、管理员")
+    init.add_argument("--org", required=True, metavar="CODE", help="单位代码，如 330106002（北山街道）")
+    init.add_argument("--level", required=True, choices=["community", "township", "district"])
+    init.add_argument("--parent", metavar="CODE", help="上级单位代码（默认按层级推定）")
+    init.add_argument("--admin", required=True, metavar="NAME", help="管理员用户名")
+    init.add_argument("--admin-name", metavar="姓名", help="管理员姓名（默认同用户名）")
+    init.add_argument("--password-file", required=True, metavar="FILE", help="含管理员密码的文件（第一行）")
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
+    node = sub.add_parser("node", parents=[common], help="本节点身份")
+    node_sub = node.add_subparsers(dest="node_command", parser_class=parser_class, required=True)
+    node_sub.add_parser("show", parents=[common], help="显示节点身份与密钥指纹")
+    ek = node_sub.add_parser("export-key", parents=[common], help="导出本节点的公钥文件，交给上级或下级登记")
+    ek.add_argument("-o", "--output", required=True, metavar="FILE")
+    en = node_sub.add_parser("enrol", parents=[common], help="登记上级或下级单位的公钥文件")
+    en.add_argument("file", metavar="FILE")
+
+
+def _node_text(info) -> str:  # noqa: ANN001 - a NodeInfo
+    parent = f"{info.parent_name}（{info.parent_code}）" if info.parent_code else "无"
+    return (f"节点编号：{info.node_id}\n单位：{info.org_name}（{info.org_code}）\n层级：{info.level_label}\n"
+            f"上级：{parent}\n密钥指纹：{info.key_fingerprint}")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from xihu_desk.services import node
+    from xihu_desk.services.context import cli_actor
+
+    password = read_password_file(args.password_file)  # a BOM from Notepad is not part of it
+    data, opened = open_data(args, must_exist=False)
+    with opened.db.write() as session:
+        info = node.init_node(session, cli_actor(), node.InitCommand(
+            org_code=args.org, level=args.level, parent_code=args.parent,
+            admin_username=args.admin, admin_password=password, admin_display_name=args.admin_name or ""))
+    emit(args, info.as_json(), _node_text(info) + f"\n数据库：{data.database}")
+    return 0
+
+
+def cmd_node_show(args: argparse.Namespace) -> int:
+    from xihu_desk.services import node
+
+    _data, opened = open_data(args)
+    with opened.db.read() as session:
+        info = node.node_info(session)
+    emit(args, info.as_json(), _node_text(info))
+    return 0
+
+
+def cmd_node_export_key(args: argparse.Namespace) -> int:
+    from xihu_desk.services import exchange
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    with opened.db.read() as session:
+        doc = exchange.export_key(session, cli_actor())
+    target = write_output(args, args.output, json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8"))
+    emit(args, {"file": str(target), "fingerprint": doc["fingerprint"]},
+         f"公钥文件已写入 {target}\n指纹：{doc['fingerprint']}\n请与对方电话核对指纹。")
+    return 0
+
+
+def cmd_node_enrol(args: argparse.Namespace) -> int:
+    from xihu_desk.services import exchange
+    from xihu_desk.services.context import cli_actor
+
+    try:
+        doc = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise UserError(f"无法读取密钥文件：{args.file}") from None
+    _data, opened = open_data(args)
+    with opened.db.write() as session:
+        done = exchange.enrol(session, cli_actor(), doc)
+    relation = "下级" if done.relation == "child" else "上级"
+    emit(args, {"node_id": done.node_id, "org_name": done.org_name, "relation": done.relation,
+                "fingerprint": done.fingerprint},
+         f"已登记{relation}单位 {done.org_name}\n指纹：{done.fingerprint}\n请与对方电话核对指纹。")
+    return 0
+
+
+COMMANDS = {"init": cmd_init, ("node", "show"): cmd_node_show, ("node", "export-key"): cmd_node_export_key,
+            ("node", "enrol"): cmd_node_enrol}
