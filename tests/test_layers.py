@@ -76,7 +76,6 @@ NOT_YET_BEHIND_THE_DOOR = {
     "mediators/assess.py", "mediators/evidence.py", "mediators/form.py", "mediators/page.py",
     "pages/audit.py", "pages/datasafety.py", "pages/system.py", "pages/users.py",
     "reports/page.py", "reports/wizard.py",
-    "reviews/dialogs.py", "reviews/form.py", "reviews/model.py", "reviews/page.py", "reviews/stats.py",
 }
 
 

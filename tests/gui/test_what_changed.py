@@ -119,3 +119,17 @@ def test_a_bundle_import_refreshes_the_case_list(qtbot, data_dir, tmp_path) -> N
         runner.shutdown()
         district.dispose()
         township.dispose()
+
+
+def test_a_review_registered_elsewhere_appears_in_the_open_register(qtbot, db, ctx) -> None:  # noqa: ANN001
+    from xihu_desk.gui.reviews.page import ReviewsPage
+
+    reviewer = dataclasses.replace(reviewkit.reviewer(db), at=None)
+    page = ReviewsPage(ctx, reviewer)
+    qtbot.addWidget(page)
+    page.resize(1180, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    before = page.model.total
+    assert wait_op(qtbot, ctx.runner, lambda: ops.write(ctx, reviewer, reviews.register, reviewkit.command()))
+    assert page.model.total == before + 1

@@ -180,3 +180,11 @@ def statistics_workbook(session: Session, actor: Actor, date_from: date, date_to
 
 def _local(actor: Actor) -> datetime:
     return clock.to_local(actor.now)
+
+
+ImportReport = ledger.ImportReport  # what an import found, for the screens
+
+
+def problems_workbook(report: ledger.ImportReport, source_name: str) -> bytes:
+    """The 问题清单 to correct the ledger and import it again (rows already taken are recognised)."""
+    return ledger.problems_workbook(report, source_name)

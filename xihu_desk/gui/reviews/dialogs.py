@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from xihu_desk.domain import reviews as rules
+from xihu_desk.gui import ops
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.reviews.fields import FieldErrors, date_edit, date_of, fill_combo, form_layout, required, submit
 from xihu_desk.gui.widgets import label
@@ -204,9 +205,8 @@ class LimitsDialog(StepDialog):
     def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, "", self.tr("审查期限设置"), self.tr(
             "各类事项自材料齐全次日起的审查期限（工作日）。修改只影响此后登记的事项。"), parent)
-        with ctx.db.read() as session:
-            current = reviews.limits(session)
-            types = codes.items(session, "review_type")
+        current = ops.session_read(ctx, reviews.limits)
+        types = ops.session_read(ctx, codes.items, "review_type")
         low, high = rules.LIMIT_RANGE
         self.spins: dict[str, QSpinBox] = {}
         for code, text in types:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from xihu_desk.domain.reviews import ReviewStatus
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import messages, theme
+from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.reviews import dialogs
 from xihu_desk.gui.reviews.fields import (
@@ -38,10 +38,9 @@ class ReviewDialog(QDialog):
         self.setObjectName("reviewDialog")
         self.setWindowTitle(self.tr("合法性审查事项"))
         self.setSizeGripEnabled(True)
-        with ctx.db.read() as session:
-            self.types = codes.items(session, "review_type")
-            self.conclusions = codes.items(session, "review_conclusion")
-            self.adoptions = codes.items(session, "review_adoption")
+        lists = ops.session_read(ctx, codes.items_of, "review_type", "review_conclusion", "review_adoption")
+        self.types, self.conclusions = lists["review_type"], lists["review_conclusion"]
+        self.adoptions = lists["review_adoption"]
         self.errors = FieldErrors()
 
         outer = QVBoxLayout(self)
@@ -286,8 +285,7 @@ class ReviewDialog(QDialog):
             self.warnings_label.setText("")
             self._enable()
             return
-        with self.ctx.db.read() as session:
-            d = review_queries.review_detail(session, self.actor, self.uuid)
+        d = ops.read(self.ctx, self.actor, review_queries.review_detail, self.uuid)
         self.detail = d
         self.setWindowTitle(self.tr("合法性审查 — {number}").format(number=d["number"]))
         self.number_label.setText(d["number"])

@@ -16,8 +16,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from xihu_desk.domain import clock
 from xihu_desk.domain.errors import UserError
-from xihu_desk.gui import theme
+from xihu_desk.gui import ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.services import review_queries
 from xihu_desk.services.review_queries import ReviewFilter, ReviewRow
@@ -45,7 +46,7 @@ def _tr(text: str) -> str:
 
 class ReviewListModel(QAbstractTableModel):
     def __init__(self, ctx: AppContext, actor: Actor, *, page_size: int = PAGE_SIZE,
-                 today: Callable[[], date] = date.today, parent: Any = None) -> None:
+                 today: Callable[[], date] = clock.local_today, parent: Any = None) -> None:
         super().__init__(parent)
         self.ctx, self.actor, self.page_size, self.today = ctx, actor, page_size, today
         self.filter = ReviewFilter()
@@ -72,8 +73,7 @@ class ReviewListModel(QAbstractTableModel):
     def _reset(self) -> None:
         self.beginResetModel()
         self._pages.clear()
-        with self.ctx.db.read() as session:
-            self.total = review_queries.count_reviews(session, self.actor, self.filter, self.today())
+        self.total = ops.read(self.ctx, self.actor, review_queries.count_reviews, self.filter, self.today())
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -97,9 +97,8 @@ class ReviewListModel(QAbstractTableModel):
         page = self._pages.get(number)
         if page is None:
             try:
-                with self.ctx.db.read() as session:
-                    page = review_queries.list_reviews(session, self.actor, self.filter, self.today(),
-                                                       number * self.page_size, self.page_size)
+                page = ops.read(self.ctx, self.actor, review_queries.list_reviews, self.filter, self.today(),
+                                number * self.page_size, self.page_size)
             except UserError:
                 page = []
             self.pages_read += 1

@@ -7,7 +7,6 @@ work (import, export, the statistics workbook) runs on the app's Runner with pro
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
@@ -17,9 +16,10 @@ from PySide6.QtWidgets import (
     QSizePolicy, QSplitter, QTableView, QTabWidget, QToolBar, QVBoxLayout, QWidget,
 )
 
+from xihu_desk.domain import clock
 from xihu_desk.domain.reviews import ReviewStatus
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import columns, messages, prefs, theme
+from xihu_desk.gui import columns, messages, ops, prefs, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.reviews.dialogs import LimitsDialog
 from xihu_desk.gui.reviews.fields import fill_combo, write_file
@@ -29,13 +29,13 @@ from xihu_desk.gui.reviews.model import TYPE as REVIEW_TYPE
 from xihu_desk.gui.reviews.model import UNIT as REVIEW_UNIT
 from xihu_desk.gui.reviews.stats import StatsView
 from xihu_desk.gui.widgets import label
-from xihu_desk.reports import ledger
 from xihu_desk.services import codes, review_ledger, review_queries
 from xihu_desk.services.context import Actor
 from xihu_desk.services.review_queries import ReviewFilter
 
 SEARCH_DEBOUNCE_MS = 300
 XLSX = "Excel 工作簿 (*.xlsx)"
+REVIEW_ENTITIES = ("review", "bundle_in", "reference")
 
 
 def open_file_dialog(parent: QWidget, title: str, _suggested: str) -> str:
@@ -56,7 +56,7 @@ class ReviewsPage(QWidget):
         self.dialogs: dict[str, ReviewDialog] = {}
         self.new_dialog: ReviewDialog | None = None
         self.limits_dialog: LimitsDialog | None = None
-        self.last_import: ledger.ImportReport | None = None
+        self.last_import: review_ledger.ImportReport | None = None
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget()
@@ -68,6 +68,8 @@ class ReviewsPage(QWidget):
         inner.addWidget(self._toolbar())
         inner.addLayout(self._filter_bar())
         self.model = ReviewListModel(ctx, actor, parent=self)
+        # the register follows every committed write to reviews (here, a bundle, a ledger import)
+        self.follower = ops.ListRefresher(self, REVIEW_ENTITIES, lambda: self._loaded and self.refresh())
         self.view = QTableView()
         self.view.setObjectName("reviewView")
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -231,10 +233,9 @@ class ReviewsPage(QWidget):
             self.apply_filter()
 
     def _fill_filters(self) -> None:
-        with self.ctx.db.read() as session:
-            years = review_queries.year_range(session, self.actor)
-            types = codes.items(session, "review_type")
-        this_year = date.today().year
+        years = ops.read(self.ctx, self.actor, review_queries.year_range)
+        types = ops.session_read(self.ctx, codes.items, "review_type")
+        this_year = clock.local_today().year
         first, last = years or (this_year, this_year)
         fill_combo(self.year, [(y, self.tr("{y} 年").format(y=y)) for y in range(max(last, this_year), first - 1, -1)],
                    self.tr("全部年度"))
@@ -284,9 +285,12 @@ class ReviewsPage(QWidget):
 
     def refresh(self, select_uuid: str = "") -> None:
         current = select_uuid or (self.model.uuid_at(self.view.currentIndex().row()) if self.view.currentIndex().isValid() else "")
+        scroll = self.view.verticalScrollBar().value()
         self._fill_filters()
         self.model.refresh()
         self._after_reset(current)
+        if current and not select_uuid:
+            self.view.verticalScrollBar().setValue(scroll)  # where the user was
 
     def _after_reset(self, select_uuid: str = "") -> None:
         self.count_label.setText(self.tr("共 {n} 件").format(n=self.model.total))
@@ -372,13 +376,10 @@ class ReviewsPage(QWidget):
         if not data:
             messages.error(self, self.tr("无法读取文件：{p}").format(p=path))
             return
-        actor = self.actor
-        self.ctx.runner.write(lambda session, progress: review_ledger.import_ledger(session, actor, data, dry_run=True,
-                                                                                  progress=progress),
-                              label=self.tr("正在检查台账…"), parent=self,
-                              on_ok=lambda report: self._confirm_import(path, data, report))
+        ops.write(self.ctx, self.actor, review_ledger.import_ledger, data, dry_run=True, with_progress=True,
+                  label=self.tr("正在检查台账…"), parent=self, on_ok=lambda report: self._confirm_import(path, data, report))
 
-    def _confirm_import(self, path: str, data: bytes, report: ledger.ImportReport) -> None:
+    def _confirm_import(self, path: str, data: bytes, report: review_ledger.ImportReport) -> None:
         if not report.imported:
             self._import_done(path, report)
             return
@@ -386,12 +387,10 @@ class ReviewsPage(QWidget):
             name=Path(path).name, rows=report.rows, ok=report.imported, dup=report.duplicates, bad=report.refused)
         if not messages.confirm(self, question, self.tr("导入台账")):
             return
-        actor = self.actor
-        self.ctx.runner.write(lambda session, progress: review_ledger.import_ledger(session, actor, data, progress=progress),
-                              label=self.tr("正在导入台账…"), parent=self,
-                              on_ok=lambda result: self._import_done(path, result))
+        ops.write(self.ctx, self.actor, review_ledger.import_ledger, data, with_progress=True,
+                  label=self.tr("正在导入台账…"), parent=self, on_ok=lambda result: self._import_done(path, result))
 
-    def _import_done(self, path: str, report: ledger.ImportReport) -> None:
+    def _import_done(self, path: str, report: review_ledger.ImportReport) -> None:
         self.last_import = report
         self.refresh()
         lines = report.text().splitlines()
@@ -400,25 +399,20 @@ class ReviewsPage(QWidget):
                                                 self.tr("导入结果")):
             target = self.choose_save_file(self, self.tr("保存问题清单"), Path(path).stem + "_问题清单.xlsx")
             if target:
-                write_file(target, ledger.problems_workbook(report, Path(path).name))
+                write_file(target, review_ledger.problems_workbook(report, Path(path).name))
                 messages.info(self, self.tr("问题清单已保存：{p}").format(p=target))
         elif not report.problems:
             messages.info(self, text, self.tr("导入结果"))
 
     def export_ledger(self) -> None:
         path = self.choose_save_file(self, self.tr("导出合法性审查台账"),
-                                     self.tr("合法性审查台账_{d}.xlsx").format(d=date.today().strftime("%Y%m%d")))
+                                     self.tr("合法性审查台账_{d}.xlsx").format(d=clock.local_today().strftime("%Y%m%d")))
         if not path:
             return
-        db, actor, f = self.ctx.db, self.actor, self.current_filter()
-
-        def work(_progress) -> str:  # noqa: ANN001 - on the runner's thread: plain data only
-            with db.read() as session:
-                data = review_ledger.export_ledger(session, actor, f=f)
-            return write_file(path, data)
-
-        self.ctx.runner.call(work, label=self.tr("正在导出台账…"), parent=self,
-                             on_ok=lambda p: messages.info(self, self.tr("已导出（当前筛选条件下的全部事项）：{p}").format(p=p)))
+        f = self.current_filter()
+        ops.read(self.ctx, self.actor, lambda session, actor: write_file(path, review_ledger.export_ledger(session, actor, f=f)),
+                 label=self.tr("正在导出台账…"), parent=self,  # on the runner's thread: the file written there
+                 on_ok=lambda p: messages.info(self, self.tr("已导出（当前筛选条件下的全部事项）：{p}").format(p=p)))
 
 
 __all__ = ["ReviewsPage", "SORT_KEYS", "reviews_page"]

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from xihu_desk.domain import reviews as rules
-from xihu_desk.gui import messages, theme
+from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.reviews.fields import date_edit, date_of, write_file
 from xihu_desk.gui.widgets import FigureCard, label
@@ -64,9 +64,8 @@ class StatsView(QWidget):
         box.addWidget(self.table, 1)
         self.run_button.clicked.connect(self.refresh)
         self.export_button.clicked.connect(self.export)
-        with ctx.db.read() as session:
-            self.org = node.node_info(session)
-            self.type_labels = dict(codes.items(session, "review_type"))
+        self.org = ops.session_read(ctx, node.node_info)
+        self.type_labels = dict(ops.session_read(ctx, codes.items, "review_type"))
         self._loaded = False
 
     def showEvent(self, event) -> None:  # noqa: ANN001, N802
@@ -83,8 +82,7 @@ class StatsView(QWidget):
         if end < start:
             messages.error(self, self.tr("统计期间的结束日期不能早于开始日期。"))
             return
-        with self.ctx.db.read() as session:
-            s = review_queries.statistics(session, self.actor, start, end)
+        s = ops.read(self.ctx, self.actor, review_queries.statistics, start, end)
         self.stats = s
         self.scope.setText(self.tr("{org}（{code}）　{start} 至 {end} 送审的事项；口径见导出的统计表“说明”页。").format(
             org=self.org.org_name, code=self.org.org_code, start=start, end=end))
@@ -139,12 +137,7 @@ class StatsView(QWidget):
                                      self.tr("合法性审查统计_{a}_{b}.xlsx").format(a=start.strftime("%Y%m%d"), b=end.strftime("%Y%m%d")))
         if not path:
             return
-        db, actor = self.ctx.db, self.actor
-
-        def work(_progress) -> str:  # noqa: ANN001 - on the runner's thread: plain data only
-            with db.read() as session:
-                data = review_ledger.statistics_workbook(session, actor, start, end)
-            return write_file(path, data)
-
-        self.ctx.runner.call(work, label=self.tr("正在生成统计表…"), parent=self,
-                             on_ok=lambda p: messages.info(self, self.tr("已生成统计表：{p}").format(p=p)))
+        ops.read(self.ctx, self.actor,  # on the runner's thread: the workbook made and written there
+                 lambda session, actor: write_file(path, review_ledger.statistics_workbook(session, actor, start, end)),
+                 label=self.tr("正在生成统计表…"), parent=self,
+                 on_ok=lambda p: messages.info(self, self.tr("已生成统计表：{p}").format(p=p)))
