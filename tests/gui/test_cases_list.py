@@ -184,11 +184,11 @@ def test_ctrl_f_focuses_the_search_box_and_enter_opens_a_case(qtbot, page) -> No
 
 def test_column_widths_are_remembered(qtbot, ctx, head, page) -> None:  # noqa: ANN001
     header = page.view.horizontalHeader()
-    header.resizeSection(1, 420)
+    header.resizeSection(2, 160)  # the title (1) takes the rest of the width; the others are the user's
     again = CasesPage(ctx, head)
     qtbot.addWidget(again)
-    assert again.view.horizontalHeader().sectionSize(1) == 420
-    assert again.view.horizontalHeader().sectionResizeMode(1) == QHeaderView.ResizeMode.Interactive
+    assert again.view.horizontalHeader().sectionSize(2) == 160
+    assert again.view.horizontalHeader().sectionResizeMode(2) == QHeaderView.ResizeMode.Interactive
 
 
 def test_a_role_that_may_only_view_cannot_start_or_change_cases(qtbot, ctx, db, head) -> None:  # noqa: ANN001

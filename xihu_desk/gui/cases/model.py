@@ -38,7 +38,18 @@ OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 2
 NO, TITLE, TYPE, ACCEPTED, STATUS, COMMITTEE, DUE = range(7)
 # The longest text each column shows whole (None: the title, which takes the rest of the width).
 CASE_COLUMN_SAMPLES = ("（2026）西溪花园社区人调字第0000号", None, "婚姻家庭", "2026-12-31", "调解中",
-                       "西溪花园", "2026-12-31")
+                       "西溪花园社区", "2026-12-31")
+
+
+def short_committee(name: str) -> str:
+    """The committee as the list shows it: 北山街道青芝坞社区人民调解委员会 → 青芝坞社区 (the office's
+    own committee keeps its name: 北山街道); the tooltip gives the whole name."""
+    name = name.removesuffix("人民调解委员会")
+    for word in ("街道", "镇"):
+        head, sep, rest = name.partition(word)
+        if sep and rest and len(head) <= 4:
+            return rest
+    return name
 # column -> the CaseFilter.sort key it sorts by (None: not sortable)
 SORT_KEYS: dict[int, str | None] = {
     NO: "case_no", TITLE: "title", TYPE: "dispute_type", ACCEPTED: "accepted_on", STATUS: "status",
@@ -203,7 +214,7 @@ class CaseListModel(QAbstractTableModel):
         if column == STATUS:
             return case.status_label
         if column == COMMITTEE:
-            return case.committee.removesuffix("人民调解委员会")
+            return short_committee(case.committee)
         if case.status in ("accepted", "mediating"):
             return case.due_on.isoformat()
         return _tr("—")
