@@ -133,3 +133,19 @@ def test_a_review_registered_elsewhere_appears_in_the_open_register(qtbot, db, c
     before = page.model.total
     assert wait_op(qtbot, ctx.runner, lambda: ops.write(ctx, reviewer, reviews.register, reviewkit.command()))
     assert page.model.total == before + 1
+
+
+def test_a_mediator_added_elsewhere_appears_in_the_open_roster(qtbot, db, ctx) -> None:  # noqa: ANN001
+    from xihu_desk.gui.mediators.page import MediatorsPage
+    from xihu_desk.services import mediators
+
+    head = casekit.head_actor(db)
+    page = MediatorsPage(ctx, head)
+    qtbot.addWidget(page)
+    page.resize(1180, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    before = page.roster.model.rowCount()
+    cmd = mediators.MediatorCommand("郑调解", casekit.committee_uuid(db))
+    assert wait_op(qtbot, ctx.runner, lambda: ops.write(ctx, head, mediators.create_mediator, cmd))
+    assert page.roster.model.rowCount() == before + 1

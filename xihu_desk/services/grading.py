@@ -604,3 +604,23 @@ def evidence_form(session: Session, actor: Actor, mediator_uuid: str, rule_set: 
     audit.record(session, actor, "mediator.print", "mediator", m.uuid,
                  summary=f"打印 {m.name} 的等级评定材料（{rules.name}{name}，{date_from} 至 {date_to}）")
     return form
+
+
+@dataclass(frozen=True)
+class MediatorPreview:
+    """What the roster's summary pane shows of one mediator: the record, this year's and the
+    whole career's evidence, and the applications still open."""
+
+    detail: dict[str, Any]
+    year: Evidence
+    career: Evidence
+    open_applications: list[Any]
+
+
+def mediator_preview(session: Session, actor: Actor, uuid: str) -> MediatorPreview:
+    today = actor.today
+    return MediatorPreview(
+        mediators.detail(session, actor, uuid),
+        evidence(session, actor, uuid, date(today.year, 1, 1), today),
+        evidence(session, actor, uuid, date(1950, 1, 1), today),
+        list_applications(session, actor, mediator_uuid=uuid, open_only=True))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from xihu_desk.domain import grading as rules_domain
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import messages, prefs, theme
+from xihu_desk.gui import messages, ops, prefs, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.mediators.assess import ApplyDialog, StepDialog, step_icon
 from xihu_desk.gui.mediators.common import code_of, fill_combo, fresh, table_view
@@ -38,6 +38,10 @@ def open_file_dialog(parent: QWidget, title: str, filters: str) -> str:
     """The file picker for an import (a seam: tests replace it)."""
     path, _filter = QFileDialog.getOpenFileName(parent, title, "", filters)
     return path
+
+
+MEDIATOR_ENTITIES = ("mediator", "mediator_appointment", "mediator_event", "mediator_training",
+                     "grading_application", "committee", "bundle_in")
 
 
 class RosterTab(QWidget):
@@ -195,9 +199,8 @@ class RosterTab(QWidget):
     # -- filters and list ---------------------------------------------------------------------------
 
     def fill_filters(self) -> None:
-        with self.ctx.db.read() as session:
-            rows = committees.list_committees(session)
-            grades = mediators.grades_in_use(session)
+        rows = ops.session_read(self.ctx, committees.list_committees)
+        grades = ops.session_read(self.ctx, mediators.grades_in_use)
         widgets = (self.committee, self.employment, self.status_filter, self.grade)
         for w in widgets:
             w.blockSignals(True)
@@ -219,8 +222,8 @@ class RosterTab(QWidget):
     def refresh(self, select: str | None = None) -> None:
         self._debounce.stop()
         chosen = select if isinstance(select, str) else self.current_uuid()
-        with self.ctx.db.read() as session:
-            rows = mediators.roster(session, self.actor, self.current_filter())
+        scroll = self.view.verticalScrollBar().value()
+        rows = ops.read(self.ctx, self.actor, mediators.roster, self.current_filter())
         self.model.set_rows(rows)
         self.count_label.setText(self.tr("共 {n} 人").format(n=len(rows)))
         row = self.model.find_row(chosen)
@@ -229,6 +232,8 @@ class RosterTab(QWidget):
         if row is not None:
             self.view.selectRow(row)
             self._show_preview(self.model.uuid_at(row))
+            if self.model.uuid_at(row) == chosen:
+                self.view.verticalScrollBar().setValue(scroll)  # where the user was
         else:
             self._show_preview(None)
 
@@ -257,15 +262,11 @@ class RosterTab(QWidget):
     def _show_preview(self, uuid: str | None) -> None:
         d = None
         if uuid:
-            today = date.today()
-            with self.ctx.db.read() as session:
-                try:
-                    d = mediators.detail(session, self.actor, uuid)
-                    year = grading.evidence(session, self.actor, uuid, date(today.year, 1, 1), today)
-                    career = grading.evidence(session, self.actor, uuid, date(1950, 1, 1), today)
-                    apps = grading.list_applications(session, self.actor, mediator_uuid=uuid, open_only=True)
-                except UserError:
-                    d = None
+            try:
+                shown = ops.read(self.ctx, self.actor, grading.mediator_preview, uuid)
+                d, year, career, apps = shown.detail, shown.year, shown.career, shown.open_applications
+            except UserError:
+                d = None
         self.preview_open.setVisible(d is not None)
         self.preview_empty.setVisible(d is None)
         for widget in self.preview_fields.values():
@@ -348,14 +349,13 @@ class RosterTab(QWidget):
         path = self.open_file(self, self.tr("选择调解员名册"), self.tr("Excel 文件 (*.xlsx)"))
         if not path:
             return
-        actor = fresh(self.actor)
-
-        def work(session: Any, progress: Any) -> Any:
+        def work(session: Any, actor: Actor, progress: Any) -> Any:
             with open(path, "rb") as f:
                 data = f.read()
             return mediator_ledger.import_roster(session, actor, data, progress=progress)
 
-        self.ctx.runner.write(work, label=self.tr("正在导入名册…"), parent=self, on_ok=self._imported)
+        ops.write(self.ctx, self.actor, work, with_progress=True, label=self.tr("正在导入名册…"), parent=self,
+                  on_ok=self._imported)
 
     def _imported(self, report: Any) -> None:
         self.fill_filters()
@@ -371,14 +371,9 @@ class RosterTab(QWidget):
         path = self.save_file(self, self.tr("导出调解员名册"), self.tr("调解员名册.xlsx"), self.tr("Excel 文件 (*.xlsx)"))
         if not path:
             return
-        actor, f, db = fresh(self.actor), self.current_filter(), self.ctx.db
-
-        def work(_progress: Any) -> bytes:
-            with db.read() as session:
-                return mediator_ledger.export_roster(session, actor, f)
-
-        self.ctx.runner.call(work, label=self.tr("正在导出名册…"), parent=self,
-                             on_ok=lambda data: self._written(path, data, self.tr("名册已导出：{path}")))
+        ops.read(self.ctx, self.actor, mediator_ledger.export_roster, self.current_filter(),
+                 label=self.tr("正在导出名册…"), parent=self,
+                 on_ok=lambda data: self._written(path, data, self.tr("名册已导出：{path}")))
 
     def _written(self, path: str, data: bytes, note: str) -> None:
         try:
@@ -751,6 +746,8 @@ class MediatorsPage(QWidget):
         self.applications.grade_changed.connect(lambda: (self.roster.fill_filters(), self.roster.refresh()))
         self.tabs.currentChanged.connect(self._tab_changed)
         self._loaded = False
+        # the roster follows every committed write to mediators (a form, a bundle, a ledger import)
+        self.follower = ops.ListRefresher(self, MEDIATOR_ENTITIES, lambda: self._loaded and self.roster.refresh())
 
     def showEvent(self, event: Any) -> None:  # noqa: N802
         super().showEvent(event)
