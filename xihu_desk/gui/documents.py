@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSize, QStandardPaths, Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QPainter, QPageLayout, QPageSize
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QPainter, QPageLayout, QPageSize
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -101,7 +101,10 @@ class PreviewDialog(QDialog):
         self.printed = printed
         self.setObjectName("printPreview")
         self.setWindowTitle(f"{printed.case_no} {printed.title}")
-        self.resize(860, 980)
+        # A4 upright, within the screen the dialog opens on (a 1366×768 laptop too), whole page shown
+        screen = (parent.screen() if parent is not None else QGuiApplication.primaryScreen()).availableGeometry()
+        height = min(980, screen.height() - 60)
+        self.resize(min(860, screen.width() - 40, max(480, int(height * 0.8))), height)
         self._bytes = QByteArray(printed.pdf)
         self._buffer = QBuffer(self._bytes, self)
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
@@ -111,7 +114,7 @@ class PreviewDialog(QDialog):
         self.view.setObjectName("printView")
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitInView)  # the whole page: how it will look on paper
 
         bar = QToolBar(self)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -130,7 +133,7 @@ class PreviewDialog(QDialog):
         for text, mode in ((self.tr("适合宽度"), QPdfView.ZoomMode.FitToWidth), (self.tr("整页"), QPdfView.ZoomMode.FitInView)):
             action = QAction(text, zoom)
             action.setCheckable(True)
-            action.setChecked(mode == QPdfView.ZoomMode.FitToWidth)
+            action.setChecked(mode == self.view.zoomMode())
             action.triggered.connect(lambda _c=False, m=mode: self.view.setZoomMode(m))
             bar.addAction(action)
 
@@ -181,6 +184,7 @@ class PreviewDialog(QDialog):
         printer.setFullPage(True)  # the PDF has its own margins
         printer.setDocName(self.windowTitle())
         printer.setFromTo(1, self.pages)
+        printer.setCopyCount(max(1, self.printed.copies))  # 一式 N 份
         return printer
 
     def print_dialog(self) -> None:

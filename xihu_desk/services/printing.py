@@ -49,6 +49,7 @@ class Printed:
     version: int
     pages: int
     pdf: bytes = field(repr=False)
+    copies: int = 1  # how many the document says are made (协议书: 一式 N 份), proposed by the print dialog
 
     @property
     def file_name(self) -> str:
@@ -105,7 +106,9 @@ def print_document(session: Session, actor: Actor, kind: str, case_uuid: str, *,
                  summary=f"打印 {case['case_no']} {KINDS[kind]}（{built.pages} 页，核验码 {code}"
                          + ("，含完整证件号码" if reveal else "") + "）",
                  after={"kind": kind, "code": code, "version": case["version"], "pages": built.pages, "reveal": reveal})
-    return Printed(kind, KINDS[kind], case["uuid"], case["case_no"], code, case["version"], built.pages, built.pdf)
+    copies = case["agreement"]["copies"] if kind == "agreement" and case.get("agreement") else 1
+    return Printed(kind, KINDS[kind], case["uuid"], case["case_no"], code, case["version"], built.pages, built.pdf,
+                   copies)
 
 
 # ---------------------------------------------------------------------------------- verify
