@@ -459,8 +459,7 @@ class CasesPage(QWidget):
             self.dialogs[uuid] = dialog
             self.model.refresh()
             self._after_reload(uuid)
-            return
-        self.refresh()
+        # otherwise the list has followed the save already (ops.ListRefresher: the write said what changed)
 
     def _forget(self, dialog: CaseDialog) -> None:
         if dialog is self.new_dialog:
