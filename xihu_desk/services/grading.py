@@ -624,3 +624,18 @@ def mediator_preview(session: Session, actor: Actor, uuid: str) -> MediatorPrevi
         evidence(session, actor, uuid, date(today.year, 1, 1), today),
         evidence(session, actor, uuid, date(1950, 1, 1), today),
         list_applications(session, actor, mediator_uuid=uuid, open_only=True))
+
+
+def application_pdf(session: Session, actor: Actor, app_uuid: str) -> bytes:
+    """The 等级评定申请表 of an application, as PDF."""
+    from xihu_desk.documents import mediator_application
+
+    return mediator_application.build(application_form(session, actor, app_uuid))
+
+
+def evidence_pdf(session: Session, actor: Actor, mediator_uuid: str, rule_set: str, level: str | None,
+                 date_from: date, date_to: date) -> bytes:
+    """The 申请表 filled from a mediator's evidence over a window, as PDF."""
+    from xihu_desk.documents import mediator_application
+
+    return mediator_application.build(evidence_form(session, actor, mediator_uuid, rule_set, level, date_from, date_to))

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from xihu_desk.gui import messages, theme
+from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.mediators.common import (
     FieldErrors, add_field, code_of, date_of, fill_combo, fit_to_screen, form_layout, fresh, set_code, set_date,
@@ -93,8 +93,7 @@ class ApplyDialog(_Dialog):
         form = form_layout()
         self.mediator = QComboBox()
         self.mediator.setObjectName("applyMediator")
-        with ctx.db.read() as session:
-            rows = mediators.roster(session, actor)
+        rows = ops.read(ctx, actor, mediators.roster)
         fill_combo(self.mediator, [(r.uuid, f"{r.name}（{r.committee.removesuffix('人民调解委员会')}，{r.employment_label}）")
                                    for r in rows], self.tr("请选择调解员"))
         self.employment = {r.uuid: r.employment_type for r in rows}
@@ -176,8 +175,7 @@ class StepDialog(_Dialog):
                              "withdraw": self.tr("撤回申请")}[step])
         self.setObjectName("stepDialog")
         self.app_uuid, self.step = app_uuid, step
-        with ctx.db.read() as session:
-            self.detail = grading.application_detail(session, actor, app_uuid)
+        self.detail = ops.read(ctx, actor, grading.application_detail, app_uuid)
         d = self.detail
         head = label(self.tr("{name}（{committee}）申请{rules}{level}，{date} 提出").format(
             name=d["mediator"], committee=d["committee"], rules=d["rule_set_name"], level=d["level_name"],

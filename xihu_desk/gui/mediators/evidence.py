@@ -12,10 +12,11 @@ from PySide6.QtWidgets import (
     QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from xihu_desk.domain import clock
 from xihu_desk.domain import grading as rules_domain
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.grading import Evidence, LevelResult, RuleSet
-from xihu_desk.gui import theme
+from xihu_desk.gui import ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.mediators.common import code_of, date_of, fill_combo, set_code, set_date, setup_date
 from xihu_desk.gui.widgets import label, restyle
@@ -190,8 +191,7 @@ class EvidenceView(QWidget):
         self.load_rule_sets()
 
     def load_rule_sets(self) -> None:
-        with self.ctx.db.read() as session:
-            rows = grading.rule_sets(session)
+        rows = ops.session_read(self.ctx, grading.rule_sets)
         self.rule_sets = {r.code: r.rules for r in rows}
         fill_combo(self.rule_set, [(r.code, r.name + (self.tr("（含示例标准）") if r.has_examples else "")) for r in rows])
         set_code(self.rule_set, "national")
@@ -231,22 +231,21 @@ class EvidenceView(QWidget):
         rules = self.rules()
         if self.mediator_uuid is None or rules is None:
             return
-        with self.ctx.db.read() as session:
-            start, end = grading.default_window(session, rules, self.mediator_uuid, date.today())
+        start, end = ops.session_read(self.ctx, grading.default_window, rules, self.mediator_uuid, clock.local_today())
         for edit, value in ((self.date_from, start), (self.date_to, end)):
             edit.blockSignals(True)
             set_date(edit, value)
             edit.blockSignals(False)
         if self.choose_level:  # start from the highest level the evidence meets
-            with self.ctx.db.read() as session:
-                best = rules_domain.best_level(rules, grading.evidence(session, self.actor, self.mediator_uuid, start, end))
+            best = rules_domain.best_level(rules, ops.read(self.ctx, self.actor, grading.evidence, self.mediator_uuid,
+                                                           start, end))
             self.level.blockSignals(True)
             self.level.setCurrentIndex(self.level.findData(best.level) if best else self.level.count() - 1)
             self.level.blockSignals(False)
         self.compute()
 
     def window(self) -> tuple[date, date]:
-        return date_of(self.date_from) or date.today(), date_of(self.date_to) or date.today()
+        return date_of(self.date_from) or clock.local_today(), date_of(self.date_to) or clock.local_today()
 
     def compute(self) -> None:
         rules = self.rules()
@@ -254,8 +253,7 @@ class EvidenceView(QWidget):
             return
         start, end = self.window()
         try:
-            with self.ctx.db.read() as session:
-                ev = grading.evidence(session, self.actor, self.mediator_uuid, start, end)
+            ev = ops.read(self.ctx, self.actor, grading.evidence, self.mediator_uuid, start, end)
         except UserError as exc:
             self.panel.clear(exc.message)
             return

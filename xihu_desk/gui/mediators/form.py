@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from xihu_desk.domain import grading as rules_domain
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import messages, prefs, theme
+from xihu_desk.gui import messages, ops, prefs, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.forms import child, load_form
 from xihu_desk.gui.mediators.assess import ApplyDialog
@@ -148,8 +148,7 @@ class MediatorDialog(QDialog):
             error = child(self.form, QLabel, f"{key}Error")
             error.setVisible(False)
             self.errors.add(key, widget, error)
-        with self.ctx.db.read() as session:
-            rows = committees.list_committees(session)
+        rows = ops.session_read(self.ctx, committees.list_committees)
         fill_combo(self.inputs["committee_uuid"], [(c.uuid, c.name) for c in rows], self.tr("请选择"))
         fill_combo(self.inputs["gender"], rules_domain.GENDER, self.tr("未填"))
         fill_combo(self.inputs["employment_type"], rules_domain.EMPLOYMENT)
@@ -275,9 +274,8 @@ class MediatorDialog(QDialog):
             self.status_note.setText(self.tr("保存基本信息后，可登记培训、奖惩并查看评定材料。"))
             self.reveal_action.setVisible(False)
             return
-        with self.ctx.db.read() as session:
-            self.detail = d = mediators.detail(session, self.actor, self.uuid)
-            apps = grading.list_applications(session, self.actor, mediator_uuid=self.uuid)
+        self.detail = d = ops.read(self.ctx, self.actor, mediators.detail, self.uuid)
+        apps = ops.read(self.ctx, self.actor, grading.list_applications, mediator_uuid=self.uuid)
         for i in range(self.tabs.count()):
             self.tabs.setTabEnabled(i, True)
         self.setWindowTitle(self.tr("调解员：{name}").format(name=d["name"]))
@@ -378,9 +376,7 @@ class MediatorDialog(QDialog):
         messages.error(self, message)
 
     def reveal_id(self) -> None:
-        actor, uuid = fresh(self.actor), self.uuid
-        self.ctx.runner.write(lambda session, _p: mediators.reveal_id(session, actor, uuid), parent=self,
-                              on_ok=self._revealed)
+        ops.write(self.ctx, self.actor, mediators.reveal_id, self.uuid, parent=self, on_ok=self._revealed)
 
     def _revealed(self, number: str) -> None:
         self.inputs["id_number"].setText(number)
@@ -413,9 +409,8 @@ class MediatorDialog(QDialog):
         uuid = selected_uuid(table)
         if not uuid or not messages.confirm(self, self.tr("删除选中的这条记录吗？删除后不再计入评定材料，审计日志中留有记录。")):
             return
-        actor = fresh(self.actor)
-        self.ctx.runner.write(lambda session, _p: mediators.remove_log_entry(session, actor, kind, uuid), parent=self,
-                              on_ok=lambda _r: self._changed())
+        ops.write(self.ctx, self.actor, mediators.remove_log_entry, kind, uuid, parent=self,
+                  on_ok=lambda _r: self._changed())
 
     def apply(self) -> None:
         dialog = ApplyDialog(self.ctx, self.actor, self.uuid, self)
@@ -439,15 +434,9 @@ class MediatorDialog(QDialog):
         path = self.save_file(self, self.tr("保存申请表"), name, self.tr("PDF 文件 (*.pdf)"))
         if not path:
             return
-        actor, uuid, level = fresh(self.actor), self.uuid, code_of(self.evidence.level) or None
-
-        def work(session: Any, _progress: Any) -> bytes:
-            from xihu_desk.documents import mediator_application
-
-            return mediator_application.build(grading.evidence_form(session, actor, uuid, rules.code, level, start, end))
-
-        self.ctx.runner.write(work, label=self.tr("正在生成申请表…"), parent=self,
-                              on_ok=lambda data: self._write_pdf(path, data))
+        level = code_of(self.evidence.level) or None
+        ops.write(self.ctx, self.actor, grading.evidence_pdf, self.uuid, rules.code, level, start, end,
+                  label=self.tr("正在生成申请表…"), parent=self, on_ok=lambda data: self._write_pdf(path, data))
 
     def _write_pdf(self, path: str, data: bytes) -> None:
         try:

@@ -17,13 +17,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from xihu_desk.domain import clock
 from xihu_desk.domain import grading as rules_domain
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, prefs, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.mediators.assess import ApplyDialog, StepDialog, step_icon
-from xihu_desk.gui.mediators.common import code_of, fill_combo, fresh, table_view
+from xihu_desk.gui.mediators.common import code_of, fill_combo, table_view
 from xihu_desk.gui.mediators.evidence import EvidencePanel
 from xihu_desk.gui.mediators.form import MediatorDialog, save_file_dialog
 from xihu_desk.gui.mediators.model import ID_ROLE, ROSTER_COMMITTEE, ApplicationsModel, RosterModel
@@ -469,8 +470,7 @@ class ApplicationsTab(QWidget):
 
     def refresh(self, select: str | None = None) -> None:
         chosen = select if isinstance(select, str) else self.current_uuid()
-        with self.ctx.db.read() as session:
-            rows = grading.list_applications(session, self.actor, open_only=self.open_only.isChecked())
+        rows = ops.read(self.ctx, self.actor, grading.list_applications, open_only=self.open_only.isChecked())
         self.model.set_rows(rows)
         row = self.model.find_row(chosen)
         if row is None and rows:
@@ -486,11 +486,10 @@ class ApplicationsTab(QWidget):
     def _show(self, uuid: str | None) -> None:
         self.detail = None
         if uuid:
-            with self.ctx.db.read() as session:
-                try:
-                    self.detail = grading.application_detail(session, self.actor, uuid)
-                except UserError:
-                    self.detail = None
+            try:
+                self.detail = ops.read(self.ctx, self.actor, grading.application_detail, uuid)
+            except UserError:
+                self.detail = None
         d = self.detail
         can = self.actor.can(Perm.MANAGE_MEDIATORS)
         step = d["next_step"] if d else None
@@ -573,30 +572,18 @@ class ApplicationsTab(QWidget):
                               self.tr("PDF 文件 (*.pdf)"))
         if not path:
             return
-        actor, uuid = fresh(self.actor), d["uuid"]
-
-        def work(session: Any, _progress: Any) -> bytes:
-            from xihu_desk.documents import mediator_application
-
-            return mediator_application.build(grading.application_form(session, actor, uuid))
-
-        self.ctx.runner.write(work, label=self.tr("正在生成申请表…"), parent=self,
-                              on_ok=lambda data: self._write(path, data, self.tr("申请表已保存：{path}")))
+        ops.write(self.ctx, self.actor, grading.application_pdf, d["uuid"], label=self.tr("正在生成申请表…"), parent=self,
+                  on_ok=lambda data: self._write(path, data, self.tr("申请表已保存：{path}")))
 
     def export_results(self) -> None:
-        year = date.today().year
+        year = clock.local_today().year
         path = self.save_file(self, self.tr("导出评定结果"), self.tr("{year}年人民调解员等级评定结果.xlsx").format(year=year),
                               self.tr("Excel 文件 (*.xlsx)"))
         if not path:
             return
-        actor, db = fresh(self.actor), self.ctx.db
-
-        def work(_progress: Any) -> bytes:
-            with db.read() as session:
-                return mediator_ledger.results_workbook(session, actor, date(year, 1, 1), date(year, 12, 31))
-
-        self.ctx.runner.call(work, label=self.tr("正在导出…"), parent=self,
-                             on_ok=lambda data: self._write(path, data, self.tr("评定结果已导出：{path}")))
+        ops.read(self.ctx, self.actor, mediator_ledger.results_workbook, date(year, 1, 1), date(year, 12, 31),
+                 label=self.tr("正在导出…"), parent=self,
+                 on_ok=lambda data: self._write(path, data, self.tr("评定结果已导出：{path}")))
 
     def _write(self, path: str, data: bytes, note: str) -> None:
         try:
@@ -646,8 +633,7 @@ class RulesTab(QWidget):
         self.note = label("", "muted", wrap=True)
         self.note.setObjectName("rulesNote")
         box.addWidget(self.note)
-        with ctx.db.read() as session:
-            self.district = node.node_info(session).level == "district"
+        self.district = ops.session_read(ctx, node.node_info).level == "district"
         self.editable = self.district and actor.can(Perm.MANAGE_MEDIATORS)
         self.save_button.setVisible(self.editable)
         self.note.setText(self.tr("修改后保存；新的申请按修改后的标准对照，已提出的申请仍按提出时的标准。") if self.editable else
@@ -656,8 +642,7 @@ class RulesTab(QWidget):
         self.save_button.clicked.connect(self.save)
 
     def refresh(self) -> None:
-        with self.ctx.db.read() as session:
-            rows = grading.rule_sets(session)
+        rows = ops.session_read(self.ctx, grading.rule_sets)
         self.sets = {r.code: r for r in rows}
         fill_combo(self.rule_set, [(r.code, r.name) for r in rows])
         self._show()
@@ -714,9 +699,7 @@ class RulesTab(QWidget):
                 messages.error(self, self.tr("第 {n} 行的数值“{text}”不是数字。").format(n=n + 1, text=text))
                 return
             target["example"] = example
-        actor = fresh(self.actor)
-        self.ctx.runner.write(lambda session, _p: grading.save_rule_set(session, actor, doc), parent=self,
-                              on_ok=lambda saved: self._saved(saved.name))
+        ops.write(self.ctx, self.actor, grading.save_rule_set, doc, parent=self, on_ok=lambda saved: self._saved(saved.name))
 
     def _saved(self, name: str) -> None:
         self.refresh()
