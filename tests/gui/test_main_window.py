@@ -24,7 +24,7 @@ def click_nav(qtbot, window: MainWindow, row: int) -> None:  # noqa: ANN001
 
 def test_status_bar_and_every_area(qtbot, main_window, ctx) -> None:  # noqa: ANN001
     w = main_window
-    assert w.windowTitle() == "西湖司法所工作台 — 北山街道"
+    assert w.windowTitle() == "北山街道"  # Qt adds the program's name once
     assert w.org_status.text() == "单位：北山街道（330106002）"
     assert w.level_status.text() == "层级：街道（镇）司法所"
     assert w.user_status.text() == "用户：王管理（管理员）"

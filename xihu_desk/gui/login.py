@@ -5,7 +5,7 @@ the fields as the service words them."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from xihu_desk.gui import prefs, theme
 from xihu_desk.gui.context import AppContext
@@ -21,7 +21,7 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.actor: Actor | None = None
-        self.setWindowTitle(self.tr("西湖司法所工作台 — 登录"))
+        self.setWindowTitle(self.tr("登录"))  # Qt adds the program's name
         self.setWindowIcon(theme.icon("mdi6.scale-balance", theme.ACCENT))
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
@@ -35,6 +35,12 @@ class LoginDialog(QDialog):
         self.error_label = child(self.form, QLabel, "errorLabel")
         self.login_button = child(self.form, QPushButton, "loginButton")
         self.quit_button = child(self.form, QPushButton, "quitButton")
+        # Room for a two-line message from the start, and its text never widens the box: the box
+        # keeps its size when a message appears or goes.
+        self.error_label.setMinimumHeight(self.error_label.fontMetrics().lineSpacing() * 2 + 2)
+        policy = self.error_label.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        self.error_label.setSizePolicy(policy)
         self.login_button.clicked.connect(self.sign_in)
         self.quit_button.clicked.connect(self.reject)
         self.password.returnPressed.connect(self.sign_in)
@@ -45,7 +51,7 @@ class LoginDialog(QDialog):
         self.level_label.setText(info.level_label)
         self.username.setText(username or prefs.get_text(prefs.LAST_USERNAME_KEY))
         (self.password if self.username.text() else self.username).setFocus()
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("用") * 24)  # grows with the text size
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("用") * 28)  # grows with the text size; messages in two lines
 
     def _banner(self) -> QWidget:
         banner = QFrame()

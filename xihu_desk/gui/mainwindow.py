@@ -44,7 +44,7 @@ class MainWindow(QMainWindow):
         with ctx.db.read() as session:
             self.node = node.node_info(session)
             node_settings = settings.get_all(session)
-        self.setWindowTitle(self.tr("西湖司法所工作台 — {org}").format(org=self.node.org_name))
+        self.setWindowTitle(self.node.org_name)  # Qt adds the program's name (applicationDisplayName)
         self.setWindowIcon(theme.icon("mdi6.scale-balance", theme.ACCENT))
         self.pages: dict[str, QWidget] = {}
         self.lock_dialog: LockDialog | None = None

@@ -283,7 +283,7 @@ class SetupWizard(QWizard):
         super().__init__(parent)
         self.ctx = ctx
         self.info: node.NodeInfo | None = None
-        self.setWindowTitle(self.tr("西湖司法所工作台 — 首次设置"))
+        self.setWindowTitle(self.tr("首次设置"))  # Qt adds the program's name
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
