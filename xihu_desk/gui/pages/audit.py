@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit, QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
-from xihu_desk.gui import prefs, theme
+from xihu_desk.gui import ops, prefs, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.fmt import local_time
 from xihu_desk.gui.widgets import label
@@ -46,8 +46,7 @@ class AuditModel(QAbstractTableModel):
         self.fetchMore(QModelIndex())
 
     def count(self) -> int:
-        with self.ctx.db.read() as session:
-            return audit.count_events(session, self.actor, self.filter)
+        return ops.read(self.ctx, self.actor, audit.count_events, self.filter)
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
         return not parent.isValid() and self._more
@@ -59,8 +58,7 @@ class AuditModel(QAbstractTableModel):
         self._fetching = True
         try:
             before = self.rows[-1].seq if self.rows else None
-            with self.ctx.db.read() as session:
-                page = audit.list_events(session, self.actor, self.filter, before_seq=before, limit=self.page_size)
+            page = ops.read(self.ctx, self.actor, audit.list_events, self.filter, before_seq=before, limit=self.page_size)
             self._more = len(page) == self.page_size
             if page:
                 first = len(self.rows)
@@ -257,8 +255,7 @@ class AuditTab(QWidget):
     def reload(self) -> None:
         """Re-read the actor list and the log (new events may have arrived)."""
         current = self.actor_combo.currentData() or ""
-        with self.ctx.db.read() as session:
-            actors = audit.known_actors(session, self.actor)
+        actors = ops.read(self.ctx, self.actor, audit.known_actors)
         self.actor_combo.blockSignals(True)
         self.actor_combo.clear()
         self.actor_combo.addItem(self.tr("全部操作人"), "")

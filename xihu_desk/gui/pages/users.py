@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from xihu_desk.domain.roles import PERM_LABELS, PERMISSIONS, ROLE_LABELS, Role
-from xihu_desk.gui import prefs, theme
+from xihu_desk.gui import ops, prefs, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.fmt import local_time
 from xihu_desk.gui.forms import child, load_form
@@ -105,10 +105,9 @@ class UserDialog(QDialog):
             self.role.addItem(text, value.value)
         self.role.currentIndexChanged.connect(self._role_changed)
         self.committee.addItem(self.tr("（不指定）"), None)
-        with ctx.db.read() as session:
-            for c in committees.list_committees(session):
-                self.committee.addItem(c.name, c.uuid)
-            min_length = settings.get(session, "password_min_length")
+        for c in ops.session_read(ctx, committees.list_committees):
+            self.committee.addItem(c.name, c.uuid)
+        min_length = ops.session_read(ctx, settings.get, "password_min_length")
         self.check = PasswordCheck(self.password, self.confirm, child(self.form, QLabel, "passwordHint"),
                                    child(self.form, QLabel, "matchHint"), username=self.username.text,
                                    min_length=min_length, parent=self)
@@ -129,8 +128,7 @@ class UserDialog(QDialog):
         self.display_name.setText(row.display_name)
         self.role.setCurrentIndex(self.role.findData(row.role))
         self.active.setChecked(row.active)
-        with self.ctx.db.read() as session:
-            committee_uuid = users.user_committee(session, self.actor, row.uuid)
+        committee_uuid = ops.read(self.ctx, self.actor, users.user_committee, row.uuid)
         self.committee.setCurrentIndex(max(self.committee.findData(committee_uuid), 0))
         fields = child(self.form, QFormLayout, "fieldsLayout")
         for name in ("password", "passwordHint", "confirm", "matchHint"):
@@ -169,14 +167,14 @@ class UserDialog(QDialog):
     def save(self) -> None:
         if not self.is_complete() or self.ctx.runner.busy():
             return
-        cmd, actor, row = self.command(), self.actor, self.row
+        cmd, row = self.command(), self.row
         self.save_button.setEnabled(False)
         self.error_label.setText("")
         if row is None:
-            work = lambda session, _p: users.create_user(session, actor, cmd)  # noqa: E731
+            ops.write(self.ctx, self.actor, users.create_user, cmd, parent=self, on_ok=self._saved, on_error=self._failed)
         else:
-            work = lambda session, _p: users.update_user(session, actor, row.uuid, cmd)  # noqa: E731
-        self.ctx.runner.write(work, parent=self, on_ok=self._saved, on_error=self._failed)
+            ops.write(self.ctx, self.actor, users.update_user, row.uuid, cmd, parent=self, on_ok=self._saved,
+                      on_error=self._failed)
 
     def _saved(self, row: users.UserRow) -> None:
         self.accept()
@@ -236,8 +234,7 @@ class PasswordDialog(QDialog):
         buttons.addWidget(cancel)
         buttons.addWidget(self.save_button)
         box.addLayout(buttons)
-        with ctx.db.read() as session:
-            min_length = settings.get(session, "password_min_length")
+        min_length = ops.session_read(ctx, settings.get, "password_min_length")
         self.check = PasswordCheck(self.password, self.confirm, hint, match, username=lambda: username,
                                    min_length=min_length, parent=self)
         self.check.changed.connect(self.save_button.setEnabled)
@@ -247,11 +244,10 @@ class PasswordDialog(QDialog):
     def save(self) -> None:
         if not self.check.is_valid() or self.ctx.runner.busy():
             return
-        actor, uuid, password = self.actor, self.user_uuid, self.password.text()
         old = self.old_password.text() if self.own else None
         self.save_button.setEnabled(False)
-        self.ctx.runner.write(lambda session, _p: users.set_password(session, actor, uuid, password, old),
-                              parent=self, on_ok=self._saved, on_error=self._failed)
+        ops.write(self.ctx, self.actor, users.set_password, self.user_uuid, self.password.text(), old,
+                  parent=self, on_ok=self._saved, on_error=self._failed)
 
     def _saved(self, _result: None) -> None:
         self.accept()
@@ -317,8 +313,7 @@ class UsersTab(QWidget):
 
     def refresh(self, select_uuid: str | None = None) -> None:
         select_uuid = select_uuid or (self.selected().uuid if self.selected() else None)
-        with self.ctx.db.read() as session:
-            rows = users.list_users(session, self.actor)
+        rows = ops.read(self.ctx, self.actor, users.list_users)
         if self.active_only.isChecked():
             rows = [r for r in rows if r.active]
         self.model.set_rows(rows)
@@ -373,9 +368,8 @@ class UsersTab(QWidget):
         row = self.selected()
         if row is None:
             return
-        actor = self.actor
-        self.ctx.runner.write(lambda session, _p: users.unlock(session, actor, row.uuid), parent=self,
-                              on_ok=lambda _r: self._saved(row, self.tr("已解除 {u} 的锁定").format(u=row.username)))
+        ops.write(self.ctx, self.actor, users.unlock, row.uuid, parent=self,
+                  on_ok=lambda _r: self._saved(row, self.tr("已解除 {u} 的锁定").format(u=row.username)))
 
     def _saved(self, row: users.UserRow, note: str) -> None:
         self.refresh(row.uuid)
