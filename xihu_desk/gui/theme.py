@@ -97,6 +97,11 @@ QPushButton[kind="primary"] {{
 }}
 QPushButton[kind="primary"]:hover {{ background: {ACCENT_DARK}; }}
 QPushButton[kind="primary"]:disabled {{ background: #9fb6cc; border-color: #9fb6cc; }}
+QPushButton:default:!disabled {{
+    border: 2px solid {ACCENT}; border-radius: 3px; background: {ACCENT_SOFT}; padding: 4px 13px;
+}}
+QPushButton[kind="primary"]:default:!disabled {{ border: 2px solid {ACCENT_DARK}; background: {ACCENT}; padding: 5px 17px; }}
+QPushButton[kind="primary"]:default:hover {{ background: {ACCENT_DARK}; }}
 QTabWidget::pane {{ border: 1px solid {BORDER}; background: #ffffff; top: -1px; }}
 QTabBar::tab {{ padding: 7px 16px; }}
 QTableView {{ gridline-color: #e6eaef; selection-background-color: {ACCENT}; }}
