@@ -303,12 +303,14 @@ class CaseDialog(QDialog):
 
     def refused(self, tab: CaseTab | None, field: str | None, message: str) -> None:
         """Nothing typed is touched: the message goes under its field (on whichever tab has it),
-        into the bar at the bottom, and into a message box."""
+        the bar at the bottom says the save did not happen; a message box only when no field
+        can show it (one message, where the user must act)."""
         shown = tab.show_error(field, message) if tab is not None else False
         if not shown and field:
-            for other in self.tab_list:
-                if other is not tab and other.show_error(field, message):
-                    break
+            shown = any(other.show_error(field, message) for other in self.tab_list if other is not tab)
+        if shown:
+            show_state(self.message_label, "error", self.tr("未保存：请按标红的提示修改后再保存。"))
+            return
         show_state(self.message_label, "error", self.tr("未保存：{m}").format(m=message))
         messages.error(self, message)
 

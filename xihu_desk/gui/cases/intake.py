@@ -251,6 +251,17 @@ class IntakeTab(CaseTab):
             amount = fen_from_text(self.amount.text())
         except MoneyError:
             raise FieldError("amount_fen", self.tr("涉及金额请填写数字（元），最多两位小数。")) from None
+        # What must be chosen or written on this tab, checked here first so that saving a new case
+        # stops at the first empty field of the tab in front instead of jumping to 当事人.
+        for field, widget_value, text in (
+                ("committee_uuid", code_of(self.committee), self.tr("请选择承办的调委会。")),
+                ("intake_form", code_of(self.intake_form), self.tr("请选择受理依据：申请书或受理登记表。")),
+                ("source", code_of(self.source), self.tr("请选择案件来源。")),
+                ("dispute_type", code_of(self.dispute_type), self.tr("请选择纠纷类型。")),
+                ("difficulty", code_of(self.difficulty), self.tr("请选择难易程度。")),
+                ("summary", self.summary.toPlainText().strip(), self.tr("请填写纠纷简要情况。"))):
+            if not widget_value:
+                raise FieldError(field, text)
         referral = code_of(self.source) == "referral"
         values = dict(
             committee_uuid=code_of(self.committee), intake_form=code_of(self.intake_form), source=code_of(self.source),
