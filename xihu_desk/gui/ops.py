@@ -28,7 +28,7 @@ from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.runner import Progress
 from xihu_desk.services.context import Actor
 
-__all__ = ["Changes", "ListRefresher", "announce", "bus", "read", "session_read", "write"]
+__all__ = ["Changes", "ListRefresher", "announce", "bus", "call", "read", "session_read", "write", "write_unit"]
 
 
 # -- reading --------------------------------------------------------------------------------------
@@ -75,6 +75,23 @@ def write(ctx: AppContext, actor: Actor, fn: Callable[..., Any], *args: Any,
     # the runner announces what the write changed after the commit, before on_ok
     return ctx.runner.write(work, label=label, parent=parent, on_ok=on_ok, on_error=on_error,
                             cancellable=cancellable)
+
+
+def call(ctx: AppContext, actor: Actor, fn: Callable[..., Any], *args: Any, with_data: bool = False,
+         with_progress: bool = False, on_ok: Callable[[Any], None] | None = None,
+         on_error: Callable[[str], None] | None = None, label: str = "", parent: QWidget | None = None,
+         cancellable: bool = True, **kwargs: Any) -> int:
+    """For services that open their own units of work (bundles, receipts, backups):
+    ``fn([data,] db, actor, *args, **kwargs[, progress=])`` on the DB thread. What they write is
+    announced like any write."""
+    data, db = ctx.data, ctx.db
+
+    def work(progress: Progress) -> Any:
+        head = (data, db) if with_data else (db,)
+        extra = {"progress": progress} if with_progress else {}
+        return fn(*head, actor.stamped(), *args, **kwargs, **extra)
+
+    return ctx.runner.call(work, label=label, parent=parent, on_ok=on_ok, on_error=on_error, cancellable=cancellable)
 
 
 def write_unit(ctx: AppContext, work: Callable[[Any], Any], *, on_ok: Callable[[Any], None] | None = None,

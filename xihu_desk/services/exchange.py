@@ -924,6 +924,19 @@ def resolve_fork(db: Database, actor: Actor, ref: str) -> ForkResolution:
         return ForkResolution(peer.org_name, last_good, [b.sequence for b in old], file)
 
 
+def resolve_fork_and_import(data: DataDir, db: Database, actor: Actor, ref: str,
+                            progress: Any = None) -> tuple[ForkResolution, ImportResult | str | None]:
+    """Accept a child's new line (resolve_fork), then import its forked bundle if it is still
+    there: the import's result, or why it was refused (the new line stands either way)."""
+    done = resolve_fork(db, actor, ref)
+    if done.file is None:
+        return done, None
+    try:
+        return done, import_bundle(data, db, actor, done.file, progress=progress)
+    except BundleRefused as exc:
+        return done, exc.message
+
+
 def resync_receipt(db: Database, actor: Actor, ref: str, out_dir: Path) -> Path:
     """A receipt for a child that restored a backup, made on request: where we stand, so it can
     re-base before it exports again (and number new cases above the ones we hold)."""

@@ -8,7 +8,6 @@ in 案件 (the fix goes up in its next bundle) and marks the request done here.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -17,9 +16,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from xihu_desk.domain import clock
 from xihu_desk.domain.errors import FieldError
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import theme
+from xihu_desk.gui import ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.exchange.dialogs import ReturnDialog
 from xihu_desk.gui.fmt import local_time
@@ -31,9 +31,9 @@ from xihu_desk.services.node import NodeInfo
 translate = QCoreApplication.translate  # lupdate finds translate("context", "text") calls
 
 
-def find_case(session: Any, actor: Actor, case_no: str) -> str:  # noqa: ANN401 - a Session
+def find_case(session: Any, actor: Actor, case_no: str) -> str:  # noqa: ANN401 - the op's session
     """The uuid of the case with exactly this number (the list search also matches parts of it)."""
-    hits = case_queries.list_cases(session, actor, case_queries.CaseFilter(text=case_no), date.today(), limit=20)
+    hits = case_queries.list_cases(session, actor, case_queries.CaseFilter(text=case_no), clock.local_today(), limit=20)
     exact = [h.uuid for h in hits if h.case_no == case_no]
     if not exact:
         raise FieldError("case_no", translate("exchange", "找不到案号为“{case_no}”的案件。请从“案件”中复制完整案号。").format(
@@ -151,15 +151,15 @@ class CorrectionsTab(QWidget):
         self.dialog.open()
 
     def _return(self, case_no: str, comment: str) -> None:
-        actor, dialog = self.actor.stamped(), self.dialog
+        actor, dialog = self.actor, self.dialog
 
-        def work(session: Any, _progress: Any) -> str:  # noqa: ANN401
+        def work(session: Any) -> str:  # noqa: ANN401
             uuid = find_case(session, actor, case_no)
             exchange.return_for_correction(session, actor, uuid, comment)
             return case_no
 
-        self.ctx.runner.write(work, parent=dialog, on_ok=self._returned,
-                              on_error=lambda message: dialog.failed(message) if dialog else None)
+        ops.write_unit(self.ctx, work, parent=dialog, on_ok=self._returned,
+                       on_error=lambda message: dialog.failed(message) if dialog else None)
 
     def _returned(self, case_no: str) -> None:
         if self.dialog is not None:
@@ -171,10 +171,8 @@ class CorrectionsTab(QWidget):
         chosen = self.selected()
         if chosen is None:
             return
-        actor, cid = self.actor.stamped(), chosen["id"]
-        self.ctx.runner.write(lambda session, _p: exchange.resolve_correction(session, actor, cid), parent=self,
-                              on_ok=lambda _r: self._done(self.tr("{label} 已标记为已补正。").format(
-                                  label=chosen["label"])))
+        ops.write(self.ctx, self.actor, exchange.resolve_correction, chosen["id"], parent=self,
+                  on_ok=lambda _r: self._done(self.tr("{label} 已标记为已补正。").format(label=chosen["label"])))
 
     def _done(self, note: str) -> None:
         show_state(self.note, "ok", note)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import messages, theme
+from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.exchange.files import FileDialogs
 from xihu_desk.gui.fmt import local_time
@@ -27,7 +27,6 @@ from xihu_desk.gui.widgets import label
 from xihu_desk.services import exchange
 from xihu_desk.services.context import Actor
 from xihu_desk.services.exchange import ForkRow
-from xihu_desk.sync.container import BundleRefused
 
 
 class ForkPanel(QGroupBox):
@@ -110,20 +109,16 @@ class ForkPanel(QGroupBox):
         self.resync_button.setEnabled(chosen is not None and not blocked)
         self.accept_button.setEnabled(chosen is not None and self.admin and not blocked)
 
-    def _acting(self) -> Actor:
-        return self.actor.stamped()
-
     def write_resync(self) -> None:
         chosen = self.selected()
         folder = self.files().export_folder(self) if chosen else None
         if chosen is None or folder is None:
             return
-        db, actor = self.ctx.db, self._acting()
-        self.ctx.runner.call(lambda _p: exchange.resync_receipt(db, actor, chosen.sender, folder),
-                             label=self.tr("正在生成重新对齐回执…"), parent=self,
-                             on_ok=lambda path: messages.info(self, self.tr(
-                                 "重新对齐回执已写入：\n{path}\n\n请交给{org}，对方“登记回执”后重新导出数据包。").format(
-                                 path=path, org=chosen.sender_name), self.tr("回执已生成")))
+        ops.call(self.ctx, self.actor, exchange.resync_receipt, chosen.sender, folder,
+                 label=self.tr("正在生成重新对齐回执…"), parent=self,
+                 on_ok=lambda path: messages.info(self, self.tr(
+                     "重新对齐回执已写入：\n{path}\n\n请交给{org}，对方“登记回执”后重新导出数据包。").format(
+                     path=path, org=chosen.sender_name), self.tr("回执已生成")))
 
     def accept_new_line(self) -> None:
         chosen = self.selected()
@@ -132,18 +127,8 @@ class ForkPanel(QGroupBox):
                 "随后导入对方的新数据包。此操作记入审计日志。").format(org=chosen.sender_name, n=(chosen.last_good or 0) + 1),
                 self.tr("接受新序列")):
             return
-        data, db, actor = self.ctx.data, self.ctx.db, self._acting()
-
-        def work(progress: Any) -> tuple[exchange.ForkResolution, Any]:  # noqa: ANN401
-            done = exchange.resolve_fork(db, actor, chosen.sender)
-            if done.file is None:
-                return done, None
-            try:
-                return done, exchange.import_bundle(data, db, actor, done.file, progress=progress)
-            except BundleRefused as exc:
-                return done, exc.message
-
-        self.ctx.runner.call(work, label=self.tr("正在接受新序列并导入…"), parent=self, on_ok=self._accepted)
+        ops.call(self.ctx, self.actor, exchange.resolve_fork_and_import, chosen.sender, with_data=True, with_progress=True,
+                 label=self.tr("正在接受新序列并导入…"), parent=self, on_ok=self._accepted)
 
     def _accepted(self, done: tuple[exchange.ForkResolution, Any]) -> None:
         resolution, imported = done
