@@ -126,11 +126,12 @@ class CaseDialog(QDialog):
         # -- 打印: the documents of this case, once it has been saved (xihu_desk/gui/documents.py) --
         self.print_button = QPushButton(theme.icon("mdi6.printer-outline"), self.tr("打印"))
         self.print_button.setObjectName("printButton")
-        self.print_button.setToolTip(self.tr("打印本案的文书或整本卷宗"))
+        self.print_button.setToolTip(self.tr("打印本案的文书或整本卷宗（Ctrl+P）"))
         self.print_button.setMenu(print_menu(self.ctx, self.actor, self, lambda: self.case_uuid))
         self.print_button.setEnabled(self.case_uuid is not None)
         # -- end 打印 --
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_current)
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.open_print_menu)  # Ctrl+P
 
         head = QVBoxLayout()
         head.setSpacing(2)
@@ -234,6 +235,11 @@ class CaseDialog(QDialog):
         return self.intake.accepted()
 
     # -- saving -------------------------------------------------------------------------------------
+
+    def open_print_menu(self) -> None:
+        """Ctrl+P: the 打印 menu under its button (once the case is saved)."""
+        if self.print_button.isEnabled() and self.print_button.menu() is not None:
+            self.print_button.menu().popup(self.print_button.mapToGlobal(self.print_button.rect().bottomLeft()))
 
     def save_current(self) -> None:
         tab = self.current_tab()

@@ -115,7 +115,7 @@ class CasesPage(QWidget):
         self.print_button.setIcon(theme.icon("mdi6.printer-outline", theme.ACCENT))
         self.print_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.print_button.setToolTip(self.tr("打印选中案件的文书或整本卷宗"))
+        self.print_button.setToolTip(self.tr("打印选中案件的文书或整本卷宗（Ctrl+P）"))
         self.print_button.setMenu(print_menu(self.ctx, self.actor, self, self.current_uuid))
         self.print_button.setEnabled(False)
         bar.addWidget(self.print_button)
@@ -141,6 +141,8 @@ class CasesPage(QWidget):
         self.search.setClearButtonEnabled(True)
         find = QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        printing = QShortcut(QKeySequence.StandardKey.Print, self, activated=self.open_print_menu)  # Ctrl+P
+        printing.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.overdue = QCheckBox(self.tr("仅显示超期"))
         self.overdue.setObjectName("overdueOnly")
         self.reset_button = QPushButton(theme.icon("mdi6.filter-remove-outline"), self.tr("清除条件"))
@@ -257,6 +259,11 @@ class CasesPage(QWidget):
         self._fill_mediators()
         self.mediator.blockSignals(False)
         self.apply_filter()
+
+    def open_print_menu(self) -> None:
+        """Ctrl+P: the 打印 menu of the selected case, under its button."""
+        if self.print_button.isEnabled():
+            self.print_button.menu().popup(self.print_button.mapToGlobal(self.print_button.rect().bottomLeft()))
 
     def _focus_search(self) -> None:
         self.search.setFocus()
