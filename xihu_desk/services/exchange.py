@@ -77,9 +77,10 @@ class Enrolled:
     fingerprint: str
 
 
-def enrol(session: Session, actor: Actor, doc: dict[str, Any]) -> Enrolled:
+def enrol(session: Session, actor: Actor, doc: dict[str, Any], *, dry_run: bool = False) -> Enrolled:
     """Register the other node's keys: a child below us or our parent. The fingerprint shown
-    must be compared with the one on the other node's screen (by phone)."""
+    must be compared with the one on the other node's screen (by phone). ``dry_run``: every
+    check, nothing saved (what the screen shows before that phone call)."""
     actor.require(Perm.EXCHANGE)
     node = _node(session)
     try:
@@ -110,6 +111,8 @@ def enrol(session: Session, actor: Actor, doc: dict[str, Any]) -> Enrolled:
     peer = session.get(PeerNode, other_id) or PeerNode(node_id=other_id)
     if peer.sign_public and peer.fingerprint != fingerprint:
         raise UserError("该节点已登记过另一组密钥。若对方重装了程序，请先由管理员删除旧的登记。")
+    if dry_run:
+        return Enrolled(other_id, str(doc.get("org_name", other_org)), relation, fingerprint)
     peer.relation, peer.org_code, peer.org_name, peer.level = relation, other_org, str(doc.get("org_name", other_org)), other_level.value
     peer.sign_public, peer.enc_public, peer.fingerprint, peer.enrolled_at = sign, enc, fingerprint, actor.now
     session.add(peer)
@@ -935,6 +938,26 @@ def resolve_fork_and_import(data: DataDir, db: Database, actor: Actor, ref: str,
         return done, import_bundle(data, db, actor, done.file, progress=progress)
     except BundleRefused as exc:
         return done, exc.message
+
+
+def preview_import(data: DataDir, db: Database, actor: Actor, path: Path, progress: Any = None) -> ImportResult:
+    """What importing ``path`` would do (a dry run). A bundle that forks the sender's line has no
+    data to confirm: the fork is recorded and its receipt written at once."""
+    try:
+        return import_bundle(data, db, actor, path, dry_run=True, progress=progress)
+    except ForkRefused:
+        return import_bundle(data, db, actor, path, progress=progress)
+
+
+def overview(session: Session, actor: Actor, *, parent_side: bool, child_side: bool, owners: bool) -> dict[str, Any]:
+    """Everything the 数据交换 page shows, in one read."""
+    return {"peers": peers(session, actor),
+            "pending": pending_counts(session, actor) if parent_side else {},
+            "restored": restore_notice(session, actor) if parent_side else "",
+            "quarantined": quarantine_list(session, actor),
+            "corrections": corrections(session, actor, open_only=False),
+            "owners": cases_by_owner(session, actor) if owners else [],
+            "forks": forks(session, actor) if child_side else []}
 
 
 def resync_receipt(db: Database, actor: Actor, ref: str, out_dir: Path) -> Path:

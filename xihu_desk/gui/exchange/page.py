@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.levels import Level
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import messages, theme
+from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.exchange import text
 from xihu_desk.gui.exchange.corrections import CorrectionsTab
@@ -38,14 +38,6 @@ from xihu_desk.services.context import Actor
 from xihu_desk.services.exchange import Enrolled, ExportResult, ImportResult, PeerRow, ReceiptResult
 
 UP, DOWN = "up", "down"
-
-
-class _NotSaved(Exception):
-    """Raised inside a unit of work to roll it back: the enrolment is only tried, to show it first."""
-
-    def __init__(self, found: Enrolled) -> None:
-        super().__init__()
-        self.found = found
 
 
 def _table(headers: list[str], name: str) -> QTableWidget:
@@ -158,8 +150,7 @@ class ExchangePage(QWidget):
             box.addWidget(note)
             box.addStretch(1)
             return
-        with ctx.db.read() as session:
-            self.info = node.node_info(session)
+        self.info = ops.session_read(ctx, node.node_info)
         self.level = Level(self.info.level)
         self.has_parent_side = self.level is not Level.DISTRICT
         self.has_child_side = self.level is not Level.COMMUNITY
@@ -359,14 +350,10 @@ class ExchangePage(QWidget):
 
     def refresh(self) -> None:
         chosen = self.selected_child() if self.down_tab is not None else None
-        with self.ctx.db.read() as session:
-            self.peers = exchange.peers(session, self.actor)
-            pending = exchange.pending_counts(session, self.actor) if self.has_parent_side else {}
-            restored = exchange.restore_notice(session, self.actor) if self.has_parent_side else ""
-            quarantined = exchange.quarantine_list(session, self.actor)
-            corrections = exchange.corrections(session, self.actor, open_only=False)
-            owners = exchange.cases_by_owner(session, self.actor) if self.owners_tab is not None else []
-            forks = exchange.forks(session, self.actor) if self.down_tab is not None else []
+        seen = ops.read(self.ctx, self.actor, exchange.overview, parent_side=self.has_parent_side,
+                        child_side=self.down_tab is not None, owners=self.owners_tab is not None)
+        self.peers, pending, restored = seen["peers"], seen["pending"], seen["restored"]
+        quarantined, corrections, owners, forks = seen["quarantined"], seen["corrections"], seen["owners"], seen["forks"]
         if self.up_tab is not None:
             self._show_parent(pending)
             self.restore_note.setText(restored)
@@ -466,11 +453,7 @@ class ExchangePage(QWidget):
     def _show_folder(self, folder: Path) -> None:
         self.files.show_folder(folder)
 
-    # -- acting -----------------------------------------------------------------------------------
-
-    def acting(self) -> Actor:
-        """The signed-in user, stamped with the time of this operation (the manifest and the log)."""
-        return self.actor.stamped()
+    # -- keys -----------------------------------------------------------------------------------
 
     def export_key(self) -> None:
         name = f"{self.info.org_code}_{self.info.org_name}_公钥.json"
@@ -479,19 +462,17 @@ class ExchangePage(QWidget):
             return
         if not path.suffix:
             path = path.with_suffix(".json")
-        db, actor = self.ctx.db, self.acting()
         cannot_write = self.tr("无法写入公钥文件：{path}（{reason}）")
 
-        def work(_progress: Any) -> tuple[Path, str]:  # noqa: ANN401
-            with db.read() as session:
-                doc = exchange.export_key(session, actor)
+        def work(session: Any, actor: Actor) -> tuple[Path, str]:  # noqa: ANN401 - on the DB thread
+            doc = exchange.export_key(session, actor)
             try:
                 path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
             except OSError as exc:
                 raise UserError(cannot_write.format(path=path, reason=exc.strerror or exc)) from None
             return path, doc["fingerprint"]
 
-        self.ctx.runner.call(work, parent=self, on_ok=self._key_exported)
+        ops.read(self.ctx, self.actor, work, parent=self, on_ok=self._key_exported)
 
     def _key_exported(self, done: tuple[Path, str]) -> None:
         path, fingerprint = done
@@ -504,24 +485,20 @@ class ExchangePage(QWidget):
         path = self.files.open_key(self)
         if path is None:
             return
-        db, actor = self.ctx.db, self.acting()
         unreadable = self.tr("无法读取公钥文件：{path}").format(path=path)
         not_a_key = self.tr("这不是西湖司法所工作台的节点密钥文件。")
 
-        def work(_progress: Any) -> tuple[dict[str, Any], Enrolled]:  # noqa: ANN401
+        def work(session: Any, actor: Actor) -> tuple[dict[str, Any], Enrolled]:  # noqa: ANN401 - on the DB thread
             try:
                 doc = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 raise UserError(unreadable) from None
             if not isinstance(doc, dict):
                 raise UserError(not_a_key)
-            try:  # every check the service makes, then roll back: nothing is saved before the phone call
-                with db.write() as session:
-                    raise _NotSaved(exchange.enrol(session, actor, doc))
-            except _NotSaved as tried:
-                return doc, tried.found
+            # every check the service makes, nothing saved before the phone call
+            return doc, exchange.enrol(session, actor, doc, dry_run=True)
 
-        self.ctx.runner.call(work, parent=self, on_ok=self._ask_fingerprint)
+        ops.read(self.ctx, self.actor, work, parent=self, on_ok=self._ask_fingerprint)
 
     def _ask_fingerprint(self, found: tuple[dict[str, Any], Enrolled]) -> None:
         doc, enrolled = found
@@ -536,9 +513,7 @@ class ExchangePage(QWidget):
         self.enrol_dialog.open()
 
     def _enrol(self, doc: dict[str, Any]) -> None:
-        actor = self.acting()
-        self.ctx.runner.write(lambda session, _p: exchange.enrol(session, actor, doc), parent=self,
-                              on_ok=self._enrolled)
+        ops.write(self.ctx, self.actor, exchange.enrol, doc, parent=self, on_ok=self._enrolled)
 
     def _enrolled(self, done: Enrolled) -> None:
         self.refresh()
@@ -563,11 +538,9 @@ class ExchangePage(QWidget):
         folder = self.files.export_folder(self)
         if folder is None:
             return
-        data, db, actor = self.ctx.data, self.ctx.db, self.acting()
-        self.ctx.runner.call(lambda progress: exchange.export_bundle(data, db, actor, folder, progress, to=to),
-                             label=self.tr("正在生成数据包…"), parent=self,
-                             on_ok=lambda result: self._exported(side, result),
-                             on_error=lambda message: self._failed(side, message))
+        ops.call(self.ctx, self.actor, exchange.export_bundle, folder, to=to, with_data=True, with_progress=True,
+                 label=self.tr("正在生成数据包…"), parent=self, on_ok=lambda result: self._exported(side, result),
+                 on_error=lambda message: self._failed(side, message))
 
     def _exported(self, side: str, result: ExportResult) -> None:
         self._box(side).show_result(text.export_html(result, downward=side == DOWN), result.file.parent,
@@ -585,10 +558,9 @@ class ExchangePage(QWidget):
         path = self.files.open_receipt(self)
         if path is None:
             return
-        db, actor = self.ctx.db, self.acting()
-        self.ctx.runner.call(lambda _p: exchange.take_receipt(db, actor, path), label=self.tr("正在登记回执…"),
-                             parent=self, cancellable=False, on_ok=lambda result: self._receipt_taken(side, result),
-                             on_error=lambda message: self._failed(side, message))
+        ops.call(self.ctx, self.actor, exchange.take_receipt, path, label=self.tr("正在登记回执…"),
+                 parent=self, cancellable=False, on_ok=lambda result: self._receipt_taken(side, result),
+                 on_error=lambda message: self._failed(side, message))
 
     def _receipt_taken(self, side: str, result: ReceiptResult) -> None:
         self._box(side).show_result(text.receipt_html(result))
@@ -609,18 +581,9 @@ class ExchangePage(QWidget):
         path = self.files.open_bundle(self)
         if path is None:
             return
-        data, db, actor = self.ctx.data, self.ctx.db, self.acting()
-
-        def preview(progress: Any) -> ImportResult:  # noqa: ANN401
-            try:
-                return exchange.import_bundle(data, db, actor, path, dry_run=True, progress=progress)
-            except exchange.ForkRefused:  # no data to confirm: record the fork and write its receipt at once
-                return exchange.import_bundle(data, db, actor, path, progress=progress)
-
-        self.ctx.runner.call(
-            preview,
-            label=self.tr("正在核对数据包…"), parent=self, on_ok=lambda result: self._previewed(side, path, result),
-            on_error=lambda message: self._refused(side, message))
+        ops.call(self.ctx, self.actor, exchange.preview_import, path, with_data=True, with_progress=True,
+                 label=self.tr("正在核对数据包…"), parent=self, on_ok=lambda result: self._previewed(side, path, result),
+                 on_error=lambda message: self._refused(side, message))
 
     def _previewed(self, side: str, path: Path, result: ImportResult) -> None:
         dialog = ImportDialog(path, self)
@@ -637,9 +600,8 @@ class ExchangePage(QWidget):
         dialog.open()
 
     def _confirm_import(self, side: str, dialog: ImportDialog) -> None:
-        data, db, actor, path = self.ctx.data, self.ctx.db, self.acting(), dialog.bundle
-        self._import_op = self.ctx.runner.call(
-            lambda progress: exchange.import_bundle(data, db, actor, path, progress=progress),
+        self._import_op = ops.call(
+            self.ctx, self.actor, exchange.import_bundle, dialog.bundle, with_data=True, with_progress=True,
             label=self.tr("正在导入数据包…"), parent=dialog, on_ok=lambda result: self._imported(side, dialog, result),
             on_error=lambda message: self._import_failed(side, dialog, message))
 
