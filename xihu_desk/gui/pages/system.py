@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (
 )
 
 from xihu_desk import __version__
-from xihu_desk.gui import prefs, theme
+from xihu_desk.gui import ops, prefs, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.fmt import local_time
 from xihu_desk.gui.widgets import label
@@ -73,18 +73,15 @@ class ParamsTab(QWidget):
         self.load()
 
     def load(self) -> None:
-        with self.ctx.db.read() as session:
-            values = settings.get_all(session)
+        values = ops.session_read(self.ctx, settings.get_all)
         for key, spin in self.spins.items():
             spin.setValue(values[key])
         self.error_label.setText("")
 
     def save(self) -> None:
         values = {key: spin.value() for key, spin in self.spins.items()}
-        actor = self.actor
         self.save_button.setEnabled(False)
-        self.ctx.runner.write(lambda session, _p: settings.update(session, actor, values), parent=self,
-                              on_ok=self._saved, on_error=self._failed)
+        ops.write(self.ctx, self.actor, settings.update, values, parent=self, on_ok=self._saved, on_error=self._failed)
 
     def _saved(self, values: dict[str, int]) -> None:
         self.save_button.setEnabled(True)
@@ -152,8 +149,7 @@ class NodeTab(QWidget):
         super().__init__(parent)
         box = QVBoxLayout(self)
         box.setContentsMargins(20, 16, 20, 16)
-        with ctx.db.read() as session:
-            info = node.node_info(session)
+        info = ops.session_read(ctx, node.node_info)
         form = _form()
         parent_text = f"{info.parent_name}（{info.parent_code}）" if info.parent_code else self.tr("无（最上级）")
         rows = (
@@ -197,8 +193,7 @@ class NodeTab(QWidget):
 
     def refresh_committees(self) -> None:
         """The committees this node holds, in the order of their names' pinyin (the 调委会 card)."""
-        with self.ctx.db.read() as session:
-            rows = committees.list_committees(session)
+        rows = ops.session_read(self.ctx, committees.list_committees)
         self.committee_title.setText(self.tr("调委会（{n} 个）").format(n=len(rows)))
         self.committee_view.setRowCount(len(rows))
         for i, c in enumerate(rows):
