@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import and_, case, func, select
@@ -202,3 +203,20 @@ def workbook(session: Session, actor: Actor, q: StatsQuery, layout: dict[str, An
     """人民调解工作统计表 (.xlsx) for the period and scope."""
     layout = layout or report.load_layout()
     return report.workbook(compute(session, actor, q, layout), layout)
+
+
+def statistics_workbook(session: Session, actor: Actor, q: StatsQuery, templates: Path) -> bytes:
+    """The 人民调解工作统计表 as an .xlsx, laid out by the template in ``templates`` if the office
+    keeps one there (else the shipped layout)."""
+    try:
+        layout = report.load_layout(templates)
+    except report.LayoutError as exc:
+        raise UserError(str(exc)) from None
+    return report.workbook(compute(session, actor, q, layout), layout)
+
+
+def page_setup(session: Session, actor: Actor) -> tuple[list[Scope], str]:
+    """What the 统计报表 page offers: the scopes this actor may count, and this node's level."""
+    from xihu_desk.services import node as node_service
+
+    return scopes(session, actor), node_service.node_info(session).level

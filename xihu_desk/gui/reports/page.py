@@ -18,20 +18,19 @@ from PySide6.QtWidgets import (
     QComboBox, QDateEdit, QFrame, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget,
 )
 
+from xihu_desk.domain import clock
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.levels import Level
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import messages, theme
+from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.reports.charts import BarChart, ColumnChart
 from xihu_desk.gui.reports.files import FileDialogs
 from xihu_desk.gui.reports.wizard import LedgerImportWizard
 from xihu_desk.gui.widgets import icon_label, label
-from xihu_desk.reports import mediation_stats as report
-from xihu_desk.reports.mediation_stats import MediationStats
-from xihu_desk.services import case_ledger, mediation_stats, node
+from xihu_desk.services import case_ledger, mediation_stats
 from xihu_desk.services.context import Actor
-from xihu_desk.services.mediation_stats import Scope, StatsQuery
+from xihu_desk.services.mediation_stats import MediationStats, Scope, StatsQuery
 
 PRESETS = ("this_month", "last_month", "this_quarter", "last_quarter", "this_year", "last_year", "custom")
 TOP_TYPES = 10
@@ -117,9 +116,7 @@ class ReportsPage(QWidget):
             box.addWidget(note)
             box.addStretch(1)
             return
-        with ctx.db.read() as session:
-            self.scopes = mediation_stats.scopes(session, actor)
-            self.level = node.node_info(session).level
+        self.scopes, self.level = ops.read(ctx, actor, mediation_stats.page_setup)
         box.addWidget(self._controls())
         self.cards = QGridLayout()
         self.cards.setSpacing(12)
@@ -244,13 +241,8 @@ class ReportsPage(QWidget):
             self.result.setText(self.tr("结束日期早于开始日期，请调整统计期间。"))
             return
         self._seq += 1
-        seq, db, actor = self._seq, self.ctx.db, self.actor
-
-        def work(_progress: Any) -> MediationStats:
-            with db.read() as session:
-                return mediation_stats.compute(session, actor, q)
-
-        self.ctx.runner.call(work, parent=self, on_ok=lambda stats: self._show(seq, stats))
+        seq = self._seq
+        ops.read(self.ctx, self.actor, mediation_stats.compute, q, parent=self, on_ok=lambda stats: self._show(seq, stats))
 
     def _show(self, seq: int, stats: MediationStats) -> None:
         if seq != self._seq:
@@ -311,34 +303,27 @@ class ReportsPage(QWidget):
         target = self.files.save_workbook(self, self.tr("保存人民调解工作统计表"), name)
         if target is None:
             return
-        db, actor, templates = self.ctx.db, self.actor, self.ctx.data.root / "templates"
+        templates = self.ctx.data.root / "templates"
 
-        def work(_progress: Any) -> Path:
-            try:
-                layout = report.load_layout(templates)
-            except report.LayoutError as exc:
-                raise UserError(str(exc)) from None
-            with db.read() as session:
-                stats = mediation_stats.compute(session, actor, q, layout)
-            _write(target, report.workbook(stats, layout))
+        def work(session: Any, actor: Actor) -> Path:  # noqa: ANN401 - on the DB thread: made and written there
+            _write(target, mediation_stats.statistics_workbook(session, actor, q, templates))
             return target
 
-        self.ctx.runner.call(work, label=self.tr("正在生成统计表…"), parent=self,
-                             on_ok=lambda path: self._saved(path, self.tr("统计表已保存：{path}").format(path=path)))
+        ops.read(self.ctx, self.actor, work, label=self.tr("正在生成统计表…"), parent=self,
+                 on_ok=lambda path: self._saved(path, self.tr("统计表已保存：{path}").format(path=path)))
 
     def export_ledger(self) -> None:
         scope: Scope = self.scopes[max(self.scope.currentIndex(), 0)]
-        target = self.files.save_workbook(self, self.tr("保存案件台账"), f"人民调解案件台账_{date.today():%Y%m%d}.xlsx")
+        target = self.files.save_workbook(self, self.tr("保存案件台账"), f"人民调解案件台账_{clock.local_today():%Y%m%d}.xlsx")
         if target is None:
             return
-        actor = self.actor
         ledger_scope = case_ledger.LedgerScope(org_code=scope.org_code, committee_uuid=scope.committee_uuid)
 
-        def work(session: Any, _progress: Any) -> Path:
+        def work(session: Any, actor: Actor) -> Path:  # noqa: ANN401 - on the DB thread
             _write(target, case_ledger.export_ledger(session, actor, ledger_scope))
             return target
 
-        self.ctx.runner.write(work, label=self.tr("正在导出案件台账…"), parent=self, on_ok=lambda path: self._saved(
+        ops.write(self.ctx, self.actor, work, label=self.tr("正在导出案件台账…"), parent=self, on_ok=lambda path: self._saved(
             path, self.tr("案件台账已保存（证件号码已遮蔽）：{path}").format(path=path)))
 
     def open_wizard(self) -> None:
