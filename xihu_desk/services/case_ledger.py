@@ -580,3 +580,12 @@ def problems_workbook(report: ledger.ImportReport, source_name: str) -> bytes:
 def local_now(actor: Actor) -> datetime:
     """The actor's instant in the PC's local time."""
     return clock.to_local(actor.now)
+
+
+ImportReport = ledger.ImportReport  # what an import found, for the screens
+
+
+def importable_columns() -> list[tuple[str, tuple[str, ...]]]:
+    """The headers an old ledger's columns may carry, each with its other spellings (the import
+    wizard lists them)."""
+    return [(c.header, tuple(c.synonyms)) for c in case_ledger.columns({}) if c.import_]

@@ -10,7 +10,6 @@ go through the runner's DB thread with progress and cancel; a cancelled import s
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
@@ -19,13 +18,12 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from xihu_desk.gui import messages, theme
+from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.reports.files import FileDialogs
 from xihu_desk.gui.widgets import label
-from xihu_desk.reports.case_ledger import columns as case_columns
-from xihu_desk.reports.ledger import ImportReport
 from xihu_desk.services import case_ledger
+from xihu_desk.services.case_ledger import ImportReport
 from xihu_desk.services.context import Actor
 
 SHOWN_PROBLEMS = 2000  # the table shows this many; the saved problem list has them all
@@ -117,8 +115,8 @@ class LedgerImportWizard(QDialog):
         box.addSpacing(8)
         box.addWidget(known)
         names = QLabel("；".join(
-            f"<b>{c.header}</b>（{'、'.join(c.synonyms[:3])}）" if c.synonyms else f"<b>{c.header}</b>"
-            for c in case_columns({}) if c.import_) + "。")
+            f"<b>{header}</b>（{'、'.join(synonyms[:3])}）" if synonyms else f"<b>{header}</b>"
+            for header, synonyms in case_ledger.importable_columns()) + "。")
         names.setObjectName("knownColumns")
         names.setTextFormat(Qt.TextFormat.RichText)
         names.setWordWrap(True)
@@ -177,14 +175,10 @@ class LedgerImportWizard(QDialog):
     def _run(self, *, dry_run: bool) -> None:
         if self.path is None:
             return
-        path, actor = self.path, self.actor
-
-        def work(session: Any, progress: Any) -> ImportReport:
-            return case_ledger.import_ledger(session, actor, path, file_name=path.name, dry_run=dry_run, progress=progress)
-
         self.next_button.setEnabled(False)
-        self.ctx.runner.write(work, label=self.tr("正在试导入台账…") if dry_run else self.tr("正在导入台账…"), parent=self,
-                              on_ok=self._previewed if dry_run else self._imported, on_error=self._failed)
+        ops.write(self.ctx, self.actor, case_ledger.import_ledger, self.path, file_name=self.path.name, dry_run=dry_run,
+                  with_progress=True, label=self.tr("正在试导入台账…") if dry_run else self.tr("正在导入台账…"),
+                  parent=self, on_ok=self._previewed if dry_run else self._imported, on_error=self._failed)
 
     def _failed(self, message: str) -> None:
         messages.error(self, message, self.tr("无法导入"))
