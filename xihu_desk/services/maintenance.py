@@ -52,6 +52,14 @@ class CheckReport:
         }
 
 
+BackupInfo = backup.BackupInfo
+
+
+def list_backups(data: DataDir) -> list[backup.BackupInfo]:
+    """The backups in the data folder, newest first (the 数据安全 page lists them)."""
+    return backup.list_backups(data.backups)
+
+
 def inspect(data: DataDir) -> dbfile.Health:
     """The full integrity check of the live file, without opening it through the app."""
     return dbfile.inspect(data.database, full=True)

@@ -15,13 +15,12 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from xihu_desk.gui import messages, theme
+from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.fmt import size_text
 from xihu_desk.gui.widgets import label
 from xihu_desk.services import maintenance, settings
 from xihu_desk.services.context import Actor
-from xihu_desk.store import backup
 
 
 class DataSafetyTab(QWidget):
@@ -31,7 +30,7 @@ class DataSafetyTab(QWidget):
     def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.actor = ctx, actor
-        self.backups: list[backup.BackupInfo] = []
+        self.backups: list[maintenance.BackupInfo] = []
         box = QVBoxLayout(self)
         box.setContentsMargins(12, 12, 12, 12)
         box.setSpacing(12)
@@ -94,12 +93,11 @@ class DataSafetyTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        with self.ctx.db.read() as session:
-            interval = settings.get(session, "backup_interval_minutes")
+        interval = ops.session_read(self.ctx, settings.get, "backup_interval_minutes")
         self.policy.setText(self.tr(
             "有改动时每 {n} 分钟自动备份一次。保留最近 24 小时内的全部备份，以及最近 12 天、10 周、9 个月各一份。"
             "备份保存在本机的数据目录中：{folder}").format(n=interval, folder=self.ctx.data.backups))
-        self.backups = backup.list_backups(self.ctx.data.backups)
+        self.backups = maintenance.list_backups(self.ctx.data)
         self.table.setRowCount(len(self.backups))
         for i, b in enumerate(self.backups):
             cells = (b.taken_at.strftime("%Y-%m-%d %H:%M:%S"), b.reason_label, size_text(b.size), b.path.name)
@@ -110,7 +108,7 @@ class DataSafetyTab(QWidget):
             self.table.selectRow(0)
         self._update_buttons()
 
-    def selected(self) -> backup.BackupInfo | None:
+    def selected(self) -> maintenance.BackupInfo | None:
         rows = self.table.selectionModel().selectedRows()
         return self.backups[rows[0].row()] if rows else None
 
@@ -123,9 +121,8 @@ class DataSafetyTab(QWidget):
     # -- operations (all on the DB thread) ---------------------------------------------------------
 
     def run_check(self) -> None:
-        data, db = self.ctx.data, self.ctx.db
-        self.ctx.runner.call(lambda _p: maintenance.check(data, db), label=self.tr("正在检查数据库…"),
-                             parent=self, cancellable=False, on_ok=self._show_report)
+        ops.call(self.ctx, self.actor, lambda data, database, _actor: maintenance.check(data, database), with_data=True,
+                 label=self.tr("正在检查数据库…"), parent=self, cancellable=False, on_ok=self._show_report)
 
     def _show_report(self, report: maintenance.CheckReport) -> None:
         ok, bad = theme.SUCCESS, theme.DANGER
@@ -155,9 +152,8 @@ class DataSafetyTab(QWidget):
         self.changed.emit(verdict)
 
     def backup_now(self) -> None:
-        data, db, actor = self.ctx.data, self.ctx.db, self.actor
-        self.ctx.runner.call(lambda _p: maintenance.backup_now(data, db, actor), label=self.tr("正在备份…"),
-                             parent=self, cancellable=False, on_ok=self._backed_up)
+        ops.call(self.ctx, self.actor, maintenance.backup_now, with_data=True, label=self.tr("正在备份…"),
+                 parent=self, cancellable=False, on_ok=self._backed_up)
 
     def _backed_up(self, path) -> None:  # noqa: ANN001 - a Path
         self.refresh()
@@ -175,7 +171,5 @@ class DataSafetyTab(QWidget):
                                                      reason=chosen.reason_label)
         if not messages.confirm(self, question, self.tr("从备份恢复")):
             return
-        data, db, actor = self.ctx.data, self.ctx.db, self.actor
-        self.ctx.runner.call(lambda _p: maintenance.restore(data, db, actor, chosen.path),
-                             label=self.tr("正在恢复备份…"), parent=self, cancellable=False,
-                             on_ok=self.database_replaced.emit)
+        ops.call(self.ctx, self.actor, maintenance.restore, chosen.path, with_data=True,
+                 label=self.tr("正在恢复备份…"), parent=self, cancellable=False, on_ok=self.database_replaced.emit)
