@@ -71,7 +71,9 @@ DATABASE_IN_GUI = re.compile(
     re.MULTILINE)
 # Screens not yet moved behind the door (issue 13): shrink this list, never grow it.
 NOT_YET_BEHIND_THE_DOOR = {
-    "controller.py", "documents.py", "lock.py", "login.py", "mainwindow.py", "wizard.py",
+    # controller.py opens, replaces and disposes the database (start-up, restore): the composition
+    # of the GUI with store/, like app.py; documents.py and login.py are being reworked elsewhere.
+    "controller.py", "documents.py", "login.py",
 }
 
 

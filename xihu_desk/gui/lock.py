@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QApplication, QDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
-from xihu_desk.gui import theme
+from xihu_desk.gui import ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.widgets import icon_label, label
 from xihu_desk.services import auth
@@ -119,9 +119,8 @@ class LockDialog(QDialog):
         if self.ctx.runner.busy():
             return
         self.unlock_button.setEnabled(False)
-        db, username = self.ctx.db, self.actor.name
-        self.ctx.runner.call(lambda _progress: auth.sign_in(db, username, password), parent=self,
-                             on_ok=self._unlocked, on_error=self._failed)
+        ops.call(self.ctx, None, auth.sign_in, self.actor.name, password, parent=self,
+                 on_ok=self._unlocked, on_error=self._failed)
 
     def _unlocked(self, actor: Actor) -> None:
         self.unlock_button.setEnabled(True)

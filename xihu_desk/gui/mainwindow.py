@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
 
 from xihu_desk import __version__
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import messages, prefs, theme
+from xihu_desk.gui import messages, ops, prefs, theme
 from xihu_desk.gui.cases.page import CasesPage
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.exchange.page import ExchangePage
@@ -41,9 +41,8 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.actor = ctx, actor
-        with ctx.db.read() as session:
-            self.node = node.node_info(session)
-            node_settings = settings.get_all(session)
+        self.node = ops.session_read(ctx, node.node_info)
+        node_settings = ops.session_read(ctx, settings.get_all)
         self.setWindowTitle(self.node.org_name)  # Qt adds the program's name (applicationDisplayName)
         self.setWindowIcon(theme.icon("mdi6.scale-balance", theme.ACCENT))
         self.pages: dict[str, QWidget] = {}

@@ -77,17 +77,19 @@ def write(ctx: AppContext, actor: Actor, fn: Callable[..., Any], *args: Any,
                             cancellable=cancellable)
 
 
-def call(ctx: AppContext, actor: Actor, fn: Callable[..., Any], *args: Any, with_data: bool = False,
+def call(ctx: AppContext, actor: Actor | None, fn: Callable[..., Any], *args: Any, with_data: bool = False,
          with_progress: bool = False, on_ok: Callable[[Any], None] | None = None,
          on_error: Callable[[str], None] | None = None, label: str = "", parent: QWidget | None = None,
          cancellable: bool = True, **kwargs: Any) -> int:
-    """For services that open their own units of work (bundles, receipts, backups):
-    ``fn([data,] db, actor, *args, **kwargs[, progress=])`` on the DB thread. What they write is
-    announced like any write."""
+    """For services that open their own units of work (bundles, receipts, backups, sign-in):
+    ``fn([data,] db, actor, *args, **kwargs[, progress=])`` on the DB thread (without ``actor``
+    when it is None: signing in). What they write is announced like any write."""
     data, db = ctx.data, ctx.db
 
     def work(progress: Progress) -> Any:
         head = (data, db) if with_data else (db,)
+        if actor is None:
+            return fn(*head, *args, **kwargs, **({"progress": progress} if with_progress else {}))
         extra = {"progress": progress} if with_progress else {}
         return fn(*head, actor.stamped(), *args, **kwargs, **extra)
 

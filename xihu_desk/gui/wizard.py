@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from xihu_desk.domain.levels import LEVEL_LABELS, Level
 from xihu_desk.domain.roles import Role
-from xihu_desk.gui import messages, theme
+from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.widgets import PasswordCheck, label, show_state
 from xihu_desk.services import node
@@ -70,8 +70,7 @@ class UnitPage(QWizardPage):
         self.ctx = ctx
         self.setTitle(self.tr("单位与层级"))
         self.setSubTitle(self.tr("选择这台电脑服务的单位。单位代码采用国家统计局统计用区划代码。"))
-        with ctx.db.read() as session:
-            self.units = node.org_units(session)
+        self.units = ops.session_read(ctx, node.org_units)
         self.levels = QButtonGroup(self)
         form = QFormLayout(self)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -140,8 +139,7 @@ class UnitPage(QWizardPage):
         for unit in self.units:
             if unit.kind in kinds:
                 self.parent_combo.addItem(unit_text(unit), unit.code)
-        with self.ctx.db.read() as session:
-            default = node.default_parent(session, self.org_code(), level)
+        default = ops.session_read(self.ctx, node.default_parent, self.org_code(), level)
         self.parent_combo.setCurrentIndex(max(self.parent_combo.findData(default), 0))
         self.parent_combo.setEnabled(True)
         self.parent_note.setText(
@@ -318,9 +316,8 @@ class SetupWizard(QWizard):
         cmd, actor = self.command(), setup_actor()
         self._set_busy(True)
         show_state(self.summary_page.status, "hint", self.tr("正在初始化，请稍候…"))
-        self.ctx.runner.write(lambda session, _progress: node.init_node(session, actor, cmd),
-                              label=self.tr("正在初始化本节点…"), parent=self, cancellable=False,
-                              on_ok=self._initialised, on_error=self._failed)
+        ops.write(self.ctx, actor, node.init_node, cmd, label=self.tr("正在初始化本节点…"), parent=self,
+                  cancellable=False, on_ok=self._initialised, on_error=self._failed)
 
     def _set_busy(self, busy: bool) -> None:
         for button in (QWizard.WizardButton.CommitButton, QWizard.WizardButton.BackButton,
