@@ -47,6 +47,7 @@ class CaseFilter:
     accepted_from: date | None = None
     accepted_to: date | None = None
     followup_due: bool = False  # closed after an agreement, the follow-up visit's date reached
+    scan_text: bool = False  # 1–2 characters: also look through the cases' text (a scan the user asked for)
     sort: str = "accepted_on"
     descending: bool = True
 
@@ -79,7 +80,12 @@ def _text_condition(f: CaseFilter):  # noqa: ANN202 - a SQL expression
     words = f.text.split()
     pattern = words[0].replace("[", "[[]").replace("*", "[*]").replace("?", "[?]") + "*"
     by_name = select(Party.case_uuid).where(Party.name.op("GLOB")(pattern), Party.deleted.is_(False))
-    return MediationCase.uuid.in_(by_name)
+    if not f.scan_text:
+        return MediationCase.uuid.in_(by_name)
+    # Asked for: every word anywhere in the searchable text (the trigram index cannot help below
+    # three characters, so this reads case_search through once).
+    in_text = select(CaseSearch.case_uuid).where(*(func.instr(CaseSearch.body, w) > 0 for w in words))
+    return or_(MediationCase.uuid.in_(by_name), MediationCase.uuid.in_(in_text))
 
 
 def where(f: CaseFilter, today: date) -> list:

@@ -152,7 +152,19 @@ class CasesPage(QWidget):
         self.preset_label.setObjectName("presetFilter")
         self.preset_label.hide()
         self._preset = CaseFilter()
+        # 1–2 characters match the start of a party's name only (the text index needs three): said
+        # beside the box, with a button that also looks through the cases' text.
+        self._scan_text = False
+        self.short_hint = label("", "muted")
+        self.short_hint.setObjectName("shortSearchHint")
+        self.scan_button = QPushButton(theme.icon("mdi6.magnify"), "")
+        self.scan_button.setObjectName("scanTextButton")
+        self.scan_button.clicked.connect(self._scan_short_text)
+        self.short_hint.hide()
+        self.scan_button.hide()
         first.addWidget(self.search, 1)
+        first.addWidget(self.short_hint)
+        first.addWidget(self.scan_button)
         first.addWidget(self.preset_label)
         first.addWidget(self.overdue)
         first.addWidget(self.reset_button)
@@ -178,6 +190,7 @@ class CasesPage(QWidget):
         self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(self._debounce.start)
+        self.search.textChanged.connect(self._text_edited)
         self.search.returnPressed.connect(self.apply_filter)
         self.overdue.toggled.connect(self.apply_filter)
         self.reset_button.clicked.connect(self.reset_filter)
@@ -276,7 +289,7 @@ class CasesPage(QWidget):
             year=year if isinstance(year, int) else None, status=self.status.currentData() or "",
             dispute_type=self.dispute_type.currentData() or "", source=self.source.currentData() or "",
             committee_uuid=self.committee.currentData() or "", mediator_uuid=self.mediator.currentData() or "",
-            overdue=self.overdue.isChecked(), text=self.search.text().strip(),
+            overdue=self.overdue.isChecked(), text=self.search.text().strip(), scan_text=self._scan_text,
             accepted_from=p.accepted_from, accepted_to=p.accepted_to, followup_due=p.followup_due)
 
     def show_list(self, f: CaseFilter) -> None:
@@ -296,6 +309,7 @@ class CasesPage(QWidget):
         self.mediator.setCurrentIndex(max(0, self.mediator.findData(f.mediator_uuid)) if f.mediator_uuid else 0)
         self.overdue.setChecked(f.overdue)
         self.search.setText(f.text)
+        self._scan_text = f.scan_text
         for w in widgets:
             w.blockSignals(False)
         self._set_preset(CaseFilter(accepted_from=f.accepted_from, accepted_to=f.accepted_to,
@@ -315,8 +329,29 @@ class CasesPage(QWidget):
     def apply_filter(self) -> None:
         self._debounce.stop()
         selected = self.current_uuid()
-        self.model.set_filter(self.current_filter())
+        f = self.current_filter()
+        self.model.set_filter(f)
         self._after_reload(selected, first_if_gone=True)
+        self._show_short_hint(f)
+
+    def _text_edited(self) -> None:
+        self._scan_text = False  # a new word is looked up by name first again
+
+    def _scan_short_text(self) -> None:
+        self._scan_text = True
+        self.apply_filter()
+
+    def _show_short_hint(self, f: CaseFilter) -> None:
+        short = bool(f.text) and not f.full_text
+        if short and f.scan_text:
+            self.short_hint.setText(self.tr("已在姓名和案情中查找“{t}”，共 {n} 件").format(t=f.text, n=self.model.rowCount()))
+        elif short:
+            found = self.model.rowCount()
+            self.short_hint.setText(self.tr("1–2 个字只查当事人姓名开头，找到 {n} 件").format(n=found) if found
+                                    else self.tr("没有姓名以“{t}”开头的当事人").format(t=f.text))
+            self.scan_button.setText(self.tr("在案情中查找“{t}”").format(t=f.text))
+        self.short_hint.setVisible(short)
+        self.scan_button.setVisible(short and not f.scan_text)
 
     def reset_filter(self) -> None:
         widgets = (self.year, self.status, self.dispute_type, self.source, self.committee, self.mediator,
