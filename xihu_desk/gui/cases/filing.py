@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from xihu_desk.domain import clock
 from xihu_desk.domain.cases import ATTACHMENT_KINDS
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, theme
@@ -124,7 +124,7 @@ class FilingTab(CaseTab):
         self.editable = may
         if not (keep_typing and self.dirty):
             with self.loading():
-                set_date(self.closed_on, detail["closed_on"] or detail["outcome_on"] or date.today())
+                set_date(self.closed_on, detail["closed_on"] or detail["outcome_on"] or clock.local_today())
                 self.report.setPlainText(detail["closing_report"])
                 self.id_proofs.setChecked(detail["id_proofs_received"])
             self.errors.clear()

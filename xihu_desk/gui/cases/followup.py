@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
 )
 
+from xihu_desk.domain import clock
 from xihu_desk.gui import theme
 from xihu_desk.gui.cases.dialogs import CaseSubDialog, add_field, form_layout
 from xihu_desk.gui.cases.fields import code_of, date_of, fill_combo, set_code, set_date, setup_date
@@ -108,10 +109,10 @@ class FollowUpTab(CaseTab):
         if not (keep_typing and self.dirty):
             with self.loading():
                 c = detail["confirmation"]
-                set_date(self.applied_on, c["applied_on"] if c else (agreement["effective_on"] if written else date.today()))
+                set_date(self.applied_on, c["applied_on"] if c else (agreement["effective_on"] if written else clock.local_today()))
                 self.court.setText(c["court"] if c else "")
                 set_code(self.result, c["result"] if c else "pending")
-                set_date(self.decided_on, c["decided_on"] if c and c["decided_on"] else date.today())
+                set_date(self.decided_on, c["decided_on"] if c and c["decided_on"] else clock.local_today())
                 self.court_case_no.setText(c["court_case_no"] if c else "")
             self.errors.clear()
         if written:
@@ -140,7 +141,7 @@ class FollowUpTab(CaseTab):
         if not succeeded:
             note = self.tr("只有调解成功的案件需要回访。")
         elif d["followup_due"]:
-            overdue = date.fromisoformat(d["followup_due"]) < date.today()
+            overdue = date.fromisoformat(d["followup_due"]) < clock.local_today()
             note = self.tr("下次回访：{d}{late}").format(d=d["followup_due"], late=self.tr("（已过期）") if overdue else "")
         elif d["performed"] == "full":
             note = self.tr("协议已全部履行，无需再回访。")
@@ -179,7 +180,7 @@ class FollowUpDialog(CaseSubDialog):
         self.visited_on = QDateEdit()
         self.visited_on.setObjectName("visitedOn")
         setup_date(self.visited_on)
-        set_date(self.visited_on, date.today())
+        set_date(self.visited_on, clock.local_today())
         self.party = QComboBox()
         self.party.setObjectName("partyName")
         self.party.setEditable(True)

@@ -9,7 +9,7 @@ service named, in the bar at the bottom, and as a message box.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QApplication, QDialog, QFrame, QHBoxLayout, QPushButton, QScrollArea, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from xihu_desk.domain import clock
 from xihu_desk.domain.errors import FieldError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, prefs, theme
@@ -257,7 +258,7 @@ class CaseDialog(QDialog):
         except FieldError as exc:
             self.refused(self.intake, exc.field, exc.message)
             return
-        if not self.parties.prevalidate(values["accepted_on"] or date.today()):
+        if not self.parties.prevalidate(values["accepted_on"] or clock.local_today()):
             return
         cmd = cases.IntakeCommand(parties=self.parties.inputs(), **values)
         actor, uuid = self.actor, self.case_uuid
@@ -303,7 +304,7 @@ class CaseDialog(QDialog):
 
     def after_save(self, saved: tuple[CaseTab, ...], message: str) -> None:
         self.reload(saved)
-        show_state(self.message_label, "ok", self.tr("✓ {m}（{t}）").format(m=message, t=datetime.now().strftime("%H:%M")))
+        show_state(self.message_label, "ok", self.tr("✓ {m}（{t}）").format(m=message, t=clock.local_now().strftime("%H:%M")))
         if self.case_uuid:
             self.saved.emit(self.case_uuid)
 

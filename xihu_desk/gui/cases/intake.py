@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from xihu_desk.domain import clock
 from xihu_desk.domain.errors import FieldError
 from xihu_desk.gui import ops, prefs
 from xihu_desk.gui.cases.fields import (
@@ -142,7 +143,7 @@ class IntakeTab(CaseTab):
             set_code(self.intake_form, "application")
             set_code(self.source, "apply")
             set_code(self.difficulty, "ordinary")
-            set_date(self.accepted_on, date.today())
+            set_date(self.accepted_on, clock.local_today())
             self.registrar.setText(self.actor.display_name or self.actor.name)
             self._fill_roster([])
             self._source_changed()
@@ -280,7 +281,7 @@ class IntakeTab(CaseTab):
         return values
 
     def accepted(self) -> date:
-        return date_of(self.accepted_on) or date.today()
+        return date_of(self.accepted_on) or clock.local_today()
 
     def save(self) -> None:
         self.dialog.save_intake()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from xihu_desk.domain import clock
 from xihu_desk.domain import cases as rules
 from xihu_desk.domain.cases import AgreementForm, Outcome
 from xihu_desk.gui import messages
@@ -144,7 +145,7 @@ class OutcomeTab(CaseTab):
             radio.setChecked(False)
             radio.setAutoExclusive(True)
         a = d["agreement"]
-        today = max(date.today(), date.fromisoformat(d["accepted_on"]))
+        today = max(clock.local_today(), date.fromisoformat(d["accepted_on"]))
         self.clauses.setRowCount(0)
         if d["outcome"] == Outcome.SUCCEEDED and a is not None:
             self.radios[a["form"]].setChecked(True)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLineEdit, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from xihu_desk.domain import clock
 from xihu_desk.gui import theme
 from xihu_desk.gui.cases.dialogs import CaseSubDialog, add_field, form_layout
 from xihu_desk.gui.cases.fields import (
@@ -138,7 +139,7 @@ class ProcessTab(CaseTab):
         if not (keep_typing and self.dirty):
             with self.loading():
                 accepted = date.fromisoformat(detail["accepted_on"])
-                set_date(self.notice_date, detail["notice_given_on"] or max(date.today(), accepted))
+                set_date(self.notice_date, detail["notice_given_on"] or max(clock.local_today(), accepted))
                 set_code(self.notice_form, detail["notice_form"])
                 self.public.setChecked(detail["session_public"])
                 self.private_reason.setText(detail["private_reason"])
@@ -178,7 +179,7 @@ class ProcessTab(CaseTab):
             else:
                 text += self.tr("（受理之日起一个月）")
             if d["overdue"]:
-                days = (date.today() - date.fromisoformat(d["due_on"])).days
+                days = (clock.local_today() - date.fromisoformat(d["due_on"])).days
                 text += self.tr("\n已超期 {n} 天。").format(n=days)
             self.due_label.setText(text)
             self.due_label.setProperty("state", "error" if d["overdue"] else "")
@@ -263,7 +264,7 @@ class RecordDialog(CaseSubDialog):
         self.resize(max(self.width(), 640), max(self.height(), 560))
         d = tab.detail or {}
         if record is None:
-            now = datetime.now().replace(second=0, microsecond=0)
+            now = clock.local_now().replace(second=0, microsecond=0)
             set_datetime(self.held_at, now)
             self.matter.setText(d.get("title", ""))
             self.subject.setText("、".join(p["name"] for p in d.get("parties", [])))
@@ -302,7 +303,7 @@ class ExtensionDialog(CaseSubDialog):
         super().__init__(tab.ctx, tab.tr("延长调解期限"), tab.dialog)
         self.tab = tab
         d = tab.detail or {}
-        due = date.fromisoformat(d["due_on"]) if d.get("due_on") else date.today()
+        due = date.fromisoformat(d["due_on"]) if d.get("due_on") else clock.local_today()
         form = form_layout()
         form.addRow(self.tr("原期限："), QLabel(due.isoformat()))
         self.to = QDateEdit()

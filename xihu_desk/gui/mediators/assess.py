@@ -4,7 +4,7 @@ end of the 公示) with its date, result and opinion."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from xihu_desk.domain import clock
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.mediators.common import (
@@ -246,14 +247,14 @@ class StepDialog(_Dialog):
         self.setMinimumWidth(560)
 
     def _decision_day_changed(self) -> None:
-        start = date_of(self.on) or date.today()
+        start = date_of(self.on) or clock.local_today()
         self.notice_from.blockSignals(True)
         set_date(self.notice_from, start + timedelta(days=1))
         self.notice_from.blockSignals(False)
         self._notice_changed()
 
     def _notice_changed(self) -> None:
-        start = date_of(self.notice_from) or date.today()
+        start = date_of(self.notice_from) or clock.local_today()
         end = start + timedelta(days=self.notice_days - 1)
         self.notice_note.setText(self.tr("公示 {n} 天：{start} 至 {end}，期满无异议后确认等级。").format(
             n=self.notice_days, start=start.isoformat(), end=end.isoformat()))

@@ -206,7 +206,7 @@ class ReportsPage(QWidget):
         key = self.preset.currentData()
         if key == "custom":
             return
-        first, last = preset_period(key, date.today())
+        first, last = preset_period(key, clock.local_today())
         for edit, day in ((self.date_from, first), (self.date_to, last)):
             edit.blockSignals(True)
             edit.setDate(QDate(day.year, day.month, day.day))
