@@ -130,9 +130,24 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, k=key: self.go(k))
             go_menu.addAction(action)
         help_menu = self.menuBar().addMenu(self.tr("帮助(&H)"))
+        self.guide_action = QAction(theme.icon("mdi6.book-open-variant"), self.tr("使用指南(&G)"), self)
+        self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)  # F1
+        self.guide_action.triggered.connect(self.show_guide)
+        help_menu.addAction(self.guide_action)
         about = QAction(theme.icon("mdi6.information-outline"), self.tr("关于西湖司法所工作台"), self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
+
+    def show_guide(self) -> QWidget:
+        """帮助 → 使用指南: one reader window, brought to the front if open."""
+        from xihu_desk.gui.guide import GuideDialog
+
+        if getattr(self, "_guide", None) is None:
+            self._guide = GuideDialog(self)
+        self._guide.show()
+        self._guide.raise_()
+        self._guide.activateWindow()
+        return self._guide
 
     def _status_bar(self) -> None:
         bar = self.statusBar()
