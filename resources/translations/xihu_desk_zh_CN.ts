@@ -4,7 +4,7 @@
 <context>
     <name>AdminPage</name>
     <message>
-        <location filename="../../xihu_desk/gui/wizard.py" line="+159"/>
+        <location filename="../../xihu_desk/gui/wizard.py" line="+157"/>
         <source>管理员账户</source>
         <translation type="unfinished"></translation>
     </message>
@@ -57,7 +57,7 @@
 <context>
     <name>AppController</name>
     <message>
-        <location filename="../../xihu_desk/gui/controller.py" line="+60"/>
+        <location filename="../../xihu_desk/gui/controller.py" line="+69"/>
         <source>数据库完整性检查未通过，也没有找到完好的备份。
 
 程序将以只读方式打开：可以查看，不能保存。请不要删除数据目录，并尽快联系技术支持。
@@ -66,11 +66,42 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-17"/>
+        <source>无法读取数据库，程序将退出。
+
+{reason}
+
+数据目录：{root}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>无法打开数据库</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>数据库文件已损坏，无法读取，也没有找到完好的备份。
+
+程序将退出。请不要删除数据目录，把它复制一份后联系技术支持；如有别处保存的备份，可用 xihu-desk restore 备份文件 恢复。
+
+数据目录：{root}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>数据库完整性检查未通过。为防止损坏扩大，程序已禁止写入。
 
 找到最新的完好备份：{at}（{reason}）。
-是否立即用它恢复？选择“取消”则以只读方式打开。</source>
+是否立即用它恢复？损坏的文件会移到备份文件夹中保留。选择“取消”则以只读方式打开。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>数据库完整性检查未通过：数据库文件已损坏，无法读取。
+
+找到最新的完好备份：{at}（{reason}）。
+是否立即用它恢复？损坏的文件会移到备份文件夹中保留。选择“取消”则退出程序。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -84,7 +115,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+12"/>
+        <source>
+
+损坏的数据库已移到：{path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>已从备份恢复。备份之后录入的数据需要重新录入。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -102,7 +140,7 @@
 <context>
     <name>ApplicationsModel</name>
     <message>
-        <location filename="../../xihu_desk/gui/mediators/model.py" line="+80"/>
+        <location filename="../../xihu_desk/gui/mediators/model.py" line="+126"/>
         <source>姓名</source>
         <translation type="unfinished"></translation>
     </message>
@@ -161,12 +199,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+93"/>
+        <location line="+91"/>
         <source>办理下一步</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-91"/>
+        <location line="-89"/>
         <source>撤回…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -216,7 +254,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+56"/>
         <source>{step}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -301,7 +339,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+3"/>
         <source>正在生成申请表…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -326,7 +364,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+4"/>
         <source>正在导出…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -344,12 +382,12 @@
 <context>
     <name>ApplyDialog</name>
     <message>
-        <location filename="../../xihu_desk/gui/mediators/assess.py" line="+91"/>
+        <location filename="../../xihu_desk/gui/mediators/assess.py" line="+92"/>
         <source>申请等级评定</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>请选择调解员</source>
         <translation type="unfinished"></translation>
     </message>
@@ -448,7 +486,7 @@
 <context>
     <name>ArchiveDialog</name>
     <message>
-        <location filename="../../xihu_desk/gui/reviews/dialogs.py" line="+191"/>
+        <location filename="../../xihu_desk/gui/reviews/dialogs.py" line="+192"/>
         <source>归档</source>
         <translation type="unfinished"></translation>
     </message>
@@ -466,7 +504,7 @@
 <context>
     <name>AttachmentsTab</name>
     <message>
-        <location filename="../../xihu_desk/gui/cases/filing.py" line="+225"/>
+        <location filename="../../xihu_desk/gui/cases/filing.py" line="+224"/>
         <source>类别</source>
         <translation type="unfinished"></translation>
     </message>
@@ -562,7 +600,7 @@
 <context>
     <name>AuditTab</name>
     <message>
-        <location line="+117"/>
+        <location line="+115"/>
         <source>全部操作</source>
         <translation type="unfinished"></translation>
     </message>
@@ -582,7 +620,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+9"/>
         <source>操作人：</source>
         <translation type="unfinished"></translation>
     </message>
@@ -597,7 +635,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+39"/>
         <source>记录：</source>
         <translation type="unfinished"></translation>
     </message>
@@ -627,7 +665,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+22"/>
         <source>全部操作人</source>
         <translation type="unfinished"></translation>
     </message>
@@ -637,7 +675,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+20"/>
+        <source>现在</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>时间：{a} 至 {b}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>第 {seq} 条&#x3000;{at}&#x3000;{actor}&#x3000;{action}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -707,16 +755,16 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>打印本案的文书或整本卷宗</source>
+        <source>打印本案的文书或整本卷宗（Ctrl+P）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>带 * 的为必填项</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+37"/>
         <source>保存受理信息和当事人后可用</source>
         <translation type="unfinished"></translation>
     </message>
@@ -786,7 +834,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+69"/>
         <source>已受理，案件编号 {no}。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -807,6 +855,11 @@
     </message>
     <message>
         <location line="+12"/>
+        <source>未保存：请按标红的提示修改后再保存。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>未保存：{m}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -898,7 +951,7 @@
     </message>
     <message>
         <location line="+4"/>
-        <source>打印选中案件的文书或整本卷宗</source>
+        <source>打印选中案件的文书或整本卷宗（Ctrl+P）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -912,7 +965,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>仅显示超期</source>
         <translation type="unfinished"></translation>
     </message>
@@ -922,23 +975,28 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+68"/>
         <source>打开案件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>在上方列表中选择一件案件，这里显示它的概要；按 Enter 或双击打开。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+22"/>
         <source>{y} 年</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
         <source>全部年度</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>在办（已受理、调解中）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -967,12 +1025,47 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+55"/>
+        <source>受理日期 {a} 至 {b}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>已到回访日期</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>条件：</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>已在姓名和案情中查找“{t}”，共 {n} 件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>1–2 个字只查当事人姓名开头，找到 {n} 件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>没有姓名以“{t}”开头的当事人</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>在案情中查找“{t}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
         <source>共 {n} 件</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+53"/>
         <source>案件概要</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1025,7 +1118,7 @@
 <context>
     <name>CorrectionsTab</name>
     <message>
-        <location filename="../../xihu_desk/gui/exchange/corrections.py" line="+59"/>
+        <location filename="../../xihu_desk/gui/exchange/corrections.py" line="+58"/>
         <source>上级退回补正的案件：请在“案件”中按要求改正，改正后的案件随下一个数据包报送；改好后在这里标记已补正。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1115,7 +1208,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>{label} 已标记为已补正。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1123,7 +1216,7 @@
 <context>
     <name>DataSafetyTab</name>
     <message>
-        <location filename="../../xihu_desk/gui/pages/datasafety.py" line="+39"/>
+        <location filename="../../xihu_desk/gui/pages/datasafety.py" line="+38"/>
         <source>完整性检查</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1183,7 +1276,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+18"/>
         <source>有改动时每 {n} 分钟自动备份一次。保留最近 24 小时内的全部备份，以及最近 12 天、10 周、9 个月各一份。备份保存在本机的数据目录中：{folder}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1198,7 +1291,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>数据库文件完好</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1224,6 +1317,16 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>案件记录 {n} 件，与程序写入时一致</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>案件记录有问题：{what}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>已有 {n} 份备份</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1243,7 +1346,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>正在备份…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1262,18 +1365,18 @@
         <location line="+7"/>
         <source>将用 {at} 的备份（{reason}）替换当前全部数据。
 
-恢复前，当前数据会先自动备份一份。恢复后需要重新登录。
+恢复前，当前数据会先自动备份一份（已损坏的数据库则移到备份文件夹中保留）。恢复后需要重新登录。
 
 确定恢复吗？</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>从备份恢复</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>正在恢复备份…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1281,7 +1384,7 @@
 <context>
     <name>DisplayTab</name>
     <message>
-        <location filename="../../xihu_desk/gui/pages/system.py" line="+108"/>
+        <location filename="../../xihu_desk/gui/pages/system.py" line="+105"/>
         <source>文字大小只对这台电脑生效。字看不清时可以调大，所有窗口立即按新大小显示。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1420,7 +1523,7 @@
 <context>
     <name>EvidencePanel</name>
     <message>
-        <location filename="../../xihu_desk/gui/mediators/evidence.py" line="+50"/>
+        <location filename="../../xihu_desk/gui/mediators/evidence.py" line="+51"/>
         <source>：</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1523,7 +1626,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+26"/>
         <source>（含示例标准）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1536,7 +1639,7 @@
 <context>
     <name>ExchangePage</name>
     <message>
-        <location filename="../../xihu_desk/gui/exchange/page.py" line="+147"/>
+        <location filename="../../xihu_desk/gui/exchange/page.py" line="+139"/>
         <source>数据交换</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1551,7 +1654,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+16"/>
         <source>报送上级</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1562,18 +1665,18 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+193"/>
+        <location line="+202"/>
         <source>隔离清单</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-190"/>
-        <location line="+192"/>
+        <location line="-199"/>
+        <location line="+201"/>
         <source>退回补正</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-189"/>
+        <location line="-198"/>
         <source>各单位案件</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1633,7 +1736,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+7"/>
         <source>生成数据包…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1644,12 +1747,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+42"/>
+        <location line="+45"/>
         <source>登记回执…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-40"/>
+        <location line="-43"/>
         <source>登记上级导入后交回的回执：已确认的记录以后不再重复报送</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1670,18 +1773,18 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+39"/>
+        <location line="+42"/>
         <source>最近一次操作</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-25"/>
-        <location line="+251"/>
+        <location line="-28"/>
+        <location line="+243"/>
         <source>下级单位</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-251"/>
+        <location line="-243"/>
         <source>层级</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1711,7 +1814,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>导入数据包…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1786,7 +1889,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>{title}（{n}）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1841,12 +1944,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+23"/>
         <source>无法写入公钥文件：{path}（{reason}）</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+15"/>
         <source>本节点公钥文件已保存：
 {path}
 
@@ -1862,7 +1965,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>无法读取公钥文件：{path}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1872,7 +1975,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+31"/>
         <source>上级单位</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1887,12 +1990,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+17"/>
         <source>正在生成数据包…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>打开数据包所在文件夹</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1914,7 +2017,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>正在登记回执…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1924,17 +2027,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>请重新导出数据包交给上级。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+1"/>
         <source>回执已登记</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+13"/>
         <source>正在核对数据包…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+20"/>
         <source>正在导入数据包…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1949,7 +2057,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>{message}
 
 没有写入任何数据。</source>
@@ -1964,7 +2072,7 @@
 <context>
     <name>ExtensionDialog</name>
     <message>
-        <location filename="../../xihu_desk/gui/cases/process.py" line="+307"/>
+        <location filename="../../xihu_desk/gui/cases/process.py" line="+308"/>
         <source>原期限：</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2040,6 +2148,14 @@
     </message>
 </context>
 <context>
+    <name>FigureLink</name>
+    <message>
+        <location filename="../../xihu_desk/gui/pages/home.py" line="+46"/>
+        <source>点击打开这 {n} 项的列表</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>FileDialogs</name>
     <message>
         <location filename="../../xihu_desk/gui/exchange/files.py" line="+37"/>
@@ -2105,7 +2221,7 @@
 <context>
     <name>FilingTab</name>
     <message>
-        <location filename="../../xihu_desk/gui/cases/filing.py" line="-248"/>
+        <location filename="../../xihu_desk/gui/cases/filing.py" line="-247"/>
         <source>保存结案报告</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2166,7 +2282,7 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+16"/>
+        <location line="+15"/>
         <location line="+106"/>
         <source>立卷归档</source>
         <translation type="unfinished"></translation>
@@ -2323,7 +2439,7 @@
 <context>
     <name>FollowUpDialog</name>
     <message>
-        <location filename="../../xihu_desk/gui/cases/followup.py" line="+192"/>
+        <location filename="../../xihu_desk/gui/cases/followup.py" line="+193"/>
         <source>（请选择）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2522,9 +2638,154 @@
     </message>
 </context>
 <context>
+    <name>ForkPanel</name>
+    <message>
+        <location filename="../../xihu_desk/gui/exchange/forks.py" line="+38"/>
+        <source>分叉：下级的数据包与本单位已导入的不衔接</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>这通常是因为该单位恢复过备份：它的数据包序号从备份时的位置重新开始，与本单位已导入的不衔接，因此被拒绝，没有写入任何数据。处理办法任选其一：
+① 把拒绝时在数据包旁写出的重新对齐回执（或用“生成重新对齐回执…”另写一份）交给该单位，对方“登记回执”后重新导出数据包，再在这里导入；
+② 由系统管理员“接受新序列并导入”：本单位此前收到的、分叉处之后的数据包作废（其中的记录保留），随即导入对方的新数据包；与本单位已有记录冲突的记录会被隔离，回执交回后对方会自动改正再报送。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>下级单位</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>分叉的数据包</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>双方共有的最后一个</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>发现时间</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>数据包文件</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>生成重新对齐回执…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>接受新序列并导入</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>接受新序列需要系统管理员操作。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <location line="+2"/>
+        <source>第 {n} 号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>（无）</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>不衔接任何已导入的数据包</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>正在生成重新对齐回执…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>重新对齐回执已写入：
+{path}
+
+请交给{org}，对方“登记回执”后重新导出数据包。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>回执已生成</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>接受{org}自第 {n} 号起的新序列？
+
+本单位此前收到的该单位第 {n} 号及以后的数据包将作废（其中的记录保留），随后导入对方的新数据包。此操作记入审计日志。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>接受新序列</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>正在接受新序列并导入…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>已接受{org}自第 {n} 号起的新序列。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>分叉的数据包文件已不在原处，请用“导入数据包…”导入对方的数据包。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+4"/>
+        <source>新序列已接受</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>导入被拒绝：{reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>未导入</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>GuideDialog</name>
+    <message>
+        <location filename="../../xihu_desk/gui/guide.py" line="+21"/>
+        <source>使用指南</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>找不到使用指南文件（{path}：{why}）。请重新安装程序。</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>HomePage</name>
     <message>
-        <location filename="../../xihu_desk/gui/pages/home.py" line="+34"/>
+        <location filename="../../xihu_desk/gui/pages/home.py" line="+28"/>
         <source>{name}，您好</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2841,7 +3102,7 @@
 <context>
     <name>IntakeTab</name>
     <message>
-        <location filename="../../xihu_desk/gui/cases/intake.py" line="+42"/>
+        <location filename="../../xihu_desk/gui/cases/intake.py" line="+43"/>
         <source>保存受理信息</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2868,7 +3129,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+71"/>
         <source>（不在名册）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2892,11 +3153,41 @@
         <source>涉及金额请填写数字（元），最多两位小数。</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+4"/>
+        <source>请选择承办的调委会。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请选择受理依据：申请书或受理登记表。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请选择案件来源。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请选择纠纷类型。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请选择难易程度。</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>请填写纠纷简要情况。</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>IntroPage</name>
     <message>
-        <location filename="../../xihu_desk/gui/wizard.py" line="-222"/>
+        <location filename="../../xihu_desk/gui/wizard.py" line="-220"/>
         <source>欢迎使用西湖司法所工作台</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2935,7 +3226,7 @@
 <context>
     <name>LedgerImportWizard</name>
     <message>
-        <location filename="../../xihu_desk/gui/reports/wizard.py" line="+58"/>
+        <location filename="../../xihu_desk/gui/reports/wizard.py" line="+56"/>
         <source>导入原有台账</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3057,7 +3348,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+23"/>
         <source>正在试导入台账…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3166,7 +3457,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
         <source> 个工作日</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3242,12 +3533,7 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../xihu_desk/gui/login.py" line="+24"/>
-        <source>西湖司法所工作台 — 登录</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+34"/>
+        <location filename="../../xihu_desk/gui/login.py" line="+64"/>
         <source>西湖司法所工作台</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3267,7 +3553,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-64"/>
+        <location line="+64"/>
         <source>登录</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3333,12 +3620,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../xihu_desk/gui/mainwindow.py" line="+47"/>
-        <source>西湖司法所工作台 — {org}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+50"/>
+        <location filename="../../xihu_desk/gui/mainwindow.py" line="+96"/>
         <source>首页</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3389,11 +3671,16 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>使用指南(&amp;G)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>关于西湖司法所工作台</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+17"/>
         <source>单位：{org}（{code}）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3418,7 +3705,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+88"/>
         <source>正在保存数据，请等操作完成后再切换用户。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3495,7 +3782,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+29"/>
         <source>请选择</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3507,13 +3794,13 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+138"/>
+        <location line="+137"/>
         <location line="+2"/>
         <source>至今</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-136"/>
+        <location line="-135"/>
         <source>显示完整身份证号（记入审计日志）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3715,7 +4002,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>调解员：{name}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3770,12 +4057,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+36"/>
         <source>删除选中的这条记录吗？删除后不再计入评定材料，审计日志中留有记录。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+23"/>
         <source>{name}等级评定申请表.pdf</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3790,12 +4077,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <source>正在生成申请表…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>无法写入 {path}：{reason}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3931,7 +4218,7 @@
 <context>
     <name>MediatorsPage</name>
     <message>
-        <location filename="../../xihu_desk/gui/mediators/page.py" line="+133"/>
+        <location filename="../../xihu_desk/gui/mediators/page.py" line="+129"/>
         <source>调解员名册</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3949,7 +4236,7 @@
 <context>
     <name>NodeTab</name>
     <message>
-        <location filename="../../xihu_desk/gui/pages/system.py" line="+23"/>
+        <location filename="../../xihu_desk/gui/pages/system.py" line="+22"/>
         <source>无（最上级）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4003,11 +4290,31 @@
         <source>上级单位导入本节点报送的数据包时，以密钥指纹核对来源。更换电脑时请用“数据安全”中的备份迁移，不要重新初始化，否则指纹会改变。</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+7"/>
+        <source>调委会</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>字号</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>类型</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>调委会（{n} 个）</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>OpinionDialog</name>
     <message>
-        <location filename="../../xihu_desk/gui/reviews/dialogs.py" line="-77"/>
+        <location filename="../../xihu_desk/gui/reviews/dialogs.py" line="-76"/>
         <source>出具审查意见</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4223,7 +4530,7 @@
 <context>
     <name>OutcomeTab</name>
     <message>
-        <location filename="../../xihu_desk/gui/cases/outcome.py" line="+36"/>
+        <location filename="../../xihu_desk/gui/cases/outcome.py" line="+37"/>
         <location line="+166"/>
         <location line="+102"/>
         <source>登记调解结果</source>
@@ -4308,7 +4615,7 @@
 <context>
     <name>ParamsTab</name>
     <message>
-        <location filename="../../xihu_desk/gui/pages/system.py" line="-140"/>
+        <location filename="../../xihu_desk/gui/pages/system.py" line="-158"/>
         <source>这些参数对本节点的所有用户和所有电脑生效，修改会记入审计日志。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4328,7 +4635,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+28"/>
         <source>系统参数已保存</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4392,7 +4699,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>查看完整证件号码（记入审计日志）</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4625,7 +4932,7 @@
 <context>
     <name>PasswordDialog</name>
     <message>
-        <location filename="../../xihu_desk/gui/pages/users.py" line="+207"/>
+        <location filename="../../xihu_desk/gui/pages/users.py" line="+205"/>
         <source>修改我的密码</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4673,7 +4980,7 @@
 <context>
     <name>PreviewDialog</name>
     <message>
-        <location filename="../../xihu_desk/gui/documents.py" line="+118"/>
+        <location filename="../../xihu_desk/gui/documents.py" line="+121"/>
         <source>打印…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4720,7 +5027,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>打印 %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5057,7 +5364,7 @@
 <context>
     <name>ReportsPage</name>
     <message>
-        <location filename="../../xihu_desk/gui/reports/page.py" line="+107"/>
+        <location filename="../../xihu_desk/gui/reports/page.py" line="+106"/>
         <source>统计报表</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5072,7 +5379,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+12"/>
         <location line="+2"/>
         <source>所选期间没有受理案件</source>
         <translation type="unfinished"></translation>
@@ -5174,7 +5481,7 @@
     </message>
     <message>
         <location line="+43"/>
-        <location line="+64"/>
+        <location line="+59"/>
         <source>结束日期早于开始日期，请调整统计期间。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5270,7 +5577,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+9"/>
         <source>正在生成统计表…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5285,7 +5592,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+9"/>
         <source>正在导出案件台账…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5366,7 +5673,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+52"/>
         <source>送审登记</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5627,17 +5934,17 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+68"/>
+        <location line="+69"/>
         <source>尚未出具</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-61"/>
+        <location line="-63"/>
         <source>合法性审查 — {number}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+32"/>
         <source>时限 {n} 个工作日</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5741,7 +6048,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-62"/>
+        <location line="+62"/>
         <source>不详</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5794,7 +6102,7 @@
 <context>
     <name>ReviewsPage</name>
     <message>
-        <location filename="../../xihu_desk/gui/reviews/page.py" line="+103"/>
+        <location filename="../../xihu_desk/gui/reviews/page.py" line="+104"/>
         <source>审查台账</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5885,7 +6193,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+67"/>
         <source>{y} 年</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5915,7 +6223,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+51"/>
         <source>共 {n} 件</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5937,6 +6245,11 @@
     <message>
         <location line="+1"/>
         <source>送审：{d}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>不详</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5980,12 +6293,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>正在检查台账…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>试导入 {name}：共 {rows} 行，可导入 {ok} 行，重复 {dup} 行，有问题未能导入 {bad} 行。
 
 确定导入这 {ok} 行吗？</source>
@@ -5997,12 +6310,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>正在导入台账…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>
 ……（共 {n} 条问题）</source>
         <translation type="unfinished"></translation>
@@ -6041,7 +6354,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <source>正在导出台账…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6054,7 +6367,7 @@
 <context>
     <name>RosterModel</name>
     <message>
-        <location filename="../../xihu_desk/gui/mediators/model.py" line="-34"/>
+        <location filename="../../xihu_desk/gui/mediators/model.py" line="-70"/>
         <source>姓名</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6097,7 +6410,7 @@
 <context>
     <name>RosterTab</name>
     <message>
-        <location filename="../../xihu_desk/gui/mediators/page.py" line="-655"/>
+        <location filename="../../xihu_desk/gui/mediators/page.py" line="-628"/>
         <source>新增调解员</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6193,7 +6506,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>全部调委会</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6223,7 +6536,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+47"/>
         <source>调解员概要</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6264,17 +6577,17 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+23"/>
+        <location line="+22"/>
         <source>Excel 文件 (*.xlsx)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-13"/>
+        <location line="-14"/>
         <source>正在导入名册…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>名册导入完成，有问题需要处理</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6299,7 +6612,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+4"/>
         <source>正在导出名册…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6317,7 +6630,7 @@
 <context>
     <name>RulesTab</name>
     <message>
-        <location line="+243"/>
+        <location line="+229"/>
         <source>评定标准：</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6348,12 +6661,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+54"/>
+        <location line="+52"/>
         <source>示例</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location line="-40"/>
         <source>修改后保存；新的申请按修改后的标准对照，已提出的申请仍按提出时的标准。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6363,7 +6676,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+17"/>
         <source>从业以来</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6415,7 +6728,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+7"/>
         <source>已保存评定标准“{name}”</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6423,12 +6736,12 @@
 <context>
     <name>Runner</name>
     <message>
-        <location filename="../../xihu_desk/gui/runner.py" line="+201"/>
+        <location filename="../../xihu_desk/gui/runner.py" line="+219"/>
         <source>正在取消，请稍候…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+50"/>
         <source>已取消，没有做任何更改。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6469,8 +6782,8 @@
 <context>
     <name>SetupWizard</name>
     <message>
-        <location filename="../../xihu_desk/gui/wizard.py" line="+224"/>
-        <source>西湖司法所工作台 — 首次设置</source>
+        <location filename="../../xihu_desk/gui/wizard.py" line="+222"/>
+        <source>首次设置</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -6499,7 +6812,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>正在初始化本节点…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6537,12 +6850,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+25"/>
         <source>统计期间的结束日期不能早于开始日期。</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>{org}（{code}）&#x3000;{start} 至 {end} 送审的事项；口径见导出的统计表“说明”页。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6628,7 +6941,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <source>正在生成统计表…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6666,7 +6979,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>{name}（{committee}）申请{rules}{level}，{date} 提出</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6770,7 +7083,7 @@
 <context>
     <name>SummaryPage</name>
     <message>
-        <location filename="../../xihu_desk/gui/wizard.py" line="-132"/>
+        <location filename="../../xihu_desk/gui/wizard.py" line="-131"/>
         <source>确认并初始化</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6889,7 +7202,7 @@
 <context>
     <name>UnitPage</name>
     <message>
-        <location filename="../../xihu_desk/gui/wizard.py" line="-167"/>
+        <location filename="../../xihu_desk/gui/wizard.py" line="-165"/>
         <source>单位与层级</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6899,7 +7212,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+15"/>
         <source>层级：</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6919,7 +7232,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>已按层级自动填写：调解点的上级是其所在街道（镇）司法所。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6945,7 +7258,7 @@
 <context>
     <name>UserDialog</name>
     <message>
-        <location filename="../../xihu_desk/gui/pages/users.py" line="-144"/>
+        <location filename="../../xihu_desk/gui/pages/users.py" line="-142"/>
         <source>新建用户</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6960,7 +7273,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+32"/>
         <source>可以：{rights}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7066,7 +7379,7 @@
 <context>
     <name>UsersModel</name>
     <message>
-        <location filename="../../xihu_desk/gui/pages/users.py" line="-111"/>
+        <location filename="../../xihu_desk/gui/pages/users.py" line="-109"/>
         <source>用户名</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7109,7 +7422,7 @@
 <context>
     <name>UsersTab</name>
     <message>
-        <location line="+220"/>
+        <location line="+216"/>
         <source>新建用户</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7134,7 +7447,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+4"/>
+        <source>仅显示在用账户</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+68"/>
         <source>已新建用户 {u}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7149,7 +7467,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>已解除 {u} 的锁定</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7157,7 +7475,7 @@
 <context>
     <name>_Dialog</name>
     <message>
-        <location filename="../../xihu_desk/gui/mediators/assess.py" line="-217"/>
+        <location filename="../../xihu_desk/gui/mediators/assess.py" line="-215"/>
         <source>保存</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7180,7 +7498,7 @@
 <context>
     <name>_ProgressDialog</name>
     <message>
-        <location filename="../../xihu_desk/gui/runner.py" line="-161"/>
+        <location filename="../../xihu_desk/gui/runner.py" line="-184"/>
         <source>取消</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7193,7 +7511,7 @@
 <context>
     <name>crash</name>
     <message>
-        <location filename="../../xihu_desk/gui/crash.py" line="+37"/>
+        <location filename="../../xihu_desk/gui/crash.py" line="+40"/>
         <source>程序出现了意外错误，本次操作没有完成；已保存的数据不受影响。
 
 错误详情已记入日志文件：
@@ -7211,7 +7529,7 @@
 <context>
     <name>exchange</name>
     <message>
-        <location filename="../../xihu_desk/gui/exchange/corrections.py" line="-137"/>
+        <location filename="../../xihu_desk/gui/exchange/corrections.py" line="-136"/>
         <source>找不到案号为“{case_no}”的案件。请从“案件”中复制完整案号。</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7381,7 +7699,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+2"/>
+        <source>已按上级的回执重新对齐</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>拒绝导入</source>
         <translation type="unfinished"></translation>
     </message>
@@ -7433,7 +7756,7 @@
 <context>
     <name>parent</name>
     <message>
-        <location filename="../../xihu_desk/gui/documents.py" line="-130"/>
+        <location filename="../../xihu_desk/gui/documents.py" line="-134"/>
         <source>打印</source>
         <translation type="unfinished"></translation>
     </message>
