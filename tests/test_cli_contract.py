@@ -195,3 +195,15 @@ def test_the_programs_warnings_go_to_the_log_not_to_stderr(capsys, data_dir, mon
     code, _out, err = run(capsys, "case", "list", "--data-dir", str(data_dir.root))
     assert code == 0 and err == ""
     assert "Errno 28" in (data_dir.logs / "xihu-desk-cli.log").read_text(encoding="utf-8")
+
+
+def test_an_error_line_masks_an_id_number_it_quotes(capsys, data_dir, monkeypatch):
+    from xihu_desk.domain.errors import UserError
+    from xihu_desk.services import case_queries
+
+    def refuse(*_a, **_k):
+        raise UserError("证件号码 330106198001010013 与已登记的当事人不符")
+
+    monkeypatch.setattr(case_queries, "count_cases", refuse)
+    code, _out, err = run(capsys, "case", "list", "--data-dir", str(data_dir.root))
+    assert code == 1 and "330106198001010013" not in err and "0013" in err

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from xihu_desk import logsafe
+from xihu_desk.cli import common
 from xihu_desk.cli.parser import MODULES
 from xihu_desk.cli.parser import build as _parser
 from xihu_desk.domain.errors import UserError
@@ -70,8 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     key = (command, sub) if sub else command
     try:
         return COMMANDS[key](args)
-    except UserError as exc:
-        print(f"错误：{exc.message}", file=sys.stderr)
+    except UserError as exc:  # a message may quote what was typed or read (an ID number in a refusal)
+        print(f"错误：{common.plain(common.outgoing(args, exc.message))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:  # every write is one transaction and every -o file is replaced whole
         print("已取消。", file=sys.stderr)

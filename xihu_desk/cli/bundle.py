@@ -76,7 +76,7 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
                "receipt": str(exc.receipt) if getattr(exc, "receipt", None) else None, "reason": exc.message}
         if args.json:
             print(json.dumps(doc, ensure_ascii=False, indent=2))
-        print(f"错误：拒绝导入：{exc.message}", file=sys.stderr)
+        print(f"错误：拒绝导入：{common.plain(common.outgoing(args, exc.message))}", file=sys.stderr)
         return 1
     emit(args, result.as_json(), result.text())
     return 0
