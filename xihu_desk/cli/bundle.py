@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from xihu_desk.cli.common import emit, open_data
+from xihu_desk.cli.common import emit, open_data, outgoing, plain
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
@@ -76,7 +76,7 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
                "receipt": str(exc.receipt) if getattr(exc, "receipt", None) else None, "reason": exc.message}
         if args.json:
             print(json.dumps(doc, ensure_ascii=False, indent=2))
-        print(f"错误：拒绝导入：{common.plain(common.outgoing(args, exc.message))}", file=sys.stderr)
+        print(f"错误：拒绝导入：{plain(outgoing(args, exc.message))}", file=sys.stderr)
         return 1
     emit(args, result.as_json(), result.text())
     return 0
