@@ -11,6 +11,7 @@ import json
 import sys
 
 from xihu_desk.cli.common import bounded_int, emit, open_data, outgoing
+from xihu_desk.domain import clock
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
@@ -26,13 +27,12 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
 
 def cmd_case_list(args: argparse.Namespace) -> int:
-    from datetime import date
 
     from xihu_desk.services import case_queries
     from xihu_desk.services.context import cli_actor
 
     _data, opened = open_data(args)
-    actor, today = cli_actor(), date.today()
+    actor, today = cli_actor(), clock.local_today()
     f = case_queries.CaseFilter(year=args.year, status=args.status or "", sort="case_no", descending=False)
     with (opened.db.write() if args.reveal else opened.db.read()) as session:
         total = case_queries.count_cases(session, actor, f, today)

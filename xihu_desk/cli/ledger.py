@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 from xihu_desk.cli.common import CountProgress, UserError, emit, iso_date, open_data, write_output
+from xihu_desk.domain import clock
 
 LEDGER_KINDS = ("cases", "reviews", "mediators")
 REPORT_KINDS = ("mediation", "reviews", "mediators")
@@ -165,7 +165,7 @@ def _reviews_export(args: argparse.Namespace) -> int:
     _data, opened = open_data(args)
     reveal = bool(getattr(args, "reveal", False))
     with (opened.db.write() if reveal else opened.db.read()) as session:  # a reveal is audited
-        data = review_ledger.export_ledger(session, cli_actor(), today=date.today(), reveal=reveal)
+        data = review_ledger.export_ledger(session, cli_actor(), today=clock.local_today(), reveal=reveal)
     path = write_output(args, args.output, data)
     emit(args, {"file": str(path), "kind": args.kind, "size": len(data), "masked": not reveal},
          f"已导出：{path}" + ("（证件号码未遮蔽，已记入审计日志）" if reveal else "（形如身份证号的数字已遮蔽）"))
@@ -178,7 +178,7 @@ def _reviews_report(args: argparse.Namespace) -> int:
 
     _data, opened = open_data(args)
     with opened.db.read() as session:
-        data = review_ledger.statistics_workbook(session, cli_actor(), args.date_from, args.date_to, date.today())
+        data = review_ledger.statistics_workbook(session, cli_actor(), args.date_from, args.date_to, clock.local_today())
     path = write_output(args, args.output, data)
     emit(args, {"file": str(path), "kind": args.kind, "from": args.date_from.isoformat(),
                 "to": args.date_to.isoformat()}, f"已生成统计表：{path}")

@@ -10,9 +10,9 @@ in ledger.py.
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
 from xihu_desk.cli.common import emit, iso_date, open_data, write_output
+from xihu_desk.domain import clock
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
@@ -50,7 +50,7 @@ def cmd_evidence(args: argparse.Namespace) -> int:
 
     _data, opened = open_data(args)
     actor = cli_actor()
-    today = date.today()
+    today = clock.local_today()
     with (opened.db.write() if args.output else opened.db.read()) as session:
         uuid = mediators.find_uuid(session, args.id)
         rules = grading.get_rules(session, args.rule_set)

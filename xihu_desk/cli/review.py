@@ -8,9 +8,9 @@ The review ledger and statistics (``ledger`` and ``report`` of the kind ``review
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
 from xihu_desk.cli.common import bounded_int, emit, open_data
+from xihu_desk.domain import clock
 
 STATUSES = ("waiting", "reviewing", "paused", "opinion", "returned", "archived", "open")
 
@@ -34,7 +34,7 @@ def cmd_review_list(args: argparse.Namespace) -> int:
     f = review_queries.ReviewFilter(year=args.year, status=args.status or "", overdue=args.overdue,
                                     sort="number", descending=False)
     with opened.db.read() as session:
-        items = review_queries.summaries(session, cli_actor(), f, date.today())
+        items = review_queries.summaries(session, cli_actor(), f, clock.local_today())
     lines = [f"共 {len(items)} 件"] + [
         f"{r['number']}\t{r['type']}\t{r['title']}\t{r['unit']}\t{r['status_label']}\t{r['due_on'] or ''}\t"
         + "；".join(r["warnings"]) for r in items]
@@ -49,7 +49,7 @@ def cmd_review_show(args: argparse.Namespace) -> int:
     _data, opened = open_data(args)
     with opened.db.read() as session:
         uuid = reviews.find_review_uuid(session, args.number)
-        d = review_queries.review_detail(session, cli_actor(), uuid, date.today())
+        d = review_queries.review_detail(session, cli_actor(), uuid, clock.local_today())
     lines = [f"{d['number']}  {d['title']}", f"类型：{d['type']}　送审单位：{d['unit']}　状态：{d['status_label']}",
              f"送审：{d['received_on'] or '不详'}　材料齐全：{d['complete_on'] or '未齐全'}　"
              f"期限：{d['due_on'] or '—'}（{d['total_days']} 个工作日）{('　' + d['clock']) if d['clock'] else ''}"]

@@ -8,6 +8,8 @@ from xml.sax.saxutils import escape
 
 import cn2an  # about 0.1 s to import: paid with the module, not by the first document
 
+from xihu_desk.domain import clock
+
 DIGITS = "〇一二三四五六七八九"
 GAP = "\u3000\u3000"  # room to write a figure by hand (ideographic spaces survive layout)
 BLANK_DAY = f"{GAP}年{GAP}月{GAP}日"
@@ -65,7 +67,7 @@ def minute(value: str | None) -> str:
 
 
 def age(birth: str | None, on: str | date | None) -> str:
-    b, d = _as_date(birth), _as_date(on) or date.today()
+    b, d = _as_date(birth), _as_date(on) or clock.local_today()
     if b is None:
         return ""
     return f"{d.year - b.year - ((d.month, d.day) < (b.month, b.day))}岁"

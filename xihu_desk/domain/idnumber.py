@@ -9,6 +9,7 @@ from datetime import date
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric, uscc
 
+from xihu_desk.domain import clock
 from xihu_desk.domain.errors import UserError
 
 
@@ -29,7 +30,7 @@ def validate(value: str, today: date | None = None) -> str:
         birth = ric.get_birth_date(number)
     except stdnum_errors.ValidationError:
         raise UserError("身份证号中的出生日期不是有效日期。") from None
-    today = today or date.today()
+    today = today or clock.local_today()
     if birth.year < 1900:
         raise UserError(f"身份证号中的出生日期（{birth.year}年）不合理。")
     if birth > today:

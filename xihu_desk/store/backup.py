@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from xihu_desk.domain import clock
 from xihu_desk.domain.errors import StorageError
 from xihu_desk.store import dbfile
 
@@ -133,7 +134,7 @@ def _file_name(now: datetime, reason: str, folder: Path) -> Path:
 def make_backup(database: Path, folder: Path, reason: str, now: datetime | None = None,
                 target: Path | None = None) -> Path:
     """Write a verified backup; a failed one is removed and reported, never left half-written."""
-    now = now or datetime.now()
+    now = now or clock.local_now()
     folder.mkdir(parents=True, exist_ok=True)
     target = target or _file_name(now, reason, folder)
     partial = target.with_name(target.name + ".partial")
@@ -226,7 +227,7 @@ def to_keep(backups: list[BackupInfo], now: datetime) -> set[Path]:
 def prune(folder: Path, now: datetime | None = None) -> list[Path]:
     """Delete the backups rotation no longer keeps; returns what was removed."""
     backups = list_backups(folder)
-    keep = to_keep(backups, now or datetime.now())
+    keep = to_keep(backups, now or clock.local_now())
     removed = []
     for b in backups:
         if b.path not in keep:

@@ -3,7 +3,6 @@ the selected case below it, and the case forms opened from it."""
 
 from __future__ import annotations
 
-from datetime import date
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
@@ -12,6 +11,7 @@ from PySide6.QtWidgets import (
     QPushButton, QSizePolicy, QSplitter, QTableView, QToolBar, QVBoxLayout, QWidget,
 )
 
+from xihu_desk.domain import clock
 from xihu_desk.domain.cases import Status
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.roles import Perm
@@ -250,7 +250,7 @@ class CasesPage(QWidget):
         choices = ops.read(self.ctx, self.actor, case_queries.filter_choices)
         years, types, sources = choices["years"], choices["types"], choices["sources"]
         self._committees, self._mediators = choices["committees"], choices["mediators"]
-        this_year = date.today().year
+        this_year = clock.local_today().year
         first, last = years or (this_year, this_year)
         fill_combo(self.year, [(y, self.tr("{y} 年").format(y=y)) for y in range(max(last, this_year), first - 1, -1)],
                    self.tr("全部年度"))
