@@ -24,7 +24,6 @@ from xihu_desk.services import audit, codes
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed, stamp_new
 from xihu_desk.store import seed
-from xihu_desk.store.case_models import MediationCase
 from xihu_desk.store.models import Node, OrgUnit, Setting
 from xihu_desk.store.review_models import RefWorkday, RefWorkdayYear, ReviewCounter, ReviewItem, ReviewPause
 
@@ -253,12 +252,13 @@ def _next_number(session: Session, year: int) -> tuple[str, int, str]:
 def _case_uuid(session: Session, case_no: str) -> str | None:
     if not case_no.strip():
         return None
+    from xihu_desk.services.cases import find_case_uuid  # the one lookup: a shared number is refused
+
     key = case_no.strip()
-    found = session.scalar(select(MediationCase.uuid).where(
-        (MediationCase.case_no == key) | (MediationCase.uuid == key), MediationCase.deleted.is_(False)))
-    if found is None:
-        raise FieldError("case_no", f"找不到关联的调解案件“{key}”。")
-    return found
+    try:
+        return find_case_uuid(session, key)
+    except UserError as exc:
+        raise FieldError("case_no", f"关联的调解案件：{exc.message}") from None
 
 
 def _check_register(session: Session, actor: Actor, cmd: RegisterCommand) -> None:

@@ -16,15 +16,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from xihu_desk.domain import clock
-from xihu_desk.domain.errors import FieldError
+from xihu_desk.domain.errors import FieldError, NotFound, UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.exchange.dialogs import ReturnDialog
 from xihu_desk.gui.fmt import local_time
 from xihu_desk.gui.widgets import label, show_state
-from xihu_desk.services import case_queries, exchange
+from xihu_desk.services import cases, exchange
 from xihu_desk.services.context import Actor
 from xihu_desk.services.node import NodeInfo
 
@@ -32,13 +31,15 @@ translate = QCoreApplication.translate  # lupdate finds translate("context", "te
 
 
 def find_case(session: Any, actor: Actor, case_no: str) -> str:  # noqa: ANN401 - the op's session
-    """The uuid of the case with exactly this number (the list search also matches parts of it)."""
-    hits = case_queries.list_cases(session, actor, case_queries.CaseFilter(text=case_no), clock.local_today(), limit=20)
-    exact = [h.uuid for h in hits if h.case_no == case_no]
-    if not exact:
+    """The uuid of the case with this number or uuid: the one lookup of services/cases, which refuses
+    a number two committees once shared (listing each with its uuid)."""
+    try:
+        return cases.find_case_uuid(session, case_no)
+    except NotFound:
         raise FieldError("case_no", translate("exchange", "找不到案号为“{case_no}”的案件。请从“案件”中复制完整案号。").format(
-            case_no=case_no))
-    return exact[0]
+            case_no=case_no)) from None
+    except UserError as exc:
+        raise FieldError("case_no", exc.message) from None
 
 
 class CorrectionsTab(QWidget):
