@@ -383,11 +383,12 @@ def add_event(session: Session, actor: Actor, mediator_uuid: str, e: EventInput)
         raise FieldError("art15", "违纪处理须写明属于人民调解法第十五条所列哪一种行为。")
     case_uuid = None
     if e.case_no.strip():
-        case_uuid = session.scalar(select(MediationCase.uuid).where(
-            or_(MediationCase.case_no == e.case_no.strip(), MediationCase.uuid == e.case_no.strip()),
-            MediationCase.deleted.is_(False)).limit(1))
-        if case_uuid is None:
-            raise FieldError("case_no", f"找不到案件“{e.case_no.strip()}”。")
+        from xihu_desk.services.cases import find_case_uuid  # the one lookup: a shared number is refused
+
+        try:
+            case_uuid = find_case_uuid(session, e.case_no)
+        except UserError as exc:
+            raise FieldError("case_no", exc.message) from None
     row = MediatorEvent(uuid="", mediator_uuid=m.uuid, kind=e.kind, occurred_on=e.occurred_on,
                         title=e.title.strip()[:120], issuer=e.issuer.strip()[:80],
                         art15=e.art15 if e.kind in ("complaint", "discipline") else "", outcome=e.outcome,
