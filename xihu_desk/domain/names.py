@@ -9,8 +9,6 @@ sorted in Python, so the screens, the exports and the command line agree.
 
 from __future__ import annotations
 
-from pypinyin import Style, lazy_pinyin
-
 KEY_LENGTH = 400  # the stored column's width; a longer key is cut (only ties beyond it are affected)
 
 # Surnames whose reading differs from the character's everyday one (单 is shàn as a surname, not
@@ -28,6 +26,10 @@ END = "\t"  # before the name itself, which breaks ties between names that read 
 def sort_key(name: str, *, person: bool = False) -> str:
     """The text a name sorts by: its pinyin with tone numbers, syllable by syllable, then the
     name itself. Letters and digits in the name sort as they are (lower case)."""
+    # pypinyin's dictionaries take about 0.4 s to load: paid when a name is written, not by every
+    # command and every start of the program.
+    from pypinyin import Style, lazy_pinyin
+
     text = " ".join((name or "").split())
     syllables = [s.strip().lower() for s in lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)]
     syllables = [s for s in syllables if s]
