@@ -44,28 +44,33 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     scope.add_argument("--committee", metavar="NAME", help="只统计该调委会：全称、简称或 uuid（mediation）")
 
 
-def _not_yet(kind: str) -> UserError:
-    return UserError(f"“{kind}”的 Excel 台账和报表尚未提供，目前支持：台账 cases（案件）、reviews（合法性审查）；"
-                     "统计表 mediation（人民调解）、reviews（合法性审查）。")
-
-
+# The parser's choices limit --kind to these keys.
 def cmd_ledger_import(args: argparse.Namespace) -> int:
-    return _kind(args.kind, {"cases": _cases_import, "reviews": _reviews_import, "mediators": _mediators_import})(args)
+    return {"cases": _cases_import, "reviews": _reviews_import, "mediators": _mediators_import}[args.kind](args)
 
 
 def cmd_ledger_export(args: argparse.Namespace) -> int:
-    return _kind(args.kind, {"cases": _cases_export, "reviews": _reviews_export, "mediators": _mediators_export})(args)
+    return {"cases": _cases_export, "reviews": _reviews_export, "mediators": _mediators_export}[args.kind](args)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    return _kind(args.kind, {"mediation": _mediation_report, "reviews": _reviews_report,
-                             "mediators": _mediators_report})(args)
+    return {"mediation": _mediation_report, "reviews": _reviews_report, "mediators": _mediators_report}[args.kind](args)
 
 
-def _kind(kind: str, functions: dict[str, Callable[[argparse.Namespace], int]]) -> Callable[[argparse.Namespace], int]:
-    if kind not in functions:
-        raise _not_yet(kind)
-    return functions[kind]
+def _export(args: argparse.Namespace, build: Callable[..., bytes], *, audited: bool, kind: str,
+            revealed: str, masked: str) -> int:
+    """One ledger export: built in one unit of work (a write when it is audited or revealed,
+    since a reveal is audited), written whole to -o, reported."""
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    reveal = bool(getattr(args, "reveal", False))
+    with (opened.db.write() if audited or reveal else opened.db.read()) as session:
+        data = build(session, cli_actor(), reveal)
+    path = write_output(args, args.output, data)
+    emit(args, {"file": str(path), "kind": kind, "size": len(data), "masked": not reveal},
+         f"已导出：{path}" + (revealed if reveal else masked))
+    return 0
 
 
 # ---------------------------------------------------------------- cases (ledger) and mediation (report)
@@ -99,16 +104,10 @@ def _cases_import(args: argparse.Namespace) -> int:
 
 def _cases_export(args: argparse.Namespace) -> int:
     from xihu_desk.services import case_ledger
-    from xihu_desk.services.context import cli_actor
 
-    _data, opened = open_data(args)
-    reveal = bool(getattr(args, "reveal", False))
-    with opened.db.write() as session:  # the export of personal data is audited
-        data = case_ledger.export_ledger(session, cli_actor(), reveal=reveal)
-    path = write_output(args, args.output, data)
-    emit(args, {"file": str(path), "kind": args.kind, "size": len(data), "masked": not reveal},
-         f"已导出：{path}" + ("（含完整证件号码，已记入审计日志）" if reveal else "（证件号码已遮蔽）"))
-    return 0
+    # the export of personal data is audited, masked or not
+    return _export(args, lambda s, a, reveal: case_ledger.export_ledger(s, a, reveal=reveal), audited=True,
+                   kind="cases", revealed="（含完整证件号码，已记入审计日志）", masked="（证件号码已遮蔽）")
 
 
 def _mediation_report(args: argparse.Namespace) -> int:
@@ -160,16 +159,10 @@ def _reviews_import(args: argparse.Namespace) -> int:
 
 def _reviews_export(args: argparse.Namespace) -> int:
     from xihu_desk.services import review_ledger
-    from xihu_desk.services.context import cli_actor
 
-    _data, opened = open_data(args)
-    reveal = bool(getattr(args, "reveal", False))
-    with (opened.db.write() if reveal else opened.db.read()) as session:  # a reveal is audited
-        data = review_ledger.export_ledger(session, cli_actor(), today=clock.local_today(), reveal=reveal)
-    path = write_output(args, args.output, data)
-    emit(args, {"file": str(path), "kind": args.kind, "size": len(data), "masked": not reveal},
-         f"已导出：{path}" + ("（证件号码未遮蔽，已记入审计日志）" if reveal else "（形如身份证号的数字已遮蔽）"))
-    return 0
+    return _export(args, lambda s, a, reveal: review_ledger.export_ledger(s, a, today=clock.local_today(), reveal=reveal),
+                   audited=False, kind="reviews", revealed="（证件号码未遮蔽，已记入审计日志）",
+                   masked="（形如身份证号的数字已遮蔽）")
 
 
 def _reviews_report(args: argparse.Namespace) -> int:
@@ -204,16 +197,9 @@ def _mediators_import(args: argparse.Namespace) -> int:
 
 def _mediators_export(args: argparse.Namespace) -> int:
     from xihu_desk.services import mediator_ledger
-    from xihu_desk.services.context import cli_actor
 
-    _data, opened = open_data(args)
-    reveal = bool(getattr(args, "reveal", False))
-    with (opened.db.write() if reveal else opened.db.read()) as session:  # a reveal is audited
-        data = mediator_ledger.export_roster(session, cli_actor(), reveal=reveal)
-    path = write_output(args, args.output, data)
-    emit(args, {"file": str(path), "kind": "mediators", "size": len(data), "masked": not reveal},
-         f"已导出：{path}" + ("（含完整身份证号，已记入审计日志）" if reveal else "（身份证号已遮盖）"))
-    return 0
+    return _export(args, lambda s, a, reveal: mediator_ledger.export_roster(s, a, reveal=reveal), audited=False,
+                   kind="mediators", revealed="（含完整身份证号，已记入审计日志）", masked="（身份证号已遮盖）")
 
 
 def _mediators_report(args: argparse.Namespace) -> int:

@@ -19,11 +19,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xihu_desk.domain import passwords
+from xihu_desk.domain import clock, passwords
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.roles import Role
 from xihu_desk.services import audit, settings
-from xihu_desk.services.context import Actor, utcnow
+from xihu_desk.services.context import Actor
 from xihu_desk.store.models import User
 from xihu_desk.store.uow import Database
 
@@ -193,9 +193,9 @@ def sign_in(db: Database, username: str, password: str, now: datetime | None = N
     On a database opened read-only (its integrity check failed) the password is checked without
     recording anything, so an administrator can still sign in and restore a backup."""
     if db.write_blocked:
-        return _sign_in_read_only(db, username, password, now or utcnow())
+        return _sign_in_read_only(db, username, password, now or clock.utc_now())
     with db.write() as session:
-        outcome = login(session, username, password, now or utcnow())
+        outcome = login(session, username, password, now or clock.utc_now())
     if outcome.actor is None:
         raise UserError(outcome.error)
     return outcome.actor

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xihu_desk import paths
-from xihu_desk.domain import grading
+from xihu_desk.domain import clock, grading
 from xihu_desk.store.mediator_models import GradingRuleSet
 from xihu_desk.store.models import Meta
 
@@ -31,7 +31,7 @@ def load_document() -> dict:
 def apply_document(session: Session, data: dict, now: datetime | None = None) -> list[str]:
     """Upsert every set of the document; returns the codes (re)loaded. Raises RuleSetError."""
     version = str(data["version"])
-    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    now = now or clock.utc_now()
     existing = {r.code: r for r in session.scalars(select(GradingRuleSet))}
     loaded, listed = [], set()
     for doc in data["sets"]:
