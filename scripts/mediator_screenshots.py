@@ -53,7 +53,7 @@ class Shooter:
             self.app.primaryScreen().grabWindow(0).save(str(path))
         else:
             widget.grab().save(str(path))
-        print(path.relative_to(ROOT))
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)  # --out may be anywhere
 
 
 def wait_idle(runner: Runner) -> None:

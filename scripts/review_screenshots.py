@@ -22,7 +22,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from xihu_desk.domain.roles import Role  # noqa: E402
-from xihu_desk.gui import messages, theme  # noqa: E402
+from xihu_desk.gui import i18n, messages, theme  # noqa: E402
 from xihu_desk.gui.context import AppContext  # noqa: E402
 from xihu_desk.gui.mainwindow import MainWindow  # noqa: E402
 from xihu_desk.gui.reviews import dialogs  # noqa: E402
@@ -39,10 +39,11 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "shots"))
     args = parser.parse_args()
     out = Path(args.out)
-    out.mkdir(exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="xihu-review-shots-"))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "qsettings"))
     app = QApplication(sys.argv)
+    translators = i18n.install(app)  # noqa: F841 - kept alive: Qt's own strings in Chinese
     theme.apply(app, args.scale)
     messages.bridge().show_fn = lambda _parent, m: print("message:", m.text.splitlines()[0])
     data = DataDir(tmp / "data")

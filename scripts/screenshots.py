@@ -54,7 +54,7 @@ class Shooter:
         self.n += 1
         path = self.out / f"{self.prefix}{self.n:02d}-{name}.png"
         widget.grab().save(str(path))
-        print(path.relative_to(ROOT))
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)  # --out may be anywhere
 
     def screen(self, fallback: QWidget, name: str) -> None:
         """The whole screen (dialogs over windows); the widget alone where there is no screen."""
@@ -65,7 +65,7 @@ class Shooter:
         self.n += 1
         path = self.out / f"{self.prefix}{self.n:02d}-{name}.png"
         self.app.primaryScreen().grabWindow(0).save(str(path))
-        print(path.relative_to(ROOT))
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)  # --out may be anywhere
 
 
 def wait_idle(runner: Runner) -> None:
@@ -174,7 +174,7 @@ def main() -> int:
 
     stop = threading.Event()
 
-    def long_op(progress) -> None:  # noqa: ANN001
+    def long_op(progress) -> None:
         for n in range(1, 1000):
             progress.step(done=n, total=1000, stage=f"第 {n} / 1000 条")
             if stop.wait(0.01):
