@@ -1,0 +1,98 @@
+"""The one paged list model (gui/paged.py) and the one list-page skeleton (gui/listpage.py) as the
+案件 list uses them: a failed page read is not kept, the splitter is remembered, the selected row
+and the scroll survive a refresh, the row's menu and the summary's buttons are where pages add
+actions."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMenu
+
+from xihu_desk.domain.errors import UserError
+from xihu_desk.gui import ops
+from xihu_desk.gui.cases.model import CaseListModel
+from xihu_desk.gui.cases.page import CasesPage
+from xihu_desk.gui.listpage import ListPage
+from xihu_desk.gui.paged import PagedListModel
+from xihu_desk.paths import DataDir
+from xihu_desk.store.case_list import CaseFilter
+
+from .casegui import DEMO_CASES, demo_template, head, page  # noqa: F401 - fixtures
+
+
+@pytest.fixture
+def data_dir(demo_template, tmp_path) -> DataDir:  # noqa: F811 - pytest fixtures
+    target = tmp_path / "data"
+    shutil.copytree(demo_template, target)
+    return DataDir(target)
+
+
+def failing_reads(monkeypatch: pytest.MonkeyPatch, fails: list[bool]) -> None:
+    """ops.read refuses a page read while ``fails[0]`` is true (counts still work)."""
+    real = ops.read
+
+    def read(ctx, actor, fn, *args, **kwargs):
+        if fails[0] and fn.__name__.startswith("list_"):
+            raise UserError("数据库暂时无法读取，请稍后再试。")
+        return real(ctx, actor, fn, *args, **kwargs)
+
+    monkeypatch.setattr(ops, "read", read)
+
+
+def test_the_case_model_is_the_paged_model(ctx, head) -> None:  # noqa: F811 - pytest fixtures
+    model = CaseListModel(ctx, head)
+    assert isinstance(model, PagedListModel)
+    assert issubclass(CasesPage, ListPage)
+
+
+def test_a_failed_page_read_is_not_kept_and_the_next_view_reads_again(ctx, head, monkeypatch) -> None:  # noqa: F811 - pytest fixtures
+    model = CaseListModel(ctx, head, page_size=10)
+    fails = [True]
+    failing_reads(monkeypatch, fails)
+    model.set_filter(CaseFilter())
+    assert model.rowCount() == DEMO_CASES
+    assert model.row(0) is None and model.data(model.index(0, 1)) == "（无法读取）"
+    assert model.cached_pages() == [] and model.failed_reads == 2
+    fails[0] = False
+    assert model.row(0) is not None  # read again, not an empty page from before
+    assert model.cached_pages() == [0] and model.pages_read == 1
+
+
+def test_the_splitter_is_remembered(qtbot, ctx, head, page) -> None:  # noqa: F811 - pytest fixtures
+    page.splitter.setSizes([300, 250])
+    page.splitter.splitterMoved.emit(300, 1)
+    again = CasesPage(ctx, head)
+    qtbot.addWidget(again)
+    again.resize(page.size())
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.splitter.sizes() == page.splitter.sizes()
+
+
+def test_refresh_keeps_the_selected_case_and_the_scroll(page) -> None:  # noqa: F811 - pytest fixtures
+    page.view.selectRow(40)
+    uuid = page.current_uuid()
+    bar = page.view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    scroll = bar.value()
+    page.refresh()
+    assert page.current_uuid() == uuid and bar.value() == scroll
+    assert page.count_label.text() == f"共 {DEMO_CASES} 件"
+
+
+def test_the_rows_menu_and_the_summary_buttons(page, monkeypatch) -> None:  # noqa: F811 - pytest fixtures
+    assert page.preview_open in page.row_buttons and page.preview_open.isEnabled()
+    popped: list[list[str]] = []
+    monkeypatch.setattr(QMenu, "popup", lambda menu, _pos, _at=None: popped.append([a.text() for a in menu.actions()]))
+    rect = page.view.visualRect(page.model.index(2, 1))
+    page.view.customContextMenuRequested.emit(rect.center())
+    assert popped == [["打开案件", "打印"]]
+    assert page.view.currentIndex().row() == 2  # the row clicked is the one acted on
+    page.view.customContextMenuRequested.emit(QPoint(-5, -5))  # not on a row: no menu
+    assert len(popped) == 1
+    assert page.view.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+    page.view.clearSelection()
+    assert page.current_uuid() is None
