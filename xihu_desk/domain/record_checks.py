@@ -157,6 +157,7 @@ CODES: dict[tuple[str, str], Code] = {
     ("mediation_case", "status"): _fixed(cases.Status),
     ("mediation_case", "outcome"): _fixed(cases.Outcome),
     ("mediation_case", "agreement_form"): _fixed(cases.AgreementForm),
+    ("mediation_case", "procedure"): _fixed(cases.Procedure),
     ("party", "role"): Code("party_role"),
     ("party", "kind"): _fixed(parties.KINDS),
     ("party", "id_type"): _fixed(parties.ID_TYPES),

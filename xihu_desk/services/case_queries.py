@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from xihu_desk.domain import cases as rules
 from xihu_desk.domain import idnumber
-from xihu_desk.domain.cases import Outcome, Status
+from xihu_desk.domain.cases import Outcome, Procedure, Status
 from xihu_desk.domain.errors import NotFound
 from xihu_desk.domain.parties import AGENT_KINDS, ID_TYPES, ROLES, PartyInput
 from xihu_desk.domain.roles import Perm
@@ -54,6 +54,7 @@ class CaseRow:
     parties: str
     due_on: date
     overdue: bool
+    procedure: str = "ordinary"  # simple (简易程序) or ordinary
 
 
 def count_cases(session: Session, actor: Actor, f: CaseFilter, today: date) -> int:
@@ -75,7 +76,7 @@ def list_cases(session: Session, actor: Actor, f: CaseFilter, today: date, offse
             c.uuid, c.case_no, c.title, c.accepted_on, types.get(c.dispute_type, c.dispute_type),
             sources.get(c.source, c.source), c.status, Status(c.status).label, c.outcome,
             committees.get(c.committee_uuid, ""), "、".join(p.name for p in parties[c.uuid]),
-            c.due_on, c.status in case_list.OPEN_STATUSES and c.due_on < today,
+            c.due_on, c.status in case_list.OPEN_STATUSES and c.due_on < today, c.procedure,
         )
         for c in rows
     ]
@@ -139,6 +140,7 @@ def case_detail(session: Session, actor: Actor, case_uuid: str, *, reveal: bool 
         "dispute_type_code": case.dispute_type, "dispute_subtype": case.dispute_subtype,
         "source": case.source, "source_label": codes.label(session, "case_source", case.source),
         "referrer_type": case.referrer_type, "referrer_name": case.referrer_name, "referrer_doc_no": case.referrer_doc_no,
+        "procedure": case.procedure, "procedure_label": Procedure(case.procedure).label,
         "difficulty": case.difficulty, "summary": case.summary, "claims": case.claims, "registrar": case.registrar,
         "is_group": case.is_group, "group_size": case.group_size, "amount": case.amount_fen / 100,
         "escalation_risk": case.escalation_risk, "reported_to": case.reported_to,
@@ -305,7 +307,7 @@ def case_summaries(session: Session, actor: Actor, f: CaseFilter, today: date, o
         "uuid": c.uuid, "case_no": c.case_no, "title": c.title, "committee": committees.get(c.committee_uuid, ""),
         "accepted_on": _iso(c.accepted_on), "dispute_type": types.get(c.dispute_type, c.dispute_type),
         "source": c.source, "status": c.status, "outcome": c.outcome, "agreement_form": c.agreement_form,
-        "amount": c.amount_fen / 100, "closed_on": _iso(c.closed_on), "filed_on": _iso(c.filed_on),
+        "procedure": c.procedure, "amount": c.amount_fen / 100, "closed_on": _iso(c.closed_on), "filed_on": _iso(c.filed_on),
         "due_on": _iso(c.due_on), "mediators": names[c.uuid],
         "parties": [{"role": p.role, "kind": p.kind, "name": p.name,
                      "id_number": p.id_number if reveal else idnumber.mask(p.id_number)} for p in parties[c.uuid]],

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from xihu_desk.domain import cases as rules
 from xihu_desk.domain import clock
-from xihu_desk.domain.cases import AgreementForm, Outcome, Status
+from xihu_desk.domain.cases import AgreementForm, Outcome, Procedure, Status
 from xihu_desk.domain.errors import FieldError, NotFound, PermissionDenied, UserError
 from xihu_desk.domain.parties import PartyInput, validate_party
 from xihu_desk.domain.roles import Perm
-from xihu_desk.services import audit, codes
+from xihu_desk.services import audit, codes, settings
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed, stamp_new
 from xihu_desk.store.case_models import (
@@ -275,24 +275,29 @@ def _refresh_title_and_search(session: Session, case: MediationCase) -> None:
 
 
 def snapshot(case: MediationCase) -> dict:
-    return {f: getattr(case, f) for f in (*INTAKE_FIELDS, "status", "outcome", "agreement_form", "due_on", "extended_to")}
+    return {f: getattr(case, f) for f in (*INTAKE_FIELDS, "procedure", "status", "outcome", "agreement_form", "due_on",
+                                          "extended_to")}
 
 
 # ---------------------------------------------------------------- intake
 
 
-def open_case(session: Session, actor: Actor, cmd: IntakeCommand) -> CaseRef:
+def open_case(session: Session, actor: Actor, cmd: IntakeCommand,
+              procedure: Procedure = Procedure.ORDINARY) -> CaseRef:
     actor.require(Perm.EDIT_CASES)
     check_intake(session, cmd)
-    case = create_case(session, actor, cmd, _check_parties(cmd.parties, cmd.accepted_on))
-    audit.record(session, actor, "case.open", "case", case.uuid, summary=f"受理案件 {case.case_no}：{case.title}",
+    case = create_case(session, actor, cmd, _check_parties(cmd.parties, cmd.accepted_on), procedure)
+    how = "（简易程序）" if procedure is Procedure.SIMPLE else ""
+    audit.record(session, actor, "case.open", "case", case.uuid, summary=f"受理案件 {case.case_no}{how}：{case.title}",
                  after=snapshot(case))
     return CaseRef(case.uuid, case.case_no, case.version)
 
 
-def create_case(session: Session, actor: Actor, cmd: IntakeCommand, parties: list[PartyInput]) -> MediationCase:
+def create_case(session: Session, actor: Actor, cmd: IntakeCommand, parties: list[PartyInput],
+                procedure: Procedure = Procedure.ORDINARY) -> MediationCase:
     """Number and write a case whose intake (check_intake) and parties the caller checked: intake
-    here, the legacy-ledger import with its own party rules. The caller audits."""
+    here, the legacy-ledger import with its own party rules, the simple procedure
+    (services/simple_cases.py). The caller audits."""
     _check_mediators(session, cmd.mediators)
     committee = session.get(Committee, cmd.committee_uuid)
     seq, number = _next_number(session, committee, cmd.accepted_on.year)
@@ -300,7 +305,7 @@ def create_case(session: Session, actor: Actor, cmd: IntakeCommand, parties: lis
     values["summary"], values["claims"] = cmd.summary.strip(), cmd.claims.strip()
     case = MediationCase(
         uuid="", case_no=number, year=cmd.accepted_on.year, seq=seq, status=Status.ACCEPTED.value,
-        due_on=rules.mediation_due(cmd.accepted_on), created_by=actor.name, **values,
+        due_on=rules.mediation_due(cmd.accepted_on), created_by=actor.name, procedure=procedure.value, **values,
     )
     stamp_new(session, actor, case)
     session.add(case)
@@ -473,7 +478,8 @@ def record_agreement(session: Session, actor: Actor, case_uuid: str, a: Agreemen
     case = get_case(session, case_uuid)
     check_editable(session, actor, case)
     clauses = _check_agreement(case, a)
-    if session.scalar(select(func.count()).select_from(CaseRecord).where(
+    # Under the simple procedure the oral-agreement register records the mediation itself.
+    if case.procedure != Procedure.SIMPLE and session.scalar(select(func.count()).select_from(CaseRecord).where(
             CaseRecord.case_uuid == case.uuid, CaseRecord.kind == "mediation", CaseRecord.deleted.is_(False))) == 0:
         raise UserError("尚无调解记录。请先登记调解记录，再登记协议。")
     if not session.scalar(select(func.count()).select_from(CaseMediator).where(CaseMediator.case_uuid == case.uuid)):
@@ -642,7 +648,8 @@ def contents(session: Session, case: MediationCase) -> list[rules.FileItem]:
         has_agreement=has_agreement,
         closing_report=bool(case.closing_report),
     )
-    return rules.contents_list(facts, n_records.get("investigation", 0), followups, confirmation, attachments)
+    simple = settings.simple_filing(session) if case.procedure == Procedure.SIMPLE else None
+    return rules.contents_list(facts, n_records.get("investigation", 0), followups, confirmation, attachments, simple)
 
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from xihu_desk.domain.cases import SimpleFiling
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.services import audit
@@ -24,6 +25,10 @@ class SettingSpec:
     minimum: int
     maximum: int
     unit: str
+    choices: tuple[str, ...] = ()  # words for 0, 1, … when the value is a choice, not a number
+
+
+NEED = ("不要求", "要求")
 
 
 SPECS = {
@@ -36,6 +41,15 @@ SPECS = {
         SettingSpec("backup_interval_minutes", "自动备份间隔（有改动时）", 30, 5, 1440, "分钟"),
         # A bundle numbered further past a sender's last one is refused (domain/sequences.py).
         SettingSpec("bundle_sequence_max_jump", "数据包序号最大跳跃", 1000, 1, 1_000_000, "个"),
+        # 协议书、申请书、司法确认申请书 are signed by the parties and go to the court: they carry the
+        # whole ID number unless the office chooses to mask it there too (1). Every other print stays masked.
+        SettingSpec("mask_id_on_signed_documents", "协议书、申请书遮蔽证件号码（1 遮蔽，0 印完整号码）", 0, 0, 1, ""),
+        # What filing a simple-procedure case needs besides the intake and the oral-agreement
+        # register (domain/cases.py SimpleFiling; defaults there), as the district decides.
+        SettingSpec("simple_filing_notice", "简易程序归档须有权利义务告知书", 0, 0, 1, "", NEED),
+        SettingSpec("simple_filing_id_proofs", "简易程序归档须有当事人身份证明", 1, 0, 1, "", NEED),
+        SettingSpec("simple_filing_record", "简易程序归档须有调解记录", 0, 0, 1, "", NEED),
+        SettingSpec("simple_filing_closing_report", "简易程序归档须有结案报告表", 0, 0, 1, "", NEED),
     )
 }
 
@@ -44,6 +58,14 @@ def get(session: Session, key: str) -> int:
     spec = SPECS[key]
     raw = session.scalar(select(Setting.value).where(Setting.key == key))
     return spec.default if raw is None else int(json.loads(raw))
+
+
+def simple_filing(session: Session) -> SimpleFiling:
+    """What filing a simple-procedure case requires on this node."""
+    values = get_all(session)
+    return SimpleFiling(notice=bool(values["simple_filing_notice"]), id_proofs=bool(values["simple_filing_id_proofs"]),
+                        mediation_record=bool(values["simple_filing_record"]),
+                        closing_report=bool(values["simple_filing_closing_report"]))
 
 
 def get_all(session: Session) -> dict[str, int]:
@@ -63,6 +85,8 @@ def update(session: Session, actor: Actor, values: dict[str, Any]) -> dict[str, 
         except (TypeError, ValueError):
             raise UserError(f"“{spec.label}”须为整数。") from None
         if not spec.minimum <= number <= spec.maximum:
+            if spec.choices:
+                raise UserError(f"“{spec.label}”须为“{'”或“'.join(spec.choices)}”。")
             raise UserError(f"“{spec.label}”须在 {spec.minimum}–{spec.maximum}{spec.unit}之间。")
         session.merge(Setting(key=key, value=json.dumps(number)))
     session.flush()

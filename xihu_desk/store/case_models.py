@@ -115,6 +115,8 @@ class MediationCase(Travelling, Base):
     dispute_type: Mapped[str] = mapped_column(String(4))
     dispute_subtype: Mapped[str] = mapped_column(String(30), default="")
     difficulty: Mapped[str] = mapped_column(String(12), default="ordinary")
+    # 简易程序 (simple: settled on the spot, oral-agreement register) or ordinary (migration 0010)
+    procedure: Mapped[str] = mapped_column(String(10), default="ordinary", server_default="ordinary")
     summary: Mapped[str] = mapped_column(Text, default="")
     claims: Mapped[str] = mapped_column(Text, default="")
     accepted_on: Mapped[date] = mapped_column(Date)
