@@ -80,12 +80,12 @@ def _pick(db, pred) -> dict:
 
 
 def _written(d):
-    return d["agreement"] and d["agreement"]["form"] == "written" and d["followups"]
+    return d["outcome"] == "succeeded" and d["agreement"]["form"] == "written" and d["followups"]
 
 
 PICKS = {
     "agreement": _written,
-    "oral-agreement": lambda d: d["agreement"] and d["agreement"]["form"] == "oral",
+    "oral-agreement": lambda d: d["outcome"] == "succeeded" and d["agreement"]["form"] == "oral",
     "application": lambda d: d["intake_form"] == "application" and d["notice_given_on"],
     "register": lambda d: d["intake_form"] == "register",
     "notice": lambda d: d["notice_given_on"],
@@ -124,7 +124,9 @@ def test_every_document_prints_its_required_elements(printed, kind, tmp_path):
                            f"本协议一式{text.cn_number(n)}份，当事人各执一份，人民调解委员会留存一份",
                            "签名并按指印", "指印", "人民调解员（签名）", "记录人（签名）", *case["mediators"],
                            case["committee"], "（印章）", text.day_cn(a["effective_on"])]
-        expect += [x["id_number"] for x in case["parties"] if x["id_number"]]  # masked
+        # the whole number on the paper the parties sign (the detail read here is masked)
+        expect += [x["id_number"][-4:] for x in case["parties"] if x["id_number"]]
+        assert "*" * 6 not in pdf_text(p.pdf, tmp_path)
         if a["amount"]:
             expect.append(text.money(a["amount"]))
     elif kind == "oral-agreement":
@@ -200,7 +202,7 @@ def test_code_format_round_trips_and_tolerates_how_people_type_it():
 
 def test_verify_matches_then_tells_an_unrelated_change_from_a_changed_document(printed, demo_db):
     # A case not yet filed: the follow-up below must be allowed.
-    case = _pick(demo_db, lambda d: d["agreement"] and d["agreement"]["form"] == "written" and d["status"] != "filed")
+    case = _pick(demo_db, lambda d: d["outcome"] == "succeeded" and d["agreement"]["form"] == "written" and d["status"] != "filed")
     with demo_db.write() as s:
         p = printing.print_document(s, cli_actor(), "agreement", case["uuid"])
     with demo_db.read() as s:
@@ -317,7 +319,7 @@ def test_an_incomplete_agreement_is_refused_with_what_is_missing(printed):
 
 def test_failed_and_oral_cases_have_no_written_agreement_to_print(demo_db):
     failed = _pick(demo_db, lambda d: d["outcome"] in ("failed", "terminated"))
-    oral = _pick(demo_db, lambda d: d["agreement"] and d["agreement"]["form"] == "oral")
+    oral = _pick(demo_db, lambda d: d["outcome"] == "succeeded" and d["agreement"]["form"] == "oral")
     with demo_db.write() as s:
         with pytest.raises(printing.Incomplete, match="没有调解协议可打印"):
             printing.print_document(s, cli_actor(), "agreement", failed["uuid"])
@@ -334,19 +336,30 @@ def test_money_is_printed_in_figures_and_capitals():
 
 
 @needs_poppler
-def test_whole_id_numbers_only_by_an_audited_option(db, tmp_path):
+def test_whole_id_numbers_on_the_signed_papers_audited_and_masked_elsewhere(db, tmp_path):
+    from xihu_desk.services import settings
+
     head, uuid = _case_with(db)
+    whole_id = "330106198001010013"
     with db.write() as s:
-        masked = printing.print_document(s, head, "agreement", uuid)
-        whole = printing.print_document(s, head, "agreement", uuid, reveal=True)
-    assert "330106198001010013" not in pdf_text(masked.pdf, tmp_path)
-    assert "330106198001010013" in pdf_text(whole.pdf, tmp_path)
-    assert masked.code == whole.code  # the same document; the code is of what it shows by default
+        signed = printing.print_document(s, head, "agreement", uuid)
+        application = printing.print_document(s, head, "application", uuid)
+        notice = printing.print_document(s, head, "notice", uuid)
+        revealed = printing.print_document(s, head, "notice", uuid, reveal=True)
+    assert whole_id in pdf_text(signed.pdf, tmp_path) and whole_id in pdf_text(application.pdf, tmp_path)
+    assert whole_id not in pdf_text(notice.pdf, tmp_path) and revealed.code == notice.code
     with db.read() as s:
         events = s.scalars(select(AuditEvent).where(AuditEvent.entity_id == uuid).order_by(AuditEvent.seq)).all()
     prints = [e for e in events if e.action == "case.print"]
-    assert len(prints) == 2 and "含完整证件号码" in prints[1].summary and "含完整证件号码" not in prints[0].summary
-    assert any(e.action == "party.reveal" for e in events)
+    assert ["含完整证件号码" in e.summary for e in prints] == [True, True, False, True]
+    assert sum(e.action == "party.reveal" for e in events) == 3
+    # an office setting masks it on the signed papers too; the code is the same either way
+    admin = casekit.cli_like()
+    with db.write() as s:
+        settings.update(s, admin, {"mask_id_on_signed_documents": 1})
+        masked = printing.print_document(s, head, "agreement", uuid)
+    assert whole_id not in pdf_text(masked.pdf, tmp_path) and "3301" in pdf_text(masked.pdf, tmp_path)
+    assert masked.code == signed.code
 
 
 # ---------------------------------------------------------------------------------- command line, templates

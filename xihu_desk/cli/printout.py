@@ -1,8 +1,10 @@
 """Command-line printing of a case's documents, and checking a paper copy (design.md §10):
 
-    xihu-desk print KIND CASE_NO -o FILE.pdf [--reveal] [--no-qr] [--json]
+    xihu-desk print KIND CASE_NO -o FILE.pdf [--draft] [--reveal] [--no-qr] [--json]
         KIND: agreement, oral-agreement, application, register, notice, record, followup, closing,
-        casefile (the whole 卷宗 in order)
+        casefile (the whole 卷宗 in order), confirmation (司法确认申请书)
+        --draft: 草稿 on every page, no 核验码, not recorded as printed; any state in which the
+        document has something to show (the agreement before it is registered)
     xihu-desk print verify CODE [--json]      exit 0: the paper matches the record; 1: it does not
 
 A document that cannot be printed yet exits 1 with one line that lists what is missing.
@@ -29,11 +31,13 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         k.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="输出的 PDF 文件")
         k.add_argument("--reveal", action="store_true", help="印出完整证件号码（记入审计日志）")
         k.add_argument("--no-qr", action="store_true", help="页脚不印二维码（仍印核验码）")
+        k.add_argument("--draft", action="store_true",
+                       help="草稿：每页印“草稿”，没有核验码，不登记为已打印（调解过程中即可打印）")
     v = pr_sub.add_parser("verify", parents=[common], help="核验纸质文书：与案件登记是否一致")
     v.add_argument("code", metavar="CODE", help="页脚的核验码（24 位，连字符和大小写不限）")
 
 
-def _template_dir(data) -> Path | None:  # noqa: ANN001
+def _template_dir(data) -> Path | None:
     folder = data.root / "templates"
     return folder if folder.is_dir() else None
 
@@ -51,13 +55,20 @@ def cmd_print(args: argparse.Namespace) -> int:
     with opened.db.write() as session:
         uuid = cases.find_case_uuid(session, args.case_no)
         printed = printing.print_document(session, cli_actor(), args.print_command, uuid, reveal=args.reveal,
-                                          qr=not args.no_qr, templates=_template_dir(data), on_page=progress.page)
+                                          qr=not args.no_qr, templates=_template_dir(data), on_page=progress.page,
+                                          draft=args.draft)
         # Written inside the unit of work: if the file cannot be written, the print is not audited.
         write_output(args, target, printed.pdf)
     progress.done()
     doc = {"file": str(target), "kind": printed.kind, "title": printed.title, "case_no": printed.case_no,
-           "pages": printed.pages, "code": printed.code, "version": printed.version}
-    emit(args, doc, f"已生成 {printed.case_no} {printed.title}：{target}（{printed.pages} 页，核验码 {printed.code}）")
+           "pages": printed.pages, "code": printed.code or None, "version": printed.version, "draft": printed.draft,
+           "missing": list(printed.missing)}
+    if printed.draft:
+        lacks = f"，尚缺：{'、'.join(printed.missing)}" if printed.missing else ""
+        line = f"已生成 {printed.case_no} {printed.title}（草稿）：{target}（{printed.pages} 页，无核验码，不登记打印{lacks}）"
+    else:
+        line = f"已生成 {printed.case_no} {printed.title}：{target}（{printed.pages} 页，核验码 {printed.code}）"
+    emit(args, doc, line)
     return 0
 
 

@@ -15,15 +15,17 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 
-from xihu_desk.documents import agreement, casefile, forms, records
+from xihu_desk.documents import agreement, casefile, confirmation, forms, records
 from xihu_desk.documents.fonts import GlyphMissing, ensure_fonts
 from xihu_desk.documents.layout import Footer, Sheet, render
 from xihu_desk.documents.templates import load
 from xihu_desk.domain.printcode import TITLES
 
-__all__ = ["KINDS", "Stamp", "Built", "GlyphMissing", "build", "check", "content", "ensure_fonts"]
+__all__ = ["KINDS", "Built", "GlyphMissing", "Stamp", "build", "check", "content", "ensure_fonts"]
 
 KINDS = TITLES  # the CLI's KIND words (design.md §10) and what each prints
+# Papers the parties sign page by page: a 骑缝章 area on every page when there are several.
+JOIN_SEAL = frozenset({"agreement", "confirmation"})
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Stamp:
 
     code: str
     qr: bool = True
+    draft: bool = False  # 草稿 across every page, no 核验码 (the code is ignored)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ _KINDS: dict[str, _Kind] = {
     "followup": _Kind("followup", forms.followups, forms.FOLLOWUP_FIELDS, forms.check_followups),
     "closing": _Kind("closing", forms.closing, forms.CLOSING_FIELDS, forms.check_closing),
     "casefile": _Kind("casefile", casefile.casefile, casefile.FIELDS, _always),
+    "confirmation": _Kind("confirmation", confirmation.confirmation, confirmation.FIELDS, confirmation.check),
 }
 
 
@@ -83,17 +87,44 @@ def content(kind: str, case: dict[str, Any]) -> dict[str, Any]:
         "kind": kind, **{k: v for k, v in case.items() if k not in casefile.VOLATILE}}
 
 
+def compose(kind: str, case: dict[str, Any], stamp: Stamp, *,
+            templates: Path | None = None) -> tuple[Sheet, list[Flowable]]:
+    """The story of one document and the sheet it is set on: what the PDF lays out (``build``) and
+    the Word copy writes (``build_docx``), so both show the same."""
+    k = _kind(kind)
+    ensure_fonts()
+    common = load("_common", templates)
+    footer = Footer(case["case_no"], "" if stamp.draft else stamp.code, common, qr=stamp.qr and not stamp.draft,
+                    draft=stamp.draft, join_seal=kind in JOIN_SEAL)
+    sheet = Sheet(common, footer)
+    t = load(k.template, templates)
+    story = k.story(sheet, t, case) if kind != "casefile" else casefile.casefile(sheet, t, case, templates)
+    return sheet, story
+
+
 def build(kind: str, case: dict[str, Any], stamp: Stamp, *, templates: Path | None = None,
           on_page: Callable[[int], None] | None = None) -> Built:
     """The PDF of one document of the case. Raises GlyphMissing (a UserError) naming a character
     the font cannot print; ``on_page(n)`` is called as each page is finished (it may raise to stop)."""
-    k = _kind(kind)
-    ensure_fonts()
-    common = load("_common", templates)
-    footer = Footer(case["case_no"], stamp.code, common, qr=stamp.qr)
-    sheet = Sheet(common, footer)
-    t = load(k.template, templates)
-    story = k.story(sheet, t, case) if kind != "casefile" else casefile.casefile(sheet, t, case, templates)
+    sheet, story = compose(kind, case, stamp, templates=templates)
     pdf, pages = render(story, sheet, title=f"{KINDS[kind]} {case['case_no']}", author=case.get("committee", ""),
                         on_page=on_page)
     return Built(pdf, pages)
+
+
+def build_docx(kind: str, case: dict[str, Any], stamp: Stamp, *, templates: Path | None = None) -> bytes:
+    """The editable Word copy (.docx) of the same document (documents/word.py): the same story,
+    the same font check; a draft says 草稿 in its header."""
+    from xihu_desk.documents import word  # python-docx loads only when a Word copy is asked for
+
+    title = f"{KINDS[kind]} {case['case_no']}"
+    sheet, story = compose(kind, case, stamp, templates=templates)
+    laid_out = None
+    if word.needs_layout(story):  # a contents list's page numbers: those of the PDF of the same story
+        pdf_sheet, pdf_story = compose(kind, case, stamp, templates=templates)
+        render(pdf_story, pdf_sheet, title=title, author=case.get("committee", ""))
+        laid_out = pdf_sheet.footer
+    else:
+        sheet.check()
+    return word.write(story, sheet, title=title, author=case.get("committee", ""),
+                      draft=getattr(stamp, "draft", False), laid_out=laid_out)

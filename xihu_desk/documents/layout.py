@@ -21,8 +21,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.lib import textsplit as _textsplit
-from reportlab.platypus import paragraph as _paragraph
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
@@ -36,16 +34,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from xihu_desk.documents import fonts
+from xihu_desk.documents import fonts, linebreak
 from xihu_desk.documents.templates import Template
 from xihu_desk.documents.text import esc
 
-# reportlab keeps a closing mark off the start of a line (it hangs in the margin instead), but its
-# list lacks the full-width comma, colon, semicolon and friends of Chinese text: add them once.
-_NO_LINE_START = "，：；！？、。）》」』】〉〕］｝…—"
-for _module in (_paragraph, _textsplit):  # one-run paragraphs wrap in textsplit, mixed ones in paragraph
-    _module.ALL_CANNOT_START = _module.ALL_CANNOT_START + "".join(
-        c for c in _NO_LINE_START if c not in _module.ALL_CANNOT_START)
+# 行首行尾禁则 for every paragraph and cell, and no text past a cell's border (linebreak.py).
+linebreak.install()
 
 PAGE_W, PAGE_H = A4
 LEFT, RIGHT, TOP, BOTTOM = 28 * mm, 26 * mm, 25 * mm, 30 * mm
@@ -111,8 +105,13 @@ class Footer:
     first: str | None = None
     after: str | None = None
     anchors: dict[str, int] = field(default_factory=dict)
-    refs: list[tuple[int, float, float, bool, ParagraphStyle, Callable[["Footer"], str]]] = field(default_factory=list)
+    refs: list[tuple[int, float, float, bool, ParagraphStyle, Callable[[Footer], str]]] = field(default_factory=list)
     pages: int = 0
+    # A draft (草稿) carries no 核验码: the mark across every page says it is not the record.
+    draft: bool = False
+    # A paper signed page by page (the agreement): a 骑缝章 area on the right edge of every page
+    # when there is more than one, so a page cannot be swapped unseen.
+    join_seal: bool = False
 
     def numbered(self, page: int, pages: int) -> tuple[int, int] | None:
         start = self.anchors.get(self.first, 1) if self.first else 1
@@ -121,10 +120,50 @@ class Footer:
             return page - start + 1, end - start + 1
         return None
 
+    def say(self, key: str, default: str, **values: Any) -> str:
+        """Footer wording; an office's older copy of _common.toml may lack the newer keys."""
+        c = self.common
+        return c.fill(key, **values) if c.get(key) is not None else default.format(**values)
+
+    def code_line(self) -> str:
+        if self.draft:
+            return self.say("footer.draft", "草稿　不作为正式文书　无核验码")
+        return self.common.fill("footer.code", code=self.code)
+
     def strings(self) -> list[str]:
         c = self.common
-        return [c.fill("footer.case_no", case_no=self.case_no), c.fill("footer.page", page=0, pages=0),
-                c.fill("footer.code", code=self.code)]
+        out = [c.fill("footer.case_no", case_no=self.case_no), c.fill("footer.page", page=0, pages=0), self.code_line()]
+        if self.draft:
+            out.append(self.say("footer.watermark", "草稿"))
+        if self.join_seal:
+            out.append(self.say("footer.join_seal", "骑缝章"))
+        return out
+
+    def _watermark(self, canvas: Canvas) -> None:
+        """草稿 across the page, light enough to read the text under it."""
+        canvas.saveState()
+        canvas.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.16))
+        canvas.setFont(fonts.BOLD, 120)
+        canvas.translate(PAGE_W / 2, PAGE_H / 2)
+        canvas.rotate(40)
+        canvas.drawCentredString(0, -40, self.say("footer.watermark", "草稿"))
+        canvas.restoreState()
+
+    def _join_seal(self, canvas: Canvas) -> None:
+        """A dashed area on the right edge where the 骑缝章 is stamped across the page edges."""
+        canvas.saveState()
+        w, h = 14 * mm, 42 * mm
+        x, y = PAGE_W - w, PAGE_H / 2 - h / 2
+        canvas.setStrokeColor(LIGHT)
+        canvas.setLineWidth(0.6)
+        canvas.setDash(2, 2)
+        canvas.rect(x, y, w + 1, h)  # open to the page edge: the seal runs over it
+        canvas.setFillColor(LIGHT)
+        canvas.setFont(fonts.REGULAR, SIZE_SMALL)
+        word = self.say("footer.join_seal", "骑缝章")
+        for i, ch in enumerate(word):  # written downwards, as on the paper
+            canvas.drawCentredString(x + w / 2, y + h / 2 + (len(word) / 2 - i - 0.8) * (SIZE_SMALL + 2), ch)
+        canvas.restoreState()
 
     def draw(self, canvas: Canvas, page: int, pages: int) -> None:
         c = self.common
@@ -138,7 +177,7 @@ class Footer:
         upper, lower = FOOTER_Y + QR_SIZE - 5.5 * mm, FOOTER_Y + 1.5 * mm
         canvas.drawString(LEFT, upper, c.fill("footer.case_no", case_no=self.case_no))
         right = PAGE_W - RIGHT - (QR_SIZE + 2.5 * mm if self.qr else 0)
-        canvas.drawRightString(right, upper, c.fill("footer.code", code=self.code))
+        canvas.drawRightString(right, upper, self.code_line())
         number = self.numbered(page, pages)
         if number:
             canvas.setFont(fonts.REGULAR, 10.5)
@@ -157,9 +196,13 @@ class Footer:
                         canvas.rect(ox + rect.x * scale, oy + rect.y * scale, rect.width * scale, rect.height * scale,
                                     stroke=0, fill=1)
                 canvas.endForm()
-                canvas._qr_form = True  # noqa: SLF001 - one form XObject shared by every page
+                canvas._qr_form = True
             canvas.doForm("qr")
         canvas.restoreState()
+        if self.join_seal and pages > 1:
+            self._join_seal(canvas)
+        if self.draft:
+            self._watermark(canvas)
         for ref_page, x, y, centred, style, fn in self.refs:
             if ref_page == page:
                 canvas.saveState()
@@ -177,7 +220,7 @@ class _Canvas(Canvas):
         self._on_page = on_page
         self._pages: list[dict[str, Any]] = []
 
-    def showPage(self) -> None:  # noqa: N802
+    def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         if self._on_page is not None:
             self._on_page(len(self._pages))

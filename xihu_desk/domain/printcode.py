@@ -38,11 +38,12 @@ TITLES = {
     "followup": "人民调解回访记录",
     "closing": "人民调解结案报告表",
     "casefile": "人民调解卷宗",
+    "confirmation": "司法确认申请书",
 }
 # One base32 character per document kind.
 KIND_CHARS = {
     "agreement": "A", "oral-agreement": "K", "application": "S", "register": "R", "notice": "N",
-    "record": "J", "followup": "F", "closing": "C", "casefile": "V",
+    "record": "J", "followup": "F", "closing": "C", "casefile": "V", "confirmation": "Q",
 }
 CHAR_KINDS = {c: k for k, c in KIND_CHARS.items()}
 

@@ -19,15 +19,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xihu_desk import documents
+from xihu_desk.domain import cases as rules
 from xihu_desk.domain import idnumber, printcode
 from xihu_desk.domain.errors import NotFound, UserError
-from xihu_desk.services import audit, codes
+from xihu_desk.domain.roles import Perm
+from xihu_desk.services import audit, codes, settings
 from xihu_desk.services.case_queries import case_detail
+from xihu_desk.services.cases import AgreementInput
 from xihu_desk.services.context import Actor
 from xihu_desk.store.case_models import MediationCase
 from xihu_desk.store.models import Committee, Node, OrgUnit
 
 KINDS = documents.KINDS
+# The papers the parties sign and the court receives carry each party's whole ID number (domain.md
+# §8.1), unless the office masks it (settings); every other document, list and export stays masked.
+WHOLE_ID = frozenset({"agreement", "application", "confirmation"})
+# Documents of the agreement: printed for the record only once it is registered (a draft before).
+OF_AGREEMENT = frozenset({"agreement", "oral-agreement", "confirmation"})
 
 
 class Incomplete(UserError):
@@ -50,10 +58,12 @@ class Printed:
     pages: int
     pdf: bytes = field(repr=False)
     copies: int = 1  # how many the document says are made (协议书: 一式 N 份), proposed by the print dialog
+    draft: bool = False  # 草稿: no 核验码 (code is ""), not recorded as printed
+    missing: tuple[str, ...] = ()  # what a draft still lacks (a print for the record lacks nothing)
 
     @property
     def file_name(self) -> str:
-        return f"{self.case_no}{self.title}.pdf"
+        return f"{self.case_no}{self.title}{'（草稿）' if self.draft else ''}.pdf"
 
 
 def _key(session: Session) -> bytes:
@@ -91,24 +101,71 @@ def _require_kind(kind: str) -> None:
         raise UserError(f"未知的文书种类“{kind}”。可选：{'、'.join(KINDS)}。")
 
 
+def whole_ids(session: Session, actor: Actor, kind: str, *, reveal: bool = False) -> bool:
+    """Does this print carry whole ID numbers? ``reveal`` asks for them on any document; the
+    signed papers carry them unless the office masks them, and only for an actor who may see them."""
+    if reveal:
+        return True
+    return (kind in WHOLE_ID and actor.can(Perm.REVEAL_ID)
+            and not settings.get(session, "mask_id_on_signed_documents"))
+
+
+def agreement_dict(case: dict[str, Any], a: AgreementInput) -> dict[str, Any]:
+    """An agreement still being typed (the form at the signing table), shaped as case_detail gives
+    a registered one: what a draft prints."""
+    clauses = [c.strip() for c in a.clauses if c.strip()]
+    return {"form": a.form, "number": case["case_no"], "facts": a.facts.strip(), "disputed": a.disputed.strip(),
+            "responsibility": a.responsibility.strip(), "clauses": clauses,
+            "performance_method": a.performance_method.strip(), "performance_place": a.performance_place.strip(),
+            "performance_deadline": a.performance_deadline.isoformat() if a.performance_deadline else None,
+            "amount": a.amount_fen / 100, "effective_on": a.effective_on.isoformat(),
+            "performed_on_the_spot": a.performed_on_the_spot, "registrar": a.registrar.strip(),
+            "copies": rules.copies(len(case["parties"])), "confirmation_deadline": None}
+
+
 def print_document(session: Session, actor: Actor, kind: str, case_uuid: str, *, reveal: bool = False,
                    qr: bool = True, templates: Path | None = None,
-                   on_page: Callable[[int], None] | None = None) -> Printed:
-    """Build one document of the case; audited. ``reveal`` prints whole ID numbers (audited)."""
+                   on_page: Callable[[int], None] | None = None, draft: bool = False,
+                   agreement: AgreementInput | None = None) -> Printed:
+    """Build one document of the case; audited. Whole ID numbers: see ``whole_ids`` (audited).
+
+    ``draft``: a 草稿 while the case is still being mediated (any state in which the document has
+    something to show): marked across every page, no 核验码, not recorded as printed; what it
+    still lacks is returned, not refused. ``agreement`` (drafts only) is the agreement as typed on
+    the screen, not yet registered."""
     _require_kind(kind)
-    case = _case(session, actor, case_uuid, reveal=reveal)
+    if agreement is not None and not draft:
+        raise UserError("未登记的协议只能打印草稿。")
+    whole = whole_ids(session, actor, kind, reveal=reveal)
+    case = _case(session, actor, case_uuid, reveal=whole)
+    if agreement is not None:
+        case = {**case, "agreement": agreement_dict(case, agreement), "agreement_form": agreement.form}
     reason, missing = documents.check(kind, case)
-    if reason or missing:
+    if not draft and not reason and kind in OF_AGREEMENT and case.get("outcome") != "succeeded":
+        reason = "本案的调解协议尚未登记（案件调解中），只能打印草稿。"
+    if reason or (missing and not draft):
         raise Incomplete(kind, reason, missing)
+    if draft:
+        built = documents.build(kind, case, documents.Stamp("", qr=False, draft=True), templates=templates,
+                                on_page=on_page)
+        return Printed(kind, KINDS[kind], case["uuid"], case["case_no"], "", case["version"], built.pages, built.pdf,
+                       _copies(kind, case), draft=True, missing=tuple(missing))
     code = printcode.make(_key(session), kind, case["uuid"], case["version"], digest(kind, case)).text()
     built = documents.build(kind, case, documents.Stamp(code, qr=qr), templates=templates, on_page=on_page)
     audit.record(session, actor, "case.print", "case", case["uuid"],
                  summary=f"打印 {case['case_no']} {KINDS[kind]}（{built.pages} 页，核验码 {code}"
-                         + ("，含完整证件号码" if reveal else "") + "）",
-                 after={"kind": kind, "code": code, "version": case["version"], "pages": built.pages, "reveal": reveal})
-    copies = case["agreement"]["copies"] if kind == "agreement" and case.get("agreement") else 1
+                         + ("，含完整证件号码" if whole else "") + "）",
+                 after={"kind": kind, "code": code, "version": case["version"], "pages": built.pages, "reveal": whole})
     return Printed(kind, KINDS[kind], case["uuid"], case["case_no"], code, case["version"], built.pages, built.pdf,
-                   copies)
+                   _copies(kind, case))
+
+
+def _copies(kind: str, case: dict[str, Any]) -> int:
+    """How many the paper says are made: the agreement 一式 N 份; the confirmation application one
+    for the court and one a party."""
+    if kind == "agreement" and case.get("agreement"):
+        return case["agreement"]["copies"]
+    return 1
 
 
 # ---------------------------------------------------------------------------------- verify
@@ -117,7 +174,7 @@ def print_document(session: Session, actor: Actor, kind: str, case_uuid: str, *,
 @dataclass(frozen=True)
 class Verification:
     ok: bool
-    result: str  # match, match-older-version, changed, forged, unknown, elsewhere, malformed, deleted
+    result: str  # match, match-older-version, changed, superseded, void, forged, unknown, elsewhere, malformed, deleted
     message: str  # one line, in Chinese
     case_no: str = ""
     kind: str = ""
@@ -172,12 +229,26 @@ def verify(session: Session, actor: Actor, text: str) -> Verification:
     version = case["version"]
     printed = code.version
     base = dict(case_no=case["case_no"], kind=code.kind, printed_version=printed, current_version=version)
+    if case.get("void"):
+        return Verification(False, "void", f"核验不通过：{case['case_no']} 已于 {case['void']['on']} 作废"
+                                           f"（{case['void']['reason']}），本{title}不再有效。", **base)
     if digest(code.kind, case) == code.digest:
         if printcode.same_version(code, version):
             return Verification(True, "match", f"核验通过：{case['case_no']} {title}与案件登记一致（第 {version} 版）。", **base)
         return Verification(True, "match-older-version",
                             f"核验通过：{case['case_no']} {title}打印于第 {printed} 版，此后案件有其他更新（现为第 {version} 版），"
                             "但本文书的内容没有变化。", **base)
+    # A correction made after the print (history versions above the printed one; the code holds the
+    # version modulo 32768, so compare within that window) supersedes the paper.
+    later = [h for h in case.get("history", []) if h["action"] == "correct"
+             and 0 < (h["version"] - printed) % printcode.VERSION_MOD <= (version - printed) % printcode.VERSION_MOD]
+    if later:
+        last = later[-1]
+        fields = "、".join(dict.fromkeys(h["field_label"] for h in later))
+        return Verification(False, "superseded",
+                            f"核验不通过：{case['case_no']} {title}打印于第 {printed} 版，此后案件经更正（{fields}；"
+                            f"{last['at'][:10]} {last['by']}，理由：{last['reason']}），本文书已被取代，请以更正后重新打印的文书为准。",
+                            **base)
     return Verification(False, "changed",
                         f"核验不通过：{case['case_no']} {title}打印于第 {printed} 版，案件登记现为第 {version} 版，"
                         "本文书的内容已有变化，纸面与登记不一致。", **base)
