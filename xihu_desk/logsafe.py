@@ -55,7 +55,7 @@ def mask_value(value: object) -> str:
     """A value that may come from a record: numbers and all Chinese text replaced."""
     try:
         text = str(value)
-    except Exception:  # noqa: BLE001 - a broken __str__ must not stop the log
+    except Exception:
         text = f"<{type(value).__name__}>"
     if len(text) > _MAX_VALUE:
         text = text[:_MAX_VALUE] + f"…（共 {len(text)} 字符）"
@@ -153,7 +153,7 @@ class PrivateFormatter(logging.Formatter):
             safe.stack_info = mask_text(record.stack_info)
         return mask_text(super().format(safe))
 
-    def formatException(self, ei) -> str:  # noqa: ANN001, N802 - logging's name
+    def formatException(self, ei) -> str:
         return format_exception(ei[1], ei[2]).rstrip("\n")
 
 

@@ -101,7 +101,7 @@ class DataDir:
     def url(self) -> str:
         return f"sqlite:///{self.database.as_posix()}"
 
-    def ensure(self) -> "DataDir":
+    def ensure(self) -> DataDir:
         for folder in (self.root, self.backups, self.logs):
             folder.mkdir(parents=True, exist_ok=True)
         return self

@@ -118,6 +118,6 @@ def _disk_full(exc: BaseException, args: argparse.Namespace) -> UserError | None
 
     try:
         folder = DataDir(args.data_dir).root
-    except Exception:  # noqa: BLE001 - no usable data folder: name no folder
+    except Exception:
         folder = None
     return dbfile.disk_full_error(exc, folder)

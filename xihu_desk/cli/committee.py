@@ -31,7 +31,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     cc.add_argument("code", metavar="字号", help="新的字号")
 
 
-def _doc(row) -> dict:  # noqa: ANN001 - a CommitteeRow
+def _doc(row) -> dict:
     return {"uuid": row.uuid, "name": row.name, "code": row.short_name, "org_code": row.org_code, "kind": row.kind}
 
 

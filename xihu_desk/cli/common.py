@@ -40,7 +40,7 @@ __all__ = ["CountProgress", "DataDir", "PageProgress", "UserError", "bounded_int
 # ---------------------------------------------------------------- the data folder
 
 
-def open_data(args: argparse.Namespace, *, must_exist: bool = True):  # noqa: ANN201 - (DataDir, Opened)
+def open_data(args: argparse.Namespace, *, must_exist: bool = True):
     """The data folder named by ``--data-dir`` and its database, opened (and migrated)."""
     from xihu_desk.store import dbfile, migrate
 

@@ -42,7 +42,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return app.run(DataDir(args.data_dir))
 
 
-def _check_damaged(args: argparse.Namespace, data: DataDir, health) -> int:  # noqa: ANN001
+def _check_damaged(args: argparse.Namespace, data: DataDir, health) -> int:
     """A damaged database: one line on stderr saying so and what to do (and the --json document)."""
     from xihu_desk.services import maintenance
     from xihu_desk.store import backup, migrate

@@ -34,7 +34,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     en.add_argument("file", metavar="FILE")
 
 
-def _node_text(info) -> str:  # noqa: ANN001 - a NodeInfo
+def _node_text(info) -> str:
     parent = f"{info.parent_name}（{info.parent_code}）" if info.parent_code else "无"
     return (f"节点编号：{info.node_id}\n单位：{info.org_name}（{info.org_code}）\n层级：{info.level_label}\n"
             f"上级：{parent}\n密钥指纹：{info.key_fingerprint}")

@@ -173,4 +173,4 @@ def back(sheet: Sheet, t: Template, case: dict[str, Any], documents: dict[int, A
     return story
 
 
-__all__ = ["casefile", "FIELDS", "VOLATILE", "WIDTH"]
+__all__ = ["FIELDS", "VOLATILE", "WIDTH", "casefile"]

@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 
 
 def _system() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 _source: Callable[[], datetime] = _system
@@ -33,18 +33,18 @@ def utc_now() -> datetime:
         return pinned
     now = _source()
     if now.tzinfo is not None:
-        now = now.astimezone(timezone.utc).replace(tzinfo=None)
+        now = now.astimezone(UTC).replace(tzinfo=None)
     return now
 
 
 def to_local(utc: datetime) -> datetime:
     """A naive UTC instant as naive local time (for what people read: 制表时间, file names)."""
-    return utc.replace(tzinfo=timezone.utc).astimezone().replace(tzinfo=None)
+    return utc.replace(tzinfo=UTC).astimezone().replace(tzinfo=None)
 
 
 def to_utc(local: datetime) -> datetime:
     """A naive local time of this computer as naive UTC."""
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def local_now() -> datetime:
@@ -81,7 +81,7 @@ class ManualClock:
     """A clock that stands still until told to move (tests)."""
 
     def __init__(self, start: datetime) -> None:
-        self.at = start if start.tzinfo is None else start.astimezone(timezone.utc).replace(tzinfo=None)
+        self.at = start if start.tzinfo is None else start.astimezone(UTC).replace(tzinfo=None)
 
     def __call__(self) -> datetime:
         return self.at

@@ -45,7 +45,7 @@ def report(exc: BaseException, parent: QWidget | None = None, where: str = "") -
     _showing = True
     try:
         messages.bridge().crash(parent, text, details)
-    except Exception:  # noqa: BLE001 - the dialog itself failed; the log already holds the error
+    except Exception:
         log.exception("无法显示错误对话框")
     finally:
         _showing = False

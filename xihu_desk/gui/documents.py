@@ -46,7 +46,7 @@ def start_print(ctx: AppContext, actor: Actor, parent: QWidget | None, kind: str
     """Build the document in the background, then open the preview (returns the runner's op id)."""
     templates = _templates(ctx)
 
-    def work(session, progress: Progress):  # noqa: ANN001, ANN202 - on the database thread
+    def work(session, progress: Progress):
         from xihu_desk.services import printing  # reportlab loads here, off the GUI thread
 
         def page(n: int) -> None:
@@ -55,7 +55,7 @@ def start_print(ctx: AppContext, actor: Actor, parent: QWidget | None, kind: str
         return printing.print_document(session, actor, kind, case_uuid, reveal=reveal, templates=templates,
                                        on_page=page)
 
-    def ready(printed) -> None:  # noqa: ANN001
+    def ready(printed) -> None:
         dialog = PreviewDialog(printed, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if on_ready is not None:
@@ -96,7 +96,7 @@ def print_menu(ctx: AppContext, actor: Actor, parent: QWidget, case_uuid: Callab
 class PreviewDialog(QDialog):
     """The document as it will print: page through, zoom, print, save as PDF."""
 
-    def __init__(self, printed, parent: QWidget | None = None) -> None:  # noqa: ANN001 - services.printing.Printed
+    def __init__(self, printed, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.printed = printed
         self.setObjectName("printPreview")
@@ -220,4 +220,4 @@ class PreviewDialog(QDialog):
         return sent
 
 
-__all__ = ["PreviewDialog", "print_menu", "start_print", "MENU_ORDER"]
+__all__ = ["MENU_ORDER", "PreviewDialog", "print_menu", "start_print"]

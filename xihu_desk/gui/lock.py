@@ -37,7 +37,7 @@ class IdleWatcher(QObject):
         self._timer.timeout.connect(self.idle)
         QApplication.instance().installEventFilter(self)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _INPUT and self._timer.isActive():
             self._timer.start()  # restart the countdown
         return False

@@ -267,7 +267,7 @@ class MainWindow(QMainWindow):
         self.ctx.runner.call(lambda _p: maintenance.auto_backup_if_changed(data), parent=self,
                              on_ok=self._auto_backed_up)
 
-    def _auto_backed_up(self, path) -> None:  # noqa: ANN001 - Path | None
+    def _auto_backed_up(self, path) -> None:
         if path is not None:
             self.statusBar().showMessage(self.tr("已自动备份：{name}").format(name=path.name), 8000)
 
@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
             "人民调解、调解员、合法性审查、统计报表与数据交换程序。全部离线工作，数据保存在本机。\n\n"
             "数据目录：{root}").format(version=__version__, root=self.ctx.data.root), self.tr("关于"))
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.ctx.runner.busy():
             # A write in hand finishes or rolls back whole; closing now would leave the user unsure.
             messages.warning(self, self.tr("正在保存数据，请等操作完成后再退出。"))

@@ -132,7 +132,7 @@ class ListRefresher(QObject):
         else:
             self.stale = True  # read again when shown
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.page and event.type() == QEvent.Type.Show and self.stale:
             self.stale = False
             self._refresh()

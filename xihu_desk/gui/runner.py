@@ -99,7 +99,7 @@ class _ProgressDialog(QProgressDialog):
         if self._cancellable:
             self.cancel_clicked.emit()
 
-    def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+    def closeEvent(self, event) -> None:
         event.ignore()
         self.reject()
 
@@ -187,7 +187,7 @@ class Runner(QObject):
             # of work record in the audit log is what changed, announced once it has succeeded
             with clock.operation(), audit.collecting() as records:
                 result = _Committed(work(progress), tuple(records))
-        except BaseException as exc:  # noqa: BLE001 - every failure is delivered to the GUI thread
+        except BaseException as exc:
             if isinstance(exc, Exception) and not isinstance(exc, UserError):
                 # a file written outside a unit of work (export, PDF) on a full disk: one message
                 exc = dbfile.disk_full_error(exc, getattr(self.db, "folder", None)) or exc
@@ -274,7 +274,7 @@ class Runner(QObject):
                     messages.error(op.parent, exc.message)
             else:
                 crash.report(exc, op.parent, op.label)
-        except Exception as callback_exc:  # noqa: BLE001 - a bug in on_ok/on_error is a bug like any other
+        except Exception as callback_exc:
             crash.report(callback_exc, op.parent)
             ok = False
         finally:

@@ -12,9 +12,9 @@ import sys
 
 os.environ.setdefault("QT_API", "pyside6")  # qtawesome goes through QtPy; pick our binding
 
-import qtawesome  # noqa: E402
-from PySide6.QtGui import QColor, QFont, QIcon, QPalette  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import qtawesome
+from PySide6.QtGui import QColor, QFont, QIcon, QPalette
+from PySide6.QtWidgets import QApplication
 
 ACCENT = "#1f5f99"
 ACCENT_DARK = "#174a78"

@@ -125,10 +125,10 @@ class ElidedLabel(QLabel):
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - may shrink to a few characters
+    def minimumSizeHint(self) -> QSize:
         return QSize(self.fontMetrics().horizontalAdvance("数据库：…") * 2, super().minimumSizeHint().height())
 
-    def paintEvent(self, event) -> None:  # noqa: ANN001, N802
+    def paintEvent(self, event) -> None:
         painter = QPainter(self)
         rect = self.contentsRect()
         text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle, rect.width())
@@ -151,7 +151,7 @@ class NavList(QListWidget):
         width = self.sizeHintForColumn(0) + 2 * self.frameWidth() + 16  # the items' margins in the style sheet
         self.setMinimumWidth(max(width, 150))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
             self.fit()

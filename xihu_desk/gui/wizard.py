@@ -33,7 +33,7 @@ def setup_actor() -> Actor:
     """Set-up acts with full rights as the operating-system account; the audit log says so."""
     try:
         account = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in the environment
+    except Exception:
         account = "unknown"
     return Actor(name=f"setup:{account}", role=Role.ADMIN, display_name=f"首次设置 {account}", all_rights=True)
 
@@ -147,7 +147,7 @@ class UnitPage(QWizardPage):
             else self.tr("已按层级自动填写：街道（镇）司法所的上级是区司法局。"))
         self.completeChanged.emit()
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return bool(self.org_code())
 
 
@@ -201,7 +201,7 @@ class AdminPage(QWizardPage):
             show_state(self.username_hint, "hint", self.tr("2–40 个字符，不含空格；登录时使用。"))
         self.check.revalidate()  # the password may not contain the user name
 
-    def isComplete(self) -> bool:  # noqa: N802
+    def isComplete(self) -> bool:
         return self.username_ok() and bool(self.display_name.text().strip()) and self.check.is_valid()
 
 
@@ -224,7 +224,7 @@ class SummaryPage(QWizardPage):
         box.addWidget(self.status)
         box.addStretch(1)
 
-    def initializePage(self) -> None:  # noqa: N802
+    def initializePage(self) -> None:
         w = self._wizard
         parent = w.unit_page.parent_combo.currentText()
         rows = (
@@ -240,7 +240,7 @@ class SummaryPage(QWizardPage):
         self.summary.setText(f"<table>{cells}</table>")
         show_state(self.status, "hint", "")
 
-    def validatePage(self) -> bool:  # noqa: N802
+    def validatePage(self) -> bool:
         if self._wizard.info is not None:
             return True
         self._wizard.start_init()

@@ -92,7 +92,7 @@ ID_HEADERS = ("身份证号码", "身份证号", "身份证", "身份证件号�
 ID_TYPE_HEADERS = ("证件类型", "证件种类", "身份证件类型")
 
 
-def ID_HEADERS_OF(role: str) -> tuple[str, ...]:  # noqa: N802 - reads as the constant it extends
+def ID_HEADERS_OF(role: str) -> tuple[str, ...]:
     return tuple(role + h for h in ID_HEADERS)
 
 
@@ -129,7 +129,7 @@ def _clean(value: Any) -> str:
     return re.sub(r"(纠纷|矛盾|类|案件|问题)$", "", ledger.normalise(value))
 
 
-def dispute_parser(labels: Mapping[str, str]):  # noqa: ANN201 - a parse function for Column.parse
+def dispute_parser(labels: Mapping[str, str]):
     """Cell -> (code, subtype): the reference list's label or code, or the words people use. The
     subtype keeps the person's own word when it says more than the type (赡养 under 婚姻家庭)."""
     table = {ledger.normalise(label): code for code, label in labels.items()}
@@ -157,7 +157,7 @@ def dispute_parser(labels: Mapping[str, str]):  # noqa: ANN201 - a parse functio
     return parse
 
 
-def _words(table: Mapping[str, str], hint: str):  # noqa: ANN202
+def _words(table: Mapping[str, str], hint: str):
     normalised = {ledger.normalise(k): v for k, v in table.items()}
 
     def parse(value: Any) -> str | None:

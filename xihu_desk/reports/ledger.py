@@ -567,7 +567,7 @@ def _unreadable() -> tuple[type[BaseException], ...]:
 _UNREADABLE = _unreadable()
 
 
-def _open(source: Path | str | bytes | IO[bytes]):  # noqa: ANN202 - an openpyxl Workbook
+def _open(source: Path | str | bytes | IO[bytes]):
     require_defusedxml()
     if isinstance(source, str | Path):
         path = Path(source)
@@ -608,7 +608,7 @@ def read(source: Path | str | bytes | IO[bytes], columns: list[Column],
         wb.close()
 
 
-def _read(wb, columns: list[Column], on_row: Callable[[int], None] | None,  # noqa: ANN001, C901
+def _read(wb, columns: list[Column], on_row: Callable[[int], None] | None,
           keep_unknown: bool) -> Ledger:
     rows: list[LedgerRow] = []
     sheets: list[SheetInfo] = []
@@ -744,7 +744,7 @@ def seal(wb: Workbook, *, reveal: bool = False) -> None:
     writer forgot to guard, a code received in a bundle, a cover line): the last step before saving."""
     for ws in wb.worksheets:
         # The cells that exist (iter_rows would create every blank one of the used range).
-        for cell in list(ws._cells.values()):  # noqa: SLF001 - openpyxl has no public view of them
+        for cell in list(ws._cells.values()):
             value = cell.value
             if value is None:
                 continue
@@ -753,7 +753,7 @@ def seal(wb: Workbook, *, reveal: bool = False) -> None:
                 cell.value = out
 
 
-def write_table(ws, columns: list[Column], rows: Iterable[Mapping[str, Any]], *, first_row: int = 1) -> int:  # noqa: ANN001
+def write_table(ws, columns: list[Column], rows: Iterable[Mapping[str, Any]], *, first_row: int = 1) -> int:
     """A header row and the data rows with dates as real dates; returns the last row written."""
     for j, col in enumerate(columns, start=1):
         cell = ws.cell(first_row, j, col.header)
@@ -779,7 +779,7 @@ def write_table(ws, columns: list[Column], rows: Iterable[Mapping[str, Any]], *,
     return r
 
 
-def title_rows(ws, title: str, lines: list[str], width: int) -> int:  # noqa: ANN001
+def title_rows(ws, title: str, lines: list[str], width: int) -> int:
     """A bold title across the table and the lines that say what it covers; returns the next row."""
     ws.cell(1, 1, safe_text(title)).font = Font(bold=True, size=14)
     # Centred over the first page's columns: a wide register would put it off the printed page.
@@ -790,7 +790,7 @@ def title_rows(ws, title: str, lines: list[str], width: int) -> int:  # noqa: AN
     return len(lines) + 3
 
 
-def landscape(ws, repeat_rows: str | None = None, *, fit: bool = True, repeat_cols: str | None = None) -> None:  # noqa: ANN001
+def landscape(ws, repeat_rows: str | None = None, *, fit: bool = True, repeat_cols: str | None = None) -> None:
     """A4 landscape; ``fit`` squeezes the width onto one page (a wide register instead runs on over
     pages at 85 % with its first columns and header repeated, so it stays readable)."""
     ws.page_setup.orientation = "landscape"

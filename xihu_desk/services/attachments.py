@@ -30,7 +30,7 @@ def _hash(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def add_attachment(session, actor: Actor, data_root: Path, case_uuid: str, kind: str, source: Path) -> str:  # noqa: ANN001
+def add_attachment(session, actor: Actor, data_root: Path, case_uuid: str, kind: str, source: Path) -> str:
     """Copy the file into the store (a file already there is reused), then record it.
     The copy happens first: if the transaction then fails, an unreferenced file is harmless."""
     case = get_case(session, case_uuid)

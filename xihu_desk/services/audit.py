@@ -174,7 +174,7 @@ class AuditFilter:
     until: datetime | None = None
 
 
-def _filtered(query, f: AuditFilter):  # noqa: ANN001, ANN202 - a Select
+def _filtered(query, f: AuditFilter):
     if f.actor:
         query = query.where(AuditEvent.actor == f.actor)
     if f.action:

@@ -225,7 +225,7 @@ def restore(data: DataDir, db: Database | None, actor: Actor, source: Path, *,
     revision = backup.schema_revision(source)
     if revision is None or not migrate.known_revision(revision):
         raise StorageError("该备份由更新版本的程序生成，请先升级程序再恢复。")
-    conn = dbfile._connect_ro(source)  # noqa: SLF001
+    conn = dbfile._connect_ro(source)
     try:
         theirs = dbfile.read_node(conn)
     finally:
@@ -261,7 +261,7 @@ def restore(data: DataDir, db: Database | None, actor: Actor, source: Path, *,
             backup.copy_database(source, staging)
             backup.verify(staging)
         except (sqlite3.Error, OSError, StorageError) as exc:
-            backup._remove_with_companions(staging)  # noqa: SLF001
+            backup._remove_with_companions(staging)
             if dbfile.is_disk_full(exc, data.root):
                 raise dbfile.DiskFull(data.root) from exc
             if isinstance(exc, StorageError):

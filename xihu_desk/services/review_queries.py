@@ -71,7 +71,7 @@ class ReviewRow:
     warnings: tuple[str, ...]
 
 
-def _where(query, f: ReviewFilter, today: date, cal: workdays.WorkCalendar):  # noqa: ANN001, ANN202 - a Select
+def _where(query, f: ReviewFilter, today: date, cal: workdays.WorkCalendar):
     query = query.where(ReviewItem.deleted.is_(False))
     if f.year:
         query = query.where(ReviewItem.year == f.year)
@@ -87,9 +87,9 @@ def _where(query, f: ReviewFilter, today: date, cal: workdays.WorkCalendar):  # 
         query = query.where(ReviewItem.status.in_(rules.OPEN_STATUSES), ReviewItem.due_on >= today,
                             ReviewItem.due_on <= cal.add_workdays(today, rules.DUE_SOON_DAYS))
     if f.received_from:
-        query = query.where(RECEIVED_OR_COMPLETE >= f.received_from)
+        query = query.where(f.received_from <= RECEIVED_OR_COMPLETE)
     if f.received_to:
-        query = query.where(RECEIVED_OR_COMPLETE <= f.received_to)
+        query = query.where(f.received_to >= RECEIVED_OR_COMPLETE)
     if f.text.strip():
         like = f"%{f.text.strip()}%"
         query = query.where(or_(ReviewItem.number.like(like), ReviewItem.title.like(like), ReviewItem.unit.like(like),
@@ -296,7 +296,7 @@ def facts(session: Session, actor: Actor, date_from: date, date_to: date) -> lis
     rows = session.execute(select(
         ReviewItem.number, ReviewItem.item_type, RECEIVED_OR_COMPLETE, ReviewItem.status, ReviewItem.conclusion,
         ReviewItem.adoption, ReviewItem.opinion_on, ReviewItem.due_on, ReviewItem.working_days)
-        .where(ReviewItem.deleted.is_(False), RECEIVED_OR_COMPLETE >= date_from, RECEIVED_OR_COMPLETE <= date_to)
+        .where(ReviewItem.deleted.is_(False), date_from <= RECEIVED_OR_COMPLETE, date_to >= RECEIVED_OR_COMPLETE)
         .order_by(RECEIVED_OR_COMPLETE, ReviewItem.year, ReviewItem.seq))
     return [rules.ItemFacts(*r) for r in rows]
 

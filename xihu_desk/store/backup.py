@@ -47,7 +47,7 @@ PARTIAL = ".partial"  # a backup (or a restore's copy) being written; renamed on
 
 
 def _connect_ro(path: Path) -> sqlite3.Connection:
-    return dbfile._connect_ro(path)  # noqa: SLF001 - one read-only connection recipe for the store
+    return dbfile._connect_ro(path)
 
 
 def copy_database(source: Path, target: Path) -> None:

@@ -68,11 +68,11 @@ def fts_phrase(query: str) -> str:
     return " AND ".join('"' + w.replace('"', '""') + '"' for w in query.split())
 
 
-def _fts_rowids(query: str):  # noqa: ANN202
+def _fts_rowids(query: str):
     return text("SELECT rowid FROM case_fts WHERE case_fts MATCH :q").bindparams(q=fts_phrase(query))
 
 
-def _text_condition(f: CaseFilter):  # noqa: ANN202 - a SQL expression
+def _text_condition(f: CaseFilter):
     if f.full_text:
         return MediationCase.uuid.in_(select(CaseSearch.case_uuid).where(CaseSearch.id.in_(_fts_rowids(f.text))))
     # 1–2 characters: a surname or a two-character name. A name prefix uses the index on

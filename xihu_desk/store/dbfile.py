@@ -207,7 +207,7 @@ def _unavailable(path: Path, exc: BaseException) -> Health:
     return Health(path, "unavailable", (str(exc),), error=error)
 
 
-def _damaged(path: Path, problems: list[str], summary: str, **kw) -> Health:  # noqa: ANN003
+def _damaged(path: Path, problems: list[str], summary: str, **kw) -> Health:
     return Health(path, "damaged", tuple(problems), summary=summary, **kw)
 
 

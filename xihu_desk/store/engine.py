@@ -13,7 +13,7 @@ from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 WRITE_OPTION = "xihu_write"
 
 
-def _sqlite_from_hint(self, table, text):  # noqa: ANN001, ANN202
+def _sqlite_from_hint(self, table, text):
     """Render ``select.with_hint(table, "INDEXED BY ix", "sqlite")`` after the table name.
     SQLAlchemy's SQLite compiler ignores table hints; the case list needs INDEXED BY where the
     planner would otherwise sort a large match set (store/case_list.py)."""
@@ -32,7 +32,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_conn, _record):  # noqa: ANN001 - DB-API types
+    def on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA busy_timeout = 10000")
@@ -42,7 +42,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def on_begin(conn):  # noqa: ANN001
+    def on_begin(conn):
         if conn.get_execution_options().get(WRITE_OPTION):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:

@@ -55,7 +55,7 @@ def storage_error(exc: BaseException, folder: Path | None = None) -> StorageErro
 
 # Every engine this program made. An engine can outlive its Database in a reference cycle until
 # the garbage collector runs, keeping a pooled connection (and its lock) open meanwhile.
-_ENGINES: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def dispose_all(database: Path) -> None:
@@ -107,7 +107,7 @@ class Database:
                 yield session
         except UserError:
             raise
-        except Exception as exc:  # noqa: BLE001 - only storage failures are translated, the rest re-raised
+        except Exception as exc:
             known = storage_error(exc, self.folder)
             if known is None:
                 raise
@@ -115,7 +115,7 @@ class Database:
         finally:
             try:
                 session.close()
-            except Exception as exc:  # noqa: BLE001 - closing after a failed rollback on a full disk
+            except Exception as exc:
                 if storage_error(exc, self.folder) is None:
                     raise
 

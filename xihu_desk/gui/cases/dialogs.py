@@ -123,7 +123,7 @@ class CaseSubDialog(QDialog):
         self.refused_label.setVisible(True)
         messages.error(self, message)
 
-    def done(self, result: int) -> None:  # noqa: A003 - QDialog.done
+    def done(self, result: int) -> None:
         if self.settings_key:
             prefs.save_geometry(self.settings_key, self)
         super().done(result)

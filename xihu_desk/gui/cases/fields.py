@@ -132,7 +132,7 @@ def code_of(combo: QComboBox) -> str:
 # ---------------------------------------------------------------- editing state
 
 
-def changed_signal(widget: QWidget):  # noqa: ANN201 - a bound signal
+def changed_signal(widget: QWidget):
     if isinstance(widget, QLineEdit):
         return widget.textEdited
     if isinstance(widget, QPlainTextEdit):

@@ -43,7 +43,7 @@ def _table(columns: list[str], name: str) -> QTableWidget:
 
 
 class FilingTab(CaseTab):
-    def __init__(self, dialog) -> None:  # noqa: ANN001 - CaseDialog
+    def __init__(self, dialog) -> None:
         super().__init__(dialog)
         self.save_text = self.tr("保存结案报告")
         self.detail: dict[str, Any] | None = None
@@ -216,7 +216,7 @@ class FilingTab(CaseTab):
 class AttachmentsTab(CaseTab):
     """Scans and photos kept with the case (stored once by content hash under the data folder)."""
 
-    def __init__(self, dialog) -> None:  # noqa: ANN001 - CaseDialog
+    def __init__(self, dialog) -> None:
         super().__init__(dialog)
         self.detail: dict[str, Any] | None = None
         # The file picker is a seam: tests put a function here instead of the native dialog.

@@ -23,7 +23,7 @@ from xihu_desk.services.case_queries import CaseForEdit
 
 
 class FollowUpTab(CaseTab):
-    def __init__(self, dialog) -> None:  # noqa: ANN001 - CaseDialog
+    def __init__(self, dialog) -> None:
         super().__init__(dialog)
         self.save_text = self.tr("保存司法确认")
         self.detail: dict[str, Any] | None = None

@@ -38,7 +38,7 @@ def _camel(snake: str) -> str:
 class IntakeTab(CaseTab):
     save_text = "保存受理信息"
 
-    def __init__(self, dialog) -> None:  # noqa: ANN001 - CaseDialog
+    def __init__(self, dialog) -> None:
         super().__init__(dialog)
         self.save_text = self.tr("保存受理信息")
         self.form = load_form("case_intake", self)

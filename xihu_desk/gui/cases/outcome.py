@@ -32,7 +32,7 @@ WRITTEN, ORAL, FAILED, TERMINATED = "written", "oral", "failed", "terminated"
 
 
 class OutcomeTab(CaseTab):
-    def __init__(self, dialog) -> None:  # noqa: ANN001 - CaseDialog
+    def __init__(self, dialog) -> None:
         super().__init__(dialog)
         self.save_text = self.tr("登记调解结果")
         self.detail: dict[str, Any] | None = None

@@ -51,7 +51,7 @@ class PartyDraft:
 
 
 class PartiesTab(CaseTab):
-    def __init__(self, dialog) -> None:  # noqa: ANN001 - CaseDialog
+    def __init__(self, dialog) -> None:
         super().__init__(dialog)
         self.save_text = self.tr("保存当事人")
         self.drafts: list[PartyDraft] = []

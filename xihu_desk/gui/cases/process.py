@@ -29,7 +29,7 @@ RECORD_KINDS = {"investigation": "调查记录", "mediation": "调解记录"}
 
 
 class ProcessTab(CaseTab):
-    def __init__(self, dialog) -> None:  # noqa: ANN001 - CaseDialog
+    def __init__(self, dialog) -> None:
         super().__init__(dialog)
         self.save_text = self.tr("保存告知情况")
         self.detail: dict[str, Any] | None = None

@@ -30,7 +30,7 @@ from xihu_desk.services.node import NodeInfo
 translate = QCoreApplication.translate  # lupdate finds translate("context", "text") calls
 
 
-def find_case(session: Any, actor: Actor, case_no: str) -> str:  # noqa: ANN401 - the op's session
+def find_case(session: Any, actor: Actor, case_no: str) -> str:
     """The uuid of the case with this number or uuid: the one lookup of services/cases, which refuses
     a number two committees once shared (listing each with its uuid)."""
     try:
@@ -154,7 +154,7 @@ class CorrectionsTab(QWidget):
     def _return(self, case_no: str, comment: str) -> None:
         actor, dialog = self.actor, self.dialog
 
-        def work(session: Any) -> str:  # noqa: ANN401
+        def work(session: Any) -> str:
             uuid = find_case(session, actor, case_no)
             exchange.return_for_correction(session, actor, uuid, comment)
             return case_no

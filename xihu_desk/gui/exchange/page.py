@@ -82,7 +82,7 @@ class ResultBox(QGroupBox):
     """The outcome of the last operation on one side, with a button to open the folder it wrote to.
     Hidden until there is something to show: an empty box looks unfinished."""
 
-    def __init__(self, title: str, name: str, show_folder: Any, hint: QLabel,  # noqa: ANN401
+    def __init__(self, title: str, name: str, show_folder: Any, hint: QLabel,
                  parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
         self.folder: Path | None = None
@@ -343,7 +343,7 @@ class ExchangePage(QWidget):
 
     # -- reading ----------------------------------------------------------------------------------
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self.allowed:
             self.refresh()
@@ -464,7 +464,7 @@ class ExchangePage(QWidget):
             path = path.with_suffix(".json")
         cannot_write = self.tr("无法写入公钥文件：{path}（{reason}）")
 
-        def work(session: Any, actor: Actor) -> tuple[Path, str]:  # noqa: ANN401 - on the DB thread
+        def work(session: Any, actor: Actor) -> tuple[Path, str]:
             doc = exchange.export_key(session, actor)
             try:
                 path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -488,7 +488,7 @@ class ExchangePage(QWidget):
         unreadable = self.tr("无法读取公钥文件：{path}").format(path=path)
         not_a_key = self.tr("这不是西湖司法所工作台的节点密钥文件。")
 
-        def work(session: Any, actor: Actor) -> tuple[dict[str, Any], Enrolled]:  # noqa: ANN401 - on the DB thread
+        def work(session: Any, actor: Actor) -> tuple[dict[str, Any], Enrolled]:
             try:
                 doc = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):

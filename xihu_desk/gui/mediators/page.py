@@ -732,7 +732,7 @@ class MediatorsPage(QWidget):
         # the roster follows every committed write to mediators (a form, a bundle, a ledger import)
         self.follower = ops.ListRefresher(self, MEDIATOR_ENTITIES, lambda: self._loaded and self.roster.refresh())
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802
+    def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if not self._loaded:
             self._loaded = True

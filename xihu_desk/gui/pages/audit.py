@@ -7,7 +7,7 @@ scrolled to, so the viewer stays quick however long the log grows.
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, UTC
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer
@@ -48,10 +48,10 @@ class AuditModel(QAbstractTableModel):
     def count(self) -> int:
         return ops.read(self.ctx, self.actor, audit.count_events, self.filter)
 
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:
         return not parent.isValid() and self._more
 
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:
         # Views (and the model tester) may ask again from inside beginInsertRows; one page at a time.
         if parent.isValid() or not self._more or self._fetching:
             return
@@ -68,10 +68,10 @@ class AuditModel(QAbstractTableModel):
         finally:
             self._fetching = False
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.headers)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -86,7 +86,7 @@ class AuditModel(QAbstractTableModel):
             return row.seq
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.headers[section]
         return None
@@ -95,7 +95,7 @@ class AuditModel(QAbstractTableModel):
 def _utc(day: QDate) -> datetime:
     """Local midnight of ``day`` as naive UTC, the form the log stores times in."""
     local = datetime.combine(day.toPython(), time()).astimezone()
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def _pretty(raw: str | None) -> str:
@@ -248,7 +248,7 @@ class AuditTab(QWidget):
 
     # -- behaviour --------------------------------------------------------------------------------
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self.reload()  # events keep arriving; the filters stay as the user left them
 

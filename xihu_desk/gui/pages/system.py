@@ -68,7 +68,7 @@ class ParamsTab(QWidget):
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.load)
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self.load()
 
@@ -187,7 +187,7 @@ class NodeTab(QWidget):
         box.addWidget(self.committee_view, 1)
         self.ctx = ctx
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self.refresh_committees()
 

@@ -68,7 +68,7 @@ class StatsView(QWidget):
         self.type_labels = dict(ops.session_read(ctx, codes.items, "review_type"))
         self._loaded = False
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._loaded:
             self._loaded = True
