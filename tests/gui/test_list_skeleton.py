@@ -96,3 +96,25 @@ def test_the_rows_menu_and_the_summary_buttons(page, monkeypatch) -> None:  # no
     assert page.view.contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
     page.view.clearSelection()
     assert page.current_uuid() is None
+
+
+def test_the_review_register_retries_a_page_it_could_not_read(db, ctx, monkeypatch) -> None:
+    """It used to keep an empty page after a failed read: the rows stayed blank until the filter changed."""
+    from datetime import date
+
+    from tests import reviewkit
+    from xihu_desk.gui.reviews.model import ReviewListModel
+    from xihu_desk.services.review_queries import ReviewFilter
+
+    shen = reviewkit.reviewer(db, date.today())
+    for i in range(3):
+        reviewkit.register(db, shen, title=f"重读测试事项{i}")
+    model = ReviewListModel(ctx, shen)
+    fails = [True]
+    failing_reads(monkeypatch, fails)
+    model.set_filter(ReviewFilter(text="重读测试事项"))
+    assert model.rowCount() == 3 and model.row(0) is None
+    assert model.data(model.index(0, 1)) == "（读取失败）"
+    fails[0] = False
+    assert model.row(0) is not None and model.row(0).title.startswith("重读测试事项")  # read again
+    assert model.cached_pages() == [0] and model.pages_read == 1

@@ -9,21 +9,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
-    QSizePolicy, QSplitter, QTableView, QTabWidget, QToolBar, QVBoxLayout, QWidget,
+    QAbstractButton, QCheckBox, QComboBox, QFileDialog, QFrame, QHBoxLayout, QPushButton, QTabWidget, QToolBar,
+    QVBoxLayout, QWidget,
 )
 
 from xihu_desk.domain import clock
 from xihu_desk.domain.reviews import ReviewStatus
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import columns, messages, ops, prefs, theme
+from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.reviews.dialogs import LimitsDialog
 from xihu_desk.gui.reviews.fields import fill_combo, write_file
 from xihu_desk.gui.reviews.form import ReviewDialog
+from xihu_desk.gui.listpage import ListPage
 from xihu_desk.gui.reviews.model import CLOCK, REVIEW_COLUMN_SAMPLES, SORT_KEYS, TITLE, ReviewListModel
 from xihu_desk.gui.reviews.model import TYPE as REVIEW_TYPE
 from xihu_desk.gui.reviews.model import UNIT as REVIEW_UNIT
@@ -33,7 +34,6 @@ from xihu_desk.services import codes, review_ledger, review_queries
 from xihu_desk.services.context import Actor
 from xihu_desk.services.review_queries import ReviewFilter
 
-SEARCH_DEBOUNCE_MS = 300
 XLSX = "Excel 工作簿 (*.xlsx)"
 REVIEW_ENTITIES = ("review", "bundle_in", "reference")
 
@@ -47,7 +47,9 @@ def save_file_dialog(parent: QWidget, title: str, suggested: str) -> str:
     return path if not path or path.lower().endswith(".xlsx") else path + ".xlsx"
 
 
-class ReviewsPage(QWidget):
+class ReviewsPage(ListPage):
+    select_first_when_gone = True
+
     def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.actor = ctx, actor
@@ -67,99 +69,45 @@ class ReviewsPage(QWidget):
         inner.setSpacing(6)
         inner.addWidget(self._toolbar())
         inner.addLayout(self._filter_bar())
-        self.model = ReviewListModel(ctx, actor, parent=self)
-        # the register follows every committed write to reviews (here, a bundle, a ledger import)
-        self.follower = ops.ListRefresher(self, REVIEW_ENTITIES, lambda: self._loaded and self.refresh())
-        self.view = QTableView()
-        self.view.setObjectName("reviewView")
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.view.setModel(self.model)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setHighlightSections(False)
         # Widths from the font: number, clock, deadline, status and dates whole at any text size on a
         # 1366-pixel screen; the title takes the rest and is the one column elided (tooltip whole).
-        columns.fit(self.view, "reviews/header", REVIEW_COLUMN_SAMPLES, stretch=TITLE, icons=(CLOCK,),
-                    large_hidden=(REVIEW_TYPE, REVIEW_UNIT))  # both in the summary below
-        header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.DescendingOrder)
-        self.view.setSortingEnabled(True)
-        self.view.activated.connect(lambda index: self.open_item(self.model.uuid_at(index.row())))
-        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.setObjectName("reviewsSplitter")
-        self.splitter.addWidget(self.view)
-        self.splitter.addWidget(self._preview())
-        self.splitter.setStretchFactor(0, 4)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setCollapsible(0, False)
-        prefs.restore_state("reviews/splitter", self.splitter)
-        self.splitter.splitterMoved.connect(lambda *_: prefs.save_state("reviews/splitter", self.splitter))
-        inner.addWidget(self.splitter, 1)
+        self.make_view("reviewView", ReviewListModel(ctx, actor, parent=self), header_key="reviews/header",
+                       samples=REVIEW_COLUMN_SAMPLES, stretch=TITLE, icons=(CLOCK,),
+                       large_hidden=(REVIEW_TYPE, REVIEW_UNIT))  # both in the summary below
+        # the register follows every committed write to reviews (here, a bundle, a ledger import)
+        self.follower = self.follow(REVIEW_ENTITIES)
+        inner.addWidget(self.make_splitter("reviewsSplitter", "reviews/splitter", self._preview()), 1)
         self.tabs.addTab(register, theme.icon("mdi6.table-large"), self.tr("审查台账"))
         self.stats = StatsView(ctx, actor, lambda *a: self.choose_save_file(*a), self)
         self.tabs.addTab(self.stats, theme.icon("mdi6.chart-bar"), self.tr("统计"))
         box.addWidget(self.tabs)
-        self._loaded = False
 
     # -- layout -------------------------------------------------------------------------------------
 
     def _toolbar(self) -> QToolBar:
-        bar = QToolBar()
-        bar.setObjectName("reviewsToolbar")
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-
-        def action(icon: str, text: str, tip: str, slot: Callable[[], None], key: QKeySequence | None = None) -> QAction:
-            a = QAction(theme.icon(icon, theme.ACCENT), text, self)
-            a.setToolTip(tip)
-            if key is not None:
-                a.setShortcut(key)
-                a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            a.triggered.connect(slot)
-            self.addAction(a)
-            bar.addAction(a)
-            return a
-
         can_edit = self.actor.can(Perm.EDIT_REVIEWS)
-        self.new_action = action("mdi6.file-document-plus-outline", self.tr("新建登记"), self.tr("登记一件送审事项（Ctrl+N）"),
-                                 self.new_item, QKeySequence(QKeySequence.StandardKey.New))
-        self.open_action = action("mdi6.file-document-outline", self.tr("打开"), self.tr("打开选中的事项（Enter 或双击）"),
-                                  self.open_current)
-        bar.addSeparator()
-        self.import_action = action("mdi6.file-import-outline", self.tr("导入台账…"),
-                                    self.tr("导入原有的 Excel 审查台账：每一行都会导入、判为重复或列出问题"), self.import_ledger)
-        self.export_action = action("mdi6.file-export-outline", self.tr("导出台账…"), self.tr("把审查台账导出为 Excel"),
-                                    self.export_ledger)
-        self.limits_action = action("mdi6.timer-cog-outline", self.tr("期限设置…"), self.tr("各类事项的审查期限（工作日）"),
-                                    self.edit_limits)
-        self.refresh_action = action("mdi6.refresh", self.tr("刷新"), self.tr("重新读取（F5）"), self.refresh,
-                                     QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.new_action = self.action(self.tr("新建登记"), self.new_item, "mdi6.file-document-plus-outline",
+                                      self.tr("登记一件送审事项（Ctrl+N）"), QKeySequence.StandardKey.New)
+        self.open_action = self.action(self.tr("打开"), self.open_current, "mdi6.file-document-outline",
+                                       self.tr("打开选中的事项（Enter 或双击）"))
+        self.import_action = self.action(self.tr("导入台账…"), self.import_ledger, "mdi6.file-import-outline",
+                                         self.tr("导入原有的 Excel 审查台账：每一行都会导入、判为重复或列出问题"))
+        self.export_action = self.action(self.tr("导出台账…"), self.export_ledger, "mdi6.file-export-outline",
+                                         self.tr("把审查台账导出为 Excel"))
+        self.limits_action = self.action(self.tr("期限设置…"), self.edit_limits, "mdi6.timer-cog-outline",
+                                         self.tr("各类事项的审查期限（工作日）"))
+        self.refresh_action = self.action(self.tr("刷新"), self.refresh, "mdi6.refresh", self.tr("重新读取（F5）"),
+                                          QKeySequence.StandardKey.Refresh)
         for a in (self.new_action, self.import_action, self.limits_action):
             a.setEnabled(can_edit)
         self.open_action.setEnabled(False)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        bar.addWidget(spacer)
-        self.count_label = label("", "subtitle")
-        self.count_label.setObjectName("reviewCount")
-        bar.addWidget(self.count_label)
-        return bar
+        return self.make_toolbar("reviewsToolbar", [self.new_action, self.open_action, None, self.import_action,
+                                                    self.export_action, self.limits_action, self.refresh_action],
+                                 "reviewCount")
 
     def _filter_bar(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        self.search = QLineEdit()
-        self.search.setObjectName("reviewSearch")
-        self.search.setPlaceholderText(self.tr("编号、事项名称或送审单位（Ctrl+F）"))
-        self.search.addAction(theme.icon("mdi6.magnify"), QLineEdit.ActionPosition.LeadingPosition)
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance("编号、事项名称或送审单位") + 40)
-        find = QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
-        find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.make_search("reviewSearch", self.tr("编号、事项名称或送审单位（Ctrl+F）"),
+                         min_width_text=self.tr("编号、事项名称或送审单位"))
         self.year = QComboBox()
         self.year.setObjectName("yearFilter")
         self.item_type = QComboBox()
@@ -172,19 +120,8 @@ class ReviewsPage(QWidget):
         self.due_soon.setObjectName("dueSoonOnly")
         self.reset_button = QPushButton(theme.icon("mdi6.filter-remove-outline"), self.tr("清除条件"))
         self.reset_button.setObjectName("resetFilter")
-        row.addWidget(self.search, 1)
-        for w in (self.year, self.item_type, self.status):
-            w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            row.addWidget(w)
-        row.addWidget(self.overdue)
-        row.addWidget(self.due_soon)
-        row.addWidget(self.reset_button)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.apply_filter)
-        self.search.textChanged.connect(self._debounce.start)
-        self.search.returnPressed.connect(self.apply_filter)
+        row = self.make_filter_row([self.search, self.year, self.item_type, self.status, self.overdue, self.due_soon,
+                                    self.reset_button])
         for combo in (self.year, self.item_type, self.status):
             combo.currentIndexChanged.connect(self.apply_filter)
         self.overdue.toggled.connect(self.apply_filter)
@@ -198,18 +135,10 @@ class ReviewsPage(QWidget):
         card.setProperty("kind", "card")
         box = QVBoxLayout(card)
         box.setContentsMargins(16, 10, 16, 10)
-        head = QHBoxLayout()
         self.preview_title = label("", "subtitle")
         self.preview_title.setObjectName("previewTitle")
         self.preview_title.setWordWrap(True)
-        self.preview_open = QPushButton(theme.icon("mdi6.file-document-outline", "#ffffff"), self.tr("打开"))
-        self.preview_open.setProperty("kind", "primary")
-        self.preview_open.setObjectName("previewOpen")
-        self.preview_open.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # never cut
-        self.preview_open.clicked.connect(self.open_current)
-        head.addWidget(self.preview_title, 1)
-        head.addWidget(self.preview_open, 0, Qt.AlignmentFlag.AlignTop)
-        box.addLayout(head)
+        box.addLayout(self.make_summary_head(self.preview_title))
         self.preview_text = label("", wrap=True)
         self.preview_text.setObjectName("previewText")
         self.preview_warnings = label("", wrap=True)
@@ -223,16 +152,16 @@ class ReviewsPage(QWidget):
         self._show_preview(None)
         return card
 
+    def summary_buttons(self) -> list[QAbstractButton]:
+        self.preview_open = QPushButton(theme.icon("mdi6.file-document-outline", "#ffffff"), self.tr("打开"))
+        self.preview_open.setProperty("kind", "primary")
+        self.preview_open.setObjectName("previewOpen")
+        self.preview_open.clicked.connect(self.open_current)
+        return [self.preview_open]
+
     # -- filters ------------------------------------------------------------------------------------
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802
-        super().showEvent(event)
-        if not self._loaded:
-            self._loaded = True
-            self._fill_filters()
-            self.apply_filter()
-
-    def _fill_filters(self) -> None:
+    def fill_filters(self) -> None:
         years = ops.read(self.ctx, self.actor, review_queries.year_range)
         types = ops.session_read(self.ctx, codes.items, "review_type")
         this_year = clock.local_today().year
@@ -249,16 +178,11 @@ class ReviewsPage(QWidget):
         return ReviewFilter(year=year or None, item_type=self.item_type.currentData(), status=self.status.currentData(),
                             overdue=self.overdue.isChecked(), due_soon=self.due_soon.isChecked(), text=self.search.text())
 
-    def apply_filter(self) -> None:
-        self._debounce.stop()
-        self.model.set_filter(self.current_filter())
-        self._after_reset()
-
     def show_list(self, f: ReviewFilter) -> None:
         """Show exactly the items ``f`` matches (a home-page card), its fields in the filter bar."""
         if not self._loaded:
             self._loaded = True
-            self._fill_filters()
+            self.fill_filters()
         widgets = (self.year, self.item_type, self.status, self.overdue, self.due_soon, self.search)
         for w in widgets:
             w.blockSignals(True)
@@ -271,43 +195,27 @@ class ReviewsPage(QWidget):
             w.blockSignals(False)
         self.apply_filter()
 
-    def reset_filter(self) -> None:
-        for w in (self.year, self.item_type, self.status, self.overdue, self.due_soon, self.search):
-            w.blockSignals(True)
-        for combo in (self.year, self.item_type, self.status):
-            combo.setCurrentIndex(0)
-        self.overdue.setChecked(False)
-        self.due_soon.setChecked(False)
-        self.search.clear()
-        for w in (self.year, self.item_type, self.status, self.overdue, self.due_soon, self.search):
-            w.blockSignals(False)
-        self.apply_filter()
+    def filter_widgets(self) -> tuple[QWidget, ...]:
+        return (self.year, self.item_type, self.status, self.overdue, self.due_soon, self.search)
 
     def refresh(self, select_uuid: str = "") -> None:
-        current = select_uuid or (self.model.uuid_at(self.view.currentIndex().row()) if self.view.currentIndex().isValid() else "")
-        scroll = self.view.verticalScrollBar().value()
-        self._fill_filters()
-        self.model.refresh()
-        self._after_reset(current)
-        if current and not select_uuid:
-            self.view.verticalScrollBar().setValue(scroll)  # where the user was
-
-    def _after_reset(self, select_uuid: str = "") -> None:
-        self.count_label.setText(self.tr("共 {n} 件").format(n=self.model.total))
-        row = self.model.row_of(select_uuid) if select_uuid else -1
-        if self.model.total:
-            self.view.selectRow(max(row, 0))
-        else:
-            self._show_preview(None)
+        """Read the register again (its filter choices too: a new year, a new type), keeping the
+        selected item, or selecting ``select_uuid`` (a form just saved it)."""
+        self.fill_filters()
+        super().refresh()
+        if select_uuid:
+            self.select(select_uuid)
 
     # -- the selected item ----------------------------------------------------------------------------
 
-    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self._show_preview(self.model.row(current.row()) if current.isValid() else None)
+    def selection_changed(self, uuid: str | None) -> None:
+        self.open_action.setEnabled(bool(uuid))
+
+    def show_summary(self, uuid: str | None) -> None:
+        row = self.model.find_row(uuid)
+        self._show_preview(self.model.row(row) if row is not None else None)
 
     def _show_preview(self, row: review_queries.ReviewRow | None) -> None:
-        self.open_action.setEnabled(row is not None)
-        self.preview_open.setEnabled(row is not None)
         if row is None:
             self.preview_title.setText(self.tr("在上方列表中选择一件事项，这里显示它的期限；按 Enter 或双击打开。"))
             self.preview_text.setText("")
@@ -324,11 +232,6 @@ class ReviewsPage(QWidget):
             parts.append(self.tr("结论：{c}").format(c=row.conclusion_label))
         self.preview_text.setText("　".join(parts))
         self.preview_warnings.setText("\n".join(f"⚠ {w}" for w in row.warnings))
-
-    def open_current(self) -> None:
-        index = self.view.currentIndex()
-        if index.isValid():
-            self.open_item(self.model.uuid_at(index.row()))
 
     def open_item(self, uuid: str) -> None:
         if not uuid:
@@ -415,7 +318,7 @@ class ReviewsPage(QWidget):
                  on_ok=lambda p: messages.info(self, self.tr("已导出（当前筛选条件下的全部事项）：{p}").format(p=p)))
 
 
-__all__ = ["ReviewsPage", "SORT_KEYS", "reviews_page"]
+__all__ = ["SORT_KEYS", "ReviewsPage", "reviews_page"]
 
 
 def reviews_page(ctx: AppContext, actor: Actor) -> QWidget:
