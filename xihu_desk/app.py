@@ -55,7 +55,7 @@ def set_windows_app_id() -> bool:
     import ctypes
 
     try:
-        ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID(APP_USER_MODEL_ID)  # type: ignore[attr-defined]
+        ctypes.windll.shell32.SetCurrentProcessExplicitAppUserModelID(APP_USER_MODEL_ID)
     except (AttributeError, OSError):
         return False
     return True
@@ -99,7 +99,8 @@ def run(data: DataDir, argv: list[str] | None = None, startup_check: bool = Fals
     if QApplication.instance() is None:
         # QtPdf (the print preview) loads later; Qt 6.8 wants this set before the application.
         QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    existing = QApplication.instance()  # typed as QCoreApplication; a test's qapp is a QApplication
+    app = existing if isinstance(existing, QApplication) else QApplication(argv if argv is not None else sys.argv[:1])
     app.setDesktopFileName(DESKTOP_FILE_NAME)  # Linux: the window belongs to xihu-desk.desktop
     guard = single_instance.claim(app, data.root)
     if guard is None:

@@ -39,18 +39,19 @@ def _utf8_streams() -> None:
 
 
 _CLI_LOG = "xihu-desk-cli.log"
+_CLI_HANDLER = "xihu-desk-cli"
 
 
 def _cli_logging(data: DataDir) -> None:
     """The program's own warnings go to logs/ (never to stderr, which carries the one-line
     message and nothing else); with no data folder yet they are dropped."""
     logger = logging.getLogger("xihu_desk")
-    for handler in [h for h in logger.handlers if getattr(h, "xihu_cli", False)]:
-        logger.removeHandler(handler)
-        handler.close()
+    for old in [h for h in logger.handlers if h.get_name() == _CLI_HANDLER]:
+        logger.removeHandler(old)
+        old.close()
     handler: logging.Handler = (logsafe.file_handler(data.logs / _CLI_LOG, delay=True) if data.root.is_dir()
                                 else logging.NullHandler())
-    handler.xihu_cli = True  # type: ignore[attr-defined]
+    handler.set_name(_CLI_HANDLER)  # found again by name when the next command sets up its own
     handler.setLevel(logging.WARNING)
     logger.addHandler(handler)
     logger.propagate = False

@@ -67,8 +67,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     health = maintenance.inspect(data)  # before anything opens (let alone migrates) the file
     if health.creatable:
         raise UserError(f"数据目录 {data.root} 中没有数据库，请先运行 xihu-desk init。")
-    if health.state == "unavailable":
-        raise health.error
+    health.raise_if_unavailable()
     if health.damaged:
         return _check_damaged(args, data, health)
     data, opened = open_data(args)

@@ -72,12 +72,12 @@ def cmd_evidence(args: argparse.Namespace) -> int:
         lines.append(f"  {m[key].label}：{rules_domain.shown(key, ev.value(key))}")
     if ev.per_year:
         lines.append("  各年度：" + "；".join(f"{y} 年 {n} 件" for y, n in ev.per_year.items()))
-    if level:
+    if level and result:
         lines.append(f"对照{rules.name}{result.level_name}：" + ("各项条件均已达到" if result.passed else "未达到：")
                      + "".join(f"\n  · {t}" for t in result.missed_text()))
     else:
         lines.append(f"按{rules.name}，" + (f"已达到{result.level_name}的全部条件" if result else "尚未达到任何等级的全部条件"))
-    if args.output:
+    if form is not None:
         from xihu_desk.documents import mediator_application
 
         target = write_output(args, args.output, mediator_application.build(form))

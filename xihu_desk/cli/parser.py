@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from xihu_desk import __version__
 from xihu_desk.cli import bundle, case, committee, ledger, maintenance, mediator, node, printout, review, user
@@ -59,7 +59,7 @@ class _Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
         super().__init__(*args, **kwargs)
 
-    def error(self, message: str) -> None:  # usage errors exit 2, as argparse does, in Chinese
+    def error(self, message: str) -> NoReturn:  # usage errors exit 2, as argparse does, in Chinese
         self.print_usage(sys.stderr)
         message = re.sub(r"\b\w+_command\b", "子命令", message)  # the dest names of nested commands
         print(f"用法错误：{message}", file=sys.stderr)
@@ -69,7 +69,7 @@ class _Parser(argparse.ArgumentParser):
 def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
     """The options every command takes, before or after its name (design.md §10). Only the top
     level sets defaults: a subcommand's copy must not overwrite a value given before the command."""
-    keep = {} if defaults else {"default": argparse.SUPPRESS}
+    keep: dict[str, Any] = {} if defaults else {"default": argparse.SUPPRESS}
     parser.add_argument("--data-dir", metavar="DIR", **({"default": None} | keep),
                         help="数据目录（默认为本机用户数据目录，或环境变量 XIHU_DESK_HOME）")
     parser.add_argument("--json", action="store_true", **({"default": False} | keep),

@@ -197,8 +197,11 @@ class Evidence:
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> Evidence:
         """The snapshot kept with an application, read back exactly as it was taken."""
-        def dec(v: Any) -> Decimal | None:
-            return None if v is None else Decimal(str(v))
+        def dec(v: Any) -> Decimal:
+            return Decimal(str(v))
+
+        def maybe_dec(v: Any) -> Decimal | None:  # a rate over no cases is None
+            return None if v is None else dec(v)
 
         return cls(
             mediator=doc["mediator"], name=doc["name"], date_from=date.fromisoformat(doc["from"]),
@@ -207,8 +210,8 @@ class Evidence:
             cases_total=doc["cases_total"], per_year={int(y): n for y, n in doc["per_year"].items()},
             cases_per_year=dec(doc["cases_per_year"]), cases_lead=doc["cases_lead"],
             cases_concluded=doc["cases_concluded"], cases_succeeded=doc["cases_succeeded"],
-            success_rate=dec(doc["success_rate"]), oral_agreements=doc["oral_agreements"],
-            written_agreements=doc["written_agreements"], oral_share=dec(doc["oral_share"]),
+            success_rate=maybe_dec(doc["success_rate"]), oral_agreements=doc["oral_agreements"],
+            written_agreements=doc["written_agreements"], oral_share=maybe_dec(doc["oral_share"]),
             by_difficulty=dict(doc["by_difficulty"]), difficult_cases=doc["difficult_cases"],
             confirmed_cases=doc["confirmed_cases"], followups=doc["followups"],
             training_hours=dec(doc["training_hours"]), training_sessions=doc["training_sessions"],

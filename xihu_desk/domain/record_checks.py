@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -81,7 +82,7 @@ def parse_document(raw: bytes, *, limit: int = MAX_RECORD_BYTES, depth: int = MA
 
 
 def single_line(length: int | None) -> bool:
-    return bool(length) and length <= SINGLE_LINE_UP_TO
+    return length is not None and 0 < length <= SINGLE_LINE_UP_TO
 
 
 def text_problem(value: str, *, length: int | None) -> str:
@@ -218,9 +219,15 @@ def code_problem(table: str, column: str, value: Any, reference: dict[str, set[s
         if (table, column) in CODE_LIKE and not _CODE_LIKE.fullmatch(value):
             return f"“{printable(value, 20)}”不是有效的代码"
         return ""
-    if (value == "" and code.empty) or (code.list_name and reference is None):
+    if value == "" and code.empty:
         return ""
-    allowed = reference.get(code.list_name, set()) if code.list_name else code.values
+    allowed: Collection[str]
+    if code.list_name:
+        if reference is None:
+            return ""
+        allowed = reference.get(code.list_name, set())
+    else:
+        allowed = code.values
     if value not in allowed:
         return f"代码“{printable(value, 20)}”不在代码表中"
     return ""

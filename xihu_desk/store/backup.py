@@ -84,8 +84,7 @@ def quick_check(path: Path, full: bool = False) -> list[str]:
     A file that cannot be read for a reason other than damage (a full disk, a lock, no
     permission) raises that StorageError instead: it is not a problem *of the file*."""
     health = dbfile.inspect(path, full=full)
-    if health.state == "unavailable":
-        raise health.error
+    health.raise_if_unavailable()
     if health.state == "missing":
         return ["文件不存在"]
     return list(health.problems) if health.damaged else []

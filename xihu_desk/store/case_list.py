@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, exists, func, or_, select, text
+from sqlalchemy import ColumnElement, TextClause
 from sqlalchemy.orm import Session
 
 from xihu_desk.store.case_models import CaseMediator, CaseSearch, MediationCase, Party
@@ -88,8 +89,8 @@ def _text_condition(f: CaseFilter):
     return or_(MediationCase.uuid.in_(by_name), MediationCase.uuid.in_(in_text))
 
 
-def where(f: CaseFilter, today: date) -> list:
-    conditions = [LIVE]
+def where(f: CaseFilter, today: date) -> list[ColumnElement[bool] | TextClause]:
+    conditions: list[ColumnElement[bool] | TextClause] = [LIVE]
     if f.year:
         conditions.append(MediationCase.accepted_on.between(date(f.year, 1, 1), date(f.year, 12, 31)))
     if f.status == OPEN:
@@ -144,7 +145,7 @@ def page_uuids(session: Session, f: CaseFilter, today: date, offset: int, limit:
     descending = f.descending
     # Past the middle, walk from the other end: the last page costs what the first does.
     backwards = total is not None and offset > total // 2
-    if backwards:
+    if backwards and total is not None:
         descending = not descending
         limit = max(0, min(limit, total - offset))
         offset = max(0, total - offset - limit)

@@ -56,7 +56,7 @@ def sqlite_code(exc: BaseException) -> int | None:
 def chain(exc: BaseException) -> Iterator[BaseException]:
     """The exception, what caused it and what it interrupted, and SQLAlchemy's wrapped driver error."""
     seen: set[int] = set()
-    todo = [exc]
+    todo: list[BaseException | None] = [exc]
     while todo:
         e = todo.pop()
         if e is None or id(e) in seen:
@@ -174,6 +174,11 @@ class Health:
     @property
     def damaged(self) -> bool:
         return self.state == "damaged"
+
+    def raise_if_unavailable(self) -> None:
+        """Raise why a file that is not damaged could not be read (disk full, lock, no permission)."""
+        if self.state == "unavailable":
+            raise self.error or StorageError("；".join(self.problems))
 
     @property
     def readable(self) -> bool:

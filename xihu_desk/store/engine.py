@@ -9,23 +9,23 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
+from sqlalchemy.sql import FromClause
 
 WRITE_OPTION = "xihu_write"
 
 
-def _sqlite_from_hint(self, table, text):
-    """Render ``select.with_hint(table, "INDEXED BY ix", "sqlite")`` after the table name.
-    SQLAlchemy's SQLite compiler ignores table hints; the case list needs INDEXED BY where the
-    planner would otherwise sort a large match set (store/case_list.py)."""
-    return text
-
-
-SQLiteCompiler.get_from_hint_text = _sqlite_from_hint
+class _HintingCompiler(SQLiteCompiler):
+    def get_from_hint_text(self, table: FromClause, text: str | None) -> str | None:
+        """Render ``select.with_hint(table, "INDEXED BY ix", "sqlite")`` after the table name.
+        SQLAlchemy's SQLite compiler ignores table hints; the case list needs INDEXED BY where the
+        planner would otherwise sort a large match set (store/case_list.py)."""
+        return text
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     engine = create_engine(url, echo=echo, future=True)
     if engine.dialect.name == "sqlite":
+        engine.dialect.statement_compiler = _HintingCompiler
         _configure_sqlite(engine)
     return engine
 

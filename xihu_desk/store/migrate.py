@@ -103,8 +103,7 @@ def open_database(data: paths.DataDir, now: datetime | None = None) -> OpenResul
     data.ensure()
     removed = backup.remove_partials(data.root, data.backups)
     health = dbfile.inspect(data.database)
-    if health.state == "unavailable":
-        raise health.error  # a full disk, a lock, no permission: not damage, nothing to restore
+    health.raise_if_unavailable()  # a full disk, a lock, no permission: not damage, nothing to restore
     db = Database(data.url)
     result = OpenResult(db=db, health=health, removed_partials=removed)
     if health.damaged:

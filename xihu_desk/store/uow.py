@@ -86,8 +86,9 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        if self.read_blocked or self.write_blocked:
-            raise StorageError(self.read_blocked or self.write_blocked)
+        blocked = self.read_blocked or self.write_blocked
+        if blocked:
+            raise StorageError(blocked)
         # one unit of work, one instant: every audit row and updated_at it writes shares the time
         with clock.operation(), self._unit(self._write) as session:
             yield session
