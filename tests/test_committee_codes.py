@@ -19,6 +19,7 @@ from xihu_desk.domain.errors import FieldError
 from xihu_desk.paths import DataDir
 from xihu_desk.services import cases, committees, demo, exchange, node
 from xihu_desk.services.context import cli_actor
+from xihu_desk.services.demo_mediation import communities
 from xihu_desk.store import migrate
 from xihu_desk.store.case_models import MediationCase
 from xihu_desk.store.models import Committee, Meta, OrgUnit
@@ -73,15 +74,16 @@ def test_every_committee_of_every_street_and_town_issues_numbers_no_other_does(d
     assert f"（{YEAR}）北山人调字第0001号" in numbers and f"（{YEAR}）北山社区人调字第0001号" in numbers
 
 
-def test_demo_on_beishan_gives_its_beishan_community_its_own_code(db):
-    with db.write() as s:  # seed 164 draws the communities 北山 and 留下 (also a street's 字号) first
+def test_demo_on_beishan_gives_each_community_its_own_code(db):
+    with db.write() as s:  # the demo's committees are communities of 北山街道 itself (issue 14)
         demo.fill(s, cli_actor(), demo.DemoCommand(seed=164, committees=2, mediators=2, cases=30,
                                                    today=date(2026, 11, 20)))
     with db.read() as s:
         codes = dict(s.execute(select(Committee.name, Committee.short_name)).all())
         numbers = list(s.scalars(select(MediationCase.case_no)))
-    assert codes == {"北山街道人民调解委员会": "北山", "北山街道北山社区人民调解委员会": "北山社区",
-                     "北山街道留下社区人民调解委员会": "留下社区"}
+    assert codes.pop("北山街道人民调解委员会") == "北山" and len(codes) == 2
+    assert codes == {f"北山街道{c}人民调解委员会": c for c in codes.values()}
+    assert set(codes.values()) <= set(communities("330106002"))
     assert len(numbers) == 30 and len(set(numbers)) == 30
 
 

@@ -98,17 +98,20 @@ def fill(session: Session, actor: Actor, cmd: DemoCommand) -> DemoResult:
     units = [org] if org.kind != "district" else list(
         session.scalars(select(OrgUnit).where(OrgUnit.kind != "district", OrgUnit.retired.is_(False))))
     existing = set(session.scalars(select(Committee.name)))
-    words = list(COMMUNITY_WORDS)
-    rng.shuffle(words)
-    for word in words:
+    # Each named after a community (village) of its own street or town (db/reference/communities.json).
+    from xihu_desk.services.demo_mediation import communities
+
+    places = [(unit, place) for unit in units for place in communities(unit.code)]
+    rng.shuffle(places)
+    for unit, place in places:
         if len(result.committees) >= cmd.committees:
             break
-        unit = rng.choice(units)
-        name = f"{unit.name}{word}社区人民调解委员会"
+        name = f"{unit.name}{place}人民调解委员会"
         if name in existing:
             continue
         # No 字号 given: the default from the name (北山街道北山社区 → 北山社区), unique in the district.
-        committees.create_committee(session, actor, committees.CommitteeCommand(name, "", unit.code, "community"))
+        kind = "village" if place.endswith("村") else "community"
+        committees.create_committee(session, actor, committees.CommitteeCommand(name, "", unit.code, kind))
         result.committees.append(name)
     taken = set(session.scalars(select(User.username)))
     roles = [Role.MEDIATOR] * max(1, cmd.mediators - 2) + [Role.REVIEWER, Role.HEAD]

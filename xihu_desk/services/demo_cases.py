@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from faker import Faker
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain.cases import Outcome
 from xihu_desk.domain.parties import PartyInput
-from xihu_desk.services import cases, committees, mediators
+from xihu_desk.services import cases, committees, demo_mediation, mediators
 from xihu_desk.services.context import Actor
 
 DISPUTES = [("02", 24, "邻里"), ("01", 18, "婚姻家庭"), ("04", 10, "合同"), ("06", 9, "损害赔偿"),
@@ -81,7 +81,8 @@ def make_cases(session: Session, actor: Actor, rng: random.Random, fake: Faker, 
     made = 0
     for _ in range(n):
         committee = rng.choice(committee_ids)
-        accepted = today - timedelta(days=int(rng.triangular(0, 720, 30)))
+        # newest cases most numerous: about a month's intake still open, as in an office
+        accepted = today - timedelta(days=int(rng.triangular(0, 720, 0)))
         code, _w, _label = _weighted(rng, DISPUTES)
         source = _weighted(rng, [("initiative", 52), ("apply", 43), ("referral", 5)])[0]
         parties = [_person(rng, fake, "applicant", accepted)]
@@ -102,6 +103,10 @@ def make_cases(session: Session, actor: Actor, rng: random.Random, fake: Faker, 
         )
         if cmd.prevent_criminal_cases:
             cmd = cases.IntakeCommand(**{**cmd.__dict__, "prevent_criminal_persons": 2})
+        if demo_mediation.on_the_spot(rng):  # settled where it arose: the simple procedure
+            demo_mediation.simple_case(session, actor, rng, cmd, today, team)
+            made += 1
+            continue
         ref = cases.open_case(session, actor, cmd)
         made += 1
         _advance(session, actor, rng, ref.uuid, accepted, today, amount, parties, team)
@@ -112,18 +117,19 @@ def _advance(session: Session, actor: Actor, rng: random.Random, uuid: str, acce
              amount: int, parties: list[PartyInput], team: list[str]) -> None:
     """Carry a case as far as its age allows: recent cases stay open, older ones close and file."""
     age = (today - accepted).days
-    if age < 1 or rng.random() < 0.1:
+    # an old case still open is overdue: a few are, most were carried on (realistic share)
+    if age < 1 or rng.random() < (0.1 if age < 30 else 0.02):
         return
     cases.record_notice(session, actor, uuid, accepted, rng.choice(["oral", "written"]))
-    if age < 3 or rng.random() < 0.05:
+    if age < 3 or rng.random() < (0.05 if age < 30 else 0.02):
         return
-    held = datetime.combine(accepted + timedelta(days=min(age - 1, rng.randrange(1, 6))), time(9 + rng.randrange(8), 0))
-    names = "、".join(p.name for p in parties[:2])
-    cases.add_record(session, actor, uuid, cases.RecordInput(
-        "mediation", held, "调解室", f"告知权利义务后，{names}分别陈述事实，调解员释法说理，双方充分协商。",
-        matter="纠纷调解", subject=names, mediators="调解员", recorder="记录员", notice_announced=True))
+    held = demo_mediation.first_session(accepted, age, rng)
+    who = demo_mediation.people(session, rng, cases.get_case(session, uuid).committee_uuid, team)
+    cases.add_record(session, actor, uuid, demo_mediation.mediation_record(rng, held, parties, who))
     done_on = held.date()
-    if age < 20 and rng.random() < 0.6:
+    if age < 30 and rng.random() < 0.75:  # within the month most are still being mediated
+        if rng.random() < 0.4:  # at the signing table: clauses typed, the agreement not yet registered
+            demo_mediation.signing_table(session, actor, rng, uuid, parties, amount, held, who)
         return
     roll = rng.random()
     if roll < 0.07:
@@ -131,19 +137,13 @@ def _advance(session: Session, actor: Actor, rng: random.Random, uuid: str, acce
     elif roll < 0.10:
         cases.close_without_agreement(session, actor, uuid, Outcome.TERMINATED, done_on, "申请人撤回调解申请。", routes_told=True)
     else:
-        written = rng.random() < 0.45
-        app, resp = parties[0].name, parties[1].name
-        deadline = done_on + timedelta(days=rng.choice([7, 15, 30]))
-        clause = rng.choice(CLAUSES[:2]).format(resp=resp, app=app, deadline=f"{deadline:%Y年%m月%d日}", amount=amount // 100)
-        cases.record_agreement(session, actor, uuid, cases.AgreementInput(
-            form="written" if written else "oral", effective_on=done_on, clauses=(clause, CLAUSES[2], CLAUSES[3]),
-            performance_method="现金或银行转账" if amount else "按约定自行履行", performance_deadline=deadline,
-            performance_place="杭州市西湖区", facts="双方就上述纠纷经调解查明事实。" if written else "",
-            disputed="责任承担与补偿金额", amount_fen=amount, performed_on_the_spot=not written and rng.random() < 0.5))
+        written = rng.random() < 0.75  # most oral settlements are the simple cases made above
+        app = parties[0].name
+        demo_mediation.record_agreement(session, actor, rng, uuid, parties, amount, done_on, who, written)
         visited = done_on + timedelta(days=rng.randrange(10, 40))
         if visited <= today and rng.random() < 0.8:
             cases.add_followup(session, actor, uuid, cases.FollowUpInput(
-                visited, app, "调解员", rng.choice(["full", "full", "full", "partial"]), rng.choice(["satisfied", "basic"])))
+                visited, app, who.mediators[0], rng.choice(["full", "full", "full", "partial"]), rng.choice(["satisfied", "basic"])))
         if written and rng.random() < 0.15 and done_on + timedelta(days=5) <= today:
             cases.record_confirmation(session, actor, uuid, cases.ConfirmationInput(
                 done_on + timedelta(days=5), "杭州市西湖区人民法院", "confirmed", done_on + timedelta(days=8),

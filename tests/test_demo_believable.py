@@ -1,0 +1,102 @@
+"""The demo a district reviewer would believe (issue 14): both procedures, about half of the
+settled disputes settled on the spot, cases at the signing table, committees in their own street,
+records kept by named people in named rooms, performance clauses that match the way of
+performance, and only a few overdue cases."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from xihu_desk.paths import DataDir
+from xihu_desk.services import case_queries, demo
+from xihu_desk.services.context import cli_actor
+from xihu_desk.services.demo_mediation import communities
+from xihu_desk.store import migrate
+from xihu_desk.store.case_list import CaseFilter
+
+TODAY = date(2026, 11, 30)
+
+
+@pytest.fixture(scope="module")
+def filled(template_node, tmp_path_factory):
+    import shutil
+
+    root = tmp_path_factory.mktemp("demo-believable") / "data"
+    shutil.copytree(template_node, root)
+    opened = migrate.open_database(DataDir(root))
+    actor = cli_actor()
+    with opened.db.write() as s:
+        demo.fill(s, actor, demo.DemoCommand(cases=120, today=TODAY))
+    with opened.db.read() as s:
+        rows = case_queries.case_summaries(s, actor, CaseFilter(sort="case_no", descending=False), TODAY, 0, 500)
+        details = [case_queries.case_detail(s, actor, r["uuid"], today=TODAY) for r in rows]
+    opened.db.dispose()
+    return rows, details
+
+
+def test_both_procedures_and_half_the_settled_on_the_spot(filled):
+    rows, details = filled
+    assert {r["procedure"] for r in rows} == {"simple", "ordinary"}
+    settled = [d for d in details if d["outcome"] == "succeeded"]
+    simple = [d for d in settled if d["procedure"] == "simple"]
+    assert 0.35 <= len(simple) / len(settled) <= 0.65
+    assert all(d["agreement"]["form"] == "oral" and d["records"] == [] for d in simple)
+    assert any(d["status"] == "filed" for d in simple)
+
+
+def test_cases_at_the_signing_table(filled):
+    _rows, details = filled
+    table = [d for d in details if d["status"] == "mediating" and d["agreement"] is None
+             and any("拟定协议条款" in r["body"] for r in d["records"])]
+    assert table
+
+
+def test_committees_are_communities_of_their_own_street(filled):
+    rows, _details = filled
+    own = set(communities("330106002"))  # the template node is 北山街道
+    for name in {r["committee"] for r in rows}:
+        place = name.removeprefix("北山街道").removesuffix("人民调解委员会")
+        assert place == "" or place in own, name
+
+
+def test_records_name_people_and_places(filled):
+    _rows, details = filled
+    records = [r for d in details for r in d["records"]]
+    assert records
+    for r in records:
+        assert r["place"] != "调解室" and r["place"].startswith("北山街道"), r["place"]
+        assert "调解员" not in r["mediators"].split("、") and r["recorder"] not in ("记录员", "调解员")
+    visitors = {f["visitor"] for d in details for f in d["followups"]}
+    assert visitors and "调解员" not in visitors
+
+
+def test_clauses_match_the_way_of_performance(filled):
+    _rows, details = filled
+    for d in details:
+        a = d["agreement"]
+        if a is None:
+            continue
+        text = "".join(a["clauses"])
+        method = a["performance_method"]
+        if method == "银行转账":
+            assert "银行账户" in text
+        elif method == "微信转账":
+            assert "微信" in text and a["amount"] <= 5000
+        elif method == "现金当面交付":
+            assert "现金" in text
+        elif method == "自行维修":
+            assert "维修" in text
+        else:
+            assert method == "当场履行" and a["performed_on_the_spot"]
+        if a["performed_on_the_spot"]:
+            assert a["performance_deadline"] is None and "当场" in text
+
+
+def test_a_realistic_share_of_overdue_cases(filled):
+    _rows, details = filled
+    overdue = [d for d in details if d["overdue"]]
+    open_ = [d for d in details if d["status"] in ("accepted", "mediating")]
+    assert open_ and len(overdue) <= 0.05 * len(details)
+    assert len(overdue) < len(open_)
