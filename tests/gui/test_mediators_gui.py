@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from tests import casekit, mediatorkit
 from xihu_desk.gui.mainwindow import MainWindow
 from xihu_desk.gui.mediators.assess import ApplyDialog, StepDialog
-from xihu_desk.gui.mediators.common import set_code, set_date
+from xihu_desk.gui.kit import set_code, set_date
 from xihu_desk.gui.mediators.form import MediatorDialog
 from xihu_desk.gui.mediators.logs import TrainingDialog
 from xihu_desk.gui.mediators.page import MediatorsPage

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tests import casekit, reviewkit
 from xihu_desk.domain import clock
-from xihu_desk.gui import bus, fieldkit, ops
+from xihu_desk.gui import bus, kit, ops
 from xihu_desk.gui.cases.page import CasesPage
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.pages.home import HomePage
@@ -34,10 +34,10 @@ def _cases_page(qtbot, ctx, actor) -> CasesPage:  # noqa: ANN001
 
 
 def _save_case_from_a_form(qtbot, ctx, actor, mediator_uuids) -> str:  # noqa: ANN001
-    """Save a new case the way every case form does (fieldkit.submit), from a form opened anywhere."""
+    """Save a new case the way every case form does (kit.submit), from a form opened anywhere."""
     cmd = casekit.intake(ctx.db, mediator_uuids, accepted_on=clock.local_today())
     got: list = []
-    assert wait_op(qtbot, ctx.runner, lambda: fieldkit.submit(
+    assert wait_op(qtbot, ctx.runner, lambda: kit.submit(
         ctx, None, lambda s: cases.open_case(s, actor, cmd), got.append, lambda _f, m: got.append(m)))
     return got[0].uuid
 

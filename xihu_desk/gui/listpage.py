@@ -30,7 +30,7 @@ from xihu_desk.gui.widgets import label
 SEARCH_DEBOUNCE_MS = 300
 
 
-def list_view(name: str) -> QTableView:
+def list_view(name: str, *, stretch_last: bool = False) -> QTableView:
     """A read-only table of whole rows, one selected at a time, rows of one height (no measuring)."""
     view = QTableView()
     view.setObjectName(name)
@@ -44,6 +44,7 @@ def list_view(name: str) -> QTableView:
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setHighlightSections(False)
+    header.setStretchLastSection(stretch_last)
     return view
 
 

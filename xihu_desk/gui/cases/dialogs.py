@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from xihu_desk.gui import messages, prefs
-from xihu_desk.gui.cases.fields import FieldErrors, submit
+from xihu_desk.gui.kit import FieldErrors, submit
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.widgets import label
 

@@ -22,7 +22,7 @@ from xihu_desk.domain.cases import ATTACHMENT_KINDS
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.cases.dialogs import add_field, form_layout
-from xihu_desk.gui.cases.fields import code_of, date_of, fill_combo, set_code, set_date, setup_date
+from xihu_desk.gui.kit import code_of, date_of, fill_combo, set_code, set_date, setup_date
 from xihu_desk.gui.cases.tab import CaseTab
 from xihu_desk.gui.fmt import size_text
 from xihu_desk.gui.widgets import label, show_state

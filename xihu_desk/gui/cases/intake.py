@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import FieldError
 from xihu_desk.gui import ops, prefs
-from xihu_desk.gui.cases.fields import (
+from xihu_desk.gui.kit import (
     MoneyError, code_of, date_of, fen_from_text, fill_combo, input_widgets, set_code, set_date, set_editable,
     setup_date, setup_money, show_row, text_from_fen,
 )

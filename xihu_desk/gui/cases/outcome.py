@@ -17,7 +17,7 @@ from xihu_desk.domain import clock
 from xihu_desk.domain import cases as rules
 from xihu_desk.domain.cases import AgreementForm, Outcome
 from xihu_desk.gui import messages
-from xihu_desk.gui.cases.fields import (
+from xihu_desk.gui.kit import (
     MoneyError, date_of, fen_from_text, input_widgets, set_date, set_editable, setup_date, setup_money, show_row,
     text_from_fen,
 )

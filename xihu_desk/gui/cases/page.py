@@ -21,7 +21,7 @@ from xihu_desk.gui.cases.form import CaseDialog, next_step
 from xihu_desk.gui.cases.model import CASE_COLUMN_SAMPLES, DUE, TITLE, CaseListModel
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.documents import print_menu  # 打印 (gui/documents.py)
-from xihu_desk.gui.fieldkit import fill_combo
+from xihu_desk.gui.kit import fill_combo
 from xihu_desk.gui.listpage import ListPage
 from xihu_desk.gui.widgets import label, show_state
 from xihu_desk.services import case_queries

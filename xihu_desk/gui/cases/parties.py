@@ -19,7 +19,7 @@ from xihu_desk.domain.errors import FieldError, UserError
 from xihu_desk.domain.parties import AGENT_KINDS, ID_TYPES, KINDS, ROLES, PartyInput, validate_credit_code, validate_party
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import ops, theme
-from xihu_desk.gui.cases.fields import (
+from xihu_desk.gui.kit import (
     DirtyWatch, code_of, date_of, fill_combo, input_widgets, set_code, set_date, set_editable, setup_date, show_row,
     submit,
 )

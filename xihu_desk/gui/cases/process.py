@@ -14,9 +14,7 @@ from PySide6.QtWidgets import (
 from xihu_desk.domain import clock
 from xihu_desk.gui import theme
 from xihu_desk.gui.cases.dialogs import CaseSubDialog, add_field, form_layout
-from xihu_desk.gui.cases.fields import (
-    code_of, date_of, datetime_of, fill_combo, set_code, set_date, set_datetime, setup_date,
-)
+from xihu_desk.gui.kit import code_of, date_of, datetime_of, fill_combo, set_code, set_date, set_datetime, setup_date
 from xihu_desk.gui.cases.tab import CaseTab
 from xihu_desk.gui.forms import child, load_form
 from xihu_desk.gui.widgets import label

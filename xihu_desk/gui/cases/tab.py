@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from xihu_desk.domain.cases import Status
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui.cases.fields import DirtyWatch, FieldErrors, Loading
+from xihu_desk.gui.kit import DirtyWatch, FieldErrors, Loading
 from xihu_desk.services.case_queries import CaseForEdit
 
 if TYPE_CHECKING:

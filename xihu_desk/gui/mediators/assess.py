@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 from xihu_desk.domain import clock
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
-from xihu_desk.gui.mediators.common import (
-    FieldErrors, add_field, code_of, date_of, fill_combo, fit_to_screen, form_layout, fresh, set_code, set_date,
+from xihu_desk.gui.kit import (
+    FieldErrors, add_field, code_of, date_of, fill_combo, fit_to_screen, form_layout, set_code, set_date,
     setup_date, submit,
 )
 from xihu_desk.gui.mediators.evidence import EvidenceView
@@ -159,7 +159,7 @@ class ApplyDialog(_Dialog):
                                                          "区司法局不能评定为该等级。仍要提交申请吗？").format(
                 items="\n".join(f"· {t}" for t in missed))):
             return
-        actor = fresh(self.actor)
+        actor = self.actor.stamped()
         self.run(lambda session: grading.apply(session, actor, cmd))
 
 
@@ -267,7 +267,7 @@ class StepDialog(_Dialog):
             date_of(self.notice_from) if self.step == "district" else None)
 
     def save(self) -> None:
-        cmd, actor, uuid = self.command(), fresh(self.actor), self.app_uuid
+        cmd, actor, uuid = self.command(), self.actor.stamped(), self.app_uuid
         self.run(lambda session: grading.record_step(session, actor, uuid, cmd))
 
 

@@ -16,9 +16,7 @@ from PySide6.QtWidgets import (
 from xihu_desk.domain import grading as rules_domain
 from xihu_desk.gui import messages
 from xihu_desk.gui.context import AppContext
-from xihu_desk.gui.mediators.common import (
-    FieldErrors, add_field, code_of, date_of, fill_combo, form_layout, fresh, setup_date, submit,
-)
+from xihu_desk.gui.kit import FieldErrors, add_field, code_of, date_of, fill_combo, form_layout, setup_date, submit
 from xihu_desk.gui.widgets import label
 from xihu_desk.services import mediators
 from xihu_desk.services.context import Actor
@@ -107,7 +105,7 @@ class TrainingDialog(LogDialog):
         self.finish()
 
     def work(self) -> Callable[[Any], Any]:
-        actor, uuid = fresh(self.actor), self.mediator_uuid
+        actor, uuid = self.actor.stamped(), self.mediator_uuid
         t = mediators.TrainingInput(date_of(self.held_on), self.topic.text(), self.hours.text().strip() or "0",
                                     self.organiser.text())
         return lambda session: mediators.add_training(session, actor, uuid, t)
@@ -163,7 +161,7 @@ class EventDialog(LogDialog):
         self.title.setPlaceholderText(placeholder)
 
     def work(self) -> Callable[[Any], Any]:
-        actor, uuid = fresh(self.actor), self.mediator_uuid
+        actor, uuid = self.actor.stamped(), self.mediator_uuid
         kind = code_of(self.kind)
         e = mediators.EventInput(kind, date_of(self.occurred_on), self.title.text(), self.issuer.text(),
                                  code_of(self.art15) if kind in ("complaint", "discipline") else "", code_of(self.outcome),
@@ -191,7 +189,7 @@ class AppointmentDialog(LogDialog):
         self.finish()
 
     def work(self) -> Callable[[Any], Any]:
-        actor, uuid = fresh(self.actor), self.mediator_uuid
+        actor, uuid = self.actor.stamped(), self.mediator_uuid
         a = mediators.AppointmentInput(date_of(self.start_on), date_of(self.end_on), self.committee_name.text(),
                                        self.note.text())
         return lambda session: mediators.add_appointment(session, actor, uuid, a)

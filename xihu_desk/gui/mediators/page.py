@@ -24,7 +24,8 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, prefs, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.mediators.assess import ApplyDialog, StepDialog, step_icon
-from xihu_desk.gui.mediators.common import code_of, fill_combo, table_view
+from xihu_desk.gui.kit import code_of, fill_combo
+from xihu_desk.gui.listpage import list_view
 from xihu_desk.gui.mediators.evidence import EvidencePanel
 from xihu_desk.gui.mediators.form import MediatorDialog, save_file_dialog
 from xihu_desk.gui.mediators.model import ID_ROLE, ROSTER_COMMITTEE, ApplicationsModel, RosterModel
@@ -62,7 +63,7 @@ class RosterTab(QWidget):
         box.addWidget(self._toolbar())
         box.addLayout(self._filter_bar())
         self.model = RosterModel(self)
-        self.view = table_view("rosterView")
+        self.view = list_view("rosterView", stretch_last=True)
         self.view.setModel(self.model)
         em = self.view.fontMetrics().horizontalAdvance("中")
         for column, chars in enumerate((5, 10, 4.5, 4, 3.5, 6.5, 11)):  # in characters: they follow the text size
@@ -420,7 +421,7 @@ class ApplicationsTab(QWidget):
         bar.addWidget(self.open_only)
         box.addLayout(bar)
         self.model = ApplicationsModel(self)
-        self.view = table_view("applicationsView")
+        self.view = list_view("applicationsView", stretch_last=True)
         self.view.setModel(self.model)
         em = self.view.fontMetrics().horizontalAdvance("中")
         for column, chars in enumerate((5, 10, 4.5, 6.5, 10, 6)):

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 from xihu_desk.domain import reviews as rules
 from xihu_desk.gui import ops
 from xihu_desk.gui.context import AppContext
-from xihu_desk.gui.reviews.fields import FieldErrors, date_edit, date_of, fill_combo, form_layout, required, submit
+from xihu_desk.gui.kit import FieldErrors, date_edit, date_of, fill_combo, form_layout, required, submit
 from xihu_desk.gui.widgets import label
 from xihu_desk.services import codes, reviews
 from xihu_desk.services.context import Actor

@@ -22,7 +22,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.reviews.dialogs import LimitsDialog
-from xihu_desk.gui.reviews.fields import fill_combo, write_file
+from xihu_desk.gui.kit import fill_combo, write_file
 from xihu_desk.gui.reviews.form import ReviewDialog
 from xihu_desk.gui.listpage import ListPage
 from xihu_desk.gui.reviews.model import CLOCK, REVIEW_COLUMN_SAMPLES, SORT_KEYS, TITLE, ReviewListModel

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from xihu_desk.domain import reviews as rules
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
-from xihu_desk.gui.reviews.fields import date_edit, date_of, write_file
+from xihu_desk.gui.kit import date_edit, date_of, write_file
 from xihu_desk.gui.widgets import FigureCard, label
 from xihu_desk.services import codes, node, review_ledger, review_queries
 from xihu_desk.services.context import Actor

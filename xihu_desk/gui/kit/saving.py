@@ -1,29 +1,16 @@
-"""Small helpers every form uses: code-list combo boxes and writing a form through the runner."""
+"""How a form's save reaches the database: one unit of work on the runner through the one door; a
+refusal comes back naming its field. And writing a finished file without crashing on a full disk."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QWidget
+from PySide6.QtWidgets import QWidget
 
-from xihu_desk.domain.errors import FieldError
+from xihu_desk.domain.errors import FieldError, UserError
 from xihu_desk.gui import ops
 from xihu_desk.gui.context import AppContext
-
-
-def fill_combo(combo: QComboBox, items: list[tuple[Any, str]] | dict[Any, str], blank: str | None = None) -> None:
-    """(code, label) items; ``blank`` adds a first item whose code is ''. Keeps the choice it had."""
-    current = combo.currentData() if combo.count() else ""
-    combo.blockSignals(True)
-    combo.clear()
-    if blank is not None:
-        combo.addItem(blank, "")
-    for code, text in (items.items() if isinstance(items, dict) else items):
-        combo.addItem(text, code)
-    index = combo.findData(current)
-    combo.setCurrentIndex(index if index >= 0 else 0)
-    combo.blockSignals(False)
 
 
 def submit(ctx: AppContext, parent: QWidget, work: Callable[[Any], Any], on_ok: Callable[[Any], None],
@@ -41,3 +28,13 @@ def submit(ctx: AppContext, parent: QWidget, work: Callable[[Any], Any], on_ok: 
 
     return ops.write_unit(ctx, guarded, label=label, parent=parent, cancellable=False, on_ok=on_ok,
                           on_error=lambda message: on_refused(caught.get("field"), message))
+
+
+def write_file(path: str, data: bytes) -> str:
+    """Write a workbook; a full disk or a file open in Excel is a message, not a crash."""
+    try:
+        with open(path, "wb") as f:
+            f.write(data)
+    except OSError as exc:
+        raise UserError(f"无法写入 {path}：{exc.strerror or exc}。如果该文件正在 Excel 中打开，请先关闭。") from None
+    return path
