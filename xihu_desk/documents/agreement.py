@@ -106,9 +106,9 @@ def oral(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]:
     spans.append(((0, 0), (0, n - 1)))
     L, C = sheet.label, sheet.cell
 
-    def full(label: str, content: list[Flowable], height: float = 0) -> None:
+    def full(label: str, content: list[Flowable], height: float = 0, least: float = 0) -> None:
         r = len(rows)
-        rows.append([L(label), parts.MinHeight(content, height * mm), "", "", "", "", ""])
+        rows.append([L(label), parts.MinHeight(content, sheet.room(height, least)), "", "", "", "", ""])
         spans.append(((1, r), (6, r)))
 
     def halves(l1: str, v1: Flowable, l2: str, v2: Flowable) -> None:
@@ -128,11 +128,11 @@ def oral(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]:
     halves(t["on_the_spot_label"], C(spot, "cell_center"), t["effective_label"], C(day(on), "cell_center"))
     halves(t["mediator_label"], C("、".join(case["mediators"])), t["registrar_label"],
            C(a.get("registrar") or parts.recorder_of(case)))
-    full(t["signature_label"], [C(t["signature_hint"], "note")], 16)
+    full(t["signature_label"], [C(t["signature_hint"], "note")], 16, 10)
     r = len(rows)
     rows.append([L(t["seal_label"]), sheet.endorsement(case["committee"], day_cn(on), size=12), "", "", "", "", ""])
     spans.append(((1, r), (6, r)))
-    story.append(sheet.grid(rows, w, spans))
+    story.append(sheet.grid(rows, w, spans, keep_last=2))
     story.append(spacer(2))
     story.append(sheet.p(t["note"], "note"))
     return story

@@ -57,22 +57,26 @@ def application(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowabl
                                    C(age(p.get("birth_date"), on), "cell_center")])
                 _row(rows, spans, ["", L(t["occupation"]), C(p.get("occupation")), "", "", L(t["phone"]), "",
                                    C(p.get("phone")), ""], (2, 4), (5, 6), (7, 8))
-                if p.get("id_number"):
-                    _row(rows, spans, ["", L(t["id_number"]), C(f"{p.get('id_type_label', '')}  {p['id_number']}"),
-                                       "", "", "", "", "", ""], (2, 8))
-                _row(rows, spans, ["", L(t["address"]), C(p.get("address")), "", "", "", "", "", ""], (2, 8))
+                id_text = f"{p.get('id_type_label', '')}  {p['id_number']}" if p.get("id_number") else ""
+                if sheet.compact:  # many parties: the ID number and the address share a row
+                    _row(rows, spans, ["", L(t["id_number"]), C(id_text), "", "", L(t["address"]), "",
+                                       C(p.get("address")), ""], (2, 4), (5, 6), (7, 8))
+                else:
+                    if id_text:
+                        _row(rows, spans, ["", L(t["id_number"]), C(id_text), "", "", "", "", "", ""], (2, 8))
+                    _row(rows, spans, ["", L(t["address"]), C(p.get("address")), "", "", "", "", "", ""], (2, 8))
             rep = parts.representatives(sheet, p)
             if rep:
                 _row(rows, spans, ["", L(rep[0][0].rstrip("：")), C(rep[1][0].rstrip("。")), "", "", "", "", "", ""], (2, 8))
             spans.append(((0, first), (0, len(rows) - 1)))
-    summary = parts.MinHeight([C(case.get("summary"), "cell_body")], 45 * mm)
+    summary = parts.MinHeight([C(case.get("summary"), "cell_body")], sheet.room(45))
     _row(rows, spans, [L(t["summary_label"]), "", summary, "", "", "", "", "", ""], (0, 1), (2, 8))
     claims = [C(line, "cell_j") for line in (case.get("claims") or "").splitlines() if line.strip()] or [C("")]
-    _row(rows, spans, [L(t["claims_label"]), "", parts.MinHeight(claims, 30 * mm), "", "", "", "", "", ""], (0, 1), (2, 8))
+    _row(rows, spans, [L(t["claims_label"]), "", parts.MinHeight(claims, sheet.room(30)), "", "", "", "", "", ""], (0, 1), (2, 8))
     statement = [C(t.fill("statement", committee=case["committee"]), "cell_body"), spacer(4),
                  C(t["sign"], "cell"), spacer(10), C(day(None), "cell_right"), spacer(2)]
     _row(rows, spans, [statement, "", "", "", "", "", "", "", ""], (0, 8))
-    story.append(sheet.grid(rows, w, spans))
+    story.append(sheet.grid(rows, w, spans, keep_last=1))
     return story
 
 
@@ -102,13 +106,13 @@ def register(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]:
     if case.get("source") == "referral" and case.get("referrer_name"):
         source += f"（{case['referrer_name']}）"
     _row(rows, spans, [L(t["type_label"]), C(kind), "", L(t["source_label"]), "", C(source), ""], (1, 2), (3, 4), (5, 6))
-    _row(rows, spans, [L(t["summary_label"]), parts.MinHeight([C(case.get("summary"), "cell_body")], 36 * mm),
+    _row(rows, spans, [L(t["summary_label"]), parts.MinHeight([C(case.get("summary"), "cell_body")], sheet.room(36)),
                        "", "", "", "", ""], (1, 6))
-    _row(rows, spans, [L(t["party_sign_label"]), parts.MinHeight([C("")], 16 * mm), "", L(t["registrar_label"]), "",
+    _row(rows, spans, [L(t["party_sign_label"]), parts.MinHeight([C("")], sheet.room(16, 10)), "", L(t["registrar_label"]), "",
                        C(case.get("registrar") or ""), ""], (1, 2), (3, 4), (5, 6))
     _row(rows, spans, [L(t["seal_label"]), sheet.endorsement(case["committee"], day_cn(on), size=12), "", "", "", "", ""],
          (1, 6))
-    story.append(sheet.grid(rows, w, spans))
+    story.append(sheet.grid(rows, w, spans, keep_last=2))
     story += [spacer(2), sheet.p(t["note"], "note")]
     return story
 
@@ -167,10 +171,10 @@ def followups(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]
         items.append(t.fill("risks", risks=f.get("risks") or t["none"]))
         items.append(t.fill("measures", measures=f.get("measures") or t["none"]))
         body = [C(f"{cn_number(n + 1)}、{item}", "cell_j") for n, item in enumerate(items)]
-        _row(rows, spans, [L(t["situation_label"]), parts.MinHeight(body, 90 * mm), "", ""], (1, 3))
+        _row(rows, spans, [L(t["situation_label"]), parts.MinHeight(body, sheet.room(90)), "", ""], (1, 3))
         sign = [spacer(8), C(t["visitor_sign"]), spacer(2), C(day(f["visited_on"]), "cell_right")]
         _row(rows, spans, [L(t["sign_label"]), sign, "", ""], (1, 3))
-        story.append(sheet.grid(rows, [26, 52, 26, 52], spans))
+        story.append(sheet.grid(rows, [26, 52, 26, 52], spans, keep_last=1))
     return story
 
 
@@ -203,7 +207,7 @@ def closing(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]:
         _row(rows, spans, ["", C(p["role_label"], "cell_center"), C(p["name"]), C(p.get("address")), "", C(p.get("phone"))],
              (3, 4))
     spans.append(((0, first), (0, len(rows) - 1)))
-    _row(rows, spans, [L(t["summary_label"]), parts.MinHeight([C(case.get("summary"), "cell_body")], 30 * mm),
+    _row(rows, spans, [L(t["summary_label"]), parts.MinHeight([C(case.get("summary"), "cell_body")], sheet.room(30)),
                        "", "", "", ""], (1, 5))
     result = case.get("outcome_label") or ""
     a = case.get("agreement")
@@ -217,10 +221,10 @@ def closing(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]:
     _row(rows, spans, [L(t["result_label"]), C(result, "cell_j"), "", "", "", ""], (1, 5))
     _row(rows, spans, [L(t["performance_label"]), C(PERFORMED.get(case.get("performed") or "", "")
                        if case.get("outcome") == "succeeded" else t["not_applicable"]), "", "", "", ""], (1, 5))
-    _row(rows, spans, [L(t["report_label"]), parts.MinHeight([C(case.get("closing_report"), "cell_body")], 35 * mm),
+    _row(rows, spans, [L(t["report_label"]), parts.MinHeight([C(case.get("closing_report"), "cell_body")], sheet.room(35)),
                        "", "", "", ""], (1, 5))
-    _row(rows, spans, [L(t["handler_sign"]), parts.MinHeight([C("")], 14 * mm), "", "", "", ""], (1, 5))
+    _row(rows, spans, [L(t["handler_sign"]), parts.MinHeight([C("")], sheet.room(14, 10)), "", "", "", ""], (1, 5))
     _row(rows, spans, [L(t["seal_label"]), sheet.endorsement(case["committee"], day_cn(case.get("closed_on")), size=12),
                        "", "", "", ""], (1, 5))
-    story.append(sheet.grid(rows, [24, 20, 28, 28, 26, 30], spans))
+    story.append(sheet.grid(rows, [24, 20, 28, 28, 26, 30], spans, keep_last=2))
     return story

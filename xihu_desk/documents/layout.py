@@ -64,7 +64,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "number": ParagraphStyle("number", base, fontSize=SIZE_CELL, leading=18, alignment=TA_RIGHT, spaceAfter=2 * mm),
         "body": ParagraphStyle("body", base, firstLineIndent=2 * SIZE_BODY),
         "flush": ParagraphStyle("flush", base),
-        "heading": ParagraphStyle("heading", base, fontName=b, spaceBefore=2 * mm),
+        "heading": ParagraphStyle("heading", base, fontName=b, spaceBefore=2 * mm, keepWithNext=1),
         "party": ParagraphStyle("party", base, leftIndent=0, firstLineIndent=0),
         "clause": ParagraphStyle("clause", base, leftIndent=2 * SIZE_BODY, firstLineIndent=0),
         "right": ParagraphStyle("right", base, alignment=TA_RIGHT),
@@ -77,9 +77,24 @@ def _styles() -> dict[str, ParagraphStyle]:
         "note": ParagraphStyle("note", base, fontSize=10.5, leading=16, alignment=TA_LEFT),
         "sign": ParagraphStyle("sign", base, fontSize=SIZE_BODY, leading=22, alignment=TA_LEFT),
         "sign_r": ParagraphStyle("sign_r", base, fontSize=SIZE_BODY, leading=22, alignment=TA_RIGHT),
+        "sign_small": ParagraphStyle("sign_small", base, fontSize=SIZE_CELL, leading=18, alignment=TA_LEFT),
         "caption": ParagraphStyle("caption", base, fontSize=SIZE_SMALL, leading=12, alignment=TA_CENTER, textColor=GREY),
     }
+    # The same cells one and two sizes smaller (五号, 小五), for a form that would not fit one page
+    # otherwise; the title too.
+    for level, size in enumerate(SIZE_COMPACT, 1):
+        for name in COMPACT_STYLES:
+            big = s[name]
+            s[f"{name}_{level}"] = ParagraphStyle(f"{name}_{level}", big, fontSize=size,
+                                                 leading=round(size * 1.3, 1),
+                                                 firstLineIndent=2 * size if big.firstLineIndent else 0)
+        s[f"title_{level}"] = ParagraphStyle(f"title_{level}", s["title"], fontSize=18, leading=24, spaceAfter=2 * mm)
     return s
+
+
+SIZE_COMPACT = (10.5, 9)
+COMPACT_STYLES = ("cell", "cell_j", "cell_body", "label", "cell_center", "cell_right", "note")
+FRAME_H = PAGE_H - TOP - BOTTOM
 
 
 _STYLES: dict[str, ParagraphStyle] = {}
@@ -299,8 +314,8 @@ class Endorsement(Flowable):
     def __init__(self, lines: list[str], seal_caption: str, *, size: float = SIZE_BODY, seal: bool = True):
         super().__init__()
         self.lines, self.caption, self.size, self.seal = lines, seal_caption, size, seal
-        self.diameter = (40 if size >= SIZE_BODY else 32) * mm
-        self.line_h = size * 1.9
+        self.diameter = (40 if size >= SIZE_BODY else 32 if size >= SIZE_CELL else 28) * mm
+        self.line_h = size * (1.9 if size >= SIZE_CELL else 1.6)
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.width = aw
@@ -383,14 +398,25 @@ class Sheet:
         self.regular: list[str] = []
         self.bold: list[str] = []
         self.continued: list[str] = []  # text cut from form cells, printed on 附页 after the story
+        # How a one-page form is made to fit (documents.compose tries tighter settings in turn):
+        # the share of its handwriting room kept, and smaller cell text.
+        self.room_scale = 1.0
+        self.compact = 0  # 1, 2: cell text one or two sizes smaller
 
     # -- text -------------------------------------------------------------------------------------
 
     def _note(self, text: str, style: ParagraphStyle) -> None:
         (self.bold if style.fontName == fonts.BOLD else self.regular).append(text)
 
+    def room(self, height_mm: float, least_mm: float = 0) -> float:
+        """Room left for handwriting in a form (points), less when the form must fit one page (a
+        place to sign keeps ``least_mm``)."""
+        return max(height_mm * self.room_scale, least_mm) * mm
+
     def p(self, text: object, style: str = "body") -> Paragraph:
         """A paragraph of plain text (typed or from a template): printed exactly as written."""
+        if self.compact and (style in COMPACT_STYLES or style == "title"):
+            style = f"{style}_{self.compact}"
         st = self.s[style]
         text = "" if text is None else str(text)
         self._note(text, st)
@@ -430,11 +456,13 @@ class Sheet:
         lines = [line for line in (self.common.fill("seal.line", committee=committee), when) if line]
         caption = self.common["seal.caption"]
         self.raw([*lines, caption])
+        if self.compact and size < SIZE_BODY:  # a form squeezed onto one page: a smaller seal ring
+            size = SIZE_COMPACT[self.compact - 1]
         return Endorsement(lines, caption, size=size, seal=seal)
 
     def grid(self, rows: list[list[Any]], widths_mm: list[float], spans: list[tuple] = (),
              heights: list[float | None] | None = None, *, valign: str = "MIDDLE", pad: float = 4,
-             extra: list[tuple] = ()) -> Table:
+             extra: list[tuple] = (), keep_last: int = 0) -> Table:
         """A ruled form table; ``spans`` are ((col, row), (col, row)) pairs as reportlab takes them."""
         total = sum(widths_mm)
         widths = [w * WIDTH / total for w in widths_mm]
@@ -445,12 +473,21 @@ class Sheet:
             ("VALIGN", (0, 0), (-1, -1), valign),
             ("LEFTPADDING", (0, 0), (-1, -1), pad),
             ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ("TOPPADDING", (0, 0), (-1, -1), 2 if self.compact else 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3 if self.compact else 5),
         ]
         cmds += [("SPAN", a, b) for a, b in spans]
         cmds += list(extra)
         table = self._fitted(rows, widths, heights, TableStyle(cmds), spans)
+        if keep_last and len(rows) > keep_last:
+            # The signature and seal rows never go alone to the next page: the row above goes with
+            # them (when the three fit a page; a taller one was cut to 附页 above).
+            table.setStyle(TableStyle(cmds))
+            table.wrap(WIDTH, 1e7)
+            first = len(rows) - keep_last - 1
+            if sum(table._rowHeights[first:]) > _ROW_LIMIT:
+                first += 1
+            cmds.append(("NOSPLIT", (0, first), (-1, -1)))
         table.setStyle(TableStyle(cmds))
         return table
 
@@ -509,6 +546,14 @@ class Sheet:
 def table_style(cmds: list[tuple]) -> TableStyle:
     """A table's style in our font: reportlab's default cell font is an unembedded Helvetica."""
     return TableStyle([("FONT", (0, 0), (-1, -1), fonts.REGULAR, SIZE_CELL), *cmds])
+
+
+def story_height(story: list[Flowable]) -> float:
+    """How tall the story is laid out in one column of unlimited height (points)."""
+    total = 0.0
+    for f in story:
+        total += f.wrap(WIDTH, 1e6)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+    return total
 
 
 def spacer(height_mm: float) -> Spacer:

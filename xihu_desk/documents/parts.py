@@ -3,13 +3,14 @@ signature rows, ruled blocks of a minimum height."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table
 
-from xihu_desk.documents.layout import table_style, WIDTH, Sheet
+from xihu_desk.documents.layout import SIZE_CELL, WIDTH, Sheet, table_style
 from xihu_desk.documents.text import age
 
 
@@ -98,7 +99,7 @@ def representatives(sheet: Sheet, p: dict[str, Any]) -> list[tuple[str, bool]] |
 
 
 LABEL_W = 22  # mm: four characters of 小四 a line
-PARTY_WIDTHS = [20, 26, 12, 12, 30, 34]  # mm, with LABEL_W before them: the whole 156 mm
+PARTY_WIDTHS = [18, 28, 9, 11, 26, 42]  # mm, with LABEL_W before them: the whole 156 mm (the address widest)
 
 
 def party_rows(sheet: Sheet, case: dict[str, Any], on: str | None, first_col: int) -> tuple[list[list[Any]], list]:
@@ -121,38 +122,122 @@ def party_rows(sheet: Sheet, case: dict[str, Any], on: str | None, first_col: in
     return rows, []
 
 
+# Where an organisation's name may break in a narrow column: after its place-name prefix (浙江省|
+# 杭州市|西湖区|北山街道|), after a whole word that ends a unit (…社区|, …合作社|), before its legal form
+# (|有限责任公司, |居民委员会); never inside a word (有限责|任公司).
+_PLACE = re.compile(r"(?:[^省市区县]{2,4}省)?(?:[^省市区县]{2,4}市)?(?:[^省市区县]{2,4}[区县])?(?:[^街镇乡]{2,4}(?:街道|镇|乡))?")
+_AFTER = ("社区", "街道", "合作社", "集团", "委员会", "中心", "事务所")
+_BEFORE = ("股份有限公司", "有限责任公司", "有限公司", "分公司", "居民委员会", "村民委员会", "人民调解委员会")
+
+
+def name_segments(name: str) -> list[str]:
+    """An organisation's name cut into the pieces a line may end after."""
+    segments: list[str] = []
+    prefix = _PLACE.match(name)
+    start = 0
+    if prefix and prefix.end():
+        for m in re.finditer(r"[^省市区县街镇乡]*?(?:省|市|区|县|街道|镇|乡)", prefix.group(0)):
+            segments.append(m.group(0))
+        start = sum(len(x) for x in segments)
+    rest, cut = name[start:], 0
+    i = 0
+    while i < len(rest):
+        before = next((w for w in _BEFORE if rest.startswith(w, i)), None)
+        if before and i > cut:
+            segments.append(rest[cut:i])
+            cut = i
+        if before:
+            i += len(before)
+            segments.append(rest[cut:i])
+            cut = i
+            continue
+        after = next((w for w in _AFTER if rest.startswith(w, i)), None)
+        if after:
+            i += len(after)
+            segments.append(rest[cut:i])
+            cut = i
+            continue
+        i += 1
+    if cut < len(rest):
+        segments.append(rest[cut:])
+    return [x for x in segments if x]
+
+
+def name_lines(name: str, per_line: int) -> list[str]:
+    """An organisation's name in lines of at most ``per_line`` characters, broken between words
+    (a word longer than a line is the only thing cut)."""
+    lines: list[str] = []
+    line = ""
+    for seg in name_segments(name):
+        if line and len(line) + len(seg) > per_line:
+            lines.append(line)
+            line = ""
+        while len(seg) > per_line:
+            lines.append(seg[:per_line])
+            seg = seg[per_line:]
+        line += seg
+    if line:
+        lines.append(line)
+    return lines
+
+
+SIGN_ROW = 16 * mm  # room to sign by hand above each line
+
+
 def sign_rows(sheet: Sheet, parties: list[dict[str, Any]], *, fingerprint: bool, label_key: str = "sign.person") -> Table:
-    """One row per party: who, a line to sign on, and (for a person) the fingerprint's place."""
+    """One row per party: who, a line to sign on, and (for a person) the fingerprint's place. An
+    organisation's name wraps between words and the row grows with it (never into the row above)."""
     lab = sheet.common["sign"]
+    widths = [WIDTH * 0.39, WIDTH * 0.21, WIDTH * 0.26, WIDTH * 0.14]
+    style = sheet.s["sign"]
+    per_line = max(4, int((widths[0] - 2) // style.fontSize))
     rows, styles = [], []
     for i, p in enumerate(parties):
+        head = f"{p['role_label']}："
         if p["kind"] == "org":
-            who = sheet.runs([(p["role_label"] + "  ", False), (p["name"], False), (lab["org_seal"], False)], "sign")
+            name = p["name"] + lab["org_seal"]
+            # a word longer than the column at 四号 is set in 小四 rather than cut
+            small = max(len(x) for x in name_segments(name)) > per_line
+            fit = max(4, int((widths[0] - 2) // SIZE_CELL)) if small else per_line
+            text = head + name if len(head + name) <= fit else "\n".join([head, *name_lines(name, fit)])
+            who = sheet.p(text, "sign_small" if small else "sign")
             line = sheet.p(lab["org_rep"], "sign_r")
-            mark = ""
+            mark: Any = ""
         else:
-            who = sheet.runs([(p["role_label"] + "  ", False), (p["name"], False)], "sign")
+            text = head + p["name"]
+            who = sheet.p(text if len(text) <= per_line else "\n".join([head, *name_lines(p["name"], per_line)]), "sign")
             signer = lab["guardian"] if p.get("guardian") else sheet.common[label_key]
             line = sheet.p(signer, "sign_r")
             mark = sheet.fingerprint() if fingerprint else ""
         rows.append([who, line, "", mark])
         styles.append(("LINEBELOW", (2, i), (2, i), 0.6, colors.black))
-    table = Table(rows, colWidths=[WIDTH * 0.38, WIDTH * 0.17, WIDTH * 0.30, WIDTH * 0.15],
-                  rowHeights=[18 * mm] * len(rows))
+    table = Table(rows, colWidths=widths)
     table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                               ("TOPPADDING", (0, 0), (-1, -1), SIGN_ROW - style.leading - 4),
                                ("ALIGN", (3, 0), (3, -1), "CENTER"), ("VALIGN", (3, 0), (3, -1), "MIDDLE"),
                                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
                                *styles]))
     return table
 
 
-def officer_rows(sheet: Sheet, people: list[tuple[str, str]]) -> Table:
-    """Lines for the mediator, the recorder…: (label, printed names under the line)."""
+def people(value: Any) -> list[str]:
+    """Names typed in one field ("周调解、吴调解") or given as a list: one a signature line."""
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [v.strip() for v in re.split(r"[、，,；;\s]+", str(value or "")) if v.strip()]
+
+
+def officer_rows(sheet: Sheet, officers: list[tuple[str, Any]]) -> Table:
+    """Lines for the mediators, the recorder…: (label, who) with one line per person, the name
+    printed beside it; a label with nobody named keeps one line to fill in by hand."""
     rows, styles = [], []
-    for i, (label, who) in enumerate(people):
-        rows.append([sheet.p(label, "sign"), "", sheet.p(f"（{who}）", "note") if who else ""])
-        styles.append(("LINEBELOW", (1, i), (1, i), 0.6, colors.black))
+    for label, who in officers:
+        names = people(who) or [""]
+        for k, name in enumerate(names):
+            i = len(rows)
+            rows.append([sheet.p(label, "sign") if k == 0 else "", "", sheet.p(f"（{name}）", "note") if name else ""])
+            styles.append(("LINEBELOW", (1, i), (1, i), 0.6, colors.black))
     table = Table(rows, colWidths=[WIDTH * 0.36, WIDTH * 0.34, WIDTH * 0.30], rowHeights=[13 * mm] * len(rows))
     table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 4), ("ALIGN", (2, 0), (2, -1), "LEFT"), *styles]))
