@@ -67,6 +67,19 @@ def fit(view: QTableView, key: str, samples: Sequence[str | None], *, stretch: i
     header.sectionResized.connect(lambda *_: prefs.save_state(scoped, header))
 
 
+def header_cut(view: QTableView, column: int) -> bool:
+    """True when the header of ``column`` would not show its title whole (the sort arrow counted
+    only where the list shows one)."""
+    header = view.horizontalHeader()
+    title = str(view.model().headerData(column, header.orientation()) or "")
+    if not title:
+        return False
+    need = header.fontMetrics().horizontalAdvance(title) + PADDING
+    if header.isSortIndicatorShown():
+        need += header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+    return need > header.sectionSize(column)
+
+
 def elided(view: QTableView, column: int, text: str) -> bool:
     """True when ``text`` would not fit whole in ``column`` (what a test asks of needed columns)."""
     return text_width(view, text) > view.columnWidth(column)

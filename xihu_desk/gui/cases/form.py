@@ -15,13 +15,13 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QFrame, QHBoxLayout, QPushButton, QScrollArea, QTabWidget, QVBoxLayout, QWidget,
+    QDialog, QFrame, QHBoxLayout, QPushButton, QScrollArea, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import FieldError
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import messages, ops, prefs, theme
+from xihu_desk.gui import messages, ops, prefs, screenfit, theme
 from xihu_desk.gui.cases.fields import submit
 from xihu_desk.gui.cases.filing import AttachmentsTab, FilingTab
 from xihu_desk.gui.cases.followup import FollowUpTab
@@ -157,9 +157,8 @@ class CaseDialog(QDialog):
             button.setAutoDefault(False)
             button.setDefault(False)
 
-        if not prefs.restore_geometry(GEOMETRY_KEY, self):
-            screen = (parent.screen() if parent is not None else QApplication.primaryScreen()).availableGeometry()
-            self.resize(min(1200, screen.width() - 40), min(720, screen.height() - 40))
+        # about 1200 × 720 at 100 % text, wider with the text, never beyond the screen (screenfit)
+        screenfit.fit(self, 90, 40, restored=prefs.restore_geometry(GEOMETRY_KEY, self))
         self.reload()
         self.tabs.setCurrentIndex(0)
 

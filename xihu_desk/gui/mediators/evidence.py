@@ -9,14 +9,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDateEdit, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-    QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from xihu_desk.domain import clock
 from xihu_desk.domain import grading as rules_domain
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.grading import Evidence, LevelResult, RuleSet
-from xihu_desk.gui import ops, theme
+from xihu_desk.gui import ops, screenfit, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.mediators.common import code_of, date_of, fill_combo, set_code, set_date, setup_date
 from xihu_desk.gui.widgets import label, restyle
@@ -33,9 +33,17 @@ class EvidencePanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        box = QVBoxLayout(self)
+        # The panel scrolls on its own: wherever it is placed (the 等级评定 tab, a mediator's form)
+        # its figures and conditions never make the window taller than a 768-pixel screen.
+        content = QWidget()
+        box = QVBoxLayout(content)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(8)
+        scroll = screenfit.scrolling(content, "evidenceScroll")
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         card = QFrame()
         card.setProperty("kind", "card")
         grid = QGridLayout(card)
@@ -119,6 +127,9 @@ class EvidencePanel(QWidget):
                 elif col == 2:
                     item.setForeground(green)
                 self.checks.setItem(row, col, item)
+        # the whole list of conditions, no scrolling inside the panel's own scrolling
+        self.checks.setMinimumHeight(self.checks.horizontalHeader().sizeHint().height()
+                                     + self.checks.verticalHeader().length() + 2 * self.checks.frameWidth() + 2)
         self.missed_texts = result.missed_text()
         if result.passed:
             self.verdict.setText(self.tr("✓ 达到“{rules}”{level}的全部 {n} 项条件").format(
@@ -176,14 +187,8 @@ class EvidenceView(QWidget):
         second.addStretch(1)
         box.addLayout(bar)
         box.addLayout(second)
-        self.panel = EvidencePanel()
-        scroll = QScrollArea()
-        scroll.setObjectName("evidenceScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.panel)
-        box.addWidget(scroll, 1)
+        self.panel = EvidencePanel()  # scrolls on its own
+        box.addWidget(self.panel, 1)
         self.rule_set.currentIndexChanged.connect(self._rule_set_changed)
         self.level.currentIndexChanged.connect(self.compute)
         self.compute_button.clicked.connect(self.compute)

@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (
 
 from xihu_desk.domain import grading as rules_domain
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import messages, ops, prefs, theme
+from xihu_desk.gui import messages, ops, prefs, screenfit, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.forms import child, load_form
 from xihu_desk.gui.mediators.assess import ApplyDialog
 from xihu_desk.gui.mediators.common import (
-    FieldErrors, code_of, date_of, fill_combo, fit_to_screen, fresh, set_code, set_date, setup_date, submit,
+    FieldErrors, code_of, date_of, fill_combo, fresh, set_code, set_date, setup_date, submit,
 )
 from xihu_desk.gui.mediators.evidence import EvidenceView
 from xihu_desk.gui.mediators.logs import AppointmentDialog, EventDialog, TrainingDialog
@@ -100,10 +100,11 @@ class MediatorDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mediatorTabs")
         box.addWidget(self.tabs, 1)
-        self.tabs.addTab(self._profile_tab(), theme.icon("mdi6.card-account-details-outline"), self.tr("基本信息"))
+        # the two long forms scroll, so the window fits a 768-pixel screen at 150 % text
+        self.tabs.addTab(screenfit.scrolling(self._profile_tab()), theme.icon("mdi6.card-account-details-outline"), self.tr("基本信息"))
         self.tabs.addTab(self._service_tab(), theme.icon("mdi6.school-outline"), self.tr("聘任与培训"))
         self.tabs.addTab(self._events_tab(), theme.icon("mdi6.medal-outline"), self.tr("奖惩记录"))
-        self.tabs.addTab(self._grade_tab(), theme.icon("mdi6.stairs-up"), self.tr("等级与评定"))
+        self.tabs.addTab(screenfit.scrolling(self._grade_tab()), theme.icon("mdi6.stairs-up"), self.tr("等级与评定"))
         self.tabs.addTab(self._evidence_tab(), theme.icon("mdi6.chart-box-outline"), self.tr("评定材料"))
         self.refused = label("", wrap=True)
         self.refused.setObjectName("refusedMessage")
@@ -128,8 +129,7 @@ class MediatorDialog(QDialog):
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         self.tabs.currentChanged.connect(lambda _i: self._show_save())
         self.reload()
-        fit_to_screen(self, 72, 38)
-        prefs.restore_geometry("mediators/form", self)
+        screenfit.fit(self, 72, 38, restored=prefs.restore_geometry("mediators/form", self))
 
     # -- tabs ---------------------------------------------------------------------------------------
 
@@ -315,7 +315,7 @@ class MediatorDialog(QDialog):
         self.apply_button.setEnabled(self.editable and not invited and d["status"] == "serving")
         self.apply_button.setToolTip(self.tr("特邀调解员不能申请等级评定") if invited else "")
         editable = self.editable
-        for key, widget in self.inputs.items():
+        for widget in self.inputs.values():
             if isinstance(widget, (QLineEdit, QPlainTextEdit)):
                 widget.setReadOnly(not editable)
             else:
@@ -447,6 +447,6 @@ class MediatorDialog(QDialog):
             return
         self.status_note.setText(self.tr("申请表已保存：{path}").format(path=path))
 
-    def done(self, result: int) -> None:  # noqa: A003 - QDialog.done
+    def done(self, result: int) -> None:
         prefs.save_geometry("mediators/form", self)
         super().done(result)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from xihu_desk import __version__
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.fmt import size_text
@@ -88,7 +89,7 @@ class DataSafetyTab(QWidget):
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.data.backups))))
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self.refresh()
 
@@ -133,8 +134,7 @@ class DataSafetyTab(QWidget):
         lines = [
             line(not report.integrity, self.tr("数据库文件完好") if not report.integrity
                  else self.tr("数据库文件有问题：{p}").format(p="；".join(report.integrity[:3]))),
-            line(report.schema_revision == report.schema_head, self.tr("数据库版本 {r}（程序支持 {h}）").format(
-                r=report.schema_revision, h=report.schema_head)),
+            line(report.schema_revision == report.schema_head, self.version_text(report)),
             line(report.audit_first_broken is None,
                  self.tr("审计日志 {n} 条，哈希链完整").format(n=report.audit_events)
                  if report.audit_first_broken is None
@@ -149,13 +149,21 @@ class DataSafetyTab(QWidget):
         self.check_result.setText(f"<p><b>{escape(verdict)}</b></p>" + "".join(lines) +
                                   f"<div style='color:{theme.MUTED}'>SQLite {escape(report.sqlite_version)}"
                                   f" · {escape(self.tr('参考数据'))} {escape(report.reference_version or '—')}</div>")
+        # the migration heads are for technical support only: in the tooltip, not in the line
+        self.check_result.setToolTip(self.tr("数据库结构版本：{r}\n本程序的结构版本：{h}").format(
+            r=report.schema_revision or "—", h=report.schema_head))
         self.changed.emit(verdict)
+
+    def version_text(self, report: maintenance.CheckReport) -> str:
+        """The program's version and whether the database's structure is the one it writes."""
+        state = self.tr("最新") if report.schema_revision == report.schema_head else self.tr("需要升级（请重新打开程序）")
+        return self.tr("程序版本 {v}，数据库结构：{state}").format(v=__version__, state=state)
 
     def backup_now(self) -> None:
         ops.call(self.ctx, self.actor, maintenance.backup_now, with_data=True, label=self.tr("正在备份…"),
                  parent=self, cancellable=False, on_ok=self._backed_up)
 
-    def _backed_up(self, path) -> None:  # noqa: ANN001 - a Path
+    def _backed_up(self, path) -> None:
         self.refresh()
         self.changed.emit(self.tr("已备份并校验：{name}").format(name=path.name))
         messages.info(self, self.tr("已备份并校验通过：\n{path}").format(path=path))

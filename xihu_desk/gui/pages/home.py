@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
-    QFrame, QGridLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget,
+    QFrame, QGridLayout, QLabel, QListView, QListWidget, QListWidgetItem, QVBoxLayout, QWidget,
 )
 
 from xihu_desk.gui import ops, theme
@@ -81,6 +81,10 @@ class HomePage(QWidget):
         box.addWidget(label(self.tr("待办事项"), "subtitle"))
         self.due_list = QListWidget()
         self.due_list.setObjectName("dueList")
+        # a long title wraps onto a second line instead of a sideways scroll bar (large text, long names)
+        self.due_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.due_list.setWordWrap(True)
+        self.due_list.setResizeMode(QListView.ResizeMode.Adjust)
         self.due_list.itemActivated.connect(self._open_item)
         self.empty = QFrame()
         self.empty.setProperty("kind", "card")
@@ -122,6 +126,7 @@ class HomePage(QWidget):
                 theme.icon("mdi6.bell-outline", theme.ACCENT)
             item = QListWidgetItem(icon, f"{due.due}　{due.title}")  # the title says what is overdue
             item.setData(Qt.ItemDataRole.UserRole, (due.kind, due.record_uuid))
+            item.setToolTip(item.text())
             self.due_list.addItem(item)
         self.due_list.setVisible(bool(data.due))
         self.empty.setVisible(not data.due)

@@ -127,6 +127,9 @@ class ReportsPage(QWidget):
         self.month_chart.setObjectName("monthChart")
         self.type_chart = BarChart(self.tr("所选期间没有受理案件"))
         self.type_chart.setObjectName("typeChart")
+        if self.font().pointSizeF() > theme.BASE_POINT_SIZE + 0.05:
+            for chart in (self.month_chart, self.type_chart):  # large text: the figures take two rows and the
+                chart.setMinimumHeight(100)  # charts give up height, so the page fits a 768-pixel screen
         charts.addWidget(_card(self.tr("按月：受理与调解成功"), self.month_chart, "monthCard"), 3)
         charts.addWidget(_card(self.tr("按纠纷类型：受理件数"), self.type_chart, "typeCard"), 2)
         box.addLayout(charts, 1)
@@ -148,9 +151,11 @@ class ReportsPage(QWidget):
     def _controls(self) -> QFrame:
         bar = QFrame()
         bar.setProperty("kind", "card")
-        row = QHBoxLayout(bar)
-        row.setContentsMargins(12, 8, 12, 8)
+        outer = QVBoxLayout(bar)
+        outer.setContentsMargins(12, 8, 12, 8)
+        row = QHBoxLayout()
         row.setSpacing(8)
+        outer.addLayout(row)
         self.preset = QComboBox()
         self.preset.setObjectName("periodPreset")
         names = {"this_month": self.tr("本月"), "last_month": self.tr("上月"), "this_quarter": self.tr("本季度"),
@@ -198,8 +203,14 @@ class ReportsPage(QWidget):
         self.import_button.setToolTip(self.tr("把以前用 Excel 登记的案件台账导入本程序：先试导入，再确认"))
         self.import_button.clicked.connect(self.open_wizard)
         self.import_button.setVisible(self.actor.can(Perm.EDIT_CASES) and self.level != Level.DISTRICT)
+        actions = row
+        if self.font().pointSizeF() > theme.BASE_POINT_SIZE + 0.05:
+            # above 100 % text the buttons go on a second line, so the bar fits a 1366-pixel screen
+            actions = QHBoxLayout()
+            actions.addStretch(1)
+            outer.addLayout(actions)
         for b in (self.stats_button, self.ledger_button, self.import_button):
-            row.addWidget(b)
+            actions.addWidget(b)
         return bar
 
     def _apply_preset(self) -> None:
@@ -227,7 +238,7 @@ class ReportsPage(QWidget):
 
     # -- figures ----------------------------------------------------------------------------------
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if self.allowed and not self._started:
             self._started = True
@@ -260,10 +271,12 @@ class ReportsPage(QWidget):
         ]
         while self.cards.count():
             self.cards.takeAt(0).widget().deleteLater()
+        # six cards in a row, or two rows of three where six would not fit (large text)
+        per_row = 6 if self.width() >= 6 * 11 * self.fontMetrics().horizontalAdvance("中") else 3
         for i, (title, value, note) in enumerate(figures):
             card = Figure(title, value, note)
             card.setObjectName(f"figure{i}")
-            self.cards.addWidget(card, 0, i)
+            self.cards.addWidget(card, i // per_row, i % per_row)
         months = stats.by_month
         self.month_chart.set_data([self._month_label(r.label, len(months)) for r in months],
                                   [(self.tr("受理"), [r.figures["accepted"] for r in months]),
@@ -305,7 +318,7 @@ class ReportsPage(QWidget):
             return
         templates = self.ctx.data.root / "templates"
 
-        def work(session: Any, actor: Actor) -> Path:  # noqa: ANN401 - on the DB thread: made and written there
+        def work(session: Any, actor: Actor) -> Path:
             _write(target, mediation_stats.statistics_workbook(session, actor, q, templates))
             return target
 
@@ -319,7 +332,7 @@ class ReportsPage(QWidget):
             return
         ledger_scope = case_ledger.LedgerScope(org_code=scope.org_code, committee_uuid=scope.committee_uuid)
 
-        def work(session: Any, actor: Actor) -> Path:  # noqa: ANN401 - on the DB thread
+        def work(session: Any, actor: Actor) -> Path:
             _write(target, case_ledger.export_ledger(session, actor, ledger_scope))
             return target
 

@@ -9,13 +9,13 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+    QCheckBox, QComboBox, QDialog, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QListWidget,
     QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
 from xihu_desk.domain.reviews import ReviewStatus
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import messages, ops, theme
+from xihu_desk.gui import messages, ops, screenfit, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.reviews import dialogs
 from xihu_desk.gui.reviews.fields import (
@@ -68,7 +68,11 @@ class ReviewDialog(QDialog):
         left_box.addStretch(1)
         scroll.setWidget(left)
         body.addWidget(scroll, 3)
-        body.addLayout(self._side(), 2)
+        side = QWidget()
+        side.setLayout(self._side())
+        side_scroll = screenfit.scrolling(side)  # the deadline and opinion cards scroll too: the form fits
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # 768 pixels at 150 %
+        body.addWidget(side_scroll, 2)
         outer.addLayout(body, 1)
         outer.addLayout(self._bottom())
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
@@ -77,13 +81,7 @@ class ReviewDialog(QDialog):
 
     def _fit_to_screen(self) -> None:
         """About 1120 × 690 at 100 % text, larger with the text, never larger than the screen."""
-        scale = max(self.fontMetrics().height() / 17, 1.0)
-        width, height = int(1120 * scale), int(690 * scale)
-        screen = self.screen()
-        if screen is not None:
-            room = screen.availableGeometry()
-            width, height = min(width, room.width() - 24), min(height, room.height() - 48)
-        self.resize(width, height)
+        screenfit.fit(self, 84, 40)
 
     # -- layout -------------------------------------------------------------------------------------
 
