@@ -1,6 +1,8 @@
 """Command-line printing of a case's documents, and checking a paper copy (design.md §10):
 
-    xihu-desk print KIND CASE_NO -o FILE.pdf [--draft] [--reveal] [--no-qr] [--json]
+    xihu-desk print KIND CASE_NO -o FILE.pdf|FILE.docx [--draft] [--reveal] [--no-qr] [--json]
+        the suffix chooses: .docx is an editable Word copy of the same document (same checks,
+        ID numbers, draft marking and print record as the PDF)
         KIND: agreement, oral-agreement, application, register, notice, record, followup, closing,
         casefile (the whole 卷宗 in order), confirmation (司法确认申请书)
         --draft: 草稿 on every page, no 核验码, not recorded as printed; any state in which the
@@ -23,12 +25,13 @@ from xihu_desk.domain.printcode import TITLES as KINDS
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
-    pr = sub.add_parser("print", parents=[common], help="打印文书（PDF）或核验纸质文书")
+    pr = sub.add_parser("print", parents=[common], help="打印文书（PDF 或可编辑的 Word 文档）或核验纸质文书")
     pr_sub = pr.add_subparsers(dest="print_command", parser_class=parser_class, required=True, metavar="KIND")
     for kind, title in KINDS.items():
         k = pr_sub.add_parser(kind, parents=[common], help=title)
         k.add_argument("case_no", metavar="CASE_NO", help="案件编号（如 （2026）北山人调字第0001号）或 uuid")
-        k.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="输出的 PDF 文件")
+        k.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FILE.docx",
+                       help="输出的文件：.pdf，或 .docx（可编辑的 Word 文档，内容与版式同 PDF）")
         k.add_argument("--reveal", action="store_true", help="印出完整证件号码（记入审计日志）")
         k.add_argument("--no-qr", action="store_true", help="页脚不印二维码（仍印核验码）")
         k.add_argument("--draft", action="store_true",
@@ -48,7 +51,8 @@ def cmd_print(args: argparse.Namespace) -> int:
 
     data, opened = open_data(args)
     target = Path(args.output)
-    if target.suffix.lower() != ".pdf":
+    word = target.suffix.lower() == ".docx"  # the suffix chooses: an editable Word copy of the same document
+    if target.suffix.lower() not in (".pdf", ".docx"):
         target = target.with_name(target.name + ".pdf")
     check_target(args, target)
     progress = PageProgress(args.print_command == "casefile" and sys.stderr.isatty() and not args.json)
@@ -56,18 +60,20 @@ def cmd_print(args: argparse.Namespace) -> int:
         uuid = cases.find_case_uuid(session, args.case_no)
         printed = printing.print_document(session, cli_actor(), args.print_command, uuid, reveal=args.reveal,
                                           qr=not args.no_qr, templates=_template_dir(data), on_page=progress.page,
-                                          draft=args.draft)
+                                          draft=args.draft, word=word)
         # Written inside the unit of work: if the file cannot be written, the print is not audited.
-        write_output(args, target, printed.pdf)
+        write_output(args, target, printed.docx or printed.pdf)
     progress.done()
     doc = {"file": str(target), "kind": printed.kind, "title": printed.title, "case_no": printed.case_no,
-           "pages": printed.pages, "code": printed.code or None, "version": printed.version, "draft": printed.draft,
+           "pages": None if word else printed.pages, "format": "docx" if word else "pdf",
+           "code": printed.code or None, "version": printed.version, "draft": printed.draft,
            "missing": list(printed.missing)}
+    size = "Word 可编辑文档" if word else f"{printed.pages} 页"
     if printed.draft:
         lacks = f"，尚缺：{'、'.join(printed.missing)}" if printed.missing else ""
-        line = f"已生成 {printed.case_no} {printed.title}（草稿）：{target}（{printed.pages} 页，无核验码，不登记打印{lacks}）"
+        line = f"已生成 {printed.case_no} {printed.title}（草稿）：{target}（{size}，无核验码，不登记打印{lacks}）"
     else:
-        line = f"已生成 {printed.case_no} {printed.title}：{target}（{printed.pages} 页，核验码 {printed.code}）"
+        line = f"已生成 {printed.case_no} {printed.title}：{target}（{size}，核验码 {printed.code}）"
     emit(args, doc, line)
     return 0
 

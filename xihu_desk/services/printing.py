@@ -58,12 +58,13 @@ class Printed:
     pages: int
     pdf: bytes = field(repr=False)
     copies: int = 1  # how many the document says are made (协议书: 一式 N 份), proposed by the print dialog
+    docx: bytes = field(default=b"", repr=False)  # the editable Word copy, when that was asked for (pdf is empty)
     draft: bool = False  # 草稿: no 核验码 (code is ""), not recorded as printed
     missing: tuple[str, ...] = ()  # what a draft still lacks (a print for the record lacks nothing)
 
     @property
     def file_name(self) -> str:
-        return f"{self.case_no}{self.title}{'（草稿）' if self.draft else ''}.pdf"
+        return f"{self.case_no}{self.title}{'（草稿）' if self.draft else ''}{'.docx' if self.docx else '.pdf'}"
 
 
 def _key(session: Session) -> bytes:
@@ -123,11 +124,20 @@ def agreement_dict(case: dict[str, Any], a: AgreementInput) -> dict[str, Any]:
             "copies": rules.copies(len(case["parties"])), "confirmation_deadline": None}
 
 
+def _build(kind: str, case: dict[str, Any], stamp: documents.Stamp, *, templates: Path | None,
+           on_page: Callable[[int], None] | None, word: bool) -> documents.Built:
+    """The PDF, or the editable Word copy of the same story (documents/word.py)."""
+    if word:
+        return documents.Built(b"", 0, documents.build_docx(kind, case, stamp, templates=templates))
+    return documents.build(kind, case, stamp, templates=templates, on_page=on_page)
+
+
 def print_document(session: Session, actor: Actor, kind: str, case_uuid: str, *, reveal: bool = False,
                    qr: bool = True, templates: Path | None = None,
-                   on_page: Callable[[int], None] | None = None, draft: bool = False,
+                   on_page: Callable[[int], None] | None = None, word: bool = False, draft: bool = False,
                    agreement: AgreementInput | None = None) -> Printed:
-    """Build one document of the case; audited. Whole ID numbers: see ``whole_ids`` (audited).
+    """Build one document of the case (with ``word``: its editable .docx, in ``Printed.docx``);
+    audited. Whole ID numbers: see ``whole_ids`` (audited).
 
     ``draft``: a 草稿 while the case is still being mediated (any state in which the document has
     something to show): marked across every page, no 核验码, not recorded as printed; what it
@@ -146,18 +156,20 @@ def print_document(session: Session, actor: Actor, kind: str, case_uuid: str, *,
     if reason or (missing and not draft):
         raise Incomplete(kind, reason, missing)
     if draft:
-        built = documents.build(kind, case, documents.Stamp("", qr=False, draft=True), templates=templates,
-                                on_page=on_page)
+        built = _build(kind, case, documents.Stamp("", qr=False, draft=True), templates=templates, on_page=on_page,
+                       word=word)
         return Printed(kind, KINDS[kind], case["uuid"], case["case_no"], "", case["version"], built.pages, built.pdf,
-                       _copies(kind, case), draft=True, missing=tuple(missing))
+                       _copies(kind, case), draft=True, missing=tuple(missing), docx=built.docx)
     code = printcode.make(_key(session), kind, case["uuid"], case["version"], digest(kind, case)).text()
-    built = documents.build(kind, case, documents.Stamp(code, qr=qr), templates=templates, on_page=on_page)
+    built = _build(kind, case, documents.Stamp(code, qr=qr), templates=templates, on_page=on_page, word=word)
     audit.record(session, actor, "case.print", "case", case["uuid"],
-                 summary=f"打印 {case['case_no']} {KINDS[kind]}（{built.pages} 页，核验码 {code}"
+                 summary=f"打印 {case['case_no']} {KINDS[kind]}（"
+                         + ("Word 可编辑文档" if word else f"{built.pages} 页") + f"，核验码 {code}"
                          + ("，含完整证件号码" if whole else "") + "）",
-                 after={"kind": kind, "code": code, "version": case["version"], "pages": built.pages, "reveal": whole})
+                 after={"kind": kind, "code": code, "version": case["version"], "pages": built.pages,
+                        "format": "docx" if word else "pdf", "reveal": whole})
     return Printed(kind, KINDS[kind], case["uuid"], case["case_no"], code, case["version"], built.pages, built.pdf,
-                   _copies(kind, case))
+                   _copies(kind, case), docx=built.docx)
 
 
 def _copies(kind: str, case: dict[str, Any]) -> int:
