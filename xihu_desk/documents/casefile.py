@@ -61,6 +61,34 @@ def _attached(case: dict[str, Any]) -> dict[int, int]:
     return counts
 
 
+def paper(case: dict[str, Any], documents: dict[int, Any], attached: dict[int, int]) -> dict[int, int | None]:
+    """Items of the contents list kept on paper (not printed here): item number → how many pieces
+    (None when the file only records that it is there). The contents list and the 卷内备考表 both
+    say what this says."""
+    out: dict[int, int | None] = {}
+    for item in (case.get("filing") or {}).get("contents") or []:
+        number = item["number"]
+        if number in documents or number == 13:
+            continue
+        if attached.get(number):
+            out[number] = attached[number]
+        elif item.get("present") and (number in ATTACHED or number == 11):
+            out[number] = None
+    return out
+
+
+def _pieces(t: Template, count: int) -> str:
+    """" 2 份" (an office's older casefile.toml may lack the wording)."""
+    return t.fill("back.pieces", count=count) if t.get("back.pieces") is not None else f" {count} 份"
+
+
+def filer(case: dict[str, Any]) -> str:
+    """Who filed the case, as a person: a filing from the command line or the system names no one,
+    so the line is left to be signed by hand."""
+    name = ((case.get("filing") or {}).get("filed_by") or "").strip()
+    return "" if name.startswith(("命令行 ", "cli:", "系统")) else name
+
+
 def casefile(sheet: Sheet, t: Template, case: dict[str, Any], templates: Path | None = None) -> list[Flowable]:
     footer = sheet.footer
     footer.first, footer.after = FIRST, BACK
@@ -88,7 +116,7 @@ def cover(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]:
     mediators = "、".join(case.get("mediators") or [])
     dates = t.fill("cover.dates_value", start=day(case.get("accepted_on")), end=day(case.get("closed_on")))
     fields = [(c["name"], case.get("title")), (c["number"], case["case_no"]), (c["mediators"], mediators),
-              (c["dates"], dates), (c["filer"], (case.get("filing") or {}).get("filed_by")),
+              (c["dates"], dates), (c["filer"], filer(case)),
               (c["filed_on"], day((case.get("filing") or {}).get("filed_on"))),
               (c["retention"], case.get("retention_label") or ""), (c["remarks"], "")]
     rows = [[sheet.p(label, "flush"), sheet.p(value or "", "flush")] for label, value in fields]
@@ -124,20 +152,19 @@ def contents(sheet: Sheet, t: Template, case: dict[str, Any], documents: dict[in
     page_style = sheet.s["cell_center"]
     sheet.raw(["0123456789—"])
     confirmation = case.get("confirmation")
+    on_paper = paper(case, documents, attached)
     for item in (case.get("filing") or {}).get("contents") or []:
         number = item["number"]
         note = item.get("note") or ""
         page: Any = ""
         if number in documents:
             page = PageRef(sheet.footer, _pages(number, documents), page_style)
-        elif attached.get(number):
-            note = t.fill("contents.attached_count", count=attached[number])
         elif number == 11 and confirmation:
             note = t.fill("contents.confirmation", court=confirmation.get("court") or "",
                           result=confirmation.get("result_label") or "")
-        elif number == 13:
-            page = ""
-        elif item.get("present") and number in ATTACHED:
+        elif on_paper.get(number):
+            note = t.fill("contents.attached_count", count=on_paper[number])
+        elif number in on_paper:
             note = c["attached"]
         if item.get("required") and not item.get("present"):
             note = c["missing"] + (f"（{note}）" if note else "")
@@ -152,7 +179,11 @@ def back(sheet: Sheet, t: Template, case: dict[str, Any], documents: dict[int, A
     b = t["back"]
     story: list[Flowable] = sheet.title(b["title"])
     filing = case.get("filing") or {}
-    summary = sheet.cell(t.fill("back.summary", documents=len(documents), attached=sum(attached.values())))
+    on_paper = paper(case, documents, attached)
+    names = {i["number"]: i["name"] for i in filing.get("contents") or []}
+    detail = "、".join(names.get(n, "") + (_pieces(t, k) if k else "") for n, k in on_paper.items())
+    summary = sheet.cell(t.fill("back.summary", documents=len(documents), attached=len(on_paper),
+                                detail=f"（{detail}）" if detail else ""))
     sheet.raw([t.fill("back.pages", pages=0)])
     pages_text = b["pages"]
 
@@ -165,7 +196,7 @@ def back(sheet: Sheet, t: Template, case: dict[str, Any], documents: dict[int, A
     L, C = sheet.label, sheet.cell
     rows = [
         [L(b["summary_label"]), [summary, spacer(2), note], "", ""],
-        [L(b["filer"]), C(filing.get("filed_by")), L(b["checker"]), ""],
+        [L(b["filer"]), C(filer(case)), L(b["checker"]), ""],
         [L(b["filed_on"]), C(day(filing.get("filed_on"))), L(b["checked_on"]), C(day(None))],
     ]
     story.append(sheet.grid(rows, [26, 52, 26, 52], [((1, 0), (3, 0))], heights=[120 * mm, 16 * mm, 16 * mm],

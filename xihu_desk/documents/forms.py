@@ -93,8 +93,13 @@ def register(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]:
     applicants = parts.names(parts.parties_of(case, "applicant"))
     respondents = parts.names(parts.parties_of(case, "respondent"))
     dispute = case.get("dispute_type") or ""
+    thirds = parts.names(parts.parties_of(case, "third"))
+    third = t.fill("third", thirds=thirds) if thirds and t.get("third") is not None else (f"（第三人：{thirds}）" if thirds else "")
+    if third and "{third}" not in t["sentence"]:  # an office's older wording: the third party still named
+        respondents += third
+        third = ""
     sentence = t.fill("sentence", date=day(on), applicants=applicants, respondents=respondents, dispute=dispute,
-                      committee=case["committee"])
+                      committee=case["committee"], third=third)
     _row(rows, spans, [C(sentence, "cell_body"), "", "", "", "", "", ""], (0, 6))
     prow, _ = parts.party_rows(sheet, case, on, 1)
     first = len(rows)
