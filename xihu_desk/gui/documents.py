@@ -1,5 +1,6 @@
 """Printing from the screens: a 打印 menu, the document built in the background, a preview (QtPdf)
-from which the user prints through the system's printer dialog or saves the PDF.
+from which the user prints through the system's printer dialog, saves the PDF, or saves an
+editable Word copy (另存为 Word: the same document as .docx, built and recorded as a print of its own).
 
     menu = print_menu(ctx, actor, parent, lambda: current_case_uuid)   # a QMenu for a 打印 button
     start_print(ctx, actor, parent, "agreement", case_uuid)            # build, then preview
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSize, QStandardPaths, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QMarginsF, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QPainter, QPageLayout, QPageSize
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -33,6 +34,7 @@ from xihu_desk.services.context import Actor
 # The order of the menu: the documents of a case in the order they arise, then the whole file.
 MENU_ORDER = ("application", "register", "notice", "record", "agreement", "oral-agreement", "followup", "closing",
               "casefile")
+translate = QCoreApplication.translate
 PRINT_DPI = 300  # pages go to the printer as images of this resolution (or the printer's, if lower)
 
 
@@ -58,6 +60,8 @@ def start_print(ctx: AppContext, actor: Actor, parent: QWidget | None, kind: str
     def ready(printed) -> None:
         dialog = PreviewDialog(printed, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.enable_word(lambda path: save_word(ctx, actor, dialog, kind, case_uuid, path, reveal=reveal,
+                                                  draft=printed.draft))
         if on_ready is not None:
             on_ready(dialog)
         dialog.show()
@@ -93,6 +97,32 @@ def print_menu(ctx: AppContext, actor: Actor, parent: QWidget, case_uuid: Callab
     return menu
 
 
+def save_word(ctx: AppContext, actor: Actor, parent: QWidget | None, kind: str, case_uuid: str, path: Path, *,
+              reveal: bool = False, draft: bool = False) -> int:
+    """Write the document as an editable Word copy (.docx) at ``path``, in the background: the same
+    record, ID rules and draft marking as the preview; recorded as a print like the PDF (a draft is
+    not). The file is written in the unit of work: if it cannot be written, nothing is recorded."""
+    templates = _templates(ctx)
+
+    def work(session, _progress: Progress) -> Path:
+        from xihu_desk.domain.errors import UserError
+        from xihu_desk.services import printing
+
+        printed = printing.print_document(session, actor, kind, case_uuid, reveal=reveal, templates=templates,
+                                          draft=draft, word=True)
+        try:
+            path.write_bytes(printed.docx)
+        except OSError as exc:
+            raise UserError(f"无法保存到 {path}：{exc.strerror or exc}。请换一个文件夹或文件名后重试。") from exc
+        return path
+
+    def done(saved: Path) -> None:
+        messages.info(parent, translate("PreviewDialog", "已保存 Word 文档：%1").replace("%1", str(saved)))
+
+    return ctx.runner.write(work, label=f"正在生成{TITLES[kind]}（Word 文档）…", parent=parent, on_ok=done,
+                            cancellable=False)
+
+
 class PreviewDialog(QDialog):
     """The document as it will print: page through, zoom, print, save as PDF."""
 
@@ -126,8 +156,15 @@ class PreviewDialog(QDialog):
         self.save_action.setObjectName("saveAction")
         self.save_action.setShortcut(QKeySequence.StandardKey.Save)
         self.save_action.triggered.connect(self.save_dialog)
+        self.word_action = QAction(theme.icon("mdi6.file-word-box"), self.tr("另存为 Word…"), self)
+        self.word_action.setObjectName("saveWordAction")
+        self.word_action.setToolTip(self.tr("可编辑的 Word 文档（.docx），内容与版式同本文书"))
+        self.word_action.triggered.connect(self.save_word_dialog)
+        self.word_action.setVisible(False)  # shown once enable_word says how the copy is made
+        self._word: Callable[[Path], object] | None = None
         bar.addAction(self.print_action)
         bar.addAction(self.save_action)
+        bar.addAction(self.word_action)
         bar.addSeparator()
         zoom = QActionGroup(self)
         for text, mode in ((self.tr("适合宽度"), QPdfView.ZoomMode.FitToWidth), (self.tr("整页"), QPdfView.ZoomMode.FitInView)):
@@ -174,6 +211,25 @@ class PreviewDialog(QDialog):
             return False
         messages.info(self, self.tr("已保存：%1").replace("%1", str(path)))
         return True
+
+    def enable_word(self, save: Callable[[Path], object]) -> None:
+        """Offer 另存为 Word: ``save(path)`` builds the .docx and writes it (in the background)."""
+        self._word = save
+        self.word_action.setVisible(True)
+
+    def default_word_path(self) -> str:
+        return str(Path(self.default_path()).with_suffix(".docx"))
+
+    def save_word_dialog(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, self.tr("另存为 Word"), self.default_word_path(),
+                                                    self.tr("Word 文档 (*.docx)"))
+        if path:
+            self.save_word_to(Path(path))
+
+    def save_word_to(self, path: Path) -> object:
+        if path.suffix.lower() != ".docx":
+            path = path.with_name(path.name + ".docx")
+        return self._word(path) if self._word is not None else None
 
     # -- printing ---------------------------------------------------------------------------------
 
