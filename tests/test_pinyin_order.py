@@ -102,19 +102,16 @@ def test_the_migration_gives_existing_rows_their_key(db, head, data_dir) -> None
     assert [r[0][0] for r in rows] == PINYIN
 
 
-def test_the_roster_model_sorts_names_in_pinyin(qtbot, db, head) -> None:  # noqa: ANN001
-    from PySide6.QtCore import Qt
+def test_the_roster_list_sorts_names_in_pinyin(db, head) -> None:  # noqa: ANN001
+    """The roster screen reads its pages in the order of the column clicked (services/roster_queries)."""
+    from xihu_desk.services.roster_queries import RosterPage, list_roster
 
-    from xihu_desk.gui.mediators.model import ROSTER_NAME, RosterModel
+    def names(**order) -> list[str]:  # noqa: ANN003
+        with db.read() as s:
+            return [r.name[0] for r in list_roster(s, head, RosterPage(**order), 0, 100)]
 
-    model = RosterModel()
-    with db.read() as s:
-        rows = mediators.roster(s, head)
-    model.set_rows(list(reversed(rows)))
-    model.sort(ROSTER_NAME, Qt.SortOrder.AscendingOrder)
-    shown = [model.data(model.index(i, ROSTER_NAME)) for i in range(model.rowCount())]
-    assert [n[0] for n in shown] == PINYIN
-    model.sort(ROSTER_NAME, Qt.SortOrder.DescendingOrder)
-    assert [model.data(model.index(i, ROSTER_NAME))[0] for i in range(model.rowCount())] == PINYIN[::-1]
-    model.sort(4, Qt.SortOrder.AscendingOrder)  # 状态: all 在任, then by name
-    assert [model.data(model.index(i, ROSTER_NAME))[0] for i in range(model.rowCount())] == PINYIN
+    assert names(sort="name") == PINYIN
+    assert names(sort="name", descending=True) == PINYIN[::-1]
+    assert names(sort="status") == PINYIN  # all 在任, then by name
+    with db.read() as s:  # pages follow on without overlap
+        assert [r.name[0] for r in list_roster(s, head, RosterPage(sort="name"), 2, 3)] == PINYIN[2:5]

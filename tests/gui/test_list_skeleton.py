@@ -118,3 +118,22 @@ def test_the_review_register_retries_a_page_it_could_not_read(db, ctx, monkeypat
     fails[0] = False
     assert model.row(0) is not None and model.row(0).title.startswith("重读测试事项")  # read again
     assert model.cached_pages() == [0] and model.pages_read == 1
+
+
+def test_the_roster_reads_pages_not_the_whole_roster(qtbot, ctx, head) -> None:  # noqa: F811 - pytest fixtures
+    from xihu_desk.gui.mediators.model import ROSTER_NAME, RosterModel
+    from xihu_desk.gui.mediators.roster import RosterTab
+    from xihu_desk.services.roster_queries import RosterPage
+
+    assert issubclass(RosterTab, ListPage)
+    model = RosterModel(ctx, head)
+    model.page_size = 2
+    model.set_filter(RosterPage(status=""))
+    total = model.rowCount()
+    assert total > 4 and model.pages_read == 0
+    first = model.row(0)
+    assert model.cached_pages() == [0] and model.pages_read == 1
+    model.sort(ROSTER_NAME, Qt.SortOrder.AscendingOrder)
+    names = [model.row(i).name_key for i in range(total)]
+    assert names == sorted(names) and model.pages_read == 1 + (total + 1) // 2
+    assert first is not None

@@ -1,36 +1,37 @@
-"""Item models of the 调解员 area. A roster and its applications are a few hundred rows at most, so
-each model reads its whole (filtered) list in one query; filtering and ordering happen in SQL."""
+"""Item models of the 调解员 area: the roster is the one paged list model (read a page at a time from
+SQL, like the case list); the grading applications, a few dozen a year, are read whole."""
 
 from __future__ import annotations
 
-from datetime import date
-from functools import cmp_to_key
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from xihu_desk.gui import theme
+from xihu_desk.gui import ops, theme
+from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.paged import UUID_ROLE, PagedListModel
+from xihu_desk.services import roster_queries
+from xihu_desk.services.context import Actor
 from xihu_desk.services.grading import ApplicationRow
 from xihu_desk.services.mediators import MediatorRow
+from xihu_desk.services.roster_queries import RosterPage
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = UUID_ROLE
 _INVALID = QModelIndex()
-ROSTER_NAME, ROSTER_COMMITTEE, ROSTER_APPOINTED = 0, 1, 5
-
-
-def chinese_collator() -> QCollator:
-    """Text in the order of a Chinese dictionary (pinyin), numbers by value."""
-    collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    collator.setNumericMode(True)
-    return collator
+PAGE_SIZE, MAX_PAGES = 100, 20
+ROSTER_NAME, ROSTER_COMMITTEE, ROSTER_EMPLOYMENT, ROSTER_GRADE, ROSTER_STATUS, ROSTER_APPOINTED = range(6)
+ROSTER_SORT_KEYS: dict[int, str | None] = {
+    0: "name", 1: "committee", 2: "employment", 3: "grade", 4: "status", 5: "appointed_on", 6: "registration_no",
+    7: "phone"}
+# The longest text each column shows whole (None: the committee, which takes the rest of the width).
+ROSTER_COLUMN_SAMPLES = ("欧阳调解员", None, "专职", "无等级", "离任", "2026-12-31", "330106202600001", "13800000000")
 
 
 class _ListModel(QAbstractTableModel):
-    headers: list[str] = []
-
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
+        self.headers: list[str] = []  # each model's own (a class-level list would be shared by all)
         self.rows: list[Any] = []
 
     def set_rows(self, rows: list[Any]) -> None:
@@ -59,63 +60,36 @@ class _ListModel(QAbstractTableModel):
         return None
 
 
-class RosterModel(_ListModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+class RosterModel(PagedListModel):
+    """The roster, read from SQL a page at a time (gui/paged.py); header clicks sort in SQL: names
+    and committees by their pinyin keys, codes by code, then the name."""
+
+    sort_keys = ROSTER_SORT_KEYS
+    roles = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+                       ID_ROLE})
+    unreadable_column = ROSTER_NAME
+
+    def __init__(self, ctx: AppContext, actor: Actor, parent: Any = None) -> None:
+        super().__init__(ctx, actor, RosterPage(), page_size=PAGE_SIZE, max_pages=MAX_PAGES, parent=parent)
         self.headers = [self.tr("姓名"), self.tr("调委会"), self.tr("用工类型"), self.tr("等级"), self.tr("状态"),
                         self.tr("聘任日期"), self.tr("备案编号"), self.tr("联系电话")]
-        self._collator = chinese_collator()
-        self._sorted: tuple[int, Qt.SortOrder] | None = None  # the header's choice, kept over reloads
+        self._muted = QColor(theme.MUTED)
 
-    def set_rows(self, rows: list[Any]) -> None:
-        if self._sorted is not None:
-            rows = self._ordered(rows, *self._sorted)
-        super().set_rows(rows)
+    def count_rows(self) -> int:
+        return ops.read(self.ctx, self.actor, roster_queries.count_roster, self.filter)
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Names by the stored pinyin key (the order of SQL, the exports and the command line),
-        the committee by its key then the name, dates as dates, other text with QCollator zh_CN."""
-        if not 0 <= column < len(self.headers):
-            return
-        self._sorted = (column, order)
-        self.layoutAboutToBeChanged.emit()
-        self.rows = self._ordered(self.rows, column, order)
-        self.layoutChanged.emit()
+    def read_rows(self, offset: int, limit: int) -> list[MediatorRow]:
+        return ops.read(self.ctx, self.actor, roster_queries.list_roster, self.filter, offset, limit)
 
-    def _ordered(self, rows: list[MediatorRow], column: int, order: Qt.SortOrder) -> list[MediatorRow]:
-        descending = order == Qt.SortOrder.DescendingOrder
-        if column == ROSTER_NAME:
-            return sorted(rows, key=lambda r: (r.name_key, r.uuid), reverse=descending)
-        if column == ROSTER_COMMITTEE:
-            return sorted(rows, key=lambda r: (r.committee_key, r.name_key, r.uuid), reverse=descending)
-        if column == ROSTER_APPOINTED:
-            return sorted(rows, key=lambda r: (r.appointed_on or date.min, r.name_key), reverse=descending)
-        texts = {r.uuid: self._text(r, column) for r in rows}
-        compare = self._collator.compare
-        by_text = cmp_to_key(lambda a, b: compare(texts[a.uuid], texts[b.uuid]) or (a.name_key > b.name_key)
-                             - (a.name_key < b.name_key))
-        return sorted(rows, key=by_text, reverse=descending)
-
-    @staticmethod
-    def _text(r: MediatorRow, column: int) -> str:
-        return (r.name, r.committee, r.employment_label, r.grade_label, r.status_label, "", r.registration_no,
-                r.phone)[column]
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        r: MediatorRow = self.rows[index.row()]
+    def cell(self, r: MediatorRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return (r.name, r.committee.removesuffix("人民调解委员会"), r.employment_label, r.grade_label, r.status_label,
-                    r.appointed_on.isoformat() if r.appointed_on else "", r.registration_no, r.phone)[index.column()]
-        if role == ID_ROLE:
-            return r.uuid
+                    r.appointed_on.isoformat() if r.appointed_on else "", r.registration_no, r.phone)[column]
         if role == Qt.ItemDataRole.ForegroundRole:
-            if r.status != "serving":
-                return QColor(theme.MUTED)
-            if index.column() == 3 and not r.grade:
-                return QColor(theme.MUTED)
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
+            if r.status != "serving" or (column == ROSTER_GRADE and not r.grade):
+                return self._muted
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and column == ROSTER_COMMITTEE:
             return r.committee
         return None
 
