@@ -60,8 +60,16 @@ def _signing_key(pem: bytes) -> Any:
     return keys.load_signing_key(pem)
 
 
+def _cursor(session: Session) -> Any:
+    """A DB-API cursor on the session's own sqlite3 connection."""
+    raw = session.connection().connection.driver_connection
+    if raw is None:  # only a connection SQLAlchemy invalidated has none
+        raise RuntimeError("the session's database connection is closed")
+    return raw.cursor()
+
+
 def _file_of(session: Session) -> Path | None:
-    database = session.get_bind().url.database
+    database = session.get_bind().engine.url.database
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
     return Path(database).parent / FILE_NAME
@@ -101,7 +109,7 @@ def _advance(session: Session) -> None:
         return
     rebase = session.info.pop(REBASE, False)
     # Plain DB-API reads on the session's own connection: this runs on every audited commit.
-    cur = session.connection().connection.driver_connection.cursor()
+    cur = _cursor(session)
     head = cur.execute("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
     node = cur.execute("SELECT node_id, sign_private, sign_public FROM node WHERE id = 1").fetchone()
     if head is None or node is None:
@@ -157,7 +165,7 @@ def check(session: Session, root: Path, head_seq: int) -> tuple[int | None, str]
     """Compare a sound chain of ``head_seq`` rows with the anchor file and the anchor row.
 
     Returns (first seq concerned, one line saying what) or (None, "")."""
-    cur = session.connection().connection.driver_connection.cursor()
+    cur = _cursor(session)
     node = cur.execute("SELECT node_id, sign_public FROM node WHERE id = 1").fetchone()
     if node is None:
         return None, ""

@@ -127,7 +127,7 @@ def _limits(session: Session) -> tuple[int, int]:
 
 
 def _key(session: Session, username: str) -> tuple[str, str]:
-    return str(session.get_bind().url), username
+    return str(session.get_bind().engine.url), username
 
 
 def _find(session: Session, username: str) -> User | None:

@@ -42,12 +42,12 @@ def fill_roster(session: Session, actor: Actor, rng: random.Random, fake: Faker,
     """Profiles and logs for the mediators without a profile; returns how many were filled in."""
     today = min(today, actor.today)
     rows = [m for m in mediators.list_mediators(session, active_only=False)]
-    bare = [r for r in rows if session.get(Mediator, r.uuid).appointed_on is None]
+    bare = [r for r in rows if session.get_one(Mediator, r.uuid).appointed_on is None]
     if not bare:
         return 0
     year = today.year
     for n, r in enumerate(bare):
-        m = session.get(Mediator, r.uuid)
+        m = session.get_one(Mediator, r.uuid)
         gender = m.gender or rng.choice("男女")
         first_case = grading.first_day(session, m.uuid) or today - timedelta(days=400)
         appointed = first_case - timedelta(days=rng.randrange(30, 6 * 365))
@@ -107,7 +107,7 @@ def _earlier_grades(session: Session, actor: Actor, bare: list, today: date) -> 
     """A few mediators were graded in the last round (before this program), under the national scheme."""
     graded_on = date(today.year - 1, 6, 30)
     for r, level in zip(bare[2:6], ("4", "4", "3", "4"), strict=False):
-        m = session.get(Mediator, r.uuid)
+        m = session.get_one(Mediator, r.uuid)
         if m.employment_type == "invited" or m.appointed_on is None or m.appointed_on > graded_on:
             continue
         grading.set_grade(session, actor, m.uuid, "national", level, graded_on,
@@ -120,7 +120,7 @@ def _assessment_under_way(session: Session, actor: Actor, bare: list, today: dat
     applied = today - timedelta(days=3)
     candidates = []
     for r in bare:
-        m = session.get(Mediator, r.uuid)
+        m = session.get_one(Mediator, r.uuid)
         if m.employment_type == "invited" or m.grade:
             continue
         start, end = grading.default_window(session, rules, m.uuid, applied)

@@ -73,14 +73,14 @@ def make_reviews(session: Session, actor: Actor, rng: random.Random, today: date
         if rng.random() < 0.06:
             reviews.return_item(session, actor, ref.uuid, cal.add_workdays(complete, 1), "不属于合法性审查范围，退回送审单位")
             continue
-        due = session.get(ReviewItem, ref.uuid).due_on or cal.add_workdays(start, limit)
+        due = session.get_one(ReviewItem, ref.uuid).due_on or cal.add_workdays(start, limit)
         late = rng.random() < 0.08  # now and then an opinion comes a day or two after the deadline
         opinion_on = cal.add_workdays(due, rng.randrange(1, 3)) if late else cal.add_workdays(start, rng.randrange(1, limit))
         opinion_on = min(max(opinion_on, start), today)
         conclusion = rng.choices(("lawful", "lawful_amended", "unlawful"), weights=(6, 4, 1))[0]
         points = 0 if conclusion == "lawful" else rng.randrange(1, 5)
         issues = "；".join(rng.sample(ISSUES, k=min(points, 2))) if points else ""
-        item = session.get(ReviewItem, ref.uuid)
+        item = session.get_one(ReviewItem, ref.uuid)
         office = ref.number[ref.number.index("）") + 1:ref.number.index("合审")]
         reviews.record_opinion(session, actor, ref.uuid, reviews.OpinionInput(
             opinion_on, conclusion, f"{office}合审意〔{item.year}〕{item.seq}号", issues, points))

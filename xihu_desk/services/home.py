@@ -120,7 +120,7 @@ def _appointments_ending(session: Session, today: date) -> list[DueItem]:
         Mediator.deleted.is_(False), Mediator.status == "serving", Mediator.appointment_end.is_not(None),
         Mediator.appointment_end <= horizon).order_by(Mediator.appointment_end).limit(200))
     return [DueItem(end.isoformat(), f"调解员{'聘任期已满' if end < today else '聘任期将满'}：{name}（请续聘或办理解聘）",
-                    MEDIATORS, uuid, end < today) for uuid, name, end in rows]
+                    MEDIATORS, uuid, end < today) for uuid, name, end in rows if end is not None]
 
 
 def summary(session: Session, actor: Actor, today: date | None = None, now: datetime | None = None) -> HomeSummary:

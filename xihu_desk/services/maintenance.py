@@ -83,8 +83,7 @@ def check(data: DataDir, db: Database, health: dbfile.Health | None = None) -> C
     health = health or inspect(data)
     if health.creatable:
         raise UserError(f"数据库不存在：{data.database}。请先初始化。")
-    if health.state == "unavailable":
-        raise health.error  # a full disk or a lock is not damage: nothing to restore
+    health.raise_if_unavailable()  # a full disk or a lock is not damage: nothing to restore
     integrity = list(health.problems) or [health.summary] if health.damaged else []
     revision = health.revision
     events, broken, reason, ref, records = 0, None, "", None, None
@@ -170,8 +169,7 @@ class RestoreResult:
         return "\n".join(lines)
 
 
-def _refuse_other_node(live: dbfile.Health, theirs: dbfile.NodeIdentity | None) -> None:
-    ours = live.node
+def _refuse_other_node(ours: dbfile.NodeIdentity, theirs: dbfile.NodeIdentity | None) -> None:
     what = f"备份属于另一单位：{theirs.label()}" if theirs else "备份中没有节点身份（备份时尚未初始化）"
     raise UserError(
         f"{what}，本机是 {ours.label()}。恢复会让本机接替该单位的身份和密钥。"
@@ -235,12 +233,11 @@ def restore(data: DataDir, db: Database | None, actor: Actor, source: Path, *,
         db.dispose()
     uow.dispose_all(data.database)  # our own idle connections; another program's still count below
     live = dbfile.inspect(data.database, full=True)
-    if live.state == "unavailable":
-        raise live.error  # a full disk, a lock, no permission: the file is left as it is
+    live.raise_if_unavailable()  # a full disk, a lock, no permission: the file is left as it is
     replaced = None
     if live.node is not None and (theirs is None or theirs.node_id != live.node.node_id):
         if not other_node:
-            _refuse_other_node(live, theirs)
+            _refuse_other_node(live.node, theirs)
         replaced = live.node
     if live.state == "ok" and dbfile.probe_exclusive(data.database).busy:
         raise StorageError("数据库正被另一个程序（西湖司法所工作台窗口或命令）使用，请先关闭它再恢复。")

@@ -74,7 +74,7 @@ class ExtensionInput:
 
 @dataclass(frozen=True)
 class OpinionInput:
-    opinion_on: date
+    opinion_on: date | None  # None only in an opinion imported from an old ledger (import_opinion)
     conclusion: str
     opinion_no: str = ""
     issues: str = ""
@@ -226,7 +226,7 @@ def apply_calendar_update(session: Session, actor: Actor, doc: dict) -> list[int
     cal = work_calendar(session)
     today = actor.today
     for item in session.scalars(select(ReviewItem).where(
-            ReviewItem.deleted.is_(False), ReviewItem.status.in_(rules.OPEN_STATUSES + (ReviewStatus.OPINION.value,)))):
+            ReviewItem.deleted.is_(False), ReviewItem.status.in_((*rules.OPEN_STATUSES, ReviewStatus.OPINION.value)))):
         _recompute(session, item, today, cal)
     audit.record(session, actor, "reference.workdays", "reference", str(doc.get("version", "")),
                  summary="载入工作日历：" + "、".join(f"{y} 年" for y in years))
@@ -354,7 +354,8 @@ def ask_supplement(session: Session, actor: Actor, uuid: str, asked_on: date, ma
                         else "该事项已在补正中，请先登记收到补正材料。")
     if not materials.strip():
         raise FieldError("materials", "请写明需要补正的材料。")
-    if asked_on < (item.complete_on or item.received_on):
+    started = item.complete_on or item.received_on  # an item has one of them (register refuses neither)
+    if started is not None and asked_on < started:
         raise FieldError("asked_on", "补正要求日期不能早于送审日期或材料齐全日期。")
     last = pauses_of(session, item.uuid)
     if last and last[-1].received_on and asked_on < last[-1].received_on:
@@ -452,6 +453,8 @@ def record_opinion(session: Session, actor: Actor, uuid: str, op: OpinionInput) 
         raise UserError("材料尚未齐全，不能出具审查意见。请先登记材料齐全日期。")
     if any(p.received_on is None for p in pauses_of(session, item.uuid)):
         raise UserError("该事项正在补正中，请先登记收到补正材料。")
+    if op.opinion_on is None:
+        raise FieldError("opinion_on", "请填写审查意见日期。")
     _check_opinion(session, item, op)
     if op.opinion_on < item.complete_on:
         raise FieldError("opinion_on", f"审查意见日期不能早于材料齐全日期 {item.complete_on}。")

@@ -84,7 +84,7 @@ class ColumnChart(_Chart):
         area = QRectF(axis_w + 4, line * 1.8, self.width() - axis_w - 12, self.height() - line * 3.4)
         self._legend(painter, area.right(), 2)
         painter.setPen(QPen(QColor("#e3e7ec"), 1))
-        ticks = int(round(top_value / step))
+        ticks = round(top_value / step)
         for k in range(ticks + 1):
             y = area.bottom() - area.height() * k / ticks
             painter.setPen(QPen(QColor("#e3e7ec"), 1))
@@ -139,7 +139,7 @@ class BarChart(_Chart):
         left, right = label_w, self.width() - number_w - 4
         row = min((self.height() - 4) / len(self.labels), line * 1.9)
         top = max(values) or 1
-        for i, (text, v) in enumerate(zip(self.labels, values)):
+        for i, (text, v) in enumerate(zip(self.labels, values, strict=True)):
             y = 2 + row * i
             painter.setPen(QColor(theme.TEXT))
             painter.drawText(QRectF(0, y, label_w - 8, row), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
