@@ -130,22 +130,29 @@ def _tabs_of(page: QWidget) -> list[tuple[QTabWidget, int]]:
     return found
 
 
+def _settle(qtbot, window: MainWindow) -> None:
+    """Until the page has read what it shows (pages read on the runner when shown) and laid out."""
+    qtbot.wait(30)
+    qtbot.waitUntil(lambda: not window.ctx.runner.busy(), timeout=10000)
+    qtbot.wait(60)
+
+
 def _visit(qtbot, window: MainWindow, shots: Shots, areas: tuple[str, ...], problems: list[str]) -> None:
     for area in areas:
         window.go(area)
         page = window.page(area)
-        qtbot.wait(80)
+        _settle(qtbot, window)
         outer = page.findChild(QTabWidget)
         tabs = [(outer, i) for i in range(outer.count())] if outer is not None and outer.parent() is page else [(None, 0)]
         for tab_widget, index in tabs:
             if tab_widget is not None:
                 tab_widget.setCurrentIndex(index)
-                qtbot.wait(80)
+                _settle(qtbot, window)
             name = area if tab_widget is None else f"{area}-{tab_widget.tabText(index)}"
             for view in _visible(page, QTableView):  # a chosen row fills the summary pane
                 if view.model() is not None and view.model().rowCount() and not view.selectionModel().hasSelection():
                     view.selectRow(0)
-            qtbot.wait(50)
+            _settle(qtbot, window)
             _check_window(window, name, problems)
             _check_tables(page, name, problems)
             _check_buttons(page, name, problems)

@@ -22,7 +22,7 @@ from xihu_desk.domain import clock
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.levels import Level
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import messages, ops, theme
+from xihu_desk.gui import messages, ops, screenfit, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.reports.charts import BarChart, ColumnChart
 from xihu_desk.gui.reports.files import FileDialogs
@@ -118,21 +118,29 @@ class ReportsPage(QWidget):
             return
         self.scopes, self.level = ops.read(ctx, actor, mediation_stats.page_setup)
         box.addWidget(self._controls())
+        # the figures and charts scroll when the window is shorter than they are (150 % text on a
+        # 768-pixel screen), so the charts keep a readable height
+        body = QWidget()
+        body_box = QVBoxLayout(body)
+        body_box.setContentsMargins(0, 0, 0, 0)
+        body_box.setSpacing(10)
         self.cards = QGridLayout()
         self.cards.setSpacing(12)
-        box.addLayout(self.cards)
+        body_box.addLayout(self.cards)
         charts = QHBoxLayout()
         charts.setSpacing(12)
         self.month_chart = ColumnChart(self.tr("所选期间没有受理案件"))
         self.month_chart.setObjectName("monthChart")
         self.type_chart = BarChart(self.tr("所选期间没有受理案件"))
         self.type_chart.setObjectName("typeChart")
-        if self.font().pointSizeF() > theme.BASE_POINT_SIZE + 0.05:
-            for chart in (self.month_chart, self.type_chart):  # large text: the figures take two rows and the
-                chart.setMinimumHeight(100)  # charts give up height, so the page fits a 768-pixel screen
+        for chart in (self.month_chart, self.type_chart):  # room for the labels at every text size
+            chart.setMinimumHeight(max(chart.minimumSizeHint().height(), 9 * self.fontMetrics().height()))
         charts.addWidget(_card(self.tr("按月：受理与调解成功"), self.month_chart, "monthCard"), 3)
         charts.addWidget(_card(self.tr("按纠纷类型：受理件数"), self.type_chart, "typeCard"), 2)
-        box.addLayout(charts, 1)
+        body_box.addLayout(charts, 1)
+        scroll = screenfit.scrolling(body, "reportsBody")
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        box.addWidget(scroll, 1)
         result = QHBoxLayout()
         self.result = label("", "muted")
         self.result.setObjectName("resultLine")
