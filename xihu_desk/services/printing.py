@@ -119,7 +119,7 @@ def agreement_dict(case: dict[str, Any], a: AgreementInput) -> dict[str, Any]:
             "responsibility": a.responsibility.strip(), "clauses": clauses,
             "performance_method": a.performance_method.strip(), "performance_place": a.performance_place.strip(),
             "performance_deadline": a.performance_deadline.isoformat() if a.performance_deadline else None,
-            "amount": a.amount_fen / 100, "effective_on": a.effective_on.isoformat(),
+            "amount": a.amount_fen / 100, "effective_on": a.effective_on.isoformat() if a.effective_on else None,
             "performed_on_the_spot": a.performed_on_the_spot, "registrar": a.registrar.strip(),
             "copies": rules.copies(len(case["parties"])), "confirmation_deadline": None}
 
