@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import io
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,11 @@ def _utf8_streams() -> None:
     """UTF-8 whatever the console's code page: a redirected `case list` on a GBK Windows console
     must not stop halfway at a name outside GBK (刘䶮)."""
     for stream in (sys.stdout, sys.stderr):
+        if not isinstance(stream, io.TextIOWrapper):  # replaced by a test or an embedding host
+            continue
         try:
-            stream.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]
-        except (AttributeError, ValueError, OSError):  # replaced by a test or an embedding host
+            stream.reconfigure(encoding="utf-8", errors="replace")
+        except (ValueError, OSError):  # a stream already closed or detached
             pass
 
 

@@ -50,6 +50,7 @@ def _plural(singular: str, plural: str, n: int) -> str:
 
 def install() -> None:
     """Point argparse's message lookups at the Chinese catalogue (idempotent)."""
+    # argparse looks its messages up through these module globals; typeshed does not declare them.
     argparse._ = _text  # type: ignore[attr-defined]
     argparse.ngettext = _plural  # type: ignore[attr-defined]
 

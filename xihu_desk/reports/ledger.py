@@ -48,6 +48,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet.worksheet import Worksheet
 
 from xihu_desk.domain import idnumber
 
@@ -219,7 +220,8 @@ def match_headers(cells: Iterable[Any], columns: list[Column]) -> tuple[dict[int
         key = _header_key(cell) if cell is not None else ""
         for col, name in exact:
             if key and key == name and col.key not in used:
-                found[i], _ = col, used.add(col.key)
+                found[i] = col
+                used.add(col.key)
                 break
     for i, cell in enumerate(cells):
         key = _header_key(cell) if cell is not None else ""
@@ -231,7 +233,8 @@ def match_headers(cells: Iterable[Any], columns: list[Column]) -> tuple[dict[int
         left = next((found[j] for j in range(i - 1, -1, -1) if j in found), None)
         side = (left.beside or left.key) if left else ""
         chosen = next((c for c in family if c.beside == side), family[0])
-        found[i], _ = chosen, used.add(chosen.key)
+        found[i] = chosen
+        used.add(chosen.key)
     for i, cell in enumerate(cells):
         key = _header_key(cell) if cell is not None else ""
         if not key or i in found:
@@ -625,7 +628,7 @@ def _read(wb, columns: list[Column], on_row: Callable[[int], None] | None,
             if len(head) >= HEADER_SCAN_ROWS:
                 break
         scanned += len(head)
-        best = (0, None, {}, [])
+        best: tuple[int, int | None, dict[int, Column], list[str]] = (0, None, {}, [])
         for i, values in enumerate(head):
             mapping, ignored = match_headers(values, columns)
             if len(mapping) > best[0]:
@@ -815,13 +818,21 @@ def to_bytes(wb: Workbook, *, reveal: bool = False) -> bytes:
     return out.getvalue()
 
 
+def first_sheet(wb: Workbook, title: str) -> Worksheet:
+    """The sheet a new workbook starts with, named ``title``."""
+    ws = wb.active
+    if not isinstance(ws, Worksheet):  # openpyxl types ``active`` loosely; a new workbook's is a Worksheet
+        raise TypeError("a new workbook without its worksheet")
+    ws.title = title
+    return ws
+
+
 def write_ledger(columns: list[Column], rows: Iterable[Mapping[str, Any]], *, title: str, lines: list[str],
                  sheet: str = "台账", reveal: bool = False) -> bytes:
     """The register as an office keeps it: a title, what it covers, one row per record. The header
     row uses the names ``read`` accepts, so an exported ledger imports again."""
     wb = Workbook()
-    ws = wb.active
-    ws.title = sheet
+    ws = first_sheet(wb, sheet)
     first = title_rows(ws, title, lines, len(columns))
     last = write_table(ws, columns, rows, first_row=first)
     wide = sum(c.width for c in columns) > 200

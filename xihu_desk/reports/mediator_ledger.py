@@ -117,8 +117,7 @@ def results_workbook(results: list[Mapping[str, Any]], steps: list[Mapping[str, 
               ("办理过程", STEP_COLUMNS, steps, f"{org_name}人民调解员等级评定办理过程"),
               ("现有等级", GRADE_COLUMNS, grades, f"{org_name}人民调解员现有等级"))
     for i, (name, columns, rows, title) in enumerate(sheets):
-        ws = wb.active if i == 0 else wb.create_sheet()
-        ws.title = name
+        ws = ledger.first_sheet(wb, name) if i == 0 else wb.create_sheet(name)
         first = ledger.title_rows(ws, title, lines, len(columns))
         last = ledger.write_table(ws, columns, rows, first_row=first)
         if not rows:

@@ -130,8 +130,7 @@ def statistics_workbook(s: rules.Statistics, rows: list[dict[str, Any]], *, org_
     made = f"制表时间：{generated_at:%Y-%m-%d %H:%M}"
     wb = Workbook()
 
-    ws = wb.active
-    ws.title = "统计表"
+    ws = ledger.first_sheet(wb, "统计表")
     r = ledger.title_rows(ws, f"{org_name}合法性审查工作统计表", [period, unit, made], 3)
     figures: list[tuple[str, Any, str | None]] = [
         ("应审查数（件）", s.total, None), ("已审查数（件）", s.reviewed, None), ("审查率", s.review_rate, PCT),
