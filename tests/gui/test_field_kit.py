@@ -96,3 +96,17 @@ def test_a_form_saved_with_an_empty_optional_date_stores_null(qtbot, db, ctx, he
     with db.read() as s:
         saved = s.scalars(select(Mediator).where(Mediator.name == "郑调解")).one()
         assert saved.appointed_on is None and saved.appointment_end is None and saved.registered_on is None
+
+
+def test_a_loaded_review_form_empties_its_dates_too(qtbot, db, ctx) -> None:
+    """The register form used to clear the 送审日期's blank text once a date was known (then empty showed 1900-01-01)."""
+    from tests import reviewkit
+
+    shen = reviewkit.reviewer(db, date.today())
+    ref = reviewkit.register(db, shen, title="已知送审日期的事项")
+    form = ReviewDialog(ctx, shen, ref.uuid)
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitUntil(lambda: form.title.text() == "已知送审日期的事项")
+    for edit in form.findChildren(QDateEdit):
+        assert_empties(edit)

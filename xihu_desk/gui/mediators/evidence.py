@@ -18,7 +18,7 @@ from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.grading import Evidence, LevelResult, RuleSet
 from xihu_desk.gui import ops, screenfit, theme
 from xihu_desk.gui.context import AppContext
-from xihu_desk.gui.mediators.common import code_of, date_of, fill_combo, set_code, set_date, setup_date
+from xihu_desk.gui.kit import code_of, date_of, fill_combo, set_code, set_date, setup_date
 from xihu_desk.gui.widgets import label, restyle
 from xihu_desk.services import grading
 from xihu_desk.services.context import Actor

@@ -20,9 +20,7 @@ from xihu_desk.gui import messages, ops, prefs, screenfit, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.forms import child, load_form
 from xihu_desk.gui.mediators.assess import ApplyDialog
-from xihu_desk.gui.mediators.common import (
-    FieldErrors, code_of, date_of, fill_combo, fresh, set_code, set_date, setup_date, submit,
-)
+from xihu_desk.gui.kit import FieldErrors, code_of, date_of, fill_combo, set_code, set_date, setup_date, submit
 from xihu_desk.gui.mediators.evidence import EvidenceView
 from xihu_desk.gui.mediators.logs import AppointmentDialog, EventDialog, TrainingDialog
 from xihu_desk.gui.widgets import label
@@ -349,7 +347,7 @@ class MediatorDialog(QDialog):
     def save(self) -> None:
         if not self.editable or not self.save_button.isEnabled():
             return
-        cmd, actor, uuid = self.command(), fresh(self.actor), self.uuid
+        cmd, actor, uuid = self.command(), self.actor.stamped(), self.uuid
         self.save_button.setEnabled(False)
         self.errors.clear()
         self.refused.setVisible(False)

@@ -18,7 +18,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, screenfit, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.reviews import dialogs
-from xihu_desk.gui.reviews.fields import (
+from xihu_desk.gui.kit import (
     FieldErrors, date_edit, date_of, fill_combo, form_layout, required, set_code, set_date, submit,
 )
 from xihu_desk.gui.widgets import label, restyle
@@ -294,7 +294,7 @@ class ReviewDialog(QDialog):
         self.contact.setText(d["contact"])
         self.contact_phone.setText(d["contact_phone"])
         # An item from an old ledger without a 送审日期 shows it as unknown and keeps it so when saved.
-        self.received_on.setSpecialValueText("" if d["received_on"] else self.tr("不详"))
+        self.received_on.setSpecialValueText(self.tr("未填") if d["received_on"] else self.tr("不详"))
         set_date(self.received_on, d["received_on"])
         set_date(self.complete_on, d["complete_on"])
         self.reviewer.setText(d["reviewer"])
