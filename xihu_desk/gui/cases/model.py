@@ -96,8 +96,9 @@ class CaseListModel(PagedListModel):
     def _text(self, case: CaseRow, column: int) -> str:
         if column == NO:
             return case.case_no
-        if column == TITLE:
-            return case.title or case.parties
+        if column == TITLE:  # a simple-procedure case is tagged where the eye starts reading
+            title = case.title or case.parties
+            return _tr("〔简易〕") + title if case.procedure == "simple" else title
         if column == TYPE:
             return case.dispute_type
         if column == ACCEPTED:
@@ -115,7 +116,8 @@ class CaseListModel(PagedListModel):
             days = (self._day - case.due_on).days
             return _tr("调解期限 {due} 已过 {n} 天").format(due=case.due_on.isoformat(), n=days)
         if column == TITLE:
-            return _tr("当事人：{names}").format(names=case.parties)
+            names = _tr("当事人：{names}").format(names=case.parties)
+            return names + _tr("\n简易程序（当场调解，口头协议登记表）") if case.procedure == "simple" else names
         if column == STATUS and case.outcome:
             return Outcome(case.outcome).label
         if column == COMMITTEE:

@@ -11,9 +11,11 @@ from typing import Any
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
-    QFrame, QGridLayout, QLabel, QListView, QListWidget, QListWidgetItem, QVBoxLayout, QWidget,
+    QFrame, QGridLayout, QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
+    QWidget,
 )
 
+from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.widgets import FigureCard, label
@@ -74,6 +76,16 @@ class HomePage(QWidget):
         box.addWidget(label(self.tr("{name}，您好").format(name=actor.display_name or actor.name), "title"))
         today = QLocale().toString(QDate.currentDate(), "yyyy年M月d日 dddd")
         box.addWidget(label(f"{org_name} · {today}", "muted"))
+        if actor.can(Perm.EDIT_CASES):  # 新建: a dispute settled on the spot, one screen (gui/cases/simple.py)
+            row = QHBoxLayout()
+            self.simple_button = QPushButton(theme.icon("mdi6.lightning-bolt-outline", theme.ACCENT),
+                                             self.tr("简易程序（当场调解）"))
+            self.simple_button.setObjectName("homeSimpleCase")
+            self.simple_button.setToolTip(self.tr("当场调解、当场达成口头协议的纠纷：受理、当事人、口头协议一页登记"))
+            self.simple_button.clicked.connect(self.new_simple_case)
+            row.addWidget(self.simple_button)
+            row.addStretch(1)
+            box.addLayout(row)
         self.cards = QGridLayout()
         self.cards.setSpacing(14)
         box.addLayout(self.cards)
@@ -143,6 +155,17 @@ class HomePage(QWidget):
         if figure.area:
             self.open_area.emit(figure.area)
             self.open_list.emit(figure.kind, figure.target)
+
+    def new_simple_case(self) -> QWidget:
+        """简易程序（当场调解）; the case registered there opens in the 案件 area."""
+        from xihu_desk.gui.cases.simple import SimpleCaseDialog
+
+        dialog = SimpleCaseDialog(self.ctx, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.created.connect(lambda uuid: (self.open_area.emit(home.AREA_OF[home.CASES]),
+                                             self.open_record.emit(home.CASES, uuid)))
+        dialog.open()
+        return dialog
 
     def figure_cards(self) -> list[Any]:
         return [self.cards.itemAt(i).widget() for i in range(self.cards.count())]

@@ -25,6 +25,22 @@ def _form() -> QFormLayout:
     return form
 
 
+class ChoiceSpin(QSpinBox):
+    """A setting that is a choice (要求 / 不要求) in the same list as the numbers: the arrows and
+    the wheel step through its words; typing is off (the words are not numbers)."""
+
+    def __init__(self, words: tuple[str, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.words = words
+        self.lineEdit().setReadOnly(True)
+
+    def textFromValue(self, value: int) -> str:
+        return self.words[value] if 0 <= value < len(self.words) else str(value)
+
+    def valueFromText(self, text: str) -> int:
+        return self.words.index(text) if text in self.words else self.minimum()
+
+
 class ParamsTab(QWidget):
     """Node-wide settings from services.settings.SPECS; saved in one unit of work."""
 
@@ -40,16 +56,19 @@ class ParamsTab(QWidget):
         form = _form()
         self.spins: dict[str, QSpinBox] = {}
         for key, spec in settings.SPECS.items():
-            spin = QSpinBox()
+            spin = ChoiceSpin(spec.choices) if spec.choices else QSpinBox()
             spin.setObjectName(key)
             spin.setRange(spec.minimum, spec.maximum)
-            spin.setSuffix(f" {spec.unit}")
+            if not spec.choices:
+                spin.setSuffix(f" {spec.unit}")
             self.spins[key] = spin
             row = QHBoxLayout()
             row.setSpacing(12)
             row.addWidget(spin)
-            row.addWidget(label(self.tr("默认 {d} {unit}，可设 {lo}–{hi}").format(
-                d=spec.default, unit=spec.unit, lo=spec.minimum, hi=spec.maximum), "muted"))
+            hint = (self.tr("默认“{d}”").format(d=spec.choices[spec.default]) if spec.choices else
+                    self.tr("默认 {d} {unit}，可设 {lo}–{hi}").format(d=spec.default, unit=spec.unit, lo=spec.minimum,
+                                                                 hi=spec.maximum))
+            row.addWidget(label(hint, "muted"))
             row.addStretch(1)
             form.addRow(f"{spec.label}：", row)
         box.addLayout(form)
