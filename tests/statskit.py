@@ -53,7 +53,7 @@ def sql_figures(db_file: Path, date_from: date, date_to: date, where: str = "", 
     """The summary's figures counted straight from the tables, without the service's query."""
     conn = sqlite3.connect(db_file)
     base = ("FROM mediation_case c JOIN committee m ON m.uuid = c.committee_uuid "
-            "WHERE c.deleted = 0 AND c.accepted_on BETWEEN ? AND ? " + where)
+            "WHERE c.deleted = 0 AND c.status <> 'void' AND c.accepted_on BETWEEN ? AND ? " + where)
     args = (date_from.isoformat(), date_to.isoformat(), *params)
 
     def one(sql: str, extra: str = "") -> float:
@@ -74,11 +74,11 @@ def sql_figures(db_file: Path, date_from: date, date_to: date, where: str = "", 
     out["confirmed"] = conn.execute(
         "SELECT count(*) FROM confirmation f JOIN mediation_case c ON c.uuid = f.case_uuid "
         "JOIN committee m ON m.uuid = c.committee_uuid WHERE f.result = 'confirmed' AND f.deleted = 0 AND "
-        "c.deleted = 0 AND c.accepted_on BETWEEN ? AND ? " + where, args).fetchone()[0]
+        "c.deleted = 0 AND c.status <> 'void' AND c.accepted_on BETWEEN ? AND ? " + where, args).fetchone()[0]
     out["amount_fen"] = conn.execute(
         "SELECT coalesce(sum(a.amount_fen), 0) FROM agreement a JOIN mediation_case c ON c.uuid = a.case_uuid "
         "JOIN committee m ON m.uuid = c.committee_uuid WHERE a.deleted = 0 AND c.outcome = 'succeeded' AND "
-        "c.deleted = 0 AND c.accepted_on BETWEEN ? AND ? " + where, args).fetchone()[0]
+        "c.deleted = 0 AND c.status <> 'void' AND c.accepted_on BETWEEN ? AND ? " + where, args).fetchone()[0]
     conn.close()
     return out
 

@@ -81,16 +81,16 @@ def test_every_sheet_total_equals_plain_sql(stats_node):
     conn = sqlite3.connect(data.database)
     args = tuple(d.isoformat() for d in statskit.PERIOD)
     by_type = dict(conn.execute("SELECT r.label, count(*) FROM mediation_case c JOIN ref_code r ON r.list_name = "
-                                "'dispute_type' AND r.code = c.dispute_type WHERE c.deleted = 0 AND c.accepted_on "
+                                "'dispute_type' AND r.code = c.dispute_type WHERE c.deleted = 0 AND c.status <> 'void' AND c.accepted_on "
                                 "BETWEEN ? AND ? GROUP BY r.label", args))
     assert {k: v["accepted"] for k, v in summary.items() if k != "合计" and v["accepted"]} == by_type
     by_committee = dict(conn.execute("SELECT m.name, sum(c.outcome = 'succeeded') FROM mediation_case c JOIN committee m "
-                                     "ON m.uuid = c.committee_uuid WHERE c.deleted = 0 AND c.accepted_on BETWEEN ? AND ? "
+                                     "ON m.uuid = c.committee_uuid WHERE c.deleted = 0 AND c.status <> 'void' AND c.accepted_on BETWEEN ? AND ? "
                                      "GROUP BY m.name", args))
     committees = _table(wb["按调委会"], LAYOUT["detail_columns"])
     assert {k: v["succeeded"] for k, v in committees.items() if k != "合计" and v["accepted"]} == by_committee
     by_month = dict(conn.execute("SELECT strftime('%Y', accepted_on) || '年' || cast(strftime('%m', accepted_on) AS integer)"
-                                 " || '月', count(*) FROM mediation_case WHERE deleted = 0 AND accepted_on BETWEEN ? AND ? "
+                                 " || '月', count(*) FROM mediation_case WHERE deleted = 0 AND status <> 'void' AND accepted_on BETWEEN ? AND ? "
                                  "GROUP BY 1", args))
     months = _table(wb["按月"], LAYOUT["detail_columns"])
     assert {k: v["accepted"] for k, v in months.items() if k != "合计" and v["accepted"]} == by_month

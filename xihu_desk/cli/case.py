@@ -2,6 +2,9 @@
 
     xihu-desk case list [--year Y] [--status S] [--reveal] [--json]
     xihu-desk case show CASE_NO [--reveal] [--json]
+    xihu-desk case correct CASE_NO --field NAME --value VALUE --reason TEXT [--json]
+    xihu-desk case reopen CASE_NO --reason TEXT [--json]
+    xihu-desk case void CASE_NO --reason TEXT [--json]
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from xihu_desk.cli.common import bounded_int, emit, open_data, outgoing
 from xihu_desk.domain import clock
@@ -19,11 +24,23 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     case_sub = case.add_subparsers(dest="case_command", parser_class=parser_class, required=True)
     cl = case_sub.add_parser("list", parents=[common], help="案件列表")
     cl.add_argument("--year", type=bounded_int(1949, 2100, "年度"), metavar="Y")
-    cl.add_argument("--status", choices=["accepted", "mediating", "closed", "filed"])
+    cl.add_argument("--status", choices=["accepted", "mediating", "closed", "filed", "void"])
     cl.add_argument("--reveal", action="store_true", help="显示完整证件号码（记入审计日志）")
     cs = case_sub.add_parser("show", parents=[common], help="一个案件的全部内容")
     cs.add_argument("case_no", metavar="CASE_NO", help="案件编号（如 （2026）北山人调字第0001号）或 uuid")
     cs.add_argument("--reveal", action="store_true", help="显示完整证件号码（记入审计日志）")
+    cc = case_sub.add_parser("correct", parents=[common], help="更正已结案（或被退回补正）的案件的一项内容，写明理由")
+    cc.add_argument("case_no", metavar="CASE_NO", help="案件编号或 uuid")
+    cc.add_argument("--field", required=True, metavar="NAME",
+                    help="更正的项目，如 summary、closed_on、agreement.clauses、party.1.name（case show --json 的 correctable_fields）")
+    cc.add_argument("--value", required=True, metavar="VALUE", help="更正后的内容（日期如 2026-03-05，金额以元计，协议条款每行一条）")
+    cc.add_argument("--reason", required=True, metavar="TEXT", help="更正理由")
+    cr = case_sub.add_parser("reopen", parents=[common], help="已结案的案件重新调解（再次调解），编号不变")
+    cr.add_argument("case_no", metavar="CASE_NO", help="案件编号或 uuid")
+    cr.add_argument("--reason", required=True, metavar="TEXT", help="重新调解的理由（如协议未履行）")
+    cv = case_sub.add_parser("void", parents=[common], help="作废误登记的案件：编号保留，不计入统计和台账")
+    cv.add_argument("case_no", metavar="CASE_NO", help="案件编号或 uuid")
+    cv.add_argument("--reason", required=True, metavar="TEXT", help="作废理由")
 
 
 def cmd_case_list(args: argparse.Namespace) -> int:
@@ -67,10 +84,51 @@ def cmd_case_show(args: argparse.Namespace) -> int:
     text = [f"{doc['case_no']}  {doc['title']}", f"调委会：{doc['committee']}", f"受理：{doc['accepted_on']}  状态：{doc['status_label']}",
             "当事人：" + "；".join(f"{p['role_label']} {p['name']} {p['id_number']}" for p in doc["parties"]),
             "调解员：" + "、".join(doc["mediators"])]
-    if doc["filing"]["missing"]:
+    if doc["filing"]["missing"] and doc["status"] != "void":
         text.append("归档尚缺：" + "、".join(doc["filing"]["missing"]))
+    for h in doc["history"]:
+        what = f"{h['field_label']}：{h['before']} → {h['after']}" if h["field_label"] else ""
+        text.append(f"第 {h['version']} 版  {h['at']}  {h['by']}  {h['action_label']}  {what}  理由：{h['reason']}")
     emit(args, doc, "\n".join(text))
     return 0
 
 
-COMMANDS = {("case", "list"): cmd_case_list, ("case", "show"): cmd_case_show}
+def _lifecycle(args: argparse.Namespace, work: Callable[[Any, Any, str], Any], done: str) -> int:
+    """One change to one case, in one unit of work; prints the case's state and version after it."""
+    from xihu_desk.services import case_queries, cases
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    actor = cli_actor()
+    with opened.db.write() as session:
+        uuid = cases.find_case_uuid(session, args.case_no)
+        work(session, actor, uuid)
+        doc = case_queries.case_detail(session, actor, uuid)
+    result = {"uuid": doc["uuid"], "case_no": doc["case_no"], "status": doc["status"], "version": doc["version"],
+              "history": doc["history"][-1:] if doc["history"] else []}
+    emit(args, result, f"{doc['case_no']} {done}（状态：{doc['status_label']}，第 {doc['version']} 版）")
+    return 0
+
+
+def cmd_case_correct(args: argparse.Namespace) -> int:
+    from xihu_desk.services import case_lifecycle
+
+    value = args.value.replace("\\n", "\n")  # clauses typed on one line, separated by \n
+    return _lifecycle(args, lambda s, a, u: case_lifecycle.correct(s, a, u, [(args.field, value)], args.reason),
+                      f"已更正 {args.field}")
+
+
+def cmd_case_reopen(args: argparse.Namespace) -> int:
+    from xihu_desk.services import case_lifecycle
+
+    return _lifecycle(args, lambda s, a, u: case_lifecycle.reopen(s, a, u, args.reason), "已重新调解")
+
+
+def cmd_case_void(args: argparse.Namespace) -> int:
+    from xihu_desk.services import case_lifecycle
+
+    return _lifecycle(args, lambda s, a, u: case_lifecycle.void(s, a, u, args.reason), "已作废")
+
+
+COMMANDS = {("case", "list"): cmd_case_list, ("case", "show"): cmd_case_show, ("case", "correct"): cmd_case_correct,
+            ("case", "reopen"): cmd_case_reopen, ("case", "void"): cmd_case_void}

@@ -19,10 +19,12 @@ class Status(StrEnum):
     MEDIATING = "mediating"
     CLOSED = "closed"
     FILED = "filed"
+    VOID = "void"  # 作废: registered by mistake; keeps its number, leaves every statistic
 
     @property
     def label(self) -> str:
-        return {"accepted": "已受理", "mediating": "调解中", "closed": "已结案", "filed": "已归档"}[self.value]
+        return {"accepted": "已受理", "mediating": "调解中", "closed": "已结案", "filed": "已归档",
+                "void": "已作废"}[self.value]
 
 
 class Outcome(StrEnum):

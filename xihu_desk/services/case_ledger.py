@@ -480,7 +480,8 @@ def ledger_rows(session: Session, actor: Actor, scope: LedgerScope, *, reveal: b
     if reveal:
         actor.require(Perm.REVEAL_ID)
     query = (select(MediationCase).join(Committee, Committee.uuid == MediationCase.committee_uuid)
-             .where(MediationCase.deleted.is_(False)).order_by(MediationCase.accepted_on, MediationCase.year,
+             .where(MediationCase.deleted.is_(False), MediationCase.status != Status.VOID.value)
+             .order_by(MediationCase.accepted_on, MediationCase.year,
                                                                 MediationCase.seq))
     if scope.year:
         query = query.where(MediationCase.year == scope.year)

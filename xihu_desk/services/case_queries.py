@@ -17,7 +17,7 @@ from xihu_desk.domain.cases import Outcome, Procedure, Status
 from xihu_desk.domain.errors import NotFound
 from xihu_desk.domain.parties import AGENT_KINDS, ID_TYPES, ROLES, PartyInput
 from xihu_desk.domain.roles import Perm
-from xihu_desk.services import audit, codes
+from xihu_desk.services import audit, case_lifecycle, codes
 from xihu_desk.services.cases import CONFIRMATION_RESULTS, PERFORMANCE, SATISFACTION, contents, get_case
 from xihu_desk.services.context import Actor
 from xihu_desk.store import case_list
@@ -35,8 +35,20 @@ from xihu_desk.store.case_models import (
 )
 from xihu_desk.store.models import Committee
 
-__all__ = ["OPEN", "CaseFilter", "CaseForEdit", "CaseRow", "list_cases", "count_cases", "case_detail", "case_for_edit",
-           "case_year_range", "due_items", "filter_choices", "repeat_hints"]
+__all__ = [
+    "OPEN",
+    "CaseFilter",
+    "CaseForEdit",
+    "CaseRow",
+    "case_detail",
+    "case_for_edit",
+    "case_year_range",
+    "count_cases",
+    "due_items",
+    "filter_choices",
+    "list_cases",
+    "repeat_hints",
+]
 
 
 @dataclass(frozen=True)
@@ -74,13 +86,19 @@ def list_cases(session: Session, actor: Actor, f: CaseFilter, today: date, offse
     return [
         CaseRow(
             c.uuid, c.case_no, c.title, c.accepted_on, types.get(c.dispute_type, c.dispute_type),
-            sources.get(c.source, c.source), c.status, Status(c.status).label, c.outcome,
+            sources.get(c.source, c.source), c.status, status_label(c), c.outcome,
             committees.get(c.committee_uuid, ""), "、".join(p.name for p in parties[c.uuid]),
             c.due_on, c.status in case_list.OPEN_STATUSES and c.due_on < today, c.procedure,
         )
         for c in rows
     ]
 
+
+
+def status_label(case: MediationCase) -> str:
+    """已作废 says why wherever the case appears (list, summary, case show)."""
+    label = Status(case.status).label
+    return f"{label}（{case.void_reason}）" if case.status == Status.VOID and case.void_reason else label
 
 
 def _committee_names(session: Session) -> dict[str, str]:
@@ -147,7 +165,7 @@ def case_detail(session: Session, actor: Actor, case_uuid: str, *, reveal: bool 
         "prevention": {f: getattr(case, f) for f in (
             "prevent_criminal_cases", "prevent_criminal_persons", "prevent_petition_cases", "prevent_petition_persons",
             "prevent_suicide_cases", "prevent_suicide_persons", "prevent_fight_cases", "prevent_fight_persons")},
-        "status": case.status, "status_label": Status(case.status).label, "outcome": case.outcome,
+        "status": case.status, "status_label": status_label(case), "outcome": case.outcome,
         "outcome_label": Outcome(case.outcome).label if case.outcome else None, "outcome_on": _iso(case.outcome_on),
         "agreement_form": case.agreement_form, "failure_reason": case.failure_reason, "routes_told": case.routes_told,
         "due_on": _iso(case.due_on), "extended_to": _iso(case.extended_to), "extension_reason": case.extension_reason,
@@ -155,7 +173,8 @@ def case_detail(session: Session, actor: Actor, case_uuid: str, *, reveal: bool 
         "notice_given_on": _iso(case.notice_given_on), "notice_form": case.notice_form,
         "session_public": case.session_public, "private_reason": case.private_reason,
         "refused_by_party": case.refused_by_party, "id_proofs_received": case.id_proofs_received,
-        "performed": case.performed, "followup_due": _iso(case.followup_due),
+        # only a closed case waits for a visit: the 下次回访 line goes once it is filed or void
+        "performed": case.performed, "followup_due": _iso(case.followup_due) if case.status == Status.CLOSED else None,
         "closed_on": _iso(case.closed_on), "closing_report": case.closing_report,
         "mediators": [m.name for m in mediators],
         "mediator_assignments": [{"uuid": m.uuid, "name": m.name, "lead": m.lead, "chosen_by_parties": m.chosen_by_parties} for m in mediators],
@@ -188,7 +207,7 @@ def case_detail(session: Session, actor: Actor, case_uuid: str, *, reveal: bool 
             "contents": [{"number": i.number, "name": i.name, "required": i.required, "present": i.present, "note": i.note}
                          for i in items],
             "missing": rules.missing_for_filing(items)},
-    }
+    } | case_lifecycle.detail(session, actor, case)  # history, void, links, correctable fields
 
 
 @dataclass(frozen=True)
@@ -308,7 +327,7 @@ def case_summaries(session: Session, actor: Actor, f: CaseFilter, today: date, o
         "accepted_on": _iso(c.accepted_on), "dispute_type": types.get(c.dispute_type, c.dispute_type),
         "source": c.source, "status": c.status, "outcome": c.outcome, "agreement_form": c.agreement_form,
         "procedure": c.procedure, "amount": c.amount_fen / 100, "closed_on": _iso(c.closed_on), "filed_on": _iso(c.filed_on),
-        "due_on": _iso(c.due_on), "mediators": names[c.uuid],
+        "due_on": _iso(c.due_on), "mediators": names[c.uuid], "void_reason": c.void_reason or None,
         "parties": [{"role": p.role, "kind": p.kind, "name": p.name,
                      "id_number": p.id_number if reveal else idnumber.mask(p.id_number)} for p in parties[c.uuid]],
     } for c in rows]

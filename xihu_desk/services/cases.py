@@ -154,8 +154,18 @@ def check_editable(session: Session, actor: Actor, case: MediationCase, *, allow
         raise PermissionDenied("该案件由其他单位管理，本单位只能查看。")
     if case.status == Status.FILED:
         raise UserError("案件已立卷归档，不能再修改。")
-    if case.status == Status.CLOSED and not allow_closed:
-        raise UserError("案件已结案，不能再修改受理信息和调解记录。")
+    if case.status == Status.VOID:
+        raise UserError("案件已作废，不能再修改。")
+    # A case taken from an old ledger came in closed without its paper file's contents: it is
+    # completed (notice, records, closing report) until it is filed like any other.
+    if case.status == Status.CLOSED and not allow_closed and not _imported(session, case):
+        raise UserError("案件已结案，不能再修改受理信息和调解记录。如需改正，请使用“更正”或“重新调解”。")
+
+
+def _imported(session: Session, case: MediationCase) -> bool:
+    from xihu_desk.store.ledger_models import CaseImport
+
+    return session.get(CaseImport, case.uuid) is not None
 
 
 def _touch(actor: Actor, case: MediationCase) -> None:
@@ -667,8 +677,11 @@ def write_closing_report(session: Session, actor: Actor, case_uuid: str, closed_
     audit.record(session, actor, "case.closing", "case", case.uuid, summary=f"{case.case_no} 填写结案报告表（结案 {closed_on}）")
 
 
-def file_case(session: Session, actor: Actor, case_uuid: str, retention: str, filed_on: date) -> None:
-    """立卷归档: refused, naming what is missing, until the required documents are there."""
+def file_case(session: Session, actor: Actor, case_uuid: str, retention: str, filed_on: date,
+              followup_reason: str = "") -> None:
+    """立卷归档: refused, naming what is missing, until the required documents are there. A case
+    whose follow-up visit is still due is filed only with a reason for not visiting again; the
+    follow-up date is then cleared (and kept in the case's history)."""
     actor.require(Perm.FILE_CASES)
     case = get_case(session, case_uuid)
     check_editable(session, actor, case, allow_closed=True)
@@ -678,9 +691,21 @@ def file_case(session: Session, actor: Actor, case_uuid: str, retention: str, fi
     rules.check_filing(contents(session, case))
     if filed_on < (case.closed_on or case.accepted_on):
         raise FieldError("filed_on", "立卷日期不能早于结案时间。")
+    if case.followup_due is not None and not followup_reason.strip():
+        raise FieldError("followup_reason", f"本案应于 {case.followup_due} 前回访，回访尚未完成。"
+                                            "如不再回访即归档，请写明理由。")
+    due, case.followup_due = case.followup_due, None
     case.status, case.filed_on, case.filed_by, case.retention = Status.FILED.value, filed_on, actor.display_name or actor.name, retention
     _touch(actor, case)
-    audit.record(session, actor, "case.file", "case", case.uuid, summary=f"{case.case_no} 立卷归档（保管期限：{codes.label(session, 'retention', retention)}）")
+    why = ""
+    if due is not None:
+        from xihu_desk.services import case_history
+
+        case_history.add(session, actor, case, "file", followup_reason, field="followup_due",
+                         field_label="下次回访", before=due.isoformat(), after="不再回访")
+        why = f"；回访未完成即归档，理由：{followup_reason.strip()}"
+    audit.record(session, actor, "case.file", "case", case.uuid,
+                 summary=f"{case.case_no} 立卷归档（保管期限：{codes.label(session, 'retention', retention)}）{why}")
 
 
 def mark_id_proofs(session: Session, actor: Actor, case_uuid: str, received: bool) -> None:

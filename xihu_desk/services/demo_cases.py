@@ -12,6 +12,7 @@ from xihu_desk.domain.cases import Outcome
 from xihu_desk.domain.parties import PartyInput
 from xihu_desk.services import cases, committees, demo_mediation, mediators
 from xihu_desk.services.context import Actor
+from xihu_desk.store.case_models import MediationCase
 
 DISPUTES = [("02", 24, "邻里"), ("01", 18, "婚姻家庭"), ("04", 10, "合同"), ("06", 9, "损害赔偿"),
             ("14", 9, "物业"), ("13", 7, "道路交通事故"), ("10", 6, "劳动争议"), ("03", 5, "房屋宅基地"),
@@ -34,7 +35,7 @@ CLAUSES = ["{resp}于{deadline}前一次性支付{app}人民币{amount}元。", 
            "双方今后和睦相处，不再就此事发生争执。", "本协议履行完毕后，双方就本纠纷再无其他争议。"]
 
 
-def _weighted(rng: random.Random, options):  # noqa: ANN001, ANN202
+def _weighted(rng: random.Random, options):
     return rng.choices(options, weights=[o[1] for o in options])[0]
 
 
@@ -79,6 +80,7 @@ def make_cases(session: Session, actor: Actor, rng: random.Random, fake: Faker, 
     roster = ensure_roster(session, actor, rng, fake)
     committee_ids = sorted(roster)
     made = 0
+    uuids: list[str] = []
     for _ in range(n):
         committee = rng.choice(committee_ids)
         # newest cases most numerous: about a month's intake still open, as in an office
@@ -109,8 +111,39 @@ def make_cases(session: Session, actor: Actor, rng: random.Random, fake: Faker, 
             continue
         ref = cases.open_case(session, actor, cmd)
         made += 1
+        uuids.append(ref.uuid)
         _advance(session, actor, rng, ref.uuid, accepted, today, amount, parties, team)
+    _after_closing(session, actor, rng, uuids)
     return made
+
+
+def _after_closing(session: Session, actor: Actor, rng: random.Random, uuids: list[str]) -> None:
+    """A few cases as offices live with them (issue 14): corrected after closing, reopened because
+    the agreement was not performed (再次调解), voided as registered by mistake."""
+    from xihu_desk.services import case_lifecycle
+
+    by_status: dict[str, list[MediationCase]] = {}
+    for uuid in uuids:
+        case = session.get(MediationCase, uuid)
+        by_status.setdefault(case.status, []).append(case)
+    closed = [c for c in by_status.get("closed", []) if c.outcome == "succeeded"]
+    rng.shuffle(closed)
+    n = max(1, len(uuids) // 40)
+    for case in closed[:n]:
+        case_lifecycle.correct(session, actor, case.uuid, [("party.1.address", case_address(rng))],
+                               "当事人签字时指出住址门牌号登记有误，按身份证复印件更正。")
+    for case in closed[n:2 * n]:
+        case_lifecycle.reopen(session, actor, case.uuid, "协议约定的履行期限已过，被申请人未按约履行，申请人要求再次调解。")
+    open_cases = by_status.get("accepted", []) + by_status.get("mediating", [])
+    rng.shuffle(open_cases)
+    for case in open_cases[:max(1, len(uuids) // 80)]:
+        case_lifecycle.void(session, actor, case.uuid, "同一纠纷已由另一调委会受理，本案系重复登记。")
+
+
+def case_address(rng: random.Random) -> str:
+    from xihu_desk.services.demo import xihu_address
+
+    return xihu_address(rng)
 
 
 def _advance(session: Session, actor: Actor, rng: random.Random, uuid: str, accepted: date, today: date,
@@ -151,4 +184,6 @@ def _advance(session: Session, actor: Actor, rng: random.Random, uuid: str, acce
     if age > 60 and rng.random() < 0.85:
         cases.mark_id_proofs(session, actor, uuid, True)
         cases.write_closing_report(session, actor, uuid, done_on, "调解结束，已按规定整理材料。")
-        cases.file_case(session, actor, uuid, rng.choice(["30y", "10y"]), min(today, done_on + timedelta(days=30)))
+        due = session.get(MediationCase, uuid).followup_due
+        cases.file_case(session, actor, uuid, rng.choice(["30y", "10y"]), min(today, done_on + timedelta(days=30)),
+                        "当事人已迁出本辖区，电话回访未接通，经所长同意归档。" if due else "")

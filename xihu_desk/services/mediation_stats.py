@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from xihu_desk.domain import clock, sequences
+from xihu_desk.domain import clock
+from xihu_desk.sync import sequences
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.levels import Level
 from xihu_desk.domain.roles import Perm
@@ -31,6 +32,7 @@ from xihu_desk.store.models import Committee, OrgUnit
 from xihu_desk.store.sync_models import BundleIn, PeerNode
 
 C = MediationCase
+VOID = "void"  # 作废: a case registered by mistake is in no statistic
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def _grouped(session: Session, q: StatsQuery, key: Any) -> dict[Any, dict[str, i
              .join(Committee, Committee.uuid == C.committee_uuid)
              .outerjoin(Agreement, and_(Agreement.case_uuid == C.uuid, Agreement.deleted.is_(False)))
              .outerjoin(Confirmation, and_(Confirmation.case_uuid == C.uuid, Confirmation.deleted.is_(False)))
-             .where(C.deleted.is_(False), C.accepted_on >= q.date_from, C.accepted_on <= q.date_to)
+             .where(C.deleted.is_(False), C.status != VOID, C.accepted_on >= q.date_from, C.accepted_on <= q.date_to)
              .group_by(key))
     if q.committee_uuid:
         query = query.where(C.committee_uuid == q.committee_uuid)

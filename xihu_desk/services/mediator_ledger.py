@@ -144,7 +144,8 @@ def roster_rows(session: Session, actor: Actor, f: mediators.RosterFilter | None
         MediatorTraining.deleted.is_(False), MediatorTraining.held_on >= year_start)
         .group_by(MediatorTraining.mediator_uuid)).all())
     counts = dict(session.execute(select(CaseMediator.mediator_uuid, func.count()).join(
-        MediationCase, MediationCase.uuid == CaseMediator.case_uuid).where(MediationCase.deleted.is_(False))
+        MediationCase, MediationCase.uuid == CaseMediator.case_uuid).where(MediationCase.deleted.is_(False),
+                                                                    MediationCase.status != "void")
         .group_by(CaseMediator.mediator_uuid)).all())
     out = []
     for r in rows:

@@ -130,7 +130,7 @@ def list_mediators(session: Session, committee_uuid: str | None = None, *, activ
     return [_row(m, cname, ckey) for m, cname, ckey in session.execute(query.order_by(*ROSTER_ORDER))]
 
 
-def roster(session: Session, actor: Actor, f: RosterFilter = RosterFilter()) -> list[MediatorRow]:  # noqa: B008
+def roster(session: Session, actor: Actor, f: RosterFilter = RosterFilter()) -> list[MediatorRow]:
     """The roster for the list screen and the command line; a few hundred rows at most."""
     require_view(actor)
     query = (select(Mediator, Committee.name, Committee.name_key).join(Committee, Committee.uuid == Mediator.committee_uuid)
@@ -493,7 +493,7 @@ def detail(session: Session, actor: Actor, uuid: str, *, reveal: bool = False) -
             .order_by(MediatorGrade.effective_on.desc(), MediatorGrade.at.desc()))]
     doc["cases"] = session.scalar(select(func.count()).select_from(MediationCase).join(
         CaseMediator, CaseMediator.case_uuid == MediationCase.uuid).where(
-        CaseMediator.mediator_uuid == uuid, MediationCase.deleted.is_(False))) or 0
+        CaseMediator.mediator_uuid == uuid, MediationCase.deleted.is_(False), MediationCase.status != "void")) or 0
     return doc
 
 

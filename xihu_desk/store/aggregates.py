@@ -20,6 +20,7 @@ from xihu_desk.store import digests
 from xihu_desk.store.case_models import (
     Agreement,
     Attachment,
+    CaseHistory,
     CaseMediator,
     CaseRecord,
     CaseSearch,
@@ -57,7 +58,7 @@ LOCAL_REFERENCES = {"mediator": ("user_uuid",)}
 CASE_PARTS = {
     "parties": (Party, True), "mediators": (CaseMediator, True), "records": (CaseRecord, True),
     "agreement": (Agreement, False), "followups": (FollowUp, True), "confirmation": (Confirmation, False),
-    "attachments": (Attachment, True),
+    "attachments": (Attachment, True), "history": (CaseHistory, True),
 }
 
 
@@ -99,7 +100,7 @@ def row_doc(row: Any) -> dict[str, Any]:
 _STORED_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
-def _checker(col: Any):  # noqa: ANN202 - returns a converter for one column
+def _checker(col: Any):
     name = col.name
     if isinstance(col.type, DateTime):
         def check_datetime(v: Any) -> str:
@@ -184,7 +185,7 @@ def doc_values(model: Any, doc: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _parse(fn, value: Any, name: str) -> Any:  # noqa: ANN001
+def _parse(fn, value: Any, name: str) -> Any:
     try:
         return fn(value)
     except (TypeError, ValueError):

@@ -160,6 +160,10 @@ class MediationCase(Travelling, Base):
     filed_by: Mapped[str] = mapped_column(String(40), default="")
     retention: Mapped[str] = mapped_column(String(12), default="")
     created_by: Mapped[str] = mapped_column(String(40), default="")
+    # lifecycle (migration 0010_case_history): 作废 with its reason; the case this one was opened from
+    void_reason: Mapped[str] = mapped_column(Text, default="")
+    voided_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    linked_from: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
 
 
 class CaseSearch(Base):
@@ -276,3 +280,22 @@ class Attachment(Travelling, Base):
     file_name: Mapped[str] = mapped_column(String(200))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
+
+
+class CaseHistory(Travelling, Base):
+    """A case's versions as people changed them after the fact: a correction (one row per field,
+    before and after), a reopening, voiding, a linked case opened from it, filing with a follow-up
+    still due. Travels with the case (store/aggregates.py); the audit log holds the same."""
+
+    __tablename__ = "case_history"
+    case_uuid: Mapped[str] = mapped_column(ForeignKey("mediation_case.uuid"), index=True)
+    case_version: Mapped[int] = mapped_column(Integer)  # the case's version this change made
+    action: Mapped[str] = mapped_column(String(12))  # correct, reopen, void, link, file
+    field: Mapped[str] = mapped_column(String(40), default="")
+    field_label: Mapped[str] = mapped_column(String(40), default="")
+    before: Mapped[str] = mapped_column(Text, default="")
+    after: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    by_name: Mapped[str] = mapped_column(String(80), default="")  # who, as people know them
+    by_account: Mapped[str] = mapped_column(String(80), default="")  # the account (audit log's actor)
+    at: Mapped[datetime] = mapped_column(DateTime)
