@@ -116,3 +116,16 @@ def test_an_ordinary_case_still_needs_the_whole_file(db, head, roster):
         cases.record_agreement(s, head, ref.uuid, casekit.written_agreement())
     with db.read() as s:
         assert case_queries.case_detail(s, head, ref.uuid)["procedure"] == "ordinary"
+
+
+def test_the_contents_list_says_what_the_simple_procedure_waives_only_where_the_paper_is_absent():
+    from xihu_desk.domain.cases import AgreementForm, FileFacts, Outcome, SimpleFiling, contents_list
+
+    facts = FileFacts(outcome=Outcome.SUCCEEDED, agreement_form=AgreementForm.ORAL, has_intake_document=True,
+                      notice_given=True, id_proofs=True, mediation_records=0, has_agreement=True, closing_report=False)
+    items = {i.number: i for i in contents_list(facts, simple=SimpleFiling())}
+    assert items[2].note == "" and not items[2].required  # told orally and registered: no remark
+    assert items[7].note == items[12].note == "简易程序不要求"
+    assert items[8].name == "人民调解口头协议登记表" and items[8].required
+    ordinary = {i.number: i for i in contents_list(facts)}
+    assert ordinary[7].required and ordinary[7].note == "" and ordinary[12].required

@@ -85,6 +85,45 @@ class SimpleFiling:
         return names
 
 
+class Procedure(StrEnum):
+    """简易程序: a dispute settled on the spot, recorded on the oral-agreement register (domain.md
+    §2.9, §3.5); everything else follows the ordinary procedure."""
+
+    SIMPLE = "simple"
+    ORDINARY = "ordinary"
+
+    @property
+    def label(self) -> str:
+        return {"simple": "简易程序", "ordinary": "普通程序"}[self.value]
+
+
+@dataclass(frozen=True)
+class SimpleFiling:
+    """What filing a simple-procedure case needs beyond the intake document and the oral-agreement
+    register (both always required), as the district configures it (services/settings.py).
+    Defaults: the parties' ID is checked on the spot; the rights and duties are told orally, and the
+    register itself records the mediation and the closing, so none of those papers is required."""
+
+    notice: bool = False
+    id_proofs: bool = True
+    mediation_record: bool = False
+    closing_report: bool = False
+
+    def required_names(self) -> list[str]:
+        """The contents-list items filing requires under the simple procedure, for the UI to say."""
+        names = ["人民调解申请书或受理登记表"]
+        if self.notice:
+            names.append("人民调解当事人权利义务告知书")
+        if self.id_proofs:
+            names.append("当事人身份证明")
+        if self.mediation_record:
+            names.append("人民调解记录")
+        names.append("人民调解口头协议登记表")
+        if self.closing_report:
+            names.append("结案报告表")
+        return names
+
+
 MEDIATION_MONTHS = 1  # 《人民调解工作若干规定》第33条: 一般在一个月内调结
 CONFIRMATION_DAYS = 30  # 人民调解法第33条: 协议生效之日起三十日内共同申请司法确认
 FOLLOWUP_DAYS = 30  # default: visit within a month of the agreement (configurable in settings)
@@ -173,24 +212,27 @@ def contents_list(f: FileFacts, investigation_records: int = 0, followups: int =
     att = attachments or {}
     succeeded = f.outcome is Outcome.SUCCEEDED
     agreement_name = "人民调解口头协议登记表" if f.agreement_form is AgreementForm.ORAL else "人民调解协议书"
-    waived = "简易程序不要求"
+
+    def waived(required: bool, present: bool) -> str:  # said only of a paper the file does not have
+        return "" if required or present else "简易程序不要求"
+
     notice = True if simple is None else simple.notice
     id_proofs = True if simple is None else simple.id_proofs
     record = True if simple is None else simple.mediation_record
     closing = True if simple is None else simple.closing_report
     return [
         FileItem(1, "人民调解申请书或受理登记表", True, f.has_intake_document),
-        FileItem(2, "人民调解当事人权利义务告知书", notice, f.notice_given, "" if notice else waived),
-        FileItem(3, "当事人身份证明", id_proofs, f.id_proofs, "" if id_proofs else waived),
+        FileItem(2, "人民调解当事人权利义务告知书", notice, f.notice_given, waived(notice, f.notice_given)),
+        FileItem(3, "当事人身份证明", id_proofs, f.id_proofs, waived(id_proofs, f.id_proofs)),
         FileItem(4, "授权委托书", False, att.get("power_of_attorney", 0) > 0),
         FileItem(5, "人民调解调查记录", False, investigation_records > 0),
         FileItem(6, "人民调解证据材料", False, att.get("evidence", 0) > 0),
-        FileItem(7, "人民调解记录", record, f.mediation_records > 0, "" if record else waived),
+        FileItem(7, "人民调解记录", record, f.mediation_records > 0, waived(record, f.mediation_records > 0)),
         FileItem(8, agreement_name, succeeded, f.has_agreement, "" if succeeded else "调解未成功，无需协议"),
         FileItem(9, "履行凭证（收条、汇款单等）", False, att.get("receipt", 0) > 0),
         FileItem(10, "人民调解回访记录", False, followups > 0),
         FileItem(11, "司法确认有关材料", False, confirmation),
-        FileItem(12, "结案报告表", closing, f.closing_report, "" if closing else waived),
+        FileItem(12, "结案报告表", closing, f.closing_report, waived(closing, f.closing_report)),
         FileItem(13, "封底", True, True, "归档时自动生成"),
     ]
 
