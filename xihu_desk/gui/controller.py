@@ -124,8 +124,10 @@ class AppController(QObject):
         self.wizard.show()
 
     def _wizard_finished(self, _code: int) -> None:
-        info, admin = self.wizard.info, self.wizard.admin_page.username.text().strip()
-        self.wizard = None
+        wizard, self.wizard = self.wizard, None
+        if wizard is None:  # already handled
+            return
+        info, admin = wizard.info, wizard.admin_page.username.text().strip()
         if info is None:
             self.quit_app()
         else:
@@ -138,8 +140,10 @@ class AppController(QObject):
         self.login.show()
 
     def _login_finished(self, code: int) -> None:
-        actor = self.login.actor
-        self.login = None
+        login, self.login = self.login, None
+        if login is None:  # already handled
+            return
+        actor = login.actor
         if code == QDialog.DialogCode.Accepted and actor is not None:
             self.open_main(actor)
         else:
@@ -163,10 +167,12 @@ class AppController(QObject):
 
     def _switch_user(self) -> None:
         self._after_main = self.show_login
-        self.window.close()
+        if self.window is not None:
+            self.window.close()
 
     def _database_replaced(self, restored: maintenance.RestoreResult) -> None:
         self._use(restored.opened)
         messages.info(self.window, self.tr("已从备份恢复。请重新登录。"))
         self._after_main = self.show_login
-        self.window.close()
+        if self.window is not None:
+            self.window.close()

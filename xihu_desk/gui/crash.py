@@ -63,7 +63,7 @@ def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackT
 def thread_excepthook(args: threading.ExceptHookArgs) -> None:
     # Not on the GUI thread: log only; a dialog cannot be shown from here.
     log.error("后台线程 %s 出错", args.thread.name if args.thread else "?",
-              exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+              exc_info=args.exc_value)  # its __traceback__ is args.exc_traceback
 
 
 def install() -> None:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QFile, QIODevice
+from PySide6.QtCore import QFile, QIODevice, QObject
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QWidget
 
 from xihu_desk import paths
 
-W = TypeVar("W", bound=QWidget)
+W = TypeVar("W", bound=QObject)  # widgets, and layouts too
 
 
 def load_form(name: str, parent: QWidget) -> QWidget:

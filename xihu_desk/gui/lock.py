@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+    QDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
-from xihu_desk.gui import ops, theme
+from xihu_desk.gui import ops, qtapp, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.widgets import icon_label, label
 from xihu_desk.services import auth
@@ -35,7 +35,7 @@ class IdleWatcher(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(timeout_ms)
         self._timer.timeout.connect(self.idle)
-        QApplication.instance().installEventFilter(self)
+        qtapp.application().installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _INPUT and self._timer.isActive():
@@ -58,7 +58,7 @@ class IdleWatcher(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
-        QApplication.instance().removeEventFilter(self)
+        qtapp.application().removeEventFilter(self)
 
 
 class LockDialog(QDialog):

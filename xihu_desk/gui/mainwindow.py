@@ -176,16 +176,19 @@ class MainWindow(QMainWindow):
     def page(self, key: str) -> QWidget:
         """The area's page, made the first time it is opened."""
         if key not in self.pages:
+            page: QWidget
             if key == "home":
-                page = HomePage(self.ctx, self.actor, self.node.org_name)
-                page.open_area.connect(self.go)
-                page.open_record.connect(lambda kind, uuid: open_record(self.page, kind, uuid))
-                page.open_list.connect(lambda kind, target: open_list(self.page, kind, target))
+                home = HomePage(self.ctx, self.actor, self.node.org_name)
+                home.open_area.connect(self.go)
+                home.open_record.connect(lambda kind, uuid: open_record(self.page, kind, uuid))
+                home.open_list.connect(lambda kind, target: open_list(self.page, kind, target))
+                page = home
             elif key == "settings":
-                page = SettingsPage(self.ctx, self.actor)
-                page.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
-                page.settings_saved.connect(self._configure_timers)
-                page.database_replaced.connect(self.database_replaced)
+                settings = SettingsPage(self.ctx, self.actor)
+                settings.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+                settings.settings_saved.connect(self._configure_timers)
+                settings.database_replaced.connect(self.database_replaced)
+                page = settings
             elif key == "reviews":  # 合法性审查 (xihu_desk/gui/reviews)
                 from xihu_desk.gui.reviews.page import reviews_page
 
@@ -203,8 +206,9 @@ class MainWindow(QMainWindow):
                 # 调解员 (xihu_desk/gui/mediators); a role that may not see the roster keeps the area's description.
                 from xihu_desk.gui.mediators.page import MediatorsPage
 
-                page = MediatorsPage(self.ctx, self.actor)
-                page.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+                roster = MediatorsPage(self.ctx, self.actor)
+                roster.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+                page = roster
             else:
                 page = UpcomingPage(plans()[key])
             page.setObjectName(f"page_{key}")
@@ -238,8 +242,9 @@ class MainWindow(QMainWindow):
         return self.lock_dialog is not None
 
     def _unlocked(self, _actor: Actor) -> None:
-        self.lock_dialog.deleteLater()
-        self.lock_dialog = None
+        if self.lock_dialog is not None:
+            self.lock_dialog.deleteLater()
+            self.lock_dialog = None
         self.outer.setCurrentWidget(self.splitter)
         self.menuBar().setEnabled(True)
         self.idle.start()

@@ -24,7 +24,8 @@ def qsettings() -> QSettings:
 
 def text_scale() -> int:
     try:
-        value = int(qsettings().value(TEXT_SCALE_KEY, TEXT_SCALE_DEFAULT))
+        raw = qsettings().value(TEXT_SCALE_KEY, TEXT_SCALE_DEFAULT)  # str from the .ini file
+        value = int(raw) if isinstance(raw, (int, float, str)) else TEXT_SCALE_DEFAULT
     except (TypeError, ValueError):
         value = TEXT_SCALE_DEFAULT
     return min(max(value, TEXT_SCALE_MIN), TEXT_SCALE_MAX)
@@ -54,7 +55,7 @@ def save_geometry(key: str, widget: QWidget) -> None:
 
 def restore_geometry(key: str, widget: QWidget) -> bool:
     state = _bytes(f"{key}/geometry")
-    return bool(state) and widget.restoreGeometry(state)
+    return state is not None and widget.restoreGeometry(state)
 
 
 def save_state(key: str, thing: QSplitter | QHeaderView) -> None:
@@ -63,4 +64,4 @@ def save_state(key: str, thing: QSplitter | QHeaderView) -> None:
 
 def restore_state(key: str, thing: QSplitter | QHeaderView) -> bool:
     state = _bytes(f"{key}/state")
-    return bool(state) and thing.restoreState(state)
+    return state is not None and thing.restoreState(state)

@@ -99,7 +99,10 @@ class UnitPage(QWizardPage):
         self._fill_units()
 
     def level(self) -> Level:
-        return Level(self.levels.checkedButton().property("level"))
+        button = self.levels.checkedButton()
+        if button is None:  # cannot happen: the group is exclusive and starts with one checked
+            raise RuntimeError("no level is checked")
+        return Level(button.property("level"))
 
     def org_code(self) -> str:
         return self.org.currentData() or ""

@@ -7,7 +7,7 @@ scrolled to, so the viewer stays quick however long the log grows.
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timedelta, UTC
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer
@@ -94,7 +94,7 @@ class AuditModel(QAbstractTableModel):
 
 def _utc(day: QDate) -> datetime:
     """Local midnight of ``day`` as naive UTC, the form the log stores times in."""
-    local = datetime.combine(day.toPython(), time()).astimezone()
+    local = datetime.combine(date(day.year(), day.month(), day.day()), time()).astimezone()
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
@@ -160,7 +160,7 @@ class AuditTab(QWidget):
         self.search.setPlaceholderText(self.tr("搜索内容或对象编号（Ctrl+F）"))
         self.search.addAction(theme.icon("mdi6.magnify"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setClearButtonEnabled(True)
-        find = QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        find = QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # other areas have their own Ctrl+F
         self.use_dates = QCheckBox(self.tr("日期"))
         self.use_dates.setObjectName("useDates")

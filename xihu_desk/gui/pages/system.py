@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSlider,
+    QAbstractItemView, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSlider,
     QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from xihu_desk import __version__
-from xihu_desk.gui import ops, prefs, theme
+from xihu_desk.gui import ops, prefs, qtapp, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.fmt import local_time
 from xihu_desk.gui.widgets import label
@@ -160,7 +160,7 @@ class DisplayTab(QWidget):
         percent = step * 10
         self.value_label.setText(f"{percent}%")
         prefs.set_text_scale(percent)
-        theme.apply_text_scale(QApplication.instance(), percent)
+        theme.apply_text_scale(qtapp.application(), percent)
 
 
 class NodeTab(QWidget):

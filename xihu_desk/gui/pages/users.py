@@ -312,7 +312,8 @@ class UsersTab(QWidget):
         self.refresh()
 
     def refresh(self, select_uuid: str | None = None) -> None:
-        select_uuid = select_uuid or (self.selected().uuid if self.selected() else None)
+        current = self.selected()
+        select_uuid = select_uuid or (current.uuid if current else None)
         rows = ops.read(self.ctx, self.actor, users.list_users)
         if self.active_only.isChecked():
             rows = [r for r in rows if r.active]
