@@ -149,8 +149,9 @@ class ListPage(QWidget):
             self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance(min_width_text) + 40)
         self.search.addAction(theme.icon("mdi6.magnify"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setClearButtonEnabled(True)
-        find = QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.activated.connect(self.focus_search)
         self._debounce.setInterval(debounce_ms)
         self.search.textChanged.connect(self._debounce.start)
         self.search.returnPressed.connect(self.apply_filter)
@@ -171,7 +172,7 @@ class ListPage(QWidget):
         return row
 
     def make_view(self, name: str, model: PagedListModel, *, header_key: str = "",
-                  samples: Sequence[str | None] = (), stretch: int | None = None, icons: tuple[int, ...] = (),
+                  samples: Sequence[str | None] = (), stretch: int = 0, icons: tuple[int, ...] = (),
                   large_hidden: tuple[int, ...] = ()) -> QTableView:
         """The table: widths from the font (``columns.fit``: ``samples`` whole, ``stretch`` takes the
         rest), header clicks sort in SQL, Enter or a double click opens, right click the menu."""
@@ -217,7 +218,11 @@ class ListPage(QWidget):
     def follow(self, entities: Iterable[str], page: QWidget | None = None) -> ops.ListRefresher:
         """Read the list again when a committed write touches what it shows (``page``: the widget
         whose visibility counts, when this list is a tab of it)."""
-        return ops.ListRefresher(page or self, entities, lambda: self._loaded and self.refresh())
+        return ops.ListRefresher(page or self, entities, self._refresh_if_loaded)
+
+    def _refresh_if_loaded(self) -> None:
+        if self._loaded:  # a list never read waits for its first showing
+            self.refresh()
 
     # -- loading and filtering ----------------------------------------------------------------------
 

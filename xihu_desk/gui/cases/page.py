@@ -84,8 +84,9 @@ class CasesPage(ListPage):
         self.make_search("caseSearch", self.tr("姓名、案件编号或案情（1–2 个字按姓名查）"),
                          self.tr("Ctrl+F 到这里。输入 3 个字以上查找案件编号、卷名、当事人和案情；"
                                  "1–2 个字按当事人姓名开头查找。"))
-        printing = QShortcut(QKeySequence.StandardKey.Print, self, activated=self.open_print_menu)  # Ctrl+P
+        printing = QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self)  # Ctrl+P
         printing.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        printing.activated.connect(self.open_print_menu)
         self.overdue = QCheckBox(self.tr("仅显示超期"))
         self.overdue.setObjectName("overdueOnly")
         self.reset_button = QPushButton(theme.icon("mdi6.filter-remove-outline"), self.tr("清除条件"))

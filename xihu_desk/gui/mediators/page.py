@@ -39,7 +39,7 @@ class MediatorsPage(QWidget):
         for tab in (self.roster, self.applications, self.rules):
             tab.status.connect(self.status)
         self.roster.applications_changed.connect(self.applications.refresh)
-        self.applications.grade_changed.connect(lambda: (self.roster.fill_filters(), self.roster.refresh()))
+        self.applications.grade_changed.connect(self._grade_changed)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._loaded = False
         # the roster follows every committed write to mediators (a form, a bundle, a ledger import)
@@ -52,6 +52,11 @@ class MediatorsPage(QWidget):
             self.roster.load()
             self.applications.refresh()
             self.rules.refresh()
+
+    def _grade_changed(self) -> None:
+        """A grade was granted: the roster's grade filter and the mediator's row change."""
+        self.roster.fill_filters()
+        self.roster.refresh()
 
     def _tab_changed(self, index: int) -> None:
         if self._loaded and self.tabs.widget(index) is self.applications:
