@@ -85,45 +85,6 @@ class SimpleFiling:
         return names
 
 
-class Procedure(StrEnum):
-    """简易程序: a dispute settled on the spot, recorded on the oral-agreement register (domain.md
-    §2.9, §3.5); everything else follows the ordinary procedure."""
-
-    SIMPLE = "simple"
-    ORDINARY = "ordinary"
-
-    @property
-    def label(self) -> str:
-        return {"simple": "简易程序", "ordinary": "普通程序"}[self.value]
-
-
-@dataclass(frozen=True)
-class SimpleFiling:
-    """What filing a simple-procedure case needs beyond the intake document and the oral-agreement
-    register (both always required), as the district configures it (services/settings.py).
-    Defaults: the parties' ID is checked on the spot; the rights and duties are told orally, and the
-    register itself records the mediation and the closing, so none of those papers is required."""
-
-    notice: bool = False
-    id_proofs: bool = True
-    mediation_record: bool = False
-    closing_report: bool = False
-
-    def required_names(self) -> list[str]:
-        """The contents-list items filing requires under the simple procedure, for the UI to say."""
-        names = ["人民调解申请书或受理登记表"]
-        if self.notice:
-            names.append("人民调解当事人权利义务告知书")
-        if self.id_proofs:
-            names.append("当事人身份证明")
-        if self.mediation_record:
-            names.append("人民调解记录")
-        names.append("人民调解口头协议登记表")
-        if self.closing_report:
-            names.append("结案报告表")
-        return names
-
-
 MEDIATION_MONTHS = 1  # 《人民调解工作若干规定》第33条: 一般在一个月内调结
 CONFIRMATION_DAYS = 30  # 人民调解法第33条: 协议生效之日起三十日内共同申请司法确认
 FOLLOWUP_DAYS = 30  # default: visit within a month of the agreement (configurable in settings)
