@@ -100,7 +100,7 @@ def agreement_terms(rng: random.Random, parties: list[PartyInput], amount_fen: i
                "现金当面交付": f"在{who.place}以现金当面交付{app}"}[method]
         place = {"银行转账": f"{app}指定的银行账户", "微信转账": f"{app}的微信账户",
                  "现金当面交付": who.place}[method]
-        clauses = (f"{resp}于{deadline:%Y年%m月%d日}前一次性支付{app}人民币{yuan}元，款项{how}。",
+        clauses: tuple[str, ...] = (f"{resp}于{deadline:%Y年%m月%d日}前一次性支付{app}人民币{yuan}元，款项{how}。",
                    f"{app}收到上述款项后，不再就本纠纷向{resp}主张其他权利。",
                    "本协议履行完毕后，双方就本纠纷再无其他争议。")
         return clauses, method, place, deadline

@@ -222,19 +222,28 @@ class SimpleCaseDialog(QDialog):
 
     # -- registering --------------------------------------------------------------------------------
 
+    def _cell(self, row: int, col: int) -> QTableWidgetItem:
+        item = self.parties.item(row, col)
+        if item is None:  # every cell is made with its row (_add_party); a cleared one is made again
+            item = QTableWidgetItem("")
+            self.parties.setItem(row, col, item)
+        return item
+
     def set_party(self, row: int, name: str, id_number: str = "", phone: str = "", address: str = "") -> None:
         """Fill one party's row (as typing in its cells does)."""
         for col, value in ((NAME, name), (ID_NUMBER, id_number), (PHONE, phone), (ADDRESS, address)):
-            self.parties.item(row, col).setText(value)
+            self._cell(row, col).setText(value)
 
     def party_inputs(self) -> tuple[PartyInput, ...]:
         out = []
         for row in range(self.parties.rowCount()):
-            cell = lambda col, r=row: (self.parties.item(r, col).text() if self.parties.item(r, col) else "").strip()  # noqa: E731
-            if not cell(NAME) and row >= 2:
+            name = self._cell(row, NAME).text().strip()
+            if not name and row >= 2:
                 continue  # an empty third-party row added by mistake
-            out.append(PartyInput(self.parties.item(row, 0).data(Qt.ItemDataRole.UserRole), "person", cell(NAME),
-                                  id_number=cell(ID_NUMBER), phone=cell(PHONE), address=cell(ADDRESS)))
+            out.append(PartyInput(self._cell(row, 0).data(Qt.ItemDataRole.UserRole), "person", name,
+                                  id_number=self._cell(row, ID_NUMBER).text().strip(),
+                                  phone=self._cell(row, PHONE).text().strip(),
+                                  address=self._cell(row, ADDRESS).text().strip()))
         return tuple(out)
 
     def command(self) -> simple_cases.SimpleCaseCommand:
