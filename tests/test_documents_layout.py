@@ -128,6 +128,13 @@ def test_every_one_page_form_is_one_page_for_one_to_six_parties(complete, n):
 
 
 @needs_poppler
+def test_a_case_file_of_six_parties_sets_its_forms_on_one_page_each_without_cutting_to_a_continuation(complete, tmp_path):
+    built = documents.build("casefile", _with_parties(complete, 6), documents.Stamp("X" * 24))
+    text = squash(pdf_text(built.pdf, tmp_path))
+    assert "附页" not in text and squash("卷内备考表") in squash(pdf_text(built.pdf, tmp_path, built.pages))
+
+
+@needs_poppler
 def test_every_document_keeps_the_line_rules_in_print(complete, tmp_path):
     for n in (1, 3, 6):
         case = _with_parties(complete, n)

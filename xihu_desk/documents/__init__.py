@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable
 
 from xihu_desk.documents import agreement, casefile, confirmation, forms, records
 from xihu_desk.documents.fonts import GlyphMissing, ensure_fonts
-from xihu_desk.documents.layout import FRAME_H, Footer, Sheet, render, story_height
+from xihu_desk.documents.layout import Footer, Sheet, render
 from xihu_desk.documents.templates import load
 from xihu_desk.domain.printcode import TITLES
 
@@ -26,8 +26,8 @@ __all__ = ["KINDS", "Built", "GlyphMissing", "Stamp", "build", "check", "content
 KINDS = TITLES  # the CLI's KIND words (design.md §10) and what each prints
 # Papers the parties sign page by page: a 骑缝章 area on every page when there are several.
 JOIN_SEAL = frozenset({"agreement", "confirmation"})
-# Forms printed on one sheet (a follow-up record: one sheet a visit).
-ONE_PAGE = frozenset({"application", "register", "oral-agreement", "closing"})
+# Forms printed on one sheet (a follow-up record: one sheet a visit); casefile.ONE_PAGE the same.
+ONE_PAGE = casefile.ONE_PAGE
 
 
 @dataclass(frozen=True)
@@ -100,15 +100,13 @@ def compose(kind: str, case: dict[str, Any], stamp: Stamp, *,
     footer = Footer(case["case_no"], "" if stamp.draft else stamp.code, common, qr=stamp.qr and not stamp.draft,
                     draft=stamp.draft, join_seal=kind in JOIN_SEAL)
     t = load(k.template, templates)
-    # A one-page form gives up handwriting room, then takes smaller cell text, before it would
-    # leave its signature or seal rows alone on a second page (what does not fit then flows on).
-    tries = ((1.0, 0), (0.6, 0), (0.3, 0), (0.0, 0), (0.6, 1), (0.0, 1), (0.3, 2), (0.0, 2))
-    for scale, compact in tries if kind in ONE_PAGE else tries[:1]:
-        sheet = Sheet(common, footer)
-        sheet.room_scale, sheet.compact = scale, compact
-        story = k.story(sheet, t, case) if kind != "casefile" else casefile.casefile(sheet, t, case, templates)
-        if kind not in ONE_PAGE or story_height(story) <= FRAME_H - 2:
-            break
+    sheet = Sheet(common, footer)
+    if kind in ONE_PAGE:  # a one-page form stays one page (Sheet.fit_one_page)
+        story = sheet.fit_one_page(lambda: k.story(sheet, t, case))
+    elif kind == "casefile":
+        story = casefile.casefile(sheet, t, case, templates)
+    else:
+        story = k.story(sheet, t, case)
     return sheet, story
 
 

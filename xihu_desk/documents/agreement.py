@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import Flowable
 
 from xihu_desk.documents import parts
 from xihu_desk.documents.layout import Sheet, spacer
@@ -69,14 +68,14 @@ def written(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]:
         story.append(sheet.p(t.fill("amount", money=money(a["amount"])), "body"))
     closing = [sheet.p(t.fill("copies", copies=a["copies"], copies_cn=cn_number(a["copies"])), "body")]
     closing += [sheet.p(line, "body") for line in t.lines("closing")]
-    closing += [spacer(3), sheet.p(t["signatures_heading"], "heading"),
-                parts.sign_rows(sheet, case["parties"], fingerprint=True), spacer(5)]
-    closing.append(parts.officer_rows(sheet, [(t["mediator_sign"], "、".join(case["mediators"])),
-                                              (t["recorder_sign"], parts.recorder_of(case))]))
-    closing += [spacer(8), sheet.endorsement(case["committee"], day_cn(on))]
-    # The copies sentence, the signatures and the seal stay on one page: a signature page with no
-    # text of the agreement on it invites a substituted page.
-    story.append(KeepTogether(closing))
+    closing += [spacer(3), sheet.p(t["signatures_heading"], "heading")]
+    tail = [spacer(5), parts.officer_rows(sheet, [(t["mediator_sign"], case["mediators"]),
+                                                  (t["recorder_sign"], parts.recorder_of(case))]),
+            spacer(8), sheet.endorsement(case["committee"], day_cn(on))]
+    # The copies sentence, the signatures and the seal stay on one page (a signature page with no
+    # text of the agreement on it invites a substituted page); with many parties they flow, never
+    # leaving the seal alone, and the 骑缝章 joins the pages.
+    story += parts.signature_block(sheet, closing, case["parties"], tail, fingerprint=True)
     return story
 
 

@@ -26,6 +26,11 @@ FIRST, BACK = "doc-start", "back-cover"
 ATTACHED = {3: ("id_proof",), 4: ("power_of_attorney",), 6: ("evidence", "photo"), 9: ("receipt",)}
 
 
+# Forms printed on one sheet: set as tightly as they need to stay one page (Sheet.fit_one_page).
+ONE_PAGE = frozenset({"application", "register", "oral-agreement", "closing"})
+_ONE_PAGE_BUILDERS = (forms.application, forms.register, agreement.oral, forms.closing)
+
+
 def _documents(case: dict[str, Any], templates: Path | None) -> dict[int, tuple[Template, Any]]:
     """Item number of the contents list → (template, story function) of what the app prints."""
     out: dict[int, tuple[Template, Any]] = {}
@@ -104,7 +109,10 @@ def casefile(sheet: Sheet, t: Template, case: dict[str, Any], templates: Path | 
             story.append(Anchor(footer, FIRST))
             first = False
         story.append(Anchor(footer, f"item{number}"))
-        story += build(sheet, template, case)
+        if build in _ONE_PAGE_BUILDERS:
+            story += sheet.fit_one_page(lambda build=build, template=template: build(sheet, template, case))
+        else:
+            story += build(sheet, template, case)
     story += [page_break(), Anchor(footer, BACK)] + back(sheet, t, case, documents, attached)
     return story
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.platypus import Flowable, KeepTogether
+from reportlab.platypus import Flowable
 
 from xihu_desk.documents import parts
 from xihu_desk.documents.layout import Sheet, spacer
@@ -50,10 +50,9 @@ def confirmation(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowab
     story += [sheet.p(line, "body") for line in t.lines("promises")]
     applied = (case.get("confirmation") or {}).get("applied_on")
     # 此致, the court, the signatures and the date stay on one page (never a signature page alone).
-    tail: list[Flowable] = [spacer(2), sheet.p(t["to"], "body"), sheet.p(court_of(case, t), "flush"), spacer(3),
-                            sheet.p(t["signatures_heading"], "heading"),
-                            parts.sign_rows(sheet, case["parties"], fingerprint=True), spacer(3),
-                            sheet.p(day(applied), "right"), spacer(2), sheet.p(t["attachments_heading"], "note")]
+    lead: list[Flowable] = [spacer(2), sheet.p(t["to"], "body"), sheet.p(court_of(case, t), "flush"), spacer(3),
+                            sheet.p(t["signatures_heading"], "heading")]
+    tail: list[Flowable] = [spacer(3), sheet.p(day(applied), "right"), spacer(2), sheet.p(t["attachments_heading"], "note")]
     tail += [sheet.p(line, "note") for line in t.lines("attachments")]
-    story.append(KeepTogether(tail))
+    story += parts.signature_block(sheet, lead, case["parties"], tail, fingerprint=True)
     return story

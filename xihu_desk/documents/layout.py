@@ -408,6 +408,24 @@ class Sheet:
     def _note(self, text: str, style: ParagraphStyle) -> None:
         (self.bold if style.fontName == fonts.BOLD else self.regular).append(text)
 
+    # A one-page form gives up handwriting room, then takes smaller cell text, before it would
+    # leave its signature or seal rows alone on a second page (what does not fit then flows on).
+    FIT_TRIES = ((1.0, 0), (0.6, 0), (0.3, 0), (0.0, 0), (0.6, 1), (0.0, 1), (0.3, 2), (0.0, 2))
+
+    def fit_one_page(self, make: Callable[[], list[Flowable]]) -> list[Flowable]:
+        """The story ``make`` builds, set as loosely as still fits one page (the tightest if none
+        does); the sheet's settings are restored afterwards (a case file sets several forms)."""
+        saved = (self.room_scale, self.compact, list(self.continued))
+        story: list[Flowable] = []
+        for scale, compact in self.FIT_TRIES:
+            self.room_scale, self.compact = scale, compact
+            self.continued[:] = saved[2]  # a trial's cut text must not reach the 附页
+            story = make()
+            if story_height(story) <= FRAME_H - 2:
+                break
+        self.room_scale, self.compact = saved[0], saved[1]
+        return story
+
     def room(self, height_mm: float, least_mm: float = 0) -> float:
         """Room left for handwriting in a form (points), less when the form must fit one page (a
         place to sign keeps ``least_mm``)."""

@@ -8,9 +8,9 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Table
+from reportlab.platypus import Flowable, KeepTogether, Table
 
-from xihu_desk.documents.layout import SIZE_CELL, WIDTH, Sheet, table_style
+from xihu_desk.documents.layout import FRAME_H, SIZE_CELL, WIDTH, Sheet, story_height, table_style
 from xihu_desk.documents.text import age
 
 
@@ -99,7 +99,7 @@ def representatives(sheet: Sheet, p: dict[str, Any]) -> list[tuple[str, bool]] |
 
 
 LABEL_W = 22  # mm: four characters of 小四 a line
-PARTY_WIDTHS = [18, 28, 9, 11, 26, 42]  # mm, with LABEL_W before them: the whole 156 mm (the address widest)
+PARTY_WIDTHS = [18, 26, 9, 12, 28, 41]  # mm, with LABEL_W before them: the whole 156 mm (the address widest)
 
 
 def party_rows(sheet: Sheet, case: dict[str, Any], on: str | None, first_col: int) -> tuple[list[list[Any]], list]:
@@ -219,6 +219,18 @@ def sign_rows(sheet: Sheet, parties: list[dict[str, Any]], *, fingerprint: bool,
                                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
                                *styles]))
     return table
+
+
+def signature_block(sheet: Sheet, lead: list[Flowable], parties: list[dict[str, Any]], tail: list[Flowable], *,
+                    fingerprint: bool) -> list[Flowable]:
+    """The text before the signatures (``lead``), a line per party, then ``tail`` (mediators, seal):
+    kept on one page when they fit one; otherwise they flow, but the lead keeps the first party's
+    line and the tail the last two, so the seal never stands on a page of its own."""
+    whole = [*lead, sign_rows(sheet, parties, fingerprint=fingerprint), *tail]
+    if story_height(whole) <= FRAME_H * 0.95 or len(parties) < 4:
+        return [KeepTogether(whole)]
+    rows = [sign_rows(sheet, [p], fingerprint=fingerprint) for p in parties]
+    return [KeepTogether([*lead, rows[0]]), *rows[1:-2], KeepTogether([*rows[-2:], *tail])]
 
 
 def people(value: Any) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QMarginsF, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QPainter, QPageLayout, QPageSize
@@ -31,9 +32,12 @@ from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.runner import Progress
 from xihu_desk.services.context import Actor
 
+if TYPE_CHECKING:
+    from xihu_desk.services.cases import AgreementInput
+
 # The order of the menu: the documents of a case in the order they arise, then the whole file.
-MENU_ORDER = ("application", "register", "notice", "record", "agreement", "oral-agreement", "followup", "closing",
-              "casefile")
+MENU_ORDER = ("application", "register", "notice", "record", "agreement", "oral-agreement", "confirmation", "followup",
+              "closing", "casefile")
 translate = QCoreApplication.translate
 PRINT_DPI = 300  # pages go to the printer as images of this resolution (or the printer's, if lower)
 
@@ -44,8 +48,11 @@ def _templates(ctx: AppContext) -> Path | None:
 
 
 def start_print(ctx: AppContext, actor: Actor, parent: QWidget | None, kind: str, case_uuid: str, *,
-                reveal: bool = False, on_ready: Callable[[PreviewDialog], None] | None = None) -> int:
-    """Build the document in the background, then open the preview (returns the runner's op id)."""
+                reveal: bool = False, on_ready: Callable[[PreviewDialog], None] | None = None,
+                draft: bool = False, agreement: AgreementInput | None = None) -> int:
+    """Build the document in the background, then open the preview (returns the runner's op id).
+    ``draft``: a 草稿 (no 核验码, not recorded as printed); ``agreement``: the agreement as typed on
+    the screen, not yet registered (a draft only)."""
     templates = _templates(ctx)
 
     def work(session, progress: Progress):
@@ -55,13 +62,13 @@ def start_print(ctx: AppContext, actor: Actor, parent: QWidget | None, kind: str
             progress.step(done=n, stage=f"已排版 {n} 页")
 
         return printing.print_document(session, actor, kind, case_uuid, reveal=reveal, templates=templates,
-                                       on_page=page)
+                                       on_page=page, draft=draft, agreement=agreement)
 
     def ready(printed) -> None:
         dialog = PreviewDialog(printed, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.enable_word(lambda path: save_word(ctx, actor, dialog, kind, case_uuid, path, reveal=reveal,
-                                                  draft=printed.draft))
+                                                  draft=printed.draft, agreement=agreement))
         if on_ready is not None:
             on_ready(dialog)
         dialog.show()
@@ -70,14 +77,38 @@ def start_print(ctx: AppContext, actor: Actor, parent: QWidget | None, kind: str
     return ctx.runner.write(work, label=label, parent=parent, on_ok=ready, cancellable=kind == "casefile")
 
 
-def print_menu(ctx: AppContext, actor: Actor, parent: QWidget, case_uuid: Callable[[], str | None]) -> QMenu:
-    """The 打印 menu of a case: one entry a document, and whether ID numbers print whole."""
+def print_menu(ctx: AppContext, actor: Actor, parent: QWidget, case_uuid: Callable[[], str | None],
+               draft_agreement: Callable[[], AgreementInput | None] | None = None) -> QMenu:
+    """The 打印 menu of a case: one entry a document, whether ID numbers print whole, whether it is a
+    draft; with ``draft_agreement`` (the case form) 打印草稿 of the agreement typed but not yet
+    registered, for the signing table."""
     menu = QMenu(parent.tr("打印"), parent)
     menu.setObjectName("printMenu")
     reveal = QAction(parent.tr("印出完整证件号码（记入审计日志）"), menu)
     reveal.setObjectName("printReveal")
     reveal.setCheckable(True)
     reveal.setEnabled(actor.can(Perm.REVEAL_ID))
+    as_draft = QAction(parent.tr("打印为草稿（每页印“草稿”，无核验码，不登记打印）"), menu)
+    as_draft.setObjectName("printAsDraft")
+    as_draft.setCheckable(True)
+    if draft_agreement is not None:
+        signing = menu.addAction(parent.tr("打印草稿：调解协议（尚未登记）…"))
+        signing.setObjectName("printDraftAgreement")
+        signing.setToolTip(parent.tr("按“调解结果”中正在填写的协议内容打印草稿，供当事人签字前核对；登记协议是签字后的另一步"))
+
+        def draft_chosen(_checked: bool = False) -> None:
+            uuid, typed = case_uuid(), draft_agreement()
+            if not uuid:
+                return
+            if typed is None:
+                messages.error(parent, parent.tr("没有可打印草稿的协议：请在“调解结果”中选择书面协议或口头协议并填写协议内容。"
+                                                 "已登记的协议请直接打印。"))
+                return
+            kind = "agreement" if typed.form == "written" else "oral-agreement"
+            start_print(ctx, actor, parent, kind, uuid, reveal=reveal.isChecked(), draft=True, agreement=typed)
+
+        signing.triggered.connect(draft_chosen)
+        menu.addSeparator()
     for kind in MENU_ORDER:
         if kind == "casefile":
             menu.addSeparator()
@@ -88,17 +119,18 @@ def print_menu(ctx: AppContext, actor: Actor, parent: QWidget, case_uuid: Callab
         def chosen(_checked: bool = False, kind: str = kind) -> None:
             uuid = case_uuid()
             if uuid:
-                start_print(ctx, actor, parent, kind, uuid, reveal=reveal.isChecked())
+                start_print(ctx, actor, parent, kind, uuid, reveal=reveal.isChecked(), draft=as_draft.isChecked())
 
         action.triggered.connect(chosen)
     menu.addSeparator()
+    menu.addAction(as_draft)
     menu.addAction(reveal)
     menu.setEnabled(actor.can(Perm.VIEW_CASES))
     return menu
 
 
 def save_word(ctx: AppContext, actor: Actor, parent: QWidget | None, kind: str, case_uuid: str, path: Path, *,
-              reveal: bool = False, draft: bool = False) -> int:
+              reveal: bool = False, draft: bool = False, agreement: AgreementInput | None = None) -> int:
     """Write the document as an editable Word copy (.docx) at ``path``, in the background: the same
     record, ID rules and draft marking as the preview; recorded as a print like the PDF (a draft is
     not). The file is written in the unit of work: if it cannot be written, nothing is recorded."""
@@ -109,7 +141,7 @@ def save_word(ctx: AppContext, actor: Actor, parent: QWidget | None, kind: str, 
         from xihu_desk.services import printing
 
         printed = printing.print_document(session, actor, kind, case_uuid, reveal=reveal, templates=templates,
-                                          draft=draft, word=True)
+                                          draft=draft, word=True, agreement=agreement)
         try:
             path.write_bytes(printed.docx)
         except OSError as exc:
@@ -174,7 +206,9 @@ class PreviewDialog(QDialog):
             action.triggered.connect(lambda _c=False, m=mode: self.view.setZoomMode(m))
             bar.addAction(action)
 
-        self.info = QLabel(self.tr("共 %n 页", "", self.document.pageCount()) + f"　核验码 {printed.code}")
+        code = (self.tr("　草稿（无核验码，不登记打印）") if getattr(printed, "draft", False)
+                else f"　核验码 {printed.code}")
+        self.info = QLabel(self.tr("共 %n 页", "", self.document.pageCount()) + code)
         self.info.setObjectName("printInfo")
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         top = QHBoxLayout()

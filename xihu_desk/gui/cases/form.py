@@ -26,6 +26,7 @@ from xihu_desk.gui.cases.fields import submit
 from xihu_desk.gui.cases.filing import AttachmentsTab, FilingTab
 from xihu_desk.gui.cases.followup import FollowUpTab
 from xihu_desk.gui.cases.intake import IntakeTab
+from xihu_desk.gui.cases.lifecycle import lifecycle_menu  # 案件处理
 from xihu_desk.gui.cases.outcome import OutcomeTab
 from xihu_desk.gui.cases.parties import PartiesTab
 from xihu_desk.gui.cases.process import ProcessTab
@@ -48,6 +49,8 @@ def next_step(d: dict[str, Any]) -> str:
     status = d["status"]
     if status == "filed":
         return _tr("已立卷归档。")
+    if status == "void":
+        return _tr("已作废：{r}").format(r=(d.get("void") or {}).get("reason", ""))
     if status in OPEN:
         if not d["notice_given_on"]:
             step = _tr("登记权利义务告知（调解过程）")
@@ -128,9 +131,17 @@ class CaseDialog(QDialog):
         self.print_button = QPushButton(theme.icon("mdi6.printer-outline"), self.tr("打印"))
         self.print_button.setObjectName("printButton")
         self.print_button.setToolTip(self.tr("打印本案的文书或整本卷宗（Ctrl+P）"))
-        self.print_button.setMenu(print_menu(self.ctx, self.actor, self, lambda: self.case_uuid))
+        self.print_button.setMenu(print_menu(self.ctx, self.actor, self, lambda: self.case_uuid,
+                                             draft_agreement=self.outcome.draft_agreement))  # 打印草稿
         self.print_button.setEnabled(self.case_uuid is not None)
         # -- end 打印 --
+        # -- 案件处理: 更正, 重新调解, 作废, 由此新立案件 (gui/cases/lifecycle.py) --
+        self.lifecycle_button = QPushButton(theme.icon("mdi6.file-document-edit-outline"), self.tr("案件处理"))
+        self.lifecycle_button.setObjectName("lifecycleButton")
+        self.lifecycle_button.setToolTip(self.tr("更正已结案的案件、重新调解、作废，或由此新立案件"))
+        self.lifecycle_button.setMenu(lifecycle_menu(self.ctx, self.actor, self, lambda: self.case_uuid,
+                                                     self.lifecycle_done))
+        self.lifecycle_button.setEnabled(self.case_uuid is not None)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_current)
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self.open_print_menu)  # Ctrl+P
 
@@ -143,6 +154,7 @@ class CaseDialog(QDialog):
         footer.addWidget(label(self.tr("带 * 的为必填项"), "muted"))
         footer.addSpacing(12)
         footer.addWidget(self.message_label, 1)
+        footer.addWidget(self.lifecycle_button)  # 案件处理
         footer.addWidget(self.print_button)  # 打印
         footer.addWidget(self.save_button)
         footer.addWidget(self.close_button)
@@ -228,6 +240,8 @@ class CaseDialog(QDialog):
         self.save_button.setEnabled(tab.can_save() and not self.busy)
         if hasattr(self, "print_button"):  # 打印: a new case prints once it is saved
             self.print_button.setEnabled(self.case_uuid is not None and not self.busy)
+        if hasattr(self, "lifecycle_button"):  # 案件处理
+            self.lifecycle_button.setEnabled(self.case_uuid is not None and not self.busy)
         for i, t in enumerate(self.tab_list):
             self.tabs.setTabText(i, self.tab_titles[i] + (" *" if t.dirty else ""))
 
@@ -240,6 +254,12 @@ class CaseDialog(QDialog):
         """Ctrl+P: the 打印 menu under its button (once the case is saved)."""
         if self.print_button.isEnabled() and self.print_button.menu() is not None:
             self.print_button.menu().popup(self.print_button.mapToGlobal(self.print_button.rect().bottomLeft()))
+
+    def lifecycle_done(self, message: str, result: Any) -> None:
+        """After 更正 / 重新调解 / 作废 / 新立: read the case again; a new linked case opens."""
+        self.after_save((), message)
+        if isinstance(result, cases.CaseRef):
+            self.open_other.emit(result.uuid)
 
     def save_current(self) -> None:
         tab = self.current_tab()

@@ -264,6 +264,28 @@ class OutcomeTab(CaseTab):
                 self.clauses.commitData(editor)
                 self.clauses.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
+    # -- 打印草稿 at the signing table (gui/documents.py) -----------------------------------------------
+
+    def draft_agreement(self) -> AgreementInput | None:
+        """The agreement as typed now, for a draft printed before it is registered; None when no
+        agreement is being typed here (none chosen, or the result is already registered)."""
+        chosen = self.chosen()
+        if self.detail is None or self.detail["outcome"] is not None or chosen not in (WRITTEN, ORAL):
+            return None
+        try:
+            amount = fen_from_text(self.amount.text())
+        except MoneyError:
+            amount = 0  # the draft leaves the amount out; registering will ask for a number
+        spot, written = self.on_the_spot.isChecked(), chosen == WRITTEN
+        return AgreementInput(
+            form=chosen, effective_on=date_of(self.effective_on), clauses=self.clause_texts(),
+            performance_method=self.performance_method.text(),
+            performance_deadline=None if spot else date_of(self.performance_deadline),
+            performance_place=self.performance_place.text(), facts=self.facts.toPlainText(),
+            disputed=self.disputed.toPlainText() if written else "",
+            responsibility=self.responsibility.toPlainText() if written else "", amount_fen=amount,
+            performed_on_the_spot=spot, registrar="" if written else self.registrar.text())
+
     # -- saving -------------------------------------------------------------------------------------
 
     def save(self) -> None:
