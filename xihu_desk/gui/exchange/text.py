@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication
 
 from xihu_desk.gui import theme
 from xihu_desk.services.exchange import ExportResult, ImportResult, ReceiptResult
+from xihu_desk.sync.sequences import Span
 
 translate = QCoreApplication.translate  # lupdate finds translate("context", "text") calls
 SHOWN_PROBLEMS = 50  # the rest are in the quarantine list and the receipt
@@ -38,11 +39,11 @@ def direction_label(direction: str) -> str:
     return {"out": translate("exchange", "报送时自检"), "in": translate("exchange", "接收时")}.get(direction, direction)
 
 
-def numbers(values: Iterable[int]) -> str:
+def numbers(values: Iterable[int | Span]) -> str:  # a Span prints as 3 or 3–5
     return "、".join(str(n) for n in values)
 
 
-def gaps_text(gaps: list[int]) -> str:
+def gaps_text(gaps: list[Span]) -> str:
     return translate("exchange", "缺第 {numbers} 号").format(numbers=numbers(gaps)) if gaps else ""
 
 
