@@ -7,13 +7,16 @@ come from the services, already in Chinese, and are escaped.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from html import escape
 
 from PySide6.QtCore import QCoreApplication
 
 from xihu_desk.gui import theme
 from xihu_desk.services.exchange import ExportResult, ImportResult, ReceiptResult
-from xihu_desk.sync.sequences import Span
+
+if TYPE_CHECKING:  # annotations only: the module is moving from domain/ to sync/
+    from xihu_desk.sync.sequences import Span
 
 translate = QCoreApplication.translate  # lupdate finds translate("context", "text") calls
 SHOWN_PROBLEMS = 50  # the rest are in the quarantine list and the receipt
