@@ -126,3 +126,31 @@ def test_the_home_page_opens_it_and_the_new_case_opens_in_the_case_area(qtbot, c
     with qtbot.waitSignal(dialog.created, timeout=10_000) as created:
         qtbot.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)
     assert opened == [("cases", created.args[0])] or opened[0][1] == created.args[0]
+
+
+def test_the_case_page_opens_it_tags_the_case_and_offers_the_conversion(qtbot, ctx, db, head) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    from xihu_desk.gui.cases.model import TITLE
+    from xihu_desk.gui.cases.page import CasesPage
+
+    casekit.roster(db, head)
+    page = CasesPage(ctx, head)
+    qtbot.addWidget(page)
+    page.resize(1180, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    page.simple_action.trigger()
+    dialog = page.findChild(SimpleCaseDialog)
+    assert dialog is not None and dialog.isVisible()
+    _fill(qtbot, dialog)
+    with qtbot.waitSignal(dialog.created, timeout=10_000) as created:
+        qtbot.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)
+    uuid = created.args[0]
+    assert uuid in page.dialogs  # the new case opens in its form
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    assert page.model.data(page.model.index(0, TITLE)).startswith("〔简易〕")
+    menu = QMenu()
+    page.context_menu(menu, uuid)
+    assert "转为普通程序…" in [a.text() for a in menu.actions()]

@@ -18,6 +18,7 @@ from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import ops, theme
 from xihu_desk.gui.cases.form import CaseDialog, next_step
+from xihu_desk.gui.cases.simple import SimpleCaseDialog, convert_to_ordinary
 from xihu_desk.gui.cases.model import CASE_COLUMN_SAMPLES, DUE, TITLE, CaseListModel
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.documents import print_menu  # 打印 (gui/documents.py)
@@ -64,6 +65,11 @@ class CasesPage(ListPage):
         self.refresh_action = self.action(self.tr("刷新"), self.refresh, "mdi6.refresh", self.tr("重新读取案件列表（F5）"),
                                           QKeySequence.StandardKey.Refresh)
         self.new_action.setEnabled(self.actor.can(Perm.EDIT_CASES))
+        # 简易程序: a dispute settled on the spot, registered on one screen (gui/cases/simple.py)
+        self.simple_action = self.action(self.tr("简易程序"), self.new_simple_case, "mdi6.lightning-bolt-outline",
+                                         self.tr("当场调解、当场达成口头协议：受理、当事人、口头协议一页登记"))
+        self.simple_action.setObjectName("simpleCaseAction")
+        self.simple_action.setEnabled(self.actor.can(Perm.EDIT_CASES))
         self.open_action.setEnabled(False)
         # -- 打印: the documents of the selected case (xihu_desk/gui/documents.py) --
         self.print_button = QToolButton()
@@ -75,8 +81,8 @@ class CasesPage(ListPage):
         self.print_button.setToolTip(self.tr("打印选中案件的文书或整本卷宗（Ctrl+P）"))
         self.print_button.setMenu(print_menu(self.ctx, self.actor, self, self.current_uuid))
         self.print_button.setEnabled(False)
-        return self.make_toolbar("casesToolbar", [self.new_action, self.open_action, self.refresh_action,
-                                                  self.print_button], "caseCount")
+        return self.make_toolbar("casesToolbar", [self.new_action, self.simple_action, self.open_action,
+                                                  self.refresh_action, self.print_button], "caseCount")
 
     def _filter_bar(self) -> QVBoxLayout:
         rows = QVBoxLayout()
@@ -279,6 +285,7 @@ class CasesPage(ListPage):
         menu.addAction(theme.icon("mdi6.folder-open-outline", theme.ACCENT), self.tr("打开案件"),
                        lambda: self.open_case(uuid))
         menu.addMenu(print_menu(self.ctx, self.actor, menu, lambda: uuid)).setText(self.tr("打印"))
+        self._add_convert_action(menu, uuid)  # 转为普通程序, for a simple case
 
     def summary_buttons(self) -> list[QAbstractButton]:
         """Beside the summary's title: 打开案件 (buttons for more case actions go here too)."""
@@ -306,6 +313,7 @@ class CasesPage(ListPage):
             return
         self.preview_title.setText(d["title"])
         status = d["status_label"] + (f"（{d['outcome_label']}）" if d["outcome_label"] else "")
+        status += self.tr("，简易程序") if d["procedure"] == "simple" else ""
         if d["status"] in ("accepted", "mediating"):
             due = self.tr("期限 {due}").format(due=d["due_on"]) + (self.tr("（已延长）") if d["extended_to"] else "")
             due += self.tr("，已超期") if d["overdue"] else ""
@@ -331,6 +339,24 @@ class CasesPage(ListPage):
         self._bring_up(dialog)
         self.case_opened.emit(uuid)
         return dialog
+
+    def new_simple_case(self) -> SimpleCaseDialog | None:
+        """简易程序（当场调解）: one screen; the case registered there opens in its form."""
+        if not self.actor.can(Perm.EDIT_CASES):
+            return None
+        dialog = SimpleCaseDialog(self.ctx, self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.created.connect(self.open_case)
+        dialog.open()
+        return dialog
+
+    def _add_convert_action(self, menu: QMenu, uuid: str) -> None:
+        if not self.actor.can(Perm.EDIT_CASES):
+            return
+        d = ops.read(self.ctx, self.actor, case_queries.case_detail, uuid)
+        if d["procedure"] == "simple" and d["status"] not in ("filed", "void"):
+            menu.addAction(theme.icon("mdi6.swap-horizontal"), self.tr("转为普通程序…"),
+                           lambda: convert_to_ordinary(self.ctx, self.actor, self, uuid, d["case_no"]))
 
     def new_case(self) -> CaseDialog | None:
         if not self.actor.can(Perm.EDIT_CASES):
