@@ -40,7 +40,7 @@ def test_a_draft_agreement_before_registering_has_no_code_and_is_not_recorded(db
     with db.write() as s:
         with pytest.raises(printing.Incomplete, match="尚未登记调解协议"):
             printing.print_document(s, head, "agreement", uuid)
-        with pytest.raises(printing.Incomplete, match="尚未登记调解协议"):
+        with pytest.raises(printing.Incomplete, match="尚未填写调解协议.*打印草稿"):
             printing.print_document(s, head, "agreement", uuid, draft=True)  # nothing typed, nothing stored
         draft = printing.print_document(s, head, "agreement", uuid, draft=True, agreement=typed)
     text = pdf_text(draft.pdf, tmp_path)
@@ -109,7 +109,7 @@ def test_command_line_draft_and_confirmation(data_dir, capsys, tmp_path):
     doc = json.loads(capsys.readouterr().out)
     assert doc["draft"] is True and doc["code"] is None and out.read_bytes().startswith(b"%PDF")
     assert cli.main(["print", "agreement", case_no, "--draft", "-o", str(tmp_path / "a.pdf"), *base]) == 1
-    assert "尚未登记调解协议" in capsys.readouterr().err
+    assert "尚未填写调解协议" in capsys.readouterr().err
     assert cli.main(["print", "confirmation", case_no, "-o", str(tmp_path / "c.pdf"), *base]) == 1
     assert "司法确认" in capsys.readouterr().err
     with opened.db.write() as s:

@@ -153,6 +153,9 @@ def print_document(session: Session, actor: Actor, kind: str, case_uuid: str, *,
     reason, missing = documents.check(kind, case)
     if not draft and not reason and kind in OF_AGREEMENT and case.get("outcome") != "succeeded":
         reason = "本案的调解协议尚未登记（案件调解中），只能打印草稿。"
+    if draft and kind in OF_AGREEMENT and not case.get("agreement"):
+        reason = ("本案尚未填写调解协议：请在案件的“调解结果”中选择协议形式、填写条款，"
+                  "再从“打印 → 打印草稿：调解协议”打印草稿。")
     if reason or (missing and not draft):
         raise Incomplete(kind, reason, missing)
     if draft:
