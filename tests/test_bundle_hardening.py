@@ -28,6 +28,7 @@ from xihu_desk.domain import ids, record_checks
 from xihu_desk.paths import DataDir
 from xihu_desk.services import attachments, demo, exchange, node, settings
 from xihu_desk.services.context import cli_actor
+from xihu_desk.services.exchange import importing
 from xihu_desk.store import migrate
 from xihu_desk.store.case_models import Attachment, MediationCase
 from xihu_desk.store.models import Node as NodeRow
@@ -209,7 +210,7 @@ def test_import_and_export_keep_their_temporary_files_in_the_data_folder(world, 
         raise KeyboardInterrupt
 
     again = rebuild(world, tmp_path, "again", sequence=2, prev_sha256=container.sha256_file(world.bundle))
-    monkeypatch.setattr(exchange, "_apply_all", boom)
+    monkeypatch.setattr(importing, "apply_all", boom)
     with pytest.raises(KeyboardInterrupt):
         district.import_(again)
     assert list(system_tmp.iterdir()) == [] and not (district.data.root / "tmp").exists()

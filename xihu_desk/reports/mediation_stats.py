@@ -25,7 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from xihu_desk.domain import sequences
+from xihu_desk.sync import sequences
 from xihu_desk.paths import resources_dir
 from xihu_desk.reports import ledger
 
@@ -196,7 +196,7 @@ def value(layout: Mapping[str, Any], figures: Mapping[str, int], metric: str) ->
 # ---------------------------------------------------------------- the workbook
 
 
-def _cover_rows(ws, title: str, lines: list[str], width: int) -> int:  # noqa: ANN001
+def _cover_rows(ws, title: str, lines: list[str], width: int) -> int:
     """The title across the table and the cover lines; returns the first row of the table."""
     ws.cell(1, 1, ledger.safe_text(title)).font = _font(bold=True, size=15)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(width, 1))
@@ -215,7 +215,7 @@ def _cover_rows(ws, title: str, lines: list[str], width: int) -> int:  # noqa: A
     return len(lines) + 3
 
 
-def _head(ws, r: int, c: int, text: str, rows: int = 1, cols: int = 1) -> None:  # noqa: ANN001
+def _head(ws, r: int, c: int, text: str, rows: int = 1, cols: int = 1) -> None:
     for rr in range(r, r + rows):
         for cc in range(c, c + cols):
             cell = ws.cell(rr, cc)
@@ -227,7 +227,7 @@ def _head(ws, r: int, c: int, text: str, rows: int = 1, cols: int = 1) -> None: 
         ws.merge_cells(start_row=r, start_column=c, end_row=r + rows - 1, end_column=c + cols - 1)
 
 
-def _table(ws, layout: Mapping[str, Any], columns: list[dict[str, Any]], first: int, row_header: str,  # noqa: ANN001
+def _table(ws, layout: Mapping[str, Any], columns: list[dict[str, Any]], first: int, row_header: str,
            extra_headers: list[str], rows: list[Row], total: Mapping[str, int] | None, label_width: int) -> int:
     """Two header rows (groups over their columns), one row per ``Row``, the 合计 row; returns the last row."""
     lead = 1 + len(extra_headers)
@@ -320,7 +320,7 @@ def workbook(stats: MediationStats, layout: Mapping[str, Any]) -> bytes:
     return ledger.to_bytes(wb)
 
 
-def _notes(ws, title: str, cover: Cover, layout: Mapping[str, Any]) -> None:  # noqa: ANN001
+def _notes(ws, title: str, cover: Cover, layout: Mapping[str, Any]) -> None:
     widths = (18, 16, 22, 18, 18, 18)
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = w

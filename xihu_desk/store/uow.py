@@ -94,6 +94,15 @@ class Database:
             yield session
 
     @contextmanager
+    def trial(self) -> Iterator[Session]:
+        """A write unit that is always rolled back whole when the block ends: a dry run meets every
+        check a real write meets (constraints, what earlier rows make true) and keeps nothing, not
+        even what commit hooks would add (digests, the audit anchor)."""
+        with self.write() as session:
+            yield session
+            session.rollback()
+
+    @contextmanager
     def read(self) -> Iterator[Session]:
         if self.read_blocked:
             raise StorageError(self.read_blocked)

@@ -49,7 +49,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from xihu_desk.domain import record_checks
 from xihu_desk.domain.errors import UserError
-from xihu_desk.domain.sequences import MAX_SEQUENCE
+from xihu_desk.sync.sequences import MAX_SEQUENCE
 
 FORMAT = "xihu-desk-bundle/1"
 MAGIC = b"XIHUDESK-BUNDLE1"
