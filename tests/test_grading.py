@@ -235,7 +235,7 @@ def test_an_application_keeps_the_rules_it_was_made_under(db, head, qualified):
 
 
 def test_the_districts_edits_travel_down_to_an_office(db, head):
-    """services/exchange.py puts rule_sets_document() into a downward bundle; the office takes it."""
+    """services/exchange/ puts rule_sets_document() into a downward bundle; the office takes it."""
     with db.write() as s:
         s.execute(update(Node).values(level="district"))
         doc = next(r for r in grading.rule_sets(s) if r.code == "national").rules.as_json()
