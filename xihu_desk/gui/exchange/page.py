@@ -1,122 +1,38 @@
-"""数据交换: this node's key, bundles up to the parent and receipts back, bundles in from the children
-(dry run first, then the import and its receipt), downward bundles with the records returned for
-correction, the quarantine list and, for the district, the cases each office's records hold here.
+"""数据交换: the page — this node's key card, the tabs (报送上级, 接收下级数据, 隔离清单, 退回补正 and, for
+the district, 各单位案件) and what they show, read again after every operation.
 
-Every service that touches files opens its own units of work (export, import, receipt), so they run
-through ``Runner.call`` off the GUI thread with progress and cancel; the page only reads widgets
-before and shows results after. File pickers and the file manager are behind ``self.files``
-(files.FileDialogs), replaced in tests.
+The operations live beside it: keys.py (export this node's key, enrol the other office's),
+bundles.py (bundles out and in, receipts), corrections.py and forks.py (their tabs' actions).
+File pickers and the file manager are behind ``self.files`` (files.FileDialogs), replaced in tests.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-    QScrollArea, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QHeaderView, QPushButton, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget
 
-from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.levels import Level
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.exchange import text
+from xihu_desk.gui.exchange.bundles import DOWN, UP, BundleExchange
 from xihu_desk.gui.exchange.corrections import CorrectionsTab
 from xihu_desk.gui.exchange.dialogs import FingerprintDialog, ImportDialog, fingerprint_label, fingerprint_text
 from xihu_desk.gui.exchange.files import FileDialogs
 from xihu_desk.gui.exchange.forks import ForkPanel
+from xihu_desk.gui.exchange.keys import KeyExchange
+from xihu_desk.gui.exchange.parts import ResultBox, captioned, fill, table
 from xihu_desk.gui.fmt import local_time
 from xihu_desk.gui.widgets import icon_label, label
 from xihu_desk.services import exchange, node
 from xihu_desk.services.context import Actor
-from xihu_desk.services.exchange import Enrolled, ExportResult, ImportResult, PeerRow, ReceiptResult
+from xihu_desk.services.exchange import Enrolled, PeerRow
 
-UP, DOWN = "up", "down"
-
-
-def _table(headers: list[str], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(headers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    header.setHighlightSections(False)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[tuple[str, ...]]) -> None:
-    table.setRowCount(len(rows))
-    for r, cells in enumerate(rows):
-        for c, value in enumerate(cells):
-            table.setItem(r, c, QTableWidgetItem(value))
-
-
-def _captioned(rows: list[tuple[str, QWidget]]) -> QGridLayout:
-    """Right-aligned captions beside their values, as in the forms."""
-    grid = QGridLayout()
-    grid.setHorizontalSpacing(12)
-    grid.setVerticalSpacing(4)
-    for r, (title, widget) in enumerate(rows):
-        caption = label(title, "muted")
-        caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(caption, r, 0)
-        grid.addWidget(widget, r, 1)
-    grid.setColumnStretch(1, 1)
-    return grid
-
-
-class ResultBox(QGroupBox):
-    """The outcome of the last operation on one side, with a button to open the folder it wrote to.
-    Hidden until there is something to show: an empty box looks unfinished."""
-
-    def __init__(self, title: str, name: str, show_folder: Any, hint: QLabel,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(title, parent)
-        self.folder: Path | None = None
-        self.hint = hint  # says how the side works until there is a result to show in its place
-        self.setVisible(False)
-        box = QVBoxLayout(self)
-        self.text = QLabel()
-        self.text.setObjectName(name)
-        self.text.setTextFormat(Qt.TextFormat.RichText)
-        self.text.setWordWrap(True)
-        self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # Scrolls rather than grows: a long problem list must not push the window past a 768-line screen.
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.text)
-        box.addWidget(scroll, 1)
-        row = QHBoxLayout()
-        self.folder_button = QPushButton(theme.icon("mdi6.folder-open-outline"), "")
-        self.folder_button.setObjectName(f"{name}Folder")
-        self.folder_button.clicked.connect(lambda: self.folder and show_folder(self.folder))
-        row.addWidget(self.folder_button)
-        row.addStretch(1)
-        box.addLayout(row)
-
-    def show_result(self, html: str, folder: Path | None = None, folder_text: str = "") -> None:
-        self.text.setText(html)
-        self.folder = folder
-        self.folder_button.setText(folder_text)
-        self.folder_button.setVisible(folder is not None)
-        self.hint.setVisible(False)
-        self.setVisible(True)
+__all__ = ["DOWN", "UP", "ExchangePage"]
 
 
 class ExchangePage(QWidget):
@@ -127,9 +43,6 @@ class ExchangePage(QWidget):
         self.files = files or FileDialogs(self)
         self.peers: list[PeerRow] = []
         self.shown_children: list[PeerRow] = []
-        self.enrol_dialog: FingerprintDialog | None = None
-        self.import_dialog: ImportDialog | None = None
-        self._import_op: int | None = None
         box = QVBoxLayout(self)
         box.setContentsMargins(16, 12, 16, 12)
         box.setSpacing(10)
@@ -151,6 +64,10 @@ class ExchangePage(QWidget):
             box.addStretch(1)
             return
         self.info = ops.session_read(ctx, node.node_info)
+        self.keys = KeyExchange(ctx, actor, self.info, self, lambda: self.files)
+        self.keys.enrolled.connect(self._enrolled)
+        self.bundles = BundleExchange(ctx, actor, self, lambda: self.files, self._show_result)
+        self.bundles.changed.connect(self.refresh)
         self.level = Level(self.info.level)
         self.has_parent_side = self.level is not Level.DISTRICT
         self.has_child_side = self.level is not Level.COMMUNITY
@@ -172,7 +89,6 @@ class ExchangePage(QWidget):
         if self.owners_tab is not None:
             self.tabs.addTab(self.owners_tab, theme.icon("mdi6.domain"), self.tr("各单位案件"))
         box.addWidget(self.tabs, 1)
-        ctx.runner.finished.connect(self._op_finished)
 
     # -- layout -----------------------------------------------------------------------------------
 
@@ -191,7 +107,7 @@ class ExchangePage(QWidget):
         left = QVBoxLayout()
         left.setSpacing(4)
         left.addWidget(label(self.tr("本节点"), "subtitle"))
-        left.addLayout(_captioned([(self.tr("单位："), self.node_org), (self.tr("层级："), self.node_level),
+        left.addLayout(captioned([(self.tr("单位："), self.node_org), (self.tr("层级："), self.node_level),
                                    (self.tr("公钥指纹："), self.node_fingerprint)]))
         row.addLayout(left)
         side = QVBoxLayout()
@@ -233,7 +149,7 @@ class ExchangePage(QWidget):
         self.parent_fingerprint.setObjectName("parentFingerprint")
         self.pending = label("", wrap=True)
         self.pending.setObjectName("pendingCounts")
-        box.addLayout(_captioned([(self.tr("上级单位："), self.parent_name),
+        box.addLayout(captioned([(self.tr("上级单位："), self.parent_name),
                                   (self.tr("上级公钥指纹："), self.parent_fingerprint),
                                   (self.tr("待报送："), self.pending)]))
         self.restore_note = label("", wrap=True)  # after a restore: how to re-base before reporting
@@ -274,7 +190,7 @@ class ExchangePage(QWidget):
         box = QVBoxLayout(tab)
         box.setContentsMargins(14, 12, 14, 12)
         box.setSpacing(8)
-        self.children_table = _table([self.tr("下级单位"), self.tr("层级"), self.tr("公钥指纹"), self.tr("登记时间"),
+        self.children_table = table([self.tr("下级单位"), self.tr("层级"), self.tr("公钥指纹"), self.tr("登记时间"),
                                       self.tr("最后收到"), self.tr("缺号")], "childrenTable")
         box.addWidget(self.children_table, 1)
         self.no_children = label(self.tr("尚未登记下级单位。请下级把公钥文件交来，用上方的“登记对方公钥…”登记。"),
@@ -319,7 +235,7 @@ class ExchangePage(QWidget):
         box.addWidget(label(self.tr(
             "报送前自检未通过的记录不放进数据包，接收时有问题的记录单独隔离，其余记录照常处理。"
             "本单位的记录改正后会随下一个数据包报送；下级的记录请通知该单位改正后重新报送。"), "muted", wrap=True))
-        self.quarantine_table = _table([self.tr("环节"), self.tr("类别"), self.tr("记录"), self.tr("时间"),
+        self.quarantine_table = table([self.tr("环节"), self.tr("类别"), self.tr("记录"), self.tr("时间"),
                                         self.tr("原因")], "quarantineTable")
         box.addWidget(self.quarantine_table, 1)
         self.quarantine_empty = label(self.tr("隔离清单为空。"), "muted")
@@ -334,7 +250,7 @@ class ExchangePage(QWidget):
         box.setContentsMargins(14, 12, 14, 12)
         box.addWidget(label(self.tr("本库中的案件按管理单位统计（含本单位自己的案件）。各单位最后收到的数据包和缺号见"
                                     "“接收下级数据”。"), "muted", wrap=True))
-        self.owners_table = _table([self.tr("管理单位"), self.tr("案件数")], "ownersTable")
+        self.owners_table = table([self.tr("管理单位"), self.tr("案件数")], "ownersTable")
         header = self.owners_table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -363,16 +279,18 @@ class ExchangePage(QWidget):
             self.fork_panel.show_rows(forks)
         rows = [(text.direction_label(q["direction"]), text.kind_label(q["kind"]), q["label"],
                  local_time(q["at"]), q["reason"]) for q in quarantined]
-        _fill(self.quarantine_table, rows)
+        fill(self.quarantine_table, rows)
         self.quarantine_table.setVisible(bool(rows))
         self.quarantine_empty.setVisible(not rows)
         self._tab_count(self.quarantine_tab, self.tr("隔离清单"), len(rows))
         self.corrections_tab.show_rows(corrections)
         self._tab_count(self.corrections_tab, self.tr("退回补正"), self.corrections_tab.open_count())
         if self.owners_tab is not None:
-            _fill(self.owners_table, [(name, str(n)) for name, n in sorted(owners, key=lambda o: (-o[1], o[0]))])
+            fill(self.owners_table, [(name, str(n)) for name, n in sorted(owners, key=lambda o: (-o[1], o[0]))])
             for r in range(self.owners_table.rowCount()):
-                self.owners_table.item(r, 1).setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                count = self.owners_table.item(r, 1)
+                if count is not None:
+                    count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
     def _tab_count(self, tab: QWidget, title: str, n: int) -> None:
         self.tabs.setTabText(self.tabs.indexOf(tab), self.tr("{title}（{n}）").format(title=title, n=n) if n else title)
@@ -380,7 +298,7 @@ class ExchangePage(QWidget):
     def parent_peer(self) -> PeerRow | None:
         return next((p for p in self.peers if p.relation == "parent"), None)
 
-    def children(self) -> list[PeerRow]:
+    def child_peers(self) -> list[PeerRow]:  # not children(): that is QObject's
         return [p for p in self.peers if p.relation == "child"]
 
     def _show_parent(self, pending: dict[str, int]) -> None:
@@ -402,7 +320,7 @@ class ExchangePage(QWidget):
             self._write_button(button)
 
     def _show_children(self, chosen_id: str | None) -> None:
-        children = self.children()
+        children = self.child_peers()
         self.shown_children = children
         self.children_table.setRowCount(len(children))
         red = QColor(theme.DANGER)
@@ -434,7 +352,7 @@ class ExchangePage(QWidget):
         return shown[rows[0].row()] if rows and rows[0].row() < len(shown) else None
 
     def _update_down_buttons(self) -> None:
-        has_children = bool(self.children())
+        has_children = bool(self.child_peers())
         chosen = self.selected_child()
         self.export_down_button.setEnabled(chosen is not None)
         self.export_down_button.setToolTip(
@@ -447,73 +365,30 @@ class ExchangePage(QWidget):
 
     def _box(self, side: str) -> ResultBox:
         box = self.up_box if side == UP else self.down_box
-        self.tabs.setCurrentWidget(self.up_tab if side == UP else self.down_tab)
+        tab = self.up_tab if side == UP else self.down_tab
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
         return box
 
-    def _show_folder(self, folder: Path) -> None:
-        self.files.show_folder(folder)
+    def _show_folder(self, folder: Path | None) -> None:
+        if folder:
+            self.files.show_folder(folder)
 
-    # -- keys -----------------------------------------------------------------------------------
+    # -- operations (gui/exchange/keys.py and bundles.py) ------------------------------------------
+
+    @property
+    def enrol_dialog(self) -> FingerprintDialog | None:
+        return self.keys.enrol_dialog
+
+    @property
+    def import_dialog(self) -> ImportDialog | None:
+        return self.bundles.import_dialog
 
     def export_key(self) -> None:
-        name = f"{self.info.org_code}_{self.info.org_name}_公钥.json"
-        path = self.files.save_key(self, name)
-        if path is None:
-            return
-        if not path.suffix:
-            path = path.with_suffix(".json")
-        cannot_write = self.tr("无法写入公钥文件：{path}（{reason}）")
-
-        def work(session: Any, actor: Actor) -> tuple[Path, str]:
-            doc = exchange.export_key(session, actor)
-            try:
-                path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
-            except OSError as exc:
-                raise UserError(cannot_write.format(path=path, reason=exc.strerror or exc)) from None
-            return path, doc["fingerprint"]
-
-        ops.read(self.ctx, self.actor, work, parent=self, on_ok=self._key_exported)
-
-    def _key_exported(self, done: tuple[Path, str]) -> None:
-        path, fingerprint = done
-        messages.info(self, self.tr(
-            "本节点公钥文件已保存：\n{path}\n\n指纹：\n{fingerprint}\n\n请把文件交给对方登记，"
-            "对方登记时请电话核对这串指纹。").format(path=path, fingerprint=fingerprint_text(fingerprint)),
-            self.tr("公钥已导出"))
+        self.keys.export_key()
 
     def enrol_key(self) -> None:
-        path = self.files.open_key(self)
-        if path is None:
-            return
-        unreadable = self.tr("无法读取公钥文件：{path}").format(path=path)
-        not_a_key = self.tr("这不是西湖司法所工作台的节点密钥文件。")
-
-        def work(session: Any, actor: Actor) -> tuple[dict[str, Any], Enrolled]:
-            try:
-                doc = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                raise UserError(unreadable) from None
-            if not isinstance(doc, dict):
-                raise UserError(not_a_key)
-            # every check the service makes, nothing saved before the phone call
-            return doc, exchange.enrol(session, actor, doc, dry_run=True)
-
-        ops.read(self.ctx, self.actor, work, parent=self, on_ok=self._ask_fingerprint)
-
-    def _ask_fingerprint(self, found: tuple[dict[str, Any], Enrolled]) -> None:
-        doc, enrolled = found
-        try:
-            level_label = Level(doc.get("level")).label
-        except ValueError:
-            level_label = str(doc.get("level"))
-        self.enrol_dialog = FingerprintDialog(enrolled, level_label, self)
-        self.enrol_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.enrol_dialog.accepted.connect(lambda: self._enrol(doc))
-        self.enrol_dialog.finished.connect(lambda _code: setattr(self, "enrol_dialog", None))
-        self.enrol_dialog.open()
-
-    def _enrol(self, doc: dict[str, Any]) -> None:
-        ops.write(self.ctx, self.actor, exchange.enrol, doc, parent=self, on_ok=self._enrolled)
+        self.keys.enrol_key()
 
     def _enrolled(self, done: Enrolled) -> None:
         self.refresh()
@@ -524,112 +399,19 @@ class ExchangePage(QWidget):
         messages.info(self, self.tr("已登记{relation}：{org}").format(relation=relation, org=done.org_name),
                       self.tr("登记完成"))
 
-    # bundles out: upward to the parent, downward to a child
-
     def export_bundle(self) -> None:
-        self._export(UP, None)
+        self.bundles.export(UP, None)
 
     def export_downward(self) -> None:
         child = self.selected_child()
         if child is not None:
-            self._export(DOWN, child.node_id)
-
-    def _export(self, side: str, to: str | None) -> None:
-        folder = self.files.export_folder(self)
-        if folder is None:
-            return
-        ops.call(self.ctx, self.actor, exchange.export_bundle, folder, to=to, with_data=True, with_progress=True,
-                 label=self.tr("正在生成数据包…"), parent=self, on_ok=lambda result: self._exported(side, result),
-                 on_error=lambda message: self._failed(side, message))
-
-    def _exported(self, side: str, result: ExportResult) -> None:
-        self._box(side).show_result(text.export_html(result, downward=side == DOWN), result.file.parent,
-                                    self.tr("打开数据包所在文件夹"))
-        self.refresh()
-        note = self.tr("已生成第 {sequence} 号数据包：\n{file}").format(sequence=result.sequence, file=result.file)
-        if result.quarantined:
-            messages.warning(self, note + "\n\n" + self.tr(
-                "有 {n} 条记录自检未通过，没有放进数据包，已列入隔离清单。").format(n=len(result.quarantined)),
-                self.tr("数据包已生成"))
-        else:
-            messages.info(self, note, self.tr("数据包已生成"))
+            self.bundles.export(DOWN, child.node_id)
 
     def take_receipt(self, side: str = UP) -> None:
-        path = self.files.open_receipt(self)
-        if path is None:
-            return
-        ops.call(self.ctx, self.actor, exchange.take_receipt, path, label=self.tr("正在登记回执…"),
-                 parent=self, cancellable=False, on_ok=lambda result: self._receipt_taken(side, result),
-                 on_error=lambda message: self._failed(side, message))
-
-    def _receipt_taken(self, side: str, result: ReceiptResult) -> None:
-        self._box(side).show_result(text.receipt_html(result))
-        self.refresh()
-        note = self.tr("已登记第 {sequence} 号数据包的回执：对方确认 {n} 条，未接收 {m} 条。").format(
-            sequence=result.sequence, n=result.acknowledged, m=len(result.not_taken))
-        if result.rebase is not None:
-            note = result.rebase.text() + "\n\n" + self.tr("请重新导出数据包交给上级。")
-        messages.info(self, note, self.tr("回执已登记"))
-
-    def _failed(self, side: str, message: str) -> None:
-        self._box(side).show_result(text.error_html(message))
-        messages.error(self, message)
-
-    # bundles in: dry run, confirm, import, receipt
+        self.bundles.take_receipt(side)
 
     def import_bundle(self, side: str = DOWN) -> None:
-        path = self.files.open_bundle(self)
-        if path is None:
-            return
-        ops.call(self.ctx, self.actor, exchange.preview_import, path, with_data=True, with_progress=True,
-                 label=self.tr("正在核对数据包…"), parent=self, on_ok=lambda result: self._previewed(side, path, result),
-                 on_error=lambda message: self._refused(side, message))
+        self.bundles.import_bundle(side)
 
-    def _previewed(self, side: str, path: Path, result: ImportResult) -> None:
-        dialog = ImportDialog(path, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.confirmed.connect(lambda: self._confirm_import(side, dialog))
-        dialog.open_folder.connect(lambda folder: folder and self.files.show_folder(folder))
-        dialog.finished.connect(lambda _code: setattr(self, "import_dialog", None))
-        self.import_dialog = dialog
-        if result.result == "already-imported":  # nothing to decide; the receipt was written again
-            dialog.show_done(result)
-            self._show_imported(side, result)
-        else:
-            dialog.show_preview(result)
-        dialog.open()
-
-    def _confirm_import(self, side: str, dialog: ImportDialog) -> None:
-        self._import_op = ops.call(
-            self.ctx, self.actor, exchange.import_bundle, dialog.bundle, with_data=True, with_progress=True,
-            label=self.tr("正在导入数据包…"), parent=dialog, on_ok=lambda result: self._imported(side, dialog, result),
-            on_error=lambda message: self._import_failed(side, dialog, message))
-
-    def _imported(self, side: str, dialog: ImportDialog, result: ImportResult) -> None:
-        dialog.show_done(result)
-        self._show_imported(side, result)
-
-    def _show_imported(self, side: str, result: ImportResult) -> None:
-        html = text.import_html(result)
-        if result.receipt:
-            html += text.paragraph(self.tr("回执已写入：{path}。请把回执交回报送单位。").format(path=result.receipt))
-        self._box(side).show_result(html, result.receipt.parent if result.receipt else None,
-                                    self.tr("打开回执所在文件夹"))
-        self.refresh()
-
-    def _import_failed(self, side: str, dialog: ImportDialog, message: str) -> None:
-        dialog.show_refused(message)
-        self._refused(side, message)
-
-    def _refused(self, side: str, message: str) -> None:
-        self._box(side).show_result(text.refused_html(message))
-        self.refresh()  # a fork refused just now is listed with what to do
-        messages.error(self, self.tr("{message}\n\n没有写入任何数据。").format(message=message), self.tr("未导入"))
-
-    def _op_finished(self, op_id: int, ok: bool) -> None:
-        if op_id != self._import_op:
-            return
-        self._import_op = None
-        dialog = self.import_dialog
-        if not ok and dialog is not None and dialog.stage == "importing":  # cancelled: nothing written
-            dialog.back_to_preview()
+    def _show_result(self, side: str, html: str, folder: Path | None, folder_text: str) -> None:
+        self._box(side).show_result(html, folder, folder_text)
