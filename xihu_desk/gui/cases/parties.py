@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDateEdit, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
+    QAbstractItemView, QComboBox, QDateEdit, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
     QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -18,7 +18,7 @@ from xihu_desk.domain.cases import is_minor
 from xihu_desk.domain.errors import FieldError, UserError
 from xihu_desk.domain.parties import AGENT_KINDS, ID_TYPES, KINDS, ROLES, PartyInput, validate_credit_code, validate_party
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import ops, theme
+from xihu_desk.gui import columns, ops, theme
 from xihu_desk.gui.kit import (
     DirtyWatch, code_of, date_of, fill_combo, input_widgets, set_code, set_date, set_editable, setup_date, show_row,
     submit,
@@ -66,7 +66,9 @@ class PartiesTab(CaseTab):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # the ID number and telephone show whole at every text size; the name takes what is left
+        columns.fit(self.table, "cases/parties/header", ("被申请人", "自然人", None, "3301**********1234",
+                                                          "0571-88888888"), stretch=2)
         rows = self.fontMetrics().height() + 12
         self.table.setMinimumHeight(rows * 3 + 8)  # header and two or three parties
         self.table.setMaximumHeight(rows * 5 + 8)
