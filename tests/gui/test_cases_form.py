@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from tests import casekit
 from xihu_desk.gui.cases.form import CaseDialog
+from xihu_desk.gui.cases.lifecycle import ReasonDialog
 from xihu_desk.services import case_queries, cases
 from xihu_desk.store.case_models import Agreement, Attachment, CaseRecord, Confirmation, FollowUp, MediationCase, Party
 from xihu_desk.store.models import AuditEvent
@@ -212,7 +213,12 @@ def test_a_case_from_intake_to_filing(qtbot, db, ctx, runner, head, roster, page
     assert case.closing_report == "协议部分履行，已督促；材料已整理。" and case.id_proofs_received
     assert "✗ 缺少" not in column(filing.contents, 3)
     assert filing.missing.text() == "必备材料齐全，可以立卷归档。"
-    assert wait_op(qtbot, runner, lambda: click(qtbot, filing.file_button)), message_mock.messages
+    # the agreement was performed in part: a visit is still due, so filing asks why no more visits
+    click(qtbot, filing.file_button)
+    asked = [d for d in dialog.findChildren(ReasonDialog) if d.isVisible()]
+    assert len(asked) == 1 and asked[0].save_button.text() == "立卷归档"
+    type_text(qtbot, asked[0].reason, "余款已由法院执行，不再回访。")
+    assert wait_op(qtbot, runner, lambda: click(qtbot, asked[0].save_button)), message_mock.messages
     case = _case(db)
     assert (case.status, case.retention, case.filed_on) == ("filed", "30y", TODAY)
     assert filing.missing.text().startswith(f"已于 {TODAY.isoformat()} 由 陈所长 立卷归档")

@@ -201,10 +201,24 @@ class FilingTab(CaseTab):
         if self.dialog.any_dirty():
             messages.warning(self, self.tr("还有未保存的修改，请先保存再立卷归档。"))
             return
-        if not messages.confirm(self, self.tr("立卷归档后，本案的所有内容都不能再修改。确定归档吗？"), self.tr("立卷归档")):
-            return
         uuid, actor = self.dialog.case_uuid, self.actor
         retention, filed_on = code_of(self.retention), date_of(self.filed_on)
+        due = (self.detail or {}).get("followup_due")
+        if due and not (self.detail or {})["filing"]["missing"]:  # the visit is due: filing needs a reason
+            from xihu_desk.gui.cases.lifecycle import ReasonDialog
+
+            self.followup_dialog = ReasonDialog(
+                self.ctx, self.tr("立卷归档"),
+                self.tr("本案应于 {due} 前回访，回访尚未完成。如不再回访即归档，请写明理由；"
+                        "归档后不再提示回访，理由记入案件历史。").format(due=due),
+                self.tr("立卷归档"), self.tr("立卷归档后，本案的所有内容都不能再修改。确定归档吗？"), self.dialog,
+                lambda s, reason: cases.file_case(s, actor, uuid, retention, filed_on, reason),
+                lambda _r: self.dialog.after_save((self,), self.tr("案件已立卷归档。")),
+                self.tr("如：当事人已当场履行完毕，电话确认无需上门回访"))
+            self.followup_dialog.open()
+            return
+        if not messages.confirm(self, self.tr("立卷归档后，本案的所有内容都不能再修改。确定归档吗？"), self.tr("立卷归档")):
+            return
         self.dialog.run(self, lambda s: cases.file_case(s, actor, uuid, retention, filed_on), self.tr("案件已立卷归档。"),
                         on_refused=self._file_refused)
 

@@ -17,6 +17,7 @@ from xihu_desk.domain.cases import Status
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import ops, theme
+from xihu_desk.gui.cases import lifecycle  # 案件处理: 更正, 重新调解, 作废, 由此新立案件
 from xihu_desk.gui.cases.form import CaseDialog, next_step
 from xihu_desk.gui.cases.simple import SimpleCaseDialog, convert_to_ordinary
 from xihu_desk.gui.cases.model import CASE_COLUMN_SAMPLES, DUE, TITLE, CaseListModel
@@ -28,6 +29,7 @@ from xihu_desk.gui.widgets import label, show_state
 from xihu_desk.services import case_queries
 from xihu_desk.services.context import Actor
 from xihu_desk.services.case_queries import OPEN, CaseFilter
+from xihu_desk.services.cases import CaseRef
 
 CASE_ENTITIES = ("case", "case_record", "party", "followup", "attachment", "bundle_in", "committee", "mediator",
                  "reference")
@@ -286,6 +288,8 @@ class CasesPage(ListPage):
                        lambda: self.open_case(uuid))
         menu.addMenu(print_menu(self.ctx, self.actor, menu, lambda: uuid)).setText(self.tr("打印"))
         self._add_convert_action(menu, uuid)  # 转为普通程序, for a simple case
+        menu.addSeparator()  # 更正…, 重新调解…, 作废…, 由此新立案件… (gui/cases/lifecycle.py)
+        lifecycle.add_actions(menu, self.ctx, self.actor, self, uuid, self._lifecycle_done)
 
     def summary_buttons(self) -> list[QAbstractButton]:
         """Beside the summary's title: 打开案件 (buttons for more case actions go here too)."""
@@ -293,7 +297,18 @@ class CasesPage(ListPage):
         self.preview_open.setProperty("kind", "primary")
         self.preview_open.setObjectName("previewOpen")
         self.preview_open.clicked.connect(self.open_current)
-        return [self.preview_open]
+        self.preview_actions = QPushButton(theme.icon("mdi6.file-document-edit-outline"), self.tr("案件处理"))
+        self.preview_actions.setObjectName("previewLifecycle")
+        self.preview_actions.setToolTip(self.tr("更正、重新调解、作废，或由此新立案件"))
+        self.preview_actions.setMenu(lifecycle.lifecycle_menu(self.ctx, self.actor, self, self.current_uuid,
+                                                              self._lifecycle_done))
+        return [self.preview_open, self.preview_actions]
+
+    def _lifecycle_done(self, message: str, result: object) -> None:
+        """The list follows the write by itself (ops.ListRefresher); a new linked case opens."""
+        show_state(self.preview_next, "ok", "✓ " + message)
+        if isinstance(result, CaseRef):
+            self.open_case(result.uuid)
 
     def show_summary(self, uuid: str | None) -> None:
         self._show_preview(uuid)
@@ -305,7 +320,8 @@ class CasesPage(ListPage):
                 d = ops.read(self.ctx, self.actor, case_queries.case_detail, uuid)
             except UserError:  # deleted meanwhile, or not ours to see: show nothing
                 d = None
-        for widget in (self.preview_open, self.preview_facts, self.preview_people, self.preview_next):
+        for widget in (self.preview_open, self.preview_actions, self.preview_facts, self.preview_people,
+                       self.preview_next):
             widget.setVisible(d is not None)
         self.preview_empty.setVisible(d is None)
         if d is None:

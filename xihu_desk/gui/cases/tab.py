@@ -51,9 +51,10 @@ class CaseTab(QWidget):
             return True  # a new case
         if detail["owner_node"] != self.dialog.node_id:
             return False
-        if detail["status"] == Status.FILED.value:
+        if detail["status"] in (Status.FILED.value, Status.VOID.value):
             return False
-        return after_closing or detail["status"] in OPEN
+        # a case imported from an old ledger came in closed: it is completed until filed
+        return after_closing or detail["status"] in OPEN or bool(detail.get("imported"))
 
     def can_save(self) -> bool:
         return bool(self.save_text) and self.editable

@@ -1,0 +1,136 @@
+"""A closed case corrected (a field and a reason) and reopened through the case form's 案件处理
+menu; a case voided from the case list's summary, its reason shown in the list; filing with a
+follow-up still due asks the reason."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import QMenu
+
+from tests import casekit
+from tests.gui.helpers import click, type_text, wait_op
+from xihu_desk.gui.cases.form import CaseDialog
+from xihu_desk.gui.cases.lifecycle import CorrectDialog, ReasonDialog
+from xihu_desk.gui.cases.page import CasesPage
+from xihu_desk.services import case_queries, cases
+
+from .casegui import pick
+
+
+def _closed_case(db, head) -> str:
+    roster = casekit.roster(db, head)
+    with db.write() as s:
+        uuid = cases.open_case(s, head, casekit.intake(db, roster)).uuid
+        cases.record_notice(s, head, uuid, casekit.ACCEPTED, "written")
+        cases.add_record(s, head, uuid, casekit.record())
+        cases.record_agreement(s, head, uuid, casekit.written_agreement())
+    return uuid
+
+
+def _detail(db, actor, uuid):
+    with db.read() as s:
+        return case_queries.case_detail(s, actor, uuid)
+
+
+def _choose(menu: QMenu, name: str) -> None:
+    menu.aboutToShow.emit()  # the menu fills itself for the case as it opens
+    action = next(a for a in menu.actions() if a.objectName() == name)
+    assert action.isEnabled(), f"{name} is disabled: {action.toolTip()}"
+    action.trigger()
+
+
+def _sub(qtbot, parent, kind):
+    found = [d for d in parent.findChildren(kind) if d.isVisible()]
+    assert len(found) == 1
+    qtbot.waitExposed(found[0])
+    return found[0]
+
+
+def test_a_closed_case_corrected_and_reopened_in_the_case_form(qtbot, ctx, db, runner, message_mock):
+    head = casekit.head_actor(db)
+    uuid = _closed_case(db, head)
+    version = _detail(db, head, uuid)["version"]
+    form = CaseDialog(ctx, head, uuid)
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    assert form.lifecycle_button.isEnabled()
+
+    # 更正…: a field, its new value and the reason; a refusal without a reason changes nothing
+    _choose(form.lifecycle_button.menu(), "correctAction")
+    dialog = _sub(qtbot, form, CorrectDialog)
+    pick(dialog.field, "agreement.performance_place")
+    assert dialog.before.toPlainText() == "杭州市西湖区"
+    dialog.line.clear()
+    type_text(qtbot, dialog.line, "杭州市西湖区北山街道调解室")
+    click(qtbot, dialog.save_button)
+    assert dialog.isVisible() and dialog.errors.widget("reason") is not None
+    assert _detail(db, head, uuid)["version"] == version
+    type_text(qtbot, dialog.reason, "签字时发现履行地点写得不完整")
+    assert wait_op(qtbot, runner, lambda: click(qtbot, dialog.save_button))
+    assert "杭州市西湖区北山街道调解室" in message_mock.questions[-1]
+    d = _detail(db, head, uuid)
+    assert d["version"] == version + 1 and d["agreement"]["performance_place"] == "杭州市西湖区北山街道调解室"
+    assert [(h["field"], h["before"], h["after"], h["reason"], h["by"]) for h in d["history"]] == [
+        ("agreement.performance_place", "杭州市西湖区", "杭州市西湖区北山街道调解室", "签字时发现履行地点写得不完整", "陈所长")]
+    assert "已更正" in form.message_label.text()
+
+    # 重新调解…: the reason, a confirmation, and the case is mediating again under its number
+    _choose(form.lifecycle_button.menu(), "reopenAction")
+    reopen = _sub(qtbot, form, ReasonDialog)
+    type_text(qtbot, reopen.reason, "被申请人未按协议履行，申请人要求再次调解")
+    assert wait_op(qtbot, runner, lambda: click(qtbot, reopen.save_button))
+    d = _detail(db, head, uuid)
+    assert d["status"] == "mediating" and d["history"][-1]["action"] == "reopen"
+    assert "调解中" in form.facts_label.text()
+    menu = form.lifecycle_button.menu()
+    menu.aboutToShow.emit()
+    enabled = {a.objectName(): a.isEnabled() for a in menu.actions()}
+    assert enabled["reopenAction"] is False and enabled["correctAction"] is False  # open again: edited, not corrected
+
+
+def test_void_from_the_list_summary_shows_the_reason_in_the_list(qtbot, ctx, db, runner, message_mock):
+    head = casekit.head_actor(db)
+    uuid = _closed_case(db, head)
+    page = CasesPage(ctx, head)
+    qtbot.addWidget(page)
+    page.resize(1180, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    page.select(uuid)
+    qtbot.waitUntil(lambda: page.current_uuid() == uuid)
+    _choose(page.preview_actions.menu(), "voidAction")
+    dialog = _sub(qtbot, page, ReasonDialog)
+    type_text(qtbot, dialog.reason, "同一纠纷重复登记")
+    assert wait_op(qtbot, runner, lambda: click(qtbot, dialog.save_button))
+    assert _detail(db, head, uuid)["status"] == "void"
+    qtbot.waitUntil(lambda: "同一纠纷重复登记" in page.preview_facts.text())
+    assert "已作废" in page.preview_next.text() or "作废" in page.preview_facts.text()
+    menu = QMenu()
+    page.context_menu(menu, uuid)
+    assert {a.objectName(): a.isEnabled() for a in menu.actions() if a.objectName()}["voidAction"] is False
+
+
+def test_filing_with_a_follow_up_due_asks_the_reason(qtbot, ctx, db, runner, message_mock):
+    head = casekit.head_actor(db)
+    uuid = _closed_case(db, head)
+    with db.write() as s:
+        cases.mark_id_proofs(s, head, uuid, True)
+        cases.write_closing_report(s, head, uuid, date(2026, 3, 25), "协议已履行。")
+    form = CaseDialog(ctx, head, uuid)
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    assert "下次回访" in form.followup.visit_note.text()
+    form.show_tab(form.filing)
+    pick(form.filing.retention, "30y")
+    click(qtbot, form.filing.file_button)
+    dialog = _sub(qtbot, form, ReasonDialog)
+    assert "回访" in dialog.findChildren(type(form.filing.missing))[0].text()
+    type_text(qtbot, dialog.reason, "当事人当场履行完毕，电话确认无需上门回访")
+    assert wait_op(qtbot, runner, lambda: click(qtbot, dialog.save_button))
+    d = _detail(db, head, uuid)
+    assert d["status"] == "filed" and d["followup_due"] is None
+    assert "下次回访" not in form.followup.visit_note.text()  # the line goes once the case is filed
