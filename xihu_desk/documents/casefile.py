@@ -110,7 +110,10 @@ def casefile(sheet: Sheet, t: Template, case: dict[str, Any], templates: Path | 
             first = False
         story.append(Anchor(footer, f"item{number}"))
         if build in _ONE_PAGE_BUILDERS:
-            story += sheet.fit_one_page(lambda build=build, template=template: build(sheet, template, case))
+            def make(build: Any = build, template: Template = template) -> list[Flowable]:
+                return build(sheet, template, case)
+
+            story += sheet.fit_one_page(make)
         else:
             story += build(sheet, template, case)
     story += [page_break(), Anchor(footer, BACK)] + back(sheet, t, case, documents, attached)

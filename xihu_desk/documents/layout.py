@@ -484,7 +484,7 @@ class Sheet:
         """A ruled form table; ``spans`` are ((col, row), (col, row)) pairs as reportlab takes them."""
         total = sum(widths_mm)
         widths = [w * WIDTH / total for w in widths_mm]
-        cmds = [
+        cmds: list[Any] = [
             ("FONT", (0, 0), (-1, -1), fonts.REGULAR, SIZE_CELL),
             ("GRID", (0, 0), (-1, -1), 0.75, colors.black),
             ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
@@ -503,7 +503,8 @@ class Sheet:
             table.setStyle(TableStyle(cmds))
             table.wrap(WIDTH, 1e7)
             first = len(rows) - keep_last - 1
-            if sum(table._rowHeights[first:]) > _ROW_LIMIT:
+            laid: Any = table  # the row heights reportlab measured (not in its type stubs)
+            if sum(laid._rowHeights[first:]) > _ROW_LIMIT:
                 first += 1
             cmds.append(("NOSPLIT", (0, first), (-1, -1)))
         table.setStyle(TableStyle(cmds))

@@ -89,8 +89,9 @@ def _dumb_split(word: str, widths: Sequence[float], max_widths: Any) -> list[lis
 
 def _cjk_frag_split(frags: list[Any], max_widths: Any, calc_bounds: bool, encoding: str = "utf8") -> Any:
     """paragraph.cjkFragSplit with the rules (paragraphs of several runs, e.g. a bold label)."""
-    from reportlab.platypus import paragraph as rp
+    from reportlab.platypus import paragraph
 
+    rp: Any = paragraph  # its CJK helpers are not in the type stubs
     if not isinstance(max_widths, (list, tuple)):
         max_widths = [max_widths]
     units: list[Any] = []
@@ -128,6 +129,7 @@ def install() -> None:
     from reportlab.lib import textsplit
     from reportlab.platypus import paragraph
 
-    textsplit.dumbSplit = _dumb_split  # called by wordSplit, which one-run paragraphs use
-    paragraph.cjkFragSplit = _cjk_frag_split
+    modules: list[Any] = [textsplit, paragraph]  # the splitters are module globals, looked up at each call
+    modules[0].dumbSplit = _dumb_split  # called by wordSplit, which one-run paragraphs use
+    modules[1].cjkFragSplit = _cjk_frag_split
     _installed = True

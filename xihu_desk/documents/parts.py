@@ -191,7 +191,8 @@ def sign_rows(sheet: Sheet, parties: list[dict[str, Any]], *, fingerprint: bool,
     widths = [WIDTH * 0.39, WIDTH * 0.21, WIDTH * 0.26, WIDTH * 0.14]
     style = sheet.s["sign"]
     per_line = max(4, int((widths[0] - 2) // style.fontSize))
-    rows, styles = [], []
+    rows: list[list[Any]] = []
+    styles: list[tuple] = []
     for i, p in enumerate(parties):
         head = f"{p['role_label']}："
         if p["kind"] == "org":
@@ -243,7 +244,8 @@ def people(value: Any) -> list[str]:
 def officer_rows(sheet: Sheet, officers: list[tuple[str, Any]]) -> Table:
     """Lines for the mediators, the recorder…: (label, who) with one line per person, the name
     printed beside it; a label with nobody named keeps one line to fill in by hand."""
-    rows, styles = [], []
+    rows: list[list[Any]] = []
+    styles: list[tuple] = []
     for label, who in officers:
         names = people(who) or [""]
         for k, name in enumerate(names):
