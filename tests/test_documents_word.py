@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_LINE_SPACING
 from docx.oxml.ns import qn
 from sqlalchemy import select
 
@@ -22,6 +25,7 @@ from tests import casekit
 from xihu_desk import cli, documents
 from xihu_desk.documents import word
 from xihu_desk.domain.parties import PartyInput
+from xihu_desk.paths import resources_dir
 from xihu_desk.services import cases, printing
 from xihu_desk.store import migrate
 from xihu_desk.store.models import AuditEvent
@@ -164,6 +168,13 @@ def test_layout_intent_page_fonts_tables_and_the_case_file_sections(node):
     assert spans and merged_down  # the sentence row spans the form; 当事人 runs down its rows
     assert abs(sum(gc.w for gc in form._tbl.tblGrid.gridCol_lst) / 12700 - documents.layout.WIDTH) < 1
     assert reg.tables[0].rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+    # the PDF's leading exactly, no space pushed between Chinese and digits: cells wrap where the PDF's do
+    assert title.style.paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY
+    normal = reg.styles["Normal"].element.pPr
+    assert normal.find(qn("w:autoSpaceDN")).get(qn("w:val")) == "0"
+    # a box left for handwriting keeps its text at the top, as on the PDF
+    summary = next(c for row in form.rows for c in row.cells if case["summary"] in c.text)
+    assert summary.vertical_alignment == WD_CELL_VERTICAL_ALIGNMENT.TOP
     # the case file: cover and contents unnumbered, the documents numbered from 1, the back cover not
     cf = _open(documents.build_docx("casefile", case, stamp))
     assert len(cf.sections) == 3
@@ -218,25 +229,43 @@ def test_cli_suffix_chooses_word(node, tmp_path, capsys):
 
 
 @pytest.mark.skipif(not SOFFICE, reason="LibreOffice (soffice) not installed")
-def test_libreoffice_opens_every_word_copy(built, tmp_path):
-    """All documents of both cases converted in one LibreOffice run (it starts slowly)."""
+def test_libreoffice_opens_every_word_copy(node, built, tmp_path):
+    """All documents of both cases converted in one LibreOffice run (it starts slowly), with the
+    PDF's own Song face standing in for 宋体 (this machine may have none): the forms of the one-party
+    case keep the PDF's page count."""
     files = []
     for (n, kind), data in built.items():
         path = tmp_path / f"{kind}-{n}.docx"
         path.write_bytes(data)
         files.append(path)
     out = tmp_path / "pdf"
+    fonts = resources_dir() / "fonts"
+    conf = tmp_path / "fonts.conf"
+    alias = "".join(f"<alias binding='same'><family>{f}</family><prefer><family>Noto Serif SC</family></prefer></alias>"
+                    for f in ("宋体", "SimSun", "Times New Roman"))
+    conf.write_text("<?xml version='1.0'?><fontconfig><include ignore_missing='yes'>/etc/fonts/fonts.conf</include>"
+                    f"<dir>{fonts}</dir>{alias}</fontconfig>", encoding="utf-8")
     profile = (tmp_path / "lo-profile").as_uri()  # its own profile: no clash with a LibreOffice already open
     subprocess.run([SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
-                    str(out), *map(str, files)], capture_output=True, timeout=120, check=True)
+                    str(out), *map(str, files)], capture_output=True, timeout=120, check=True,
+                   env={**os.environ, "FONTCONFIG_FILE": str(conf)})
     made = {p.stem for p in out.glob("*.pdf")}
     assert made == {p.stem for p in files}
     for p in out.glob("*.pdf"):
         assert p.read_bytes().startswith(b"%PDF") and p.stat().st_size > 5000, p.name
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out / "register-6.pdf"), "-"], capture_output=True,
-                              text=True, check=True).stdout.replace(" ", "")
-        assert "人民调解受理登记表" in text and "杭州西溪物业服务有限公司" in text
+    if not shutil.which("pdfinfo"):
+        return
+    cases_by_n = dict(_cases(node))
+    for (n, kind) in built:
+        if n != 1 or kind == "casefile":
+            continue  # the forms of the one-party case: quick to lay out again as PDF
+        info = subprocess.run(["pdfinfo", str(out / f"{kind}-{n}.pdf")], capture_output=True, text=True, check=True)
+        pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))
+        expected = documents.build(kind, _for(kind, cases_by_n[n]), documents.Stamp("X")).pages
+        assert pages == expected, (kind, n, pages, expected)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out / "register-6.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout.replace(" ", "")
+    assert "人民调解受理登记表" in text and "杭州西溪物业服务有限公司" in text
 
 
 def test_word_writer_refuses_an_unknown_piece_rather_than_dropping_it(node):

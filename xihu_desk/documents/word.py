@@ -209,6 +209,9 @@ class _Writer:
         normal.font.size = Pt(SIZE_BODY)
         normal.paragraph_format.space_after = Pt(0)
         normal.paragraph_format.space_before = Pt(0)
+        # No extra space between Chinese and Latin letters or digits (Word and LibreOffice add it by
+        # default): the PDF sets 古墩路88号 tight, and a form's cell must wrap where it does there.
+        _tight(normal.element.get_or_add_pPr())
         section = self.doc.sections[0]
         self._page(section)
         self._numbered.append(not self.footer.first)  # a case file numbers from its first document on
@@ -231,9 +234,9 @@ class _Writer:
         key = ps.name
         if key in self._styles:
             return self._styles[key]
-        st = self.doc.styles.add_style(STYLE_NAMES.get(key, key), WD_STYLE_TYPE.PARAGRAPH)
+        st = self.doc.styles.add_style(_style_name(key), WD_STYLE_TYPE.PARAGRAPH)
         st.base_style = self.doc.styles["Normal"]
-        st.quick_style = key in STYLE_NAMES
+        st.quick_style = key in STYLE_NAMES  # the gallery shows the usual sizes, not the compact ones
         st.font.size = Pt(ps.fontSize)
         st.font.bold = ps.fontName == fonts.BOLD
         if ps.textColor is not None and _hex(ps.textColor) != "000000":
@@ -241,8 +244,10 @@ class _Writer:
         pf = st.paragraph_format
         pf.alignment = _ALIGN.get(ps.alignment, WD_ALIGN_PARAGRAPH.LEFT)
         pf.space_before, pf.space_after = Pt(ps.spaceBefore), Pt(ps.spaceAfter)
+        # The PDF's leading exactly: the same lines a page, so a one-page form stays one page in Word
+        # whatever the font's own line height (an office enlarging the type sets the spacing too).
         pf.line_spacing = Pt(ps.leading)
-        pf.line_spacing_rule = WD_LINE_SPACING.AT_LEAST  # a bigger font typed in later still fits
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         pf.first_line_indent, pf.left_indent = Pt(ps.firstLineIndent), Pt(ps.leftIndent)
         pf.widow_control = False  # CJK text: the PDF leaves single lines where they fall too
         ind = st.element.get_or_add_pPr().get_or_add_ind()
@@ -281,7 +286,7 @@ class _Writer:
             self.anchor(box, f)
         elif isinstance(f, KeepTogether):
             self.together(box, list(f._content))
-        elif isinstance(f, MinHeight | list | tuple):  # reportlab keeps a list cell as a tuple
+        elif isinstance(f, MinHeight | list | tuple):  # reportlab holds each flowable cell as a tuple
             self.blocks_inline(box, _children(f))
         elif isinstance(f, Table):
             self.table(box, f)
@@ -310,6 +315,7 @@ class _Writer:
         else:
             p = box.target.add_paragraph()
         p._p.style = self.style(ps).style_id  # by id: python-docx's lookup by name is slow in big forms
+        _tight(p._p.get_or_add_pPr())  # LibreOffice reads this from the paragraph, not from its style
         if box.space:
             p.paragraph_format.space_before = Pt(ps.spaceBefore + box.space)
             box.space = 0
@@ -440,9 +446,13 @@ class _Writer:
                 cs = t._cellStyles[r][c]
                 cell = cells[r * ncols + c]
                 # A box for handwriting fills its row in the PDF, its text at the top: so here too.
-                valign = "TOP" if isinstance(rows[r][c], MinHeight) else str(getattr(cs, "valign", "BOTTOM")).upper()
+                boxed = any(isinstance(v, MinHeight) for v in _children(rows[r][c]) or [rows[r][c]])
+                valign = "TOP" if boxed else str(getattr(cs, "valign", "BOTTOM")).upper()
                 cell.vertical_alignment = _VALIGN.get(valign)
-                _cell_margins(cell, cs)
+                # LibreOffice adds a rule's width to its row (reportlab and Word draw it over the
+                # padding): taken off the bottom padding, so a one-page form stays one page there too.
+                rule = edges.get((r1, c0, "bottom"))
+                _cell_margins(cell, cs, trim=int(rule[0]) / 8 if rule else 0.0)
                 inner = _Box(cell, reuse=cell.paragraphs[0], keep=box.keep, kept=box.kept)
                 value = rows[r][c]
                 width = sum(widths[c0:c1 + 1]) - cs.leftPadding - cs.rightPadding
@@ -578,6 +588,12 @@ class _Writer:
 # ---------------------------------------------------------------------------------- table helpers
 
 
+def _tight(ppr: Any) -> None:
+    """No space added between Chinese and Latin letters or digits."""
+    for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        _put(ppr, _el(tag, val="0"), _PPR_AFTER_BDR[_PPR_AFTER_BDR.index(tag) + 1:])
+
+
 def _tiny(p: Any) -> None:
     """A paragraph that takes (almost) no room: 1 pt, no indent, no space around."""
     pf = p.paragraph_format
@@ -585,6 +601,17 @@ def _tiny(p: Any) -> None:
     pf.line_spacing = Pt(1)
     pf.first_line_indent = Pt(0)
     pf.space_after = Pt(0)
+
+
+def _style_name(key: str) -> str:
+    """The style's name in Word: 表格文字, or 表格文字（紧凑1） for the smaller type a one-page form
+    takes when it must fit (layout.py COMPACT_STYLES, named ``cell_1``…)."""
+    if key in STYLE_NAMES:
+        return STYLE_NAMES[key]
+    base, _sep, level = key.rpartition("_")
+    if level.isdigit() and base in STYLE_NAMES:
+        return f"{STYLE_NAMES[base]}（紧凑{level}）"
+    return key
 
 
 def _row_of(paragraph: Any) -> Any:
@@ -614,10 +641,10 @@ def _table_width(table: Any, widths: list[float]) -> None:
             cell.width = round(widths[c] * 12700)
 
 
-def _cell_margins(cell: Any, cs: Any) -> None:
+def _cell_margins(cell: Any, cs: Any, *, trim: float = 0.0) -> None:
     mar = _el("w:tcMar")
-    for side, value in (("top", cs.topPadding), ("left", cs.leftPadding), ("bottom", cs.bottomPadding),
-                        ("right", cs.rightPadding)):
+    for side, value in (("top", cs.topPadding), ("left", cs.leftPadding),
+                        ("bottom", max(0.0, float(cs.bottomPadding) - trim)), ("right", cs.rightPadding)):
         mar.append(_el(f"w:{side}", w=str(round(float(value) * 20)), type="dxa"))
     _put(cell._tc.get_or_add_tcPr(), mar, _TCPR_AFTER_MAR)
 
