@@ -204,6 +204,7 @@ def test_word_print_is_recorded_like_a_pdf_and_a_draft_is_not(node, tmp_path):
     d = _open(draft.docx)
     header = "".join(t.text or "" for t in d.sections[0].header._element.iter(qn("w:t")))
     assert word.DRAFT_MARK in header and draft.code == ""
+    assert "无核验码" in _text(d)  # the footer says so, as the draft PDF's does
     assert "330106198001010013" not in _text(d)  # the notice stays masked, as its PDF
     with db.read() as s:
         n = len(s.scalars(select(AuditEvent).where(AuditEvent.entity_id == uuid, AuditEvent.action == "case.print")).all())
