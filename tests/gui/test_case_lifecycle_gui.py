@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMenu
 from tests import casekit
 from tests.gui.helpers import click, type_text, wait_op
 from xihu_desk.gui.cases.form import CaseDialog
-from xihu_desk.gui.cases.lifecycle import CorrectDialog, ReasonDialog
+from xihu_desk.gui.cases.lifecycle import CorrectDialog, HistoryDialog, ReasonDialog
 from xihu_desk.gui.cases.page import CasesPage
 from xihu_desk.services import case_queries, cases
 
@@ -88,6 +88,10 @@ def test_a_closed_case_corrected_and_reopened_in_the_case_form(qtbot, ctx, db, r
     menu.aboutToShow.emit()
     enabled = {a.objectName(): a.isEnabled() for a in menu.actions()}
     assert enabled["reopenAction"] is False and enabled["correctAction"] is False  # open again: edited, not corrected
+    _choose(menu, "historyAction")  # 案件历史: both versions, who and why
+    history = _sub(qtbot, form, HistoryDialog)
+    assert history.table.rowCount() == 2 and history.table.item(0, 7).text() == "签字时发现履行地点写得不完整"
+    assert history.table.item(1, 3).text() == "重新调解" and history.table.item(1, 2).text() == "陈所长"
 
 
 def test_void_from_the_list_summary_shows_the_reason_in_the_list(qtbot, ctx, db, runner, message_mock):

@@ -8,8 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QComboBox, QLineEdit, QMenu, QPlainTextEdit, QStackedWidget, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QLineEdit, QMenu, QPlainTextEdit, QPushButton, QStackedWidget, QTableWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
+)
 
 from xihu_desk.domain.errors import UserError
 from xihu_desk.gui import messages, ops, theme
@@ -141,10 +144,45 @@ class ReasonDialog(CaseSubDialog):
         self.run(lambda s: work(s, reason), self.done_fn)
 
 
+class HistoryDialog(QDialog):
+    """案件历史: every version changed after the fact — who, when, what (before → after), why."""
+
+    def __init__(self, detail: dict[str, Any], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyDialog")
+        self.setWindowTitle(_tr("案件历史 {no}").format(no=detail["case_no"]))
+        heads = [_tr("版本"), _tr("时间"), _tr("经办人"), _tr("操作"), _tr("项目"), _tr("原内容"), _tr("改为"), _tr("理由")]
+        self.table = QTableWidget(len(detail["history"]), len(heads))
+        self.table.setObjectName("historyTable")
+        self.table.setHorizontalHeaderLabels(heads)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        for row, h in enumerate(detail["history"]):
+            values = (str(h["version"]), h["at"], h["by"], h["action_label"], h["field_label"], h["before"],
+                      h["after"], h["reason"])
+            for col, text in enumerate(values):
+                item = QTableWidgetItem(text.replace("\n", "；"))
+                item.setToolTip(text)
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+        for col in (5, 6, 7):
+            self.table.setColumnWidth(col, min(self.table.columnWidth(col), 260))
+        close = QPushButton(_tr("关闭"))
+        close.clicked.connect(self.accept)
+        box = QVBoxLayout(self)
+        box.addWidget(self.table, 1)
+        box.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        self.resize(980, 360)
+
+
 def open_dialog(kind: str, ctx: AppContext, actor: Actor, detail: dict[str, Any], parent: QWidget,
-                done: Done) -> CaseSubDialog:
-    """The dialog of one action (correct, reopen, void, link) on the case ``detail``, shown."""
+                done: Done) -> QDialog:
+    """The dialog of one action (correct, reopen, void, link, history) on the case ``detail``, shown."""
     uuid, no = detail["uuid"], detail["case_no"]
+    if kind == "history":
+        history = HistoryDialog(detail, parent)
+        history.open()
+        return history
     if kind == "correct":
         dialog: CaseSubDialog = CorrectDialog(ctx, actor, detail, parent, done)
     elif kind == "reopen":
@@ -190,8 +228,11 @@ def add_actions(menu: QMenu, ctx: AppContext, actor: Actor, parent: QWidget, uui
          _tr("已结案的案件才能重新调解")),
         ("void", _tr("作废…"), "mdi6.cancel", bool(detail and detail["may_void"]), ""),
         ("link", _tr("由此新立案件…"), "mdi6.folder-plus-outline", bool(detail and detail["may_link"]), ""),
+        ("history", _tr("案件历史…"), "mdi6.history", bool(detail and detail["history"]), _tr("本案尚无更正等历史记录")),
     )
     for kind, text, icon, enabled, why in entries:
+        if kind == "history":
+            menu.addSeparator()
         action = menu.addAction(theme.icon(icon), text)
         action.setObjectName(f"{kind}Action")
         action.setEnabled(enabled)
