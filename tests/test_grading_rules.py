@@ -13,6 +13,7 @@ import pytest
 from xihu_desk import paths
 from xihu_desk.domain import grading
 from xihu_desk.domain.grading import Evidence, RuleSet, RuleSetError, Threshold
+from xihu_desk.store import grading_seed
 
 
 def shipped() -> list[RuleSet]:
@@ -48,12 +49,12 @@ def test_both_schemes_are_shipped_with_their_levels_highest_first() -> None:
     assert [lv.name for lv in sets["zhejiang-2017"].levels] == ["特级", "一级", "二级", "三级"]
     assert [lv.name for lv in sets["national"].levels] == ["一级", "二级", "三级", "四级"]
     national = sets["national"]
-    # The Guangdong 四级 numbers are sourced (domain.md §4.3); everything Zhejiang is an example.
+    # No figure of either scheme has a source at hand (domain.md §4.1–4.2): every one is an example.
     fourth = {t.metric: t for t in national.level("4").thresholds}
     assert {m: (t.op, t.value, t.example) for m, t in fourth.items()} == {
-        "years_of_service": ("min", 2, False), "cases_total": ("min", 50, False),
-        "oral_share": ("max", 30, False), "success_rate": ("min", 85, False)}
-    assert all(t.example for lv in sets["zhejiang-2017"].levels for t in lv.thresholds)
+        "years_of_service": ("min", 2, True), "cases_total": ("min", 50, True),
+        "oral_share": ("max", 30, True), "success_rate": ("min", 85, True)}
+    assert all(t.example for r in sets.values() for lv in r.levels for t in lv.thresholds)
     assert sets["zhejiang-2017"].has_examples() and national.notice_example
     assert all("invited" not in r.eligible for r in sets.values())
 
@@ -84,7 +85,7 @@ def test_every_miss_is_named_with_the_figure() -> None:
         "调解成功率不低于 85%：实际 80%",
     ]
     assert result.as_json()["missed"][3] == {"metric": "success_rate", "op": "min", "value": 85.0, "actual": 80.0,
-                                             "example": False, "text": "调解成功率不低于 85%：实际 80%"}
+                                             "example": True, "text": "调解成功率不低于 85%：实际 80%"}
 
 
 def test_a_share_of_nothing() -> None:
@@ -158,3 +159,26 @@ def test_a_bad_rule_set_is_refused_with_the_place_named(change: dict, message: s
 def test_round_trip_of_the_document() -> None:
     for rules in shipped():
         assert grading.parse_rule_set(json.loads(json.dumps(rules.as_json(), ensure_ascii=False))) == rules
+
+
+def test_zhejiang_is_the_default_and_no_other_province_is_quoted() -> None:
+    """A Hangzhou office grades under Zhejiang's scheme unless it chooses otherwise; no text of the
+    shipped sets names another province's rules as their basis (issue 14)."""
+    doc = grading_seed.load_document()
+    assert doc["default"] == grading.DEFAULT_RULE_SET == "zhejiang-2017"
+    assert {r.code for r in shipped()} >= {grading.DEFAULT_RULE_SET}
+    text = json.dumps(doc, ensure_ascii=False)
+    for province in ("广东", "潮安", "山东", "湖北", "河南", "深圳"):
+        assert province not in text
+
+
+def test_examples_are_said_once_not_after_every_figure() -> None:
+    rules = {r.code: r for r in shipped()}["zhejiang-2017"]
+    listed = (*rules.basic, *rules.level("3").thresholds)
+    assert not any("示例" in t.text() for t in listed)
+    note = grading.examples_note(listed)
+    assert note.count("示例") == 1 and note.startswith("其中") and "调解成功率" in note
+    assert "人民调解法第十五条" not in note and "因第十五条行为受处理" not in note  # sourced: not an example
+    every = grading.examples_note(rules.level("3").thresholds)
+    assert every.startswith("以上各项条件") and every.count("示例") == 1
+    assert grading.examples_note(rules.basic[:2]) == ""

@@ -64,14 +64,14 @@ def test_mediator_list_and_evidence_json(db, head, base, capsys, tmp_path):
                                 "followups", "training_hours", "complaints")} == {
         "mediator": zhou, "from": "2024-01-01", "to": "2025-12-31", "cases_total": 3, "cases_succeeded": 2,
         "success_rate": 0.6667, "oral_share": 0.3333, "followups": 2, "training_hours": 6.0, "complaints": 1}
-    assert doc["years_of_service"] == 4.9 and doc["evaluation"] is None  # no level of the national scheme met
+    assert doc["years_of_service"] == 4.9 and doc["evaluation"] is None  # no level of Zhejiang's scheme met
     with db.read() as s:
         assert doc == {**grading.evidence(s, head, zhou, date(2024, 1, 1), date(2025, 12, 31)).as_json(),
-                       "rule_set": "national", "evaluation": None}
+                       "rule_set": "zhejiang-2017", "evaluation": None}  # the default scheme
 
     out_pdf = tmp_path / "申请表.pdf"
     code, out, _ = run(capsys, "mediator", "evidence", "周调解", "--from", "2024-01-01", "--to", "2025-12-31",
-                       "--level", "4", "-o", str(out_pdf), *base)
+                       "--rule-set", "national", "--level", "4", "-o", str(out_pdf), *base)
     assert code == 0 and f"申请表已写入：{out_pdf}" in out
     assert "调解纠纷数不低于 50 件：实际 3 件" in out
     data = out_pdf.read_bytes()
@@ -81,6 +81,7 @@ def test_mediator_list_and_evidence_json(db, head, base, capsys, tmp_path):
         for fragment in ("人民调解员等级评定申请表", "周调解", "全国人民调解员等级评定", "调解纠纷数不低于 50 件", "未达到",
                          "2024年1月1日 至 2025年12月31日"):
             assert fragment in text
+        assert text.count("示例") == 1 and "广东" not in text  # said once, under the conditions
     code, _out, err = run(capsys, "mediator", "evidence", "无此人", *base)
     assert code == 1 and err.startswith("错误：找不到调解员“无此人”")
 

@@ -300,7 +300,7 @@ def test_rule_sets_are_shown_and_edited_on_the_district_node(qtbot, db, ctx, hea
     assert rules.editable and rules.save_button.isVisible()
     set_code(rules.rule_set, "national")
     fourth = next(n for n, e in enumerate(rules.entries) if e[0] == "四级" and e[3].metric == "cases_total")
-    assert rules.table.item(fourth, 3).text() == "50 件" and rules.table.item(fourth, 4).text() == ""
+    assert rules.table.item(fourth, 3).text() == "50 件" and rules.table.item(fourth, 4).text() == "示例"
     rules.table.item(fourth, 3).setText("60")
     rules.table.item(fourth, 4).setCheckState(Qt.CheckState.Checked)
     assert wait_op(qtbot, ctx.runner, lambda: click(qtbot, rules.save_button))

@@ -13,6 +13,7 @@ import argparse
 
 from xihu_desk.cli.common import emit, iso_date, open_data, write_output
 from xihu_desk.domain import clock
+from xihu_desk.domain.grading import DEFAULT_RULE_SET
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
@@ -24,7 +25,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     me.add_argument("id", metavar="ID", help="调解员编号（mediator list 中的 id，或其末尾 8 位）、备案编号或姓名")
     me.add_argument("--from", dest="date_from", type=iso_date, metavar="DATE", help="统计期间开始（默认按评定标准：从业以来）")
     me.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="统计期间结束（默认今天）")
-    me.add_argument("--rule-set", default="national", metavar="CODE", help="评定标准：national（默认）、zhejiang-2017 等")
+    me.add_argument("--rule-set", default=DEFAULT_RULE_SET, metavar="CODE",
+                    help=f"评定标准：{DEFAULT_RULE_SET}（浙江省办法，默认）、national（全国一级至四级）等")
     me.add_argument("--level", metavar="CODE", help="对照的等级代码（默认：已达到的最高等级）")
     me.add_argument("-o", "--output", metavar="FILE.pdf", help="同时写出人民调解员等级评定申请表（PDF）")
 

@@ -110,8 +110,8 @@ def build(form: dict[str, Any], *, templates: Path | None = None) -> bytes:
     summary = t.fill("check.summary_pass", n=len(form["checks"])) if not missed else t.fill(
         "check.summary_fail", n=len(form["checks"]), missed=missed)
     story.append(sheet.p(summary, "note"))
-    if any(row.get("example") for row in form["checks"]):
-        story.append(sheet.p(t["check.example_note"], "note"))
+    if form.get("examples_note"):  # once for all the conditions, not after every figure
+        story.append(sheet.p(t.fill("check.example_note", note=form["examples_note"]), "note"))
     story.append(spacer(3))
 
     heading = sheet.p(t["statement.heading"], "heading")

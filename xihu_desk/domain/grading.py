@@ -21,6 +21,7 @@ Rule-set document (one entry of ``sets`` in grading_rules.json)::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -61,6 +62,8 @@ COMPLAINT_OUTCOMES = {"pending": "核查中", "upheld": "属实", "rejected": "�
 DISCIPLINE_OUTCOMES = {"criticism": "批评教育", "correction": "责令改正", "removed": "罢免", "dismissed": "解聘"}
 ESCALATION_KINDS = {"criminal": "民转刑", "petition": "越级上访", "group": "群体性事件", "other": "其他激化"}
 NO_GRADE = "无等级"
+# The scheme used unless another is chosen: Zhejiang's (domain.md §4.1), as in db/reference/grading_rules.json.
+DEFAULT_RULE_SET = "zhejiang-2017"
 
 
 def outcomes(kind: str) -> dict[str, str]:
@@ -268,13 +271,14 @@ class Threshold:
     note: str = ""
 
     def text(self) -> str:
-        """“调解成功率不低于 85%（示例）”."""
+        """“调解成功率不低于 85%”. Whether the figure is an example is said once for all the
+        conditions listed together (``examples_note``), not after every number."""
         m = METRICS[self.metric]
         figure = f"{self.value.normalize():f}" + (m.unit if m.rate else f" {m.unit}")
         words = "不低于" if self.op == "min" else "不超过"
         if self.op == "max" and self.value == 0:
-            return f"无{m.label.removeprefix('受到').removeprefix('被')}记录" + ("（示例）" if self.example else "")
-        return f"{m.label}{words} {figure}" + ("（示例）" if self.example else "")
+            return f"无{m.label.removeprefix('受到').removeprefix('被')}记录"
+        return f"{m.label}{words} {figure}"
 
     def as_json(self) -> dict[str, Any]:
         value = self.value.normalize()
@@ -284,6 +288,17 @@ class Threshold:
         if self.note:
             out["note"] = self.note
         return out
+
+
+def examples_note(thresholds: Iterable[Threshold]) -> str:
+    """One sentence for conditions listed together, naming once those whose figure has no
+    source (示例); '' when every figure has one."""
+    items = list(thresholds)
+    labels = list(dict.fromkeys(METRICS[t.metric].label for t in items if t.example))
+    if not labels:
+        return ""
+    which = "以上各项条件" if all(t.example for t in items) else "其中" + "、".join(labels)
+    return f"{which}的数值尚无正式文件依据，为示例，区司法局核定前仅供参考。"
 
 
 @dataclass(frozen=True)

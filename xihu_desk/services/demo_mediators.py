@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
-from xihu_desk.domain.grading import best_level
+from xihu_desk.domain.grading import DEFAULT_RULE_SET, best_level
 from xihu_desk.services import grading, mediators
 from xihu_desk.services.context import Actor
 from xihu_desk.store.case_models import Mediator
@@ -104,19 +104,19 @@ def _invited_lawyer(session: Session, actor: Actor, rng: random.Random, fake: Fa
 
 
 def _earlier_grades(session: Session, actor: Actor, bare: list, today: date) -> None:
-    """A few mediators were graded in the last round (before this program), under the national scheme."""
+    """A few mediators were graded in the last round (before this program), under Zhejiang's scheme."""
     graded_on = date(today.year - 1, 6, 30)
-    for r, level in zip(bare[2:6], ("4", "4", "3", "4"), strict=False):
+    for r, level in zip(bare[2:6], ("3", "3", "2", "3"), strict=False):
         m = session.get_one(Mediator, r.uuid)
         if m.employment_type == "invited" or m.appointed_on is None or m.appointed_on > graded_on:
             continue
-        grading.set_grade(session, actor, m.uuid, "national", level, graded_on,
+        grading.set_grade(session, actor, m.uuid, DEFAULT_RULE_SET, level, graded_on,
                           f"{graded_on.year}年度人民调解员等级评定（西司〔{graded_on.year}〕18号）")
 
 
 def _assessment_under_way(session: Session, actor: Actor, bare: list, today: date) -> None:
     """One application that the committee has checked, waiting for the office's pre-check."""
-    rules = grading.get_rules(session, "national")
+    rules = grading.get_rules(session, DEFAULT_RULE_SET)
     applied = today - timedelta(days=3)
     candidates = []
     for r in bare:
@@ -130,7 +130,7 @@ def _assessment_under_way(session: Session, actor: Actor, bare: list, today: dat
         return
     _missing, uuid, start, end, level = min(candidates, key=lambda c: c[0])  # one who qualifies, if any
     app = grading.apply(session, actor, grading.ApplyCommand(
-        uuid, "national", level, start, end, applied,
+        uuid, DEFAULT_RULE_SET, level, start, end, applied,
         "本人自聘任以来认真履行调解职责，积极参加业务培训，现申请参加人民调解员等级评定。"))
     grading.record_step(session, actor, app.uuid, grading.StepCommand(
         "committee", True, today - timedelta(days=1), "经调委会讨论，同意推荐。"))

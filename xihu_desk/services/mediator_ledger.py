@@ -61,7 +61,7 @@ def _find_grade(session: Session, grade: str, scheme: str) -> tuple[str, str, st
     if not found:
         return None
     if len(found) > 1:
-        chosen = next(((r, lv) for r, lv in found if r.code == "national"), found[0])
+        chosen = next(((r, lv) for r, lv in found if r.code == rules_domain.DEFAULT_RULE_SET), found[0])
         return chosen[0].code, chosen[1].code, f"等级“{grade}”在多套评定标准中都有，按“{chosen[0].name}”记录；可在“评定标准”列写明"
     return found[0][0].code, found[0][1].code, ""
 

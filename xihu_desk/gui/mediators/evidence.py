@@ -84,7 +84,7 @@ class EvidencePanel(QWidget):
         self.checks.setMinimumHeight(self.fontMetrics().height() * 11)
         self.checks.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         box.addWidget(self.checks, 1)
-        self.example_note = label(self.tr("标“（示例）”的条件数值未经区司法局确认，仅供参考。"), "muted", wrap=True)
+        self.example_note = label(self.tr("其中部分条件的数值尚无正式文件依据，为示例，区司法局核定前仅供参考（哪几项见“评定标准”中的“示例”一栏）。"), "muted", wrap=True)
         self.example_note.setObjectName("exampleNote")
         box.addWidget(self.example_note)
         self.clear()
@@ -199,7 +199,7 @@ class EvidenceView(QWidget):
         rows = ops.session_read(self.ctx, grading.rule_sets)
         self.rule_sets = {r.code: r.rules for r in rows}
         fill_combo(self.rule_set, [(r.code, r.name + (self.tr("（含示例标准）") if r.has_examples else "")) for r in rows])
-        set_code(self.rule_set, "national")
+        set_code(self.rule_set, "zhejiang-2017")  # Zhejiang's scheme unless chosen otherwise (domain.md §4.1)
         self._fill_levels()
 
     def rules(self) -> RuleSet | None:

@@ -45,6 +45,11 @@ def _checks(rules: RuleSet, level: str, ev: Evidence) -> list[dict[str, Any]]:
     return rows
 
 
+def _examples_note(rules: RuleSet, level: str) -> str:
+    """Said once under the conditions: which of their figures have no source (示例)."""
+    return grading.examples_note((*rules.basic, *rules.level(level).thresholds))
+
+
 def _difficulty_labels(session: Session) -> dict[str, str]:
     from xihu_desk.services import codes
 
@@ -64,7 +69,8 @@ def application_form(session: Session, actor: Actor, app_uuid: str) -> dict[str,
     notice = (d["notice_from"].isoformat(), d["notice_to"].isoformat()) if d["notice_from"] else None
     form = {"mediator": _profile(session, m), "rule_set_name": d["rule_set_name"], "level_name": d["level_name"],
             "applied_on": d["applied_on"].isoformat(), "evidence": d["evidence"].as_json(),
-            "checks": _checks(d["rules"], d["level"], d["evidence"]), "statement": d["statement"], "steps": steps,
+            "checks": _checks(d["rules"], d["level"], d["evidence"]),
+            "examples_note": _examples_note(d["rules"], d["level"]), "statement": d["statement"], "steps": steps,
             "notice": notice, "difficulty_labels": _difficulty_labels(session), "generated": _generated(actor)}
     audit.record(session, actor, "mediator.print", "grading_application", app_uuid,
                  summary=f"打印 {m.name} 的等级评定申请表（{d['level_name']}）")
@@ -83,7 +89,8 @@ def evidence_form(session: Session, actor: Actor, mediator_uuid: str, rule_set: 
     name = rules.level(level).name
     m = mediators.get(session, mediator_uuid)
     form = {"mediator": _profile(session, m), "rule_set_name": rules.name, "level_name": name, "applied_on": None,
-            "evidence": ev.as_json(), "checks": _checks(rules, level, ev), "statement": "", "steps": {}, "notice": None,
+            "evidence": ev.as_json(), "checks": _checks(rules, level, ev), "examples_note": _examples_note(rules, level),
+            "statement": "", "steps": {}, "notice": None,
             "difficulty_labels": _difficulty_labels(session), "generated": _generated(actor)}
     audit.record(session, actor, "mediator.print", "mediator", m.uuid,
                  summary=f"打印 {m.name} 的等级评定材料（{rules.name}{name}，{date_from} 至 {date_to}）")
