@@ -134,6 +134,36 @@ def test_a_case_file_of_six_parties_sets_its_forms_on_one_page_each_without_cutt
     assert "附页" not in text and squash("卷内备考表") in squash(pdf_text(built.pdf, tmp_path, built.pages))
 
 
+def _overflowing(flowable) -> list[str]:
+    """Cells of a table whose content is taller than the row the table gave it."""
+    from reportlab.platypus import Table
+
+    out = []
+    if isinstance(flowable, Table):
+        flowable.wrap(156 * 2.8346, 1e6)
+        for r, row in enumerate(flowable._cellvalues):
+            for c, cell in enumerate(row):
+                if isinstance(cell, Paragraph):
+                    width = flowable._colWidths[c] - 4
+                    if cell.wrap(width, 1e6)[1] > flowable._rowHeights[r] + 0.5:
+                        out.append(getattr(cell, "plain", "?"))
+    return out
+
+
+def test_case_file_cover_and_contents_rows_grow_with_their_text(complete):
+    from xihu_desk.documents.layout import Footer, Sheet
+    from xihu_desk.documents.templates import load
+
+    case = _with_parties(complete, 6)
+    case["title"] = f"{ORG}、{RESIDENTS}与王二强、王三强、王五强、王六强房屋宅基地纠纷"
+    common = load("_common")
+    sheet = Sheet(common, Footer(case["case_no"], "X" * 24, common))
+    from xihu_desk.documents import casefile
+
+    story = casefile.casefile(sheet, load("casefile"), case)
+    assert not [bad for f in story for bad in _overflowing(f)]
+
+
 @needs_poppler
 def test_every_document_keeps_the_line_rules_in_print(complete, tmp_path):
     for n in (1, 3, 6):

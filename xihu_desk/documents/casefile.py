@@ -131,9 +131,11 @@ def cover(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]:
               (c["filed_on"], day((case.get("filing") or {}).get("filed_on"))),
               (c["retention"], case.get("retention_label") or ""), (c["remarks"], "")]
     rows = [[sheet.p(label, "flush"), sheet.p(value or "", "flush")] for label, value in fields]
-    table = Table(rows, colWidths=[32 * mm, 104 * mm], rowHeights=[13 * mm] * len(rows), hAlign="CENTER")
+    # Rows grow with a long 卷名 (a fixed height let the second line run over the row above).
+    table = Table(rows, colWidths=[32 * mm, 104 * mm], hAlign="CENTER")
     table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LINEBELOW", (1, 0), (1, -1), 0.6, colors.black),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+                               ("LEFTPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                               ("TOPPADDING", (0, 0), (-1, -1), 13 * mm - 25 - 3)]))
     story.append(table)
     return story
 
@@ -180,7 +182,9 @@ def contents(sheet: Sheet, t: Template, case: dict[str, Any], documents: dict[in
         if item.get("required") and not item.get("present"):
             note = c["missing"] + (f"（{note}）" if note else "")
         rows.append([sheet.cell(str(number), "cell_center"), sheet.cell(item["name"]), page, sheet.cell(note)])
-    table = sheet.grid(rows, [14, 74, 22, 46], heights=[11 * mm] * len(rows))
+    # Rows at least 11 mm, taller when a note wraps (never text over a border).
+    table = sheet.grid(rows, [14, 74, 22, 46], extra=[("TOPPADDING", (0, 0), (-1, -1), 7),
+                                                      ("BOTTOMPADDING", (0, 0), (-1, -1), 7)])
     story.append(table)
     return story
 
