@@ -61,7 +61,7 @@ STYLE_NAMES = {
     "sign_r": "签名栏（右对齐）", "caption": "图注",
 }
 _HEADINGS = {"title": 0, "cover_title": 0, "heading": 1}  # outline levels: Word's navigation pane lists them
-_ALIGN = {TA_CENTER: WD_ALIGN_PARAGRAPH.CENTER, TA_RIGHT: WD_ALIGN_PARAGRAPH.RIGHT,
+_ALIGN: dict[Any, Any] = {TA_CENTER: WD_ALIGN_PARAGRAPH.CENTER, TA_RIGHT: WD_ALIGN_PARAGRAPH.RIGHT,
           TA_JUSTIFY: WD_ALIGN_PARAGRAPH.JUSTIFY}
 _CELL_ALIGN = {"CENTER": WD_ALIGN_PARAGRAPH.CENTER, "CENTRE": WD_ALIGN_PARAGRAPH.CENTER,
                "RIGHT": WD_ALIGN_PARAGRAPH.RIGHT}
@@ -106,14 +106,15 @@ def needs_layout(story: Iterable[Flowable]) -> bool:
 
 
 def _children(f: Any) -> list[Any]:
+    """What a container flowable holds (reportlab's own attributes: it has no public accessors)."""
     if isinstance(f, KeepTogether):
-        return list(f._content)
+        return list(getattr(f, "_content"))  # noqa: B009 - private in the type stubs
     if isinstance(f, MinHeight):
         return list(f.content)
     if isinstance(f, list | tuple):
         return list(f)
     if isinstance(f, Table):
-        return [cell for row in f._cellvalues for cell in row]
+        return [cell for row in getattr(f, "_cellvalues") for cell in row]  # noqa: B009
     return []
 
 
@@ -285,7 +286,7 @@ class _Writer:
         elif isinstance(f, Anchor):
             self.anchor(box, f)
         elif isinstance(f, KeepTogether):
-            self.together(box, list(f._content))
+            self.together(box, _children(f))
         elif isinstance(f, MinHeight | list | tuple):  # reportlab holds each flowable cell as a tuple
             self.blocks_inline(box, _children(f))
         elif isinstance(f, Table):
@@ -413,7 +414,7 @@ class _Writer:
 
     # -- tables ----------------------------------------------------------------------------------
 
-    def table(self, box: _Box, t: Table) -> None:
+    def table(self, box: _Box, t: Any) -> None:  # a reportlab Table, read through its private fields
         rows = t._cellvalues
         nrows, ncols = len(rows), len(t._argW)
         widths = [float(w) for w in t._argW]
@@ -566,7 +567,7 @@ class _Writer:
             line.alignment = WD_ALIGN_PARAGRAPH.CENTER
             line.paragraph_format.space_before = Pt(4)
             total = "SECTIONPAGES" if self.footer.first else "NUMPAGES"
-            for literal, name, _spec, _conv in string.Formatter().parse(c["footer.page"]):
+            for literal, name, _spec, _conv in string.Formatter().parse(c["footer.page"] or ""):
                 if literal:
                     line.add_run(literal).font.size = Pt(10.5)
                 if name == "page":
@@ -582,7 +583,7 @@ class _Writer:
         if numbered:
             return numbered[1]
         a = self.laid_out.anchors
-        return a.get(self.laid_out.after, self.laid_out.pages + 1) - a.get(self.laid_out.first, 1)
+        return a.get(self.laid_out.after or "", self.laid_out.pages + 1) - a.get(self.laid_out.first or "", 1)
 
 
 # ---------------------------------------------------------------------------------- table helpers
