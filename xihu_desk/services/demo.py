@@ -101,7 +101,12 @@ def fill(session: Session, actor: Actor, cmd: DemoCommand) -> DemoResult:
     # Each named after a community (village) of its own street or town (db/reference/communities.json).
     from xihu_desk.services.demo_mediation import communities
 
-    places = [(unit, place) for unit in units for place in communities(unit.code)]
+    # A township takes every other community of its street and a community point the rest, so
+    # that the demo committees of an office and of its points never share a name or a 字号.
+    def ours(i: int) -> bool:
+        return info.level == "district" or (i % 2 == 0) == (info.level == "township")
+
+    places = [(unit, place) for unit in units for i, place in enumerate(communities(unit.code)) if ours(i)]
     rng.shuffle(places)
     for unit, place in places:
         if len(result.committees) >= cmd.committees:
