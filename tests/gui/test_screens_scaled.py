@@ -206,6 +206,12 @@ def test_every_list_fits_1366x768(qtbot, ctx, head, admin, styled_app, tmp_path,
     window.close()
     window = _window(qtbot, ctx, admin)  # the administrator's 系统设置 has the account and audit lists
     _visit(qtbot, window, shots, ("home", "settings"), problems)
+    settings = window.page("settings")
+    settings.tabs.setCurrentWidget(settings.data_safety)
+    settings.data_safety.run_check()  # the check's report, with the program's version, in the picture
+    _settle(qtbot, window)
+    _check_window(window, "settings-数据安全-checked", problems)
+    shots.take(window, "settings-数据安全-checked")
     window.close()
     assert not problems, "\n".join(problems)
 
