@@ -43,7 +43,8 @@ SPECS = {
         SettingSpec("bundle_sequence_max_jump", "数据包序号最大跳跃", 1000, 1, 1_000_000, "个"),
         # 协议书、申请书、司法确认申请书 are signed by the parties and go to the court: they carry the
         # whole ID number unless the office chooses to mask it there too (1). Every other print stays masked.
-        SettingSpec("mask_id_on_signed_documents", "协议书、申请书遮蔽证件号码（1 遮蔽，0 印完整号码）", 0, 0, 1, ""),
+        SettingSpec("mask_id_on_signed_documents", "协议书、申请书、司法确认申请书上的证件号码", 0, 0, 1, "",
+                    ("印完整号码", "遮蔽")),
         # What filing a simple-procedure case needs besides the intake and the oral-agreement
         # register (domain/cases.py SimpleFiling; defaults there), as the district decides.
         SettingSpec("simple_filing_notice", "简易程序归档须有权利义务告知书", 0, 0, 1, "", NEED),
