@@ -124,7 +124,7 @@ def _after_closing(session: Session, actor: Actor, rng: random.Random, uuids: li
 
     by_status: dict[str, list[MediationCase]] = {}
     for uuid in uuids:
-        case = session.get(MediationCase, uuid)
+        case = cases.get_case(session, uuid)
         by_status.setdefault(case.status, []).append(case)
     closed = [c for c in by_status.get("closed", []) if c.outcome == "succeeded"]
     rng.shuffle(closed)
@@ -184,6 +184,6 @@ def _advance(session: Session, actor: Actor, rng: random.Random, uuid: str, acce
     if age > 60 and rng.random() < 0.85:
         cases.mark_id_proofs(session, actor, uuid, True)
         cases.write_closing_report(session, actor, uuid, done_on, "调解结束，已按规定整理材料。")
-        due = session.get(MediationCase, uuid).followup_due
+        due = cases.get_case(session, uuid).followup_due
         cases.file_case(session, actor, uuid, rng.choice(["30y", "10y"]), min(today, done_on + timedelta(days=30)),
                         "当事人已迁出本辖区，电话回访未接通，经所长同意归档。" if due else "")
