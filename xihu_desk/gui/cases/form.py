@@ -22,7 +22,7 @@ from xihu_desk.domain import clock
 from xihu_desk.domain.errors import FieldError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, prefs, screenfit, theme
-from xihu_desk.gui.cases.fields import submit
+from xihu_desk.gui.kit import submit
 from xihu_desk.gui.cases.filing import AttachmentsTab, FilingTab
 from xihu_desk.gui.cases.followup import FollowUpTab
 from xihu_desk.gui.cases.intake import IntakeTab
@@ -170,7 +170,7 @@ class CaseDialog(QDialog):
             button.setDefault(False)
 
         # about 1200 × 720 at 100 % text, wider with the text, never beyond the screen (screenfit)
-        screenfit.fit(self, 90, 40, restored=prefs.restore_geometry(GEOMETRY_KEY, self))
+        screenfit.fit(self, 92, 48, restored=prefs.restore_geometry(GEOMETRY_KEY, self))
         self.reload()
         self.tabs.setCurrentIndex(0)
 
