@@ -81,7 +81,7 @@ class ReviewDialog(QDialog):
 
     def _fit_to_screen(self) -> None:
         """About 1120 × 690 at 100 % text, larger with the text, never larger than the screen."""
-        screenfit.fit(self, 84, 40)
+        screenfit.fit(self, 86, 46)
 
     # -- layout -------------------------------------------------------------------------------------
 
