@@ -44,8 +44,9 @@ from xihu_desk.store.review_models import ReviewItem, ReviewPause
 from xihu_desk.store.sync_models import SyncAck
 
 # What travels, in the order it is applied (what a record refers to comes before it). A case
-# travels whole; every other kind row by row, each under its own version.
-ROOTS = {
+# travels whole; every other kind row by row, each under its own version. Mapped classes of
+# different shapes, typed loosely: every root has the Travelling columns (store/base.py).
+ROOTS: dict[str, type[Any]] = {
     "committee": Committee, "mediator": Mediator, "mediator_appointment": MediatorAppointment,
     "mediator_training": MediatorTraining, "case": MediationCase, "mediator_event": MediatorEvent,
     "review_item": ReviewItem, "review_pause": ReviewPause, "grading_application": GradingApplication,
@@ -54,8 +55,8 @@ ROOTS = {
 KINDS = tuple(ROOTS)
 # References to rows that stay on their node (accounts): not sent, so not dangling upstream.
 LOCAL_REFERENCES = {"mediator": ("user_uuid",)}
-# part name -> (model, is a list)
-CASE_PARTS = {
+# part name -> (model, is a list); every part has case_uuid
+CASE_PARTS: dict[str, tuple[type[Any], bool]] = {
     "parties": (Party, True), "mediators": (CaseMediator, True), "records": (CaseRecord, True),
     "agreement": (Agreement, False), "followups": (FollowUp, True), "confirmation": (Confirmation, False),
     "attachments": (Attachment, True), "history": (CaseHistory, True),
@@ -239,7 +240,7 @@ def pending(session: Session, kind: str, destination: str, batch: int = 500) -> 
         if not rows:
             return
         docs = case_docs(session, rows) if kind == "case" else [_flat_doc(kind, r) for r in rows]
-        yield from zip(rows, docs)
+        yield from zip(rows, docs, strict=True)
         last = rows[-1].uuid
         session.expunge_all()
 
@@ -266,13 +267,17 @@ def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owner
     results: list[tuple[str, int, str, str]] = []
     uuids = [record_checks.record_key(root_of(d).get("uuid")) for d in docs]
     reference = _reference_codes(session)
-    existing = dict(session.execute(select(model.uuid, model.version).where(model.uuid.in_(uuids))).all())
-    owners = dict(session.execute(select(model.uuid, model.owner_node).where(model.uuid.in_(uuids))).all())
+    existing: dict[str, int] = dict(session.execute(
+        select(model.uuid, model.version).where(model.uuid.in_(uuids))).all())
+    owners: dict[str, str] = dict(session.execute(
+        select(model.uuid, model.owner_node).where(model.uuid.in_(uuids))).all())
     to_write: list[tuple[dict[str, Any], dict[str, Any]]] = []
-    known = _known_references(session, docs) if kind == "case" else _known_targets(session, model, docs)
+    # what the documents refer to that exists here: a case's committee and mediators, another row's targets
+    known_refs = _known_references(session, docs) if kind == "case" else set()
+    known_targets = _known_targets(session, model, docs) if kind != "case" else {}
     codes = CodeBook(session) if kind == "committee" else None  # 字号 unique in the district
     same: list[tuple[int, dict[str, Any], dict[str, Any]]] = []  # equal version: is the content equal too?
-    for doc, uuid in zip(docs, uuids):
+    for doc, uuid in zip(docs, uuids, strict=True):
         root = root_of(doc)
         version = record_checks.record_version(root.get("version"))
         try:
@@ -284,9 +289,9 @@ def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owner
                 for row in rows:
                     _check_codes(CASE_PARTS[part][0], row, reference)
             if kind == "case":
-                _check_references(known, values, parts)
+                _check_references(known_refs, values, parts)
             else:
-                _check_targets(model, known, values)
+                _check_targets(model, known_targets, values)
                 if codes is not None:
                     codes.admit(values)
         except BadRecord as exc:
@@ -305,11 +310,10 @@ def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owner
     for i, values, _parts in _differing(session, kind, same):
         results[i] = (values["uuid"], values["version"], "quarantined", SAME_VERSION_DIFFERS)
     replaced = [v["uuid"] for v, _ in to_write if v["uuid"] in existing]
-    if replaced:
-        if kind == "case":
-            for model_ in [m for m, _ in CASE_PARTS.values()] + [CaseSearch]:
-                session.execute(delete(model_).where(model_.case_uuid.in_(replaced)))
-            session.execute(delete(model).where(model.uuid.in_(replaced)))
+    if replaced and kind == "case":
+        for model_ in [m for m, _ in CASE_PARTS.values()] + [CaseSearch]:
+            session.execute(delete(model_).where(model_.case_uuid.in_(replaced)))
+        session.execute(delete(model).where(model.uuid.in_(replaced)))
     if to_write:
         conn = session.connection()
         # Other kinds are updated in place: a committee or mediator that cases refer to cannot be
@@ -321,7 +325,7 @@ def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owner
                 if rows:
                     _insert_many(conn, part_model, rows)
             digests.touch(session, [v["uuid"] for v, _ in to_write])  # written with plain SQL
-            conn.execute(insert(CaseSearch.__table__), [
+            conn.execute(insert(CaseSearch), [
                 {"case_uuid": v["uuid"], "body": case_rules.search_body(
                     v["case_no"], v["title"], [p["name"] for p in parts["parties"] if not p["deleted"]],
                     v["summary"], v["claims"])} for v, parts in to_write])
@@ -469,7 +473,7 @@ def local_docs(session: Session, kind: str, uuids: list[str]) -> dict[str, dict[
     for start in range(0, len(uuids), 500):
         rows = list(session.scalars(select(model).where(model.uuid.in_(uuids[start:start + 500]))))
         docs = case_docs(session, rows) if kind == "case" else [_flat_doc(kind, r) for r in rows]
-        out.update({r.uuid: d for r, d in zip(rows, docs)})
+        out.update({r.uuid: d for r, d in zip(rows, docs, strict=True)})
     return out
 
 
