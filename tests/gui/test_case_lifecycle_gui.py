@@ -138,3 +138,36 @@ def test_filing_with_a_follow_up_due_asks_the_reason(qtbot, ctx, db, runner, mes
     d = _detail(db, head, uuid)
     assert d["status"] == "filed" and d["followup_due"] is None
     assert "下次回访" not in form.followup.visit_note.text()  # the line goes once the case is filed
+
+
+def test_an_imported_legacy_case_opens_for_completion_and_a_void_one_is_read_only(qtbot, ctx, db, message_mock):
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from xihu_desk.services import case_ledger, case_lifecycle
+    from xihu_desk.services.context import cli_actor
+    from xihu_desk.store.case_models import MediationCase
+    from xihu_desk.store.ledger_models import CaseImport
+
+    head = casekit.head_actor(db)
+    sample = Path(__file__).parent.parent / "data" / "sample-ledger-cases.xlsx"
+    with db.write() as s:
+        case_ledger.import_ledger(s, cli_actor(), sample.read_bytes(), file_name=sample.name)
+    with db.read() as s:
+        legacy = s.scalar(select(MediationCase.uuid).join(CaseImport, CaseImport.case_uuid == MediationCase.uuid)
+                          .where(MediationCase.status == "closed").limit(1))
+    form = CaseDialog(ctx, head, legacy)
+    qtbot.addWidget(form)
+    form.show()
+    qtbot.waitExposed(form)
+    assert form.process.add_mediation.isEnabled() and form.intake.editable  # the paper file is typed in
+    uuid = _closed_case(db, head)
+    with db.write() as s:
+        case_lifecycle.void(s, head, uuid, "误登记")
+    void = CaseDialog(ctx, head, uuid)
+    qtbot.addWidget(void)
+    void.show()
+    qtbot.waitExposed(void)
+    assert not void.process.add_mediation.isEnabled() and not void.filing.editable
+    assert void.process.due_label.text() == "已作废：误登记" and "已作废：误登记" in void.next_label.text()

@@ -164,7 +164,10 @@ class ProcessTab(CaseTab):
         self.view_button.setEnabled(bool(detail["records"]))
 
     def _fill_due(self, d: dict[str, Any]) -> None:
-        if d["status"] not in ("accepted", "mediating"):
+        if d["status"] == "void":  # 作废: the reason, not a closing date
+            self.due_label.setText(self.tr("已作废：{r}").format(r=(d.get("void") or {}).get("reason", "")))
+            self.due_label.setProperty("state", "")
+        elif d["status"] not in ("accepted", "mediating"):
             text = self.tr("已结案（{on}）。").format(on=d["closed_on"] or d["outcome_on"] or "")
             if d["refused_by_party"]:
                 text += self.tr("当事人明确拒绝调解，未进行调解。")
