@@ -81,6 +81,10 @@ def test_a_draft_at_the_signing_table_then_a_clause_changed_then_registered(qtbo
     assert "李四于一周内修复漏水" in _text(first.printed.pdf, tmp_path) and "草稿" in _text(first.printed.pdf, tmp_path)
     first.close()
 
+    # a long clause wraps in its row on the screen (not cut to one line)
+    one_line = outcome.clauses.rowHeight(0)
+    outcome.clauses.item(0, 0).setText("李四于三日内修复漏水，" * 12)
+    assert outcome.clauses.rowHeight(0) > one_line
     # a clause changed at the table, drafted again: the paper shows the change; nothing registered yet
     outcome.clauses.item(0, 0).setText("李四于三日内修复漏水")
     assert wait_op(qtbot, ctx.runner, draft_action.trigger, timeout=15000)

@@ -104,6 +104,8 @@ class OutcomeTab(CaseTab):
         self.effective_on.dateChanged.connect(self._update_info)
         self.watch_inputs(input_widgets(self.form))
         self.clauses.itemChanged.connect(self.watch.mark)
+        # a clause typed longer than the column wraps in its row (never cut to one line)
+        self.clauses.itemChanged.connect(lambda item: self.clauses.resizeRowToContents(item.row()))
         self._result_changed()
 
     # -- filling ------------------------------------------------------------------------------------
