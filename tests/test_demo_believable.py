@@ -20,15 +20,22 @@ TODAY = date(2026, 11, 30)
 
 
 @pytest.fixture(scope="module")
-def filled(template_node, tmp_path_factory):
+def demo_root(template_node, tmp_path_factory):
     import shutil
 
     root = tmp_path_factory.mktemp("demo-believable") / "data"
     shutil.copytree(template_node, root)
     opened = migrate.open_database(DataDir(root))
-    actor = cli_actor()
     with opened.db.write() as s:
-        demo.fill(s, actor, demo.DemoCommand(cases=120, today=TODAY))
+        demo.fill(s, cli_actor(), demo.DemoCommand(cases=120, today=TODAY))
+    opened.db.dispose()
+    return root
+
+
+@pytest.fixture(scope="module")
+def filled(demo_root):
+    opened = migrate.open_database(DataDir(demo_root))
+    actor = cli_actor()
     with opened.db.read() as s:
         rows = case_queries.case_summaries(s, actor, CaseFilter(sort="case_no", descending=False), TODAY, 0, 500)
         details = [case_queries.case_detail(s, actor, r["uuid"], today=TODAY) for r in rows]
@@ -100,3 +107,22 @@ def test_a_realistic_share_of_overdue_cases(filled):
     open_ = [d for d in details if d["status"] in ("accepted", "mediating")]
     assert open_ and len(overdue) <= 0.05 * len(details)
     assert len(overdue) < len(open_)
+
+
+def test_the_roster_names_this_office_and_real_committees(demo_root):
+    from sqlalchemy import select
+
+    from xihu_desk.store.mediator_models import MediatorAppointment, MediatorEvent, MediatorTraining
+
+    opened = migrate.open_database(DataDir(demo_root))
+    with opened.db.read() as s:
+        organisers = set(s.scalars(select(MediatorTraining.organiser)))
+        earlier = set(s.scalars(select(MediatorAppointment.committee_name).where(MediatorAppointment.note == "原聘任")))
+        issuers = set(s.scalars(select(MediatorEvent.issuer).where(MediatorEvent.kind == "award")))
+    opened.db.dispose()
+    assert "街道司法所" not in organisers and organisers <= {
+        "西湖区司法局", "杭州市司法局", "西湖区人民调解员协会", "北山司法所", "浙江省人民调解协会"}
+    assert "街道办事处" not in issuers
+    streets = {"北山街道", "西溪街道", "翠苑街道", "古荡街道", "西湖街道", "留下街道", "转塘街道", "蒋村街道", "灵隐街道",
+               "文新街道", "三墩镇", "双浦镇"}
+    assert all(name.removesuffix("人民调解委员会") in streets - {"北山街道"} for name in earlier), earlier

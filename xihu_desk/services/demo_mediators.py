@@ -16,13 +16,19 @@ from xihu_desk.domain.grading import DEFAULT_RULE_SET, best_level
 from xihu_desk.services import grading, mediators
 from xihu_desk.services.context import Actor
 from xihu_desk.store.case_models import Mediator
+from xihu_desk.store.models import Committee, OrgUnit
+
+
+def _unit_of(session: Session, committee_uuid: str) -> OrgUnit | None:
+    committee = session.get(Committee, committee_uuid)
+    return session.get(OrgUnit, committee.org_code) if committee is not None else None
 
 TOPICS = (
     "人民调解法及相关法律法规", "婚姻家庭纠纷调解实务", "物业纠纷调解技巧", "道路交通事故损害赔偿",
     "矛盾纠纷排查与风险研判", "调解协议书制作规范", "民法典合同编解读", "劳动争议调解要点",
     "心理疏导与沟通技巧", "“枫桥经验”与基层治理", "司法确认程序", "个人信息保护与保密义务",
 )
-ORGANISERS = ("西湖区司法局", "杭州市司法局", "西湖区人民调解员协会", "街道司法所", "浙江省人民调解协会")
+ORGANISERS = ("西湖区司法局", "杭州市司法局", "西湖区人民调解员协会", "{office}", "浙江省人民调解协会")
 AWARDS = (("优秀人民调解员", "district"), ("金牌调解员", "municipal"), ("人民调解先进个人", "provincial"),
           ("“和事佬”调解能手", "township"), ("平安西湖建设先进个人", "district"))
 EDUCATION = ("senior", "college", "college", "bachelor", "bachelor", "bachelor", "master", "junior")
@@ -46,8 +52,14 @@ def fill_roster(session: Session, actor: Actor, rng: random.Random, fake: Faker,
     if not bare:
         return 0
     year = today.year
+    streets = list(session.scalars(select(OrgUnit).where(OrgUnit.kind != "district", OrgUnit.retired.is_(False))
+                                   .order_by(OrgUnit.code)))
     for n, r in enumerate(bare):
         m = session.get_one(Mediator, r.uuid)
+        unit = _unit_of(session, m.committee_uuid)
+        # the office that trains and the government that commends: this street's, by name
+        office = f"{unit.name.removesuffix('街道').removesuffix('镇')}司法所" if unit else "西湖区司法局"
+        local = (f"{unit.name}办事处" if unit.kind == "street" else f"{unit.name}人民政府") if unit else "西湖区人民政府"
         gender = m.gender or rng.choice("男女")
         first_case = grading.first_day(session, m.uuid) or today - timedelta(days=400)
         appointed = first_case - timedelta(days=rng.randrange(30, 6 * 365))
@@ -61,17 +73,19 @@ def fill_roster(session: Session, actor: Actor, rng: random.Random, fake: Faker,
         if rng.random() < 0.25:  # served on another committee before: years add up
             start = appointed - timedelta(days=rng.randrange(2, 5) * 365)
             mediators.add_appointment(session, actor, m.uuid, mediators.AppointmentInput(
-                start, appointed - timedelta(days=rng.randrange(1, 90)), f"{fake.city_name()}人民调解委员会", "原聘任"))
+                start, appointed - timedelta(days=rng.randrange(1, 90)),
+                f"{rng.choice([u for u in streets if u is not unit] or streets).name}人民调解委员会", "原聘任"))
         for _ in range(rng.randrange(2, 7)):
             held = today - timedelta(days=rng.randrange(5, 3 * 365))
             mediators.add_training(session, actor, m.uuid, mediators.TrainingInput(
-                held, rng.choice(TOPICS), rng.choice(["2", "3", "4", "4", "6", "8", "2.5", "16"]), rng.choice(ORGANISERS)))
+                held, rng.choice(TOPICS), rng.choice(["2", "3", "4", "4", "6", "8", "2.5", "16"]),
+                rng.choice(ORGANISERS).format(office=office)))
         if rng.random() < 0.35:
             title, level = rng.choice(AWARDS)
             mediators.add_event(session, actor, m.uuid, mediators.EventInput(
                 "award", date(rng.randrange(year - 3, year), 12, rng.randrange(10, 28)), f"{title}", "西湖区司法局"
                 if level == "district" else "杭州市司法局" if level == "municipal" else "浙江省司法厅"
-                if level == "provincial" else "街道办事处", outcome=level))
+                if level == "provincial" else local, outcome=level))
         if n in (1, 5):  # a complaint or two: one found untrue, one a mild case of partiality
             upheld = n == 5
             mediators.add_event(session, actor, m.uuid, mediators.EventInput(
