@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from xihu_desk.domain.roles import Perm
+from xihu_desk.domain import clock
 from xihu_desk.gui import ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.widgets import FigureCard, label
@@ -74,8 +75,10 @@ class HomePage(QWidget):
         box.setContentsMargins(28, 24, 28, 24)
         box.setSpacing(14)
         box.addWidget(label(self.tr("{name}，您好").format(name=actor.display_name or actor.name), "title"))
-        today = QLocale().toString(QDate.currentDate(), "yyyy年M月d日 dddd")
-        box.addWidget(label(f"{org_name} · {today}", "muted"))
+        self.org_name = org_name
+        self.date_label = label("", "muted")  # today from the one clock, set again on every refresh
+        self.date_label.setObjectName("homeDate")
+        box.addWidget(self.date_label)
         if actor.can(Perm.EDIT_CASES):  # 新建: a dispute settled on the spot, one screen (gui/cases/simple.py)
             row = QHBoxLayout()
             self.simple_button = QPushButton(theme.icon("mdi6.lightning-bolt-outline", theme.ACCENT),
@@ -122,6 +125,9 @@ class HomePage(QWidget):
         # the actor takes the clock now (not the sign-in time); today is the office's local date
         data = ops.read(self.ctx, self.actor, home.summary)
         self.data = data  # what the cards and the list show (tests read it)
+        today = clock.local_today()
+        self.date_label.setText("{org} · {day}".format(org=self.org_name, day=QLocale().toString(
+            QDate(today.year, today.month, today.day), "yyyy年M月d日 dddd")))
         while self.cards.count():
             self.cards.takeAt(0).widget().deleteLater()
         # Balanced rows of at most four cards, so six figures fit a 1366-pixel screen as 3 + 3.
