@@ -171,3 +171,10 @@ def test_an_imported_legacy_case_opens_for_completion_and_a_void_one_is_read_onl
     qtbot.waitExposed(void)
     assert not void.process.add_mediation.isEnabled() and not void.filing.editable
     assert void.process.due_label.text() == "已作废：误登记" and "已作废：误登记" in void.next_label.text()
+
+
+def test_a_case_returned_for_correction_says_so_first():
+    from xihu_desk.gui.cases.form import next_step
+
+    step = next_step({"status": "filed", "returned_for_correction": [{"comment": "受理日期有误"}]})
+    assert step.startswith("区局退回补正：受理日期有误") and "更正" in step

@@ -47,6 +47,10 @@ def _tr(text: str) -> str:
 def next_step(d: dict[str, Any]) -> str:
     """What the case waits for, in a few words (the list's summary and the form's header)."""
     status = d["status"]
+    returned = d.get("returned_for_correction") or []
+    if returned:  # 退回补正 comes first, in any state
+        return _tr("区局退回补正：{c}。请在“案件处理 → 更正…”中改正，改正后随下一个数据包报送。").format(
+            c="；".join(r["comment"] for r in returned))
     if status == "filed":
         return _tr("已立卷归档。")
     if status == "void":
