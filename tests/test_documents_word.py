@@ -283,3 +283,12 @@ def test_the_frozen_program_ships_python_docx_templates():
     spec = (Path(__file__).parent.parent / "packaging" / "xihu-desk.spec").read_text(encoding="utf-8")
     line = next(x for x in spec.splitlines() if x.startswith("for package in"))
     assert '"docx"' in line
+
+
+def test_a_signed_paper_of_several_pages_has_its_join_seal_area(built):
+    """As on the PDF: the 骑缝章 area on the page edge of a multi-page agreement, not on a form."""
+    def header(data: bytes) -> str:
+        return "".join(t.text or "" for t in _open(data).sections[0].header._element.iter(qn("w:t")))
+
+    assert "骑缝章" in header(built[(6, "agreement")])  # three pages for six parties
+    assert "骑缝章" not in header(built[(6, "register")])

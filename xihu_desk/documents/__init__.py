@@ -128,7 +128,9 @@ def build_docx(kind: str, case: dict[str, Any], stamp: Stamp, *, templates: Path
     title = f"{KINDS[kind]} {case['case_no']}"
     sheet, story = compose(kind, case, stamp, templates=templates)
     laid_out = None
-    if word.needs_layout(story):  # a contents list's page numbers: those of the PDF of the same story
+    # A contents list's page numbers, and whether a signed paper runs to several pages (its 骑缝章
+    # area): from the PDF layout of the same story.
+    if word.needs_layout(story) or sheet.footer.join_seal:
         pdf_sheet, pdf_story = compose(kind, case, stamp, templates=templates)
         render(pdf_story, pdf_sheet, title=title, author=case.get("committee", ""))
         laid_out = pdf_sheet.footer

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import string
+from xml.sax.saxutils import escape
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,8 +34,8 @@ from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 from reportlab.lib import colors
@@ -544,6 +545,8 @@ class _Writer:
     def finish(self) -> None:
         c = self.footer.common
         numbered_pages = self._numbered_count()
+        if getattr(self.footer, "join_seal", False) and numbered_pages > 1:
+            self._join_seal(self.doc.sections[0].header)
         for section, numbered in zip(self.doc.sections, self._numbered, strict=True):
             foot = section.footer
             foot.is_linked_to_previous = False
@@ -574,6 +577,24 @@ class _Writer:
                     _field(line, "PAGE", "1", 10.5)
                 elif name == "pages":
                     _field(line, total, str(numbered_pages or 1), 10.5)
+
+    def _join_seal(self, header: Any) -> None:
+        """The 骑缝章 area of a paper signed page by page, on the right edge of every page as on the
+        PDF: a dashed box anchored in the header (a VML shape, which Word, WPS and LibreOffice all
+        read), open to the page edge, its caption written downwards."""
+        word = self.footer.say("footer.join_seal", "骑缝章")
+        width, height = 14 * 72 / 25.4, 42 * 72 / 25.4
+        shape = parse_xml(
+            f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
+            '<w:pict><v:rect id="joinSeal" o:allowincell="f" filled="f" strokecolor="#B8B8B8" strokeweight="0.6pt" '
+            f'style="position:absolute;margin-left:0;margin-top:0;width:{width + 1:.1f}pt;height:{height:.1f}pt;'
+            "z-index:-1;mso-position-horizontal:right;mso-position-horizontal-relative:page;"
+            'mso-position-vertical:center;mso-position-vertical-relative:page">'
+            '<v:stroke dashstyle="dash"/><v:textbox style="layout-flow:vertical-ideographic" inset="0,0,0,0">'
+            '<w:txbxContent><w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:color w:val="B8B8B8"/>'
+            f'<w:sz w:val="{SIZE_SMALL * 2:.0f}"/></w:rPr><w:t>{escape(word)}</w:t></w:r></w:p></w:txbxContent>'
+            "</v:textbox></v:rect></w:pict></w:r>")
+        header.paragraphs[0]._p.append(shape)
 
     def _numbered_count(self) -> int:
         """How many numbered pages the PDF layout had (the value a page-count field shows first)."""
