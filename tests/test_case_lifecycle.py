@@ -369,3 +369,18 @@ def test_a_correction_travels_up_and_a_returned_case_is_corrected_in_any_state(d
 def test_audit_names_every_lifecycle_action():
     for action in ("case.correct", "case.reopen", "case.void", "case.link"):
         assert action in audit.ACTION_LABELS, action
+
+
+def test_cli_print_verify_reports_a_superseded_paper(capsys, data_dir, db, head, roster, tmp_path):
+    uuid = _closed_case(db, head, roster)
+    home = str(data_dir.root)
+    number = _detail(db, head, uuid)["case_no"]
+    code, out, _ = run(capsys, "print", "agreement", number, "-o", str(tmp_path / "a.pdf"), "--data-dir", home, "--json")
+    assert code == 0
+    printed = json.loads(out)["code"]
+    code, _, _ = run(capsys, "case", "correct", number, "--field", "agreement.clauses",
+                     "--value", "李四于3月20日前修复漏水\\n李四赔偿张三3500元", "--reason", "金额笔误", "--data-dir", home)
+    assert code == 0
+    assert _detail(db, head, uuid)["agreement"]["clauses"] == ["李四于3月20日前修复漏水", "李四赔偿张三3500元"]
+    code, out, _ = run(capsys, "print", "verify", printed, "--data-dir", home, "--json")
+    assert code == 1 and json.loads(out)["result"] == "superseded"
