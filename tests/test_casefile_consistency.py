@@ -38,3 +38,16 @@ def test_register_sentence_names_the_third_party(db, tmp_path):
         ref = cases.open_case(s, head, casekit.intake(db, roster, parties=parties, intake_form="register"))
         p = printing.print_document(s, head, "register", ref.uuid)
     assert squash("本委员会调解张三与李四之间的邻里纠纷，第三人王五参加调解。") in squash(pdf_text(p.pdf, tmp_path))
+
+
+def test_register_sentence_without_respondents_has_no_dangling_conjunction(db):
+    from xihu_desk import documents
+
+    head = casekit.head_actor(db)
+    roster = casekit.roster(db, head)
+    with db.write() as s:
+        ref = cases.open_case(s, head, casekit.intake(db, roster, intake_form="register"))
+        case = printing._case(s, head, ref.uuid)
+    case["parties"] = [p for p in case["parties"] if p["role"] == "applicant"]
+    sheet, _story = documents.compose("register", case, documents.Stamp("X" * 24))
+    assert "与之间" not in " ".join(sheet.regular) and "张三之间的邻里纠纷" in " ".join(sheet.regular)

@@ -100,6 +100,8 @@ def register(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]:
         third = ""
     sentence = t.fill("sentence", date=day(on), applicants=applicants, respondents=respondents, dispute=dispute,
                       committee=case["committee"], third=third)
+    if not respondents:  # parties not all entered yet (a draft): no dangling "与之间"
+        sentence = sentence.replace("与之间", "之间")
     _row(rows, spans, [C(sentence, "cell_body"), "", "", "", "", "", ""], (0, 6))
     prow, _ = parts.party_rows(sheet, case, on, 1)
     first = len(rows)
