@@ -110,3 +110,13 @@ def test_a_loaded_review_form_empties_its_dates_too(qtbot, db, ctx) -> None:
     qtbot.waitUntil(lambda: form.title.text() == "已知送审日期的事项")
     for edit in form.findChildren(QDateEdit):
         assert_empties(edit)
+
+
+def test_a_file_that_cannot_be_written_is_one_message(qtbot, tmp_path, message_mock) -> None:
+    from xihu_desk.gui.kit import save_bytes
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    assert save_bytes(parent, str(tmp_path / "ok.xlsx"), b"x") and (tmp_path / "ok.xlsx").read_bytes() == b"x"
+    assert not save_bytes(parent, str(tmp_path / "no-such-folder" / "a.xlsx"), b"x")
+    assert "无法写入" in message_mock.single("error").text

@@ -8,40 +8,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from xihu_desk.gui import messages, prefs
-from xihu_desk.gui.kit import FieldErrors, submit
+from xihu_desk.gui.kit import FieldErrors, add_field, form_layout, submit  # noqa: F401 - add_field, form_layout: the case dialogs import them from here
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.widgets import label
-
-
-def form_layout() -> QFormLayout:
-    form = QFormLayout()
-    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    form.setHorizontalSpacing(10)
-    form.setVerticalSpacing(6)
-    return form
-
-
-def add_field(form: QFormLayout, errors: FieldErrors, field: str, text: str, widget: QWidget | Any,
-              required: bool = False, before_show: Callable[[], None] | None = None,
-              focus: QWidget | None = None) -> QLabel:
-    """A row ``text：`` (``*`` when required) with the widget (or a layout), and under it the line
-    where the field's message appears; returns that line."""
-    caption = QLabel(text + "：" + ("*" if required else ""))
-    caption.setObjectName(f"{field}Label")
-    form.addRow(caption, widget)
-    if isinstance(widget, QWidget):
-        caption.setBuddy(widget)
-    error = label("", wrap=True)
-    error.setObjectName(f"{field}Error")
-    error.setProperty("state", "error")
-    error.setVisible(False)
-    form.addRow("", error)
-    errors.add(field, focus or widget, error, before_show)
-    return error
 
 
 class CaseSubDialog(QDialog):

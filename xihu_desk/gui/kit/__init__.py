@@ -12,12 +12,12 @@ from xihu_desk.gui.kit.editing import (
 from xihu_desk.gui.kit.errors import FieldErrors, add_field, error_label
 from xihu_desk.gui.kit.layout import fit_to_screen, form_layout, required
 from xihu_desk.gui.kit.money import MoneyError, fen_from_text, setup_money, text_from_fen, yuan_label
-from xihu_desk.gui.kit.saving import submit, write_file
+from xihu_desk.gui.kit.saving import save_bytes, submit, write_file
 
 __all__ = [
     "BLANK_DATE", "DirtyWatch", "FieldErrors", "Loading", "MoneyError", "add_field", "changed_signal", "code_of",
     "date_edit", "date_of", "datetime_of", "error_label", "fen_from_text", "fill_combo", "find_optional",
-    "fit_to_screen", "form_layout", "input_widgets", "required", "set_code", "set_date", "set_datetime",
+    "fit_to_screen", "form_layout", "input_widgets", "required", "save_bytes", "set_code", "set_date", "set_datetime",
     "set_editable", "setup_date", "setup_money", "show_row", "submit", "text_from_fen", "to_date", "to_qdate",
     "write_file", "yuan_label",
 ]

@@ -94,14 +94,20 @@ class FieldErrors:
         error.setVisible(False)
 
 
-def add_field(form: QFormLayout, errors: FieldErrors, field: str, text: str, widget: QWidget,
-              required: bool = False) -> QLabel:
-    """A row ``text：`` (``*`` when required) and under it the line where the field's message appears."""
+def add_field(form: QFormLayout, errors: FieldErrors, field: str, text: str, widget: QWidget | QLayout,
+              required: bool = False, before_show: Callable[[], None] | None = None,
+              focus: QWidget | None = None) -> QLabel:
+    """A row ``text：`` (``*`` when required) with the widget (or a layout), and under it the line
+    where the field's message appears; returns that line. ``focus``: the widget a refusal focuses
+    (a layout's own field)."""
     caption = QLabel(text + "：" + ("*" if required else ""))
     caption.setObjectName(f"{field}Label")
-    caption.setBuddy(widget)
     form.addRow(caption, widget)
+    if isinstance(widget, QWidget):
+        caption.setBuddy(widget)
     error = error_label(field)
     form.addRow("", error)
-    errors.add(field, widget, error)
+    target = focus or (widget if isinstance(widget, QWidget) else None)
+    if target is not None:
+        errors.add(field, target, error, before_show)
     return error

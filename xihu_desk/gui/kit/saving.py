@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtWidgets import QWidget
 
 from xihu_desk.domain.errors import FieldError, UserError
-from xihu_desk.gui import ops
+from xihu_desk.gui import messages, ops
 from xihu_desk.gui.context import AppContext
 
 
@@ -38,3 +38,13 @@ def write_file(path: str, data: bytes) -> str:
     except OSError as exc:
         raise UserError(f"无法写入 {path}：{exc.strerror or exc}。如果该文件正在 Excel 中打开，请先关闭。") from None
     return path
+
+
+def save_bytes(parent: QWidget, path: str, data: bytes) -> bool:
+    """Write a finished file the user chose; if it cannot be written, say so over ``parent``."""
+    try:
+        write_file(path, data)
+    except UserError as exc:
+        messages.error(parent, exc.message)
+        return False
+    return True

@@ -19,6 +19,7 @@ from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, prefs, theme
 from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.kit import save_bytes
 from xihu_desk.gui.listpage import list_view
 from xihu_desk.gui.mediators.assess import ApplyDialog, StepDialog, step_icon
 from xihu_desk.gui.mediators.evidence import EvidencePanel
@@ -229,10 +230,5 @@ class ApplicationsTab(QWidget):
                  on_ok=lambda data: self._write(path, data, self.tr("评定结果已导出：{path}")))
 
     def _write(self, path: str, data: bytes, note: str) -> None:
-        try:
-            with open(path, "wb") as out:
-                out.write(data)
-        except OSError as exc:
-            messages.error(self, self.tr("无法写入 {path}：{reason}").format(path=path, reason=exc.strerror or exc))
-            return
-        self.status.emit(note.format(path=path))
+        if save_bytes(self, path, data):
+            self.status.emit(note.format(path=path))

@@ -17,7 +17,7 @@ from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
-from xihu_desk.gui.kit import code_of, fill_combo
+from xihu_desk.gui.kit import code_of, fill_combo, save_bytes
 from xihu_desk.gui.listpage import ListPage
 from xihu_desk.gui.mediators.form import MediatorDialog, save_file_dialog
 from xihu_desk.gui.mediators.model import ROSTER_COLUMN_SAMPLES, ROSTER_COMMITTEE, RosterModel
@@ -295,10 +295,5 @@ class RosterTab(ListPage):
                  on_ok=lambda data: self._written(path, data, self.tr("名册已导出：{path}")))
 
     def _written(self, path: str, data: bytes, note: str) -> None:
-        try:
-            with open(path, "wb") as out:
-                out.write(data)
-        except OSError as exc:
-            messages.error(self, self.tr("无法写入 {path}：{reason}").format(path=path, reason=exc.strerror or exc))
-            return
-        self.status.emit(note.format(path=path))
+        if save_bytes(self, path, data):
+            self.status.emit(note.format(path=path))
