@@ -384,3 +384,13 @@ def test_cli_print_verify_reports_a_superseded_paper(capsys, data_dir, db, head,
     assert _detail(db, head, uuid)["agreement"]["clauses"] == ["李四于3月20日前修复漏水", "李四赔偿张三3500元"]
     code, out, _ = run(capsys, "print", "verify", printed, "--data-dir", home, "--json")
     assert code == 1 and json.loads(out)["result"] == "superseded"
+
+
+def test_a_long_party_name_keeps_the_history_label_within_its_column(db, head, roster):
+    uuid = _closed_case(db, head, roster)
+    long_name = "张" * 60
+    with db.write() as s:
+        case_lifecycle.correct(s, head, uuid, [("party.1.name", long_name)], "按营业执照全称更正")
+        case_lifecycle.correct(s, head, uuid, [("party.1.phone", "13900000009")], "电话变更")
+    last = _detail(db, head, uuid)["history"][-1]
+    assert len(last["field_label"]) <= 40 and last["field_label"].startswith("当事人1")

@@ -19,8 +19,8 @@ from xihu_desk.store.case_models import CaseHistory, MediationCase
 def add(session: Session, actor: Actor, case: MediationCase, action: str, reason: str, *, field: str = "",
         field_label: str = "", before: str = "", after: str = "") -> CaseHistory:
     """One history row at the case's current version (the caller has stamped the case)."""
-    row = CaseHistory(uuid="", case_uuid=case.uuid, case_version=case.version, action=action, field=field,
-                      field_label=field_label, before=before, after=after, reason=reason.strip(),
+    row = CaseHistory(uuid="", case_uuid=case.uuid, case_version=case.version, action=action, field=field[:40],
+                      field_label=field_label[:40], before=before, after=after, reason=reason.strip(),
                       by_name=(actor.display_name or actor.name)[:80], by_account=actor.name[:80], at=actor.now)
     stamp_new(session, actor, row)
     row.owner_node = case.owner_node  # a part belongs to whoever manages the case
