@@ -96,6 +96,16 @@ def test_the_confirmation_application_names_the_parties_the_agreement_and_the_co
         cases.record_confirmation(s, head, uuid, cases.ConfirmationInput(casekit.ACCEPTED.replace(day=10), "杭州铁路运输法院"))
         recorded = printing.print_document(s, head, "confirmation", uuid)
     assert squash("杭州铁路运输法院") in squash(pdf_text(recorded.pdf, tmp_path))
+    # the court's decision recorded later does not make the application look changed; another court does
+    with db.write() as s:
+        cases.record_confirmation(s, head, uuid, cases.ConfirmationInput(
+            casekit.ACCEPTED.replace(day=10), "杭州铁路运输法院", "confirmed", casekit.ACCEPTED.replace(day=20)))
+    with db.read() as s:
+        assert printing.verify(s, head, recorded.code).result == "match-older-version"
+    with db.write() as s:
+        cases.record_confirmation(s, head, uuid, cases.ConfirmationInput(casekit.ACCEPTED.replace(day=10), "杭州互联网法院"))
+    with db.read() as s:
+        assert printing.verify(s, head, recorded.code).result == "changed"
 
 
 def test_command_line_draft_and_confirmation(data_dir, capsys, tmp_path):

@@ -86,6 +86,8 @@ def check(kind: str, case: dict[str, Any]) -> tuple[str | None, list[str]]:
 def content(kind: str, case: dict[str, Any]) -> dict[str, Any]:
     """The part of the case a document shows (hashed into its 核验码)."""
     fields = _kind(kind).fields
+    if kind == "confirmation":  # the court and the date it shows, not the court's later decision
+        return {"kind": kind, **{f: case.get(f) for f in fields}, "shown": confirmation.shown(case)}
     return {"kind": kind, **{f: case.get(f) for f in fields}} if fields != ("*",) else {
         "kind": kind, **{k: v for k, v in case.items() if k not in casefile.VOLATILE}}
 

@@ -13,7 +13,14 @@ from xihu_desk.documents.layout import Sheet, spacer
 from xihu_desk.documents.templates import Template
 from xihu_desk.documents.text import day
 
-FIELDS = ("case_no", "committee", "parties", "agreement", "dispute_type", "confirmation")
+FIELDS = ("case_no", "committee", "parties", "agreement", "dispute_type")  # and shown(case)
+
+
+def shown(case: dict[str, Any]) -> dict[str, Any]:
+    """What the application shows of the confirmation record: the court and the date applied (the
+    court's decision, recorded later, does not change the paper)."""
+    c = case.get("confirmation") or {}
+    return {"court": c.get("court") or "", "applied_on": c.get("applied_on")}
 
 
 def check(case: dict[str, Any]) -> tuple[str | None, list[str]]:
