@@ -40,7 +40,7 @@ def test_a_draft_agreement_before_registering_has_no_code_and_is_not_recorded(db
     with db.write() as s:
         with pytest.raises(printing.Incomplete, match="尚未登记调解协议"):
             printing.print_document(s, head, "agreement", uuid)
-        with pytest.raises(printing.Incomplete, match="尚未填写调解协议.*打印草稿"):
+        with pytest.raises(printing.Incomplete, match=r"尚未填写调解协议.*打印草稿"):
             printing.print_document(s, head, "agreement", uuid, draft=True)  # nothing typed, nothing stored
         draft = printing.print_document(s, head, "agreement", uuid, draft=True, agreement=typed)
     text = pdf_text(draft.pdf, tmp_path)
