@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain import cases as case_rules
@@ -60,15 +60,16 @@ def rebase(session: Session, actor: Actor, me: Node, parent: PeerNode, block: di
     out = Rebase(sequence=int(block.get("sequence") or 0))
     if block.get("fork"):  # the outbox continues the parent's line, not ours
         theirs = {int(seq): (str(bid), str(sha)) for seq, bid, sha in block.get("bundles", [])}
-        for row in list(session.scalars(select(BundleOut).where(BundleOut.destination == parent.node_id))):
-            if theirs.get(row.sequence, ("", ""))[1] != row.sha256:
-                session.delete(row)
+        for sent in list(session.scalars(select(BundleOut).where(BundleOut.destination == parent.node_id))):
+            if theirs.get(sent.sequence, ("", ""))[1] != sent.sha256:
+                session.delete(sent)
         session.flush()
         for seq, (bid, sha) in theirs.items():
             if session.get(BundleOut, (parent.node_id, seq)) is None:
                 session.add(BundleOut(destination=parent.node_id, sequence=seq, bundle_id=bid, sha256=sha,
                                       file_name="（据上级回执）", created_at=actor.now, counts="{}", receipt_at=actor.now))
-    session.execute(SyncAck.__table__.delete().where(SyncAck.destination == parent.node_id))
+    session.execute(delete(SyncAck).where(SyncAck.destination == parent.node_id)
+                    .execution_options(synchronize_session=False))
     by_kind: dict[str, list[list[Any]]] = {}
     for rec in block.get("records", []):
         by_kind.setdefault(str(rec[0]), []).append(rec)
@@ -109,16 +110,16 @@ def rebase(session: Session, actor: Actor, me: Node, parent: PeerNode, block: di
     # reused one (made after the restore, numbered again from the backup's counter).
     for (kind, (scope, year, seq)), _uuid in held_numbers.items():
         if kind == "case":
-            counter = session.get(CaseCounter, (scope, year))
-            if counter is not None and counter.last_seq < seq:
-                counter.last_seq = seq
-            elif counter is None and session.get(Committee, scope) is not None:
+            cases_counter = session.get(CaseCounter, (scope, year))
+            if cases_counter is not None and cases_counter.last_seq < seq:
+                cases_counter.last_seq = seq
+            elif cases_counter is None and session.get(Committee, scope) is not None:
                 session.add(CaseCounter(committee_uuid=scope, year=year, last_seq=seq))
         else:
-            counter = session.get(ReviewCounter, (scope, year))
-            if counter is not None and counter.last_seq < seq:
-                counter.last_seq = seq
-            elif counter is None:
+            reviews_counter = session.get(ReviewCounter, (scope, year))
+            if reviews_counter is not None and reviews_counter.last_seq < seq:
+                reviews_counter.last_seq = seq
+            elif reviews_counter is None:
                 session.add(ReviewCounter(office_code=scope, year=year, last_seq=seq))
     session.flush()
     ours = {("case", (c, y, q)): u for c, y, q, u in session.execute(
@@ -131,31 +132,37 @@ def rebase(session: Session, actor: Actor, me: Node, parent: PeerNode, block: di
         if ours.get(key, uuid) == uuid:  # not ours, or the very same record
             continue
         kind, (scope, year, _seq) = key
-        row = session.get(MediationCase if kind == "case" else ReviewItem, ours[key])
-        old = row.case_no if kind == "case" else row.number
+        record: MediationCase | ReviewItem
+        # The counters exist: the loop above made or raised them for every number the parent holds.
         if kind == "case":
-            counter = session.get(CaseCounter, (scope, year))
-            counter.last_seq += 1
-            committee = session.get(Committee, scope)
-            row.seq, row.case_no = counter.last_seq, case_rules.case_number(year, committee.short_name, counter.last_seq)
-            names = list(session.scalars(select(Party.name).where(Party.case_uuid == row.uuid, Party.deleted.is_(False))))
-            search = session.scalar(select(CaseSearch).where(CaseSearch.case_uuid == row.uuid))
+            case = record = session.get_one(MediationCase, ours[key])
+            old = case.case_no
+            case_counter = session.get_one(CaseCounter, (scope, year))
+            case_counter.last_seq += 1
+            committee = session.get_one(Committee, scope)
+            case.seq = case_counter.last_seq
+            case.case_no = case_rules.case_number(year, committee.short_name, case_counter.last_seq)
+            names = list(session.scalars(select(Party.name).where(Party.case_uuid == case.uuid, Party.deleted.is_(False))))
+            search = session.scalars(select(CaseSearch).where(CaseSearch.case_uuid == case.uuid)).first()
             if search is not None:
-                search.body = case_rules.search_body(row.case_no, row.title, names, row.summary, row.claims)
-            new = row.case_no
+                search.body = case_rules.search_body(case.case_no, case.title, names, case.summary, case.claims)
+            new = case.case_no
         else:
-            counter = session.get(ReviewCounter, (scope, year))
-            counter.last_seq += 1
+            item = record = session.get_one(ReviewItem, ours[key])
+            old = item.number
+            review_counter = session.get_one(ReviewCounter, (scope, year))
+            review_counter.last_seq += 1
             unit = session.get(OrgUnit, scope)
-            row.seq = counter.last_seq
-            row.number = review_rules.review_number(year, (unit.short_name or unit.name) if unit else scope, counter.last_seq)
-            new = row.number
-        row.version += 1
+            item.seq = review_counter.last_seq
+            item.number = review_rules.review_number(year, (unit.short_name or unit.name) if unit else scope,
+                                                     review_counter.last_seq)
+            new = item.number
+        record.version += 1
         session.flush()
         reason = f"编号 {old} 已被上级所存的另一记录使用（恢复备份前编的号），已改为 {new}"
-        quarantine(session, "out", parent.node_id, kind, row.uuid, row.version, new, reason, actor.now)
-        out.renumbered.append({"kind": kind, "uuid": row.uuid, "old": old, "new": new})
-        audit.record(session, actor, "exchange.renumber", kind, row.uuid, summary=reason, before={"number": old},
+        quarantine(session, "out", parent.node_id, kind, record.uuid, record.version, new, reason, actor.now)
+        out.renumbered.append({"kind": kind, "uuid": record.uuid, "old": old, "new": new})
+        audit.record(session, actor, "exchange.renumber", kind, record.uuid, summary=reason, before={"number": old},
                      after={"number": new})
     out.to_send = sum(unacknowledged(session, parent.node_id, kind) for kind in aggregates.KINDS)
     return out
