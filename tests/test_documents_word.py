@@ -170,6 +170,8 @@ def test_layout_intent_page_fonts_tables_and_the_case_file_sections(node):
     assert reg.tables[0].rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
     # the PDF's leading exactly, no space pushed between Chinese and digits: cells wrap where the PDF's do
     assert title.style.paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY
+    lang = reg.styles["Normal"].element.rPr.find(qn("w:lang"))
+    assert (lang.get(qn("w:val")), lang.get(qn("w:eastAsia"))) == ("en-US", "zh-CN")  # numbers stay whole
     normal = reg.styles["Normal"].element.pPr
     assert normal.find(qn("w:autoSpaceDN")).get(qn("w:val")) == "0"
     # a box left for handwriting keeps its text at the top, as on the PDF

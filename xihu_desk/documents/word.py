@@ -207,7 +207,9 @@ class _Writer:
         normal = self.doc.styles["Normal"]
         rpr = normal.element.get_or_add_rPr()
         _fonts_of(rpr)
-        _put(rpr, _el("w:lang", val="zh-CN", eastAsia="zh-CN"), _RPR_AFTER_LANG)
+        # Chinese as the East-Asian language; Latin text (digits too) as English, so a number such as
+        # 第0001号 is not broken across lines (LibreOffice does that with a Chinese Latin language).
+        _put(rpr, _el("w:lang", val="en-US", eastAsia="zh-CN"), _RPR_AFTER_LANG)
         normal.font.size = Pt(SIZE_BODY)
         normal.paragraph_format.space_after = Pt(0)
         normal.paragraph_format.space_before = Pt(0)
