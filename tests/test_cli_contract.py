@@ -15,6 +15,7 @@ import pytest
 
 from tests import casekit
 from xihu_desk import cli
+from xihu_desk.services.units import reads
 
 
 def _leaf_commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
@@ -125,7 +126,7 @@ def test_ctrl_c_exits_130_with_a_message(capsys, data_dir, monkeypatch):
     def interrupted(*_a, **_k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(case_queries, "count_cases", interrupted)
+    monkeypatch.setattr(case_queries, "count_cases", reads(interrupted))  # a stand-in says its unit too
     code, _out, err = run(capsys, "case", "list", "--data-dir", str(data_dir.root))
     assert code == 130 and "已取消" in err
 
@@ -191,7 +192,7 @@ def test_the_programs_warnings_go_to_the_log_not_to_stderr(capsys, data_dir, mon
         logging.getLogger("xihu_desk.services.audit_anchor").warning("audit anchor not written: [Errno 28]")
         return real(*a, **k)
 
-    monkeypatch.setattr(case_queries, "count_cases", warn_then_count)
+    monkeypatch.setattr(case_queries, "count_cases", reads(warn_then_count))  # a stand-in says its unit too
     code, _out, err = run(capsys, "case", "list", "--data-dir", str(data_dir.root))
     assert code == 0 and err == ""
     assert "Errno 28" in (data_dir.logs / "xihu-desk-cli.log").read_text(encoding="utf-8")
@@ -204,6 +205,6 @@ def test_an_error_line_masks_an_id_number_it_quotes(capsys, data_dir, monkeypatc
     def refuse(*_a, **_k):
         raise UserError("证件号码 330106198001010013 与已登记的当事人不符")
 
-    monkeypatch.setattr(case_queries, "count_cases", refuse)
+    monkeypatch.setattr(case_queries, "count_cases", reads(refuse))  # a stand-in says its unit too
     code, _out, err = run(capsys, "case", "list", "--data-dir", str(data_dir.root))
     assert code == 1 and "330106198001010013" not in err and "0013" in err

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from xihu_desk.cli.common import bounded_int, emit, open_data, outgoing
+from xihu_desk.cli.common import bounded_int, emit, open_data, outgoing, unit
 from xihu_desk.domain import clock
 
 
@@ -51,7 +51,7 @@ def cmd_case_list(args: argparse.Namespace) -> int:
     _data, opened = open_data(args)
     actor, today = cli_actor(), clock.local_today()
     f = case_queries.CaseFilter(year=args.year, status=args.status or "", sort="case_no", descending=False)
-    with (opened.db.write() if args.reveal else opened.db.read()) as session:
+    with unit(opened.db, case_queries.count_cases, case_queries.case_summaries, reveal=args.reveal) as session:
         total = case_queries.count_cases(session, actor, f, today)
         # Streamed page by page so memory stays flat however many cases there are.
         if args.json:
@@ -78,7 +78,7 @@ def cmd_case_show(args: argparse.Namespace) -> int:
     from xihu_desk.services.context import cli_actor
 
     _data, opened = open_data(args)
-    with (opened.db.write() if args.reveal else opened.db.read()) as session:
+    with unit(opened.db, cases.find_case_uuid, case_queries.case_detail, reveal=args.reveal) as session:
         uuid = cases.find_case_uuid(session, args.case_no)
         doc = case_queries.case_detail(session, cli_actor(), uuid, reveal=args.reveal)
     text = [f"{doc['case_no']}  {doc['title']}", f"调委会：{doc['committee']}", f"受理：{doc['accepted_on']}  状态：{doc['status_label']}",
@@ -93,16 +93,17 @@ def cmd_case_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _lifecycle(args: argparse.Namespace, work: Callable[[Any, Any, str], Any], done: str) -> int:
-    """One change to one case, in one unit of work; prints the case's state and version after it."""
+def _lifecycle(args: argparse.Namespace, service: Callable[..., Any], *service_args: Any, done: str) -> int:
+    """One change to one case (``service(session, actor, uuid, *service_args)``), in the unit of
+    work the service declares; prints the case's state and version after it."""
     from xihu_desk.services import case_queries, cases
     from xihu_desk.services.context import cli_actor
 
     _data, opened = open_data(args)
     actor = cli_actor()
-    with opened.db.write() as session:
+    with unit(opened.db, cases.find_case_uuid, service, case_queries.case_detail) as session:
         uuid = cases.find_case_uuid(session, args.case_no)
-        work(session, actor, uuid)
+        service(session, actor, uuid, *service_args)
         doc = case_queries.case_detail(session, actor, uuid)
     result = {"uuid": doc["uuid"], "case_no": doc["case_no"], "status": doc["status"], "version": doc["version"],
               "history": doc["history"][-1:] if doc["history"] else []}
@@ -114,20 +115,19 @@ def cmd_case_correct(args: argparse.Namespace) -> int:
     from xihu_desk.services import case_lifecycle
 
     value = args.value.replace("\\n", "\n")  # clauses typed on one line, separated by \n
-    return _lifecycle(args, lambda s, a, u: case_lifecycle.correct(s, a, u, [(args.field, value)], args.reason),
-                      f"已更正 {args.field}")
+    return _lifecycle(args, case_lifecycle.correct, [(args.field, value)], args.reason, done=f"已更正 {args.field}")
 
 
 def cmd_case_reopen(args: argparse.Namespace) -> int:
     from xihu_desk.services import case_lifecycle
 
-    return _lifecycle(args, lambda s, a, u: case_lifecycle.reopen(s, a, u, args.reason), "已重新调解")
+    return _lifecycle(args, case_lifecycle.reopen, args.reason, done="已重新调解")
 
 
 def cmd_case_void(args: argparse.Namespace) -> int:
     from xihu_desk.services import case_lifecycle
 
-    return _lifecycle(args, lambda s, a, u: case_lifecycle.void(s, a, u, args.reason), "已作废")
+    return _lifecycle(args, case_lifecycle.void, args.reason, done="已作废")
 
 
 COMMANDS = {("case", "list"): cmd_case_list, ("case", "show"): cmd_case_show, ("case", "correct"): cmd_case_correct,

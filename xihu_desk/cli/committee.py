@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from xihu_desk.cli.common import emit, open_data
+from xihu_desk.cli.common import emit, open_data, unit
 
 KINDS = ("community", "village", "street", "town", "other")
 
@@ -39,7 +39,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     from xihu_desk.services import committees
 
     _data, opened = open_data(args)
-    with opened.db.read() as session:
+    with unit(opened.db, committees.list_committees) as session:
         rows = committees.list_committees(session)
         own = {r.uuid for r in committees.list_committees(session, own_only=True)}
     docs = [{**_doc(r), "own": r.uuid in own} for r in rows]
@@ -55,7 +55,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from xihu_desk.services.context import cli_actor
 
     _data, opened = open_data(args)
-    with opened.db.write() as session:
+    with unit(opened.db, node.node_info, committees.create_committee) as session:
         org = args.org or node.node_info(session).org_code
         row = committees.create_committee(session, cli_actor(), committees.CommitteeCommand(
             args.name, args.code, org, args.kind))
@@ -68,7 +68,7 @@ def cmd_code(args: argparse.Namespace) -> int:
     from xihu_desk.services.context import cli_actor
 
     _data, opened = open_data(args)
-    with opened.db.write() as session:
+    with unit(opened.db, committees.find_committee, committees.change_code) as session:
         target = committees.find_committee(session, args.committee)
         old = target.short_name
         row = committees.change_code(session, cli_actor(), target.uuid, args.code)

@@ -2,6 +2,8 @@
 
 - ``open_data``: the data folder and its opened database (a missing database is one line asking
   for ``xihu-desk init``);
+- ``unit`` / ``run``: a service run in the unit of work the service declares (services/units.py:
+  @reads, @writes, @writes_if), never one the command picks; a read unit refuses every write;
 - ``emit``: what a command prints on standard output. Every document and text passes through
   ``emit`` (or ``outgoing`` for a streamed one), which masks ID-shaped numbers and birth dates in it
   (domain/idnumber.scrub) unless the command was asked with ``--reveal`` -- and a command that
@@ -23,7 +25,8 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -33,8 +36,24 @@ from xihu_desk.domain import idnumber, passwords
 from xihu_desk.domain.errors import UserError
 from xihu_desk.paths import DataDir
 
-__all__ = ["CountProgress", "DataDir", "PageProgress", "UserError", "bounded_int", "check_target", "emit",
-           "iso_date", "open_data", "outgoing", "plain", "read_password_file", "revealed", "write_output"]
+__all__ = [
+    "CountProgress",
+    "DataDir",
+    "PageProgress",
+    "UserError",
+    "bounded_int",
+    "check_target",
+    "emit",
+    "iso_date",
+    "open_data",
+    "outgoing",
+    "plain",
+    "read_password_file",
+    "revealed",
+    "run",
+    "unit",
+    "write_output",
+]
 
 
 # ---------------------------------------------------------------- the data folder
@@ -49,6 +68,32 @@ def open_data(args: argparse.Namespace, *, must_exist: bool = True):
     if must_exist and not data.database.exists() and not dbfile.wal_left(data.database):
         raise UserError(f"数据目录 {data.root} 中没有数据库，请先运行 xihu-desk init。")
     return data, migrate.open_database(data)
+
+
+# ---------------------------------------------------------------- units of work
+
+
+@contextmanager
+def unit(db: Any, *services: Callable[..., Any], **kwargs: Any) -> Iterator[Any]:
+    """A session for calling ``services`` with ``kwargs``: a write unit when any of them declares
+    it writes with these arguments (``--reveal``, ``-o`` …), else a read unit held to reading."""
+    from xihu_desk.services import units
+
+    if units.unit_of(services, kwargs) == units.WRITE:
+        with db.write() as session:
+            yield session
+    else:
+        with db.read() as session:
+            units.hold_to_reading(session)
+            yield session
+
+
+def run(db: Any, service: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``service(session, actor, *args, **kwargs)`` as the command line's actor, in its unit."""
+    from xihu_desk.services.context import cli_actor
+
+    with unit(db, service, **kwargs) as session:
+        return service(session, cli_actor(), *args, **kwargs)
 
 
 # ---------------------------------------------------------------- standard output

@@ -13,8 +13,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from xihu_desk.cli.common import CountProgress, UserError, emit, iso_date, open_data, write_output
+from xihu_desk.cli.common import CountProgress, UserError, emit, iso_date, open_data, run, unit, write_output
 from xihu_desk.domain import clock
 
 LEDGER_KINDS = ("cases", "reviews", "mediators")
@@ -57,16 +58,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     return {"mediation": _mediation_report, "reviews": _reviews_report, "mediators": _mediators_report}[args.kind](args)
 
 
-def _export(args: argparse.Namespace, build: Callable[..., bytes], *, audited: bool, kind: str,
-            revealed: str, masked: str) -> int:
-    """One ledger export: built in one unit of work (a write when it is audited or revealed,
-    since a reveal is audited), written whole to -o, reported."""
-    from xihu_desk.services.context import cli_actor
-
+def _export(args: argparse.Namespace, service: Callable[..., bytes], *, kind: str, revealed: str, masked: str,
+            **service_kwargs: Any) -> int:
+    """One ledger export: built in the unit of work the service declares (a write when the export
+    is audited, or revealed, since a reveal is audited), written whole to -o, reported."""
     _data, opened = open_data(args)
     reveal = bool(getattr(args, "reveal", False))
-    with (opened.db.write() if audited or reveal else opened.db.read()) as session:
-        data = build(session, cli_actor(), reveal)
+    data = run(opened.db, service, reveal=reveal, **service_kwargs)  # the service says whether it writes
     path = write_output(args, args.output, data)
     emit(args, {"file": str(path), "kind": kind, "size": len(data), "masked": not reveal},
          f"已导出：{path}" + (revealed if reveal else masked))
@@ -86,7 +84,7 @@ def _cases_import(args: argparse.Namespace) -> int:
     _data, opened = open_data(args)
     progress = CountProgress()
     try:
-        with opened.db.write() as session:
+        with unit(opened.db, case_ledger.import_ledger) as session:
             report = case_ledger.import_ledger(session, cli_actor(), source, file_name=source.name,
                                                dry_run=args.dry_run, progress=progress)
     finally:
@@ -106,8 +104,7 @@ def _cases_export(args: argparse.Namespace) -> int:
     from xihu_desk.services import case_ledger
 
     # the export of personal data is audited, masked or not
-    return _export(args, lambda s, a, reveal: case_ledger.export_ledger(s, a, reveal=reveal), audited=True,
-                   kind="cases", revealed="（含完整证件号码，已记入审计日志）", masked="（证件号码已遮蔽）")
+    return _export(args, case_ledger.export_ledger, kind="cases", revealed="（含完整证件号码，已记入审计日志）", masked="（证件号码已遮蔽）")
 
 
 def _mediation_report(args: argparse.Namespace) -> int:
@@ -117,7 +114,7 @@ def _mediation_report(args: argparse.Namespace) -> int:
 
     data_dir, opened = open_data(args)
     layout = layouts.load_layout(data_dir.root / "templates")
-    with opened.db.read() as session:
+    with unit(opened.db, committees.find_statistics_scope, mediation_stats.compute) as session:
         name = getattr(args, "committee", None)
         committee_uuid = committees.find_statistics_scope(session, name) if name else ""
         query = mediation_stats.StatsQuery(args.date_from, args.date_to, org_code=getattr(args, "org", None) or "",
@@ -148,7 +145,7 @@ def _reviews_import(args: argparse.Namespace) -> int:
     _data, opened = open_data(args)
     progress = CountProgress()
     try:
-        with opened.db.write() as session:
+        with unit(opened.db, review_ledger.import_ledger) as session:
             report = review_ledger.import_ledger(session, cli_actor(), source.read_bytes(), dry_run=args.dry_run,
                                                  progress=progress)
     finally:
@@ -160,18 +157,15 @@ def _reviews_import(args: argparse.Namespace) -> int:
 def _reviews_export(args: argparse.Namespace) -> int:
     from xihu_desk.services import review_ledger
 
-    return _export(args, lambda s, a, reveal: review_ledger.export_ledger(s, a, today=clock.local_today(), reveal=reveal),
-                   audited=False, kind="reviews", revealed="（证件号码未遮蔽，已记入审计日志）",
+    return _export(args, review_ledger.export_ledger, today=clock.local_today(), kind="reviews", revealed="（证件号码未遮蔽，已记入审计日志）",
                    masked="（形如身份证号的数字已遮蔽）")
 
 
 def _reviews_report(args: argparse.Namespace) -> int:
     from xihu_desk.services import review_ledger
-    from xihu_desk.services.context import cli_actor
 
     _data, opened = open_data(args)
-    with opened.db.read() as session:
-        data = review_ledger.statistics_workbook(session, cli_actor(), args.date_from, args.date_to, clock.local_today())
+    data = run(opened.db, review_ledger.statistics_workbook, args.date_from, args.date_to, clock.local_today())
     path = write_output(args, args.output, data)
     emit(args, {"file": str(path), "kind": args.kind, "from": args.date_from.isoformat(),
                 "to": args.date_to.isoformat()}, f"已生成统计表：{path}")
@@ -189,7 +183,7 @@ def _mediators_import(args: argparse.Namespace) -> int:
     if not source.is_file():
         raise UserError(f"找不到文件：{source}")
     _data, opened = open_data(args)
-    with opened.db.write() as session:
+    with unit(opened.db, mediator_ledger.import_roster) as session:
         report = mediator_ledger.import_roster(session, cli_actor(), source.read_bytes(), dry_run=args.dry_run)
     emit(args, report.as_json(), report.text())
     return 0
@@ -198,17 +192,14 @@ def _mediators_import(args: argparse.Namespace) -> int:
 def _mediators_export(args: argparse.Namespace) -> int:
     from xihu_desk.services import mediator_ledger
 
-    return _export(args, lambda s, a, reveal: mediator_ledger.export_roster(s, a, reveal=reveal), audited=False,
-                   kind="mediators", revealed="（含完整身份证号，已记入审计日志）", masked="（身份证号已遮盖）")
+    return _export(args, mediator_ledger.export_roster, kind="mediators", revealed="（含完整身份证号，已记入审计日志）", masked="（身份证号已遮盖）")
 
 
 def _mediators_report(args: argparse.Namespace) -> int:
     from xihu_desk.services import mediator_ledger
-    from xihu_desk.services.context import cli_actor
 
     _data, opened = open_data(args)
-    with opened.db.read() as session:
-        data = mediator_ledger.results_workbook(session, cli_actor(), args.date_from, args.date_to)
+    data = run(opened.db, mediator_ledger.results_workbook, args.date_from, args.date_to)
     path = write_output(args, args.output, data)
     emit(args, {"file": str(path), "kind": "mediators", "from": args.date_from.isoformat(),
                 "to": args.date_to.isoformat()}, f"已生成等级评定结果表：{path}")

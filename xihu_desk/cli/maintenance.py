@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from xihu_desk.cli.common import DataDir, UserError, bounded_int, emit, open_data
+from xihu_desk.cli.common import DataDir, UserError, bounded_int, emit, open_data, run
 
 
 def add_gui_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -120,11 +120,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from xihu_desk.services import demo
-    from xihu_desk.services.context import cli_actor
 
     _data, opened = open_data(args)
-    with opened.db.write() as session:
-        result = demo.fill(session, cli_actor(), demo.DemoCommand(seed=args.seed, cases=args.cases))
+    result = run(opened.db, demo.fill, demo.DemoCommand(seed=args.seed, cases=args.cases))
     emit(args, result.as_json(), result.text())
     return 0
 

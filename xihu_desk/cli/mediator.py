@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from xihu_desk.cli.common import emit, iso_date, open_data, write_output
+from xihu_desk.cli.common import emit, iso_date, open_data, run, unit, write_output
 from xihu_desk.domain import clock
 from xihu_desk.domain.grading import DEFAULT_RULE_SET
 
@@ -33,11 +33,9 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
 def cmd_list(args: argparse.Namespace) -> int:
     from xihu_desk.services import mediators
-    from xihu_desk.services.context import cli_actor
 
     _data, opened = open_data(args)
-    with opened.db.read() as session:
-        rows = mediators.roster(session, cli_actor(), mediators.RosterFilter(status="" if args.all else "serving"))
+    rows = run(opened.db, mediators.roster, mediators.RosterFilter(status="" if args.all else "serving"))
     lines = [f"共 {len(rows)} 人"] + [
         f"{r.uuid[-8:]}\t{r.name}\t{r.committee}\t{r.employment_label}\t{r.grade_label}"
         + ("" if r.status == "serving" else f"\t{r.status_label}") for r in rows]
@@ -53,7 +51,8 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     _data, opened = open_data(args)
     actor = cli_actor()
     today = clock.local_today()
-    with (opened.db.write() if args.output else opened.db.read()) as session:
+    used = (mediators.find_uuid, grading.get_rules, grading.default_window, grading.evidence)
+    with unit(opened.db, *used, *([grading.evidence_form] if args.output else [])) as session:
         uuid = mediators.find_uuid(session, args.id)
         rules = grading.get_rules(session, args.rule_set)
         start, end = grading.default_window(session, rules, uuid, args.date_to or today)

@@ -11,7 +11,7 @@ import argparse
 import json
 from pathlib import Path
 
-from xihu_desk.cli.common import UserError, emit, open_data, read_password_file, write_output
+from xihu_desk.cli.common import UserError, emit, open_data, read_password_file, run, unit, write_output
 
 
 def add_init_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -42,14 +42,12 @@ def _node_text(info) -> str:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from xihu_desk.services import node
-    from xihu_desk.services.context import cli_actor
 
     password = read_password_file(args.password_file)  # a BOM from Notepad is not part of it
     data, opened = open_data(args, must_exist=False)
-    with opened.db.write() as session:
-        info = node.init_node(session, cli_actor(), node.InitCommand(
-            org_code=args.org, level=args.level, parent_code=args.parent,
-            admin_username=args.admin, admin_password=password, admin_display_name=args.admin_name or ""))
+    info = run(opened.db, node.init_node, node.InitCommand(
+        org_code=args.org, level=args.level, parent_code=args.parent,
+        admin_username=args.admin, admin_password=password, admin_display_name=args.admin_name or ""))
     emit(args, info.as_json(), _node_text(info) + f"\n数据库：{data.database}")
     return 0
 
@@ -58,7 +56,7 @@ def cmd_node_show(args: argparse.Namespace) -> int:
     from xihu_desk.services import node
 
     _data, opened = open_data(args)
-    with opened.db.read() as session:
+    with unit(opened.db, node.node_info) as session:
         info = node.node_info(session)
     emit(args, info.as_json(), _node_text(info))
     return 0
@@ -66,11 +64,9 @@ def cmd_node_show(args: argparse.Namespace) -> int:
 
 def cmd_node_export_key(args: argparse.Namespace) -> int:
     from xihu_desk.services import exchange
-    from xihu_desk.services.context import cli_actor
 
     _data, opened = open_data(args)
-    with opened.db.read() as session:
-        doc = exchange.export_key(session, cli_actor())
+    doc = run(opened.db, exchange.export_key)
     target = write_output(args, args.output, json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8"))
     emit(args, {"file": str(target), "fingerprint": doc["fingerprint"]},
          f"公钥文件已写入 {target}\n指纹：{doc['fingerprint']}\n请与对方电话核对指纹。")
@@ -79,15 +75,13 @@ def cmd_node_export_key(args: argparse.Namespace) -> int:
 
 def cmd_node_enrol(args: argparse.Namespace) -> int:
     from xihu_desk.services import exchange
-    from xihu_desk.services.context import cli_actor
 
     try:
         doc = json.loads(Path(args.file).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         raise UserError(f"无法读取密钥文件：{args.file}") from None
     _data, opened = open_data(args)
-    with opened.db.write() as session:
-        done = exchange.enrol(session, cli_actor(), doc)
+    done = run(opened.db, exchange.enrol, doc)
     relation = "下级" if done.relation == "child" else "上级"
     emit(args, {"node_id": done.node_id, "org_name": done.org_name, "relation": done.relation,
                 "fingerprint": done.fingerprint},

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from xihu_desk.cli.common import PageProgress, check_target, emit, open_data, outgoing, write_output
+from xihu_desk.cli.common import PageProgress, check_target, emit, open_data, outgoing, run, unit, write_output
 from xihu_desk.domain.printcode import TITLES as KINDS
 
 
@@ -56,7 +56,7 @@ def cmd_print(args: argparse.Namespace) -> int:
         target = target.with_name(target.name + ".pdf")
     check_target(args, target)
     progress = PageProgress(args.print_command == "casefile" and sys.stderr.isatty() and not args.json)
-    with opened.db.write() as session:
+    with unit(opened.db, cases.find_case_uuid, printing.print_document) as session:
         uuid = cases.find_case_uuid(session, args.case_no)
         printed = printing.print_document(session, cli_actor(), args.print_command, uuid, reveal=args.reveal,
                                           qr=not args.no_qr, templates=_template_dir(data), on_page=progress.page,
@@ -80,11 +80,9 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from xihu_desk.services import printing
-    from xihu_desk.services.context import cli_actor
 
     _data, opened = open_data(args)
-    with opened.db.read() as session:
-        result = printing.verify(session, cli_actor(), args.code)
+    result = run(opened.db, printing.verify, args.code)
     if args.json:
         print(json.dumps(outgoing(args, result.as_json()), ensure_ascii=False, indent=2))
     elif result.ok:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from xihu_desk.cli.common import bounded_int, emit, open_data
+from xihu_desk.cli.common import bounded_int, emit, open_data, run, unit
 from xihu_desk.domain import clock
 
 STATUSES = ("waiting", "reviewing", "paused", "opinion", "returned", "archived", "open")
@@ -28,13 +28,11 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
 def cmd_review_list(args: argparse.Namespace) -> int:
     from xihu_desk.services import review_queries
-    from xihu_desk.services.context import cli_actor
 
     _data, opened = open_data(args)
     f = review_queries.ReviewFilter(year=args.year, status=args.status or "", overdue=args.overdue,
                                     sort="number", descending=False)
-    with opened.db.read() as session:
-        items = review_queries.summaries(session, cli_actor(), f, clock.local_today())
+    items = run(opened.db, review_queries.summaries, f, clock.local_today())
     lines = [f"共 {len(items)} 件"] + [
         f"{r['number']}\t{r['type']}\t{r['title']}\t{r['unit']}\t{r['status_label']}\t{r['due_on'] or ''}\t"
         + "；".join(r["warnings"]) for r in items]
@@ -47,7 +45,7 @@ def cmd_review_show(args: argparse.Namespace) -> int:
     from xihu_desk.services.context import cli_actor
 
     _data, opened = open_data(args)
-    with opened.db.read() as session:
+    with unit(opened.db, reviews.find_review_uuid, review_queries.review_detail) as session:
         uuid = reviews.find_review_uuid(session, args.number)
         d = review_queries.review_detail(session, cli_actor(), uuid, clock.local_today())
     lines = [f"{d['number']}  {d['title']}", f"类型：{d['type']}　送审单位：{d['unit']}　状态：{d['status_label']}",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 
-from xihu_desk.cli.common import emit, open_data, read_password_file
+from xihu_desk.cli.common import emit, open_data, read_password_file, run, unit
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
@@ -29,11 +29,9 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
 def cmd_user_list(args: argparse.Namespace) -> int:
     from xihu_desk.services import users
-    from xihu_desk.services.context import cli_actor
 
     _data, opened = open_data(args)
-    with opened.db.read() as session:
-        rows = users.list_users(session, cli_actor())
+    rows = run(opened.db, users.list_users)
     docs = [{"username": r.username, "display_name": r.display_name, "role": r.role, "role_label": r.role_label,
              "active": r.active, "locked": r.locked, "last_login_at": r.last_login_at or None} for r in rows]
     lines = [f"共 {len(rows)} 个账户"]
@@ -50,7 +48,7 @@ def cmd_user_reset_password(args: argparse.Namespace) -> int:
 
     password = read_password_file(args.password_file)  # before opening anything
     _data, opened = open_data(args)
-    with opened.db.write() as session:
+    with unit(opened.db, users.find_uuid, users.set_password) as session:
         uuid = users.find_uuid(session, args.username)
         users.set_password(session, cli_actor(), uuid, password)
     emit(args, {"username": args.username.strip(), "password_set": True, "unlocked": True},
@@ -63,7 +61,7 @@ def cmd_user_unlock(args: argparse.Namespace) -> int:
     from xihu_desk.services.context import cli_actor
 
     _data, opened = open_data(args)
-    with opened.db.write() as session:
+    with unit(opened.db, users.find_uuid, users.unlock) as session:
         users.unlock(session, cli_actor(), users.find_uuid(session, args.username))
     emit(args, {"username": args.username.strip(), "unlocked": True},
          f"已解除账户 {args.username.strip()} 的锁定（已记入审计日志）。")

@@ -49,6 +49,7 @@ from xihu_desk.reports import case_ledger, ledger
 from xihu_desk.services import audit, cases, codes, import_rows, node
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_new
+from xihu_desk.services.units import writes
 from xihu_desk.store import case_list
 from xihu_desk.store.case_models import Agreement, CaseMediator, Confirmation, MediationCase, Mediator, Party
 from xihu_desk.store.ledger_models import CaseImport
@@ -391,6 +392,7 @@ def _known(session: Session, first: date, last: date) -> set[str]:
     return seen
 
 
+@writes
 def import_ledger(session: Session, actor: Actor, source: Path | str | bytes | IO[bytes], *, file_name: str = "",
                   dry_run: bool = False, progress: Any = None) -> ledger.ImportReport:
     """Read the workbook and take its rows as cases. ``progress`` (optional) has ``step(done, stage,
@@ -560,6 +562,7 @@ def ledger_rows(session: Session, actor: Actor, scope: LedgerScope, *, reveal: b
     return out
 
 
+@writes
 def export_ledger(session: Session, actor: Actor, scope: LedgerScope | None = None, *, reveal: bool = False) -> bytes:
     """台账 as Excel; full ID numbers only with ``reveal`` (a role that may; audited)."""
     scope = scope or LedgerScope()

@@ -28,6 +28,7 @@ from xihu_desk.domain.roles import Perm, Role
 from xihu_desk.services import audit, case_history, cases, codes
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed
+from xihu_desk.services.units import writes
 from xihu_desk.store.case_models import Agreement, CaseMediator, MediationCase, Mediator, Party
 from xihu_desk.store.ledger_models import CaseImport
 from xihu_desk.store.sync_models import Correction
@@ -157,6 +158,7 @@ def _check_dates(case: MediationCase, agreement: Agreement | None, s: correction
         raise FieldError("value", f"{s.label}不能早于受理日期 {case.accepted_on}。")
 
 
+@writes
 def correct(session: Session, actor: Actor, case_uuid: str, changes: list[tuple[str, str]], reason: str) -> int:
     """Correct fields of a case (name, value typed); one new version. Returns that version."""
     case = cases.get_case(session, case_uuid)
@@ -231,6 +233,7 @@ def _state_text(case: MediationCase) -> str:
     return "，".join(parts)
 
 
+@writes
 def reopen(session: Session, actor: Actor, case_uuid: str, reason: str) -> None:
     """再次调解: a closed case goes back to mediating under the same number; what it held (the
     earlier outcome, closing report and agreement) stays in its history."""
@@ -266,6 +269,7 @@ def reopen(session: Session, actor: Actor, case_uuid: str, reason: str) -> None:
                  summary=f"{case.case_no} 重新调解（再次调解）：{why}", before=before, after=cases.snapshot(case))
 
 
+@writes
 def void(session: Session, actor: Actor, case_uuid: str, reason: str) -> None:
     """作废: a case registered by mistake keeps its number, leaves every statistic and ledger, and
     says why wherever it appears."""

@@ -20,6 +20,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.services import audit, case_lifecycle, codes
 from xihu_desk.services.cases import CONFIRMATION_RESULTS, PERFORMANCE, SATISFACTION, contents, get_case
 from xihu_desk.services.context import Actor
+from xihu_desk.services.units import reads, writes_if
 from xihu_desk.store import case_list
 from xihu_desk.store.case_list import OPEN, CaseFilter
 from xihu_desk.store.case_models import (
@@ -69,6 +70,7 @@ class CaseRow:
     procedure: str = "ordinary"  # simple (简易程序) or ordinary
 
 
+@reads
 def count_cases(session: Session, actor: Actor, f: CaseFilter, today: date) -> int:
     actor.require(Perm.VIEW_CASES)
     return case_list.count(session, f, today)
@@ -128,6 +130,7 @@ def party_input(p: Party) -> PartyInput:
                       p.agent_phone, p.uuid)
 
 
+@writes_if("reveal")
 def case_detail(session: Session, actor: Actor, case_uuid: str, *, reveal: bool = False, today: date | None = None) -> dict[str, Any]:
     """Everything the case holds, as plain data (the JSON of design.md §10 and the case form)."""
     actor.require(Perm.VIEW_CASES)
@@ -302,6 +305,7 @@ def reveal_id(session: Session, actor: Actor, party_uuid: str) -> str:
     return party.id_number
 
 
+@writes_if("reveal")
 def case_summaries(session: Session, actor: Actor, f: CaseFilter, today: date, offset: int = 0,
                    limit: int = 500, *, reveal: bool = False, total: int | None = None) -> list[dict[str, Any]]:
     """The CASE documents of ``case list --json`` for one page: batched queries, not one per case."""

@@ -19,6 +19,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.services import audit, codes, settings
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed, stamp_new
+from xihu_desk.services.units import reads
 from xihu_desk.store.case_models import (
     Agreement,
     Attachment,
@@ -125,6 +126,7 @@ def _number_variants(key: str) -> list[str]:
     return [key] if full == key else [key, full]
 
 
+@reads
 def find_case_uuid(session: Session, case_no_or_uuid: str) -> str:
     """The case with this uuid or number. A number several cases carry is refused, listing them
     (committee, accepted date, uuid), so the caller can pass the uuid instead."""

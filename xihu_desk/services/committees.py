@@ -13,6 +13,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.services import audit
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed, stamp_new
+from xihu_desk.services.units import reads, writes
 from xihu_desk.store.committee_codes import CodeBook
 from xihu_desk.store.committee_models import RefCommitteeCode
 from xihu_desk.store.models import Committee, Node, OrgUnit
@@ -39,6 +40,7 @@ class CommitteeCommand:
     kind: str
 
 
+@reads
 def list_committees(session: Session, own_only: bool = False) -> list[CommitteeRow]:
     """Committees known here; ``own_only``: those this node owns, the only ones it numbers cases in."""
     query = select(Committee).where(Committee.deleted.is_(False)).order_by(Committee.org_code, Committee.name_key)
@@ -54,6 +56,7 @@ def suggest_code(session: Session, name: str, org_code: str, kind: str) -> str:
     return CodeBook(session).suggestion(name, org_code, kind)
 
 
+@writes
 def create_committee(session: Session, actor: Actor, cmd: CommitteeCommand) -> CommitteeRow:
     """Adds a committee. Its 字号 (``short_name``, the part of its case numbers before 人调字) must
     be unique in the district; left empty, it is suggested (see suggest_code)."""
@@ -86,6 +89,7 @@ def create_committee(session: Session, actor: Actor, cmd: CommitteeCommand) -> C
     return CommitteeRow(committee.uuid, name, short, cmd.org_code, cmd.kind)
 
 
+@reads
 def find_committee(session: Session, key: str) -> Committee:
     """A committee by uuid, full name or 字号."""
     key = key.strip()
@@ -97,6 +101,7 @@ def find_committee(session: Session, key: str) -> Committee:
     return found[0]
 
 
+@reads
 def find_statistics_scope(session: Session, key: str) -> str:
     """The uuid of the one committee a statistics table is limited to, by full name, 字号 or uuid
     (``xihu-desk report mediation --committee NAME``)."""
@@ -109,6 +114,7 @@ def find_statistics_scope(session: Session, key: str) -> str:
     return found[0]
 
 
+@writes
 def change_code(session: Session, actor: Actor, committee_uuid: str, code: str) -> CommitteeRow:
     """Gives a committee of this node a new 字号 for the cases it accepts from now on (e.g. when the
     parent quarantined it for a clash). Numbers already issued stay; the old 字号 stays kept for

@@ -20,6 +20,7 @@ from stdnum.cn import ric
 from xihu_desk.domain.roles import Perm, Role
 from xihu_desk.services import audit, committees, node, users
 from xihu_desk.services.context import Actor
+from xihu_desk.services.units import writes
 from xihu_desk.store.models import Committee, OrgUnit, User
 
 XIHU_ROADS = (
@@ -85,6 +86,7 @@ def _password(rng: random.Random) -> str:
     return f"Xd{secrets.token_hex(3)}-{rng.randrange(1000, 9999)}"
 
 
+@writes
 def fill(session: Session, actor: Actor, cmd: DemoCommand) -> DemoResult:
     actor.require(Perm.MANAGE_USERS)
     rng = random.Random(cmd.seed)

@@ -27,6 +27,7 @@ from xihu_desk.reports import mediation_stats as report
 from xihu_desk.reports.mediation_stats import BundleLine, Cover, MediationStats, Row
 from xihu_desk.services import codes, node
 from xihu_desk.services.context import Actor
+from xihu_desk.services.units import reads
 from xihu_desk.store.case_models import Agreement, Confirmation, MediationCase
 from xihu_desk.store.models import Committee, OrgUnit
 from xihu_desk.store.sync_models import BundleIn, PeerNode
@@ -152,6 +153,7 @@ def _local(moment: datetime) -> datetime:
     return clock.to_local(moment)
 
 
+@reads
 def compute(session: Session, actor: Actor, q: StatsQuery, layout: dict[str, Any] | None = None) -> MediationStats:
     actor.require(Perm.REPORTS)
     if q.date_to < q.date_from:

@@ -26,6 +26,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.reports import ledger, mediator_ledger
 from xihu_desk.services import audit, committees, grading, import_rows, mediators, node
 from xihu_desk.services.context import Actor
+from xihu_desk.services.units import reads, writes, writes_if
 from xihu_desk.store.case_models import CaseMediator, MediationCase, Mediator
 from xihu_desk.store.mediator_models import MediatorTraining
 
@@ -94,6 +95,7 @@ def _apply(session: Session, actor: Actor, row: ledger.LedgerRow, committee_uuid
     return created.uuid
 
 
+@writes
 def import_roster(session: Session, actor: Actor, source: Path | str | bytes | IO[bytes], *, dry_run: bool = False,
                   progress: Any = None) -> ledger.ImportReport:
     """Read the workbook and add its mediators. ``progress`` (optional) has ``step(done, stage, total)``
@@ -169,6 +171,7 @@ def roster_rows(session: Session, actor: Actor, f: mediators.RosterFilter | None
     return out
 
 
+@writes_if("reveal")
 def export_roster(session: Session, actor: Actor, f: mediators.RosterFilter | None = None, *,
                   reveal: bool = False) -> bytes:
     """The roster as Excel; full ID numbers only with ``reveal`` (a role that may see them; audited)."""
@@ -182,6 +185,7 @@ def export_roster(session: Session, actor: Actor, f: mediators.RosterFilter | No
     return mediator_ledger.export_roster(rows, org_name=info.org_name, generated_at=_local(actor), reveal=reveal)
 
 
+@reads
 def results_workbook(session: Session, actor: Actor, date_from: date, date_to: date) -> bytes:
     """人民调解员等级评定结果 of the applications made in a period (``report mediators``)."""
     if date_to < date_from:

@@ -24,6 +24,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.services import audit
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed, stamp_new
+from xihu_desk.services.units import reads
 from xihu_desk.store.case_models import CaseMediator, MediationCase, Mediator
 from xihu_desk.store.mediator_models import MediatorAppointment, MediatorEvent, MediatorGrade, MediatorTraining
 from xihu_desk.store.models import Committee, Node
@@ -130,6 +131,7 @@ def list_mediators(session: Session, committee_uuid: str | None = None, *, activ
     return [_row(m, cname, ckey) for m, cname, ckey in session.execute(query.order_by(*ROSTER_ORDER))]
 
 
+@reads
 def roster(session: Session, actor: Actor, f: RosterFilter = RosterFilter()) -> list[MediatorRow]:
     """The roster for the list screen and the command line; a few hundred rows at most."""
     require_view(actor)
@@ -162,6 +164,7 @@ def get(session: Session, uuid: str) -> Mediator:
     return m
 
 
+@reads
 def find_uuid(session: Session, key: str) -> str:
     """A uuid, its last 6 or more characters (uuid7 begin with the time, so their ends differ), a
     registration number or a unique name (the CLI's ID)."""

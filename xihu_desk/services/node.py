@@ -13,6 +13,7 @@ from xihu_desk.domain.levels import PARENT_LEVEL, Level, org_kind_fits
 from xihu_desk.domain.roles import Role
 from xihu_desk.services import audit, committees, users
 from xihu_desk.services.context import Actor
+from xihu_desk.services.units import reads, writes
 from xihu_desk.store.models import Node, OrgUnit
 from xihu_desk.sync import keys
 
@@ -87,6 +88,7 @@ def _check_parent(session: Session, level: Level, org: OrgUnit, parent_code: str
     return parent.code
 
 
+@writes
 def init_node(session: Session, actor: Actor, cmd: InitCommand) -> NodeInfo:
     """Make the node; refuses, changing nothing, when the database already has one."""
     if is_initialised(session):
@@ -124,6 +126,7 @@ def init_node(session: Session, actor: Actor, cmd: InitCommand) -> NodeInfo:
     return node_info(session)
 
 
+@reads
 def node_info(session: Session) -> NodeInfo:
     node = session.get(Node, 1)
     if node is None:

@@ -27,6 +27,7 @@ from xihu_desk.services import audit, codes, settings
 from xihu_desk.services.case_queries import case_detail
 from xihu_desk.services.cases import AgreementInput
 from xihu_desk.services.context import Actor
+from xihu_desk.services.units import reads, writes
 from xihu_desk.store.case_models import MediationCase
 from xihu_desk.store.models import Committee, Node, OrgUnit
 
@@ -132,6 +133,7 @@ def _build(kind: str, case: dict[str, Any], stamp: documents.Stamp, *, templates
     return documents.build(kind, case, stamp, templates=templates, on_page=on_page)
 
 
+@writes
 def print_document(session: Session, actor: Actor, kind: str, case_uuid: str, *, reveal: bool = False,
                    qr: bool = True, templates: Path | None = None,
                    on_page: Callable[[int], None] | None = None, word: bool = False, draft: bool = False,
@@ -209,6 +211,7 @@ def _holder_name(session: Session, case_uuid: str) -> str:
     return f"{name}司法所" if name and not name.endswith(("司法所", "司法局")) else (name or "案件的管理单位")
 
 
+@reads
 def verify(session: Session, actor: Actor, text: str) -> Verification:
     """Does the paper that carries this 核验码 match the case record as it stands?"""
     try:

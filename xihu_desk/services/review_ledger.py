@@ -25,6 +25,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.reports import ledger, review_ledger
 from xihu_desk.services import audit, codes, import_rows, node, review_queries, reviews
 from xihu_desk.services.context import Actor
+from xihu_desk.services.units import reads, writes, writes_if
 from xihu_desk.store.review_models import ReviewItem
 
 KIND = "reviews"
@@ -100,6 +101,7 @@ def _apply(session: Session, actor: Actor, row: ledger.LedgerRow) -> str:
     return ref.number
 
 
+@writes
 def import_ledger(session: Session, actor: Actor, source: Path | str | bytes | IO[bytes], *, dry_run: bool = False,
                   progress: Any = None) -> ledger.ImportReport:
     """Read the workbook and register its rows. ``progress`` (optional) has ``step(done, stage, total)``
@@ -142,6 +144,7 @@ def import_ledger(session: Session, actor: Actor, source: Path | str | bytes | I
     return report
 
 
+@writes_if("reveal")
 def export_ledger(session: Session, actor: Actor, *, today: date | None = None,
                   f: review_queries.ReviewFilter | None = None, reveal: bool = False) -> bytes:
     """The whole register (or the filter's part) as an Excel ledger that imports again. ID numbers
@@ -161,6 +164,7 @@ def export_ledger(session: Session, actor: Actor, *, today: date | None = None,
                                          reveal=reveal)
 
 
+@reads
 def statistics_workbook(session: Session, actor: Actor, date_from: date, date_to: date,
                         today: date | None = None) -> bytes:
     """合法性审查工作统计 for a period, with the items it counts."""

@@ -17,6 +17,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.services import codes
 from xihu_desk.services.context import Actor
 from xihu_desk.services.reviews import as_pauses, get_item, item_clock, pauses_of, work_calendar
+from xihu_desk.services.units import reads
 from xihu_desk.store.case_models import MediationCase
 from xihu_desk.store.review_models import ReviewAttachment, ReviewItem, ReviewPause
 
@@ -175,6 +176,7 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
+@reads
 def review_detail(session: Session, actor: Actor, uuid: str, today: date | None = None) -> dict[str, Any]:
     """Everything an item holds, as plain data (``review show --json`` and the register form)."""
     actor.require(Perm.VIEW_REVIEWS)
@@ -226,6 +228,7 @@ def review_detail(session: Session, actor: Actor, uuid: str, today: date | None 
     }
 
 
+@reads
 def summaries(session: Session, actor: Actor, f: ReviewFilter, today: date) -> list[dict[str, Any]]:
     """The items of ``review list --json`` (design.md §10), oldest number first."""
     total = count_reviews(session, actor, f, today)

@@ -23,6 +23,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.services import audit, codes
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed, stamp_new
+from xihu_desk.services.units import reads
 from xihu_desk.store import seed
 from xihu_desk.store.models import Node, OrgUnit, Setting
 from xihu_desk.store.review_models import RefWorkday, RefWorkdayYear, ReviewCounter, ReviewItem, ReviewPause
@@ -117,6 +118,7 @@ def get_item(session: Session, uuid: str) -> ReviewItem:
     return item
 
 
+@reads
 def find_review_uuid(session: Session, number_or_uuid: str) -> str:
     key = number_or_uuid.strip()
     found = session.scalar(select(ReviewItem.uuid).where(

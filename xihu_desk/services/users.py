@@ -12,6 +12,7 @@ from xihu_desk.domain.roles import Perm, Role
 from xihu_desk.services import audit, auth
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import snapshot, stamp_changed, stamp_new
+from xihu_desk.services.units import reads, writes
 from xihu_desk.store.models import User
 
 _AUDITED = ("username", "display_name", "role", "active", "committee_uuid")
@@ -54,6 +55,7 @@ def _valid_role(role: str) -> Role:
         raise UserError(f"未知角色：{role}") from None
 
 
+@reads
 def list_users(session: Session, actor: Actor) -> list[UserRow]:
     actor.require(Perm.MANAGE_USERS)
     rows = session.scalars(select(User).where(User.deleted.is_(False)).order_by(User.username))
@@ -118,6 +120,7 @@ def update_user(session: Session, actor: Actor, user_uuid: str, cmd: UserCommand
     return _row(user, actor)
 
 
+@writes
 def set_password(session: Session, actor: Actor, user_uuid: str, new_password: str,
                  old_password: str | None = None) -> None:
     """An administrator resets anyone's password; a user changes their own with the old one."""
@@ -136,6 +139,7 @@ def set_password(session: Session, actor: Actor, user_uuid: str, new_password: s
     audit.record(session, actor, "user.password", "user", user.uuid, summary=f"设置用户 {user.username} 的密码")
 
 
+@writes
 def unlock(session: Session, actor: Actor, user_uuid: str) -> None:
     actor.require(Perm.MANAGE_USERS)
     user = _get(session, user_uuid)
@@ -145,6 +149,7 @@ def unlock(session: Session, actor: Actor, user_uuid: str) -> None:
     audit.record(session, actor, "user.unlock", "user", user.uuid, summary=f"解除用户 {user.username} 的锁定")
 
 
+@reads
 def find_uuid(session: Session, username: str) -> str:
     """The account called ``username`` (the command line names accounts by user name)."""
     uuid = session.scalar(select(User.uuid).where(User.username == username.strip(), User.deleted.is_(False)))

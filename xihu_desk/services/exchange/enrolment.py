@@ -15,10 +15,12 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.services import audit
 from xihu_desk.services.context import Actor
 from xihu_desk.services.exchange.common import org_name, parent_peer, this_node
+from xihu_desk.services.units import reads, writes
 from xihu_desk.store.sync_models import BundleIn, PeerNode
 from xihu_desk.sync import keys, lineage, sequences
 
 
+@reads
 def export_key(session: Session, actor: Actor) -> dict[str, Any]:
     """The public half of this node's identity, as a file the other node enrols."""
     actor.require(Perm.EXCHANGE)
@@ -36,6 +38,7 @@ class Enrolled:
     fingerprint: str
 
 
+@writes
 def enrol(session: Session, actor: Actor, doc: dict[str, Any], *, dry_run: bool = False) -> Enrolled:
     """Register the other node's keys: a child below us or our parent. ``dry_run``: every check,
     nothing saved (what the screen shows before that phone call)."""

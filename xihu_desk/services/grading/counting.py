@@ -17,6 +17,7 @@ from xihu_desk.domain.errors import FieldError
 from xihu_desk.domain.grading import Evidence, RuleSet
 from xihu_desk.services import mediators
 from xihu_desk.services.context import Actor
+from xihu_desk.services.units import reads
 from xihu_desk.store.case_models import CaseMediator, Confirmation, FollowUp, MediationCase, Mediator
 from xihu_desk.store.mediator_models import MediatorAppointment, MediatorEvent, MediatorTraining
 
@@ -33,6 +34,7 @@ def service_periods(session: Session, m: Mediator, until: date) -> list[tuple[da
     return periods
 
 
+@reads
 def evidence(session: Session, actor: Actor, mediator_uuid: str, date_from: date, date_to: date) -> Evidence:
     """The grading evidence of one mediator for the window [date_from, date_to] (both included)."""
     mediators.require_view(actor)
@@ -101,5 +103,6 @@ def first_day(session: Session, mediator_uuid: str) -> date | None:
     return min(starts) if starts else None
 
 
+@reads
 def default_window(session: Session, rules: RuleSet, mediator_uuid: str, today: date) -> tuple[date, date]:
     return grading.default_window(rules, first_day(session, mediator_uuid), today)

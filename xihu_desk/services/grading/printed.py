@@ -15,6 +15,7 @@ from xihu_desk.services.context import Actor
 from xihu_desk.services.grading.applications import application_detail
 from xihu_desk.services.grading.counting import evidence
 from xihu_desk.services.grading.rulesets import get_rules
+from xihu_desk.services.units import writes
 from xihu_desk.store.case_models import Mediator
 from xihu_desk.store.models import Committee
 
@@ -77,6 +78,7 @@ def application_form(session: Session, actor: Actor, app_uuid: str) -> dict[str,
     return form
 
 
+@writes
 def evidence_form(session: Session, actor: Actor, mediator_uuid: str, rule_set: str, level: str | None,
                   date_from: date, date_to: date) -> dict[str, Any]:
     """A form from the evidence as it stands (``mediator evidence -o``): checked against ``level``,

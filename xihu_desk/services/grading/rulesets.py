@@ -19,6 +19,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.services import audit
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed, stamp_new
+from xihu_desk.services.units import reads
 from xihu_desk.store.grading_seed import rule_set_uuid
 from xihu_desk.store.mediator_models import GradingRuleSet
 from xihu_desk.store.models import Node
@@ -48,6 +49,7 @@ def rule_sets(session: Session) -> list[RuleSetRow]:
     return [_rule_row(r) for r in rows]
 
 
+@reads
 def get_rules(session: Session, code: str) -> RuleSet:
     row = session.scalar(select(GradingRuleSet).where(GradingRuleSet.code == code, GradingRuleSet.deleted.is_(False)))
     if row is None or row.retired:
