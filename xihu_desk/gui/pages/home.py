@@ -129,7 +129,10 @@ class HomePage(QWidget):
         self.date_label.setText("{org} · {day}".format(org=self.org_name, day=QLocale().toString(
             QDate(today.year, today.month, today.day), "yyyy年M月d日 dddd")))
         while self.cards.count():
-            self.cards.takeAt(0).widget().deleteLater()
+            taken = self.cards.takeAt(0)
+            card = taken.widget() if taken is not None else None
+            if card is not None:
+                card.deleteLater()
         # Balanced rows of at most four cards, so six figures fit a 1366-pixel screen as 3 + 3.
         rows = -(-len(data.figures) // 4) or 1
         columns = -(-len(data.figures) // rows) or 1
@@ -168,13 +171,17 @@ class HomePage(QWidget):
 
         dialog = SimpleCaseDialog(self.ctx, self.actor, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.created.connect(lambda uuid: (self.open_area.emit(home.AREA_OF[home.CASES]),
-                                             self.open_record.emit(home.CASES, uuid)))
+        def created(uuid: str) -> None:
+            self.open_area.emit(home.AREA_OF[home.CASES])
+            self.open_record.emit(home.CASES, uuid)
+
+        dialog.created.connect(created)
         dialog.open()
         return dialog
 
     def figure_cards(self) -> list[Any]:
-        return [self.cards.itemAt(i).widget() for i in range(self.cards.count())]
+        items = (self.cards.itemAt(i) for i in range(self.cards.count()))
+        return [item.widget() for item in items if item is not None]
 
 
 # -- where a to-do item or a card leads (the main window passes its page(area) getter) -------------
@@ -187,7 +194,8 @@ def open_record(page_of: Callable[[str], QWidget], kind: str, uuid: str) -> QWid
     area = home.AREA_OF.get(kind)
     if not area or not uuid:
         return None
-    page = page_of(area)
+    # Each area's page, or its description page for a role without it: asked for what it offers.
+    page: Any = page_of(area)
     if kind == home.CASES and hasattr(page, "open_case"):
         page.open_case(uuid)
     elif kind == home.REVIEWS and hasattr(page, "open_item"):
@@ -208,7 +216,7 @@ def open_list(page_of: Callable[[str], QWidget], kind: str, target: Any) -> QWid
     area = home.AREA_OF.get(kind)
     if not area:
         return None
-    page = page_of(area)
+    page: Any = page_of(area)  # as in open_record
     if kind in (home.CASES, home.REVIEWS) and hasattr(page, "show_list"):
         page.show_list(target)
     elif kind == home.USERS and getattr(page, "users", None) is not None:
