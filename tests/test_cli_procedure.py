@@ -32,3 +32,5 @@ def test_case_list_and_show_give_the_procedure(capsys, data_dir, db):
     shown = _run(capsys, "case", "show", simple.case_no, "--data-dir", str(data_dir.root), "--json")
     assert shown["procedure"] == "simple" and shown["procedure_label"] == "简易程序"
     assert shown["filing"]["missing"] == []
+    assert cli.main(["case", "show", simple.case_no, "--data-dir", str(data_dir.root)]) == 0
+    assert "程序：简易程序" in capsys.readouterr().out

@@ -81,7 +81,7 @@ def cmd_case_show(args: argparse.Namespace) -> int:
     with unit(opened.db, cases.find_case_uuid, case_queries.case_detail, reveal=args.reveal) as session:
         uuid = cases.find_case_uuid(session, args.case_no)
         doc = case_queries.case_detail(session, cli_actor(), uuid, reveal=args.reveal)
-    text = [f"{doc['case_no']}  {doc['title']}", f"调委会：{doc['committee']}", f"受理：{doc['accepted_on']}  状态：{doc['status_label']}",
+    text = [f"{doc['case_no']}  {doc['title']}", f"调委会：{doc['committee']}", f"受理：{doc['accepted_on']}  状态：{doc['status_label']}  程序：{doc['procedure_label']}",
             "当事人：" + "；".join(f"{p['role_label']} {p['name']} {p['id_number']}" for p in doc["parties"]),
             "调解员：" + "、".join(doc["mediators"])]
     if doc["filing"]["missing"] and doc["status"] != "void":
