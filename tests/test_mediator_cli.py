@@ -79,7 +79,7 @@ def test_mediator_list_and_evidence_json(db, head, base, capsys, tmp_path):
     if POPPLER:
         text = pdf_text(out_pdf)
         for fragment in ("人民调解员等级评定申请表", "周调解", "全国人民调解员等级评定", "调解纠纷数不低于 50 件", "未达到",
-                         "2024年1月1日 至 2025年12月31日"):
+                         "2024年1月1日 至 2025年12月31日", "（已结 3 件）"):
             assert fragment in text
         assert text.count("示例") == 1 and "广东" not in text  # said once, under the conditions
     code, _out, err = run(capsys, "mediator", "evidence", "无此人", *base)

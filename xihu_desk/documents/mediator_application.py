@@ -34,11 +34,19 @@ def _evidence_rows(sheet: Sheet, t: Any, ev: Evidence, difficulty: dict[str, str
         ("discipline", "escalations"),
     ]
     rows: list[list[Any]] = [[L(t["evidence.item"]), L(t["evidence.value"]), L(t["evidence.item2"]), L(t["evidence.value2"])]]
+    # A rate says what it is of: the success rate counts concluded cases only, so beside a case
+    # count that includes open ones a bare 100% would not add up.
     extra = {"training_hours": f"（{ev.training_sessions} 次）",
-             "complaints": f"（属实 {ev.complaints_upheld} 次）" if ev.complaints else ""}
+             "complaints": f"（属实 {ev.complaints_upheld} 次）" if ev.complaints else "",
+             "success_rate": f"（已结 {ev.cases_concluded} 件）",
+             "oral_share": f"（口头 {ev.oral_agreements} 件）" if ev.oral_share is not None else ""}
+
+    def figure(metric: str) -> str:  # the note on its own line: a narrow cell never breaks inside it
+        return _count(ev, metric) + (f"\n{extra[metric]}" if extra.get(metric) else "")
+
     for left, right in pairs:
-        rows.append([C(grading.METRICS[left].label), C(_count(ev, left) + extra.get(left, ""), "cell_center"),
-                     C(grading.METRICS[right].label), C(_count(ev, right) + extra.get(right, ""), "cell_center")])
+        rows.append([C(grading.METRICS[left].label), C(figure(left), "cell_center"),
+                     C(grading.METRICS[right].label), C(figure(right), "cell_center")])
     years = "；".join(f"{y} 年 {n} 件" for y, n in sorted(ev.per_year.items())) or t["evidence.per_year_none"]
     rows.append([C(t["evidence.per_year"]), C(years), "", ""])
     kinds = "；".join(f"{difficulty.get(k, k)} {n} 件" for k, n in ev.by_difficulty.items()) or t["evidence.per_year_none"]
