@@ -394,3 +394,40 @@ def test_a_long_party_name_keeps_the_history_label_within_its_column(db, head, r
         case_lifecycle.correct(s, head, uuid, [("party.1.phone", "13900000009")], "电话变更")
     last = _detail(db, head, uuid)["history"][-1]
     assert len(last["field_label"]) <= 40 and last["field_label"].startswith("当事人1")
+
+
+def test_a_history_row_changed_outside_the_app_shows_in_check(db, head, roster, data_dir):
+    import sqlite3
+
+    from xihu_desk.store import digests
+
+    uuid = _closed_case(db, head, roster)
+    with db.write() as s:
+        case_lifecycle.correct(s, head, uuid, [("summary", "更正后的情况")], "登记笔误")
+    conn = sqlite3.connect(data_dir.database)
+    assert digests.verify(conn).ok
+    conn.execute("UPDATE case_history SET reason = '另有理由' WHERE case_uuid = ?", (uuid,))
+    conn.commit()
+    assert [u for u, _no in digests.verify(conn).changed] == [uuid]
+    conn.close()
+
+
+def test_digests_made_before_case_history_still_verify(db, head, roster, data_dir):
+    import json as _json
+    import sqlite3
+
+    from xihu_desk.store import digests
+
+    uuid = _closed_case(db, head, roster)
+    conn = sqlite3.connect(data_dir.database)
+    cur = conn.cursor()
+    key = digests._key(cur)
+    old = {t: c for t, c in digests._columns(cur).items() if t != "case_history"}  # as before migration 0010
+    tag = digests._tag(old)
+    known = digests._known(cur) | {tag: old}
+    cur.execute("UPDATE meta SET value = ? WHERE key = ?", (_json.dumps(known), digests.COLUMNS_KEY))
+    cur.execute("UPDATE record_digest SET digest = ? WHERE case_uuid = ?",
+                (f"{tag}:{digests._digest(key, old, digests._rows(cur, old, [uuid])[uuid])}", uuid))
+    conn.commit()
+    assert digests.verify(conn).ok
+    conn.close()

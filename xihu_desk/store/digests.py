@@ -32,7 +32,9 @@ from sqlalchemy.orm import Session
 
 # The case and its parts, in hashing order; every part has a case_uuid column.
 TABLES = ("mediation_case", "party", "case_mediator", "case_record", "agreement", "followup",
-          "confirmation", "attachment")
+          "confirmation", "attachment", "case_history")
+# A digest covers the tables its tag lists: one made before a table existed (case_history came with
+# migration 0010_case_history) is checked over the tables it was made over.
 _TOUCHED = "xihu_desk.digest.touched"
 COLUMNS_KEY = "record_digest.columns"
 CHUNK = 400
@@ -83,7 +85,9 @@ def _forget(session: Session) -> None:
 
 
 def _columns(cur: Any) -> dict[str, list[str]]:
-    return {t: [r[1] for r in cur.execute(f"PRAGMA table_info({t})")] for t in TABLES}
+    """The columns of each table that exists (a migration may digest before a later one adds one)."""
+    found = {t: [r[1] for r in cur.execute(f"PRAGMA table_info({t})")] for t in TABLES}
+    return {t: cols for t, cols in found.items() if cols}
 
 
 def _tag(columns: dict[str, list[str]]) -> str:
@@ -97,9 +101,9 @@ def _key(cur: Any) -> bytes | None:
 
 def _rows(cur: Any, columns: dict[str, list[str]], uuids: list[str]) -> dict[str, dict[str, list[tuple]]]:
     """case uuid -> table -> rows (tuples in column order, sorted), for the cases given."""
-    out: dict[str, dict[str, list[tuple]]] = {u: {t: [] for t in TABLES} for u in uuids}
+    out: dict[str, dict[str, list[tuple]]] = {u: {t: [] for t in columns} for u in uuids}
     marks = ",".join("?" * len(uuids))
-    for table in TABLES:
+    for table in columns:
         by = "uuid" if table == "mediation_case" else "case_uuid"
         sql = f"SELECT {by}, {', '.join(_q(c) for c in columns[table])} FROM {table} WHERE {by} IN ({marks})"
         for row in cur.execute(sql, uuids):
@@ -115,7 +119,7 @@ def _digest(key: bytes, columns: dict[str, list[str]], tables: dict[str, list[tu
     # Values as SQLite returns them (None, int, float, str, bytes): their repr is exact and
     # stable, and much cheaper than JSON. Rows of a part are sorted, so their order does not count.
     h = hmac.new(key, digestmod=hashlib.sha256)
-    for table in TABLES:
+    for table in (t for t in TABLES if t in columns):
         h.update(f"\x1d{table}\x1f{','.join(columns[table])}".encode())
         for row in sorted(map(repr, tables[table])):
             h.update(b"\x1e" + row.encode("utf-8", "surrogatepass"))
@@ -214,8 +218,9 @@ def verify(conn: Any, limit: int = 1000) -> DigestReport:
         for tag, group in by_tag.items():
             # Hashed over the columns of its tag (older digests: before a column was added).
             columns = known.get(tag)
-            if not (isinstance(columns, dict) and all(isinstance(columns.get(t), list) for t in TABLES)) \
-                    or any(set(columns[t]) - set(current[t]) for t in TABLES):
+            if not (isinstance(columns, dict) and "mediation_case" in columns and set(columns) <= set(TABLES)
+                    and all(isinstance(v, list) for v in columns.values())) \
+                    or any(set(columns[t]) - set(current.get(t, [])) for t in columns):
                 continue  # an unknown tag, or a column that is gone: reported as changed
             rows = _rows(cur, columns, group)
             good.update(u for u in group
