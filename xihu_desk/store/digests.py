@@ -1,7 +1,7 @@
 """A digest of every case as the app wrote it, so edits made outside the app show up in ``check``.
 
-A case's rows (the case and its parties, mediators, records, agreement, follow-ups, confirmation
-and attachment entries) are read back as SQLite stores them, in a fixed order, and hashed with
+A case's rows (the case and its parties, mediators, records, agreement, follow-ups, confirmation,
+attachment entries and history) are read back as SQLite stores them, in a fixed order, and hashed with
 HMAC-SHA256 under a key derived from the node's signing key; the result goes into
 ``record_digest`` beside the case's uuid. This happens in ``before_commit`` for every case the
 transaction touched: the ORM's new, changed and deleted rows are noted after each flush, and code
