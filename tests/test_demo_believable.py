@@ -126,3 +126,13 @@ def test_the_roster_names_this_office_and_real_committees(demo_root):
     streets = {"北山街道", "西溪街道", "翠苑街道", "古荡街道", "西湖街道", "留下街道", "转塘街道", "蒋村街道", "灵隐街道",
                "文新街道", "三墩镇", "双浦镇"}
     assert all(name.removesuffix("人民调解委员会") in streets - {"北山街道"} for name in earlier), earlier
+
+
+def test_intake_names_real_looking_people_and_bodies(filled):
+    _rows, details = filled
+    mediators = {m for d in details for m in d["mediators"]}
+    assert all(d["registrar"] in mediators for d in details if d["procedure"] == "ordinary")
+    referrals = [d for d in details if d["source"] == "referral"]
+    assert all(d["referrer_name"] == "杭州市公安局西湖区分局北山派出所" for d in referrals)
+    companies = {p["name"] for d in details for p in d["parties"] if p["kind"] == "org"}
+    assert companies and all(c.startswith("杭州") and c.endswith("有限公司") and len(c) <= 14 for c in companies)

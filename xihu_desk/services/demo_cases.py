@@ -42,7 +42,7 @@ def _weighted(rng: random.Random, options):
 def _person(rng: random.Random, fake: Faker, role: str, accepted: date) -> PartyInput:
     from xihu_desk.services.demo import id_number, xihu_address
 
-    number = id_number(rng, born_to=accepted.year - 18)
+    number = id_number(rng, born_to=accepted.year - 19)  # an adult on the accepted date, whatever the birthday
     return PartyInput(role, "person", fake.name(), id_number=number, phone=fake.phone_number(),
                       address=xihu_address(rng), occupation=rng.choice(["职员", "退休", "个体经营", "务工", "教师", "无业", ""]),
                       ethnicity="汉族")
@@ -52,7 +52,7 @@ def _org(rng: random.Random, fake: Faker) -> PartyInput:
     from stdnum.cn import uscc
 
     body = f"91330106{''.join(rng.choice('0123456789ABCDEFGHJKLMNPQRTUWXY') for _ in range(9))}"
-    return PartyInput("respondent", "org", f"杭州{fake.company_prefix()}物业管理有限公司",
+    return PartyInput("respondent", "org", demo_mediation.property_company(rng),
                       credit_code=body + uscc.calc_check_digit(body), legal_rep=fake.name(), phone=fake.phone_number())
 
 
@@ -98,9 +98,9 @@ def make_cases(session: Session, actor: Actor, rng: random.Random, fake: Faker, 
             dispute_type=code, accepted_on=accepted, summary=rng.choice(SUMMARIES[code]),
             claims="请求调解委员会主持调解，妥善解决纠纷。", parties=tuple(parties),
             mediators=tuple(cases.MediatorAssignment(m, lead=(i == 0)) for i, m in enumerate(team)),
-            referrer_type="police" if source == "referral" else "", referrer_name="西湖区公安分局派出所" if source == "referral" else "",
+            referrer_type="police" if source == "referral" else "", referrer_name=demo_mediation.police_station(session, committee) if source == "referral" else "",
             difficulty=_weighted(rng, [("simple", 40), ("ordinary", 45), ("complex", 12), ("major", 3)])[0],
-            amount_fen=amount, registrar=fake.name(),
+            amount_fen=amount, registrar=demo_mediation.registrar(session, rng, roster[committee]),
             prevent_criminal_cases=1 if rng.random() < 0.03 else 0,
         )
         if cmd.prevent_criminal_cases:

@@ -23,7 +23,7 @@ from xihu_desk.domain.parties import PartyInput
 from xihu_desk.services import cases, simple_cases
 from xihu_desk.services.context import Actor
 from xihu_desk.store.case_models import Mediator
-from xihu_desk.store.models import Committee
+from xihu_desk.store.models import Committee, OrgUnit
 
 # Of all demo disputes, the share settled on the spot (oral agreement, simple procedure): with the
 # ordinary cases that settle, about half of the settled ones (domain.md §2.9, §3.5).
@@ -64,6 +64,29 @@ def people(session: Session, rng: random.Random, committee_uuid: str, team: list
     recorder = rng.choice(colleagues) if colleagues else names[-1]
     room = ROOMS[0] if short.endswith("村") else rng.choice(ROOMS)
     return People(names, recorder, f"{short}{room}", full)
+
+
+def registrar(session: Session, rng: random.Random, roster: list[str]) -> str:
+    """Who registers a case: one of the committee's own mediators."""
+    mediator = session.get(Mediator, rng.choice(roster)) if roster else None
+    return mediator.name if mediator is not None else ""
+
+
+def police_station(session: Session, committee_uuid: str) -> str:
+    """The police station of the committee's street that referred a case (杭州市公安局西湖区分局北山派出所)."""
+    committee = session.get(Committee, committee_uuid)
+    unit = session.get(OrgUnit, committee.org_code) if committee is not None else None
+    if unit is None or unit.kind == "district":
+        return "杭州市公安局西湖区分局"
+    return f"杭州市公安局西湖区分局{unit.name.removesuffix('街道').removesuffix('镇')}派出所"
+
+
+# Made-up property companies with Xihu place words (a real company's name would accuse it of a dispute).
+PROPERTY_WORDS = ("西溪", "文新", "翠苑", "古荡", "紫金", "桂花", "黄龙", "玉泉", "留和", "之江", "三墩", "蒋村")
+
+
+def property_company(rng: random.Random) -> str:
+    return f"杭州{rng.choice(PROPERTY_WORDS)}{rng.choice(['物业服务', '物业管理'])}有限公司"
 
 
 def mediation_record(rng: random.Random, held: datetime, parties: list[PartyInput], who: People,
