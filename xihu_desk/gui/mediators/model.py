@@ -25,7 +25,8 @@ ROSTER_SORT_KEYS: dict[int, str | None] = {
     0: "name", 1: "committee", 2: "employment", 3: "grade", 4: "status", 5: "appointed_on", 6: "registration_no",
     7: "phone"}
 # The longest text each column shows whole (None: the committee, which takes the rest of the width).
-ROSTER_COLUMN_SAMPLES = ("欧阳调解员", None, "专职", "无等级", "离任", "2026-12-31", "330106202600001", "13800000000")
+ROSTER_COLUMN_SAMPLES = ("欧阳调解员", None, "专职", "无等级", "离任", "2026-12-31", "西司调备〔2026〕000号",
+                         "13800000000")
 
 
 class _ListModel(QAbstractTableModel):

@@ -125,6 +125,8 @@ class RosterTab(ListPage):
         self.preview_empty = label(self.tr("在上方名册中选择一名调解员，这里显示概要；按 Enter 或双击打开。"), "muted")
         box.addWidget(self.preview_empty)
         self._show_preview(None)
+        # the title and two rows of facts, each of which may wrap once, at any text size (the splitter keeps it)
+        card.setMinimumHeight(self.fontMetrics().lineSpacing() * 6 + 40)
         return card
 
 
