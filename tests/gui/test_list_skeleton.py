@@ -143,15 +143,17 @@ def test_the_roster_reads_pages_not_the_whole_roster(qtbot, ctx, head) -> None: 
 def test_the_roster_shows_its_columns_whole(qtbot, ctx, head, styled_app, scale) -> None:  # noqa: F811 - fixtures
     """Widths come from the font like the other lists: headers and the 备案编号 whole at 150 % too."""
     from xihu_desk.gui import columns, theme
-    from xihu_desk.gui.mediators.page import MediatorsPage
+    from xihu_desk.gui.mainwindow import MainWindow
 
     theme.apply_text_scale(styled_app, scale)
-    area = MediatorsPage(ctx, head)
-    qtbot.addWidget(area)
-    area.resize(1146, 640)  # the area beside the navigation on a 1366×768 screen
-    area.show()
-    qtbot.waitExposed(area)
-    view, model = area.roster.view, area.roster.model
+    window = MainWindow(ctx, head)
+    qtbot.addWidget(window)
+    window.resize(1366, 728)  # a 1366×768 screen with the taskbar
+    window.show()
+    qtbot.waitExposed(window)
+    window.go("mediators")
+    roster = window.pages["mediators"].roster
+    view, model = roster.view, roster.model
     assert model.rowCount() > 0
     for column in range(model.columnCount()):
         assert not columns.header_cut(view, column), model.headerData(column, Qt.Orientation.Horizontal)
