@@ -278,3 +278,19 @@ def test_forms_fit_1366x768(qtbot, ctx, db, head, styled_app, free_area, tmp_pat
         _check_dialog(qtbot, dialog, shots, name, problems)
         dialog.close()
     assert not problems, "\n".join(problems)
+
+
+def test_lists_follow_a_text_size_change(qtbot, ctx, head, styled_app) -> None:  # noqa: F811
+    """系统设置 → 显示 changes the text size while the lists are open: their columns follow."""
+    window = _window(qtbot, ctx, head)
+    for area in ("cases", "reviews"):
+        window.go(area)
+        _settle(qtbot, window)
+    _scaled(styled_app, 150)
+    problems: list[str] = []
+    for area in ("cases", "reviews"):
+        window.go(area)
+        _settle(qtbot, window)
+        _check_tables(window.page(area), f"{area} after the change", problems)
+    window.close()
+    assert not problems, "\n".join(problems)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import shiboken6
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QStyle, QTableView
 
 from xihu_desk.gui import prefs, theme
@@ -41,7 +44,53 @@ def fit(view: QTableView, key: str, samples: Sequence[str | None], *, stretch: i
     """Set each column to its sample's width (None: the header's), ``stretch`` takes the rest;
     ``icons`` are columns that also show a small icon; ``large_hidden`` are columns the summary
     pane shows too, hidden above 100 % text so the others fit. Then restore what the user chose at
-    this text size, and remember the user's changes under the same key."""
+    this text size, and remember the user's changes under the same key. When the text size changes
+    while the list is open (系统设置 → 显示), all of this is done again at the new size."""
+    fitter = view.findChild(_Fitter, "columnFitter")
+    if fitter is None:
+        fitter = _Fitter(view, key, samples, stretch, tuple(icons), tuple(large_hidden))
+    fitter.apply()
+
+
+class _Fitter(QObject):
+    """Remembers how a list's columns are sized, sizes them again after a text size change, and
+    saves the user's widths under the text size they were made at."""
+
+    def __init__(self, view: QTableView, key: str, samples: Sequence[str | None], stretch: int,
+                 icons: tuple[int, ...], large_hidden: tuple[int, ...]) -> None:
+        super().__init__(view)
+        self.setObjectName("columnFitter")
+        self.view, self.key, self.samples = view, key, tuple(samples)
+        self.stretch, self.icons, self.large_hidden = stretch, icons, large_hidden
+        self.fitting = False
+        view.horizontalHeader().sectionResized.connect(self._save)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):  # after the new font has reached the list's widgets
+            app.fontChanged.connect(self._font_changed)
+
+    def _font_changed(self, _font: object) -> None:
+        if not shiboken6.isValid(self) or not shiboken6.isValid(self.view):  # the list has been closed
+            QGuiApplication.instance().fontChanged.disconnect(self._font_changed)
+            return
+        self.fitting = True  # sections the new font moves before the refit are not the user's choice
+        QTimer.singleShot(0, self.apply)
+
+    def _save(self, *_args: object) -> None:
+        if not self.fitting:  # our own sizing is not the user's choice
+            prefs.save_state(f"{self.key}@{text_scale(self.view)}", self.view.horizontalHeader())
+
+    def apply(self) -> None:
+        if not shiboken6.isValid(self.view):
+            return
+        self.fitting = True
+        try:
+            _size(self.view, self.key, self.samples, self.stretch, self.icons, self.large_hidden)
+        finally:
+            self.fitting = False
+
+
+def _size(view: QTableView, key: str, samples: Sequence[str | None], stretch: int, icons: Sequence[int],
+          large_hidden: Sequence[int]) -> None:
     header = view.horizontalHeader()
     scale = text_scale(view)
     for column in large_hidden:
@@ -61,10 +110,8 @@ def fit(view: QTableView, key: str, samples: Sequence[str | None], *, stretch: i
         else:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             view.setColumnWidth(column, need)
-    scoped = f"{key}@{scale}"
-    prefs.restore_state(scoped, header)
+    prefs.restore_state(f"{key}@{scale}", header)
     header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)  # an old state may have other modes
-    header.sectionResized.connect(lambda *_: prefs.save_state(scoped, header))
 
 
 def header_cut(view: QTableView, column: int) -> bool:
