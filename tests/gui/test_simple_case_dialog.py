@@ -147,7 +147,8 @@ def test_the_case_page_opens_it_tags_the_case_and_offers_the_conversion(qtbot, c
     with qtbot.waitSignal(dialog.created, timeout=10_000) as created:
         qtbot.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)
     uuid = created.args[0]
-    assert uuid in page.dialogs  # the new case opens in its form
+    assert uuid in page.dialogs  # the new case opens in its form, which says its procedure
+    assert page.dialogs[uuid].facts_label.text().startswith("已结案（简易程序）")
     page.refresh()
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
     assert page.model.data(page.model.index(0, TITLE)).startswith("〔简易〕")

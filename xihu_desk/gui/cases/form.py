@@ -213,7 +213,8 @@ class CaseDialog(QDialog):
             due = self.tr("结案 {on}").format(on=d["closed_on"] or "—")
         leads = "、".join(m["name"] + (self.tr("（主持）") if m["lead"] else "") for m in d["mediator_assignments"])
         self.facts_label.setText(self.tr("{status}{outcome} · {committee} · 受理 {accepted} · {due} · 调解员：{m}").format(
-            status=d["status_label"], outcome=f"（{d['outcome_label']}）" if d["outcome_label"] else "",
+            status=d["status_label"] + (self.tr("（简易程序）") if d["procedure"] == "simple" else ""),
+            outcome=f"（{d['outcome_label']}）" if d["outcome_label"] else "",
             committee=d["committee"], accepted=d["accepted_on"], due=due, m=leads or self.tr("未指定")))
         read_only = not self.actor.can(Perm.EDIT_CASES) or d["owner_node"] != self.node_id
         note = self.tr("（只读：{why}）").format(why=self.tr("本单位只能查看") if self.actor.can(Perm.EDIT_CASES)
