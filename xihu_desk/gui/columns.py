@@ -70,7 +70,9 @@ class _Fitter(QObject):
 
     def _font_changed(self, _font: object) -> None:
         if not shiboken6.isValid(self) or not shiboken6.isValid(self.view):  # the list has been closed
-            QGuiApplication.instance().fontChanged.disconnect(self._font_changed)
+            app = QGuiApplication.instance()
+            if isinstance(app, QGuiApplication):
+                app.fontChanged.disconnect(self._font_changed)
             return
         self.fitting = True  # sections the new font moves before the refit are not the user's choice
         QTimer.singleShot(0, self.apply)
