@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from xihu_desk.sync import sequences
+from xihu_desk.sync.sequences import Span  # the field `sequences` below hides the module in the class
 from xihu_desk.paths import resources_dir
 from xihu_desk.reports import ledger
 
@@ -57,7 +58,7 @@ class BundleLine:
     sender: str  # the office's name
     org_code: str
     sequences: tuple[int, ...]  # bundles imported
-    missing: tuple[sequences.Span, ...]  # sequence numbers skipped (not imported yet), as ranges
+    missing: tuple[Span, ...]  # sequence numbers skipped (not imported yet), as ranges
     last_created: datetime | None = None  # when the newest imported bundle was made
     last_imported: datetime | None = None
 
@@ -256,7 +257,8 @@ def _table(ws, layout: Mapping[str, Any], columns: list[dict[str, Any]], first: 
     ws.row_dimensions[first].height = 30
     ws.row_dimensions[first + 1].height = 30
     r = first + 1
-    body = [(row.label, row.extra, row.figures, False) for row in rows]
+    body: list[tuple[str, tuple[str, ...], Mapping[str, int], bool]] = [
+        (row.label, row.extra, row.figures, False) for row in rows]
     if total is not None:
         body.append((layout.get("total_label", "合计"), ("",) * len(extra_headers), total, True))
     for r, (label, extra, figures, is_total) in enumerate(body, start=first + 2):
@@ -297,8 +299,7 @@ def workbook(stats: MediationStats, layout: Mapping[str, Any]) -> bytes:
     columns, detail = layout["columns"], layout.get("detail_columns") or layout["columns"]
     wb = Workbook()
 
-    ws = wb.active
-    ws.title = sheets["summary"]["name"]
+    ws = ledger.first_sheet(wb, sheets["summary"]["name"])
     first = _cover_rows(ws, sheets["summary"].get("title", layout["title"]), _lines(cover, True), 1 + len(columns))
     last = _table(ws, layout, columns, first, sheets["summary"]["row_header"], [], stats.by_type, stats.total, 14)
     note = ws.cell(last + 2, 1, "注：统计口径、各项指标的含义和数据来源见“说明”表。数字均为数值，不含公式。")

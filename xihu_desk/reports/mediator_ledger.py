@@ -3,7 +3,7 @@ bytes out; the generic header matching and per-row problem report are reports/le
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -77,7 +77,7 @@ def roster_columns() -> list[Column]:
     ]
 
 
-def export_roster(rows: list[Mapping[str, Any]], *, org_name: str, generated_at: datetime, reveal: bool = False) -> bytes:
+def export_roster(rows: Sequence[Mapping[str, Any]], *, org_name: str, generated_at: datetime, reveal: bool = False) -> bytes:
     """The roster as an office keeps it; the header uses the names the import accepts."""
     note = "含完整身份证号（导出已记入审计日志），请妥善保管" if reveal else "身份证号已遮盖"
     return ledger.write_ledger(roster_columns(), rows, title=f"{org_name}人民调解员名册", sheet="调解员名册", reveal=reveal,
@@ -107,7 +107,8 @@ GRADE_COLUMNS = [
 ]
 
 
-def results_workbook(results: list[Mapping[str, Any]], steps: list[Mapping[str, Any]], grades: list[Mapping[str, Any]],
+def results_workbook(results: Sequence[Mapping[str, Any]], steps: Sequence[Mapping[str, Any]],
+                     grades: Sequence[Mapping[str, Any]],
                      *, org_name: str, date_from: Any, date_to: Any, generated_at: datetime) -> bytes:
     """人民调解员等级评定结果: the applications of a period with their evidence and outcome, every
     step with who and when, and the roster's grades as they stand."""

@@ -155,7 +155,7 @@ NUMERIC_ID = "（该格是数字格式：Excel 只保留 15 位有效数字，�
 
 
 def _party(row: ledger.LedgerRow, role: str, name: str, id_text: str, key: str, name_key: str, on: date,
-           credit: str, id_type: str = "resident", **contact: str) -> PartyInput:
+           credit: str, id_type: str = "resident", **contact: Any) -> PartyInput:
     """One party: an organisation by its name's ending; a bad or masked ID number is left out with
     a warning (the party is kept); a number of another kind of ID (护照) is kept as written."""
     if case_ledger.looks_like_org(name):
@@ -428,7 +428,7 @@ def import_ledger(session: Session, actor: Actor, source: Path | str | bytes | I
         return import_rows.Plan((fp,), {"title": title}, parts)
 
     import_rows.take_rows(session, book, report, seen=seen, plan=plan, field_column=FIELD_COLUMN, step=step,
-                          apply=lambda row, chosen: _apply(session, actor, row, chosen.context, file_name, chosen.keys[0]))
+                          apply=lambda row, chosen: _apply(session, actor, row, chosen.context, file_name, str(chosen.keys[0])))
     unmatched: dict[str, int] = {}
     for row in book.rows:
         for name in case_ledger.split_names(row.values.get("mediators")):
@@ -514,12 +514,12 @@ def ledger_rows(session: Session, actor: Actor, scope: LedgerScope, *, reveal: b
             ps = parties[c.uuid]
             by_role = {r: [p for p in ps if p.role == r] for r in ("applicant", "respondent")}
 
-            def ids(role: str) -> str:
+            def ids(role: str, by_role: dict[str, list[Party]] = by_role) -> str:  # this case's parties
                 shown = [(p.id_number if reveal else idnumber.mask(p.id_number)) if p.kind == "person" else p.credit_code
                          for p in by_role[role]]
                 return "、".join(shown) if any(shown) else ""
 
-            def id_types(role: str) -> str:
+            def id_types(role: str, by_role: dict[str, list[Party]] = by_role) -> str:
                 shown = [ID_TYPES.get(p.id_type, "") if p.kind == "person" and p.id_number else ""
                          for p in by_role[role]]
                 return "、".join(shown) if any(shown) else ""

@@ -311,7 +311,7 @@ def create_case(session: Session, actor: Actor, cmd: IntakeCommand, parties: lis
     here, the legacy-ledger import with its own party rules, the simple procedure
     (services/simple_cases.py). The caller audits."""
     _check_mediators(session, cmd.mediators)
-    committee = session.get(Committee, cmd.committee_uuid)
+    committee = session.get_one(Committee, cmd.committee_uuid)  # check_intake found it
     seq, number = _next_number(session, committee, cmd.accepted_on.year)
     values = {f: getattr(cmd, f) for f in INTAKE_FIELDS}
     values["summary"], values["claims"] = cmd.summary.strip(), cmd.claims.strip()
@@ -644,12 +644,12 @@ def contents(session: Session, case: MediationCase) -> list[rules.FileItem]:
     attachments = dict(session.execute(
         select(Attachment.kind, func.count()).where(Attachment.case_uuid == case.uuid, Attachment.deleted.is_(False))
         .group_by(Attachment.kind)).all())
-    has_agreement = session.scalar(select(func.count()).select_from(Agreement).where(
-        Agreement.case_uuid == case.uuid, Agreement.deleted.is_(False))) > 0
+    has_agreement = (session.scalar(select(func.count()).select_from(Agreement).where(
+        Agreement.case_uuid == case.uuid, Agreement.deleted.is_(False))) or 0) > 0
     followups = session.scalar(select(func.count()).select_from(FollowUp).where(
         FollowUp.case_uuid == case.uuid, FollowUp.deleted.is_(False))) or 0
-    confirmation = session.scalar(select(func.count()).select_from(Confirmation).where(
-        Confirmation.case_uuid == case.uuid)) > 0
+    confirmation = (session.scalar(select(func.count()).select_from(Confirmation).where(
+        Confirmation.case_uuid == case.uuid)) or 0) > 0
     facts = rules.FileFacts(
         outcome=Outcome(case.outcome) if case.outcome else None,
         agreement_form=AgreementForm(case.agreement_form) if case.agreement_form else None,

@@ -43,7 +43,7 @@ def _local(actor: Actor) -> datetime:
 
 
 def _committee_index(session: Session) -> dict[str, str]:
-    index = {}
+    index: dict[str, str] = {}
     for c in committees.list_committees(session):
         for name in (c.name, c.short_name, c.name.removesuffix("人民调解委员会"), c.name.removesuffix("调解委员会")):
             if name:
@@ -151,7 +151,7 @@ def roster_rows(session: Session, actor: Actor, f: mediators.RosterFilter | None
         .group_by(CaseMediator.mediator_uuid)).all())
     out = []
     for r in rows:
-        m = session.get(Mediator, r.uuid)
+        m = session.get_one(Mediator, r.uuid)
         scheme = ""
         if m.grade_rule_set:
             scheme = next((s.name for s in grading.rule_sets(session) if s.code == m.grade_rule_set), m.grade_rule_set)
@@ -213,7 +213,7 @@ def results_workbook(session: Session, actor: Actor, date_from: date, date_to: d
                           "at": clock.to_local(s["at"]).strftime("%Y-%m-%d %H:%M"),
                           "opinion": s["opinion"], "document_no": s["document_no"]})
     grades = [{"name": r.name, "committee": r.committee, "employment": r.employment_label, "grade": r.grade_label,
-               "graded_on": session.get(Mediator, r.uuid).graded_on}
+               "graded_on": session.get_one(Mediator, r.uuid).graded_on}
               for r in mediators.roster(session, actor, mediators.RosterFilter())]
     info = node.node_info(session)
     return mediator_ledger.results_workbook(results, steps, grades, org_name=info.org_name, date_from=date_from,

@@ -268,7 +268,7 @@ def _snapshot(m: Mediator) -> dict[str, Any]:
 def create_mediator(session: Session, actor: Actor, cmd: MediatorCommand) -> MediatorRow:
     actor.require(Perm.MANAGE_MEDIATORS)
     values = _checked(session, cmd, None, actor.today)
-    committee = session.get(Committee, cmd.committee_uuid)
+    committee = session.get_one(Committee, cmd.committee_uuid)  # _checked found it
     row = Mediator(uuid="", grade="", active=cmd.status == "serving", **values)
     stamp_new(session, actor, row)
     session.add(row)
@@ -285,12 +285,12 @@ def update_mediator(session: Session, actor: Actor, uuid: str, cmd: MediatorComm
     before = _snapshot(m)
     changed = [f for f, v in values.items() if getattr(m, f) != v]
     if not changed:
-        return _row(m, session.get(Committee, m.committee_uuid).name)
+        return _row(m, session.get_one(Committee, m.committee_uuid).name)
     for f in changed:
         setattr(m, f, values[f])
     m.active = m.status == "serving"
     stamp_changed(actor, m)
-    committee = session.get(Committee, m.committee_uuid)
+    committee = session.get_one(Committee, m.committee_uuid)
     audit.record(session, actor, "mediator.update", "mediator", m.uuid, summary=f"修改调解员 {m.name} 的信息",
                  before={k: before[k] for k in changed}, after={k: _snapshot(m)[k] for k in changed})
     return _row(m, committee.name)
@@ -429,7 +429,9 @@ def add_appointment(session: Session, actor: Actor, mediator_uuid: str, a: Appoi
     return row.uuid
 
 
-LOG_MODELS = {"training": MediatorTraining, "event": MediatorEvent, "appointment": MediatorAppointment}
+# Three log tables of one shape (mediator_uuid and the Travelling columns); typed loosely.
+LOG_MODELS: dict[str, type[Any]] = {
+    "training": MediatorTraining, "event": MediatorEvent, "appointment": MediatorAppointment}
 
 
 def remove_log_entry(session: Session, actor: Actor, kind: str, uuid: str) -> None:

@@ -232,7 +232,7 @@ def verify(session: Session, actor: Actor, text: str) -> Verification:
         # The code's MAC is keyed by the node that printed it. A case this node only holds a copy
         # of (received from the office that manages it) was printed there: it cannot be checked
         # here, which is not evidence of forgery. A case managed here with a failing MAC is.
-        me = session.get(Node, 1).node_id
+        me = session.get_one(Node, 1).node_id
         if all(owner != me for _uuid, _deleted, owner in candidates):
             holder = _holder_name(session, candidates[0][0])
             return Verification(False, "elsewhere",

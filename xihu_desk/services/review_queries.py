@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain import reviews as rules
@@ -155,7 +155,7 @@ def list_reviews(session: Session, actor: Actor, f: ReviewFilter, today: date, o
     actor.require(Perm.VIEW_REVIEWS)
     cal = work_calendar(session)
     columns = SORTS.get(f.sort, SORTS["number"])
-    order = [c.desc() if f.descending else c.asc() for c in columns]
+    order: list[ColumnElement[Any]] = [c.desc() if f.descending else c.asc() for c in columns]
     if f.sort == "due_on":  # items without a deadline go last either way
         order.insert(0, ReviewItem.due_on.is_(None))
     rows = list(session.scalars(_where(select(ReviewItem), f, today, cal).order_by(*order).offset(offset).limit(limit)))
@@ -268,7 +268,8 @@ def due_items(session: Session, actor: Actor, today: date, limit: int = 200) -> 
         ReviewItem.deleted.is_(False), ReviewItem.status.in_(rules.OPEN_STATUSES),
         or_(ReviewItem.due_on <= soon, ReviewItem.calendar_fallback != "")).order_by(ReviewItem.due_on).limit(limit)))
     pauses = _pauses_by_item(session, [r.uuid for r in rows])
-    out, fallback = [], set()
+    out: list[DueReview] = []
+    fallback: set[int] = set()
     for it in rows:
         c = item_clock(cal, it, pauses[it.uuid], today)
         fallback.update(c.fallback_years)

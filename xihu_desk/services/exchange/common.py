@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain.errors import NotFound, UserError
@@ -71,9 +71,9 @@ def quarantine(session: Session, direction: str, peer: str, kind: str, uuid: str
 def settle_quarantine(session: Session, kind: str, accepted: list[str]) -> None:
     """A record quarantined on the way in is settled once a later version of it is accepted."""
     if accepted:
-        session.execute(Quarantine.__table__.update().where(
+        session.execute(update(Quarantine).where(
             Quarantine.direction == "in", Quarantine.kind == kind, Quarantine.uuid.in_(accepted),
-            Quarantine.resolved.is_(False)).values(resolved=True))
+            Quarantine.resolved.is_(False)).values(resolved=True).execution_options(synchronize_session=False))
 
 
 def unacknowledged(session: Session, destination: str, kind: str) -> int:

@@ -152,7 +152,7 @@ def apply(session: Session, actor: Actor, cmd: ApplyCommand) -> ApplicationRow:
     audit.record(session, actor, "grading.apply", "grading_application", app.uuid,
                  summary=f"{m.name} 申请{rules.name}{level.name}（{note}）",
                  after={"evidence": ev.as_json(), "evaluation": result.as_json()})
-    committee = session.get(Committee, m.committee_uuid)
+    committee = session.get_one(Committee, m.committee_uuid)
     return application_row(app, m.name, committee.name)
 
 

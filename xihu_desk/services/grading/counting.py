@@ -56,8 +56,8 @@ def evidence(session: Session, actor: Actor, mediator_uuid: str, date_from: date
         count_if(and_(c.outcome == "succeeded", c.agreement_form == "oral")),
         count_if(and_(c.outcome == "succeeded", c.agreement_form == "written")),
     )).one()
-    per_year = dict(session.execute(joined.add_columns(c.year, func.count()).group_by(c.year)).all())
-    by_difficulty = dict(session.execute(joined.add_columns(c.difficulty, func.count()).group_by(c.difficulty)).all())
+    per_year: dict[int, int] = dict(session.execute(joined.add_columns(c.year, func.count()).group_by(c.year)).all())
+    by_difficulty: dict[str, int] = dict(session.execute(joined.add_columns(c.difficulty, func.count()).group_by(c.difficulty)).all())
     confirmed = session.scalar(joined.add_columns(func.count(func.distinct(c.uuid))).join(
         Confirmation, Confirmation.case_uuid == c.uuid).where(
         Confirmation.result == "confirmed", Confirmation.deleted.is_(False))) or 0

@@ -95,12 +95,13 @@ def record_step(session: Session, actor: Actor, app_uuid: str, cmd: StepCommand)
         stamp_changed(actor, app)
         audit.record(session, actor, "grading.step", "grading_application", app.uuid,
                      summary=f"{m.name} 的{app.level_name}评定申请已撤回")
-        return application_row(app, m.name, session.get(Committee, app.committee_uuid).name)
+        return application_row(app, m.name, session.get_one(Committee, app.committee_uuid).name)
     step = grading.STEPS.get(cmd.step)
     if step is None:
         raise UserError(f"未知的评定步骤“{cmd.step}”。")
     if app.status != step.needs:
-        expected = grading.STEP_LABELS[grading.next_step(app.status)] if grading.next_step(app.status) else "无"
+        following = grading.next_step(app.status)
+        expected = grading.STEP_LABELS[following] if following else "无"
         raise UserError(f"该申请目前{status_label}，不能进行“{grading.STEP_LABELS[cmd.step]}”（下一步应为：{expected}）。")
     _check_order(app, steps, cmd.on)
     if not cmd.passed and not opinion:
@@ -123,7 +124,7 @@ def record_step(session: Session, actor: Actor, app_uuid: str, cmd: StepCommand)
         app.decision_no = cmd.document_no.strip()[:60]
         summary = f"区司法局评定{m.name}为{level.name}，公示 {app.notice_from} 至 {app.notice_to}"
     elif cmd.step == "notice":
-        if cmd.on < app.notice_to:
+        if app.notice_to is not None and cmd.on < app.notice_to:
             raise FieldError("on", f"公示期至 {app.notice_to}，期满后才能确认评定结果。")
         if cmd.passed:
             summary = f"{m.name} 公示期满无异议，等级确定为{app.granted_name}"
@@ -144,4 +145,4 @@ def record_step(session: Session, actor: Actor, app_uuid: str, cmd: StepCommand)
         reason = f"{rules.name}评定" + (f"（{app.decision_no}）" if app.decision_no else "") + "，公示期满"
         _set_grade(session, actor, m, app.granted_name, app.rule_set_code, app.granted_level, cmd.on, reason, app.uuid)
     session.flush()
-    return application_row(app, m.name, session.get(Committee, app.committee_uuid).name)
+    return application_row(app, m.name, session.get_one(Committee, app.committee_uuid).name)
