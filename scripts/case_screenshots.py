@@ -3,6 +3,10 @@
 
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/case_screenshots.py
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/case_screenshots.py --scale 150
+    QT_QPA_PLATFORM="offscreen:configfile=scripts/offscreen-1366x768.json" .venv/bin/python scripts/case_screenshots.py --scale 150
+
+Without Xvfb, the configfile gives Qt's offscreen platform a 1366×768 screen (its own is 800×600,
+which squeezes every form).
 
 Makes a throw-away township node with demo cases (services.demo), signs in as the office head and
 saves PNGs into shots/ (git-ignored): the main window on the case list, then a case in each stage.

@@ -3,6 +3,7 @@
 
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/mediator_screenshots.py
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/mediator_screenshots.py --scale 150
+    QT_QPA_PLATFORM="offscreen:configfile=scripts/offscreen-1366x768.json" .venv/bin/python scripts/mediator_screenshots.py --scale 150
 
 A throw-away node filled by ``demo`` (cases, roster, trainings, awards, a complaint or two, an
 assessment under way), the office head signed in, the main window at 1366×768; PNGs go to shots/

@@ -2,6 +2,7 @@
 """Screenshots of the 合法性审查 area, to look at after changing it.
 
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/review_screenshots.py [--scale 150]
+    QT_QPA_PLATFORM="offscreen:configfile=scripts/offscreen-1366x768.json" .venv/bin/python scripts/review_screenshots.py --scale 150
 
 Works in a throw-away data folder: a township node filled with the demo data (services.demo, which
 makes review items in every state), signed in as an office head; saves PNGs into shots/.

@@ -3,6 +3,7 @@
 
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshots.py
     xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshots.py --scale 150
+    QT_QPA_PLATFORM="offscreen:configfile=scripts/offscreen-1366x768.json" .venv/bin/python scripts/screenshots.py --scale 150
 
 Works in a throw-away data folder and QSettings folder: runs the real set-up wizard, fills the
 node with the demo data (services.demo), signs in as the office head and as the administrator,
