@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from reportlab.platypus import Flowable
@@ -66,7 +67,7 @@ def written(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]:
         story.append(sheet.p(line, "body"))
     if a.get("amount"):
         story.append(sheet.p(t.fill("amount", money=money(a["amount"])), "body"))
-    closing = [sheet.p(t.fill("copies", copies=a["copies"], copies_cn=cn_number(a["copies"])), "body")]
+    closing: list[Flowable] = [sheet.p(t.fill("copies", copies=a["copies"], copies_cn=cn_number(a["copies"])), "body")]
     closing += [sheet.p(line, "body") for line in t.lines("closing")]
     closing += [spacer(3), sheet.p(t["signatures_heading"], "heading")]
     tail = [spacer(5), parts.officer_rows(sheet, [(t["mediator_sign"], case["mediators"]),
@@ -105,7 +106,7 @@ def oral(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]:
     spans.append(((0, 0), (0, n - 1)))
     L, C = sheet.label, sheet.cell
 
-    def full(label: str, content: list[Flowable], height: float = 0, least: float = 0) -> None:
+    def full(label: str, content: Sequence[Flowable], height: float = 0, least: float = 0) -> None:
         r = len(rows)
         rows.append([L(label), parts.MinHeight(content, sheet.room(height, least)), "", "", "", "", ""])
         spans.append(((1, r), (6, r)))

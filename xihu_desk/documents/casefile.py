@@ -150,7 +150,8 @@ def _pages(number: int, documents: dict[int, Any]) -> Any:
         start = a.get(f"item{number}")
         if start is None:
             return ""
-        end = (a.get(f"item{following[0]}") if following else a.get(BACK, footer.pages + 1)) - 1
+        after = a.get(f"item{following[0]}") if following else a.get(BACK, footer.pages + 1)
+        end = (after if after is not None else footer.pages + 1) - 1  # to the last page when nothing follows
         first, last = start - base + 1, end - base + 1
         return str(first) if last <= first else f"{first}—{last}"
 
@@ -209,7 +210,7 @@ def back(sheet: Sheet, t: Template, case: dict[str, Any], documents: dict[int, A
 
     note = PageRef(sheet.footer, pages, sheet.s["cell"], centred=False)
     L, C = sheet.label, sheet.cell
-    rows = [
+    rows: list[list[Any]] = [
         [L(b["summary_label"]), [summary, spacer(2), note], "", ""],
         [L(b["filer"]), C(filer(case)), L(b["checker"]), ""],
         [L(b["filed_on"]), C(day(filing.get("filed_on"))), L(b["checked_on"]), C(day(None))],

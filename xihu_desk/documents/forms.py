@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether
 
 from xihu_desk.documents import parts

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -180,7 +180,7 @@ class Footer:
             canvas.drawCentredString(x + w / 2, y + h / 2 + (len(word) / 2 - i - 0.8) * (SIZE_SMALL + 2), ch)
         canvas.restoreState()
 
-    def draw(self, canvas: Canvas, page: int, pages: int) -> None:
+    def draw(self, canvas: _Canvas, page: int, pages: int) -> None:
         c = self.common
         canvas.saveState()
         top = FOOTER_Y + QR_SIZE + 1.5 * mm
@@ -198,7 +198,7 @@ class Footer:
             canvas.setFont(fonts.REGULAR, 10.5)
             canvas.drawCentredString(LEFT + WIDTH / 2, lower, c.fill("footer.page", page=number[0], pages=number[1]))
         if self.qr:
-            if not getattr(canvas, "_qr_form", False):
+            if not canvas.qr_form_made:
                 canvas.beginForm("qr")
                 # The modules drawn as plain rectangles: renderPDF would leave an unused,
                 # unembedded Helvetica in the file.
@@ -211,7 +211,7 @@ class Footer:
                         canvas.rect(ox + rect.x * scale, oy + rect.y * scale, rect.width * scale, rect.height * scale,
                                     stroke=0, fill=1)
                 canvas.endForm()
-                canvas._qr_form = True
+                canvas.qr_form_made = True
             canvas.doForm("qr")
         canvas.restoreState()
         if self.join_seal and pages > 1:
@@ -229,6 +229,10 @@ class Footer:
 class _Canvas(Canvas):
     """Keeps each finished page until the end, so the footer can say how many pages there are."""
 
+    # The QR code is drawn once as a form, then placed on every page. A class default: set on the
+    # instance only while the footers are drawn, so the page states restored then do not reset it.
+    qr_form_made = False
+
     def __init__(self, *args: Any, footer: Footer, on_page: Callable[[int], None] | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._footer = footer
@@ -239,7 +243,7 @@ class _Canvas(Canvas):
         self._pages.append(dict(self.__dict__))
         if self._on_page is not None:
             self._on_page(len(self._pages))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # what Canvas.showPage ends with; not in the stubs
 
     def save(self) -> None:
         total = self._footer.pages = len(self._pages)
@@ -372,7 +376,7 @@ def _texts(holder: list[Any], key: int) -> list[tuple[TextParagraph, list[Any], 
     return []
 
 
-def _unsplittable(count: int, spans: list[tuple]) -> list[tuple[int, int]]:
+def _unsplittable(count: int, spans: Sequence[tuple[Any, ...]]) -> list[tuple[int, int]]:
     """Row ranges a page break cannot fall inside: each row, widened by every vertical span."""
     blocks = [[i, i] for i in range(count)]
     for (_c0, r0), (_c1, r1) in spans:
@@ -431,7 +435,7 @@ class Sheet:
         place to sign keeps ``least_mm``)."""
         return max(height_mm * self.room_scale, least_mm) * mm
 
-    def p(self, text: object, style: str = "body") -> Paragraph:
+    def p(self, text: object, style: str = "body") -> TextParagraph:
         """A paragraph of plain text (typed or from a template): printed exactly as written."""
         if self.compact and (style in COMPACT_STYLES or style == "title"):
             style = f"{style}_{self.compact}"
@@ -478,9 +482,9 @@ class Sheet:
             size = SIZE_COMPACT[self.compact - 1]
         return Endorsement(lines, caption, size=size, seal=seal)
 
-    def grid(self, rows: list[list[Any]], widths_mm: list[float], spans: list[tuple] = (),
+    def grid(self, rows: Sequence[Sequence[Any]], widths_mm: Sequence[float], spans: Sequence[tuple[Any, ...]] = (),
              heights: list[float | None] | None = None, *, valign: str = "MIDDLE", pad: float = 4,
-             extra: list[tuple] = (), keep_last: int = 0) -> Table:
+             extra: Sequence[tuple[Any, ...]] = (), keep_last: int = 0) -> Table:
         """A ruled form table; ``spans`` are ((col, row), (col, row)) pairs as reportlab takes them."""
         total = sum(widths_mm)
         widths = [w * WIDTH / total for w in widths_mm]
@@ -510,18 +514,19 @@ class Sheet:
         table.setStyle(TableStyle(cmds))
         return table
 
-    def _fitted(self, rows: list[list[Any]], widths: list[float], heights: list[float | None] | None,
-                style: TableStyle, spans: list[tuple]) -> Table:
+    def _fitted(self, given: Sequence[Sequence[Any]], widths: list[float], heights: list[float | None] | None,
+                style: TableStyle, spans: Sequence[tuple[Any, ...]]) -> Table:
         """The table, with the longest text of any unsplittable block taller than a page (a row, or
         rows joined by a vertical span) cut and continued on 附页."""
-        rows = [list(r) for r in rows]
+        rows: list[list[Any]] = [list(r) for r in given]
         blocks = _unsplittable(len(rows), spans)
         for _attempt in range(len(rows) * 4):
             # Measured on a copy: a trial layout leaves state in the cells' flowables.
             trial = Table(copy.deepcopy(rows), colWidths=widths, rowHeights=heights, repeatRows=0)
             trial.setStyle(style)  # spans and paddings decide the cells' widths
             trial.wrap(WIDTH, 1e7)
-            tall = [(sum(trial._rowHeights[a:b + 1]), a, b) for a, b in blocks]
+            measured: Any = trial  # the row heights reportlab measured (not in its type stubs)
+            tall = [(sum(measured._rowHeights[a:b + 1]), a, b) for a, b in blocks]
             tall = [t for t in tall if t[0] > _ROW_LIMIT]
             if not tall:
                 return Table(rows, colWidths=widths, rowHeights=heights, repeatRows=0)

@@ -88,7 +88,7 @@ def build(form: dict[str, Any], *, templates: Path | None = None) -> bytes:
     story.append(spacer(3))
 
     heading = sheet.p(t["profile.heading"], "heading")
-    profile = [
+    profile: list[list[Any]] = [
         [L(t["profile.name"]), C(m["name"], "cell_center"), L(t["profile.gender"]), C(m.get("gender"), "cell_center"),
          L(t["profile.birth"]), C(m.get("birth"), "cell_center")],
         [L(t["profile.political"]), C(m.get("political_label"), "cell_center"), L(t["profile.education"]),
