@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from xihu_desk.gui import i18n, messages, prefs, theme  # noqa: E402
 from xihu_desk.gui.context import AppContext  # noqa: E402
 from xihu_desk.gui.mainwindow import MainWindow  # noqa: E402
-from xihu_desk.gui.mediators.common import set_date  # noqa: E402
+from xihu_desk.gui.kit import set_date  # noqa: E402
 from xihu_desk.gui.runner import Runner  # noqa: E402
 from xihu_desk.paths import DataDir  # noqa: E402
 from xihu_desk.services import auth, demo, node  # noqa: E402
@@ -106,7 +106,8 @@ def main() -> int:
     roster.employment.setCurrentIndex(roster.employment.findData("full_time"))
     shots.shot(window, "roster-full-time")
     roster.reset_filter()
-    graded = next(i for i, r in enumerate(roster.model.rows) if r.grade)
+    model = roster.model
+    graded = next(i for i in range(model.rowCount()) if (row := model.row(i)) is not None and row.grade)
     roster.view.selectRow(graded)
     dialog = roster.open_mediator(roster.model.uuid_at(graded))
     dialog.move(max(0, (1366 - dialog.width()) // 2), max(0, (768 - dialog.height()) // 2))
