@@ -107,7 +107,9 @@ class ApplicationsModel(_ListModel):
         r: ApplicationRow = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             conditions = self.tr("全部达到") if r.passed else self.tr("{n} 项未达到").format(n=r.missed)
-            status = r.status_label + (self.tr("（至 {d}）").format(d=r.notice_to.isoformat()) if r.status == "in_notice" else "")
+            status = r.status_label
+            if r.status == "in_notice" and r.notice_to is not None:
+                status += self.tr("（至 {d}）").format(d=r.notice_to.isoformat())
             return (r.mediator, r.committee.removesuffix("人民调解委员会"), r.level_name, r.applied_on.isoformat(), status,
                     conditions, r.granted_name)[index.column()]
         if role == ID_ROLE:
