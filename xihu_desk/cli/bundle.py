@@ -65,15 +65,17 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
 def cmd_bundle_import(args: argparse.Namespace) -> int:
     from xihu_desk.services import exchange
     from xihu_desk.services.context import cli_actor
+    from xihu_desk.services.exchange.fork_line import ForkRefused
     from xihu_desk.sync.container import BundleRefused
 
     data, opened = open_data(args)
     try:
         result = exchange.import_bundle(data, opened.db, cli_actor(), Path(args.file), dry_run=args.dry_run)
     except BundleRefused as exc:
-        doc = {"result": "refused", "sender": None, "sequence": None,
+        receipt = exc.receipt if isinstance(exc, ForkRefused) else None  # a forked line is answered with one
+        doc: dict[str, Any] = {"result": "refused", "sender": None, "sequence": None,
                "counts": {s: 0 for s in exchange.STATUSES}, "gaps": [], "gap_ranges": [], "gaps_missing": 0,
-               "receipt": str(exc.receipt) if getattr(exc, "receipt", None) else None, "reason": exc.message}
+               "receipt": str(receipt) if receipt else None, "reason": exc.message}
         if args.json:
             print(json.dumps(doc, ensure_ascii=False, indent=2))
         print(f"错误：拒绝导入：{plain(outgoing(args, exc.message))}", file=sys.stderr)

@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -136,7 +136,11 @@ def encrypt_stream(src: IO[bytes], dst: IO[bytes], key: bytes, aad: bytes) -> No
         chunk, counter = following, counter + 1
 
 
-def decrypt_stream(src: IO[bytes], dst: IO[bytes], key: bytes, aad: bytes) -> None:
+class _Reader(Protocol):
+    def read(self, n: int, /) -> bytes: ...
+
+
+def decrypt_stream(src: _Reader, dst: IO[bytes], key: bytes, aad: bytes) -> None:
     aead = ChaCha20Poly1305(key)
     counter = 0
     while True:
@@ -231,7 +235,7 @@ def write_bundle(target: Path, manifest: dict[str, Any], inner_zip: Path, sender
             os.fsync(out.fileno())
         # Read back what the stick now holds before calling it done.
         with partial.open("rb") as f:
-            got_body, got_sig, size = _frame(f)
+            got_body, got_sig, _size = _frame(f)
             h = hashlib.sha256()
             for block in iter(lambda: f.read(1 << 20), b""):
                 h.update(block)
