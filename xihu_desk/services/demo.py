@@ -86,6 +86,10 @@ def _password(rng: random.Random) -> str:
     return f"Xd{secrets.token_hex(3)}-{rng.randrange(1000, 9999)}"
 
 
+TRADE_COMMITTEES = ("物业纠纷", "婚姻家庭纠纷", "劳动争议", "道路交通事故纠纷", "医疗纠纷", "消费纠纷",
+                     "商事纠纷", "征迁纠纷")
+
+
 @writes
 def fill(session: Session, actor: Actor, cmd: DemoCommand) -> DemoResult:
     actor.require(Perm.MANAGE_USERS)
@@ -110,14 +114,17 @@ def fill(session: Session, actor: Actor, cmd: DemoCommand) -> DemoResult:
 
     places = [(unit, place) for unit in units for i, place in enumerate(communities(unit.code)) if ours(i)]
     rng.shuffle(places)
-    for unit, place in places:
+    # A street with few listed communities is topped up with the trade committees a street sets up
+    # (行业性、专业性调委会), so a demo gets the committees it asked for without inventing places.
+    trades = [(unit, field) for unit in units for i, field in enumerate(TRADE_COMMITTEES) if ours(i)]
+    for unit, place in places + trades:
         if len(result.committees) >= cmd.committees:
             break
         name = f"{unit.name}{place}人民调解委员会"
         if name in existing:
             continue
         # No 字号 given: the default from the name (北山街道北山社区 → 北山社区), unique in the district.
-        kind = "village" if place.endswith("村") else "community"
+        kind = "other" if place in TRADE_COMMITTEES else "village" if place.endswith("村") else "community"
         committees.create_committee(session, actor, committees.CommitteeCommand(name, "", unit.code, kind))
         result.committees.append(name)
     taken = set(session.scalars(select(User.username)))
