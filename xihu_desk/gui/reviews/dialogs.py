@@ -4,20 +4,30 @@ under the field the service names, and nothing typed is lost."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget,
+    QComboBox, QDateEdit, QDialog, QDialogButtonBox, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from xihu_desk.domain import reviews as rules
+from xihu_desk.domain.errors import FieldError
 from xihu_desk.gui import ops
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.kit import FieldErrors, date_edit, date_of, fill_combo, form_layout, required, submit
 from xihu_desk.gui.widgets import label
 from xihu_desk.services import codes, reviews
 from xihu_desk.services.context import Actor
+
+
+def required_date(edit: QDateEdit, field: str, message: str) -> date:
+    """A date the step cannot go without: an emptied field is named, not passed on as None."""
+    day = date_of(edit)
+    if day is None:
+        raise FieldError(field, message)
+    return day
 
 
 class StepDialog(QDialog):
@@ -90,7 +100,7 @@ class SupplementDialog(StepDialog):
         self.finish_layout()
 
     def work(self, session: Any) -> Any:
-        return reviews.ask_supplement(session, self.actor, self.uuid, date_of(self.asked_on),
+        return reviews.ask_supplement(session, self.actor, self.uuid, required_date(self.asked_on, "asked_on", self.tr("请填写要求日期。")),
                                       self.materials.toPlainText())
 
 
@@ -104,7 +114,7 @@ class ReceivedDialog(StepDialog):
         self.finish_layout()
 
     def work(self, session: Any) -> Any:
-        return reviews.supplement_received(session, self.actor, self.uuid, date_of(self.received_on))
+        return reviews.supplement_received(session, self.actor, self.uuid, required_date(self.received_on, "received_on", self.tr("请填写收到日期。")))
 
 
 class ExtensionDialog(StepDialog):
@@ -134,7 +144,7 @@ class ExtensionDialog(StepDialog):
 
     def work(self, session: Any) -> Any:
         return reviews.extend(session, self.actor, self.uuid, reviews.ExtensionInput(
-            self.days.value(), self.approver.text(), self.reason.toPlainText(), date_of(self.approved_on)))
+            self.days.value(), self.approver.text(), self.reason.toPlainText(), required_date(self.approved_on, "extension_on", self.tr("请填写批准日期。"))))
 
 
 class OpinionDialog(StepDialog):
@@ -184,7 +194,7 @@ class ReturnDialog(StepDialog):
         self.finish_layout()
 
     def work(self, session: Any) -> Any:
-        return reviews.return_item(session, self.actor, self.uuid, date_of(self.returned_on), self.reason.toPlainText())
+        return reviews.return_item(session, self.actor, self.uuid, required_date(self.returned_on, "returned_on", self.tr("请填写退回日期。")), self.reason.toPlainText())
 
 
 class ArchiveDialog(StepDialog):
@@ -196,7 +206,7 @@ class ArchiveDialog(StepDialog):
         self.finish_layout()
 
     def work(self, session: Any) -> Any:
-        return reviews.archive(session, self.actor, self.uuid, date_of(self.archived_on))
+        return reviews.archive(session, self.actor, self.uuid, required_date(self.archived_on, "archived_on", self.tr("请填写归档日期。")))
 
 
 class LimitsDialog(StepDialog):

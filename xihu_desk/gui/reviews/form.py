@@ -75,7 +75,7 @@ class ReviewDialog(QDialog):
         body.addWidget(side_scroll, 2)
         outer.addLayout(body, 1)
         outer.addLayout(self._bottom())
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         self._fit_to_screen()
         self.load()
 
@@ -367,8 +367,8 @@ class ReviewDialog(QDialog):
         for w in (self.title, self.unit, self.contact, self.contact_phone, self.reviewer, self.case_no):
             w.setReadOnly(not editable)
         self.note.setReadOnly(not editable)
-        for w in (self.item_type, self.received_on, self.complete_on, self.adviser, self.expert, self.risk):
-            w.setEnabled(editable)
+        for choice in (self.item_type, self.received_on, self.complete_on, self.adviser, self.expert, self.risk):
+            choice.setEnabled(editable)
         has_opinion = bool(d and d["opinion"])
         self.after_box.setEnabled(editable and has_opinion)
         self.after_hint.setVisible(not has_opinion)
@@ -447,28 +447,39 @@ class ReviewDialog(QDialog):
         if text:
             messages.info(self, text)
 
+    def _open(self) -> tuple[str, dict[str, Any]]:
+        """The item open in the form (the step buttons are enabled only while one is)."""
+        if self.uuid is None or self.detail is None:
+            raise RuntimeError("no review item is open")
+        return self.uuid, self.detail
+
     def ask_supplement(self) -> None:
-        self._open_step(dialogs.SupplementDialog(self.ctx, self.actor, self.uuid, self),
+        uuid, _detail = self._open()
+        self._open_step(dialogs.SupplementDialog(self.ctx, self.actor, uuid, self),
                         lambda _r: self.tr("已登记补正要求，审查期限暂停计算，收到材料后请登记。"))
 
     def supplement_received(self) -> None:
-        asked = next((p["asked_on"] for p in self.detail["pauses"] if p["received_on"] is None), "")
-        self._open_step(dialogs.ReceivedDialog(self.ctx, self.actor, self.uuid, asked, self),
+        uuid, detail = self._open()
+        asked = next((p["asked_on"] for p in detail["pauses"] if p["received_on"] is None), "")
+        self._open_step(dialogs.ReceivedDialog(self.ctx, self.actor, uuid, asked, self),
                         lambda c: self.tr("已收到补正材料，审查期限恢复计算，期限至 {due}。").format(due=c.due_on))
 
     def extend(self) -> None:
-        self._open_step(dialogs.ExtensionDialog(self.ctx, self.actor, self.uuid, self.detail["extension"]["days"], self),
+        uuid, detail = self._open()
+        self._open_step(dialogs.ExtensionDialog(self.ctx, self.actor, uuid, detail["extension"]["days"], self),
                         lambda c: self.tr("审查期限已延长，期限至 {due}。").format(due=c.due_on or self.tr("补正结束后计算")))
 
     def give_opinion(self) -> None:
+        uuid, _detail = self._open()
+
         def confirm(c: Any) -> str:
-            o = self.detail["opinion"]
+            o = self._open()[1]["opinion"]  # the detail as reloaded after the opinion
             return self.tr("已出具审查意见（{c}），用时 {n} 个工作日，{ok}。").format(
                 c=o["conclusion_label"], n=c.used, ok=self.tr("按期") if o["on_time"] else self.tr("超期"))
-        self._open_step(dialogs.OpinionDialog(self.ctx, self.actor, self.uuid, self.conclusions, self), confirm)
+        self._open_step(dialogs.OpinionDialog(self.ctx, self.actor, uuid, self.conclusions, self), confirm)
 
     def return_item(self) -> None:
-        self._open_step(dialogs.ReturnDialog(self.ctx, self.actor, self.uuid, self), self.tr("已退回送审单位。"))
+        self._open_step(dialogs.ReturnDialog(self.ctx, self.actor, self._open()[0], self), self.tr("已退回送审单位。"))
 
     def archive(self) -> None:
-        self._open_step(dialogs.ArchiveDialog(self.ctx, self.actor, self.uuid, self), self.tr("已归档。"))
+        self._open_step(dialogs.ArchiveDialog(self.ctx, self.actor, self._open()[0], self), self.tr("已归档。"))

@@ -74,20 +74,31 @@ class StatsView(QWidget):
             self._loaded = True
             self.refresh()
 
-    def period(self) -> tuple[date, date]:
-        return date_of(self.date_from), date_of(self.date_to)
-
-    def refresh(self) -> None:
-        start, end = self.period()
+    def period(self) -> tuple[date, date] | None:
+        """The period chosen; None (after saying so) when a date is empty or the end is before the start."""
+        start, end = date_of(self.date_from), date_of(self.date_to)
+        if start is None or end is None:
+            messages.error(self, self.tr("请填写统计期间的开始和结束日期。"))
+            return None
         if end < start:
             messages.error(self, self.tr("统计期间的结束日期不能早于开始日期。"))
+            return None
+        return start, end
+
+    def refresh(self) -> None:
+        chosen = self.period()
+        if chosen is None:
             return
+        start, end = chosen
         s = ops.read(self.ctx, self.actor, review_queries.statistics, start, end)
         self.stats = s
         self.scope.setText(self.tr("{org}（{code}）　{start} 至 {end} 送审的事项；口径见导出的统计表“说明”页。").format(
             org=self.org.org_name, code=self.org.org_code, start=start, end=end))
         while self.cards.count():
-            self.cards.takeAt(0).widget().deleteLater()
+            taken = self.cards.takeAt(0)
+            card = taken.widget() if taken is not None else None
+            if card is not None:
+                card.deleteLater()
         days = "—" if s.average_days is None else f"{s.average_days:.1f}"
         figures = [
             (self.tr("应审查"), str(s.total), self.tr("已审查 {n} 件").format(n=s.reviewed), "mdi6.inbox-arrow-down-outline"),
@@ -132,7 +143,10 @@ class StatsView(QWidget):
             self.table.setItem(r, c, item)
 
     def export(self) -> None:
-        start, end = self.period()
+        chosen = self.period()
+        if chosen is None:
+            return
+        start, end = chosen
         path = self.choose_save_file(self, self.tr("导出合法性审查统计表"),
                                      self.tr("合法性审查统计_{a}_{b}.xlsx").format(a=start.strftime("%Y%m%d"), b=end.strftime("%Y%m%d")))
         if not path:
