@@ -117,7 +117,8 @@ def test_page_figures_charts_and_workbooks_match_the_database(qtbot, stats_ctx, 
         click(qtbot, page.ledger_button)
     book = openpyxl.load_workbook(saved.args[0])["案件台账"]
     conn = sqlite3.connect(ctx.data.database)
-    assert book.max_row - 5 == conn.execute("SELECT count(*) FROM mediation_case WHERE deleted = 0").fetchone()[0]
+    assert book.max_row - 5 == conn.execute(
+        "SELECT count(*) FROM mediation_case WHERE deleted = 0 AND status != 'void'").fetchone()[0]  # 作废 is in no ledger
     conn.close()
     assert "证件号码已遮蔽" in page.result.text()
     assert not message_mock.messages
@@ -149,7 +150,8 @@ def test_import_wizard_dry_run_then_import_then_nothing_new(qtbot, stats_ctx, tm
     conn = sqlite3.connect(ctx.data.database)
 
     def cases() -> int:
-        return conn.execute("SELECT count(*) FROM mediation_case WHERE deleted = 0").fetchone()[0]
+        return conn.execute(
+        "SELECT count(*) FROM mediation_case WHERE deleted = 0 AND status != 'void'").fetchone()[0]  # 作废 is in no ledger
 
     before = cases()
     click(qtbot, page.import_button)
