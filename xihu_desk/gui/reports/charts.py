@@ -5,6 +5,7 @@ grouped columns, cases by dispute type as horizontal bars. Each chart keeps the 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
@@ -34,7 +35,7 @@ class _Chart(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, False)
 
-    def set_data(self, labels: list[str], series: list[tuple[str, list[float]]]) -> None:
+    def set_data(self, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]) -> None:
         self.labels = list(labels)
         self.series = [(name, list(values)) for name, values in series]
         self.update()

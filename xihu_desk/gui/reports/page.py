@@ -24,6 +24,7 @@ from xihu_desk.domain.levels import Level
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, screenfit, theme
 from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.kit.dates import to_date
 from xihu_desk.gui.reports.charts import BarChart, ColumnChart
 from xihu_desk.gui.reports.files import FileDialogs
 from xihu_desk.gui.reports.wizard import LedgerImportWizard
@@ -147,7 +148,7 @@ class ReportsPage(QWidget):
         self.folder_button = QPushButton(theme.icon("mdi6.folder-open-outline"), self.tr("打开所在文件夹"))
         self.folder_button.setObjectName("openFolder")
         self.folder_button.setVisible(False)
-        self.folder_button.clicked.connect(lambda: self._last_folder and self.files.show_folder(self._last_folder))
+        self.folder_button.clicked.connect(self._show_last_folder)
         self._last_folder: Path | None = None
         result.addWidget(self.result, 1)
         result.addWidget(self.folder_button)
@@ -239,9 +240,13 @@ class ReportsPage(QWidget):
         self.preset.blockSignals(False)
         self.refresh()
 
+    def _show_last_folder(self) -> None:
+        if self._last_folder is not None:
+            self.files.show_folder(self._last_folder)
+
     def query(self) -> StatsQuery:
         scope: Scope = self.scopes[max(self.scope.currentIndex(), 0)]
-        return StatsQuery(self.date_from.date().toPython(), self.date_to.date().toPython(), scope.org_code,
+        return StatsQuery(to_date(self.date_from.date()), to_date(self.date_to.date()), scope.org_code,
                           scope.committee_uuid)
 
     # -- figures ----------------------------------------------------------------------------------
@@ -278,7 +283,10 @@ class ReportsPage(QWidget):
             (self.tr("在办（件）"), f"{t['open']}", self.tr("不成功 {f}，终止 {e}").format(f=t["failed"], e=t["terminated"])),
         ]
         while self.cards.count():
-            self.cards.takeAt(0).widget().deleteLater()
+            taken = self.cards.takeAt(0)
+            card = taken.widget() if taken is not None else None
+            if card is not None:
+                card.deleteLater()
         # six cards in a row, or two rows of three where six would not fit (large text)
         per_row = 6 if self.width() >= 6 * 11 * self.fontMetrics().horizontalAdvance("中") else 3
         for i, (title, value, note) in enumerate(figures):

@@ -212,8 +212,8 @@ class LedgerImportWizard(QDialog):
         sheets = getattr(self, f"{name}_sheets")
         sheets.setRowCount(len(report.sheets))
         for r, s in enumerate(report.sheets):
-            cells = (s["sheet"], str(s["header_row"] or self.tr("未找到表头")), str(s["rows"]), "、".join(s["columns"].values()))
-            for c, text in enumerate(cells):
+            found = (s["sheet"], str(s["header_row"] or self.tr("未找到表头")), str(s["rows"]), "、".join(s["columns"].values()))
+            for c, text in enumerate(found):
                 sheets.setItem(r, c, QTableWidgetItem(text))
         problems = getattr(self, f"{name}_problems")
         rows: list[tuple[tuple[str, ...], str]] = []
