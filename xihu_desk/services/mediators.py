@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain import grading, idnumber, names
@@ -131,12 +131,9 @@ def list_mediators(session: Session, committee_uuid: str | None = None, *, activ
     return [_row(m, cname, ckey) for m, cname, ckey in session.execute(query.order_by(*ROSTER_ORDER))]
 
 
-@reads
-def roster(session: Session, actor: Actor, f: RosterFilter = RosterFilter()) -> list[MediatorRow]:
-    """The roster for the list screen and the command line; a few hundred rows at most."""
-    require_view(actor)
-    query = (select(Mediator, Committee.name, Committee.name_key).join(Committee, Committee.uuid == Mediator.committee_uuid)
-             .where(Mediator.deleted.is_(False)))
+def roster_where(query: Select, f: RosterFilter) -> Select:
+    """The roster filter's conditions (the command line, the exports and the list screen's pages)."""
+    query = query.where(Mediator.deleted.is_(False))
     if f.committee_uuid:
         query = query.where(Mediator.committee_uuid == f.committee_uuid)
     if f.employment_type:
@@ -149,7 +146,16 @@ def roster(session: Session, actor: Actor, f: RosterFilter = RosterFilter()) -> 
     if text:
         like = f"%{text}%"
         query = query.where(or_(Mediator.name.like(like), Mediator.phone.like(like), Mediator.registration_no.like(like)))
-    return [_row(m, cname, ckey) for m, cname, ckey in session.execute(query.order_by(*ROSTER_ORDER))]
+    return query
+
+
+@reads
+def roster(session: Session, actor: Actor, f: RosterFilter = RosterFilter()) -> list[MediatorRow]:
+    """The whole roster for the command line and the exports (the list screen reads pages:
+    services/roster_queries.py)."""
+    require_view(actor)
+    query = select(Mediator, Committee.name, Committee.name_key).join(Committee, Committee.uuid == Mediator.committee_uuid)
+    return [_row(m, cname, ckey) for m, cname, ckey in session.execute(roster_where(query, f).order_by(*ROSTER_ORDER))]
 
 
 def grades_in_use(session: Session) -> list[str]:

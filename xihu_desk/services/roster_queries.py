@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from xihu_desk.domain import grading
 from xihu_desk.services.context import Actor
-from xihu_desk.services.mediators import MediatorRow, RosterFilter, _row, require_view
+from xihu_desk.services.mediators import MediatorRow, RosterFilter, _row, require_view, roster_where
+from xihu_desk.services.units import reads
 from xihu_desk.store.case_models import Mediator
 from xihu_desk.store.models import Committee
 
@@ -41,29 +41,14 @@ class RosterPage(RosterFilter):
     descending: bool = False
 
 
-def _where(query: Select, f: RosterFilter) -> Select:
-    query = query.where(Mediator.deleted.is_(False))
-    if f.committee_uuid:
-        query = query.where(Mediator.committee_uuid == f.committee_uuid)
-    if f.employment_type:
-        query = query.where(Mediator.employment_type == f.employment_type)
-    if f.status:
-        query = query.where(Mediator.status == f.status)
-    if f.grade:
-        query = query.where(Mediator.grade == ("" if f.grade == grading.NO_GRADE else f.grade))
-    text = f.text.strip()
-    if text:
-        like = f"%{text}%"
-        query = query.where(or_(Mediator.name.like(like), Mediator.phone.like(like), Mediator.registration_no.like(like)))
-    return query
-
-
+@reads
 def count_roster(session: Session, actor: Actor, f: RosterFilter) -> int:
     require_view(actor)
     query = select(func.count()).select_from(Mediator).join(Committee, Committee.uuid == Mediator.committee_uuid)
-    return session.scalar(_where(query, f)) or 0
+    return session.scalar(roster_where(query, f)) or 0
 
 
+@reads
 def list_roster(session: Session, actor: Actor, f: RosterPage, offset: int, limit: int) -> list[MediatorRow]:
     """Mediators ``offset`` .. ``offset + limit`` of the filter, in its order."""
     require_view(actor)
@@ -71,5 +56,5 @@ def list_roster(session: Session, actor: Actor, f: RosterPage, offset: int, limi
     order = [k.desc() for k in keys] if f.descending else list(keys)
     query = (select(Mediator, Committee.name, Committee.name_key)
              .join(Committee, Committee.uuid == Mediator.committee_uuid))
-    rows = session.execute(_where(query, f).order_by(*order).offset(offset).limit(limit))
+    rows = session.execute(roster_where(query, f).order_by(*order).offset(offset).limit(limit))
     return [_row(m, cname, ckey) for m, cname, ckey in rows]
