@@ -52,7 +52,7 @@ def test_intake_numbers_the_case_and_fills_title_and_due_date(db, head, roster):
     [
         (PartyInput("respondent", "person", "李四", id_number="110105194912310021"), "id_number", "校验位"),
         (PartyInput("respondent", "person", "李四", gender="男", id_number="11010519491231002X"), "gender", "性别"),
-        (PartyInput("respondent", "person", "小明", birth_date=date(2015, 1, 1)), "guardian", "14"),
+        (PartyInput("respondent", "person", "小明", birth_date=date(2015, 1, 1)), "guardian", "18"),
         (PartyInput("respondent", "org", "某公司", credit_code="91350100M000100Y4Z"), "credit_code", "信用代码"),
         (PartyInput("respondent", "person", "", id_number=""), "name", "姓名"),
     ],

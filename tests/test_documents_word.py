@@ -101,6 +101,10 @@ def _for(kind: str, case: dict) -> dict:
     """The case as the document needs it: the oral register is of an oral agreement."""
     if kind == "oral-agreement":
         return {**case, "agreement": {**case["agreement"], "form": "oral"}}
+    if kind == "referral":  # the referral slip is of a failed case referred on
+        return {**case, "outcome": "failed", "outcome_label": "调解不成功", "failure_reason": "双方分歧过大",
+                "told_routes": ["诉讼"], "referral": {"to": "court", "to_label": "人民法院",
+                                                    "body": "杭州市西湖区人民法院", "note": ""}}
     return case
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 
-from xihu_desk.documents import agreement, casefile, confirmation, forms, records
+from xihu_desk.documents import agreement, casefile, confirmation, forms, records, referral
 from xihu_desk.documents.fonts import GlyphMissing, ensure_fonts
 from xihu_desk.documents.layout import Footer, Sheet, render
 from xihu_desk.documents.templates import load
@@ -27,7 +27,7 @@ KINDS = TITLES  # the CLI's KIND words (design.md §10) and what each prints
 # Papers the parties sign page by page: a 骑缝章 area on every page when there are several.
 JOIN_SEAL = frozenset({"agreement", "confirmation"})
 # Forms printed on one sheet (a follow-up record: one sheet a visit); casefile.ONE_PAGE the same.
-ONE_PAGE = casefile.ONE_PAGE
+ONE_PAGE = casefile.ONE_PAGE | {"referral"}  # the 转介单 travels as one sheet
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ _KINDS: dict[str, _Kind] = {
     "closing": _Kind("closing", forms.closing, forms.CLOSING_FIELDS, forms.check_closing),
     "casefile": _Kind("casefile", casefile.casefile, casefile.FIELDS, _always),
     "confirmation": _Kind("confirmation", confirmation.confirmation, confirmation.FIELDS, confirmation.check),
+    "referral": _Kind("referral", referral.referral, referral.FIELDS, referral.check),
 }
 
 

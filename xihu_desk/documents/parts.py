@@ -87,8 +87,13 @@ def describe(sheet: Sheet, p: dict[str, Any], on: str | None) -> list[tuple[str,
 
 
 def representatives(sheet: Sheet, p: dict[str, Any]) -> list[tuple[str, bool]] | None:
-    """The guardian or agent line under a party, if there is one."""
+    """The legal representative's or agent's line under a party, if there is one."""
     lab = sheet.common["party"]
+    rep = p.get("legal_representative")
+    if rep:  # 法定代理人王大明（父亲），联系电话：…
+        relation = f"（{rep['relation']}）" if rep.get("relation") else ""
+        tail = f"，{lab['phone']}：{rep['phone']}。" if rep.get("phone") else "。"
+        return [(f"{lab['legal_agent']}：", True), (rep["name"] + relation + tail, False)]
     if p.get("guardian"):
         return [(f"{lab['guardian']}：", True), (p["guardian"] + "。", False)]
     if p.get("agent_kind") and p.get("agent_name"):
@@ -193,7 +198,7 @@ def sign_rows(sheet: Sheet, parties: list[dict[str, Any]], *, fingerprint: bool,
     per_line = max(4, int((widths[0] - 2) // style.fontSize))
     rows: list[list[Any]] = []
     styles: list[tuple] = []
-    for i, p in enumerate(parties):
+    for p in parties:
         head = f"{p['role_label']}："
         if p["kind"] == "org":
             name = p["name"] + lab["org_seal"]
@@ -206,12 +211,23 @@ def sign_rows(sheet: Sheet, parties: list[dict[str, Any]], *, fingerprint: bool,
             mark: Any = ""
         else:
             text = head + p["name"]
-            who = sheet.p(text if len(text) <= per_line else "\n".join([head, *name_lines(p["name"], per_line)]), "sign")
-            signer = lab["guardian"] if p.get("guardian") else sheet.common[label_key]
+            who_text = text if len(text) <= per_line else "\n".join([head, *name_lines(p["name"], per_line)])
+            who = sheet.p(who_text, "sign")
+            rep = p.get("legal_representative")
+            # under 8 the party never signs: the line is the legal representative's (民法典第20条)
+            own = p.get("signs_self", True) or not rep
+            signer = sheet.common[label_key] if own else lab.get("representative", lab["guardian"])
             line = sheet.p(signer, "sign_r")
             mark = sheet.fingerprint() if fingerprint else ""
+            rep_line = f"{sheet.common['party']['legal_agent']}：{rep['name']}" if rep else ""
+            if rep and own and not p.get("acts_alone"):  # 8–17: the party signs, and the representative too
+                rows.append([who, line, "", mark])
+                styles.append(("LINEBELOW", (2, len(rows) - 1), (2, len(rows) - 1), 0.6, colors.black))
+                who = sheet.p(rep_line, "sign")
+            elif rep and not own:  # the party's name, the representative's under it, who signs for them
+                who = sheet.p(f"{who_text}\n{rep_line}", "sign")
         rows.append([who, line, "", mark])
-        styles.append(("LINEBELOW", (2, i), (2, i), 0.6, colors.black))
+        styles.append(("LINEBELOW", (2, len(rows) - 1), (2, len(rows) - 1), 0.6, colors.black))
     table = Table(rows, colWidths=widths)
     table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),

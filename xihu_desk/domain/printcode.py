@@ -39,11 +39,13 @@ TITLES = {
     "closing": "人民调解结案报告表",
     "casefile": "人民调解卷宗",
     "confirmation": "司法确认申请书",
+    "referral": "人民调解转介单",
 }
 # One base32 character per document kind.
 KIND_CHARS = {
     "agreement": "A", "oral-agreement": "K", "application": "S", "register": "R", "notice": "N",
     "record": "J", "followup": "F", "closing": "C", "casefile": "V", "confirmation": "Q",
+    "referral": "T",
 }
 CHAR_KINDS = {c: k for k, c in KIND_CHARS.items()}
 

@@ -17,7 +17,7 @@ from xihu_desk.domain.cases import Outcome, Procedure, Status
 from xihu_desk.domain.errors import NotFound
 from xihu_desk.domain.parties import AGENT_KINDS, ID_TYPES, ROLES, PartyInput
 from xihu_desk.domain.roles import Perm
-from xihu_desk.services import audit, case_lifecycle, codes
+from xihu_desk.services import audit, case_lifecycle, codes, party_law
 from xihu_desk.services.cases import CONFIRMATION_RESULTS, PERFORMANCE, SATISFACTION, contents, get_case
 from xihu_desk.services.context import Actor
 from xihu_desk.services.units import reads, writes_if
@@ -111,7 +111,8 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def party_dict(p: Party, reveal: bool) -> dict[str, Any]:
+def party_dict(p: Party, reveal: bool, accepted_on: date | None = None,
+               tag_labels: dict[str, str] | None = None) -> dict[str, Any]:
     return {
         "uuid": p.uuid, "role": p.role, "role_label": ROLES.get(p.role, p.role), "kind": p.kind, "name": p.name,
         "gender": p.gender, "ethnicity": p.ethnicity, "birth_date": _iso(p.birth_date),
@@ -120,6 +121,7 @@ def party_dict(p: Party, reveal: bool) -> dict[str, Any]:
         "phone": p.phone, "address": p.address, "occupation": p.occupation, "credit_code": p.credit_code,
         "legal_rep": p.legal_rep, "guardian": p.guardian, "agent_kind": p.agent_kind,
         "agent_kind_label": AGENT_KINDS.get(p.agent_kind, ""), "agent_name": p.agent_name, "agent_phone": p.agent_phone,
+        **party_law.party_extras(p, accepted_on, reveal, tag_labels or {}),
     }
 
 
@@ -127,7 +129,7 @@ def party_input(p: Party) -> PartyInput:
     """The stored party as the form edits it (full ID number: only the case form, for editors)."""
     return PartyInput(p.role, p.kind, p.name, p.gender, p.ethnicity, p.birth_date, p.id_type, p.id_number, p.phone,
                       p.address, p.occupation, p.credit_code, p.legal_rep, p.guardian, p.agent_kind, p.agent_name,
-                      p.agent_phone, p.uuid)
+                      p.agent_phone, p.uuid, **{f: getattr(p, f) for f in party_law.PARTY_FIELDS})
 
 
 @writes_if("reveal")
@@ -153,6 +155,7 @@ def case_detail(session: Session, actor: Actor, case_uuid: str, *, reveal: bool 
     committee = session.get(Committee, case.committee_uuid)
     items = contents(session, case)
     deadline = rules.confirmation_deadline(agreement.effective_on) if agreement and agreement.form == "written" else None
+    tag_labels = codes.labels(session, "party_tag")
     return {
         "uuid": case.uuid, "case_no": case.case_no, "title": case.title, "version": case.version,
         "owner_node": case.owner_node, "committee": committee.name if committee else "",
@@ -181,7 +184,8 @@ def case_detail(session: Session, actor: Actor, case_uuid: str, *, reveal: bool 
         "closed_on": _iso(case.closed_on), "closing_report": case.closing_report,
         "mediators": [m.name for m in mediators],
         "mediator_assignments": [{"uuid": m.uuid, "name": m.name, "lead": m.lead, "chosen_by_parties": m.chosen_by_parties} for m in mediators],
-        "parties": [party_dict(p, reveal) for p in parties],
+        "parties": [party_dict(p, reveal, case.accepted_on, tag_labels) for p in parties],
+        **party_law.failure_extras(session, case),
         "records": [{
             "uuid": r.uuid, "kind": r.kind, "held_at": r.held_at.isoformat(timespec="minutes"), "place": r.place,
             "matter": r.matter, "subject": r.subject, "participants": r.participants, "mediators": r.mediators,

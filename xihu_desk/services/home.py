@@ -8,7 +8,7 @@ it is about and that record's id, so it opens the right form.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -113,6 +113,18 @@ def _case_figures(session: Session, actor: Actor, today: date) -> list[Figure]:
     return [_figure(session, actor, today, label, CASES, f, notes[label]) for label, f in targets.items()]
 
 
+def _my_cases(session: Session, actor: Actor, today: date) -> list[Figure]:
+    """我的案件: the open cases of the roster entry the account is linked to (none for an account
+    that is not: the 所长 and the administrator see all cases)."""
+    own = users.own_roster_entry(session, actor)
+    if own is None:
+        return []
+    target = CaseFilter(status=OPEN, mediator_uuid=own[0])
+    late = case_queries.count_cases(session, actor, replace(target, overdue=True), today)
+    return [_figure(session, actor, today, "我的案件", CASES, target,
+                    f"{own[1]}在办，其中超期 {late} 件" if late else f"{own[1]}在办")]
+
+
 def _appointments_ending(session: Session, today: date) -> list[DueItem]:
     """Serving mediators whose appointment (聘任期) ends within a month or has ended."""
     horizon = today + timedelta(days=APPOINTMENT_NOTICE_DAYS)
@@ -129,6 +141,7 @@ def summary(session: Session, actor: Actor, today: date | None = None, now: date
     figures: list[Figure] = []
     due: list[DueItem] = []
     if actor.can(Perm.VIEW_CASES):
+        figures += _my_cases(session, actor, today)
         figures += _case_figures(session, actor, today)
         due += [DueItem(d.due.isoformat(), f"{d.case_no}　{d.title}", CASES, d.case_uuid, d.overdue)
                 for d in case_queries.due_items(session, actor, today)]

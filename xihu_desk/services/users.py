@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from xihu_desk.domain.errors import NotFound, UserError
 from xihu_desk.domain.roles import Perm, Role
@@ -13,9 +13,10 @@ from xihu_desk.services import audit, auth
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import snapshot, stamp_changed, stamp_new
 from xihu_desk.services.units import reads, writes
+from xihu_desk.store.case_models import Mediator
 from xihu_desk.store.models import User
 
-_AUDITED = ("username", "display_name", "role", "active", "committee_uuid")
+_AUDITED = ("username", "display_name", "role", "active", "committee_uuid", "mediator_uuid")
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class UserCommand:
     password: str = ""
     active: bool = True
     committee_uuid: str | None = None
+    mediator_uuid: str | None = None  # the roster entry of the person (调解员名册)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class UserRow:
     locked: bool
     last_login_at: str
     committee_uuid: str | None = None
+    mediator_uuid: str | None = None
+    mediator_name: str = ""
 
 
 def _valid_username(name: str) -> str:
@@ -59,12 +63,9 @@ def _valid_role(role: str) -> Role:
 def list_users(session: Session, actor: Actor) -> list[UserRow]:
     actor.require(Perm.MANAGE_USERS)
     rows = session.scalars(select(User).where(User.deleted.is_(False)).order_by(User.username))
-    return [
-        UserRow(u.uuid, u.username, u.display_name, u.role, Role(u.role).label, u.active,
-                bool(u.locked_until and u.locked_until > actor.now),
-                u.last_login_at.isoformat(sep=" ", timespec="minutes") if u.last_login_at else "", u.committee_uuid)
-        for u in rows
-    ]
+    names = dict(session.execute(select(Mediator.uuid, Mediator.name).where(
+        Mediator.uuid.in_(select(User.mediator_uuid).where(User.mediator_uuid.is_not(None))))).all())
+    return [_row(u, actor, names.get(u.mediator_uuid or "", "")) for u in rows]
 
 
 def count_users(session: Session) -> int:
@@ -80,10 +81,11 @@ def create_user(session: Session, actor: Actor, cmd: UserCommand) -> UserRow:
     if session.scalar(select(User.uuid).where(User.username == username)):
         raise UserError(f"用户名“{username}”已存在。")
     auth.check_new_password(session, cmd.password, username)
+    committee = _roster_committee(session, None, cmd)
     user = User(
         username=username, display_name=cmd.display_name.strip(), role=role.value,
         password_hash=auth.hash_password(cmd.password), active=cmd.active, failed_logins=0,
-        password_changed_at=actor.now, committee_uuid=cmd.committee_uuid, uuid="",
+        password_changed_at=actor.now, committee_uuid=committee, mediator_uuid=cmd.mediator_uuid or None, uuid="",
     )
     stamp_new(session, actor, user)
     session.add(user)
@@ -111,7 +113,8 @@ def update_user(session: Session, actor: Actor, user_uuid: str, cmd: UserCommand
     user.display_name = cmd.display_name.strip()
     user.role = role.value
     user.active = cmd.active
-    user.committee_uuid = cmd.committee_uuid
+    user.committee_uuid = _roster_committee(session, user.uuid, cmd)
+    user.mediator_uuid = cmd.mediator_uuid or None
     after = snapshot(user, _AUDITED)
     if after != before:
         stamp_changed(actor, user)
@@ -165,11 +168,15 @@ def _get(session: Session, user_uuid: str) -> User:
     return user
 
 
-def _row(user: User, actor: Actor) -> UserRow:
+def _row(user: User, actor: Actor, mediator_name: str | None = None) -> UserRow:
+    if mediator_name is None:  # one account: its roster entry's name read here
+        session = object_session(user)
+        m = session.get(Mediator, user.mediator_uuid) if session is not None and user.mediator_uuid else None
+        mediator_name = m.name if m is not None else ""
     return UserRow(user.uuid, user.username, user.display_name, user.role, Role(user.role).label,
                    user.active, bool(user.locked_until and user.locked_until > actor.now),
                    user.last_login_at.isoformat(sep=" ", timespec="minutes") if user.last_login_at else "",
-                   user.committee_uuid)
+                   user.committee_uuid, user.mediator_uuid, mediator_name)
 
 
 def user_committee(session: Session, actor: Actor, user_uuid: str) -> str | None:
@@ -180,3 +187,44 @@ def user_committee(session: Session, actor: Actor, user_uuid: str) -> str | None
     if user is None or user.deleted:
         raise NotFound("找不到该用户。")
     return user.committee_uuid
+
+
+def _roster_committee(session: Session, user_uuid: str | None, cmd: UserCommand) -> str | None:
+    """Check the roster entry an account is linked to and give the account's committee: the one
+    chosen, else the roster entry's (the committee a mediator's new case is preselected with)."""
+    if not cmd.mediator_uuid:
+        return cmd.committee_uuid
+    m = session.get(Mediator, cmd.mediator_uuid)
+    if m is None or m.deleted:
+        raise UserError("所选调解员不在调解员名册中，请重新选择。")
+    taken = session.scalar(select(User.username).where(
+        User.mediator_uuid == cmd.mediator_uuid, User.deleted.is_(False), User.active,
+        User.uuid != (user_uuid or "")))
+    if taken and cmd.active:
+        raise UserError(f"调解员“{m.name}”已关联账户“{taken}”，一名调解员只能关联一个在用账户。")
+    return cmd.committee_uuid or m.committee_uuid
+
+
+@reads
+def own_roster_entry(session: Session, actor: Actor) -> tuple[str, str, str | None] | None:
+    """The signed-in person's roster entry (uuid, name, the account's committee), or None for an
+    account not linked (the 所长, the administrator: they see every case)."""
+    if not actor.user_uuid:
+        return None
+    user = session.get(User, actor.user_uuid)
+    if user is None or not user.mediator_uuid:
+        return None
+    m = session.get(Mediator, user.mediator_uuid)
+    if m is None or m.deleted:
+        return None
+    return m.uuid, m.name, user.committee_uuid or m.committee_uuid
+
+
+@writes
+def link_roster(session: Session, actor: Actor, user_uuid: str, mediator_uuid: str | None) -> UserRow:
+    """Link an account to its person's roster entry, or unlink it (None)."""
+    actor.require(Perm.MANAGE_USERS)
+    user = _get(session, user_uuid)
+    cmd = UserCommand(user.username, user.display_name, user.role, active=user.active,
+                      committee_uuid=user.committee_uuid, mediator_uuid=mediator_uuid)
+    return update_user(session, actor, user_uuid, cmd)

@@ -151,6 +151,10 @@ class MediationCase(Travelling, Base):
     agreement_form: Mapped[str | None] = mapped_column(String(8), nullable=True)
     failure_reason: Mapped[str] = mapped_column(Text, default="")
     routes_told: Mapped[bool] = mapped_column(Boolean, default=False)
+    told_routes: Mapped[str] = mapped_column(String(60), default="")  # told_route codes, comma-separated
+    referral_to: Mapped[str] = mapped_column(String(12), default="")  # "", legal_aid, court (转介单)
+    referral_body: Mapped[str] = mapped_column(String(80), default="")  # the named aid centre or court
+    referral_note: Mapped[str] = mapped_column(Text, default="")
     performed: Mapped[str] = mapped_column(String(12), default="")  # "", full, partial, none
     followup_due: Mapped[date | None] = mapped_column(Date, nullable=True, index=True)
     # closing and filing
@@ -201,6 +205,14 @@ class Party(Travelling, Base):
     agent_kind: Mapped[str] = mapped_column(String(10), default="")  # "", legal, entrusted
     agent_name: Mapped[str] = mapped_column(String(40), default="")
     agent_phone: Mapped[str] = mapped_column(String(30), default="")
+    # 法定代理人 (its name is ``guardian``), migration 0011_party_law
+    rep_relation: Mapped[str] = mapped_column(String(20), default="")
+    rep_id_number: Mapped[str] = mapped_column(String(40), default="")
+    rep_phone: Mapped[str] = mapped_column(String(30), default="")
+    acts_alone: Mapped[bool] = mapped_column(Boolean, default=False)
+    acts_alone_reason: Mapped[str] = mapped_column(String(120), default="")
+    service_address: Mapped[str] = mapped_column(String(120), default="")
+    tags: Mapped[str] = mapped_column(String(60), default="")  # party_tag codes, comma-separated
 
 
 class CaseMediator(Base):

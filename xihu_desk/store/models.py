@@ -99,6 +99,8 @@ class User(Travelling, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     password_changed_at: Mapped[datetime] = mapped_column(DateTime)
     committee_uuid: Mapped[str | None] = mapped_column(ForeignKey("committee.uuid"), nullable=True)
+    # The roster entry of the person using this account (a mediator's own cases), migration 0011_party_law
+    mediator_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
 
 class AuditEvent(Base):

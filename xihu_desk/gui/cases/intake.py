@@ -20,7 +20,7 @@ from xihu_desk.gui.kit import (
 )
 from xihu_desk.gui.cases.tab import CaseTab
 from xihu_desk.gui.forms import child, load_form
-from xihu_desk.services import codes, committees, mediators
+from xihu_desk.services import codes, committees, mediators, users
 from xihu_desk.services.cases import PREVENTION_FIELDS, MediatorAssignment
 from xihu_desk.services.case_queries import CaseForEdit
 
@@ -136,7 +136,9 @@ class IntakeTab(CaseTab):
 
     def _fill(self, d: dict[str, Any] | None, edit: CaseForEdit | None) -> None:
         if d is None:  # a new case: today's date, the committee used last time, the user as registrar
-            last = prefs.get_text(LAST_COMMITTEE_KEY)
+            # a mediator's account (linked to the roster): their own committee, themself leading
+            own = ops.read(self.ctx, self.actor, users.own_roster_entry)
+            last = own[2] if own and own[2] and self.committee.findData(own[2]) > 0 else prefs.get_text(LAST_COMMITTEE_KEY)
             if not (last and self.committee.findData(last) > 0):
                 last = self._committees[0].uuid if len(self._committees) == 1 else ""
             set_code(self.committee, last)
@@ -145,7 +147,8 @@ class IntakeTab(CaseTab):
             set_code(self.difficulty, "ordinary")
             set_date(self.accepted_on, clock.local_today())
             self.registrar.setText(self.actor.display_name or self.actor.name)
-            self._fill_roster([])
+            self._fill_roster([{"uuid": own[0], "name": own[1], "lead": True, "chosen_by_parties": False}]
+                              if own and own[2] == last else [])
             self._source_changed()
             return
         set_code(self.committee, d["committee_uuid"])

@@ -27,7 +27,7 @@ from xihu_desk.services.context import Actor
 HOME_ENTITIES = ("case", "case_record", "followup", "review", "mediator", "mediator_appointment", "committee",
                  "user", "bundle_in", "grading_application")
 FIGURE_ICONS = {
-    "在办案件": "mdi6.folder-open-outline", "本月受理": "mdi6.calendar-month-outline",
+    "我的案件": "mdi6.folder-account-outline", "在办案件": "mdi6.folder-open-outline", "本月受理": "mdi6.calendar-month-outline",
     "待回访": "mdi6.phone-return-outline", "调委会": "mdi6.account-group-outline",
     "在用账户": "mdi6.account-outline", "近 24 小时操作": "mdi6.history",
     "在审事项": "mdi6.scale-balance",

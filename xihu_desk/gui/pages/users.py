@@ -20,7 +20,7 @@ from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.fmt import local_time
 from xihu_desk.gui.forms import child, load_form
 from xihu_desk.gui.widgets import PasswordCheck, label, show_state
-from xihu_desk.services import committees, settings, users
+from xihu_desk.services import committees, mediators, settings, users
 from xihu_desk.services.context import Actor
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -36,7 +36,8 @@ class UsersModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[users.UserRow] = []
-        self.headers = [self.tr("用户名"), self.tr("姓名"), self.tr("角色"), self.tr("状态"), self.tr("最近登录")]
+        self.headers = [self.tr("用户名"), self.tr("姓名"), self.tr("角色"), self.tr("状态"), self.tr("最近登录"),
+                        self.tr("名册中的本人")]
 
     def set_rows(self, rows: list[users.UserRow]) -> None:
         self.beginResetModel()
@@ -60,7 +61,7 @@ class UsersModel(QAbstractTableModel):
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return (row.username, row.display_name, row.role_label, self.status(row),
-                    local_time(row.last_login_at))[index.column()]
+                    local_time(row.last_login_at), row.mediator_name)[index.column()]
         if role == ID_ROLE:
             return row.uuid
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 3:
@@ -107,6 +108,7 @@ class UserDialog(QDialog):
         self.committee.addItem(self.tr("（不指定）"), None)
         for c in ops.session_read(ctx, committees.list_committees):
             self.committee.addItem(c.name, c.uuid)
+        self._add_roster_row(ctx)
         min_length = ops.session_read(ctx, settings.get, "password_min_length")
         self.check = PasswordCheck(self.password, self.confirm, child(self.form, QLabel, "passwordHint"),
                                    child(self.form, QLabel, "matchHint"), username=self.username.text,
@@ -130,9 +132,31 @@ class UserDialog(QDialog):
         self.active.setChecked(row.active)
         committee_uuid = ops.read(self.ctx, self.actor, users.user_committee, row.uuid)
         self.committee.setCurrentIndex(max(self.committee.findData(committee_uuid), 0))
+        self.roster.setCurrentIndex(max(self.roster.findData(row.mediator_uuid), 0))
         fields = child(self.form, QFormLayout, "fieldsLayout")
         for name in ("password", "passwordHint", "confirm", "matchHint"):
             fields.setRowVisible(child(self.form, QWidget, name), False)
+
+    def _add_roster_row(self, ctx: AppContext) -> None:
+        """Accounts are people on the roster: a mediator's account names its roster entry, so the
+        home page shows 我的案件 and a new case starts with this mediator and committee."""
+        self.roster = QComboBox(self.form)
+        self.roster.setObjectName("roster")
+        self.roster.addItem(self.tr("（不是名册中的调解员）"), None)
+        self._roster_committees: dict[str, str] = {}
+        for m in ops.session_read(ctx, mediators.list_mediators):
+            self.roster.addItem(f"{m.name}（{m.committee}）", m.uuid)
+            self._roster_committees[m.uuid] = m.committee_uuid
+        fields = child(self.form, QFormLayout, "fieldsLayout")
+        row, _role = fields.getWidgetPosition(self.committee)
+        fields.insertRow(row + 1, label(self.tr("名册中的本人")), self.roster)
+        self.roster.currentIndexChanged.connect(self._roster_changed)
+
+    def _roster_changed(self) -> None:
+        """The committee follows the roster entry's unless one was chosen."""
+        uuid = self.roster.currentData()
+        if uuid and self.committee.currentData() is None:
+            self.committee.setCurrentIndex(max(self.committee.findData(self._roster_committees.get(uuid)), 0))
 
     def _role_changed(self) -> None:
         role = Role(self.role.currentData())
@@ -162,6 +186,7 @@ class UserDialog(QDialog):
             username=self.username.text().strip(), display_name=self.display_name.text().strip(),
             role=self.role.currentData(), password=self.password.text() if self.row is None else "",
             active=self.active.isChecked(), committee_uuid=self.committee.currentData(),
+            mediator_uuid=self.roster.currentData(),
         )
 
     def save(self) -> None:
