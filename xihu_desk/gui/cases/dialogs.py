@@ -45,7 +45,7 @@ class CaseSubDialog(QDialog):
         self.cancel_button.setAutoDefault(False)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self._save_key)
+        QShortcut(QKeySequence.StandardKey.Save, self, self._save_key)
         self.busy = False
 
     def finish_layout(self, note: str = "") -> None:

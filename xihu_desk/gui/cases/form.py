@@ -146,8 +146,8 @@ class CaseDialog(QDialog):
         self.lifecycle_button.setMenu(lifecycle_menu(self.ctx, self.actor, self, lambda: self.case_uuid,
                                                      self.lifecycle_done))
         self.lifecycle_button.setEnabled(self.case_uuid is not None)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_current)
-        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.open_print_menu)  # Ctrl+P
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save_current)
+        QShortcut(QKeySequence.StandardKey.Print, self, self.open_print_menu)  # Ctrl+P
 
         head = QVBoxLayout()
         head.setSpacing(2)

@@ -233,7 +233,7 @@ class PartiesTab(CaseTab):
             self.name.setText(p.name)
             set_code(self.id_type, p.id_type)
             showing_mask = draft is not None and draft.masked and p.id_number == draft.stored_id and not draft.revealed
-            self.id_number.setText(draft.masked if showing_mask else p.id_number)
+            self.id_number.setText(draft.masked if draft is not None and showing_mask else p.id_number)
             set_code(self.gender, p.gender)
             set_date(self.birth_date, p.birth_date)
             set_code(self.ethnicity, p.ethnicity)

@@ -70,7 +70,7 @@ class CaseTab(QWidget):
 
     def show_error(self, field: str | None, message: str) -> bool:
         """The message under its field, with the tab shown and the field scrolled into view."""
-        if not self.errors.show(field, message):
+        if field is None or not self.errors.show(field, message):
             return False
         self.dialog.scroll_to(self, self.errors.widget(field))
         return True

@@ -49,7 +49,7 @@ class _Dialog(QDialog):
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self.reject)
         self.save_button.clicked.connect(self.save)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
 
     def finish(self) -> None:
         self.body.addWidget(self.refused)
@@ -142,7 +142,7 @@ class ApplyDialog(_Dialog):
         self.invited_note.setVisible(invited)
 
     def command(self) -> grading.ApplyCommand:
-        start, end = self.evidence.window()
+        start, end = self.evidence.period()
         return grading.ApplyCommand(code_of(self.mediator), code_of(self.evidence.rule_set), code_of(self.evidence.level),
                                     start, end, date_of(self.applied_on), self.statement.toPlainText())
 

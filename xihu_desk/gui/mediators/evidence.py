@@ -249,14 +249,14 @@ class EvidenceView(QWidget):
             self.level.blockSignals(False)
         self.compute()
 
-    def window(self) -> tuple[date, date]:
+    def period(self) -> tuple[date, date]:  # not window(): that is QWidget's
         return date_of(self.date_from) or clock.local_today(), date_of(self.date_to) or clock.local_today()
 
     def compute(self) -> None:
         rules = self.rules()
         if self.mediator_uuid is None or rules is None:
             return
-        start, end = self.window()
+        start, end = self.period()
         try:
             ev = ops.read(self.ctx, self.actor, grading.evidence, self.mediator_uuid, start, end)
         except UserError as exc:

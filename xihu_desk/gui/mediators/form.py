@@ -124,7 +124,7 @@ class MediatorDialog(QDialog):
         buttons.addWidget(self.close_button)
         buttons.addWidget(self.save_button)
         box.addLayout(buttons)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         self.tabs.currentChanged.connect(lambda _i: self._show_save())
         self.reload()
         screenfit.fit(self, 72, 38, restored=prefs.restore_geometry("mediators/form", self))
@@ -427,7 +427,7 @@ class MediatorDialog(QDialog):
         rules = self.evidence.rules()
         if rules is None or self.uuid is None:
             return
-        start, end = self.evidence.window()
+        start, end = self.evidence.period()
         name = self.tr("{name}等级评定申请表.pdf").format(name=self.detail["name"])
         path = self.save_file(self, self.tr("保存申请表"), name, self.tr("PDF 文件 (*.pdf)"))
         if not path:

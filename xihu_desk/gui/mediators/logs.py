@@ -49,7 +49,7 @@ class LogDialog(QDialog):
         self.cancel_button.setAutoDefault(False)
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.reject)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         self.setMinimumWidth(460)
 
     def finish(self) -> None:

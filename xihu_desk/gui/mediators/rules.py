@@ -116,8 +116,11 @@ class RulesTab(QWidget):
             return
         doc = json.loads(json.dumps(row.rules.as_json()))
         for n, (_name, code, i, t) in enumerate(self.entries):
-            text = self.table.item(n, 3).text().strip().rstrip("%").split(" ")[0]
-            example = self.table.item(n, 4).checkState() == Qt.CheckState.Checked
+            value_cell, example_cell = self.table.item(n, 3), self.table.item(n, 4)
+            if value_cell is None or example_cell is None:  # every row is filled with both
+                continue
+            text = value_cell.text().strip().rstrip("%").split(" ")[0]
+            example = example_cell.checkState() == Qt.CheckState.Checked
             target = doc["basic"][i] if not code else next(lv for lv in doc["levels"] if lv["code"] == code)["thresholds"][i]
             try:
                 target[t.op] = float(text) if "." in text else int(text)
