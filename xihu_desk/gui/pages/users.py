@@ -148,7 +148,8 @@ class UserDialog(QDialog):
             self.roster.addItem(f"{m.name}（{m.committee}）", m.uuid)
             self._roster_committees[m.uuid] = m.committee_uuid
         fields = child(self.form, QFormLayout, "fieldsLayout")
-        row, _role = fields.getWidgetPosition(self.committee)
+        position: Any = fields.getWidgetPosition(self.committee)  # (row, role); PySide's stub says object
+        row, _role = position
         fields.insertRow(row + 1, label(self.tr("名册中的本人")), self.roster)
         self.roster.currentIndexChanged.connect(self._roster_changed)
 
