@@ -14,15 +14,17 @@ from PySide6.QtWidgets import (
 )
 
 from xihu_desk.domain import idnumber
-from xihu_desk.domain.cases import is_minor
 from xihu_desk.domain.errors import FieldError, UserError
-from xihu_desk.domain.parties import AGENT_KINDS, ID_TYPES, KINDS, ROLES, PartyInput, validate_credit_code, validate_party
+from xihu_desk.domain.parties import (
+    AGENT_KINDS, ID_TYPES, KINDS, ROLES, PartyInput, needs_representative, validate_credit_code, validate_party,
+)
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import columns, ops, theme
 from xihu_desk.gui.kit import (
     DirtyWatch, code_of, date_of, fill_combo, input_widgets, set_code, set_date, set_editable, setup_date, show_row,
     submit,
 )
+from xihu_desk.gui.cases.party_law_box import PartyLawBox
 from xihu_desk.gui.cases.tab import CaseTab
 from xihu_desk.gui.forms import child, load_form
 from xihu_desk.gui.widgets import label, show_state
@@ -107,6 +109,10 @@ class PartiesTab(CaseTab):
         self.credit_message = child(f, QLabel, "creditCodeError")
         self.guardian_message = child(f, QLabel, "guardianError")
         self.name_label = child(f, QLabel, "nameLabel")
+        # 法定代理人 (民法典第23条: the guardian): required under 18; its other parts in the box below
+        child(f, QLabel, "guardianLabel").setText(self.tr("法定代理人："))
+        self.guardian.setPlaceholderText(self.tr("未满 18 周岁的当事人须填写（监护人）"))
+        self.law = PartyLawBox(ops.session_read(self.ctx, codes.items, "party_tag"), self)
         setup_date(self.birth_date, optional=True, blank=self.tr("（未填）"))
         fill_combo(self.role, ROLES)
         fill_combo(self.kind, KINDS)
@@ -125,8 +131,9 @@ class PartiesTab(CaseTab):
             self.errors.add(field, widget, error, lambda: self.dialog.show_tab(self),
                             auto_hide=field not in ("id_number", "credit_code"))
         self.errors.add("parties", self.table, self.parties_error, lambda: self.dialog.show_tab(self))
+        self.law.register(self.errors, lambda: self.dialog.show_tab(self))
 
-        editor_inputs = input_widgets(f)
+        editor_inputs = input_widgets(f) + input_widgets(self.law)
         self.watch = DirtyWatch(editor_inputs, self._editor_changed)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.id_type.currentIndexChanged.connect(self._kind_changed)
@@ -135,6 +142,9 @@ class PartiesTab(CaseTab):
         self.credit_code.textChanged.connect(self._credit_typed)
         self.birth_date.dateChanged.connect(self._check_minor)
         self.guardian.textEdited.connect(self._check_minor)
+        self.law.acts_alone.toggled.connect(self._check_minor)
+        for box in self.law.tag_boxes.values():
+            box.toggled.connect(self._check_minor)
 
         self.hint_timer = QTimer(self)
         self.hint_timer.setSingleShot(True)
@@ -161,6 +171,7 @@ class PartiesTab(CaseTab):
         editor = QGroupBox(self.tr("当事人信息"))
         editor_box = QVBoxLayout(editor)
         editor_box.addWidget(self.form)
+        editor_box.addWidget(self.law)
         left = QVBoxLayout()
         left.addWidget(label(self.tr("至少一名申请人和一名被申请人。选中一行，在下方修改。"), "muted"))
         left.addLayout(top)
@@ -202,6 +213,7 @@ class PartiesTab(CaseTab):
             self.watch.dirty = False
             self.query_hints()
         set_editable(self.form, self.editable, keep=(self.reveal_button,))
+        set_editable(self.law, self.editable)
         self.add_button.setEnabled(self.editable)
         self.remove_button.setEnabled(self.editable and len(self.drafts) > 0)
         self._update_reveal()
@@ -246,6 +258,7 @@ class PartiesTab(CaseTab):
             set_code(self.agent_kind, p.agent_kind)
             self.agent_name.setText(p.agent_name)
             self.agent_phone.setText(p.agent_phone)
+            self.law.fill(p)
         for error in self.form.findChildren(QLabel):
             if error.objectName().endswith("Error"):
                 error.clear()
@@ -271,7 +284,7 @@ class PartiesTab(CaseTab):
         number = draft.stored_id if draft.masked and typed == draft.masked else typed.strip()
         person = code_of(self.kind) == "person"
         agent = code_of(self.agent_kind)
-        return replace(
+        return self.law.read(replace(
             draft.data, role=code_of(self.role), kind=code_of(self.kind), name=self.name.text(),
             gender=code_of(self.gender) if person else "", ethnicity=code_of(self.ethnicity) if person else "",
             birth_date=date_of(self.birth_date) if person else None, id_type=code_of(self.id_type),
@@ -281,7 +294,7 @@ class PartiesTab(CaseTab):
             legal_rep=self.legal_rep.text().strip() if not person else "",
             guardian=self.guardian.text().strip() if person else "", agent_kind=agent,
             agent_name=self.agent_name.text().strip() if agent else "",
-            agent_phone=self.agent_phone.text().strip() if agent else "")
+            agent_phone=self.agent_phone.text().strip() if agent else ""), person)
 
     def _kind_changed(self) -> None:
         person = code_of(self.kind) == "person"
@@ -290,6 +303,7 @@ class PartiesTab(CaseTab):
         for name in ORG_ROWS:
             show_row(self.form, name, not person)
         self.name_label.setText(self.tr("姓名：*") if person else self.tr("名称：*"))
+        self.law.show_person(person)
         if person:
             self._id_typed()
         self._update_reveal()
@@ -337,11 +351,14 @@ class PartiesTab(CaseTab):
         self._check_minor()
 
     def _check_minor(self) -> None:
-        """Under 14 on the day of acceptance: the guardian signs, so say so beside that field."""
-        birth = date_of(self.birth_date)
-        minor = code_of(self.kind) == "person" and is_minor(birth, self.dialog.accepted_on())
-        text = self.tr("未满 14 周岁，须填写监护人（由监护人代为签字）。")
-        if minor and not self.guardian.text().strip():
+        """Under 18 on the day of acceptance (and not acting alone on their own income): the legal
+        representative is needed, so say so beside that field; suggest the age's tags."""
+        on = self.dialog.accepted_on()
+        party = PartyInput("applicant", code_of(self.kind), "", birth_date=date_of(self.birth_date),
+                           acts_alone=self.law.acts_alone.isChecked())
+        self.law.suggest(party, on)
+        text = self.tr("未满 18 周岁，须填写法定代理人（监护人），由法定代理人代为参加调解和签字。")
+        if needs_representative(party, on) and not self.guardian.text().strip():
             show_state(self.guardian_message, "error", text)
             self.guardian_message.setVisible(True)
         elif self.guardian_message.text() == text:
@@ -498,4 +515,13 @@ def _from_detail(p: dict[str, Any]) -> PartyInput:
     birth = date.fromisoformat(p["birth_date"]) if p["birth_date"] else None
     return PartyInput(p["role"], p["kind"], p["name"], p["gender"], p["ethnicity"], birth, p["id_type"], p["id_number"],
                       p["phone"], p["address"], p["occupation"], p["credit_code"], p["legal_rep"], p["guardian"],
-                      p["agent_kind"], p["agent_name"], p["agent_phone"], p["uuid"])
+                      p["agent_kind"], p["agent_name"], p["agent_phone"], p["uuid"],
+                      **_law_from_detail(p))
+
+
+def _law_from_detail(p: dict[str, Any]) -> dict[str, Any]:
+    rep = p.get("legal_representative") or {}
+    return {"rep_relation": rep.get("relation", ""), "rep_id_number": rep.get("id_number", ""),
+            "rep_phone": rep.get("phone", ""), "acts_alone": p.get("acts_alone", False),
+            "acts_alone_reason": p.get("acts_alone_reason", ""), "service_address": p.get("service_address", ""),
+            "tags": ",".join(p.get("tag_codes", []))}
