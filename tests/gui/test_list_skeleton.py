@@ -144,9 +144,10 @@ def test_the_roster_reads_pages_not_the_whole_roster(qtbot, ctx, head) -> None: 
 @pytest.mark.parametrize("scale", [100, 150])
 def test_the_roster_shows_its_columns_whole(qtbot, ctx, head, styled_app, scale) -> None:  # noqa: F811 - fixtures
     """Widths come from the font like the other lists: headers and the 备案编号 whole at 150 % too."""
-    from xihu_desk.gui import columns, theme
+    from xihu_desk.gui import columns, prefs, theme
     from xihu_desk.gui.mainwindow import MainWindow
 
+    prefs.set_text_scale(scale)  # as the 显示 tab does; the gui_env fixture puts 100 % back afterwards
     theme.apply_text_scale(styled_app, scale)
     window = MainWindow(ctx, head)
     qtbot.addWidget(window)
