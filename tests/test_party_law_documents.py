@@ -3,6 +3,7 @@ minor of 8–17 signs beside the representative, and the referral slip (转介�
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from dataclasses import replace
@@ -91,3 +92,36 @@ def test_referral_slip_word_copy(db, head, case_uuid) -> None:
         p = printing.print_document(s, head, "referral", case_uuid, word=True)
     assert p.docx.startswith(b"PK")
     assert replace(p, pdf=b"").title == "人民调解转介单"
+
+
+@needs_poppler
+def test_cli_case_routes_then_print_referral(capsys, data_dir, tmp_path) -> None:
+    from xihu_desk import cli
+    from xihu_desk.store import migrate
+
+    opened = migrate.open_database(data_dir)
+    head = casekit.head_actor(opened.db)
+    roster = casekit.roster(opened.db, head)
+    with opened.db.write() as s:
+        ref = cases.open_case(s, head, casekit.intake(opened.db, roster, parties=(casekit.parties()[0], CHILD)))
+        cases.close_without_agreement(s, head, ref.uuid, Outcome.FAILED, date(2026, 3, 9), "被申请人拒绝赔偿",
+                                      routes_told=True)
+    opened.db.dispose()
+    base = ["--data-dir", str(data_dir.root)]
+    out = tmp_path / "转介单.pdf"
+    assert cli.main([*base, "print", "referral", ref.case_no, "-o", str(out)]) == 1
+    assert "没有登记转介" in capsys.readouterr().err
+    assert cli.main([*base, "case", "routes", ref.case_no, "--told", "litigation,仲裁"]) == 1
+    assert "不在代码表中" in capsys.readouterr().err
+    assert cli.main([*base, "case", "routes", ref.case_no, "--told", "litigation,arbitration", "--refer", "legal_aid",
+                     "--body", "杭州市西湖区法律援助中心", "--note", "申请人经济困难，申请法律援助。"]) == 0
+    assert "已登记告知途径和转介" in capsys.readouterr().out
+    assert cli.main([*base, "case", "show", ref.case_no, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["told_routes"] == ["诉讼", "仲裁"] and doc["referral"]["body"] == "杭州市西湖区法律援助中心"
+    assert doc["parties"][1]["legal_representative"]["name"] == "刘红" and doc["parties"][1]["signs_self"] is False
+    assert cli.main([*base, "print", "referral", ref.case_no, "-o", str(out)]) == 0
+    capsys.readouterr()
+    text = "".join(pdf_text(out.read_bytes(), tmp_path).split())
+    for needle in ("人民调解转介单", "杭州市西湖区法律援助中心", "法律援助", "被申请人拒绝赔偿", "申请人经济困难"):
+        assert needle in text, needle

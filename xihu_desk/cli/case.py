@@ -5,6 +5,8 @@
     xihu-desk case correct CASE_NO --field NAME --value VALUE --reason TEXT [--json]
     xihu-desk case reopen CASE_NO --reason TEXT [--json]
     xihu-desk case void CASE_NO --reason TEXT [--json]
+    xihu-desk case routes CASE_NO --told CODES [--refer legal_aid|court --body NAME] [--note TEXT] [--json]
+        a failed or ended case: the routes the parties were told of, and a referral (print referral)
 """
 
 from __future__ import annotations
@@ -41,6 +43,14 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     cv = case_sub.add_parser("void", parents=[common], help="作废误登记的案件：编号保留，不计入统计和台账")
     cv.add_argument("case_no", metavar="CASE_NO", help="案件编号或 uuid")
     cv.add_argument("--reason", required=True, metavar="TEXT", help="作废理由")
+    ct = case_sub.add_parser("routes", parents=[common],
+                             help="调解不成功或终止的案件：登记告知当事人的其他途径，及转介法律援助或法院（转介单）")
+    ct.add_argument("case_no", metavar="CASE_NO", help="案件编号或 uuid")
+    ct.add_argument("--told", required=True, metavar="CODES",
+                    help="告知的途径，逗号分隔：arbitration（仲裁）、administrative（行政处理）、litigation（诉讼）、petition（信访）")
+    ct.add_argument("--refer", choices=["legal_aid", "court"], help="转介：legal_aid（法律援助）或 court（人民法院）")
+    ct.add_argument("--body", default="", metavar="NAME", help="接收转介的机构，如 杭州市西湖区法律援助中心")
+    ct.add_argument("--note", default="", metavar="TEXT", help="转介事由")
 
 
 def cmd_case_list(args: argparse.Namespace) -> int:
@@ -82,7 +92,9 @@ def cmd_case_show(args: argparse.Namespace) -> int:
         uuid = cases.find_case_uuid(session, args.case_no)
         doc = case_queries.case_detail(session, cli_actor(), uuid, reveal=args.reveal)
     text = [f"{doc['case_no']}  {doc['title']}", f"调委会：{doc['committee']}", f"受理：{doc['accepted_on']}  状态：{doc['status_label']}  程序：{doc['procedure_label']}",
-            "当事人：" + "；".join(f"{p['role_label']} {p['name']} {p['id_number']}" for p in doc["parties"]),
+            "当事人：" + "；".join(f"{p['role_label']} {p['name']} {p['id_number']}" + (
+                f"（法定代理人 {p['legal_representative']['name']}）" if p.get("legal_representative") else "")
+                for p in doc["parties"]),
             "调解员：" + "、".join(doc["mediators"])]
     if doc["filing"]["missing"] and doc["status"] != "void":
         text.append("归档尚缺：" + "、".join(doc["filing"]["missing"]))
@@ -130,5 +142,13 @@ def cmd_case_void(args: argparse.Namespace) -> int:
     return _lifecycle(args, case_lifecycle.void, args.reason, done="已作废")
 
 
+def cmd_case_routes(args: argparse.Namespace) -> int:
+    from xihu_desk.services import party_law
+
+    told = [c.strip() for c in args.told.replace("，", ",").split(",") if c.strip()]
+    return _lifecycle(args, party_law.record_routes, told, args.refer or "", args.body, args.note,
+                      done="已登记告知途径" + ("和转介（可打印转介单：print referral）" if args.refer else ""))
+
+
 COMMANDS = {("case", "list"): cmd_case_list, ("case", "show"): cmd_case_show, ("case", "correct"): cmd_case_correct,
-            ("case", "reopen"): cmd_case_reopen, ("case", "void"): cmd_case_void}
+            ("case", "reopen"): cmd_case_reopen, ("case", "void"): cmd_case_void, ("case", "routes"): cmd_case_routes}

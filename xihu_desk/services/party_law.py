@@ -17,6 +17,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.services import audit, codes
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed
+from xihu_desk.services.units import writes
 from xihu_desk.store.case_models import MediationCase, Party
 
 PARTY_FIELDS = ("rep_relation", "rep_id_number", "rep_phone", "acts_alone", "acts_alone_reason", "service_address", "tags")
@@ -54,6 +55,7 @@ def failure_extras(session: Session, case: MediationCase) -> dict[str, Any]:
                 "body": case.referral_body, "note": case.referral_note}}
 
 
+@writes
 def record_routes(session: Session, actor: Actor, case_uuid: str, routes: list[str], referral_to: str = "",
                   referral_body: str = "", referral_note: str = "") -> None:
     """The routes the parties were told of when mediation failed or ended, and the optional
