@@ -19,7 +19,7 @@ ADULT = "330106198001010013"
 
 
 @pytest.fixture
-def roster(db, head):  # noqa: ANN001, ANN201, F811
+def roster(db, head):  # noqa: F811
     return casekit.roster(db, head)
 
 
@@ -29,7 +29,7 @@ def _sixteen(dialog: CaseDialog) -> str:
     return body + ric.calc_check_digit(body + "0")
 
 
-def _new_case(qtbot, page, roster) -> CaseDialog:  # noqa: ANN001, F811
+def _new_case(qtbot, page, roster) -> CaseDialog:  # noqa: F811
     dialog = page.new_case()
     qtbot.waitExposed(dialog)
     intake = dialog.intake
@@ -49,12 +49,12 @@ def _new_case(qtbot, page, roster) -> CaseDialog:  # noqa: ANN001, F811
     return dialog
 
 
-def _minor(db) -> Party | None:  # noqa: ANN001
+def _minor(db) -> Party | None:
     with db.read() as s:
         return s.scalar(select(Party).where(Party.name == "王小明"))
 
 
-def test_sixteen_year_old_refused_without_representative_then_accepted(qtbot, db, runner, page, roster) -> None:  # noqa: ANN001, F811
+def test_sixteen_year_old_refused_without_representative_then_accepted(qtbot, db, runner, page, roster) -> None:  # noqa: F811
     dialog = _new_case(qtbot, page, roster)
     parties, law = dialog.parties, dialog.parties.law
     assert parties.guardian_message.isVisible() and "未满 18 周岁" in parties.guardian_message.text()
@@ -79,7 +79,7 @@ def test_sixteen_year_old_refused_without_representative_then_accepted(qtbot, db
     assert minor.service_address == "杭州市西湖区灵隐街道8号" and minor.tags == "03"
 
 
-def test_sixteen_year_old_with_own_income_acts_alone_with_a_reason(qtbot, db, runner, page, roster) -> None:  # noqa: ANN001, F811
+def test_sixteen_year_old_with_own_income_acts_alone_with_a_reason(qtbot, db, runner, page, roster) -> None:  # noqa: F811
     dialog = _new_case(qtbot, page, roster)
     parties, law = dialog.parties, dialog.parties.law
     click(qtbot, law.acts_alone)
@@ -91,3 +91,30 @@ def test_sixteen_year_old_with_own_income_acts_alone_with_a_reason(qtbot, db, ru
     assert wait_op(qtbot, runner, lambda: click(qtbot, dialog.save_button))
     minor = _minor(db)
     assert minor is not None and minor.acts_alone and minor.guardian == "" and "餐馆" in minor.acts_alone_reason
+
+
+def test_failed_case_records_routes_and_referral_in_the_outcome_tab(qtbot, db, runner, page, head, roster) -> None:  # noqa: F811
+    from datetime import date
+
+    from xihu_desk.domain.cases import Outcome
+    from xihu_desk.services import case_queries, cases
+
+    with db.write() as s:
+        ref = cases.open_case(s, head, casekit.intake(db, roster))
+        cases.close_without_agreement(s, head, ref.uuid, Outcome.FAILED, date(2026, 3, 9), "分歧过大", routes_told=True)
+    dialog = page.open_case(ref.uuid)
+    qtbot.waitExposed(dialog)
+    dialog.show_tab(dialog.outcome)
+    box = dialog.outcome.routes_box
+    assert box.isVisible() and box.save_button.isVisible()
+    click(qtbot, box.routes["litigation"])
+    pick(box.referral, "court")
+    # no receiving body: the service refuses, the message stands under the field
+    assert not wait_op(qtbot, runner, lambda: click(qtbot, box.save_button))
+    assert "接收转介的机构" in box.errors.message("referral_body") and box.body_error.isVisible()
+    type_text(qtbot, box.body, "杭州市西湖区人民法院")
+    assert wait_op(qtbot, runner, lambda: click(qtbot, box.save_button))
+    with db.read() as s:
+        detail = case_queries.case_detail(s, head, ref.uuid)
+    assert detail["told_routes"] == ["诉讼"] and detail["referral"]["body"] == "杭州市西湖区人民法院"
+    assert dialog.outcome.routes_box.body.text() == "杭州市西湖区人民法院"  # read again after saving

@@ -21,6 +21,7 @@ from xihu_desk.gui.kit import (
     MoneyError, date_of, fen_from_text, input_widgets, set_date, set_editable, setup_date, setup_money, show_row,
     text_from_fen,
 )
+from xihu_desk.gui.cases.routes_box import RoutesBox
 from xihu_desk.gui.cases.tab import CaseTab
 from xihu_desk.gui.forms import child, load_form
 from xihu_desk.gui.widgets import label
@@ -85,6 +86,8 @@ class OutcomeTab(CaseTab):
         box.addWidget(self.banner)
         box.addWidget(self.form)
         box.addWidget(self.choose_hint)
+        self.routes_box = RoutesBox(self)  # after a failed or ended mediation: routes told, referral
+        box.addWidget(self.routes_box)
         box.addStretch(1)
 
         for field, name in (("effective_on", "effectiveOn"), ("facts", "facts"), ("registrar", "registrar"),
@@ -140,6 +143,7 @@ class OutcomeTab(CaseTab):
             self.banner.setProperty("state", "")
         self.banner.setVisible(bool(self.banner.text()))
         self.banner.style().polish(self.banner)
+        self.routes_box.load(detail, recorded and detail["status"] == "closed" and self.can_edit_case(detail, after_closing=True))
 
     def _fill(self, d: dict[str, Any], edit: CaseForEdit | None) -> None:
         for radio in self.radios.values():
