@@ -15,6 +15,7 @@ from xihu_desk.domain import clock
 from xihu_desk.gui import theme
 from xihu_desk.gui.cases.dialogs import CaseSubDialog, add_field, form_layout
 from xihu_desk.gui.kit import code_of, date_of, fill_combo, set_code, set_date, setup_date
+from xihu_desk.gui.kit.dates import required_date
 from xihu_desk.gui.cases.tab import CaseTab
 from xihu_desk.gui.widgets import label
 from xihu_desk.services import cases
@@ -162,11 +163,19 @@ class FollowUpTab(CaseTab):
 
     def save(self) -> None:
         uuid, actor = self.dialog.case_uuid, self.actor
-        result = code_of(self.result)
-        c = ConfirmationInput(applied_on=date_of(self.applied_on), court=self.court.text(), result=result,
-                              decided_on=date_of(self.decided_on) if result != "pending" else None,
-                              court_case_no=self.court_case_no.text())
-        self.dialog.run(self, lambda s: cases.record_confirmation(s, actor, uuid, c), self.tr("已保存司法确认情况。"))
+        if uuid is None:  # the tab is there only for a case already saved
+            raise RuntimeError("a confirmation for a case not yet saved")
+        result, applied_on = code_of(self.result), date_of(self.applied_on)
+        missing = self.tr("请填写申请司法确认的日期。")
+        court, decided_on = self.court.text(), date_of(self.decided_on) if result != "pending" else None
+        court_case_no = self.court_case_no.text()
+
+        def work(s: Any) -> Any:
+            c = ConfirmationInput(applied_on=required_date(applied_on, "applied_on", missing), court=court,
+                                  result=result, decided_on=decided_on, court_case_no=court_case_no)
+            return cases.record_confirmation(s, actor, uuid, c)
+
+        self.dialog.run(self, work, self.tr("已保存司法确认情况。"))
 
 
 class FollowUpDialog(CaseSubDialog):
@@ -220,11 +229,19 @@ class FollowUpDialog(CaseSubDialog):
         self.setMinimumWidth(520)
 
     def save(self) -> None:
-        f = FollowUpInput(visited_on=date_of(self.visited_on), party_name=self.party.currentText(),
-                          visitor=self.visitor.text(), performance=code_of(self.performance),
-                          satisfaction=code_of(self.satisfaction), court_result=self.court_result.text(),
-                          risks=self.risks.toPlainText(), measures=self.measures.toPlainText())
+        visited_on, missing = date_of(self.visited_on), self.tr("请填写回访日期。")
+        rest = dict(party_name=self.party.currentText(), visitor=self.visitor.text(),
+                    performance=code_of(self.performance), satisfaction=code_of(self.satisfaction),
+                    court_result=self.court_result.text(), risks=self.risks.toPlainText(),
+                    measures=self.measures.toPlainText())
         uuid, actor = self.tab.dialog.case_uuid, self.tab.actor
-        self.run(lambda s: cases.add_followup(s, actor, uuid, f),
+        if uuid is None:  # follow-ups are added only to a case already saved
+            raise RuntimeError("a follow-up for a case not yet saved")
+
+        def work(s: Any) -> Any:
+            f = FollowUpInput(visited_on=required_date(visited_on, "visited_on", missing), **rest)
+            return cases.add_followup(s, actor, uuid, f)
+
+        self.run(work,
                  lambda _r: self.tab.dialog.after_save((), self.tr("已保存回访记录。")))
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QEvent, QObject, 
 from PySide6.QtWidgets import QDateEdit, QDateTimeEdit
 
 from xihu_desk.domain import clock
+from xihu_desk.domain.errors import FieldError
 
 BLANK_DATE = QDate(1900, 1, 1)  # the minimum of every date field: shown as its blank text
 LAST_DATE = QDate(2099, 12, 31)
@@ -77,6 +78,14 @@ def date_of(edit: QDateEdit) -> date | None:
     if not d.isValid() or d == BLANK_DATE:
         return None
     return to_date(d)
+
+
+def required_date(day: date | None, field: str, message: str) -> date:
+    """A date a step cannot go without (``date_of`` of its field): an emptied field is refused at
+    that field, never handed to a service as None. Call it inside the work the runner runs."""
+    if day is None:
+        raise FieldError(field, message)
+    return day
 
 
 def set_datetime(edit: QDateTimeEdit, value: datetime) -> None:

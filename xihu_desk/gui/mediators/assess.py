@@ -15,12 +15,14 @@ from PySide6.QtWidgets import (
 )
 
 from xihu_desk.domain import clock
+from xihu_desk.domain.errors import FieldError
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.kit import (
     FieldErrors, add_field, code_of, date_of, fill_combo, fit_to_screen, form_layout, set_code, set_date,
     setup_date, submit,
 )
+from xihu_desk.gui.kit.dates import required_date
 from xihu_desk.gui.mediators.evidence import EvidenceView
 from xihu_desk.gui.widgets import label
 from xihu_desk.services import grading, mediators
@@ -144,10 +146,15 @@ class ApplyDialog(_Dialog):
     def command(self) -> grading.ApplyCommand:
         start, end = self.evidence.period()
         return grading.ApplyCommand(code_of(self.mediator), code_of(self.evidence.rule_set), code_of(self.evidence.level),
-                                    start, end, date_of(self.applied_on), self.statement.toPlainText())
+                                    start, end, required_date(date_of(self.applied_on), "applied_on", self.tr("请填写申请日期。")),
+                                    self.statement.toPlainText())
 
     def save(self) -> None:
-        cmd = self.command()
+        try:
+            cmd = self.command()
+        except FieldError as exc:  # an emptied date, named at its field
+            self.errors.show(exc.field, exc.message)
+            return
         if not cmd.mediator_uuid:
             self.errors.show("mediator", self.tr("请选择调解员。"))
             return
@@ -262,12 +269,18 @@ class StepDialog(_Dialog):
     def command(self) -> grading.StepCommand:
         passed = self.passed.isChecked() and self.step != "withdraw"
         return grading.StepCommand(
-            self.step, passed, date_of(self.on), self.opinion.toPlainText(), self.document_no.text(),
+            self.step, passed, required_date(date_of(self.on), "on", self.tr("请填写日期。")), self.opinion.toPlainText(),
+            self.document_no.text(),
             code_of(self.level) if self.step == "district" else "",
             date_of(self.notice_from) if self.step == "district" else None)
 
     def save(self) -> None:
-        cmd, actor, uuid = self.command(), self.actor.stamped(), self.app_uuid
+        try:
+            cmd = self.command()
+        except FieldError as exc:  # an emptied date, named at its field
+            self.errors.show(exc.field, exc.message)
+            return
+        actor, uuid = self.actor.stamped(), self.app_uuid
         self.run(lambda session: grading.record_step(session, actor, uuid, cmd))
 
 

@@ -10,13 +10,15 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QDialog, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
+    QComboBox, QDateEdit, QDialog, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
 from xihu_desk.domain import grading as rules_domain
+from xihu_desk.domain.errors import FieldError
 from xihu_desk.gui import messages
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.kit import FieldErrors, add_field, code_of, date_of, fill_combo, form_layout, setup_date, submit
+from xihu_desk.gui.kit.dates import required_date
 from xihu_desk.gui.widgets import label
 from xihu_desk.services import mediators
 from xihu_desk.services.context import Actor
@@ -69,7 +71,12 @@ class LogDialog(QDialog):
         self.save_button.setEnabled(False)
         self.errors.clear()
         self.refused.setVisible(False)
-        submit(self.ctx, self, self.work(), self._ok, self._refused, self.tr("正在保存…"))
+        try:
+            work = self.work()
+        except FieldError as exc:  # an emptied date, named at its field
+            self._refused(exc.field, exc.message)
+            return
+        submit(self.ctx, self, work, self._ok, self._refused, self.tr("正在保存…"))
 
     def _ok(self, result: Any) -> None:
         self.save_button.setEnabled(True)
@@ -106,7 +113,8 @@ class TrainingDialog(LogDialog):
 
     def work(self) -> Callable[[Any], Any]:
         actor, uuid = self.actor.stamped(), self.mediator_uuid
-        t = mediators.TrainingInput(date_of(self.held_on), self.topic.text(), self.hours.text().strip() or "0",
+        held_on = required_date(date_of(self.held_on), "held_on", self.tr("请填写培训日期。"))
+        t = mediators.TrainingInput(held_on, self.topic.text(), self.hours.text().strip() or "0",
                                     self.organiser.text())
         return lambda session: mediators.add_training(session, actor, uuid, t)
 
@@ -153,7 +161,7 @@ class EventDialog(LogDialog):
         for field in ("art15",):
             for widget in self.findChildren(QWidget, field) + self.findChildren(QWidget, f"{field}Label"):
                 widget.setVisible(kind in ("complaint", "discipline"))
-        caption = self.findChildren(QWidget, "outcomeLabel")
+        caption = self.findChildren(QLabel, "outcomeLabel")
         if caption:
             caption[0].setText(self.tr("{what}：*").format(what=WHAT[kind]))
         placeholder = {"award": self.tr("如 优秀人民调解员"), "complaint": self.tr("反映的问题"),
@@ -163,7 +171,8 @@ class EventDialog(LogDialog):
     def work(self) -> Callable[[Any], Any]:
         actor, uuid = self.actor.stamped(), self.mediator_uuid
         kind = code_of(self.kind)
-        e = mediators.EventInput(kind, date_of(self.occurred_on), self.title.text(), self.issuer.text(),
+        on = required_date(date_of(self.occurred_on), "occurred_on", self.tr("请填写日期。"))
+        e = mediators.EventInput(kind, on, self.title.text(), self.issuer.text(),
                                  code_of(self.art15) if kind in ("complaint", "discipline") else "", code_of(self.outcome),
                                  self.case_no.text(), self.note.toPlainText())
         return lambda session: mediators.add_event(session, actor, uuid, e)
@@ -190,6 +199,7 @@ class AppointmentDialog(LogDialog):
 
     def work(self) -> Callable[[Any], Any]:
         actor, uuid = self.actor.stamped(), self.mediator_uuid
-        a = mediators.AppointmentInput(date_of(self.start_on), date_of(self.end_on), self.committee_name.text(),
+        a = mediators.AppointmentInput(required_date(date_of(self.start_on), "start_on", self.tr("请填写聘任日期。")),
+                                       date_of(self.end_on), self.committee_name.text(),
                                        self.note.text())
         return lambda session: mediators.add_appointment(session, actor, uuid, a)
