@@ -103,8 +103,8 @@ class CaseListModel(PagedListModel):
             return case.dispute_type
         if column == ACCEPTED:
             return case.accepted_on.isoformat()
-        if column == STATUS:
-            return case.status_label
+        if column == STATUS:  # 已作废 alone in the narrow column; its reason is the tooltip
+            return case.status_label.split("（", 1)[0]
         if column == COMMITTEE:
             return short_committee(case.committee)
         if case.status in ("accepted", "mediating"):
@@ -118,6 +118,8 @@ class CaseListModel(PagedListModel):
         if column == TITLE:
             names = _tr("当事人：{names}").format(names=case.parties)
             return names + _tr("\n简易程序（当场调解，口头协议登记表）") if case.procedure == "simple" else names
+        if column == STATUS and case.status == "void":
+            return case.status_label
         if column == STATUS and case.outcome:
             return Outcome(case.outcome).label
         if column == COMMITTEE:
