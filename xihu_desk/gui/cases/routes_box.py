@@ -70,7 +70,7 @@ class RoutesBox(QGroupBox):
 
     def load(self, detail: dict[str, Any] | None, editable: bool) -> None:
         """Shown once the case ended without agreement; editable while it is closed (not filed)."""
-        failed = bool(detail) and detail["outcome"] in ("failed", "terminated")
+        failed = detail is not None and detail.get("outcome") in ("failed", "terminated")
         self.setVisible(failed)
         if not failed or detail is None:
             return
