@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
@@ -23,6 +24,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.cases.dialogs import add_field, form_layout
 from xihu_desk.gui.kit import code_of, date_of, fill_combo, set_code, set_date, setup_date
+from xihu_desk.gui.kit.dates import required_date
 from xihu_desk.gui.cases.tab import CaseTab
 from xihu_desk.gui.fmt import size_text
 from xihu_desk.gui.widgets import label, show_state
@@ -184,8 +186,9 @@ class FilingTab(CaseTab):
 
     def save(self) -> None:
         d = self.detail or {}
-        uuid, actor = self.dialog.case_uuid, self.actor
+        uuid, actor = self.dialog.saved_uuid(), self.actor
         closed_on, report, proofs = date_of(self.closed_on), self.report.toPlainText(), self.id_proofs.isChecked()
+        no_date = self.tr("请填写结案时间。")
         proofs_changed = proofs != d.get("id_proofs_received")
         write_report = bool(report.strip()) or bool(d.get("closing_report")) or not proofs_changed
 
@@ -193,7 +196,7 @@ class FilingTab(CaseTab):
             if proofs_changed:
                 cases.mark_id_proofs(s, actor, uuid, proofs)
             if write_report:
-                cases.write_closing_report(s, actor, uuid, closed_on, report)
+                cases.write_closing_report(s, actor, uuid, required_date(closed_on, "closed_on", no_date), report)
 
         self.dialog.run(self, work, self.tr("已保存结案报告。") if write_report else self.tr("已保存身份证明情况。"))
 
@@ -201,8 +204,13 @@ class FilingTab(CaseTab):
         if self.dialog.any_dirty():
             messages.warning(self, self.tr("还有未保存的修改，请先保存再立卷归档。"))
             return
-        uuid, actor = self.dialog.case_uuid, self.actor
-        retention, filed_on = code_of(self.retention), date_of(self.filed_on)
+        uuid, actor = self.dialog.saved_uuid(), self.actor
+        retention, no_date = code_of(self.retention), self.tr("请填写立卷日期。")
+        picked = date_of(self.filed_on)
+
+        def filed_on() -> date:  # read in the work the runner runs: an empty field is refused there
+            return required_date(picked, "filed_on", no_date)
+
         due = (self.detail or {}).get("followup_due")
         if due and not (self.detail or {})["filing"]["missing"]:  # the visit is due: filing needs a reason
             from xihu_desk.gui.cases.lifecycle import ReasonDialog
@@ -212,14 +220,14 @@ class FilingTab(CaseTab):
                 self.tr("本案应于 {due} 前回访，回访尚未完成。如不再回访即归档，请写明理由；"
                         "归档后不再提示回访，理由记入案件历史。").format(due=due),
                 self.tr("立卷归档"), self.tr("立卷归档后，本案的所有内容都不能再修改。确定归档吗？"), self.dialog,
-                lambda s, reason: cases.file_case(s, actor, uuid, retention, filed_on, reason),
+                lambda s, reason: cases.file_case(s, actor, uuid, retention, filed_on(), reason),
                 lambda _r: self.dialog.after_save((self,), self.tr("案件已立卷归档。")),
                 self.tr("如：当事人已当场履行完毕，电话确认无需上门回访"))
             self.followup_dialog.open()
             return
         if not messages.confirm(self, self.tr("立卷归档后，本案的所有内容都不能再修改。确定归档吗？"), self.tr("立卷归档")):
             return
-        self.dialog.run(self, lambda s: cases.file_case(s, actor, uuid, retention, filed_on), self.tr("案件已立卷归档。"),
+        self.dialog.run(self, lambda s: cases.file_case(s, actor, uuid, retention, filed_on()), self.tr("案件已立卷归档。"),
                         on_refused=self._file_refused)
 
     def _file_refused(self, field: str | None, message: str) -> None:
@@ -296,7 +304,7 @@ class AttachmentsTab(CaseTab):
         path = self.choose_file(self)
         if not path:
             return
-        uuid, actor, root = self.dialog.case_uuid, self.actor, self.ctx.data.root
+        uuid, actor, root = self.dialog.saved_uuid(), self.actor, self.ctx.data.root
         self.dialog.run(self, lambda s: attachments.add_attachment(s, actor, root, uuid, kind, Path(path)),
                         self.tr("已添加：{name}").format(name=Path(path).name), label=self.tr("正在保存附件…"))
 

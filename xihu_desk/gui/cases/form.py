@@ -233,6 +233,12 @@ class CaseDialog(QDialog):
         if widget is not None:
             self.scrolls[tab].ensureWidgetVisible(widget)
 
+    def saved_uuid(self) -> str:
+        """The case's uuid: the tabs' actions that need it are enabled only once the case is saved."""
+        if self.case_uuid is None:
+            raise RuntimeError("the case is not saved yet")
+        return self.case_uuid
+
     def any_dirty(self) -> bool:
         return any(t.dirty for t in self.tab_list)
 

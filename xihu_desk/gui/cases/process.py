@@ -15,6 +15,7 @@ from xihu_desk.domain import clock
 from xihu_desk.gui import theme
 from xihu_desk.gui.cases.dialogs import CaseSubDialog, add_field, form_layout
 from xihu_desk.gui.kit import code_of, date_of, datetime_of, fill_combo, set_code, set_date, set_datetime, setup_date
+from xihu_desk.gui.kit.dates import required_date
 from xihu_desk.gui.cases.tab import CaseTab
 from xihu_desk.gui.forms import child, load_form
 from xihu_desk.gui.widgets import label
@@ -153,8 +154,8 @@ class ProcessTab(CaseTab):
         self.notice_status.style().polish(self.notice_status)
         for w in (self.notice_date, self.private_reason):
             w.setReadOnly(not self.editable)
-        for w in (self.notice_form, self.public):
-            w.setEnabled(self.editable)
+        for choice in (self.notice_form, self.public):
+            choice.setEnabled(self.editable)
         self.private_reason.setEnabled(not self.public.isChecked())
         self._fill_due(detail)
         self._fill_records(detail)
@@ -200,12 +201,13 @@ class ProcessTab(CaseTab):
     # -- actions ------------------------------------------------------------------------------------
 
     def save(self) -> None:
-        uuid = self.dialog.case_uuid
-        given_on = date_of(self.notice_date)
+        uuid = self.dialog.saved_uuid()
+        given_on, no_date = date_of(self.notice_date), self.tr("请填写告知日期。")
         form = code_of(self.notice_form)
         public = self.public.isChecked()
         reason = self.private_reason.text()
-        self.dialog.run(self, lambda s: cases.record_notice(s, self.actor, uuid, given_on, form,
+        self.dialog.run(self, lambda s: cases.record_notice(s, self.actor, uuid,
+                                                            required_date(given_on, "notice_given_on", no_date), form,
                                                             session_public=public, private_reason=reason),
                         self.tr("已登记权利义务告知。"))
 
@@ -255,7 +257,7 @@ class RecordDialog(CaseSubDialog):
         for field, name in (("held_at", "heldAt"), ("place", "place"), ("matter", "matter"), ("subject", "subject"),
                             ("participants", "participants"), ("mediators", "mediators"), ("recorder", "recorder"),
                             ("body", "body")):
-            self.errors.add(field, f.findChild(QWidget, name), child(f, QLabel, name + "Error"))
+            self.errors.add(field, child(f, QWidget, name), child(f, QLabel, name + "Error"))
         if kind == "investigation":
             child(f, QLabel, "subjectLabel").setText(self.tr("被调查人："))
             child(f, QLabel, "mediatorsLabel").setText(self.tr("调查人：*"))
@@ -281,9 +283,9 @@ class RecordDialog(CaseSubDialog):
                 widget.setText(record[key])
             self.notice.setChecked(record["notice_announced"])
             self.body_text.setPlainText(record["body"])
-            for widget in (self.held_at, self.place, self.matter, self.subject, self.participants, self.mediators,
-                           self.recorder, self.body_text):
-                widget.setReadOnly(True)
+            for shown in (self.held_at, self.place, self.matter, self.subject, self.participants, self.mediators,
+                          self.recorder, self.body_text):
+                shown.setReadOnly(True)
             self.notice.setEnabled(False)
             self.read_only()
 
@@ -293,7 +295,7 @@ class RecordDialog(CaseSubDialog):
                           participants=self.participants.text(), mediators=self.mediators.text(),
                           recorder=self.recorder.text(),
                           notice_announced=self.notice.isChecked() and self.kind == "mediation")
-        uuid, actor = self.tab.dialog.case_uuid, self.tab.actor
+        uuid, actor = self.tab.dialog.saved_uuid(), self.tab.actor
         word = RECORD_KINDS[self.kind]
         self.run(lambda s: cases.add_record(s, actor, uuid, rec),
                  lambda _r: self.tab.dialog.after_save((), self.tr("已保存{word}。").format(word=word)))
@@ -326,9 +328,10 @@ class ExtensionDialog(CaseSubDialog):
         self.setMinimumWidth(460)
 
     def save(self) -> None:
-        uuid, actor = self.tab.dialog.case_uuid, self.tab.actor
+        uuid, actor = self.tab.dialog.saved_uuid(), self.tab.actor
         to, reason, agreed = date_of(self.to), self.reason.toPlainText(), self.agreed.isChecked()
-        self.run(lambda s: cases.extend(s, actor, uuid, to, reason, agreed),
+        no_date = self.tr("请填写延长至的日期。")
+        self.run(lambda s: cases.extend(s, actor, uuid, required_date(to, "extended_to", no_date), reason, agreed),
                  lambda _r: self.tab.dialog.after_save((), self.tr("调解期限已延长至 {to}。").format(to=to)))
 
 
@@ -352,7 +355,7 @@ class RefusalDialog(CaseSubDialog):
         self.setMinimumWidth(480)
 
     def save(self) -> None:
-        uuid, actor, reason = self.tab.dialog.case_uuid, self.tab.actor, self.reason.toPlainText()
+        uuid, actor, reason = self.tab.dialog.saved_uuid(), self.tab.actor, self.reason.toPlainText()
         self.run(lambda s: cases.record_refusal(s, actor, uuid, reason),
                  lambda _r: self.tab.dialog.after_save((), self.tr("已登记当事人拒绝调解，案件终止调解。")))
 
