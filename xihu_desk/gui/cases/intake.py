@@ -35,6 +35,14 @@ def _camel(snake: str) -> str:
     return head + "".join(w.capitalize() for w in rest)
 
 
+def _cell(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    """A cell of the mediator table, which _fill_roster fills whole."""
+    item = table.item(row, column)
+    if item is None:
+        raise LookupError(f"mediator table cell {row},{column} is empty")
+    return item
+
+
 class IntakeTab(CaseTab):
     save_text = "保存受理信息"
 
@@ -208,7 +216,7 @@ class IntakeTab(CaseTab):
         t.blockSignals(True)
         for row in range(t.rowCount()):
             for column in range(3):
-                item = t.item(row, column)
+                item = _cell(t, row, column)
                 checkable = Qt.ItemFlag.ItemIsUserCheckable if editable else Qt.ItemFlag.NoItemFlags
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | checkable)
         t.blockSignals(False)
@@ -229,23 +237,23 @@ class IntakeTab(CaseTab):
         checked = item.checkState() == Qt.CheckState.Checked
         t.blockSignals(True)
         if item.column() in (LEAD, CHOSEN) and checked:
-            t.item(row, NAME).setCheckState(Qt.CheckState.Checked)  # leading means taking part
+            _cell(t, row, NAME).setCheckState(Qt.CheckState.Checked)  # leading means taking part
         if item.column() == LEAD and checked:
             for other in range(t.rowCount()):
                 if other != row:
-                    t.item(other, LEAD).setCheckState(Qt.CheckState.Unchecked)  # one lead
+                    _cell(t, other, LEAD).setCheckState(Qt.CheckState.Unchecked)  # one lead
         if item.column() == NAME and not checked:
-            t.item(row, LEAD).setCheckState(Qt.CheckState.Unchecked)
-            t.item(row, CHOSEN).setCheckState(Qt.CheckState.Unchecked)
+            _cell(t, row, LEAD).setCheckState(Qt.CheckState.Unchecked)
+            _cell(t, row, CHOSEN).setCheckState(Qt.CheckState.Unchecked)
         t.blockSignals(False)
 
     def assignments(self) -> tuple[MediatorAssignment, ...]:
         t, out = self.mediator_table, []
         for row in range(t.rowCount()):
-            if t.item(row, NAME).checkState() == Qt.CheckState.Checked:
-                out.append(MediatorAssignment(t.item(row, NAME).data(UUID_ROLE),
-                                              lead=t.item(row, LEAD).checkState() == Qt.CheckState.Checked,
-                                              chosen_by_parties=t.item(row, CHOSEN).checkState() == Qt.CheckState.Checked))
+            if _cell(t, row, NAME).checkState() == Qt.CheckState.Checked:
+                out.append(MediatorAssignment(_cell(t, row, NAME).data(UUID_ROLE),
+                                              lead=_cell(t, row, LEAD).checkState() == Qt.CheckState.Checked,
+                                              chosen_by_parties=_cell(t, row, CHOSEN).checkState() == Qt.CheckState.Checked))
         return tuple(out)
 
     def command_values(self) -> dict[str, Any]:
