@@ -122,3 +122,34 @@ def test_routes_told_and_referral_recorded_for_a_failed_case(db, head, roster) -
     assert detail["told_routes"] == ["仲裁", "诉讼"]
     assert detail["referral"] == {"to": "legal_aid", "to_label": "法律援助", "body": "杭州市西湖区法律援助中心",
                                   "note": "申请人经济困难，符合法律援助条件。"}
+
+
+def test_a_bundle_checks_the_new_code_columns() -> None:
+    from xihu_desk.domain import record_checks
+
+    assert record_checks.code_problem("party", "tags", "01,03", None) == ""
+    assert record_checks.code_problem("party", "tags", "", None) == ""
+    assert record_checks.code_problem("party", "tags", "01;<script>", None) == "值格式不对"
+    assert record_checks.code_problem("mediation_case", "told_routes", "litigation,arbitration", None) == ""
+    assert record_checks.code_problem("mediation_case", "told_routes", "诉讼", None) == "值格式不对"
+    reference = {"referral_target": {"legal_aid", "court"}}
+    assert record_checks.code_problem("mediation_case", "referral_to", "", reference) == ""
+    assert "不在代码表中" in record_checks.code_problem("mediation_case", "referral_to", "police", reference)
+
+
+def test_parties_travel_with_their_new_columns(db, head, roster) -> None:
+    from sqlalchemy import select
+
+    from xihu_desk.store import aggregates
+    from xihu_desk.store.case_models import MediationCase, Party
+
+    parties = (replace(casekit.parties()[0], tags="04", service_address="文三路1号"), replace(SIXTEEN, **REP))
+    with db.write() as s:
+        ref = cases.open_case(s, head, casekit.intake(db, roster, parties=parties))
+    with db.read() as s:
+        doc = aggregates.case_doc(s, s.get(MediationCase, ref.uuid))
+        minor = next(p for p in doc["parties"] if p["name"] == "王小明")
+        assert (minor["guardian"], minor["rep_relation"], minor["rep_phone"]) == ("王大明", "父亲", "13900000000")
+        assert aggregates.doc_values(Party, minor)["rep_id_number"] == REP["rep_id_number"]
+        assert {p["tags"] for p in doc["parties"]} == {"04", ""}
+        assert s.scalar(select(Party.service_address).where(Party.name == "张三")) == "文三路1号"

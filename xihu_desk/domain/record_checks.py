@@ -159,6 +159,7 @@ CODES: dict[tuple[str, str], Code] = {
     ("mediation_case", "outcome"): _fixed(cases.Outcome),
     ("mediation_case", "agreement_form"): _fixed(cases.AgreementForm),
     ("mediation_case", "procedure"): _fixed(cases.Procedure),
+    ("mediation_case", "referral_to"): Code("referral_target", empty=True),
     ("party", "role"): Code("party_role"),
     ("party", "kind"): _fixed(parties.KINDS),
     ("party", "id_type"): _fixed(parties.ID_TYPES),
@@ -191,7 +192,12 @@ CODE_LIKE = frozenset({
 
 
 # Columns of a fixed shape.
-SHAPES = {("attachment", "sha256"): re.compile(r"[0-9a-f]{64}")}
+SHAPES = {
+    ("attachment", "sha256"): re.compile(r"[0-9a-f]{64}"),
+    # comma-separated codes (party_tag, told_route); empty when none
+    ("party", "tags"): re.compile(r"(?:[0-9A-Za-z]{1,4}(?:,[0-9A-Za-z]{1,4})*)?"),
+    ("mediation_case", "told_routes"): re.compile(r"(?:[a-z_]{1,20}(?:,[a-z_]{1,20})*)?"),
+}
 
 
 @cache
