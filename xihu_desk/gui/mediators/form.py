@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDateEdit, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QAbstractItemView, QBoxLayout, QComboBox, QDateEdit, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
@@ -30,6 +30,9 @@ from xihu_desk.services.context import Actor
 PROFILE = ("name", "gender", "id_number", "phone", "committee_uuid", "employment_type", "source", "status", "education",
            "political_status", "legal_qualification", "appointed_on", "appointment_end", "registered_on",
            "registration_no", "note")
+
+
+W = TypeVar("W", bound=QWidget)
 
 
 def _camel(key: str) -> str:
@@ -147,21 +150,23 @@ class MediatorDialog(QDialog):
             error.setVisible(False)
             self.errors.add(key, widget, error)
         rows = ops.session_read(self.ctx, committees.list_committees)
-        fill_combo(self.inputs["committee_uuid"], [(c.uuid, c.name) for c in rows], self.tr("请选择"))
-        fill_combo(self.inputs["gender"], rules_domain.GENDER, self.tr("未填"))
-        fill_combo(self.inputs["employment_type"], rules_domain.EMPLOYMENT)
+        fill_combo(self._input("committee_uuid", QComboBox), [(c.uuid, c.name) for c in rows], self.tr("请选择"))
+        fill_combo(self._input("gender", QComboBox), rules_domain.GENDER, self.tr("未填"))
+        fill_combo(self._input("employment_type", QComboBox), rules_domain.EMPLOYMENT)
         for key, labels in (("source", rules_domain.SOURCE), ("education", rules_domain.EDUCATION),
                             ("political_status", rules_domain.POLITICAL),
                             ("legal_qualification", rules_domain.LEGAL_QUALIFICATION), ("status", rules_domain.STATUS)):
-            fill_combo(self.inputs[key], labels)
+            fill_combo(self._input(key, QComboBox), labels)
         for key in ("appointed_on", "appointment_end", "registered_on"):
-            setup_date(self.inputs[key], optional=True, blank=self.tr("至今") if key == "appointment_end" else self.tr("未填"))
-        self.reveal_action = self.inputs["id_number"].addAction(theme.icon("mdi6.eye-outline", theme.ACCENT),
+            setup_date(self._input(key, QDateEdit), optional=True, blank=self.tr("至今") if key == "appointment_end" else self.tr("未填"))
+        self.reveal_action = self._input("id_number", QLineEdit).addAction(theme.icon("mdi6.eye-outline", theme.ACCENT),
                                                                 QLineEdit.ActionPosition.TrailingPosition)
         self.reveal_action.setObjectName("revealId")
         self.reveal_action.setToolTip(self.tr("显示完整身份证号（记入审计日志）"))
         self.reveal_action.triggered.connect(self.reveal_id)
-        self.form.layout().addStretch(1)
+        form_box = self.form.layout()
+        if isinstance(form_box, QBoxLayout):  # the .ui lays the form out in a column
+            form_box.addStretch(1)
         page = QWidget()
         QVBoxLayout(page).addWidget(self.form)
         return page
@@ -261,12 +266,19 @@ class MediatorDialog(QDialog):
     def editable(self) -> bool:
         return self.detail["editable"] if self.detail else self.actor.can(Perm.MANAGE_MEDIATORS)
 
+    def _input(self, key: str, kind: type[W]) -> W:
+        """One of the form's inputs as the kind it is (the .ui file decides it)."""
+        widget = self.inputs[key]
+        if not isinstance(widget, kind):
+            raise TypeError(f"{key} is a {type(widget).__name__}, not a {kind.__name__}")
+        return widget
+
     def reload(self) -> None:
         if self.uuid is None:
             self.setWindowTitle(self.tr("新增调解员"))
             self.title.setText(self.tr("新增调解员"))
-            set_code(self.inputs["status"], "serving")
-            set_code(self.inputs["employment_type"], "part_time")
+            set_code(self._input("status", QComboBox), "serving")
+            set_code(self._input("employment_type", QComboBox), "part_time")
             for i in range(1, self.tabs.count()):
                 self.tabs.setTabEnabled(i, False)
             self.status_note.setText(self.tr("保存基本信息后，可登记培训、奖惩并查看评定材料。"))
@@ -288,7 +300,7 @@ class MediatorDialog(QDialog):
                 set_date(widget, value)
             elif isinstance(widget, QPlainTextEdit):
                 widget.setPlainText(value or "")
-            else:
+            elif isinstance(widget, QLineEdit):
                 widget.setText(value or "")
         self.reveal_action.setVisible(bool(d["id_number"]) and "*" in d["id_number"])
         current = [("", [d["appointed_on"].isoformat(), d["appointment_end"].isoformat() if d["appointment_end"]
@@ -340,7 +352,7 @@ class MediatorDialog(QDialog):
                 values[key] = date_of(widget)
             elif isinstance(widget, QPlainTextEdit):
                 values[key] = widget.toPlainText()
-            else:
+            elif isinstance(widget, QLineEdit):
                 values[key] = widget.text()
         return mediators.MediatorCommand(**values)
 
@@ -377,12 +389,12 @@ class MediatorDialog(QDialog):
         ops.write(self.ctx, self.actor, mediators.reveal_id, self.uuid, parent=self, on_ok=self._revealed)
 
     def _revealed(self, number: str) -> None:
-        self.inputs["id_number"].setText(number)
+        self._input("id_number", QLineEdit).setText(number)
         self.reveal_action.setVisible(False)
 
     # -- logs ---------------------------------------------------------------------------------------
 
-    def _open(self, dialog: QDialog) -> None:
+    def _open(self, dialog: TrainingDialog | EventDialog | AppointmentDialog) -> None:
         self.dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda _r: self._changed())
@@ -394,14 +406,20 @@ class MediatorDialog(QDialog):
         self.evidence.compute()
         self.saved.emit(self.uuid)
 
+    def _saved_uuid(self) -> str:
+        """The mediator's uuid: the log and grading buttons are enabled only once the profile is saved."""
+        if self.uuid is None:
+            raise RuntimeError("the mediator is not saved yet")
+        return self.uuid
+
     def add_training(self) -> None:
-        self._open(TrainingDialog(self.ctx, self.actor, self.uuid, self))
+        self._open(TrainingDialog(self.ctx, self.actor, self._saved_uuid(), self))
 
     def add_event(self) -> None:
-        self._open(EventDialog(self.ctx, self.actor, self.uuid, self))
+        self._open(EventDialog(self.ctx, self.actor, self._saved_uuid(), self))
 
     def add_appointment(self) -> None:
-        self._open(AppointmentDialog(self.ctx, self.actor, self.uuid, self))
+        self._open(AppointmentDialog(self.ctx, self.actor, self._saved_uuid(), self))
 
     def remove_entry(self, kind: str, table: QTableWidget) -> None:
         uuid = selected_uuid(table)
@@ -412,7 +430,11 @@ class MediatorDialog(QDialog):
 
     def apply(self) -> None:
         dialog = ApplyDialog(self.ctx, self.actor, self.uuid, self)
-        dialog.saved.connect(lambda row: (self._changed(), self.applied.emit(row.uuid)))
+        def applied(row: Any) -> None:
+            self._changed()
+            self.applied.emit(row.uuid)
+
+        dialog.saved.connect(applied)
         self._open_apply(dialog)
 
     def _open_apply(self, dialog: QDialog) -> None:
@@ -425,7 +447,7 @@ class MediatorDialog(QDialog):
 
     def print_form(self) -> None:
         rules = self.evidence.rules()
-        if rules is None or self.uuid is None:
+        if rules is None or self.uuid is None or self.detail is None:
             return
         start, end = self.evidence.period()
         name = self.tr("{name}等级评定申请表.pdf").format(name=self.detail["name"])
