@@ -197,7 +197,9 @@ def test_native_crash_of_the_gui_is_written_to_the_log_folder(tmp_path):
 def test_cli_crash_log_has_no_personal_data(capsys, data_dir, monkeypatch, how):
     from xihu_desk import cli
     from xihu_desk.services import node
+    from xihu_desk.services.units import reads
 
+    @reads
     def broken(session):  # noqa: ANN001, ANN202, ARG001
         process(RECORD, how)
 
@@ -216,7 +218,8 @@ CLI_CRASH = """
 import faulthandler, sys
 from xihu_desk import cli
 from xihu_desk.services import node
-node.node_info = lambda session: faulthandler._sigsegv()
+from xihu_desk.services.units import reads
+node.node_info = reads(lambda session: faulthandler._sigsegv())
 sys.exit(cli.main(["--data-dir", sys.argv[1], "node", "show"]))
 """
 
