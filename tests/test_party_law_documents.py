@@ -125,3 +125,16 @@ def test_cli_case_routes_then_print_referral(capsys, data_dir, tmp_path) -> None
     text = "".join(pdf_text(out.read_bytes(), tmp_path).split())
     for needle in ("人民调解转介单", "杭州市西湖区法律援助中心", "法律援助", "被申请人拒绝赔偿", "申请人经济困难"):
         assert needle in text, needle
+
+
+def test_a_signed_paper_with_a_representative_verifies(db, head, case_uuid) -> None:
+    """The agreement carries whole numbers; its 核验码 is taken over masked ones, the
+    representative's included, so verifying it later (masked) matches."""
+    with db.write() as s:
+        cases.record_notice(s, head, case_uuid, casekit.ACCEPTED, "written")
+        cases.add_record(s, head, case_uuid, casekit.record())
+        cases.record_agreement(s, head, case_uuid, casekit.written_agreement())
+        p = printing.print_document(s, head, "agreement", case_uuid)
+    with db.read() as s:
+        checked = printing.verify(s, head, p.code)
+    assert checked.ok and checked.result == "match", checked.message

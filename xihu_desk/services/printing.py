@@ -83,8 +83,14 @@ def _case(session: Session, actor: Actor, case_uuid: str, *, reveal: bool = Fals
 
 def _masked(case: dict[str, Any]) -> dict[str, Any]:
     """What the digest is taken of: the case as printed by default (ID numbers masked)."""
-    parties = [{**p, "id_number": p["id_number"] if "*" in (p["id_number"] or "") else idnumber.mask(p["id_number"])}
-               for p in case["parties"]]
+    def masked(number: str | None) -> str:
+        return number if number and "*" in number else idnumber.mask(number)
+
+    parties = [{**p, "id_number": masked(p["id_number"])} for p in case["parties"]]
+    for p in parties:  # the legal representative's number too (whole on the signed papers)
+        if p.get("legal_representative"):
+            p["legal_representative"] = {**p["legal_representative"],
+                                         "id_number": masked(p["legal_representative"]["id_number"])}
     return {**case, "parties": parties}
 
 
