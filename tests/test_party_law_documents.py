@@ -138,3 +138,22 @@ def test_a_signed_paper_with_a_representative_verifies(db, head, case_uuid) -> N
     with db.read() as s:
         checked = printing.verify(s, head, p.code)
     assert checked.ok and checked.result == "match", checked.message
+
+
+@pytest.mark.parametrize("n", [1, 3, 6])
+def test_referral_slip_stays_one_page_for_one_to_six_parties(n: int) -> None:
+    from xihu_desk import documents
+
+    parties = [{"uuid": str(i), "role": "applicant" if i % 2 == 0 else "respondent",
+                "role_label": "申请人" if i % 2 == 0 else "被申请人", "kind": "person", "name": f"当事人{i}",
+                "phone": f"1380000000{i}", "address": f"杭州市西湖区文三路{i}号",
+                "service_address": f"杭州市西湖区北山街道曙光路{i}号三单元502室" if i % 2 else "",
+                "legal_representative": {"name": "王大明", "relation": "父亲", "id_number": "", "phone": "13900000000"}
+                if i == n - 1 else None} for i in range(n)]
+    case = {"case_no": "（2026）北山人调字第0012号", "committee": "北山街道人民调解委员会", "mediators": ["周调解", "吴调解"],
+            "parties": parties, "summary": "各户因楼道堆物和漏水发生争执，多次协商未果。" * 4, "outcome": "terminated",
+            "outcome_label": "终止调解", "outcome_on": "2026-03-09", "failure_reason": "一方要求终止调解",
+            "told_routes": ["仲裁", "诉讼", "行政处理"],
+            "referral": {"to": "court", "to_label": "人民法院", "body": "杭州市西湖区人民法院", "note": "当事人选择诉讼。" * 6}}
+    assert documents.check("referral", case) == (None, [])
+    assert documents.build("referral", case, documents.Stamp("ABCD-EFGH-JKLM-NPQR-STUV-WXYZ")).pages == 1
