@@ -453,7 +453,7 @@ def add_record(session: Session, actor: Actor, case_uuid: str, rec: RecordInput)
 @dataclass(frozen=True)
 class AgreementInput:
     form: str  # written, oral
-    effective_on: date
+    effective_on: date | None  # None only in a draft printed before the agreement is registered
     clauses: tuple[str, ...]
     performance_method: str
     performance_deadline: date | None = None
@@ -466,12 +466,15 @@ class AgreementInput:
     registrar: str = ""
 
 
-def _check_agreement(case: MediationCase, a: AgreementInput) -> tuple[str, ...]:
+def _check_agreement(case: MediationCase, a: AgreementInput) -> tuple[tuple[str, ...], date]:
+    """The clauses and the date of an agreement fit to register, or the FieldError of the first fault."""
     if a.form not in ("written", "oral"):
         raise FieldError("form", "请选择协议形式：书面或口头。")
     clauses = tuple(c.strip() for c in a.clauses if c.strip())
     if not clauses:
         raise FieldError("clauses", "协议至少需要一条具体内容。")
+    if a.effective_on is None:
+        raise FieldError("effective_on", "请填写协议日期。")
     if a.effective_on < case.accepted_on:
         raise FieldError("effective_on", "协议日期不能早于受理日期。")
     if not a.performance_method.strip():
@@ -482,14 +485,14 @@ def _check_agreement(case: MediationCase, a: AgreementInput) -> tuple[str, ...]:
         raise FieldError("amount_fen", "协议金额不能为负数。")
     if a.form == "written" and not a.facts.strip():
         raise FieldError("facts", "书面协议须写明纠纷主要事实和争议事项。")
-    return clauses
+    return clauses, a.effective_on
 
 
 def record_agreement(session: Session, actor: Actor, case_uuid: str, a: AgreementInput) -> None:
     """Mediation succeeded: the written agreement or the oral-agreement register."""
     case = get_case(session, case_uuid)
     check_editable(session, actor, case)
-    clauses = _check_agreement(case, a)
+    clauses, effective_on = _check_agreement(case, a)
     # Under the simple procedure the oral-agreement register records the mediation itself.
     if case.procedure != Procedure.SIMPLE and session.scalar(select(func.count()).select_from(CaseRecord).where(
             CaseRecord.case_uuid == case.uuid, CaseRecord.kind == "mediation", CaseRecord.deleted.is_(False))) == 0:
@@ -500,7 +503,7 @@ def record_agreement(session: Session, actor: Actor, case_uuid: str, a: Agreemen
     values = dict(form=a.form, number=case.case_no, facts=a.facts.strip(), disputed=a.disputed.strip(),
                   responsibility=a.responsibility.strip(), clauses=json.dumps(list(clauses), ensure_ascii=False),
                   performance_method=a.performance_method.strip(), performance_place=a.performance_place.strip(),
-                  performance_deadline=a.performance_deadline, amount_fen=a.amount_fen, effective_on=a.effective_on,
+                  performance_deadline=a.performance_deadline, amount_fen=a.amount_fen, effective_on=effective_on,
                   performed_on_the_spot=a.performed_on_the_spot, registrar=a.registrar.strip())
     if row is None:
         row = Agreement(uuid="", case_uuid=case.uuid, **values)
@@ -511,11 +514,11 @@ def record_agreement(session: Session, actor: Actor, case_uuid: str, a: Agreemen
             setattr(row, k, v)
         stamp_changed(actor, row)
     before = snapshot(case)
-    case.outcome, case.outcome_on, case.agreement_form = Outcome.SUCCEEDED.value, a.effective_on, a.form
+    case.outcome, case.outcome_on, case.agreement_form = Outcome.SUCCEEDED.value, effective_on, a.form
     case.status = Status.CLOSED.value
-    case.closed_on = case.closed_on or a.effective_on
+    case.closed_on = case.closed_on or effective_on
     case.performed = "full" if a.performed_on_the_spot else ""
-    case.followup_due = None if a.performed_on_the_spot else a.effective_on + timedelta(days=rules.FOLLOWUP_DAYS)
+    case.followup_due = None if a.performed_on_the_spot else effective_on + timedelta(days=rules.FOLLOWUP_DAYS)
     _touch(actor, case)
     form = AgreementForm(a.form).label
     audit.record(session, actor, "case.agreement", "case", case.uuid,

@@ -21,6 +21,7 @@ from xihu_desk.gui.kit import (
     MoneyError, date_of, fen_from_text, input_widgets, set_date, set_editable, setup_date, setup_money, show_row,
     text_from_fen,
 )
+from xihu_desk.gui.kit.dates import required_date
 from xihu_desk.gui.cases.routes_box import RoutesBox
 from xihu_desk.gui.cases.tab import CaseTab
 from xihu_desk.gui.forms import child, load_form
@@ -95,7 +96,7 @@ class OutcomeTab(CaseTab):
                             ("performance_deadline", "performanceDeadline"), ("amount_fen", "amount"),
                             ("outcome_on", "outcomeOn"), ("failure_reason", "failureReason")):
             error_name = "amountError" if field == "amount_fen" else name + "Error"
-            widget = f.findChild(QWidget, name)
+            widget = child(f, QWidget, name)
             self.errors.add(field, widget, child(f, QLabel, error_name), lambda: self.dialog.show_tab(self))
         self.errors.add("clauses", self.clauses, child(f, QLabel, "clausesError"), lambda: self.dialog.show_tab(self))
         self.errors.add("routes_told", self.routes_told, child(f, QLabel, "routesToldError"),
@@ -226,6 +227,13 @@ class OutcomeTab(CaseTab):
                 "司法确认：双方当事人可自协议生效之日起 30 日内，即 {d} 前，共同向人民法院申请。").format(
                     d=deadline.isoformat()))
 
+    def _clause(self, row: int) -> QTableWidgetItem:
+        """A clause's cell (_append_clause fills every row)."""
+        item = self.clauses.item(row, 0)
+        if item is None:
+            raise LookupError(f"clause row {row} is empty")
+        return item
+
     def _append_clause(self, text: str) -> int:
         row = self.clauses.rowCount()
         self.clauses.insertRow(row)
@@ -236,7 +244,7 @@ class OutcomeTab(CaseTab):
     def new_clause(self) -> None:
         row = self._append_clause("")
         self.clauses.setCurrentCell(row, 0)
-        self.clauses.editItem(self.clauses.item(row, 0))
+        self.clauses.editItem(self._clause(row))
         self.watch.mark()
 
     def _remove_clause(self) -> None:
@@ -250,15 +258,16 @@ class OutcomeTab(CaseTab):
         target = row + step
         if row < 0 or not 0 <= target < self.clauses.rowCount():
             return
-        mine, theirs = self.clauses.item(row, 0).text(), self.clauses.item(target, 0).text()
-        self.clauses.item(row, 0).setText(theirs)
-        self.clauses.item(target, 0).setText(mine)
+        here, there = self._clause(row), self._clause(target)
+        mine, theirs = here.text(), there.text()
+        here.setText(theirs)
+        there.setText(mine)
         self.clauses.setCurrentCell(target, 0)
 
     def clause_texts(self) -> tuple[str, ...]:
         self._commit_clause_editor()
-        return tuple(self.clauses.item(r, 0).text() for r in range(self.clauses.rowCount())
-                     if self.clauses.item(r, 0) is not None)
+        items = (self.clauses.item(r, 0) for r in range(self.clauses.rowCount()))
+        return tuple(item.text() for item in items if item is not None)
 
     def _commit_clause_editor(self) -> None:
         """Ctrl+S while a clause is still being typed: take what is in the editor. (Enter commits
@@ -296,7 +305,7 @@ class OutcomeTab(CaseTab):
 
     def save(self) -> None:
         chosen = self.chosen()
-        uuid, actor = self.dialog.case_uuid, self.actor
+        uuid, actor = self.dialog.saved_uuid(), self.actor
         if not chosen:
             self.dialog.refused(self, "form", self.tr("请选择调解结果。"))
             return
@@ -322,13 +331,15 @@ class OutcomeTab(CaseTab):
             done = self.tr("已登记{form}，案件结案。").format(form=AgreementForm(chosen).label)
         else:
             outcome = Outcome.FAILED if chosen == FAILED else Outcome.TERMINATED
-            on, reason, told = date_of(self.outcome_on), self.failure_reason.toPlainText(), self.routes_told.isChecked()
+            picked, reason, told = date_of(self.outcome_on), self.failure_reason.toPlainText(), self.routes_told.isChecked()
+            no_date = self.tr("请填写结束日期。")
             if not told:  # the screen can say this at once
                 self.dialog.refused(self, "routes_told",
                                     self.tr("须告知当事人可以通过仲裁、行政、司法等途径维护权利，并勾选此项。"))
                 return
             question = self.tr("登记“{o}”后案件即结案，不能再修改。确定登记吗？").format(o=outcome.label)
-            work = lambda s: cases.close_without_agreement(s, actor, uuid, outcome, on, reason, routes_told=told)  # noqa: E731
+            work = lambda s: cases.close_without_agreement(  # noqa: E731
+                s, actor, uuid, outcome, required_date(picked, "outcome_on", no_date), reason, routes_told=told)
             done = self.tr("已登记{o}，案件结案。").format(o=outcome.label)
         if not messages.confirm(self, question, self.tr("登记调解结果")):
             return
