@@ -81,6 +81,9 @@ def make_cases(session: Session, actor: Actor, rng: random.Random, fake: Faker, 
     committee_ids = sorted(roster)
     made = 0
     uuids: list[str] = []
+    # The realistic share of overdue cases is small (2 % of old open ones); a demo of twenty or
+    # more still shows one, so the 逾期 filter and the home page's reminder have something to show.
+    overdue_wanted = n >= 20
     for _ in range(n):
         committee = rng.choice(committee_ids)
         # newest cases most numerous: about a month's intake still open, as in an office
@@ -111,6 +114,10 @@ def make_cases(session: Session, actor: Actor, rng: random.Random, fake: Faker, 
             continue
         ref = cases.open_case(session, actor, cmd)
         made += 1
+        if overdue_wanted and (today - accepted).days > 45:  # one case past its month, still with the parties
+            cases.record_notice(session, actor, ref.uuid, accepted, "written")
+            overdue_wanted = False
+            continue  # and not among those corrected, reopened or voided below
         uuids.append(ref.uuid)
         _advance(session, actor, rng, ref.uuid, accepted, today, amount, parties, team)
     _after_closing(session, actor, rng, uuids)
