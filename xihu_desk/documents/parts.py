@@ -4,6 +4,7 @@ signature rows, ruled blocks of a minimum height."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib import colors
@@ -17,9 +18,9 @@ from xihu_desk.documents.text import age
 class MinHeight(Flowable):
     """Content that takes at least ``height`` (a box in a form left room for handwriting)."""
 
-    def __init__(self, content: list[Flowable], height: float):
+    def __init__(self, content: Sequence[Flowable], height: float):
         super().__init__()
-        self.content, self.min_height = content, height
+        self.content, self.min_height = list(content), height
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         self.width = aw
@@ -47,7 +48,7 @@ class MinHeight(Flowable):
         y = self.height
         for f, h in zip(self.content, self._heights, strict=True):
             y -= f.getSpaceBefore()
-            w, fh = f.wrap(self.width, h)
+            _w, fh = f.wrap(self.width, h)
             f.drawOn(self.canv, 0, y - fh)
             y -= fh + f.getSpaceAfter()
 
@@ -238,7 +239,7 @@ def sign_rows(sheet: Sheet, parties: list[dict[str, Any]], *, fingerprint: bool,
     return table
 
 
-def signature_block(sheet: Sheet, lead: list[Flowable], parties: list[dict[str, Any]], tail: list[Flowable], *,
+def signature_block(sheet: Sheet, lead: Sequence[Flowable], parties: list[dict[str, Any]], tail: Sequence[Flowable], *,
                     fingerprint: bool) -> list[Flowable]:
     """The text before the signatures (``lead``), a line per party, then ``tail`` (mediators, seal):
     kept on one page when they fit one; otherwise they flow, but the lead keeps the first party's

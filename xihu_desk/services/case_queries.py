@@ -244,8 +244,9 @@ def due_items(session: Session, actor: Actor, today: date, horizon_days: int = 7
         select(MediationCase.uuid, MediationCase.case_no, MediationCase.title, MediationCase.followup_due)
         .where(MediationCase.followup_due <= horizon, MediationCase.status == Status.CLOSED.value,
                MediationCase.deleted.is_(False)).order_by(MediationCase.followup_due).limit(limit))
-    for uuid, no, title, due in followups:
-        out.append(DueItem(due, "followup", f"应回访：{title}", uuid, no, due < today))
+    for uuid, no, title, visit in followups:
+        if visit is not None:  # the query's <= leaves none out
+            out.append(DueItem(visit, "followup", f"应回访：{title}", uuid, no, visit < today))
     window_start = today - timedelta(days=rules.CONFIRMATION_DAYS)
     confirmations = session.execute(
         select(MediationCase.uuid, MediationCase.case_no, MediationCase.title, Agreement.effective_on)
@@ -372,7 +373,8 @@ def case_year_range(session: Session, actor: Actor) -> tuple[int, int] | None:
     first = session.scalar(select(func.min(MediationCase.year)).where(case_list.LIVE))
     if first is None:
         return None
-    return first, session.scalar(select(func.max(MediationCase.year)).where(case_list.LIVE))
+    last = session.scalar(select(func.max(MediationCase.year)).where(case_list.LIVE))
+    return (first, last) if last is not None else None
 
 
 def filter_choices(session: Session, actor: Actor) -> dict[str, Any]:
