@@ -47,6 +47,13 @@ def test_sixteen_year_old_needs_a_representative_field_by_field() -> None:
     assert validate_party(replace(SIXTEEN, **REP), ON).guardian == "王大明"
 
 
+def test_a_legal_agent_typed_as_the_agent_counts_as_the_representative() -> None:
+    typed = replace(SIXTEEN, agent_kind="legal", agent_name="王大明", agent_phone="13900000000", rep_relation="父亲",
+                    rep_id_number=REP["rep_id_number"])
+    checked = validate_party(typed, ON)
+    assert (checked.guardian, checked.rep_phone) == ("王大明", "13900000000")
+
+
 def test_sixteen_year_old_living_on_own_income_acts_alone_only_with_a_reason() -> None:
     with pytest.raises(FieldError, match="写明依据") as info:
         validate_party(replace(SIXTEEN, acts_alone=True), ON)

@@ -175,6 +175,8 @@ def _check_representative(p: PartyInput, on: date, who: str) -> PartyInput:
             raise FieldError("acts_alone_reason", f"{who}：勾选了以自己的劳动收入为主要生活来源，请写明依据（如工作单位、收入情况）。")
     if age is None or age >= ADULT_AGE or p.acts_alone:
         return p
+    if not p.guardian and p.agent_kind == "legal" and p.agent_name.strip():  # typed as the 代理人 法定代理人
+        p = replace(p, guardian=p.agent_name.strip(), rep_phone=p.rep_phone or p.agent_phone.strip())
     lead = f"{who}未满 8 周岁，不能自己签字" if age < SIGN_AGE else f"{who}未满 18 周岁"
     if not p.guardian:
         raise FieldError("guardian", f"{lead}，须填写法定代理人（监护人）姓名，由法定代理人代为参加调解和签字。")
