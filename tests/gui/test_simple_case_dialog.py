@@ -70,6 +70,18 @@ def test_a_refusal_keeps_what_was_typed(qtbot, dialog, ctx, head) -> None:
         assert case_queries.count_cases(s, head, case_queries.CaseFilter(), dialog.settled_on.date().toPython()) == 0
 
 
+def test_a_minor_is_sent_to_the_ordinary_intake_where_a_representative_is_recorded(qtbot, dialog, ctx, head) -> None:
+    from stdnum.cn import ric
+
+    _fill(qtbot, dialog)
+    body = f"330106{dialog.settled_on.date().year() - 16}0101001"  # sixteen on the day
+    dialog.set_party(1, "李小四", body + ric.calc_check_digit(body + "0"), "13800000002")
+    qtbot.mouseClick(dialog.register_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "未登记" in dialog.message_label.text(), timeout=10_000)
+    text = dialog.message_label.text()
+    assert "法定代理人" in text and "普通程序" in text and dialog.register_button.isEnabled()
+
+
 def test_conversion_to_ordinary_keeps_the_data(qtbot, dialog, ctx, head, message_mock) -> None:
     _fill(qtbot, dialog)
     with qtbot.waitSignal(dialog.created, timeout=10_000) as created:

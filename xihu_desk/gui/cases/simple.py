@@ -282,6 +282,9 @@ class SimpleCaseDialog(QDialog):
         """Nothing typed is lost: the screen stays as it was, the reason below it."""
         self.busy = False
         self.register_button.setEnabled(True)
+        if "法定代理人" in message:  # this one screen has no representative: the ordinary intake has
+            message += self.tr("简易程序一屏不登记法定代理人，未成年当事人的纠纷请用“新建案件”按普通程序受理，"
+                               "在“当事人”页登记法定代理人。")
         show_state(self.message_label, "error", self.tr("未登记：{m}").format(m=message))
 
 
