@@ -136,3 +136,13 @@ def test_intake_names_real_looking_people_and_bodies(filled):
     assert all(d["referrer_name"] == "杭州市公安局西湖区分局北山派出所" for d in referrals)
     companies = {p["name"] for d in details for p in d["parties"] if p["kind"] == "org"}
     assert companies and all(c.startswith("杭州") and c.endswith("有限公司") and len(c) <= 14 for c in companies)
+
+
+def test_mediator_accounts_are_people_on_the_roster(demo_root):
+    import sqlite3
+
+    conn = sqlite3.connect(DataDir(demo_root).database)
+    rows = conn.execute("SELECT u.display_name, m.name FROM user_account u LEFT JOIN mediator m "
+                        "ON m.uuid = u.mediator_uuid WHERE u.role = 'mediator'").fetchall()
+    conn.close()
+    assert rows and all(name == roster_name for name, roster_name in rows)  # linked, under the roster's name

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from stdnum.cn import ric
 
 from xihu_desk.domain.roles import Perm, Role
-from xihu_desk.services import audit, committees, node, users
+from xihu_desk.services import audit, committees, mediators, node, users
 from xihu_desk.services.context import Actor
 from xihu_desk.services.units import writes
 from xihu_desk.store.models import Committee, OrgUnit, User
@@ -129,6 +129,7 @@ def fill(session: Session, actor: Actor, cmd: DemoCommand) -> DemoResult:
         result.committees.append(name)
     taken = set(session.scalars(select(User.username)))
     roles = [Role.MEDIATOR] * max(1, cmd.mediators - 2) + [Role.REVIEWER, Role.HEAD]
+    mediator_accounts: list[tuple[int, users.UserRow]] = []
     for role in roles[: cmd.mediators]:
         name = fake.name()
         username = f"{role.value[:3]}{rng.randrange(100, 999)}"
@@ -136,8 +137,10 @@ def fill(session: Session, actor: Actor, cmd: DemoCommand) -> DemoResult:
             continue
         taken.add(username)
         password = _password(rng)
-        users.create_user(session, actor, users.UserCommand(username, name, role.value, password))
+        row = users.create_user(session, actor, users.UserCommand(username, name, role.value, password))
         result.accounts.append((username, name, role.label, password))
+        if role is Role.MEDIATOR:
+            mediator_accounts.append((len(result.accounts) - 1, row))
     if cmd.cases and org.kind != "district":  # the district receives cases in bundles, it does not mediate
         from xihu_desk.services import demo_cases
 
@@ -150,6 +153,21 @@ def fill(session: Session, actor: Actor, cmd: DemoCommand) -> DemoResult:
         from xihu_desk.services import demo_mediators
 
         demo_mediators.fill_roster(session, actor, rng, fake, cmd.today or actor.today)
+    _link_accounts(session, actor, result, mediator_accounts)
     audit.record(session, actor, "demo.fill", "node", info.node_id,
                  summary=f"生成演示数据（种子 {cmd.seed}）：案件 {result.cases} 件，调委会 {len(result.committees)} 个，账户 {len(result.accounts)} 个")
     return result
+
+
+def _link_accounts(session: Session, actor: Actor, result: DemoResult,
+                   accounts: list[tuple[int, users.UserRow]]) -> None:
+    """A mediator's account is a person on the roster: each new mediator account takes the name of
+    an unlinked roster entry of this node's committees and is linked to it (我的案件 then works)."""
+    own = {c.uuid for c in committees.list_committees(session, own_only=True)}
+    linked = set(session.scalars(select(User.mediator_uuid).where(User.mediator_uuid.is_not(None))))
+    free = [m for m in mediators.list_mediators(session) if m.committee_uuid in own and m.uuid not in linked]
+    for (index, row), m in zip(accounts, free, strict=False):
+        users.update_user(session, actor, row.uuid, users.UserCommand(
+            row.username, m.name, row.role, committee_uuid=m.committee_uuid, mediator_uuid=m.uuid))
+        username, _name, label, password = result.accounts[index]
+        result.accounts[index] = (username, m.name, label, password)
