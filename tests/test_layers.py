@@ -97,3 +97,23 @@ def test_the_door_check_catches_a_session_in_a_screen():
                  "from xihu_desk.reports import ledger\n", "import xihu_desk.documents.pdf\n",
                  "        self.ctx.runner.write(lambda s, p: 1)\n", "        db = self.ctx.db\n"):
         assert DATABASE_IN_GUI.search(text), text
+
+
+# Times come from one clock (domain/clock.py), taken when the action happens: no module reads the
+# system clock on its own. logsafe.py stamps crash logs with the wall clock on purpose (a crash may
+# come before the clock module can be trusted) and domain/clock.py is the clock.
+_OWN_CLOCK = re.compile(r"\b(?:date\.today\(\)|datetime\.now\(\)|datetime\.utcnow\(\)|QDate\.currentDate\(\)"
+                        r"|QDateTime\.currentDateTime\(\)|time\.localtime\(\))")
+
+
+def test_no_module_reads_the_system_clock_but_the_clock():
+    offenders = []
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE).as_posix()
+        if rel in ("domain/clock.py", "logsafe.py"):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0]
+            if _OWN_CLOCK.search(code):
+                offenders.append(f"{rel}:{number}: {line.strip()}")
+    assert offenders == []

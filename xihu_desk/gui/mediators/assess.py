@@ -215,7 +215,7 @@ class StepDialog(_Dialog):
         self.on = QDateEdit()
         self.on.setObjectName("stepOn")
         setup_date(self.on)
-        self.on.setMaximumDate(QDate.currentDate())
+        self.on.setMaximumDate(QDate(clock.local_today()))
         self.opinion = QPlainTextEdit()
         self.opinion.setObjectName("stepOpinion")
         self.opinion.setMaximumHeight(80)

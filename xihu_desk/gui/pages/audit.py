@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit, QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
+from xihu_desk.domain import clock
 from xihu_desk.gui import ops, prefs, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.fmt import local_time
@@ -164,7 +165,7 @@ class AuditTab(QWidget):
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)  # other areas have their own Ctrl+F
         self.use_dates = QCheckBox(self.tr("日期"))
         self.use_dates.setObjectName("useDates")
-        today = QDate.currentDate()
+        today = QDate(clock.local_today())
         self.date_from, self.date_to = QDateEdit(today.addDays(-30)), QDateEdit(today)
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from xihu_desk.domain import clock
 from xihu_desk.domain import reviews as rules
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
@@ -30,7 +31,7 @@ class StatsView(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(12, 10, 12, 10)
         bar = QHBoxLayout()
-        today = QDate.currentDate()
+        today = QDate(clock.local_today())
         self.date_from = date_edit()
         self.date_from.setObjectName("statsFrom")
         self.date_from.setDate(QDate(today.year(), 1, 1))
