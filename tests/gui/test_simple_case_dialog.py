@@ -167,3 +167,17 @@ def test_the_case_page_opens_it_tags_the_case_and_offers_the_conversion(qtbot, c
     menu = QMenu()
     page.context_menu(menu, uuid)
     assert "转为普通程序…" in [a.text() for a in menu.actions()]
+
+
+def test_a_linked_mediator_finds_themself_chosen(qtbot, ctx, db, head, admin) -> None:
+    from xihu_desk.domain.roles import Role
+    from xihu_desk.services import auth, users
+
+    zhou, _wu = casekit.roster(db, head)
+    with db.write() as s:
+        users.create_user(s, admin, users.UserCommand("zhou", "周调解", Role.MEDIATOR.value, "Qiantang-2026",
+                                                      mediator_uuid=zhou))
+    widget = SimpleCaseDialog(ctx, auth.sign_in(db, "zhou", "Qiantang-2026"))
+    qtbot.addWidget(widget)
+    assert widget.mediator.itemText(0) == "吴调解"  # the roster's first, not the one signed in
+    assert widget.mediator.currentData() == zhou and widget.mediator.currentText() == "周调解"

@@ -20,7 +20,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.widgets import label, show_state
-from xihu_desk.services import cases, codes, committees, mediators, simple_cases
+from xihu_desk.services import cases, codes, committees, mediators, simple_cases, users
 from xihu_desk.services.context import Actor
 
 ROLES = (("applicant", "申请人"), ("respondent", "被申请人"), ("third", "第三人"))
@@ -86,6 +86,7 @@ class SimpleCaseDialog(QDialog):
             button.setAutoDefault(False)
             button.setDefault(False)
         self._committee_changed()
+        self._preselect_own()
         self.resize(1080, 660)
 
     # -- layout -------------------------------------------------------------------------------------
@@ -212,6 +213,19 @@ class SimpleCaseDialog(QDialog):
         self.parties.setItem(row, 0, role_item)
         for col in (NAME, ID_NUMBER, PHONE, ADDRESS):
             self.parties.setItem(row, col, QTableWidgetItem(""))
+
+    def _preselect_own(self) -> None:
+        """A mediator's account is linked to the roster: their committee and themself come chosen."""
+        own = ops.read(self.ctx, self.actor, users.own_roster_entry)
+        if own is None:
+            return
+        mediator_uuid, _name, committee_uuid = own
+        index = self.committee.findData(committee_uuid)
+        if index >= 0:
+            self.committee.setCurrentIndex(index)  # refills the mediators of that committee
+        index = self.mediator.findData(mediator_uuid)
+        if index >= 0:
+            self.mediator.setCurrentIndex(index)
 
     def _committee_changed(self) -> None:
         self.mediator.clear()
