@@ -40,6 +40,9 @@ def test_default_code_drops_the_street_and_keeps_community_or_village():
     assert rules.default_code("西溪街道桂花社区人民调解委员会", "西溪街道", "西溪", "community", {"桂花社区"}) == "西溪桂花社区"
     assert rules.default_code("西溪街道桂花社区人民调解委员会", "西溪街道", "西溪", "community",
                               {"桂花社区", "西溪桂花社区"}) == "桂花社区2"
+    # a street's trade committee: every street may have one, so the street's 字号 leads
+    assert rules.default_code("北山街道物业纠纷人民调解委员会", "北山街道", "北山", "other", set()) == "北山物业纠纷"
+    assert rules.default_code("北山物业纠纷人民调解委员会", "", "北山", "other", set()) == "北山物业纠纷"
     assert rules.problem("北山") is None
     for bad in ("", "北山（社区）", "北 山"[:1] + "!", "一二三四五六七八九十一", "北山人调字"):
         assert rules.problem(bad), bad

@@ -57,6 +57,10 @@ def default_code(name: str, org_name: str, org_short: str, kind: str,
     short = normalise(org_short)
     if kind in OWN_KINDS and (not base or base == normalise(org_name)):
         candidates = [short, base]
+    elif kind == "other" and short and not base.startswith(short):
+        # a street's trade committee (物业纠纷、劳动争议…): every street may have one, so the
+        # street's 字号 leads (北山物业纠纷), not the trade alone
+        candidates = [short + base, base]
     else:
         candidates = [base, short + base]
     for candidate in candidates:
