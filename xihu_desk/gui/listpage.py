@@ -62,6 +62,8 @@ class ListPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._loaded = False
+        self._selecting = False  # after_reload selects the row itself: the summary is read once
+        self._summary_later = False  # the first showing paints the rows before the summary is read
         self.row_buttons: list[QAbstractButton] = []
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -235,7 +237,11 @@ class ListPage(QWidget):
         if not self._loaded:
             self._loaded = True
             self.fill_filters()
-            self.apply_filter()
+            self._summary_later = True
+            try:
+                self.apply_filter()
+            finally:
+                self._summary_later = False
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -296,14 +302,29 @@ class ListPage(QWidget):
                 row = self.model.find_row(selected)
         if row is None and total and (not selected or first_if_gone):
             row = 0
-        if row is not None:
-            self.view.selectRow(row)
-            self.view.scrollTo(self.model.index(row, 0))
-            self._show(self.model.uuid_at(row))  # the row itself may have changed
+        self._selecting = True  # one summary read below, not one more from the selection signal
+        try:
+            if row is not None:
+                self.view.selectRow(row)
+                self.view.scrollTo(self.model.index(row, 0))
+            else:
+                self.view.clearSelection()
+        finally:
+            self._selecting = False
+        uuid = self.model.uuid_at(row) if row is not None else None
+        if self._summary_later and uuid:
+            # First showing: the rows are painted first, the summary (a dozen reads) right after.
+            for button in self.row_buttons:
+                button.setEnabled(True)
+            self.selection_changed(uuid)
+            QTimer.singleShot(0, self, lambda: self._show_if_current(uuid))
         else:
-            self.view.clearSelection()
-            self._show(None)
+            self._show(uuid)  # the row itself may have changed
         self.reloaded()
+
+    def _show_if_current(self, uuid: str) -> None:
+        if self.current_uuid() == uuid:
+            self.show_summary(uuid)
 
     def reloaded(self) -> None:
         """After every read of the list (notes that depend on the count)."""
@@ -336,6 +357,8 @@ class ListPage(QWidget):
             self.open_item(uuid)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._selecting:
+            return
         self._show(self.model.data(current, UUID_ROLE) if current.isValid() else None)
 
     def _show(self, uuid: str | None) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain import auditchain
@@ -224,7 +224,11 @@ def known_actions(session: Session, actor: Actor) -> list[tuple[str, str]]:
 
 def known_actors(session: Session, actor: Actor) -> list[str]:
     actor.require(Perm.VIEW_AUDIT)
-    return list(session.scalars(select(AuditEvent.actor).distinct().order_by(AuditEvent.actor)))
+    # A skip scan: one index seek per distinct actor (DISTINCT walks every event of the log).
+    return list(session.scalars(text(
+        "WITH RECURSIVE a(name) AS (SELECT min(actor) FROM audit_event UNION ALL "
+        "SELECT (SELECT min(actor) FROM audit_event WHERE actor > a.name) FROM a WHERE a.name IS NOT NULL) "
+        "SELECT name FROM a WHERE name IS NOT NULL")))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,137 @@
+"""The first screen of each list (案件, 合法性审查, 调解员名册, 审计日志) issues a bounded number of
+statements, reads the selected row's summary once, and fills its filter lists without scanning a
+whole table (EXPLAIN QUERY PLAN of every statement that is not the list's own count or page)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, text
+
+from tests import casekit
+from xihu_desk.gui import ops
+from xihu_desk.gui.cases.page import CasesPage
+from xihu_desk.gui.mediators.roster import RosterTab
+from xihu_desk.gui.pages.audit import AuditTab
+from xihu_desk.gui.reviews.page import ReviewsPage
+from xihu_desk.paths import DataDir
+
+from .casegui import DEMO_CASES, demo_template  # noqa: F401 - fixtures
+
+# (the roster itself, a few hundred people, is read whole as the 调解员 choices: not listed)
+BIG_TABLES = ("mediation_case", "party", "case_search", "audit_event", "review_item", "case_mediator", "case_record")
+
+
+@pytest.fixture
+def data_dir(demo_template, tmp_path) -> DataDir:  # noqa: F811 - pytest fixtures
+    target = tmp_path / "data"
+    shutil.copytree(demo_template, target)
+    return DataDir(target)
+
+
+class Statements:
+    """Every statement sent to SQLite, with the service (the ops.read function) that sent it."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, object]] = []
+        self.reads: list[str] = []
+        self.current = ""
+
+
+@contextmanager
+def watched(ctx, monkeypatch) -> Iterator[Statements]:
+    seen = Statements()
+    real = ops.read
+
+    def read(c, actor, fn, *args, **kwargs):
+        outer, seen.current = seen.current, fn.__name__
+        seen.reads.append(fn.__name__)
+        try:
+            return real(c, actor, fn, *args, **kwargs)
+        finally:
+            seen.current = outer
+
+    def on_execute(_conn, _cursor, statement, params, _context, _many) -> None:
+        seen.sent.append((seen.current, statement, params))
+
+    monkeypatch.setattr(ops, "read", read)
+    event.listen(ctx.db.engine, "before_cursor_execute", on_execute)
+    try:
+        yield seen
+    finally:
+        event.remove(ctx.db.engine, "before_cursor_execute", on_execute)
+
+
+def whole_table_scans(ctx, seen: Statements) -> list[str]:
+    """Statements outside the list's own count and page whose plan walks a whole big table."""
+    found = []
+    with ctx.db.engine.connect() as conn:
+        for service, statement, params in seen.sent:
+            if service.startswith(("count_", "list_")) or not statement.lstrip().upper().startswith(("SELECT", "WITH")):
+                continue
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params).all()
+            for row in plan:
+                detail = row[-1]
+                if detail.startswith("SCAN ") and detail.split()[1] in BIG_TABLES:
+                    found.append(f"{service}: {detail}: {statement[:120]}")
+    return found
+
+
+def first_screen(qtbot, ctx, monkeypatch, widget) -> Statements:
+    qtbot.addWidget(widget)
+    widget.resize(1180, 700)
+    with watched(ctx, monkeypatch) as seen:
+        widget.show()
+        qtbot.waitExposed(widget)
+        qtbot.wait(20)  # the summary pane, read right after the rows are painted
+    return seen
+
+
+def test_the_case_list_reads_its_summary_once_and_scans_nothing_for_its_filters(qtbot, ctx, monkeypatch, db) -> None:
+    page = CasesPage(ctx, casekit.head_actor(db))
+    seen = first_screen(qtbot, ctx, monkeypatch, page)
+    assert page.model.rowCount() == DEMO_CASES
+    assert seen.reads.count("count_cases") == 1 and seen.reads.count("list_cases") == 1
+    assert seen.reads.count("case_detail") == 1  # once, not again from the selection signal
+    assert page.preview_title.text() == page.model.row(0).title
+    assert len(seen.sent) <= 60, [s for _, s, _ in seen.sent]
+    assert whole_table_scans(ctx, seen) == []
+
+
+def test_the_review_list_first_screen(qtbot, ctx, monkeypatch, db) -> None:
+    from tests import reviewkit
+
+    page = ReviewsPage(ctx, reviewkit.reviewer(db))
+    seen = first_screen(qtbot, ctx, monkeypatch, page)
+    assert seen.reads.count("count_reviews") == 1
+    assert len(seen.sent) <= 40, [s for _, s, _ in seen.sent]
+    assert whole_table_scans(ctx, seen) == []
+
+
+def test_the_roster_first_screen(qtbot, ctx, monkeypatch, db) -> None:
+    tab = RosterTab(ctx, casekit.head_actor(db))
+    seen = first_screen(qtbot, ctx, monkeypatch, tab)
+    assert seen.reads.count("count_roster") == 1
+    assert len(seen.sent) <= 40, [s for _, s, _ in seen.sent]
+    assert whole_table_scans(ctx, seen) == []
+
+
+def test_the_audit_log_first_screen_lists_actors_without_walking_the_log(qtbot, ctx, monkeypatch, admin) -> None:
+    tab = AuditTab(ctx, admin)
+    seen = first_screen(qtbot, ctx, monkeypatch, tab)
+    assert tab.model.rowCount() > 0
+    assert len(seen.sent) <= 20, [s for _, s, _ in seen.sent]
+    assert whole_table_scans(ctx, seen) == []
+    assert tab.actor_combo.count() > 1  # the actors are still offered
+
+
+def test_known_actors_are_found_by_index_seeks(db, admin) -> None:
+    from xihu_desk.services import audit
+
+    with db.read() as session:
+        actors = audit.known_actors(session, admin)
+        expected = list(session.execute(text("SELECT DISTINCT actor FROM audit_event ORDER BY actor")).scalars())
+    assert actors == expected and actors
