@@ -25,9 +25,9 @@ from xihu_desk.gui.exchange.dialogs import FingerprintDialog, ImportDialog, fing
 from xihu_desk.gui.exchange.files import FileDialogs
 from xihu_desk.gui.exchange.forks import ForkPanel
 from xihu_desk.gui.exchange.keys import KeyExchange
-from xihu_desk.gui.exchange.parts import ResultBox, captioned, fill, table
+from xihu_desk.gui.exchange.parts import ResultBox, captioned, fill
 from xihu_desk.gui.fmt import local_time
-from xihu_desk.gui.widgets import icon_label, label
+from xihu_desk.gui.widgets import icon_label, label, readonly_table
 from xihu_desk.services import exchange, node
 from xihu_desk.services.context import Actor
 from xihu_desk.services.exchange import Enrolled, PeerRow
@@ -190,7 +190,7 @@ class ExchangePage(QWidget):
         box = QVBoxLayout(tab)
         box.setContentsMargins(14, 12, 14, 12)
         box.setSpacing(8)
-        self.children_table = table([self.tr("下级单位"), self.tr("层级"), self.tr("公钥指纹"), self.tr("登记时间"),
+        self.children_table = readonly_table([self.tr("下级单位"), self.tr("层级"), self.tr("公钥指纹"), self.tr("登记时间"),
                                       self.tr("最后收到"), self.tr("缺号")], "childrenTable")
         box.addWidget(self.children_table, 1)
         self.no_children = label(self.tr("尚未登记下级单位。请下级把公钥文件交来，用上方的“登记对方公钥…”登记。"),
@@ -235,7 +235,7 @@ class ExchangePage(QWidget):
         box.addWidget(label(self.tr(
             "报送前自检未通过的记录不放进数据包，接收时有问题的记录单独隔离，其余记录照常处理。"
             "本单位的记录改正后会随下一个数据包报送；下级的记录请通知该单位改正后重新报送。"), "muted", wrap=True))
-        self.quarantine_table = table([self.tr("环节"), self.tr("类别"), self.tr("记录"), self.tr("时间"),
+        self.quarantine_table = readonly_table([self.tr("环节"), self.tr("类别"), self.tr("记录"), self.tr("时间"),
                                         self.tr("原因")], "quarantineTable")
         box.addWidget(self.quarantine_table, 1)
         self.quarantine_empty = label(self.tr("隔离清单为空。"), "muted")
@@ -250,7 +250,7 @@ class ExchangePage(QWidget):
         box.setContentsMargins(14, 12, 14, 12)
         box.addWidget(label(self.tr("本库中的案件按管理单位统计（含本单位自己的案件）。各单位最后收到的数据包和缺号见"
                                     "“接收下级数据”。"), "muted", wrap=True))
-        self.owners_table = table([self.tr("管理单位"), self.tr("案件数")], "ownersTable")
+        self.owners_table = readonly_table([self.tr("管理单位"), self.tr("案件数")], "ownersTable")
         header = self.owners_table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

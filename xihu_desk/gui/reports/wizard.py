@@ -14,14 +14,14 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QStackedWidget,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget,
+    QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.reports.files import FileDialogs
-from xihu_desk.gui.widgets import label
+from xihu_desk.gui.widgets import label, readonly_table
 from xihu_desk.services import case_ledger
 from xihu_desk.services.case_ledger import ImportReport
 from xihu_desk.services.context import Actor
@@ -29,19 +29,6 @@ from xihu_desk.services.context import Actor
 SHOWN_PROBLEMS = 2000  # the table shows this many; the saved problem list has them all
 
 
-def _table(headers: list[str], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    return table
 
 
 class LedgerImportWizard(QDialog):
@@ -133,10 +120,10 @@ class LedgerImportWizard(QDialog):
         summary.setTextFormat(Qt.TextFormat.RichText)
         summary.setWordWrap(True)
         box.addWidget(summary)
-        sheets = _table([self.tr("工作表"), self.tr("表头在第几行"), self.tr("数据行"), self.tr("识别的列")], f"{name}Sheets")
+        sheets = readonly_table([self.tr("工作表"), self.tr("表头在第几行"), self.tr("数据行"), self.tr("识别的列")], f"{name}Sheets")
         sheets.setMaximumHeight(130)
         box.addWidget(sheets)
-        problems = _table([self.tr("工作表"), self.tr("行"), self.tr("该行"), self.tr("列"), self.tr("原值"), self.tr("情况")],
+        problems = readonly_table([self.tr("工作表"), self.tr("行"), self.tr("该行"), self.tr("列"), self.tr("原值"), self.tr("情况")],
                           f"{name}Problems")
         box.addWidget(problems, 1)
         setattr(self, f"{name}_summary", summary)
