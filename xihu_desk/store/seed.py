@@ -81,9 +81,16 @@ def seed_codes(session: Session) -> bool:
     data = _load("codes")
     if reference_version(session, "codes") == data["version"]:
         return False
+    apply_codes(session, data["lists"], data["version"])
+    return True
+
+
+def apply_codes(session: Session, lists: dict[str, list[tuple[str, str]]], version: str) -> None:
+    """Make the code lists these (the shipped file, or the district's sent down in a bundle):
+    new and changed codes upserted in order; a code no longer listed stays, retired."""
     existing = {(c.list_name, c.code): c for c in session.scalars(select(RefCode))}
     listed = set()
-    for list_name, items in data["lists"].items():
+    for list_name, items in lists.items():
         for position, (code, label) in enumerate(items):
             row = existing.get((list_name, code)) or RefCode(list_name=list_name, code=code)
             row.label, row.position, row.retired = label, position, False
@@ -92,8 +99,7 @@ def seed_codes(session: Session) -> bool:
     for key, row in existing.items():
         if key not in listed:
             row.retired = True
-    session.merge(Meta(key="reference.codes", value=data["version"]))
-    return True
+    session.merge(Meta(key="reference.codes", value=version))
 
 
 def apply_workdays(session: Session, doc: dict) -> list[int]:

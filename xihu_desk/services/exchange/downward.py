@@ -19,6 +19,7 @@ from xihu_desk.services import audit
 from xihu_desk.services.context import Actor
 from xihu_desk.services.exchange.common import subtree, this_node
 from xihu_desk.store.case_models import MediationCase, RefCode
+from xihu_desk.store import seed
 from xihu_desk.store.models import Meta
 from xihu_desk.store.sync_models import Correction, PeerNode, SyncAck
 from xihu_desk.sync import container
@@ -114,18 +115,7 @@ def apply_downward(session: Session, zf: zipfile.ZipFile, m: dict[str, Any], rec
             current = session.scalar(select(Meta.value).where(Meta.key == "reference.codes"))
             version = str(doc.get("version") or "")
             if version and version != current:
-                existing = {(r.list_name, r.code): r for r in session.scalars(select(RefCode))}
-                listed = set()
-                for list_name, items in doc["lists"].items():
-                    for position, (code, label) in enumerate(items):
-                        row = existing.get((list_name, code)) or RefCode(list_name=list_name, code=code)
-                        row.label, row.position, row.retired = label, position, False
-                        session.add(row)
-                        listed.add((list_name, code))
-                for key, row in existing.items():
-                    if key not in listed:
-                        row.retired = True
-                session.merge(Meta(key="reference.codes", value=version))
+                seed.apply_codes(session, doc["lists"], version)
                 counts["accepted"] += 1
                 records.append(["reference", f"codes:{version}", 1, "accepted", ""])
             else:
