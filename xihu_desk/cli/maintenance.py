@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 from xihu_desk.cli.common import DataDir, UserError, bounded_int, emit, open_data, run
+from xihu_desk.cli.progress import StderrProgress
+from xihu_desk.store.progress import backup_seconds
 
 
 def add_gui_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -64,7 +66,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from xihu_desk.services import maintenance
 
     data = DataDir(args.data_dir)
-    health = maintenance.inspect(data)  # before anything opens (let alone migrates) the file
+    size = data.database.stat().st_size if data.database.is_file() else 0
+    progress = StderrProgress(maintenance.check_estimate(data), "完整检查", size)
+    health = maintenance.inspect(data, progress)  # before anything opens (let alone migrates) the file
     if health.creatable:
         raise UserError(f"数据目录 {data.root} 中没有数据库，请先运行 xihu-desk init。")
     health.raise_if_unavailable()
@@ -74,7 +78,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         if opened.problems:  # damage inside a record that SQLite's checks cannot see
             return _check_damaged(args, data, opened.health)
-        report = maintenance.check(data, opened.db, health)
+        report = maintenance.check(data, opened.db, health, progress=progress)
     finally:
         opened.db.dispose()
     lines = [
@@ -100,7 +104,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     data, opened = open_data(args)
     target = Path(args.output) if args.output else None
-    path = maintenance.backup_now(data, opened.db, cli_actor(), target)
+    size = data.database.stat().st_size
+    progress = StderrProgress(backup_seconds(size), "备份", size)
+    path = maintenance.backup_now(data, opened.db, cli_actor(), target, progress=progress)
     emit(args, {"file": str(path), "size": path.stat().st_size}, f"已备份并校验：{path}")
     return 0
 

@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import StorageError, UserError
@@ -14,6 +15,7 @@ from xihu_desk.paths import DataDir
 from xihu_desk.services import audit, audit_anchor
 from xihu_desk.services.context import Actor
 from xihu_desk.store import backup, dbfile, migrate
+from xihu_desk.store import progress as progress_steps
 from xihu_desk.store.seed import reference_version
 from xihu_desk.store import uow
 from xihu_desk.store.uow import Database
@@ -60,9 +62,40 @@ def list_backups(data: DataDir) -> list[backup.BackupInfo]:
     return backup.list_backups(data.backups)
 
 
-def inspect(data: DataDir) -> dbfile.Health:
-    """The full integrity check of the live file, without opening it through the app."""
-    return dbfile.inspect(data.database, full=True)
+def check_estimate(data: DataDir) -> float:
+    """Seconds the full check will take, estimated from the file's size."""
+    try:
+        return progress_steps.check_seconds(data.database.stat().st_size)
+    except OSError:
+        return 0.0
+
+
+def backup_estimate(data: DataDir) -> float:
+    """Seconds a backup (the copy and its full check) will take, estimated from the file's size."""
+    try:
+        return progress_steps.backup_seconds(data.database.stat().st_size)
+    except OSError:
+        return 0.0
+
+
+duration_text = progress_steps.duration_text  # "约 40 秒", "约 3 分钟"
+
+
+# The full check's share of the whole: the file's integrity, then the audit chain and the records.
+FILE_SHARE, CHAIN_SHARE = 0.85, 0.95
+
+
+def inspect(data: DataDir, progress: Any = None) -> dbfile.Health:
+    """The full integrity check of the live file, without opening it through the app;
+    ``progress`` (``step(done=, stage=, total=)``) hears of it and may stop it by raising."""
+    if progress is None:
+        return dbfile.inspect(data.database, full=True)
+    steps = progress_steps.Steps(progress)
+    handler = steps.timed(0.0, FILE_SHARE, check_estimate(data), "正在检查数据库文件…")
+    try:
+        return dbfile.inspect(data.database, full=True, progress=handler)
+    finally:
+        steps.raise_if_stopped()
 
 
 def damage_advice(data: DataDir, health: dbfile.Health) -> str:
@@ -76,11 +109,13 @@ def damage_advice(data: DataDir, health: dbfile.Health) -> str:
             f"（{newest.taken_at:%Y-%m-%d %H:%M}，{newest.reason_label}）恢复，损坏的文件会移到备份文件夹中保留。")
 
 
-def check(data: DataDir, db: Database, health: dbfile.Health | None = None) -> CheckReport:
+def check(data: DataDir, db: Database, health: dbfile.Health | None = None, progress: Any = None) -> CheckReport:
     """Full integrity check, schema version, audit chain, backups. Reads only.
 
-    ``health`` is the result of ``inspect`` when the caller has it already."""
-    health = health or inspect(data)
+    ``health`` is the result of ``inspect`` when the caller has it already; ``progress`` as
+    for ``inspect`` (a large file takes minutes: check_estimate)."""
+    health = health or inspect(data, progress)
+    steps = progress_steps.Steps(progress) if progress is not None else None
     if health.creatable:
         raise UserError(f"数据库不存在：{data.database}。请先初始化。")
     health.raise_if_unavailable()  # a full disk or a lock is not damage: nothing to restore
@@ -89,9 +124,13 @@ def check(data: DataDir, db: Database, health: dbfile.Health | None = None) -> C
     events, broken, reason, ref, records = 0, None, "", None, None
     if not integrity:
         with db.read() as session:
+            if steps:
+                steps.at(FILE_SHARE, "正在核对审计日志…")
             chain = audit.verify_chain(session)
             ref = reference_version(session, "org_units")
             anchored = audit_anchor.check(session, data.root, chain.events) if chain.ok else (None, "")
+            if steps:
+                steps.at(CHAIN_SHARE, "正在核对案件记录…")
             records = audit.verify_records(session)
         events, broken, reason = chain.events, chain.first_broken, chain.reason
         if broken is None:  # a sound chain that was cut short or rewritten whole: the anchors tell
@@ -105,11 +144,16 @@ def check(data: DataDir, db: Database, health: dbfile.Health | None = None) -> C
 
 
 def backup_now(data: DataDir, db: Database, actor: Actor, target: Path | None = None,
-               reason: str = "manual") -> Path:
+               reason: str = "manual", progress: Any = None) -> Path:
+    """A verified backup now; ``progress`` (``step(done=, stage=, total=)``) hears of the copy
+    and the check, and stops them by raising (no partial file is left)."""
     actor.require(Perm.MANAGE_DATA)
     if target is not None and target.is_dir():
         target = target / f"xihu-desk-{clock.local_now():%Y%m%d-%H%M%S}-manual.sqlite3"
-    path = backup.make_backup(data.database, data.backups, reason, clock.local_now(), target=target)
+    steps = None
+    if progress is not None:
+        steps = progress_steps.BackupProgress(progress, data.database.stat().st_size)
+    path = backup.make_backup(data.database, data.backups, reason, clock.local_now(), target=target, progress=steps)
     if target is None:
         backup.prune(data.backups)
     if db.write_blocked is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import StorageError
 from xihu_desk.store import dbfile
+from xihu_desk.store.progress import BackupProgress
 
 _NAME = re.compile(r"^xihu-desk-(\d{8})-(\d{6})(?:-(\d+))?-([a-z-]+)\.sqlite3$")
 KEEP_RECENT = timedelta(hours=24)
@@ -50,13 +52,22 @@ def _connect_ro(path: Path) -> sqlite3.Connection:
     return dbfile._connect_ro(path)
 
 
-def copy_database(source: Path, target: Path) -> None:
-    """Copy a live database page by page into ``target`` (replaced whole)."""
+# Pages copied per step of the backup API: the source is read-locked only during a step, so
+# the program's writes go on between steps, and ``progress`` hears of each step (and can stop it).
+STEP_PAGES = 4096
+
+
+def copy_database(source: Path, target: Path, progress: Callable[[int, int], object] | None = None) -> None:
+    """Copy a live database page by page into ``target`` (replaced whole); ``progress(done,
+    total)`` in pages after each step (what it raises stops the copy and comes out here)."""
     src = _connect_ro(source)
     try:
         dst = sqlite3.connect(str(target))
         try:
-            src.backup(dst)
+            if progress is None:
+                src.backup(dst, pages=STEP_PAGES)
+            else:
+                src.backup(dst, pages=STEP_PAGES, progress=lambda _status, left, total: progress(total - left, total))
             dst.execute("PRAGMA journal_mode = DELETE")  # a backup is one self-contained file
         finally:
             dst.close()
@@ -78,12 +89,12 @@ def copy_into(source: Path, live: Path) -> None:
         src.close()
 
 
-def quick_check(path: Path, full: bool = False) -> list[str]:
+def quick_check(path: Path, full: bool = False, progress: Callable[[], bool] | None = None) -> list[str]:
     """Problems SQLite reports for the file; empty when it is sound.
 
     A file that cannot be read for a reason other than damage (a full disk, a lock, no
     permission) raises that StorageError instead: it is not a problem *of the file*."""
-    health = dbfile.inspect(path, full=full)
+    health = dbfile.inspect(path, full=full, progress=progress)
     health.raise_if_unavailable()
     if health.state == "missing":
         return ["文件不存在"]
@@ -111,9 +122,10 @@ def last_audit_seq(path: Path) -> int:
         conn.close()
 
 
-def verify(path: Path) -> None:
-    """Raise StorageError unless ``path`` is a sound Xihu Desk database."""
-    problems = quick_check(path, full=True)
+def verify(path: Path, progress: Callable[[], bool] | None = None) -> None:
+    """Raise StorageError unless ``path`` is a sound Xihu Desk database (``progress``: see
+    dbfile.inspect)."""
+    problems = quick_check(path, full=True, progress=progress)
     if problems:
         raise StorageError(f"备份文件 {path.name} 校验未通过：{problems[0]}")
     if schema_revision(path) is None:
@@ -131,22 +143,27 @@ def _file_name(now: datetime, reason: str, folder: Path) -> Path:
 
 
 def make_backup(database: Path, folder: Path, reason: str, now: datetime | None = None,
-                target: Path | None = None) -> Path:
-    """Write a verified backup; a failed one is removed and reported, never left half-written."""
+                target: Path | None = None, progress: BackupProgress | None = None) -> Path:
+    """Write a verified backup; a failed or cancelled one is removed, never left half-written.
+    ``progress`` hears of the copy and the check (and stops them by raising)."""
     now = now or clock.local_now()
     folder.mkdir(parents=True, exist_ok=True)
     target = target or _file_name(now, reason, folder)
     partial = target.with_name(target.name + ".partial")
     try:
-        copy_database(database, partial)
-        verify(partial)
+        copy_database(database, partial, progress.copied if progress else None)
+        try:
+            verify(partial, progress.check_step() if progress else None)
+        finally:
+            if progress is not None:
+                progress.raise_if_stopped()  # a check the user stopped is not a failed one
         partial.replace(target)
     except (sqlite3.Error, OSError) as exc:
         _remove_with_companions(partial)
         if dbfile.is_disk_full(exc, target.parent):
             raise dbfile.DiskFull(target.parent) from exc
         raise StorageError(f"备份失败：{exc}。请检查磁盘和备份文件夹后重试。") from exc
-    except StorageError:
+    except BaseException:  # StorageError, or the user cancelled (progress raised)
         _remove_with_companions(partial)
         raise
     return target

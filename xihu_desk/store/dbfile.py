@@ -15,7 +15,7 @@ from __future__ import annotations
 import errno
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +35,7 @@ _WINDOWS_DISK_FULL = {39, 112}
 NEARLY_FULL = 256 * 1024
 
 COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
+PROGRESS_STEPS = 50_000  # SQLite VM steps between calls of inspect's progress (a few ms)
 
 DISK_FULL_MESSAGE = "磁盘已满：{where}没有剩余空间，本次操作没有完成。请清理磁盘空间后重试，已保存的数据没有改变。"
 
@@ -253,11 +254,12 @@ def read_node(conn: sqlite3.Connection) -> NodeIdentity | None:
     return NodeIdentity(_plain(node_id), _plain(org_code), str(org_name), _plain(level), _plain(fingerprint))
 
 
-def inspect(path: Path, *, full: bool = False) -> Health:
+def inspect(path: Path, *, full: bool = False, progress: Callable[[], bool] | None = None) -> Health:
     """The state of the database file at ``path``; reads only, never raises for what is on disk.
 
     ``full`` runs ``PRAGMA integrity_check`` (every index against its table) instead of
-    ``quick_check``."""
+    ``quick_check``. ``progress`` is called every few thousand steps of the check (a long one on a
+    large file); True stops it."""
     path = Path(path)
     try:
         exists = path.exists()
@@ -278,6 +280,8 @@ def inspect(path: Path, *, full: bool = False) -> Health:
         conn = _connect_ro(path)
     except sqlite3.Error as exc:
         return _damaged(path, [str(exc)], "无法读取") if is_damage(exc) else _unavailable(path, exc)
+    if progress is not None:
+        conn.set_progress_handler(progress, PROGRESS_STEPS)
     try:
         try:
             rows = [r[0] for r in conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check")]

@@ -122,8 +122,12 @@ class DataSafetyTab(QWidget):
     # -- operations (all on the DB thread) ---------------------------------------------------------
 
     def run_check(self) -> None:
-        ops.call(self.ctx, self.actor, lambda data, database, _actor: maintenance.check(data, database), with_data=True,
-                 label=self.tr("正在检查数据库…"), parent=self, cancellable=False, on_ok=self._show_report)
+        """On the DB thread with a progress dialog that says how long it will take; 取消 stops it."""
+        seconds = maintenance.check_estimate(self.ctx.data)
+        label = self.tr("正在检查数据库（预计{t}）…").format(t=maintenance.duration_text(seconds))
+        ops.call(self.ctx, self.actor,
+                 lambda data, database, _actor, progress: maintenance.check(data, database, progress=progress),
+                 with_data=True, with_progress=True, label=label, parent=self, on_ok=self._show_report)
 
     def _show_report(self, report: maintenance.CheckReport) -> None:
         ok, bad = theme.SUCCESS, theme.DANGER
@@ -160,8 +164,10 @@ class DataSafetyTab(QWidget):
         return self.tr("程序版本 {v}，数据库结构：{state}").format(v=__version__, state=state)
 
     def backup_now(self) -> None:
-        ops.call(self.ctx, self.actor, maintenance.backup_now, with_data=True, label=self.tr("正在备份…"),
-                 parent=self, cancellable=False, on_ok=self._backed_up)
+        seconds = maintenance.backup_estimate(self.ctx.data)
+        label = self.tr("正在备份（预计{t}）…").format(t=maintenance.duration_text(seconds))
+        ops.call(self.ctx, self.actor, maintenance.backup_now, with_data=True, with_progress=True, label=label,
+                 parent=self, on_ok=self._backed_up)
 
     def _backed_up(self, path) -> None:
         self.refresh()
