@@ -7,6 +7,9 @@
     xihu-desk case void CASE_NO --reason TEXT [--json]
     xihu-desk case routes CASE_NO --told CODES [--refer legal_aid|court --body NAME] [--note TEXT] [--json]
         a failed or ended case: the routes the parties were told of, and a referral (print referral)
+    xihu-desk case draft-agreement CASE_NO --clause TEXT [--clause TEXT…] [--method TEXT] [--deadline DATE]
+                                   [--amount YUAN] [--form written|oral] [--json]
+        the agreement typed at the signing table, stored as a draft (print agreement CASE_NO --draft)
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from xihu_desk.cli.common import bounded_int, emit, open_data, outgoing, unit
+from xihu_desk.cli.common import bounded_int, emit, iso_date, open_data, outgoing, unit
 from xihu_desk.domain import clock
 
 
@@ -51,6 +54,27 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     ct.add_argument("--refer", choices=["legal_aid", "court"], help="转介：legal_aid（法律援助）或 court（人民法院）")
     ct.add_argument("--body", default="", metavar="NAME", help="接收转介的机构，如 杭州市西湖区法律援助中心")
     ct.add_argument("--note", default="", metavar="TEXT", help="转介事由")
+    cd = case_sub.add_parser("draft-agreement", parents=[common],
+                             help="保存调解中的案件的协议草稿（签字前可反复修改，print agreement --draft 打印草稿）")
+    cd.add_argument("case_no", metavar="CASE_NO", help="案件编号或 uuid")
+    cd.add_argument("--clause", action="append", required=True, metavar="TEXT", help="一条协议条款（可多次给出，按顺序）")
+    cd.add_argument("--method", default="", metavar="TEXT", help="履行方式，如 银行转账")
+    cd.add_argument("--deadline", type=iso_date, metavar="DATE", help="履行期限（YYYY-MM-DD）")
+    cd.add_argument("--amount", type=_yuan, default=0, metavar="YUAN", help="协议金额（元，如 12000 或 350.50）")
+    cd.add_argument("--form", choices=["written", "oral"], default="written", help="协议形式：written（书面，默认）或 oral（口头）")
+
+
+def _yuan(text: str) -> int:
+    """An argparse type: an amount in yuan with at most two decimals, as fen."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text.strip().replace(",", ""))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"金额应为数字（元）：{text}") from None
+    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")) or value > 10 ** 11:
+        raise argparse.ArgumentTypeError(f"金额应为不小于 0 的元数，最多两位小数：{text}")
+    return int(value * 100)
 
 
 def cmd_case_list(args: argparse.Namespace) -> int:
@@ -150,5 +174,30 @@ def cmd_case_routes(args: argparse.Namespace) -> int:
                       done="已登记告知途径" + ("和转介（可打印转介单：print referral）" if args.refer else ""))
 
 
+def cmd_case_draft_agreement(args: argparse.Namespace) -> int:
+    from xihu_desk.services import agreement_drafts, cases
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    actor = cli_actor()
+    draft = cases.AgreementInput(form=args.form, effective_on=None, clauses=tuple(args.clause),
+                                 performance_method=args.method, performance_deadline=args.deadline,
+                                 amount_fen=args.amount)
+    with unit(opened.db, cases.find_case_uuid, agreement_drafts.save) as session:
+        uuid = cases.find_case_uuid(session, args.case_no)
+        stored = agreement_drafts.save(session, actor, uuid, draft)
+    case_no = stored.case_no
+    clauses = list(stored.agreement.clauses)
+    doc = {"uuid": uuid, "case_no": case_no, "form": stored.agreement.form, "clauses": clauses,
+           "performance_method": stored.agreement.performance_method,
+           "performance_deadline": stored.agreement.performance_deadline.isoformat()
+           if stored.agreement.performance_deadline else None,
+           "amount": stored.agreement.amount_fen / 100, "saved_by": stored.saved_by}
+    emit(args, outgoing(args, doc), f"{case_no} 已保存协议草稿（{len(clauses)} 条，尚未登记）。"
+                                    f"打印草稿：xihu-desk print agreement {case_no} --draft -o 文件.pdf")
+    return 0
+
+
 COMMANDS = {("case", "list"): cmd_case_list, ("case", "show"): cmd_case_show, ("case", "correct"): cmd_case_correct,
-            ("case", "reopen"): cmd_case_reopen, ("case", "void"): cmd_case_void, ("case", "routes"): cmd_case_routes}
+            ("case", "reopen"): cmd_case_reopen, ("case", "void"): cmd_case_void, ("case", "routes"): cmd_case_routes,
+            ("case", "draft-agreement"): cmd_case_draft_agreement}

@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "case.extend": "延长调解期限",
     "case.record": "调查/调解记录",
     "case.agreement": "登记调解协议",
+    "case.agreement_draft": "协议草稿保存",
     "case.outcome": "调解不成功/终止",
     "case.followup": "回访",
     "case.confirmation": "司法确认",

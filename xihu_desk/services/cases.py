@@ -520,6 +520,9 @@ def record_agreement(session: Session, actor: Actor, case_uuid: str, a: Agreemen
     case.performed = "full" if a.performed_on_the_spot else ""
     case.followup_due = None if a.performed_on_the_spot else effective_on + timedelta(days=rules.FOLLOWUP_DAYS)
     _touch(actor, case)
+    from xihu_desk.services import agreement_drafts
+
+    agreement_drafts.discard(session, case.uuid)  # signed and registered: the draft is done with
     form = AgreementForm(a.form).label
     audit.record(session, actor, "case.agreement", "case", case.uuid,
                  summary=f"{case.case_no} 调解成功，登记{form}（{len(clauses)} 条）", before=before, after=snapshot(case))
@@ -543,6 +546,9 @@ def close_without_agreement(session: Session, actor: Actor, case_uuid: str, outc
     case.failure_reason, case.routes_told = reason.strip(), True
     case.status, case.closed_on, case.followup_due = Status.CLOSED.value, on, None
     _touch(actor, case)
+    from xihu_desk.services import agreement_drafts
+
+    agreement_drafts.discard(session, case.uuid)  # no agreement will be signed
     audit.record(session, actor, "case.outcome", "case", case.uuid, summary=f"{case.case_no} {outcome.label}：{reason.strip()}",
                  before=before, after=snapshot(case))
 

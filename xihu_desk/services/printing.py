@@ -150,20 +150,26 @@ def print_document(session: Session, actor: Actor, kind: str, case_uuid: str, *,
     ``draft``: a 草稿 while the case is still being mediated (any state in which the document has
     something to show): marked across every page, no 核验码, not recorded as printed; what it
     still lacks is returned, not refused. ``agreement`` (drafts only) is the agreement as typed on
-    the screen, not yet registered."""
+    the screen, not yet registered; without it a draft of the agreement's documents uses the
+    case's stored draft agreement (services/agreement_drafts.py) while none is registered."""
     _require_kind(kind)
     if agreement is not None and not draft:
         raise UserError("未登记的协议只能打印草稿。")
     whole = whole_ids(session, actor, kind, reveal=reveal)
     case = _case(session, actor, case_uuid, reveal=whole)
+    if draft and agreement is None and kind in OF_AGREEMENT and not case.get("agreement"):
+        from xihu_desk.services import agreement_drafts
+
+        stored = agreement_drafts.read(session, actor, case["uuid"])  # typed at the signing table, kept
+        agreement = stored.agreement if stored else None
     if agreement is not None:
         case = {**case, "agreement": agreement_dict(case, agreement), "agreement_form": agreement.form}
     reason, missing = documents.check(kind, case)
     if not draft and not reason and kind in OF_AGREEMENT and case.get("outcome") != "succeeded":
         reason = "本案的调解协议尚未登记（案件调解中），只能打印草稿。"
     if draft and kind in OF_AGREEMENT and not case.get("agreement"):
-        reason = ("本案尚未填写调解协议：请在案件的“调解结果”中选择协议形式、填写条款，"
-                  "再从“打印 → 打印草稿：调解协议”打印草稿。")
+        reason = ("本案尚未填写调解协议：请在案件的“调解结果”中选择协议形式、填写条款并保存草稿"
+                  "（或 case draft-agreement），再打印草稿。")
     if reason or (missing and not draft):
         raise Incomplete(kind, reason, missing)
     if draft:

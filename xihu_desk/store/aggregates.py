@@ -19,6 +19,7 @@ from xihu_desk.domain import record_checks
 from xihu_desk.store import digests
 from xihu_desk.store.case_models import (
     Agreement,
+    AgreementDraft,
     Attachment,
     CaseHistory,
     CaseMediator,
@@ -311,7 +312,8 @@ def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owner
         results[i] = (values["uuid"], values["version"], "quarantined", SAME_VERSION_DIFFERS)
     replaced = [v["uuid"] for v, _ in to_write if v["uuid"] in existing]
     if replaced and kind == "case":
-        for model_ in [m for m, _ in CASE_PARTS.values()] + [CaseSearch]:
+        # A draft agreement stays on its node (not a part): a case replaced from elsewhere drops it.
+        for model_ in [m for m, _ in CASE_PARTS.values()] + [CaseSearch, AgreementDraft]:
             session.execute(delete(model_).where(model_.case_uuid.in_(replaced)))
         session.execute(delete(model).where(model.uuid.in_(replaced)))
     if to_write:

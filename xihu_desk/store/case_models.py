@@ -311,3 +311,27 @@ class CaseHistory(Travelling, Base):
     by_name: Mapped[str] = mapped_column(String(80), default="")  # who, as people know them
     by_account: Mapped[str] = mapped_column(String(80), default="")  # the account (audit log's actor)
     at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AgreementDraft(Base):
+    """The agreement as typed at the signing table, before the parties sign (migration
+    0012_agreement_draft): one per case, replaced on each save, removed when the agreement is
+    registered. A working copy, not a version of the case: it stays on this node (a case's parts
+    travel under the case's version, store/aggregates.py) and is digested with the case."""
+
+    __tablename__ = "agreement_draft"
+    case_uuid: Mapped[str] = mapped_column(ForeignKey("mediation_case.uuid"), primary_key=True)
+    form: Mapped[str] = mapped_column(String(8), default="written")
+    facts: Mapped[str] = mapped_column(Text, default="")
+    disputed: Mapped[str] = mapped_column(Text, default="")
+    responsibility: Mapped[str] = mapped_column(Text, default="")
+    clauses: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of strings
+    performance_method: Mapped[str] = mapped_column(String(120), default="")
+    performance_place: Mapped[str] = mapped_column(String(120), default="")
+    performance_deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
+    amount_fen: Mapped[int] = mapped_column(Integer, default=0)
+    effective_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    performed_on_the_spot: Mapped[bool] = mapped_column(Boolean, default=False)
+    registrar: Mapped[str] = mapped_column(String(40), default="")
+    saved_at: Mapped[datetime] = mapped_column(DateTime)
+    saved_by: Mapped[str] = mapped_column(String(80), default="")

@@ -1,7 +1,7 @@
 """A digest of every case as the app wrote it, so edits made outside the app show up in ``check``.
 
 A case's rows (the case and its parties, mediators, records, agreement, follow-ups, confirmation,
-attachment entries and history) are read back as SQLite stores them, in a fixed order, and hashed with
+attachment entries, history and a draft agreement) are read back as SQLite stores them, in a fixed order, and hashed with
 HMAC-SHA256 under a key derived from the node's signing key; the result goes into
 ``record_digest`` beside the case's uuid. This happens in ``before_commit`` for every case the
 transaction touched: the ORM's new, changed and deleted rows are noted after each flush, and code
@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 # The case and its parts, in hashing order; every part has a case_uuid column.
 TABLES = ("mediation_case", "party", "case_mediator", "case_record", "agreement", "followup",
-          "confirmation", "attachment", "case_history")
+          "confirmation", "attachment", "case_history", "agreement_draft")
 # A digest covers the tables its tag lists: one made before a table existed (case_history came with
 # migration 0010_case_history) is checked over the tables it was made over.
 _TOUCHED = "xihu_desk.digest.touched"
