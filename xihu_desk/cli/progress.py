@@ -10,7 +10,7 @@ from typing import TextIO
 from xihu_desk.store import progress as estimates
 
 SAY_AFTER_S = 3.0  # a job estimated shorter than this runs quietly
-EVERY_S = 2.0
+EVERY_S = 5.0
 
 
 class StderrProgress:
