@@ -37,6 +37,13 @@ def _prints(db, uuid: str) -> int:
                                                       AuditEvent.action == "case.print")).all())
 
 
+def _print_draft(qtbot, action, opened: list) -> None:
+    """打印草稿 stores the typed agreement as the case's draft, then builds the print: two ops."""
+    before = len(opened)
+    action.trigger()
+    qtbot.waitUntil(lambda: len(opened) > before, timeout=15000)
+
+
 def test_a_draft_at_the_signing_table_then_a_clause_changed_then_registered(qtbot, ctx, db, tmp_path, monkeypatch,
                                                                            message_mock):
     head = casekit.head_actor(db)
@@ -75,7 +82,7 @@ def test_a_draft_at_the_signing_table_then_a_clause_changed_then_registered(qtbo
     qtbot.waitUntil(lambda: outcome.clauses.item(0, 0).text() == "李四于一周内修复漏水")
     type_text(qtbot, outcome.performance_method, "银行转账")
 
-    assert wait_op(qtbot, ctx.runner, draft_action.trigger, timeout=15000)
+    _print_draft(qtbot, draft_action, opened)
     first = opened[-1]
     assert first.printed.draft and first.printed.code == "" and "草稿" in first.info.text()
     assert "李四于一周内修复漏水" in _text(first.printed.pdf, tmp_path) and "草稿" in _text(first.printed.pdf, tmp_path)
@@ -87,7 +94,7 @@ def test_a_draft_at_the_signing_table_then_a_clause_changed_then_registered(qtbo
     assert outcome.clauses.rowHeight(0) > one_line
     # a clause changed at the table, drafted again: the paper shows the change; nothing registered yet
     outcome.clauses.item(0, 0).setText("李四于三日内修复漏水")
-    assert wait_op(qtbot, ctx.runner, draft_action.trigger, timeout=15000)
+    _print_draft(qtbot, draft_action, opened)
     assert "李四于三日内修复漏水" in _text(opened[-1].printed.pdf, tmp_path)
     opened[-1].close()
     with db.read() as s:

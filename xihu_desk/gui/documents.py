@@ -78,10 +78,12 @@ def start_print(ctx: AppContext, actor: Actor, parent: QWidget | None, kind: str
 
 
 def print_menu(ctx: AppContext, actor: Actor, parent: QWidget, case_uuid: Callable[[], str | None],
-               draft_agreement: Callable[[], AgreementInput | None] | None = None) -> QMenu:
+               draft_agreement: Callable[[], AgreementInput | None] | None = None,
+               save_draft: Callable[[Callable[[AgreementInput], None]], None] | None = None) -> QMenu:
     """The 打印 menu of a case: one entry a document, whether ID numbers print whole, whether it is a
     draft; with ``draft_agreement`` (the case form) 打印草稿 of the agreement typed but not yet
-    registered, for the signing table."""
+    registered, for the signing table; with ``save_draft`` that agreement is stored as the case's
+    draft first (services/agreement_drafts.py), then printed."""
     menu = QMenu(parent.tr("打印"), parent)
     menu.setObjectName("printMenu")
     reveal = QAction(parent.tr("印出完整证件号码（记入审计日志）"), menu)
@@ -104,8 +106,14 @@ def print_menu(ctx: AppContext, actor: Actor, parent: QWidget, case_uuid: Callab
                 messages.error(parent, parent.tr("没有可打印草稿的协议：请在“调解结果”中选择书面协议或口头协议并填写协议内容。"
                                                  "已登记的协议请直接打印。"))
                 return
-            kind = "agreement" if typed.form == "written" else "oral-agreement"
-            start_print(ctx, actor, parent, kind, uuid, reveal=reveal.isChecked(), draft=True, agreement=typed)
+            def print_it(saved: AgreementInput) -> None:
+                kind = "agreement" if saved.form == "written" else "oral-agreement"
+                start_print(ctx, actor, parent, kind, uuid, reveal=reveal.isChecked(), draft=True, agreement=saved)
+
+            if save_draft is not None:
+                save_draft(print_it)
+            else:
+                print_it(typed)
 
         signing.triggered.connect(draft_chosen)
         menu.addSeparator()

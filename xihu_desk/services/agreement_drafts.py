@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
+from xihu_desk.domain import clock
 from xihu_desk.domain.cases import AgreementForm, Status
 from xihu_desk.domain.errors import FieldError, UserError
 from xihu_desk.services import audit
@@ -75,6 +77,22 @@ def read(session: Session, actor: Actor, case_uuid: str) -> StoredDraft | None:
     """The case's stored draft agreement, or None."""
     row = session.get(AgreementDraft, case_uuid)
     return None if row is None else _stored(row)
+
+
+def detail(session: Session, case_uuid: str) -> dict[str, Any]:
+    """``agreement_draft`` of case_detail (``case show --json``, the 调解结果 tab): the stored draft
+    shaped like a registered agreement, with who saved it and when (local time), or None."""
+    row = session.get(AgreementDraft, case_uuid)
+    if row is None:
+        return {"agreement_draft": None}
+    return {"agreement_draft": {
+        "form": row.form, "clauses": json.loads(row.clauses or "[]"), "facts": row.facts, "disputed": row.disputed,
+        "responsibility": row.responsibility, "performance_method": row.performance_method,
+        "performance_place": row.performance_place,
+        "performance_deadline": row.performance_deadline.isoformat() if row.performance_deadline else None,
+        "amount": row.amount_fen / 100, "effective_on": row.effective_on.isoformat() if row.effective_on else None,
+        "performed_on_the_spot": row.performed_on_the_spot, "registrar": row.registrar, "saved_by": row.saved_by,
+        "saved_at": clock.to_local(row.saved_at).isoformat(sep=" ", timespec="minutes")}}
 
 
 def discard(session: Session, case_uuid: str) -> None:

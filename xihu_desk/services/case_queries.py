@@ -17,7 +17,7 @@ from xihu_desk.domain.cases import Outcome, Procedure, Status
 from xihu_desk.domain.errors import NotFound
 from xihu_desk.domain.parties import AGENT_KINDS, ID_TYPES, ROLES, PartyInput
 from xihu_desk.domain.roles import Perm
-from xihu_desk.services import audit, case_lifecycle, codes, party_law
+from xihu_desk.services import agreement_drafts, audit, case_lifecycle, codes, party_law
 from xihu_desk.services.cases import CONFIRMATION_RESULTS, PERFORMANCE, SATISFACTION, contents, get_case
 from xihu_desk.services.context import Actor
 from xihu_desk.services.units import reads, writes_if
@@ -214,7 +214,8 @@ def case_detail(session: Session, actor: Actor, case_uuid: str, *, reveal: bool 
             "contents": [{"number": i.number, "name": i.name, "required": i.required, "present": i.present, "note": i.note}
                          for i in items],
             "missing": rules.missing_for_filing(items)},
-    } | case_lifecycle.detail(session, actor, case)  # history, void, links, correctable fields
+    } | case_lifecycle.detail(session, actor, case) \
+      | agreement_drafts.detail(session, case.uuid)  # history, void, links, correctable fields; the draft agreement
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,8 @@ class CaseDialog(QDialog):
         self.print_button.setObjectName("printButton")
         self.print_button.setToolTip(self.tr("打印本案的文书或整本卷宗（Ctrl+P）"))
         self.print_button.setMenu(print_menu(self.ctx, self.actor, self, lambda: self.case_uuid,
-                                             draft_agreement=self.outcome.draft_agreement))  # 打印草稿
+                                             draft_agreement=self.outcome.draft_agreement,  # 打印草稿
+                                             save_draft=self.outcome.save_draft))
         self.print_button.setEnabled(self.case_uuid is not None)
         # -- end 打印 --
         # -- 案件处理: 更正, 重新调解, 作废, 由此新立案件 (gui/cases/lifecycle.py) --
@@ -308,9 +309,15 @@ class CaseDialog(QDialog):
         self._start(self.intake if self.current_tab() is not self.parties else self.parties, work, opened, None)
 
     def run(self, tab: CaseTab, work: Callable[[Any], Any], message: str, *,
-            on_refused: Callable[[str | None, str], None] | None = None, label: str = "") -> None:
-        """Save ``tab``'s part of the case: one unit of work, then read the case again."""
-        self._start(tab, work, lambda _r: self.after_save((tab,), message), on_refused, label)
+            on_refused: Callable[[str | None, str], None] | None = None, label: str = "",
+            then: Callable[[], None] | None = None) -> None:
+        """Save ``tab``'s part of the case: one unit of work, then read the case again (and ``then``)."""
+        def ok(_result: Any) -> None:
+            self.after_save((tab,), message)
+            if then is not None:
+                then()
+
+        self._start(tab, work, ok, on_refused, label)
 
     def _start(self, tab: CaseTab, work: Callable[[Any], Any], on_ok: Callable[[Any], None],
                on_refused: Callable[[str | None, str], None] | None, label: str = "") -> None:

@@ -3,12 +3,13 @@ failed or ended (forms/case_outcome.ui). Registering the result closes the case.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate, QAbstractItemView, QCheckBox, QDateEdit, QHeaderView, QLabel,
+    QAbstractItemDelegate, QAbstractItemView, QCheckBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QStackedWidget, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
 )
@@ -26,7 +27,7 @@ from xihu_desk.gui.cases.routes_box import RoutesBox
 from xihu_desk.gui.cases.tab import CaseTab
 from xihu_desk.gui.forms import child, load_form
 from xihu_desk.gui.widgets import label
-from xihu_desk.services import cases
+from xihu_desk.services import agreement_drafts, cases
 from xihu_desk.services.cases import AgreementInput
 from xihu_desk.services.case_queries import CaseForEdit
 
@@ -82,9 +83,21 @@ class OutcomeTab(CaseTab):
         self.banner.setObjectName("outcomeBanner")
         self.choose_hint = label(self.tr("请先选择调解结果。调解成功时登记书面协议或口头协议；"
                                          "未达成协议时登记原因，并告知当事人其他解决途径。"), "muted", wrap=True)
+        # 草稿 at the signing table: the typed agreement kept (services/agreement_drafts.py) until it is
+        # registered after signing; 打印草稿 saves it first (gui/documents.py print_menu).
+        self.draft_label = label("", "muted", wrap=True)
+        self.draft_label.setObjectName("draftLabel")
+        self.save_draft_button = QPushButton(self.tr("保存草稿"))
+        self.save_draft_button.setObjectName("saveDraftButton")
+        self.save_draft_button.setToolTip(self.tr("保存正在填写的协议（草稿，尚未登记），关闭后再打开仍在；当事人签字后再登记调解协议"))
+        self.save_draft_button.clicked.connect(lambda: self.save_draft())
+        draft_bar = QHBoxLayout()
+        draft_bar.addWidget(self.draft_label, 1)
+        draft_bar.addWidget(self.save_draft_button)
         box = QVBoxLayout(self)
         box.setContentsMargins(10, 10, 10, 10)
         box.addWidget(self.banner)
+        box.addLayout(draft_bar)
         box.addWidget(self.form)
         box.addWidget(self.choose_hint)
         self.routes_box = RoutesBox(self)  # after a failed or ended mediation: routes told, referral
@@ -144,6 +157,11 @@ class OutcomeTab(CaseTab):
             self.banner.setProperty("state", "")
         self.banner.setVisible(bool(self.banner.text()))
         self.banner.style().polish(self.banner)
+        stored = None if recorded else detail.get("agreement_draft")
+        self.draft_label.setText(self.tr("草稿（尚未登记）：{by} 于 {at} 保存。当事人签字后，再点“登记调解协议”。").format(
+            by=stored["saved_by"], at=stored["saved_at"]) if stored else "")
+        self.draft_label.setVisible(stored is not None)
+        self._update_draft_button()
         self.routes_box.load(detail, recorded and detail["status"] == "closed" and self.can_edit_case(detail, after_closing=True))
 
     def _fill(self, d: dict[str, Any], edit: CaseForEdit | None) -> None:
@@ -152,11 +170,13 @@ class OutcomeTab(CaseTab):
             radio.setChecked(False)
             radio.setAutoExclusive(True)
         a = d["agreement"]
+        if d["outcome"] is None and d.get("agreement_draft"):
+            a = d["agreement_draft"]  # typed at the signing table and saved, not yet registered
         today = max(clock.local_today(), date.fromisoformat(d["accepted_on"]))
         self.clauses.setRowCount(0)
-        if d["outcome"] == Outcome.SUCCEEDED and a is not None:
+        if a is not None and (d["outcome"] is None or d["outcome"] == Outcome.SUCCEEDED):
             self.radios[a["form"]].setChecked(True)
-            set_date(self.effective_on, a["effective_on"])
+            set_date(self.effective_on, a["effective_on"] or today.isoformat())
             self.facts.setPlainText(a["facts"])
             self.disputed.setPlainText(a["disputed"])
             self.responsibility.setPlainText(a["responsibility"])
@@ -165,10 +185,10 @@ class OutcomeTab(CaseTab):
                 self._append_clause(text)
             self.performance_method.setText(a["performance_method"])
             self.performance_place.setText(a["performance_place"])
-            set_date(self.performance_deadline, a["performance_deadline"] or a["effective_on"])
+            set_date(self.performance_deadline, a["performance_deadline"] or a["effective_on"] or today.isoformat())
             self.on_the_spot.setChecked(a["performed_on_the_spot"])
-            fen = edit.agreement_amount_fen if edit else round(a["amount"] * 100)
-            self.amount.setText(text_from_fen(fen))
+            fen = edit.agreement_amount_fen if edit and d["outcome"] else round(a["amount"] * 100)
+            self.amount.setText(text_from_fen(fen) if fen or d["outcome"] else "")
         else:
             set_date(self.effective_on, today)
             set_date(self.performance_deadline, today)
@@ -209,7 +229,11 @@ class OutcomeTab(CaseTab):
             self.stack.setCurrentIndex(1)
             self.save_text = self.tr("登记调解结果")
         self._update_info()
+        self._update_draft_button()
         self.dialog.update_buttons()
+
+    def _update_draft_button(self) -> None:
+        self.save_draft_button.setVisible(self.editable and self.chosen() in (WRITTEN, ORAL))
 
     def _spot_changed(self) -> None:
         self.performance_deadline.setEnabled(self.editable and not self.on_the_spot.isChecked())
@@ -300,6 +324,18 @@ class OutcomeTab(CaseTab):
             disputed=self.disputed.toPlainText() if written else "",
             responsibility=self.responsibility.toPlainText() if written else "", amount_fen=amount,
             performed_on_the_spot=spot, registrar="" if written else self.registrar.text())
+
+    def save_draft(self, then: Callable[[AgreementInput], None] | None = None) -> None:
+        """保存草稿: store the agreement as typed (not registered, the case stays 调解中); ``then``
+        (打印草稿) gets what was saved once it is stored."""
+        typed = self.draft_agreement()
+        if typed is None:
+            self.dialog.refused(self, "form", self.tr("请选择书面协议或口头协议，并填写协议条款。"))
+            return
+        uuid, actor = self.dialog.saved_uuid(), self.actor
+        self.dialog.run(self, lambda s: agreement_drafts.save(s, actor, uuid, typed),
+                        self.tr("已保存协议草稿（尚未登记）。"), label=self.tr("正在保存草稿…"),
+                        then=None if then is None else lambda: then(typed))
 
     # -- saving -------------------------------------------------------------------------------------
 
