@@ -152,10 +152,11 @@ def test_command_line_draft_pdf_says_draft_and_has_no_code(data_dir, capsys, tmp
     with opened.db.read() as s:
         case_no = case_queries.case_detail(s, head, uuid)["case_no"]
     base = ["--data-dir", str(data_dir.root)]
-    assert cli.main(["case", "draft-agreement", case_no, "--clause", "李四于3月25日前修复漏水", *base]) == 0
+    assert cli.main(["case", "draft-agreement", case_no, "--clause", "李四于3月25日前修复漏水",
+                     "--facts", "李四家卫生间漏水导致张三家天花板受损。", *base]) == 0
     out = tmp_path / "协议草稿.pdf"
     assert cli.main(["print", "agreement", case_no, "--draft", "-o", str(out), *base]) == 0
     capsys.readouterr()
     text = pdf_text(out.read_bytes(), tmp_path)
-    assert "李四于3月25日前修复漏水" in text and "草稿" in text and "核验码：" not in text
+    assert "李四于3月25日前修复漏水" in text and "天花板受损" in text and "草稿" in text and "核验码：" not in text
     opened.db.dispose()

@@ -58,6 +58,9 @@ def test_cases_at_the_signing_table(filled):
     table = [d for d in details if d["status"] == "mediating" and d["agreement"] is None
              and any("拟定协议条款" in r["body"] for r in d["records"])]
     assert table
+    for d in table:  # the clauses typed are kept as the case's draft agreement, printable as 草稿
+        draft = d["agreement_draft"]
+        assert draft and draft["clauses"] and all(c in d["records"][-1]["body"] for c in draft["clauses"])
 
 
 def test_committees_are_communities_of_their_own_street(filled):

@@ -8,7 +8,7 @@
     xihu-desk case routes CASE_NO --told CODES [--refer legal_aid|court --body NAME] [--note TEXT] [--json]
         a failed or ended case: the routes the parties were told of, and a referral (print referral)
     xihu-desk case draft-agreement CASE_NO --clause TEXT [--clause TEXT…] [--method TEXT] [--deadline DATE]
-                                   [--amount YUAN] [--form written|oral] [--json]
+                                   [--amount YUAN] [--form written|oral] [--facts TEXT] [--json]
         the agreement typed at the signing table, stored as a draft (print agreement CASE_NO --draft)
 """
 
@@ -62,6 +62,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     cd.add_argument("--deadline", type=iso_date, metavar="DATE", help="履行期限（YYYY-MM-DD）")
     cd.add_argument("--amount", type=_yuan, default=0, metavar="YUAN", help="协议金额（元，如 12000 或 350.50）")
     cd.add_argument("--form", choices=["written", "oral"], default="written", help="协议形式：written（书面，默认）或 oral（口头）")
+    cd.add_argument("--facts", default="", metavar="TEXT", help="纠纷主要事实（书面协议登记时必填，草稿可先空着）")
 
 
 def _yuan(text: str) -> int:
@@ -182,7 +183,7 @@ def cmd_case_draft_agreement(args: argparse.Namespace) -> int:
     actor = cli_actor()
     draft = cases.AgreementInput(form=args.form, effective_on=None, clauses=tuple(args.clause),
                                  performance_method=args.method, performance_deadline=args.deadline,
-                                 amount_fen=args.amount)
+                                 amount_fen=args.amount, facts=args.facts)
     with unit(opened.db, cases.find_case_uuid, agreement_drafts.save) as session:
         uuid = cases.find_case_uuid(session, args.case_no)
         stored = agreement_drafts.save(session, actor, uuid, draft)

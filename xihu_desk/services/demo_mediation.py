@@ -149,13 +149,23 @@ def record_agreement(session: Session, actor: Actor, rng: random.Random, uuid: s
 
 def signing_table(session: Session, actor: Actor, rng: random.Random, uuid: str, parties: list[PartyInput],
                   amount_fen: int, held: datetime, who: People) -> None:
-    """A case at the signing table: the clauses are typed into the last mediation record, the
-    parties are reading them, the agreement is not yet registered (the case stays 调解中)."""
-    clauses, method, _place, _deadline = agreement_terms(rng, parties, amount_fen, held.date(), who, on_the_spot=False)
+    """A case at the signing table: the clauses are typed into the last mediation record and kept as
+    the case's draft agreement (草稿, services/agreement_drafts.py), the parties are reading them,
+    the agreement is not yet registered (the case stays 调解中)."""
+    from xihu_desk.services import agreement_drafts
+
+    clauses, method, place, deadline = agreement_terms(rng, parties, amount_fen, held.date(), who, on_the_spot=False)
     listed = "".join(f"{i}. {c}" for i, c in enumerate(clauses, 1))
     body = (f"经调解，双方达成一致意见，拟定协议条款如下：{listed}履行方式：{method}。"
             "条款已向双方宣读，待双方核对无误后签字，再登记调解协议。")
-    cases.add_record(session, actor, uuid, mediation_record(rng, held + timedelta(hours=2), parties, who, body))
+    typed_at = held + timedelta(hours=2)
+    cases.add_record(session, actor, uuid, mediation_record(rng, typed_at, parties, who, body))
+    agreement_drafts.save(session, actor, uuid,
+                          cases.AgreementInput(
+                              form="written", effective_on=None, clauses=clauses, performance_method=method,
+                              performance_deadline=deadline, performance_place=place,
+                              facts="双方就上述纠纷经调解查明事实。", disputed="责任承担与补偿金额",
+                              amount_fen=amount_fen, registrar=who.recorder))
 
 
 # -- the simple procedure --------------------------------------------------------------------------
