@@ -24,7 +24,7 @@ from xihu_desk.gui.kit import (
 )
 from xihu_desk.gui.kit.dates import required_date
 from xihu_desk.gui.cases.routes_box import RoutesBox
-from xihu_desk.gui.cases.tab import CaseTab
+from xihu_desk.gui.cases.tab import OPEN, CaseTab
 from xihu_desk.gui.forms import child, load_form
 from xihu_desk.gui.widgets import label
 from xihu_desk.services import agreement_drafts, cases
@@ -157,7 +157,8 @@ class OutcomeTab(CaseTab):
             self.banner.setProperty("state", "")
         self.banner.setVisible(bool(self.banner.text()))
         self.banner.style().polish(self.banner)
-        stored = None if recorded else detail.get("agreement_draft")
+        # a draft waits for signatures only while the case is being mediated (not once voided)
+        stored = detail.get("agreement_draft") if not recorded and detail["status"] in OPEN else None
         self.draft_label.setText(self.tr("草稿（尚未登记）：{by} 于 {at} 保存。当事人签字后，再点“登记调解协议”。").format(
             by=stored["saved_by"], at=stored["saved_at"]) if stored else "")
         self.draft_label.setVisible(stored is not None)
