@@ -134,6 +134,8 @@ def test_command_line_draft_agreement_then_print_draft(data_dir, capsys, tmp_pat
     assert doc["amount"] == 350.5 and doc["performance_deadline"] == "2026-03-20"
     assert cli.main(["case", "draft-agreement", case_no, "--clause", "李四于3月25日前修复漏水", *base]) == 0
     assert "已保存协议草稿" in capsys.readouterr().out
+    assert cli.main(["case", "show", case_no, *base]) == 0
+    assert "协议草稿（尚未登记" in capsys.readouterr().out
     out = tmp_path / "协议草稿.pdf"
     assert cli.main(["print", "agreement", case_no, "--draft", "-o", str(out), "--json", *base]) == 0
     printed = json.loads(capsys.readouterr().out)

@@ -123,6 +123,9 @@ def cmd_case_show(args: argparse.Namespace) -> int:
             "调解员：" + "、".join(doc["mediators"])]
     if doc["filing"]["missing"] and doc["status"] != "void":
         text.append("归档尚缺：" + "、".join(doc["filing"]["missing"]))
+    if doc.get("agreement_draft"):
+        draft = doc["agreement_draft"]
+        text.append(f"协议草稿（尚未登记，{draft['saved_by']} {draft['saved_at']} 保存）：{len(draft['clauses'])} 条")
     for h in doc["history"]:
         what = f"{h['field_label']}：{h['before']} → {h['after']}" if h["field_label"] else ""
         text.append(f"第 {h['version']} 版  {h['at']}  {h['by']}  {h['action_label']}  {what}  理由：{h['reason']}")
