@@ -45,6 +45,8 @@ def page(qtbot, ctx, head) -> CasesPage:  # noqa: ANN001
     widget.resize(1180, 700)
     widget.show()
     qtbot.waitExposed(widget)
+    # the first screen paints the rows, then reads the selected case's summary (gui/listpage.py)
+    qtbot.waitUntil(lambda: widget.preview_open.isVisible() or not widget.model.rowCount(), timeout=3000)
     return widget
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import event, text
 from tests import casekit
 from xihu_desk.gui import ops
 from xihu_desk.gui.cases.page import CasesPage
+from xihu_desk.gui.listpage import _AfterPaint
 from xihu_desk.gui.mediators.roster import RosterTab
 from xihu_desk.gui.pages.audit import AuditTab
 from xihu_desk.gui.reviews.page import ReviewsPage
@@ -38,6 +39,7 @@ class Statements:
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, object]] = []
         self.reads: list[str] = []
+        self.before_paint: list[str] = []  # the reads done by show() itself
         self.current = ""
 
 
@@ -85,8 +87,9 @@ def first_screen(qtbot, ctx, monkeypatch, widget) -> Statements:
     widget.resize(1180, 700)
     with watched(ctx, monkeypatch) as seen:
         widget.show()
+        seen.before_paint = list(seen.reads)
         qtbot.waitExposed(widget)
-        qtbot.wait(20)  # the summary pane, read right after the rows are painted
+        qtbot.wait(_AfterPaint.SAFETY_MS + 100)  # the summary pane, read right after the rows are painted
     return seen
 
 
@@ -96,6 +99,7 @@ def test_the_case_list_reads_its_summary_once_and_scans_nothing_for_its_filters(
     assert page.model.rowCount() == DEMO_CASES
     assert seen.reads.count("count_cases") == 1 and seen.reads.count("list_cases") == 1
     assert seen.reads.count("case_detail") == 1  # once, not again from the selection signal
+    assert "list_cases" in seen.before_paint and "case_detail" not in seen.before_paint  # the rows first
     assert page.preview_title.text() == page.model.row(0).title
     assert len(seen.sent) <= 60, [s for _, s, _ in seen.sent]
     assert whole_table_scans(ctx, seen) == []

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton, QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QMenu, QSizePolicy,
@@ -46,6 +46,31 @@ def list_view(name: str, *, stretch_last: bool = False) -> QTableView:
     header.setHighlightSections(False)
     header.setStretchLastSection(stretch_last)
     return view
+
+
+class _AfterPaint(QObject):
+    """Runs ``work`` once, just after ``widget`` is next painted (or after SAFETY_MS, should no
+    paint come): the first screen shows its rows before the slower reads of the summary."""
+
+    SAFETY_MS = 300
+
+    def __init__(self, widget: QWidget, work: Callable[[], Any]) -> None:
+        super().__init__(widget)
+        self.work: Callable[[], Any] | None = work
+        widget.installEventFilter(self)
+        QTimer.singleShot(self.SAFETY_MS, self, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._run)  # after this paint, not inside it
+        return False
+
+    def _run(self) -> None:
+        work, self.work = self.work, None
+        if work is not None:
+            self.deleteLater()
+            work()
 
 
 class ListPage(QWidget):
@@ -317,7 +342,7 @@ class ListPage(QWidget):
             for button in self.row_buttons:
                 button.setEnabled(True)
             self.selection_changed(uuid)
-            QTimer.singleShot(0, self, lambda: self._show_if_current(uuid))
+            _AfterPaint(self.view.viewport(), lambda: self._show_if_current(uuid))
         else:
             self._show(uuid)  # the row itself may have changed
         self.reloaded()
