@@ -79,9 +79,10 @@ def left_wal(path: Path) -> bytes:
 
 def _contents(folder: Path) -> dict[str, bytes]:
     """The files in ``folder`` that hold something (SQLite's read-only opening of a WAL database
-    leaves an empty -wal and a -shm index beside it: neither holds data)."""
+    leaves an empty -wal and a -shm index beside it: neither holds data). db-state.json is the
+    start-up check's own record (store/clean_exit.py): damage seen drops its clean stamp."""
     return {p.name: p.read_bytes() for p in folder.iterdir()
-            if p.is_file() and p.stat().st_size and not p.name.endswith("-shm")}
+            if p.is_file() and p.stat().st_size and not p.name.endswith("-shm") and p.name != "db-state.json"}
 
 
 def _states(data: DataDir):

@@ -89,7 +89,7 @@ def run(data: DataDir, argv: list[str] | None = None, startup_check: bool = Fals
 
     set_windows_app_id()
     # Qt is imported only now, so the no-display check above runs without loading it.
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from xihu_desk.gui import crash, gcguard, i18n, messages, prefs, single_instance, theme
@@ -136,16 +136,49 @@ def run(data: DataDir, argv: list[str] | None = None, startup_check: bool = Fals
 
     controller = AppController(data, opened)
     controller.start()
+    watch = _integrity_watch(data, controller)  # the daily full check, once the first window is up
+    QTimer.singleShot(WATCH_DELAY_MS, watch.start)
     if startup_check:
-        from PySide6.QtCore import QTimer
-
         QTimer.singleShot(0, lambda: _report_first_window(app))
     try:
         code = app.exec()
     finally:
         controller.shutdown()
+        migrate.end_sessions()  # a clean exit: the next start skips the integrity check
         log.info("退出")
     return code
+
+
+# The daily check starts this long after the first window, so it never delays that window.
+WATCH_DELAY_MS = 3000
+
+
+def _integrity_watch(data: DataDir, controller):
+    """The daily ``quick_check`` in a background thread (services/integrity_watch.py); when it
+    fails, writes are already refused and the user is told how to restore."""
+    from PySide6.QtCore import QObject, Signal
+
+    from xihu_desk.domain import clock
+    from xihu_desk.gui import messages
+    from xihu_desk.services import integrity_watch
+
+    class Watch(QObject):
+        finished = Signal(object)  # dbfile.Health, posted from the checking thread
+
+        def start(self) -> None:
+            self.finished.connect(self._report)
+            integrity_watch.start_daily(data, controller.ctx.db, clock.local_today(), self.finished.emit)
+
+        def _report(self, health) -> None:
+            if health.damaged:
+                messages.warning(None, self.tr(
+                    "后台完整性检查发现数据库已损坏，程序已转为只读：可以查看，不能保存。\n\n"
+                    "请在“系统设置 → 数据安全”中从最新的完好备份恢复，或用命令 xihu-desk restore 恢复。"),
+                    self.tr("数据库已损坏"))
+
+    watch = Watch()
+    watch.setParent(controller)
+    return watch
 
 
 def main(argv: list[str] | None = None) -> int:

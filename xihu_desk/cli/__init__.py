@@ -74,11 +74,15 @@ def main(argv: list[str] | None = None) -> int:
     sub = getattr(args, f"{command}_command", None)  # the dest of a command's subcommands (parser.py)
     key = (command, sub) if sub else command
     try:
-        return COMMANDS[key](args)
+        code = COMMANDS[key](args)
+        _end_sessions()
+        return code
     except UserError as exc:  # a message may quote what was typed or read (an ID number in a refusal)
+        _end_sessions()
         print(f"错误：{common.plain(common.outgoing(args, exc.message))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:  # every write is one transaction and every -o file is replaced whole
+        _end_sessions()
         print("已取消。", file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader of our output went away (e.g. `| head`): nothing to report
@@ -95,6 +99,18 @@ def main(argv: list[str] | None = None) -> int:
         where = f"详情已写入 {log}" if log else "详情无法写入日志（磁盘已满或没有权限）"
         print(f"内部错误，操作未完成（已保存的数据不受影响）。{where}", file=sys.stderr)
         return 1
+
+
+def _end_sessions() -> None:
+    """A command that ended as planned (done or refused) ends its database session cleanly, so the
+    next command skips the start-up integrity check (store/clean_exit.py). Any other normal
+    exit ends it too (atexit, migrate.open_database); a killed process leaves its marker."""
+    migrate = sys.modules.get("xihu_desk.store.migrate")
+    if migrate is not None:
+        try:
+            migrate.end_sessions()
+        except Exception:  # never turn a finished command into a failure
+            logging.getLogger("xihu_desk").warning("会话结束标记未能写入", exc_info=True)
 
 
 def _log_crash(args: argparse.Namespace) -> Path | None:

@@ -30,7 +30,6 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain import auditchain, clock
-from xihu_desk.sync import keys
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +56,8 @@ def mark_written(session: Session, action: str) -> None:
 
 @lru_cache(maxsize=4)
 def _signing_key(pem: bytes) -> Any:
+    from xihu_desk.sync import keys  # cryptography loads when a write is signed, not with every command
+
     return keys.load_signing_key(pem)
 
 

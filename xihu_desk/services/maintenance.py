@@ -14,7 +14,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.paths import DataDir
 from xihu_desk.services import audit, audit_anchor
 from xihu_desk.services.context import Actor
-from xihu_desk.store import backup, dbfile, migrate
+from xihu_desk.store import backup, clean_exit, dbfile, migrate
 from xihu_desk.store import progress as progress_steps
 from xihu_desk.store.seed import reference_version
 from xihu_desk.store import uow
@@ -89,13 +89,23 @@ def inspect(data: DataDir, progress: Any = None) -> dbfile.Health:
     """The full integrity check of the live file, without opening it through the app;
     ``progress`` (``step(done=, stage=, total=)``) hears of it and may stop it by raising."""
     if progress is None:
-        return dbfile.inspect(data.database, full=True)
+        return _remember(data, dbfile.inspect(data.database, full=True))
     steps = progress_steps.Steps(progress)
     handler = steps.timed(0.0, FILE_SHARE, check_estimate(data), "正在检查数据库文件…")
     try:
-        return dbfile.inspect(data.database, full=True, progress=handler)
+        return _remember(data, dbfile.inspect(data.database, full=True, progress=handler))
     finally:
         steps.raise_if_stopped()
+
+
+def _remember(data: DataDir, health: dbfile.Health) -> dbfile.Health:
+    """A full check's verdict counts for start-up (store/clean_exit.py): damage means every later
+    start checks again; a pass is today's daily check."""
+    if health.damaged:
+        clean_exit.abandon(data.root)
+    elif health.state == "ok":
+        clean_exit.record_check(data.root, clock.local_today())
+    return health
 
 
 def damage_advice(data: DataDir, health: dbfile.Health) -> str:

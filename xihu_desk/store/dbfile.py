@@ -254,12 +254,14 @@ def read_node(conn: sqlite3.Connection) -> NodeIdentity | None:
     return NodeIdentity(_plain(node_id), _plain(org_code), str(org_name), _plain(level), _plain(fingerprint))
 
 
-def inspect(path: Path, *, full: bool = False, progress: Callable[[], bool] | None = None) -> Health:
+def inspect(path: Path, *, full: bool = False, check: bool = True,
+            progress: Callable[[], bool] | None = None) -> Health:
     """The state of the database file at ``path``; reads only, never raises for what is on disk.
 
     ``full`` runs ``PRAGMA integrity_check`` (every index against its table) instead of
-    ``quick_check``. ``progress`` is called every few thousand steps of the check (a long one on a
-    large file); True stops it."""
+    ``quick_check``; ``check=False`` runs neither (a start after a clean exit, store/clean_exit.py):
+    the header, the schema, the revision and the node are still read. ``progress`` is called
+    every few thousand steps of the check (a long one on a large file); True stops it."""
     path = Path(path)
     try:
         exists = path.exists()
@@ -284,7 +286,8 @@ def inspect(path: Path, *, full: bool = False, progress: Callable[[], bool] | No
         conn.set_progress_handler(progress, PROGRESS_STEPS)
     try:
         try:
-            rows = [r[0] for r in conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check")]
+            pragma = "PRAGMA integrity_check" if full else "PRAGMA quick_check"
+            rows = [r[0] for r in conn.execute(pragma)] if check else ["ok"]
         except (sqlite3.Error, UnicodeDecodeError) as exc:
             if not is_damage(exc):
                 return _unavailable(path, exc)

@@ -1,5 +1,10 @@
 """Open a node's database safely: integrity check, backup, Alembic upgrade, reference data.
 
+Opening costs the same whatever the database's size (issue 15): ``quick_check`` runs at start only
+when the last session did not end cleanly or the file was changed since (store/clean_exit.py); the
+revision is read with one query and compared with the heads read from the migration files, so
+Alembic is imported only when a migration is due.
+
 A database made by a newer version of the app is refused (its revision is unknown here); a
 damaged one (``store/dbfile.py``: damaged pages, zero bytes, garbage) is never recreated or
 written: it is opened for reading only when its schema can still be read, otherwise not at all,
@@ -8,22 +13,29 @@ and the caller offers a restore. A full disk or a locked file is reported as wha
 
 from __future__ import annotations
 
+import ast
+import atexit
+import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-
 from xihu_desk import paths
+from xihu_desk.domain import clock
 from xihu_desk.domain.errors import StorageError
-from xihu_desk.store import backup, dbfile
+from xihu_desk.store import backup, clean_exit, dbfile
 from xihu_desk.store.seed import seed_all
-from xihu_desk.store.uow import Database
+from xihu_desk.store.uow import Database, dispose_all
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+log = logging.getLogger("xihu_desk")
 
 CORRUPT_MESSAGE = (
     "数据库完整性检查未通过，为防止损坏扩大，程序已禁止写入。"
@@ -36,6 +48,8 @@ UNREADABLE_MESSAGE = (
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(paths.migrations_dir()))
     return cfg
@@ -45,22 +59,39 @@ def alembic_config() -> Config:
 # side by side may add migration branches from the same parent, and Alembic applies them all.
 
 
+_ASSIGN = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def _graph() -> dict[str, tuple[str, ...]]:
+    """revision -> its parents, read from the migration files' two assignments without importing
+    Alembic (which costs more than the rest of a command's start; tests/test_start_check.py
+    holds this equal to Alembic's own reading)."""
+    graph: dict[str, tuple[str, ...]] = {}
+    for path in sorted((paths.migrations_dir() / "versions").glob("*.py")):
+        found = dict((m.group(1), m.group(2)) for m in _ASSIGN.finditer(path.read_text(encoding="utf-8")))
+        if "revision" not in found:
+            continue
+        down = ast.literal_eval(found.get("down_revision", "None"))
+        parents = () if down is None else (down,) if isinstance(down, str) else tuple(down)
+        graph[ast.literal_eval(found["revision"])] = parents
+    return graph
+
+
 def head_revision() -> str:
-    return ",".join(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))
+    graph = _graph()
+    parents = {p for ps in graph.values() for p in ps}
+    return ",".join(sorted(r for r in graph if r not in parents))
 
 
 def current_revision(db: Database) -> str | None:
     with db.engine.connect() as conn:
-        heads = MigrationContext.configure(conn).get_current_heads()
+        heads = [r[0] for r in conn.exec_driver_sql("SELECT version_num FROM alembic_version")]
     return ",".join(sorted(heads)) or None
 
 
 def known_revision(rev: str) -> bool:
-    script = ScriptDirectory.from_config(alembic_config())
-    try:
-        return all(script.get_revision(r) is not None for r in rev.split(","))
-    except Exception:  # alembic raises its own error types for unknown ids
-        return False
+    return all(r in _graph() for r in rev.split(","))
 
 
 @dataclass
@@ -84,6 +115,8 @@ class OpenResult:
 
 
 def upgrade(db: Database) -> None:
+    from alembic import command
+
     cfg = alembic_config()
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -91,6 +124,8 @@ def upgrade(db: Database) -> None:
 
 
 def _blocked(result: OpenResult, health: dbfile.Health) -> OpenResult:
+    # Damage seen: no exit of this process may call the file clean; the next start checks again.
+    clean_exit.abandon(health.path.parent)
     result.problems = list(health.problems) or [health.summary]
     result.health = health
     result.db.write_blocked = CORRUPT_MESSAGE
@@ -102,15 +137,18 @@ def _blocked(result: OpenResult, health: dbfile.Health) -> OpenResult:
 def open_database(data: paths.DataDir, now: datetime | None = None) -> OpenResult:
     data.ensure()
     removed = backup.remove_partials(data.root, data.backups)
-    health = dbfile.inspect(data.database)
+    verdict = start_verdict(data)
+    health = dbfile.inspect(data.database, check=verdict.check)
     health.raise_if_unavailable()  # a full disk, a lock, no permission: not damage, nothing to restore
+    if verdict.check:
+        log.info("启动时检查数据库完整性：%s", verdict.reason)
     db = Database(data.url)
     result = OpenResult(db=db, health=health, removed_partials=removed)
     if health.damaged:
         return _blocked(result, health)
     existed = health.state == "ok"
     try:
-        current = current_revision(db)
+        current = health.revision if existed else None
         if current is not None and not known_revision(current):
             db.dispose()
             raise StorageError(
@@ -134,4 +172,30 @@ def open_database(data: paths.DataDir, now: datetime | None = None) -> OpenResul
         damaged = dbfile.Health(data.database, "damaged", (str(getattr(exc, "orig", exc)),),
                                 summary="有记录无法读取", revision=health.revision, node=health.node)
         return _blocked(OpenResult(db=Database(data.url), removed_partials=removed), damaged)
+    if verdict.check:
+        clean_exit.forget_stale(data.root)  # the sessions that ended badly are accounted for
+        clean_exit.record_check(data.root, clock.local_today())  # counts as today's background check
+    if clean_exit.begin(data.root, clock.utc_now().isoformat(timespec="seconds")) is not None:
+        # A process that exits normally has committed or rolled back all it wrote; only one that
+        # is killed (or loses power) leaves its marker for the next start to check.
+        atexit.unregister(end_sessions)  # once per process
+        atexit.register(end_sessions)
     return result
+
+
+def start_verdict(data: paths.DataDir) -> clean_exit.Verdict:
+    """Whether this start checks integrity first; the lock probe only when a marker's process runs."""
+    if not data.database.exists():
+        return clean_exit.Verdict(True, "新数据库")
+    if clean_exit.others_running(data.root):
+        return clean_exit.verdict(data.root, data.database, dbfile.probe_exclusive(data.database).busy)
+    return clean_exit.verdict(data.root, data.database)
+
+
+def end_sessions() -> None:
+    """This process ends cleanly: close its connections, then clear its session markers (the
+    desktop program on exit, the command line after each command)."""
+    for root in clean_exit.open_roots():
+        database = paths.DataDir(root).database
+        dispose_all(database)
+        clean_exit.end(root, database)

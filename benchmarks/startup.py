@@ -1,0 +1,107 @@
+"""Opening costs the same at fifty cases as at a million (issue 15): in one run, the time from
+starting the program to the login window (offscreen, ``xihu-desk-gui --startup-check``: until the
+first window is shown) and from starting a command to its first output (``case show --json`` and
+``case list --json`` at 50 cases, ``case show --json`` at 1M: a list of a million cases is a million
+lines), each on a node of 50 cases and one of 1,000,000, with the ratio.
+
+    .venv/bin/python benchmarks/startup.py [BIG_NODE=/tmp/kit/cases-1m] [ROUNDS=5]
+
+The 50-case node is made here (init + demo --cases 50); the big one is only opened (made by
+benchmarks/gen_cases.py). One warm-up start per node comes first and is reported on its own: it
+runs the start-up integrity check when the node's last session did not end cleanly.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+CLI = str(BIN / "xihu-desk")
+GUI = str(BIN / "xihu-desk-gui")
+PASSWORD = "Startup-bench-2026!"
+
+
+def small_node(folder: Path) -> Path:
+    pw = folder / "pw"
+    pw.write_text(PASSWORD + "\n", encoding="utf-8")
+    root = folder / "n50"
+    for argv in (["init", "--org", "330106002", "--level", "township", "--admin", "admin", "--password-file", str(pw)],
+                 ["demo", "--cases", "50"]):
+        subprocess.run([CLI, "--data-dir", str(root), *argv], check=True, capture_output=True)
+    return root
+
+
+def a_case_no(root: Path) -> str:
+    conn = sqlite3.connect(f"{(root / 'xihu-desk.sqlite3').resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute("SELECT case_no FROM mediation_case ORDER BY rowid DESC LIMIT 1").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def first_output(argv: list[str], env: dict[str, str] | None = None) -> float:
+    """Seconds from starting the process to the first byte on its standard output."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None
+    first = proc.stdout.read(1)
+    took = time.perf_counter() - start
+    rest = first + proc.stdout.read()
+    proc.wait()
+    if proc.returncode != 0 or not rest:
+        raise SystemExit(f"{' '.join(argv)} failed: {proc.stderr.read().decode('utf-8', 'replace') if proc.stderr else ''}")
+    return took
+
+
+def login_shown(root: Path) -> float:
+    """Seconds until the login dialog's first paint, from the stamp the program prints."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    start = time.perf_counter()
+    proc = subprocess.Popen([GUI, "--data-dir", str(root), "--startup-check"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    took = time.perf_counter() - start
+    proc.communicate()
+    if "LoginDialog" not in line:
+        raise SystemExit(f"no login window on {root}: {line}")
+    return took
+
+
+def main() -> None:
+    big = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/kit/cases-1m")
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    with tempfile.TemporaryDirectory() as tmp:
+        small = small_node(Path(tmp))
+        nodes = {"50": small, "1M": big}
+        probes = {
+            "login window": lambda root: login_shown(root),
+            "case show --json": lambda root: first_output([CLI, "--data-dir", str(root), "case", "show",
+                                                           a_case_no(root), "--json"]),
+        }
+        print(f"warm-up (a start after an unclean exit checks integrity first), {rounds} rounds each after it")
+        for name, root in nodes.items():
+            print(f"  {name}: first login window {login_shown(root):.2f} s")
+        times: dict[tuple[str, str], list[float]] = {}
+        for _ in range(rounds):  # interleaved, so load from other work falls on both sizes alike
+            for probe, run in probes.items():
+                for name, root in nodes.items():
+                    times.setdefault((probe, name), []).append(run(root))
+        list50 = [first_output([CLI, "--data-dir", str(small), "case", "list", "--json"]) for _ in range(rounds)]
+        print(f"{'':20} {'50 cases':>10} {'1M cases':>10} {'ratio':>7}   (median s; min in brackets)")
+        for probe in probes:
+            a, b = times[(probe, "50")], times[(probe, "1M")]
+            ma, mb = statistics.median(a), statistics.median(b)
+            print(f"{probe:20} {ma:10.2f} {mb:10.2f} {mb / ma:6.2f}×   [{min(a):.2f} / {min(b):.2f}]")
+        print(f"{'case list --json':20} {statistics.median(list50):10.2f} {'-':>10}")
+
+
+if __name__ == "__main__":
+    main()
