@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import event, text
 
 from tests import casekit
-from xihu_desk.gui import ops
+from xihu_desk.gui import ops, prefs
 from xihu_desk.gui.cases.page import CasesPage
 from xihu_desk.gui.listpage import _AfterPaint
 from xihu_desk.gui.mediators.roster import RosterTab
@@ -124,6 +124,18 @@ def test_the_roster_first_screen(qtbot, ctx, monkeypatch, db) -> None:
 
 
 def test_the_audit_log_first_screen_lists_actors_without_walking_the_log(qtbot, ctx, monkeypatch, admin) -> None:
+    tab = AuditTab(ctx, admin)
+    saved: list[str] = []
+    real_save = prefs.save_state
+    monkeypatch.setattr(prefs, "save_state", lambda key, thing: (saved.append(key), real_save(key, thing)))
+    qtbot.addWidget(tab)
+    tab.resize(1180, 700)
+    tab.show()
+    qtbot.waitExposed(tab)
+    assert saved == []  # its own column sizing wrote no settings file on the way to the first rows
+    tab.view.horizontalHeader().resizeSection(1, 200)  # the user's choice is still kept
+    qtbot.waitUntil(lambda: "audit/header" in saved, timeout=3000)
+    tab.close()
     tab = AuditTab(ctx, admin)
     seen = first_screen(qtbot, ctx, monkeypatch, tab)
     assert tab.model.rowCount() > 0

@@ -132,7 +132,13 @@ class AuditTab(QWidget):
             self.view.setColumnWidth(column, width)
         prefs.restore_state("audit/header", header)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)  # time: always whole
-        header.sectionResized.connect(lambda *_: prefs.save_state("audit/header", header))
+        # Saved once resizing has paused: the first showing's own sizing (three resizes, each a
+        # write of the settings file on the GUI thread) must not hold up its first rows.
+        self._save_header = QTimer(self)
+        self._save_header.setSingleShot(True)
+        self._save_header.setInterval(500)
+        self._save_header.timeout.connect(lambda: prefs.save_state("audit/header", header))
+        header.sectionResized.connect(lambda *_: self._save_header.start())
         self.view.selectionModel().currentRowChanged.connect(self._show_details)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("auditSplitter")
