@@ -229,7 +229,7 @@ COMMAND = """
 import sys
 from xihu_desk import cli
 code = cli.main(["case", "list", "--json", "--data-dir", sys.argv[1]])
-print(code, ",".join(m for m in ("alembic", "openpyxl", "reportlab", "cryptography", "docx", "PySide6")
+print(code, ",".join(m for m in ("alembic", "openpyxl", "reportlab", "cryptography.hazmat", "docx", "PySide6")
                      if m in sys.modules))
 """
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QDialog
@@ -12,7 +13,6 @@ from xihu_desk.domain.errors import UserError
 from xihu_desk.gui import messages
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.login import LoginDialog
-from xihu_desk.gui.mainwindow import MainWindow
 from xihu_desk.gui.runner import Runner
 from xihu_desk.gui.wizard import SetupWizard
 from xihu_desk.paths import DataDir
@@ -20,6 +20,9 @@ from xihu_desk.services import maintenance, node
 from xihu_desk.services.context import Actor, system_actor
 from xihu_desk.store import backup
 from xihu_desk.store.migrate import OpenResult
+
+if TYPE_CHECKING:
+    from xihu_desk.gui.mainwindow import MainWindow
 
 
 class AppController(QObject):
@@ -150,6 +153,8 @@ class AppController(QObject):
             self.quit_app()
 
     def open_main(self, actor: Actor) -> None:
+        from xihu_desk.gui.mainwindow import MainWindow  # every page: loaded after sign-in, not before the login window
+
         self.window = MainWindow(self.ctx, actor)
         self.window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.window.closed.connect(self._main_closed)

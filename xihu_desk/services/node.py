@@ -15,7 +15,6 @@ from xihu_desk.services import audit, committees, users
 from xihu_desk.services.context import Actor
 from xihu_desk.services.units import reads, writes
 from xihu_desk.store.models import Node, OrgUnit
-from xihu_desk.sync import keys
 
 
 @dataclass(frozen=True)
@@ -103,6 +102,8 @@ def init_node(session: Session, actor: Actor, cmd: InitCommand) -> NodeInfo:
     if not org_kind_fits(level, org.kind):
         raise UserError(f"“{org.name}”不能作为{level.label}。")
     parent_code = _check_parent(session, level, org, cmd.parent_code)
+    from xihu_desk.sync import keys  # cryptography: for a new node only, not with every start
+
     node_keys = keys.generate()
     node = Node(
         id=1, node_id=ids.new_uuid(), org_code=org.code, level=level.value, parent_code=parent_code,

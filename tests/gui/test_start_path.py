@@ -1,0 +1,33 @@
+"""The login window comes before the rest of the program is loaded (issue 15): up to it, no page of
+the main window, no Alembic, no Excel, PDF, Word or crypto library; and the program's clean exit
+ends its session, so the next start skips the integrity check."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+from xihu_desk.store import clean_exit
+
+PROBE = """
+import sys
+from xihu_desk import app
+code = app.main(["--data-dir", sys.argv[1], "--startup-check"])
+heavy = [m for m in ("xihu_desk.gui.mainwindow", "alembic", "openpyxl", "reportlab", "docx", "cryptography.hazmat")
+         if m in sys.modules]
+print("result", code, ",".join(heavy))
+"""
+
+
+def test_the_login_window_loads_no_main_window_and_a_clean_exit_ends_the_session(data_dir):
+    shutil.rmtree(data_dir.root / clean_exit.SESSIONS, ignore_errors=True)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-c", PROBE, str(data_dir.root)], capture_output=True, text=True,
+                          timeout=120, env=env, encoding="utf-8")
+    assert "startup-check: LoginDialog" in done.stdout, done.stderr
+    line = [x for x in done.stdout.splitlines() if x.startswith("result")][-1]
+    assert line.split(" ", 2)[1:] == ["0", ""], line
+    assert not list((data_dir.root / clean_exit.SESSIONS).glob("*.open"))
+    assert clean_exit.verdict(data_dir.root, data_dir.database).check is False
