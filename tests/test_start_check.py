@@ -239,3 +239,30 @@ def test_a_command_loads_no_alembic_crypto_or_document_library(node_dir):
     done = subprocess.run([sys.executable, "-c", COMMAND, str(node_dir.root)], capture_output=True, text=True,
                           timeout=120, encoding="utf-8")
     assert done.stdout.splitlines()[-1].strip() == "0", done.stderr
+
+
+def test_a_backup_of_a_damaged_live_file_fails_and_stops_writes(node_dir):
+    from xihu_desk.services import maintenance
+    from xihu_desk.services.context import cli_actor
+
+    open_and_close(node_dir)
+    before = node_dir.database.stat()
+    pristine = node_dir.database.read_bytes()
+    for page in range(len(pristine) // 4096 // 2, len(pristine) // 4096):  # damage start-up does not read
+        node_dir.database.write_bytes(pristine)
+        damage_middle(node_dir.database, pages=1, at=page)
+        os.utime(node_dir.database, ns=(before.st_atime_ns, before.st_mtime_ns))
+        opened = migrate.open_database(node_dir)
+        if not opened.problems:
+            break
+        opened.db.dispose()
+        open_and_close_pristine(node_dir, pristine, before)
+        before = node_dir.database.stat()
+    try:
+        assert opened.db.write_blocked is None
+        with pytest.raises(StorageError):
+            maintenance.backup_now(node_dir, opened.db, cli_actor())
+        assert opened.db.write_blocked == migrate.CORRUPT_MESSAGE and not write_lands(opened)
+    finally:
+        opened.db.dispose()
+        migrate.end_sessions()

@@ -98,6 +98,14 @@ def inspect(data: DataDir, progress: Any = None) -> dbfile.Health:
         steps.raise_if_stopped()
 
 
+def _block_if_damaged(data: DataDir, db: Database) -> None:
+    """Every backup checks its copy; when that fails because the live file is damaged, the running
+    program stops writing at once, as the start-up and background checks do."""
+    if dbfile.inspect(data.database).damaged:
+        db.write_blocked = migrate.CORRUPT_MESSAGE
+        clean_exit.abandon(data.root)
+
+
 def _remember(data: DataDir, health: dbfile.Health) -> dbfile.Health:
     """A full check's verdict counts for start-up (store/clean_exit.py): damage means every later
     start checks again; a pass is today's daily check."""
@@ -163,7 +171,14 @@ def backup_now(data: DataDir, db: Database, actor: Actor, target: Path | None = 
     steps = None
     if progress is not None:
         steps = progress_steps.BackupProgress(progress, data.database.stat().st_size)
-    path = backup.make_backup(data.database, data.backups, reason, clock.local_now(), target=target, progress=steps)
+    try:
+        path = backup.make_backup(data.database, data.backups, reason, clock.local_now(), target=target,
+                                  progress=steps)
+    except dbfile.DiskFull:
+        raise
+    except StorageError:
+        _block_if_damaged(data, db)  # the copy failed its check: is the live file the damaged one?
+        raise
     if target is None:
         backup.prune(data.backups)
     if db.write_blocked is None:
