@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from xihu_desk.cli.common import CountProgress, UserError, emit, iso_date, open_data, run, unit, write_output
+from xihu_desk.cli.common import (CountProgress, UserError, check_target, emit, iso_date, open_data, run, unit,
+                                  write_output)
 from xihu_desk.domain import clock
 
 LEDGER_KINDS = ("cases", "reviews", "mediators")
@@ -62,10 +63,15 @@ def _export(args: argparse.Namespace, service: Callable[..., bytes], *, kind: st
             **service_kwargs: Any) -> int:
     """One ledger export: built in the unit of work the service declares (a write when the export
     is audited, or revealed, since a reveal is audited), written whole to -o, reported."""
+    from xihu_desk.services.context import cli_actor
+
     _data, opened = open_data(args)
     reveal = bool(getattr(args, "reveal", False))
-    data = run(opened.db, service, reveal=reveal, **service_kwargs)  # the service says whether it writes
-    path = write_output(args, args.output, data)
+    check_target(args, args.output)  # refused before anything is built or audited
+    with unit(opened.db, service, reveal=reveal, **service_kwargs) as session:  # the service says whether it writes
+        data = service(session, cli_actor(), reveal=reveal, **service_kwargs)
+        # Written inside the unit of work: a file that cannot be written leaves no export in the audit log.
+        path = write_output(args, args.output, data)
     emit(args, {"file": str(path), "kind": kind, "size": len(data), "masked": not reveal},
          f"已导出：{path}" + (revealed if reveal else masked))
     return 0
