@@ -203,6 +203,7 @@ def package(rest: list[str]) -> int:
 # Static checks `bootstrap.py test` runs before the tests (settings in pyproject.toml): a failure
 # stops there, so a defect ruff or mypy can see costs seconds, not a whole test run.
 STATIC_CHECKS = (("ruff", ["-m", "ruff", "check", "xihu_desk"]),
+                 ("ruff format", ["-m", "ruff", "format", "--check", "xihu_desk"]),
                  ("mypy", ["-m", "mypy", "xihu_desk"]))
 
 

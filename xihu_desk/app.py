@@ -171,10 +171,14 @@ def _integrity_watch(data: DataDir, controller):
 
         def _report(self, health) -> None:
             if health.damaged:
-                messages.warning(None, self.tr(
-                    "后台完整性检查发现数据库已损坏，程序已转为只读：可以查看，不能保存。\n\n"
-                    "请在“系统设置 → 数据安全”中从最新的完好备份恢复，或用命令 xihu-desk restore 恢复。"),
-                    self.tr("数据库已损坏"))
+                messages.warning(
+                    None,
+                    self.tr(
+                        "后台完整性检查发现数据库已损坏，程序已转为只读：可以查看，不能保存。\n\n"
+                        "请在“系统设置 → 数据安全”中从最新的完好备份恢复，或用命令 xihu-desk restore 恢复。"
+                    ),
+                    self.tr("数据库已损坏"),
+                )
 
     watch = Watch()
     watch.setParent(controller)
@@ -183,10 +187,13 @@ def _integrity_watch(data: DataDir, controller):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="xihu-desk-gui", description="西湖司法所工作台")
-    parser.add_argument("--data-dir", metavar="DIR", help="数据目录（默认为本机用户数据目录，或环境变量 XIHU_DESK_HOME）")
+    parser.add_argument(
+        "--data-dir", metavar="DIR", help="数据目录（默认为本机用户数据目录，或环境变量 XIHU_DESK_HOME）"
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--startup-check", action="store_true",
-                        help="打开第一个窗口后即退出，并显示窗口名称（安装检查用）")
+    parser.add_argument(
+        "--startup-check", action="store_true", help="打开第一个窗口后即退出，并显示窗口名称（安装检查用）"
+    )
     args = parser.parse_args(argv)
     return run(DataDir(args.data_dir), startup_check=args.startup_check)
 

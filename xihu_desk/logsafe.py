@@ -66,7 +66,9 @@ def mask_value(value: object) -> str:
 
 def _exception_line(exc: BaseException) -> str:
     kind = type(exc)
-    name = kind.__qualname__ if kind.__module__ in ("builtins", "__main__") else f"{kind.__module__}.{kind.__qualname__}"
+    name = (
+        kind.__qualname__ if kind.__module__ in ("builtins", "__main__") else f"{kind.__module__}.{kind.__qualname__}"
+    )
     message = mask_value(exc)
     line = f"{name}: {message}" if message else name
     notes = getattr(exc, "__notes__", None)
@@ -86,9 +88,15 @@ def _chain(exc: BaseException) -> list[tuple[BaseException, str]]:
         seen.add(id(current))
         chain.append((current, joint))
         if current.__cause__ is not None:
-            current, joint = current.__cause__, "\nThe above exception was the direct cause of the following exception:\n\n"
+            current, joint = (
+                current.__cause__,
+                "\nThe above exception was the direct cause of the following exception:\n\n",
+            )
         elif current.__context__ is not None and not current.__suppress_context__:
-            current, joint = current.__context__, "\nDuring handling of the above exception, another exception occurred:\n\n"
+            current, joint = (
+                current.__context__,
+                "\nDuring handling of the above exception, another exception occurred:\n\n",
+            )
         else:
             current = None
     chain.reverse()
@@ -170,8 +178,9 @@ def protect(logger: logging.Logger) -> None:
 def file_handler(path: Path, *, delay: bool = False) -> logging.Handler:
     """A rotating log file in the data folder's logs/, formatted without personal data."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8",
-                                                   delay=delay)
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=2_000_000, backupCount=5, encoding="utf-8", delay=delay
+    )
     handler.setFormatter(PrivateFormatter(LOG_FORMAT))
     return handler
 

@@ -52,8 +52,9 @@ def _cli_logging(data: DataDir) -> None:
     for old in [h for h in logger.handlers if h.get_name() == _CLI_HANDLER]:
         logger.removeHandler(old)
         old.close()
-    handler: logging.Handler = (logsafe.file_handler(data.logs / _CLI_LOG, delay=True) if data.root.is_dir()
-                                else logging.NullHandler())
+    handler: logging.Handler = (
+        logsafe.file_handler(data.logs / _CLI_LOG, delay=True) if data.root.is_dir() else logging.NullHandler()
+    )
     handler.set_name(_CLI_HANDLER)  # found again by name when the next command sets up its own
     handler.setLevel(logging.WARNING)
     logger.addHandler(handler)

@@ -38,12 +38,14 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     bi.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
     br = bundle_sub.add_parser("receipt", parents=[common], help="登记上级返回的回执")
     br.add_argument("file", metavar="FILE")
-    rf = bundle_sub.add_parser("resolve-fork", parents=[common],
-                               help="（上级管理员）接受下级在分叉后的新序列，并导入分叉的数据包")
+    rf = bundle_sub.add_parser(
+        "resolve-fork", parents=[common], help="（上级管理员）接受下级在分叉后的新序列，并导入分叉的数据包"
+    )
     rf.add_argument("sender", metavar="SENDER", help="下级单位代码或节点编号")
     rf.add_argument("--no-import", action="store_true", help="只接受新序列，不立即导入分叉的数据包")
-    rs = bundle_sub.add_parser("resync", parents=[common],
-                               help="（上级）为恢复过备份的下级生成重新对齐回执，由下级用 bundle receipt 登记")
+    rs = bundle_sub.add_parser(
+        "resync", parents=[common], help="（上级）为恢复过备份的下级生成重新对齐回执，由下级用 bundle receipt 登记"
+    )
     rs.add_argument("child", metavar="CHILD", help="下级单位代码或节点编号")
     rs.add_argument("-o", "--output", metavar="DIR", default=".", help="写入的文件夹（默认当前文件夹）")
 
@@ -54,8 +56,10 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
 
     data, opened = open_data(args)
     result = exchange.export_bundle(data, opened.db, cli_actor(), Path(args.output))
-    lines = [f"已生成第 {result.sequence} 号数据包（给 {result.destination_name}）：{result.file}",
-             "内容：" + "，".join(f"{k} {v}" for k, v in result.counts.items())]
+    lines = [
+        f"已生成第 {result.sequence} 号数据包（给 {result.destination_name}）：{result.file}",
+        "内容：" + "，".join(f"{k} {v}" for k, v in result.counts.items()),
+    ]
     lines += [f"未导出（已列入隔离清单）：{label}：{reason}" for _k, label, reason in result.quarantined]
     lines += [f"注意：{w}" for w in result.warnings]
     emit(args, result.as_json(), "\n".join(lines))
@@ -73,9 +77,17 @@ def cmd_bundle_import(args: argparse.Namespace) -> int:
         result = exchange.import_bundle(data, opened.db, cli_actor(), Path(args.file), dry_run=args.dry_run)
     except BundleRefused as exc:
         receipt = exc.receipt if isinstance(exc, ForkRefused) else None  # a forked line is answered with one
-        doc: dict[str, Any] = {"result": "refused", "sender": None, "sequence": None,
-               "counts": {s: 0 for s in exchange.STATUSES}, "gaps": [], "gap_ranges": [], "gaps_missing": 0,
-               "receipt": str(receipt) if receipt else None, "reason": exc.message}
+        doc: dict[str, Any] = {
+            "result": "refused",
+            "sender": None,
+            "sequence": None,
+            "counts": {s: 0 for s in exchange.STATUSES},
+            "gaps": [],
+            "gap_ranges": [],
+            "gaps_missing": 0,
+            "receipt": str(receipt) if receipt else None,
+            "reason": exc.message,
+        }
         if args.json:
             print(json.dumps(doc, ensure_ascii=False, indent=2))
         print(f"错误：拒绝导入：{plain(outgoing(args, exc.message))}", file=sys.stderr)
@@ -109,8 +121,14 @@ def cmd_resolve_fork(args: argparse.Namespace) -> int:
     try:
         done = exchange.resolve_fork(db, cli_actor(), args.sender)
         doc: dict[str, Any] = {**done.as_json(), "import": None}
-        lines = [f"已接受 {done.sender_name} 自第 {done.last_good + 1} 号起的新序列"
-                 + (f"；原第 {'、'.join(map(str, done.superseded))} 号数据包作废（其记录保留）。" if done.superseded else "。")]
+        lines = [
+            f"已接受 {done.sender_name} 自第 {done.last_good + 1} 号起的新序列"
+            + (
+                f"；原第 {'、'.join(map(str, done.superseded))} 号数据包作废（其记录保留）。"
+                if done.superseded
+                else "。"
+            )
+        ]
         code = 0
         if done.file is None:
             lines.append("分叉的数据包文件已不在原处：请用 xihu-desk bundle import 导入对方的数据包。")
@@ -141,11 +159,18 @@ def cmd_resync(args: argparse.Namespace) -> int:
         target = exchange.resync_receipt(db, cli_actor(), args.child, Path(args.output))
     finally:
         db.dispose()
-    emit(args, {"file": str(target)},
-         f"重新对齐回执已写入：{target}\n请交给该单位，用“登记回执”（xihu-desk bundle receipt）登记后再导出数据包。")
+    emit(
+        args,
+        {"file": str(target)},
+        f"重新对齐回执已写入：{target}\n请交给该单位，用“登记回执”（xihu-desk bundle receipt）登记后再导出数据包。",
+    )
     return 0
 
 
-COMMANDS = {("bundle", "export"): cmd_bundle_export, ("bundle", "import"): cmd_bundle_import,
-            ("bundle", "receipt"): cmd_bundle_receipt, ("bundle", "resolve-fork"): cmd_resolve_fork,
-            ("bundle", "resync"): cmd_resync}
+COMMANDS = {
+    ("bundle", "export"): cmd_bundle_export,
+    ("bundle", "import"): cmd_bundle_import,
+    ("bundle", "receipt"): cmd_bundle_receipt,
+    ("bundle", "resolve-fork"): cmd_resolve_fork,
+    ("bundle", "resync"): cmd_resync,
+}

@@ -1,15 +1,15 @@
 """Command-line commands of the people's-mediation cases (design.md §10):
 
-    xihu-desk case list [--year Y] [--status S] [--reveal] [--json]
-    xihu-desk case show CASE_NO [--reveal] [--json]
-    xihu-desk case correct CASE_NO --field NAME --value VALUE --reason TEXT [--json]
-    xihu-desk case reopen CASE_NO --reason TEXT [--json]
-    xihu-desk case void CASE_NO --reason TEXT [--json]
-    xihu-desk case routes CASE_NO --told CODES [--refer legal_aid|court --body NAME] [--note TEXT] [--json]
-        a failed or ended case: the routes the parties were told of, and a referral (print referral)
-    xihu-desk case draft-agreement CASE_NO --clause TEXT [--clause TEXT…] [--method TEXT] [--deadline DATE]
-                                   [--amount YUAN] [--form written|oral] [--facts TEXT] [--json]
-        the agreement typed at the signing table, stored as a draft (print agreement CASE_NO --draft)
+xihu-desk case list [--year Y] [--status S] [--reveal] [--json]
+xihu-desk case show CASE_NO [--reveal] [--json]
+xihu-desk case correct CASE_NO --field NAME --value VALUE --reason TEXT [--json]
+xihu-desk case reopen CASE_NO --reason TEXT [--json]
+xihu-desk case void CASE_NO --reason TEXT [--json]
+xihu-desk case routes CASE_NO --told CODES [--refer legal_aid|court --body NAME] [--note TEXT] [--json]
+    a failed or ended case: the routes the parties were told of, and a referral (print referral)
+xihu-desk case draft-agreement CASE_NO --clause TEXT [--clause TEXT…] [--method TEXT] [--deadline DATE]
+                               [--amount YUAN] [--form written|oral] [--facts TEXT] [--json]
+    the agreement typed at the signing table, stored as a draft (print agreement CASE_NO --draft)
 """
 
 from __future__ import annotations
@@ -36,9 +36,18 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     cs.add_argument("--reveal", action="store_true", help="显示完整证件号码（记入审计日志）")
     cc = case_sub.add_parser("correct", parents=[common], help="更正已结案（或被退回补正）的案件的一项内容，写明理由")
     cc.add_argument("case_no", metavar="CASE_NO", help="案件编号或 uuid")
-    cc.add_argument("--field", required=True, metavar="NAME",
-                    help="更正的项目，如 summary、closed_on、agreement.clauses、party.1.name（case show --json 的 correctable_fields）")
-    cc.add_argument("--value", required=True, metavar="VALUE", help="更正后的内容（日期如 2026-03-05，金额以元计，协议条款每行一条）")
+    cc.add_argument(
+        "--field",
+        required=True,
+        metavar="NAME",
+        help="更正的项目，如 summary、closed_on、agreement.clauses、party.1.name（case show --json 的 correctable_fields）",
+    )
+    cc.add_argument(
+        "--value",
+        required=True,
+        metavar="VALUE",
+        help="更正后的内容（日期如 2026-03-05，金额以元计，协议条款每行一条）",
+    )
     cc.add_argument("--reason", required=True, metavar="TEXT", help="更正理由")
     cr = case_sub.add_parser("reopen", parents=[common], help="已结案的案件重新调解（再次调解），编号不变")
     cr.add_argument("case_no", metavar="CASE_NO", help="案件编号或 uuid")
@@ -46,22 +55,36 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     cv = case_sub.add_parser("void", parents=[common], help="作废误登记的案件：编号保留，不计入统计和台账")
     cv.add_argument("case_no", metavar="CASE_NO", help="案件编号或 uuid")
     cv.add_argument("--reason", required=True, metavar="TEXT", help="作废理由")
-    ct = case_sub.add_parser("routes", parents=[common],
-                             help="调解不成功或终止的案件：登记告知当事人的其他途径，及转介法律援助或法院（转介单）")
+    ct = case_sub.add_parser(
+        "routes",
+        parents=[common],
+        help="调解不成功或终止的案件：登记告知当事人的其他途径，及转介法律援助或法院（转介单）",
+    )
     ct.add_argument("case_no", metavar="CASE_NO", help="案件编号或 uuid")
-    ct.add_argument("--told", required=True, metavar="CODES",
-                    help="告知的途径，逗号分隔：arbitration（仲裁）、administrative（行政处理）、litigation（诉讼）、petition（信访）")
+    ct.add_argument(
+        "--told",
+        required=True,
+        metavar="CODES",
+        help="告知的途径，逗号分隔：arbitration（仲裁）、administrative（行政处理）、litigation（诉讼）、petition（信访）",
+    )
     ct.add_argument("--refer", choices=["legal_aid", "court"], help="转介：legal_aid（法律援助）或 court（人民法院）")
     ct.add_argument("--body", default="", metavar="NAME", help="接收转介的机构，如 杭州市西湖区法律援助中心")
     ct.add_argument("--note", default="", metavar="TEXT", help="转介事由")
-    cd = case_sub.add_parser("draft-agreement", parents=[common],
-                             help="保存调解中的案件的协议草稿（签字前可反复修改，print agreement --draft 打印草稿）")
+    cd = case_sub.add_parser(
+        "draft-agreement",
+        parents=[common],
+        help="保存调解中的案件的协议草稿（签字前可反复修改，print agreement --draft 打印草稿）",
+    )
     cd.add_argument("case_no", metavar="CASE_NO", help="案件编号或 uuid")
-    cd.add_argument("--clause", action="append", required=True, metavar="TEXT", help="一条协议条款（可多次给出，按顺序）")
+    cd.add_argument(
+        "--clause", action="append", required=True, metavar="TEXT", help="一条协议条款（可多次给出，按顺序）"
+    )
     cd.add_argument("--method", default="", metavar="TEXT", help="履行方式，如 银行转账")
     cd.add_argument("--deadline", type=iso_date, metavar="DATE", help="履行期限（YYYY-MM-DD）")
     cd.add_argument("--amount", type=_yuan, default=0, metavar="YUAN", help="协议金额（元，如 12000 或 350.50）")
-    cd.add_argument("--form", choices=["written", "oral"], default="written", help="协议形式：written（书面，默认）或 oral（口头）")
+    cd.add_argument(
+        "--form", choices=["written", "oral"], default="written", help="协议形式：written（书面，默认）或 oral（口头）"
+    )
     cd.add_argument("--facts", default="", metavar="TEXT", help="纠纷主要事实（书面协议登记时必填，草稿可先空着）")
 
 
@@ -73,7 +96,7 @@ def _yuan(text: str) -> int:
         value = Decimal(text.strip().replace(",", ""))
     except InvalidOperation:
         raise argparse.ArgumentTypeError(f"金额应为数字（元）：{text}") from None
-    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")) or value > 10 ** 11:
+    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")) or value > 10**11:
         raise argparse.ArgumentTypeError(f"金额应为不小于 0 的元数，最多两位小数：{text}")
     return int(value * 100)
 
@@ -95,7 +118,9 @@ def cmd_case_list(args: argparse.Namespace) -> int:
             print(f"共 {total} 件")
         first = True
         for offset in range(0, total, 500):
-            for doc in case_queries.case_summaries(session, actor, f, today, offset, 500, reveal=args.reveal, total=total):
+            for doc in case_queries.case_summaries(
+                session, actor, f, today, offset, 500, reveal=args.reveal, total=total
+            ):
                 doc = outgoing(args, doc)  # ID numbers masked unless --reveal
                 if args.json:
                     sys.stdout.write(("" if first else ",") + "\n" + json.dumps(doc, ensure_ascii=False))
@@ -116,11 +141,18 @@ def cmd_case_show(args: argparse.Namespace) -> int:
     with unit(opened.db, cases.find_case_uuid, case_queries.case_detail, reveal=args.reveal) as session:
         uuid = cases.find_case_uuid(session, args.case_no)
         doc = case_queries.case_detail(session, cli_actor(), uuid, reveal=args.reveal)
-    text = [f"{doc['case_no']}  {doc['title']}", f"调委会：{doc['committee']}", f"受理：{doc['accepted_on']}  状态：{doc['status_label']}  程序：{doc['procedure_label']}",
-            "当事人：" + "；".join(f"{p['role_label']} {p['name']} {p['id_number']}" + (
-                f"（法定代理人 {p['legal_representative']['name']}）" if p.get("legal_representative") else "")
-                for p in doc["parties"]),
-            "调解员：" + "、".join(doc["mediators"])]
+    text = [
+        f"{doc['case_no']}  {doc['title']}",
+        f"调委会：{doc['committee']}",
+        f"受理：{doc['accepted_on']}  状态：{doc['status_label']}  程序：{doc['procedure_label']}",
+        "当事人："
+        + "；".join(
+            f"{p['role_label']} {p['name']} {p['id_number']}"
+            + (f"（法定代理人 {p['legal_representative']['name']}）" if p.get("legal_representative") else "")
+            for p in doc["parties"]
+        ),
+        "调解员：" + "、".join(doc["mediators"]),
+    ]
     if doc["filing"]["missing"] and doc["status"] != "void":
         text.append("归档尚缺：" + "、".join(doc["filing"]["missing"]))
     if doc.get("agreement_draft"):
@@ -145,8 +177,13 @@ def _lifecycle(args: argparse.Namespace, service: Callable[..., Any], *service_a
         uuid = cases.find_case_uuid(session, args.case_no)
         service(session, actor, uuid, *service_args)
         doc = case_queries.case_detail(session, actor, uuid)
-    result = {"uuid": doc["uuid"], "case_no": doc["case_no"], "status": doc["status"], "version": doc["version"],
-              "history": doc["history"][-1:] if doc["history"] else []}
+    result = {
+        "uuid": doc["uuid"],
+        "case_no": doc["case_no"],
+        "status": doc["status"],
+        "version": doc["version"],
+        "history": doc["history"][-1:] if doc["history"] else [],
+    }
     emit(args, result, f"{doc['case_no']} {done}（状态：{doc['status_label']}，第 {doc['version']} 版）")
     return 0
 
@@ -174,8 +211,15 @@ def cmd_case_routes(args: argparse.Namespace) -> int:
     from xihu_desk.services import party_law
 
     told = [c.strip() for c in args.told.replace("，", ",").split(",") if c.strip()]
-    return _lifecycle(args, party_law.record_routes, told, args.refer or "", args.body, args.note,
-                      done="已登记告知途径" + ("和转介（可打印转介单：print referral）" if args.refer else ""))
+    return _lifecycle(
+        args,
+        party_law.record_routes,
+        told,
+        args.refer or "",
+        args.body,
+        args.note,
+        done="已登记告知途径" + ("和转介（可打印转介单：print referral）" if args.refer else ""),
+    )
 
 
 def cmd_case_draft_agreement(args: argparse.Namespace) -> int:
@@ -184,24 +228,47 @@ def cmd_case_draft_agreement(args: argparse.Namespace) -> int:
 
     _data, opened = open_data(args)
     actor = cli_actor()
-    draft = cases.AgreementInput(form=args.form, effective_on=None, clauses=tuple(args.clause),
-                                 performance_method=args.method, performance_deadline=args.deadline,
-                                 amount_fen=args.amount, facts=args.facts)
+    draft = cases.AgreementInput(
+        form=args.form,
+        effective_on=None,
+        clauses=tuple(args.clause),
+        performance_method=args.method,
+        performance_deadline=args.deadline,
+        amount_fen=args.amount,
+        facts=args.facts,
+    )
     with unit(opened.db, cases.find_case_uuid, agreement_drafts.save) as session:
         uuid = cases.find_case_uuid(session, args.case_no)
         stored = agreement_drafts.save(session, actor, uuid, draft)
     case_no = stored.case_no
     clauses = list(stored.agreement.clauses)
-    doc = {"uuid": uuid, "case_no": case_no, "form": stored.agreement.form, "clauses": clauses,
-           "performance_method": stored.agreement.performance_method,
-           "performance_deadline": stored.agreement.performance_deadline.isoformat()
-           if stored.agreement.performance_deadline else None,
-           "amount": stored.agreement.amount_fen / 100, "saved_by": stored.saved_by}
-    emit(args, outgoing(args, doc), f"{case_no} 已保存协议草稿（{len(clauses)} 条，尚未登记）。"
-                                    f"打印草稿：xihu-desk print agreement {case_no} --draft -o 文件.pdf")
+    doc = {
+        "uuid": uuid,
+        "case_no": case_no,
+        "form": stored.agreement.form,
+        "clauses": clauses,
+        "performance_method": stored.agreement.performance_method,
+        "performance_deadline": stored.agreement.performance_deadline.isoformat()
+        if stored.agreement.performance_deadline
+        else None,
+        "amount": stored.agreement.amount_fen / 100,
+        "saved_by": stored.saved_by,
+    }
+    emit(
+        args,
+        outgoing(args, doc),
+        f"{case_no} 已保存协议草稿（{len(clauses)} 条，尚未登记）。"
+        f"打印草稿：xihu-desk print agreement {case_no} --draft -o 文件.pdf",
+    )
     return 0
 
 
-COMMANDS = {("case", "list"): cmd_case_list, ("case", "show"): cmd_case_show, ("case", "correct"): cmd_case_correct,
-            ("case", "reopen"): cmd_case_reopen, ("case", "void"): cmd_case_void, ("case", "routes"): cmd_case_routes,
-            ("case", "draft-agreement"): cmd_case_draft_agreement}
+COMMANDS = {
+    ("case", "list"): cmd_case_list,
+    ("case", "show"): cmd_case_show,
+    ("case", "correct"): cmd_case_correct,
+    ("case", "reopen"): cmd_case_reopen,
+    ("case", "void"): cmd_case_void,
+    ("case", "routes"): cmd_case_routes,
+    ("case", "draft-agreement"): cmd_case_draft_agreement,
+}

@@ -45,7 +45,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     docs = [{**_doc(r), "own": r.uuid in own} for r in rows]
     lines = [f"共 {len(rows)} 个"] + [
         f"{r.short_name}\t{r.name}\t{r.org_code}\t{committees.KIND_LABELS.get(r.kind, r.kind)}"
-        + ("" if r.uuid in own else "\t（其他单位管理）") + f"\t{r.uuid}" for r in rows]
+        + ("" if r.uuid in own else "\t（其他单位管理）")
+        + f"\t{r.uuid}"
+        for r in rows
+    ]
     emit(args, {"committees": docs}, "\n".join(lines))
     return 0
 
@@ -57,9 +60,14 @@ def cmd_add(args: argparse.Namespace) -> int:
     _data, opened = open_data(args)
     with unit(opened.db, node.node_info, committees.create_committee) as session:
         org = args.org or node.node_info(session).org_code
-        row = committees.create_committee(session, cli_actor(), committees.CommitteeCommand(
-            args.name, args.code, org, args.kind))
-    emit(args, _doc(row), f"已新建“{row.name}”，字号“{row.short_name}”（案件编号如（年）{row.short_name}人调字第0001号）。")
+        row = committees.create_committee(
+            session, cli_actor(), committees.CommitteeCommand(args.name, args.code, org, args.kind)
+        )
+    emit(
+        args,
+        _doc(row),
+        f"已新建“{row.name}”，字号“{row.short_name}”（案件编号如（年）{row.short_name}人调字第0001号）。",
+    )
     return 0
 
 
@@ -72,8 +80,11 @@ def cmd_code(args: argparse.Namespace) -> int:
         target = committees.find_committee(session, args.committee)
         old = target.short_name
         row = committees.change_code(session, cli_actor(), target.uuid, args.code)
-    emit(args, {**_doc(row), "old_code": old},
-         f"“{row.name}”的字号已由“{old}”改为“{row.short_name}”；已发的案件编号不变，此后受理的案件使用新字号。")
+    emit(
+        args,
+        {**_doc(row), "old_code": old},
+        f"“{row.name}”的字号已由“{old}”改为“{row.short_name}”；已发的案件编号不变，此后受理的案件使用新字号。",
+    )
     return 0
 
 

@@ -15,8 +15,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from xihu_desk.cli.common import (CountProgress, UserError, check_target, emit, iso_date, open_data, run, unit,
-                                  write_output)
+from xihu_desk.cli.common import (
+    CountProgress,
+    UserError,
+    check_target,
+    emit,
+    iso_date,
+    open_data,
+    run,
+    unit,
+    write_output,
+)
 from xihu_desk.domain import clock
 
 LEDGER_KINDS = ("cases", "reviews", "mediators")
@@ -59,8 +68,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     return {"mediation": _mediation_report, "reviews": _reviews_report, "mediators": _mediators_report}[args.kind](args)
 
 
-def _export(args: argparse.Namespace, service: Callable[..., bytes], *, kind: str, revealed: str, masked: str,
-            **service_kwargs: Any) -> int:
+def _export(
+    args: argparse.Namespace,
+    service: Callable[..., bytes],
+    *,
+    kind: str,
+    revealed: str,
+    masked: str,
+    **service_kwargs: Any,
+) -> int:
     """One ledger export: built in the unit of work the service declares (a write when the export
     is audited, or revealed, since a reveal is audited), written whole to -o, reported."""
     from xihu_desk.services.context import cli_actor
@@ -72,8 +88,11 @@ def _export(args: argparse.Namespace, service: Callable[..., bytes], *, kind: st
         data = service(session, cli_actor(), reveal=reveal, **service_kwargs)
         # Written inside the unit of work: a file that cannot be written leaves no export in the audit log.
         path = write_output(args, args.output, data)
-    emit(args, {"file": str(path), "kind": kind, "size": len(data), "masked": not reveal},
-         f"已导出：{path}" + (revealed if reveal else masked))
+    emit(
+        args,
+        {"file": str(path), "kind": kind, "size": len(data), "masked": not reveal},
+        f"已导出：{path}" + (revealed if reveal else masked),
+    )
     return 0
 
 
@@ -91,8 +110,9 @@ def _cases_import(args: argparse.Namespace) -> int:
     progress = CountProgress()
     try:
         with unit(opened.db, case_ledger.import_ledger) as session:
-            report = case_ledger.import_ledger(session, cli_actor(), source, file_name=source.name,
-                                               dry_run=args.dry_run, progress=progress)
+            report = case_ledger.import_ledger(
+                session, cli_actor(), source, file_name=source.name, dry_run=args.dry_run, progress=progress
+            )
     finally:
         progress.close()
     doc = report.as_json()
@@ -110,7 +130,13 @@ def _cases_export(args: argparse.Namespace) -> int:
     from xihu_desk.services import case_ledger
 
     # the export of personal data is audited, masked or not
-    return _export(args, case_ledger.export_ledger, kind="cases", revealed="（含完整证件号码，已记入审计日志）", masked="（证件号码已遮蔽）")
+    return _export(
+        args,
+        case_ledger.export_ledger,
+        kind="cases",
+        revealed="（含完整证件号码，已记入审计日志）",
+        masked="（证件号码已遮蔽）",
+    )
 
 
 def _mediation_report(args: argparse.Namespace) -> int:
@@ -123,18 +149,29 @@ def _mediation_report(args: argparse.Namespace) -> int:
     with unit(opened.db, committees.find_statistics_scope, mediation_stats.compute) as session:
         name = getattr(args, "committee", None)
         committee_uuid = committees.find_statistics_scope(session, name) if name else ""
-        query = mediation_stats.StatsQuery(args.date_from, args.date_to, org_code=getattr(args, "org", None) or "",
-                                           committee_uuid=committee_uuid)
+        query = mediation_stats.StatsQuery(
+            args.date_from, args.date_to, org_code=getattr(args, "org", None) or "", committee_uuid=committee_uuid
+        )
         stats = mediation_stats.compute(session, cli_actor(), query, layout)
     data = layouts.workbook(stats, layout)
     path = write_output(args, args.output, data)
     total = stats.total
     missing = [b.sender for b in stats.cover.bundles or [] if b.missing or not b.sequences]
-    emit(args, {"file": str(path), "kind": args.kind, "from": args.date_from.isoformat(), "to": args.date_to.isoformat(),
-                "scope": stats.cover.scope, "accepted": total["accepted"], "succeeded": total["succeeded"],
-                "bundles_missing": missing},
-         f"已生成统计表：{path}\n{stats.cover.scope}：受理 {total['accepted']} 件，调解成功 {total['succeeded']} 件"
-         + (f"\n注意：{stats.cover.source_line()}" if missing else ""))
+    emit(
+        args,
+        {
+            "file": str(path),
+            "kind": args.kind,
+            "from": args.date_from.isoformat(),
+            "to": args.date_to.isoformat(),
+            "scope": stats.cover.scope,
+            "accepted": total["accepted"],
+            "succeeded": total["succeeded"],
+            "bundles_missing": missing,
+        },
+        f"已生成统计表：{path}\n{stats.cover.scope}：受理 {total['accepted']} 件，调解成功 {total['succeeded']} 件"
+        + (f"\n注意：{stats.cover.source_line()}" if missing else ""),
+    )
     return 0
 
 
@@ -152,8 +189,9 @@ def _reviews_import(args: argparse.Namespace) -> int:
     progress = CountProgress()
     try:
         with unit(opened.db, review_ledger.import_ledger) as session:
-            report = review_ledger.import_ledger(session, cli_actor(), source.read_bytes(), dry_run=args.dry_run,
-                                                 progress=progress)
+            report = review_ledger.import_ledger(
+                session, cli_actor(), source.read_bytes(), dry_run=args.dry_run, progress=progress
+            )
     finally:
         progress.close()
     emit(args, report.as_json(), report.text())
@@ -163,8 +201,14 @@ def _reviews_import(args: argparse.Namespace) -> int:
 def _reviews_export(args: argparse.Namespace) -> int:
     from xihu_desk.services import review_ledger
 
-    return _export(args, review_ledger.export_ledger, today=clock.local_today(), kind="reviews", revealed="（证件号码未遮蔽，已记入审计日志）",
-                   masked="（形如身份证号的数字已遮蔽）")
+    return _export(
+        args,
+        review_ledger.export_ledger,
+        today=clock.local_today(),
+        kind="reviews",
+        revealed="（证件号码未遮蔽，已记入审计日志）",
+        masked="（形如身份证号的数字已遮蔽）",
+    )
 
 
 def _reviews_report(args: argparse.Namespace) -> int:
@@ -173,8 +217,11 @@ def _reviews_report(args: argparse.Namespace) -> int:
     _data, opened = open_data(args)
     data = run(opened.db, review_ledger.statistics_workbook, args.date_from, args.date_to, clock.local_today())
     path = write_output(args, args.output, data)
-    emit(args, {"file": str(path), "kind": args.kind, "from": args.date_from.isoformat(),
-                "to": args.date_to.isoformat()}, f"已生成统计表：{path}")
+    emit(
+        args,
+        {"file": str(path), "kind": args.kind, "from": args.date_from.isoformat(), "to": args.date_to.isoformat()},
+        f"已生成统计表：{path}",
+    )
     return 0
 
 
@@ -198,7 +245,13 @@ def _mediators_import(args: argparse.Namespace) -> int:
 def _mediators_export(args: argparse.Namespace) -> int:
     from xihu_desk.services import mediator_ledger
 
-    return _export(args, mediator_ledger.export_roster, kind="mediators", revealed="（含完整身份证号，已记入审计日志）", masked="（身份证号已遮盖）")
+    return _export(
+        args,
+        mediator_ledger.export_roster,
+        kind="mediators",
+        revealed="（含完整身份证号，已记入审计日志）",
+        masked="（身份证号已遮盖）",
+    )
 
 
 def _mediators_report(args: argparse.Namespace) -> int:
@@ -207,8 +260,11 @@ def _mediators_report(args: argparse.Namespace) -> int:
     _data, opened = open_data(args)
     data = run(opened.db, mediator_ledger.results_workbook, args.date_from, args.date_to)
     path = write_output(args, args.output, data)
-    emit(args, {"file": str(path), "kind": "mediators", "from": args.date_from.isoformat(),
-                "to": args.date_to.isoformat()}, f"已生成等级评定结果表：{path}")
+    emit(
+        args,
+        {"file": str(path), "kind": "mediators", "from": args.date_from.isoformat(), "to": args.date_to.isoformat()},
+        f"已生成等级评定结果表：{path}",
+    )
     return 0
 
 

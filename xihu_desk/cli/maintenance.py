@@ -1,9 +1,9 @@
 """Command-line commands that look after the data folder as a whole (design.md §10), and ``gui``:
 
-    xihu-desk [gui]                                  open the program
-    xihu-desk demo [--cases N] [--seed S]            append realistic demonstration data
-    xihu-desk check                                  integrity, schema version, audit chain, backups
-    xihu-desk backup [-o FILE] | restore FILE [--other-node]
+xihu-desk [gui]                                  open the program
+xihu-desk demo [--cases N] [--seed S]            append realistic demonstration data
+xihu-desk check                                  integrity, schema version, audit chain, backups
+xihu-desk backup [-o FILE] | restore FILE [--other-node]
 """
 
 from __future__ import annotations
@@ -24,18 +24,29 @@ def add_gui_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentPar
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     demo = sub.add_parser("demo", parents=[common], help="填入逼真的演示数据（每次运行都会追加）")
-    demo.add_argument("--cases", type=bounded_int(0, 100_000, "案件数"), default=200, metavar="N",
-                      help="新增案件数（默认 200，最多 100000）")
+    demo.add_argument(
+        "--cases",
+        type=bounded_int(0, 100_000, "案件数"),
+        default=200,
+        metavar="N",
+        help="新增案件数（默认 200，最多 100000）",
+    )
     demo.add_argument("--seed", type=bounded_int(0, 2**31 - 1, "种子"), default=1, metavar="S")
 
     sub.add_parser("check", parents=[common], help="完整性检查、数据库版本、审计链与备份")
     bk = sub.add_parser("backup", parents=[common], help="立即备份")
     bk.add_argument("-o", "--output", metavar="FILE", help="备份文件（默认写入数据目录的 backups/）")
-    rs = sub.add_parser("restore", parents=[common],
-                        help="从备份恢复（当前数据先自动备份；已损坏的数据库移到 backups/damaged-时间/ 保留）")
+    rs = sub.add_parser(
+        "restore",
+        parents=[common],
+        help="从备份恢复（当前数据先自动备份；已损坏的数据库移到 backups/damaged-时间/ 保留）",
+    )
     rs.add_argument("file", metavar="FILE")
-    rs.add_argument("--other-node", action="store_true",
-                    help="管理员确认：把另一单位的备份恢复到本机，本机改用该单位的身份和密钥（记入审计日志）")
+    rs.add_argument(
+        "--other-node",
+        action="store_true",
+        help="管理员确认：把另一单位的备份恢复到本机，本机改用该单位的身份和密钥（记入审计日志）",
+    )
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -52,12 +63,22 @@ def _check_damaged(args: argparse.Namespace, data: DataDir, health) -> int:
     advice = maintenance.damage_advice(data, health)
     if args.json:
         newest = backup.newest_good(data.backups)
-        print(json.dumps({
-            "ok": False, "damaged": True, "message": advice, "database": str(data.database),
-            "integrity": list(health.problems), "schema_revision": health.revision,
-            "schema_head": migrate.head_revision(),
-            "newest_good_backup": str(newest.path) if newest else None,
-        }, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "ok": False,
+                    "damaged": True,
+                    "message": advice,
+                    "database": str(data.database),
+                    "integrity": list(health.problems),
+                    "schema_revision": health.revision,
+                    "schema_head": migrate.head_revision(),
+                    "newest_good_backup": str(newest.path) if newest else None,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     print(f"错误：{advice}", file=sys.stderr)
     return 1
 
@@ -86,10 +107,18 @@ def cmd_check(args: argparse.Namespace) -> int:
         "完整性：正常" if not report.integrity else "完整性：发现问题\n  " + "\n  ".join(report.integrity[:10]),
         f"数据库版本：{report.schema_revision}（程序支持 {report.schema_head}）",
         f"参考数据版本：{report.reference_version}",
-        (f"审计日志：{report.audit_events} 条，哈希链完整" if report.audit_first_broken is None
-         else f"审计日志：哈希链断裂，首个问题在第 {report.audit_first_broken} 条：{report.audit_reason}"),
+        (
+            f"审计日志：{report.audit_events} 条，哈希链完整"
+            if report.audit_first_broken is None
+            else f"审计日志：哈希链断裂，首个问题在第 {report.audit_first_broken} 条：{report.audit_reason}"
+        ),
         *([report.records.line()] if report.records is not None else []),
-        f"备份：{len(report.backups)} 份" + (f"，最新 {report.backups[0].taken_at:%Y-%m-%d %H:%M}（{report.backups[0].path.name}）" if report.backups else "（尚无备份）"),
+        f"备份：{len(report.backups)} 份"
+        + (
+            f"，最新 {report.backups[0].taken_at:%Y-%m-%d %H:%M}（{report.backups[0].path.name}）"
+            if report.backups
+            else "（尚无备份）"
+        ),
     ]
     emit(args, report.as_json(), "\n".join(lines))
     if not report.ok:
@@ -117,8 +146,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     # The live database is not opened first: it may be damaged, empty or missing.
     data = DataDir(args.data_dir)
-    result = maintenance.restore(data, None, cli_actor(), Path(args.file),
-                                 other_node=getattr(args, "other_node", False))
+    result = maintenance.restore(
+        data, None, cli_actor(), Path(args.file), other_node=getattr(args, "other_node", False)
+    )
     result.db.dispose()
     emit(args, result.as_json(), result.text())
     return 0

@@ -23,10 +23,16 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     ml.add_argument("--all", action="store_true", help="包括已离任、解聘、罢免的调解员")
     me = med_sub.add_parser("evidence", parents=[common], help="一名调解员的等级评定材料（由案件和名册记录汇总）")
     me.add_argument("id", metavar="ID", help="调解员编号（mediator list 中的 id，或其末尾 8 位）、备案编号或姓名")
-    me.add_argument("--from", dest="date_from", type=iso_date, metavar="DATE", help="统计期间开始（默认按评定标准：从业以来）")
+    me.add_argument(
+        "--from", dest="date_from", type=iso_date, metavar="DATE", help="统计期间开始（默认按评定标准：从业以来）"
+    )
     me.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="统计期间结束（默认今天）")
-    me.add_argument("--rule-set", default=DEFAULT_RULE_SET, metavar="CODE",
-                    help=f"评定标准：{DEFAULT_RULE_SET}（浙江省办法，默认）、national（全国一级至四级）等")
+    me.add_argument(
+        "--rule-set",
+        default=DEFAULT_RULE_SET,
+        metavar="CODE",
+        help=f"评定标准：{DEFAULT_RULE_SET}（浙江省办法，默认）、national（全国一级至四级）等",
+    )
     me.add_argument("--level", metavar="CODE", help="对照的等级代码（默认：已达到的最高等级）")
     me.add_argument("-o", "--output", metavar="FILE.pdf", help="同时写出人民调解员等级评定申请表（PDF）")
 
@@ -38,7 +44,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     rows = run(opened.db, mediators.roster, mediators.RosterFilter(status="" if args.all else "serving"))
     lines = [f"共 {len(rows)} 人"] + [
         f"{r.uuid[-8:]}\t{r.name}\t{r.committee}\t{r.employment_label}\t{r.grade_label}"
-        + ("" if r.status == "serving" else f"\t{r.status_label}") for r in rows]
+        + ("" if r.status == "serving" else f"\t{r.status_label}")
+        for r in rows
+    ]
     emit(args, {"mediators": [r.as_json() for r in rows]}, "\n".join(lines))
     return 0
 
@@ -67,17 +75,36 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     doc["evaluation"] = result.as_json() if result else None
     m = rules_domain.METRICS
     lines = [f"{ev.name}（{rules_domain.EMPLOYMENT.get(ev.employment_type, '')}）  统计期间 {start} 至 {end}"]
-    for key in ("years_of_service", "cases_total", "cases_per_year", "cases_succeeded", "success_rate", "oral_share",
-                "difficult_cases", "confirmed_cases", "followups", "training_hours", "awards", "complaints",
-                "complaints_upheld", "discipline", "escalations"):
+    for key in (
+        "years_of_service",
+        "cases_total",
+        "cases_per_year",
+        "cases_succeeded",
+        "success_rate",
+        "oral_share",
+        "difficult_cases",
+        "confirmed_cases",
+        "followups",
+        "training_hours",
+        "awards",
+        "complaints",
+        "complaints_upheld",
+        "discipline",
+        "escalations",
+    ):
         lines.append(f"  {m[key].label}：{rules_domain.shown(key, ev.value(key))}")
     if ev.per_year:
         lines.append("  各年度：" + "；".join(f"{y} 年 {n} 件" for y, n in ev.per_year.items()))
     if level and result:
-        lines.append(f"对照{rules.name}{result.level_name}：" + ("各项条件均已达到" if result.passed else "未达到：")
-                     + "".join(f"\n  · {t}" for t in result.missed_text()))
+        lines.append(
+            f"对照{rules.name}{result.level_name}："
+            + ("各项条件均已达到" if result.passed else "未达到：")
+            + "".join(f"\n  · {t}" for t in result.missed_text())
+        )
     else:
-        lines.append(f"按{rules.name}，" + (f"已达到{result.level_name}的全部条件" if result else "尚未达到任何等级的全部条件"))
+        lines.append(
+            f"按{rules.name}，" + (f"已达到{result.level_name}的全部条件" if result else "尚未达到任何等级的全部条件")
+        )
     if form is not None:
         from xihu_desk.documents import mediator_application
 

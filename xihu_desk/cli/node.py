@@ -1,8 +1,8 @@
 """Command-line commands of this node's identity (design.md §10):
 
-    xihu-desk init --org CODE --level community|township|district [--parent CODE]
-                   --admin NAME [--admin-name 姓名] --password-file FILE
-    xihu-desk node show [--json] | node export-key -o FILE | node enrol FILE
+xihu-desk init --org CODE --level community|township|district [--parent CODE]
+               --admin NAME [--admin-name 姓名] --password-file FILE
+xihu-desk node show [--json] | node export-key -o FILE | node enrol FILE
 """
 
 from __future__ import annotations
@@ -36,8 +36,10 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
 def _node_text(info) -> str:
     parent = f"{info.parent_name}（{info.parent_code}）" if info.parent_code else "无"
-    return (f"节点编号：{info.node_id}\n单位：{info.org_name}（{info.org_code}）\n层级：{info.level_label}\n"
-            f"上级：{parent}\n密钥指纹：{info.key_fingerprint}")
+    return (
+        f"节点编号：{info.node_id}\n单位：{info.org_name}（{info.org_code}）\n层级：{info.level_label}\n"
+        f"上级：{parent}\n密钥指纹：{info.key_fingerprint}"
+    )
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -45,9 +47,18 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     password = read_password_file(args.password_file)  # a BOM from Notepad is not part of it
     data, opened = open_data(args, must_exist=False)
-    info = run(opened.db, node.init_node, node.InitCommand(
-        org_code=args.org, level=args.level, parent_code=args.parent,
-        admin_username=args.admin, admin_password=password, admin_display_name=args.admin_name or ""))
+    info = run(
+        opened.db,
+        node.init_node,
+        node.InitCommand(
+            org_code=args.org,
+            level=args.level,
+            parent_code=args.parent,
+            admin_username=args.admin,
+            admin_password=password,
+            admin_display_name=args.admin_name or "",
+        ),
+    )
     emit(args, info.as_json(), _node_text(info) + f"\n数据库：{data.database}")
     return 0
 
@@ -68,8 +79,11 @@ def cmd_node_export_key(args: argparse.Namespace) -> int:
     _data, opened = open_data(args)
     doc = run(opened.db, exchange.export_key)
     target = write_output(args, args.output, json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8"))
-    emit(args, {"file": str(target), "fingerprint": doc["fingerprint"]},
-         f"公钥文件已写入 {target}\n指纹：{doc['fingerprint']}\n请与对方电话核对指纹。")
+    emit(
+        args,
+        {"file": str(target), "fingerprint": doc["fingerprint"]},
+        f"公钥文件已写入 {target}\n指纹：{doc['fingerprint']}\n请与对方电话核对指纹。",
+    )
     return 0
 
 
@@ -83,11 +97,22 @@ def cmd_node_enrol(args: argparse.Namespace) -> int:
     _data, opened = open_data(args)
     done = run(opened.db, exchange.enrol, doc)
     relation = "下级" if done.relation == "child" else "上级"
-    emit(args, {"node_id": done.node_id, "org_name": done.org_name, "relation": done.relation,
-                "fingerprint": done.fingerprint},
-         f"已登记{relation}单位 {done.org_name}\n指纹：{done.fingerprint}\n请与对方电话核对指纹。")
+    emit(
+        args,
+        {
+            "node_id": done.node_id,
+            "org_name": done.org_name,
+            "relation": done.relation,
+            "fingerprint": done.fingerprint,
+        },
+        f"已登记{relation}单位 {done.org_name}\n指纹：{done.fingerprint}\n请与对方电话核对指纹。",
+    )
     return 0
 
 
-COMMANDS = {"init": cmd_init, ("node", "show"): cmd_node_show, ("node", "export-key"): cmd_node_export_key,
-            ("node", "enrol"): cmd_node_enrol}
+COMMANDS = {
+    "init": cmd_init,
+    ("node", "show"): cmd_node_show,
+    ("node", "export-key"): cmd_node_export_key,
+    ("node", "enrol"): cmd_node_enrol,
+}

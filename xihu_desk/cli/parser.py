@@ -71,15 +71,22 @@ def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
     """The options every command takes, before or after its name (design.md §10). Only the top
     level sets defaults: a subcommand's copy must not overwrite a value given before the command."""
     keep: dict[str, Any] = {} if defaults else {"default": argparse.SUPPRESS}
-    parser.add_argument("--data-dir", metavar="DIR", **({"default": None} | keep),
-                        help="数据目录（默认为本机用户数据目录，或环境变量 XIHU_DESK_HOME）")
-    parser.add_argument("--json", action="store_true", **({"default": False} | keep),
-                        help="在标准输出打印一个 JSON 文档")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        **({"default": None} | keep),
+        help="数据目录（默认为本机用户数据目录，或环境变量 XIHU_DESK_HOME）",
+    )
+    parser.add_argument(
+        "--json", action="store_true", **({"default": False} | keep), help="在标准输出打印一个 JSON 文档"
+    )
 
 
-_EPILOG = ("全局选项 --data-dir、--json 可以写在命令之前或之后。\n"
-           "输出一律为 UTF-8 编码（与控制台代码页无关）；Ctrl-C 取消时退出码为 130，不留下写了一半的文件。\n"
-           "退出码：0 成功，1 失败（一行中文说明），2 用法错误。")
+_EPILOG = (
+    "全局选项 --data-dir、--json 可以写在命令之前或之后。\n"
+    "输出一律为 UTF-8 编码（与控制台代码页无关）；Ctrl-C 取消时退出码为 130，不留下写了一半的文件。\n"
+    "退出码：0 成功，1 失败（一行中文说明），2 用法错误。"
+)
 
 # The command modules, each with its COMMANDS (the dispatch table is their union, cli/__init__.py).
 MODULES = (maintenance, node, case, bundle, review, ledger, printout, mediator, committee, user)

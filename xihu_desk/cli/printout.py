@@ -30,12 +30,18 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     for kind, title in KINDS.items():
         k = pr_sub.add_parser(kind, parents=[common], help=title)
         k.add_argument("case_no", metavar="CASE_NO", help="案件编号（如 （2026）北山人调字第0001号）或 uuid")
-        k.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FILE.docx",
-                       help="输出的文件：.pdf，或 .docx（可编辑的 Word 文档，内容与版式同 PDF）")
+        k.add_argument(
+            "-o",
+            "--output",
+            required=True,
+            metavar="FILE.pdf|FILE.docx",
+            help="输出的文件：.pdf，或 .docx（可编辑的 Word 文档，内容与版式同 PDF）",
+        )
         k.add_argument("--reveal", action="store_true", help="印出完整证件号码（记入审计日志）")
         k.add_argument("--no-qr", action="store_true", help="页脚不印二维码（仍印核验码）")
-        k.add_argument("--draft", action="store_true",
-                       help="草稿：每页印“草稿”，没有核验码，不登记为已打印（调解过程中即可打印）")
+        k.add_argument(
+            "--draft", action="store_true", help="草稿：每页印“草稿”，没有核验码，不登记为已打印（调解过程中即可打印）"
+        )
     v = pr_sub.add_parser("verify", parents=[common], help="核验纸质文书：与案件登记是否一致")
     v.add_argument("code", metavar="CODE", help="页脚的核验码（24 位，连字符和大小写不限）")
 
@@ -58,16 +64,33 @@ def cmd_print(args: argparse.Namespace) -> int:
     progress = PageProgress(args.print_command == "casefile" and sys.stderr.isatty() and not args.json)
     with unit(opened.db, cases.find_case_uuid, printing.print_document) as session:
         uuid = cases.find_case_uuid(session, args.case_no)
-        printed = printing.print_document(session, cli_actor(), args.print_command, uuid, reveal=args.reveal,
-                                          qr=not args.no_qr, templates=_template_dir(data), on_page=progress.page,
-                                          draft=args.draft, word=word)
+        printed = printing.print_document(
+            session,
+            cli_actor(),
+            args.print_command,
+            uuid,
+            reveal=args.reveal,
+            qr=not args.no_qr,
+            templates=_template_dir(data),
+            on_page=progress.page,
+            draft=args.draft,
+            word=word,
+        )
         # Written inside the unit of work: if the file cannot be written, the print is not audited.
         write_output(args, target, printed.docx or printed.pdf)
     progress.done()
-    doc = {"file": str(target), "kind": printed.kind, "title": printed.title, "case_no": printed.case_no,
-           "pages": None if word else printed.pages, "format": "docx" if word else "pdf",
-           "code": printed.code or None, "version": printed.version, "draft": printed.draft,
-           "missing": list(printed.missing)}
+    doc = {
+        "file": str(target),
+        "kind": printed.kind,
+        "title": printed.title,
+        "case_no": printed.case_no,
+        "pages": None if word else printed.pages,
+        "format": "docx" if word else "pdf",
+        "code": printed.code or None,
+        "version": printed.version,
+        "draft": printed.draft,
+        "missing": list(printed.missing),
+    }
     size = "Word 可编辑文档" if word else f"{printed.pages} 页"
     if printed.draft:
         lacks = f"，尚缺：{'、'.join(printed.missing)}" if printed.missing else ""

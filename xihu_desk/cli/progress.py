@@ -16,8 +16,9 @@ EVERY_S = 5.0
 class StderrProgress:
     """``step(done=, stage=, total=)`` as the services call it; prints at most every EVERY_S."""
 
-    def __init__(self, estimate_s: float, what: str, size: int, out: TextIO | None = None,
-                 every_s: float = EVERY_S) -> None:
+    def __init__(
+        self, estimate_s: float, what: str, size: int, out: TextIO | None = None, every_s: float = EVERY_S
+    ) -> None:
         self.out = out or sys.stderr
         self.loud = estimate_s >= SAY_AFTER_S
         self.every_s = every_s

@@ -30,12 +30,15 @@ def cmd_review_list(args: argparse.Namespace) -> int:
     from xihu_desk.services import review_queries
 
     _data, opened = open_data(args)
-    f = review_queries.ReviewFilter(year=args.year, status=args.status or "", overdue=args.overdue,
-                                    sort="number", descending=False)
+    f = review_queries.ReviewFilter(
+        year=args.year, status=args.status or "", overdue=args.overdue, sort="number", descending=False
+    )
     items = run(opened.db, review_queries.summaries, f, clock.local_today())
     lines = [f"共 {len(items)} 件"] + [
         f"{r['number']}\t{r['type']}\t{r['title']}\t{r['unit']}\t{r['status_label']}\t{r['due_on'] or ''}\t"
-        + "；".join(r["warnings"]) for r in items]
+        + "；".join(r["warnings"])
+        for r in items
+    ]
     emit(args, {"total": len(items), "reviews": items}, "\n".join(lines))
     return 0
 
@@ -48,12 +51,17 @@ def cmd_review_show(args: argparse.Namespace) -> int:
     with unit(opened.db, reviews.find_review_uuid, review_queries.review_detail) as session:
         uuid = reviews.find_review_uuid(session, args.number)
         d = review_queries.review_detail(session, cli_actor(), uuid, clock.local_today())
-    lines = [f"{d['number']}  {d['title']}", f"类型：{d['type']}　送审单位：{d['unit']}　状态：{d['status_label']}",
-             f"送审：{d['received_on'] or '不详'}　材料齐全：{d['complete_on'] or '未齐全'}　"
-             f"期限：{d['due_on'] or '—'}（{d['total_days']} 个工作日）{('　' + d['clock']) if d['clock'] else ''}"]
+    lines = [
+        f"{d['number']}  {d['title']}",
+        f"类型：{d['type']}　送审单位：{d['unit']}　状态：{d['status_label']}",
+        f"送审：{d['received_on'] or '不详'}　材料齐全：{d['complete_on'] or '未齐全'}　"
+        f"期限：{d['due_on'] or '—'}（{d['total_days']} 个工作日）{('　' + d['clock']) if d['clock'] else ''}",
+    ]
     if d["opinion"]:
         o = d["opinion"]
-        lines.append(f"审查意见：{o['number'] or '（无编号）'} {o['date'] or '日期不详'} {o['conclusion_label']}，{o['points']} 条")
+        lines.append(
+            f"审查意见：{o['number'] or '（无编号）'} {o['date'] or '日期不详'} {o['conclusion_label']}，{o['points']} 条"
+        )
     lines += [f"提示：{w}" for w in d["warnings"]]
     emit(args, d, "\n".join(lines))
     return 0

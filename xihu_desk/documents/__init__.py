@@ -89,19 +89,29 @@ def content(kind: str, case: dict[str, Any]) -> dict[str, Any]:
     fields = _kind(kind).fields
     if kind == "confirmation":  # the court and the date it shows, not the court's later decision
         return {"kind": kind, **{f: case.get(f) for f in fields}, "shown": confirmation.shown(case)}
-    return {"kind": kind, **{f: case.get(f) for f in fields}} if fields != ("*",) else {
-        "kind": kind, **{k: v for k, v in case.items() if k not in casefile.VOLATILE}}
+    return (
+        {"kind": kind, **{f: case.get(f) for f in fields}}
+        if fields != ("*",)
+        else {"kind": kind, **{k: v for k, v in case.items() if k not in casefile.VOLATILE}}
+    )
 
 
-def compose(kind: str, case: dict[str, Any], stamp: Stamp, *,
-            templates: Path | None = None) -> tuple[Sheet, list[Flowable]]:
+def compose(
+    kind: str, case: dict[str, Any], stamp: Stamp, *, templates: Path | None = None
+) -> tuple[Sheet, list[Flowable]]:
     """The story of one document and the sheet it is set on: what the PDF lays out (``build``) and
     the Word copy writes (``build_docx``), so both show the same."""
     k = _kind(kind)
     ensure_fonts()
     common = load("_common", templates)
-    footer = Footer(case["case_no"], "" if stamp.draft else stamp.code, common, qr=stamp.qr and not stamp.draft,
-                    draft=stamp.draft, join_seal=kind in JOIN_SEAL)
+    footer = Footer(
+        case["case_no"],
+        "" if stamp.draft else stamp.code,
+        common,
+        qr=stamp.qr and not stamp.draft,
+        draft=stamp.draft,
+        join_seal=kind in JOIN_SEAL,
+    )
     t = load(k.template, templates)
     sheet = Sheet(common, footer)
     if kind in ONE_PAGE:  # a one-page form stays one page (Sheet.fit_one_page)
@@ -113,13 +123,20 @@ def compose(kind: str, case: dict[str, Any], stamp: Stamp, *,
     return sheet, story
 
 
-def build(kind: str, case: dict[str, Any], stamp: Stamp, *, templates: Path | None = None,
-          on_page: Callable[[int], None] | None = None) -> Built:
+def build(
+    kind: str,
+    case: dict[str, Any],
+    stamp: Stamp,
+    *,
+    templates: Path | None = None,
+    on_page: Callable[[int], None] | None = None,
+) -> Built:
     """The PDF of one document of the case. Raises GlyphMissing (a UserError) naming a character
     the font cannot print; ``on_page(n)`` is called as each page is finished (it may raise to stop)."""
     sheet, story = compose(kind, case, stamp, templates=templates)
-    pdf, pages = render(story, sheet, title=f"{KINDS[kind]} {case['case_no']}", author=case.get("committee", ""),
-                        on_page=on_page)
+    pdf, pages = render(
+        story, sheet, title=f"{KINDS[kind]} {case['case_no']}", author=case.get("committee", ""), on_page=on_page
+    )
     return Built(pdf, pages)
 
 
@@ -139,5 +156,11 @@ def build_docx(kind: str, case: dict[str, Any], stamp: Stamp, *, templates: Path
         laid_out = pdf_sheet.footer
     else:
         sheet.check()
-    return word.write(story, sheet, title=title, author=case.get("committee", ""),
-                      draft=getattr(stamp, "draft", False), laid_out=laid_out)
+    return word.write(
+        story,
+        sheet,
+        title=title,
+        author=case.get("committee", ""),
+        draft=getattr(stamp, "draft", False),
+        laid_out=laid_out,
+    )

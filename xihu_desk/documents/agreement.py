@@ -70,9 +70,14 @@ def written(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]:
     closing: list[Flowable] = [sheet.p(t.fill("copies", copies=a["copies"], copies_cn=cn_number(a["copies"])), "body")]
     closing += [sheet.p(line, "body") for line in t.lines("closing")]
     closing += [spacer(3), sheet.p(t["signatures_heading"], "heading")]
-    tail = [spacer(5), parts.officer_rows(sheet, [(t["mediator_sign"], case["mediators"]),
-                                                  (t["recorder_sign"], parts.recorder_of(case))]),
-            spacer(8), sheet.endorsement(case["committee"], day_cn(on))]
+    tail = [
+        spacer(5),
+        parts.officer_rows(
+            sheet, [(t["mediator_sign"], case["mediators"]), (t["recorder_sign"], parts.recorder_of(case))]
+        ),
+        spacer(8),
+        sheet.endorsement(case["committee"], day_cn(on)),
+    ]
     # The copies sentence, the signatures and the seal stay on one page (a signature page with no
     # text of the agreement on it invites a substituted page); with many parties they flow, never
     # leaving the seal alone, and the 骑缝章 joins the pages.
@@ -117,17 +122,25 @@ def oral(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]:
         spans.extend([((1, r), (2, r)), ((3, r), (4, r)), ((5, r), (6, r))])
 
     full(t["summary_label"], [C(a.get("facts") or case.get("summary") or "", "cell_body")], 16)
-    clauses = [C(f"{cn_number(i + 1)}、{x.strip()}", "cell_j") for i, x in enumerate(y for y in a["clauses"] if y.strip())]
+    clauses = [
+        C(f"{cn_number(i + 1)}、{x.strip()}", "cell_j") for i, x in enumerate(y for y in a["clauses"] if y.strip())
+    ]
     full(t["content_label"], clauses, 22)
     perf = [C(line, "cell_j") for line in _performance(t, a)]
     if a.get("amount"):
         perf.append(C(t.fill("amount", money=money(a["amount"])), "cell_j"))
     full(t["performance_label"], perf)
-    spot = (f"{c['checked'] if a.get('performed_on_the_spot') else c['unchecked']}{c['yes']}    "
-            f"{c['unchecked'] if a.get('performed_on_the_spot') else c['checked']}{c['no']}")
+    spot = (
+        f"{c['checked'] if a.get('performed_on_the_spot') else c['unchecked']}{c['yes']}    "
+        f"{c['unchecked'] if a.get('performed_on_the_spot') else c['checked']}{c['no']}"
+    )
     halves(t["on_the_spot_label"], C(spot, "cell_center"), t["effective_label"], C(day(on), "cell_center"))
-    halves(t["mediator_label"], C("、".join(case["mediators"])), t["registrar_label"],
-           C(a.get("registrar") or parts.recorder_of(case)))
+    halves(
+        t["mediator_label"],
+        C("、".join(case["mediators"])),
+        t["registrar_label"],
+        C(a.get("registrar") or parts.recorder_of(case)),
+    )
     full(t["signature_label"], [C(t["signature_hint"], "note")], 16, 10)
     r = len(rows)
     rows.append([L(t["seal_label"]), sheet.endorsement(case["committee"], day_cn(on), size=12), "", "", "", "", ""])

@@ -83,7 +83,7 @@ def paper(case: dict[str, Any], documents: dict[int, Any], attached: dict[int, i
 
 
 def _pieces(t: Template, count: int) -> str:
-    """" 2 份" (an office's older casefile.toml may lack the wording)."""
+    """ " 2 份" (an office's older casefile.toml may lack the wording)."""
     return t.fill("back.pieces", count=count) if t.get("back.pieces") is not None else f" {count} 份"
 
 
@@ -110,6 +110,7 @@ def casefile(sheet: Sheet, t: Template, case: dict[str, Any], templates: Path | 
             first = False
         story.append(Anchor(footer, f"item{number}"))
         if build in _ONE_PAGE_BUILDERS:
+
             def make(build: Any = build, template: Template = template) -> list[Flowable]:
                 return build(sheet, template, case)
 
@@ -122,20 +123,39 @@ def casefile(sheet: Sheet, t: Template, case: dict[str, Any], templates: Path | 
 
 def cover(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]:
     c = t["cover"]
-    story: list[Flowable] = [spacer(18), sheet.p(case["committee"], "org"), spacer(14), sheet.p(c["title"], "cover_title"),
-                             spacer(26)]
+    story: list[Flowable] = [
+        spacer(18),
+        sheet.p(case["committee"], "org"),
+        spacer(14),
+        sheet.p(c["title"], "cover_title"),
+        spacer(26),
+    ]
     mediators = "、".join(case.get("mediators") or [])
     dates = t.fill("cover.dates_value", start=day(case.get("accepted_on")), end=day(case.get("closed_on")))
-    fields = [(c["name"], case.get("title")), (c["number"], case["case_no"]), (c["mediators"], mediators),
-              (c["dates"], dates), (c["filer"], filer(case)),
-              (c["filed_on"], day((case.get("filing") or {}).get("filed_on"))),
-              (c["retention"], case.get("retention_label") or ""), (c["remarks"], "")]
+    fields = [
+        (c["name"], case.get("title")),
+        (c["number"], case["case_no"]),
+        (c["mediators"], mediators),
+        (c["dates"], dates),
+        (c["filer"], filer(case)),
+        (c["filed_on"], day((case.get("filing") or {}).get("filed_on"))),
+        (c["retention"], case.get("retention_label") or ""),
+        (c["remarks"], ""),
+    ]
     rows = [[sheet.p(label, "flush"), sheet.p(value or "", "flush")] for label, value in fields]
     # Rows grow with a long 卷名 (a fixed height let the second line run over the row above).
     table = Table(rows, colWidths=[32 * mm, 104 * mm], hAlign="CENTER")
-    table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LINEBELOW", (1, 0), (1, -1), 0.6, colors.black),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                               ("TOPPADDING", (0, 0), (-1, -1), 13 * mm - 25 - 3)]))
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LINEBELOW", (1, 0), (1, -1), 0.6, colors.black),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 13 * mm - 25 - 3),
+            ]
+        )
+    )
     story.append(table)
     return story
 
@@ -158,8 +178,9 @@ def _pages(number: int, documents: dict[int, Any]) -> Any:
     return fn
 
 
-def contents(sheet: Sheet, t: Template, case: dict[str, Any], documents: dict[int, Any],
-             attached: dict[int, int]) -> list[Flowable]:
+def contents(
+    sheet: Sheet, t: Template, case: dict[str, Any], documents: dict[int, Any], attached: dict[int, int]
+) -> list[Flowable]:
     c = t["contents"]
     story: list[Flowable] = sheet.title(c["title"])
     rows: list[list[Any]] = [[sheet.label(h) for h in c["heads"]]]
@@ -174,8 +195,11 @@ def contents(sheet: Sheet, t: Template, case: dict[str, Any], documents: dict[in
         if number in documents:
             page = PageRef(sheet.footer, _pages(number, documents), page_style)
         elif number == 11 and confirmation:
-            note = t.fill("contents.confirmation", court=confirmation.get("court") or "",
-                          result=confirmation.get("result_label") or "")
+            note = t.fill(
+                "contents.confirmation",
+                court=confirmation.get("court") or "",
+                result=confirmation.get("result_label") or "",
+            )
         elif on_paper.get(number):
             note = t.fill("contents.attached_count", count=on_paper[number])
         elif number in on_paper:
@@ -184,22 +208,27 @@ def contents(sheet: Sheet, t: Template, case: dict[str, Any], documents: dict[in
             note = c["missing"] + (f"（{note}）" if note else "")
         rows.append([sheet.cell(str(number), "cell_center"), sheet.cell(item["name"]), page, sheet.cell(note)])
     # Rows at least 11 mm, taller when a note wraps (never text over a border).
-    table = sheet.grid(rows, [14, 74, 22, 46], extra=[("TOPPADDING", (0, 0), (-1, -1), 7),
-                                                      ("BOTTOMPADDING", (0, 0), (-1, -1), 7)])
+    table = sheet.grid(
+        rows, [14, 74, 22, 46], extra=[("TOPPADDING", (0, 0), (-1, -1), 7), ("BOTTOMPADDING", (0, 0), (-1, -1), 7)]
+    )
     story.append(table)
     return story
 
 
-def back(sheet: Sheet, t: Template, case: dict[str, Any], documents: dict[int, Any],
-         attached: dict[int, int]) -> list[Flowable]:
+def back(
+    sheet: Sheet, t: Template, case: dict[str, Any], documents: dict[int, Any], attached: dict[int, int]
+) -> list[Flowable]:
     b = t["back"]
     story: list[Flowable] = sheet.title(b["title"])
     filing = case.get("filing") or {}
     on_paper = paper(case, documents, attached)
     names = {i["number"]: i["name"] for i in filing.get("contents") or []}
     detail = "、".join(names.get(n, "") + (_pieces(t, k) if k else "") for n, k in on_paper.items())
-    summary = sheet.cell(t.fill("back.summary", documents=len(documents), attached=len(on_paper),
-                                detail=f"（{detail}）" if detail else ""))
+    summary = sheet.cell(
+        t.fill(
+            "back.summary", documents=len(documents), attached=len(on_paper), detail=f"（{detail}）" if detail else ""
+        )
+    )
     sheet.raw([t.fill("back.pages", pages=0)])
     pages_text = b["pages"]
 
@@ -215,8 +244,16 @@ def back(sheet: Sheet, t: Template, case: dict[str, Any], documents: dict[int, A
         [L(b["filer"]), C(filer(case)), L(b["checker"]), ""],
         [L(b["filed_on"]), C(day(filing.get("filed_on"))), L(b["checked_on"]), C(day(None))],
     ]
-    story.append(sheet.grid(rows, [26, 52, 26, 52], [((1, 0), (3, 0))], heights=[120 * mm, 16 * mm, 16 * mm],
-                            valign="MIDDLE", extra=[("VALIGN", (1, 0), (1, 0), "TOP"), ("TOPPADDING", (1, 0), (1, 0), 10)]))
+    story.append(
+        sheet.grid(
+            rows,
+            [26, 52, 26, 52],
+            [((1, 0), (3, 0))],
+            heights=[120 * mm, 16 * mm, 16 * mm],
+            valign="MIDDLE",
+            extra=[("VALIGN", (1, 0), (1, 0), "TOP"), ("TOPPADDING", (1, 0), (1, 0), 10)],
+        )
+    )
     return story
 
 

@@ -41,25 +41,45 @@ def court_of(case: dict[str, Any], t: Template) -> str:
 def confirmation(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]:
     a = case["agreement"]
     number = a.get("number") or case["case_no"]
-    values = {"date": day(a.get("effective_on")), "committee": case["committee"], "number": number,
-              "dispute": (case.get("dispute_type") or "").removesuffix("纠纷")}
+    values = {
+        "date": day(a.get("effective_on")),
+        "committee": case["committee"],
+        "number": number,
+        "dispute": (case.get("dispute_type") or "").removesuffix("纠纷"),
+    }
     story: list[Flowable] = sheet.title(t["title"], t.fill("number", number=number))
     story.append(sheet.p(t["parties_heading"], "heading"))
     for p in case["parties"]:
-        runs = parts.describe(sheet, {**p, "role_label": t.get(f"roles.{p['role']}") or "申请人"}, a.get("effective_on"))
+        runs = parts.describe(
+            sheet, {**p, "role_label": t.get(f"roles.{p['role']}") or "申请人"}, a.get("effective_on")
+        )
         story.append(sheet.runs(runs, "party"))
         rep = parts.representatives(sheet, p)
         if rep:
             story.append(sheet.runs(rep, "party"))
-    story += [sheet.p(t["request_heading"], "heading"), sheet.p(t.fill("request", **values), "body"),
-              sheet.p(t["reasons_heading"], "heading"), sheet.p(t.fill("reasons", **values), "body"),
-              sheet.p(t["promise_heading"], "heading")]
+    story += [
+        sheet.p(t["request_heading"], "heading"),
+        sheet.p(t.fill("request", **values), "body"),
+        sheet.p(t["reasons_heading"], "heading"),
+        sheet.p(t.fill("reasons", **values), "body"),
+        sheet.p(t["promise_heading"], "heading"),
+    ]
     story += [sheet.p(line, "body") for line in t.lines("promises")]
     applied = (case.get("confirmation") or {}).get("applied_on")
     # 此致, the court, the signatures and the date stay on one page (never a signature page alone).
-    lead: list[Flowable] = [spacer(2), sheet.p(t["to"], "body"), sheet.p(court_of(case, t), "flush"), spacer(3),
-                            sheet.p(t["signatures_heading"], "heading")]
-    tail: list[Flowable] = [spacer(3), sheet.p(day(applied), "right"), spacer(2), sheet.p(t["attachments_heading"], "note")]
+    lead: list[Flowable] = [
+        spacer(2),
+        sheet.p(t["to"], "body"),
+        sheet.p(court_of(case, t), "flush"),
+        spacer(3),
+        sheet.p(t["signatures_heading"], "heading"),
+    ]
+    tail: list[Flowable] = [
+        spacer(3),
+        sheet.p(day(applied), "right"),
+        spacer(2),
+        sheet.p(t["attachments_heading"], "note"),
+    ]
     tail += [sheet.p(line, "note") for line in t.lines("attachments")]
     story += parts.signature_block(sheet, lead, case["parties"], tail, fingerprint=True)
     return story

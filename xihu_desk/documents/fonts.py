@@ -44,7 +44,8 @@ class GlyphMissing(UserError):
         where = f"“{context}”中的" if context and context != char else ""
         super().__init__(
             f"{where}字符“{shown}”（{code}）不在{LABELS[font]}中，打印出来会是空白，因此没有打印。"
-            "请核对该字（生僻字可改用通用写法并在备注中说明）。")
+            "请核对该字（生僻字可改用通用写法并在备注中说明）。"
+        )
 
 
 def ensure_fonts() -> None:

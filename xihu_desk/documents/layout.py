@@ -57,8 +57,16 @@ def _styles() -> dict[str, ParagraphStyle]:
     r, b = fonts.REGULAR, fonts.BOLD
     base = ParagraphStyle("base", fontName=r, fontSize=SIZE_BODY, leading=25, wordWrap="CJK", alignment=TA_JUSTIFY)
     s = {
-        "title": ParagraphStyle("title", base, fontName=b, fontSize=SIZE_TITLE, leading=32, alignment=TA_CENTER,
-                                spaceBefore=0, spaceAfter=4 * mm),
+        "title": ParagraphStyle(
+            "title",
+            base,
+            fontName=b,
+            fontSize=SIZE_TITLE,
+            leading=32,
+            alignment=TA_CENTER,
+            spaceBefore=0,
+            spaceAfter=4 * mm,
+        ),
         "cover_title": ParagraphStyle("cover_title", base, fontName=b, fontSize=40, leading=56, alignment=TA_CENTER),
         "org": ParagraphStyle("org", base, fontName=b, fontSize=18, leading=28, alignment=TA_CENTER),
         "number": ParagraphStyle("number", base, fontSize=SIZE_CELL, leading=18, alignment=TA_RIGHT, spaceAfter=2 * mm),
@@ -78,16 +86,22 @@ def _styles() -> dict[str, ParagraphStyle]:
         "sign": ParagraphStyle("sign", base, fontSize=SIZE_BODY, leading=22, alignment=TA_LEFT),
         "sign_r": ParagraphStyle("sign_r", base, fontSize=SIZE_BODY, leading=22, alignment=TA_RIGHT),
         "sign_small": ParagraphStyle("sign_small", base, fontSize=SIZE_CELL, leading=18, alignment=TA_LEFT),
-        "caption": ParagraphStyle("caption", base, fontSize=SIZE_SMALL, leading=12, alignment=TA_CENTER, textColor=GREY),
+        "caption": ParagraphStyle(
+            "caption", base, fontSize=SIZE_SMALL, leading=12, alignment=TA_CENTER, textColor=GREY
+        ),
     }
     # The same cells one and two sizes smaller (五号, 小五), for a form that would not fit one page
     # otherwise; the title too.
     for level, size in enumerate(SIZE_COMPACT, 1):
         for name in COMPACT_STYLES:
             big = s[name]
-            s[f"{name}_{level}"] = ParagraphStyle(f"{name}_{level}", big, fontSize=size,
-                                                 leading=round(size * 1.3, 1),
-                                                 firstLineIndent=2 * size if big.firstLineIndent else 0)
+            s[f"{name}_{level}"] = ParagraphStyle(
+                f"{name}_{level}",
+                big,
+                fontSize=size,
+                leading=round(size * 1.3, 1),
+                firstLineIndent=2 * size if big.firstLineIndent else 0,
+            )
         s[f"title_{level}"] = ParagraphStyle(f"title_{level}", s["title"], fontSize=18, leading=24, spaceAfter=2 * mm)
     return s
 
@@ -208,8 +222,14 @@ class Footer:
                 canvas.setFillColor(colors.black)
                 for rect in widget.draw().contents:
                     if rect.fillColor == colors.black:
-                        canvas.rect(ox + rect.x * scale, oy + rect.y * scale, rect.width * scale, rect.height * scale,
-                                    stroke=0, fill=1)
+                        canvas.rect(
+                            ox + rect.x * scale,
+                            oy + rect.y * scale,
+                            rect.width * scale,
+                            rect.height * scale,
+                            stroke=0,
+                            fill=1,
+                        )
                 canvas.endForm()
                 canvas.qr_form_made = True
             canvas.doForm("qr")
@@ -281,8 +301,9 @@ class PageRef(Flowable):
         return aw, self.style.leading
 
     def draw(self) -> None:
-        x, y = self.canv.absolutePosition(self.width / 2 if self.centred else 0,
-                                          (self.style.leading - self.style.fontSize) / 2 + 1)
+        x, y = self.canv.absolutePosition(
+            self.width / 2 if self.centred else 0, (self.style.leading - self.style.fontSize) / 2 + 1
+        )
         self.footer.refs.append((self.canv.getPageNumber(), x, y, self.centred, self.style, self.fn))
 
 
@@ -482,9 +503,18 @@ class Sheet:
             size = SIZE_COMPACT[self.compact - 1]
         return Endorsement(lines, caption, size=size, seal=seal)
 
-    def grid(self, rows: Sequence[Sequence[Any]], widths_mm: Sequence[float], spans: Sequence[tuple[Any, ...]] = (),
-             heights: list[float | None] | None = None, *, valign: str = "MIDDLE", pad: float = 4,
-             extra: Sequence[tuple[Any, ...]] = (), keep_last: int = 0) -> Table:
+    def grid(
+        self,
+        rows: Sequence[Sequence[Any]],
+        widths_mm: Sequence[float],
+        spans: Sequence[tuple[Any, ...]] = (),
+        heights: list[float | None] | None = None,
+        *,
+        valign: str = "MIDDLE",
+        pad: float = 4,
+        extra: Sequence[tuple[Any, ...]] = (),
+        keep_last: int = 0,
+    ) -> Table:
         """A ruled form table; ``spans`` are ((col, row), (col, row)) pairs as reportlab takes them."""
         total = sum(widths_mm)
         widths = [w * WIDTH / total for w in widths_mm]
@@ -514,8 +544,14 @@ class Sheet:
         table.setStyle(TableStyle(cmds))
         return table
 
-    def _fitted(self, given: Sequence[Sequence[Any]], widths: list[float], heights: list[float | None] | None,
-                style: TableStyle, spans: Sequence[tuple[Any, ...]]) -> Table:
+    def _fitted(
+        self,
+        given: Sequence[Sequence[Any]],
+        widths: list[float],
+        heights: list[float | None] | None,
+        style: TableStyle,
+        spans: Sequence[tuple[Any, ...]],
+    ) -> Table:
         """The table, with the longest text of any unsplittable block taller than a page (a row, or
         rows joined by a vertical span) cut and continued on 附页."""
         rows: list[list[Any]] = [list(r) for r in given]
@@ -526,7 +562,7 @@ class Sheet:
             trial.setStyle(style)  # spans and paddings decide the cells' widths
             trial.wrap(WIDTH, 1e7)
             measured: Any = trial  # the row heights reportlab measured (not in its type stubs)
-            tall = [(sum(measured._rowHeights[a:b + 1]), a, b) for a, b in blocks]
+            tall = [(sum(measured._rowHeights[a : b + 1]), a, b) for a, b in blocks]
             tall = [t for t in tall if t[0] > _ROW_LIMIT]
             if not tall:
                 return Table(rows, colWidths=widths, rowHeights=heights, repeatRows=0)
@@ -592,21 +628,41 @@ def page_break() -> PageBreak:
     return PageBreak()
 
 
-def render(story: list[Flowable], sheet: Sheet, *, title: str, author: str,
-           on_page: Callable[[int], None] | None = None) -> tuple[bytes, int]:
+def render(
+    story: list[Flowable], sheet: Sheet, *, title: str, author: str, on_page: Callable[[int], None] | None = None
+) -> tuple[bytes, int]:
     """Check every character against the fonts, then lay out the story; returns (pdf, pages)."""
     story = [*story, *sheet.continuation()]
     sheet.check()
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
-        buffer, pagesize=A4, leftMargin=LEFT, rightMargin=RIGHT, topMargin=TOP, bottomMargin=BOTTOM,
-        title=title, author=author, subject=sheet.footer.case_no, creator="西湖司法所工作台",
+        buffer,
+        pagesize=A4,
+        leftMargin=LEFT,
+        rightMargin=RIGHT,
+        topMargin=TOP,
+        bottomMargin=BOTTOM,
+        title=title,
+        author=author,
+        subject=sheet.footer.case_no,
+        creator="西湖司法所工作台",
         allowSplitting=1,
         # The canvas starts in our font, so no unembedded Helvetica is left in the file.
-        initialFontName=fonts.REGULAR, initialFontSize=SIZE_BODY, initialLeading=SIZE_BODY * 1.5,
+        initialFontName=fonts.REGULAR,
+        initialFontSize=SIZE_BODY,
+        initialLeading=SIZE_BODY * 1.5,
     )
-    frame = Frame(LEFT, BOTTOM, WIDTH, PAGE_H - TOP - BOTTOM, id="body", leftPadding=0, rightPadding=0,
-                  topPadding=0, bottomPadding=0)
+    frame = Frame(
+        LEFT,
+        BOTTOM,
+        WIDTH,
+        PAGE_H - TOP - BOTTOM,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     canvasmaker = partial(_Canvas, footer=sheet.footer, on_page=on_page)
     doc.build(story, canvasmaker=canvasmaker)

@@ -36,8 +36,9 @@ def _legal(text: Sequence[str], start: int, end: int, words: bool) -> bool:
     return not (words and _wordish(text[end - 1]) and _wordish(text[end]))
 
 
-def line_ends(text: Sequence[str], widths: Sequence[float], max_widths: Sequence[float],
-              hard: frozenset[int] = frozenset()) -> list[int]:
+def line_ends(
+    text: Sequence[str], widths: Sequence[float], max_widths: Sequence[float], hard: frozenset[int] = frozenset()
+) -> list[int]:
     """The end index (exclusive) of each line. ``hard`` holds indices after which a line must end
     (a <br/>). A line is never wider than its room unless a single character is."""
     ends: list[int] = []

@@ -120,18 +120,26 @@ def party_rows(sheet: Sheet, case: dict[str, Any], on: str | None, first_col: in
         name: Any = sheet.cell(p["name"])
         if not person and p.get("legal_rep"):
             name = [name, sheet.cell(f"（{lab['legal_rep']}：{p['legal_rep']}）", "note")]
-        rows.append(pad + [
-            sheet.cell(p["role_label"], "cell_center"), name, sheet.cell(p.get("gender") or "—" if person else "—", "cell_center"),
-            sheet.cell(age(p.get("birth_date"), on) or "—" if person else "—", "cell_center"),
-            sheet.cell(p.get("phone") or ""), sheet.cell(p.get("address") or ""),
-        ])
+        rows.append(
+            pad
+            + [
+                sheet.cell(p["role_label"], "cell_center"),
+                name,
+                sheet.cell(p.get("gender") or "—" if person else "—", "cell_center"),
+                sheet.cell(age(p.get("birth_date"), on) or "—" if person else "—", "cell_center"),
+                sheet.cell(p.get("phone") or ""),
+                sheet.cell(p.get("address") or ""),
+            ]
+        )
     return rows, []
 
 
 # Where an organisation's name may break in a narrow column: after its place-name prefix (浙江省|
 # 杭州市|西湖区|北山街道|), after a whole word that ends a unit (…社区|, …合作社|), before its legal form
 # (|有限责任公司, |居民委员会); never inside a word (有限责|任公司).
-_PLACE = re.compile(r"(?:[^省市区县]{2,4}省)?(?:[^省市区县]{2,4}市)?(?:[^省市区县]{2,4}[区县])?(?:[^街镇乡]{2,4}(?:街道|镇|乡))?")
+_PLACE = re.compile(
+    r"(?:[^省市区县]{2,4}省)?(?:[^省市区县]{2,4}市)?(?:[^省市区县]{2,4}[区县])?(?:[^街镇乡]{2,4}(?:街道|镇|乡))?"
+)
 _AFTER = ("社区", "街道", "合作社", "集团", "委员会", "中心", "事务所")
 _BEFORE = ("股份有限公司", "有限责任公司", "有限公司", "分公司", "居民委员会", "村民委员会", "人民调解委员会")
 
@@ -190,7 +198,9 @@ def name_lines(name: str, per_line: int) -> list[str]:
 SIGN_ROW = 16 * mm  # room to sign by hand above each line
 
 
-def sign_rows(sheet: Sheet, parties: list[dict[str, Any]], *, fingerprint: bool, label_key: str = "sign.person") -> Table:
+def sign_rows(
+    sheet: Sheet, parties: list[dict[str, Any]], *, fingerprint: bool, label_key: str = "sign.person"
+) -> Table:
     """One row per party: who, a line to sign on, and (for a person) the fingerprint's place. An
     organisation's name wraps between words and the row grows with it (never into the row above)."""
     lab = sheet.common["sign"]
@@ -230,17 +240,32 @@ def sign_rows(sheet: Sheet, parties: list[dict[str, Any]], *, fingerprint: bool,
         rows.append([who, line, "", mark])
         styles.append(("LINEBELOW", (2, len(rows) - 1), (2, len(rows) - 1), 0.6, colors.black))
     table = Table(rows, colWidths=widths)
-    table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("RIGHTPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                               ("TOPPADDING", (0, 0), (-1, -1), SIGN_ROW - style.leading - 4),
-                               ("ALIGN", (3, 0), (3, -1), "CENTER"), ("VALIGN", (3, 0), (3, -1), "MIDDLE"),
-                               ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-                               *styles]))
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), SIGN_ROW - style.leading - 4),
+                ("ALIGN", (3, 0), (3, -1), "CENTER"),
+                ("VALIGN", (3, 0), (3, -1), "MIDDLE"),
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                *styles,
+            ]
+        )
+    )
     return table
 
 
-def signature_block(sheet: Sheet, lead: Sequence[Flowable], parties: list[dict[str, Any]], tail: Sequence[Flowable], *,
-                    fingerprint: bool) -> list[Flowable]:
+def signature_block(
+    sheet: Sheet,
+    lead: Sequence[Flowable],
+    parties: list[dict[str, Any]],
+    tail: Sequence[Flowable],
+    *,
+    fingerprint: bool,
+) -> list[Flowable]:
     """The text before the signatures (``lead``), a line per party, then ``tail`` (mediators, seal):
     kept on one page when they fit one; otherwise they flow, but the lead keeps the first party's
     line and the tail the last two, so the seal never stands on a page of its own."""
@@ -270,8 +295,17 @@ def officer_rows(sheet: Sheet, officers: list[tuple[str, Any]]) -> Table:
             rows.append([sheet.p(label, "sign") if k == 0 else "", "", sheet.p(f"（{name}）", "note") if name else ""])
             styles.append(("LINEBELOW", (1, i), (1, i), 0.6, colors.black))
     table = Table(rows, colWidths=[WIDTH * 0.36, WIDTH * 0.34, WIDTH * 0.30], rowHeights=[13 * mm] * len(rows))
-    table.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 4), ("ALIGN", (2, 0), (2, -1), "LEFT"), *styles]))
+    table.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ("ALIGN", (2, 0), (2, -1), "LEFT"),
+                *styles,
+            ]
+        )
+    )
     return table
 
 

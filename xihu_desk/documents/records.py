@@ -21,8 +21,12 @@ def check(case: dict[str, Any]) -> tuple[str | None, list[str]]:
     return None, []
 
 
-def records(sheet: Sheet, t: Template, case: dict[str, Any], kinds: tuple[str, ...] = ("investigation", "mediation"),
-            ) -> list[Flowable]:
+def records(
+    sheet: Sheet,
+    t: Template,
+    case: dict[str, Any],
+    kinds: tuple[str, ...] = ("investigation", "mediation"),
+) -> list[Flowable]:
     story: list[Flowable] = []
     for r in (r for r in case.get("records") or [] if r["kind"] in kinds):
         if story:
@@ -34,16 +38,30 @@ def records(sheet: Sheet, t: Template, case: dict[str, Any], kinds: tuple[str, .
 def one(sheet: Sheet, t: Template, r: dict[str, Any]) -> list[Flowable]:
     k = t["investigation"] if r["kind"] == "investigation" else t["mediation"]
     story: list[Flowable] = sheet.title(k["title"])
-    values = {"time": minute(r["held_at"]), "place": r.get("place"), "matter": r.get("matter"),
-              "subject": r.get("subject"), "participants": r.get("participants") or k.get("nobody", ""),
-              "mediators": r.get("mediators"), "recorder": r.get("recorder")}
+    values = {
+        "time": minute(r["held_at"]),
+        "place": r.get("place"),
+        "matter": r.get("matter"),
+        "subject": r.get("subject"),
+        "participants": r.get("participants") or k.get("nobody", ""),
+        "mediators": r.get("mediators"),
+        "recorder": r.get("recorder"),
+    }
     rows = []
     for key, label in k["header"].items():
         rows.append([sheet.p(label, "flush"), sheet.p(values.get(key) or "", "flush")])
     header = Table(rows, colWidths=[WIDTH * 0.2, WIDTH * 0.8])
-    header.setStyle(table_style([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                                ("LINEBELOW", (1, 0), (1, -1), 0.4, colors.Color(0.6, 0.6, 0.6))]))
+    header.setStyle(
+        table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("LINEBELOW", (1, 0), (1, -1), 0.4, colors.Color(0.6, 0.6, 0.6)),
+            ]
+        )
+    )
     story += [header, spacer(4), sheet.p(k["body_heading"], "heading")]
     if r["kind"] == "mediation" and r.get("notice_announced"):
         story.append(sheet.p(k["announced"], "body"))

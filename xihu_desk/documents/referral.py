@@ -14,8 +14,19 @@ from xihu_desk.documents.layout import Sheet
 from xihu_desk.documents.templates import Template
 from xihu_desk.documents.text import day, day_cn
 
-FIELDS = ("case_no", "committee", "mediators", "parties", "summary", "outcome", "outcome_label", "outcome_on",
-          "failure_reason", "told_routes", "referral")
+FIELDS = (
+    "case_no",
+    "committee",
+    "mediators",
+    "parties",
+    "summary",
+    "outcome",
+    "outcome_label",
+    "outcome_on",
+    "failure_reason",
+    "told_routes",
+    "referral",
+)
 
 
 def check(case: dict[str, Any]) -> tuple[str | None, list[str]]:
@@ -32,13 +43,32 @@ def referral(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]:
     r = case.get("referral") or {}
     rows: list[list[Any]] = []
     spans: list[tuple] = []
-    _row(rows, spans, [L(t["to_label"]), C(r.get("body")), "", "", L(t["kind_label"]), C(r.get("to_label"), "cell_center")],
-         (1, 3))
-    _row(rows, spans, [L(t["date_label"]), C(day(case.get("outcome_on")), "cell_center"), "", "", L(t["mediator_label"]),
-                       C("、".join(case.get("mediators") or []))], (1, 3))
+    _row(
+        rows,
+        spans,
+        [L(t["to_label"]), C(r.get("body")), "", "", L(t["kind_label"]), C(r.get("to_label"), "cell_center")],
+        (1, 3),
+    )
+    _row(
+        rows,
+        spans,
+        [
+            L(t["date_label"]),
+            C(day(case.get("outcome_on")), "cell_center"),
+            "",
+            "",
+            L(t["mediator_label"]),
+            C("、".join(case.get("mediators") or [])),
+        ],
+        (1, 3),
+    )
     first = len(rows)
-    _row(rows, spans, [L(t["parties_label"]), L(t["role_head"]), L(t["name_head"]), L(t["phone_head"]),
-                       L(t["address_head"]), ""], (4, 5))
+    _row(
+        rows,
+        spans,
+        [L(t["parties_label"]), L(t["role_head"]), L(t["name_head"]), L(t["phone_head"]), L(t["address_head"]), ""],
+        (4, 5),
+    )
     for p in case["parties"]:
         name: Any = C(p["name"])
         phone = p.get("phone") or ""
@@ -47,23 +77,76 @@ def referral(sheet: Sheet, t: Template, case: dict[str, Any]) -> list[Flowable]:
             relation = f"（{rep['relation']}）" if rep.get("relation") else ""
             name = [name, sheet.cell(t.fill("representative", name=rep["name"], relation=relation), "note")]
             phone = "\n".join(x for x in (phone, rep.get("phone") or "") if x)
-        _row(rows, spans, ["", C(p["role_label"], "cell_center"), name, C(phone),
-                           C(p.get("service_address") or p.get("address")), ""], (4, 5))
+        _row(
+            rows,
+            spans,
+            [
+                "",
+                C(p["role_label"], "cell_center"),
+                name,
+                C(phone),
+                C(p.get("service_address") or p.get("address")),
+                "",
+            ],
+            (4, 5),
+        )
     spans.append(((0, first), (0, len(rows) - 1)))
-    _row(rows, spans, [L(t["summary_label"]), parts.MinHeight([C(case.get("summary"), "cell_body")], sheet.room(28)),
-                       "", "", "", ""], (1, 5))
-    result = (case.get("outcome_label") or "") + (t.fill("failure", reason=case["failure_reason"])
-                                                  if case.get("failure_reason") else "")
+    _row(
+        rows,
+        spans,
+        [L(t["summary_label"]), parts.MinHeight([C(case.get("summary"), "cell_body")], sheet.room(28)), "", "", "", ""],
+        (1, 5),
+    )
+    result = (case.get("outcome_label") or "") + (
+        t.fill("failure", reason=case["failure_reason"]) if case.get("failure_reason") else ""
+    )
     _row(rows, spans, [L(t["result_label"]), C(result, "cell_j"), "", "", "", ""], (1, 5))
     routes = "、".join(case.get("told_routes") or [])
-    _row(rows, spans, [L(t["routes_label"]), C(t.fill("routes", routes=routes) if routes else "", "cell_j"),
-                       "", "", "", ""], (1, 5))
-    _row(rows, spans, [L(t["reason_label"]), parts.MinHeight([C(r.get("note") or t["no_reason"], "cell_body")],
-                                                               sheet.room(24)), "", "", "", ""], (1, 5))
-    _row(rows, spans, [L(t["seal_label"]), sheet.endorsement(case["committee"], day_cn(case.get("outcome_on")), size=12),
-                       "", "", "", ""], (1, 5))
-    _row(rows, spans, [L(t["receipt_label"]), parts.MinHeight([C(t["receipt"])], sheet.room(16, 10)), "", "",
-                       parts.MinHeight([C(t["receipt_seal"]), C(day_cn(None), "cell_right")], sheet.room(16, 10)), ""],
-         (1, 3), (4, 5))
+    _row(
+        rows,
+        spans,
+        [L(t["routes_label"]), C(t.fill("routes", routes=routes) if routes else "", "cell_j"), "", "", "", ""],
+        (1, 5),
+    )
+    _row(
+        rows,
+        spans,
+        [
+            L(t["reason_label"]),
+            parts.MinHeight([C(r.get("note") or t["no_reason"], "cell_body")], sheet.room(24)),
+            "",
+            "",
+            "",
+            "",
+        ],
+        (1, 5),
+    )
+    _row(
+        rows,
+        spans,
+        [
+            L(t["seal_label"]),
+            sheet.endorsement(case["committee"], day_cn(case.get("outcome_on")), size=12),
+            "",
+            "",
+            "",
+            "",
+        ],
+        (1, 5),
+    )
+    _row(
+        rows,
+        spans,
+        [
+            L(t["receipt_label"]),
+            parts.MinHeight([C(t["receipt"])], sheet.room(16, 10)),
+            "",
+            "",
+            parts.MinHeight([C(t["receipt_seal"]), C(day_cn(None), "cell_right")], sheet.room(16, 10)),
+            "",
+        ],
+        (1, 3),
+        (4, 5),
+    )
     story.append(sheet.grid(rows, [22, 21, 31, 30, 30, 22], spans, keep_last=2))
     return story

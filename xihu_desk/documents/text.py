@@ -19,8 +19,12 @@ def esc(text: object) -> str:
     """User text as paragraph markup that prints exactly as typed (a party named <b> stays <b>)."""
     # reportlab collapses runs of whitespace; an ideographic space (used to space out labels and
     # to leave room for handwriting) becomes four no-break spaces of the same total width.
-    return (escape("" if text is None else str(text)).replace("\r\n", "\n").replace("\n", "<br/>")
-            .replace("\u3000", "\u00a0" * 4))
+    return (
+        escape("" if text is None else str(text))
+        .replace("\r\n", "\n")
+        .replace("\n", "<br/>")
+        .replace("\u3000", "\u00a0" * 4)
+    )
 
 
 def cn_number(n: int) -> str:

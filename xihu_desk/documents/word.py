@@ -45,8 +45,21 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spa
 
 from xihu_desk.documents import fonts
 from xihu_desk.documents.layout import (
-    BOTTOM, FOOTER_Y, LEFT, RIGHT, SIZE_BODY, SIZE_SMALL, TOP, WIDTH, Anchor, Box, Endorsement, Footer,
-    PageRef, Sheet)
+    BOTTOM,
+    FOOTER_Y,
+    LEFT,
+    RIGHT,
+    SIZE_BODY,
+    SIZE_SMALL,
+    TOP,
+    WIDTH,
+    Anchor,
+    Box,
+    Endorsement,
+    Footer,
+    PageRef,
+    Sheet,
+)
 from xihu_desk.documents.parts import MinHeight
 
 EAST_ASIAN = "宋体"  # SimSun: the Song face of the PDF, on every Chinese Windows and with WPS on UOS/Kylin
@@ -55,39 +68,116 @@ DRAFT_MARK = "草稿"
 
 # The names an office sees in Word's style list (the PDF's styles by what they are for).
 STYLE_NAMES = {
-    "title": "文书标题", "cover_title": "卷宗封面标题", "org": "单位名称", "number": "文书编号", "body": "文书正文",
-    "flush": "正文（顶格）", "heading": "小标题", "party": "当事人", "clause": "条款", "right": "正文（右对齐）",
-    "cell": "表格文字", "cell_j": "表格文字（两端对齐）", "cell_body": "表格正文", "label": "表格栏目",
-    "cell_center": "表格文字（居中）", "cell_right": "表格文字（右对齐）", "note": "附注", "sign": "签名栏",
-    "sign_r": "签名栏（右对齐）", "caption": "图注",
+    "title": "文书标题",
+    "cover_title": "卷宗封面标题",
+    "org": "单位名称",
+    "number": "文书编号",
+    "body": "文书正文",
+    "flush": "正文（顶格）",
+    "heading": "小标题",
+    "party": "当事人",
+    "clause": "条款",
+    "right": "正文（右对齐）",
+    "cell": "表格文字",
+    "cell_j": "表格文字（两端对齐）",
+    "cell_body": "表格正文",
+    "label": "表格栏目",
+    "cell_center": "表格文字（居中）",
+    "cell_right": "表格文字（右对齐）",
+    "note": "附注",
+    "sign": "签名栏",
+    "sign_r": "签名栏（右对齐）",
+    "caption": "图注",
 }
 _HEADINGS = {"title": 0, "cover_title": 0, "heading": 1}  # outline levels: Word's navigation pane lists them
-_ALIGN: dict[Any, Any] = {TA_CENTER: WD_ALIGN_PARAGRAPH.CENTER, TA_RIGHT: WD_ALIGN_PARAGRAPH.RIGHT,
-          TA_JUSTIFY: WD_ALIGN_PARAGRAPH.JUSTIFY}
-_CELL_ALIGN = {"CENTER": WD_ALIGN_PARAGRAPH.CENTER, "CENTRE": WD_ALIGN_PARAGRAPH.CENTER,
-               "RIGHT": WD_ALIGN_PARAGRAPH.RIGHT}
-_VALIGN = {"TOP": WD_CELL_VERTICAL_ALIGNMENT.TOP, "MIDDLE": WD_CELL_VERTICAL_ALIGNMENT.CENTER,
-           "BOTTOM": WD_CELL_VERTICAL_ALIGNMENT.BOTTOM}
+_ALIGN: dict[Any, Any] = {
+    TA_CENTER: WD_ALIGN_PARAGRAPH.CENTER,
+    TA_RIGHT: WD_ALIGN_PARAGRAPH.RIGHT,
+    TA_JUSTIFY: WD_ALIGN_PARAGRAPH.JUSTIFY,
+}
+_CELL_ALIGN = {
+    "CENTER": WD_ALIGN_PARAGRAPH.CENTER,
+    "CENTRE": WD_ALIGN_PARAGRAPH.CENTER,
+    "RIGHT": WD_ALIGN_PARAGRAPH.RIGHT,
+}
+_VALIGN = {
+    "TOP": WD_CELL_VERTICAL_ALIGNMENT.TOP,
+    "MIDDLE": WD_CELL_VERTICAL_ALIGNMENT.CENTER,
+    "BOTTOM": WD_CELL_VERTICAL_ALIGNMENT.BOTTOM,
+}
 _NBSP4 = "\u00a0" * 4  # layout.esc writes an ideographic space as four no-break spaces: back to one
 
 # Child order of the few property elements written by hand (Word refuses a file out of schema order).
-_PPR_AFTER_BDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
-                  "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
-                  "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-                  "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
-                  "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+_PPR_AFTER_BDR = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 _TCPR_AFTER_BORDERS = ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
 _TCPR_AFTER_MAR = ("w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
-_TBLPR = ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize", "w:tblStyleColBandSize",
-          "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar",
-          "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+_TBLPR = (
+    "w:tblStyle",
+    "w:tblpPr",
+    "w:tblOverlap",
+    "w:bidiVisual",
+    "w:tblStyleRowBandSize",
+    "w:tblStyleColBandSize",
+    "w:tblW",
+    "w:jc",
+    "w:tblCellSpacing",
+    "w:tblInd",
+    "w:tblBorders",
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+    "w:tblCaption",
+    "w:tblDescription",
+    "w:tblPrChange",
+)
 _RPR_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
-_SECTPR_AFTER_PGNUM = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi",
-                       "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+_SECTPR_AFTER_PGNUM = (
+    "w:cols",
+    "w:formProt",
+    "w:vAlign",
+    "w:noEndnote",
+    "w:titlePg",
+    "w:textDirection",
+    "w:bidi",
+    "w:rtlGutter",
+    "w:docGrid",
+    "w:printerSettings",
+    "w:sectPrChange",
+)
 
 
-def write(story: list[Flowable], sheet: Sheet, *, title: str, author: str, draft: bool = False,
-          laid_out: Footer | None = None) -> bytes:
+def write(
+    story: list[Flowable], sheet: Sheet, *, title: str, author: str, draft: bool = False, laid_out: Footer | None = None
+) -> bytes:
     """The .docx of a story composed for the PDF. ``laid_out`` is the footer of a PDF layout of the
     same story: page references (a case file's contents list) print the numbers it found."""
     writer = _Writer(sheet, draft=draft, laid_out=laid_out)
@@ -156,6 +246,7 @@ def _fonts_of(rpr: Any) -> None:
 
 def _field(paragraph: Any, instruction: str, shown: str, size: float) -> None:
     """A Word field (PAGE, NUMPAGES…) with the value shown until Word updates it."""
+
     def run(*children: Any) -> None:
         r = paragraph.add_run()
         r.font.size = Pt(size)
@@ -423,8 +514,11 @@ class _Writer:
         widths = [float(w) for w in t._argW]
         table = self._add_table(box, nrows, ncols)
         table.autofit = False
-        table.alignment = {"CENTER": WD_TABLE_ALIGNMENT.CENTER, "CENTRE": WD_TABLE_ALIGNMENT.CENTER,
-                           "RIGHT": WD_TABLE_ALIGNMENT.RIGHT}.get(str(t.hAlign).upper(), WD_TABLE_ALIGNMENT.LEFT)
+        table.alignment = {
+            "CENTER": WD_TABLE_ALIGNMENT.CENTER,
+            "CENTRE": WD_TABLE_ALIGNMENT.CENTER,
+            "RIGHT": WD_TABLE_ALIGNMENT.RIGHT,
+        }.get(str(t.hAlign).upper(), WD_TABLE_ALIGNMENT.LEFT)
         _table_width(table, widths)
         # Each span once: a grid's style is set twice, and a merge of merged cells finds them gone.
         spans = list(dict.fromkeys(_norm(a, b, nrows, ncols) for _op, a, b in t._spanCmds))
@@ -459,18 +553,21 @@ class _Writer:
                 _cell_margins(cell, cs, trim=int(rule[0]) / 8 if rule else 0.0)
                 inner = _Box(cell, reuse=cell.paragraphs[0], keep=box.keep, kept=box.kept)
                 value = rows[r][c]
-                width = sum(widths[c0:c1 + 1]) - cs.leftPadding - cs.rightPadding
+                width = sum(widths[c0 : c1 + 1]) - cs.leftPadding - cs.rightPadding
                 if isinstance(value, str):
                     p = self.text(inner, value, self._cell_style(cs))
-                    p.alignment = _CELL_ALIGN.get(str(getattr(cs, "alignment", "LEFT")).upper(),
-                                                  WD_ALIGN_PARAGRAPH.LEFT)
+                    p.alignment = _CELL_ALIGN.get(
+                        str(getattr(cs, "alignment", "LEFT")).upper(), WD_ALIGN_PARAGRAPH.LEFT
+                    )
                 else:
                     self.blocks(inner, [value])
                     if inner.reuse is not None and box.keep:  # nothing written: the empty paragraph still keeps
                         cell.paragraphs[0].paragraph_format.keep_with_next = True
                         box.kept.append(cell.paragraphs[0])
                 if r0 == r1:
-                    need = _min_height(value, width) + (cs.topPadding + cs.bottomPadding if _min_height(value, width) else 0)
+                    need = _min_height(value, width) + (
+                        cs.topPadding + cs.bottomPadding if _min_height(value, width) else 0
+                    )
                     minimum[r] = max(minimum[r], need)
         for r in range(nrows):
             if minimum[r]:
@@ -504,8 +601,9 @@ class _Writer:
         cell = table.cell(0, 0)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
         inner = _Box(cell, reuse=cell.paragraphs[0], keep=box.keep, kept=box.kept)
-        style = ParagraphStyle("endorsement", self.sheet.s["sign"], fontSize=size, leading=f.line_h,
-                               alignment=TA_CENTER)
+        style = ParagraphStyle(
+            "endorsement", self.sheet.s["sign"], fontSize=size, leading=f.line_h, alignment=TA_CENTER
+        )
         style.name = "sign" if size >= SIZE_BODY else "cell_center"
         for line in f.lines:
             p = self._new_paragraph(inner, style)
@@ -557,12 +655,17 @@ class _Writer:
                 p._p.getparent().remove(p._p)
             first.text = ""
             pf = first.paragraph_format
-            pf.tab_stops.add_tab_stop(round((WIDTH - 2) * 12700), WD_TAB_ALIGNMENT.RIGHT)  # at the margin LibreOffice drops it
+            pf.tab_stops.add_tab_stop(
+                round((WIDTH - 2) * 12700), WD_TAB_ALIGNMENT.RIGHT
+            )  # at the margin LibreOffice drops it
             border = _el("w:pBdr")
             border.append(_el("w:top", val="single", sz="4", space="4", color="B8B8B8"))
             _put(first._p.get_or_add_pPr(), border, _PPR_AFTER_BDR)
-            for text in (c.fill("footer.case_no", case_no=self.footer.case_no), "\t",
-                         self.footer.code_line()):  # a draft says it has no 核验码, as its PDF does
+            for text in (
+                c.fill("footer.case_no", case_no=self.footer.case_no),
+                "\t",
+                self.footer.code_line(),
+            ):  # a draft says it has no 核验码, as its PDF does
                 run = first.add_run(text)
                 run.font.size = Pt(SIZE_SMALL)
                 run.font.color.rgb = RGBColor(0x40, 0x40, 0x40)
@@ -595,7 +698,8 @@ class _Writer:
             '<v:stroke dashstyle="dash"/><v:textbox style="layout-flow:vertical-ideographic" inset="0,0,0,0">'
             '<w:txbxContent><w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:color w:val="B8B8B8"/>'
             f'<w:sz w:val="{SIZE_SMALL * 2:.0f}"/></w:rPr><w:t>{escape(word)}</w:t></w:r></w:p></w:txbxContent>'
-            "</v:textbox></v:rect></w:pict></w:r>")
+            "</v:textbox></v:rect></w:pict></w:r>"
+        )
         header.paragraphs[0]._p.append(shape)
 
     def _numbered_count(self) -> int:
@@ -615,7 +719,7 @@ class _Writer:
 def _tight(ppr: Any) -> None:
     """No space added between Chinese and Latin letters or digits."""
     for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
-        _put(ppr, _el(tag, val="0"), _PPR_AFTER_BDR[_PPR_AFTER_BDR.index(tag) + 1:])
+        _put(ppr, _el(tag, val="0"), _PPR_AFTER_BDR[_PPR_AFTER_BDR.index(tag) + 1 :])
 
 
 def _tiny(p: Any) -> None:
@@ -655,9 +759,9 @@ def _norm(a: tuple[int, int], b: tuple[int, int], nrows: int, ncols: int) -> tup
 def _table_width(table: Any, widths: list[float]) -> None:
     tbl = table._tbl
     tblPr = tbl.tblPr
-    _put(tblPr, _el("w:tblW", w=str(round(sum(widths) * 20)), type="dxa"), _TBLPR[_TBLPR.index("w:tblW") + 1:])
+    _put(tblPr, _el("w:tblW", w=str(round(sum(widths) * 20)), type="dxa"), _TBLPR[_TBLPR.index("w:tblW") + 1 :])
     # The table's edge where the PDF has it: not shifted left by the cells' padding.
-    _put(tblPr, _el("w:tblInd", w="0", type="dxa"), _TBLPR[_TBLPR.index("w:tblInd") + 1:])
+    _put(tblPr, _el("w:tblInd", w="0", type="dxa"), _TBLPR[_TBLPR.index("w:tblInd") + 1 :])
     for gc, w in zip(tbl.tblGrid.gridCol_lst, widths, strict=True):
         gc.w = round(w * 12700)
     for row in table.rows:
@@ -667,8 +771,12 @@ def _table_width(table: Any, widths: list[float]) -> None:
 
 def _cell_margins(cell: Any, cs: Any, *, trim: float = 0.0) -> None:
     mar = _el("w:tcMar")
-    for side, value in (("top", cs.topPadding), ("left", cs.leftPadding),
-                        ("bottom", max(0.0, float(cs.bottomPadding) - trim)), ("right", cs.rightPadding)):
+    for side, value in (
+        ("top", cs.topPadding),
+        ("left", cs.leftPadding),
+        ("bottom", max(0.0, float(cs.bottomPadding) - trim)),
+        ("right", cs.rightPadding),
+    ):
         mar.append(_el(f"w:{side}", w=str(round(float(value) * 20)), type="dxa"))
     _put(cell._tc.get_or_add_tcPr(), mar, _TCPR_AFTER_MAR)
 
@@ -704,8 +812,12 @@ def _edges(linecmds: list[tuple], nrows: int, ncols: int) -> dict[tuple[int, int
             out[side] = edge
             # The neighbour shares the rule: Word draws the heavier of two, keep them equal.
             r, c, s = side
-            other = {"top": (r - 1, c, "bottom"), "bottom": (r + 1, c, "top"), "left": (r, c - 1, "right"),
-                     "right": (r, c + 1, "left")}[s]
+            other = {
+                "top": (r - 1, c, "bottom"),
+                "bottom": (r + 1, c, "top"),
+                "left": (r, c - 1, "right"),
+                "right": (r, c + 1, "left"),
+            }[s]
             if 0 <= other[0] < nrows and 0 <= other[1] < ncols:
                 out[other] = edge
     return out
@@ -745,4 +857,3 @@ def _min_height(value: Any, width: float) -> float:
 
 
 __all__ = ["DRAFT_MARK", "EAST_ASIAN", "needs_layout", "write"]
-

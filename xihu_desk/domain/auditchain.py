@@ -48,8 +48,15 @@ def parse_anchor(text: str | bytes | None) -> dict[str, Any] | None:
     if not isinstance(doc, dict) or doc.get("v") != ANCHOR_VERSION:
         return None
     seq, head, node, sig = doc.get("seq"), doc.get("hash"), doc.get("node"), doc.get("sig")
-    if not (isinstance(seq, int) and not isinstance(seq, bool) and seq >= 1 and isinstance(head, str)
-            and len(head) == 64 and isinstance(node, str) and isinstance(sig, str)):
+    if not (
+        isinstance(seq, int)
+        and not isinstance(seq, bool)
+        and seq >= 1
+        and isinstance(head, str)
+        and len(head) == 64
+        and isinstance(node, str)
+        and isinstance(sig, str)
+    ):
         return None
     return doc
 
@@ -60,7 +67,8 @@ def anchor_signed_by(doc: dict[str, Any], sign_public: bytes) -> bool:
 
     try:
         Ed25519PublicKey.from_public_bytes(sign_public).verify(
-            bytes.fromhex(doc["sig"]), _anchor_message(doc["node"], doc["seq"], doc["hash"]))
+            bytes.fromhex(doc["sig"]), _anchor_message(doc["node"], doc["seq"], doc["hash"])
+        )
     except (InvalidSignature, ValueError):
         return False
     return True

@@ -23,8 +23,9 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"accepted": "已受理", "mediating": "调解中", "closed": "已结案", "filed": "已归档",
-                "void": "已作废"}[self.value]
+        return {"accepted": "已受理", "mediating": "调解中", "closed": "已结案", "filed": "已归档", "void": "已作废"}[
+            self.value
+        ]
 
 
 class Outcome(StrEnum):
@@ -163,9 +164,14 @@ class FileItem:
     note: str = ""
 
 
-def contents_list(f: FileFacts, investigation_records: int = 0, followups: int = 0,
-                  confirmation: bool = False, attachments: dict[str, int] | None = None,
-                  simple: SimpleFiling | None = None) -> list[FileItem]:
+def contents_list(
+    f: FileFacts,
+    investigation_records: int = 0,
+    followups: int = 0,
+    confirmation: bool = False,
+    attachments: dict[str, int] | None = None,
+    simple: SimpleFiling | None = None,
+) -> list[FileItem]:
     """卷内目录 (domain.md §2.2) with what is present. The 协议书 is required when mediation
     succeeded (an oral agreement is filed as its register); a failed or terminated case files
     its mediation record instead. ``simple``: the case follows the simple procedure, and filing

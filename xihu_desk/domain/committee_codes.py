@@ -44,12 +44,13 @@ def stem(name: str, org_name: str) -> str:
     """The distinctive part of a committee's name: 北山街道北山社区人民调解委员会 → 北山社区."""
     base = name.strip().removesuffix(SUFFIX) or name.strip()
     if org_name and base.startswith(org_name) and len(base) > len(org_name):
-        base = base[len(org_name):]
+        base = base[len(org_name) :]
     return "".join(ch for ch in normalise(base) if ch.isalnum())
 
 
-def default_code(name: str, org_name: str, org_short: str, kind: str,
-                 taken: Collection[str] | Callable[[str], bool]) -> str:
+def default_code(
+    name: str, org_name: str, org_short: str, kind: str, taken: Collection[str] | Callable[[str], bool]
+) -> str:
     """A 字号 for a committee whose real one is not known, unique against ``taken`` (the 字号 of
     every committee here and those reserved by the reference list)."""
     is_taken = taken if callable(taken) else taken.__contains__
@@ -67,7 +68,7 @@ def default_code(name: str, org_name: str, org_short: str, kind: str,
         candidate = candidate[:MAX_LEN]
         if candidate and problem(candidate) is None and not is_taken(candidate):
             return candidate
-    first = (candidates[0] or short or "调委会")[:MAX_LEN - 2]
+    first = (candidates[0] or short or "调委会")[: MAX_LEN - 2]
     if problem(f"{first}2") is not None:
         first = "调委会"
     n = 2

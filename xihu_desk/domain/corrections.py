@@ -50,7 +50,9 @@ AGREEMENT_FIELDS = (
     FieldSpec("agreement.disputed", "协议：争议事项", "longtext", "agreement", "disputed"),
     FieldSpec("agreement.responsibility", "协议：各方责任", "longtext", "agreement", "responsibility"),
     FieldSpec("agreement.clauses", "协议条款", "clauses", "agreement", "clauses", required=True),
-    FieldSpec("agreement.performance_method", "协议：履行方式", "text", "agreement", "performance_method", required=True),
+    FieldSpec(
+        "agreement.performance_method", "协议：履行方式", "text", "agreement", "performance_method", required=True
+    ),
     FieldSpec("agreement.performance_place", "协议：履行地点", "text", "agreement", "performance_place"),
     FieldSpec("agreement.performance_deadline", "协议：履行期限", "date", "agreement", "performance_deadline"),
     FieldSpec("agreement.amount", "协议金额（元）", "money", "agreement", "amount_fen"),
@@ -84,8 +86,11 @@ def spec(name: str, parties: int, has_agreement: bool) -> FieldSpec:
         return party_field(int(m.group(1)), m.group(2))
     if name.startswith("agreement.") and not has_agreement:
         raise FieldError("field", f"本案没有登记协议，不能更正“{name}”。")
-    raise FieldError("field", f"“{name}”不是可更正的项目。可更正：{'、'.join(s.name for s in CASE_FIELDS)}、"
-                              f"agreement.*（有协议时）、party.N.name / id_number / phone / address。")
+    raise FieldError(
+        "field",
+        f"“{name}”不是可更正的项目。可更正：{'、'.join(s.name for s in CASE_FIELDS)}、"
+        f"agreement.*（有协议时）、party.N.name / id_number / phone / address。",
+    )
 
 
 def parse(s: FieldSpec, text: str) -> object:
@@ -133,5 +138,11 @@ def shown(s: FieldSpec, value: object) -> str:
     return str(value)
 
 
-ACTIONS = {"correct": "更正", "reopen": "重新调解", "void": "作废", "link": "由此新立案件",
-           "linked": "由原案件新立", "file": "归档（回访未完成）"}
+ACTIONS = {
+    "correct": "更正",
+    "reopen": "重新调解",
+    "void": "作废",
+    "link": "由此新立案件",
+    "linked": "由原案件新立",
+    "file": "归档（回访未完成）",
+}

@@ -34,30 +34,56 @@ from xihu_desk.domain.errors import UserError
 EMPLOYMENT = {"full_time": "专职", "part_time": "兼职", "invited": "特邀"}
 GENDER = {"男": "男", "女": "女"}
 EDUCATION = {
-    "": "未填", "primary": "小学", "junior": "初中", "senior": "高中/中专", "college": "大专",
-    "bachelor": "大学本科", "master": "硕士研究生", "doctor": "博士研究生",
+    "": "未填",
+    "primary": "小学",
+    "junior": "初中",
+    "senior": "高中/中专",
+    "college": "大专",
+    "bachelor": "大学本科",
+    "master": "硕士研究生",
+    "doctor": "博士研究生",
 }
 POLITICAL = {
-    "": "未填", "cpc": "中共党员", "probationary": "中共预备党员", "league": "共青团员",
-    "democratic": "民主党派", "none": "群众",
+    "": "未填",
+    "cpc": "中共党员",
+    "probationary": "中共预备党员",
+    "league": "共青团员",
+    "democratic": "民主党派",
+    "none": "群众",
 }
 LEGAL_QUALIFICATION = {
-    "": "无", "judicial_exam": "法律职业资格", "lawyer": "律师执业证", "legal_worker": "基层法律服务工作者证",
+    "": "无",
+    "judicial_exam": "法律职业资格",
+    "lawyer": "律师执业证",
+    "legal_worker": "基层法律服务工作者证",
     "other": "其他法律类证书",
 }
 SOURCE = {
-    "": "未填", "purchased": "政府购买服务", "cadre": "村社干部兼任", "lawyer": "律师",
-    "retired_legal": "退休政法干警", "other": "其他",
+    "": "未填",
+    "purchased": "政府购买服务",
+    "cadre": "村社干部兼任",
+    "lawyer": "律师",
+    "retired_legal": "退休政法干警",
+    "other": "其他",
 }
 STATUS = {"serving": "在任", "left": "离任", "dismissed": "解聘", "removed": "罢免"}
 # 人民调解法第15条: the four acts, and what the committee may do (domain.md §1.2).
 ART15 = {
-    "": "不涉及", "partial": "偏袒一方当事人", "insult": "侮辱当事人",
-    "benefit": "索取、收受财物或者谋取其他不正当利益", "privacy": "泄露当事人的个人隐私、商业秘密",
+    "": "不涉及",
+    "partial": "偏袒一方当事人",
+    "insult": "侮辱当事人",
+    "benefit": "索取、收受财物或者谋取其他不正当利益",
+    "privacy": "泄露当事人的个人隐私、商业秘密",
 }
 EVENT_KINDS = {"award": "表彰奖励", "complaint": "投诉", "discipline": "违纪处理", "escalation": "纠纷激化"}
-AWARD_LEVELS = {"national": "国家级", "provincial": "省级", "municipal": "市级", "district": "区（县）级",
-                "township": "街道（镇）级", "other": "其他"}
+AWARD_LEVELS = {
+    "national": "国家级",
+    "provincial": "省级",
+    "municipal": "市级",
+    "district": "区（县）级",
+    "township": "街道（镇）级",
+    "other": "其他",
+}
 COMPLAINT_OUTCOMES = {"pending": "核查中", "upheld": "属实", "rejected": "不属实"}
 DISCIPLINE_OUTCOMES = {"criticism": "批评教育", "correction": "责令改正", "removed": "罢免", "dismissed": "解聘"}
 ESCALATION_KINDS = {"criminal": "民转刑", "petition": "越级上访", "group": "群体性事件", "other": "其他激化"}
@@ -68,8 +94,12 @@ DEFAULT_RULE_SET = "zhejiang-2017"
 
 def outcomes(kind: str) -> dict[str, str]:
     """The outcome list of an award/complaint/discipline/escalation entry."""
-    return {"award": AWARD_LEVELS, "complaint": COMPLAINT_OUTCOMES, "discipline": DISCIPLINE_OUTCOMES,
-            "escalation": ESCALATION_KINDS}[kind]
+    return {
+        "award": AWARD_LEVELS,
+        "complaint": COMPLAINT_OUTCOMES,
+        "discipline": DISCIPLINE_OUTCOMES,
+        "escalation": ESCALATION_KINDS,
+    }[kind]
 
 
 # ---------------------------------------------------------------- metrics
@@ -83,23 +113,26 @@ class Metric:
     rate: bool = False  # a share: stored as a fraction, written in rule sets and shown in per cent
 
 
-METRICS: dict[str, Metric] = {m.key: m for m in (
-    Metric("years_of_service", "从事人民调解工作年限", "年"),
-    Metric("cases_total", "调解纠纷数", "件"),
-    Metric("cases_per_year", "年均调解纠纷数", "件"),
-    Metric("cases_succeeded", "调解成功数", "件"),
-    Metric("success_rate", "调解成功率", "%", rate=True),
-    Metric("oral_share", "口头协议占比", "%", rate=True),
-    Metric("difficult_cases", "疑难复杂及以上纠纷数", "件"),
-    Metric("confirmed_cases", "经司法确认的协议数", "件"),
-    Metric("followups", "回访次数", "次"),
-    Metric("training_hours", "参加培训学时", "学时"),
-    Metric("awards", "受到表彰奖励", "次"),
-    Metric("complaints", "被投诉", "次"),
-    Metric("complaints_upheld", "投诉经核查属实", "次"),
-    Metric("discipline", "因第十五条行为受处理", "次"),
-    Metric("escalations", "调解不当致纠纷激化（民转刑、越级上访等）", "次"),
-)}
+METRICS: dict[str, Metric] = {
+    m.key: m
+    for m in (
+        Metric("years_of_service", "从事人民调解工作年限", "年"),
+        Metric("cases_total", "调解纠纷数", "件"),
+        Metric("cases_per_year", "年均调解纠纷数", "件"),
+        Metric("cases_succeeded", "调解成功数", "件"),
+        Metric("success_rate", "调解成功率", "%", rate=True),
+        Metric("oral_share", "口头协议占比", "%", rate=True),
+        Metric("difficult_cases", "疑难复杂及以上纠纷数", "件"),
+        Metric("confirmed_cases", "经司法确认的协议数", "件"),
+        Metric("followups", "回访次数", "次"),
+        Metric("training_hours", "参加培训学时", "学时"),
+        Metric("awards", "受到表彰奖励", "次"),
+        Metric("complaints", "被投诉", "次"),
+        Metric("complaints_upheld", "投诉经核查属实", "次"),
+        Metric("discipline", "因第十五条行为受处理", "次"),
+        Metric("escalations", "调解不当致纠纷激化（民转刑、越级上访等）", "次"),
+    )
+}
 DIFFICULT = ("complex", "major", "very_major")  # 疑难复杂, 重大, 重特大 (codes.json "difficulty")
 
 
@@ -178,28 +211,45 @@ class Evidence:
 
     def as_json(self) -> dict[str, Any]:
         """design.md §10 (``mediator evidence --json``), plus the rest of the counts."""
+
         def num(v: Decimal | None) -> float | None:
             return None if v is None else float(v)
 
         return {
-            "mediator": self.mediator, "name": self.name, "from": self.date_from.isoformat(),
-            "to": self.date_to.isoformat(), "employment_type": self.employment_type,
-            "years_of_service": num(self.years_of_service), "service_days": self.service_days,
-            "cases_total": self.cases_total, "per_year": {str(y): n for y, n in sorted(self.per_year.items())},
-            "cases_per_year": num(self.cases_per_year), "cases_lead": self.cases_lead,
-            "cases_concluded": self.cases_concluded, "cases_succeeded": self.cases_succeeded,
-            "success_rate": num(self.success_rate), "oral_agreements": self.oral_agreements,
-            "written_agreements": self.written_agreements, "oral_share": num(self.oral_share),
-            "by_difficulty": dict(self.by_difficulty), "difficult_cases": self.difficult_cases,
-            "confirmed_cases": self.confirmed_cases, "followups": self.followups,
-            "training_hours": num(self.training_hours), "training_sessions": self.training_sessions,
-            "awards": self.awards, "complaints": self.complaints, "complaints_upheld": self.complaints_upheld,
-            "discipline": self.discipline, "escalations": self.escalations,
+            "mediator": self.mediator,
+            "name": self.name,
+            "from": self.date_from.isoformat(),
+            "to": self.date_to.isoformat(),
+            "employment_type": self.employment_type,
+            "years_of_service": num(self.years_of_service),
+            "service_days": self.service_days,
+            "cases_total": self.cases_total,
+            "per_year": {str(y): n for y, n in sorted(self.per_year.items())},
+            "cases_per_year": num(self.cases_per_year),
+            "cases_lead": self.cases_lead,
+            "cases_concluded": self.cases_concluded,
+            "cases_succeeded": self.cases_succeeded,
+            "success_rate": num(self.success_rate),
+            "oral_agreements": self.oral_agreements,
+            "written_agreements": self.written_agreements,
+            "oral_share": num(self.oral_share),
+            "by_difficulty": dict(self.by_difficulty),
+            "difficult_cases": self.difficult_cases,
+            "confirmed_cases": self.confirmed_cases,
+            "followups": self.followups,
+            "training_hours": num(self.training_hours),
+            "training_sessions": self.training_sessions,
+            "awards": self.awards,
+            "complaints": self.complaints,
+            "complaints_upheld": self.complaints_upheld,
+            "discipline": self.discipline,
+            "escalations": self.escalations,
         }
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> Evidence:
         """The snapshot kept with an application, read back exactly as it was taken."""
+
         def dec(v: Any) -> Decimal:
             return Decimal(str(v))
 
@@ -207,43 +257,95 @@ class Evidence:
             return None if v is None else dec(v)
 
         return cls(
-            mediator=doc["mediator"], name=doc["name"], date_from=date.fromisoformat(doc["from"]),
-            date_to=date.fromisoformat(doc["to"]), employment_type=doc["employment_type"],
-            service_days=doc["service_days"], years_of_service=dec(doc["years_of_service"]),
-            cases_total=doc["cases_total"], per_year={int(y): n for y, n in doc["per_year"].items()},
-            cases_per_year=dec(doc["cases_per_year"]), cases_lead=doc["cases_lead"],
-            cases_concluded=doc["cases_concluded"], cases_succeeded=doc["cases_succeeded"],
-            success_rate=maybe_dec(doc["success_rate"]), oral_agreements=doc["oral_agreements"],
-            written_agreements=doc["written_agreements"], oral_share=maybe_dec(doc["oral_share"]),
-            by_difficulty=dict(doc["by_difficulty"]), difficult_cases=doc["difficult_cases"],
-            confirmed_cases=doc["confirmed_cases"], followups=doc["followups"],
-            training_hours=dec(doc["training_hours"]), training_sessions=doc["training_sessions"],
-            awards=doc["awards"], complaints=doc["complaints"], complaints_upheld=doc["complaints_upheld"],
-            discipline=doc["discipline"], escalations=doc["escalations"],
+            mediator=doc["mediator"],
+            name=doc["name"],
+            date_from=date.fromisoformat(doc["from"]),
+            date_to=date.fromisoformat(doc["to"]),
+            employment_type=doc["employment_type"],
+            service_days=doc["service_days"],
+            years_of_service=dec(doc["years_of_service"]),
+            cases_total=doc["cases_total"],
+            per_year={int(y): n for y, n in doc["per_year"].items()},
+            cases_per_year=dec(doc["cases_per_year"]),
+            cases_lead=doc["cases_lead"],
+            cases_concluded=doc["cases_concluded"],
+            cases_succeeded=doc["cases_succeeded"],
+            success_rate=maybe_dec(doc["success_rate"]),
+            oral_agreements=doc["oral_agreements"],
+            written_agreements=doc["written_agreements"],
+            oral_share=maybe_dec(doc["oral_share"]),
+            by_difficulty=dict(doc["by_difficulty"]),
+            difficult_cases=doc["difficult_cases"],
+            confirmed_cases=doc["confirmed_cases"],
+            followups=doc["followups"],
+            training_hours=dec(doc["training_hours"]),
+            training_sessions=doc["training_sessions"],
+            awards=doc["awards"],
+            complaints=doc["complaints"],
+            complaints_upheld=doc["complaints_upheld"],
+            discipline=doc["discipline"],
+            escalations=doc["escalations"],
         )
 
 
-def tally(mediator: str, name: str, employment_type: str, date_from: date, date_to: date, *, service_days: int,
-          per_year: dict[int, int], cases_lead: int, cases_concluded: int, cases_succeeded: int,
-          oral_agreements: int, written_agreements: int, by_difficulty: dict[str, int], confirmed_cases: int,
-          followups: int, training_tenths: int, training_sessions: int, awards: int, complaints: int,
-          complaints_upheld: int, discipline: int, escalations: int) -> Evidence:
+def tally(
+    mediator: str,
+    name: str,
+    employment_type: str,
+    date_from: date,
+    date_to: date,
+    *,
+    service_days: int,
+    per_year: dict[int, int],
+    cases_lead: int,
+    cases_concluded: int,
+    cases_succeeded: int,
+    oral_agreements: int,
+    written_agreements: int,
+    by_difficulty: dict[str, int],
+    confirmed_cases: int,
+    followups: int,
+    training_tenths: int,
+    training_sessions: int,
+    awards: int,
+    complaints: int,
+    complaints_upheld: int,
+    discipline: int,
+    escalations: int,
+) -> Evidence:
     """Evidence from the raw counts (the derived figures are computed here, in one place)."""
     total = sum(per_year.values())
     years = window_years(date_from, date_to)
     # Half up: two calendar years are 731 days, a hair over two years of 365.25 days.
     per = (Decimal(total) / max(years, Decimal(1))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return Evidence(
-        mediator=mediator, name=name, date_from=date_from, date_to=date_to, employment_type=employment_type,
-        service_days=service_days, years_of_service=service_years(service_days), cases_total=total,
-        per_year=dict(sorted(per_year.items())), cases_per_year=per, cases_lead=cases_lead,
-        cases_concluded=cases_concluded, cases_succeeded=cases_succeeded,
-        success_rate=ratio(cases_succeeded, cases_concluded), oral_agreements=oral_agreements,
-        written_agreements=written_agreements, oral_share=ratio(oral_agreements, total),
+        mediator=mediator,
+        name=name,
+        date_from=date_from,
+        date_to=date_to,
+        employment_type=employment_type,
+        service_days=service_days,
+        years_of_service=service_years(service_days),
+        cases_total=total,
+        per_year=dict(sorted(per_year.items())),
+        cases_per_year=per,
+        cases_lead=cases_lead,
+        cases_concluded=cases_concluded,
+        cases_succeeded=cases_succeeded,
+        success_rate=ratio(cases_succeeded, cases_concluded),
+        oral_agreements=oral_agreements,
+        written_agreements=written_agreements,
+        oral_share=ratio(oral_agreements, total),
         by_difficulty={k: v for k, v in by_difficulty.items() if v},
-        difficult_cases=sum(by_difficulty.get(k, 0) for k in DIFFICULT), confirmed_cases=confirmed_cases,
-        followups=followups, training_hours=Decimal(training_tenths) / 10, training_sessions=training_sessions,
-        awards=awards, complaints=complaints, complaints_upheld=complaints_upheld, discipline=discipline,
+        difficult_cases=sum(by_difficulty.get(k, 0) for k in DIFFICULT),
+        confirmed_cases=confirmed_cases,
+        followups=followups,
+        training_hours=Decimal(training_tenths) / 10,
+        training_sessions=training_sessions,
+        awards=awards,
+        complaints=complaints,
+        complaints_upheld=complaints_upheld,
+        discipline=discipline,
         escalations=escalations,
     )
 
@@ -282,9 +384,11 @@ class Threshold:
 
     def as_json(self) -> dict[str, Any]:
         value = self.value.normalize()
-        out: dict[str, Any] = {"metric": self.metric,
-                               self.op: int(value) if value == value.to_integral_value() else float(value),
-                               "example": self.example}
+        out: dict[str, Any] = {
+            "metric": self.metric,
+            self.op: int(value) if value == value.to_integral_value() else float(value),
+            "example": self.example,
+        }
         if self.note:
             out["note"] = self.note
         return out
@@ -335,14 +439,23 @@ class RuleSet:
         return [lv.code for lv in self.levels].index(self.level(code).code)
 
     def has_examples(self) -> bool:
-        return self.notice_example or any(t.example for t in self.basic) or any(
-            t.example for lv in self.levels for t in lv.thresholds)
+        return (
+            self.notice_example
+            or any(t.example for t in self.basic)
+            or any(t.example for lv in self.levels for t in lv.thresholds)
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "code": self.code, "name": self.name, "effective_on": self.effective_on.isoformat(), "source": self.source,
-            "window_years": self.window_years, "notice_days": self.notice_days, "notice_example": self.notice_example,
-            "eligible": list(self.eligible), "basic": [t.as_json() for t in self.basic],
+            "code": self.code,
+            "name": self.name,
+            "effective_on": self.effective_on.isoformat(),
+            "source": self.source,
+            "window_years": self.window_years,
+            "notice_days": self.notice_days,
+            "notice_example": self.notice_example,
+            "eligible": list(self.eligible),
+            "basic": [t.as_json() for t in self.basic],
             "levels": [lv.as_json() for lv in self.levels],
         }
 
@@ -400,8 +513,13 @@ def parse_rule_set(doc: Any) -> RuleSet:
         items = lv.get("thresholds", [])
         if not isinstance(items, list):
             raise RuleSetError(f"评定标准“{name}”等级“{lv['name']}”的标准应为列表。")
-        levels.append(Level(lv_code, str(lv["name"]).strip(),
-                            tuple(_threshold(t, f"{name} {lv['name']} 第 {j} 条") for j, t in enumerate(items, 1))))
+        levels.append(
+            Level(
+                lv_code,
+                str(lv["name"]).strip(),
+                tuple(_threshold(t, f"{name} {lv['name']} 第 {j} 条") for j, t in enumerate(items, 1)),
+            )
+        )
     basic_doc = doc.get("basic", [])
     if not isinstance(basic_doc, list):
         raise RuleSetError(f"评定标准“{name}”的基本条件应为列表。")
@@ -415,8 +533,18 @@ def parse_rule_set(doc: Any) -> RuleSet:
     eligible = doc.get("eligible", ["full_time", "part_time"])
     if not isinstance(eligible, list) or not eligible or any(e not in EMPLOYMENT for e in eligible):
         raise RuleSetError(f"评定标准“{name}”的 eligible 应列出可申请的用工类型：" + "、".join(EMPLOYMENT))
-    return RuleSet(code, name, effective, tuple(levels), basic, str(doc.get("source", "")), window, notice,
-                   bool(doc.get("notice_example", False)), tuple(eligible))
+    return RuleSet(
+        code,
+        name,
+        effective,
+        tuple(levels),
+        basic,
+        str(doc.get("source", "")),
+        window,
+        notice,
+        bool(doc.get("notice_example", False)),
+        tuple(eligible),
+    )
 
 
 # ---------------------------------------------------------------- evaluation
@@ -452,11 +580,24 @@ class LevelResult:
         return [m.text() for m in self.missed]
 
     def as_json(self) -> dict[str, Any]:
-        return {"rule_set": self.rule_set, "level": self.level, "level_name": self.level_name, "passed": self.passed,
-                "checked": self.checked,
-                "missed": [{"metric": m.threshold.metric, "op": m.threshold.op, "value": float(m.threshold.value),
-                            "actual": None if m.actual is None else float(m.actual), "example": m.threshold.example,
-                            "text": m.text()} for m in self.missed]}
+        return {
+            "rule_set": self.rule_set,
+            "level": self.level,
+            "level_name": self.level_name,
+            "passed": self.passed,
+            "checked": self.checked,
+            "missed": [
+                {
+                    "metric": m.threshold.metric,
+                    "op": m.threshold.op,
+                    "value": float(m.threshold.value),
+                    "actual": None if m.actual is None else float(m.actual),
+                    "example": m.threshold.example,
+                    "text": m.text(),
+                }
+                for m in self.missed
+            ],
+        }
 
 
 def _actual(t: Threshold, evidence: Evidence) -> Decimal | None:
@@ -519,13 +660,24 @@ def default_window(rules: RuleSet, first_day: date | None, today: date) -> tuple
 # ---------------------------------------------------------------- the assessment's steps
 
 APPLICATION_STATUS = {
-    "applied": "待调委会审核", "committee_passed": "待司法所初审", "prechecked": "待区司法局评定",
-    "in_notice": "公示中", "granted": "已评定", "not_granted": "未予评定", "returned": "已退回",
+    "applied": "待调委会审核",
+    "committee_passed": "待司法所初审",
+    "prechecked": "待区司法局评定",
+    "in_notice": "公示中",
+    "granted": "已评定",
+    "not_granted": "未予评定",
+    "returned": "已退回",
     "withdrawn": "已撤回",
 }
 OPEN_STATUSES = ("applied", "committee_passed", "prechecked", "in_notice")
-STEP_LABELS = {"apply": "提出申请", "committee": "调委会审核", "township": "司法所初审", "district": "区司法局评定",
-               "notice": "公示结束", "withdraw": "撤回申请"}
+STEP_LABELS = {
+    "apply": "提出申请",
+    "committee": "调委会审核",
+    "township": "司法所初审",
+    "district": "区司法局评定",
+    "notice": "公示结束",
+    "withdraw": "撤回申请",
+}
 
 
 @dataclass(frozen=True)

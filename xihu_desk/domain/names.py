@@ -14,10 +14,34 @@ KEY_LENGTH = 400  # the stored column's width; a longer key is cut (only ties be
 # Surnames whose reading differs from the character's everyday one (单 is shàn as a surname, not
 # dān); used for the first character of a person's name only.
 SURNAME_READINGS = {
-    "单": "shan4", "曾": "zeng1", "区": "ou1", "仇": "qiu2", "解": "xie4", "朴": "piao2", "查": "zha1",
-    "盖": "ge3", "覃": "qin2", "乐": "yue4", "缪": "miao4", "翟": "zhai2", "种": "chong2", "秘": "bi4",
-    "召": "shao4", "句": "gou1", "员": "yun4", "繁": "po2", "隗": "wei3", "冼": "xian3", "洗": "xian3",
-    "折": "she2", "阚": "kan4", "尉": "yu4", "黑": "he4", "能": "nai4", "宓": "fu2", "蕃": "pi2",
+    "单": "shan4",
+    "曾": "zeng1",
+    "区": "ou1",
+    "仇": "qiu2",
+    "解": "xie4",
+    "朴": "piao2",
+    "查": "zha1",
+    "盖": "ge3",
+    "覃": "qin2",
+    "乐": "yue4",
+    "缪": "miao4",
+    "翟": "zhai2",
+    "种": "chong2",
+    "秘": "bi4",
+    "召": "shao4",
+    "句": "gou1",
+    "员": "yun4",
+    "繁": "po2",
+    "隗": "wei3",
+    "冼": "xian3",
+    "洗": "xian3",
+    "折": "she2",
+    "阚": "kan4",
+    "尉": "yu4",
+    "黑": "he4",
+    "能": "nai4",
+    "宓": "fu2",
+    "蕃": "pi2",
 }
 SEPARATOR = " "  # between syllables: sorts before any letter or digit, so 李 comes before 李四
 END = "\t"  # before the name itself, which breaks ties between names that read alike

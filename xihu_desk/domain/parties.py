@@ -121,8 +121,16 @@ def validate_party(p: PartyInput, on: date) -> PartyInput:
             code = validate_credit_code(p.credit_code)
         except UserError as exc:
             raise FieldError("credit_code", f"{who}：{exc.message}") from None
-        return replace(p, credit_code=code, gender="", birth_date=None, id_number="", id_type="resident",
-                       acts_alone=False, acts_alone_reason="")
+        return replace(
+            p,
+            credit_code=code,
+            gender="",
+            birth_date=None,
+            id_number="",
+            id_type="resident",
+            acts_alone=False,
+            acts_alone_reason="",
+        )
     if p.gender not in ("", "男", "女"):
         raise FieldError("gender", f"{who}：性别应为“男”或“女”。")
     if p.id_type not in ID_TYPES:
@@ -165,14 +173,26 @@ def _check_common(p: PartyInput, who: str) -> PartyInput:
 def _check_representative(p: PartyInput, on: date, who: str) -> PartyInput:
     """Under 18 (on the accepted date): a legal representative, or 16–17 acting alone with a reason."""
     age = age_of(p, on)
-    p = replace(p, guardian=p.guardian.strip(), rep_relation=p.rep_relation.strip(), rep_phone=p.rep_phone.strip(),
-                rep_id_number=p.rep_id_number.strip(), acts_alone_reason=p.acts_alone_reason.strip())
+    p = replace(
+        p,
+        guardian=p.guardian.strip(),
+        rep_relation=p.rep_relation.strip(),
+        rep_phone=p.rep_phone.strip(),
+        rep_id_number=p.rep_id_number.strip(),
+        acts_alone_reason=p.acts_alone_reason.strip(),
+    )
     if p.acts_alone:
         if age is None or not INCOME_AGE <= age < ADULT_AGE:
-            raise FieldError("acts_alone", f"{who}：只有已满 16 周岁未满 18 周岁的当事人才能以自己的劳动收入为主要生活来源"
-                                           "而独立参加调解，请取消勾选。")
+            raise FieldError(
+                "acts_alone",
+                f"{who}：只有已满 16 周岁未满 18 周岁的当事人才能以自己的劳动收入为主要生活来源"
+                "而独立参加调解，请取消勾选。",
+            )
         if not p.acts_alone_reason:
-            raise FieldError("acts_alone_reason", f"{who}：勾选了以自己的劳动收入为主要生活来源，请写明依据（如工作单位、收入情况）。")
+            raise FieldError(
+                "acts_alone_reason",
+                f"{who}：勾选了以自己的劳动收入为主要生活来源，请写明依据（如工作单位、收入情况）。",
+            )
     if age is None or age >= ADULT_AGE or p.acts_alone:
         return p
     if not p.guardian and p.agent_kind == "legal" and p.agent_name.strip():  # typed as the 代理人 法定代理人

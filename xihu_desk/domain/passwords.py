@@ -18,26 +18,94 @@ from xihu_desk.domain.errors import UserError
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 
-COMMON_MESSAGE = "这是常见密码（忽略大小写、字母换成形近的数字或符号、前后加数字后仍在常见密码表中），很容易被猜中，请换一个。"
+COMMON_MESSAGE = (
+    "这是常见密码（忽略大小写、字母换成形近的数字或符号、前后加数字后仍在常见密码表中），很容易被猜中，请换一个。"
+)
 
 # Written for this program: patterns common among Chinese users and words of this office that the
 # English-centred list lacks. Compared the same way as the main list.
 _LOCAL_COMMON = (
-    "woaini", "woaini1314", "woaini520", "aini1314", "5201314", "1314520", "520520", "woaiwojia",
-    "aa123456", "a123456", "a1234567", "a12345678", "qq123456", "abc123456", "abcd1234", "abc12345",
-    "qwer1234", "asdf1234", "zxcv1234", "1qaz2wsx", "1qaz2wsx3edc", "qazwsx123", "zaq12wsx",
-    "admin123", "admin888", "root1234", "test1234", "huawei", "xiaomi", "taobao", "baidu", "tencent",
-    "zhongguo", "china", "beijing", "shanghai", "hangzhou", "zhejiang", "xihu", "xihuqu",
-    "sifa", "sifasuo", "sifaju", "tiaojie", "tiaojieyuan", "fazhi", "fayuan", "zhengfu",
-    "mima", "mima123", "wodemima", "nihao", "zhangsan", "lisi", "wangwu",
+    "woaini",
+    "woaini1314",
+    "woaini520",
+    "aini1314",
+    "5201314",
+    "1314520",
+    "520520",
+    "woaiwojia",
+    "aa123456",
+    "a123456",
+    "a1234567",
+    "a12345678",
+    "qq123456",
+    "abc123456",
+    "abcd1234",
+    "abc12345",
+    "qwer1234",
+    "asdf1234",
+    "zxcv1234",
+    "1qaz2wsx",
+    "1qaz2wsx3edc",
+    "qazwsx123",
+    "zaq12wsx",
+    "admin123",
+    "admin888",
+    "root1234",
+    "test1234",
+    "huawei",
+    "xiaomi",
+    "taobao",
+    "baidu",
+    "tencent",
+    "zhongguo",
+    "china",
+    "beijing",
+    "shanghai",
+    "hangzhou",
+    "zhejiang",
+    "xihu",
+    "xihuqu",
+    "sifa",
+    "sifasuo",
+    "sifaju",
+    "tiaojie",
+    "tiaojieyuan",
+    "fazhi",
+    "fayuan",
+    "zhengfu",
+    "mima",
+    "mima123",
+    "wodemima",
+    "nihao",
+    "zhangsan",
+    "lisi",
+    "wangwu",
 )
 
 # Look-alikes folded to one letter, on both sides of the comparison, so that an ambiguous
 # digit such as 1 (i or l) matches whichever the list has.
-_LEET = str.maketrans({
-    "4": "a", "@": "a", "8": "b", "(": "c", "3": "e", "6": "g", "9": "g", "1": "i", "!": "i",
-    "|": "i", "l": "i", "0": "o", "$": "s", "5": "s", "7": "t", "+": "t", "2": "z", "%": "x",
-})
+_LEET = str.maketrans(
+    {
+        "4": "a",
+        "@": "a",
+        "8": "b",
+        "(": "c",
+        "3": "e",
+        "6": "g",
+        "9": "g",
+        "1": "i",
+        "!": "i",
+        "|": "i",
+        "l": "i",
+        "0": "o",
+        "$": "s",
+        "5": "s",
+        "7": "t",
+        "+": "t",
+        "2": "z",
+        "%": "x",
+    }
+)
 # The symbol typed with Shift on the same key as a digit (US and Chinese keyboards).
 _UNSHIFT = str.maketrans("!@#$%^&*()", "1234567890")
 _AFFIX = string.digits + string.punctuation + " "

@@ -43,8 +43,16 @@ TITLES = {
 }
 # One base32 character per document kind.
 KIND_CHARS = {
-    "agreement": "A", "oral-agreement": "K", "application": "S", "register": "R", "notice": "N",
-    "record": "J", "followup": "F", "closing": "C", "casefile": "V", "confirmation": "Q",
+    "agreement": "A",
+    "oral-agreement": "K",
+    "application": "S",
+    "register": "R",
+    "notice": "N",
+    "record": "J",
+    "followup": "F",
+    "closing": "C",
+    "casefile": "V",
+    "confirmation": "Q",
     "referral": "T",
 }
 CHAR_KINDS = {c: k for k, c in KIND_CHARS.items()}

@@ -182,13 +182,24 @@ CODES: dict[tuple[str, str], Code] = {
     ("grading_step", "step"): _fixed(grading.STEP_LABELS),
 }
 # Code columns whose values are not listed in one place: they still must look like a code.
-CODE_LIKE = frozenset({
-    ("mediation_case", "intake_form"), ("mediation_case", "notice_form"), ("mediation_case", "performed"),
-    ("committee", "kind"), ("case_record", "kind"), ("agreement", "form"), ("followup", "performance"),
-    ("followup", "satisfaction"), ("confirmation", "result"), ("mediator_event", "outcome"),
-    ("mediator", "grade_level"), ("grading_application", "level_code"), ("grading_application", "granted_level"),
-    ("mediator_grade", "level_code"),
-})
+CODE_LIKE = frozenset(
+    {
+        ("mediation_case", "intake_form"),
+        ("mediation_case", "notice_form"),
+        ("mediation_case", "performed"),
+        ("committee", "kind"),
+        ("case_record", "kind"),
+        ("agreement", "form"),
+        ("followup", "performance"),
+        ("followup", "satisfaction"),
+        ("confirmation", "result"),
+        ("mediator_event", "outcome"),
+        ("mediator", "grade_level"),
+        ("grading_application", "level_code"),
+        ("grading_application", "granted_level"),
+        ("mediator_grade", "level_code"),
+    }
+)
 
 
 # Columns of a fixed shape.

@@ -97,8 +97,17 @@ class Clock:
         return f"剩余 {self.remaining} 个工作日"
 
 
-def clock(cal: WorkCalendar, *, complete_on: date | None, limit: int, extension: int, pauses: tuple[Pause, ...],
-          today: date, finished_on: date | None = None, finished: bool = False) -> Clock:
+def clock(
+    cal: WorkCalendar,
+    *,
+    complete_on: date | None,
+    limit: int,
+    extension: int,
+    pauses: tuple[Pause, ...],
+    today: date,
+    finished_on: date | None = None,
+    finished: bool = False,
+) -> Clock:
     """The item's deadline and remaining working days. ``finished_on`` (the opinion's date) stops
     the count; ``finished`` without a date (an old ledger's opinion, a return) stops it where it is
     unknown; an item without complete materials has not started."""
@@ -114,8 +123,9 @@ def clock(cal: WorkCalendar, *, complete_on: date | None, limit: int, extension:
     overdue = running and due is not None and today > due
     due_soon = running and not overdue and due is not None and remaining is not None and remaining <= DUE_SOON_DAYS
     end = max(d for d in (due, upto, complete_on) if d is not None)
-    return Clock(total, used, due, remaining, running, paused, overdue, due_soon,
-                 tuple(cal.fallback_years(complete_on, end)))
+    return Clock(
+        total, used, due, remaining, running, paused, overdue, due_soon, tuple(cal.fallback_years(complete_on, end))
+    )
 
 
 def fallback_warning(years: tuple[int, ...] | list[int]) -> str:

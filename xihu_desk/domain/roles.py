@@ -50,14 +50,21 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.REVIEWER: frozenset({Perm.VIEW_CASES, Perm.VIEW_REVIEWS, Perm.EDIT_REVIEWS, Perm.REPORTS}),
     Role.HEAD: frozenset(
         {
-            Perm.VIEW_CASES, Perm.EDIT_CASES, Perm.FILE_CASES, Perm.REVEAL_ID, Perm.VIEW_REVIEWS,
-            Perm.EDIT_REVIEWS, Perm.MANAGE_MEDIATORS, Perm.EXCHANGE, Perm.REPORTS, Perm.VIEW_AUDIT,
+            Perm.VIEW_CASES,
+            Perm.EDIT_CASES,
+            Perm.FILE_CASES,
+            Perm.REVEAL_ID,
+            Perm.VIEW_REVIEWS,
+            Perm.EDIT_REVIEWS,
+            Perm.MANAGE_MEDIATORS,
+            Perm.EXCHANGE,
+            Perm.REPORTS,
+            Perm.VIEW_AUDIT,
         }
     ),
     Role.ADMIN: frozenset({Perm.MANAGE_USERS, Perm.VIEW_AUDIT, Perm.MANAGE_DATA, Perm.EXCHANGE}),
     Role.DISTRICT: frozenset(
-        {Perm.VIEW_CASES, Perm.VIEW_REVIEWS, Perm.MANAGE_MEDIATORS, Perm.EXCHANGE, Perm.REPORTS,
-         Perm.VIEW_AUDIT}
+        {Perm.VIEW_CASES, Perm.VIEW_REVIEWS, Perm.MANAGE_MEDIATORS, Perm.EXCHANGE, Perm.REPORTS, Perm.VIEW_AUDIT}
     ),
 }
 
@@ -83,6 +90,4 @@ def allowed(role: Role | str, perm: Perm) -> bool:
 
 def require(role: Role | str, perm: Perm) -> None:
     if not allowed(role, perm):
-        raise PermissionDenied(
-            f"当前角色“{Role(role).label}”无权{PERM_LABELS[perm]}，请联系管理员。"
-        )
+        raise PermissionDenied(f"当前角色“{Role(role).label}”无权{PERM_LABELS[perm]}，请联系管理员。")

@@ -57,6 +57,7 @@ class WorkCalendar:
 
     overrides: Mapping[date, bool] = field(default_factory=dict)
     override_years: frozenset[int] = frozenset()
+
     def library_knows(self, year: int) -> bool:
         return _library_year(year)
 

@@ -39,8 +39,15 @@ def header_width(view: QTableView, text: str) -> int:
     return header.fontMetrics().horizontalAdvance(text) + arrow + PADDING
 
 
-def fit(view: QTableView, key: str, samples: Sequence[str | None], *, stretch: int, icons: Sequence[int] = (),
-        large_hidden: Sequence[int] = ()) -> None:
+def fit(
+    view: QTableView,
+    key: str,
+    samples: Sequence[str | None],
+    *,
+    stretch: int,
+    icons: Sequence[int] = (),
+    large_hidden: Sequence[int] = (),
+) -> None:
     """Set each column to its sample's width (None: the header's), ``stretch`` takes the rest;
     ``icons`` are columns that also show a small icon; ``large_hidden`` are columns the summary
     pane shows too, hidden above 100 % text so the others fit. Then restore what the user chose at
@@ -56,8 +63,15 @@ class _Fitter(QObject):
     """Remembers how a list's columns are sized, sizes them again after a text size change, and
     saves the user's widths under the text size they were made at."""
 
-    def __init__(self, view: QTableView, key: str, samples: Sequence[str | None], stretch: int,
-                 icons: tuple[int, ...], large_hidden: tuple[int, ...]) -> None:
+    def __init__(
+        self,
+        view: QTableView,
+        key: str,
+        samples: Sequence[str | None],
+        stretch: int,
+        icons: tuple[int, ...],
+        large_hidden: tuple[int, ...],
+    ) -> None:
         super().__init__(view)
         self.setObjectName("columnFitter")
         self.view, self.key, self.samples = view, key, tuple(samples)
@@ -91,16 +105,25 @@ class _Fitter(QObject):
             self.fitting = False
 
 
-def _size(view: QTableView, key: str, samples: Sequence[str | None], stretch: int, icons: Sequence[int],
-          large_hidden: Sequence[int]) -> None:
+def _size(
+    view: QTableView,
+    key: str,
+    samples: Sequence[str | None],
+    stretch: int,
+    icons: Sequence[int],
+    large_hidden: Sequence[int],
+) -> None:
     header = view.horizontalHeader()
     scale = text_scale(view)
     for column in large_hidden:
         header.setSectionHidden(column, scale > prefs.TEXT_SCALE_DEFAULT)
     model = view.model()
     header.setStretchLastSection(False)
-    icon = view.iconSize().width() if view.iconSize().width() > 0 else view.style().pixelMetric(
-        QStyle.PixelMetric.PM_SmallIconSize)
+    icon = (
+        view.iconSize().width()
+        if view.iconSize().width() > 0
+        else view.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+    )
     for column, sample in enumerate(samples):
         title = str(model.headerData(column, header.orientation()) or "")
         need = max(header_width(view, title), text_width(view, sample) if sample else 0)

@@ -26,8 +26,14 @@ if TYPE_CHECKING:
 
 
 class AppController(QObject):
-    def __init__(self, data: DataDir, opened: OpenResult, *, runner: Runner | None = None,
-                 quit_app: Callable[[], None] = QApplication.quit) -> None:
+    def __init__(
+        self,
+        data: DataDir,
+        opened: OpenResult,
+        *,
+        runner: Runner | None = None,
+        quit_app: Callable[[], None] = QApplication.quit,
+    ) -> None:
         super().__init__()
         self.ctx = AppContext(data, runner or Runner(opened.db))
         self.opened = opened
@@ -52,8 +58,13 @@ class AppController(QObject):
             with self.ctx.db.read() as session:
                 initialised = node.is_initialised(session)
         except UserError as exc:  # unreadable (zero bytes, garbage, a record that cannot be read)
-            messages.error(None, self.tr("无法读取数据库，程序将退出。\n\n{reason}\n\n数据目录：{root}").format(
-                reason=exc.message, root=self.ctx.data.root), self.tr("无法打开数据库"))
+            messages.error(
+                None,
+                self.tr("无法读取数据库，程序将退出。\n\n{reason}\n\n数据目录：{root}").format(
+                    reason=exc.message, root=self.ctx.data.root
+                ),
+                self.tr("无法打开数据库"),
+            )
             self.quit_app()
             return
         if initialised:
@@ -70,31 +81,39 @@ class AppController(QObject):
             if readable:
                 text = self.tr(
                     "数据库完整性检查未通过，也没有找到完好的备份。\n\n程序将以只读方式打开：可以查看，不能保存。"
-                    "请不要删除数据目录，并尽快联系技术支持。\n\n数据目录：{root}")
+                    "请不要删除数据目录，并尽快联系技术支持。\n\n数据目录：{root}"
+                )
             else:
                 text = self.tr(
                     "数据库文件已损坏，无法读取，也没有找到完好的备份。\n\n程序将退出。请不要删除数据目录，"
                     "把它复制一份后联系技术支持；如有别处保存的备份，可用 xihu-desk restore 备份文件 恢复。"
-                    "\n\n数据目录：{root}")
+                    "\n\n数据目录：{root}"
+                )
             messages.warning(None, text.format(root=self.ctx.data.root))
             self._after_offer()
             return
         if readable:
             question = self.tr(
                 "数据库完整性检查未通过。为防止损坏扩大，程序已禁止写入。\n\n找到最新的完好备份：{at}（{reason}）。"
-                "\n是否立即用它恢复？损坏的文件会移到备份文件夹中保留。选择“取消”则以只读方式打开。")
+                "\n是否立即用它恢复？损坏的文件会移到备份文件夹中保留。选择“取消”则以只读方式打开。"
+            )
         else:
             question = self.tr(
                 "数据库完整性检查未通过：数据库文件已损坏，无法读取。\n\n找到最新的完好备份：{at}（{reason}）。"
-                "\n是否立即用它恢复？损坏的文件会移到备份文件夹中保留。选择“取消”则退出程序。")
+                "\n是否立即用它恢复？损坏的文件会移到备份文件夹中保留。选择“取消”则退出程序。"
+            )
         question = question.format(at=newest.taken_at.strftime("%Y-%m-%d %H:%M:%S"), reason=newest.reason_label)
         if not messages.confirm(None, question, self.tr("数据库需要恢复")):
             self._after_offer()
             return
         data, db, actor = self.ctx.data, self.ctx.db, system_actor()
-        self.ctx.runner.call(lambda _p: maintenance.restore(data, db, actor, newest.path),
-                             label=self.tr("正在从备份恢复…"), cancellable=False,
-                             on_ok=self._restored_at_start, on_error=self._restore_failed)
+        self.ctx.runner.call(
+            lambda _p: maintenance.restore(data, db, actor, newest.path),
+            label=self.tr("正在从备份恢复…"),
+            cancellable=False,
+            on_ok=self._restored_at_start,
+            on_error=self._restore_failed,
+        )
 
     def _after_offer(self) -> None:
         """No restore: go on read-only when the file can be read, otherwise end the program."""
@@ -105,8 +124,11 @@ class AppController(QObject):
 
     def _restored_at_start(self, result: maintenance.RestoreResult) -> None:
         self._use(result.opened)
-        where = (self.tr("\n\n损坏的数据库已移到：{path}").format(path=result.kept)
-                 if result.live_state == "damaged" and result.kept else "")
+        where = (
+            self.tr("\n\n损坏的数据库已移到：{path}").format(path=result.kept)
+            if result.live_state == "damaged" and result.kept
+            else ""
+        )
         messages.info(None, self.tr("已从备份恢复。备份之后录入的数据需要重新录入。") + where)
         self._begin()
 
@@ -161,8 +183,9 @@ class AppController(QObject):
         self.window.switch_user.connect(self._switch_user)
         self.window.database_replaced.connect(self._database_replaced)
         if self.opened.migrated_from is not None and self.opened.backup is not None:
-            self.window.statusBar().showMessage(self.tr("数据库已升级，升级前的数据已备份：{name}").format(
-                name=self.opened.backup.name), 15000)
+            self.window.statusBar().showMessage(
+                self.tr("数据库已升级，升级前的数据已备份：{name}").format(name=self.opened.backup.name), 15000
+            )
         self.window.show()
 
     def _main_closed(self) -> None:

@@ -38,8 +38,9 @@ def report(exc: BaseException, parent: QWidget | None = None, where: str = "") -
     if _showing:  # a crash while showing the crash dialog: the log has it, do not loop
         return
     text = QCoreApplication.translate(
-        "crash", "程序出现了意外错误，本次操作没有完成；已保存的数据不受影响。\n\n"
-                 "错误详情已记入日志文件：\n{log}\n\n请把这个文件交给技术支持人员。",
+        "crash",
+        "程序出现了意外错误，本次操作没有完成；已保存的数据不受影响。\n\n"
+        "错误详情已记入日志文件：\n{log}\n\n请把这个文件交给技术支持人员。",
     ).format(log=_log_file or QCoreApplication.translate("crash", "（未设置日志文件）"))
     details = logsafe.format_exception(exc)  # the same masked text as the log: it is sent to support
     _showing = True
@@ -62,8 +63,9 @@ def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackT
 
 def thread_excepthook(args: threading.ExceptHookArgs) -> None:
     # Not on the GUI thread: log only; a dialog cannot be shown from here.
-    log.error("后台线程 %s 出错", args.thread.name if args.thread else "?",
-              exc_info=args.exc_value)  # its __traceback__ is args.exc_traceback
+    log.error(
+        "后台线程 %s 出错", args.thread.name if args.thread else "?", exc_info=args.exc_value
+    )  # its __traceback__ is args.exc_traceback
 
 
 def install() -> None:

@@ -22,7 +22,14 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QDialog, QFileDialog, QHBoxLayout, QLabel, QMenu, QToolBar, QVBoxLayout, QWidget,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain.printcode import TITLES
@@ -36,8 +43,18 @@ if TYPE_CHECKING:
     from xihu_desk.services.cases import AgreementInput
 
 # The order of the menu: the documents of a case in the order they arise, then the whole file.
-MENU_ORDER = ("application", "register", "notice", "record", "agreement", "oral-agreement", "confirmation", "followup",
-              "closing", "casefile")
+MENU_ORDER = (
+    "application",
+    "register",
+    "notice",
+    "record",
+    "agreement",
+    "oral-agreement",
+    "confirmation",
+    "followup",
+    "closing",
+    "casefile",
+)
 translate = QCoreApplication.translate
 PRINT_DPI = 300  # pages go to the printer as images of this resolution (or the printer's, if lower)
 
@@ -47,9 +64,18 @@ def _templates(ctx: AppContext) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def start_print(ctx: AppContext, actor: Actor, parent: QWidget | None, kind: str, case_uuid: str, *,
-                reveal: bool = False, on_ready: Callable[[PreviewDialog], None] | None = None,
-                draft: bool = False, agreement: AgreementInput | None = None) -> int:
+def start_print(
+    ctx: AppContext,
+    actor: Actor,
+    parent: QWidget | None,
+    kind: str,
+    case_uuid: str,
+    *,
+    reveal: bool = False,
+    on_ready: Callable[[PreviewDialog], None] | None = None,
+    draft: bool = False,
+    agreement: AgreementInput | None = None,
+) -> int:
     """Build the document in the background, then open the preview (returns the runner's op id).
     ``draft``: a 草稿 (no 核验码, not recorded as printed); ``agreement``: the agreement as typed on
     the screen, not yet registered (a draft only)."""
@@ -61,14 +87,26 @@ def start_print(ctx: AppContext, actor: Actor, parent: QWidget | None, kind: str
         def page(n: int) -> None:
             progress.step(done=n, stage=f"已排版 {n} 页")
 
-        return printing.print_document(session, actor, kind, case_uuid, reveal=reveal, templates=templates,
-                                       on_page=page, draft=draft, agreement=agreement)
+        return printing.print_document(
+            session,
+            actor,
+            kind,
+            case_uuid,
+            reveal=reveal,
+            templates=templates,
+            on_page=page,
+            draft=draft,
+            agreement=agreement,
+        )
 
     def ready(printed) -> None:
         dialog = PreviewDialog(printed, parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.enable_word(lambda path: save_word(ctx, actor, dialog, kind, case_uuid, path, reveal=reveal,
-                                                  draft=printed.draft, agreement=agreement))
+        dialog.enable_word(
+            lambda path: save_word(
+                ctx, actor, dialog, kind, case_uuid, path, reveal=reveal, draft=printed.draft, agreement=agreement
+            )
+        )
         if on_ready is not None:
             on_ready(dialog)
         dialog.show()
@@ -77,9 +115,14 @@ def start_print(ctx: AppContext, actor: Actor, parent: QWidget | None, kind: str
     return ctx.runner.write(work, label=label, parent=parent, on_ok=ready, cancellable=kind == "casefile")
 
 
-def print_menu(ctx: AppContext, actor: Actor, parent: QWidget, case_uuid: Callable[[], str | None],
-               draft_agreement: Callable[[], AgreementInput | None] | None = None,
-               save_draft: Callable[[Callable[[AgreementInput], None]], None] | None = None) -> QMenu:
+def print_menu(
+    ctx: AppContext,
+    actor: Actor,
+    parent: QWidget,
+    case_uuid: Callable[[], str | None],
+    draft_agreement: Callable[[], AgreementInput | None] | None = None,
+    save_draft: Callable[[Callable[[AgreementInput], None]], None] | None = None,
+) -> QMenu:
     """The 打印 menu of a case: one entry a document, whether ID numbers print whole, whether it is a
     draft; with ``draft_agreement`` (the case form) 打印草稿 of the agreement typed but not yet
     registered, for the signing table; with ``save_draft`` that agreement is stored as the case's
@@ -96,16 +139,24 @@ def print_menu(ctx: AppContext, actor: Actor, parent: QWidget, case_uuid: Callab
     if draft_agreement is not None:
         signing = menu.addAction(parent.tr("打印草稿：调解协议（尚未登记）…"))
         signing.setObjectName("printDraftAgreement")
-        signing.setToolTip(parent.tr("按“调解结果”中正在填写的协议内容打印草稿，供当事人签字前核对；登记协议是签字后的另一步"))
+        signing.setToolTip(
+            parent.tr("按“调解结果”中正在填写的协议内容打印草稿，供当事人签字前核对；登记协议是签字后的另一步")
+        )
 
         def draft_chosen(_checked: bool = False) -> None:
             uuid, typed = case_uuid(), draft_agreement()
             if not uuid:
                 return
             if typed is None:
-                messages.error(parent, parent.tr("没有可打印草稿的协议：请在“调解结果”中选择书面协议或口头协议并填写协议内容。"
-                                                 "已登记的协议请直接打印。"))
+                messages.error(
+                    parent,
+                    parent.tr(
+                        "没有可打印草稿的协议：请在“调解结果”中选择书面协议或口头协议并填写协议内容。"
+                        "已登记的协议请直接打印。"
+                    ),
+                )
                 return
+
             def print_it(saved: AgreementInput) -> None:
                 kind = "agreement" if saved.form == "written" else "oral-agreement"
                 start_print(ctx, actor, parent, kind, uuid, reveal=reveal.isChecked(), draft=True, agreement=saved)
@@ -137,8 +188,18 @@ def print_menu(ctx: AppContext, actor: Actor, parent: QWidget, case_uuid: Callab
     return menu
 
 
-def save_word(ctx: AppContext, actor: Actor, parent: QWidget | None, kind: str, case_uuid: str, path: Path, *,
-              reveal: bool = False, draft: bool = False, agreement: AgreementInput | None = None) -> int:
+def save_word(
+    ctx: AppContext,
+    actor: Actor,
+    parent: QWidget | None,
+    kind: str,
+    case_uuid: str,
+    path: Path,
+    *,
+    reveal: bool = False,
+    draft: bool = False,
+    agreement: AgreementInput | None = None,
+) -> int:
     """Write the document as an editable Word copy (.docx) at ``path``, in the background: the same
     record, ID rules and draft marking as the preview; recorded as a print like the PDF (a draft is
     not). The file is written in the unit of work: if it cannot be written, nothing is recorded."""
@@ -148,8 +209,17 @@ def save_word(ctx: AppContext, actor: Actor, parent: QWidget | None, kind: str, 
         from xihu_desk.domain.errors import UserError
         from xihu_desk.services import printing
 
-        printed = printing.print_document(session, actor, kind, case_uuid, reveal=reveal, templates=templates,
-                                          draft=draft, word=True, agreement=agreement)
+        printed = printing.print_document(
+            session,
+            actor,
+            kind,
+            case_uuid,
+            reveal=reveal,
+            templates=templates,
+            draft=draft,
+            word=True,
+            agreement=agreement,
+        )
         try:
             path.write_bytes(printed.docx)
         except OSError as exc:
@@ -159,8 +229,9 @@ def save_word(ctx: AppContext, actor: Actor, parent: QWidget | None, kind: str, 
     def done(saved: Path) -> None:
         messages.info(parent, translate("PreviewDialog", "已保存 Word 文档：%1").replace("%1", str(saved)))
 
-    return ctx.runner.write(work, label=f"正在生成{TITLES[kind]}（Word 文档）…", parent=parent, on_ok=done,
-                            cancellable=False)
+    return ctx.runner.write(
+        work, label=f"正在生成{TITLES[kind]}（Word 文档）…", parent=parent, on_ok=done, cancellable=False
+    )
 
 
 class PreviewDialog(QDialog):
@@ -207,15 +278,21 @@ class PreviewDialog(QDialog):
         bar.addAction(self.word_action)
         bar.addSeparator()
         zoom = QActionGroup(self)
-        for text, mode in ((self.tr("适合宽度"), QPdfView.ZoomMode.FitToWidth), (self.tr("整页"), QPdfView.ZoomMode.FitInView)):
+        for text, mode in (
+            (self.tr("适合宽度"), QPdfView.ZoomMode.FitToWidth),
+            (self.tr("整页"), QPdfView.ZoomMode.FitInView),
+        ):
             action = QAction(text, zoom)
             action.setCheckable(True)
             action.setChecked(mode == self.view.zoomMode())
             action.triggered.connect(lambda _c=False, m=mode: self.view.setZoomMode(m))
             bar.addAction(action)
 
-        code = (self.tr("　草稿（无核验码，不登记打印）") if getattr(printed, "draft", False)
-                else f"　核验码 {printed.code}")
+        code = (
+            self.tr("　草稿（无核验码，不登记打印）")
+            if getattr(printed, "draft", False)
+            else f"　核验码 {printed.code}"
+        )
         self.info = QLabel(self.tr("共 %n 页", "", self.document.pageCount()) + code)
         self.info.setObjectName("printInfo")
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -238,8 +315,9 @@ class PreviewDialog(QDialog):
         return str(Path(folder) / self.printed.file_name)
 
     def save_dialog(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, self.tr("另存为 PDF"), self.default_path(),
-                                                    self.tr("PDF 文件 (*.pdf)"))
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("另存为 PDF"), self.default_path(), self.tr("PDF 文件 (*.pdf)")
+        )
         if path:
             self.save_to(Path(path))
 
@@ -249,7 +327,9 @@ class PreviewDialog(QDialog):
         try:
             path.write_bytes(self.printed.pdf)
         except OSError as exc:
-            messages.error(self, self.tr("无法保存到 %1：%2").replace("%1", str(path)).replace("%2", exc.strerror or str(exc)))
+            messages.error(
+                self, self.tr("无法保存到 %1：%2").replace("%1", str(path)).replace("%2", exc.strerror or str(exc))
+            )
             return False
         messages.info(self, self.tr("已保存：%1").replace("%1", str(path)))
         return True
@@ -263,8 +343,9 @@ class PreviewDialog(QDialog):
         return str(Path(self.default_path()).with_suffix(".docx"))
 
     def save_word_dialog(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, self.tr("另存为 Word"), self.default_word_path(),
-                                                    self.tr("Word 文档 (*.docx)"))
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("另存为 Word"), self.default_word_path(), self.tr("Word 文档 (*.docx)")
+        )
         if path:
             self.save_word_to(Path(path))
 
@@ -277,8 +358,9 @@ class PreviewDialog(QDialog):
 
     def make_printer(self) -> QPrinter:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
-                                          QMarginsF(0, 0, 0, 0)))
+        printer.setPageLayout(
+            QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
+        )
         printer.setFullPage(True)  # the PDF has its own margins
         printer.setDocName(self.windowTitle())
         printer.setFromTo(1, self.pages)
@@ -309,8 +391,9 @@ class PreviewDialog(QDialog):
                 if sent:
                     printer.newPage()
                 size_pt = self.document.pagePointSize(number - 1)
-                image = self.document.render(number - 1, QSize(round(size_pt.width() * dpi / 72),
-                                                               round(size_pt.height() * dpi / 72)))
+                image = self.document.render(
+                    number - 1, QSize(round(size_pt.width() * dpi / 72), round(size_pt.height() * dpi / 72))
+                )
                 painter.drawImage(target, image)
                 sent += 1
         finally:

@@ -25,8 +25,11 @@ class GuideDialog(QDialog):
         try:
             self.browser.setMarkdown(guide_file().read_text(encoding="utf-8"))
         except OSError as exc:
-            self.browser.setPlainText(self.tr("找不到使用指南文件（{path}：{why}）。请重新安装程序。").format(
-                path=guide_file(), why=exc.strerror or exc))
+            self.browser.setPlainText(
+                self.tr("找不到使用指南文件（{path}：{why}）。请重新安装程序。").format(
+                    path=guide_file(), why=exc.strerror or exc
+                )
+            )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         box = QVBoxLayout(self)

@@ -26,8 +26,11 @@ def qt_translation_dirs() -> list[Path]:
     import PySide6
 
     pyside = Path(PySide6.__file__).resolve().parent
-    found = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
-             pyside / "Qt" / "translations", pyside / "translations"]
+    found = [
+        Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+        pyside / "Qt" / "translations",
+        pyside / "translations",
+    ]
     return list(dict.fromkeys(found))
 
 

@@ -19,8 +19,19 @@ from typing import Any
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QMenu, QSizePolicy,
-    QSplitter, QTableView, QToolBar, QWidget,
+    QAbstractButton,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QSizePolicy,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QWidget,
 )
 
 from xihu_desk.gui import columns, ops, prefs, theme
@@ -131,8 +142,14 @@ class ListPage(QWidget):
 
     # -- parts --------------------------------------------------------------------------------------
 
-    def action(self, text: str, slot: Callable[[], Any], icon: str = "", tip: str = "",
-               key: QKeySequence | QKeySequence.StandardKey | None = None) -> QAction:
+    def action(
+        self,
+        text: str,
+        slot: Callable[[], Any],
+        icon: str = "",
+        tip: str = "",
+        key: QKeySequence | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
         """An action of this page (its shortcut only while the focus is in the page)."""
         a = QAction(theme.icon(icon, theme.ACCENT), text, self) if icon else QAction(text, self)
         if tip:
@@ -164,8 +181,14 @@ class ListPage(QWidget):
         bar.addWidget(self.count_label)
         return bar
 
-    def make_search(self, name: str, placeholder: str, tip: str = "", debounce_ms: int = SEARCH_DEBOUNCE_MS,
-                    min_width_text: str = "") -> QLineEdit:
+    def make_search(
+        self,
+        name: str,
+        placeholder: str,
+        tip: str = "",
+        debounce_ms: int = SEARCH_DEBOUNCE_MS,
+        min_width_text: str = "",
+    ) -> QLineEdit:
         """The search box: Ctrl+F comes here; the list is read after a pause in typing or on Enter."""
         self.search = QLineEdit()
         self.search.setObjectName(name)
@@ -198,9 +221,17 @@ class ListPage(QWidget):
                 w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         return row
 
-    def make_view(self, name: str, model: PagedListModel, *, header_key: str = "",
-                  samples: Sequence[str | None] = (), stretch: int = 0, icons: tuple[int, ...] = (),
-                  large_hidden: tuple[int, ...] = ()) -> QTableView:
+    def make_view(
+        self,
+        name: str,
+        model: PagedListModel,
+        *,
+        header_key: str = "",
+        samples: Sequence[str | None] = (),
+        stretch: int = 0,
+        icons: tuple[int, ...] = (),
+        large_hidden: tuple[int, ...] = (),
+    ) -> QTableView:
         """The table: widths from the font (``columns.fit``: ``samples`` whole, ``stretch`` takes the
         rest), header clicks sort in SQL, Enter or a double click opens, right click the menu."""
         self.model = model

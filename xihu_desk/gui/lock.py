@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+    QDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.gui import ops, qtapp, theme
@@ -18,10 +23,16 @@ from xihu_desk.gui.widgets import icon_label, label
 from xihu_desk.services import auth
 from xihu_desk.services.context import Actor
 
-_INPUT = frozenset({
-    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
-    QEvent.Type.TouchBegin, QEvent.Type.TabletPress,
-})
+_INPUT = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TabletPress,
+    }
+)
 
 
 class IdleWatcher(QObject):
@@ -83,9 +94,14 @@ class LockDialog(QDialog):
         head.addWidget(title, 1)
         box.addLayout(head)
         who = f"{actor.display_name or actor.name}（{actor.name}）"
-        box.addWidget(label(self.tr(
-            "为保护当事人信息，{n} 分钟无操作后自动锁定。\n请输入 {who} 的密码继续工作。").format(n=minutes, who=who),
-            wrap=True))
+        box.addWidget(
+            label(
+                self.tr("为保护当事人信息，{n} 分钟无操作后自动锁定。\n请输入 {who} 的密码继续工作。").format(
+                    n=minutes, who=who
+                ),
+                wrap=True,
+            )
+        )
         self.password = QLineEdit()
         self.password.setObjectName("lockPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -119,8 +135,16 @@ class LockDialog(QDialog):
         if self.ctx.runner.busy():
             return
         self.unlock_button.setEnabled(False)
-        ops.call(self.ctx, None, auth.sign_in, self.actor.name, password, parent=self,
-                 on_ok=self._unlocked, on_error=self._failed)
+        ops.call(
+            self.ctx,
+            None,
+            auth.sign_in,
+            self.actor.name,
+            password,
+            parent=self,
+            on_ok=self._unlocked,
+            on_error=self._failed,
+        )
 
     def _unlocked(self, actor: Actor) -> None:
         self.unlock_button.setEnabled(True)

@@ -5,7 +5,17 @@ the fields as the service words them."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from xihu_desk.gui import prefs, theme
 from xihu_desk.gui.context import AppContext
@@ -51,7 +61,9 @@ class LoginDialog(QDialog):
         self.level_label.setText(info.level_label)
         self.username.setText(username or prefs.get_text(prefs.LAST_USERNAME_KEY))
         (self.password if self.username.text() else self.username).setFocus()
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("用") * 28)  # grows with the text size; messages in two lines
+        self.setMinimumWidth(
+            self.fontMetrics().horizontalAdvance("用") * 28
+        )  # grows with the text size; messages in two lines
 
     def _banner(self) -> QWidget:
         banner = QFrame()
@@ -80,8 +92,12 @@ class LoginDialog(QDialog):
             return
         self._busy(True)
         db = self.ctx.db
-        self.ctx.runner.call(lambda _progress: auth.sign_in(db, username, password),
-                             parent=self, on_ok=self._signed_in, on_error=self._failed)
+        self.ctx.runner.call(
+            lambda _progress: auth.sign_in(db, username, password),
+            parent=self,
+            on_ok=self._signed_in,
+            on_error=self._failed,
+        )
 
     def _busy(self, busy: bool) -> None:
         self.login_button.setEnabled(not busy)

@@ -7,7 +7,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget,
+    QLabel,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk import __version__
@@ -26,9 +32,13 @@ from xihu_desk.services import maintenance, node, settings
 from xihu_desk.services.context import Actor
 
 AREA_ICONS = {
-    "home": "mdi6.home-outline", "cases": "mdi6.folder-account-outline", "mediators": "mdi6.account-tie-outline",
-    "reviews": "mdi6.file-document-check-outline", "reports": "mdi6.chart-box-outline",
-    "exchange": "mdi6.swap-vertical-bold", "settings": "mdi6.cog-outline",
+    "home": "mdi6.home-outline",
+    "cases": "mdi6.folder-account-outline",
+    "mediators": "mdi6.account-tie-outline",
+    "reviews": "mdi6.file-document-check-outline",
+    "reports": "mdi6.chart-box-outline",
+    "exchange": "mdi6.swap-vertical-bold",
+    "settings": "mdi6.cog-outline",
 }
 AREA_ORDER = ("home", "cases", "mediators", "reviews", "reports", "exchange", "settings")
 
@@ -151,17 +161,26 @@ class MainWindow(QMainWindow):
 
     def _status_bar(self) -> None:
         bar = self.statusBar()
-        self.org_status = QLabel(self.tr("单位：{org}（{code}）").format(org=self.node.org_name, code=self.node.org_code))
+        self.org_status = QLabel(
+            self.tr("单位：{org}（{code}）").format(org=self.node.org_name, code=self.node.org_code)
+        )
         self.level_status = QLabel(self.tr("层级：{level}").format(level=self.node.level_label))
-        self.user_status = QLabel(self.tr("用户：{name}（{role}）").format(
-            name=self.actor.display_name or self.actor.name, role=self.actor.role.label))
+        self.user_status = QLabel(
+            self.tr("用户：{name}（{role}）").format(
+                name=self.actor.display_name or self.actor.name, role=self.actor.role.label
+            )
+        )
         self.db_status = ElidedLabel(self.tr("数据库：{path}").format(path=self.ctx.data.database))
         self.db_status.setToolTip(str(self.ctx.data.database))
         if self.ctx.db.write_blocked:
             self.db_status.setText(self.tr("数据库：只读（完整性检查未通过）"))
             self.db_status.setProperty("state", "error")
-        for name, widget in (("orgStatus", self.org_status), ("levelStatus", self.level_status),
-                             ("userStatus", self.user_status), ("dbStatus", self.db_status)):
+        for name, widget in (
+            ("orgStatus", self.org_status),
+            ("levelStatus", self.level_status),
+            ("userStatus", self.user_status),
+            ("dbStatus", self.db_status),
+        ):
             widget.setObjectName(name)
             bar.addPermanentWidget(widget)
 
@@ -256,8 +275,9 @@ class MainWindow(QMainWindow):
         self.switch_user.emit()
 
     def change_own_password(self) -> None:
-        self.dialog = PasswordDialog(self.ctx, self.actor, self.actor.user_uuid or "", self.actor.name,
-                                     self.actor.display_name, self)
+        self.dialog = PasswordDialog(
+            self.ctx, self.actor, self.actor.user_uuid or "", self.actor.name, self.actor.display_name, self
+        )
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.saved.connect(lambda: self.statusBar().showMessage(self.tr("密码已修改"), 8000))
         self.dialog.finished.connect(lambda _code: setattr(self, "dialog", None))
@@ -269,8 +289,9 @@ class MainWindow(QMainWindow):
         if self.ctx.db.write_blocked:  # a damaged database is not copied over the good backups
             return
         data = self.ctx.data
-        self.ctx.runner.call(lambda _p: maintenance.auto_backup_if_changed(data), parent=self,
-                             on_ok=self._auto_backed_up)
+        self.ctx.runner.call(
+            lambda _p: maintenance.auto_backup_if_changed(data), parent=self, on_ok=self._auto_backed_up
+        )
 
     def _auto_backed_up(self, path) -> None:
         if path is not None:
@@ -279,10 +300,15 @@ class MainWindow(QMainWindow):
     # -- help, closing ----------------------------------------------------------------------------
 
     def about(self) -> None:
-        messages.info(self, self.tr(
-            "西湖司法所工作台 {version}\n\n杭州市西湖区各街道（镇）司法所、社区（村）调解点和区司法局使用的"
-            "人民调解、调解员、合法性审查、统计报表与数据交换程序。全部离线工作，数据保存在本机。\n\n"
-            "数据目录：{root}").format(version=__version__, root=self.ctx.data.root), self.tr("关于"))
+        messages.info(
+            self,
+            self.tr(
+                "西湖司法所工作台 {version}\n\n杭州市西湖区各街道（镇）司法所、社区（村）调解点和区司法局使用的"
+                "人民调解、调解员、合法性审查、统计报表与数据交换程序。全部离线工作，数据保存在本机。\n\n"
+                "数据目录：{root}"
+            ).format(version=__version__, root=self.ctx.data.root),
+            self.tr("关于"),
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.ctx.runner.busy():

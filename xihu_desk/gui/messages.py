@@ -49,8 +49,9 @@ def show_box(parent: QWidget | None, message: Message) -> None:
 
 
 def ask_box(parent: QWidget | None, title: str, text: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent
+    )
     _plain(box.button(QMessageBox.StandardButton.Yes), translate("messages", "确定"))
     _plain(box.button(QMessageBox.StandardButton.No), translate("messages", "取消"))
     box.setDefaultButton(QMessageBox.StandardButton.No)  # a slip of the Enter key must not restore or delete

@@ -34,9 +34,17 @@ __all__ = ["Changes", "ListRefresher", "announce", "bus", "call", "read", "sessi
 # -- reading --------------------------------------------------------------------------------------
 
 
-def read(ctx: AppContext, actor: Actor, fn: Callable[..., Any], *args: Any,
-         on_ok: Callable[[Any], None] | None = None, on_error: Callable[[str], None] | None = None,
-         label: str = "", parent: QWidget | None = None, **kwargs: Any) -> Any:
+def read(
+    ctx: AppContext,
+    actor: Actor,
+    fn: Callable[..., Any],
+    *args: Any,
+    on_ok: Callable[[Any], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
+    label: str = "",
+    parent: QWidget | None = None,
+    **kwargs: Any,
+) -> Any:
     """``fn(session, actor, *args, **kwargs)`` in a read-only unit of work. Without ``on_ok``: now,
     returning the result; with it: on the DB thread (returns the op id)."""
     if on_ok is None:
@@ -60,10 +68,19 @@ def session_read(ctx: AppContext, fn: Callable[..., Any], *args: Any, **kwargs: 
 # -- writing --------------------------------------------------------------------------------------
 
 
-def write(ctx: AppContext, actor: Actor, fn: Callable[..., Any], *args: Any,
-          on_ok: Callable[[Any], None] | None = None, on_error: Callable[[str], None] | None = None,
-          label: str = "", parent: QWidget | None = None, cancellable: bool = True,
-          with_progress: bool = False, **kwargs: Any) -> int:
+def write(
+    ctx: AppContext,
+    actor: Actor,
+    fn: Callable[..., Any],
+    *args: Any,
+    on_ok: Callable[[Any], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
+    label: str = "",
+    parent: QWidget | None = None,
+    cancellable: bool = True,
+    with_progress: bool = False,
+    **kwargs: Any,
+) -> int:
     """``fn(session, actor, *args, **kwargs)`` in one unit of work on the DB thread, the actor
     stamped when it runs; ``with_progress`` also passes ``progress=`` (long operations). After
     the commit the changes are announced (bus), then ``on_ok(result)`` runs on the GUI thread."""
@@ -73,14 +90,23 @@ def write(ctx: AppContext, actor: Actor, fn: Callable[..., Any], *args: Any,
         return fn(session, actor.stamped(), *args, **kwargs, **extra)
 
     # the runner announces what the write changed after the commit, before on_ok
-    return ctx.runner.write(work, label=label, parent=parent, on_ok=on_ok, on_error=on_error,
-                            cancellable=cancellable)
+    return ctx.runner.write(work, label=label, parent=parent, on_ok=on_ok, on_error=on_error, cancellable=cancellable)
 
 
-def call(ctx: AppContext, actor: Actor | None, fn: Callable[..., Any], *args: Any, with_data: bool = False,
-         with_progress: bool = False, on_ok: Callable[[Any], None] | None = None,
-         on_error: Callable[[str], None] | None = None, label: str = "", parent: QWidget | None = None,
-         cancellable: bool = True, **kwargs: Any) -> int:
+def call(
+    ctx: AppContext,
+    actor: Actor | None,
+    fn: Callable[..., Any],
+    *args: Any,
+    with_data: bool = False,
+    with_progress: bool = False,
+    on_ok: Callable[[Any], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
+    label: str = "",
+    parent: QWidget | None = None,
+    cancellable: bool = True,
+    **kwargs: Any,
+) -> int:
     """For services that open their own units of work (bundles, receipts, backups, sign-in):
     ``fn([data,] db, actor, *args, **kwargs[, progress=])`` on the DB thread (without ``actor``
     when it is None: signing in). What they write is announced like any write."""
@@ -96,13 +122,26 @@ def call(ctx: AppContext, actor: Actor | None, fn: Callable[..., Any], *args: An
     return ctx.runner.call(work, label=label, parent=parent, on_ok=on_ok, on_error=on_error, cancellable=cancellable)
 
 
-def write_unit(ctx: AppContext, work: Callable[[Any], Any], *, on_ok: Callable[[Any], None] | None = None,
-               on_error: Callable[[str], None] | None = None, label: str = "", parent: QWidget | None = None,
-               cancellable: bool = True) -> int:
+def write_unit(
+    ctx: AppContext,
+    work: Callable[[Any], Any],
+    *,
+    on_ok: Callable[[Any], None] | None = None,
+    on_error: Callable[[str], None] | None = None,
+    label: str = "",
+    parent: QWidget | None = None,
+    cancellable: bool = True,
+) -> int:
     """``work(session)`` in one unit of work on the DB thread, for a form that calls several
     services together (its actor, read from the clock, takes the op's instant)."""
-    return ctx.runner.write(lambda session, _progress: work(session), label=label, parent=parent, on_ok=on_ok,
-                            on_error=on_error, cancellable=cancellable)
+    return ctx.runner.write(
+        lambda session, _progress: work(session),
+        label=label,
+        parent=parent,
+        on_ok=on_ok,
+        on_error=on_error,
+        cancellable=cancellable,
+    )
 
 
 # -- following changes ----------------------------------------------------------------------------
@@ -113,8 +152,9 @@ class ListRefresher(QObject):
     a visible page refreshes at once (its ``refresh`` keeps selection and scroll position), a
     hidden one marks itself stale and refreshes when it is shown again."""
 
-    def __init__(self, page: QWidget, shows: Iterable[str], refresh: Callable[[], Any], *,
-                 when_shown: bool = True) -> None:
+    def __init__(
+        self, page: QWidget, shows: Iterable[str], refresh: Callable[[], Any], *, when_shown: bool = True
+    ) -> None:
         """``when_shown=False``: the page reads everything again whenever it is shown anyway."""
         super().__init__(page)
         self.page, self.shows, self._refresh = page, frozenset(shows), refresh

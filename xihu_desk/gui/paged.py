@@ -43,8 +43,17 @@ class PagedListModel(QAbstractTableModel):
     roles: ClassVar[frozenset[int]] = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, UUID_ROLE})
     unreadable_column = 1  # where a row that could not be read says so
 
-    def __init__(self, ctx: AppContext, actor: Actor, first_filter: Any, *, page_size: int = 100,
-                 max_pages: int = 50, today: Callable[[], date] = clock.local_today, parent: Any = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        actor: Actor,
+        first_filter: Any,
+        *,
+        page_size: int = 100,
+        max_pages: int = 50,
+        today: Callable[[], date] = clock.local_today,
+        parent: Any = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.actor = ctx, actor
         self.page_size, self.max_pages = page_size, max_pages

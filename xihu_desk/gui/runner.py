@@ -131,8 +131,9 @@ class Runner(QObject):
     progress_shown = Signal(int)  # op_id: the progress dialog became visible
     _delivered = Signal(int, object, object)  # op_id, result, exception (from the DB thread)
 
-    def __init__(self, db: Database, *, show_after_ms: int = SHOW_PROGRESS_AFTER_MS,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, db: Database, *, show_after_ms: int = SHOW_PROGRESS_AFTER_MS, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.db = db
         self.show_after_ms = show_after_ms
@@ -153,9 +154,16 @@ class Runner(QObject):
 
         return self.call(in_unit_of_work, **kwargs)
 
-    def call(self, work: Callable[[Progress], Any], *, label: str = "", parent: QWidget | None = None,
-             on_ok: Callable[[Any], None] | None = None, on_error: Callable[[str], None] | None = None,
-             cancellable: bool = True) -> int:
+    def call(
+        self,
+        work: Callable[[Progress], Any],
+        *,
+        label: str = "",
+        parent: QWidget | None = None,
+        on_ok: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+        cancellable: bool = True,
+    ) -> int:
         """Run ``work(progress)`` on the DB thread; with a ``label`` a progress dialog may appear."""
         op = _Op(next(self._ids), label, parent, cancellable, on_ok, on_error)
         self._ops[op.op_id] = op

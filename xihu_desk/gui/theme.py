@@ -43,11 +43,24 @@ def palette() -> QPalette:
     p = QPalette()
     role, group = QPalette.ColorRole, QPalette.ColorGroup
     colours = {
-        role.Window: WINDOW, role.WindowText: TEXT, role.Base: "#ffffff", role.AlternateBase: "#f7f9fb",
-        role.Text: TEXT, role.Button: "#f8f9fb", role.ButtonText: TEXT, role.Highlight: ACCENT,
-        role.HighlightedText: "#ffffff", role.ToolTipBase: "#ffffff", role.ToolTipText: TEXT,
-        role.PlaceholderText: "#8a94a3", role.Link: ACCENT, role.Light: "#ffffff", role.Midlight: "#eceff3",
-        role.Mid: "#c3cad3", role.Dark: "#9aa5b1", role.Shadow: "#6b7785",
+        role.Window: WINDOW,
+        role.WindowText: TEXT,
+        role.Base: "#ffffff",
+        role.AlternateBase: "#f7f9fb",
+        role.Text: TEXT,
+        role.Button: "#f8f9fb",
+        role.ButtonText: TEXT,
+        role.Highlight: ACCENT,
+        role.HighlightedText: "#ffffff",
+        role.ToolTipBase: "#ffffff",
+        role.ToolTipText: TEXT,
+        role.PlaceholderText: "#8a94a3",
+        role.Link: ACCENT,
+        role.Light: "#ffffff",
+        role.Midlight: "#eceff3",
+        role.Mid: "#c3cad3",
+        role.Dark: "#9aa5b1",
+        role.Shadow: "#6b7785",
     }
     for r, c in colours.items():
         p.setColor(r, QColor(c))
@@ -134,5 +147,6 @@ def apply_text_scale(app: QApplication, scale: int) -> None:
 
 def icon(name: str, color: str = MUTED, active: str | None = None) -> QIcon:
     """An icon from the one set we use (Material Design Icons via qtawesome)."""
-    return qtawesome.icon(name, color=color, color_active=active or color, color_selected="#ffffff",
-                          color_disabled="#b5bec9")
+    return qtawesome.icon(
+        name, color=color, color_active=active or color, color_selected="#ffffff", color_disabled="#b5bec9"
+    )

@@ -6,8 +6,18 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-                               QTableWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from xihu_desk.domain import passwords
 from xihu_desk.domain.errors import UserError
@@ -71,9 +81,16 @@ class PasswordCheck(QObject):
 
     changed = Signal(bool)  # valid
 
-    def __init__(self, password: QLineEdit, confirm: QLineEdit, hint: QLabel, match: QLabel,
-                 username: Callable[[], str], min_length: int = passwords.MIN_LENGTH,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        password: QLineEdit,
+        confirm: QLineEdit,
+        hint: QLabel,
+        match: QLabel,
+        username: Callable[[], str],
+        min_length: int = passwords.MIN_LENGTH,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.password, self.confirm, self.hint, self.match = password, confirm, hint, match
         self._username = username
@@ -87,7 +104,8 @@ class PasswordCheck(QObject):
 
     def rule_text(self) -> str:
         return self.tr("至少 {n} 位，含字母和数字，并包含大写字母、小写字母、数字、符号中的至少三种。").format(
-            n=self.min_length)
+            n=self.min_length
+        )
 
     def is_valid(self) -> bool:
         return self._valid
@@ -119,8 +137,14 @@ class PasswordCheck(QObject):
 class FigureCard(QFrame):
     """One figure of the home page: a big number, its label and a note."""
 
-    def __init__(self, title: str, value: int, note: str = "", icon: str = "mdi6.chart-box-outline",
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        value: int,
+        note: str = "",
+        icon: str = "mdi6.chart-box-outline",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setProperty("kind", "card")
         self.setMinimumWidth(180)

@@ -8,8 +8,16 @@ import getpass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QButtonGroup, QComboBox, QFormLayout, QLabel, QLineEdit, QRadioButton, QVBoxLayout, QWidget,
-    QWizard, QWizardPage,
+    QButtonGroup,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
 )
 
 from xihu_desk.domain.levels import LEVEL_LABELS, Level
@@ -49,8 +57,7 @@ class IntroPage(QWizardPage):
         self.setSubTitle(self.tr("这台电脑第一次使用本程序，请用几分钟完成首次设置。"))
         box = QVBoxLayout(self)
         box.setSpacing(12)
-        box.addWidget(label(self.tr(
-            "首次设置将完成以下几件事："), wrap=True))
+        box.addWidget(label(self.tr("首次设置将完成以下几件事："), wrap=True))
         for line in (
             self.tr("1．选择这台电脑服务的单位和层级（社区调解点、街道（镇）司法所或区司法局）；"),
             self.tr("2．创建第一个管理员账户，由管理员再为调解员和其他工作人员开设账户；"),
@@ -58,9 +65,13 @@ class IntroPage(QWizardPage):
         ):
             box.addWidget(label(line, wrap=True))
         box.addSpacing(8)
-        box.addWidget(label(self.tr(
-            "所有数据只保存在这台电脑上，不会通过网络发送。数据目录：\n{path}").format(path=ctx.data.root),
-            "muted", wrap=True))
+        box.addWidget(
+            label(
+                self.tr("所有数据只保存在这台电脑上，不会通过网络发送。数据目录：\n{path}").format(path=ctx.data.root),
+                "muted",
+                wrap=True,
+            )
+        )
         box.addStretch(1)
 
 
@@ -146,8 +157,10 @@ class UnitPage(QWizardPage):
         self.parent_combo.setCurrentIndex(max(self.parent_combo.findData(default), 0))
         self.parent_combo.setEnabled(True)
         self.parent_note.setText(
-            self.tr("已按层级自动填写：调解点的上级是其所在街道（镇）司法所。") if level is Level.COMMUNITY
-            else self.tr("已按层级自动填写：街道（镇）司法所的上级是区司法局。"))
+            self.tr("已按层级自动填写：调解点的上级是其所在街道（镇）司法所。")
+            if level is Level.COMMUNITY
+            else self.tr("已按层级自动填写：街道（镇）司法所的上级是区司法局。")
+        )
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
@@ -185,8 +198,9 @@ class AdminPage(QWizardPage):
         form.addRow("", self.password_hint)
         form.addRow(self.tr("确认密码：*"), self.confirm)
         form.addRow("", self.match_hint)
-        self.check = PasswordCheck(self.password, self.confirm, self.password_hint, self.match_hint,
-                                   username=self.username.text, parent=self)
+        self.check = PasswordCheck(
+            self.password, self.confirm, self.password_hint, self.match_hint, username=self.username.text, parent=self
+        )
         self.check.changed.connect(self.completeChanged)
         self.username.textChanged.connect(self._username_changed)
         self.display_name.textChanged.connect(self.completeChanged)
@@ -238,8 +252,11 @@ class SummaryPage(QWizardPage):
             (self.tr("管理员姓名"), w.admin_page.display_name.text().strip()),
             (self.tr("数据目录"), str(w.ctx.data.root)),
         )
-        cells = "".join(f"<tr><td style='padding:4px 16px 4px 0;color:{theme.MUTED}'>{k}</td>"
-                        f"<td style='padding:4px 0'>{v}</td></tr>" for k, v in rows)
+        cells = "".join(
+            f"<tr><td style='padding:4px 16px 4px 0;color:{theme.MUTED}'>{k}</td>"
+            f"<td style='padding:4px 0'>{v}</td></tr>"
+            for k, v in rows
+        )
         self.summary.setText(f"<table>{cells}</table>")
         show_state(self.status, "hint", "")
 
@@ -267,9 +284,17 @@ class DonePage(QWizardPage):
         form.addRow(self.tr("本单位："), self.unit)
         form.addRow(self.tr("管理员："), self.admin)
         form.addRow(self.tr("密钥指纹："), self.fingerprint)
-        form.addRow("", label(self.tr(
-            "上级单位导入本节点的数据包时，会核对这个指纹。请把它抄录或拍照，交给上级单位的管理员。"
-            "以后也可以在“系统设置 → 本节点”中查看。"), "muted", wrap=True))
+        form.addRow(
+            "",
+            label(
+                self.tr(
+                    "上级单位导入本节点的数据包时，会核对这个指纹。请把它抄录或拍照，交给上级单位的管理员。"
+                    "以后也可以在“系统设置 → 本节点”中查看。"
+                ),
+                "muted",
+                wrap=True,
+            ),
+        )
 
     def show_info(self, info: node.NodeInfo, admin: str) -> None:
         self.unit.setText(f"{info.org_name}（{info.org_code}），{info.level_label}")
@@ -289,26 +314,33 @@ class SetupWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setPixmap(QWizard.WizardPixmap.LogoPixmap, theme.icon("mdi6.scale-balance", theme.ACCENT).pixmap(48, 48))
-        for button, text in ((QWizard.WizardButton.BackButton, self.tr("< 上一步")),
-                             (QWizard.WizardButton.NextButton, self.tr("下一步 >")),
-                             (QWizard.WizardButton.FinishButton, self.tr("完成")),
-                             (QWizard.WizardButton.CancelButton, self.tr("取消"))):
+        for button, text in (
+            (QWizard.WizardButton.BackButton, self.tr("< 上一步")),
+            (QWizard.WizardButton.NextButton, self.tr("下一步 >")),
+            (QWizard.WizardButton.FinishButton, self.tr("完成")),
+            (QWizard.WizardButton.CancelButton, self.tr("取消")),
+        ):
             self.setButtonText(button, text)
         self.intro_page = IntroPage(ctx)
         self.unit_page = UnitPage(ctx)
         self.admin_page = AdminPage()
         self.summary_page = SummaryPage(self)
         self.done_page = DonePage()
-        for page_id, page in ((PAGE_INTRO, self.intro_page), (PAGE_UNIT, self.unit_page),
-                              (PAGE_ADMIN, self.admin_page), (PAGE_SUMMARY, self.summary_page),
-                              (PAGE_DONE, self.done_page)):
+        for page_id, page in (
+            (PAGE_INTRO, self.intro_page),
+            (PAGE_UNIT, self.unit_page),
+            (PAGE_ADMIN, self.admin_page),
+            (PAGE_SUMMARY, self.summary_page),
+            (PAGE_DONE, self.done_page),
+        ):
             self.setPage(page_id, page)
         self.setStartId(PAGE_INTRO)
         self.resize(760, 560)
 
     def command(self) -> node.InitCommand:
         return node.InitCommand(
-            org_code=self.unit_page.org_code(), level=self.unit_page.level().value,
+            org_code=self.unit_page.org_code(),
+            level=self.unit_page.level().value,
             parent_code=self.unit_page.parent_code(),
             admin_username=self.admin_page.username.text().strip(),
             admin_password=self.admin_page.password.text(),
@@ -319,12 +351,24 @@ class SetupWizard(QWizard):
         cmd, actor = self.command(), setup_actor()
         self._set_busy(True)
         show_state(self.summary_page.status, "hint", self.tr("正在初始化，请稍候…"))
-        ops.write(self.ctx, actor, node.init_node, cmd, label=self.tr("正在初始化本节点…"), parent=self,
-                  cancellable=False, on_ok=self._initialised, on_error=self._failed)
+        ops.write(
+            self.ctx,
+            actor,
+            node.init_node,
+            cmd,
+            label=self.tr("正在初始化本节点…"),
+            parent=self,
+            cancellable=False,
+            on_ok=self._initialised,
+            on_error=self._failed,
+        )
 
     def _set_busy(self, busy: bool) -> None:
-        for button in (QWizard.WizardButton.CommitButton, QWizard.WizardButton.BackButton,
-                       QWizard.WizardButton.CancelButton):
+        for button in (
+            QWizard.WizardButton.CommitButton,
+            QWizard.WizardButton.BackButton,
+            QWizard.WizardButton.CancelButton,
+        ):
             self.button(button).setEnabled(not busy)
 
     def _initialised(self, info: node.NodeInfo) -> None:
@@ -343,6 +387,7 @@ class SetupWizard(QWizard):
         if self.ctx.runner.busy():
             return
         if self.info is None and not messages.confirm(
-                self, self.tr("首次设置尚未完成。确定退出吗？下次打开程序时会重新开始设置。")):
+            self, self.tr("首次设置尚未完成。确定退出吗？下次打开程序时会重新开始设置。")
+        ):
             return
         super().reject()

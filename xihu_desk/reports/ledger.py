@@ -107,8 +107,14 @@ class Problem:
             value = value.isoformat()
         elif value is not None and not isinstance(value, int | float | str | bool):
             value = str(value)
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "value": value,
-                "reason": self.reason, "imported": self.imported}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": value,
+            "reason": self.reason,
+            "imported": self.imported,
+        }
 
 
 @dataclass
@@ -133,12 +139,14 @@ class LedgerRow:
         return self.headers.get(key) or (None if key.isascii() else key)
 
     def refuse(self, key: str | None, reason: str) -> None:
-        self.problems.append(Problem(self.sheet, self.row, self._column(key),
-                                     self.raw.get(key) if key else None, reason, False))
+        self.problems.append(
+            Problem(self.sheet, self.row, self._column(key), self.raw.get(key) if key else None, reason, False)
+        )
 
     def warn(self, key: str | None, reason: str) -> None:
-        self.problems.append(Problem(self.sheet, self.row, self._column(key),
-                                     self.raw.get(key) if key else None, reason, True))
+        self.problems.append(
+            Problem(self.sheet, self.row, self._column(key), self.raw.get(key) if key else None, reason, True)
+        )
 
 
 @dataclass
@@ -174,10 +182,18 @@ class ImportReport:
     numbers: list[str] = field(default_factory=list)  # what the imported rows were given
 
     def as_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "dry_run": self.dry_run, "rows": self.rows, "imported": self.imported,
-                "duplicates": self.duplicates, "refused": self.refused,
-                "problems": [p.as_json() for p in self.problems], "duplicate_rows": self.duplicate_rows,
-                "notes": self.notes, "sheets": self.sheets}
+        return {
+            "kind": self.kind,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "refused": self.refused,
+            "problems": [p.as_json() for p in self.problems],
+            "duplicate_rows": self.duplicate_rows,
+            "notes": self.notes,
+            "sheets": self.sheets,
+        }
 
     def text(self) -> str:
         verb = "可导入" if self.dry_run else "已导入"
@@ -239,8 +255,11 @@ def match_headers(cells: Iterable[Any], columns: list[Column]) -> tuple[dict[int
         key = _header_key(cell) if cell is not None else ""
         if not key or i in found:
             continue
-        best = max(((len(name), col) for col, name in names if col.key not in used and len(name) >= 2 and name in key),
-                   key=lambda t: t[0], default=None)
+        best = max(
+            ((len(name), col) for col, name in names if col.key not in used and len(name) >= 2 and name in key),
+            key=lambda t: t[0],
+            default=None,
+        )
         if best:
             found[i] = best[1]
             used.add(best[1].key)
@@ -250,11 +269,28 @@ def match_headers(cells: Iterable[Any], columns: list[Column]) -> tuple[dict[int
 
 # ---------------------------------------------------------------- values
 
-_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-           "七": 7, "八": 8, "九": 9}
+_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "○": 0,
+    "Ｏ": 0,
+    "O": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?(?:[t ]?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_CN_DATE = re.compile(r"^([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]$")
+_CN_DATE = re.compile(
+    r"^([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]$"
+)
 _DATE_HINT = "无法识别的日期，请写成 2025-03-01、2025/3/1、2025.3.1 或 2025年3月1日"
 EXCEL_SERIAL_RANGE = (367, 73051)  # 1901-01-01 … 2099-12-31
 
@@ -468,7 +504,9 @@ def _mb(n: int) -> str:
 
 
 def _too_big(size: int) -> LedgerError:
-    return LedgerError(f"文件过大（{_mb(size)}），超过 {_mb(MAX_FILE_BYTES)} 的上限。请把台账按年份拆成几个文件分别导入。")
+    return LedgerError(
+        f"文件过大（{_mb(size)}），超过 {_mb(MAX_FILE_BYTES)} 的上限。请把台账按年份拆成几个文件分别导入。"
+    )
 
 
 def _check_zip(data: bytes) -> None:
@@ -481,11 +519,15 @@ def _check_zip(data: bytes) -> None:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise LedgerError("无法读取该文件：请确认是 .xlsx 格式（旧的 .xls 请先用 Excel 另存为 .xlsx）。") from exc
     if len(infos) > MAX_ZIP_ENTRIES:
-        raise LedgerError(f"该文件内部包含 {len(infos)} 个部件，超过 {MAX_ZIP_ENTRIES} 的上限，不像正常的台账，已拒绝导入。")
+        raise LedgerError(
+            f"该文件内部包含 {len(infos)} 个部件，超过 {MAX_ZIP_ENTRIES} 的上限，不像正常的台账，已拒绝导入。"
+        )
     unpacked = sum(i.file_size for i in infos)
     if unpacked > MAX_UNPACKED_BYTES:
-        raise LedgerError(f"该文件解开后有 {_mb(unpacked)}，超过 {_mb(MAX_UNPACKED_BYTES)} 的上限。"
-                          "请把台账按年份拆成几个文件分别导入。")
+        raise LedgerError(
+            f"该文件解开后有 {_mb(unpacked)}，超过 {_mb(MAX_UNPACKED_BYTES)} 的上限。"
+            "请把台账按年份拆成几个文件分别导入。"
+        )
     for i in infos:
         if i.file_size > 10 * 1024 * 1024 and i.file_size > MAX_RATIO * max(i.compress_size, 1):
             raise LedgerError("该文件的压缩比异常（可能是恶意构造的“压缩炸弹”），已拒绝导入。")
@@ -497,13 +539,17 @@ def _check_zip(data: bytes) -> None:
 _ROW_OPENINGS = (b"<row ", b"<row>", b"<row/", b":row ", b":row>", b":row/")
 _CELL_OPENINGS = (b"<c ", b"<c>", b"<c/", b":c ", b":c>", b":c/")
 _ROW_NUMBER = re.compile(rb'row\s+r="(\d{1,10})"')
-_DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]{0,15}:)?dimension\s+ref="\$?[A-Za-z]{0,3}\$?\d{0,10}:?\$?[A-Za-z]{0,3}\$?(\d{1,10})"')
+_DIMENSION = re.compile(
+    rb'<(?:[A-Za-z_][\w.-]{0,15}:)?dimension\s+ref="\$?[A-Za-z]{0,3}\$?\d{0,10}:?\$?[A-Za-z]{0,3}\$?(\d{1,10})"'
+)
 _CHUNK = 4 << 20
 _OVERLAP = 64  # longer than any of the patterns above
 
 
 def _too_many_rows(where: str) -> LedgerError:
-    return LedgerError(f"该文件超过 {MAX_ROWS} 行（含空行，{where}），超出一次导入的上限。请把台账按年份拆成几个文件分别导入。")
+    return LedgerError(
+        f"该文件超过 {MAX_ROWS} 行（含空行，{where}），超出一次导入的上限。请把台账按年份拆成几个文件分别导入。"
+    )
 
 
 def _rows_in(buf: bytes, end: int) -> tuple[int, int, int]:
@@ -547,24 +593,38 @@ def _check_rows(data: bytes, infos: list[zipfile.ZipInfo]) -> None:
                         if max(total + count, highest) > MAX_ROWS:
                             raise _too_many_rows(f"其中一张工作表有 {max(count, highest)} 行以上")
                         if cells > MAX_CELLS:
-                            raise LedgerError(f"该文件的单元格超过 {MAX_CELLS} 个，超出一次导入的上限（可能有大量空白列或行）。"
-                                              "请只保留台账所在的行和列，或按年份拆成几个文件分别导入。")
+                            raise LedgerError(
+                                f"该文件的单元格超过 {MAX_CELLS} 个，超出一次导入的上限（可能有大量空白列或行）。"
+                                "请只保留台账所在的行和列，或按年份拆成几个文件分别导入。"
+                            )
                         if not chunk:
                             break
                         tail = buf[end:]
             except LedgerError:
                 raise
             except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, NotImplementedError) as exc:
-                raise LedgerError("无法读取该文件：请确认是 .xlsx 格式（旧的 .xls 请先用 Excel 另存为 .xlsx），"
-                                  "且文件没有损坏。") from exc
+                raise LedgerError(
+                    "无法读取该文件：请确认是 .xlsx 格式（旧的 .xls 请先用 Excel 另存为 .xlsx），且文件没有损坏。"
+                ) from exc
             total += count
 
 
 def _unreadable() -> tuple[type[BaseException], ...]:
     from openpyxl.utils.exceptions import InvalidFileException
 
-    return (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, EOFError, zlib.error, TypeError,
-            AttributeError, IndexError, InvalidFileException)
+    return (
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        EOFError,
+        zlib.error,
+        TypeError,
+        AttributeError,
+        IndexError,
+        InvalidFileException,
+    )
 
 
 _UNREADABLE = _unreadable()
@@ -589,19 +649,27 @@ def _open(source: Path | str | bytes | IO[bytes]):
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except _UNREADABLE as exc:
-        raise LedgerError("无法读取该 Excel 文件：请确认是 .xlsx 格式（旧的 .xls 请先用 Excel 另存为 .xlsx），"
-                          "且文件没有损坏。") from exc
+        raise LedgerError(
+            "无法读取该 Excel 文件：请确认是 .xlsx 格式（旧的 .xls 请先用 Excel 另存为 .xlsx），且文件没有损坏。"
+        ) from exc
 
 
-def read(source: Path | str | bytes | IO[bytes], columns: list[Column],
-         on_row: Callable[[int], None] | None = None, *, keep_unknown: bool = False) -> Ledger:
+def read(
+    source: Path | str | bytes | IO[bytes],
+    columns: list[Column],
+    on_row: Callable[[int], None] | None = None,
+    *,
+    keep_unknown: bool = False,
+) -> Ledger:
     """Every sheet with a recognisable header row; every non-blank row under it, parsed. A damaged
     workbook (also one found damaged half-way: sheets are parsed as they are read) or one over a
     limit raises LedgerError; the caller has imported nothing by then."""
     wb = _open(source)
     try:
         if len(wb.worksheets) > MAX_SHEETS:
-            raise LedgerError(f"该文件有 {len(wb.worksheets)} 张工作表，超过 {MAX_SHEETS} 张的上限。请只保留台账所在的工作表。")
+            raise LedgerError(
+                f"该文件有 {len(wb.worksheets)} 张工作表，超过 {MAX_SHEETS} 张的上限。请只保留台账所在的工作表。"
+            )
         return _read(wb, columns, on_row, keep_unknown)
     except LedgerError:
         raise
@@ -611,8 +679,7 @@ def read(source: Path | str | bytes | IO[bytes], columns: list[Column],
         wb.close()
 
 
-def _read(wb, columns: list[Column], on_row: Callable[[int], None] | None,
-          keep_unknown: bool) -> Ledger:
+def _read(wb, columns: list[Column], on_row: Callable[[int], None] | None, keep_unknown: bool) -> Ledger:
     rows: list[LedgerRow] = []
     sheets: list[SheetInfo] = []
     notes: list[str] = []
@@ -642,24 +709,29 @@ def _read(wb, columns: list[Column], on_row: Callable[[int], None] | None,
         if wide:
             notes.append(f"工作表“{ws.title}”超过 {MAX_COLUMNS} 列，第 {MAX_COLUMNS} 列以右的内容未读取。")
         header_cells = head[header_index]
-        info = SheetInfo(ws.title, header_index + 1, {c.key: str(header_cells[i]).strip() for i, c in mapping.items()},
-                         ignored)
+        info = SheetInfo(
+            ws.title, header_index + 1, {c.key: str(header_cells[i]).strip() for i, c in mapping.items()}, ignored
+        )
         sheets.append(info)
-        unknown = ({i: str(v).strip() for i, v in enumerate(header_cells) if i not in mapping and not _blank(v)}
-                   if keep_unknown else {})
+        unknown = (
+            {i: str(v).strip() for i, v in enumerate(header_cells) if i not in mapping and not _blank(v)}
+            if keep_unknown
+            else {}
+        )
         missing = [c for c in columns if c.required and c.import_ and c.key not in info.columns]
         header_keys = {_header_key(v) for v in header_cells if v is not None}
 
         def body() -> Iterable[tuple[int, tuple[Any, ...]]]:
-            yield from enumerate(head[header_index + 1:], start=header_index + 2)  # noqa: B023
+            yield from enumerate(head[header_index + 1 :], start=header_index + 2)  # noqa: B023
             yield from enumerate(all_rows, start=len(head) + 1)  # noqa: B023
 
         for number, values in body():
             if number > len(head):
                 scanned += 1
                 if scanned > MAX_ROWS:
-                    raise LedgerError(f"该文件超过 {MAX_ROWS} 行（含空行），超出一次导入的上限。"
-                                      "请把台账按年份拆成几个文件分别导入。")
+                    raise LedgerError(
+                        f"该文件超过 {MAX_ROWS} 行（含空行），超出一次导入的上限。请把台账按年份拆成几个文件分别导入。"
+                    )
             if values is None or all(_blank(v) for v in values):
                 continue
             cells = {c.key: (values[i] if i < len(values) else None) for i, c in mapping.items()}
@@ -670,8 +742,9 @@ def _read(wb, columns: list[Column], on_row: Callable[[int], None] | None,
             row = LedgerRow(ws.title, number, {}, cells, dict(info.columns))
             row.extra = {h: values[i] for i, h in unknown.items() if i < len(values) and not _blank(values[i])}
             first = next((str(v).strip() for v in values if not _blank(v)), "")
-            if any(normalise(first).startswith(w) for w in TOTAL_WORDS) and sum(not _blank(v) for v in values) <= 3 + len(
-                    [v for v in values if isinstance(v, int | float)]):
+            if any(normalise(first).startswith(w) for w in TOTAL_WORDS) and sum(
+                not _blank(v) for v in values
+            ) <= 3 + len([v for v in values if isinstance(v, int | float)]):
                 row.refuse(None, "合计行，不是台账记录，未导入")
                 rows.append(row)
                 continue
@@ -695,12 +768,16 @@ def _read(wb, columns: list[Column], on_row: Callable[[int], None] | None,
             if on_row:
                 on_row(len(rows))
     if not any(s.header_row for s in sheets):
-        raise LedgerError("没有在任何工作表中找到台账表头（例如“" + "”“".join(c.header for c in columns if c.required) + "”）。")
+        raise LedgerError(
+            "没有在任何工作表中找到台账表头（例如“" + "”“".join(c.header for c in columns if c.required) + "”）。"
+        )
     for info in sheets:
         if info.header_row and info.ignored:
             if keep_unknown:
-                notes.append(f"工作表“{info.name}”中以下列没有对应的字段，内容已随记录保存为“原台账其他信息”："
-                             + "、".join(info.ignored))
+                notes.append(
+                    f"工作表“{info.name}”中以下列没有对应的字段，内容已随记录保存为“原台账其他信息”："
+                    + "、".join(info.ignored)
+                )
             else:
                 notes.append(f"工作表“{info.name}”中未识别的列未导入：" + "、".join(info.ignored))
     return Ledger(rows, sheets, notes)
@@ -827,8 +904,15 @@ def first_sheet(wb: Workbook, title: str) -> Worksheet:
     return ws
 
 
-def write_ledger(columns: list[Column], rows: Iterable[Mapping[str, Any]], *, title: str, lines: list[str],
-                 sheet: str = "台账", reveal: bool = False) -> bytes:
+def write_ledger(
+    columns: list[Column],
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    title: str,
+    lines: list[str],
+    sheet: str = "台账",
+    reveal: bool = False,
+) -> bytes:
     """The register as an office keeps it: a title, what it covers, one row per record. The header
     row uses the names ``read`` accepts, so an exported ledger imports again."""
     wb = Workbook()
@@ -842,13 +926,22 @@ def write_ledger(columns: list[Column], rows: Iterable[Mapping[str, Any]], *, ti
 
 
 PROBLEM_COLUMNS = [
-    Column("sheet", "工作表", width=14), Column("row", "行号", width=8), Column("column", "列", width=16),
-    Column("value", "原值", width=22), Column("reason", "问题", width=48), Column("imported", "该行是否已导入", width=14),
+    Column("sheet", "工作表", width=14),
+    Column("row", "行号", width=8),
+    Column("column", "列", width=16),
+    Column("value", "原值", width=22),
+    Column("reason", "问题", width=48),
+    Column("imported", "该行是否已导入", width=14),
 ]
 
 
 def problems_workbook(report: ImportReport, source_name: str) -> bytes:
     """The 问题清单 of an import, so an office can correct its ledger and import the rest again."""
     rows = [{**p.as_json(), "value": p.as_json()["value"]} for p in report.problems]
-    return write_ledger(PROBLEM_COLUMNS, rows, title="台账导入问题清单", sheet="问题清单",
-                        lines=[f"文件：{source_name}", report.text().splitlines()[0]])
+    return write_ledger(
+        PROBLEM_COLUMNS,
+        rows,
+        title="台账导入问题清单",
+        sheet="问题清单",
+        lines=[f"文件：{source_name}", report.text().splitlines()[0]],
+    )

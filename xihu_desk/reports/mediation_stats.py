@@ -31,10 +31,32 @@ from xihu_desk.paths import resources_dir
 from xihu_desk.reports import ledger
 
 LAYOUT_NAME = "mediation_stats.json"
-PREVENTION = ("prevent_criminal_cases", "prevent_criminal_persons", "prevent_petition_cases", "prevent_petition_persons",
-              "prevent_suicide_cases", "prevent_suicide_persons", "prevent_fight_cases", "prevent_fight_persons")
-METRICS = ("accepted", "succeeded", "failed", "terminated", "open", "written", "oral", "performed", "confirmed",
-           "amount_fen", "source_apply", "source_initiative", "source_referral", *PREVENTION)
+PREVENTION = (
+    "prevent_criminal_cases",
+    "prevent_criminal_persons",
+    "prevent_petition_cases",
+    "prevent_petition_persons",
+    "prevent_suicide_cases",
+    "prevent_suicide_persons",
+    "prevent_fight_cases",
+    "prevent_fight_persons",
+)
+METRICS = (
+    "accepted",
+    "succeeded",
+    "failed",
+    "terminated",
+    "open",
+    "written",
+    "oral",
+    "performed",
+    "confirmed",
+    "amount_fen",
+    "source_apply",
+    "source_initiative",
+    "source_referral",
+    *PREVENTION,
+)
 TOTAL_FILL = PatternFill("solid", fgColor="F2F4F7")
 COUNT_FORMAT = "#,##0"
 FONT_NAME = "Calibri"  # the workbook's own default: without a name, viewers fall back to a serif face
@@ -101,7 +123,9 @@ class Cover:
         head = f"数据来源：本单位及 {len(self.bundles)} 个下级单位报送的数据包"
         if not missing:
             return head + "，数据包序号连续、无缺号（明细见“说明”表）。"
-        names = "、".join(f"{b.sender}（缺 {b.missing_text()}）" if b.sequences else f"{b.sender}（尚未收到）" for b in missing)
+        names = "、".join(
+            f"{b.sender}（缺 {b.missing_text()}）" if b.sequences else f"{b.sender}（尚未收到）" for b in missing
+        )
         return head + f"；缺少：{names}。这些单位的案件可能未全部计入（明细见“说明”表）。"
 
 
@@ -176,7 +200,9 @@ def check_layout(layout: Mapping[str, Any], path: Path | str = LAYOUT_NAME) -> N
     for key in ("columns", "detail_columns"):
         for col in layout.get(key, []):
             if col.get("metric") not in known or not col.get("header"):
-                raise LayoutError(f"统计表版式文件 {path} 中的列“{col.get('header')}”使用了未知的指标“{col.get('metric')}”。")
+                raise LayoutError(
+                    f"统计表版式文件 {path} 中的列“{col.get('header')}”使用了未知的指标“{col.get('metric')}”。"
+                )
     for sheet in ("summary", "committees", "org_types", "months", "notes"):
         if sheet not in layout.get("sheets", {}):
             raise LayoutError(f"统计表版式文件 {path} 缺少工作表“{sheet}”的设置。")
@@ -228,8 +254,17 @@ def _head(ws, r: int, c: int, text: str, rows: int = 1, cols: int = 1) -> None:
         ws.merge_cells(start_row=r, start_column=c, end_row=r + rows - 1, end_column=c + cols - 1)
 
 
-def _table(ws, layout: Mapping[str, Any], columns: list[dict[str, Any]], first: int, row_header: str,
-           extra_headers: list[str], rows: list[Row], total: Mapping[str, int] | None, label_width: int) -> int:
+def _table(
+    ws,
+    layout: Mapping[str, Any],
+    columns: list[dict[str, Any]],
+    first: int,
+    row_header: str,
+    extra_headers: list[str],
+    rows: list[Row],
+    total: Mapping[str, int] | None,
+    label_width: int,
+) -> int:
     """Two header rows (groups over their columns), one row per ``Row``, the 合计 row; returns the last row."""
     lead = 1 + len(extra_headers)
     _head(ws, first, 1, row_header, rows=2)
@@ -258,7 +293,8 @@ def _table(ws, layout: Mapping[str, Any], columns: list[dict[str, Any]], first: 
     ws.row_dimensions[first + 1].height = 30
     r = first + 1
     body: list[tuple[str, tuple[str, ...], Mapping[str, int], bool]] = [
-        (row.label, row.extra, row.figures, False) for row in rows]
+        (row.label, row.extra, row.figures, False) for row in rows
+    ]
     if total is not None:
         body.append((layout.get("total_label", "合计"), ("",) * len(extra_headers), total, True))
     for r, (label, extra, figures, is_total) in enumerate(body, start=first + 2):
@@ -309,7 +345,17 @@ def workbook(stats: MediationStats, layout: Mapping[str, Any]) -> bytes:
     ws = wb.create_sheet(spec["name"])
     extra = list(spec.get("extra_headers", []))
     first = _cover_rows(ws, spec.get("title", layout["title"]), _lines(cover, False), 1 + len(extra) + len(detail))
-    _table(ws, layout, detail, first, spec["row_header"], extra, stats.by_committee, add(r.figures for r in stats.by_committee), 30)
+    _table(
+        ws,
+        layout,
+        detail,
+        first,
+        spec["row_header"],
+        extra,
+        stats.by_committee,
+        add(r.figures for r in stats.by_committee),
+        30,
+    )
 
     for key, rows, width in (("org_types", stats.by_org_type, 20), ("months", stats.by_month, 12)):
         spec = sheets[key]
@@ -362,9 +408,14 @@ def _notes(ws, title: str, cover: Cover, layout: Mapping[str, Any]) -> None:
             _head(ws, r, j, text)
         for b in cover.bundles:
             r += 1
-            values = (b.sender, b.org_code, b.included_text(), b.missing_text(),
-                      f"{b.last_created:%Y-%m-%d %H:%M}" if b.last_created else "—",
-                      f"{b.last_imported:%Y-%m-%d %H:%M}" if b.last_imported else "—")
+            values = (
+                b.sender,
+                b.org_code,
+                b.included_text(),
+                b.missing_text(),
+                f"{b.last_created:%Y-%m-%d %H:%M}" if b.last_created else "—",
+                f"{b.last_imported:%Y-%m-%d %H:%M}" if b.last_imported else "—",
+            )
             for j, v in enumerate(values, start=1):
                 cell = ws.cell(r, j, ledger.safe_text(v))
                 cell.border = ledger.BORDER

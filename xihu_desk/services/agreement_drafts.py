@@ -51,12 +51,22 @@ def save(session: Session, actor: Actor, case_uuid: str, a: AgreementInput) -> S
         raise FieldError("clauses", "协议草稿至少需要一条具体内容。")
     if a.amount_fen < 0:
         raise FieldError("amount_fen", "协议金额不能为负数。")
-    values = dict(form=a.form, facts=a.facts.strip(), disputed=a.disputed.strip(),
-                  responsibility=a.responsibility.strip(), clauses=json.dumps(clauses, ensure_ascii=False),
-                  performance_method=a.performance_method.strip(), performance_place=a.performance_place.strip(),
-                  performance_deadline=a.performance_deadline, amount_fen=a.amount_fen, effective_on=a.effective_on,
-                  performed_on_the_spot=a.performed_on_the_spot, registrar=a.registrar.strip(),
-                  saved_at=actor.now, saved_by=(actor.display_name or actor.name)[:80])
+    values = dict(
+        form=a.form,
+        facts=a.facts.strip(),
+        disputed=a.disputed.strip(),
+        responsibility=a.responsibility.strip(),
+        clauses=json.dumps(clauses, ensure_ascii=False),
+        performance_method=a.performance_method.strip(),
+        performance_place=a.performance_place.strip(),
+        performance_deadline=a.performance_deadline,
+        amount_fen=a.amount_fen,
+        effective_on=a.effective_on,
+        performed_on_the_spot=a.performed_on_the_spot,
+        registrar=a.registrar.strip(),
+        saved_at=actor.now,
+        saved_by=(actor.display_name or actor.name)[:80],
+    )
     row = session.get(AgreementDraft, case.uuid)
     replaced = row is not None
     if row is None:
@@ -65,9 +75,16 @@ def save(session: Session, actor: Actor, case_uuid: str, a: AgreementInput) -> S
     else:
         for k, v in values.items():
             setattr(row, k, v)
-    audit.record(session, actor, "case.agreement_draft", "case", case.uuid,
-                 summary=f"{case.case_no} 协议草稿保存（{AgreementForm(a.form).label}，{len(clauses)} 条"
-                         + ("，替换先前的草稿" if replaced else "") + "）")
+    audit.record(
+        session,
+        actor,
+        "case.agreement_draft",
+        "case",
+        case.uuid,
+        summary=f"{case.case_no} 协议草稿保存（{AgreementForm(a.form).label}，{len(clauses)} 条"
+        + ("，替换先前的草稿" if replaced else "")
+        + "）",
+    )
     session.flush()
     return _stored(row, case.case_no)
 
@@ -85,14 +102,24 @@ def detail(session: Session, case_uuid: str) -> dict[str, Any]:
     row = session.get(AgreementDraft, case_uuid)
     if row is None:
         return {"agreement_draft": None}
-    return {"agreement_draft": {
-        "form": row.form, "clauses": json.loads(row.clauses or "[]"), "facts": row.facts, "disputed": row.disputed,
-        "responsibility": row.responsibility, "performance_method": row.performance_method,
-        "performance_place": row.performance_place,
-        "performance_deadline": row.performance_deadline.isoformat() if row.performance_deadline else None,
-        "amount": row.amount_fen / 100, "effective_on": row.effective_on.isoformat() if row.effective_on else None,
-        "performed_on_the_spot": row.performed_on_the_spot, "registrar": row.registrar, "saved_by": row.saved_by,
-        "saved_at": clock.to_local(row.saved_at).isoformat(sep=" ", timespec="minutes")}}
+    return {
+        "agreement_draft": {
+            "form": row.form,
+            "clauses": json.loads(row.clauses or "[]"),
+            "facts": row.facts,
+            "disputed": row.disputed,
+            "responsibility": row.responsibility,
+            "performance_method": row.performance_method,
+            "performance_place": row.performance_place,
+            "performance_deadline": row.performance_deadline.isoformat() if row.performance_deadline else None,
+            "amount": row.amount_fen / 100,
+            "effective_on": row.effective_on.isoformat() if row.effective_on else None,
+            "performed_on_the_spot": row.performed_on_the_spot,
+            "registrar": row.registrar,
+            "saved_by": row.saved_by,
+            "saved_at": clock.to_local(row.saved_at).isoformat(sep=" ", timespec="minutes"),
+        }
+    }
 
 
 def discard(session: Session, case_uuid: str) -> None:
@@ -103,9 +130,22 @@ def discard(session: Session, case_uuid: str) -> None:
 
 
 def _stored(row: AgreementDraft, case_no: str = "") -> StoredDraft:
-    return StoredDraft(AgreementInput(
-        form=row.form, effective_on=row.effective_on, clauses=tuple(json.loads(row.clauses or "[]")),
-        performance_method=row.performance_method, performance_deadline=row.performance_deadline,
-        performance_place=row.performance_place, facts=row.facts, disputed=row.disputed,
-        responsibility=row.responsibility, amount_fen=row.amount_fen,
-        performed_on_the_spot=row.performed_on_the_spot, registrar=row.registrar), row.saved_at, row.saved_by, case_no)
+    return StoredDraft(
+        AgreementInput(
+            form=row.form,
+            effective_on=row.effective_on,
+            clauses=tuple(json.loads(row.clauses or "[]")),
+            performance_method=row.performance_method,
+            performance_deadline=row.performance_deadline,
+            performance_place=row.performance_place,
+            facts=row.facts,
+            disputed=row.disputed,
+            responsibility=row.responsibility,
+            amount_fen=row.amount_fen,
+            performed_on_the_spot=row.performed_on_the_spot,
+            registrar=row.registrar,
+        ),
+        row.saved_at,
+        row.saved_by,
+        case_no,
+    )

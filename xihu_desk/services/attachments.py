@@ -57,6 +57,12 @@ def add_attachment(session, actor: Actor, data_root: Path, case_uuid: str, kind:
     stamp_new(session, actor, row)
     session.add(row)
     session.flush()
-    audit.record(session, actor, "case.attachment", "attachment", row.uuid,
-                 summary=f"{case.case_no} 添加{ATTACHMENT_KINDS[kind]}：{source.name}")
+    audit.record(
+        session,
+        actor,
+        "case.attachment",
+        "attachment",
+        row.uuid,
+        summary=f"{case.case_no} 添加{ATTACHMENT_KINDS[kind]}：{source.name}",
+    )
     return row.uuid

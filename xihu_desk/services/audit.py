@@ -86,8 +86,15 @@ def _json(value: Any) -> str | None:
 
 def _hashed_fields(e: AuditEvent) -> dict[str, Any]:
     return {
-        "seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action, "entity": e.entity,
-        "entity_id": e.entity_id, "summary": e.summary, "before": e.before, "after": e.after,
+        "seq": e.seq,
+        "at": e.at,
+        "actor": e.actor,
+        "action": e.action,
+        "entity": e.entity,
+        "entity_id": e.entity_id,
+        "summary": e.summary,
+        "before": e.before,
+        "after": e.after,
     }
 
 
@@ -103,9 +110,7 @@ def record(
     after: Any = None,
 ) -> None:
     """Append one event in the caller's transaction (the writer lock keeps the chain linear)."""
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, auditchain.GENESIS)
     event = AuditEvent(
         seq=seq,
@@ -210,8 +215,16 @@ def list_events(
     rows = session.scalars(query.order_by(AuditEvent.seq.desc()).limit(limit))
     return [
         AuditRow(
-            e.seq, e.at, e.actor, e.action, ACTION_LABELS.get(e.action, e.action), e.entity,
-            e.entity_id, e.summary, e.before, e.after,
+            e.seq,
+            e.at,
+            e.actor,
+            e.action,
+            ACTION_LABELS.get(e.action, e.action),
+            e.entity,
+            e.entity_id,
+            e.summary,
+            e.before,
+            e.after,
         )
         for e in rows
     ]
@@ -220,16 +233,24 @@ def list_events(
 def known_actions(session: Session, actor: Actor) -> list[tuple[str, str]]:
     """Every action present in the log, with its label, for the viewer's filter."""
     actor.require(Perm.VIEW_AUDIT)
-    return [(a, ACTION_LABELS.get(a, a)) for a in session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))]
+    return [
+        (a, ACTION_LABELS.get(a, a))
+        for a in session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
+    ]
 
 
 def known_actors(session: Session, actor: Actor) -> list[str]:
     actor.require(Perm.VIEW_AUDIT)
     # A skip scan: one index seek per distinct actor (DISTINCT walks every event of the log).
-    return list(session.scalars(text(
-        "WITH RECURSIVE a(name) AS (SELECT min(actor) FROM audit_event UNION ALL "
-        "SELECT (SELECT min(actor) FROM audit_event WHERE actor > a.name) FROM a WHERE a.name IS NOT NULL) "
-        "SELECT name FROM a WHERE name IS NOT NULL")))
+    return list(
+        session.scalars(
+            text(
+                "WITH RECURSIVE a(name) AS (SELECT min(actor) FROM audit_event UNION ALL "
+                "SELECT (SELECT min(actor) FROM audit_event WHERE actor > a.name) FROM a WHERE a.name IS NOT NULL) "
+                "SELECT name FROM a WHERE name IS NOT NULL"
+            )
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -251,9 +272,7 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
     last_seq = 0
     while True:
         rows = list(
-            session.scalars(
-                select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch)
-            )
+            session.scalars(select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch))
         )
         if not rows:
             return ChainReport(count, None)
@@ -305,12 +324,25 @@ class RecordsReport:
         return "案件记录：" + "；".join(parts) + "（请核实，或从备份恢复）"
 
     def as_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "cases": self.cases, "changed": self.changed, "unsigned": self.unsigned,
-                "vanished": self.vanished, "changed_total": self.changed_total, "unsigned_total": self.unsigned_total}
+        return {
+            "ok": self.ok,
+            "cases": self.cases,
+            "changed": self.changed,
+            "unsigned": self.unsigned,
+            "vanished": self.vanished,
+            "changed_total": self.changed_total,
+            "unsigned_total": self.unsigned_total,
+        }
 
 
 def verify_records(session: Session) -> RecordsReport:
     """Recompute the digest of every case and name those whose rows changed outside the app."""
     found = digests.verify(session.connection().connection.driver_connection)
-    return RecordsReport(found.cases, [n for _u, n in found.changed], [n for _u, n in found.unsigned],
-                         len(found.vanished), found.changed_count, found.unsigned_count)
+    return RecordsReport(
+        found.cases,
+        [n for _u, n in found.changed],
+        [n for _u, n in found.unsigned],
+        len(found.vanished),
+        found.changed_count,
+        found.unsigned_count,
+    )

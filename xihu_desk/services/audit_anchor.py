@@ -117,8 +117,7 @@ def _advance(session: Session) -> None:
         return
     node_id, sign_private, sign_public = node
     at = clock.utc_now().replace(tzinfo=UTC).isoformat(timespec="seconds")
-    text = json.dumps(auditchain.sign_anchor(_signing_key(sign_private), node_id, head[0], head[1], at),
-                      sort_keys=True)
+    text = json.dumps(auditchain.sign_anchor(_signing_key(sign_private), node_id, head[0], head[1], at), sort_keys=True)
     _SIGNED.append(text)
     meta = cur.execute("SELECT value FROM meta WHERE key = ?", (META_KEY,)).fetchone()
     if meta is None or _extends(cur, node_id, sign_public, meta[0], head[0]):
@@ -131,8 +130,11 @@ def _advance(session: Session) -> None:
     except OSError as exc:
         log.warning("audit anchor file unreadable: %s", exc)
         return
-    if rebase or (current is None and meta is None) \
-            or (current is not None and _extends(cur, node_id, sign_public, current, head[0])):
+    if (
+        rebase
+        or (current is None and meta is None)
+        or (current is not None and _extends(cur, node_id, sign_public, current, head[0]))
+    ):
         session.info[_FILE_PENDING] = (path, text)
 
 
@@ -178,8 +180,7 @@ def check(session: Session, root: Path, head_seq: int) -> tuple[int | None, str]
     except OSError as exc:
         return head_seq, f"无法读取审计锚点文件 {path.name}：{exc}"
     if file_text is None and meta is not None:
-        return head_seq, (f"审计锚点文件 {path.name} 缺失，无法确认日志末尾没有被删除；"
-                          "请从备份恢复，或联系技术支持")
+        return head_seq, (f"审计锚点文件 {path.name} 缺失，无法确认日志末尾没有被删除；请从备份恢复，或联系技术支持")
     for place, text in (("锚点文件", file_text), ("数据库内的锚点", meta[0] if meta else None)):
         if text is None:
             continue
@@ -189,9 +190,12 @@ def check(session: Session, root: Path, head_seq: int) -> tuple[int | None, str]
         if doc["node"] != node_id or not auditchain.anchor_signed_by(doc, sign_public):
             return head_seq, f"审计{place}的签名与本节点密钥不符（锚点被改动）"
         if doc["seq"] > head_seq:
-            return head_seq + 1, (f"审计日志末尾第 {head_seq + 1}–{doc['seq']} 条被删除"
-                                  f"（{place}记到第 {doc['seq']} 条，日志现只有 {head_seq} 条）")
+            return head_seq + 1, (
+                f"审计日志末尾第 {head_seq + 1}–{doc['seq']} 条被删除"
+                f"（{place}记到第 {doc['seq']} 条，日志现只有 {head_seq} 条）"
+            )
         if _hash_at(cur, doc["seq"]) != doc["hash"]:
-            return doc["seq"], (f"审计日志被整体改写：第 {doc['seq']} 条的哈希与{place}不符"
-                                "（日志被改动后重新计算了哈希）")
+            return doc["seq"], (
+                f"审计日志被整体改写：第 {doc['seq']} 条的哈希与{place}不符（日志被改动后重新计算了哈希）"
+            )
     return None, ""

@@ -73,16 +73,33 @@ def head_for(session: Session, destination: str) -> dict[str, Any] | None:
     head = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
     if head is None:
         return None
-    receipted = session.scalar(select(func.max(BundleOut.sequence)).where(
-        BundleOut.destination == destination, BundleOut.receipt_at.is_not(None))) or 0
+    receipted = (
+        session.scalar(
+            select(func.max(BundleOut.sequence)).where(
+                BundleOut.destination == destination, BundleOut.receipt_at.is_not(None)
+            )
+        )
+        or 0
+    )
     sent = [(int(b), int(s)) for b, s in _load(session, _sent_key(destination), [])]
     wanted = sorted({s for b, s in sent if b >= receipted})[-MAX_CHECKPOINTS:]
-    hashes = dict(session.execute(select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.seq.in_(wanted))).all()) if wanted else {}
-    restored = session.execute(select(AuditEvent.seq, AuditEvent.at).where(AuditEvent.action == "data.restore")
-                               .order_by(AuditEvent.seq.desc()).limit(1)).first()
-    return {"seq": head[0], "hash": head[1],
-            "checkpoints": [{"seq": s, "hash": hashes.get(s)} for s in wanted],
-            "restored": None if restored is None else {"seq": restored[0], "at": restored[1]}}
+    hashes = (
+        dict(session.execute(select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.seq.in_(wanted))).all())
+        if wanted
+        else {}
+    )
+    restored = session.execute(
+        select(AuditEvent.seq, AuditEvent.at)
+        .where(AuditEvent.action == "data.restore")
+        .order_by(AuditEvent.seq.desc())
+        .limit(1)
+    ).first()
+    return {
+        "seq": head[0],
+        "hash": head[1],
+        "checkpoints": [{"seq": s, "hash": hashes.get(s)} for s in wanted],
+        "restored": None if restored is None else {"seq": restored[0], "at": restored[1]},
+    }
 
 
 def remember_sent(session: Session, destination: str, sequence: int, audit_head: dict[str, Any] | None) -> None:
@@ -91,7 +108,7 @@ def remember_sent(session: Session, destination: str, sequence: int, audit_head:
         return
     sent = [(int(b), int(s)) for b, s in _load(session, _sent_key(destination), []) if int(b) != sequence]
     sent.append((sequence, int(audit_head["seq"])))
-    _store(session, _sent_key(destination), sorted(sent)[-MAX_CHECKPOINTS * 2:])
+    _store(session, _sent_key(destination), sorted(sent)[-MAX_CHECKPOINTS * 2 :])
 
 
 # ------------------------------------------------------------------ receiving
@@ -102,8 +119,13 @@ def _valid_head(doc: Any) -> dict[str, Any] | None:
     if not isinstance(doc, dict):
         return None
     seq, head = doc.get("seq"), doc.get("hash")
-    if not (isinstance(seq, int) and not isinstance(seq, bool) and 0 < seq <= _MAX_SEQ
-            and isinstance(head, str) and _HEX64.match(head)):
+    if not (
+        isinstance(seq, int)
+        and not isinstance(seq, bool)
+        and 0 < seq <= _MAX_SEQ
+        and isinstance(head, str)
+        and _HEX64.match(head)
+    ):
         return None
     points: dict[int, str | None] = {}
     raw = doc.get("checkpoints", [])
@@ -113,8 +135,12 @@ def _valid_head(doc: Any) -> dict[str, Any] | None:
         if not isinstance(cp, dict):
             return None
         s, h = cp.get("seq"), cp.get("hash")
-        if not (isinstance(s, int) and not isinstance(s, bool) and 0 < s <= _MAX_SEQ
-                and (h is None or (isinstance(h, str) and _HEX64.match(h)))):
+        if not (
+            isinstance(s, int)
+            and not isinstance(s, bool)
+            and 0 < s <= _MAX_SEQ
+            and (h is None or (isinstance(h, str) and _HEX64.match(h)))
+        ):
             return None
         points[s] = h
     restored = doc.get("restored")
@@ -123,8 +149,9 @@ def _valid_head(doc: Any) -> dict[str, Any] | None:
     return {"seq": seq, "hash": head, "checkpoints": points, "restored_on": at}
 
 
-def compare_head(session: Session, actor: Actor, sender: str, sender_name: str, sequence: int,
-                 audit_head: Any) -> list[str]:
+def compare_head(
+    session: Session, actor: Actor, sender: str, sender_name: str, sequence: int, audit_head: Any
+) -> list[str]:
     """Check a received bundle's head against the last one kept for ``sender``, keep the newer
     one, and return the warnings (each also written to this node's audit log)."""
     kept = _load(session, _peer_key(sender), None)
@@ -134,8 +161,10 @@ def compare_head(session: Session, actor: Actor, sender: str, sender_name: str, 
     if got is None:
         if kept is None:
             return []
-        warning = (f"注意：{sender_name} 第 {sequence} 号数据包没有携带有效的审计日志链头，"
-                   "无法核对该单位的审计日志是否完整（请确认对方的程序版本）。")
+        warning = (
+            f"注意：{sender_name} 第 {sequence} 号数据包没有携带有效的审计日志链头，"
+            "无法核对该单位的审计日志是否完整（请确认对方的程序版本）。"
+        )
         audit.record(session, actor, "exchange.audit_head", "peer_node", sender, summary=warning)
         return [warning]
     _store(session, _peer_key(sender), {"seq": got["seq"], "hash": got["hash"], "bundle": sequence})
@@ -144,23 +173,37 @@ def compare_head(session: Session, actor: Actor, sender: str, sender_name: str, 
     old_seq, old_hash, old_bundle = int(kept["seq"]), str(kept["hash"]), int(kept.get("bundle", 0))
     where = f"（与第 {old_bundle} 号数据包时记下的第 {old_seq} 条不符）"
     if got["seq"] < old_seq:
-        problem = (f"审计日志比第 {old_bundle} 号数据包时短（当时到第 {old_seq} 条，现在只有 {got['seq']} 条），"
-                   "日志末尾可能被删除")
+        problem = (
+            f"审计日志比第 {old_bundle} 号数据包时短（当时到第 {old_seq} 条，现在只有 {got['seq']} 条），"
+            "日志末尾可能被删除"
+        )
     elif got["seq"] == old_seq:
         problem = "" if got["hash"] == old_hash else f"审计日志被改写{where}"
     elif old_seq not in got["checkpoints"]:
         problem = f"数据包未携带第 {old_seq} 条的哈希，无法核对审计日志是否接续第 {old_bundle} 号数据包"
     elif got["checkpoints"][old_seq] != old_hash:
-        problem = (f"审计日志被改写或删除{where}" if got["checkpoints"][old_seq]
-                   else f"审计日志中已没有第 {old_seq} 条{where}")
+        problem = (
+            f"审计日志被改写或删除{where}" if got["checkpoints"][old_seq] else f"审计日志中已没有第 {old_seq} 条{where}"
+        )
     else:
         problem = ""
     if not problem:
         return []
-    why = (f"该单位曾于 {got['restored_on']} 从备份恢复，恢复会丢掉备份之后的日志；如恢复是在第 {old_bundle} 号数据包之后，"
-           "这是预期的，否则" if got["restored_on"] else "")
+    why = (
+        f"该单位曾于 {got['restored_on']} 从备份恢复，恢复会丢掉备份之后的日志；如恢复是在第 {old_bundle} 号数据包之后，"
+        "这是预期的，否则"
+        if got["restored_on"]
+        else ""
+    )
     warning = f"注意：{sender_name} 第 {sequence} 号数据包：{problem}。{why}请与该单位核实。"
-    audit.record(session, actor, "exchange.audit_head", "peer_node", sender, summary=warning,
-                 before={"seq": old_seq, "hash": old_hash, "bundle": old_bundle},
-                 after={"seq": got["seq"], "hash": got["hash"], "bundle": sequence})
+    audit.record(
+        session,
+        actor,
+        "exchange.audit_head",
+        "peer_node",
+        sender,
+        summary=warning,
+        before={"seq": old_seq, "hash": old_hash, "bundle": old_bundle},
+        after={"seq": got["seq"], "hash": got["hash"], "bundle": sequence},
+    )
     return [warning]

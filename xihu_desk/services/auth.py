@@ -159,11 +159,11 @@ def login(session: Session, username: str, password: str, now: datetime) -> Logi
             return LoginOutcome(None, _locked_message(until, now))
         password_matches(dummy, password)  # the same work as checking a real account
         count, until = _memory.fail(_key(session, username), now, limit, minutes)
-        audit.record(session, who, "user.login_failed", "user", username,
-                     summary=f"登录失败：{username}（无此用户或已停用）")
+        audit.record(
+            session, who, "user.login_failed", "user", username, summary=f"登录失败：{username}（无此用户或已停用）"
+        )
         return LoginOutcome(None, _failure_message(count, until, limit, minutes))
-    actor = Actor(name=user.username, role=Role(user.role), display_name=user.display_name,
-                  user_uuid=user.uuid, at=now)
+    actor = Actor(name=user.username, role=Role(user.role), display_name=user.display_name, user_uuid=user.uuid, at=now)
     if user.locked_until and user.locked_until > now:
         return LoginOutcome(None, _locked_message(user.locked_until, now))
     if not password_matches(user.password_hash, password):
@@ -171,11 +171,23 @@ def login(session: Session, username: str, password: str, now: datetime) -> Logi
         if user.failed_logins >= limit:
             user.locked_until = now + timedelta(minutes=minutes)
             user.failed_logins = 0
-            audit.record(session, actor, "user.locked", "user", user.uuid,
-                         summary=f"{user.username} 连续 {limit} 次密码错误，账户锁定 {minutes} 分钟")
+            audit.record(
+                session,
+                actor,
+                "user.locked",
+                "user",
+                user.uuid,
+                summary=f"{user.username} 连续 {limit} 次密码错误，账户锁定 {minutes} 分钟",
+            )
             return LoginOutcome(None, _failure_message(0, user.locked_until, limit, minutes))
-        audit.record(session, actor, "user.login_failed", "user", user.uuid,
-                     summary=f"{user.username} 密码错误（第 {user.failed_logins} 次）")
+        audit.record(
+            session,
+            actor,
+            "user.login_failed",
+            "user",
+            user.uuid,
+            summary=f"{user.username} 密码错误（第 {user.failed_logins} 次）",
+        )
         return LoginOutcome(None, _failure_message(user.failed_logins, None, limit, minutes))
     rehashed = _hasher.check_needs_rehash(user.password_hash)
     if rehashed:
@@ -220,5 +232,4 @@ def _sign_in_read_only(db: Database, username: str, password: str, now: datetime
             raise UserError(_failure_message(count, until, limit, minutes))
         url, name = _key(session, username)
         _memory.forget(name, url)  # a right password ends the count, as on a writable database
-        return Actor(name=user.username, role=Role(user.role), display_name=user.display_name,
-                     user_uuid=user.uuid)
+        return Actor(name=user.username, role=Role(user.role), display_name=user.display_name, user_uuid=user.uuid)

@@ -59,13 +59,24 @@ KIND = "cases"
 NO_SUMMARY = "（原台账未记载纠纷简要情况）"
 PAPER_AGREEMENT = "（原台账导入：协议内容见纸质卷宗）"
 NO_COURT = "（原台账未记载法院）"
-audit.ACTION_LABELS.update({"case.import": "导入原台账案件", "ledger.import_cases": "导入案件台账",
-                            "ledger.export_cases": "导出案件台账"})
+audit.ACTION_LABELS.update(
+    {"case.import": "导入原台账案件", "ledger.import_cases": "导入案件台账", "ledger.export_cases": "导出案件台账"}
+)
 # A service's field -> the ledger column it came from, to point the problem at the right cell.
-FIELD_COLUMN = {"committee_uuid": "committee", "source": "source", "referrer_type": "referrer",
-                "referrer_name": "referrer", "dispute_type": "dispute_type", "summary": "summary",
-                "accepted_on": "accepted_on", "outcome_on": "closed_on", "name": "applicant", "parties": None,
-                "guardian": None, "mediators": "mediators"}
+FIELD_COLUMN = {
+    "committee_uuid": "committee",
+    "source": "source",
+    "referrer_type": "referrer",
+    "referrer_name": "referrer",
+    "dispute_type": "dispute_type",
+    "summary": "summary",
+    "accepted_on": "accepted_on",
+    "outcome_on": "closed_on",
+    "name": "applicant",
+    "parties": None,
+    "guardian": None,
+    "mediators": "mediators",
+}
 
 
 # ---------------------------------------------------------------- reading the parts of a row
@@ -84,8 +95,11 @@ class Committees:
     the one committee whose name contains (or is contained in) what was written."""
 
     def __init__(self, session: Session) -> None:
-        self.rows = list(session.execute(select(Committee.uuid, Committee.name, Committee.short_name)
-                                         .where(Committee.deleted.is_(False))))
+        self.rows = list(
+            session.execute(
+                select(Committee.uuid, Committee.name, Committee.short_name).where(Committee.deleted.is_(False))
+            )
+        )
         info = node.node_info(session)
         org = session.get(OrgUnit, info.org_code)
         own = f"{org.name}人民调解委员会" if org else ""
@@ -115,8 +129,13 @@ class Roster:
     """Mediators by name: active ones of the case's committee first, then a unique one anywhere."""
 
     def __init__(self, session: Session) -> None:
-        self.rows = list(session.execute(select(Mediator.uuid, Mediator.name, Mediator.committee_uuid)
-                                         .where(Mediator.deleted.is_(False), Mediator.active.is_(True))))
+        self.rows = list(
+            session.execute(
+                select(Mediator.uuid, Mediator.name, Mediator.committee_uuid).where(
+                    Mediator.deleted.is_(False), Mediator.active.is_(True)
+                )
+            )
+        )
 
     def find(self, name: str, committee_uuid: str) -> str | None:
         same = [u for u, n, c in self.rows if n == name and c == committee_uuid]
@@ -127,8 +146,12 @@ class Roster:
 
 
 def fingerprint(committee_uuid: str, accepted_on: date, applicants: Iterable[str], respondents: Iterable[str]) -> str:
-    doc = [committee_uuid, accepted_on.isoformat(), sorted(ledger.normalise(n) for n in applicants),
-           sorted(ledger.normalise(n) for n in respondents)]
+    doc = [
+        committee_uuid,
+        accepted_on.isoformat(),
+        sorted(ledger.normalise(n) for n in applicants),
+        sorted(ledger.normalise(n) for n in respondents),
+    ]
     return hashlib.sha256(json.dumps(doc, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -154,8 +177,18 @@ class _Row:
 NUMERIC_ID = "（该格是数字格式：Excel 只保留 15 位有效数字，请把该列设为文本后重新录入号码）"
 
 
-def _party(row: ledger.LedgerRow, role: str, name: str, id_text: str, key: str, name_key: str, on: date,
-           credit: str, id_type: str = "resident", **contact: Any) -> PartyInput:
+def _party(
+    row: ledger.LedgerRow,
+    role: str,
+    name: str,
+    id_text: str,
+    key: str,
+    name_key: str,
+    on: date,
+    credit: str,
+    id_type: str = "resident",
+    **contact: Any,
+) -> PartyInput:
     """One party: an organisation by its name's ending; a bad or masked ID number is left out with
     a warning (the party is kept); a number of another kind of ID (护照) is kept as written."""
     if case_ledger.looks_like_org(name):
@@ -197,8 +230,10 @@ def _parties(row: ledger.LedgerRow, on: date) -> list[PartyInput]:
     id_key = {"applicant": "applicant_id", "respondent": "respondent_id"}
     if "respondent_id" not in row.headers and respondents and len(numbers["applicant"]) > len(applicants):
         # One ID column for everyone (当事人 | 身份证号): the numbers after the applicants' are the respondents'.
-        numbers["applicant"], numbers["respondent"] = (numbers["applicant"][:len(applicants)],
-                                                        numbers["applicant"][len(applicants):])
+        numbers["applicant"], numbers["respondent"] = (
+            numbers["applicant"][: len(applicants)],
+            numbers["applicant"][len(applicants) :],
+        )
         id_key["respondent"] = "applicant_id"
     for role, names, prefix in (("applicant", applicants, "applicant"), ("respondent", respondents, "respondent")):
         ids = numbers[prefix]
@@ -206,12 +241,28 @@ def _parties(row: ledger.LedgerRow, on: date) -> list[PartyInput]:
             row.warn(id_key[prefix], f"证件号码比{ROLES[role]}多，多出的未导入")
         types = v.get(f"{prefix}_id_type") or ()
         for i, name in enumerate(names):
-            contact = {"phone": ledger.parse_text(v.get(f"{prefix}_phone")),
-                       "address": ledger.parse_text(v.get(f"{prefix}_address"))} if i == 0 else {}
+            contact = (
+                {
+                    "phone": ledger.parse_text(v.get(f"{prefix}_phone")),
+                    "address": ledger.parse_text(v.get(f"{prefix}_address")),
+                }
+                if i == 0
+                else {}
+            )
             name_key = prefix if prefix in row.headers else "parties"
             id_type = types[i] if i < len(types) else (types[-1] if types else "resident")
-            party = _party(row, role, name[:80], ids[i] if i < len(ids) else "", id_key[prefix], name_key, on,
-                           credit if role == "respondent" or not respondents else "", id_type, **contact)
+            party = _party(
+                row,
+                role,
+                name[:80],
+                ids[i] if i < len(ids) else "",
+                id_key[prefix],
+                name_key,
+                on,
+                credit if role == "respondent" or not respondents else "",
+                id_type,
+                **contact,
+            )
             if party.kind == "org" and party.credit_code:
                 credit = ""  # one code column: it belongs to the first organisation
             out.append(party)
@@ -231,8 +282,10 @@ def _understand(row: ledger.LedgerRow, committees: Committees, roster: Roster) -
     else:
         uuid = committees.default
         if uuid is None:
-            row.refuse("committee" if "committee" in row.headers else None,
-                       "未写明承办的调委会（本单位有多个调委会，请在台账中加“调委会”列）")
+            row.refuse(
+                "committee" if "committee" in row.headers else None,
+                "未写明承办的调委会（本单位有多个调委会，请在台账中加“调委会”列）",
+            )
             return None
     found.committee_uuid = uuid
     accepted = v["accepted_on"]
@@ -250,8 +303,11 @@ def _understand(row: ledger.LedgerRow, committees: Committees, roster: Roster) -
         elif m not in {a.mediator_uuid for a in found.mediators}:
             found.mediators.append(cases.MediatorAssignment(m, lead=not found.mediators))
     if found.unmatched_mediators:
-        row.warn("mediators", "调解员“" + "、".join(found.unmatched_mediators) + "”不在调解员名册中（或已停用），"
-                 "未关联到案件，姓名已保存在“原台账其他信息”中；可先补录名册再导入")
+        row.warn(
+            "mediators",
+            "调解员“" + "、".join(found.unmatched_mediators) + "”不在调解员名册中（或已停用），"
+            "未关联到案件，姓名已保存在“原台账其他信息”中；可先补录名册再导入",
+        )
     return found
 
 
@@ -309,16 +365,25 @@ def _outcome(session: Session, actor: Actor, case: MediationCase, row: ledger.Le
     case.agreement_form = form
     case.performed = v.get("performed") or ""
     if form is None:
-        row.warn("agreement_form" if "agreement_form" in row.headers else "outcome",
-                 "调解成功但未写协议形式（书面或口头）：未登记协议，统计中不计入书面或口头协议")
+        row.warn(
+            "agreement_form" if "agreement_form" in row.headers else "outcome",
+            "调解成功但未写协议形式（书面或口头）：未登记协议，统计中不计入书面或口头协议",
+        )
         if amount:
             if not case.amount_fen:
                 case.amount_fen = amount
             row.warn("agreement_amount", "协议形式不明，协议金额记为涉及金额，不计入协议金额统计")
     else:
-        agreement = Agreement(uuid="", case_uuid=case.uuid, form=form, number=case.case_no,
-                              clauses=json.dumps([PAPER_AGREEMENT], ensure_ascii=False), amount_fen=amount or 0,
-                              effective_on=on, performed_on_the_spot=False)
+        agreement = Agreement(
+            uuid="",
+            case_uuid=case.uuid,
+            form=form,
+            number=case.case_no,
+            clauses=json.dumps([PAPER_AGREEMENT], ensure_ascii=False),
+            amount_fen=amount or 0,
+            effective_on=on,
+            performed_on_the_spot=False,
+        )
         stamp_new(session, actor, agreement)
         session.add(agreement)
     if v.get("confirmed"):
@@ -347,23 +412,48 @@ def _apply(session: Session, actor: Actor, row: ledger.LedgerRow, parts: _Row, f
         summary = NO_SUMMARY
         row.warn("summary" if "summary" in row.headers else None, "没有纠纷简要情况，已注明“原台账未记载”")
     cmd = cases.IntakeCommand(
-        committee_uuid=parts.committee_uuid, intake_form="application" if source == "apply" else "register",
-        source=source, dispute_type=code, dispute_subtype=subtype[:30], accepted_on=v["accepted_on"], summary=summary,
-        parties=tuple(parts.parties), mediators=tuple(parts.mediators), referrer_type=referrer_type,
-        referrer_name=referrer_name[:60], amount_fen=v.get("amount") or 0,
-        registrar=actor.display_name or actor.name)
+        committee_uuid=parts.committee_uuid,
+        intake_form="application" if source == "apply" else "register",
+        source=source,
+        dispute_type=code,
+        dispute_subtype=subtype[:30],
+        accepted_on=v["accepted_on"],
+        summary=summary,
+        parties=tuple(parts.parties),
+        mediators=tuple(parts.mediators),
+        referrer_type=referrer_type,
+        referrer_name=referrer_name[:60],
+        amount_fen=v.get("amount") or 0,
+        registrar=actor.display_name or actor.name,
+    )
     case = _open_legacy(session, actor, cmd)
     _outcome(session, actor, case, row)
     extra = {h: ledger.parse_text(x) for h, x in row.extra.items()}
     if parts.unmatched_mediators:
         extra["调解员（原台账）"] = "、".join(parts.unmatched_mediators)
-    session.add(CaseImport(case_uuid=case.uuid, fingerprint=fp, file_name=file_name[:200], sheet=row.sheet[:100],
-                           row=row.row, ledger_no=ledger.parse_text(v.get("number"))[:60],
-                           extra=json.dumps(extra, ensure_ascii=False), imported_at=actor.now, imported_by=actor.name))
+    session.add(
+        CaseImport(
+            case_uuid=case.uuid,
+            fingerprint=fp,
+            file_name=file_name[:200],
+            sheet=row.sheet[:100],
+            row=row.row,
+            ledger_no=ledger.parse_text(v.get("number"))[:60],
+            extra=json.dumps(extra, ensure_ascii=False),
+            imported_at=actor.now,
+            imported_by=actor.name,
+        )
+    )
     session.flush()
-    audit.record(session, actor, "case.import", "case", case.uuid,
-                 summary=f"导入原台账案件 {case.case_no}：{case.title}（{file_name} {row.sheet} 第 {row.row} 行）",
-                 after=cases.snapshot(case))
+    audit.record(
+        session,
+        actor,
+        "case.import",
+        "case",
+        case.uuid,
+        summary=f"导入原台账案件 {case.case_no}：{case.title}（{file_name} {row.sheet} 第 {row.row} 行）",
+        after=cases.snapshot(case),
+    )
     return case.case_no
 
 
@@ -379,10 +469,12 @@ def _known(session: Session, first: date, last: date) -> set[str]:
     seen = set(session.scalars(select(CaseImport.fingerprint)))
     people: dict[str, tuple[str, date, list[str], list[str]]] = {}
     for uuid, committee, accepted, role, name in session.execute(
-            select(MediationCase.uuid, MediationCase.committee_uuid, MediationCase.accepted_on, Party.role, Party.name)
-            .join(Party, Party.case_uuid == MediationCase.uuid)
-            .where(MediationCase.deleted.is_(False), Party.deleted.is_(False),
-                   MediationCase.accepted_on.between(first, last))):
+        select(MediationCase.uuid, MediationCase.committee_uuid, MediationCase.accepted_on, Party.role, Party.name)
+        .join(Party, Party.case_uuid == MediationCase.uuid)
+        .where(
+            MediationCase.deleted.is_(False), Party.deleted.is_(False), MediationCase.accepted_on.between(first, last)
+        )
+    ):
         entry = people.setdefault(uuid, (committee, accepted, [], []))
         if role == "applicant":
             entry[2].append(name)
@@ -393,8 +485,15 @@ def _known(session: Session, first: date, last: date) -> set[str]:
 
 
 @writes
-def import_ledger(session: Session, actor: Actor, source: Path | str | bytes | IO[bytes], *, file_name: str = "",
-                  dry_run: bool = False, progress: Any = None) -> ledger.ImportReport:
+def import_ledger(
+    session: Session,
+    actor: Actor,
+    source: Path | str | bytes | IO[bytes],
+    *,
+    file_name: str = "",
+    dry_run: bool = False,
+    progress: Any = None,
+) -> ledger.ImportReport:
     """Read the workbook and take its rows as cases. ``progress`` (optional) has ``step(done, stage,
     total)`` and may raise to cancel (the caller's unit of work then rolls back whole)."""
     actor.require(Perm.EDIT_CASES)
@@ -406,8 +505,15 @@ def import_ledger(session: Session, actor: Actor, source: Path | str | bytes | I
         book = ledger.read(source, import_columns(session), keep_unknown=True)
     except ledger.LedgerError as exc:
         raise UserError(str(exc)) from None
-    report = ledger.ImportReport(KIND, dry_run=dry_run, notes=list(book.notes), sheets=[
-        {"sheet": s.name, "header_row": s.header_row, "rows": s.data_rows, "columns": s.columns} for s in book.sheets])
+    report = ledger.ImportReport(
+        KIND,
+        dry_run=dry_run,
+        notes=list(book.notes),
+        sheets=[
+            {"sheet": s.name, "header_row": s.header_row, "rows": s.data_rows, "columns": s.columns}
+            for s in book.sheets
+        ],
+    )
     for s in book.sheets:
         if s.header_row and "source" not in s.columns:
             report.notes.append(f"工作表“{s.name}”没有“案件来源”列：案件均按“当事人申请”登记。")
@@ -422,28 +528,47 @@ def import_ledger(session: Session, actor: Actor, source: Path | str | bytes | I
         parts = _understand(row, committees, roster)
         if parts is None:
             return None
-        fp = fingerprint(parts.committee_uuid, row.values["accepted_on"], parts.names("applicant"),
-                         parts.names("respondent"))
+        fp = fingerprint(
+            parts.committee_uuid, row.values["accepted_on"], parts.names("applicant"), parts.names("respondent")
+        )
         title = "、".join(parts.names("applicant")) + "与" + "、".join(parts.names("respondent"))
         return import_rows.Plan((fp,), {"title": title}, parts)
 
-    import_rows.take_rows(session, book, report, seen=seen, plan=plan, field_column=FIELD_COLUMN, step=step,
-                          apply=lambda row, chosen: _apply(session, actor, row, chosen.context, file_name, str(chosen.keys[0])))
+    import_rows.take_rows(
+        session,
+        book,
+        report,
+        seen=seen,
+        plan=plan,
+        field_column=FIELD_COLUMN,
+        step=step,
+        apply=lambda row, chosen: _apply(session, actor, row, chosen.context, file_name, str(chosen.keys[0])),
+    )
     unmatched: dict[str, int] = {}
     for row in book.rows:
         for name in case_ledger.split_names(row.values.get("mediators")):
             if any(p.column == row.headers.get("mediators") and name in p.reason for p in row.problems if p.imported):
                 unmatched[name] = unmatched.get(name, 0) + 1
     if unmatched:
-        report.notes.append("调解员名册中没有这些调解员，相关案件未关联调解员：" + "、".join(
-            f"{n}（{k} 行）" for n, k in sorted(unmatched.items(), key=lambda t: -t[1])) +
-            "。如需关联，请先在“调解员”中补录名册，再导入台账。")
+        report.notes.append(
+            "调解员名册中没有这些调解员，相关案件未关联调解员："
+            + "、".join(f"{n}（{k} 行）" for n, k in sorted(unmatched.items(), key=lambda t: -t[1]))
+            + "。如需关联，请先在“调解员”中补录名册，再导入台账。"
+        )
     if savepoint is not None:
         savepoint.rollback()
     elif report.imported:
-        audit.record(session, actor, "ledger.import_cases", "case", "", summary=(
-            f"导入案件台账 {file_name}：{report.rows} 行，导入 {report.imported} 行，重复 {report.duplicates} 行，"
-            f"未导入 {report.refused} 行"))
+        audit.record(
+            session,
+            actor,
+            "ledger.import_cases",
+            "case",
+            "",
+            summary=(
+                f"导入案件台账 {file_name}：{report.rows} 行，导入 {report.imported} 行，重复 {report.duplicates} 行，"
+                f"未导入 {report.refused} 行"
+            ),
+        )
     return report
 
 
@@ -481,10 +606,12 @@ def ledger_rows(session: Session, actor: Actor, scope: LedgerScope, *, reveal: b
     actor.require(Perm.VIEW_CASES)
     if reveal:
         actor.require(Perm.REVEAL_ID)
-    query = (select(MediationCase).join(Committee, Committee.uuid == MediationCase.committee_uuid)
-             .where(MediationCase.deleted.is_(False), MediationCase.status != Status.VOID.value)
-             .order_by(MediationCase.accepted_on, MediationCase.year,
-                                                                MediationCase.seq))
+    query = (
+        select(MediationCase)
+        .join(Committee, Committee.uuid == MediationCase.committee_uuid)
+        .where(MediationCase.deleted.is_(False), MediationCase.status != Status.VOID.value)
+        .order_by(MediationCase.accepted_on, MediationCase.year, MediationCase.seq)
+    )
     if scope.year:
         query = query.where(MediationCase.year == scope.year)
     if scope.committee_uuid:
@@ -502,55 +629,87 @@ def ledger_rows(session: Session, actor: Actor, scope: LedgerScope, *, reveal: b
         parties = case_list.parties_of(session, uuids)
         names: dict[str, list[str]] = {u: [] for u in uuids}
         for case_uuid, name in session.execute(
-                select(CaseMediator.case_uuid, Mediator.name).join(Mediator, Mediator.uuid == CaseMediator.mediator_uuid)
-                .where(CaseMediator.case_uuid.in_(uuids)).order_by(CaseMediator.lead.desc(), Mediator.name_key)):
+            select(CaseMediator.case_uuid, Mediator.name)
+            .join(Mediator, Mediator.uuid == CaseMediator.mediator_uuid)
+            .where(CaseMediator.case_uuid.in_(uuids))
+            .order_by(CaseMediator.lead.desc(), Mediator.name_key)
+        ):
             names[case_uuid].append(name)
-        amounts = dict(session.execute(select(Agreement.case_uuid, Agreement.amount_fen)
-                                       .where(Agreement.case_uuid.in_(uuids), Agreement.deleted.is_(False))).all())
-        confirmed = set(session.scalars(select(Confirmation.case_uuid).where(
-            Confirmation.case_uuid.in_(uuids), Confirmation.result == "confirmed", Confirmation.deleted.is_(False))))
+        amounts = dict(
+            session.execute(
+                select(Agreement.case_uuid, Agreement.amount_fen).where(
+                    Agreement.case_uuid.in_(uuids), Agreement.deleted.is_(False)
+                )
+            ).all()
+        )
+        confirmed = set(
+            session.scalars(
+                select(Confirmation.case_uuid).where(
+                    Confirmation.case_uuid.in_(uuids),
+                    Confirmation.result == "confirmed",
+                    Confirmation.deleted.is_(False),
+                )
+            )
+        )
         marks = {m.case_uuid: m for m in session.scalars(select(CaseImport).where(CaseImport.case_uuid.in_(uuids)))}
         for c in batch:
             ps = parties[c.uuid]
             by_role = {r: [p for p in ps if p.role == r] for r in ("applicant", "respondent")}
 
             def ids(role: str, by_role: dict[str, list[Party]] = by_role) -> str:  # this case's parties
-                shown = [(p.id_number if reveal else idnumber.mask(p.id_number)) if p.kind == "person" else p.credit_code
-                         for p in by_role[role]]
+                shown = [
+                    (p.id_number if reveal else idnumber.mask(p.id_number)) if p.kind == "person" else p.credit_code
+                    for p in by_role[role]
+                ]
                 return "、".join(shown) if any(shown) else ""
 
             def id_types(role: str, by_role: dict[str, list[Party]] = by_role) -> str:
-                shown = [ID_TYPES.get(p.id_type, "") if p.kind == "person" and p.id_number else ""
-                         for p in by_role[role]]
+                shown = [
+                    ID_TYPES.get(p.id_type, "") if p.kind == "person" and p.id_number else "" for p in by_role[role]
+                ]
                 return "、".join(shown) if any(shown) else ""
 
             mark = marks.get(c.uuid)
             extra = json.loads(mark.extra) if mark else {}
             first_app = by_role["applicant"][0] if by_role["applicant"] else None
             first_resp = by_role["respondent"][0] if by_role["respondent"] else None
-            out.append({
-                "number": c.case_no, "committee": committees.get(c.committee_uuid, ""), "accepted_on": c.accepted_on,
-                "source": sources.get(c.source, c.source),
-                "referrer": c.referrer_name, "dispute_type": types.get(c.dispute_type, c.dispute_type)
-                + (f"（{c.dispute_subtype}）" if c.dispute_subtype else ""),
-                "applicant": "、".join(p.name for p in by_role["applicant"]), "applicant_id": ids("applicant"),
-                "applicant_id_type": id_types("applicant"), "respondent_id_type": id_types("respondent"),
-                "applicant_phone": first_app.phone if first_app else "",
-                "applicant_address": first_app.address if first_app else "",
-                "respondent": "、".join(p.name for p in by_role["respondent"]), "respondent_id": ids("respondent"),
-                "respondent_phone": first_resp.phone if first_resp else "",
-                "respondent_address": first_resp.address if first_resp else "",
-                "summary": c.summary, "mediators": "、".join(names[c.uuid]), "status": case_ledger.STATUS_LABELS.get(c.status, c.status),
-                "outcome": case_ledger.OUTCOME_LABELS.get(c.outcome or "", ""),
-                "agreement_form": case_ledger.FORM_LABELS.get(c.agreement_form or "", ""),
-                "agreement_amount": amounts[c.uuid] / 100 if c.uuid in amounts else None,
-                "amount": c.amount_fen / 100 if c.amount_fen else None,
-                "performed": case_ledger.PERFORMED_LABELS.get(c.performed, ""),
-                "confirmed": True if c.uuid in confirmed else None, "closed_on": c.closed_on, "filed_on": c.filed_on,
-                "imported_from": f"{mark.file_name}｜{mark.sheet} 第 {mark.row} 行" + (f"｜原编号 {mark.ledger_no}" if mark.ledger_no else "")
-                if mark else "",
-                "extra": "；".join(f"{k}：{v}" for k, v in extra.items() if v),
-            })
+            out.append(
+                {
+                    "number": c.case_no,
+                    "committee": committees.get(c.committee_uuid, ""),
+                    "accepted_on": c.accepted_on,
+                    "source": sources.get(c.source, c.source),
+                    "referrer": c.referrer_name,
+                    "dispute_type": types.get(c.dispute_type, c.dispute_type)
+                    + (f"（{c.dispute_subtype}）" if c.dispute_subtype else ""),
+                    "applicant": "、".join(p.name for p in by_role["applicant"]),
+                    "applicant_id": ids("applicant"),
+                    "applicant_id_type": id_types("applicant"),
+                    "respondent_id_type": id_types("respondent"),
+                    "applicant_phone": first_app.phone if first_app else "",
+                    "applicant_address": first_app.address if first_app else "",
+                    "respondent": "、".join(p.name for p in by_role["respondent"]),
+                    "respondent_id": ids("respondent"),
+                    "respondent_phone": first_resp.phone if first_resp else "",
+                    "respondent_address": first_resp.address if first_resp else "",
+                    "summary": c.summary,
+                    "mediators": "、".join(names[c.uuid]),
+                    "status": case_ledger.STATUS_LABELS.get(c.status, c.status),
+                    "outcome": case_ledger.OUTCOME_LABELS.get(c.outcome or "", ""),
+                    "agreement_form": case_ledger.FORM_LABELS.get(c.agreement_form or "", ""),
+                    "agreement_amount": amounts[c.uuid] / 100 if c.uuid in amounts else None,
+                    "amount": c.amount_fen / 100 if c.amount_fen else None,
+                    "performed": case_ledger.PERFORMED_LABELS.get(c.performed, ""),
+                    "confirmed": True if c.uuid in confirmed else None,
+                    "closed_on": c.closed_on,
+                    "filed_on": c.filed_on,
+                    "imported_from": f"{mark.file_name}｜{mark.sheet} 第 {mark.row} 行"
+                    + (f"｜原编号 {mark.ledger_no}" if mark.ledger_no else "")
+                    if mark
+                    else "",
+                    "extra": "；".join(f"{k}：{v}" for k, v in extra.items() if v),
+                }
+            )
         batch.clear()
 
     for case in session.scalars(query).yield_per(BATCH):
@@ -569,11 +728,24 @@ def export_ledger(session: Session, actor: Actor, scope: LedgerScope | None = No
     rows = ledger_rows(session, actor, scope, reveal=reveal)
     info = node.node_info(session)
     label = _scope_label(session, scope)
-    audit.record(session, actor, "party.reveal" if reveal else "ledger.export_cases", "case", "",
-                 summary=f"导出案件台账（{label}，{len(rows)} 件" + ("，含完整证件号码）" if reveal else "，证件号码已遮蔽）"))
-    return case_ledger.export_workbook(rows, org_name=info.org_name, org_code=info.org_code, scope=label,
-                                       generated_at=local_now(actor), generated_by=actor.display_name or actor.name,
-                                       dispute_labels=codes.labels(session, "dispute_type"), masked=not reveal)
+    audit.record(
+        session,
+        actor,
+        "party.reveal" if reveal else "ledger.export_cases",
+        "case",
+        "",
+        summary=f"导出案件台账（{label}，{len(rows)} 件" + ("，含完整证件号码）" if reveal else "，证件号码已遮蔽）"),
+    )
+    return case_ledger.export_workbook(
+        rows,
+        org_name=info.org_name,
+        org_code=info.org_code,
+        scope=label,
+        generated_at=local_now(actor),
+        generated_by=actor.display_name or actor.name,
+        dispute_labels=codes.labels(session, "dispute_type"),
+        masked=not reveal,
+    )
 
 
 def problems_workbook(report: ledger.ImportReport, source_name: str) -> bytes:

@@ -41,9 +41,13 @@ REASON_MAX = 500
 
 def returned_for_correction(session: Session, case_uuid: str) -> list[Correction]:
     """The district's open 退回补正 requests for this case."""
-    return list(session.scalars(select(Correction).where(Correction.kind == "case", Correction.uuid == case_uuid,
-                                                         Correction.resolved_at.is_(None))
-                                .order_by(Correction.created_at)))
+    return list(
+        session.scalars(
+            select(Correction)
+            .where(Correction.kind == "case", Correction.uuid == case_uuid, Correction.resolved_at.is_(None))
+            .order_by(Correction.created_at)
+        )
+    )
 
 
 def _own(session: Session, actor: Actor, case: MediationCase) -> None:
@@ -57,8 +61,13 @@ def _is_case_mediator(session: Session, actor: Actor, case: MediationCase) -> bo
     the case's mediators, any mediator of the office may (accounts and roster are linked later)."""
     if actor.all_rights or actor.role != Role.MEDIATOR:
         return True
-    linked = set(session.scalars(select(Mediator.user_uuid).join(CaseMediator, CaseMediator.mediator_uuid == Mediator.uuid)
-                                 .where(CaseMediator.case_uuid == case.uuid, Mediator.user_uuid.is_not(None))))
+    linked = set(
+        session.scalars(
+            select(Mediator.user_uuid)
+            .join(CaseMediator, CaseMediator.mediator_uuid == Mediator.uuid)
+            .where(CaseMediator.case_uuid == case.uuid, Mediator.user_uuid.is_not(None))
+        )
+    )
     return not linked or actor.user_uuid in linked
 
 
@@ -94,8 +103,11 @@ def _reason(reason: str, what: str) -> str:
 
 
 def _parties(session: Session, case: MediationCase) -> list[Party]:
-    return list(session.scalars(select(Party).where(Party.case_uuid == case.uuid, Party.deleted.is_(False))
-                                .order_by(Party.position)))
+    return list(
+        session.scalars(
+            select(Party).where(Party.case_uuid == case.uuid, Party.deleted.is_(False)).order_by(Party.position)
+        )
+    )
 
 
 def _agreement(session: Session, case: MediationCase) -> Agreement | None:
@@ -142,8 +154,9 @@ def _code(session: Session, s: corrections.FieldSpec, value: str) -> str:
     return value
 
 
-def _check_dates(case: MediationCase, agreement: Agreement | None, s: corrections.FieldSpec, value: Any,
-                 today: Any) -> None:
+def _check_dates(
+    case: MediationCase, agreement: Agreement | None, s: corrections.FieldSpec, value: Any, today: Any
+) -> None:
     if value is None:
         return
     if value > today:
@@ -185,7 +198,9 @@ def correct(session: Session, actor: Actor, case_uuid: str, changes: list[tuple[
         old = _get(case, agreement, parties, s)
         if s.part == "party":
             party = parties[int(s.name.split(".")[1]) - 1]
-            current = PartyInput(**{f.name: getattr(party, f.name) for f in fields(PartyInput) if hasattr(party, f.name)})
+            current = PartyInput(
+                **{f.name: getattr(party, f.name) for f in fields(PartyInput) if hasattr(party, f.name)}
+            )
             checked = validate_party(replace(current, **{s.column: value}), case.accepted_on)
             value = getattr(checked, s.column)
             old = getattr(party, s.column)
@@ -213,11 +228,20 @@ def correct(session: Session, actor: Actor, case_uuid: str, changes: list[tuple[
     cases._refresh_title_and_search(session, case)  # a party's name or the dispute type is in the title
     stamp_changed(actor, case)
     for s, before, after in changed:
-        case_history.add(session, actor, case, "correct", why, field=s.name, field_label=s.label, before=before, after=after)
+        case_history.add(
+            session, actor, case, "correct", why, field=s.name, field_label=s.label, before=before, after=after
+        )
     labels = "、".join(s.label for s, _b, _a in changed)
-    audit.record(session, actor, "case.correct", "case", case.uuid,
-                 summary=f"更正 {case.case_no}（第 {case.version} 版）：{labels}；理由：{why}",
-                 before={s.name: b for s, b, _a in changed}, after={s.name: a for s, _b, a in changed} | {"reason": why})
+    audit.record(
+        session,
+        actor,
+        "case.correct",
+        "case",
+        case.uuid,
+        summary=f"更正 {case.case_no}（第 {case.version} 版）：{labels}；理由：{why}",
+        before={s.name: b for s, b, _a in changed},
+        after={s.name: a for s, _b, a in changed} | {"reason": why},
+    )
     return case.version
 
 
@@ -263,10 +287,27 @@ def reopen(session: Session, actor: Actor, case_uuid: str, reason: str) -> None:
     case.extended_to, case.extension_reason = None, ""
     case.due_on = rules.mediation_due(actor.today)
     stamp_changed(actor, case)
-    case_history.add(session, actor, case, "reopen", why, field="status", field_label="案件状态", before=earlier,
-                     after=f"调解中，期限 {case.due_on}")
-    audit.record(session, actor, "case.reopen", "case", case.uuid,
-                 summary=f"{case.case_no} 重新调解（再次调解）：{why}", before=before, after=cases.snapshot(case))
+    case_history.add(
+        session,
+        actor,
+        case,
+        "reopen",
+        why,
+        field="status",
+        field_label="案件状态",
+        before=earlier,
+        after=f"调解中，期限 {case.due_on}",
+    )
+    audit.record(
+        session,
+        actor,
+        "case.reopen",
+        "case",
+        case.uuid,
+        summary=f"{case.case_no} 重新调解（再次调解）：{why}",
+        before=before,
+        after=cases.snapshot(case),
+    )
 
 
 @writes
@@ -284,10 +325,19 @@ def void(session: Session, actor: Actor, case_uuid: str, reason: str) -> None:
     earlier = _state_text(case)
     case.status, case.void_reason, case.voided_on, case.followup_due = Status.VOID.value, why, actor.today, None
     stamp_changed(actor, case)
-    case_history.add(session, actor, case, "void", why, field="status", field_label="案件状态", before=earlier,
-                     after="已作废")
-    audit.record(session, actor, "case.void", "case", case.uuid, summary=f"作废案件 {case.case_no}：{why}",
-                 before=before, after=cases.snapshot(case) | {"void_reason": why})
+    case_history.add(
+        session, actor, case, "void", why, field="status", field_label="案件状态", before=earlier, after="已作废"
+    )
+    audit.record(
+        session,
+        actor,
+        "case.void",
+        "case",
+        case.uuid,
+        summary=f"作废案件 {case.case_no}：{why}",
+        before=before,
+        after=cases.snapshot(case) | {"void_reason": why},
+    )
 
 
 def open_linked(session: Session, actor: Actor, case_uuid: str, reason: str) -> cases.CaseRef:
@@ -298,23 +348,46 @@ def open_linked(session: Session, actor: Actor, case_uuid: str, reason: str) -> 
     if original.status == Status.VOID:
         raise UserError("案件已作废，不能由此新立案件。")
     why = _reason(reason, "新立案件")
-    parties = [replace(PartyInput(**{f.name: getattr(p, f.name) for f in fields(PartyInput) if hasattr(p, f.name)}),
-                       uuid=None) for p in _parties(session, original)]
-    mediators = [cases.MediatorAssignment(m.mediator_uuid, m.lead, m.chosen_by_parties) for m in session.scalars(
-        select(CaseMediator).join(Mediator, Mediator.uuid == CaseMediator.mediator_uuid)
-        .where(CaseMediator.case_uuid == original.uuid, Mediator.active.is_(True), Mediator.deleted.is_(False)))]
+    parties = [
+        replace(PartyInput(**{f.name: getattr(p, f.name) for f in fields(PartyInput) if hasattr(p, f.name)}), uuid=None)
+        for p in _parties(session, original)
+    ]
+    mediators = [
+        cases.MediatorAssignment(m.mediator_uuid, m.lead, m.chosen_by_parties)
+        for m in session.scalars(
+            select(CaseMediator)
+            .join(Mediator, Mediator.uuid == CaseMediator.mediator_uuid)
+            .where(CaseMediator.case_uuid == original.uuid, Mediator.active.is_(True), Mediator.deleted.is_(False))
+        )
+    ]
     values = {f: getattr(original, f) for f in cases.INTAKE_FIELDS if f not in ("accepted_on", "registrar")}
     values |= {f: 0 for f in cases.PREVENTION_FIELDS} | {"escalation_risk": False, "reported_to": ""}
-    cmd = cases.IntakeCommand(**values, accepted_on=actor.today, parties=tuple(parties), mediators=tuple(mediators),
-                              registrar=actor.display_name or actor.name)
+    cmd = cases.IntakeCommand(
+        **values,
+        accepted_on=actor.today,
+        parties=tuple(parties),
+        mediators=tuple(mediators),
+        registrar=actor.display_name or actor.name,
+    )
     ref = cases.open_case(session, actor, cmd)
     new = cases.get_case(session, ref.uuid)
     new.linked_from = original.uuid
-    case_history.add(session, actor, new, "linked", why, field="linked_from", field_label="原案件", after=original.case_no)
+    case_history.add(
+        session, actor, new, "linked", why, field="linked_from", field_label="原案件", after=original.case_no
+    )
     stamp_changed(actor, original)
-    case_history.add(session, actor, original, "link", why, field="linked_case", field_label="新立案件", after=new.case_no)
-    audit.record(session, actor, "case.link", "case", original.uuid,
-                 summary=f"由 {original.case_no} 新立案件 {new.case_no}：{why}", after={"new_case": new.case_no, "reason": why})
+    case_history.add(
+        session, actor, original, "link", why, field="linked_case", field_label="新立案件", after=new.case_no
+    )
+    audit.record(
+        session,
+        actor,
+        "case.link",
+        "case",
+        original.uuid,
+        summary=f"由 {original.case_no} 新立案件 {new.case_no}：{why}",
+        after={"new_case": new.case_no, "reason": why},
+    )
     return ref
 
 
@@ -330,20 +403,27 @@ def detail(session: Session, actor: Actor, case: MediationCase) -> dict[str, Any
     fields this user may correct now."""
     refusal = correction_refusal(session, actor, case)
     linked_from = session.get(MediationCase, case.linked_from) if case.linked_from else None
-    children = session.execute(select(MediationCase.uuid, MediationCase.case_no).where(
-        MediationCase.linked_from == case.uuid, MediationCase.deleted.is_(False)).order_by(MediationCase.case_no)).all()
+    children = session.execute(
+        select(MediationCase.uuid, MediationCase.case_no)
+        .where(MediationCase.linked_from == case.uuid, MediationCase.deleted.is_(False))
+        .order_by(MediationCase.case_no)
+    ).all()
     own = case.owner_node == cases._node_id(session) and actor.can(Perm.EDIT_CASES)
     return {
         "history": case_history.as_dicts(case_history.rows(session, case.uuid)),
-        "void": None if case.status != Status.VOID else {"on": case.voided_on.isoformat() if case.voided_on else None,
-                                                          "reason": case.void_reason},
+        "void": None
+        if case.status != Status.VOID
+        else {"on": case.voided_on.isoformat() if case.voided_on else None, "reason": case.void_reason},
         "linked_from": None if linked_from is None else {"uuid": linked_from.uuid, "case_no": linked_from.case_no},
         "linked_cases": [{"uuid": u, "case_no": n} for u, n in children],
-        "returned_for_correction": [{"comment": c.comment, "created_at": c.created_at.isoformat(sep=" ", timespec="minutes")}
-                                    for c in returned_for_correction(session, case.uuid)],
+        "returned_for_correction": [
+            {"comment": c.comment, "created_at": c.created_at.isoformat(sep=" ", timespec="minutes")}
+            for c in returned_for_correction(session, case.uuid)
+        ],
         "imported": is_imported(session, case.uuid),
-        "correctable_fields": [] if refusal else [{"name": s.name, "label": s.label, "kind": s.kind}
-                                                  for s in correctable_fields(session, case)],
+        "correctable_fields": []
+        if refusal
+        else [{"name": s.name, "label": s.label, "kind": s.kind} for s in correctable_fields(session, case)],
         "correction_refusal": refusal,
         "may_reopen": own and case.status == Status.CLOSED and _is_case_mediator(session, actor, case),
         "may_void": own and case.status != Status.VOID and (case.status != Status.FILED or actor.can(Perm.FILE_CASES)),

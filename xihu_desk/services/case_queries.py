@@ -76,8 +76,15 @@ def count_cases(session: Session, actor: Actor, f: CaseFilter, today: date) -> i
     return case_list.count(session, f, today)
 
 
-def list_cases(session: Session, actor: Actor, f: CaseFilter, today: date, offset: int = 0, limit: int = 100,
-               total: int | None = None) -> list[CaseRow]:
+def list_cases(
+    session: Session,
+    actor: Actor,
+    f: CaseFilter,
+    today: date,
+    offset: int = 0,
+    limit: int = 100,
+    total: int | None = None,
+) -> list[CaseRow]:
     """One page of the list. Pass the ``total`` from count_cases when known: it picks the plan."""
     actor.require(Perm.VIEW_CASES)
     rows = case_list.page(session, f, today, offset, limit, total)
@@ -87,14 +94,23 @@ def list_cases(session: Session, actor: Actor, f: CaseFilter, today: date, offse
     committees = _committee_names(session)
     return [
         CaseRow(
-            c.uuid, c.case_no, c.title, c.accepted_on, types.get(c.dispute_type, c.dispute_type),
-            sources.get(c.source, c.source), c.status, status_label(c), c.outcome,
-            committees.get(c.committee_uuid, ""), "、".join(p.name for p in parties[c.uuid]),
-            c.due_on, c.status in case_list.OPEN_STATUSES and c.due_on < today, c.procedure,
+            c.uuid,
+            c.case_no,
+            c.title,
+            c.accepted_on,
+            types.get(c.dispute_type, c.dispute_type),
+            sources.get(c.source, c.source),
+            c.status,
+            status_label(c),
+            c.outcome,
+            committees.get(c.committee_uuid, ""),
+            "、".join(p.name for p in parties[c.uuid]),
+            c.due_on,
+            c.status in case_list.OPEN_STATUSES and c.due_on < today,
+            c.procedure,
         )
         for c in rows
     ]
-
 
 
 def status_label(case: MediationCase) -> str:
@@ -111,111 +127,260 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def party_dict(p: Party, reveal: bool, accepted_on: date | None = None,
-               tag_labels: dict[str, str] | None = None) -> dict[str, Any]:
+def party_dict(
+    p: Party, reveal: bool, accepted_on: date | None = None, tag_labels: dict[str, str] | None = None
+) -> dict[str, Any]:
     return {
-        "uuid": p.uuid, "role": p.role, "role_label": ROLES.get(p.role, p.role), "kind": p.kind, "name": p.name,
-        "gender": p.gender, "ethnicity": p.ethnicity, "birth_date": _iso(p.birth_date),
-        "id_type": p.id_type, "id_type_label": ID_TYPES.get(p.id_type, p.id_type),
+        "uuid": p.uuid,
+        "role": p.role,
+        "role_label": ROLES.get(p.role, p.role),
+        "kind": p.kind,
+        "name": p.name,
+        "gender": p.gender,
+        "ethnicity": p.ethnicity,
+        "birth_date": _iso(p.birth_date),
+        "id_type": p.id_type,
+        "id_type_label": ID_TYPES.get(p.id_type, p.id_type),
         "id_number": p.id_number if reveal else idnumber.mask(p.id_number),
-        "phone": p.phone, "address": p.address, "occupation": p.occupation, "credit_code": p.credit_code,
-        "legal_rep": p.legal_rep, "guardian": p.guardian, "agent_kind": p.agent_kind,
-        "agent_kind_label": AGENT_KINDS.get(p.agent_kind, ""), "agent_name": p.agent_name, "agent_phone": p.agent_phone,
+        "phone": p.phone,
+        "address": p.address,
+        "occupation": p.occupation,
+        "credit_code": p.credit_code,
+        "legal_rep": p.legal_rep,
+        "guardian": p.guardian,
+        "agent_kind": p.agent_kind,
+        "agent_kind_label": AGENT_KINDS.get(p.agent_kind, ""),
+        "agent_name": p.agent_name,
+        "agent_phone": p.agent_phone,
         **party_law.party_extras(p, accepted_on, reveal, tag_labels or {}),
     }
 
 
 def party_input(p: Party) -> PartyInput:
     """The stored party as the form edits it (full ID number: only the case form, for editors)."""
-    return PartyInput(p.role, p.kind, p.name, p.gender, p.ethnicity, p.birth_date, p.id_type, p.id_number, p.phone,
-                      p.address, p.occupation, p.credit_code, p.legal_rep, p.guardian, p.agent_kind, p.agent_name,
-                      p.agent_phone, p.uuid, **{f: getattr(p, f) for f in party_law.PARTY_FIELDS})
+    return PartyInput(
+        p.role,
+        p.kind,
+        p.name,
+        p.gender,
+        p.ethnicity,
+        p.birth_date,
+        p.id_type,
+        p.id_number,
+        p.phone,
+        p.address,
+        p.occupation,
+        p.credit_code,
+        p.legal_rep,
+        p.guardian,
+        p.agent_kind,
+        p.agent_name,
+        p.agent_phone,
+        p.uuid,
+        **{f: getattr(p, f) for f in party_law.PARTY_FIELDS},
+    )
 
 
 @writes_if("reveal")
-def case_detail(session: Session, actor: Actor, case_uuid: str, *, reveal: bool = False, today: date | None = None) -> dict[str, Any]:
+def case_detail(
+    session: Session, actor: Actor, case_uuid: str, *, reveal: bool = False, today: date | None = None
+) -> dict[str, Any]:
     """Everything the case holds, as plain data (the JSON of design.md §10 and the case form)."""
     actor.require(Perm.VIEW_CASES)
     case = get_case(session, case_uuid)
     today = today or actor.today
     if reveal:
         actor.require(Perm.REVEAL_ID)
-    parties = list(session.scalars(select(Party).where(Party.case_uuid == case.uuid, Party.deleted.is_(False)).order_by(Party.position)))
+    parties = list(
+        session.scalars(
+            select(Party).where(Party.case_uuid == case.uuid, Party.deleted.is_(False)).order_by(Party.position)
+        )
+    )
     if reveal and any(p.id_number for p in parties):
-        audit.record(session, actor, "party.reveal", "case", case.uuid, summary=f"查看 {case.case_no} 当事人完整证件号码")
+        audit.record(
+            session, actor, "party.reveal", "case", case.uuid, summary=f"查看 {case.case_no} 当事人完整证件号码"
+        )
     mediators = session.execute(
         select(Mediator.uuid, Mediator.name, CaseMediator.lead, CaseMediator.chosen_by_parties)
-        .join(CaseMediator, CaseMediator.mediator_uuid == Mediator.uuid).where(CaseMediator.case_uuid == case.uuid)
-        .order_by(CaseMediator.lead.desc(), Mediator.name_key)).all()
-    records = session.scalars(select(CaseRecord).where(CaseRecord.case_uuid == case.uuid, CaseRecord.deleted.is_(False)).order_by(CaseRecord.held_at))
+        .join(CaseMediator, CaseMediator.mediator_uuid == Mediator.uuid)
+        .where(CaseMediator.case_uuid == case.uuid)
+        .order_by(CaseMediator.lead.desc(), Mediator.name_key)
+    ).all()
+    records = session.scalars(
+        select(CaseRecord)
+        .where(CaseRecord.case_uuid == case.uuid, CaseRecord.deleted.is_(False))
+        .order_by(CaseRecord.held_at)
+    )
     agreement = session.scalar(select(Agreement).where(Agreement.case_uuid == case.uuid, Agreement.deleted.is_(False)))
-    followups = session.scalars(select(FollowUp).where(FollowUp.case_uuid == case.uuid, FollowUp.deleted.is_(False)).order_by(FollowUp.visited_on))
+    followups = session.scalars(
+        select(FollowUp)
+        .where(FollowUp.case_uuid == case.uuid, FollowUp.deleted.is_(False))
+        .order_by(FollowUp.visited_on)
+    )
     confirmation = session.scalar(select(Confirmation).where(Confirmation.case_uuid == case.uuid))
-    attachments = session.scalars(select(Attachment).where(Attachment.case_uuid == case.uuid, Attachment.deleted.is_(False)).order_by(Attachment.updated_at))
+    attachments = session.scalars(
+        select(Attachment)
+        .where(Attachment.case_uuid == case.uuid, Attachment.deleted.is_(False))
+        .order_by(Attachment.updated_at)
+    )
     committee = session.get(Committee, case.committee_uuid)
     items = contents(session, case)
-    deadline = rules.confirmation_deadline(agreement.effective_on) if agreement and agreement.form == "written" else None
+    deadline = (
+        rules.confirmation_deadline(agreement.effective_on) if agreement and agreement.form == "written" else None
+    )
     tag_labels = codes.labels(session, "party_tag")
-    return {
-        "uuid": case.uuid, "case_no": case.case_no, "title": case.title, "version": case.version,
-        "owner_node": case.owner_node, "committee": committee.name if committee else "",
-        "committee_uuid": case.committee_uuid, "accepted_on": _iso(case.accepted_on),
-        "intake_form": case.intake_form, "dispute_type": codes.label(session, "dispute_type", case.dispute_type),
-        "dispute_type_code": case.dispute_type, "dispute_subtype": case.dispute_subtype,
-        "source": case.source, "source_label": codes.label(session, "case_source", case.source),
-        "referrer_type": case.referrer_type, "referrer_name": case.referrer_name, "referrer_doc_no": case.referrer_doc_no,
-        "procedure": case.procedure, "procedure_label": Procedure(case.procedure).label,
-        "difficulty": case.difficulty, "summary": case.summary, "claims": case.claims, "registrar": case.registrar,
-        "is_group": case.is_group, "group_size": case.group_size, "amount": case.amount_fen / 100,
-        "escalation_risk": case.escalation_risk, "reported_to": case.reported_to,
-        "prevention": {f: getattr(case, f) for f in (
-            "prevent_criminal_cases", "prevent_criminal_persons", "prevent_petition_cases", "prevent_petition_persons",
-            "prevent_suicide_cases", "prevent_suicide_persons", "prevent_fight_cases", "prevent_fight_persons")},
-        "status": case.status, "status_label": status_label(case), "outcome": case.outcome,
-        "outcome_label": Outcome(case.outcome).label if case.outcome else None, "outcome_on": _iso(case.outcome_on),
-        "agreement_form": case.agreement_form, "failure_reason": case.failure_reason, "routes_told": case.routes_told,
-        "due_on": _iso(case.due_on), "extended_to": _iso(case.extended_to), "extension_reason": case.extension_reason,
-        "overdue": case.status in case_list.OPEN_STATUSES and case.due_on < today,
-        "notice_given_on": _iso(case.notice_given_on), "notice_form": case.notice_form,
-        "session_public": case.session_public, "private_reason": case.private_reason,
-        "refused_by_party": case.refused_by_party, "id_proofs_received": case.id_proofs_received,
-        # only a closed case waits for a visit: the 下次回访 line goes once it is filed or void
-        "performed": case.performed, "followup_due": _iso(case.followup_due) if case.status == Status.CLOSED else None,
-        "closed_on": _iso(case.closed_on), "closing_report": case.closing_report,
-        "mediators": [m.name for m in mediators],
-        "mediator_assignments": [{"uuid": m.uuid, "name": m.name, "lead": m.lead, "chosen_by_parties": m.chosen_by_parties} for m in mediators],
-        "parties": [party_dict(p, reveal, case.accepted_on, tag_labels) for p in parties],
-        **party_law.failure_extras(session, case),
-        "records": [{
-            "uuid": r.uuid, "kind": r.kind, "held_at": r.held_at.isoformat(timespec="minutes"), "place": r.place,
-            "matter": r.matter, "subject": r.subject, "participants": r.participants, "mediators": r.mediators,
-            "recorder": r.recorder, "notice_announced": r.notice_announced, "body": r.body} for r in records],
-        "agreement": None if agreement is None else {
-            "form": agreement.form, "number": agreement.number, "facts": agreement.facts, "disputed": agreement.disputed,
-            "responsibility": agreement.responsibility, "clauses": json.loads(agreement.clauses),
-            "performance_method": agreement.performance_method, "performance_place": agreement.performance_place,
-            "performance_deadline": _iso(agreement.performance_deadline), "amount": agreement.amount_fen / 100,
-            "effective_on": _iso(agreement.effective_on), "performed_on_the_spot": agreement.performed_on_the_spot,
-            "registrar": agreement.registrar, "copies": rules.copies(len(parties)),
-            "confirmation_deadline": _iso(deadline)},
-        "followups": [{
-            "uuid": f.uuid, "visited_on": _iso(f.visited_on), "party_name": f.party_name, "visitor": f.visitor,
-            "performance": f.performance, "performance_label": PERFORMANCE.get(f.performance, f.performance),
-            "satisfaction": f.satisfaction, "satisfaction_label": SATISFACTION.get(f.satisfaction, ""),
-            "court_result": f.court_result, "risks": f.risks, "measures": f.measures} for f in followups],
-        "confirmation": None if confirmation is None else {
-            "applied_on": _iso(confirmation.applied_on), "court": confirmation.court, "result": confirmation.result,
-            "result_label": CONFIRMATION_RESULTS.get(confirmation.result, ""), "decided_on": _iso(confirmation.decided_on),
-            "court_case_no": confirmation.court_case_no},
-        "attachments": [{"uuid": a.uuid, "kind": a.kind, "file_name": a.file_name, "sha256": a.sha256, "size": a.size}
-                        for a in attachments],
-        "filing": {
-            "filed_on": _iso(case.filed_on), "filed_by": case.filed_by, "retention": case.retention,
-            "contents": [{"number": i.number, "name": i.name, "required": i.required, "present": i.present, "note": i.note}
-                         for i in items],
-            "missing": rules.missing_for_filing(items)},
-    } | case_lifecycle.detail(session, actor, case) \
-      | agreement_drafts.detail(session, case.uuid)  # history, void, links, correctable fields; the draft agreement
+    return (
+        {
+            "uuid": case.uuid,
+            "case_no": case.case_no,
+            "title": case.title,
+            "version": case.version,
+            "owner_node": case.owner_node,
+            "committee": committee.name if committee else "",
+            "committee_uuid": case.committee_uuid,
+            "accepted_on": _iso(case.accepted_on),
+            "intake_form": case.intake_form,
+            "dispute_type": codes.label(session, "dispute_type", case.dispute_type),
+            "dispute_type_code": case.dispute_type,
+            "dispute_subtype": case.dispute_subtype,
+            "source": case.source,
+            "source_label": codes.label(session, "case_source", case.source),
+            "referrer_type": case.referrer_type,
+            "referrer_name": case.referrer_name,
+            "referrer_doc_no": case.referrer_doc_no,
+            "procedure": case.procedure,
+            "procedure_label": Procedure(case.procedure).label,
+            "difficulty": case.difficulty,
+            "summary": case.summary,
+            "claims": case.claims,
+            "registrar": case.registrar,
+            "is_group": case.is_group,
+            "group_size": case.group_size,
+            "amount": case.amount_fen / 100,
+            "escalation_risk": case.escalation_risk,
+            "reported_to": case.reported_to,
+            "prevention": {
+                f: getattr(case, f)
+                for f in (
+                    "prevent_criminal_cases",
+                    "prevent_criminal_persons",
+                    "prevent_petition_cases",
+                    "prevent_petition_persons",
+                    "prevent_suicide_cases",
+                    "prevent_suicide_persons",
+                    "prevent_fight_cases",
+                    "prevent_fight_persons",
+                )
+            },
+            "status": case.status,
+            "status_label": status_label(case),
+            "outcome": case.outcome,
+            "outcome_label": Outcome(case.outcome).label if case.outcome else None,
+            "outcome_on": _iso(case.outcome_on),
+            "agreement_form": case.agreement_form,
+            "failure_reason": case.failure_reason,
+            "routes_told": case.routes_told,
+            "due_on": _iso(case.due_on),
+            "extended_to": _iso(case.extended_to),
+            "extension_reason": case.extension_reason,
+            "overdue": case.status in case_list.OPEN_STATUSES and case.due_on < today,
+            "notice_given_on": _iso(case.notice_given_on),
+            "notice_form": case.notice_form,
+            "session_public": case.session_public,
+            "private_reason": case.private_reason,
+            "refused_by_party": case.refused_by_party,
+            "id_proofs_received": case.id_proofs_received,
+            # only a closed case waits for a visit: the 下次回访 line goes once it is filed or void
+            "performed": case.performed,
+            "followup_due": _iso(case.followup_due) if case.status == Status.CLOSED else None,
+            "closed_on": _iso(case.closed_on),
+            "closing_report": case.closing_report,
+            "mediators": [m.name for m in mediators],
+            "mediator_assignments": [
+                {"uuid": m.uuid, "name": m.name, "lead": m.lead, "chosen_by_parties": m.chosen_by_parties}
+                for m in mediators
+            ],
+            "parties": [party_dict(p, reveal, case.accepted_on, tag_labels) for p in parties],
+            **party_law.failure_extras(session, case),
+            "records": [
+                {
+                    "uuid": r.uuid,
+                    "kind": r.kind,
+                    "held_at": r.held_at.isoformat(timespec="minutes"),
+                    "place": r.place,
+                    "matter": r.matter,
+                    "subject": r.subject,
+                    "participants": r.participants,
+                    "mediators": r.mediators,
+                    "recorder": r.recorder,
+                    "notice_announced": r.notice_announced,
+                    "body": r.body,
+                }
+                for r in records
+            ],
+            "agreement": None
+            if agreement is None
+            else {
+                "form": agreement.form,
+                "number": agreement.number,
+                "facts": agreement.facts,
+                "disputed": agreement.disputed,
+                "responsibility": agreement.responsibility,
+                "clauses": json.loads(agreement.clauses),
+                "performance_method": agreement.performance_method,
+                "performance_place": agreement.performance_place,
+                "performance_deadline": _iso(agreement.performance_deadline),
+                "amount": agreement.amount_fen / 100,
+                "effective_on": _iso(agreement.effective_on),
+                "performed_on_the_spot": agreement.performed_on_the_spot,
+                "registrar": agreement.registrar,
+                "copies": rules.copies(len(parties)),
+                "confirmation_deadline": _iso(deadline),
+            },
+            "followups": [
+                {
+                    "uuid": f.uuid,
+                    "visited_on": _iso(f.visited_on),
+                    "party_name": f.party_name,
+                    "visitor": f.visitor,
+                    "performance": f.performance,
+                    "performance_label": PERFORMANCE.get(f.performance, f.performance),
+                    "satisfaction": f.satisfaction,
+                    "satisfaction_label": SATISFACTION.get(f.satisfaction, ""),
+                    "court_result": f.court_result,
+                    "risks": f.risks,
+                    "measures": f.measures,
+                }
+                for f in followups
+            ],
+            "confirmation": None
+            if confirmation is None
+            else {
+                "applied_on": _iso(confirmation.applied_on),
+                "court": confirmation.court,
+                "result": confirmation.result,
+                "result_label": CONFIRMATION_RESULTS.get(confirmation.result, ""),
+                "decided_on": _iso(confirmation.decided_on),
+                "court_case_no": confirmation.court_case_no,
+            },
+            "attachments": [
+                {"uuid": a.uuid, "kind": a.kind, "file_name": a.file_name, "sha256": a.sha256, "size": a.size}
+                for a in attachments
+            ],
+            "filing": {
+                "filed_on": _iso(case.filed_on),
+                "filed_by": case.filed_by,
+                "retention": case.retention,
+                "contents": [
+                    {"number": i.number, "name": i.name, "required": i.required, "present": i.present, "note": i.note}
+                    for i in items
+                ],
+                "missing": rules.missing_for_filing(items),
+            },
+        }
+        | case_lifecycle.detail(session, actor, case)
+        | agreement_drafts.detail(session, case.uuid)
+    )  # history, void, links, correctable fields; the draft agreement
 
 
 @dataclass(frozen=True)
@@ -236,15 +401,27 @@ def due_items(session: Session, actor: Actor, today: date, horizon_days: int = 7
     out: list[DueItem] = []
     open_cases = session.execute(
         select(MediationCase.uuid, MediationCase.case_no, MediationCase.title, MediationCase.due_on)
-        .where(MediationCase.status.in_(case_list.OPEN_STATUSES), MediationCase.due_on <= horizon,
-               MediationCase.deleted.is_(False)).order_by(MediationCase.due_on).limit(limit))
+        .where(
+            MediationCase.status.in_(case_list.OPEN_STATUSES),
+            MediationCase.due_on <= horizon,
+            MediationCase.deleted.is_(False),
+        )
+        .order_by(MediationCase.due_on)
+        .limit(limit)
+    )
     for uuid, no, title, due in open_cases:
         word = "调解已超期" if due < today else "调解期限将到"
         out.append(DueItem(due, "mediation", f"{word}：{title}", uuid, no, due < today))
     followups = session.execute(
         select(MediationCase.uuid, MediationCase.case_no, MediationCase.title, MediationCase.followup_due)
-        .where(MediationCase.followup_due <= horizon, MediationCase.status == Status.CLOSED.value,
-               MediationCase.deleted.is_(False)).order_by(MediationCase.followup_due).limit(limit))
+        .where(
+            MediationCase.followup_due <= horizon,
+            MediationCase.status == Status.CLOSED.value,
+            MediationCase.deleted.is_(False),
+        )
+        .order_by(MediationCase.followup_due)
+        .limit(limit)
+    )
     for uuid, no, title, visit in followups:
         if visit is not None:  # the query's <= leaves none out
             out.append(DueItem(visit, "followup", f"应回访：{title}", uuid, no, visit < today))
@@ -253,13 +430,21 @@ def due_items(session: Session, actor: Actor, today: date, horizon_days: int = 7
         select(MediationCase.uuid, MediationCase.case_no, MediationCase.title, Agreement.effective_on)
         .join(Agreement, Agreement.case_uuid == MediationCase.uuid)
         .outerjoin(Confirmation, Confirmation.case_uuid == MediationCase.uuid)
-        .where(Agreement.form == "written", Agreement.effective_on >= window_start,
-               Agreement.effective_on <= horizon - timedelta(days=rules.CONFIRMATION_DAYS),
-               Confirmation.uuid.is_(None), MediationCase.deleted.is_(False))
-        .order_by(Agreement.effective_on).limit(limit))
+        .where(
+            Agreement.form == "written",
+            Agreement.effective_on >= window_start,
+            Agreement.effective_on <= horizon - timedelta(days=rules.CONFIRMATION_DAYS),
+            Confirmation.uuid.is_(None),
+            MediationCase.deleted.is_(False),
+        )
+        .order_by(Agreement.effective_on)
+        .limit(limit)
+    )
     for uuid, no, title, effective in confirmations:
         deadline = rules.confirmation_deadline(effective)
-        out.append(DueItem(deadline, "confirmation", f"司法确认申请期限将满（{deadline:%m月%d日}）：{title}", uuid, no, False))
+        out.append(
+            DueItem(deadline, "confirmation", f"司法确认申请期限将满（{deadline:%m月%d日}）：{title}", uuid, no, False)
+        )
     out.sort(key=lambda d: (d.due, d.kind))
     return out
 
@@ -274,7 +459,9 @@ class RepeatHint:
     matched_by: str  # 身份证号 / 姓名和电话
 
 
-def repeat_hints(session: Session, parties: list[PartyInput], exclude_case: str | None = None, limit: int = 20) -> list[RepeatHint]:
+def repeat_hints(
+    session: Session, parties: list[PartyInput], exclude_case: str | None = None, limit: int = 20
+) -> list[RepeatHint]:
     """Other cases in which the same person appears: same ID number, or same name and phone."""
     conditions = []
     for p in parties:
@@ -284,15 +471,25 @@ def repeat_hints(session: Session, parties: list[PartyInput], exclude_case: str 
             conditions.append((Party.name == p.name.strip()) & (Party.phone == p.phone.strip()))
     if not conditions:
         return []
-    query = (select(Party.name, Party.id_number, MediationCase.uuid, MediationCase.case_no, MediationCase.title,
-                    MediationCase.accepted_on)
-             .join(MediationCase, MediationCase.uuid == Party.case_uuid)
-             .where(or_(*conditions), Party.deleted.is_(False), MediationCase.deleted.is_(False)))
+    query = (
+        select(
+            Party.name,
+            Party.id_number,
+            MediationCase.uuid,
+            MediationCase.case_no,
+            MediationCase.title,
+            MediationCase.accepted_on,
+        )
+        .join(MediationCase, MediationCase.uuid == Party.case_uuid)
+        .where(or_(*conditions), Party.deleted.is_(False), MediationCase.deleted.is_(False))
+    )
     if exclude_case:
         query = query.where(MediationCase.uuid != exclude_case)
     ids = {idnumber.normalise(p.id_number) for p in parties if p.id_number.strip()}
     hints, seen = [], set()
-    for name, number, uuid, no, title, accepted in session.execute(query.order_by(MediationCase.accepted_on.desc()).limit(limit * 3)):
+    for name, number, uuid, no, title, accepted in session.execute(
+        query.order_by(MediationCase.accepted_on.desc()).limit(limit * 3)
+    ):
         if (uuid, name) in seen:
             continue
         seen.add((uuid, name))
@@ -306,14 +503,29 @@ def reveal_id(session: Session, actor: Actor, party_uuid: str) -> str:
     if party is None or party.deleted:
         raise NotFound("找不到该当事人。")
     case = session.get(MediationCase, party.case_uuid)
-    audit.record(session, actor, "party.reveal", "party", party.uuid,
-                 summary=f"查看 {case.case_no if case else ''} 当事人 {party.name} 的完整证件号码")
+    audit.record(
+        session,
+        actor,
+        "party.reveal",
+        "party",
+        party.uuid,
+        summary=f"查看 {case.case_no if case else ''} 当事人 {party.name} 的完整证件号码",
+    )
     return party.id_number
 
 
 @writes_if("reveal")
-def case_summaries(session: Session, actor: Actor, f: CaseFilter, today: date, offset: int = 0,
-                   limit: int = 500, *, reveal: bool = False, total: int | None = None) -> list[dict[str, Any]]:
+def case_summaries(
+    session: Session,
+    actor: Actor,
+    f: CaseFilter,
+    today: date,
+    offset: int = 0,
+    limit: int = 500,
+    *,
+    reveal: bool = False,
+    total: int | None = None,
+) -> list[dict[str, Any]]:
     """The CASE documents of ``case list --json`` for one page: batched queries, not one per case."""
     actor.require(Perm.VIEW_CASES)
     if reveal:
@@ -324,23 +536,54 @@ def case_summaries(session: Session, actor: Actor, f: CaseFilter, today: date, o
     names: dict[str, list[str]] = {u: [] for u in uuids}
     if uuids:
         for case_uuid, name in session.execute(
-                select(CaseMediator.case_uuid, Mediator.name).join(Mediator, Mediator.uuid == CaseMediator.mediator_uuid)
-                .where(CaseMediator.case_uuid.in_(uuids)).order_by(CaseMediator.lead.desc(), Mediator.name_key)):
+            select(CaseMediator.case_uuid, Mediator.name)
+            .join(Mediator, Mediator.uuid == CaseMediator.mediator_uuid)
+            .where(CaseMediator.case_uuid.in_(uuids))
+            .order_by(CaseMediator.lead.desc(), Mediator.name_key)
+        ):
             names[case_uuid].append(name)
     types = codes.labels(session, "dispute_type")
     committees = dict(session.execute(select(Committee.uuid, Committee.name)).all())
     if reveal and uuids:
-        audit.record(session, actor, "party.reveal", "case", ",".join(uuids[:5]) + ("…" if len(uuids) > 5 else ""),
-                     summary=f"导出 {len(uuids)} 个案件的当事人完整证件号码")
-    return [{
-        "uuid": c.uuid, "case_no": c.case_no, "title": c.title, "committee": committees.get(c.committee_uuid, ""),
-        "accepted_on": _iso(c.accepted_on), "dispute_type": types.get(c.dispute_type, c.dispute_type),
-        "source": c.source, "status": c.status, "outcome": c.outcome, "agreement_form": c.agreement_form,
-        "procedure": c.procedure, "amount": c.amount_fen / 100, "closed_on": _iso(c.closed_on), "filed_on": _iso(c.filed_on),
-        "due_on": _iso(c.due_on), "mediators": names[c.uuid], "void_reason": c.void_reason or None,
-        "parties": [{"role": p.role, "kind": p.kind, "name": p.name,
-                     "id_number": p.id_number if reveal else idnumber.mask(p.id_number)} for p in parties[c.uuid]],
-    } for c in rows]
+        audit.record(
+            session,
+            actor,
+            "party.reveal",
+            "case",
+            ",".join(uuids[:5]) + ("…" if len(uuids) > 5 else ""),
+            summary=f"导出 {len(uuids)} 个案件的当事人完整证件号码",
+        )
+    return [
+        {
+            "uuid": c.uuid,
+            "case_no": c.case_no,
+            "title": c.title,
+            "committee": committees.get(c.committee_uuid, ""),
+            "accepted_on": _iso(c.accepted_on),
+            "dispute_type": types.get(c.dispute_type, c.dispute_type),
+            "source": c.source,
+            "status": c.status,
+            "outcome": c.outcome,
+            "agreement_form": c.agreement_form,
+            "procedure": c.procedure,
+            "amount": c.amount_fen / 100,
+            "closed_on": _iso(c.closed_on),
+            "filed_on": _iso(c.filed_on),
+            "due_on": _iso(c.due_on),
+            "mediators": names[c.uuid],
+            "void_reason": c.void_reason or None,
+            "parties": [
+                {
+                    "role": p.role,
+                    "kind": p.kind,
+                    "name": p.name,
+                    "id_number": p.id_number if reveal else idnumber.mask(p.id_number),
+                }
+                for p in parties[c.uuid]
+            ],
+        }
+        for c in rows
+    ]
 
 
 # ---------------------------------------------------------------- for the case screens
@@ -360,10 +603,12 @@ class CaseForEdit:
 def case_for_edit(session: Session, actor: Actor, case_uuid: str) -> CaseForEdit:
     actor.require(Perm.EDIT_CASES)
     case = get_case(session, case_uuid)
-    parties = session.scalars(select(Party).where(Party.case_uuid == case.uuid, Party.deleted.is_(False))
-                              .order_by(Party.position))
-    agreement = session.scalar(select(Agreement.amount_fen).where(Agreement.case_uuid == case.uuid,
-                                                                 Agreement.deleted.is_(False)))
+    parties = session.scalars(
+        select(Party).where(Party.case_uuid == case.uuid, Party.deleted.is_(False)).order_by(Party.position)
+    )
+    agreement = session.scalar(
+        select(Agreement.amount_fen).where(Agreement.case_uuid == case.uuid, Agreement.deleted.is_(False))
+    )
     return CaseForEdit(tuple(party_input(p) for p in parties), case.amount_fen, agreement or 0)
 
 
@@ -383,6 +628,10 @@ def filter_choices(session: Session, actor: Actor) -> dict[str, Any]:
     committees and mediators."""
     from xihu_desk.services import committees, mediators
 
-    return {"years": case_year_range(session, actor), "types": codes.items(session, "dispute_type"),
-            "sources": codes.items(session, "case_source"), "committees": committees.list_committees(session),
-            "mediators": mediators.list_mediators(session, active_only=False)}
+    return {
+        "years": case_year_range(session, actor),
+        "types": codes.items(session, "dispute_type"),
+        "sources": codes.items(session, "case_source"),
+        "committees": committees.list_committees(session),
+        "mediators": mediators.list_mediators(session, active_only=False),
+    }

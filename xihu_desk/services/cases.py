@@ -36,14 +36,35 @@ from xihu_desk.store.case_models import (
 from xihu_desk.store.models import Committee, Node
 
 PREVENTION_FIELDS = (
-    "prevent_criminal_cases", "prevent_criminal_persons", "prevent_petition_cases",
-    "prevent_petition_persons", "prevent_suicide_cases", "prevent_suicide_persons",
-    "prevent_fight_cases", "prevent_fight_persons",
+    "prevent_criminal_cases",
+    "prevent_criminal_persons",
+    "prevent_petition_cases",
+    "prevent_petition_persons",
+    "prevent_suicide_cases",
+    "prevent_suicide_persons",
+    "prevent_fight_cases",
+    "prevent_fight_persons",
 )
 INTAKE_FIELDS = (
-    "committee_uuid", "intake_form", "source", "referrer_type", "referrer_name", "referrer_doc_no",
-    "dispute_type", "dispute_subtype", "difficulty", "summary", "claims", "accepted_on", "registrar",
-    "is_group", "group_size", "amount_fen", "escalation_risk", "reported_to", *PREVENTION_FIELDS,
+    "committee_uuid",
+    "intake_form",
+    "source",
+    "referrer_type",
+    "referrer_name",
+    "referrer_doc_no",
+    "dispute_type",
+    "dispute_subtype",
+    "difficulty",
+    "summary",
+    "claims",
+    "accepted_on",
+    "registrar",
+    "is_group",
+    "group_size",
+    "amount_fen",
+    "escalation_risk",
+    "reported_to",
+    *PREVENTION_FIELDS,
 )
 
 
@@ -133,20 +154,32 @@ def find_case_uuid(session: Session, case_no_or_uuid: str) -> str:
     key = case_no_or_uuid.strip()
     if not key:
         raise NotFound("请写明案件编号或 uuid。")
-    by_uuid = session.scalar(select(MediationCase.uuid).where(MediationCase.uuid == key, MediationCase.deleted.is_(False)))
+    by_uuid = session.scalar(
+        select(MediationCase.uuid).where(MediationCase.uuid == key, MediationCase.deleted.is_(False))
+    )
     if by_uuid is not None:
         return by_uuid
     rows = session.execute(
         select(MediationCase.uuid, MediationCase.accepted_on, Committee.name)
         .join(Committee, Committee.uuid == MediationCase.committee_uuid, isouter=True)
         .where(MediationCase.case_no.in_(_number_variants(key)), MediationCase.deleted.is_(False))
-        .order_by(MediationCase.accepted_on, MediationCase.uuid).limit(50)).all()
+        .order_by(MediationCase.accepted_on, MediationCase.uuid)
+        .limit(50)
+    ).all()
     if not rows:
         raise NotFound(f"找不到案件“{key}”。")
     if len(rows) > 1:
-        raise AmbiguousCaseNumber(key, [
-            {"uuid": uuid, "accepted_on": accepted.isoformat() if accepted else "", "committee": name or "（调委会不在本机）"}
-            for uuid, accepted, name in rows])
+        raise AmbiguousCaseNumber(
+            key,
+            [
+                {
+                    "uuid": uuid,
+                    "accepted_on": accepted.isoformat() if accepted else "",
+                    "committee": name or "（调委会不在本机）",
+                }
+                for uuid, accepted, name in rows
+            ],
+        )
     return rows[0][0]
 
 
@@ -227,8 +260,11 @@ def _next_number(session: Session, committee: Committee, year: int) -> tuple[int
     Only the node that owns a committee numbers its cases: each node keeps its own counters, so a
     second node numbering for the same committee would issue the same numbers again."""
     if committee.owner_node != _node_id(session):
-        raise FieldError("committee_uuid", f"“{committee.name}”由其他单位管理，本单位不能以它的名义受理案件"
-                                           "（案件编号会与该单位重复）。请选择本单位的调委会。")
+        raise FieldError(
+            "committee_uuid",
+            f"“{committee.name}”由其他单位管理，本单位不能以它的名义受理案件"
+            "（案件编号会与该单位重复）。请选择本单位的调委会。",
+        )
     counter = session.get(CaseCounter, (committee.uuid, year))
     if counter is None:
         counter = CaseCounter(committee_uuid=committee.uuid, year=year, last_seq=0)
@@ -242,7 +278,9 @@ def _next_number(session: Session, committee: Committee, year: int) -> tuple[int
 
 
 def _write_parties(session: Session, actor: Actor, case: MediationCase, parties: list[PartyInput]) -> None:
-    existing = {p.uuid: p for p in session.scalars(select(Party).where(Party.case_uuid == case.uuid, Party.deleted.is_(False)))}
+    existing = {
+        p.uuid: p for p in session.scalars(select(Party).where(Party.case_uuid == case.uuid, Party.deleted.is_(False)))
+    }
     kept = set()
     for position, p in enumerate(parties):
         values = {k: v for k, v in asdict(p).items() if k != "uuid"}
@@ -269,15 +307,26 @@ def _write_mediators(session: Session, case: MediationCase, assignments: tuple[M
     session.execute(delete(CaseMediator).where(CaseMediator.case_uuid == case.uuid))
     lead_set = any(a.lead for a in assignments)
     for i, a in enumerate(assignments):
-        session.add(CaseMediator(case_uuid=case.uuid, mediator_uuid=a.mediator_uuid,
-                                 lead=a.lead or (not lead_set and i == 0), chosen_by_parties=a.chosen_by_parties))
+        session.add(
+            CaseMediator(
+                case_uuid=case.uuid,
+                mediator_uuid=a.mediator_uuid,
+                lead=a.lead or (not lead_set and i == 0),
+                chosen_by_parties=a.chosen_by_parties,
+            )
+        )
 
 
 def _refresh_title_and_search(session: Session, case: MediationCase) -> None:
-    parties = list(session.scalars(select(Party).where(Party.case_uuid == case.uuid, Party.deleted.is_(False)).order_by(Party.position)))
+    parties = list(
+        session.scalars(
+            select(Party).where(Party.case_uuid == case.uuid, Party.deleted.is_(False)).order_by(Party.position)
+        )
+    )
     label = codes.label(session, "dispute_type", case.dispute_type)
-    case.title = rules.title([p.name for p in parties if p.role == "applicant"],
-                             [p.name for p in parties if p.role == "respondent"], label)
+    case.title = rules.title(
+        [p.name for p in parties if p.role == "applicant"], [p.name for p in parties if p.role == "respondent"], label
+    )
     body = rules.search_body(case.case_no, case.title, [p.name for p in parties], case.summary, case.claims)
     row = session.scalar(select(CaseSearch).where(CaseSearch.case_uuid == case.uuid))
     if row is None:
@@ -287,26 +336,39 @@ def _refresh_title_and_search(session: Session, case: MediationCase) -> None:
 
 
 def snapshot(case: MediationCase) -> dict:
-    return {f: getattr(case, f) for f in (*INTAKE_FIELDS, "procedure", "status", "outcome", "agreement_form", "due_on",
-                                          "extended_to")}
+    return {
+        f: getattr(case, f)
+        for f in (*INTAKE_FIELDS, "procedure", "status", "outcome", "agreement_form", "due_on", "extended_to")
+    }
 
 
 # ---------------------------------------------------------------- intake
 
 
-def open_case(session: Session, actor: Actor, cmd: IntakeCommand,
-              procedure: Procedure = Procedure.ORDINARY) -> CaseRef:
+def open_case(session: Session, actor: Actor, cmd: IntakeCommand, procedure: Procedure = Procedure.ORDINARY) -> CaseRef:
     actor.require(Perm.EDIT_CASES)
     check_intake(session, cmd)
     case = create_case(session, actor, cmd, _check_parties(cmd.parties, cmd.accepted_on), procedure)
     how = "（简易程序）" if procedure is Procedure.SIMPLE else ""
-    audit.record(session, actor, "case.open", "case", case.uuid, summary=f"受理案件 {case.case_no}{how}：{case.title}",
-                 after=snapshot(case))
+    audit.record(
+        session,
+        actor,
+        "case.open",
+        "case",
+        case.uuid,
+        summary=f"受理案件 {case.case_no}{how}：{case.title}",
+        after=snapshot(case),
+    )
     return CaseRef(case.uuid, case.case_no, case.version)
 
 
-def create_case(session: Session, actor: Actor, cmd: IntakeCommand, parties: list[PartyInput],
-                procedure: Procedure = Procedure.ORDINARY) -> MediationCase:
+def create_case(
+    session: Session,
+    actor: Actor,
+    cmd: IntakeCommand,
+    parties: list[PartyInput],
+    procedure: Procedure = Procedure.ORDINARY,
+) -> MediationCase:
     """Number and write a case whose intake (check_intake) and parties the caller checked: intake
     here, the legacy-ledger import with its own party rules, the simple procedure
     (services/simple_cases.py). The caller audits."""
@@ -316,8 +378,15 @@ def create_case(session: Session, actor: Actor, cmd: IntakeCommand, parties: lis
     values = {f: getattr(cmd, f) for f in INTAKE_FIELDS}
     values["summary"], values["claims"] = cmd.summary.strip(), cmd.claims.strip()
     case = MediationCase(
-        uuid="", case_no=number, year=cmd.accepted_on.year, seq=seq, status=Status.ACCEPTED.value,
-        due_on=rules.mediation_due(cmd.accepted_on), created_by=actor.name, procedure=procedure.value, **values,
+        uuid="",
+        case_no=number,
+        year=cmd.accepted_on.year,
+        seq=seq,
+        status=Status.ACCEPTED.value,
+        due_on=rules.mediation_due(cmd.accepted_on),
+        created_by=actor.name,
+        procedure=procedure.value,
+        **values,
     )
     stamp_new(session, actor, case)
     session.add(case)
@@ -347,13 +416,29 @@ def update_intake(session: Session, actor: Actor, case_uuid: str, cmd: IntakeCom
     session.flush()
     _refresh_title_and_search(session, case)
     _touch(actor, case)
-    audit.record(session, actor, "case.update", "case", case.uuid, summary=f"修改案件 {case.case_no} 的受理信息",
-                 before=before, after=snapshot(case))
+    audit.record(
+        session,
+        actor,
+        "case.update",
+        "case",
+        case.uuid,
+        summary=f"修改案件 {case.case_no} 的受理信息",
+        before=before,
+        after=snapshot(case),
+    )
     return CaseRef(case.uuid, case.case_no, case.version)
 
 
-def record_notice(session: Session, actor: Actor, case_uuid: str, given_on: date, form: str,
-                  *, session_public: bool = False, private_reason: str = "") -> None:
+def record_notice(
+    session: Session,
+    actor: Actor,
+    case_uuid: str,
+    given_on: date,
+    form: str,
+    *,
+    session_public: bool = False,
+    private_reason: str = "",
+) -> None:
     case = get_case(session, case_uuid)
     check_editable(session, actor, case)
     if form not in ("oral", "written"):
@@ -365,8 +450,14 @@ def record_notice(session: Session, actor: Actor, case_uuid: str, given_on: date
     case.notice_given_on, case.notice_form = given_on, form
     case.session_public, case.private_reason = session_public, private_reason.strip() if not session_public else ""
     _touch(actor, case)
-    audit.record(session, actor, "case.notice", "case", case.uuid,
-                 summary=f"{case.case_no} 已{('书面' if form == 'written' else '口头')}告知当事人权利义务（{given_on}）")
+    audit.record(
+        session,
+        actor,
+        "case.notice",
+        "case",
+        case.uuid,
+        summary=f"{case.case_no} 已{('书面' if form == 'written' else '口头')}告知当事人权利义务（{given_on}）",
+    )
 
 
 def record_refusal(session: Session, actor: Actor, case_uuid: str, reason: str) -> None:
@@ -376,9 +467,18 @@ def record_refusal(session: Session, actor: Actor, case_uuid: str, reason: str) 
     if not reason.strip():
         raise FieldError("failure_reason", "请写明哪一方拒绝调解及情况。")
     case.refused_by_party = True
-    audit.record(session, actor, "case.refused", "case", case.uuid, summary=f"{case.case_no} 当事人拒绝调解：{reason.strip()}")
-    close_without_agreement(session, actor, case_uuid, Outcome.TERMINATED, actor.today,
-                            "当事人明确拒绝调解：" + reason.strip(), routes_told=True)
+    audit.record(
+        session, actor, "case.refused", "case", case.uuid, summary=f"{case.case_no} 当事人拒绝调解：{reason.strip()}"
+    )
+    close_without_agreement(
+        session,
+        actor,
+        case_uuid,
+        Outcome.TERMINATED,
+        actor.today,
+        "当事人明确拒绝调解：" + reason.strip(),
+        routes_told=True,
+    )
 
 
 def extend(session: Session, actor: Actor, case_uuid: str, to: date, reason: str, both_agreed: bool) -> None:
@@ -393,8 +493,16 @@ def extend(session: Session, actor: Actor, case_uuid: str, to: date, reason: str
     before = {"due_on": case.due_on}
     case.extended_to, case.extension_reason, case.due_on = to, reason.strip(), to
     _touch(actor, case)
-    audit.record(session, actor, "case.extend", "case", case.uuid, summary=f"{case.case_no} 调解期限延长至 {to}（双方同意）",
-                 before=before, after={"due_on": to, "reason": reason.strip()})
+    audit.record(
+        session,
+        actor,
+        "case.extend",
+        "case",
+        case.uuid,
+        summary=f"{case.case_no} 调解期限延长至 {to}（双方同意）",
+        before=before,
+        after={"due_on": to, "reason": reason.strip()},
+    )
 
 
 # ---------------------------------------------------------------- records
@@ -434,7 +542,9 @@ def add_record(session: Session, actor: Actor, case_uuid: str, rec: RecordInput)
             raise UserError("调解前须告知当事人权利义务（人民调解当事人权利义务告知书），请先登记告知。")
         if not rec.mediators.strip():
             raise FieldError("mediators", "请填写主持调解的调解员。")
-    row = CaseRecord(uuid="", case_uuid=case.uuid, **{k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(rec).items()})
+    row = CaseRecord(
+        uuid="", case_uuid=case.uuid, **{k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(rec).items()}
+    )
     stamp_new(session, actor, row)
     session.add(row)
     if rec.kind == "mediation" and case.status == Status.ACCEPTED:
@@ -442,8 +552,14 @@ def add_record(session: Session, actor: Actor, case_uuid: str, rec: RecordInput)
     _touch(actor, case)
     session.flush()
     label = "调解记录" if rec.kind == "mediation" else "调查记录"
-    audit.record(session, actor, "case.record", "case_record", row.uuid,
-                 summary=f"{case.case_no} 新增{label}（{rec.held_at:%Y-%m-%d %H:%M}，{rec.place.strip()}）")
+    audit.record(
+        session,
+        actor,
+        "case.record",
+        "case_record",
+        row.uuid,
+        summary=f"{case.case_no} 新增{label}（{rec.held_at:%Y-%m-%d %H:%M}，{rec.place.strip()}）",
+    )
     return row.uuid
 
 
@@ -494,17 +610,34 @@ def record_agreement(session: Session, actor: Actor, case_uuid: str, a: Agreemen
     check_editable(session, actor, case)
     clauses, effective_on = _check_agreement(case, a)
     # Under the simple procedure the oral-agreement register records the mediation itself.
-    if case.procedure != Procedure.SIMPLE and session.scalar(select(func.count()).select_from(CaseRecord).where(
-            CaseRecord.case_uuid == case.uuid, CaseRecord.kind == "mediation", CaseRecord.deleted.is_(False))) == 0:
+    if (
+        case.procedure != Procedure.SIMPLE
+        and session.scalar(
+            select(func.count())
+            .select_from(CaseRecord)
+            .where(CaseRecord.case_uuid == case.uuid, CaseRecord.kind == "mediation", CaseRecord.deleted.is_(False))
+        )
+        == 0
+    ):
         raise UserError("尚无调解记录。请先登记调解记录，再登记协议。")
     if not session.scalar(select(func.count()).select_from(CaseMediator).where(CaseMediator.case_uuid == case.uuid)):
         raise FieldError("mediators", "协议须有调解员：请先在受理信息中选择调解员。")
     row = session.scalar(select(Agreement).where(Agreement.case_uuid == case.uuid))
-    values = dict(form=a.form, number=case.case_no, facts=a.facts.strip(), disputed=a.disputed.strip(),
-                  responsibility=a.responsibility.strip(), clauses=json.dumps(list(clauses), ensure_ascii=False),
-                  performance_method=a.performance_method.strip(), performance_place=a.performance_place.strip(),
-                  performance_deadline=a.performance_deadline, amount_fen=a.amount_fen, effective_on=effective_on,
-                  performed_on_the_spot=a.performed_on_the_spot, registrar=a.registrar.strip())
+    values = dict(
+        form=a.form,
+        number=case.case_no,
+        facts=a.facts.strip(),
+        disputed=a.disputed.strip(),
+        responsibility=a.responsibility.strip(),
+        clauses=json.dumps(list(clauses), ensure_ascii=False),
+        performance_method=a.performance_method.strip(),
+        performance_place=a.performance_place.strip(),
+        performance_deadline=a.performance_deadline,
+        amount_fen=a.amount_fen,
+        effective_on=effective_on,
+        performed_on_the_spot=a.performed_on_the_spot,
+        registrar=a.registrar.strip(),
+    )
     if row is None:
         row = Agreement(uuid="", case_uuid=case.uuid, **values)
         stamp_new(session, actor, row)
@@ -524,12 +657,21 @@ def record_agreement(session: Session, actor: Actor, case_uuid: str, a: Agreemen
 
     agreement_drafts.discard(session, case.uuid)  # signed and registered: the draft is done with
     form = AgreementForm(a.form).label
-    audit.record(session, actor, "case.agreement", "case", case.uuid,
-                 summary=f"{case.case_no} 调解成功，登记{form}（{len(clauses)} 条）", before=before, after=snapshot(case))
+    audit.record(
+        session,
+        actor,
+        "case.agreement",
+        "case",
+        case.uuid,
+        summary=f"{case.case_no} 调解成功，登记{form}（{len(clauses)} 条）",
+        before=before,
+        after=snapshot(case),
+    )
 
 
-def close_without_agreement(session: Session, actor: Actor, case_uuid: str, outcome: Outcome, on: date,
-                            reason: str, *, routes_told: bool) -> None:
+def close_without_agreement(
+    session: Session, actor: Actor, case_uuid: str, outcome: Outcome, on: date, reason: str, *, routes_told: bool
+) -> None:
     """Mediation failed or was ended (人民调解法第26条): the parties are told of other routes."""
     case = get_case(session, case_uuid)
     check_editable(session, actor, case)
@@ -549,8 +691,16 @@ def close_without_agreement(session: Session, actor: Actor, case_uuid: str, outc
     from xihu_desk.services import agreement_drafts
 
     agreement_drafts.discard(session, case.uuid)  # no agreement will be signed
-    audit.record(session, actor, "case.outcome", "case", case.uuid, summary=f"{case.case_no} {outcome.label}：{reason.strip()}",
-                 before=before, after=snapshot(case))
+    audit.record(
+        session,
+        actor,
+        "case.outcome",
+        "case",
+        case.uuid,
+        summary=f"{case.case_no} {outcome.label}：{reason.strip()}",
+        before=before,
+        after=snapshot(case),
+    )
 
 
 # ---------------------------------------------------------------- after the agreement
@@ -585,7 +735,9 @@ def add_followup(session: Session, actor: Actor, case_uuid: str, f: FollowUpInpu
         raise FieldError("visitor", "请填写回访人和被回访的当事人。")
     if f.visited_on < (case.outcome_on or case.accepted_on):
         raise FieldError("visited_on", "回访日期不能早于达成协议的日期。")
-    row = FollowUp(uuid="", case_uuid=case.uuid, **{k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(f).items()})
+    row = FollowUp(
+        uuid="", case_uuid=case.uuid, **{k: (v.strip() if isinstance(v, str) else v) for k, v in asdict(f).items()}
+    )
     stamp_new(session, actor, row)
     session.add(row)
     case.performed = f.performance if f.performance != "not_due" else case.performed
@@ -593,8 +745,14 @@ def add_followup(session: Session, actor: Actor, case_uuid: str, f: FollowUpInpu
     case.followup_due = None if f.performance == "full" else f.visited_on + timedelta(days=rules.FOLLOWUP_DAYS)
     _touch(actor, case)
     session.flush()
-    audit.record(session, actor, "case.followup", "followup", row.uuid,
-                 summary=f"{case.case_no} 回访 {f.party_name.strip()}：{PERFORMANCE[f.performance]}")
+    audit.record(
+        session,
+        actor,
+        "case.followup",
+        "followup",
+        row.uuid,
+        summary=f"{case.case_no} 回访 {f.party_name.strip()}：{PERFORMANCE[f.performance]}",
+    )
     return row.uuid
 
 
@@ -618,7 +776,9 @@ def record_confirmation(session: Session, actor: Actor, case_uuid: str, c: Confi
         raise UserError("司法确认针对书面调解协议；本案没有书面协议。")
     deadline = rules.confirmation_deadline(agreement.effective_on)
     if c.applied_on < agreement.effective_on or c.applied_on > deadline:
-        raise FieldError("applied_on", f"申请日期须在协议生效之日（{agreement.effective_on}）起 30 日内，即不晚于 {deadline}。")
+        raise FieldError(
+            "applied_on", f"申请日期须在协议生效之日（{agreement.effective_on}）起 30 日内，即不晚于 {deadline}。"
+        )
     if not c.court.strip():
         raise FieldError("court", "请填写受理申请的人民法院。")
     if c.result not in CONFIRMATION_RESULTS:
@@ -628,8 +788,13 @@ def record_confirmation(session: Session, actor: Actor, case_uuid: str, c: Confi
     if c.decided_on and c.decided_on < c.applied_on:
         raise FieldError("decided_on", "裁定日期不能早于申请日期。")
     row = session.scalar(select(Confirmation).where(Confirmation.case_uuid == case.uuid))
-    values = dict(applied_on=c.applied_on, court=c.court.strip(), result=c.result, decided_on=c.decided_on,
-                  court_case_no=c.court_case_no.strip())
+    values = dict(
+        applied_on=c.applied_on,
+        court=c.court.strip(),
+        result=c.result,
+        decided_on=c.decided_on,
+        court_case_no=c.court_case_no.strip(),
+    )
     if row is None:
         row = Confirmation(uuid="", case_uuid=case.uuid, **values)
         stamp_new(session, actor, row)
@@ -639,26 +804,54 @@ def record_confirmation(session: Session, actor: Actor, case_uuid: str, c: Confi
             setattr(row, k, v)
         stamp_changed(actor, row)
     _touch(actor, case)
-    audit.record(session, actor, "case.confirmation", "case", case.uuid,
-                 summary=f"{case.case_no} 司法确认：{c.court.strip()}，{CONFIRMATION_RESULTS[c.result]}", after=values)
+    audit.record(
+        session,
+        actor,
+        "case.confirmation",
+        "case",
+        case.uuid,
+        summary=f"{case.case_no} 司法确认：{c.court.strip()}，{CONFIRMATION_RESULTS[c.result]}",
+        after=values,
+    )
 
 
 # ---------------------------------------------------------------- closing and filing
 
 
 def contents(session: Session, case: MediationCase) -> list[rules.FileItem]:
-    n_records = dict(session.execute(
-        select(CaseRecord.kind, func.count()).where(CaseRecord.case_uuid == case.uuid, CaseRecord.deleted.is_(False))
-        .group_by(CaseRecord.kind)).all())
-    attachments = dict(session.execute(
-        select(Attachment.kind, func.count()).where(Attachment.case_uuid == case.uuid, Attachment.deleted.is_(False))
-        .group_by(Attachment.kind)).all())
-    has_agreement = (session.scalar(select(func.count()).select_from(Agreement).where(
-        Agreement.case_uuid == case.uuid, Agreement.deleted.is_(False))) or 0) > 0
-    followups = session.scalar(select(func.count()).select_from(FollowUp).where(
-        FollowUp.case_uuid == case.uuid, FollowUp.deleted.is_(False))) or 0
-    confirmation = (session.scalar(select(func.count()).select_from(Confirmation).where(
-        Confirmation.case_uuid == case.uuid)) or 0) > 0
+    n_records = dict(
+        session.execute(
+            select(CaseRecord.kind, func.count())
+            .where(CaseRecord.case_uuid == case.uuid, CaseRecord.deleted.is_(False))
+            .group_by(CaseRecord.kind)
+        ).all()
+    )
+    attachments = dict(
+        session.execute(
+            select(Attachment.kind, func.count())
+            .where(Attachment.case_uuid == case.uuid, Attachment.deleted.is_(False))
+            .group_by(Attachment.kind)
+        ).all()
+    )
+    has_agreement = (
+        session.scalar(
+            select(func.count())
+            .select_from(Agreement)
+            .where(Agreement.case_uuid == case.uuid, Agreement.deleted.is_(False))
+        )
+        or 0
+    ) > 0
+    followups = (
+        session.scalar(
+            select(func.count())
+            .select_from(FollowUp)
+            .where(FollowUp.case_uuid == case.uuid, FollowUp.deleted.is_(False))
+        )
+        or 0
+    )
+    confirmation = (
+        session.scalar(select(func.count()).select_from(Confirmation).where(Confirmation.case_uuid == case.uuid)) or 0
+    ) > 0
     facts = rules.FileFacts(
         outcome=Outcome(case.outcome) if case.outcome else None,
         agreement_form=AgreementForm(case.agreement_form) if case.agreement_form else None,
@@ -673,7 +866,6 @@ def contents(session: Session, case: MediationCase) -> list[rules.FileItem]:
     return rules.contents_list(facts, n_records.get("investigation", 0), followups, confirmation, attachments, simple)
 
 
-
 def write_closing_report(session: Session, actor: Actor, case_uuid: str, closed_on: date, report: str) -> None:
     case = get_case(session, case_uuid)
     check_editable(session, actor, case, allow_closed=True)
@@ -685,11 +877,14 @@ def write_closing_report(session: Session, actor: Actor, case_uuid: str, closed_
         raise FieldError("closing_report", "请填写结案报告（调解结果与履行情况）。")
     case.closed_on, case.closing_report = closed_on, report.strip()
     _touch(actor, case)
-    audit.record(session, actor, "case.closing", "case", case.uuid, summary=f"{case.case_no} 填写结案报告表（结案 {closed_on}）")
+    audit.record(
+        session, actor, "case.closing", "case", case.uuid, summary=f"{case.case_no} 填写结案报告表（结案 {closed_on}）"
+    )
 
 
-def file_case(session: Session, actor: Actor, case_uuid: str, retention: str, filed_on: date,
-              followup_reason: str = "") -> None:
+def file_case(
+    session: Session, actor: Actor, case_uuid: str, retention: str, filed_on: date, followup_reason: str = ""
+) -> None:
     """立卷归档: refused, naming what is missing, until the required documents are there. A case
     whose follow-up visit is still due is filed only with a reason for not visiting again; the
     follow-up date is then cleared (and kept in the case's history)."""
@@ -703,20 +898,41 @@ def file_case(session: Session, actor: Actor, case_uuid: str, retention: str, fi
     if filed_on < (case.closed_on or case.accepted_on):
         raise FieldError("filed_on", "立卷日期不能早于结案时间。")
     if case.followup_due is not None and not followup_reason.strip():
-        raise FieldError("followup_reason", f"本案应于 {case.followup_due} 前回访，回访尚未完成。"
-                                            "如不再回访即归档，请写明理由。")
+        raise FieldError(
+            "followup_reason", f"本案应于 {case.followup_due} 前回访，回访尚未完成。如不再回访即归档，请写明理由。"
+        )
     due, case.followup_due = case.followup_due, None
-    case.status, case.filed_on, case.filed_by, case.retention = Status.FILED.value, filed_on, actor.display_name or actor.name, retention
+    case.status, case.filed_on, case.filed_by, case.retention = (
+        Status.FILED.value,
+        filed_on,
+        actor.display_name or actor.name,
+        retention,
+    )
     _touch(actor, case)
     why = ""
     if due is not None:
         from xihu_desk.services import case_history
 
-        case_history.add(session, actor, case, "file", followup_reason, field="followup_due",
-                         field_label="下次回访", before=due.isoformat(), after="不再回访")
+        case_history.add(
+            session,
+            actor,
+            case,
+            "file",
+            followup_reason,
+            field="followup_due",
+            field_label="下次回访",
+            before=due.isoformat(),
+            after="不再回访",
+        )
         why = f"；回访未完成即归档，理由：{followup_reason.strip()}"
-    audit.record(session, actor, "case.file", "case", case.uuid,
-                 summary=f"{case.case_no} 立卷归档（保管期限：{codes.label(session, 'retention', retention)}）{why}")
+    audit.record(
+        session,
+        actor,
+        "case.file",
+        "case",
+        case.uuid,
+        summary=f"{case.case_no} 立卷归档（保管期限：{codes.label(session, 'retention', retention)}）{why}",
+    )
 
 
 def mark_id_proofs(session: Session, actor: Actor, case_uuid: str, received: bool) -> None:
@@ -724,5 +940,11 @@ def mark_id_proofs(session: Session, actor: Actor, case_uuid: str, received: boo
     check_editable(session, actor, case, allow_closed=True)
     case.id_proofs_received = received
     _touch(actor, case)
-    audit.record(session, actor, "case.id_proofs", "case", case.uuid,
-                 summary=f"{case.case_no} 当事人身份证明{'已' if received else '未'}收集")
+    audit.record(
+        session,
+        actor,
+        "case.id_proofs",
+        "case",
+        case.uuid,
+        summary=f"{case.case_no} 当事人身份证明{'已' if received else '未'}收集",
+    )

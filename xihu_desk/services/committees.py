@@ -84,8 +84,15 @@ def create_committee(session: Session, actor: Actor, cmd: CommitteeCommand) -> C
     stamp_new(session, actor, committee)
     session.add(committee)
     session.flush()
-    audit.record(session, actor, "committee.create", "committee", committee.uuid, summary=f"新建调委会：{name}（字号“{short}”）",
-                 after={"name": name, "short_name": short, "org_code": cmd.org_code, "kind": cmd.kind})
+    audit.record(
+        session,
+        actor,
+        "committee.create",
+        "committee",
+        committee.uuid,
+        summary=f"新建调委会：{name}（字号“{short}”）",
+        after={"name": name, "short_name": short, "org_code": cmd.org_code, "kind": cmd.kind},
+    )
     return CommitteeRow(committee.uuid, name, short, cmd.org_code, cmd.kind)
 
 
@@ -93,11 +100,20 @@ def create_committee(session: Session, actor: Actor, cmd: CommitteeCommand) -> C
 def find_committee(session: Session, key: str) -> Committee:
     """A committee by uuid, full name or 字号."""
     key = key.strip()
-    found = list(session.scalars(select(Committee).where(
-        (Committee.uuid == key) | (Committee.name == key) | (Committee.short_name == key), Committee.deleted.is_(False))))
+    found = list(
+        session.scalars(
+            select(Committee).where(
+                (Committee.uuid == key) | (Committee.name == key) | (Committee.short_name == key),
+                Committee.deleted.is_(False),
+            )
+        )
+    )
     if len(found) != 1:
-        raise NotFound(f"找不到调委会“{key}”（请写全称、字号或 uuid）。" if not found else
-                       f"“{key}”对应多个调委会，请改用 uuid：" + "、".join(c.uuid for c in found))
+        raise NotFound(
+            f"找不到调委会“{key}”（请写全称、字号或 uuid）。"
+            if not found
+            else f"“{key}”对应多个调委会，请改用 uuid：" + "、".join(c.uuid for c in found)
+        )
     return found[0]
 
 
@@ -105,12 +121,20 @@ def find_committee(session: Session, key: str) -> Committee:
 def find_statistics_scope(session: Session, key: str) -> str:
     """The uuid of the one committee a statistics table is limited to, by full name, 字号 or uuid
     (``xihu-desk report mediation --committee NAME``)."""
-    found = list(session.scalars(select(Committee.uuid).where(
-        (Committee.name == key) | (Committee.short_name == key) | (Committee.uuid == key),
-        Committee.deleted.is_(False))))
+    found = list(
+        session.scalars(
+            select(Committee.uuid).where(
+                (Committee.name == key) | (Committee.short_name == key) | (Committee.uuid == key),
+                Committee.deleted.is_(False),
+            )
+        )
+    )
     if len(found) != 1:
-        raise NotFound(f"找不到调委会“{key}”（请写全称、简称或 uuid）。" if not found else
-                       f"有多个调委会叫“{key}”，请写全称或 uuid。")
+        raise NotFound(
+            f"找不到调委会“{key}”（请写全称、简称或 uuid）。"
+            if not found
+            else f"有多个调委会叫“{key}”，请写全称或 uuid。"
+        )
     return found[0]
 
 
@@ -134,17 +158,28 @@ def change_code(session: Session, actor: Actor, committee_uuid: str, code: str) 
     book = CodeBook(session)
     why = book.clash(new, committee.name, committee.org_code, committee.uuid)
     if why:
-        raise FieldError("short_name", f"不能把“{committee.name}”的字号改为“{new}”：{why}。"
-                                       f"请另定字号，例如“{book.suggestion(committee.name, committee.org_code, committee.kind)}”。")
+        raise FieldError(
+            "short_name",
+            f"不能把“{committee.name}”的字号改为“{new}”：{why}。"
+            f"请另定字号，例如“{book.suggestion(committee.name, committee.org_code, committee.kind)}”。",
+        )
     if session.get(RefCommitteeCode, old) is None:
-        session.add(RefCommitteeCode(code=old, org_code=committee.org_code, name=committee.name, confirmed=False,
-                                     retired=True))
+        session.add(
+            RefCommitteeCode(code=old, org_code=committee.org_code, name=committee.name, confirmed=False, retired=True)
+        )
     committee.short_name = new
     stamp_changed(actor, committee)
     session.flush()
-    audit.record(session, actor, "committee.code", "committee", committee.uuid,
-                 summary=f"{committee.name} 字号由“{old}”改为“{new}”（此后受理的案件使用新字号）",
-                 before={"short_name": old}, after={"short_name": new})
+    audit.record(
+        session,
+        actor,
+        "committee.code",
+        "committee",
+        committee.uuid,
+        summary=f"{committee.name} 字号由“{old}”改为“{new}”（此后受理的案件使用新字号）",
+        before={"short_name": old},
+        after={"short_name": new},
+    )
     return CommitteeRow(committee.uuid, committee.name, new, committee.org_code, committee.kind)
 
 

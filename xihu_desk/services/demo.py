@@ -24,18 +24,82 @@ from xihu_desk.services.units import writes
 from xihu_desk.store.models import Committee, OrgUnit, User
 
 XIHU_ROADS = (
-    "文三路", "文二西路", "文一西路", "天目山路", "古墩路", "学院路", "教工路", "保俶路", "曙光路",
-    "西溪路", "留下街", "转塘街", "之江路", "紫金港路", "三墩路", "振华路", "莫干山路", "余杭塘路",
-    "丰潭路", "紫荆花路", "古翠路", "申花路", "双浦路", "灵隐路", "杨公堤", "五常大道",
+    "文三路",
+    "文二西路",
+    "文一西路",
+    "天目山路",
+    "古墩路",
+    "学院路",
+    "教工路",
+    "保俶路",
+    "曙光路",
+    "西溪路",
+    "留下街",
+    "转塘街",
+    "之江路",
+    "紫金港路",
+    "三墩路",
+    "振华路",
+    "莫干山路",
+    "余杭塘路",
+    "丰潭路",
+    "紫荆花路",
+    "古翠路",
+    "申花路",
+    "双浦路",
+    "灵隐路",
+    "杨公堤",
+    "五常大道",
 )
 COMMUNITY_WORDS = (
-    "桂花", "紫荆", "梅苑", "竹园", "松木场", "青芝坞", "金祝", "嘉绿", "文鼎", "益乐", "古荡湾",
-    "骆家庄", "新金都", "翠苑一区", "翠苑二区", "学院", "星洲", "华星", "庆丰", "三坝", "屏峰",
-    "留下", "杨家牌楼", "龙坞", "何家埭", "北山", "玉泉", "曙光", "求是", "西溪花园",
+    "桂花",
+    "紫荆",
+    "梅苑",
+    "竹园",
+    "松木场",
+    "青芝坞",
+    "金祝",
+    "嘉绿",
+    "文鼎",
+    "益乐",
+    "古荡湾",
+    "骆家庄",
+    "新金都",
+    "翠苑一区",
+    "翠苑二区",
+    "学院",
+    "星洲",
+    "华星",
+    "庆丰",
+    "三坝",
+    "屏峰",
+    "留下",
+    "杨家牌楼",
+    "龙坞",
+    "何家埭",
+    "北山",
+    "玉泉",
+    "曙光",
+    "求是",
+    "西溪花园",
 )
 # Birthplace codes for made-up ID numbers: Hangzhou's districts and a few counties elsewhere.
-ADDRESS_CODES = ("330106", "330105", "330102", "330108", "330110", "330122", "330183", "330602",
-                 "331002", "340102", "362502", "410102", "510104", "430102")
+ADDRESS_CODES = (
+    "330106",
+    "330105",
+    "330102",
+    "330108",
+    "330110",
+    "330122",
+    "330183",
+    "330602",
+    "331002",
+    "340102",
+    "362502",
+    "410102",
+    "510104",
+    "430102",
+)
 
 
 def id_number(rng: random.Random, born_from: int = 1950, born_to: int = 2004) -> str:
@@ -45,8 +109,10 @@ def id_number(rng: random.Random, born_from: int = 1950, born_to: int = 2004) ->
 
 
 def xihu_address(rng: random.Random) -> str:
-    return (f"浙江省杭州市西湖区{rng.choice(XIHU_ROADS)}{rng.randrange(1, 900)}号"
-            f"{rng.randrange(1, 30)}幢{rng.randrange(1, 7)}{rng.randrange(1, 4):02d}室")
+    return (
+        f"浙江省杭州市西湖区{rng.choice(XIHU_ROADS)}{rng.randrange(1, 900)}号"
+        f"{rng.randrange(1, 30)}幢{rng.randrange(1, 7)}{rng.randrange(1, 4):02d}室"
+    )
 
 
 @dataclass(frozen=True)
@@ -86,8 +152,16 @@ def _password(rng: random.Random) -> str:
     return f"Xd{secrets.token_hex(3)}-{rng.randrange(1000, 9999)}"
 
 
-TRADE_COMMITTEES = ("物业纠纷", "婚姻家庭纠纷", "劳动争议", "道路交通事故纠纷", "医疗纠纷", "消费纠纷",
-                     "商事纠纷", "征迁纠纷")
+TRADE_COMMITTEES = (
+    "物业纠纷",
+    "婚姻家庭纠纷",
+    "劳动争议",
+    "道路交通事故纠纷",
+    "医疗纠纷",
+    "消费纠纷",
+    "商事纠纷",
+    "征迁纠纷",
+)
 
 
 @writes
@@ -101,8 +175,11 @@ def fill(session: Session, actor: Actor, cmd: DemoCommand) -> DemoResult:
     assert org is not None
     result = DemoResult()
     # Community committees under this office (the district: under random streets and towns).
-    units = [org] if org.kind != "district" else list(
-        session.scalars(select(OrgUnit).where(OrgUnit.kind != "district", OrgUnit.retired.is_(False))))
+    units = (
+        [org]
+        if org.kind != "district"
+        else list(session.scalars(select(OrgUnit).where(OrgUnit.kind != "district", OrgUnit.retired.is_(False))))
+    )
     existing = set(session.scalars(select(Committee.name)))
     # Each named after a community (village) of its own street or town (db/reference/communities.json).
     from xihu_desk.services.demo_mediation import communities
@@ -154,20 +231,31 @@ def fill(session: Session, actor: Actor, cmd: DemoCommand) -> DemoResult:
 
         demo_mediators.fill_roster(session, actor, rng, fake, cmd.today or actor.today)
     _link_accounts(session, actor, result, mediator_accounts)
-    audit.record(session, actor, "demo.fill", "node", info.node_id,
-                 summary=f"生成演示数据（种子 {cmd.seed}）：案件 {result.cases} 件，调委会 {len(result.committees)} 个，账户 {len(result.accounts)} 个")
+    audit.record(
+        session,
+        actor,
+        "demo.fill",
+        "node",
+        info.node_id,
+        summary=f"生成演示数据（种子 {cmd.seed}）：案件 {result.cases} 件，调委会 {len(result.committees)} 个，账户 {len(result.accounts)} 个",
+    )
     return result
 
 
-def _link_accounts(session: Session, actor: Actor, result: DemoResult,
-                   accounts: list[tuple[int, users.UserRow]]) -> None:
+def _link_accounts(
+    session: Session, actor: Actor, result: DemoResult, accounts: list[tuple[int, users.UserRow]]
+) -> None:
     """A mediator's account is a person on the roster: each new mediator account takes the name of
     an unlinked roster entry of this node's committees and is linked to it (我的案件 then works)."""
     own = {c.uuid for c in committees.list_committees(session, own_only=True)}
     linked = set(session.scalars(select(User.mediator_uuid).where(User.mediator_uuid.is_not(None))))
     free = [m for m in mediators.list_mediators(session) if m.committee_uuid in own and m.uuid not in linked]
     for (index, row), m in zip(accounts, free, strict=False):
-        users.update_user(session, actor, row.uuid, users.UserCommand(
-            row.username, m.name, row.role, committee_uuid=m.committee_uuid, mediator_uuid=m.uuid))
+        users.update_user(
+            session,
+            actor,
+            row.uuid,
+            users.UserCommand(row.username, m.name, row.role, committee_uuid=m.committee_uuid, mediator_uuid=m.uuid),
+        )
         username, _name, label, password = result.accounts[index]
         result.accounts[index] = (username, m.name, label, password)

@@ -14,12 +14,31 @@ from xihu_desk.services import cases, committees, demo_mediation, mediators
 from xihu_desk.services.context import Actor
 from xihu_desk.store.case_models import MediationCase
 
-DISPUTES = [("02", 24, "邻里"), ("01", 18, "婚姻家庭"), ("04", 10, "合同"), ("06", 9, "损害赔偿"),
-            ("14", 9, "物业"), ("13", 7, "道路交通事故"), ("10", 6, "劳动争议"), ("03", 5, "房屋宅基地"),
-            ("11", 4, "消费"), ("05", 3, "生产经营"), ("12", 2, "医疗"), ("99", 3, "其他")]
+DISPUTES = [
+    ("02", 24, "邻里"),
+    ("01", 18, "婚姻家庭"),
+    ("04", 10, "合同"),
+    ("06", 9, "损害赔偿"),
+    ("14", 9, "物业"),
+    ("13", 7, "道路交通事故"),
+    ("10", 6, "劳动争议"),
+    ("03", 5, "房屋宅基地"),
+    ("11", 4, "消费"),
+    ("05", 3, "生产经营"),
+    ("12", 2, "医疗"),
+    ("99", 3, "其他"),
+]
 SUMMARIES = {
-    "02": ["楼上住户装修噪音影响休息，多次沟通未果。", "邻居在公共走道堆放杂物，影响通行。", "空调外机滴水落到楼下阳台，引发争执。"],
-    "01": ["夫妻双方就子女抚养费数额发生争议。", "兄弟姐妹就老人赡养费用分担发生争执。", "离婚后探视子女的时间安排发生争议。"],
+    "02": [
+        "楼上住户装修噪音影响休息，多次沟通未果。",
+        "邻居在公共走道堆放杂物，影响通行。",
+        "空调外机滴水落到楼下阳台，引发争执。",
+    ],
+    "01": [
+        "夫妻双方就子女抚养费数额发生争议。",
+        "兄弟姐妹就老人赡养费用分担发生争执。",
+        "离婚后探视子女的时间安排发生争议。",
+    ],
     "04": ["装修合同约定工期已过，房屋仍未完工。", "房屋租赁到期后押金退还发生争议。", "双方就货款结算金额发生争议。"],
     "06": ["宠物狗咬伤路人，就医疗费赔偿发生争议。", "楼上漏水导致楼下天花板受损。", "施工掉落物砸坏停放车辆。"],
     "14": ["业主与物业公司就物业费及服务质量发生争议。", "小区停车位使用与收费发生纠纷。"],
@@ -31,8 +50,12 @@ SUMMARIES = {
     "12": ["诊所治疗后出现并发症，就赔偿发生争议。"],
     "99": ["快递包裹丢失，就赔偿发生争议。"],
 }
-CLAUSES = ["{resp}于{deadline}前一次性支付{app}人民币{amount}元。", "{resp}于{deadline}前完成维修并恢复原状。",
-           "双方今后和睦相处，不再就此事发生争执。", "本协议履行完毕后，双方就本纠纷再无其他争议。"]
+CLAUSES = [
+    "{resp}于{deadline}前一次性支付{app}人民币{amount}元。",
+    "{resp}于{deadline}前完成维修并恢复原状。",
+    "双方今后和睦相处，不再就此事发生争执。",
+    "本协议履行完毕后，双方就本纠纷再无其他争议。",
+]
 
 
 def _weighted(rng: random.Random, options):
@@ -43,17 +66,30 @@ def _person(rng: random.Random, fake: Faker, role: str, accepted: date) -> Party
     from xihu_desk.services.demo import id_number, xihu_address
 
     number = id_number(rng, born_to=accepted.year - 19)  # an adult on the accepted date, whatever the birthday
-    return PartyInput(role, "person", fake.name(), id_number=number, phone=fake.phone_number(),
-                      address=xihu_address(rng), occupation=rng.choice(["职员", "退休", "个体经营", "务工", "教师", "无业", ""]),
-                      ethnicity="汉族")
+    return PartyInput(
+        role,
+        "person",
+        fake.name(),
+        id_number=number,
+        phone=fake.phone_number(),
+        address=xihu_address(rng),
+        occupation=rng.choice(["职员", "退休", "个体经营", "务工", "教师", "无业", ""]),
+        ethnicity="汉族",
+    )
 
 
 def _org(rng: random.Random, fake: Faker) -> PartyInput:
     from stdnum.cn import uscc
 
     body = f"91330106{''.join(rng.choice('0123456789ABCDEFGHJKLMNPQRTUWXY') for _ in range(9))}"
-    return PartyInput("respondent", "org", demo_mediation.property_company(rng),
-                      credit_code=body + uscc.calc_check_digit(body), legal_rep=fake.name(), phone=fake.phone_number())
+    return PartyInput(
+        "respondent",
+        "org",
+        demo_mediation.property_company(rng),
+        credit_code=body + uscc.calc_check_digit(body),
+        legal_rep=fake.name(),
+        phone=fake.phone_number(),
+    )
 
 
 def ensure_roster(session: Session, actor: Actor, rng: random.Random, fake: Faker) -> dict[str, list[str]]:
@@ -69,9 +105,17 @@ def ensure_roster(session: Session, actor: Actor, rng: random.Random, fake: Fake
         while len(have) < 2 + rng.randrange(2):
             gender = rng.choice("男女")
             name = fake.name_male() if gender == "男" else fake.name_female()
-            row = mediators.create_mediator(session, actor, mediators.MediatorCommand(
-                name, c.uuid, gender=gender, phone=fake.phone_number(),
-                employment_type="full_time" if rng.random() < 0.3 else "part_time"))
+            row = mediators.create_mediator(
+                session,
+                actor,
+                mediators.MediatorCommand(
+                    name,
+                    c.uuid,
+                    gender=gender,
+                    phone=fake.phone_number(),
+                    employment_type="full_time" if rng.random() < 0.3 else "part_time",
+                ),
+            )
             have.append(row.uuid)
     return by_committee
 
@@ -91,19 +135,28 @@ def make_cases(session: Session, actor: Actor, rng: random.Random, fake: Faker, 
         code, _w, _label = _weighted(rng, DISPUTES)
         source = _weighted(rng, [("initiative", 52), ("apply", 43), ("referral", 5)])[0]
         parties = [_person(rng, fake, "applicant", accepted)]
-        parties.append(_org(rng, fake) if code == "14" and rng.random() < 0.6 else _person(rng, fake, "respondent", accepted))
+        parties.append(
+            _org(rng, fake) if code == "14" and rng.random() < 0.6 else _person(rng, fake, "respondent", accepted)
+        )
         if rng.random() < 0.08:
             parties.append(_person(rng, fake, "third", accepted))
         team = rng.sample(roster[committee], k=min(len(roster[committee]), 1 + (rng.random() < 0.4)))
         amount = rng.choice([0, 0, 500, 1200, 3000, 8000, 20000, 56000]) * 100
         cmd = cases.IntakeCommand(
-            committee_uuid=committee, intake_form="application" if source == "apply" else "register", source=source,
-            dispute_type=code, accepted_on=accepted, summary=rng.choice(SUMMARIES[code]),
-            claims="请求调解委员会主持调解，妥善解决纠纷。", parties=tuple(parties),
+            committee_uuid=committee,
+            intake_form="application" if source == "apply" else "register",
+            source=source,
+            dispute_type=code,
+            accepted_on=accepted,
+            summary=rng.choice(SUMMARIES[code]),
+            claims="请求调解委员会主持调解，妥善解决纠纷。",
+            parties=tuple(parties),
             mediators=tuple(cases.MediatorAssignment(m, lead=(i == 0)) for i, m in enumerate(team)),
-            referrer_type="police" if source == "referral" else "", referrer_name=demo_mediation.police_station(session, committee) if source == "referral" else "",
+            referrer_type="police" if source == "referral" else "",
+            referrer_name=demo_mediation.police_station(session, committee) if source == "referral" else "",
             difficulty=_weighted(rng, [("simple", 40), ("ordinary", 45), ("complex", 12), ("major", 3)])[0],
-            amount_fen=amount, registrar=demo_mediation.registrar(session, rng, roster[committee]),
+            amount_fen=amount,
+            registrar=demo_mediation.registrar(session, rng, roster[committee]),
             prevent_criminal_cases=1 if rng.random() < 0.03 else 0,
         )
         if cmd.prevent_criminal_cases:
@@ -137,13 +190,20 @@ def _after_closing(session: Session, actor: Actor, rng: random.Random, uuids: li
     rng.shuffle(closed)
     n = max(1, len(uuids) // 40)
     for case in closed[:n]:
-        case_lifecycle.correct(session, actor, case.uuid, [("party.1.address", case_address(rng))],
-                               "当事人签字时指出住址门牌号登记有误，按身份证复印件更正。")
-    for case in closed[n:2 * n]:
-        case_lifecycle.reopen(session, actor, case.uuid, "协议约定的履行期限已过，被申请人未按约履行，申请人要求再次调解。")
+        case_lifecycle.correct(
+            session,
+            actor,
+            case.uuid,
+            [("party.1.address", case_address(rng))],
+            "当事人签字时指出住址门牌号登记有误，按身份证复印件更正。",
+        )
+    for case in closed[n : 2 * n]:
+        case_lifecycle.reopen(
+            session, actor, case.uuid, "协议约定的履行期限已过，被申请人未按约履行，申请人要求再次调解。"
+        )
     open_cases = by_status.get("accepted", []) + by_status.get("mediating", [])
     rng.shuffle(open_cases)
-    for case in open_cases[:max(1, len(uuids) // 80)]:
+    for case in open_cases[: max(1, len(uuids) // 80)]:
         case_lifecycle.void(session, actor, case.uuid, "同一纠纷已由另一调委会受理，本案系重复登记。")
 
 
@@ -153,8 +213,17 @@ def case_address(rng: random.Random) -> str:
     return xihu_address(rng)
 
 
-def _advance(session: Session, actor: Actor, rng: random.Random, uuid: str, accepted: date, today: date,
-             amount: int, parties: list[PartyInput], team: list[str]) -> None:
+def _advance(
+    session: Session,
+    actor: Actor,
+    rng: random.Random,
+    uuid: str,
+    accepted: date,
+    today: date,
+    amount: int,
+    parties: list[PartyInput],
+    team: list[str],
+) -> None:
     """Carry a case as far as its age allows: recent cases stay open, older ones close and file."""
     age = (today - accepted).days
     # an old case still open is overdue: a few are, most were carried on (realistic share)
@@ -173,24 +242,53 @@ def _advance(session: Session, actor: Actor, rng: random.Random, uuid: str, acce
         return
     roll = rng.random()
     if roll < 0.07:
-        cases.close_without_agreement(session, actor, uuid, Outcome.FAILED, done_on, "双方分歧较大，未能达成一致。", routes_told=True)
+        cases.close_without_agreement(
+            session, actor, uuid, Outcome.FAILED, done_on, "双方分歧较大，未能达成一致。", routes_told=True
+        )
     elif roll < 0.10:
-        cases.close_without_agreement(session, actor, uuid, Outcome.TERMINATED, done_on, "申请人撤回调解申请。", routes_told=True)
+        cases.close_without_agreement(
+            session, actor, uuid, Outcome.TERMINATED, done_on, "申请人撤回调解申请。", routes_told=True
+        )
     else:
         written = rng.random() < 0.75  # most oral settlements are the simple cases made above
         app = parties[0].name
         demo_mediation.record_agreement(session, actor, rng, uuid, parties, amount, done_on, who, written)
         visited = done_on + timedelta(days=rng.randrange(10, 40))
         if visited <= today and rng.random() < 0.8:
-            cases.add_followup(session, actor, uuid, cases.FollowUpInput(
-                visited, app, who.mediators[0], rng.choice(["full", "full", "full", "partial"]), rng.choice(["satisfied", "basic"])))
+            cases.add_followup(
+                session,
+                actor,
+                uuid,
+                cases.FollowUpInput(
+                    visited,
+                    app,
+                    who.mediators[0],
+                    rng.choice(["full", "full", "full", "partial"]),
+                    rng.choice(["satisfied", "basic"]),
+                ),
+            )
         if written and rng.random() < 0.15 and done_on + timedelta(days=5) <= today:
-            cases.record_confirmation(session, actor, uuid, cases.ConfirmationInput(
-                done_on + timedelta(days=5), "杭州市西湖区人民法院", "confirmed", done_on + timedelta(days=8),
-                f"（{done_on.year}）浙0106民特{rng.randrange(1, 999)}号"))
+            cases.record_confirmation(
+                session,
+                actor,
+                uuid,
+                cases.ConfirmationInput(
+                    done_on + timedelta(days=5),
+                    "杭州市西湖区人民法院",
+                    "confirmed",
+                    done_on + timedelta(days=8),
+                    f"（{done_on.year}）浙0106民特{rng.randrange(1, 999)}号",
+                ),
+            )
     if age > 60 and rng.random() < 0.85:
         cases.mark_id_proofs(session, actor, uuid, True)
         cases.write_closing_report(session, actor, uuid, done_on, "调解结束，已按规定整理材料。")
         due = cases.get_case(session, uuid).followup_due
-        cases.file_case(session, actor, uuid, rng.choice(["30y", "10y"]), min(today, done_on + timedelta(days=30)),
-                        "当事人已迁出本辖区，电话回访未接通，经所长同意归档。" if due else "")
+        cases.file_case(
+            session,
+            actor,
+            uuid,
+            rng.choice(["30y", "10y"]),
+            min(today, done_on + timedelta(days=30)),
+            "当事人已迁出本辖区，电话回访未接通，经所长同意归档。" if due else "",
+        )

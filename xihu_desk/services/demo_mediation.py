@@ -58,8 +58,11 @@ def people(session: Session, rng: random.Random, committee_uuid: str, team: list
     full = committee.name if committee else ""
     short = full.removesuffix("人民调解委员会")
     # the recorder is a colleague on the same roster, not one of the mediators when another exists
-    roster = session.scalars(select(Mediator.name).where(Mediator.committee_uuid == committee_uuid,
-                                                         Mediator.deleted.is_(False)).order_by(Mediator.name_key))
+    roster = session.scalars(
+        select(Mediator.name)
+        .where(Mediator.committee_uuid == committee_uuid, Mediator.deleted.is_(False))
+        .order_by(Mediator.name_key)
+    )
     colleagues = [n for n in roster if n not in names]
     recorder = rng.choice(colleagues) if colleagues else names[-1]
     room = ROOMS[0] if short.endswith("村") else rng.choice(ROOMS)
@@ -89,15 +92,26 @@ def property_company(rng: random.Random) -> str:
     return f"杭州{rng.choice(PROPERTY_WORDS)}{rng.choice(['物业服务', '物业管理'])}有限公司"
 
 
-def mediation_record(rng: random.Random, held: datetime, parties: list[PartyInput], who: People,
-                     body: str = "") -> cases.RecordInput:
+def mediation_record(
+    rng: random.Random, held: datetime, parties: list[PartyInput], who: People, body: str = ""
+) -> cases.RecordInput:
     app, resp = parties[0].name, parties[1].name
     lead = who.mediators[0]
-    body = body or (f"调解员{lead}告知双方权利义务后，{app}陈述了纠纷经过和要求，{resp}陈述了意见。"
-                    f"调解员结合有关法律规定释法说理，分别做双方工作，双方在互谅互让的基础上充分协商。")
+    body = body or (
+        f"调解员{lead}告知双方权利义务后，{app}陈述了纠纷经过和要求，{resp}陈述了意见。"
+        f"调解员结合有关法律规定释法说理，分别做双方工作，双方在互谅互让的基础上充分协商。"
+    )
     return cases.RecordInput(
-        "mediation", held, who.place, body, matter="纠纷调解", subject=f"{app}、{resp}",
-        mediators="、".join(who.mediators), recorder=who.recorder, notice_announced=True)
+        "mediation",
+        held,
+        who.place,
+        body,
+        matter="纠纷调解",
+        subject=f"{app}、{resp}",
+        mediators="、".join(who.mediators),
+        recorder=who.recorder,
+        notice_announced=True,
+    )
 
 
 # -- agreements whose clauses match their way of performance ---------------------------------------
@@ -105,8 +119,9 @@ def mediation_record(rng: random.Random, held: datetime, parties: list[PartyInpu
 PAY_METHODS = ("银行转账", "微信转账", "现金当面交付")
 
 
-def agreement_terms(rng: random.Random, parties: list[PartyInput], amount_fen: int, on: date, who: People,
-                    *, on_the_spot: bool) -> tuple[tuple[str, ...], str, str, date | None]:
+def agreement_terms(
+    rng: random.Random, parties: list[PartyInput], amount_fen: int, on: date, who: People, *, on_the_spot: bool
+) -> tuple[tuple[str, ...], str, str, date | None]:
     """Clauses, way of performance, place and deadline that agree with one another: a payment
     names how and by when it is paid; a repair is done at the home it concerns; a settlement on
     the spot is performed there and then."""
@@ -119,36 +134,72 @@ def agreement_terms(rng: random.Random, parties: list[PartyInput], amount_fen: i
             pay = f"{resp}当场以现金向{app}支付人民币{yuan}元，{app}当场收讫。"
             return ((pay, "双方就本纠纷再无其他争议。"), method, who.place, None)
         deadline = on + timedelta(days=rng.choice([7, 15, 30]))
-        how = {"银行转账": f"转入{app}指定的银行账户", "微信转账": f"通过微信转账支付给{app}",
-               "现金当面交付": f"在{who.place}以现金当面交付{app}"}[method]
-        place = {"银行转账": f"{app}指定的银行账户", "微信转账": f"{app}的微信账户",
-                 "现金当面交付": who.place}[method]
-        clauses: tuple[str, ...] = (f"{resp}于{deadline:%Y年%m月%d日}前一次性支付{app}人民币{yuan}元，款项{how}。",
-                   f"{app}收到上述款项后，不再就本纠纷向{resp}主张其他权利。",
-                   "本协议履行完毕后，双方就本纠纷再无其他争议。")
+        how = {
+            "银行转账": f"转入{app}指定的银行账户",
+            "微信转账": f"通过微信转账支付给{app}",
+            "现金当面交付": f"在{who.place}以现金当面交付{app}",
+        }[method]
+        place = {"银行转账": f"{app}指定的银行账户", "微信转账": f"{app}的微信账户", "现金当面交付": who.place}[method]
+        clauses: tuple[str, ...] = (
+            f"{resp}于{deadline:%Y年%m月%d日}前一次性支付{app}人民币{yuan}元，款项{how}。",
+            f"{app}收到上述款项后，不再就本纠纷向{resp}主张其他权利。",
+            "本协议履行完毕后，双方就本纠纷再无其他争议。",
+        )
         return clauses, method, place, deadline
     if on_the_spot:
         clauses = (f"{resp}当场向{app}赔礼道歉，{app}表示谅解。", "双方今后和睦相处，不再就此事发生争执。")
         return clauses, "当场履行", who.place, None
     deadline = on + timedelta(days=rng.choice([7, 10, 15]))
     home = parties[0].address or "申请人住所"
-    clauses = (f"{resp}于{deadline:%Y年%m月%d日}前自行负责完成维修并恢复原状，费用由{resp}承担。",
-               f"{app}为维修提供必要的便利。", "双方今后和睦相处，不再就此事发生争执。")
+    clauses = (
+        f"{resp}于{deadline:%Y年%m月%d日}前自行负责完成维修并恢复原状，费用由{resp}承担。",
+        f"{app}为维修提供必要的便利。",
+        "双方今后和睦相处，不再就此事发生争执。",
+    )
     return clauses, "自行维修", home, deadline
 
 
-def record_agreement(session: Session, actor: Actor, rng: random.Random, uuid: str, parties: list[PartyInput],
-                     amount_fen: int, on: date, who: People, written: bool) -> None:
+def record_agreement(
+    session: Session,
+    actor: Actor,
+    rng: random.Random,
+    uuid: str,
+    parties: list[PartyInput],
+    amount_fen: int,
+    on: date,
+    who: People,
+    written: bool,
+) -> None:
     clauses, method, place, deadline = agreement_terms(rng, parties, amount_fen, on, who, on_the_spot=False)
-    cases.record_agreement(session, actor, uuid, cases.AgreementInput(
-        form="written" if written else "oral", effective_on=on, clauses=clauses, performance_method=method,
-        performance_deadline=deadline, performance_place=place,
-        facts="双方就上述纠纷经调解查明事实。" if written else "", disputed="责任承担与补偿金额",
-        amount_fen=amount_fen, registrar=who.recorder))
+    cases.record_agreement(
+        session,
+        actor,
+        uuid,
+        cases.AgreementInput(
+            form="written" if written else "oral",
+            effective_on=on,
+            clauses=clauses,
+            performance_method=method,
+            performance_deadline=deadline,
+            performance_place=place,
+            facts="双方就上述纠纷经调解查明事实。" if written else "",
+            disputed="责任承担与补偿金额",
+            amount_fen=amount_fen,
+            registrar=who.recorder,
+        ),
+    )
 
 
-def signing_table(session: Session, actor: Actor, rng: random.Random, uuid: str, parties: list[PartyInput],
-                  amount_fen: int, held: datetime, who: People) -> None:
+def signing_table(
+    session: Session,
+    actor: Actor,
+    rng: random.Random,
+    uuid: str,
+    parties: list[PartyInput],
+    amount_fen: int,
+    held: datetime,
+    who: People,
+) -> None:
     """A case at the signing table: the clauses are typed into the last mediation record and kept as
     the case's draft agreement (草稿, services/agreement_drafts.py), the parties are reading them,
     the agreement is not yet registered (the case stays 调解中)."""
@@ -156,16 +207,29 @@ def signing_table(session: Session, actor: Actor, rng: random.Random, uuid: str,
 
     clauses, method, place, deadline = agreement_terms(rng, parties, amount_fen, held.date(), who, on_the_spot=False)
     listed = "".join(f"{i}. {c}" for i, c in enumerate(clauses, 1))
-    body = (f"经调解，双方达成一致意见，拟定协议条款如下：{listed}履行方式：{method}。"
-            "条款已向双方宣读，待双方核对无误后签字，再登记调解协议。")
+    body = (
+        f"经调解，双方达成一致意见，拟定协议条款如下：{listed}履行方式：{method}。"
+        "条款已向双方宣读，待双方核对无误后签字，再登记调解协议。"
+    )
     typed_at = held + timedelta(hours=2)
     cases.add_record(session, actor, uuid, mediation_record(rng, typed_at, parties, who, body))
-    agreement_drafts.save(session, actor, uuid,
-                          cases.AgreementInput(
-                              form="written", effective_on=None, clauses=clauses, performance_method=method,
-                              performance_deadline=deadline, performance_place=place,
-                              facts="双方就上述纠纷经调解查明事实。", disputed="责任承担与补偿金额",
-                              amount_fen=amount_fen, registrar=who.recorder))
+    agreement_drafts.save(
+        session,
+        actor,
+        uuid,
+        cases.AgreementInput(
+            form="written",
+            effective_on=None,
+            clauses=clauses,
+            performance_method=method,
+            performance_deadline=deadline,
+            performance_place=place,
+            facts="双方就上述纠纷经调解查明事实。",
+            disputed="责任承担与补偿金额",
+            amount_fen=amount_fen,
+            registrar=who.recorder,
+        ),
+    )
 
 
 # -- the simple procedure --------------------------------------------------------------------------
@@ -175,8 +239,9 @@ def on_the_spot(rng: random.Random) -> bool:
     return rng.random() < ON_THE_SPOT
 
 
-def simple_case(session: Session, actor: Actor, rng: random.Random, intake: cases.IntakeCommand, today: date,
-                team: list[str]) -> str:
+def simple_case(
+    session: Session, actor: Actor, rng: random.Random, intake: cases.IntakeCommand, today: date, team: list[str]
+) -> str:
     """A dispute settled where it arose: intake, parties, the oral agreement and its register in
     one step; most are performed there and then; older ones filed."""
     who = people(session, rng, intake.committee_uuid, team)
@@ -184,22 +249,46 @@ def simple_case(session: Session, actor: Actor, rng: random.Random, intake: case
     amount = min(intake.amount_fen, 300000)  # on-the-spot settlements are small sums
     spot = rng.random() < 0.75
     clauses, method, place, deadline = agreement_terms(rng, parties, amount, intake.accepted_on, who, on_the_spot=spot)
-    ref = simple_cases.open_simple_case(session, actor, simple_cases.SimpleCaseCommand(
-        committee_uuid=intake.committee_uuid, source="initiative" if rng.random() < 0.7 else "apply",
-        dispute_type=intake.dispute_type, settled_on=intake.accepted_on, summary=intake.summary,
-        parties=intake.parties, mediators=intake.mediators, clauses=clauses, performance_method=method,
-        performance_deadline=deadline, performed_on_the_spot=spot, performance_place=place, amount_fen=amount,
-        registrar=who.recorder))
+    ref = simple_cases.open_simple_case(
+        session,
+        actor,
+        simple_cases.SimpleCaseCommand(
+            committee_uuid=intake.committee_uuid,
+            source="initiative" if rng.random() < 0.7 else "apply",
+            dispute_type=intake.dispute_type,
+            settled_on=intake.accepted_on,
+            summary=intake.summary,
+            parties=intake.parties,
+            mediators=intake.mediators,
+            clauses=clauses,
+            performance_method=method,
+            performance_deadline=deadline,
+            performed_on_the_spot=spot,
+            performance_place=place,
+            amount_fen=amount,
+            registrar=who.recorder,
+        ),
+    )
     age = (today - intake.accepted_on).days
     if not spot and deadline is not None and deadline + timedelta(days=3) <= today:
-        cases.add_followup(session, actor, ref.uuid, cases.FollowUpInput(
-            deadline + timedelta(days=rng.randrange(1, 4)), parties[0].name, who.mediators[0], "full", "satisfied"))
+        cases.add_followup(
+            session,
+            actor,
+            ref.uuid,
+            cases.FollowUpInput(
+                deadline + timedelta(days=rng.randrange(1, 4)), parties[0].name, who.mediators[0], "full", "satisfied"
+            ),
+        )
     if age > 45 and rng.random() < 0.85 and cases.get_case(session, ref.uuid).followup_due is None:
-        cases.file_case(session, actor, ref.uuid, "10y", min(today, intake.accepted_on + timedelta(days=rng.randrange(10, 40))))
+        cases.file_case(
+            session, actor, ref.uuid, "10y", min(today, intake.accepted_on + timedelta(days=rng.randrange(10, 40)))
+        )
     return ref.uuid
 
 
 def first_session(accepted: date, age: int, rng: random.Random) -> datetime:
     """The first session a few days after intake, in office hours."""
-    return datetime.combine(accepted + timedelta(days=min(age - 1, rng.randrange(1, 6))),
-                            time(rng.choice([9, 10, 14, 15]), rng.choice([0, 30])))
+    return datetime.combine(
+        accepted + timedelta(days=min(age - 1, rng.randrange(1, 6))),
+        time(rng.choice([9, 10, 14, 15]), rng.choice([0, 30])),
+    )

@@ -25,8 +25,14 @@ from xihu_desk.store.models import User
 
 # What a to-do item or a figure opens: the navigation area (the record kind follows from it).
 CASES, REVIEWS, MEDIATORS, USERS, AUDIT, COMMITTEES = "cases", "reviews", "mediators", "users", "audit", "committees"
-AREA_OF = {CASES: "cases", REVIEWS: "reviews", MEDIATORS: "mediators", USERS: "settings", AUDIT: "settings",
-           COMMITTEES: "settings"}
+AREA_OF = {
+    CASES: "cases",
+    REVIEWS: "reviews",
+    MEDIATORS: "mediators",
+    USERS: "settings",
+    AUDIT: "settings",
+    COMMITTEES: "settings",
+}
 APPOINTMENT_NOTICE_DAYS = 30  # a serving mediator's appointment ending within this many days is a to-do
 
 
@@ -91,8 +97,7 @@ def count(session: Session, actor: Actor, kind: str, target: Any, today: date) -
     raise ValueError(f"unknown list {kind!r}")
 
 
-def _figure(session: Session, actor: Actor, today: date, label: str, kind: str, target: Any,
-            note: str = "") -> Figure:
+def _figure(session: Session, actor: Actor, today: date, label: str, kind: str, target: Any, note: str = "") -> Figure:
     return Figure(label, count(session, actor, kind, target, today), note, kind, target)
 
 
@@ -108,8 +113,11 @@ def case_targets(today: date) -> dict[str, CaseFilter]:
 def _case_figures(session: Session, actor: Actor, today: date) -> list[Figure]:
     targets = case_targets(today)
     overdue = case_queries.count_cases(session, actor, CaseFilter(status=OPEN, overdue=True), today)
-    notes = {"在办案件": f"其中超期 {overdue} 件" if overdue else "均在期限内", "本月受理": f"{today:%Y年%m月}",
-             "待回访": "已到回访日期，尚未结束回访"}
+    notes = {
+        "在办案件": f"其中超期 {overdue} 件" if overdue else "均在期限内",
+        "本月受理": f"{today:%Y年%m月}",
+        "待回访": "已到回访日期，尚未结束回访",
+    }
     return [_figure(session, actor, today, label, CASES, f, notes[label]) for label, f in targets.items()]
 
 
@@ -121,18 +129,44 @@ def _my_cases(session: Session, actor: Actor, today: date) -> list[Figure]:
         return []
     target = CaseFilter(status=OPEN, mediator_uuid=own[0])
     late = case_queries.count_cases(session, actor, replace(target, overdue=True), today)
-    return [_figure(session, actor, today, "我的案件", CASES, target,
-                    f"{own[1]}在办，其中超期 {late} 件" if late else f"{own[1]}在办")]
+    return [
+        _figure(
+            session,
+            actor,
+            today,
+            "我的案件",
+            CASES,
+            target,
+            f"{own[1]}在办，其中超期 {late} 件" if late else f"{own[1]}在办",
+        )
+    ]
 
 
 def _appointments_ending(session: Session, today: date) -> list[DueItem]:
     """Serving mediators whose appointment (聘任期) ends within a month or has ended."""
     horizon = today + timedelta(days=APPOINTMENT_NOTICE_DAYS)
-    rows = session.execute(select(Mediator.uuid, Mediator.name, Mediator.appointment_end).where(
-        Mediator.deleted.is_(False), Mediator.status == "serving", Mediator.appointment_end.is_not(None),
-        Mediator.appointment_end <= horizon).order_by(Mediator.appointment_end).limit(200))
-    return [DueItem(end.isoformat(), f"调解员{'聘任期已满' if end < today else '聘任期将满'}：{name}（请续聘或办理解聘）",
-                    MEDIATORS, uuid, end < today) for uuid, name, end in rows if end is not None]
+    rows = session.execute(
+        select(Mediator.uuid, Mediator.name, Mediator.appointment_end)
+        .where(
+            Mediator.deleted.is_(False),
+            Mediator.status == "serving",
+            Mediator.appointment_end.is_not(None),
+            Mediator.appointment_end <= horizon,
+        )
+        .order_by(Mediator.appointment_end)
+        .limit(200)
+    )
+    return [
+        DueItem(
+            end.isoformat(),
+            f"调解员{'聘任期已满' if end < today else '聘任期将满'}：{name}（请续聘或办理解聘）",
+            MEDIATORS,
+            uuid,
+            end < today,
+        )
+        for uuid, name, end in rows
+        if end is not None
+    ]
 
 
 def summary(session: Session, actor: Actor, today: date | None = None, now: datetime | None = None) -> HomeSummary:
@@ -143,8 +177,10 @@ def summary(session: Session, actor: Actor, today: date | None = None, now: date
     if actor.can(Perm.VIEW_CASES):
         figures += _my_cases(session, actor, today)
         figures += _case_figures(session, actor, today)
-        due += [DueItem(d.due.isoformat(), f"{d.case_no}　{d.title}", CASES, d.case_uuid, d.overdue)
-                for d in case_queries.due_items(session, actor, today)]
+        due += [
+            DueItem(d.due.isoformat(), f"{d.case_no}　{d.title}", CASES, d.case_uuid, d.overdue)
+            for d in case_queries.due_items(session, actor, today)
+        ]
     figures.append(_figure(session, actor, today, "调委会", COMMITTEES, CommitteesFilter()))
     if actor.can(Perm.MANAGE_MEDIATORS):
         due += _appointments_ending(session, today)
@@ -152,21 +188,37 @@ def summary(session: Session, actor: Actor, today: date | None = None, now: date
         figures.append(_figure(session, actor, today, "在用账户", USERS, UsersFilter()))
         if actor.can(Perm.VIEW_AUDIT):
             since = (now - timedelta(days=1)).replace(microsecond=0)
-            figures.append(_figure(session, actor, today, "近 24 小时操作", AUDIT, audit.AuditFilter(since=since),
-                                   "条审计记录"))
-        locked = list(session.scalars(select(User.uuid).where(User.deleted.is_(False), User.locked_until > now)
-                                      .order_by(User.username)))
+            figures.append(
+                _figure(session, actor, today, "近 24 小时操作", AUDIT, audit.AuditFilter(since=since), "条审计记录")
+            )
+        locked = list(
+            session.scalars(
+                select(User.uuid).where(User.deleted.is_(False), User.locked_until > now).order_by(User.username)
+            )
+        )
         if locked:  # one line for all of them; it opens the account list at the first one
             due.append(DueItem(today.isoformat(), f"{len(locked)} 个账户因密码错误被锁定", USERS, locked[0]))
     if actor.can(Perm.VIEW_REVIEWS):  # legality review: items under review, due within 2 working days, overdue
         from xihu_desk.services import review_queries
 
         under_review = review_queries.ReviewFilter(status="open")
-        late = review_queries.count_reviews(session, actor, review_queries.ReviewFilter(status="open", overdue=True),
-                                            today)
-        figures.append(_figure(session, actor, today, "在审事项", REVIEWS, under_review,
-                               f"其中超期 {late} 件" if late else "合法性审查"))
-        due += [DueItem(d.due.isoformat(), f"{d.number}　{d.text}" if d.number else d.text, REVIEWS, d.uuid,
-                        d.overdue) for d in review_queries.due_items(session, actor, today)]
+        late = review_queries.count_reviews(
+            session, actor, review_queries.ReviewFilter(status="open", overdue=True), today
+        )
+        figures.append(
+            _figure(
+                session,
+                actor,
+                today,
+                "在审事项",
+                REVIEWS,
+                under_review,
+                f"其中超期 {late} 件" if late else "合法性审查",
+            )
+        )
+        due += [
+            DueItem(d.due.isoformat(), f"{d.number}　{d.text}" if d.number else d.text, REVIEWS, d.uuid, d.overdue)
+            for d in review_queries.due_items(session, actor, today)
+        ]
     due.sort(key=lambda d: d.due)  # one to-do list, soonest first
     return HomeSummary(figures, due)

@@ -26,9 +26,17 @@ class Plan:
     context: Any = field(default=None, compare=False)  # handed on to ``apply``
 
 
-def take_rows(session: Session, book: ledger.Ledger, report: ledger.ImportReport, *, seen: set[Any],
-              plan: Callable[[ledger.LedgerRow], Plan | None], apply: Callable[[ledger.LedgerRow, Plan], str],
-              field_column: Mapping[str, str | None], step: Callable[..., Any]) -> None:
+def take_rows(
+    session: Session,
+    book: ledger.Ledger,
+    report: ledger.ImportReport,
+    *,
+    seen: set[Any],
+    plan: Callable[[ledger.LedgerRow], Plan | None],
+    apply: Callable[[ledger.LedgerRow, Plan], str],
+    field_column: Mapping[str, str | None],
+    step: Callable[..., Any],
+) -> None:
     """``plan`` returns None for a row it refuses (after ``row.refuse``); ``apply`` writes the row
     through the services and returns what the row was given (a number or uuid)."""
     total = len(book.rows)

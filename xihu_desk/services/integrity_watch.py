@@ -40,8 +40,9 @@ def run_check(data: DataDir, db: Database, today: date) -> dbfile.Health:
     return health
 
 
-def start_daily(data: DataDir, db: Database, today: date,
-                done: Callable[[dbfile.Health], None] | None = None) -> threading.Thread | None:
+def start_daily(
+    data: DataDir, db: Database, today: date, done: Callable[[dbfile.Health], None] | None = None
+) -> threading.Thread | None:
     """Run today's check in a background thread unless it ran today already (or the start-up
     check just ran, which counts); ``done`` hears the result on that thread."""
     if not due(data, today) or db.write_blocked or db.read_blocked:

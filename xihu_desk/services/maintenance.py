@@ -37,19 +37,36 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        return (not self.integrity and self.audit_first_broken is None and self.schema_revision == self.schema_head
-                and (self.records is None or self.records.ok))
+        return (
+            not self.integrity
+            and self.audit_first_broken is None
+            and self.schema_revision == self.schema_head
+            and (self.records is None or self.records.ok)
+        )
 
     def as_json(self) -> dict:
         return {
-            "ok": self.ok, "database": self.database, "sqlite_version": self.sqlite_version,
+            "ok": self.ok,
+            "database": self.database,
+            "sqlite_version": self.sqlite_version,
             "integrity": "ok" if not self.integrity else self.integrity,
-            "schema_revision": self.schema_revision, "schema_head": self.schema_head,
+            "schema_revision": self.schema_revision,
+            "schema_head": self.schema_head,
             "reference_version": self.reference_version,
-            "audit": {"events": self.audit_events, "first_broken": self.audit_first_broken,
-                      "reason": self.audit_reason},
-            "backups": [{"file": str(b.path), "taken_at": b.taken_at.isoformat(timespec="seconds"),
-                         "reason": b.reason, "size": b.size} for b in self.backups],
+            "audit": {
+                "events": self.audit_events,
+                "first_broken": self.audit_first_broken,
+                "reason": self.audit_reason,
+            },
+            "backups": [
+                {
+                    "file": str(b.path),
+                    "taken_at": b.taken_at.isoformat(timespec="seconds"),
+                    "reason": b.reason,
+                    "size": b.size,
+                }
+                for b in self.backups
+            ],
             "records": None if self.records is None else self.records.as_json(),
         }
 
@@ -121,10 +138,14 @@ def damage_advice(data: DataDir, health: dbfile.Health) -> str:
     newest = backup.newest_good(data.backups)
     what = f"数据库已损坏（{health.summary or '完整性检查未通过'}）：{data.database}"
     if newest is None:
-        return (f"{what}，也没有找到完好的备份。请不要删除或改动数据目录，把它复制一份后联系技术支持；"
-                "如有别处保存的备份，用 xihu-desk restore 备份文件 恢复。")
-    return (f"{what}。请运行 xihu-desk restore \"{newest.path}\" 从最新的完好备份"
-            f"（{newest.taken_at:%Y-%m-%d %H:%M}，{newest.reason_label}）恢复，损坏的文件会移到备份文件夹中保留。")
+        return (
+            f"{what}，也没有找到完好的备份。请不要删除或改动数据目录，把它复制一份后联系技术支持；"
+            "如有别处保存的备份，用 xihu-desk restore 备份文件 恢复。"
+        )
+    return (
+        f'{what}。请运行 xihu-desk restore "{newest.path}" 从最新的完好备份'
+        f"（{newest.taken_at:%Y-%m-%d %H:%M}，{newest.reason_label}）恢复，损坏的文件会移到备份文件夹中保留。"
+    )
 
 
 def check(data: DataDir, db: Database, health: dbfile.Health | None = None, progress: Any = None) -> CheckReport:
@@ -154,15 +175,23 @@ def check(data: DataDir, db: Database, health: dbfile.Health | None = None, prog
         if broken is None:  # a sound chain that was cut short or rewritten whole: the anchors tell
             broken, reason = anchored
     return CheckReport(
-        database=str(data.database), sqlite_version=sqlite3.sqlite_version, integrity=integrity,
-        schema_revision=revision, schema_head=migrate.head_revision(), reference_version=ref,
-        audit_events=events, audit_first_broken=broken, audit_reason=reason,
-        backups=backup.list_backups(data.backups), records=records,
+        database=str(data.database),
+        sqlite_version=sqlite3.sqlite_version,
+        integrity=integrity,
+        schema_revision=revision,
+        schema_head=migrate.head_revision(),
+        reference_version=ref,
+        audit_events=events,
+        audit_first_broken=broken,
+        audit_reason=reason,
+        backups=backup.list_backups(data.backups),
+        records=records,
     )
 
 
-def backup_now(data: DataDir, db: Database, actor: Actor, target: Path | None = None,
-               reason: str = "manual", progress: Any = None) -> Path:
+def backup_now(
+    data: DataDir, db: Database, actor: Actor, target: Path | None = None, reason: str = "manual", progress: Any = None
+) -> Path:
     """A verified backup now; ``progress`` (``step(done=, stage=, total=)``) hears of the copy
     and the check, and stops them by raising (no partial file is left)."""
     actor.require(Perm.MANAGE_DATA)
@@ -172,8 +201,7 @@ def backup_now(data: DataDir, db: Database, actor: Actor, target: Path | None = 
     if progress is not None:
         steps = progress_steps.BackupProgress(progress, data.database.stat().st_size)
     try:
-        path = backup.make_backup(data.database, data.backups, reason, clock.local_now(), target=target,
-                                  progress=steps)
+        path = backup.make_backup(data.database, data.backups, reason, clock.local_now(), target=target, progress=steps)
     except dbfile.DiskFull:
         raise
     except StorageError:
@@ -215,11 +243,20 @@ class RestoreResult:
     def as_json(self) -> dict:
         node = self.node
         return {
-            "restored_from": str(self.source), "database": str(self.opened.health.path if self.opened.health else ""),
-            "node": None if node is None else {"node_id": node.node_id, "org_code": node.org_code,
-                                               "org_name": node.org_name, "fingerprint": node.fingerprint},
-            "previous_state": self.live_state, "kept": None if self.kept is None else str(self.kept),
-            "kept_damaged": self.live_state == "damaged", "other_node": self.other_node,
+            "restored_from": str(self.source),
+            "database": str(self.opened.health.path if self.opened.health else ""),
+            "node": None
+            if node is None
+            else {
+                "node_id": node.node_id,
+                "org_code": node.org_code,
+                "org_name": node.org_name,
+                "fingerprint": node.fingerprint,
+            },
+            "previous_state": self.live_state,
+            "kept": None if self.kept is None else str(self.kept),
+            "kept_damaged": self.live_state == "damaged",
+            "other_node": self.other_node,
             "replaced_node_id": None if self.replaced_node is None else self.replaced_node.node_id,
             "verified": True,
         }
@@ -242,7 +279,8 @@ def _refuse_other_node(ours: dbfile.NodeIdentity, theirs: dbfile.NodeIdentity | 
     what = f"备份属于另一单位：{theirs.label()}" if theirs else "备份中没有节点身份（备份时尚未初始化）"
     raise UserError(
         f"{what}，本机是 {ours.label()}。恢复会让本机接替该单位的身份和密钥。"
-        "如确是把该单位搬到本机，请由管理员用 xihu-desk restore 备份文件 --other-node 确认。")
+        "如确是把该单位搬到本机，请由管理员用 xihu-desk restore 备份文件 --other-node 确认。"
+    )
 
 
 def _move_aside(data: DataDir, live: Path, now: datetime) -> Path:
@@ -265,13 +303,21 @@ def _move_aside(data: DataDir, live: Path, now: datetime) -> Path:
             (folder / path.name).replace(path)
         if dbfile.is_disk_full(exc, data.root):
             raise dbfile.DiskFull(data.root) from exc
-        raise StorageError(f"无法移走损坏的数据库文件（{exc}），可能正被其他程序使用。"
-                           "请关闭所有西湖司法所工作台窗口后重试。") from exc
+        raise StorageError(
+            f"无法移走损坏的数据库文件（{exc}），可能正被其他程序使用。请关闭所有西湖司法所工作台窗口后重试。"
+        ) from exc
     return folder
 
 
-def restore(data: DataDir, db: Database | None, actor: Actor, source: Path, *,
-            other_node: bool = False, now: datetime | None = None) -> RestoreResult:
+def restore(
+    data: DataDir,
+    db: Database | None,
+    actor: Actor,
+    source: Path,
+    *,
+    other_node: bool = False,
+    now: datetime | None = None,
+) -> RestoreResult:
     """Replace the live database by a verified backup, whatever state the live file is in.
 
     The live file is never opened through the app first. A sound one is backed up (verified)
@@ -342,22 +388,52 @@ def restore(data: DataDir, db: Database | None, actor: Actor, source: Path, *,
     head = migrate.head_revision()
     if result.problems or after.state != "ok" or after.revision != head:
         result.db.dispose()
-        raise StorageError(f"恢复后的数据库校验未通过（{'；'.join(after.problems[:1]) or after.revision}）。"
-                           f"请换一份备份再试；原来的数据在 {kept or '（无）'}。")
+        raise StorageError(
+            f"恢复后的数据库校验未通过（{'；'.join(after.problems[:1]) or after.revision}）。"
+            f"请换一份备份再试；原来的数据在 {kept or '（无）'}。"
+        )
     with result.db.write() as session:
-        audit.record(session, actor, "data.restore", "database", source.name,
-                     summary=f"从备份 {source.name} 恢复数据",
-                     after={"source": str(source), "node_id": theirs.node_id if theirs else None,
-                            "previous_state": live.state, "kept": str(kept) if kept else None,
-                            "before_restore_backup": str(kept) if live.state == "ok" else None})
+        audit.record(
+            session,
+            actor,
+            "data.restore",
+            "database",
+            source.name,
+            summary=f"从备份 {source.name} 恢复数据",
+            after={
+                "source": str(source),
+                "node_id": theirs.node_id if theirs else None,
+                "previous_state": live.state,
+                "kept": str(kept) if kept else None,
+                "before_restore_backup": str(kept) if live.state == "ok" else None,
+            },
+        )
         if replaced is not None:
-            audit.record(session, actor, "node.move", "node", theirs.node_id if theirs else "",
-                         summary=f"管理员确认迁移：本机改用备份中的身份 "
-                                 f"{theirs.label() if theirs else '（无）'}，不再是 {replaced.label()}",
-                         before={"node_id": replaced.node_id, "org_code": replaced.org_code,
-                                 "fingerprint": replaced.fingerprint},
-                         after={"node_id": theirs.node_id if theirs else None,
-                                "org_code": theirs.org_code if theirs else None,
-                                "fingerprint": theirs.fingerprint if theirs else None})
-    return RestoreResult(opened=result, source=source, node=theirs, live_state=live.state, kept=kept,
-                         replaced_node=replaced, other_node=replaced is not None)
+            audit.record(
+                session,
+                actor,
+                "node.move",
+                "node",
+                theirs.node_id if theirs else "",
+                summary=f"管理员确认迁移：本机改用备份中的身份 "
+                f"{theirs.label() if theirs else '（无）'}，不再是 {replaced.label()}",
+                before={
+                    "node_id": replaced.node_id,
+                    "org_code": replaced.org_code,
+                    "fingerprint": replaced.fingerprint,
+                },
+                after={
+                    "node_id": theirs.node_id if theirs else None,
+                    "org_code": theirs.org_code if theirs else None,
+                    "fingerprint": theirs.fingerprint if theirs else None,
+                },
+            )
+    return RestoreResult(
+        opened=result,
+        source=source,
+        node=theirs,
+        live_state=live.state,
+        kept=kept,
+        replaced_node=replaced,
+        other_node=replaced is not None,
+    )

@@ -80,13 +80,15 @@ def _metric_columns() -> list[Any]:
 
 
 def _grouped(session: Session, q: StatsQuery, key: Any) -> dict[Any, dict[str, int]]:
-    query = (select(key.label("group_key"), *_metric_columns())
-             .select_from(C)
-             .join(Committee, Committee.uuid == C.committee_uuid)
-             .outerjoin(Agreement, and_(Agreement.case_uuid == C.uuid, Agreement.deleted.is_(False)))
-             .outerjoin(Confirmation, and_(Confirmation.case_uuid == C.uuid, Confirmation.deleted.is_(False)))
-             .where(C.deleted.is_(False), C.status != VOID, C.accepted_on >= q.date_from, C.accepted_on <= q.date_to)
-             .group_by(key))
+    query = (
+        select(key.label("group_key"), *_metric_columns())
+        .select_from(C)
+        .join(Committee, Committee.uuid == C.committee_uuid)
+        .outerjoin(Agreement, and_(Agreement.case_uuid == C.uuid, Agreement.deleted.is_(False)))
+        .outerjoin(Confirmation, and_(Confirmation.case_uuid == C.uuid, Confirmation.deleted.is_(False)))
+        .where(C.deleted.is_(False), C.status != VOID, C.accepted_on >= q.date_from, C.accepted_on <= q.date_to)
+        .group_by(key)
+    )
     if q.committee_uuid:
         query = query.where(C.committee_uuid == q.committee_uuid)
     elif q.org_code:
@@ -111,8 +113,13 @@ def scopes(session: Session, actor: Actor) -> list[Scope]:
     actor.require(Perm.REPORTS)
     info = node.node_info(session)
     out = [Scope("全区" if info.level == Level.DISTRICT else "全部调委会")]
-    committees = list(session.execute(select(Committee.uuid, Committee.name, Committee.org_code)
-                                      .where(Committee.deleted.is_(False)).order_by(Committee.org_code, Committee.name_key)))
+    committees = list(
+        session.execute(
+            select(Committee.uuid, Committee.name, Committee.org_code)
+            .where(Committee.deleted.is_(False))
+            .order_by(Committee.org_code, Committee.name_key)
+        )
+    )
     units = {code: name for code, name in session.execute(select(OrgUnit.code, OrgUnit.name))}
     if info.level == Level.DISTRICT:
         for code in sorted({c for _u, _n, c in committees}):
@@ -138,13 +145,26 @@ def bundle_lines(session: Session) -> list[BundleLine]:
     missing between them, and when the newest was made."""
     out = []
     for peer in session.scalars(select(PeerNode).where(PeerNode.relation == "child").order_by(PeerNode.org_code)):
-        got = list(session.execute(select(BundleIn.sequence, BundleIn.created_at, BundleIn.imported_at)
-                                   .where(BundleIn.sender == peer.node_id).order_by(BundleIn.sequence)))
+        got = list(
+            session.execute(
+                select(BundleIn.sequence, BundleIn.created_at, BundleIn.imported_at)
+                .where(BundleIn.sender == peer.node_id)
+                .order_by(BundleIn.sequence)
+            )
+        )
         seqs = tuple(s for s, _c, _i in got)
         missing = tuple(sequences.gaps(seqs))  # as ranges: a number far ahead costs nothing
         last = got[-1] if got else None
-        out.append(BundleLine(peer.org_name, peer.org_code, seqs, missing, _local(last[1]) if last else None,
-                              _local(max(i for _s, _c, i in got)) if got else None))
+        out.append(
+            BundleLine(
+                peer.org_name,
+                peer.org_code,
+                seqs,
+                missing,
+                _local(last[1]) if last else None,
+                _local(max(i for _s, _c, i in got)) if got else None,
+            )
+        )
     return out
 
 
@@ -169,8 +189,11 @@ def compute(session: Session, actor: Actor, q: StatsQuery, layout: dict[str, Any
     labels = codes.labels(session, "dispute_type")
     type_rows += [Row(labels.get(code, code), figures) for code, figures in sorted(by_type.items())]
 
-    committee_query = (select(Committee.uuid, Committee.name, Committee.kind, Committee.org_code)
-                       .where(Committee.deleted.is_(False)).order_by(Committee.org_code, Committee.name_key))
+    committee_query = (
+        select(Committee.uuid, Committee.name, Committee.kind, Committee.org_code)
+        .where(Committee.deleted.is_(False))
+        .order_by(Committee.org_code, Committee.name_key)
+    )
     if q.committee_uuid:
         committee_query = committee_query.where(Committee.uuid == q.committee_uuid)
     elif q.org_code:
@@ -179,15 +202,19 @@ def compute(session: Session, actor: Actor, q: StatsQuery, layout: dict[str, Any
     units = {code: name for code, name in session.execute(select(OrgUnit.code, OrgUnit.name))}
     org_types: dict[str, str] = layout.get("org_types", {})
     by_committee = _grouped(session, q, C.committee_uuid)
-    committee_rows = [Row(name, by_committee.get(uuid, report.empty()), (units.get(org, org), org_types.get(kind, kind)))
-                      for uuid, name, kind, org in committees]
+    committee_rows = [
+        Row(name, by_committee.get(uuid, report.empty()), (units.get(org, org), org_types.get(kind, kind)))
+        for uuid, name, kind, org in committees
+    ]
 
     by_kind = _grouped(session, q, Committee.kind)
     kind_rows = [Row(label, by_kind.pop(kind, report.empty())) for kind, label in org_types.items()]
     kind_rows += [Row(kind, figures) for kind, figures in sorted(by_kind.items())]
 
     by_month = _grouped(session, q, func.strftime("%Y-%m", C.accepted_on))
-    month_rows = [Row(f"{m[:4]}年{int(m[5:])}月", by_month.get(m, report.empty())) for m in _months(q.date_from, q.date_to)]
+    month_rows = [
+        Row(f"{m[:4]}年{int(m[5:])}月", by_month.get(m, report.empty())) for m in _months(q.date_from, q.date_to)
+    ]
 
     bundles = bundle_lines(session)
     notes = []
@@ -195,11 +222,18 @@ def compute(session: Session, actor: Actor, q: StatsQuery, layout: dict[str, Any
         if b.last_created and b.last_created.date() < q.date_to:
             notes.append(f"{b.sender}的最新数据包生成于 {b.last_created:%Y-%m-%d}，此后受理的案件尚未报送，未计入。")
     cover = Cover(
-        org_name=info.org_name, org_code=info.org_code, level_label=info.level_label, date_from=q.date_from,
-        date_to=q.date_to, scope=scope,
+        org_name=info.org_name,
+        org_code=info.org_code,
+        level_label=info.level_label,
+        date_from=q.date_from,
+        date_to=q.date_to,
+        scope=scope,
         units=[f"{units.get(code, code)}（{code}）" for code in sorted({org for _u, _n, _k, org in committees})],
-        made_at=_local(actor.now), made_by=f"{actor.display_name}（{actor.name}）" if actor.display_name else actor.name,
-        bundles=bundles if (bundles or info.level == Level.DISTRICT) else None, notes=notes)
+        made_at=_local(actor.now),
+        made_by=f"{actor.display_name}（{actor.name}）" if actor.display_name else actor.name,
+        bundles=bundles if (bundles or info.level == Level.DISTRICT) else None,
+        notes=notes,
+    )
     return MediationStats(cover, type_rows, committee_rows, kind_rows, month_rows)
 
 

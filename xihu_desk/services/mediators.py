@@ -32,9 +32,22 @@ from xihu_desk.store.models import Committee, Node
 EMPLOYMENT = grading.EMPLOYMENT  # full_time 专职, part_time 兼职, invited 特邀
 ADULT_AGE = 18  # 人民调解法第14条: 成年公民
 PROFILE_FIELDS = (
-    "name", "committee_uuid", "gender", "phone", "id_number", "employment_type", "appointed_on", "education",
-    "political_status", "legal_qualification", "source", "appointment_end", "registered_on", "registration_no",
-    "status", "note",
+    "name",
+    "committee_uuid",
+    "gender",
+    "phone",
+    "id_number",
+    "employment_type",
+    "appointed_on",
+    "education",
+    "political_status",
+    "legal_qualification",
+    "source",
+    "appointment_end",
+    "registered_on",
+    "registration_no",
+    "status",
+    "note",
 )
 
 
@@ -91,10 +104,17 @@ class MediatorRow:
 
     def as_json(self) -> dict[str, Any]:
         """design.md §10 ``mediator list --json`` (codes are the stable English words)."""
-        return {"id": self.uuid, "name": self.name, "committee": self.committee,
-                "employment_type": self.employment_type, "grade": self.grade or None, "status": self.status,
-                "gender": self.gender, "appointed_on": self.appointed_on.isoformat() if self.appointed_on else None,
-                "registration_no": self.registration_no}
+        return {
+            "id": self.uuid,
+            "name": self.name,
+            "committee": self.committee,
+            "employment_type": self.employment_type,
+            "grade": self.grade or None,
+            "status": self.status,
+            "gender": self.gender,
+            "appointed_on": self.appointed_on.isoformat() if self.appointed_on else None,
+            "registration_no": self.registration_no,
+        }
 
 
 @dataclass(frozen=True)
@@ -116,14 +136,34 @@ def require_view(actor: Actor) -> None:
 
 
 def _row(m: Mediator, committee: str, committee_key: str = "") -> MediatorRow:
-    return MediatorRow(m.uuid, m.name, m.committee_uuid, committee, m.gender, m.phone, m.employment_type, m.grade,
-                       m.active, m.status, m.appointed_on, idnumber.mask(m.id_number), m.registration_no, m.version,
-                       m.name_key or names.person_key(m.name), committee_key)
+    return MediatorRow(
+        m.uuid,
+        m.name,
+        m.committee_uuid,
+        committee,
+        m.gender,
+        m.phone,
+        m.employment_type,
+        m.grade,
+        m.active,
+        m.status,
+        m.appointed_on,
+        idnumber.mask(m.id_number),
+        m.registration_no,
+        m.version,
+        m.name_key or names.person_key(m.name),
+        committee_key,
+    )
 
 
-def list_mediators(session: Session, committee_uuid: str | None = None, *, active_only: bool = True) -> list[MediatorRow]:
-    query = (select(Mediator, Committee.name, Committee.name_key).join(Committee, Committee.uuid == Mediator.committee_uuid)
-             .where(Mediator.deleted.is_(False)))
+def list_mediators(
+    session: Session, committee_uuid: str | None = None, *, active_only: bool = True
+) -> list[MediatorRow]:
+    query = (
+        select(Mediator, Committee.name, Committee.name_key)
+        .join(Committee, Committee.uuid == Mediator.committee_uuid)
+        .where(Mediator.deleted.is_(False))
+    )
     if committee_uuid:
         query = query.where(Mediator.committee_uuid == committee_uuid)
     if active_only:
@@ -145,7 +185,9 @@ def roster_where(query: Select, f: RosterFilter) -> Select:
     text = f.text.strip()
     if text:
         like = f"%{text}%"
-        query = query.where(or_(Mediator.name.like(like), Mediator.phone.like(like), Mediator.registration_no.like(like)))
+        query = query.where(
+            or_(Mediator.name.like(like), Mediator.phone.like(like), Mediator.registration_no.like(like))
+        )
     return query
 
 
@@ -154,13 +196,22 @@ def roster(session: Session, actor: Actor, f: RosterFilter = RosterFilter()) -> 
     """The whole roster for the command line and the exports (the list screen reads pages:
     services/roster_queries.py)."""
     require_view(actor)
-    query = select(Mediator, Committee.name, Committee.name_key).join(Committee, Committee.uuid == Mediator.committee_uuid)
+    query = select(Mediator, Committee.name, Committee.name_key).join(
+        Committee, Committee.uuid == Mediator.committee_uuid
+    )
     return [_row(m, cname, ckey) for m, cname, ckey in session.execute(roster_where(query, f).order_by(*ROSTER_ORDER))]
 
 
 def grades_in_use(session: Session) -> list[str]:
-    return [g for g in session.scalars(select(Mediator.grade).where(Mediator.deleted.is_(False), Mediator.grade != "")
-                                       .distinct().order_by(Mediator.grade))]
+    return [
+        g
+        for g in session.scalars(
+            select(Mediator.grade)
+            .where(Mediator.deleted.is_(False), Mediator.grade != "")
+            .distinct()
+            .order_by(Mediator.grade)
+        )
+    ]
 
 
 def get(session: Session, uuid: str) -> Mediator:
@@ -178,8 +229,12 @@ def find_uuid(session: Session, key: str) -> str:
     if not key:
         raise NotFound("请给出调解员的编号或姓名。")
     live = Mediator.deleted.is_(False)
-    for cond in (Mediator.uuid == key, Mediator.registration_no == key, Mediator.name == key,
-                 Mediator.uuid.like(f"%{key}") if len(key) >= 6 else None):
+    for cond in (
+        Mediator.uuid == key,
+        Mediator.registration_no == key,
+        Mediator.name == key,
+        Mediator.uuid.like(f"%{key}") if len(key) >= 6 else None,
+    ):
         if cond is None:
             continue
         found = list(session.scalars(select(Mediator.uuid).where(live, cond).limit(5)))
@@ -237,9 +292,13 @@ def _checked(session: Session, cmd: MediatorCommand, existing: Mediator | None, 
             raise FieldError("id_number", "人民调解员应为成年公民（人民调解法第十四条），请核对身份证号或聘任日期。")
         if cmd.gender and cmd.gender != idnumber.gender(number):
             raise FieldError("gender", f"身份证号显示性别为“{idnumber.gender(number)}”，与所选性别不符。")
-        clash = session.scalar(select(Mediator.name).where(
-            Mediator.id_number == number, Mediator.deleted.is_(False),
-            Mediator.uuid != (existing.uuid if existing is not None else "")))
+        clash = session.scalar(
+            select(Mediator.name).where(
+                Mediator.id_number == number,
+                Mediator.deleted.is_(False),
+                Mediator.uuid != (existing.uuid if existing is not None else ""),
+            )
+        )
         if clash:
             raise FieldError("id_number", f"名册中已有该身份证号（{clash}），同一人不能登记两次。")
     if len(cmd.phone.strip()) > 30:
@@ -257,11 +316,21 @@ def _checked(session: Session, cmd: MediatorCommand, existing: Mediator | None, 
         raise FieldError("registered_on", "备案日期不能晚于今天。")
     if len(cmd.registration_no.strip()) > 40:
         raise FieldError("registration_no", "备案编号不能超过 40 个字符。")
-    if cmd.status != "serving" and cmd.appointment_end is None and existing is not None and existing.status == "serving":
+    if (
+        cmd.status != "serving"
+        and cmd.appointment_end is None
+        and existing is not None
+        and existing.status == "serving"
+    ):
         raise FieldError("appointment_end", "调解员离任、解聘或罢免时，请填写聘任终止日期。")
     values = {f: getattr(cmd, f) for f in PROFILE_FIELDS}
-    values.update(name=name, id_number=number, phone=cmd.phone.strip(), registration_no=cmd.registration_no.strip(),
-                  note=cmd.note.strip())
+    values.update(
+        name=name,
+        id_number=number,
+        phone=cmd.phone.strip(),
+        registration_no=cmd.registration_no.strip(),
+        note=cmd.note.strip(),
+    )
     return values
 
 
@@ -279,8 +348,15 @@ def create_mediator(session: Session, actor: Actor, cmd: MediatorCommand) -> Med
     stamp_new(session, actor, row)
     session.add(row)
     session.flush()
-    audit.record(session, actor, "mediator.create", "mediator", row.uuid,
-                 summary=f"调解员名册新增 {row.name}（{committee.name}）", after=_snapshot(row))
+    audit.record(
+        session,
+        actor,
+        "mediator.create",
+        "mediator",
+        row.uuid,
+        summary=f"调解员名册新增 {row.name}（{committee.name}）",
+        after=_snapshot(row),
+    )
     return _row(row, committee.name)
 
 
@@ -297,8 +373,16 @@ def update_mediator(session: Session, actor: Actor, uuid: str, cmd: MediatorComm
     m.active = m.status == "serving"
     stamp_changed(actor, m)
     committee = session.get_one(Committee, m.committee_uuid)
-    audit.record(session, actor, "mediator.update", "mediator", m.uuid, summary=f"修改调解员 {m.name} 的信息",
-                 before={k: before[k] for k in changed}, after={k: _snapshot(m)[k] for k in changed})
+    audit.record(
+        session,
+        actor,
+        "mediator.update",
+        "mediator",
+        m.uuid,
+        summary=f"修改调解员 {m.name} 的信息",
+        before={k: before[k] for k in changed},
+        after={k: _snapshot(m)[k] for k in changed},
+    )
     return _row(m, committee.name)
 
 
@@ -349,13 +433,26 @@ def add_training(session: Session, actor: Actor, mediator_uuid: str, t: Training
     if t.held_on > actor.today:
         raise FieldError("held_on", "培训日期不能晚于今天。")
     value = tenths(t.hours)
-    row = MediatorTraining(uuid="", mediator_uuid=m.uuid, held_on=t.held_on, topic=t.topic.strip()[:120],
-                           tenth_hours=value, organiser=t.organiser.strip()[:80], note=t.note.strip()[:200])
+    row = MediatorTraining(
+        uuid="",
+        mediator_uuid=m.uuid,
+        held_on=t.held_on,
+        topic=t.topic.strip()[:120],
+        tenth_hours=value,
+        organiser=t.organiser.strip()[:80],
+        note=t.note.strip()[:200],
+    )
     stamp_new(session, actor, row)
     session.add(row)
     session.flush()
-    audit.record(session, actor, "mediator.training", "mediator_training", row.uuid,
-                 summary=f"调解员 {m.name} 培训记录：{t.held_on} {row.topic}（{Decimal(value) / 10} 学时）")
+    audit.record(
+        session,
+        actor,
+        "mediator.training",
+        "mediator_training",
+        row.uuid,
+        summary=f"调解员 {m.name} 培训记录：{t.held_on} {row.topic}（{Decimal(value) / 10} 学时）",
+    )
     return row.uuid
 
 
@@ -398,15 +495,29 @@ def add_event(session: Session, actor: Actor, mediator_uuid: str, e: EventInput)
             case_uuid = find_case_uuid(session, e.case_no)
         except UserError as exc:
             raise FieldError("case_no", exc.message) from None
-    row = MediatorEvent(uuid="", mediator_uuid=m.uuid, kind=e.kind, occurred_on=e.occurred_on,
-                        title=e.title.strip()[:120], issuer=e.issuer.strip()[:80],
-                        art15=e.art15 if e.kind in ("complaint", "discipline") else "", outcome=e.outcome,
-                        case_uuid=case_uuid, note=e.note.strip())
+    row = MediatorEvent(
+        uuid="",
+        mediator_uuid=m.uuid,
+        kind=e.kind,
+        occurred_on=e.occurred_on,
+        title=e.title.strip()[:120],
+        issuer=e.issuer.strip()[:80],
+        art15=e.art15 if e.kind in ("complaint", "discipline") else "",
+        outcome=e.outcome,
+        case_uuid=case_uuid,
+        note=e.note.strip(),
+    )
     stamp_new(session, actor, row)
     session.add(row)
     session.flush()
-    audit.record(session, actor, "mediator.event", "mediator_event", row.uuid,
-                 summary=f"调解员 {m.name} {label}：{e.occurred_on} {row.title}（{options[e.outcome]}）")
+    audit.record(
+        session,
+        actor,
+        "mediator.event",
+        "mediator_event",
+        row.uuid,
+        summary=f"调解员 {m.name} {label}：{e.occurred_on} {row.title}（{options[e.outcome]}）",
+    )
     return row.uuid
 
 
@@ -425,19 +536,34 @@ def add_appointment(session: Session, actor: Actor, mediator_uuid: str, a: Appoi
         raise FieldError("start_on", "聘任日期不能晚于今天。")
     if a.end_on is not None and a.end_on < a.start_on:
         raise FieldError("end_on", "聘任终止日期不能早于聘任日期。")
-    row = MediatorAppointment(uuid="", mediator_uuid=m.uuid, start_on=a.start_on, end_on=a.end_on,
-                              committee_name=a.committee_name.strip()[:60], note=a.note.strip()[:120])
+    row = MediatorAppointment(
+        uuid="",
+        mediator_uuid=m.uuid,
+        start_on=a.start_on,
+        end_on=a.end_on,
+        committee_name=a.committee_name.strip()[:60],
+        note=a.note.strip()[:120],
+    )
     stamp_new(session, actor, row)
     session.add(row)
     session.flush()
-    audit.record(session, actor, "mediator.appointment", "mediator_appointment", row.uuid,
-                 summary=f"调解员 {m.name} 聘任期间：{a.start_on} 至 {a.end_on or '今'}")
+    audit.record(
+        session,
+        actor,
+        "mediator.appointment",
+        "mediator_appointment",
+        row.uuid,
+        summary=f"调解员 {m.name} 聘任期间：{a.start_on} 至 {a.end_on or '今'}",
+    )
     return row.uuid
 
 
 # Three log tables of one shape (mediator_uuid and the Travelling columns); typed loosely.
 LOG_MODELS: dict[str, type[Any]] = {
-    "training": MediatorTraining, "event": MediatorEvent, "appointment": MediatorAppointment}
+    "training": MediatorTraining,
+    "event": MediatorEvent,
+    "appointment": MediatorAppointment,
+}
 
 
 def remove_log_entry(session: Session, actor: Actor, kind: str, uuid: str) -> None:
@@ -450,7 +576,9 @@ def remove_log_entry(session: Session, actor: Actor, kind: str, uuid: str) -> No
     row.deleted = True
     stamp_changed(actor, row)
     what = {"training": "培训记录", "event": "奖惩记录", "appointment": "聘任期间"}[kind]
-    audit.record(session, actor, "mediator.log_remove", model.__tablename__, uuid, summary=f"删除调解员 {m.name} 的一条{what}")
+    audit.record(
+        session, actor, "mediator.log_remove", model.__tablename__, uuid, summary=f"删除调解员 {m.name} 的一条{what}"
+    )
 
 
 # ---------------------------------------------------------------- one mediator, whole
@@ -468,43 +596,96 @@ def detail(session: Session, actor: Actor, uuid: str, *, reveal: bool = False) -
     id_number = reveal_id(session, actor, uuid) if reveal and m.id_number else idnumber.mask(m.id_number)
     doc: dict[str, Any] = {f: getattr(m, f) for f in PROFILE_FIELDS}
     doc.update(
-        uuid=m.uuid, version=m.version, owner_node=m.owner_node, committee=committee.name if committee else "",
-        id_number=id_number, grade=m.grade, grade_label=m.grade or grading.NO_GRADE, grade_rule_set=m.grade_rule_set,
-        grade_level=m.grade_level, graded_on=m.graded_on, employment_label=EMPLOYMENT.get(m.employment_type, ""),
-        status_label=grading.STATUS.get(m.status, m.status), editable=m.owner_node == _node_id(session)
-        and actor.can(Perm.MANAGE_MEDIATORS),
+        uuid=m.uuid,
+        version=m.version,
+        owner_node=m.owner_node,
+        committee=committee.name if committee else "",
+        id_number=id_number,
+        grade=m.grade,
+        grade_label=m.grade or grading.NO_GRADE,
+        grade_rule_set=m.grade_rule_set,
+        grade_level=m.grade_level,
+        graded_on=m.graded_on,
+        employment_label=EMPLOYMENT.get(m.employment_type, ""),
+        status_label=grading.STATUS.get(m.status, m.status),
+        editable=m.owner_node == _node_id(session) and actor.can(Perm.MANAGE_MEDIATORS),
     )
     doc["trainings"] = [
-        {"uuid": t.uuid, "held_on": t.held_on, "topic": t.topic, "hours": Decimal(t.tenth_hours) / 10,
-         "organiser": t.organiser, "note": t.note}
-        for t in session.scalars(select(MediatorTraining).where(
-            MediatorTraining.mediator_uuid == uuid, MediatorTraining.deleted.is_(False))
-            .order_by(MediatorTraining.held_on.desc(), MediatorTraining.uuid))]
-    case_nos = dict(session.execute(select(MediationCase.uuid, MediationCase.case_no).join(
-        MediatorEvent, MediatorEvent.case_uuid == MediationCase.uuid).where(MediatorEvent.mediator_uuid == uuid)).all())
+        {
+            "uuid": t.uuid,
+            "held_on": t.held_on,
+            "topic": t.topic,
+            "hours": Decimal(t.tenth_hours) / 10,
+            "organiser": t.organiser,
+            "note": t.note,
+        }
+        for t in session.scalars(
+            select(MediatorTraining)
+            .where(MediatorTraining.mediator_uuid == uuid, MediatorTraining.deleted.is_(False))
+            .order_by(MediatorTraining.held_on.desc(), MediatorTraining.uuid)
+        )
+    ]
+    case_nos = dict(
+        session.execute(
+            select(MediationCase.uuid, MediationCase.case_no)
+            .join(MediatorEvent, MediatorEvent.case_uuid == MediationCase.uuid)
+            .where(MediatorEvent.mediator_uuid == uuid)
+        ).all()
+    )
     doc["events"] = [
-        {"uuid": e.uuid, "kind": e.kind, "kind_label": grading.EVENT_KINDS[e.kind], "occurred_on": e.occurred_on,
-         "title": e.title, "issuer": e.issuer, "art15": e.art15, "art15_label": grading.ART15.get(e.art15, ""),
-         "outcome": e.outcome, "outcome_label": grading.outcomes(e.kind).get(e.outcome, e.outcome),
-         "case_no": case_nos.get(e.case_uuid or "", ""), "note": e.note}
-        for e in session.scalars(select(MediatorEvent).where(
-            MediatorEvent.mediator_uuid == uuid, MediatorEvent.deleted.is_(False))
-            .order_by(MediatorEvent.occurred_on.desc(), MediatorEvent.uuid))]
+        {
+            "uuid": e.uuid,
+            "kind": e.kind,
+            "kind_label": grading.EVENT_KINDS[e.kind],
+            "occurred_on": e.occurred_on,
+            "title": e.title,
+            "issuer": e.issuer,
+            "art15": e.art15,
+            "art15_label": grading.ART15.get(e.art15, ""),
+            "outcome": e.outcome,
+            "outcome_label": grading.outcomes(e.kind).get(e.outcome, e.outcome),
+            "case_no": case_nos.get(e.case_uuid or "", ""),
+            "note": e.note,
+        }
+        for e in session.scalars(
+            select(MediatorEvent)
+            .where(MediatorEvent.mediator_uuid == uuid, MediatorEvent.deleted.is_(False))
+            .order_by(MediatorEvent.occurred_on.desc(), MediatorEvent.uuid)
+        )
+    ]
     doc["appointments"] = [
         {"uuid": a.uuid, "start_on": a.start_on, "end_on": a.end_on, "committee_name": a.committee_name, "note": a.note}
-        for a in session.scalars(select(MediatorAppointment).where(
-            MediatorAppointment.mediator_uuid == uuid, MediatorAppointment.deleted.is_(False))
-            .order_by(MediatorAppointment.start_on.desc()))]
+        for a in session.scalars(
+            select(MediatorAppointment)
+            .where(MediatorAppointment.mediator_uuid == uuid, MediatorAppointment.deleted.is_(False))
+            .order_by(MediatorAppointment.start_on.desc())
+        )
+    ]
     doc["grades"] = [
-        {"grade": g.grade or grading.NO_GRADE, "previous": g.previous or grading.NO_GRADE,
-         "rule_set_code": g.rule_set_code, "effective_on": g.effective_on, "reason": g.reason, "actor": g.actor,
-         "application_uuid": g.application_uuid}
-        for g in session.scalars(select(MediatorGrade).where(
-            MediatorGrade.mediator_uuid == uuid, MediatorGrade.deleted.is_(False))
-            .order_by(MediatorGrade.effective_on.desc(), MediatorGrade.at.desc()))]
-    doc["cases"] = session.scalar(select(func.count()).select_from(MediationCase).join(
-        CaseMediator, CaseMediator.case_uuid == MediationCase.uuid).where(
-        CaseMediator.mediator_uuid == uuid, MediationCase.deleted.is_(False), MediationCase.status != "void")) or 0
+        {
+            "grade": g.grade or grading.NO_GRADE,
+            "previous": g.previous or grading.NO_GRADE,
+            "rule_set_code": g.rule_set_code,
+            "effective_on": g.effective_on,
+            "reason": g.reason,
+            "actor": g.actor,
+            "application_uuid": g.application_uuid,
+        }
+        for g in session.scalars(
+            select(MediatorGrade)
+            .where(MediatorGrade.mediator_uuid == uuid, MediatorGrade.deleted.is_(False))
+            .order_by(MediatorGrade.effective_on.desc(), MediatorGrade.at.desc())
+        )
+    ]
+    doc["cases"] = (
+        session.scalar(
+            select(func.count())
+            .select_from(MediationCase)
+            .join(CaseMediator, CaseMediator.case_uuid == MediationCase.uuid)
+            .where(CaseMediator.mediator_uuid == uuid, MediationCase.deleted.is_(False), MediationCase.status != "void")
+        )
+        or 0
+    )
     return doc
 
 

@@ -106,22 +106,40 @@ def init_node(session: Session, actor: Actor, cmd: InitCommand) -> NodeInfo:
 
     node_keys = keys.generate()
     node = Node(
-        id=1, node_id=ids.new_uuid(), org_code=org.code, level=level.value, parent_code=parent_code,
-        created_at=actor.now, sign_private=node_keys.sign_private, sign_public=node_keys.sign_public,
-        enc_private=node_keys.enc_private, enc_public=node_keys.enc_public,
+        id=1,
+        node_id=ids.new_uuid(),
+        org_code=org.code,
+        level=level.value,
+        parent_code=parent_code,
+        created_at=actor.now,
+        sign_private=node_keys.sign_private,
+        sign_public=node_keys.sign_public,
+        enc_private=node_keys.enc_private,
+        enc_public=node_keys.enc_public,
         fingerprint=node_keys.fingerprint,
     )
     session.add(node)
     session.flush()
-    audit.record(session, actor, "node.init", "node", node.node_id,
-                 summary=f"初始化节点：{org.name}（{level.label}）",
-                 after={"org_code": org.code, "level": level.value, "parent_code": parent_code,
-                        "fingerprint": node.fingerprint})
-    admin_actor = Actor(name=actor.name, role=Role.ADMIN, display_name=actor.display_name,
-                        at=actor.at, all_rights=True)
-    users.create_user(session, admin_actor, users.UserCommand(
-        username=cmd.admin_username, display_name=cmd.admin_display_name or cmd.admin_username,
-        role=Role.ADMIN.value, password=cmd.admin_password))
+    audit.record(
+        session,
+        actor,
+        "node.init",
+        "node",
+        node.node_id,
+        summary=f"初始化节点：{org.name}（{level.label}）",
+        after={"org_code": org.code, "level": level.value, "parent_code": parent_code, "fingerprint": node.fingerprint},
+    )
+    admin_actor = Actor(name=actor.name, role=Role.ADMIN, display_name=actor.display_name, at=actor.at, all_rights=True)
+    users.create_user(
+        session,
+        admin_actor,
+        users.UserCommand(
+            username=cmd.admin_username,
+            display_name=cmd.admin_display_name or cmd.admin_username,
+            role=Role.ADMIN.value,
+            password=cmd.admin_password,
+        ),
+    )
     if level is Level.TOWNSHIP:  # a community point adds its own community committee itself
         committees.ensure_own_committee(session, admin_actor, org)
     return node_info(session)
@@ -135,9 +153,14 @@ def node_info(session: Session) -> NodeInfo:
     org = session.get(OrgUnit, node.org_code)
     parent = session.get(OrgUnit, node.parent_code) if node.parent_code else None
     return NodeInfo(
-        node_id=node.node_id, org_code=node.org_code, org_name=org.name if org else node.org_code,
-        level=node.level, level_label=Level(node.level).label, parent_code=node.parent_code,
-        parent_name=parent.name if parent else None, key_fingerprint=node.fingerprint,
+        node_id=node.node_id,
+        org_code=node.org_code,
+        org_name=org.name if org else node.org_code,
+        level=node.level,
+        level_label=Level(node.level).label,
+        parent_code=node.parent_code,
+        parent_name=parent.name if parent else None,
+        key_fingerprint=node.fingerprint,
         created_at=node.created_at.isoformat(timespec="seconds"),
     )
 

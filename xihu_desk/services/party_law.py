@@ -20,7 +20,15 @@ from xihu_desk.services.records import stamp_changed
 from xihu_desk.services.units import writes
 from xihu_desk.store.case_models import MediationCase, Party
 
-PARTY_FIELDS = ("rep_relation", "rep_id_number", "rep_phone", "acts_alone", "acts_alone_reason", "service_address", "tags")
+PARTY_FIELDS = (
+    "rep_relation",
+    "rep_id_number",
+    "rep_phone",
+    "acts_alone",
+    "acts_alone_reason",
+    "service_address",
+    "tags",
+)
 REFERRAL_NOTE_MAX = 500
 
 
@@ -38,9 +46,13 @@ def party_extras(p: Party, accepted_on: date | None, reveal: bool, tag_labels: d
     signs = p.kind != "person" or signs_self(p.birth_date, on)
     suggestion = suggested_tags(PartyInput(p.role, p.kind, p.name, birth_date=p.birth_date), on) if accepted_on else []
     return {
-        "legal_representative": representative(p, reveal), "acts_alone": p.acts_alone,
-        "acts_alone_reason": p.acts_alone_reason, "signs_self": signs,
-        "service_address": p.service_address, "tags": [tag_labels.get(t, t) for t in tags], "tag_codes": tags,
+        "legal_representative": representative(p, reveal),
+        "acts_alone": p.acts_alone,
+        "acts_alone_reason": p.acts_alone_reason,
+        "signs_self": signs,
+        "service_address": p.service_address,
+        "tags": [tag_labels.get(t, t) for t in tags],
+        "tag_codes": tags,
         "suggested_tags": [tag_labels.get(t, t) for t in suggestion if t not in tags],
     }
 
@@ -49,15 +61,30 @@ def failure_extras(session: Session, case: MediationCase) -> dict[str, Any]:
     routes = codes.labels(session, "told_route")
     targets = codes.labels(session, "referral_target")
     told = tag_codes(case.told_routes)
-    return {"told_routes": [routes.get(r, r) for r in told], "told_route_codes": told,
-            "referral": None if not case.referral_to else {
-                "to": case.referral_to, "to_label": targets.get(case.referral_to, case.referral_to),
-                "body": case.referral_body, "note": case.referral_note}}
+    return {
+        "told_routes": [routes.get(r, r) for r in told],
+        "told_route_codes": told,
+        "referral": None
+        if not case.referral_to
+        else {
+            "to": case.referral_to,
+            "to_label": targets.get(case.referral_to, case.referral_to),
+            "body": case.referral_body,
+            "note": case.referral_note,
+        },
+    }
 
 
 @writes
-def record_routes(session: Session, actor: Actor, case_uuid: str, routes: list[str], referral_to: str = "",
-                  referral_body: str = "", referral_note: str = "") -> None:
+def record_routes(
+    session: Session,
+    actor: Actor,
+    case_uuid: str,
+    routes: list[str],
+    referral_to: str = "",
+    referral_body: str = "",
+    referral_note: str = "",
+) -> None:
     """The routes the parties were told of when mediation failed or ended, and the optional
     referral to legal aid or the court (printed as the 转介单). One write, audited."""
     from xihu_desk.services.cases import check_editable, get_case
@@ -87,11 +114,22 @@ def record_routes(session: Session, actor: Actor, case_uuid: str, routes: list[s
         raise FieldError("referral_note", f"转介说明不能超过 {REFERRAL_NOTE_MAX} 个字。")
     before = {"told_routes": case.told_routes, "referral_to": case.referral_to, "referral_body": case.referral_body}
     case.told_routes = ",".join(chosen)
-    case.referral_to, case.referral_body, case.referral_note = referral_to, body if referral_to else "", note if referral_to else ""
+    case.referral_to, case.referral_body, case.referral_note = (
+        referral_to,
+        body if referral_to else "",
+        note if referral_to else "",
+    )
     case.routes_told = True
     stamp_changed(actor, case)
     told = "、".join(known_routes[r] for r in chosen)
     where = f"，转介{body}" if referral_to else ""
-    audit.record(session, actor, "case.routes", "case", case.uuid, summary=f"{case.case_no} 已告知其他途径：{told}{where}",
-                 before=before, after={"told_routes": case.told_routes, "referral_to": case.referral_to,
-                                       "referral_body": case.referral_body})
+    audit.record(
+        session,
+        actor,
+        "case.routes",
+        "case",
+        case.uuid,
+        summary=f"{case.case_no} 已告知其他途径：{told}{where}",
+        before=before,
+        after={"told_routes": case.told_routes, "referral_to": case.referral_to, "referral_body": case.referral_body},
+    )

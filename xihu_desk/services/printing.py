@@ -83,14 +83,17 @@ def _case(session: Session, actor: Actor, case_uuid: str, *, reveal: bool = Fals
 
 def _masked(case: dict[str, Any]) -> dict[str, Any]:
     """What the digest is taken of: the case as printed by default (ID numbers masked)."""
+
     def masked(number: str | None) -> str:
         return number if number and "*" in number else idnumber.mask(number)
 
     parties = [{**p, "id_number": masked(p["id_number"])} for p in case["parties"]]
     for p in parties:  # the legal representative's number too (whole on the signed papers)
         if p.get("legal_representative"):
-            p["legal_representative"] = {**p["legal_representative"],
-                                         "id_number": masked(p["legal_representative"]["id_number"])}
+            p["legal_representative"] = {
+                **p["legal_representative"],
+                "id_number": masked(p["legal_representative"]["id_number"]),
+            }
     return {**case, "parties": parties}
 
 
@@ -114,25 +117,41 @@ def whole_ids(session: Session, actor: Actor, kind: str, *, reveal: bool = False
     signed papers carry them unless the office masks them, and only for an actor who may see them."""
     if reveal:
         return True
-    return (kind in WHOLE_ID and actor.can(Perm.REVEAL_ID)
-            and not settings.get(session, "mask_id_on_signed_documents"))
+    return kind in WHOLE_ID and actor.can(Perm.REVEAL_ID) and not settings.get(session, "mask_id_on_signed_documents")
 
 
 def agreement_dict(case: dict[str, Any], a: AgreementInput) -> dict[str, Any]:
     """An agreement still being typed (the form at the signing table), shaped as case_detail gives
     a registered one: what a draft prints."""
     clauses = [c.strip() for c in a.clauses if c.strip()]
-    return {"form": a.form, "number": case["case_no"], "facts": a.facts.strip(), "disputed": a.disputed.strip(),
-            "responsibility": a.responsibility.strip(), "clauses": clauses,
-            "performance_method": a.performance_method.strip(), "performance_place": a.performance_place.strip(),
-            "performance_deadline": a.performance_deadline.isoformat() if a.performance_deadline else None,
-            "amount": a.amount_fen / 100, "effective_on": a.effective_on.isoformat() if a.effective_on else None,
-            "performed_on_the_spot": a.performed_on_the_spot, "registrar": a.registrar.strip(),
-            "copies": rules.copies(len(case["parties"])), "confirmation_deadline": None}
+    return {
+        "form": a.form,
+        "number": case["case_no"],
+        "facts": a.facts.strip(),
+        "disputed": a.disputed.strip(),
+        "responsibility": a.responsibility.strip(),
+        "clauses": clauses,
+        "performance_method": a.performance_method.strip(),
+        "performance_place": a.performance_place.strip(),
+        "performance_deadline": a.performance_deadline.isoformat() if a.performance_deadline else None,
+        "amount": a.amount_fen / 100,
+        "effective_on": a.effective_on.isoformat() if a.effective_on else None,
+        "performed_on_the_spot": a.performed_on_the_spot,
+        "registrar": a.registrar.strip(),
+        "copies": rules.copies(len(case["parties"])),
+        "confirmation_deadline": None,
+    }
 
 
-def _build(kind: str, case: dict[str, Any], stamp: documents.Stamp, *, templates: Path | None,
-           on_page: Callable[[int], None] | None, word: bool) -> documents.Built:
+def _build(
+    kind: str,
+    case: dict[str, Any],
+    stamp: documents.Stamp,
+    *,
+    templates: Path | None,
+    on_page: Callable[[int], None] | None,
+    word: bool,
+) -> documents.Built:
     """The PDF, or the editable Word copy of the same story (documents/word.py)."""
     if word:
         return documents.Built(b"", 0, documents.build_docx(kind, case, stamp, templates=templates))
@@ -140,10 +159,20 @@ def _build(kind: str, case: dict[str, Any], stamp: documents.Stamp, *, templates
 
 
 @writes
-def print_document(session: Session, actor: Actor, kind: str, case_uuid: str, *, reveal: bool = False,
-                   qr: bool = True, templates: Path | None = None,
-                   on_page: Callable[[int], None] | None = None, word: bool = False, draft: bool = False,
-                   agreement: AgreementInput | None = None) -> Printed:
+def print_document(
+    session: Session,
+    actor: Actor,
+    kind: str,
+    case_uuid: str,
+    *,
+    reveal: bool = False,
+    qr: bool = True,
+    templates: Path | None = None,
+    on_page: Callable[[int], None] | None = None,
+    word: bool = False,
+    draft: bool = False,
+    agreement: AgreementInput | None = None,
+) -> Printed:
     """Build one document of the case (with ``word``: its editable .docx, in ``Printed.docx``);
     audited. Whole ID numbers: see ``whole_ids`` (audited).
 
@@ -168,25 +197,64 @@ def print_document(session: Session, actor: Actor, kind: str, case_uuid: str, *,
     if not draft and not reason and kind in OF_AGREEMENT and case.get("outcome") != "succeeded":
         reason = "本案的调解协议尚未登记（案件调解中），只能打印草稿。"
     if draft and kind in OF_AGREEMENT and not case.get("agreement"):
-        reason = ("本案尚未填写调解协议：请在案件的“调解结果”中选择协议形式、填写条款并保存草稿"
-                  "（或 case draft-agreement），再打印草稿。")
+        reason = (
+            "本案尚未填写调解协议：请在案件的“调解结果”中选择协议形式、填写条款并保存草稿"
+            "（或 case draft-agreement），再打印草稿。"
+        )
     if reason or (missing and not draft):
         raise Incomplete(kind, reason, missing)
     if draft:
-        built = _build(kind, case, documents.Stamp("", qr=False, draft=True), templates=templates, on_page=on_page,
-                       word=word)
-        return Printed(kind, KINDS[kind], case["uuid"], case["case_no"], "", case["version"], built.pages, built.pdf,
-                       _copies(kind, case), draft=True, missing=tuple(missing), docx=built.docx)
+        built = _build(
+            kind, case, documents.Stamp("", qr=False, draft=True), templates=templates, on_page=on_page, word=word
+        )
+        return Printed(
+            kind,
+            KINDS[kind],
+            case["uuid"],
+            case["case_no"],
+            "",
+            case["version"],
+            built.pages,
+            built.pdf,
+            _copies(kind, case),
+            draft=True,
+            missing=tuple(missing),
+            docx=built.docx,
+        )
     code = printcode.make(_key(session), kind, case["uuid"], case["version"], digest(kind, case)).text()
     built = _build(kind, case, documents.Stamp(code, qr=qr), templates=templates, on_page=on_page, word=word)
-    audit.record(session, actor, "case.print", "case", case["uuid"],
-                 summary=f"打印 {case['case_no']} {KINDS[kind]}（"
-                         + ("Word 可编辑文档" if word else f"{built.pages} 页") + f"，核验码 {code}"
-                         + ("，含完整证件号码" if whole else "") + "）",
-                 after={"kind": kind, "code": code, "version": case["version"], "pages": built.pages,
-                        "format": "docx" if word else "pdf", "reveal": whole})
-    return Printed(kind, KINDS[kind], case["uuid"], case["case_no"], code, case["version"], built.pages, built.pdf,
-                   _copies(kind, case), docx=built.docx)
+    audit.record(
+        session,
+        actor,
+        "case.print",
+        "case",
+        case["uuid"],
+        summary=f"打印 {case['case_no']} {KINDS[kind]}（"
+        + ("Word 可编辑文档" if word else f"{built.pages} 页")
+        + f"，核验码 {code}"
+        + ("，含完整证件号码" if whole else "")
+        + "）",
+        after={
+            "kind": kind,
+            "code": code,
+            "version": case["version"],
+            "pages": built.pages,
+            "format": "docx" if word else "pdf",
+            "reveal": whole,
+        },
+    )
+    return Printed(
+        kind,
+        KINDS[kind],
+        case["uuid"],
+        case["case_no"],
+        code,
+        case["version"],
+        built.pages,
+        built.pdf,
+        _copies(kind, case),
+        docx=built.docx,
+    )
 
 
 def _copies(kind: str, case: dict[str, Any]) -> int:
@@ -211,15 +279,25 @@ class Verification:
     current_version: int | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "result": self.result, "message": self.message, "case_no": self.case_no,
-                "kind": self.kind, "printed_version": self.printed_version, "current_version": self.current_version}
+        return {
+            "ok": self.ok,
+            "result": self.result,
+            "message": self.message,
+            "case_no": self.case_no,
+            "kind": self.kind,
+            "printed_version": self.printed_version,
+            "current_version": self.current_version,
+        }
 
 
 def _holder_name(session: Session, case_uuid: str) -> str:
     """The office that manages a case received from elsewhere: its committee's street or town."""
     name = session.scalar(
-        select(OrgUnit.name).join(Committee, Committee.org_code == OrgUnit.code)
-        .join(MediationCase, MediationCase.committee_uuid == Committee.uuid).where(MediationCase.uuid == case_uuid))
+        select(OrgUnit.name)
+        .join(Committee, Committee.org_code == OrgUnit.code)
+        .join(MediationCase, MediationCase.committee_uuid == Committee.uuid)
+        .where(MediationCase.uuid == case_uuid)
+    )
     return f"{name}司法所" if name and not name.endswith(("司法所", "司法局")) else (name or "案件的管理单位")
 
 
@@ -229,17 +307,27 @@ def verify(session: Session, actor: Actor, text: str) -> Verification:
     try:
         code = printcode.parse(text)
     except printcode.BadCode:
-        return Verification(False, "malformed", "核验码格式不正确：应为 24 位字母和数字（如 A06B-F78P-4007-05DB-G6MW-ZVQE），请核对是否抄错。")
+        return Verification(
+            False,
+            "malformed",
+            "核验码格式不正确：应为 24 位字母和数字（如 A06B-F78P-4007-05DB-G6MW-ZVQE），请核对是否抄错。",
+        )
     key = _key(session)
     prefix = f"{code.uuid_prefix[:8]}-{code.uuid_prefix[8:]}"
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
     candidates = session.execute(
-        select(MediationCase.uuid, MediationCase.deleted, MediationCase.owner_node)
-        .where(MediationCase.uuid >= prefix, MediationCase.uuid < upper)).all()
+        select(MediationCase.uuid, MediationCase.deleted, MediationCase.owner_node).where(
+            MediationCase.uuid >= prefix, MediationCase.uuid < upper
+        )
+    ).all()
     found = [(uuid, deleted) for uuid, deleted, _owner in candidates if printcode.authentic(key, code, uuid)]
     if not candidates:
-        return Verification(False, "unknown", "核验不通过：本单位无此案件。核验码格式正确，可能由其他单位打印，请到打印该文书的单位核验。",
-                            kind=code.kind)
+        return Verification(
+            False,
+            "unknown",
+            "核验不通过：本单位无此案件。核验码格式正确，可能由其他单位打印，请到打印该文书的单位核验。",
+            kind=code.kind,
+        )
     if not found:
         # The code's MAC is keyed by the node that printed it. A case this node only holds a copy
         # of (received from the office that manages it) was printed there: it cannot be checked
@@ -247,9 +335,13 @@ def verify(session: Session, actor: Actor, text: str) -> Verification:
         me = session.get_one(Node, 1).node_id
         if all(owner != me for _uuid, _deleted, owner in candidates):
             holder = _holder_name(session, candidates[0][0])
-            return Verification(False, "elsewhere",
-                                f"核验不通过：本单位无此案件的原始登记（该案件由{holder}管理），无法核验该单位打印的文书，"
-                                f"请到{holder}核验。", kind=code.kind)
+            return Verification(
+                False,
+                "elsewhere",
+                f"核验不通过：本单位无此案件的原始登记（该案件由{holder}管理），无法核验该单位打印的文书，"
+                f"请到{holder}核验。",
+                kind=code.kind,
+            )
         return Verification(False, "forged", "核验不通过：核验码与案件登记不符，可能是伪造或抄错的。", kind=code.kind)
     uuid, deleted = found[0]
     title = KINDS[code.kind]
@@ -260,25 +352,47 @@ def verify(session: Session, actor: Actor, text: str) -> Verification:
     printed = code.version
     base = dict(case_no=case["case_no"], kind=code.kind, printed_version=printed, current_version=version)
     if case.get("void"):
-        return Verification(False, "void", f"核验不通过：{case['case_no']} 已于 {case['void']['on']} 作废"
-                                           f"（{case['void']['reason']}），本{title}不再有效。", **base)
+        return Verification(
+            False,
+            "void",
+            f"核验不通过：{case['case_no']} 已于 {case['void']['on']} 作废"
+            f"（{case['void']['reason']}），本{title}不再有效。",
+            **base,
+        )
     if digest(code.kind, case) == code.digest:
         if printcode.same_version(code, version):
-            return Verification(True, "match", f"核验通过：{case['case_no']} {title}与案件登记一致（第 {version} 版）。", **base)
-        return Verification(True, "match-older-version",
-                            f"核验通过：{case['case_no']} {title}打印于第 {printed} 版，此后案件有其他更新（现为第 {version} 版），"
-                            "但本文书的内容没有变化。", **base)
+            return Verification(
+                True, "match", f"核验通过：{case['case_no']} {title}与案件登记一致（第 {version} 版）。", **base
+            )
+        return Verification(
+            True,
+            "match-older-version",
+            f"核验通过：{case['case_no']} {title}打印于第 {printed} 版，此后案件有其他更新（现为第 {version} 版），"
+            "但本文书的内容没有变化。",
+            **base,
+        )
     # A correction made after the print (history versions above the printed one; the code holds the
     # version modulo 32768, so compare within that window) supersedes the paper.
-    later = [h for h in case.get("history", []) if h["action"] == "correct"
-             and 0 < (h["version"] - printed) % printcode.VERSION_MOD <= (version - printed) % printcode.VERSION_MOD]
+    later = [
+        h
+        for h in case.get("history", [])
+        if h["action"] == "correct"
+        and 0 < (h["version"] - printed) % printcode.VERSION_MOD <= (version - printed) % printcode.VERSION_MOD
+    ]
     if later:
         last = later[-1]
         fields = "、".join(dict.fromkeys(h["field_label"] for h in later))
-        return Verification(False, "superseded",
-                            f"核验不通过：{case['case_no']} {title}打印于第 {printed} 版，此后案件经更正（{fields}；"
-                            f"{last['at'][:10]} {last['by']}，理由：{last['reason']}），本文书已被取代，请以更正后重新打印的文书为准。",
-                            **base)
-    return Verification(False, "changed",
-                        f"核验不通过：{case['case_no']} {title}打印于第 {printed} 版，案件登记现为第 {version} 版，"
-                        "本文书的内容已有变化，纸面与登记不一致。", **base)
+        return Verification(
+            False,
+            "superseded",
+            f"核验不通过：{case['case_no']} {title}打印于第 {printed} 版，此后案件经更正（{fields}；"
+            f"{last['at'][:10]} {last['by']}，理由：{last['reason']}），本文书已被取代，请以更正后重新打印的文书为准。",
+            **base,
+        )
+    return Verification(
+        False,
+        "changed",
+        f"核验不通过：{case['case_no']} {title}打印于第 {printed} 版，案件登记现为第 {version} 版，"
+        "本文书的内容已有变化，纸面与登记不一致。",
+        **base,
+    )

@@ -30,17 +30,33 @@ from xihu_desk.store.review_models import ReviewItem
 
 KIND = "reviews"
 # The service's field names -> the register column they came from (to point at the right cell).
-FIELD_COLUMN = {"item_type": "item_type", "title": "title", "unit": "unit", "received_on": "received_on",
-                "complete_on": "complete_on", "opinion_on": "opinion_on", "conclusion": "conclusion",
-                "opinion_no": "opinion_no", "issues": "issues", "points": "points", "adoption": "adoption",
-                "adoption_reason": "adoption_reason", "deliberation_on": "deliberation_on", "issued_on": "issued_on",
-                "filing_submitted_on": "filing_submitted_on", "filing_registered_on": "filing_registered_on",
-                "case_no": None}
+FIELD_COLUMN = {
+    "item_type": "item_type",
+    "title": "title",
+    "unit": "unit",
+    "received_on": "received_on",
+    "complete_on": "complete_on",
+    "opinion_on": "opinion_on",
+    "conclusion": "conclusion",
+    "opinion_no": "opinion_no",
+    "issues": "issues",
+    "points": "points",
+    "adoption": "adoption",
+    "adoption_reason": "adoption_reason",
+    "deliberation_on": "deliberation_on",
+    "issued_on": "issued_on",
+    "filing_submitted_on": "filing_submitted_on",
+    "filing_registered_on": "filing_registered_on",
+    "case_no": None,
+}
 
 
 def _labels(session: Session) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    return (dict(codes.items(session, "review_type")), dict(codes.items(session, "review_conclusion")),
-            dict(codes.items(session, "review_adoption")))
+    return (
+        dict(codes.items(session, "review_type")),
+        dict(codes.items(session, "review_conclusion")),
+        dict(codes.items(session, "review_adoption")),
+    )
 
 
 def register_columns(session: Session) -> list[ledger.Column]:
@@ -60,8 +76,11 @@ NO_DATES = "没有送审日期，也没有材料齐全日期，无法计算审�
 def _key(title: str, unit: str, received_on: date | None, complete_on: date | None) -> tuple[str, str, Any]:
     """Two rows are the same item when title, unit and date received agree (the date the materials
     were complete stands in for an unknown date received)."""
-    return (ledger.normalise(title), ledger.normalise(unit),
-            received_on if received_on is not None else ("complete", complete_on))
+    return (
+        ledger.normalise(title),
+        ledger.normalise(unit),
+        received_on if received_on is not None else ("complete", complete_on),
+    )
 
 
 def _apply(session: Session, actor: Actor, row: ledger.LedgerRow) -> str:
@@ -78,32 +97,73 @@ def _apply(session: Session, actor: Actor, row: ledger.LedgerRow) -> str:
     if conclusion and complete is None:
         complete = received
         row.warn("complete_on", "缺少材料齐全日期，按送审日期计算审查用时")
-    ref = reviews.register(session, actor, reviews.RegisterCommand(
-        item_type=v["item_type"], title=v["title"], unit=v["unit"], received_on=received, complete_on=complete,
-        contact=v.get("contact") or "", contact_phone=v.get("contact_phone") or "", reviewer=v.get("reviewer") or "",
-        adviser_consulted=bool(v.get("adviser_consulted")), expert_panel=bool(v.get("expert_panel")),
-        risk_assessed=bool(v.get("risk_assessed")), note=v.get("note") or "", legacy_no=v.get("number") or ""))
+    ref = reviews.register(
+        session,
+        actor,
+        reviews.RegisterCommand(
+            item_type=v["item_type"],
+            title=v["title"],
+            unit=v["unit"],
+            received_on=received,
+            complete_on=complete,
+            contact=v.get("contact") or "",
+            contact_phone=v.get("contact_phone") or "",
+            reviewer=v.get("reviewer") or "",
+            adviser_consulted=bool(v.get("adviser_consulted")),
+            expert_panel=bool(v.get("expert_panel")),
+            risk_assessed=bool(v.get("risk_assessed")),
+            note=v.get("note") or "",
+            legacy_no=v.get("number") or "",
+        ),
+    )
     if conclusion:
-        reviews.import_opinion(session, actor, ref.uuid, reviews.OpinionInput(
-            v.get("opinion_on"), conclusion, v.get("opinion_no") or "", v.get("issues") or "", v.get("points") or 0))
-        after = reviews.AfterInput(v.get("adoption") or "", v.get("adoption_reason") or "", v.get("deliberation_on"),
-                                   v.get("issued_on"), v.get("filing_submitted_on"), v.get("filing_registered_on"))
+        reviews.import_opinion(
+            session,
+            actor,
+            ref.uuid,
+            reviews.OpinionInput(
+                v.get("opinion_on"), conclusion, v.get("opinion_no") or "", v.get("issues") or "", v.get("points") or 0
+            ),
+        )
+        after = reviews.AfterInput(
+            v.get("adoption") or "",
+            v.get("adoption_reason") or "",
+            v.get("deliberation_on"),
+            v.get("issued_on"),
+            v.get("filing_submitted_on"),
+            v.get("filing_registered_on"),
+        )
         if after.adoption and after.adoption != "adopted" and not after.adoption_reason:
             after = replace(after, adoption_reason="（原台账未填写理由）")
             row.warn("adoption", "部分采纳或未采纳但未写理由，已注明“原台账未填写理由”")
         if after != reviews.AfterInput():
             reviews.record_after(session, actor, ref.uuid, after)
     else:
-        for key in ("opinion_on", "opinion_no", "issues", "points", "adoption", "deliberation_on", "issued_on",
-                    "filing_submitted_on", "filing_registered_on"):
+        for key in (
+            "opinion_on",
+            "opinion_no",
+            "issues",
+            "points",
+            "adoption",
+            "deliberation_on",
+            "issued_on",
+            "filing_submitted_on",
+            "filing_registered_on",
+        ):
             if v.get(key) not in (None, "", 0):
                 row.warn(key, "没有审查结论，此项未导入")
     return ref.number
 
 
 @writes
-def import_ledger(session: Session, actor: Actor, source: Path | str | bytes | IO[bytes], *, dry_run: bool = False,
-                  progress: Any = None) -> ledger.ImportReport:
+def import_ledger(
+    session: Session,
+    actor: Actor,
+    source: Path | str | bytes | IO[bytes],
+    *,
+    dry_run: bool = False,
+    progress: Any = None,
+) -> ledger.ImportReport:
     """Read the workbook and register its rows. ``progress`` (optional) has ``step(done, stage, total)``
     and may raise to cancel (the caller's unit of work then rolls back whole)."""
     actor.require(Perm.EDIT_REVIEWS)
@@ -113,40 +173,79 @@ def import_ledger(session: Session, actor: Actor, source: Path | str | bytes | I
         book = ledger.read(source, import_columns(session))
     except ledger.LedgerError as exc:
         raise UserError(str(exc)) from None
-    report = ledger.ImportReport(KIND, dry_run=dry_run, notes=list(book.notes), sheets=[
-        {"sheet": s.name, "header_row": s.header_row, "rows": s.data_rows, "columns": s.columns} for s in book.sheets])
+    report = ledger.ImportReport(
+        KIND,
+        dry_run=dry_run,
+        notes=list(book.notes),
+        sheets=[
+            {"sheet": s.name, "header_row": s.header_row, "rows": s.data_rows, "columns": s.columns}
+            for s in book.sheets
+        ],
+    )
     found = {s.name: set(s.columns) for s in book.sheets if s.header_row}
     for sheet, keys in found.items():
         if "opinion_on" not in keys and "conclusion" in keys:
-            report.notes.append(f"工作表“{sheet}”没有“审查意见日期”列：已导入审查结论，但审查用时和按期情况不计入统计。")
+            report.notes.append(
+                f"工作表“{sheet}”没有“审查意见日期”列：已导入审查结论，但审查用时和按期情况不计入统计。"
+            )
     for sheet, keys in found.items():
         if "received_on" not in keys and "complete_on" in keys:
-            report.notes.append(f"工作表“{sheet}”没有“送审日期”列：各行按材料齐全日期计算审查期限，送审日期留空（不详），"
-                                "问题清单逐行注明。")
-    seen = {_key(t, u, d, c) for t, u, d, c in session.execute(
-        select(ReviewItem.title, ReviewItem.unit, ReviewItem.received_on, ReviewItem.complete_on)
-        .where(ReviewItem.deleted.is_(False)))}
+            report.notes.append(
+                f"工作表“{sheet}”没有“送审日期”列：各行按材料齐全日期计算审查期限，送审日期留空（不详），"
+                "问题清单逐行注明。"
+            )
+    seen = {
+        _key(t, u, d, c)
+        for t, u, d, c in session.execute(
+            select(ReviewItem.title, ReviewItem.unit, ReviewItem.received_on, ReviewItem.complete_on).where(
+                ReviewItem.deleted.is_(False)
+            )
+        )
+    }
     savepoint = session.begin_nested() if dry_run else None
 
     def plan(row: ledger.LedgerRow) -> import_rows.Plan:
         v = row.values
-        return import_rows.Plan((_key(v["title"], v["unit"], v.get("received_on"), v.get("complete_on")),),
-                                {"title": v["title"]})
+        return import_rows.Plan(
+            (_key(v["title"], v["unit"], v.get("received_on"), v.get("complete_on")),), {"title": v["title"]}
+        )
 
-    import_rows.take_rows(session, book, report, seen=seen, plan=plan, apply=lambda row, _plan: _apply(session, actor, row),
-                          field_column=FIELD_COLUMN, step=step)
+    import_rows.take_rows(
+        session,
+        book,
+        report,
+        seen=seen,
+        plan=plan,
+        apply=lambda row, _plan: _apply(session, actor, row),
+        field_column=FIELD_COLUMN,
+        step=step,
+    )
     if savepoint is not None:
         savepoint.rollback()
     elif report.imported:
-        audit.record(session, actor, "ledger.import", "review", "", summary=(
-            f"导入合法性审查台账：{report.rows} 行，导入 {report.imported} 行，重复 {report.duplicates} 行，"
-            f"未导入 {report.refused} 行"))
+        audit.record(
+            session,
+            actor,
+            "ledger.import",
+            "review",
+            "",
+            summary=(
+                f"导入合法性审查台账：{report.rows} 行，导入 {report.imported} 行，重复 {report.duplicates} 行，"
+                f"未导入 {report.refused} 行"
+            ),
+        )
     return report
 
 
 @writes_if("reveal")
-def export_ledger(session: Session, actor: Actor, *, today: date | None = None,
-                  f: review_queries.ReviewFilter | None = None, reveal: bool = False) -> bytes:
+def export_ledger(
+    session: Session,
+    actor: Actor,
+    *,
+    today: date | None = None,
+    f: review_queries.ReviewFilter | None = None,
+    reveal: bool = False,
+) -> bytes:
     """The whole register (or the filter's part) as an Excel ledger that imports again. ID numbers
     written in any of its texts are masked unless ``reveal`` (a role that may see them; audited)."""
     actor.require(Perm.VIEW_REVIEWS)
@@ -157,29 +256,51 @@ def export_ledger(session: Session, actor: Actor, *, today: date | None = None,
     info = node.node_info(session)
     types, conclusions, adoptions = _labels(session)
     if reveal:
-        audit.record(session, actor, "party.reveal", "review", "",
-                     summary=f"导出合法性审查台账（{len(rows)} 件，证件号码未遮蔽）")
-    return review_ledger.export_workbook(rows, org_name=info.org_name, org_code=info.org_code, generated_at=_local(actor),
-                                         type_labels=types, conclusion_labels=conclusions, adoption_labels=adoptions,
-                                         reveal=reveal)
+        audit.record(
+            session,
+            actor,
+            "party.reveal",
+            "review",
+            "",
+            summary=f"导出合法性审查台账（{len(rows)} 件，证件号码未遮蔽）",
+        )
+    return review_ledger.export_workbook(
+        rows,
+        org_name=info.org_name,
+        org_code=info.org_code,
+        generated_at=_local(actor),
+        type_labels=types,
+        conclusion_labels=conclusions,
+        adoption_labels=adoptions,
+        reveal=reveal,
+    )
 
 
 @reads
-def statistics_workbook(session: Session, actor: Actor, date_from: date, date_to: date,
-                        today: date | None = None) -> bytes:
+def statistics_workbook(
+    session: Session, actor: Actor, date_from: date, date_to: date, today: date | None = None
+) -> bytes:
     """合法性审查工作统计 for a period, with the items it counts."""
     actor.require(Perm.VIEW_REVIEWS)
     if date_to < date_from:
         raise UserError("统计期间的结束日期不能早于开始日期。")
     today = today or actor.today
     stats = review_queries.statistics(session, actor, date_from, date_to)
-    rows = review_queries.register_rows(session, actor, review_queries.ReviewFilter(
-        received_from=date_from, received_to=date_to), today)
+    rows = review_queries.register_rows(
+        session, actor, review_queries.ReviewFilter(received_from=date_from, received_to=date_to), today
+    )
     info = node.node_info(session)
     types, conclusions, adoptions = _labels(session)
-    return review_ledger.statistics_workbook(stats, rows, org_name=info.org_name, org_code=info.org_code,
-                                             generated_at=_local(actor), type_labels=types,
-                                             conclusion_labels=conclusions, adoption_labels=adoptions)
+    return review_ledger.statistics_workbook(
+        stats,
+        rows,
+        org_name=info.org_name,
+        org_code=info.org_code,
+        generated_at=_local(actor),
+        type_labels=types,
+        conclusion_labels=conclusions,
+        adoption_labels=adoptions,
+    )
 
 
 def _local(actor: Actor) -> datetime:

@@ -85,16 +85,25 @@ def _where(query, f: ReviewFilter, today: date, cal: workdays.WorkCalendar):
     if f.overdue:
         query = query.where(ReviewItem.status.in_(rules.OPEN_STATUSES), ReviewItem.due_on < today)
     if f.due_soon:
-        query = query.where(ReviewItem.status.in_(rules.OPEN_STATUSES), ReviewItem.due_on >= today,
-                            ReviewItem.due_on <= cal.add_workdays(today, rules.DUE_SOON_DAYS))
+        query = query.where(
+            ReviewItem.status.in_(rules.OPEN_STATUSES),
+            ReviewItem.due_on >= today,
+            ReviewItem.due_on <= cal.add_workdays(today, rules.DUE_SOON_DAYS),
+        )
     if f.received_from:
         query = query.where(f.received_from <= RECEIVED_OR_COMPLETE)
     if f.received_to:
         query = query.where(f.received_to >= RECEIVED_OR_COMPLETE)
     if f.text.strip():
         like = f"%{f.text.strip()}%"
-        query = query.where(or_(ReviewItem.number.like(like), ReviewItem.title.like(like), ReviewItem.unit.like(like),
-                                ReviewItem.legacy_no == f.text.strip()))
+        query = query.where(
+            or_(
+                ReviewItem.number.like(like),
+                ReviewItem.title.like(like),
+                ReviewItem.unit.like(like),
+                ReviewItem.legacy_no == f.text.strip(),
+            )
+        )
     return query
 
 
@@ -117,8 +126,10 @@ def _pauses_by_item(session: Session, uuids: list[str]) -> dict[str, tuple[workd
     out: dict[str, list[workdays.Pause]] = {u: [] for u in uuids}
     if uuids:
         for item_uuid, asked, received in session.execute(
-                select(ReviewPause.item_uuid, ReviewPause.asked_on, ReviewPause.received_on)
-                .where(ReviewPause.item_uuid.in_(uuids), ReviewPause.deleted.is_(False)).order_by(ReviewPause.asked_on)):
+            select(ReviewPause.item_uuid, ReviewPause.asked_on, ReviewPause.received_on)
+            .where(ReviewPause.item_uuid.in_(uuids), ReviewPause.deleted.is_(False))
+            .order_by(ReviewPause.asked_on)
+        ):
             out[item_uuid].append(workdays.Pause(asked, received))
     return {k: tuple(v) for k, v in out.items()}
 
@@ -143,18 +154,27 @@ def warnings_for(item: ReviewItem, c: rules.Clock) -> list[str]:
         out.append(f"超期出具意见（期限 {c.due_on}）")
     if item.conclusion == "unlawful" and (item.issued_on or item.deliberation_on):
         out.append("审查结论为不合法，但登记了审议或出台日期")
-    if (item.item_type in rules.NORMATIVE_TYPES and item.issued_on and item.filing_submitted_on is None
-            and item.status != ReviewStatus.ARCHIVED):
+    if (
+        item.item_type in rules.NORMATIVE_TYPES
+        and item.issued_on
+        and item.filing_submitted_on is None
+        and item.status != ReviewStatus.ARCHIVED
+    ):
         out.append(f"规范性文件应在出台后 {rules.FILING_DAYS} 日内报送备案")
-    if item.filing_submitted_on and item.issued_on and (item.filing_submitted_on - item.issued_on).days > rules.FILING_DAYS:
+    if (
+        item.filing_submitted_on
+        and item.issued_on
+        and (item.filing_submitted_on - item.issued_on).days > rules.FILING_DAYS
+    ):
         out.append(f"报送备案晚于出台后 {rules.FILING_DAYS} 日")
     if item.received_on is None:
         out.append(UNKNOWN_RECEIVED)
     return out
 
 
-def list_reviews(session: Session, actor: Actor, f: ReviewFilter, today: date, offset: int = 0,
-                 limit: int = 100) -> list[ReviewRow]:
+def list_reviews(
+    session: Session, actor: Actor, f: ReviewFilter, today: date, offset: int = 0, limit: int = 100
+) -> list[ReviewRow]:
     actor.require(Perm.VIEW_REVIEWS)
     cal = work_calendar(session)
     columns = SORTS.get(f.sort, SORTS["number"])
@@ -168,10 +188,28 @@ def list_reviews(session: Session, actor: Actor, f: ReviewFilter, today: date, o
     out = []
     for it in rows:
         c = item_clock(cal, it, pauses[it.uuid], today)
-        out.append(ReviewRow(
-            it.uuid, it.number, it.item_type, types.get(it.item_type, it.item_type), it.title, it.unit, it.received_on,
-            it.complete_on, c.due_on, it.status, ReviewStatus(it.status).label, conclusions.get(it.conclusion, ""),
-            c.remaining if c.running else None, c.text(), c.overdue, c.due_soon, c.paused, tuple(warnings_for(it, c))))
+        out.append(
+            ReviewRow(
+                it.uuid,
+                it.number,
+                it.item_type,
+                types.get(it.item_type, it.item_type),
+                it.title,
+                it.unit,
+                it.received_on,
+                it.complete_on,
+                c.due_on,
+                it.status,
+                ReviewStatus(it.status).label,
+                conclusions.get(it.conclusion, ""),
+                c.remaining if c.running else None,
+                c.text(),
+                c.overdue,
+                c.due_soon,
+                c.paused,
+                tuple(warnings_for(it, c)),
+            )
+        )
     return out
 
 
@@ -189,45 +227,91 @@ def review_detail(session: Session, actor: Actor, uuid: str, today: date | None 
     pause_rows = pauses_of(session, item.uuid)
     c = item_clock(cal, item, as_pauses(pause_rows), today)
     case = session.get(MediationCase, item.case_uuid) if item.case_uuid else None
-    attachments = session.scalars(select(ReviewAttachment).where(
-        ReviewAttachment.item_uuid == item.uuid, ReviewAttachment.deleted.is_(False)).order_by(ReviewAttachment.updated_at))
+    attachments = session.scalars(
+        select(ReviewAttachment)
+        .where(ReviewAttachment.item_uuid == item.uuid, ReviewAttachment.deleted.is_(False))
+        .order_by(ReviewAttachment.updated_at)
+    )
     return {
-        "uuid": item.uuid, "number": item.number, "version": item.version, "owner_node": item.owner_node,
-        "legacy_no": item.legacy_no, "year": item.year,
-        "type": codes.label(session, "review_type", item.item_type), "type_code": item.item_type,
-        "title": item.title, "unit": item.unit, "contact": item.contact, "contact_phone": item.contact_phone,
-        "received_on": _iso(item.received_on), "complete_on": _iso(item.complete_on),
-        "reviewer": item.reviewer, "adviser_consulted": item.adviser_consulted, "expert_panel": item.expert_panel,
-        "risk_assessed": item.risk_assessed, "note": item.note,
-        "status": item.status, "status_label": ReviewStatus(item.status).label,
-        "limit_days": item.limit_days, "total_days": c.total, "due_on": _iso(c.due_on),
+        "uuid": item.uuid,
+        "number": item.number,
+        "version": item.version,
+        "owner_node": item.owner_node,
+        "legacy_no": item.legacy_no,
+        "year": item.year,
+        "type": codes.label(session, "review_type", item.item_type),
+        "type_code": item.item_type,
+        "title": item.title,
+        "unit": item.unit,
+        "contact": item.contact,
+        "contact_phone": item.contact_phone,
+        "received_on": _iso(item.received_on),
+        "complete_on": _iso(item.complete_on),
+        "reviewer": item.reviewer,
+        "adviser_consulted": item.adviser_consulted,
+        "expert_panel": item.expert_panel,
+        "risk_assessed": item.risk_assessed,
+        "note": item.note,
+        "status": item.status,
+        "status_label": ReviewStatus(item.status).label,
+        "limit_days": item.limit_days,
+        "total_days": c.total,
+        "due_on": _iso(c.due_on),
         "days_used": c.used if item.complete_on else None,
-        "remaining_days": c.remaining if c.running else None, "clock": c.text(),
-        "overdue": c.overdue, "due_soon": c.due_soon, "paused": c.paused,
+        "remaining_days": c.remaining if c.running else None,
+        "clock": c.text(),
+        "overdue": c.overdue,
+        "due_soon": c.due_soon,
+        "paused": c.paused,
         "calendar_fallback": list(c.fallback_years),
         "warnings": warnings_for(item, c),
-        "extension": {"days": item.extension_days, "approver": item.extension_approver,
-                      "approved_on": _iso(item.extension_on), "reason": item.extension_reason},
-        "pauses": [{"uuid": p.uuid, "asked_on": _iso(p.asked_on), "received_on": _iso(p.received_on),
-                    "materials": p.materials,
-                    "working_days": cal.count(p.asked_on, p.received_on or today) if p.asked_on else 0}
-                   for p in pause_rows],
-        "opinion": None if not item.conclusion else {
-            "number": item.opinion_no, "date": _iso(item.opinion_on), "conclusion": item.conclusion,
+        "extension": {
+            "days": item.extension_days,
+            "approver": item.extension_approver,
+            "approved_on": _iso(item.extension_on),
+            "reason": item.extension_reason,
+        },
+        "pauses": [
+            {
+                "uuid": p.uuid,
+                "asked_on": _iso(p.asked_on),
+                "received_on": _iso(p.received_on),
+                "materials": p.materials,
+                "working_days": cal.count(p.asked_on, p.received_on or today) if p.asked_on else 0,
+            }
+            for p in pause_rows
+        ],
+        "opinion": None
+        if not item.conclusion
+        else {
+            "number": item.opinion_no,
+            "date": _iso(item.opinion_on),
+            "conclusion": item.conclusion,
             "conclusion_label": codes.label(session, "review_conclusion", item.conclusion),
-            "issues": item.issues, "points": item.points, "working_days": item.working_days,
-            "on_time": (item.opinion_on <= c.due_on) if item.opinion_on and c.due_on else None},
-        "adoption": item.adoption, "adoption_label": codes.label(session, "review_adoption", item.adoption),
+            "issues": item.issues,
+            "points": item.points,
+            "working_days": item.working_days,
+            "on_time": (item.opinion_on <= c.due_on) if item.opinion_on and c.due_on else None,
+        },
+        "adoption": item.adoption,
+        "adoption_label": codes.label(session, "review_adoption", item.adoption),
         "adoption_reason": item.adoption_reason,
-        "deliberation_on": _iso(item.deliberation_on), "issued_on": _iso(item.issued_on),
-        "filing": {"applies": item.item_type in rules.NORMATIVE_TYPES,
-                   "submitted_on": _iso(item.filing_submitted_on), "registered_on": _iso(item.filing_registered_on)},
-        "returned": None if item.status != ReviewStatus.RETURNED else {
-            "on": _iso(item.returned_on), "reason": item.returned_reason},
+        "deliberation_on": _iso(item.deliberation_on),
+        "issued_on": _iso(item.issued_on),
+        "filing": {
+            "applies": item.item_type in rules.NORMATIVE_TYPES,
+            "submitted_on": _iso(item.filing_submitted_on),
+            "registered_on": _iso(item.filing_registered_on),
+        },
+        "returned": None
+        if item.status != ReviewStatus.RETURNED
+        else {"on": _iso(item.returned_on), "reason": item.returned_reason},
         "archived": None if item.archived_on is None else {"on": _iso(item.archived_on), "by": item.archived_by},
         "case": None if case is None else {"uuid": case.uuid, "case_no": case.case_no, "title": case.title},
-        "attachments": [{"uuid": a.uuid, "kind": a.kind, "file_name": a.file_name, "sha256": a.sha256, "size": a.size}
-                        for a in attachments],
+        "attachments": [
+            {"uuid": a.uuid, "kind": a.kind, "file_name": a.file_name, "sha256": a.sha256, "size": a.size}
+            for a in attachments
+        ],
     }
 
 
@@ -238,12 +322,25 @@ def summaries(session: Session, actor: Actor, f: ReviewFilter, today: date) -> l
     out = []
     for offset in range(0, total, 500):
         for r in list_reviews(session, actor, f, today, offset, 500):
-            out.append({
-                "uuid": r.uuid, "number": r.number, "type": r.type_label, "type_code": r.type_code, "title": r.title,
-                "unit": r.unit, "received_on": _iso(r.received_on), "complete_on": _iso(r.complete_on),
-                "due_on": _iso(r.due_on), "remaining_days": r.remaining, "status": r.status,
-                "status_label": r.status_label, "conclusion": r.conclusion_label or None, "overdue": r.overdue,
-                "warnings": list(r.warnings)})
+            out.append(
+                {
+                    "uuid": r.uuid,
+                    "number": r.number,
+                    "type": r.type_label,
+                    "type_code": r.type_code,
+                    "title": r.title,
+                    "unit": r.unit,
+                    "received_on": _iso(r.received_on),
+                    "complete_on": _iso(r.complete_on),
+                    "due_on": _iso(r.due_on),
+                    "remaining_days": r.remaining,
+                    "status": r.status,
+                    "status_label": r.status_label,
+                    "conclusion": r.conclusion_label or None,
+                    "overdue": r.overdue,
+                    "warnings": list(r.warnings),
+                }
+            )
     return out
 
 
@@ -267,9 +364,18 @@ def due_items(session: Session, actor: Actor, today: date, limit: int = 200) -> 
         return []
     cal = work_calendar(session)
     soon = cal.add_workdays(today, rules.DUE_SOON_DAYS)
-    rows = list(session.scalars(select(ReviewItem).where(
-        ReviewItem.deleted.is_(False), ReviewItem.status.in_(rules.OPEN_STATUSES),
-        or_(ReviewItem.due_on <= soon, ReviewItem.calendar_fallback != "")).order_by(ReviewItem.due_on).limit(limit)))
+    rows = list(
+        session.scalars(
+            select(ReviewItem)
+            .where(
+                ReviewItem.deleted.is_(False),
+                ReviewItem.status.in_(rules.OPEN_STATUSES),
+                or_(ReviewItem.due_on <= soon, ReviewItem.calendar_fallback != ""),
+            )
+            .order_by(ReviewItem.due_on)
+            .limit(limit)
+        )
+    )
     pauses = _pauses_by_item(session, [r.uuid for r in rows])
     out: list[DueReview] = []
     fallback: set[int] = set()
@@ -289,10 +395,15 @@ def open_count(session: Session, actor: Actor, today: date) -> tuple[int, int]:
     """(items under review, of which overdue) for the home page."""
     if not actor.can(Perm.VIEW_REVIEWS):
         return 0, 0
-    base = select(func.count()).select_from(ReviewItem).where(
-        ReviewItem.deleted.is_(False), ReviewItem.status.in_(rules.OPEN_STATUSES))
-    return (session.scalar(base) or 0,
-            session.scalar(base.where(and_(ReviewItem.due_on.is_not(None), ReviewItem.due_on < today))) or 0)
+    base = (
+        select(func.count())
+        .select_from(ReviewItem)
+        .where(ReviewItem.deleted.is_(False), ReviewItem.status.in_(rules.OPEN_STATUSES))
+    )
+    return (
+        session.scalar(base) or 0,
+        session.scalar(base.where(and_(ReviewItem.due_on.is_not(None), ReviewItem.due_on < today))) or 0,
+    )
 
 
 # ---------------------------------------------------------------- statistics
@@ -300,11 +411,21 @@ def open_count(session: Session, actor: Actor, today: date) -> tuple[int, int]:
 
 def facts(session: Session, actor: Actor, date_from: date, date_to: date) -> list[rules.ItemFacts]:
     actor.require(Perm.VIEW_REVIEWS)
-    rows = session.execute(select(
-        ReviewItem.number, ReviewItem.item_type, RECEIVED_OR_COMPLETE, ReviewItem.status, ReviewItem.conclusion,
-        ReviewItem.adoption, ReviewItem.opinion_on, ReviewItem.due_on, ReviewItem.working_days)
+    rows = session.execute(
+        select(
+            ReviewItem.number,
+            ReviewItem.item_type,
+            RECEIVED_OR_COMPLETE,
+            ReviewItem.status,
+            ReviewItem.conclusion,
+            ReviewItem.adoption,
+            ReviewItem.opinion_on,
+            ReviewItem.due_on,
+            ReviewItem.working_days,
+        )
         .where(ReviewItem.deleted.is_(False), date_from <= RECEIVED_OR_COMPLETE, date_to >= RECEIVED_OR_COMPLETE)
-        .order_by(RECEIVED_OR_COMPLETE, ReviewItem.year, ReviewItem.seq))
+        .order_by(RECEIVED_OR_COMPLETE, ReviewItem.year, ReviewItem.seq)
+    )
     return [rules.ItemFacts(*r) for r in rows]
 
 
@@ -324,29 +445,62 @@ def register_rows(session: Session, actor: Actor, f: ReviewFilter, today: date) 
     total = count_reviews(session, actor, f, today)
     out = []
     for offset in range(0, total, 500):
-        items = list(session.scalars(_where(select(ReviewItem), f, today, cal)
-                                     .order_by(ReviewItem.year, ReviewItem.seq).offset(offset).limit(500)))
+        items = list(
+            session.scalars(
+                _where(select(ReviewItem), f, today, cal)
+                .order_by(ReviewItem.year, ReviewItem.seq)
+                .offset(offset)
+                .limit(500)
+            )
+        )
         pauses = _pauses_by_item(session, [i.uuid for i in items])
         for it in items:
             c = item_clock(cal, it, pauses[it.uuid], today)
-            out.append({
-                "number": it.number, "legacy_no": it.legacy_no, "type": types.get(it.item_type, it.item_type),
-                "item_type": types.get(it.item_type, it.item_type),
-                "type_code": it.item_type, "title": it.title, "unit": it.unit, "contact": it.contact,
-                "contact_phone": it.contact_phone, "received_on": it.received_on, "complete_on": it.complete_on,
-                "pauses": "；".join(f"{p.asked_on}—{p.received_on or '未收到'}" for p in pauses[it.uuid]),
-                "reviewer": it.reviewer, "adviser_consulted": it.adviser_consulted, "expert_panel": it.expert_panel,
-                "limit_days": it.limit_days, "extension_days": it.extension_days or None,
-                "extension_approver": it.extension_approver, "extension_reason": it.extension_reason,
-                "due_on": c.due_on, "opinion_no": it.opinion_no, "opinion_on": it.opinion_on,
-                "conclusion": conclusions.get(it.conclusion, ""), "conclusion_code": it.conclusion,
-                "issues": it.issues, "points": it.points if it.conclusion else None, "working_days": it.working_days,
-                "on_time": (None if not (it.conclusion and it.opinion_on and c.due_on) else it.opinion_on <= c.due_on),
-                "adoption": adoptions.get(it.adoption, ""), "adoption_code": it.adoption,
-                "adoption_reason": it.adoption_reason, "deliberation_on": it.deliberation_on,
-                "issued_on": it.issued_on, "filing_submitted_on": it.filing_submitted_on,
-                "filing_registered_on": it.filing_registered_on, "risk_assessed": it.risk_assessed,
-                "status": ReviewStatus(it.status).label, "status_code": it.status,
-                "archived_on": it.archived_on, "note": it.note, "warnings": "；".join(warnings_for(it, c)),
-            })
+            out.append(
+                {
+                    "number": it.number,
+                    "legacy_no": it.legacy_no,
+                    "type": types.get(it.item_type, it.item_type),
+                    "item_type": types.get(it.item_type, it.item_type),
+                    "type_code": it.item_type,
+                    "title": it.title,
+                    "unit": it.unit,
+                    "contact": it.contact,
+                    "contact_phone": it.contact_phone,
+                    "received_on": it.received_on,
+                    "complete_on": it.complete_on,
+                    "pauses": "；".join(f"{p.asked_on}—{p.received_on or '未收到'}" for p in pauses[it.uuid]),
+                    "reviewer": it.reviewer,
+                    "adviser_consulted": it.adviser_consulted,
+                    "expert_panel": it.expert_panel,
+                    "limit_days": it.limit_days,
+                    "extension_days": it.extension_days or None,
+                    "extension_approver": it.extension_approver,
+                    "extension_reason": it.extension_reason,
+                    "due_on": c.due_on,
+                    "opinion_no": it.opinion_no,
+                    "opinion_on": it.opinion_on,
+                    "conclusion": conclusions.get(it.conclusion, ""),
+                    "conclusion_code": it.conclusion,
+                    "issues": it.issues,
+                    "points": it.points if it.conclusion else None,
+                    "working_days": it.working_days,
+                    "on_time": (
+                        None if not (it.conclusion and it.opinion_on and c.due_on) else it.opinion_on <= c.due_on
+                    ),
+                    "adoption": adoptions.get(it.adoption, ""),
+                    "adoption_code": it.adoption,
+                    "adoption_reason": it.adoption_reason,
+                    "deliberation_on": it.deliberation_on,
+                    "issued_on": it.issued_on,
+                    "filing_submitted_on": it.filing_submitted_on,
+                    "filing_registered_on": it.filing_registered_on,
+                    "risk_assessed": it.risk_assessed,
+                    "status": ReviewStatus(it.status).label,
+                    "status_code": it.status,
+                    "archived_on": it.archived_on,
+                    "note": it.note,
+                    "warnings": "；".join(warnings_for(it, c)),
+                }
+            )
     return out

@@ -31,13 +31,23 @@ from xihu_desk.store.review_models import RefWorkday, RefWorkdayYear, ReviewCoun
 LIMIT_KEY = "review_days."  # + type code: an office's own time limit for that type (setting table)
 
 # How the audit viewer names this area's actions (its filter lists ACTION_LABELS).
-audit.ACTION_LABELS.update({
-    "review.register": "登记审查事项", "review.update": "修改审查登记", "review.pause": "要求补正",
-    "review.resume": "收到补正材料", "review.extend": "延长审查期限", "review.opinion": "出具审查意见",
-    "review.after": "登记采纳与出台", "review.return": "退回审查事项", "review.archive": "审查事项归档",
-    "review.link": "关联调解案件", "review.limits": "修改审查期限", "reference.workdays": "载入工作日历",
-    "ledger.import": "导入 Excel 台账",
-})
+audit.ACTION_LABELS.update(
+    {
+        "review.register": "登记审查事项",
+        "review.update": "修改审查登记",
+        "review.pause": "要求补正",
+        "review.resume": "收到补正材料",
+        "review.extend": "延长审查期限",
+        "review.opinion": "出具审查意见",
+        "review.after": "登记采纳与出台",
+        "review.return": "退回审查事项",
+        "review.archive": "审查事项归档",
+        "review.link": "关联调解案件",
+        "review.limits": "修改审查期限",
+        "reference.workdays": "载入工作日历",
+        "ledger.import": "导入 Excel 台账",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -121,16 +131,24 @@ def get_item(session: Session, uuid: str) -> ReviewItem:
 @reads
 def find_review_uuid(session: Session, number_or_uuid: str) -> str:
     key = number_or_uuid.strip()
-    found = session.scalar(select(ReviewItem.uuid).where(
-        (ReviewItem.number == key) | (ReviewItem.uuid == key), ReviewItem.deleted.is_(False)))
+    found = session.scalar(
+        select(ReviewItem.uuid).where(
+            (ReviewItem.number == key) | (ReviewItem.uuid == key), ReviewItem.deleted.is_(False)
+        )
+    )
     if found is None:
         raise NotFound(f"找不到审查事项“{key}”。")
     return found
 
 
 def pauses_of(session: Session, item_uuid: str) -> list[ReviewPause]:
-    return list(session.scalars(select(ReviewPause).where(
-        ReviewPause.item_uuid == item_uuid, ReviewPause.deleted.is_(False)).order_by(ReviewPause.asked_on)))
+    return list(
+        session.scalars(
+            select(ReviewPause)
+            .where(ReviewPause.item_uuid == item_uuid, ReviewPause.deleted.is_(False))
+            .order_by(ReviewPause.asked_on)
+        )
+    )
 
 
 def as_pauses(rows: list[ReviewPause]) -> tuple[workdays.Pause, ...]:
@@ -145,14 +163,25 @@ def check_editable(session: Session, actor: Actor, item: ReviewItem) -> None:
         raise UserError("该事项已归档，不能再修改。")
 
 
-def item_clock(cal: workdays.WorkCalendar, item: ReviewItem, pauses: tuple[workdays.Pause, ...], today: date) -> rules.Clock:
+def item_clock(
+    cal: workdays.WorkCalendar, item: ReviewItem, pauses: tuple[workdays.Pause, ...], today: date
+) -> rules.Clock:
     finished = bool(item.conclusion) or item.status in (ReviewStatus.RETURNED, ReviewStatus.ARCHIVED)
-    return rules.clock(cal, complete_on=item.complete_on, limit=item.limit_days, extension=item.extension_days,
-                       pauses=pauses, today=today, finished_on=(item.opinion_on if item.conclusion else item.returned_on),
-                       finished=finished)
+    return rules.clock(
+        cal,
+        complete_on=item.complete_on,
+        limit=item.limit_days,
+        extension=item.extension_days,
+        pauses=pauses,
+        today=today,
+        finished_on=(item.opinion_on if item.conclusion else item.returned_on),
+        finished=finished,
+    )
 
 
-def _recompute(session: Session, item: ReviewItem, today: date, cal: workdays.WorkCalendar | None = None) -> rules.Clock:
+def _recompute(
+    session: Session, item: ReviewItem, today: date, cal: workdays.WorkCalendar | None = None
+) -> rules.Clock:
     """Status, stored deadline, fallback flag and working days taken, from the item's facts."""
     cal = cal or work_calendar(session)
     pauses = as_pauses(pauses_of(session, item.uuid))
@@ -174,10 +203,34 @@ def _recompute(session: Session, item: ReviewItem, today: date, cal: workdays.Wo
 
 
 def _snapshot(item: ReviewItem) -> dict:
-    fields = ("item_type", "title", "unit", "contact", "contact_phone", "received_on", "complete_on", "reviewer",
-              "adviser_consulted", "expert_panel", "risk_assessed", "note", "case_uuid", "status", "limit_days",
-              "extension_days", "due_on", "opinion_no", "opinion_on", "conclusion", "points", "adoption",
-              "deliberation_on", "issued_on", "filing_submitted_on", "filing_registered_on")
+    fields = (
+        "item_type",
+        "title",
+        "unit",
+        "contact",
+        "contact_phone",
+        "received_on",
+        "complete_on",
+        "reviewer",
+        "adviser_consulted",
+        "expert_panel",
+        "risk_assessed",
+        "note",
+        "case_uuid",
+        "status",
+        "limit_days",
+        "extension_days",
+        "due_on",
+        "opinion_no",
+        "opinion_on",
+        "conclusion",
+        "points",
+        "adoption",
+        "deliberation_on",
+        "issued_on",
+        "filing_submitted_on",
+        "filing_registered_on",
+    )
     return {f: getattr(item, f) for f in fields}
 
 
@@ -191,9 +244,14 @@ def _not_future(day: date | None, actor: Actor, field: str, what: str) -> None:
 
 def limits(session: Session) -> dict[str, int]:
     """The office's limit in working days for every review type (defaults where none is set)."""
-    stored = {k.removeprefix(LIMIT_KEY): int(json.loads(v)) for k, v in session.execute(
-        select(Setting.key, Setting.value).where(Setting.key.like(LIMIT_KEY + "%")))}
-    return {code: stored.get(code, rules.limit_for(code)) for code, _ in codes.items(session, "review_type", include_retired=True)}
+    stored = {
+        k.removeprefix(LIMIT_KEY): int(json.loads(v))
+        for k, v in session.execute(select(Setting.key, Setting.value).where(Setting.key.like(LIMIT_KEY + "%")))
+    }
+    return {
+        code: stored.get(code, rules.limit_for(code))
+        for code, _ in codes.items(session, "review_type", include_retired=True)
+    }
 
 
 def set_limits(session: Session, actor: Actor, values: dict[str, int]) -> dict[str, int]:
@@ -211,9 +269,16 @@ def set_limits(session: Session, actor: Actor, values: dict[str, int]) -> dict[s
     changed = {k: v for k, v in after.items() if before.get(k) != v}
     if changed:
         labels = codes.labels(session, "review_type")
-        audit.record(session, actor, "review.limits", "setting", ",".join(changed),
-                     summary="修改合法性审查期限：" + "、".join(f"{labels.get(k, k)} {v} 个工作日" for k, v in changed.items()),
-                     before={k: before.get(k) for k in changed}, after=changed)
+        audit.record(
+            session,
+            actor,
+            "review.limits",
+            "setting",
+            ",".join(changed),
+            summary="修改合法性审查期限：" + "、".join(f"{labels.get(k, k)} {v} 个工作日" for k, v in changed.items()),
+            before={k: before.get(k) for k in changed},
+            after=changed,
+        )
     return after
 
 
@@ -227,11 +292,20 @@ def apply_calendar_update(session: Session, actor: Actor, doc: dict) -> list[int
         raise UserError(f"工作日历文件有误：{exc}") from None
     cal = work_calendar(session)
     today = actor.today
-    for item in session.scalars(select(ReviewItem).where(
-            ReviewItem.deleted.is_(False), ReviewItem.status.in_((*rules.OPEN_STATUSES, ReviewStatus.OPINION.value)))):
+    for item in session.scalars(
+        select(ReviewItem).where(
+            ReviewItem.deleted.is_(False), ReviewItem.status.in_((*rules.OPEN_STATUSES, ReviewStatus.OPINION.value))
+        )
+    ):
         _recompute(session, item, today, cal)
-    audit.record(session, actor, "reference.workdays", "reference", str(doc.get("version", "")),
-                 summary="载入工作日历：" + "、".join(f"{y} 年" for y in years))
+    audit.record(
+        session,
+        actor,
+        "reference.workdays",
+        "reference",
+        str(doc.get("version", "")),
+        summary="载入工作日历：" + "、".join(f"{y} 年" for y in years),
+    )
     return years
 
 
@@ -281,10 +355,20 @@ def _check_register(session: Session, actor: Actor, cmd: RegisterCommand) -> Non
 
 
 def _clean(cmd: RegisterCommand) -> dict:
-    return dict(item_type=cmd.item_type, title=cmd.title.strip(), unit=cmd.unit.strip(), contact=cmd.contact.strip(),
-                contact_phone=cmd.contact_phone.strip(), received_on=cmd.received_on, complete_on=cmd.complete_on,
-                reviewer=cmd.reviewer.strip(), adviser_consulted=cmd.adviser_consulted, expert_panel=cmd.expert_panel,
-                risk_assessed=cmd.risk_assessed, note=cmd.note.strip())
+    return dict(
+        item_type=cmd.item_type,
+        title=cmd.title.strip(),
+        unit=cmd.unit.strip(),
+        contact=cmd.contact.strip(),
+        contact_phone=cmd.contact_phone.strip(),
+        received_on=cmd.received_on,
+        complete_on=cmd.complete_on,
+        reviewer=cmd.reviewer.strip(),
+        adviser_consulted=cmd.adviser_consulted,
+        expert_panel=cmd.expert_panel,
+        risk_assessed=cmd.risk_assessed,
+        note=cmd.note.strip(),
+    )
 
 
 def number_year(cmd: RegisterCommand) -> int:
@@ -302,16 +386,32 @@ def register(session: Session, actor: Actor, cmd: RegisterCommand) -> ReviewRef:
     case_uuid = _case_uuid(session, cmd.case_no)
     year = number_year(cmd)
     office, seq, number = _next_number(session, year)
-    item = ReviewItem(uuid="", number=number, office_code=office, year=year, seq=seq,
-                      legacy_no=cmd.legacy_no.strip()[:40], case_uuid=case_uuid, status=ReviewStatus.WAITING.value,
-                      limit_days=limits(session).get(cmd.item_type, rules.limit_for(cmd.item_type)),
-                      created_by=actor.name, **_clean(cmd))
+    item = ReviewItem(
+        uuid="",
+        number=number,
+        office_code=office,
+        year=year,
+        seq=seq,
+        legacy_no=cmd.legacy_no.strip()[:40],
+        case_uuid=case_uuid,
+        status=ReviewStatus.WAITING.value,
+        limit_days=limits(session).get(cmd.item_type, rules.limit_for(cmd.item_type)),
+        created_by=actor.name,
+        **_clean(cmd),
+    )
     stamp_new(session, actor, item)
     session.add(item)
     session.flush()
     _recompute(session, item, actor.today)
-    audit.record(session, actor, "review.register", "review", item.uuid,
-                 summary=f"登记合法性审查事项 {number}：{item.title}", after=_snapshot(item))
+    audit.record(
+        session,
+        actor,
+        "review.register",
+        "review",
+        item.uuid,
+        summary=f"登记合法性审查事项 {number}：{item.title}",
+        after=_snapshot(item),
+    )
     return ReviewRef(item.uuid, number, item.version)
 
 
@@ -339,8 +439,16 @@ def update_register(session: Session, actor: Actor, uuid: str, cmd: RegisterComm
     if after != before:
         stamp_changed(actor, item)
         changed = {k: v for k, v in after.items() if before[k] != v}
-        audit.record(session, actor, "review.update", "review", item.uuid, summary=f"修改审查事项 {item.number} 的登记信息",
-                     before={k: before[k] for k in changed}, after=changed)
+        audit.record(
+            session,
+            actor,
+            "review.update",
+            "review",
+            item.uuid,
+            summary=f"修改审查事项 {item.number} 的登记信息",
+            before={k: before[k] for k in changed},
+            after=changed,
+        )
     return ReviewRef(item.uuid, item.number, item.version)
 
 
@@ -352,8 +460,11 @@ def ask_supplement(session: Session, actor: Actor, uuid: str, asked_on: date, ma
     item = get_item(session, uuid)
     check_editable(session, actor, item)
     if item.status not in (ReviewStatus.WAITING, ReviewStatus.REVIEWING):
-        raise UserError("只有待审或审查中的事项可以要求补正。" if item.status != ReviewStatus.PAUSED
-                        else "该事项已在补正中，请先登记收到补正材料。")
+        raise UserError(
+            "只有待审或审查中的事项可以要求补正。"
+            if item.status != ReviewStatus.PAUSED
+            else "该事项已在补正中，请先登记收到补正材料。"
+        )
     if not materials.strip():
         raise FieldError("materials", "请写明需要补正的材料。")
     started = item.complete_on or item.received_on  # an item has one of them (register refuses neither)
@@ -369,8 +480,14 @@ def ask_supplement(session: Session, actor: Actor, uuid: str, asked_on: date, ma
     session.flush()
     _recompute(session, item, actor.today)
     stamp_changed(actor, item)
-    audit.record(session, actor, "review.pause", "review", item.uuid,
-                 summary=f"{item.number} 要求补正材料（{asked_on}）：{materials.strip()}，审查期限暂停计算")
+    audit.record(
+        session,
+        actor,
+        "review.pause",
+        "review",
+        item.uuid,
+        summary=f"{item.number} 要求补正材料（{asked_on}）：{materials.strip()}，审查期限暂停计算",
+    )
     return pause.uuid
 
 
@@ -393,8 +510,14 @@ def supplement_received(session: Session, actor: Actor, uuid: str, received_on: 
     session.flush()
     c = _recompute(session, item, actor.today)
     stamp_changed(actor, item)
-    audit.record(session, actor, "review.resume", "review", item.uuid,
-                 summary=f"{item.number} 收到补正材料（{received_on}），审查期限恢复计算，期限至 {c.due_on}")
+    audit.record(
+        session,
+        actor,
+        "review.resume",
+        "review",
+        item.uuid,
+        summary=f"{item.number} 收到补正材料（{received_on}），审查期限恢复计算，期限至 {c.due_on}",
+    )
     return c
 
 
@@ -408,7 +531,9 @@ def extend(session: Session, actor: Actor, uuid: str, ext: ExtensionInput) -> ru
     if room <= 0:
         raise FieldError("extension_days", f"审查期限已延长 {item.extension_days} 个工作日，不能再延长。")
     if not 1 <= ext.days <= room:
-        raise FieldError("extension_days", f"延长天数须为 1–{room} 个工作日（合计不超过 {rules.MAX_EXTENSION_DAYS} 个）。")
+        raise FieldError(
+            "extension_days", f"延长天数须为 1–{room} 个工作日（合计不超过 {rules.MAX_EXTENSION_DAYS} 个）。"
+        )
     if not ext.approver.strip():
         raise FieldError("extension_approver", "请填写批准延期的负责人。")
     if not ext.reason.strip():
@@ -424,10 +549,16 @@ def extend(session: Session, actor: Actor, uuid: str, ext: ExtensionInput) -> ru
     item.extension_reason = "\n".join(x for x in (item.extension_reason, line) if x)
     c = _recompute(session, item, actor.today)
     stamp_changed(actor, item)
-    audit.record(session, actor, "review.extend", "review", item.uuid,
-                 summary=f"{item.number} 审查期限延长 {ext.days} 个工作日（{ext.approver.strip()}批准）",
-                 before=before, after={"extension_days": item.extension_days, "due_on": item.due_on,
-                                       "reason": ext.reason.strip()})
+    audit.record(
+        session,
+        actor,
+        "review.extend",
+        "review",
+        item.uuid,
+        summary=f"{item.number} 审查期限延长 {ext.days} 个工作日（{ext.approver.strip()}批准）",
+        before=before,
+        after={"extension_days": item.extension_days, "due_on": item.due_on, "reason": ext.reason.strip()},
+    )
     return c
 
 
@@ -465,8 +596,11 @@ def record_opinion(session: Session, actor: Actor, uuid: str, op: OpinionInput) 
     _not_future(op.opinion_on, actor, "opinion_on", "审查意见日期")
     number = op.opinion_no.strip()
     if number:
-        other = session.scalar(select(ReviewItem.number).where(
-            ReviewItem.opinion_no == number, ReviewItem.uuid != item.uuid, ReviewItem.deleted.is_(False)))
+        other = session.scalar(
+            select(ReviewItem.number).where(
+                ReviewItem.opinion_no == number, ReviewItem.uuid != item.uuid, ReviewItem.deleted.is_(False)
+            )
+        )
         if other:
             raise FieldError("opinion_no", f"审查意见书编号“{number}”已用于 {other}。")
     before = _snapshot(item)
@@ -476,9 +610,16 @@ def record_opinion(session: Session, actor: Actor, uuid: str, op: OpinionInput) 
     stamp_changed(actor, item)
     label = codes.label(session, "review_conclusion", op.conclusion)
     timing = "按期" if c.due_on and op.opinion_on <= c.due_on else "超期"
-    audit.record(session, actor, "review.opinion", "review", item.uuid,
-                 summary=f"{item.number} 出具审查意见 {number or '（无编号）'}：{label}，{op.points} 条意见，用时 {c.used} 个工作日（{timing}）",
-                 before=before, after=_snapshot(item))
+    audit.record(
+        session,
+        actor,
+        "review.opinion",
+        "review",
+        item.uuid,
+        summary=f"{item.number} 出具审查意见 {number or '（无编号）'}：{label}，{op.points} 条意见，用时 {c.used} 个工作日（{timing}）",
+        before=before,
+        after=_snapshot(item),
+    )
     return c
 
 
@@ -502,9 +643,16 @@ def import_opinion(session: Session, actor: Actor, uuid: str, op: OpinionInput) 
     item.issues, item.points = op.issues.strip(), op.points
     _recompute(session, item, actor.today)
     stamp_changed(actor, item)
-    audit.record(session, actor, "review.opinion", "review", item.uuid,
-                 summary=f"{item.number} 导入审查结论：{codes.label(session, 'review_conclusion', op.conclusion)}"
-                         + ("" if op.opinion_on else "（原台账无意见日期）"), after=_snapshot(item))
+    audit.record(
+        session,
+        actor,
+        "review.opinion",
+        "review",
+        item.uuid,
+        summary=f"{item.number} 导入审查结论：{codes.label(session, 'review_conclusion', op.conclusion)}"
+        + ("" if op.opinion_on else "（原台账无意见日期）"),
+        after=_snapshot(item),
+    )
 
 
 def record_after(session: Session, actor: Actor, uuid: str, a: AfterInput) -> None:
@@ -529,9 +677,12 @@ def record_after(session: Session, actor: Actor, uuid: str, a: AfterInput) -> No
         raise FieldError("filing_submitted_on", "报送备案日期须在出台日期之后，请先填写出台日期。")
     if a.filing_registered_on and (a.filing_submitted_on is None or a.filing_registered_on < a.filing_submitted_on):
         raise FieldError("filing_registered_on", "备案登记日期须在报送备案日期之后。")
-    for field, day, what in (("deliberation_on", a.deliberation_on, "集体审议日期"), ("issued_on", a.issued_on, "出台日期"),
-                             ("filing_submitted_on", a.filing_submitted_on, "报送备案日期"),
-                             ("filing_registered_on", a.filing_registered_on, "备案登记日期")):
+    for field, day, what in (
+        ("deliberation_on", a.deliberation_on, "集体审议日期"),
+        ("issued_on", a.issued_on, "出台日期"),
+        ("filing_submitted_on", a.filing_submitted_on, "报送备案日期"),
+        ("filing_registered_on", a.filing_registered_on, "备案登记日期"),
+    ):
         _not_future(day, actor, field, what)
     before = _snapshot(item)
     item.adoption, item.adoption_reason = a.adoption, a.adoption_reason.strip() if a.adoption else ""
@@ -541,9 +692,21 @@ def record_after(session: Session, actor: Actor, uuid: str, a: AfterInput) -> No
     if after != before:
         stamp_changed(actor, item)
         changed = {k: v for k, v in after.items() if before[k] != v}
-        text = f"，采纳情况：{codes.label(session, 'review_adoption', a.adoption)}" if "adoption" in changed and a.adoption else ""
-        audit.record(session, actor, "review.after", "review", item.uuid, summary=f"{item.number} 登记采纳与出台情况{text}",
-                     before={k: before[k] for k in changed}, after=changed)
+        text = (
+            f"，采纳情况：{codes.label(session, 'review_adoption', a.adoption)}"
+            if "adoption" in changed and a.adoption
+            else ""
+        )
+        audit.record(
+            session,
+            actor,
+            "review.after",
+            "review",
+            item.uuid,
+            summary=f"{item.number} 登记采纳与出台情况{text}",
+            before={k: before[k] for k in changed},
+            after=changed,
+        )
 
 
 def return_item(session: Session, actor: Actor, uuid: str, on: date, reason: str) -> None:
@@ -564,7 +727,9 @@ def return_item(session: Session, actor: Actor, uuid: str, on: date, reason: str
     item.status, item.returned_on, item.returned_reason = ReviewStatus.RETURNED.value, on, reason.strip()
     _recompute(session, item, actor.today)
     stamp_changed(actor, item)
-    audit.record(session, actor, "review.return", "review", item.uuid, summary=f"{item.number} 退回送审单位：{reason.strip()}")
+    audit.record(
+        session, actor, "review.return", "review", item.uuid, summary=f"{item.number} 退回送审单位：{reason.strip()}"
+    )
 
 
 def archive(session: Session, actor: Actor, uuid: str, on: date) -> None:
@@ -588,5 +753,11 @@ def link_case(session: Session, actor: Actor, uuid: str, case_no: str) -> None:
     item.case_uuid = _case_uuid(session, case_no)
     if item.case_uuid != before:
         stamp_changed(actor, item)
-        audit.record(session, actor, "review.link", "review", item.uuid,
-                     summary=f"{item.number} " + (f"关联调解案件 {case_no.strip()}" if item.case_uuid else "取消关联调解案件"))
+        audit.record(
+            session,
+            actor,
+            "review.link",
+            "review",
+            item.uuid,
+            summary=f"{item.number} " + (f"关联调解案件 {case_no.strip()}" if item.case_uuid else "取消关联调解案件"),
+        )

@@ -54,7 +54,8 @@ def list_roster(session: Session, actor: Actor, f: RosterPage, offset: int, limi
     require_view(actor)
     keys = (*SORTS.get(f.sort, SORTS["committee"]), Mediator.uuid)
     order = [k.desc() for k in keys] if f.descending else list(keys)
-    query = (select(Mediator, Committee.name, Committee.name_key)
-             .join(Committee, Committee.uuid == Mediator.committee_uuid))
+    query = select(Mediator, Committee.name, Committee.name_key).join(
+        Committee, Committee.uuid == Mediator.committee_uuid
+    )
     rows = session.execute(roster_where(query, f).order_by(*order).offset(offset).limit(limit))
     return [_row(m, cname, ckey) for m, cname, ckey in rows]

@@ -43,8 +43,15 @@ SPECS = {
         SettingSpec("bundle_sequence_max_jump", "数据包序号最大跳跃", 1000, 1, 1_000_000, "个"),
         # 协议书、申请书、司法确认申请书 are signed by the parties and go to the court: they carry the
         # whole ID number unless the office chooses to mask it there too (1). Every other print stays masked.
-        SettingSpec("mask_id_on_signed_documents", "协议书、申请书、司法确认申请书上的证件号码", 0, 0, 1, "",
-                    ("印完整号码", "遮蔽")),
+        SettingSpec(
+            "mask_id_on_signed_documents",
+            "协议书、申请书、司法确认申请书上的证件号码",
+            0,
+            0,
+            1,
+            "",
+            ("印完整号码", "遮蔽"),
+        ),
         # What filing a simple-procedure case needs besides the intake and the oral-agreement
         # register (domain/cases.py SimpleFiling; defaults there), as the district decides.
         SettingSpec("simple_filing_notice", "简易程序归档须有权利义务告知书", 0, 0, 1, "", NEED),
@@ -64,9 +71,12 @@ def get(session: Session, key: str) -> int:
 def simple_filing(session: Session) -> SimpleFiling:
     """What filing a simple-procedure case requires on this node."""
     values = get_all(session)
-    return SimpleFiling(notice=bool(values["simple_filing_notice"]), id_proofs=bool(values["simple_filing_id_proofs"]),
-                        mediation_record=bool(values["simple_filing_record"]),
-                        closing_report=bool(values["simple_filing_closing_report"]))
+    return SimpleFiling(
+        notice=bool(values["simple_filing_notice"]),
+        id_proofs=bool(values["simple_filing_id_proofs"]),
+        mediation_record=bool(values["simple_filing_record"]),
+        closing_report=bool(values["simple_filing_closing_report"]),
+    )
 
 
 def get_all(session: Session) -> dict[str, int]:
@@ -94,7 +104,14 @@ def update(session: Session, actor: Actor, values: dict[str, Any]) -> dict[str, 
     after = get_all(session)
     changed = {k: v for k, v in after.items() if before[k] != v}
     if changed:
-        audit.record(session, actor, "setting.update", "setting", ",".join(changed),
-                     summary="修改设置：" + "、".join(SPECS[k].label for k in changed),
-                     before={k: before[k] for k in changed}, after=changed)
+        audit.record(
+            session,
+            actor,
+            "setting.update",
+            "setting",
+            ",".join(changed),
+            summary="修改设置：" + "、".join(SPECS[k].label for k in changed),
+            before={k: before[k] for k in changed},
+            after=changed,
+        )
     return after

@@ -62,21 +62,43 @@ def open_simple_case(session: Session, actor: Actor, cmd: SimpleCaseCommand) -> 
     if not cmd.registrar.strip():
         raise FieldError("registrar", "请填写口头协议登记表的登记人。")
     intake = cases.IntakeCommand(
-        committee_uuid=cmd.committee_uuid, intake_form="register", source=cmd.source, dispute_type=cmd.dispute_type,
-        accepted_on=cmd.settled_on, summary=cmd.summary, parties=cmd.parties, mediators=cmd.mediators,
-        dispute_subtype=cmd.dispute_subtype, difficulty="simple", registrar=cmd.registrar,
-        amount_fen=cmd.amount_fen, referrer_type=cmd.referrer_type, referrer_name=cmd.referrer_name,
+        committee_uuid=cmd.committee_uuid,
+        intake_form="register",
+        source=cmd.source,
+        dispute_type=cmd.dispute_type,
+        accepted_on=cmd.settled_on,
+        summary=cmd.summary,
+        parties=cmd.parties,
+        mediators=cmd.mediators,
+        dispute_subtype=cmd.dispute_subtype,
+        difficulty="simple",
+        registrar=cmd.registrar,
+        amount_fen=cmd.amount_fen,
+        referrer_type=cmd.referrer_type,
+        referrer_name=cmd.referrer_name,
     )
     ref = cases.open_case(session, actor, intake, Procedure.SIMPLE)
     if cmd.notice_told:
         cases.record_notice(session, actor, ref.uuid, cmd.settled_on, "oral")
     if cmd.id_proofs_checked:
         cases.mark_id_proofs(session, actor, ref.uuid, True)
-    cases.record_agreement(session, actor, ref.uuid, cases.AgreementInput(
-        form="oral", effective_on=cmd.settled_on, clauses=cmd.clauses, performance_method=cmd.performance_method,
-        performance_deadline=cmd.performance_deadline, performance_place=cmd.performance_place,
-        facts=cmd.summary.strip(), amount_fen=cmd.amount_fen, performed_on_the_spot=cmd.performed_on_the_spot,
-        registrar=cmd.registrar))
+    cases.record_agreement(
+        session,
+        actor,
+        ref.uuid,
+        cases.AgreementInput(
+            form="oral",
+            effective_on=cmd.settled_on,
+            clauses=cmd.clauses,
+            performance_method=cmd.performance_method,
+            performance_deadline=cmd.performance_deadline,
+            performance_place=cmd.performance_place,
+            facts=cmd.summary.strip(),
+            amount_fen=cmd.amount_fen,
+            performed_on_the_spot=cmd.performed_on_the_spot,
+            registrar=cmd.registrar,
+        ),
+    )
     if cmd.file_retention:
         cases.file_case(session, actor, ref.uuid, cmd.file_retention, cmd.settled_on)
     case = cases.get_case(session, ref.uuid)
@@ -95,8 +117,15 @@ def convert_to_ordinary(session: Session, actor: Actor, case_uuid: str, reason: 
     before = cases.snapshot(case)
     case.procedure = Procedure.ORDINARY.value
     cases.stamp_changed(actor, case)
-    audit.record(session, actor, "case.procedure", "case", case.uuid,
-                 summary=f"{case.case_no} 由简易程序转为普通程序：{reason.strip()}",
-                 before=before, after={**cases.snapshot(case), "reason": reason.strip()})
+    audit.record(
+        session,
+        actor,
+        "case.procedure",
+        "case",
+        case.uuid,
+        summary=f"{case.case_no} 由简易程序转为普通程序：{reason.strip()}",
+        before=before,
+        after={**cases.snapshot(case), "reason": reason.strip()},
+    )
     session.flush()
     return missing_for_filing(cases.contents(session, case))

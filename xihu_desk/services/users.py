@@ -63,8 +63,13 @@ def _valid_role(role: str) -> Role:
 def list_users(session: Session, actor: Actor) -> list[UserRow]:
     actor.require(Perm.MANAGE_USERS)
     rows = session.scalars(select(User).where(User.deleted.is_(False)).order_by(User.username))
-    names = dict(session.execute(select(Mediator.uuid, Mediator.name).where(
-        Mediator.uuid.in_(select(User.mediator_uuid).where(User.mediator_uuid.is_not(None))))).all())
+    names = dict(
+        session.execute(
+            select(Mediator.uuid, Mediator.name).where(
+                Mediator.uuid.in_(select(User.mediator_uuid).where(User.mediator_uuid.is_not(None)))
+            )
+        ).all()
+    )
     return [_row(u, actor, names.get(u.mediator_uuid or "", "")) for u in rows]
 
 
@@ -83,15 +88,29 @@ def create_user(session: Session, actor: Actor, cmd: UserCommand) -> UserRow:
     auth.check_new_password(session, cmd.password, username)
     committee = _roster_committee(session, None, cmd)
     user = User(
-        username=username, display_name=cmd.display_name.strip(), role=role.value,
-        password_hash=auth.hash_password(cmd.password), active=cmd.active, failed_logins=0,
-        password_changed_at=actor.now, committee_uuid=committee, mediator_uuid=cmd.mediator_uuid or None, uuid="",
+        username=username,
+        display_name=cmd.display_name.strip(),
+        role=role.value,
+        password_hash=auth.hash_password(cmd.password),
+        active=cmd.active,
+        failed_logins=0,
+        password_changed_at=actor.now,
+        committee_uuid=committee,
+        mediator_uuid=cmd.mediator_uuid or None,
+        uuid="",
     )
     stamp_new(session, actor, user)
     session.add(user)
     session.flush()
-    audit.record(session, actor, "user.create", "user", user.uuid,
-                 summary=f"新建用户 {username}（{role.label}）", after=snapshot(user, _AUDITED))
+    audit.record(
+        session,
+        actor,
+        "user.create",
+        "user",
+        user.uuid,
+        summary=f"新建用户 {username}（{role.label}）",
+        after=snapshot(user, _AUDITED),
+    )
     return _row(user, actor)
 
 
@@ -106,8 +125,10 @@ def update_user(session: Session, actor: Actor, user_uuid: str, cmd: UserCommand
         raise UserError("不能更改自己的角色或停用自己的账户。")
     if Role(user.role) is Role.ADMIN and (role is not Role.ADMIN or not cmd.active):
         others = session.scalar(
-            select(func.count()).select_from(User).where(
-                User.role == Role.ADMIN.value, User.active, User.uuid != user.uuid, User.deleted.is_(False)))
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.ADMIN.value, User.active, User.uuid != user.uuid, User.deleted.is_(False))
+        )
         if not others:
             raise UserError("这是唯一的管理员账户，不能更改其角色或停用。")
     user.display_name = cmd.display_name.strip()
@@ -118,14 +139,23 @@ def update_user(session: Session, actor: Actor, user_uuid: str, cmd: UserCommand
     after = snapshot(user, _AUDITED)
     if after != before:
         stamp_changed(actor, user)
-        audit.record(session, actor, "user.update", "user", user.uuid,
-                     summary=f"修改用户 {user.username}", before=before, after=after)
+        audit.record(
+            session,
+            actor,
+            "user.update",
+            "user",
+            user.uuid,
+            summary=f"修改用户 {user.username}",
+            before=before,
+            after=after,
+        )
     return _row(user, actor)
 
 
 @writes
-def set_password(session: Session, actor: Actor, user_uuid: str, new_password: str,
-                 old_password: str | None = None) -> None:
+def set_password(
+    session: Session, actor: Actor, user_uuid: str, new_password: str, old_password: str | None = None
+) -> None:
     """An administrator resets anyone's password; a user changes their own with the old one."""
     user = _get(session, user_uuid)
     if user.uuid != actor.user_uuid:
@@ -173,10 +203,19 @@ def _row(user: User, actor: Actor, mediator_name: str | None = None) -> UserRow:
         session = object_session(user)
         m = session.get(Mediator, user.mediator_uuid) if session is not None and user.mediator_uuid else None
         mediator_name = m.name if m is not None else ""
-    return UserRow(user.uuid, user.username, user.display_name, user.role, Role(user.role).label,
-                   user.active, bool(user.locked_until and user.locked_until > actor.now),
-                   user.last_login_at.isoformat(sep=" ", timespec="minutes") if user.last_login_at else "",
-                   user.committee_uuid, user.mediator_uuid, mediator_name)
+    return UserRow(
+        user.uuid,
+        user.username,
+        user.display_name,
+        user.role,
+        Role(user.role).label,
+        user.active,
+        bool(user.locked_until and user.locked_until > actor.now),
+        user.last_login_at.isoformat(sep=" ", timespec="minutes") if user.last_login_at else "",
+        user.committee_uuid,
+        user.mediator_uuid,
+        mediator_name,
+    )
 
 
 def user_committee(session: Session, actor: Actor, user_uuid: str) -> str | None:
@@ -197,9 +236,14 @@ def _roster_committee(session: Session, user_uuid: str | None, cmd: UserCommand)
     m = session.get(Mediator, cmd.mediator_uuid)
     if m is None or m.deleted:
         raise UserError("所选调解员不在调解员名册中，请重新选择。")
-    taken = session.scalar(select(User.username).where(
-        User.mediator_uuid == cmd.mediator_uuid, User.deleted.is_(False), User.active,
-        User.uuid != (user_uuid or "")))
+    taken = session.scalar(
+        select(User.username).where(
+            User.mediator_uuid == cmd.mediator_uuid,
+            User.deleted.is_(False),
+            User.active,
+            User.uuid != (user_uuid or ""),
+        )
+    )
     if taken and cmd.active:
         raise UserError(f"调解员“{m.name}”已关联账户“{taken}”，一名调解员只能关联一个在用账户。")
     return cmd.committee_uuid or m.committee_uuid
@@ -225,6 +269,12 @@ def link_roster(session: Session, actor: Actor, user_uuid: str, mediator_uuid: s
     """Link an account to its person's roster entry, or unlink it (None)."""
     actor.require(Perm.MANAGE_USERS)
     user = _get(session, user_uuid)
-    cmd = UserCommand(user.username, user.display_name, user.role, active=user.active,
-                      committee_uuid=user.committee_uuid, mediator_uuid=mediator_uuid)
+    cmd = UserCommand(
+        user.username,
+        user.display_name,
+        user.role,
+        active=user.active,
+        committee_uuid=user.committee_uuid,
+        mediator_uuid=mediator_uuid,
+    )
     return update_user(session, actor, user_uuid, cmd)

@@ -48,19 +48,31 @@ from xihu_desk.store.sync_models import SyncAck
 # travels whole; every other kind row by row, each under its own version. Mapped classes of
 # different shapes, typed loosely: every root has the Travelling columns (store/base.py).
 ROOTS: dict[str, type[Any]] = {
-    "committee": Committee, "mediator": Mediator, "mediator_appointment": MediatorAppointment,
-    "mediator_training": MediatorTraining, "case": MediationCase, "mediator_event": MediatorEvent,
-    "review_item": ReviewItem, "review_pause": ReviewPause, "grading_application": GradingApplication,
-    "grading_step": GradingStep, "mediator_grade": MediatorGrade,
+    "committee": Committee,
+    "mediator": Mediator,
+    "mediator_appointment": MediatorAppointment,
+    "mediator_training": MediatorTraining,
+    "case": MediationCase,
+    "mediator_event": MediatorEvent,
+    "review_item": ReviewItem,
+    "review_pause": ReviewPause,
+    "grading_application": GradingApplication,
+    "grading_step": GradingStep,
+    "mediator_grade": MediatorGrade,
 }
 KINDS = tuple(ROOTS)
 # References to rows that stay on their node (accounts): not sent, so not dangling upstream.
 LOCAL_REFERENCES = {"mediator": ("user_uuid",)}
 # part name -> (model, is a list); every part has case_uuid
 CASE_PARTS: dict[str, tuple[type[Any], bool]] = {
-    "parties": (Party, True), "mediators": (CaseMediator, True), "records": (CaseRecord, True),
-    "agreement": (Agreement, False), "followups": (FollowUp, True), "confirmation": (Confirmation, False),
-    "attachments": (Attachment, True), "history": (CaseHistory, True),
+    "parties": (Party, True),
+    "mediators": (CaseMediator, True),
+    "records": (CaseRecord, True),
+    "agreement": (Agreement, False),
+    "followups": (FollowUp, True),
+    "confirmation": (Confirmation, False),
+    "attachments": (Attachment, True),
+    "history": (CaseHistory, True),
 }
 
 
@@ -87,8 +99,10 @@ def _name_key(kind: str) -> Any:
 
 # Columns each node computes from others when it writes the row: never sent, so nodes on versions
 # with and without such a column still exchange records (an unknown or missing field refuses one).
-DERIVED: dict[str, dict[str, Any]] = {"committee": {"name_key": _name_key("committee")},
-                                      "mediator": {"name_key": _name_key("mediator")}}
+DERIVED: dict[str, dict[str, Any]] = {
+    "committee": {"name_key": _name_key("committee")},
+    "mediator": {"name_key": _name_key("mediator")},
+}
 
 
 def row_doc(row: Any) -> dict[str, Any]:
@@ -105,13 +119,16 @@ _STORED_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 def _checker(col: Any):
     name = col.name
     if isinstance(col.type, DateTime):
+
         def check_datetime(v: Any) -> str:
             moment = _parse(datetime.fromisoformat, v, name)
             if not record_checks.YEARS[0] <= moment.year <= record_checks.YEARS[1]:
                 raise BadRecord(f"字段 {name} 的时间超出合理范围")
             return moment.strftime(_STORED_DATETIME)
+
         return check_datetime
     if isinstance(col.type, Date):
+
         def check_date(v: Any) -> str:
             if not (isinstance(v, str) and len(v) == 10):
                 raise BadRecord(f"字段 {name} 不是有效日期")
@@ -119,23 +136,29 @@ def _checker(col: Any):
             if day.isoformat() != v or not record_checks.YEARS[0] <= day.year <= record_checks.YEARS[1]:
                 raise BadRecord(f"字段 {name} 不是有效日期")
             return v
+
         return check_date
     if isinstance(col.type, Boolean):
+
         def check_bool(v: Any) -> int:
             if not isinstance(v, bool):
                 raise BadRecord(f"字段 {name} 应为是或否")
             return int(v)
+
         return check_bool
     python_type = col.type.python_type
     if python_type is int:
+
         def check_int(v: Any) -> int:
             problem = record_checks.integer_problem(v)
             if problem:
                 raise BadRecord(f"字段 {name} {problem}")
             return v
+
         return check_int
     if python_type is str:
         length = getattr(col.type, "length", None)
+
         def check_str(v: Any) -> str:
             if not isinstance(v, str):
                 raise BadRecord(f"字段 {name} 应为文字")
@@ -143,11 +166,14 @@ def _checker(col: Any):
             if problem:
                 raise BadRecord(f"字段 {name} {problem}")
             return v
+
         return check_str
+
     def check_plain(v: Any) -> Any:
         if not isinstance(v, (str, int, float)):
             raise BadRecord(f"字段 {name} 格式不对")
         return v
+
     return check_plain
 
 
@@ -232,12 +258,21 @@ def pending(session: Session, kind: str, destination: str, batch: int = 500) -> 
     model = ROOTS[kind]
     last = ""
     while True:
-        rows = list(session.scalars(
-            select(model).outerjoin(SyncAck, and_(SyncAck.destination == destination, SyncAck.kind == kind,
-                                                  SyncAck.uuid == model.uuid))
-            .where(model.uuid > last, model.owner_node != destination,
-                   (SyncAck.version.is_(None)) | (SyncAck.version < model.version))
-            .order_by(model.uuid).limit(batch)))
+        rows = list(
+            session.scalars(
+                select(model)
+                .outerjoin(
+                    SyncAck, and_(SyncAck.destination == destination, SyncAck.kind == kind, SyncAck.uuid == model.uuid)
+                )
+                .where(
+                    model.uuid > last,
+                    model.owner_node != destination,
+                    (SyncAck.version.is_(None)) | (SyncAck.version < model.version),
+                )
+                .order_by(model.uuid)
+                .limit(batch)
+            )
+        )
         if not rows:
             return
         docs = case_docs(session, rows) if kind == "case" else [_flat_doc(kind, r) for r in rows]
@@ -256,11 +291,14 @@ def _check_owner(doc_owner: str, existing_owner: str | None, allowed: set[str]) 
         raise BadRecord("记录的管理单位与本地已有记录不符")
 
 
-def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owners: set[str]) -> list[tuple[str, int, str, str]]:
+def apply(
+    session: Session, kind: str, docs: list[dict[str, Any]], allowed_owners: set[str]
+) -> list[tuple[str, int, str, str]]:
     """Upsert a batch by uuid and version. Returns (uuid, version, status, reason) per document,
     status one of accepted, duplicate, stale, refused, quarantined. A bad document is
     quarantined; the others go on."""
     model = ROOTS[kind]
+
     def root_of(d: Any) -> dict[str, Any]:
         root = d.get("case") if kind == "case" and isinstance(d, dict) else d
         return root if isinstance(root, dict) else {}
@@ -268,10 +306,12 @@ def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owner
     results: list[tuple[str, int, str, str]] = []
     uuids = [record_checks.record_key(root_of(d).get("uuid")) for d in docs]
     reference = _reference_codes(session)
-    existing: dict[str, int] = dict(session.execute(
-        select(model.uuid, model.version).where(model.uuid.in_(uuids))).all())
-    owners: dict[str, str] = dict(session.execute(
-        select(model.uuid, model.owner_node).where(model.uuid.in_(uuids))).all())
+    existing: dict[str, int] = dict(
+        session.execute(select(model.uuid, model.version).where(model.uuid.in_(uuids))).all()
+    )
+    owners: dict[str, str] = dict(
+        session.execute(select(model.uuid, model.owner_node).where(model.uuid.in_(uuids))).all()
+    )
     to_write: list[tuple[dict[str, Any], dict[str, Any]]] = []
     # what the documents refer to that exists here: a case's committee and mediators, another row's targets
     known_refs = _known_references(session, docs) if kind == "case" else set()
@@ -327,21 +367,36 @@ def apply(session: Session, kind: str, docs: list[dict[str, Any]], allowed_owner
                 if rows:
                     _insert_many(conn, part_model, rows)
             digests.touch(session, [v["uuid"] for v, _ in to_write])  # written with plain SQL
-            conn.execute(insert(CaseSearch), [
-                {"case_uuid": v["uuid"], "body": case_rules.search_body(
-                    v["case_no"], v["title"], [p["name"] for p in parts["parties"] if not p["deleted"]],
-                    v["summary"], v["claims"])} for v, parts in to_write])
+            conn.execute(
+                insert(CaseSearch),
+                [
+                    {
+                        "case_uuid": v["uuid"],
+                        "body": case_rules.search_body(
+                            v["case_no"],
+                            v["title"],
+                            [p["name"] for p in parts["parties"] if not p["deleted"]],
+                            v["summary"],
+                            v["claims"],
+                        ),
+                    }
+                    for v, parts in to_write
+                ],
+            )
     return results
 
 
 def _insert_many(conn: Any, model: Any, rows: list[dict[str, Any]], upsert: bool = False) -> None:
     columns = [c.name for c in model.__table__.columns]
     quote = conn.dialect.identifier_preparer.quote  # some columns are keywords ("on")
-    sql = (f"INSERT INTO {quote(model.__table__.name)} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({', '.join('?' * len(columns))})")
+    sql = (
+        f"INSERT INTO {quote(model.__table__.name)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join('?' * len(columns))})"
+    )
     if upsert:  # the row by its uuid is replaced column by column, never deleted
-        sql += (" ON CONFLICT (uuid) DO UPDATE SET "
-                + ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in columns if c != "uuid"))
+        sql += " ON CONFLICT (uuid) DO UPDATE SET " + ", ".join(
+            f"{quote(c)} = excluded.{quote(c)}" for c in columns if c != "uuid"
+        )
     conn.exec_driver_sql(sql, [tuple(r[c] for c in columns) for r in rows])
 
 
@@ -412,8 +467,9 @@ def _reference_codes(session: Session) -> dict[str, set[str]]:
     from xihu_desk.store.case_models import RefCode
 
     out: dict[str, set[str]] = {name: set() for name in record_checks.code_lists()}
-    for list_name, code in session.execute(select(RefCode.list_name, RefCode.code)
-                                           .where(RefCode.list_name.in_(list(out)))):
+    for list_name, code in session.execute(
+        select(RefCode.list_name, RefCode.code).where(RefCode.list_name.in_(list(out)))
+    ):
         out[list_name].add(code)
     return out
 
@@ -445,7 +501,9 @@ def _check_codes(model: Any, values: dict[str, Any], reference: dict[str, set[st
 # ------------------------------------------------------------------ content digests
 
 
-SAME_VERSION_DIFFERS = "同一版本号的内容与本地已有的不同（对方可能恢复过备份后重新修改）：已隔离，待对方重新对齐后以更高版本报送"
+SAME_VERSION_DIFFERS = (
+    "同一版本号的内容与本地已有的不同（对方可能恢复过备份后重新修改）：已隔离，待对方重新对齐后以更高版本报送"
+)
 NUMBER_CLASH = "与本地已有记录冲突"
 
 
@@ -473,7 +531,7 @@ def local_docs(session: Session, kind: str, uuids: list[str]) -> dict[str, dict[
     model = ROOTS[kind]
     out: dict[str, dict[str, Any]] = {}
     for start in range(0, len(uuids), 500):
-        rows = list(session.scalars(select(model).where(model.uuid.in_(uuids[start:start + 500]))))
+        rows = list(session.scalars(select(model).where(model.uuid.in_(uuids[start : start + 500]))))
         docs = case_docs(session, rows) if kind == "case" else [_flat_doc(kind, r) for r in rows]
         out.update({r.uuid: d for r, d in zip(rows, docs, strict=True)})
     return out
@@ -489,8 +547,9 @@ def local_digests(session: Session, kind: str, uuids: list[str]) -> dict[str, st
     return out
 
 
-def _differing(session: Session, kind: str, same: list[tuple[int, dict[str, Any], dict[str, Any]]]
-               ) -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
+def _differing(
+    session: Session, kind: str, same: list[tuple[int, dict[str, Any], dict[str, Any]]]
+) -> list[tuple[int, dict[str, Any], dict[str, Any]]]:
     """Of the records received at a version we already hold, those whose content is not ours: never
     a silent duplicate (a node that restored a backup reuses version numbers)."""
     if not same:

@@ -142,8 +142,14 @@ def _file_name(now: datetime, reason: str, folder: Path) -> Path:
     return target
 
 
-def make_backup(database: Path, folder: Path, reason: str, now: datetime | None = None,
-                target: Path | None = None, progress: BackupProgress | None = None) -> Path:
+def make_backup(
+    database: Path,
+    folder: Path,
+    reason: str,
+    now: datetime | None = None,
+    target: Path | None = None,
+    progress: BackupProgress | None = None,
+) -> Path:
     """Write a verified backup; a failed or cancelled one is removed, never left half-written.
     ``progress`` hears of the copy and the check (and stops them by raising)."""
     now = now or clock.local_now()

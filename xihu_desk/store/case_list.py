@@ -59,9 +59,18 @@ class CaseFilter:
 
     @property
     def only_text(self) -> bool:
-        return bool(self.text.strip()) and not (self.year or self.status or self.dispute_type or self.source
-                                                 or self.committee_uuid or self.mediator_uuid or self.overdue
-                                                 or self.accepted_from or self.accepted_to or self.followup_due)
+        return bool(self.text.strip()) and not (
+            self.year
+            or self.status
+            or self.dispute_type
+            or self.source
+            or self.committee_uuid
+            or self.mediator_uuid
+            or self.overdue
+            or self.accepted_from
+            or self.accepted_to
+            or self.followup_due
+        )
 
 
 def fts_phrase(query: str) -> str:
@@ -110,8 +119,11 @@ def where(f: CaseFilter, today: date) -> list[ColumnElement[bool] | TextClause]:
     if f.committee_uuid:
         conditions.append(MediationCase.committee_uuid == f.committee_uuid)
     if f.mediator_uuid:
-        conditions.append(exists().where(and_(CaseMediator.case_uuid == MediationCase.uuid,
-                                              CaseMediator.mediator_uuid == f.mediator_uuid)))
+        conditions.append(
+            exists().where(
+                and_(CaseMediator.case_uuid == MediationCase.uuid, CaseMediator.mediator_uuid == f.mediator_uuid)
+            )
+        )
     if f.overdue:
         conditions.append(and_(MediationCase.status.in_(OPEN_STATUSES), MediationCase.due_on < today))
     if f.text.strip():
@@ -121,8 +133,18 @@ def where(f: CaseFilter, today: date) -> list[ColumnElement[bool] | TextClause]:
 
 def _count_index(f: CaseFilter) -> str | None:
     """The narrowest index for counts SQLite would otherwise do by scanning the table."""
-    rest = (f.year, f.status, f.dispute_type, f.committee_uuid, f.mediator_uuid, f.overdue, f.text.strip(),
-            f.accepted_from, f.accepted_to, f.followup_due)
+    rest = (
+        f.year,
+        f.status,
+        f.dispute_type,
+        f.committee_uuid,
+        f.mediator_uuid,
+        f.overdue,
+        f.text.strip(),
+        f.accepted_from,
+        f.accepted_to,
+        f.followup_due,
+    )
     if not any(rest):
         return "ix_case_live_source" if f.source else "ix_case_live_due"
     return None
@@ -131,8 +153,12 @@ def _count_index(f: CaseFilter) -> str | None:
 def count(session: Session, f: CaseFilter, today: date) -> int:
     if f.only_text and f.full_text:
         # Straight from the index: each live case has exactly one case_search row.
-        return session.execute(text("SELECT count(*) FROM case_fts WHERE case_fts MATCH :q"),
-                               {"q": fts_phrase(f.text)}).scalar() or 0
+        return (
+            session.execute(
+                text("SELECT count(*) FROM case_fts WHERE case_fts MATCH :q"), {"q": fts_phrase(f.text)}
+            ).scalar()
+            or 0
+        )
     query = select(func.count()).select_from(MediationCase).where(*where(f, today))
     index = _count_index(f)
     if index:
@@ -140,7 +166,9 @@ def count(session: Session, f: CaseFilter, today: date) -> int:
     return session.scalar(query) or 0
 
 
-def page_uuids(session: Session, f: CaseFilter, today: date, offset: int, limit: int, total: int | None = None) -> list[str]:
+def page_uuids(
+    session: Session, f: CaseFilter, today: date, offset: int, limit: int, total: int | None = None
+) -> list[str]:
     columns, index = SORTS.get(f.sort, SORTS["accepted_on"])
     descending = f.descending
     # Past the middle, walk from the other end: the last page costs what the first does.
@@ -162,15 +190,20 @@ def rows_by_uuid(session: Session, uuids: list[str]) -> list[MediationCase]:
     return [found[u] for u in uuids if u in found]
 
 
-def page(session: Session, f: CaseFilter, today: date, offset: int, limit: int, total: int | None = None) -> list[MediationCase]:
+def page(
+    session: Session, f: CaseFilter, today: date, offset: int, limit: int, total: int | None = None
+) -> list[MediationCase]:
     return rows_by_uuid(session, page_uuids(session, f, today, offset, limit, total))
 
 
 def parties_of(session: Session, case_uuids: list[str]) -> dict[str, list[Party]]:
     found: dict[str, list[Party]] = {u: [] for u in case_uuids}
     if case_uuids:
-        rows = session.scalars(select(Party).where(Party.case_uuid.in_(case_uuids), Party.deleted.is_(False))
-                               .order_by(Party.case_uuid, Party.position))
+        rows = session.scalars(
+            select(Party)
+            .where(Party.case_uuid.in_(case_uuids), Party.deleted.is_(False))
+            .order_by(Party.case_uuid, Party.position)
+        )
         for p in rows:
             found[p.case_uuid].append(p)
     return found

@@ -78,8 +78,11 @@ class CodeBook:
             if why:
                 raise BadRecord(f"{why}；请发送单位为该调委会另定字号后重新报送")
             if before is not None and before not in self.reserved:  # its owner changed it: keep the old one
-                self._session.add(RefCommitteeCode(code=before, org_code=values["org_code"], name=values["name"],
-                                                   confirmed=False, retired=True))
+                self._session.add(
+                    RefCommitteeCode(
+                        code=before, org_code=values["org_code"], name=values["name"], confirmed=False, retired=True
+                    )
+                )
                 self.reserved[before] = (values["org_code"], values["name"])
                 self.former.add(before)
         self.take(code, uuid, values["name"])

@@ -254,8 +254,9 @@ def read_node(conn: sqlite3.Connection) -> NodeIdentity | None:
     return NodeIdentity(_plain(node_id), _plain(org_code), str(org_name), _plain(level), _plain(fingerprint))
 
 
-def inspect(path: Path, *, full: bool = False, check: bool = True,
-            progress: Callable[[], bool] | None = None) -> Health:
+def inspect(
+    path: Path, *, full: bool = False, check: bool = True, progress: Callable[[], bool] | None = None
+) -> Health:
     """The state of the database file at ``path``; reads only, never raises for what is on disk.
 
     ``full`` runs ``PRAGMA integrity_check`` (every index against its table) instead of
@@ -268,7 +269,9 @@ def inspect(path: Path, *, full: bool = False, check: bool = True,
         size = path.stat().st_size if exists else 0
         if not exists:
             if wal_left(path):
-                return _damaged(path, ["数据库文件不存在，但留有未合并的日志文件（-wal）"], "文件丢失，只留下了 -wal 日志文件")
+                return _damaged(
+                    path, ["数据库文件不存在，但留有未合并的日志文件（-wal）"], "文件丢失，只留下了 -wal 日志文件"
+                )
             return Health(path, "missing")
         if size == 0:
             return _damaged(path, ["数据库文件为空（0 字节）"], "文件为空，0 字节")

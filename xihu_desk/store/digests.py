@@ -31,8 +31,18 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 # The case and its parts, in hashing order; every part has a case_uuid column.
-TABLES = ("mediation_case", "party", "case_mediator", "case_record", "agreement", "followup",
-          "confirmation", "attachment", "case_history", "agreement_draft")
+TABLES = (
+    "mediation_case",
+    "party",
+    "case_mediator",
+    "case_record",
+    "agreement",
+    "followup",
+    "confirmation",
+    "attachment",
+    "case_history",
+    "agreement_draft",
+)
 # A digest covers the tables its tag lists: one made before a table existed (case_history came with
 # migration 0010_case_history) is checked over the tables it was made over.
 _TOUCHED = "xihu_desk.digest.touched"
@@ -152,12 +162,14 @@ def write(conn: Any, case_uuids: list[str]) -> None:
     tag = _tag(columns)
     _register(cur, tag, columns)
     for i in range(0, len(case_uuids), CHUNK):
-        chunk = case_uuids[i:i + CHUNK]
+        chunk = case_uuids[i : i + CHUNK]
         rows = _rows(cur, columns, chunk)
         present = [u for u in chunk if rows[u]["mediation_case"]]
         gone = [u for u in chunk if not rows[u]["mediation_case"]]
-        cur.executemany("INSERT OR REPLACE INTO record_digest (case_uuid, digest) VALUES (?, ?)",
-                        [(u, f"{tag}:{_digest(key, columns, rows[u])}") for u in present])
+        cur.executemany(
+            "INSERT OR REPLACE INTO record_digest (case_uuid, digest) VALUES (?, ?)",
+            [(u, f"{tag}:{_digest(key, columns, rows[u])}") for u in present],
+        )
         cur.executemany("DELETE FROM record_digest WHERE case_uuid = ?", [(u,) for u in gone])
 
 
@@ -189,8 +201,9 @@ class DigestReport:
 def _chunks(cur: Any) -> Iterator[list[tuple[str, str]]]:
     last = ""
     while True:
-        rows = cur.execute("SELECT uuid, case_no FROM mediation_case WHERE uuid > ? ORDER BY uuid LIMIT ?",
-                           (last, CHUNK)).fetchall()
+        rows = cur.execute(
+            "SELECT uuid, case_no FROM mediation_case WHERE uuid > ? ORDER BY uuid LIMIT ?", (last, CHUNK)
+        ).fetchall()
         if not rows:
             return
         yield rows
@@ -208,8 +221,11 @@ def verify(conn: Any, limit: int = 1000) -> DigestReport:
     current = _columns(cur)
     for chunk in _chunks(cur):
         uuids = [u for u, _ in chunk]
-        stored = dict(cur.execute(f"SELECT case_uuid, digest FROM record_digest WHERE case_uuid IN "
-                                  f"({','.join('?' * len(uuids))})", uuids).fetchall())
+        stored = dict(
+            cur.execute(
+                f"SELECT case_uuid, digest FROM record_digest WHERE case_uuid IN ({','.join('?' * len(uuids))})", uuids
+            ).fetchall()
+        )
         by_tag: dict[str, list[str]] = {}
         for uuid in uuids:
             if uuid in stored:
@@ -218,13 +234,17 @@ def verify(conn: Any, limit: int = 1000) -> DigestReport:
         for tag, group in by_tag.items():
             # Hashed over the columns of its tag (older digests: before a column was added).
             columns = known.get(tag)
-            if not (isinstance(columns, dict) and "mediation_case" in columns and set(columns) <= set(TABLES)
-                    and all(isinstance(v, list) for v in columns.values())) \
-                    or any(set(columns[t]) - set(current.get(t, [])) for t in columns):
+            if not (
+                isinstance(columns, dict)
+                and "mediation_case" in columns
+                and set(columns) <= set(TABLES)
+                and all(isinstance(v, list) for v in columns.values())
+            ) or any(set(columns[t]) - set(current.get(t, [])) for t in columns):
                 continue  # an unknown tag, or a column that is gone: reported as changed
             rows = _rows(cur, columns, group)
-            good.update(u for u in group
-                        if hmac.compare_digest(_digest(key, columns, rows[u]), stored[u].partition(":")[2]))
+            good.update(
+                u for u in group if hmac.compare_digest(_digest(key, columns, rows[u]), stored[u].partition(":")[2])
+            )
         for uuid, case_no in chunk:
             report.cases += 1
             if uuid not in stored:
@@ -235,7 +255,10 @@ def verify(conn: Any, limit: int = 1000) -> DigestReport:
                 report.changed_count += 1
                 if len(report.changed) < limit:
                     report.changed.append((uuid, case_no))
-    for (uuid,) in cur.execute("SELECT d.case_uuid FROM record_digest d LEFT JOIN mediation_case c "
-                               "ON c.uuid = d.case_uuid WHERE c.uuid IS NULL LIMIT ?", (limit,)):
+    for (uuid,) in cur.execute(
+        "SELECT d.case_uuid FROM record_digest d LEFT JOIN mediation_case c "
+        "ON c.uuid = d.case_uuid WHERE c.uuid IS NULL LIMIT ?",
+        (limit,),
+    ):
         report.vanished.append(uuid)
     return report

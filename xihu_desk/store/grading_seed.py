@@ -42,9 +42,17 @@ def apply_document(session: Session, data: dict, now: datetime | None = None) ->
             continue
         body = json.dumps(rules.as_json(), ensure_ascii=False)
         if row is None:
-            row = GradingRuleSet(uuid=rule_set_uuid(rules.code), origin_node=REFERENCE_NODE,
-                                 owner_node=REFERENCE_NODE, version=1, updated_at=now, deleted=False, code=rules.code,
-                                 edited=False, retired=False)
+            row = GradingRuleSet(
+                uuid=rule_set_uuid(rules.code),
+                origin_node=REFERENCE_NODE,
+                owner_node=REFERENCE_NODE,
+                version=1,
+                updated_at=now,
+                deleted=False,
+                code=rules.code,
+                edited=False,
+                retired=False,
+            )
             session.add(row)
         elif row.body == body and row.name == rules.name and not row.retired:
             row.reference_version = version

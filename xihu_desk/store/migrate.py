@@ -42,8 +42,7 @@ CORRUPT_MESSAGE = (
     "请在“系统设置 → 数据安全”中或用命令 xihu-desk restore 从最新的完好备份恢复。"
 )
 UNREADABLE_MESSAGE = (
-    "数据库文件已损坏（{summary}），无法读取。"
-    "请在程序启动时或用命令 xihu-desk restore 从最新的完好备份恢复。"
+    "数据库文件已损坏（{summary}），无法读取。请在程序启动时或用命令 xihu-desk restore 从最新的完好备份恢复。"
 )
 
 
@@ -151,9 +150,7 @@ def open_database(data: paths.DataDir, now: datetime | None = None) -> OpenResul
         current = health.revision if existed else None
         if current is not None and not known_revision(current):
             db.dispose()
-            raise StorageError(
-                f"数据库版本（{current}）比本程序新，请先升级西湖司法所工作台再打开此数据库。"
-            )
+            raise StorageError(f"数据库版本（{current}）比本程序新，请先升级西湖司法所工作台再打开此数据库。")
         if current != head_revision():
             if existed and current is not None:
                 result.backup = backup.make_backup(data.database, data.backups, "before-migrate", now)
@@ -169,8 +166,14 @@ def open_database(data: paths.DataDir, now: datetime | None = None) -> OpenResul
         if not dbfile.is_damage(exc):
             raise
         db.dispose()
-        damaged = dbfile.Health(data.database, "damaged", (str(getattr(exc, "orig", exc)),),
-                                summary="有记录无法读取", revision=health.revision, node=health.node)
+        damaged = dbfile.Health(
+            data.database,
+            "damaged",
+            (str(getattr(exc, "orig", exc)),),
+            summary="有记录无法读取",
+            revision=health.revision,
+            node=health.node,
+        )
         return _blocked(OpenResult(db=Database(data.url), removed_partials=removed), damaged)
     if verdict.check:
         clean_exit.forget_stale(data.root)  # the sessions that ended badly are accounted for

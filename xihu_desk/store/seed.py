@@ -108,7 +108,9 @@ def apply_workdays(session: Session, doc: dict) -> list[int]:
     days, notes, years = workdays.parse_update(doc)
     version = str(doc.get("version", ""))
     for year in years:
-        session.execute(delete(RefWorkday).where(RefWorkday.day >= date(year, 1, 1), RefWorkday.day <= date(year, 12, 31)))
+        session.execute(
+            delete(RefWorkday).where(RefWorkday.day >= date(year, 1, 1), RefWorkday.day <= date(year, 12, 31))
+        )
         session.merge(RefWorkdayYear(year=year, version=version))
     session.flush()
     for day, working in sorted(days.items()):

@@ -72,9 +72,7 @@ class Database:
         self.url = url
         self.engine = engine or make_engine(url)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
-        self._write = sessionmaker(
-            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
-        )
+        self._write = sessionmaker(self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
         # Set when the start-up integrity check failed: reads go on, writes are refused.
         self.write_blocked: str | None = None
         # Set when the file cannot be read at all (zero bytes, garbage): reads are refused too.

@@ -108,7 +108,9 @@ def _wrap_key(file_key: bytes, recipient_public: bytes) -> dict[str, str]:
 
 
 def _unwrap_key(wrapped: dict[str, str], recipient_private: X25519PrivateKey) -> bytes:
-    recipient_public = recipient_private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    recipient_public = recipient_private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
     eph_pub = bytes.fromhex(wrapped["ephemeral"])
     shared = recipient_private.exchange(X25519PublicKey.from_public_bytes(eph_pub))
     wrap = HKDF(hashes.SHA256(), 32, eph_pub + recipient_public, b"xihu-desk bundle key v1").derive(shared)
@@ -208,8 +210,14 @@ class Sender:
     sign_private_pem: bytes
 
 
-def write_bundle(target: Path, manifest: dict[str, Any], inner_zip: Path, sender: Sender,
-                 recipient_enc_public: bytes, work: Path | None = None) -> str:
+def write_bundle(
+    target: Path,
+    manifest: dict[str, Any],
+    inner_zip: Path,
+    sender: Sender,
+    recipient_enc_public: bytes,
+    work: Path | None = None,
+) -> str:
     """Encrypt ``inner_zip`` into ``target`` with the signed manifest; returns the bundle's
     SHA-256. Written under a temporary name, flushed, read back and verified, then renamed.
     ``work``: the folder for the encrypted payload on its way (the data folder's scratch)."""
@@ -323,10 +331,15 @@ def _signer(body: bytes, sig: bytes, senders: Mapping[str, bytes]) -> str:
 def check_manifest(m: dict[str, Any]) -> None:
     """Every field the importer uses, of the type it expects; a signed manifest from a broken
     sender is refused here instead of failing somewhere later."""
+
     def text(key: str, limit: int = 64, empty: bool = False) -> str:
         value = m.get(key)
-        if not isinstance(value, str) or len(value) > limit or (not value and not empty) \
-                or record_checks.text_problem(value, length=limit // record_checks.STRING_SLACK or 1):
+        if (
+            not isinstance(value, str)
+            or len(value) > limit
+            or (not value and not empty)
+            or record_checks.text_problem(value, length=limit // record_checks.STRING_SLACK or 1)
+        ):
             raise BundleRefused(f"数据包清单的 {key} 字段无效。")
         return value
 
@@ -350,8 +363,13 @@ def check_manifest(m: dict[str, Any]) -> None:
     if not isinstance(size, int) or isinstance(size, bool) or size < 0:
         raise BundleRefused("数据包清单的内容长度无效。")
     key = m.get("key")
-    if not (isinstance(key, dict) and all(isinstance(key.get(k), str) and len(key[k]) <= 256
-                                          and re.fullmatch(r"[0-9a-f]*", key[k]) for k in ("ephemeral", "wrapped"))):
+    if not (
+        isinstance(key, dict)
+        and all(
+            isinstance(key.get(k), str) and len(key[k]) <= 256 and re.fullmatch(r"[0-9a-f]*", key[k])
+            for k in ("ephemeral", "wrapped")
+        )
+    ):
         raise BundleRefused("数据包清单的密钥字段无效。")
     members = m.get("members")
     if not isinstance(members, dict) or len(members) > MAX_MEMBERS:
@@ -359,7 +377,7 @@ def check_manifest(m: dict[str, Any]) -> None:
     for name, sha in members.items():
         if not INNER_NAME.match(name) or not isinstance(sha, str) or not _HEX64.fullmatch(sha):
             raise BundleRefused("数据包清单中的内容列表无效。")
-        if name.startswith("blobs/") and name[len("blobs/"):] != sha:
+        if name.startswith("blobs/") and name[len("blobs/") :] != sha:
             raise BundleRefused(f"数据包中的附件 {name} 与其校验值不符。")
     for key_name, kind in (("counts", dict), ("children", list), ("reference", dict)):
         if key_name in m and not isinstance(m[key_name], kind):

@@ -26,8 +26,9 @@ class Place(Enum):
     SUPERSEDED = "superseded"  # a bundle of a line set aside
 
 
-def place(sha256: str, prev_sha256: str, *, held_same: str | None, held_prev: str | None,
-          superseded: set[str]) -> Place:
+def place(
+    sha256: str, prev_sha256: str, *, held_same: str | None, held_prev: str | None, superseded: set[str]
+) -> Place:
     """``held_same``: the hash of the bundle already imported under this number (or None);
     ``held_prev``: the hash of the one imported under the number before (or None)."""
     if sha256 in superseded:

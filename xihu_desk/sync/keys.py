@@ -69,12 +69,28 @@ def load_signing_key(pem: bytes) -> Ed25519PrivateKey:
 KEY_FORMAT = "xihu-desk-node-key/1"
 
 
-def key_document(*, node_id: str, org_code: str, org_name: str, level: str, parent_code: str | None,
-                 sign_public: bytes, enc_public: bytes) -> dict[str, Any]:
+def key_document(
+    *,
+    node_id: str,
+    org_code: str,
+    org_name: str,
+    level: str,
+    parent_code: str | None,
+    sign_public: bytes,
+    enc_public: bytes,
+) -> dict[str, Any]:
     """The public half of a node's identity, as the file the other node enrols."""
-    return {"format": KEY_FORMAT, "node_id": node_id, "org_code": org_code, "org_name": org_name, "level": level,
-            "parent_code": parent_code, "sign_public": base64.b64encode(sign_public).decode(),
-            "enc_public": base64.b64encode(enc_public).decode(), "fingerprint": fingerprint(sign_public, enc_public)}
+    return {
+        "format": KEY_FORMAT,
+        "node_id": node_id,
+        "org_code": org_code,
+        "org_name": org_name,
+        "level": level,
+        "parent_code": parent_code,
+        "sign_public": base64.b64encode(sign_public).decode(),
+        "enc_public": base64.b64encode(enc_public).decode(),
+        "fingerprint": fingerprint(sign_public, enc_public),
+    }
 
 
 @dataclass(frozen=True)
@@ -104,5 +120,13 @@ def read_key_document(doc: Any) -> PeerKey:
     if printed != doc.get("fingerprint"):
         raise UserError("密钥文件的指纹与密钥不符，文件可能被改动，请重新导出。")
     parent = doc.get("parent_code")
-    return PeerKey(node_id, org, str(doc.get("org_name", org)), level, parent if isinstance(parent, str) else None,
-                   sign, enc, printed)
+    return PeerKey(
+        node_id,
+        org,
+        str(doc.get("org_name", org)),
+        level,
+        parent if isinstance(parent, str) else None,
+        sign,
+        enc,
+        printed,
+    )

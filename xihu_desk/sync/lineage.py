@@ -45,10 +45,17 @@ def claims_of(manifest: Mapping[str, Any], sender: str) -> list[Claim]:
     raw = manifest.get("children")
     if not isinstance(raw, list):
         return []
-    return [Claim(node_id=c["node_id"][:36], org_code=str(c.get("org_code", ""))[:12], level=str(c.get("level", "")),
-                  parent=str(c.get("parent") or sender),  # older senders list only their own children
-                  fingerprint=str(c.get("fingerprint", ""))[:80])
-            for c in raw[:MAX_CLAIMS] if isinstance(c, dict) and isinstance(c.get("node_id"), str)]
+    return [
+        Claim(
+            node_id=c["node_id"][:36],
+            org_code=str(c.get("org_code", ""))[:12],
+            level=str(c.get("level", "")),
+            parent=str(c.get("parent") or sender),  # older senders list only their own children
+            fingerprint=str(c.get("fingerprint", ""))[:80],
+        )
+        for c in raw[:MAX_CLAIMS]
+        if isinstance(c, dict) and isinstance(c.get("node_id"), str)
+    ]
 
 
 @dataclass
@@ -58,8 +65,14 @@ class Judgement:
     orphans: list[Claim]  # parent neither the sender nor a node accepted below it
 
 
-def judge(claims: list[Claim], sender: str, levels: Mapping[str, str], *, known_elsewhere: Callable[[str], str],
-          outside: Callable[[str], str]) -> Judgement:
+def judge(
+    claims: list[Claim],
+    sender: str,
+    levels: Mapping[str, str],
+    *,
+    known_elsewhere: Callable[[str], str],
+    outside: Callable[[str], str],
+) -> Judgement:
     """Decide each claim. ``levels``: node id -> level of the sender and the nodes already known
     below it. ``known_elsewhere(node_id)`` says why a node is already placed elsewhere, or '';
     ``outside(org_code)`` says why an org unit is not in the sender's area, or ''."""
@@ -78,8 +91,9 @@ def judge(claims: list[Claim], sender: str, levels: Mapping[str, str], *, known_
             progress = True
             level = claim.level or level_below(levels[claim.parent])
             reason = known_elsewhere(claim.node_id)
-            if not reason and (level not in {lv.value for lv in Level}
-                               or not directly_below(Level(level), Level(levels[claim.parent]))):
+            if not reason and (
+                level not in {lv.value for lv in Level} or not directly_below(Level(level), Level(levels[claim.parent]))
+            ):
                 reason = "层级不符"
             reason = reason or outside(claim.org_code)
             if reason:

@@ -14,14 +14,40 @@ from xihu_desk.sync import container
 from xihu_desk.sync.container import BundleRefused
 
 
-def build(*, bundle_id: str, origin: str, origin_org: str, destination: str, sequence: int, prev_sha256: str,
-          created: datetime, schema: str, reference: dict[str, str], app_version: str, counts: dict[str, int],
-          members: dict[str, str], children: list[dict[str, Any]], audit_head: Any) -> dict[str, Any]:
+def build(
+    *,
+    bundle_id: str,
+    origin: str,
+    origin_org: str,
+    destination: str,
+    sequence: int,
+    prev_sha256: str,
+    created: datetime,
+    schema: str,
+    reference: dict[str, str],
+    app_version: str,
+    counts: dict[str, int],
+    members: dict[str, str],
+    children: list[dict[str, Any]],
+    audit_head: Any,
+) -> dict[str, Any]:
     """The manifest of the next bundle (container.write_bundle adds format, key and payload size)."""
-    return {"bundle_id": bundle_id, "origin": origin, "origin_org": origin_org, "destination": destination,
-            "sequence": sequence, "prev_sha256": prev_sha256, "created_at": created.isoformat(timespec="seconds"),
-            "schema": schema, "reference": reference, "app_version": app_version, "counts": counts,
-            "members": members, "children": children, "audit_head": audit_head}
+    return {
+        "bundle_id": bundle_id,
+        "origin": origin,
+        "origin_org": origin_org,
+        "destination": destination,
+        "sequence": sequence,
+        "prev_sha256": prev_sha256,
+        "created_at": created.isoformat(timespec="seconds"),
+        "schema": schema,
+        "reference": reference,
+        "app_version": app_version,
+        "counts": counts,
+        "members": members,
+        "children": children,
+        "audit_head": audit_head,
+    }
 
 
 def file_name(origin_org: str, destination_org: str, sequence: int, created: datetime) -> str:

@@ -28,8 +28,9 @@ def label(kind: str, batch: list[dict[str, Any]], uuid: str) -> str:
     for doc in batch:
         root = root_of(kind, doc)
         if root.get("uuid") == uuid:
-            return record_checks.printable(root.get("case_no") or root.get("number") or root.get("name")
-                                           or root.get("title") or uuid)
+            return record_checks.printable(
+                root.get("case_no") or root.get("number") or root.get("name") or root.get("title") or uuid
+            )
     return uuid
 
 
@@ -45,8 +46,12 @@ def missing_blob(doc: dict[str, Any], has_blob: Callable[[str], bool]) -> str:
     """Why a case cannot be taken because a file it lists is neither in the bundle nor here, or ''."""
     items = doc.get("attachments")
     for a in items if isinstance(items, list) else []:
-        if isinstance(a, dict) and a.get("deleted") is False and isinstance(a.get("sha256"), str) \
-                and not (container.is_sha256(a["sha256"]) and has_blob(a["sha256"])):
+        if (
+            isinstance(a, dict)
+            and a.get("deleted") is False
+            and isinstance(a.get("sha256"), str)
+            and not (container.is_sha256(a["sha256"]) and has_blob(a["sha256"]))
+        ):
             return f"附件“{record_checks.printable(a.get('file_name', ''), 60)}”的文件不在数据包中，本单位也没有"
     return ""
 

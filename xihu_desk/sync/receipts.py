@@ -20,14 +20,27 @@ FORMAT = "xihu-desk-receipt/1"
 TAKEN = ("accepted", "duplicate", "stale")  # statuses that acknowledge a record
 
 
-def document(*, receiver: str, sender: str, manifest: dict[str, Any] | None, bundle_sha256: str | None,
-             records: list[list[Any]], made_at: str, resync: dict[str, Any] | None = None) -> dict[str, Any]:
+def document(
+    *,
+    receiver: str,
+    sender: str,
+    manifest: dict[str, Any] | None,
+    bundle_sha256: str | None,
+    records: list[list[Any]],
+    made_at: str,
+    resync: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """A receipt for a bundle (``manifest``), or without one: a re-basing receipt made on request."""
     doc: dict[str, Any] = {
-        "format": FORMAT, "receiver": receiver, "sender": sender,
+        "format": FORMAT,
+        "receiver": receiver,
+        "sender": sender,
         "bundle_id": manifest["bundle_id"] if manifest else None,
         "sequence": manifest["sequence"] if manifest else None,
-        "bundle_sha256": bundle_sha256, "records": records, "made_at": made_at}
+        "bundle_sha256": bundle_sha256,
+        "records": records,
+        "made_at": made_at,
+    }
     if resync is not None:
         doc["resync"] = resync
     return doc
@@ -37,8 +50,9 @@ def write(doc: dict[str, Any], key: Ed25519PrivateKey, target: Path) -> Path:
     """Sign and write ``doc`` whole (a half-written receipt never lies next to the bundle)."""
     body = container.canonical(doc)
     partial = target.with_name(target.name + ".partial")
-    partial.write_text(json.dumps({"receipt": doc, "signature": key.sign(body).hex()}, ensure_ascii=False),
-                       encoding="utf-8")
+    partial.write_text(
+        json.dumps({"receipt": doc, "signature": key.sign(body).hex()}, ensure_ascii=False), encoding="utf-8"
+    )
     partial.replace(target)
     return target
 

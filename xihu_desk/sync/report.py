@@ -31,21 +31,37 @@ class ImportResult:
     records: list[list[Any]] = field(default_factory=list)  # [kind, uuid, version, status, reason] for the receipt
 
     def as_json(self) -> dict[str, Any]:
-        return {"result": self.result, "sender": self.sender, "sender_name": self.sender_name,
-                "sequence": self.sequence, "counts": self.counts, **sequences.as_json(self.gaps),
-                "receipt": str(self.receipt) if self.receipt else None, "reason": self.reason,
-                "problems": self.problems, "warnings": self.warnings}
+        return {
+            "result": self.result,
+            "sender": self.sender,
+            "sender_name": self.sender_name,
+            "sequence": self.sequence,
+            "counts": self.counts,
+            **sequences.as_json(self.gaps),
+            "receipt": str(self.receipt) if self.receipt else None,
+            "reason": self.reason,
+            "problems": self.problems,
+            "warnings": self.warnings,
+        }
 
     def text(self) -> str:
         if self.result == "refused":
             return f"拒绝导入：{self.reason}"
-        head = {"applied": "已导入", "already-imported": "该数据包此前已导入，未重复写入", "dry-run": "试导入（未写入）"}[self.result]
+        head = {
+            "applied": "已导入",
+            "already-imported": "该数据包此前已导入，未重复写入",
+            "dry-run": "试导入（未写入）",
+        }[self.result]
         c = self.counts
-        lines = [f"{head}：{self.sender_name} 第 {self.sequence} 号数据包",
-                 f"新增或更新 {c['accepted']} 条，重复 {c['duplicate']} 条，过期 {c['stale']} 条，"
-                 f"拒绝 {c['refused']} 条，隔离 {c['quarantined']} 条"]
+        lines = [
+            f"{head}：{self.sender_name} 第 {self.sequence} 号数据包",
+            f"新增或更新 {c['accepted']} 条，重复 {c['duplicate']} 条，过期 {c['stale']} 条，"
+            f"拒绝 {c['refused']} 条，隔离 {c['quarantined']} 条",
+        ]
         if self.gaps:
-            lines.append("注意：缺少该单位的第 " + "、".join(map(str, self.gaps)) + " 号数据包（其内容会随后续数据包补齐）")
+            lines.append(
+                "注意：缺少该单位的第 " + "、".join(map(str, self.gaps)) + " 号数据包（其内容会随后续数据包补齐）"
+            )
         lines += self.warnings
         for p in self.problems[:20]:
             lines.append(f"  {p['label']}：{p['reason']}")

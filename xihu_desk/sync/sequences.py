@@ -69,8 +69,13 @@ def jump_problem(sequence: int, received: Iterable[int], max_jump: int, sender_n
     last = max(received, default=0)
     if sequence <= last + max_jump:
         return ""
-    before = f"比已收到的最大序号 {last} 超前 {sequence - last - 1} 个" if last else \
-        f"而此前未收到该单位的任何数据包，前面缺 {sequence - 1} 个"
-    return (f"{sender_name} 的数据包序号为 {sequence}，{before}"
-            f"（上限 {max_jump} 个），可能是序号错误或伪造的数据包，拒绝导入。请联系该单位核实；"
-            f"确属正常时，管理员可在“系统设置 → 系统参数”中调高“数据包序号最大跳跃”后再导入。")
+    before = (
+        f"比已收到的最大序号 {last} 超前 {sequence - last - 1} 个"
+        if last
+        else f"而此前未收到该单位的任何数据包，前面缺 {sequence - 1} 个"
+    )
+    return (
+        f"{sender_name} 的数据包序号为 {sequence}，{before}"
+        f"（上限 {max_jump} 个），可能是序号错误或伪造的数据包，拒绝导入。请联系该单位核实；"
+        f"确属正常时，管理员可在“系统设置 → 系统参数”中调高“数据包序号最大跳跃”后再导入。"
+    )

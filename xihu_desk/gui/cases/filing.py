@@ -14,8 +14,20 @@ from typing import Any
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QGroupBox, QHBoxLayout, QHeaderView,
-    QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import clock
@@ -72,8 +84,9 @@ class FilingTab(CaseTab):
 
         contents = QGroupBox(self.tr("卷内目录"))
         contents_box = QVBoxLayout(contents)
-        self.contents = _table([self.tr("序号"), self.tr("文书名称"), self.tr("要求"), self.tr("情况"), self.tr("备注")],
-                               "contentsTable")
+        self.contents = _table(
+            [self.tr("序号"), self.tr("文书名称"), self.tr("要求"), self.tr("情况"), self.tr("备注")], "contentsTable"
+        )
         self.contents.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         # All thirteen items fit without scrolling: rows as tall as a line of text, not a button.
         self.contents.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
@@ -134,8 +147,11 @@ class FilingTab(CaseTab):
         if filing["filed_on"]:  # otherwise the retention and date stay as the user chose them
             set_code(self.retention, filing["retention"])
             set_date(self.filed_on, filing["filed_on"])
-        self.report_note.setText(self.tr("结案后填写；结案时间为履行完毕或处理终结之日。") if has_outcome
-                                 else self.tr("登记调解结果后才能填写结案报告。"))
+        self.report_note.setText(
+            self.tr("结案后填写；结案时间为履行完毕或处理终结之日。")
+            if has_outcome
+            else self.tr("登记调解结果后才能填写结案报告。")
+        )
         self.closed_on.setReadOnly(not (may and has_outcome))
         self.report.setReadOnly(not (may and has_outcome))
         self.id_proofs.setEnabled(may)
@@ -152,7 +168,13 @@ class FilingTab(CaseTab):
                 state, colour = self.tr("✗ 缺少"), danger
             else:
                 state, colour = self.tr("—"), muted
-            values = (str(i["number"]), i["name"], self.tr("必须") if i["required"] else self.tr("按需"), state, i["note"])
+            values = (
+                str(i["number"]),
+                i["name"],
+                self.tr("必须") if i["required"] else self.tr("按需"),
+                state,
+                i["note"],
+            )
             for column, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 if column == 3:
@@ -167,13 +189,21 @@ class FilingTab(CaseTab):
         can_file = self.actor.can(Perm.FILE_CASES) and own and d["status"] == "closed"
         if d["status"] == "filed":
             label_text = self.retention.itemText(self.retention.findData(filing["retention"]))
-            show_state(self.missing, "ok", self.tr("已于 {on} 由 {by} 立卷归档，保管期限：{r}。").format(
-                on=filing["filed_on"], by=filing["filed_by"], r=label_text))
+            show_state(
+                self.missing,
+                "ok",
+                self.tr("已于 {on} 由 {by} 立卷归档，保管期限：{r}。").format(
+                    on=filing["filed_on"], by=filing["filed_by"], r=label_text
+                ),
+            )
         elif d["status"] != "closed":
             show_state(self.missing, "hint", self.tr("结案后才能立卷归档。"))
         elif filing["missing"]:
-            show_state(self.missing, "error",
-                       self.tr("尚缺必备材料：{m}。补齐后才能归档。").format(m="、".join(filing["missing"])))
+            show_state(
+                self.missing,
+                "error",
+                self.tr("尚缺必备材料：{m}。补齐后才能归档。").format(m="、".join(filing["missing"])),
+            )
         else:
             show_state(self.missing, "ok", self.tr("必备材料齐全，可以立卷归档。"))
         if not self.actor.can(Perm.FILE_CASES) and d["status"] == "closed":
@@ -216,19 +246,31 @@ class FilingTab(CaseTab):
             from xihu_desk.gui.cases.lifecycle import ReasonDialog
 
             self.followup_dialog = ReasonDialog(
-                self.ctx, self.tr("立卷归档"),
-                self.tr("本案应于 {due} 前回访，回访尚未完成。如不再回访即归档，请写明理由；"
-                        "归档后不再提示回访，理由记入案件历史。").format(due=due),
-                self.tr("立卷归档"), self.tr("立卷归档后，本案的所有内容都不能再修改。确定归档吗？"), self.dialog,
+                self.ctx,
+                self.tr("立卷归档"),
+                self.tr(
+                    "本案应于 {due} 前回访，回访尚未完成。如不再回访即归档，请写明理由；"
+                    "归档后不再提示回访，理由记入案件历史。"
+                ).format(due=due),
+                self.tr("立卷归档"),
+                self.tr("立卷归档后，本案的所有内容都不能再修改。确定归档吗？"),
+                self.dialog,
                 lambda s, reason: cases.file_case(s, actor, uuid, retention, filed_on(), reason),
                 lambda _r: self.dialog.after_save((self,), self.tr("案件已立卷归档。")),
-                self.tr("如：当事人已当场履行完毕，电话确认无需上门回访"))
+                self.tr("如：当事人已当场履行完毕，电话确认无需上门回访"),
+            )
             self.followup_dialog.open()
             return
-        if not messages.confirm(self, self.tr("立卷归档后，本案的所有内容都不能再修改。确定归档吗？"), self.tr("立卷归档")):
+        if not messages.confirm(
+            self, self.tr("立卷归档后，本案的所有内容都不能再修改。确定归档吗？"), self.tr("立卷归档")
+        ):
             return
-        self.dialog.run(self, lambda s: cases.file_case(s, actor, uuid, retention, filed_on()), self.tr("案件已立卷归档。"),
-                        on_refused=self._file_refused)
+        self.dialog.run(
+            self,
+            lambda s: cases.file_case(s, actor, uuid, retention, filed_on()),
+            self.tr("案件已立卷归档。"),
+            on_refused=self._file_refused,
+        )
 
     def _file_refused(self, field: str | None, message: str) -> None:
         if field is None:  # what is missing, or the case is not closed: shown where the button is
@@ -269,8 +311,15 @@ class AttachmentsTab(CaseTab):
         row.addWidget(self.open_button)
         box = QVBoxLayout(self)
         box.setContentsMargins(10, 10, 10, 10)
-        box.addWidget(label(self.tr("扫描件、照片等材料（每个不超过 50 MB）。身份证明、授权委托书、证据材料、"
-                                    "履行凭证会计入卷内目录。"), "muted", wrap=True))
+        box.addWidget(
+            label(
+                self.tr(
+                    "扫描件、照片等材料（每个不超过 50 MB）。身份证明、授权委托书、证据材料、履行凭证会计入卷内目录。"
+                ),
+                "muted",
+                wrap=True,
+            )
+        )
         box.addLayout(row)
         box.addWidget(self.kind_error)
         box.addWidget(self.table, 1)
@@ -283,8 +332,9 @@ class AttachmentsTab(CaseTab):
         rows = detail["attachments"]
         self.table.setRowCount(len(rows))
         for row, a in enumerate(rows):
-            for column, text in enumerate((ATTACHMENT_KINDS.get(a["kind"], a["kind"]), a["file_name"],
-                                           size_text(a["size"]))):
+            for column, text in enumerate(
+                (ATTACHMENT_KINDS.get(a["kind"], a["kind"]), a["file_name"], size_text(a["size"]))
+            ):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.kind.setEnabled(self.editable)
         self.add_button.setEnabled(self.editable)
@@ -292,8 +342,11 @@ class AttachmentsTab(CaseTab):
 
     def _ask_file(self, parent: QWidget) -> str:
         path, _filter = QFileDialog.getOpenFileName(
-            parent, self.tr("选择要添加的材料"), "",
-            self.tr("扫描件和照片 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.bmp);;所有文件 (*)"))
+            parent,
+            self.tr("选择要添加的材料"),
+            "",
+            self.tr("扫描件和照片 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.bmp);;所有文件 (*)"),
+        )
         return path
 
     def add_file(self) -> None:
@@ -305,8 +358,12 @@ class AttachmentsTab(CaseTab):
         if not path:
             return
         uuid, actor, root = self.dialog.saved_uuid(), self.actor, self.ctx.data.root
-        self.dialog.run(self, lambda s: attachments.add_attachment(s, actor, root, uuid, kind, Path(path)),
-                        self.tr("已添加：{name}").format(name=Path(path).name), label=self.tr("正在保存附件…"))
+        self.dialog.run(
+            self,
+            lambda s: attachments.add_attachment(s, actor, root, uuid, kind, Path(path)),
+            self.tr("已添加：{name}").format(name=Path(path).name),
+            label=self.tr("正在保存附件…"),
+        )
 
     def open_file(self, row: int) -> None:
         if self.detail is None or not 0 <= row < len(self.detail["attachments"]):
@@ -314,8 +371,9 @@ class AttachmentsTab(CaseTab):
         a = self.detail["attachments"][row]
         stored = attachments.store_path(self.ctx.data.root, a["sha256"])
         if not stored.exists():
-            messages.error(self, self.tr("附件文件不在数据目录中（可能尚未从备份中恢复）：{name}").format(
-                name=a["file_name"]))
+            messages.error(
+                self, self.tr("附件文件不在数据目录中（可能尚未从备份中恢复）：{name}").format(name=a["file_name"])
+            )
             return
         # The store names files by their hash; a copy under the original name lets the PC pick the viewer.
         folder = Path(tempfile.gettempdir()) / "xihu-desk-view" / a["sha256"][:12]

@@ -7,8 +7,18 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDateEdit, QGroupBox, QHBoxLayout, QHeaderView, QLineEdit, QPlainTextEdit,
-    QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
 )
 
 from xihu_desk.domain import clock
@@ -35,8 +45,16 @@ class FollowUpTab(CaseTab):
         self.visit_note.setObjectName("followupNote")
         self.table = QTableWidget(0, 6)
         self.table.setObjectName("followupTable")
-        self.table.setHorizontalHeaderLabels([self.tr("回访日期"), self.tr("被回访人"), self.tr("回访人"),
-                                              self.tr("履行情况"), self.tr("满意程度"), self.tr("隐患与措施")])
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("回访日期"),
+                self.tr("被回访人"),
+                self.tr("回访人"),
+                self.tr("履行情况"),
+                self.tr("满意程度"),
+                self.tr("隐患与措施"),
+            ]
+        )
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -110,7 +128,10 @@ class FollowUpTab(CaseTab):
         if not (keep_typing and self.dirty):
             with self.loading():
                 c = detail["confirmation"]
-                set_date(self.applied_on, c["applied_on"] if c else (agreement["effective_on"] if written else clock.local_today()))
+                set_date(
+                    self.applied_on,
+                    c["applied_on"] if c else (agreement["effective_on"] if written else clock.local_today()),
+                )
                 self.court.setText(c["court"] if c else "")
                 set_code(self.result, c["result"] if c else "pending")
                 set_date(self.decided_on, c["decided_on"] if c and c["decided_on"] else clock.local_today())
@@ -119,10 +140,16 @@ class FollowUpTab(CaseTab):
         if written:
             deadline = agreement["confirmation_deadline"]
             text = self.tr("书面协议于 {on} 生效。双方当事人可在 {d} 前共同向人民法院申请司法确认（可选）。").format(
-                on=agreement["effective_on"], d=deadline)
+                on=agreement["effective_on"], d=deadline
+            )
             if detail["confirmation"]:
-                text = self.tr("已登记：{court}，{result}。").format(court=detail["confirmation"]["court"],
-                                                                 result=detail["confirmation"]["result_label"]) + "\n" + text
+                text = (
+                    self.tr("已登记：{court}，{result}。").format(
+                        court=detail["confirmation"]["court"], result=detail["confirmation"]["result_label"]
+                    )
+                    + "\n"
+                    + text
+                )
         else:
             text = self.tr("司法确认针对书面调解协议；本案没有书面协议。")
         self.confirm_note.setText(text)
@@ -136,14 +163,17 @@ class FollowUpTab(CaseTab):
         self.table.setRowCount(len(rows))
         for row, f in enumerate(rows):
             extra = "；".join(x for x in (f["risks"], f["measures"], f["court_result"]) if x)
-            for column, text in enumerate((f["visited_on"], f["party_name"], f["visitor"], f["performance_label"],
-                                           f["satisfaction_label"], extra)):
+            for column, text in enumerate(
+                (f["visited_on"], f["party_name"], f["visitor"], f["performance_label"], f["satisfaction_label"], extra)
+            ):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         if not succeeded:
             note = self.tr("只有调解成功的案件需要回访。")
         elif d["followup_due"]:
             overdue = date.fromisoformat(d["followup_due"]) < clock.local_today()
-            note = self.tr("下次回访：{d}{late}").format(d=d["followup_due"], late=self.tr("（已过期）") if overdue else "")
+            note = self.tr("下次回访：{d}{late}").format(
+                d=d["followup_due"], late=self.tr("（已过期）") if overdue else ""
+            )
         elif d["performed"] == "full":
             note = self.tr("协议已全部履行，无需再回访。")
         else:
@@ -171,8 +201,13 @@ class FollowUpTab(CaseTab):
         court_case_no = self.court_case_no.text()
 
         def work(s: Any) -> Any:
-            c = ConfirmationInput(applied_on=required_date(applied_on, "applied_on", missing), court=court,
-                                  result=result, decided_on=decided_on, court_case_no=court_case_no)
+            c = ConfirmationInput(
+                applied_on=required_date(applied_on, "applied_on", missing),
+                court=court,
+                result=result,
+                decided_on=decided_on,
+                court_case_no=court_case_no,
+            )
             return cases.record_confirmation(s, actor, uuid, c)
 
         self.dialog.run(self, work, self.tr("已保存司法确认情况。"))
@@ -230,10 +265,15 @@ class FollowUpDialog(CaseSubDialog):
 
     def save(self) -> None:
         visited_on, missing = date_of(self.visited_on), self.tr("请填写回访日期。")
-        rest = dict(party_name=self.party.currentText(), visitor=self.visitor.text(),
-                    performance=code_of(self.performance), satisfaction=code_of(self.satisfaction),
-                    court_result=self.court_result.text(), risks=self.risks.toPlainText(),
-                    measures=self.measures.toPlainText())
+        rest = dict(
+            party_name=self.party.currentText(),
+            visitor=self.visitor.text(),
+            performance=code_of(self.performance),
+            satisfaction=code_of(self.satisfaction),
+            court_result=self.court_result.text(),
+            risks=self.risks.toPlainText(),
+            measures=self.measures.toPlainText(),
+        )
         uuid, actor = self.tab.dialog.case_uuid, self.tab.actor
         if uuid is None:  # follow-ups are added only to a case already saved
             raise RuntimeError("a follow-up for a case not yet saved")
@@ -242,6 +282,4 @@ class FollowUpDialog(CaseSubDialog):
             f = FollowUpInput(visited_on=required_date(visited_on, "visited_on", missing), **rest)
             return cases.add_followup(s, actor, uuid, f)
 
-        self.run(work,
-                 lambda _r: self.tab.dialog.after_save((), self.tr("已保存回访记录。")))
-
+        self.run(work, lambda _r: self.tab.dialog.after_save((), self.tr("已保存回访记录。")))

@@ -15,7 +15,14 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDialog, QFrame, QHBoxLayout, QPushButton, QScrollArea, QTabWidget, QVBoxLayout, QWidget,
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import clock
@@ -50,7 +57,8 @@ def next_step(d: dict[str, Any]) -> str:
     returned = d.get("returned_for_correction") or []
     if returned:  # 退回补正 comes first, in any state
         return _tr("区局退回补正：{c}。请在“案件处理 → 更正…”中改正，改正后随下一个数据包报送。").format(
-            c="；".join(r["comment"] for r in returned))
+            c="；".join(r["comment"] for r in returned)
+        )
     if status == "filed":
         return _tr("已立卷归档。")
     if status == "void":
@@ -100,12 +108,33 @@ class CaseDialog(QDialog):
         self.followup = FollowUpTab(self)
         self.filing = FilingTab(self)
         self.attachments = AttachmentsTab(self)
-        self.tab_list: list[CaseTab] = [self.intake, self.parties, self.process, self.outcome, self.followup,
-                                        self.filing, self.attachments]
-        self.tab_titles = [self.tr("受理信息"), self.tr("当事人"), self.tr("调解过程"), self.tr("调解结果"),
-                           self.tr("回访与司法确认"), self.tr("结案归档"), self.tr("附件")]
-        icons = ("mdi6.clipboard-text-outline", "mdi6.account-multiple-outline", "mdi6.forum-outline",
-                 "mdi6.handshake-outline", "mdi6.phone-return-outline", "mdi6.archive-outline", "mdi6.paperclip")
+        self.tab_list: list[CaseTab] = [
+            self.intake,
+            self.parties,
+            self.process,
+            self.outcome,
+            self.followup,
+            self.filing,
+            self.attachments,
+        ]
+        self.tab_titles = [
+            self.tr("受理信息"),
+            self.tr("当事人"),
+            self.tr("调解过程"),
+            self.tr("调解结果"),
+            self.tr("回访与司法确认"),
+            self.tr("结案归档"),
+            self.tr("附件"),
+        ]
+        icons = (
+            "mdi6.clipboard-text-outline",
+            "mdi6.account-multiple-outline",
+            "mdi6.forum-outline",
+            "mdi6.handshake-outline",
+            "mdi6.phone-return-outline",
+            "mdi6.archive-outline",
+            "mdi6.paperclip",
+        )
         self.tabs = QTabWidget()
         self.tabs.setObjectName("caseTabs")
         self.tabs.setDocumentMode(False)
@@ -135,17 +164,25 @@ class CaseDialog(QDialog):
         self.print_button = QPushButton(theme.icon("mdi6.printer-outline"), self.tr("打印"))
         self.print_button.setObjectName("printButton")
         self.print_button.setToolTip(self.tr("打印本案的文书或整本卷宗（Ctrl+P）"))
-        self.print_button.setMenu(print_menu(self.ctx, self.actor, self, lambda: self.case_uuid,
-                                             draft_agreement=self.outcome.draft_agreement,  # 打印草稿
-                                             save_draft=self.outcome.save_draft))
+        self.print_button.setMenu(
+            print_menu(
+                self.ctx,
+                self.actor,
+                self,
+                lambda: self.case_uuid,
+                draft_agreement=self.outcome.draft_agreement,  # 打印草稿
+                save_draft=self.outcome.save_draft,
+            )
+        )
         self.print_button.setEnabled(self.case_uuid is not None)
         # -- end 打印 --
         # -- 案件处理: 更正, 重新调解, 作废, 由此新立案件 (gui/cases/lifecycle.py) --
         self.lifecycle_button = QPushButton(theme.icon("mdi6.file-document-edit-outline"), self.tr("案件处理"))
         self.lifecycle_button.setObjectName("lifecycleButton")
         self.lifecycle_button.setToolTip(self.tr("更正已结案的案件、重新调解、作废，或由此新立案件"))
-        self.lifecycle_button.setMenu(lifecycle_menu(self.ctx, self.actor, self, lambda: self.case_uuid,
-                                                     self.lifecycle_done))
+        self.lifecycle_button.setMenu(
+            lifecycle_menu(self.ctx, self.actor, self, lambda: self.case_uuid, self.lifecycle_done)
+        )
         self.lifecycle_button.setEnabled(self.case_uuid is not None)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save_current)
         QShortcut(QKeySequence.StandardKey.Print, self, self.open_print_menu)  # Ctrl+P
@@ -213,13 +250,24 @@ class CaseDialog(QDialog):
         else:
             due = self.tr("结案 {on}").format(on=d["closed_on"] or "—")
         leads = "、".join(m["name"] + (self.tr("（主持）") if m["lead"] else "") for m in d["mediator_assignments"])
-        self.facts_label.setText(self.tr("{status}{outcome} · {committee} · 受理 {accepted} · {due} · 调解员：{m}").format(
-            status=d["status_label"] + (self.tr("（简易程序）") if d["procedure"] == "simple" else ""),
-            outcome=f"（{d['outcome_label']}）" if d["outcome_label"] else "",
-            committee=d["committee"], accepted=d["accepted_on"], due=due, m=leads or self.tr("未指定")))
+        self.facts_label.setText(
+            self.tr("{status}{outcome} · {committee} · 受理 {accepted} · {due} · 调解员：{m}").format(
+                status=d["status_label"] + (self.tr("（简易程序）") if d["procedure"] == "simple" else ""),
+                outcome=f"（{d['outcome_label']}）" if d["outcome_label"] else "",
+                committee=d["committee"],
+                accepted=d["accepted_on"],
+                due=due,
+                m=leads or self.tr("未指定"),
+            )
+        )
         read_only = not self.actor.can(Perm.EDIT_CASES) or d["owner_node"] != self.node_id
-        note = self.tr("（只读：{why}）").format(why=self.tr("本单位只能查看") if self.actor.can(Perm.EDIT_CASES)
-                                               else self.tr("当前角色不能修改案件")) if read_only else ""
+        note = (
+            self.tr("（只读：{why}）").format(
+                why=self.tr("本单位只能查看") if self.actor.can(Perm.EDIT_CASES) else self.tr("当前角色不能修改案件")
+            )
+            if read_only
+            else ""
+        )
         show_state(self.next_label, "error" if d["overdue"] else "hint", self.tr("下一步：") + next_step(d) + note)
 
     # -- tabs and buttons ---------------------------------------------------------------------------
@@ -303,15 +351,27 @@ class CaseDialog(QDialog):
             self.case_uuid = ref.uuid
             if new:
                 self.intake.remember_committee()
-            done = self.tr("已受理，案件编号 {no}。").format(no=ref.case_no) if new else self.tr("已保存受理信息和当事人。")
+            done = (
+                self.tr("已受理，案件编号 {no}。").format(no=ref.case_no)
+                if new
+                else self.tr("已保存受理信息和当事人。")
+            )
             self.after_save((self.intake, self.parties), done)
 
         self._start(self.intake if self.current_tab() is not self.parties else self.parties, work, opened, None)
 
-    def run(self, tab: CaseTab, work: Callable[[Any], Any], message: str, *,
-            on_refused: Callable[[str | None, str], None] | None = None, label: str = "",
-            then: Callable[[], None] | None = None) -> None:
+    def run(
+        self,
+        tab: CaseTab,
+        work: Callable[[Any], Any],
+        message: str,
+        *,
+        on_refused: Callable[[str | None, str], None] | None = None,
+        label: str = "",
+        then: Callable[[], None] | None = None,
+    ) -> None:
         """Save ``tab``'s part of the case: one unit of work, then read the case again (and ``then``)."""
+
         def ok(_result: Any) -> None:
             self.after_save((tab,), message)
             if then is not None:
@@ -319,8 +379,14 @@ class CaseDialog(QDialog):
 
         self._start(tab, work, ok, on_refused, label)
 
-    def _start(self, tab: CaseTab, work: Callable[[Any], Any], on_ok: Callable[[Any], None],
-               on_refused: Callable[[str | None, str], None] | None, label: str = "") -> None:
+    def _start(
+        self,
+        tab: CaseTab,
+        work: Callable[[Any], Any],
+        on_ok: Callable[[Any], None],
+        on_refused: Callable[[str | None, str], None] | None,
+        label: str = "",
+    ) -> None:
         if self.busy:
             return
         self.busy = True
@@ -341,7 +407,9 @@ class CaseDialog(QDialog):
 
     def after_save(self, saved: tuple[CaseTab, ...], message: str) -> None:
         self.reload(saved)
-        show_state(self.message_label, "ok", self.tr("✓ {m}（{t}）").format(m=message, t=clock.local_now().strftime("%H:%M")))
+        show_state(
+            self.message_label, "ok", self.tr("✓ {m}（{t}）").format(m=message, t=clock.local_now().strftime("%H:%M"))
+        )
         if self.case_uuid:
             self.saved.emit(self.case_uuid)
 
@@ -365,8 +433,11 @@ class CaseDialog(QDialog):
             messages.warning(self, self.tr("正在保存，请稍候再关闭。"))
             return
         dirty = [self.tab_titles[i] for i, t in enumerate(self.tab_list) if t.dirty]
-        if dirty and not messages.confirm(self, self.tr("“{tabs}”有未保存的修改，关闭后将丢失。确定关闭吗？").format(
-                tabs="、".join(dirty)), self.tr("未保存的修改")):
+        if dirty and not messages.confirm(
+            self,
+            self.tr("“{tabs}”有未保存的修改，关闭后将丢失。确定关闭吗？").format(tabs="、".join(dirty)),
+            self.tr("未保存的修改"),
+        ):
             return
         prefs.save_geometry(GEOMETRY_KEY, self)
         super().reject()

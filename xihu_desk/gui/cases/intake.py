@@ -7,16 +7,38 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QSpinBox,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import FieldError
 from xihu_desk.gui import ops, prefs
 from xihu_desk.gui.kit import (
-    MoneyError, code_of, date_of, fen_from_text, fill_combo, input_widgets, set_code, set_date, set_editable,
-    setup_date, setup_money, show_row, text_from_fen,
+    MoneyError,
+    code_of,
+    date_of,
+    fen_from_text,
+    fill_combo,
+    input_widgets,
+    set_code,
+    set_date,
+    set_editable,
+    setup_date,
+    setup_money,
+    show_row,
+    text_from_fen,
 )
 from xihu_desk.gui.cases.tab import CaseTab
 from xihu_desk.gui.forms import child, load_form
@@ -90,11 +112,18 @@ class IntakeTab(CaseTab):
         fill_combo(self.committee, [(c.uuid, c.name) for c in self._committees], self.tr("（请选择）"))
         fill_combo(self.intake_form, {k: self.tr(v) for k, v in INTAKE_FORMS.items()})
 
-        for field, widget in (("committee_uuid", self.committee), ("intake_form", self.intake_form),
-                              ("source", self.source), ("referrer_type", self.referrer_type),
-                              ("referrer_name", self.referrer_name), ("dispute_type", self.dispute_type),
-                              ("difficulty", self.difficulty), ("summary", self.summary),
-                              ("accepted_on", self.accepted_on), ("amount_fen", self.amount)):
+        for field, widget in (
+            ("committee_uuid", self.committee),
+            ("intake_form", self.intake_form),
+            ("source", self.source),
+            ("referrer_type", self.referrer_type),
+            ("referrer_name", self.referrer_name),
+            ("dispute_type", self.dispute_type),
+            ("difficulty", self.difficulty),
+            ("summary", self.summary),
+            ("accepted_on", self.accepted_on),
+            ("amount_fen", self.amount),
+        ):
             self._field(field, widget, widget.objectName() + "Error")
         self._field("group_size", self.group_size, "isGroupError")
         self._field("mediators", self.mediator_table, "mediatorsError")
@@ -146,7 +175,9 @@ class IntakeTab(CaseTab):
         if d is None:  # a new case: today's date, the committee used last time, the user as registrar
             # a mediator's account (linked to the roster): their own committee, themself leading
             own = ops.read(self.ctx, self.actor, users.own_roster_entry)
-            last = own[2] if own and own[2] and self.committee.findData(own[2]) > 0 else prefs.get_text(LAST_COMMITTEE_KEY)
+            last = (
+                own[2] if own and own[2] and self.committee.findData(own[2]) > 0 else prefs.get_text(LAST_COMMITTEE_KEY)
+            )
             if not (last and self.committee.findData(last) > 0):
                 last = self._committees[0].uuid if len(self._committees) == 1 else ""
             set_code(self.committee, last)
@@ -155,8 +186,11 @@ class IntakeTab(CaseTab):
             set_code(self.difficulty, "ordinary")
             set_date(self.accepted_on, clock.local_today())
             self.registrar.setText(self.actor.display_name or self.actor.name)
-            self._fill_roster([{"uuid": own[0], "name": own[1], "lead": True, "chosen_by_parties": False}]
-                              if own and own[2] == last else [])
+            self._fill_roster(
+                [{"uuid": own[0], "name": own[1], "lead": True, "chosen_by_parties": False}]
+                if own and own[2] == last
+                else []
+            )
             self._source_changed()
             return
         set_code(self.committee, d["committee_uuid"])
@@ -196,8 +230,11 @@ class IntakeTab(CaseTab):
         t.setRowCount(len(roster))
         for row, (uuid, name) in enumerate(roster):
             a = chosen.get(uuid)
-            for column, text, on in ((NAME, name, a is not None), (LEAD, "", bool(a and a["lead"])),
-                                     (CHOSEN, "", bool(a and a["chosen_by_parties"]))):
+            for column, text, on in (
+                (NAME, name, a is not None),
+                (LEAD, "", bool(a and a["lead"])),
+                (CHOSEN, "", bool(a and a["chosen_by_parties"])),
+            ):
                 item = QTableWidgetItem(text)
                 item.setData(UUID_ROLE, uuid)
                 item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
@@ -251,9 +288,13 @@ class IntakeTab(CaseTab):
         t, out = self.mediator_table, []
         for row in range(t.rowCount()):
             if _cell(t, row, NAME).checkState() == Qt.CheckState.Checked:
-                out.append(MediatorAssignment(_cell(t, row, NAME).data(UUID_ROLE),
-                                              lead=_cell(t, row, LEAD).checkState() == Qt.CheckState.Checked,
-                                              chosen_by_parties=_cell(t, row, CHOSEN).checkState() == Qt.CheckState.Checked))
+                out.append(
+                    MediatorAssignment(
+                        _cell(t, row, NAME).data(UUID_ROLE),
+                        lead=_cell(t, row, LEAD).checkState() == Qt.CheckState.Checked,
+                        chosen_by_parties=_cell(t, row, CHOSEN).checkState() == Qt.CheckState.Checked,
+                    )
+                )
         return tuple(out)
 
     def command_values(self) -> dict[str, Any]:
@@ -266,25 +307,34 @@ class IntakeTab(CaseTab):
         # What must be chosen or written on this tab, checked here first so that saving a new case
         # stops at the first empty field of the tab in front instead of jumping to 当事人.
         for field, widget_value, text in (
-                ("committee_uuid", code_of(self.committee), self.tr("请选择承办的调委会。")),
-                ("intake_form", code_of(self.intake_form), self.tr("请选择受理依据：申请书或受理登记表。")),
-                ("source", code_of(self.source), self.tr("请选择案件来源。")),
-                ("dispute_type", code_of(self.dispute_type), self.tr("请选择纠纷类型。")),
-                ("difficulty", code_of(self.difficulty), self.tr("请选择难易程度。")),
-                ("summary", self.summary.toPlainText().strip(), self.tr("请填写纠纷简要情况。"))):
+            ("committee_uuid", code_of(self.committee), self.tr("请选择承办的调委会。")),
+            ("intake_form", code_of(self.intake_form), self.tr("请选择受理依据：申请书或受理登记表。")),
+            ("source", code_of(self.source), self.tr("请选择案件来源。")),
+            ("dispute_type", code_of(self.dispute_type), self.tr("请选择纠纷类型。")),
+            ("difficulty", code_of(self.difficulty), self.tr("请选择难易程度。")),
+            ("summary", self.summary.toPlainText().strip(), self.tr("请填写纠纷简要情况。")),
+        ):
             if not widget_value:
                 raise FieldError(field, text)
         referral = code_of(self.source) == "referral"
         values = dict(
-            committee_uuid=code_of(self.committee), intake_form=code_of(self.intake_form), source=code_of(self.source),
-            dispute_type=code_of(self.dispute_type), accepted_on=date_of(self.accepted_on),
-            summary=self.summary.toPlainText(), mediators=self.assignments(), claims=self.claims.toPlainText(),
+            committee_uuid=code_of(self.committee),
+            intake_form=code_of(self.intake_form),
+            source=code_of(self.source),
+            dispute_type=code_of(self.dispute_type),
+            accepted_on=date_of(self.accepted_on),
+            summary=self.summary.toPlainText(),
+            mediators=self.assignments(),
+            claims=self.claims.toPlainText(),
             referrer_type=code_of(self.referrer_type) if referral else "",
             referrer_name=self.referrer_name.text().strip() if referral else "",
             referrer_doc_no=self.referrer_doc_no.text().strip() if referral else "",
-            dispute_subtype=self.dispute_subtype.text().strip(), difficulty=code_of(self.difficulty),
-            registrar=self.registrar.text().strip(), is_group=self.is_group.isChecked(),
-            group_size=self.group_size.value() if self.is_group.isChecked() else 0, amount_fen=amount,
+            dispute_subtype=self.dispute_subtype.text().strip(),
+            difficulty=code_of(self.difficulty),
+            registrar=self.registrar.text().strip(),
+            is_group=self.is_group.isChecked(),
+            group_size=self.group_size.value() if self.is_group.isChecked() else 0,
+            amount_fen=amount,
             escalation_risk=self.escalation_risk.isChecked(),
             reported_to=self.reported_to.text().strip() if self.escalation_risk.isChecked() else "",
         )

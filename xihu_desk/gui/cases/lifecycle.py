@@ -10,8 +10,18 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QLineEdit, QMenu, QPlainTextEdit, QPushButton, QStackedWidget, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain.errors import UserError
@@ -48,9 +58,14 @@ class CorrectDialog(CaseSubDialog):
         self.values = ops.read(ctx, actor, case_lifecycle.current_values, detail["uuid"])
         self.specs = {f["name"]: f for f in detail["correctable_fields"]}
         returned = detail.get("returned_for_correction") or []
-        note = (_tr("区局退回补正：{c}").format(c="；".join(r["comment"] for r in returned)) if returned else
-                _tr("更正后案件升一个版本，原内容、更正内容和理由记入案件历史和审计日志，随下一个数据包报送；"
-                    "已打印的文书内容有变化的，核验时显示“已被更正取代”，请重新打印。"))
+        note = (
+            _tr("区局退回补正：{c}").format(c="；".join(r["comment"] for r in returned))
+            if returned
+            else _tr(
+                "更正后案件升一个版本，原内容、更正内容和理由记入案件历史和审计日志，随下一个数据包报送；"
+                "已打印的文书内容有变化的，核验时显示“已被更正取代”，请重新打印。"
+            )
+        )
         self.body.addWidget(label(note, "muted", wrap=True))
         form = form_layout()
         self.field = QComboBox()
@@ -94,8 +109,12 @@ class CorrectDialog(CaseSubDialog):
             self.text.setPlainText(current)
         else:
             self.line.setText(current)
-        hints = {"date": _tr("日期，如 2026-03-05"), "money": _tr("金额（元），如 3000 或 1250.50"),
-                 "clauses": _tr("每行一条协议条款"), "code": _tr("代码或名称")}
+        hints = {
+            "date": _tr("日期，如 2026-03-05"),
+            "money": _tr("金额（元），如 3000 或 1250.50"),
+            "clauses": _tr("每行一条协议条款"),
+            "code": _tr("代码或名称"),
+        }
         (self.text if many else self.line).setPlaceholderText(hints.get(spec.get("kind", ""), ""))
 
     def value(self) -> str:
@@ -107,19 +126,36 @@ class CorrectDialog(CaseSubDialog):
             self.refuse("reason", _tr("请写明更正的理由。"))
             return
         label_text = self.field.currentText()
-        if not messages.confirm(self, _tr("将“{f}”更正为：\n{v}\n\n理由：{r}\n\n确定更正吗？").format(
-                f=label_text, v=value.strip() or _tr("（空）"), r=reason.strip()), _tr("更正案件")):
+        if not messages.confirm(
+            self,
+            _tr("将“{f}”更正为：\n{v}\n\n理由：{r}\n\n确定更正吗？").format(
+                f=label_text, v=value.strip() or _tr("（空）"), r=reason.strip()
+            ),
+            _tr("更正案件"),
+        ):
             return
         uuid, actor = self.detail["uuid"], self.actor
-        self.run(lambda s: case_lifecycle.correct(s, actor, uuid, [(name, value)], reason),
-                 lambda version: self.done_fn(_tr("已更正“{f}”（第 {v} 版）。").format(f=label_text, v=version), version))
+        self.run(
+            lambda s: case_lifecycle.correct(s, actor, uuid, [(name, value)], reason),
+            lambda version: self.done_fn(_tr("已更正“{f}”（第 {v} 版）。").format(f=label_text, v=version), version),
+        )
 
 
 class ReasonDialog(CaseSubDialog):
     """重新调解 / 作废 / 由此新立案件: what will happen, the reason, a confirmation."""
 
-    def __init__(self, ctx: AppContext, title: str, explain: str, action: str, question: str, parent: QWidget,
-                 work: Callable[[Any, str], Any], done: Callable[[Any], None], placeholder: str = "") -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        title: str,
+        explain: str,
+        action: str,
+        question: str,
+        parent: QWidget,
+        work: Callable[[Any, str], Any],
+        done: Callable[[Any], None],
+        placeholder: str = "",
+    ) -> None:
         super().__init__(ctx, title, parent, "cases/reason_dialog")
         self.setObjectName("reasonDialog")
         self.question, self.work, self.done_fn = question, work, done
@@ -137,8 +173,9 @@ class ReasonDialog(CaseSubDialog):
         if not reason.strip():
             self.refuse("reason", _tr("请写明理由。"))
             return
-        if not messages.confirm(self, self.question + "\n\n" + _tr("理由：{r}").format(r=reason.strip()),
-                                self.windowTitle()):
+        if not messages.confirm(
+            self, self.question + "\n\n" + _tr("理由：{r}").format(r=reason.strip()), self.windowTitle()
+        ):
             return
         work = self.work
         self.run(lambda s: work(s, reason), self.done_fn)
@@ -151,15 +188,32 @@ class HistoryDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("historyDialog")
         self.setWindowTitle(_tr("案件历史 {no}").format(no=detail["case_no"]))
-        heads = [_tr("版本"), _tr("时间"), _tr("经办人"), _tr("操作"), _tr("项目"), _tr("原内容"), _tr("改为"), _tr("理由")]
+        heads = [
+            _tr("版本"),
+            _tr("时间"),
+            _tr("经办人"),
+            _tr("操作"),
+            _tr("项目"),
+            _tr("原内容"),
+            _tr("改为"),
+            _tr("理由"),
+        ]
         self.table = QTableWidget(len(detail["history"]), len(heads))
         self.table.setObjectName("historyTable")
         self.table.setHorizontalHeaderLabels(heads)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         for row, h in enumerate(detail["history"]):
-            values = (str(h["version"]), h["at"], h["by"], h["action_label"], h["field_label"], h["before"],
-                      h["after"], h["reason"])
+            values = (
+                str(h["version"]),
+                h["at"],
+                h["by"],
+                h["action_label"],
+                h["field_label"],
+                h["before"],
+                h["after"],
+                h["reason"],
+            )
             for col, text in enumerate(values):
                 item = QTableWidgetItem(text.replace("\n", "；"))
                 item.setToolTip(text)
@@ -175,8 +229,9 @@ class HistoryDialog(QDialog):
         self.resize(980, 360)
 
 
-def open_dialog(kind: str, ctx: AppContext, actor: Actor, detail: dict[str, Any], parent: QWidget,
-                done: Done) -> QDialog:
+def open_dialog(
+    kind: str, ctx: AppContext, actor: Actor, detail: dict[str, Any], parent: QWidget, done: Done
+) -> QDialog:
     """The dialog of one action (correct, reopen, void, link, history) on the case ``detail``, shown."""
     uuid, no = detail["uuid"], detail["case_no"]
     if kind == "history":
@@ -187,28 +242,46 @@ def open_dialog(kind: str, ctx: AppContext, actor: Actor, detail: dict[str, Any]
         dialog: CaseSubDialog = CorrectDialog(ctx, actor, detail, parent, done)
     elif kind == "reopen":
         dialog = ReasonDialog(
-            ctx, _tr("重新调解 {no}").format(no=no),
-            _tr("案件回到“调解中”，编号不变，调解期限自今日起重新计算；原调解结果、结案报告和协议内容保留在案件历史中。"
-                "适用于协议未履行等需要再次调解的情形。"),
-            _tr("重新调解"), _tr("确定将 {no} 重新调解吗？").format(no=no), parent,
+            ctx,
+            _tr("重新调解 {no}").format(no=no),
+            _tr(
+                "案件回到“调解中”，编号不变，调解期限自今日起重新计算；原调解结果、结案报告和协议内容保留在案件历史中。"
+                "适用于协议未履行等需要再次调解的情形。"
+            ),
+            _tr("重新调解"),
+            _tr("确定将 {no} 重新调解吗？").format(no=no),
+            parent,
             lambda s, r: case_lifecycle.reopen(s, actor, uuid, r),
             lambda result: done(_tr("已重新调解，案件回到“调解中”。"), result),
-            _tr("如：被申请人未按协议履行，申请人要求再次调解"))
+            _tr("如：被申请人未按协议履行，申请人要求再次调解"),
+        )
     elif kind == "void":
         dialog = ReasonDialog(
-            ctx, _tr("作废 {no}").format(no=no),
-            _tr("作废用于误登记的案件：编号保留不再使用，案件不再计入任何统计和台账，列表和案件中都显示作废理由。"
-                "作废后不能再修改。"),
-            _tr("作废"), _tr("确定作废 {no} 吗？作废后不能撤销。").format(no=no), parent,
+            ctx,
+            _tr("作废 {no}").format(no=no),
+            _tr(
+                "作废用于误登记的案件：编号保留不再使用，案件不再计入任何统计和台账，列表和案件中都显示作废理由。"
+                "作废后不能再修改。"
+            ),
+            _tr("作废"),
+            _tr("确定作废 {no} 吗？作废后不能撤销。").format(no=no),
+            parent,
             lambda s, r: case_lifecycle.void(s, actor, uuid, r),
-            lambda result: done(_tr("案件已作废。"), result), _tr("如：同一纠纷重复登记"))
+            lambda result: done(_tr("案件已作废。"), result),
+            _tr("如：同一纠纷重复登记"),
+        )
     else:
         dialog = ReasonDialog(
-            ctx, _tr("由 {no} 新立案件").format(no=no),
+            ctx,
+            _tr("由 {no} 新立案件").format(no=no),
             _tr("以本案的当事人、纠纷类型和调解员新立一件案件（新编号，今日受理），两件案件互相关联。"),
-            _tr("新立案件"), _tr("确定由 {no} 新立一件案件吗？").format(no=no), parent,
+            _tr("新立案件"),
+            _tr("确定由 {no} 新立一件案件吗？").format(no=no),
+            parent,
             lambda s, r: case_lifecycle.open_linked(s, actor, uuid, r),
-            lambda ref: done(_tr("已新立案件 {no}。").format(no=ref.case_no), ref), _tr("如：协议履行后又发生新的纠纷"))
+            lambda ref: done(_tr("已新立案件 {no}。").format(no=ref.case_no), ref),
+            _tr("如：协议履行后又发生新的纠纷"),
+        )
     dialog.open()
     return dialog
 
@@ -222,13 +295,29 @@ def add_actions(menu: QMenu, ctx: AppContext, actor: Actor, parent: QWidget, uui
         except UserError:
             detail = None
     entries = (
-        ("correct", _tr("更正…"), "mdi6.pencil-box-outline",
-         bool(detail and detail["correctable_fields"]), (detail or {}).get("correction_refusal")),
-        ("reopen", _tr("重新调解…"), "mdi6.restore", bool(detail and detail["may_reopen"]),
-         _tr("已结案的案件才能重新调解")),
+        (
+            "correct",
+            _tr("更正…"),
+            "mdi6.pencil-box-outline",
+            bool(detail and detail["correctable_fields"]),
+            (detail or {}).get("correction_refusal"),
+        ),
+        (
+            "reopen",
+            _tr("重新调解…"),
+            "mdi6.restore",
+            bool(detail and detail["may_reopen"]),
+            _tr("已结案的案件才能重新调解"),
+        ),
         ("void", _tr("作废…"), "mdi6.cancel", bool(detail and detail["may_void"]), ""),
         ("link", _tr("由此新立案件…"), "mdi6.folder-plus-outline", bool(detail and detail["may_link"]), ""),
-        ("history", _tr("案件历史…"), "mdi6.history", bool(detail and detail["history"]), _tr("本案尚无更正等历史记录")),
+        (
+            "history",
+            _tr("案件历史…"),
+            "mdi6.history",
+            bool(detail and detail["history"]),
+            _tr("本案尚无更正等历史记录"),
+        ),
     )
     for kind, text, icon, enabled, why in entries:
         if kind == "history":
@@ -243,8 +332,9 @@ def add_actions(menu: QMenu, ctx: AppContext, actor: Actor, parent: QWidget, uui
     menu.setToolTipsVisible(True)
 
 
-def lifecycle_menu(ctx: AppContext, actor: Actor, parent: QWidget, uuid_of: Callable[[], str | None],
-                   done: Done) -> QMenu:
+def lifecycle_menu(
+    ctx: AppContext, actor: Actor, parent: QWidget, uuid_of: Callable[[], str | None], done: Done
+) -> QMenu:
     """A 案件处理 menu filled each time it opens, for the case ``uuid_of()`` names then."""
     menu = QMenu(_tr("案件处理"), parent)
     menu.setObjectName("lifecycleMenu")

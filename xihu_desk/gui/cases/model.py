@@ -26,8 +26,15 @@ OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 NO, TITLE, TYPE, ACCEPTED, STATUS, COMMITTEE, DUE = range(7)
 # The longest text each column shows whole (None: the title, which takes the rest of the width).
-CASE_COLUMN_SAMPLES = ("（2026）西溪花园社区人调字第0000号", None, "婚姻家庭", "2026-12-31", "调解中",
-                       "西溪花园社区", "2026-12-31")
+CASE_COLUMN_SAMPLES = (
+    "（2026）西溪花园社区人调字第0000号",
+    None,
+    "婚姻家庭",
+    "2026-12-31",
+    "调解中",
+    "西溪花园社区",
+    "2026-12-31",
+)
 
 
 def short_committee(name: str) -> str:
@@ -39,10 +46,17 @@ def short_committee(name: str) -> str:
         if sep and rest and len(head) <= 4:
             return rest
     return name
+
+
 # column -> the CaseFilter.sort key it sorts by (None: not sortable)
 SORT_KEYS: dict[int, str | None] = {
-    NO: "case_no", TITLE: "title", TYPE: "dispute_type", ACCEPTED: "accepted_on", STATUS: "status",
-    COMMITTEE: None, DUE: "due_on",
+    NO: "case_no",
+    TITLE: "title",
+    TYPE: "dispute_type",
+    ACCEPTED: "accepted_on",
+    STATUS: "status",
+    COMMITTEE: None,
+    DUE: "due_on",
 }
 
 
@@ -52,16 +66,38 @@ def _tr(text: str) -> str:
 
 class CaseListModel(PagedListModel):
     sort_keys = SORT_KEYS
-    roles = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
-                       Qt.ItemDataRole.DecorationRole, CASE_UUID_ROLE, OVERDUE_ROLE})
+    roles = frozenset(
+        {
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.DecorationRole,
+            CASE_UUID_ROLE,
+            OVERDUE_ROLE,
+        }
+    )
     unreadable_column = TITLE
 
-    def __init__(self, ctx: AppContext, actor: Actor, *, page_size: int = PAGE_SIZE, max_pages: int = MAX_PAGES,
-                 today: Callable[[], date] = clock.local_today, parent: Any = None) -> None:
-        super().__init__(ctx, actor, CaseFilter(), page_size=page_size, max_pages=max_pages, today=today,
-                         parent=parent)
-        self.headers = [_tr("案件编号"), _tr("卷名/当事人"), _tr("纠纷类型"), _tr("受理日期"), _tr("状态"),
-                        _tr("调委会"), _tr("期限")]
+    def __init__(
+        self,
+        ctx: AppContext,
+        actor: Actor,
+        *,
+        page_size: int = PAGE_SIZE,
+        max_pages: int = MAX_PAGES,
+        today: Callable[[], date] = clock.local_today,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(ctx, actor, CaseFilter(), page_size=page_size, max_pages=max_pages, today=today, parent=parent)
+        self.headers = [
+            _tr("案件编号"),
+            _tr("卷名/当事人"),
+            _tr("纠纷类型"),
+            _tr("受理日期"),
+            _tr("状态"),
+            _tr("调委会"),
+            _tr("期限"),
+        ]
         self._danger = QColor(theme.DANGER)
         self._muted = QColor(theme.MUTED)
         self._overdue_icon = theme.icon("mdi6.alert-circle-outline", theme.DANGER)
@@ -70,8 +106,9 @@ class CaseListModel(PagedListModel):
         return ops.read(self.ctx, self.actor, case_queries.count_cases, self.filter, self.today())
 
     def read_rows(self, offset: int, limit: int) -> list[CaseRow]:
-        return ops.read(self.ctx, self.actor, case_queries.list_cases, self.filter, self._day, offset, limit,
-                        self.total)
+        return ops.read(
+            self.ctx, self.actor, case_queries.list_cases, self.filter, self._day, offset, limit, self.total
+        )
 
     def unreadable_text(self) -> str:
         return _tr("（无法读取）")

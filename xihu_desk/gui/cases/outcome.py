@@ -9,9 +9,22 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate, QAbstractItemView, QCheckBox, QDateEdit, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QStackedWidget, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import clock
@@ -19,7 +32,15 @@ from xihu_desk.domain import cases as rules
 from xihu_desk.domain.cases import AgreementForm, Outcome
 from xihu_desk.gui import messages
 from xihu_desk.gui.kit import (
-    MoneyError, date_of, fen_from_text, input_widgets, set_date, set_editable, setup_date, setup_money, show_row,
+    MoneyError,
+    date_of,
+    fen_from_text,
+    input_widgets,
+    set_date,
+    set_editable,
+    setup_date,
+    setup_money,
+    show_row,
     text_from_fen,
 )
 from xihu_desk.gui.kit.dates import required_date
@@ -81,15 +102,22 @@ class OutcomeTab(CaseTab):
 
         self.banner = label("", wrap=True)
         self.banner.setObjectName("outcomeBanner")
-        self.choose_hint = label(self.tr("请先选择调解结果。调解成功时登记书面协议或口头协议；"
-                                         "未达成协议时登记原因，并告知当事人其他解决途径。"), "muted", wrap=True)
+        self.choose_hint = label(
+            self.tr(
+                "请先选择调解结果。调解成功时登记书面协议或口头协议；未达成协议时登记原因，并告知当事人其他解决途径。"
+            ),
+            "muted",
+            wrap=True,
+        )
         # 草稿 at the signing table: the typed agreement kept (services/agreement_drafts.py) until it is
         # registered after signing; 打印草稿 saves it first (gui/documents.py print_menu).
         self.draft_label = label("", "muted", wrap=True)
         self.draft_label.setObjectName("draftLabel")
         self.save_draft_button = QPushButton(self.tr("保存草稿"))
         self.save_draft_button.setObjectName("saveDraftButton")
-        self.save_draft_button.setToolTip(self.tr("保存正在填写的协议（草稿，尚未登记），关闭后再打开仍在；当事人签字后再登记调解协议"))
+        self.save_draft_button.setToolTip(
+            self.tr("保存正在填写的协议（草稿，尚未登记），关闭后再打开仍在；当事人签字后再登记调解协议")
+        )
         self.save_draft_button.clicked.connect(lambda: self.save_draft())
         draft_bar = QHBoxLayout()
         draft_bar.addWidget(self.draft_label, 1)
@@ -104,16 +132,24 @@ class OutcomeTab(CaseTab):
         box.addWidget(self.routes_box)
         box.addStretch(1)
 
-        for field, name in (("effective_on", "effectiveOn"), ("facts", "facts"), ("registrar", "registrar"),
-                            ("performance_method", "performanceMethod"), ("performance_place", "performancePlace"),
-                            ("performance_deadline", "performanceDeadline"), ("amount_fen", "amount"),
-                            ("outcome_on", "outcomeOn"), ("failure_reason", "failureReason")):
+        for field, name in (
+            ("effective_on", "effectiveOn"),
+            ("facts", "facts"),
+            ("registrar", "registrar"),
+            ("performance_method", "performanceMethod"),
+            ("performance_place", "performancePlace"),
+            ("performance_deadline", "performanceDeadline"),
+            ("amount_fen", "amount"),
+            ("outcome_on", "outcomeOn"),
+            ("failure_reason", "failureReason"),
+        ):
             error_name = "amountError" if field == "amount_fen" else name + "Error"
             widget = child(f, QWidget, name)
             self.errors.add(field, widget, child(f, QLabel, error_name), lambda: self.dialog.show_tab(self))
         self.errors.add("clauses", self.clauses, child(f, QLabel, "clausesError"), lambda: self.dialog.show_tab(self))
-        self.errors.add("routes_told", self.routes_told, child(f, QLabel, "routesToldError"),
-                        lambda: self.dialog.show_tab(self))
+        self.errors.add(
+            "routes_told", self.routes_told, child(f, QLabel, "routesToldError"), lambda: self.dialog.show_tab(self)
+        )
         self.errors.add("form", self.radios[WRITTEN], self.banner, lambda: self.dialog.show_tab(self))
         for radio in self.radios.values():
             radio.toggled.connect(self._result_changed)
@@ -140,14 +176,21 @@ class OutcomeTab(CaseTab):
             with self.loading():
                 self._fill(detail, edit)
             self.errors.clear()
-        set_editable(self.form, self.editable, views=(self.clauses,),
-                     buttons=(self.add_clause, self.remove_clause, self.clause_up, self.clause_down))
+        set_editable(
+            self.form,
+            self.editable,
+            views=(self.clauses,),
+            buttons=(self.add_clause, self.remove_clause, self.clause_up, self.clause_down),
+        )
         self._spot_changed()
         self._update_info()
         if recorded:
             form = f"（{AgreementForm(detail['agreement_form']).label}）" if detail["agreement_form"] else ""
-            self.banner.setText(self.tr("调解结果已登记：{outcome}{form}，{on}。案件已结案，调解结果不能再修改。").format(
-                outcome=detail["outcome_label"], form=form, on=detail["outcome_on"]))
+            self.banner.setText(
+                self.tr("调解结果已登记：{outcome}{form}，{on}。案件已结案，调解结果不能再修改。").format(
+                    outcome=detail["outcome_label"], form=form, on=detail["outcome_on"]
+                )
+            )
             self.banner.setProperty("state", "ok")
         elif not any(r["kind"] == "mediation" for r in detail["records"]):
             self.banner.setText(self.tr("尚无调解记录：调解成功须先在“调解过程”中登记权利义务告知和调解记录。"))
@@ -159,11 +202,18 @@ class OutcomeTab(CaseTab):
         self.banner.style().polish(self.banner)
         # a draft waits for signatures only while the case is being mediated (not once voided)
         stored = detail.get("agreement_draft") if not recorded and detail["status"] in OPEN else None
-        self.draft_label.setText(self.tr("草稿（尚未登记）：{by} 于 {at} 保存。当事人签字后，再点“登记调解协议”。").format(
-            by=stored["saved_by"], at=stored["saved_at"]) if stored else "")
+        self.draft_label.setText(
+            self.tr("草稿（尚未登记）：{by} 于 {at} 保存。当事人签字后，再点“登记调解协议”。").format(
+                by=stored["saved_by"], at=stored["saved_at"]
+            )
+            if stored
+            else ""
+        )
         self.draft_label.setVisible(stored is not None)
         self._update_draft_button()
-        self.routes_box.load(detail, recorded and detail["status"] == "closed" and self.can_edit_case(detail, after_closing=True))
+        self.routes_box.load(
+            detail, recorded and detail["status"] == "closed" and self.can_edit_case(detail, after_closing=True)
+        )
 
     def _fill(self, d: dict[str, Any], edit: CaseForEdit | None) -> None:
         for radio in self.radios.values():
@@ -241,16 +291,20 @@ class OutcomeTab(CaseTab):
 
     def _update_info(self) -> None:
         n = len(self.detail["parties"]) if self.detail else 2
-        self.copies_label.setText(self.tr("协议份数：{n} 份（当事人各执一份，调委会留存一份）").format(n=rules.copies(n)))
+        self.copies_label.setText(
+            self.tr("协议份数：{n} 份（当事人各执一份，调委会留存一份）").format(n=rules.copies(n))
+        )
         effective = date_of(self.effective_on)
         written = self.chosen() == WRITTEN
         self.confirmation_label.setVisible(written)
         self.copies_label.setVisible(written)
         if written and effective:
             deadline = rules.confirmation_deadline(effective)
-            self.confirmation_label.setText(self.tr(
-                "司法确认：双方当事人可自协议生效之日起 30 日内，即 {d} 前，共同向人民法院申请。").format(
-                    d=deadline.isoformat()))
+            self.confirmation_label.setText(
+                self.tr("司法确认：双方当事人可自协议生效之日起 30 日内，即 {d} 前，共同向人民法院申请。").format(
+                    d=deadline.isoformat()
+                )
+            )
 
     def _clause(self, row: int) -> QTableWidgetItem:
         """A clause's cell (_append_clause fills every row)."""
@@ -318,13 +372,19 @@ class OutcomeTab(CaseTab):
             amount = 0  # the draft leaves the amount out; registering will ask for a number
         spot, written = self.on_the_spot.isChecked(), chosen == WRITTEN
         return AgreementInput(
-            form=chosen, effective_on=date_of(self.effective_on), clauses=self.clause_texts(),
+            form=chosen,
+            effective_on=date_of(self.effective_on),
+            clauses=self.clause_texts(),
             performance_method=self.performance_method.text(),
             performance_deadline=None if spot else date_of(self.performance_deadline),
-            performance_place=self.performance_place.text(), facts=self.facts.toPlainText(),
+            performance_place=self.performance_place.text(),
+            facts=self.facts.toPlainText(),
             disputed=self.disputed.toPlainText() if written else "",
-            responsibility=self.responsibility.toPlainText() if written else "", amount_fen=amount,
-            performed_on_the_spot=spot, registrar="" if written else self.registrar.text())
+            responsibility=self.responsibility.toPlainText() if written else "",
+            amount_fen=amount,
+            performed_on_the_spot=spot,
+            registrar="" if written else self.registrar.text(),
+        )
 
     def save_draft(self, then: Callable[[AgreementInput], None] | None = None) -> None:
         """保存草稿: store the agreement as typed (not registered, the case stays 调解中); ``then``
@@ -334,9 +394,13 @@ class OutcomeTab(CaseTab):
             self.dialog.refused(self, "form", self.tr("请选择书面协议或口头协议，并填写协议条款。"))
             return
         uuid, actor = self.dialog.saved_uuid(), self.actor
-        self.dialog.run(self, lambda s: agreement_drafts.save(s, actor, uuid, typed),
-                        self.tr("已保存协议草稿（尚未登记）。"), label=self.tr("正在保存草稿…"),
-                        then=None if then is None else lambda: then(typed))
+        self.dialog.run(
+            self,
+            lambda s: agreement_drafts.save(s, actor, uuid, typed),
+            self.tr("已保存协议草稿（尚未登记）。"),
+            label=self.tr("正在保存草稿…"),
+            then=None if then is None else lambda: then(typed),
+        )
 
     # -- saving -------------------------------------------------------------------------------------
 
@@ -355,28 +419,41 @@ class OutcomeTab(CaseTab):
             spot = self.on_the_spot.isChecked()
             written = chosen == WRITTEN
             agreement = AgreementInput(
-                form=chosen, effective_on=date_of(self.effective_on), clauses=self.clause_texts(),
+                form=chosen,
+                effective_on=date_of(self.effective_on),
+                clauses=self.clause_texts(),
                 performance_method=self.performance_method.text(),
                 performance_deadline=None if spot else date_of(self.performance_deadline),
-                performance_place=self.performance_place.text(), facts=self.facts.toPlainText(),
+                performance_place=self.performance_place.text(),
+                facts=self.facts.toPlainText(),
                 disputed=self.disputed.toPlainText() if written else "",
-                responsibility=self.responsibility.toPlainText() if written else "", amount_fen=amount,
-                performed_on_the_spot=spot, registrar="" if written else self.registrar.text())
+                responsibility=self.responsibility.toPlainText() if written else "",
+                amount_fen=amount,
+                performed_on_the_spot=spot,
+                registrar="" if written else self.registrar.text(),
+            )
             question = self.tr("登记{form}后案件即结案，受理信息、当事人和调解记录不能再修改。确定登记吗？").format(
-                form=AgreementForm(chosen).label)
+                form=AgreementForm(chosen).label
+            )
             work = lambda s: cases.record_agreement(s, actor, uuid, agreement)  # noqa: E731
             done = self.tr("已登记{form}，案件结案。").format(form=AgreementForm(chosen).label)
         else:
             outcome = Outcome.FAILED if chosen == FAILED else Outcome.TERMINATED
-            picked, reason, told = date_of(self.outcome_on), self.failure_reason.toPlainText(), self.routes_told.isChecked()
+            picked, reason, told = (
+                date_of(self.outcome_on),
+                self.failure_reason.toPlainText(),
+                self.routes_told.isChecked(),
+            )
             no_date = self.tr("请填写结束日期。")
             if not told:  # the screen can say this at once
-                self.dialog.refused(self, "routes_told",
-                                    self.tr("须告知当事人可以通过仲裁、行政、司法等途径维护权利，并勾选此项。"))
+                self.dialog.refused(
+                    self, "routes_told", self.tr("须告知当事人可以通过仲裁、行政、司法等途径维护权利，并勾选此项。")
+                )
                 return
             question = self.tr("登记“{o}”后案件即结案，不能再修改。确定登记吗？").format(o=outcome.label)
             work = lambda s: cases.close_without_agreement(  # noqa: E731
-                s, actor, uuid, outcome, required_date(picked, "outcome_on", no_date), reason, routes_told=told)
+                s, actor, uuid, outcome, required_date(picked, "outcome_on", no_date), reason, routes_told=told
+            )
             done = self.tr("已登记{o}，案件结案。").format(o=outcome.label)
         if not messages.confirm(self, question, self.tr("登记调解结果")):
             return
@@ -386,4 +463,3 @@ class OutcomeTab(CaseTab):
         if field == "mediators":
             return False  # the intake tab shows it, beside the mediators
         return super().show_error(field, message)
-

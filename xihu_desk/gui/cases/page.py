@@ -9,7 +9,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractButton, QCheckBox, QComboBox, QFrame, QMenu, QPushButton, QToolBar, QToolButton, QVBoxLayout, QWidget,
+    QAbstractButton,
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QMenu,
+    QPushButton,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import clock
@@ -31,8 +40,17 @@ from xihu_desk.services.context import Actor
 from xihu_desk.services.case_queries import OPEN, CaseFilter
 from xihu_desk.services.cases import CaseRef
 
-CASE_ENTITIES = ("case", "case_record", "party", "followup", "attachment", "bundle_in", "committee", "mediator",
-                 "reference")
+CASE_ENTITIES = (
+    "case",
+    "case_record",
+    "party",
+    "followup",
+    "attachment",
+    "bundle_in",
+    "committee",
+    "mediator",
+    "reference",
+)
 
 
 class CasesPage(ListPage):
@@ -50,8 +68,14 @@ class CasesPage(ListPage):
         box.addLayout(self._filter_bar())
         # Widths from the font (the text size setting scales it): number, dates and status whole,
         # the title takes the rest and is the one column elided (its tooltip names the parties).
-        self.make_view("caseView", CaseListModel(ctx, actor, parent=self), header_key="cases/header",
-                       samples=CASE_COLUMN_SAMPLES, stretch=TITLE, icons=(DUE,))
+        self.make_view(
+            "caseView",
+            CaseListModel(ctx, actor, parent=self),
+            header_key="cases/header",
+            samples=CASE_COLUMN_SAMPLES,
+            stretch=TITLE,
+            icons=(DUE,),
+        )
         # what this list shows: a committed write that touches it (here or on another page, a
         # bundle import, a ledger import) reads it again, now if visible, else when next shown
         self.follower = self.follow(CASE_ENTITIES)
@@ -60,16 +84,31 @@ class CasesPage(ListPage):
     # -- layout -------------------------------------------------------------------------------------
 
     def _toolbar(self) -> QToolBar:
-        self.new_action = self.action(self.tr("新建案件"), self.new_case, "mdi6.folder-plus-outline",
-                                      self.tr("受理一件新的纠纷（Ctrl+N）"), QKeySequence.StandardKey.New)
-        self.open_action = self.action(self.tr("打开"), self.open_current, "mdi6.folder-open-outline",
-                                       self.tr("打开选中的案件（Enter 或双击）"))
-        self.refresh_action = self.action(self.tr("刷新"), self.refresh, "mdi6.refresh", self.tr("重新读取案件列表（F5）"),
-                                          QKeySequence.StandardKey.Refresh)
+        self.new_action = self.action(
+            self.tr("新建案件"),
+            self.new_case,
+            "mdi6.folder-plus-outline",
+            self.tr("受理一件新的纠纷（Ctrl+N）"),
+            QKeySequence.StandardKey.New,
+        )
+        self.open_action = self.action(
+            self.tr("打开"), self.open_current, "mdi6.folder-open-outline", self.tr("打开选中的案件（Enter 或双击）")
+        )
+        self.refresh_action = self.action(
+            self.tr("刷新"),
+            self.refresh,
+            "mdi6.refresh",
+            self.tr("重新读取案件列表（F5）"),
+            QKeySequence.StandardKey.Refresh,
+        )
         self.new_action.setEnabled(self.actor.can(Perm.EDIT_CASES))
         # 简易程序: a dispute settled on the spot, registered on one screen (gui/cases/simple.py)
-        self.simple_action = self.action(self.tr("简易程序"), self.new_simple_case, "mdi6.lightning-bolt-outline",
-                                         self.tr("当场调解、当场达成口头协议：受理、当事人、口头协议一页登记"))
+        self.simple_action = self.action(
+            self.tr("简易程序"),
+            self.new_simple_case,
+            "mdi6.lightning-bolt-outline",
+            self.tr("当场调解、当场达成口头协议：受理、当事人、口头协议一页登记"),
+        )
         self.simple_action.setObjectName("simpleCaseAction")
         self.simple_action.setEnabled(self.actor.can(Perm.EDIT_CASES))
         self.open_action.setEnabled(False)
@@ -83,15 +122,20 @@ class CasesPage(ListPage):
         self.print_button.setToolTip(self.tr("打印选中案件的文书或整本卷宗（Ctrl+P）"))
         self.print_button.setMenu(print_menu(self.ctx, self.actor, self, self.current_uuid))
         self.print_button.setEnabled(False)
-        return self.make_toolbar("casesToolbar", [self.new_action, self.simple_action, self.open_action,
-                                                  self.refresh_action, self.print_button], "caseCount")
+        return self.make_toolbar(
+            "casesToolbar",
+            [self.new_action, self.simple_action, self.open_action, self.refresh_action, self.print_button],
+            "caseCount",
+        )
 
     def _filter_bar(self) -> QVBoxLayout:
         rows = QVBoxLayout()
         rows.setSpacing(6)
-        self.make_search("caseSearch", self.tr("姓名、案件编号或案情（1–2 个字按姓名查）"),
-                         self.tr("Ctrl+F 到这里。输入 3 个字以上查找案件编号、卷名、当事人和案情；"
-                                 "1–2 个字按当事人姓名开头查找。"))
+        self.make_search(
+            "caseSearch",
+            self.tr("姓名、案件编号或案情（1–2 个字按姓名查）"),
+            self.tr("Ctrl+F 到这里。输入 3 个字以上查找案件编号、卷名、当事人和案情；1–2 个字按当事人姓名开头查找。"),
+        )
         printing = QShortcut(QKeySequence(QKeySequence.StandardKey.Print), self)  # Ctrl+P
         printing.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         printing.activated.connect(self.open_print_menu)
@@ -120,14 +164,25 @@ class CasesPage(ListPage):
         self.source = QComboBox()
         self.committee = QComboBox()
         self.mediator = QComboBox()
-        for name, combo in (("yearFilter", self.year), ("statusFilter", self.status), ("typeFilter", self.dispute_type),
-                            ("sourceFilter", self.source), ("committeeFilter", self.committee),
-                            ("mediatorFilter", self.mediator)):
+        for name, combo in (
+            ("yearFilter", self.year),
+            ("statusFilter", self.status),
+            ("typeFilter", self.dispute_type),
+            ("sourceFilter", self.source),
+            ("committeeFilter", self.committee),
+            ("mediatorFilter", self.mediator),
+        ):
             combo.setObjectName(name)
-        rows.addLayout(self.make_filter_row([self.search, self.short_hint, self.scan_button, self.preset_label,
-                                             self.overdue, self.reset_button]))
-        rows.addLayout(self.make_filter_row([self.year, self.status, self.dispute_type, self.source, self.committee,
-                                             self.mediator, 1]))
+        rows.addLayout(
+            self.make_filter_row(
+                [self.search, self.short_hint, self.scan_button, self.preset_label, self.overdue, self.reset_button]
+            )
+        )
+        rows.addLayout(
+            self.make_filter_row(
+                [self.year, self.status, self.dispute_type, self.source, self.committee, self.mediator, 1]
+            )
+        )
         self.committee.setMinimumContentsLength(12)
         self.committee.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.search.textChanged.connect(self._text_edited)
@@ -161,8 +216,9 @@ class CasesPage(ListPage):
         for line in (self.preview_facts, self.preview_people, self.preview_next):
             line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             box.addWidget(line)
-        self.preview_empty = label(self.tr("在上方列表中选择一件案件，这里显示它的概要；按 Enter 或双击打开。"), "muted",
-                                   wrap=True)
+        self.preview_empty = label(
+            self.tr("在上方列表中选择一件案件，这里显示它的概要；按 Enter 或双击打开。"), "muted", wrap=True
+        )
         box.addWidget(self.preview_empty)
         box.addStretch(1)
         self._show_preview(None)
@@ -176,20 +232,32 @@ class CasesPage(ListPage):
         self._committees, self._mediators = choices["committees"], choices["mediators"]
         this_year = clock.local_today().year
         first, last = years or (this_year, this_year)
-        fill_combo(self.year, [(y, self.tr("{y} 年").format(y=y)) for y in range(max(last, this_year), first - 1, -1)],
-                   self.tr("全部年度"))
-        fill_combo(self.status, [(OPEN, self.tr("在办（已受理、调解中）"))] + [(s.value, s.label) for s in Status],
-                   self.tr("全部状态"))
+        fill_combo(
+            self.year,
+            [(y, self.tr("{y} 年").format(y=y)) for y in range(max(last, this_year), first - 1, -1)],
+            self.tr("全部年度"),
+        )
+        fill_combo(
+            self.status,
+            [(OPEN, self.tr("在办（已受理、调解中）"))] + [(s.value, s.label) for s in Status],
+            self.tr("全部状态"),
+        )
         fill_combo(self.dispute_type, types, self.tr("全部纠纷类型"))
         fill_combo(self.source, sources, self.tr("全部来源"))
-        fill_combo(self.committee, [(c.uuid, c.name.removesuffix("人民调解委员会")) for c in self._committees],
-                   self.tr("全部调委会"))
+        fill_combo(
+            self.committee,
+            [(c.uuid, c.name.removesuffix("人民调解委员会")) for c in self._committees],
+            self.tr("全部调委会"),
+        )
         self._fill_mediators()
 
     def _fill_mediators(self) -> None:
         chosen = self.committee.currentData() or ""
-        fill_combo(self.mediator, [(m.uuid, m.name) for m in self._mediators
-                                   if not chosen or m.committee_uuid == chosen], self.tr("全部调解员"))
+        fill_combo(
+            self.mediator,
+            [(m.uuid, m.name) for m in self._mediators if not chosen or m.committee_uuid == chosen],
+            self.tr("全部调解员"),
+        )
 
     def _committee_changed(self) -> None:
         self.mediator.blockSignals(True)
@@ -206,11 +274,19 @@ class CasesPage(ListPage):
         year = self.year.currentData()
         p = self._preset
         return CaseFilter(
-            year=year if isinstance(year, int) else None, status=self.status.currentData() or "",
-            dispute_type=self.dispute_type.currentData() or "", source=self.source.currentData() or "",
-            committee_uuid=self.committee.currentData() or "", mediator_uuid=self.mediator.currentData() or "",
-            overdue=self.overdue.isChecked(), text=self.search.text().strip(), scan_text=self._scan_text,
-            accepted_from=p.accepted_from, accepted_to=p.accepted_to, followup_due=p.followup_due)
+            year=year if isinstance(year, int) else None,
+            status=self.status.currentData() or "",
+            dispute_type=self.dispute_type.currentData() or "",
+            source=self.source.currentData() or "",
+            committee_uuid=self.committee.currentData() or "",
+            mediator_uuid=self.mediator.currentData() or "",
+            overdue=self.overdue.isChecked(),
+            text=self.search.text().strip(),
+            scan_text=self._scan_text,
+            accepted_from=p.accepted_from,
+            accepted_to=p.accepted_to,
+            followup_due=p.followup_due,
+        )
 
     def show_list(self, f: CaseFilter) -> None:
         """Show exactly the cases ``f`` matches (a home-page card): the filter bar shows its fields,
@@ -218,12 +294,25 @@ class CasesPage(ListPage):
         if not self._loaded:
             self._loaded = True
             self.fill_filters()
-        widgets = (self.year, self.status, self.dispute_type, self.source, self.committee, self.mediator,
-                   self.overdue, self.search)
+        widgets = (
+            self.year,
+            self.status,
+            self.dispute_type,
+            self.source,
+            self.committee,
+            self.mediator,
+            self.overdue,
+            self.search,
+        )
         for w in widgets:
             w.blockSignals(True)
-        for combo, value in ((self.year, f.year), (self.status, f.status), (self.dispute_type, f.dispute_type),
-                             (self.source, f.source), (self.committee, f.committee_uuid)):
+        for combo, value in (
+            (self.year, f.year),
+            (self.status, f.status),
+            (self.dispute_type, f.dispute_type),
+            (self.source, f.source),
+            (self.committee, f.committee_uuid),
+        ):
             combo.setCurrentIndex(max(0, combo.findData(value)) if value else 0)
         self._fill_mediators()
         self.mediator.setCurrentIndex(max(0, self.mediator.findData(f.mediator_uuid)) if f.mediator_uuid else 0)
@@ -232,8 +321,9 @@ class CasesPage(ListPage):
         self._scan_text = f.scan_text
         for w in widgets:
             w.blockSignals(False)
-        self._set_preset(CaseFilter(accepted_from=f.accepted_from, accepted_to=f.accepted_to,
-                                    followup_due=f.followup_due))
+        self._set_preset(
+            CaseFilter(accepted_from=f.accepted_from, accepted_to=f.accepted_to, followup_due=f.followup_due)
+        )
         self.apply_filter()
 
     def _set_preset(self, p: CaseFilter) -> None:
@@ -259,18 +349,31 @@ class CasesPage(ListPage):
     def _show_short_hint(self, f: CaseFilter) -> None:
         short = bool(f.text) and not f.full_text
         if short and f.scan_text:
-            self.short_hint.setText(self.tr("已在姓名和案情中查找“{t}”，共 {n} 件").format(t=f.text, n=self.model.rowCount()))
+            self.short_hint.setText(
+                self.tr("已在姓名和案情中查找“{t}”，共 {n} 件").format(t=f.text, n=self.model.rowCount())
+            )
         elif short:
             found = self.model.rowCount()
-            self.short_hint.setText(self.tr("1–2 个字只查当事人姓名开头，找到 {n} 件").format(n=found) if found
-                                    else self.tr("没有姓名以“{t}”开头的当事人").format(t=f.text))
+            self.short_hint.setText(
+                self.tr("1–2 个字只查当事人姓名开头，找到 {n} 件").format(n=found)
+                if found
+                else self.tr("没有姓名以“{t}”开头的当事人").format(t=f.text)
+            )
             self.scan_button.setText(self.tr("在案情中查找“{t}”").format(t=f.text))
         self.short_hint.setVisible(short)
         self.scan_button.setVisible(short and not f.scan_text)
 
     def filter_widgets(self) -> tuple[QWidget, ...]:
-        return (self.year, self.status, self.dispute_type, self.source, self.committee, self.mediator,
-                self.overdue, self.search)
+        return (
+            self.year,
+            self.status,
+            self.dispute_type,
+            self.source,
+            self.committee,
+            self.mediator,
+            self.overdue,
+            self.search,
+        )
 
     def before_reset(self) -> None:
         self._fill_mediators()
@@ -284,8 +387,9 @@ class CasesPage(ListPage):
 
     def context_menu(self, menu: QMenu, uuid: str) -> None:
         """A case's right-click menu: open it, and its documents to print."""
-        menu.addAction(theme.icon("mdi6.folder-open-outline", theme.ACCENT), self.tr("打开案件"),
-                       lambda: self.open_case(uuid))
+        menu.addAction(
+            theme.icon("mdi6.folder-open-outline", theme.ACCENT), self.tr("打开案件"), lambda: self.open_case(uuid)
+        )
         menu.addMenu(print_menu(self.ctx, self.actor, menu, lambda: uuid)).setText(self.tr("打印"))
         self._add_convert_action(menu, uuid)  # 转为普通程序, for a simple case
         menu.addSeparator()  # 更正…, 重新调解…, 作废…, 由此新立案件… (gui/cases/lifecycle.py)
@@ -300,8 +404,9 @@ class CasesPage(ListPage):
         self.preview_actions = QPushButton(theme.icon("mdi6.file-document-edit-outline"), self.tr("案件处理"))
         self.preview_actions.setObjectName("previewLifecycle")
         self.preview_actions.setToolTip(self.tr("更正、重新调解、作废，或由此新立案件"))
-        self.preview_actions.setMenu(lifecycle.lifecycle_menu(self.ctx, self.actor, self, self.current_uuid,
-                                                              self._lifecycle_done))
+        self.preview_actions.setMenu(
+            lifecycle.lifecycle_menu(self.ctx, self.actor, self, self.current_uuid, self._lifecycle_done)
+        )
         return [self.preview_open, self.preview_actions]
 
     def _lifecycle_done(self, message: str, result: object) -> None:
@@ -320,8 +425,13 @@ class CasesPage(ListPage):
                 d = ops.read(self.ctx, self.actor, case_queries.case_detail, uuid)
             except UserError:  # deleted meanwhile, or not ours to see: show nothing
                 d = None
-        for widget in (self.preview_open, self.preview_actions, self.preview_facts, self.preview_people,
-                       self.preview_next):
+        for widget in (
+            self.preview_open,
+            self.preview_actions,
+            self.preview_facts,
+            self.preview_people,
+            self.preview_next,
+        ):
             widget.setVisible(d is not None)
         self.preview_empty.setVisible(d is None)
         if d is None:
@@ -335,11 +445,14 @@ class CasesPage(ListPage):
             due += self.tr("，已超期") if d["overdue"] else ""
         else:
             due = self.tr("结案 {on}").format(on=d["closed_on"] or "—")
-        self.preview_facts.setText("　·　".join((d["case_no"], status, self.tr("受理 {on}").format(on=d["accepted_on"]),
-                                                due, d["committee"])))
+        self.preview_facts.setText(
+            "　·　".join((d["case_no"], status, self.tr("受理 {on}").format(on=d["accepted_on"]), due, d["committee"]))
+        )
         parties = "；".join(f"{p['role_label']} {p['name']}" for p in d["parties"])
         leads = "、".join(m["name"] + (self.tr("（主持）") if m["lead"] else "") for m in d["mediator_assignments"])
-        self.preview_people.setText(self.tr("当事人：{p}　　调解员：{m}").format(p=parties, m=leads or self.tr("未指定")))
+        self.preview_people.setText(
+            self.tr("当事人：{p}　　调解员：{m}").format(p=parties, m=leads or self.tr("未指定"))
+        )
         show_state(self.preview_next, "error" if d["overdue"] else "", self.tr("下一步：") + next_step(d))
 
     def open_item(self, uuid: str) -> CaseDialog:
@@ -371,8 +484,11 @@ class CasesPage(ListPage):
             return
         d = ops.read(self.ctx, self.actor, case_queries.case_detail, uuid)
         if d["procedure"] == "simple" and d["status"] not in ("filed", "void"):
-            menu.addAction(theme.icon("mdi6.swap-horizontal"), self.tr("转为普通程序…"),
-                           lambda: convert_to_ordinary(self.ctx, self.actor, self, uuid, d["case_no"]))
+            menu.addAction(
+                theme.icon("mdi6.swap-horizontal"),
+                self.tr("转为普通程序…"),
+                lambda: convert_to_ordinary(self.ctx, self.actor, self, uuid, d["case_no"]),
+            )
 
     def new_case(self) -> CaseDialog | None:
         if not self.actor.can(Perm.EDIT_CASES):
@@ -412,4 +528,3 @@ class CasesPage(ListPage):
             if d is dialog:
                 del self.dialogs[uuid]
         dialog.deleteLater()
-

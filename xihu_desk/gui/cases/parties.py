@@ -9,19 +9,47 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDateEdit, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import idnumber
 from xihu_desk.domain.errors import FieldError, UserError
 from xihu_desk.domain.parties import (
-    AGENT_KINDS, ID_TYPES, KINDS, ROLES, PartyInput, needs_representative, validate_credit_code, validate_party,
+    AGENT_KINDS,
+    ID_TYPES,
+    KINDS,
+    ROLES,
+    PartyInput,
+    needs_representative,
+    validate_credit_code,
+    validate_party,
 )
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import columns, ops, theme
 from xihu_desk.gui.kit import (
-    DirtyWatch, code_of, date_of, fill_combo, input_widgets, set_code, set_date, set_editable, setup_date, show_row,
+    DirtyWatch,
+    code_of,
+    date_of,
+    fill_combo,
+    input_widgets,
+    set_code,
+    set_date,
+    set_editable,
+    setup_date,
+    show_row,
     submit,
 )
 from xihu_desk.gui.cases.party_law_box import PartyLawBox
@@ -35,9 +63,18 @@ HINT_DELAY_MS = 500
 PERSON_ROWS = ("idType", "idNumber", "gender", "birthDate", "ethnicity", "occupation", "guardian")
 ORG_ROWS = ("creditCode", "legalRep")
 PARTY_FIELDS = {  # PartyInput / FieldError field -> object name in forms/case_party.ui
-    "role": "role", "kind": "kind", "name": "name", "gender": "gender", "id_type": "idType", "id_number": "idNumber",
-    "birth_date": "birthDate", "ethnicity": "ethnicity", "credit_code": "creditCode", "guardian": "guardian",
-    "agent_kind": "agentKind", "agent_name": "agentName",
+    "role": "role",
+    "kind": "kind",
+    "name": "name",
+    "gender": "gender",
+    "id_type": "idType",
+    "id_number": "idNumber",
+    "birth_date": "birthDate",
+    "ethnicity": "ethnicity",
+    "credit_code": "creditCode",
+    "guardian": "guardian",
+    "agent_kind": "agentKind",
+    "agent_name": "agentName",
 }
 
 
@@ -62,15 +99,20 @@ class PartiesTab(CaseTab):
 
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("partiesTable")
-        self.table.setHorizontalHeaderLabels([self.tr("身份"), self.tr("类别"), self.tr("姓名/名称"),
-                                              self.tr("证件号码"), self.tr("联系电话")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("身份"), self.tr("类别"), self.tr("姓名/名称"), self.tr("证件号码"), self.tr("联系电话")]
+        )
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # the ID number and telephone show whole at every text size; the name takes what is left
-        columns.fit(self.table, "cases/parties/header", ("被申请人", "自然人", None, "3301**********1234",
-                                                          "0571-88888888"), stretch=2)
+        columns.fit(
+            self.table,
+            "cases/parties/header",
+            ("被申请人", "自然人", None, "3301**********1234", "0571-88888888"),
+            stretch=2,
+        )
         rows = self.fontMetrics().height() + 12
         self.table.setMinimumHeight(rows * 3 + 8)  # header and two or three parties
         self.table.setMaximumHeight(rows * 5 + 8)
@@ -128,8 +170,13 @@ class PartiesTab(CaseTab):
         for field, name in PARTY_FIELDS.items():
             widget = child(f, QWidget, name)
             error = child(f, QLabel, name + "Error")
-            self.errors.add(field, widget, error, lambda: self.dialog.show_tab(self),
-                            auto_hide=field not in ("id_number", "credit_code"))
+            self.errors.add(
+                field,
+                widget,
+                error,
+                lambda: self.dialog.show_tab(self),
+                auto_hide=field not in ("id_number", "credit_code"),
+            )
         self.errors.add("parties", self.table, self.parties_error, lambda: self.dialog.show_tab(self))
         self.law.register(self.errors, lambda: self.dialog.show_tab(self))
 
@@ -197,8 +244,10 @@ class PartiesTab(CaseTab):
         self.editable = self.can_edit_case(detail)
         if not (keep_typing and self.dirty):
             if detail is None:
-                drafts = [PartyDraft(PartyInput("applicant", "person", "")),
-                          PartyDraft(PartyInput("respondent", "person", ""))]
+                drafts = [
+                    PartyDraft(PartyInput("applicant", "person", "")),
+                    PartyDraft(PartyInput("respondent", "person", "")),
+                ]
             elif edit is not None:
                 drafts = [PartyDraft(p, p.id_number, idnumber.mask(p.id_number)) for p in edit.parties]
             else:  # viewing only: the masked numbers of case_detail
@@ -227,8 +276,13 @@ class PartiesTab(CaseTab):
     def _fill_row(self, row: int) -> None:
         p = self.drafts[row].data
         number = p.id_number if p.kind == "person" else p.credit_code
-        shown = self.drafts[row].masked if number == self.drafts[row].stored_id and self.drafts[row].masked \
-            else idnumber.mask(number) if p.kind == "person" else number
+        shown = (
+            self.drafts[row].masked
+            if number == self.drafts[row].stored_id and self.drafts[row].masked
+            else idnumber.mask(number)
+            if p.kind == "person"
+            else number
+        )
         for column, text in enumerate((ROLES.get(p.role, ""), KINDS.get(p.kind, ""), p.name, shown, p.phone)):
             self.table.setItem(row, column, QTableWidgetItem(text))
 
@@ -284,17 +338,29 @@ class PartiesTab(CaseTab):
         number = draft.stored_id if draft.masked and typed == draft.masked else typed.strip()
         person = code_of(self.kind) == "person"
         agent = code_of(self.agent_kind)
-        return self.law.read(replace(
-            draft.data, role=code_of(self.role), kind=code_of(self.kind), name=self.name.text(),
-            gender=code_of(self.gender) if person else "", ethnicity=code_of(self.ethnicity) if person else "",
-            birth_date=date_of(self.birth_date) if person else None, id_type=code_of(self.id_type),
-            id_number=number if person else "", phone=self.phone.text().strip(), address=self.address.text().strip(),
-            occupation=self.occupation.text().strip() if person else "",
-            credit_code=self.credit_code.text().strip() if not person else "",
-            legal_rep=self.legal_rep.text().strip() if not person else "",
-            guardian=self.guardian.text().strip() if person else "", agent_kind=agent,
-            agent_name=self.agent_name.text().strip() if agent else "",
-            agent_phone=self.agent_phone.text().strip() if agent else ""), person)
+        return self.law.read(
+            replace(
+                draft.data,
+                role=code_of(self.role),
+                kind=code_of(self.kind),
+                name=self.name.text(),
+                gender=code_of(self.gender) if person else "",
+                ethnicity=code_of(self.ethnicity) if person else "",
+                birth_date=date_of(self.birth_date) if person else None,
+                id_type=code_of(self.id_type),
+                id_number=number if person else "",
+                phone=self.phone.text().strip(),
+                address=self.address.text().strip(),
+                occupation=self.occupation.text().strip() if person else "",
+                credit_code=self.credit_code.text().strip() if not person else "",
+                legal_rep=self.legal_rep.text().strip() if not person else "",
+                guardian=self.guardian.text().strip() if person else "",
+                agent_kind=agent,
+                agent_name=self.agent_name.text().strip() if agent else "",
+                agent_phone=self.agent_phone.text().strip() if agent else "",
+            ),
+            person,
+        )
 
     def _kind_changed(self) -> None:
         person = code_of(self.kind) == "person"
@@ -341,8 +407,11 @@ class PartiesTab(CaseTab):
             return
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
         gender = idnumber.gender(number)
-        show_state(msg, "ok", self.tr("✓ 号码有效：{birth} 出生，{gender}").format(birth=f"{birth:%Y年%m月%d日}",
-                                                                             gender=gender))
+        show_state(
+            msg,
+            "ok",
+            self.tr("✓ 号码有效：{birth} 出生，{gender}").format(birth=f"{birth:%Y年%m月%d日}", gender=gender),
+        )
         if not self.watch.loading and self.editable:
             if not code_of(self.gender):
                 set_code(self.gender, gender)
@@ -354,8 +423,13 @@ class PartiesTab(CaseTab):
         """Under 18 on the day of acceptance (and not acting alone on their own income): the legal
         representative is needed, so say so beside that field; suggest the age's tags."""
         on = self.dialog.accepted_on()
-        party = PartyInput("applicant", code_of(self.kind), "", birth_date=date_of(self.birth_date),
-                           acts_alone=self.law.acts_alone.isChecked())
+        party = PartyInput(
+            "applicant",
+            code_of(self.kind),
+            "",
+            birth_date=date_of(self.birth_date),
+            acts_alone=self.law.acts_alone.isChecked(),
+        )
         self.law.suggest(party, on)
         text = self.tr("未满 18 周岁，须填写法定代理人（监护人），由法定代理人代为参加调解和签字。")
         if needs_representative(party, on) and not self.guardian.text().strip():
@@ -413,8 +487,15 @@ class PartiesTab(CaseTab):
 
     def _update_reveal(self) -> None:
         draft = self.drafts[self.current] if 0 <= self.current < len(self.drafts) else None
-        can = (draft is not None and self.actor.can(Perm.REVEAL_ID) and bool(draft.data.uuid) and bool(draft.masked)
-               and not draft.revealed and self.id_number.text() == draft.masked and code_of(self.kind) == "person")
+        can = (
+            draft is not None
+            and self.actor.can(Perm.REVEAL_ID)
+            and bool(draft.data.uuid)
+            and bool(draft.masked)
+            and not draft.revealed
+            and self.id_number.text() == draft.masked
+            and code_of(self.kind) == "person"
+        )
         self.reveal_button.setVisible(can)
 
     def reveal(self) -> None:
@@ -434,28 +515,41 @@ class PartiesTab(CaseTab):
                 self._id_typed()
                 self._update_reveal()
 
-        submit(self.ctx, self, lambda s: case_queries.reveal_id(s, self.actor, uuid), shown,
-               lambda _field, message: self.dialog.refused(self, None, message))
+        submit(
+            self.ctx,
+            self,
+            lambda s: case_queries.reveal_id(s, self.actor, uuid),
+            shown,
+            lambda _field, message: self.dialog.refused(self, None, message),
+        )
 
     # -- earlier cases of the same people ------------------------------------------------------------
 
     def query_hints(self) -> None:
         self.hint_timer.stop()
-        people = [d.data for d in self.drafts if d.data.id_number.strip() or (d.data.name.strip() and d.data.phone.strip())]
-        self.hints = ops.session_read(self.ctx, case_queries.repeat_hints, people,
-                                      exclude_case=self.dialog.case_uuid) if people else []
+        people = [
+            d.data for d in self.drafts if d.data.id_number.strip() or (d.data.name.strip() and d.data.phone.strip())
+        ]
+        self.hints = (
+            ops.session_read(self.ctx, case_queries.repeat_hints, people, exclude_case=self.dialog.case_uuid)
+            if people
+            else []
+        )
         self.hint_list.clear()
         for h in self.hints:
-            item = QListWidgetItem(theme.icon("mdi6.history", theme.ACCENT),
-                                   self.tr("{no}\n{title}\n{on} 受理 · 按{by}匹配：{name}").format(
-                                       no=h.case_no, title=h.title, on=h.accepted_on.isoformat(), by=h.matched_by,
-                                       name=h.party_name))
+            item = QListWidgetItem(
+                theme.icon("mdi6.history", theme.ACCENT),
+                self.tr("{no}\n{title}\n{on} 受理 · 按{by}匹配：{name}").format(
+                    no=h.case_no, title=h.title, on=h.accepted_on.isoformat(), by=h.matched_by, name=h.party_name
+                ),
+            )
             item.setData(Qt.ItemDataRole.UserRole, h.case_uuid)
             item.setToolTip(self.tr("双击打开 {no}").format(no=h.case_no))
             self.hint_list.addItem(item)
         if self.hints:
-            self.hint_note.setText(self.tr("同一当事人曾出现在以下 {n} 件案件中，请注意是否为重复纠纷：").format(
-                n=len(self.hints)))
+            self.hint_note.setText(
+                self.tr("同一当事人曾出现在以下 {n} 件案件中，请注意是否为重复纠纷：").format(n=len(self.hints))
+            )
             self.hint_note.setProperty("state", "error")
         else:
             self.hint_note.setText(self.tr("按身份证号或姓名加电话查找同一当事人的以往案件。暂未发现。"))
@@ -513,15 +607,37 @@ class _Quiet:
 
 def _from_detail(p: dict[str, Any]) -> PartyInput:
     birth = date.fromisoformat(p["birth_date"]) if p["birth_date"] else None
-    return PartyInput(p["role"], p["kind"], p["name"], p["gender"], p["ethnicity"], birth, p["id_type"], p["id_number"],
-                      p["phone"], p["address"], p["occupation"], p["credit_code"], p["legal_rep"], p["guardian"],
-                      p["agent_kind"], p["agent_name"], p["agent_phone"], p["uuid"],
-                      **_law_from_detail(p))
+    return PartyInput(
+        p["role"],
+        p["kind"],
+        p["name"],
+        p["gender"],
+        p["ethnicity"],
+        birth,
+        p["id_type"],
+        p["id_number"],
+        p["phone"],
+        p["address"],
+        p["occupation"],
+        p["credit_code"],
+        p["legal_rep"],
+        p["guardian"],
+        p["agent_kind"],
+        p["agent_name"],
+        p["agent_phone"],
+        p["uuid"],
+        **_law_from_detail(p),
+    )
 
 
 def _law_from_detail(p: dict[str, Any]) -> dict[str, Any]:
     rep = p.get("legal_representative") or {}
-    return {"rep_relation": rep.get("relation", ""), "rep_id_number": rep.get("id_number", ""),
-            "rep_phone": rep.get("phone", ""), "acts_alone": p.get("acts_alone", False),
-            "acts_alone_reason": p.get("acts_alone_reason", ""), "service_address": p.get("service_address", ""),
-            "tags": ",".join(p.get("tag_codes", []))}
+    return {
+        "rep_relation": rep.get("relation", ""),
+        "rep_id_number": rep.get("id_number", ""),
+        "rep_phone": rep.get("phone", ""),
+        "acts_alone": p.get("acts_alone", False),
+        "acts_alone_reason": p.get("acts_alone_reason", ""),
+        "service_address": p.get("service_address", ""),
+        "tags": ",".join(p.get("tag_codes", [])),
+    }

@@ -70,9 +70,15 @@ class PartyLawBox(QGroupBox):
         return edit
 
     def register(self, errors: FieldErrors, before_show: Callable[[], None]) -> None:
-        widgets = {"rep_relation": self.rep_relation, "rep_id_number": self.rep_id_number, "rep_phone": self.rep_phone,
-                   "acts_alone": self.acts_alone, "acts_alone_reason": self.acts_alone_reason,
-                   "service_address": self.service_address, "tags": self.tag_area}
+        widgets = {
+            "rep_relation": self.rep_relation,
+            "rep_id_number": self.rep_id_number,
+            "rep_phone": self.rep_phone,
+            "acts_alone": self.acts_alone,
+            "acts_alone_reason": self.acts_alone_reason,
+            "service_address": self.service_address,
+            "tags": self.tag_area,
+        }
         for field, widget in widgets.items():
             errors.add(field, widget, self.errors_of[field], before_show)
 
@@ -97,12 +103,15 @@ class PartyLawBox(QGroupBox):
     def read(self, p: PartyInput, person: bool) -> PartyInput:
         tags = ",".join(code for code, box in self.tag_boxes.items() if box.isChecked())
         return replace(
-            p, rep_relation=self.rep_relation.text().strip() if person else "",
+            p,
+            rep_relation=self.rep_relation.text().strip() if person else "",
             rep_id_number=self.rep_id_number.text().strip() if person else "",
             rep_phone=self.rep_phone.text().strip() if person else "",
             acts_alone=self.acts_alone.isChecked() and person,
             acts_alone_reason=self.acts_alone_reason.text().strip() if person and self.acts_alone.isChecked() else "",
-            service_address=self.service_address.text().strip(), tags=tags)
+            service_address=self.service_address.text().strip(),
+            tags=tags,
+        )
 
     def show_person(self, person: bool) -> None:
         form = self.layout()

@@ -7,8 +7,22 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import clock
@@ -65,7 +79,9 @@ class ProcessTab(CaseTab):
         self.due_label = label("", wrap=True)
         self.due_label.setObjectName("dueLabel")
         limit_box.addWidget(self.due_label)
-        limit_box.addWidget(label(self.tr("人民调解一般在一个月内调结；经双方当事人同意可以延长。"), "muted", wrap=True))
+        limit_box.addWidget(
+            label(self.tr("人民调解一般在一个月内调结；经双方当事人同意可以延长。"), "muted", wrap=True)
+        )
         limit_box.addStretch(1)
         self.extend_button = QPushButton(theme.icon("mdi6.calendar-clock-outline"), self.tr("延长期限…"))
         self.extend_button.setObjectName("extendButton")
@@ -84,8 +100,16 @@ class ProcessTab(CaseTab):
         records_box = QVBoxLayout(records)
         self.records = QTableWidget(0, 6)
         self.records.setObjectName("recordsTable")
-        self.records.setHorizontalHeaderLabels([self.tr("时间"), self.tr("类别"), self.tr("地点"), self.tr("事由"),
-                                                self.tr("调解员/调查人"), self.tr("记录人")])
+        self.records.setHorizontalHeaderLabels(
+            [
+                self.tr("时间"),
+                self.tr("类别"),
+                self.tr("地点"),
+                self.tr("事由"),
+                self.tr("调解员/调查人"),
+                self.tr("记录人"),
+            ]
+        )
         self.records.verticalHeader().hide()
         self.records.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.records.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -145,11 +169,14 @@ class ProcessTab(CaseTab):
             self.errors.clear()
         if detail["notice_given_on"]:
             form = self.tr("书面告知") if detail["notice_form"] == "written" else self.tr("口头告知")
-            self.notice_status.setText(self.tr("✓ 已于 {on} {form}当事人权利义务。").format(
-                on=detail["notice_given_on"], form=form))
+            self.notice_status.setText(
+                self.tr("✓ 已于 {on} {form}当事人权利义务。").format(on=detail["notice_given_on"], form=form)
+            )
             self.notice_status.setProperty("state", "ok")
         else:
-            self.notice_status.setText(self.tr("尚未告知。调解前须告知当事人人民调解的性质、原则、效力和当事人的权利义务。"))
+            self.notice_status.setText(
+                self.tr("尚未告知。调解前须告知当事人人民调解的性质、原则、效力和当事人的权利义务。")
+            )
             self.notice_status.setProperty("state", "error")
         self.notice_status.style().polish(self.notice_status)
         for w in (self.notice_date, self.private_reason):
@@ -191,8 +218,14 @@ class ProcessTab(CaseTab):
         rows = d["records"]
         self.records.setRowCount(len(rows))
         for row, r in enumerate(rows):
-            values = (r["held_at"].replace("T", " "), RECORD_KINDS.get(r["kind"], r["kind"]), r["place"], r["matter"],
-                      r["mediators"], r["recorder"])
+            values = (
+                r["held_at"].replace("T", " "),
+                RECORD_KINDS.get(r["kind"], r["kind"]),
+                r["place"],
+                r["matter"],
+                r["mediators"],
+                r["recorder"],
+            )
             for column, text in enumerate(values):
                 self.records.setItem(row, column, QTableWidgetItem(text))
         n_med = sum(1 for r in rows if r["kind"] == "mediation")
@@ -206,10 +239,19 @@ class ProcessTab(CaseTab):
         form = code_of(self.notice_form)
         public = self.public.isChecked()
         reason = self.private_reason.text()
-        self.dialog.run(self, lambda s: cases.record_notice(s, self.actor, uuid,
-                                                            required_date(given_on, "notice_given_on", no_date), form,
-                                                            session_public=public, private_reason=reason),
-                        self.tr("已登记权利义务告知。"))
+        self.dialog.run(
+            self,
+            lambda s: cases.record_notice(
+                s,
+                self.actor,
+                uuid,
+                required_date(given_on, "notice_given_on", no_date),
+                form,
+                session_public=public,
+                private_reason=reason,
+            ),
+            self.tr("已登记权利义务告知。"),
+        )
 
     def new_record(self, kind: str) -> RecordDialog:
         self.record_dialog = RecordDialog(self, kind, None)
@@ -254,9 +296,16 @@ class RecordDialog(CaseSubDialog):
         self.recorder = child(f, QLineEdit, "recorder")
         self.notice = child(f, QCheckBox, "noticeAnnounced")
         self.body_text = child(f, QPlainTextEdit, "body")
-        for field, name in (("held_at", "heldAt"), ("place", "place"), ("matter", "matter"), ("subject", "subject"),
-                            ("participants", "participants"), ("mediators", "mediators"), ("recorder", "recorder"),
-                            ("body", "body")):
+        for field, name in (
+            ("held_at", "heldAt"),
+            ("place", "place"),
+            ("matter", "matter"),
+            ("subject", "subject"),
+            ("participants", "participants"),
+            ("mediators", "mediators"),
+            ("recorder", "recorder"),
+            ("body", "body"),
+        ):
             self.errors.add(field, child(f, QWidget, name), child(f, QLabel, name + "Error"))
         if kind == "investigation":
             child(f, QLabel, "subjectLabel").setText(self.tr("被调查人："))
@@ -277,28 +326,50 @@ class RecordDialog(CaseSubDialog):
             self.body_text.setFocus()
         else:
             set_datetime(self.held_at, datetime.fromisoformat(record["held_at"]))
-            for widget, key in ((self.place, "place"), (self.matter, "matter"), (self.subject, "subject"),
-                                (self.participants, "participants"), (self.mediators, "mediators"),
-                                (self.recorder, "recorder")):
+            for widget, key in (
+                (self.place, "place"),
+                (self.matter, "matter"),
+                (self.subject, "subject"),
+                (self.participants, "participants"),
+                (self.mediators, "mediators"),
+                (self.recorder, "recorder"),
+            ):
                 widget.setText(record[key])
             self.notice.setChecked(record["notice_announced"])
             self.body_text.setPlainText(record["body"])
-            for shown in (self.held_at, self.place, self.matter, self.subject, self.participants, self.mediators,
-                          self.recorder, self.body_text):
+            for shown in (
+                self.held_at,
+                self.place,
+                self.matter,
+                self.subject,
+                self.participants,
+                self.mediators,
+                self.recorder,
+                self.body_text,
+            ):
                 shown.setReadOnly(True)
             self.notice.setEnabled(False)
             self.read_only()
 
     def save(self) -> None:
-        rec = RecordInput(kind=self.kind, held_at=datetime_of(self.held_at), place=self.place.text(),
-                          body=self.body_text.toPlainText(), matter=self.matter.text(), subject=self.subject.text(),
-                          participants=self.participants.text(), mediators=self.mediators.text(),
-                          recorder=self.recorder.text(),
-                          notice_announced=self.notice.isChecked() and self.kind == "mediation")
+        rec = RecordInput(
+            kind=self.kind,
+            held_at=datetime_of(self.held_at),
+            place=self.place.text(),
+            body=self.body_text.toPlainText(),
+            matter=self.matter.text(),
+            subject=self.subject.text(),
+            participants=self.participants.text(),
+            mediators=self.mediators.text(),
+            recorder=self.recorder.text(),
+            notice_announced=self.notice.isChecked() and self.kind == "mediation",
+        )
         uuid, actor = self.tab.dialog.saved_uuid(), self.tab.actor
         word = RECORD_KINDS[self.kind]
-        self.run(lambda s: cases.add_record(s, actor, uuid, rec),
-                 lambda _r: self.tab.dialog.after_save((), self.tr("已保存{word}。").format(word=word)))
+        self.run(
+            lambda s: cases.add_record(s, actor, uuid, rec),
+            lambda _r: self.tab.dialog.after_save((), self.tr("已保存{word}。").format(word=word)),
+        )
 
 
 class ExtensionDialog(CaseSubDialog):
@@ -331,17 +402,25 @@ class ExtensionDialog(CaseSubDialog):
         uuid, actor = self.tab.dialog.saved_uuid(), self.tab.actor
         to, reason, agreed = date_of(self.to), self.reason.toPlainText(), self.agreed.isChecked()
         no_date = self.tr("请填写延长至的日期。")
-        self.run(lambda s: cases.extend(s, actor, uuid, required_date(to, "extended_to", no_date), reason, agreed),
-                 lambda _r: self.tab.dialog.after_save((), self.tr("调解期限已延长至 {to}。").format(to=to)))
+        self.run(
+            lambda s: cases.extend(s, actor, uuid, required_date(to, "extended_to", no_date), reason, agreed),
+            lambda _r: self.tab.dialog.after_save((), self.tr("调解期限已延长至 {to}。").format(to=to)),
+        )
 
 
 class RefusalDialog(CaseSubDialog):
     def __init__(self, tab: ProcessTab) -> None:
         super().__init__(tab.ctx, tab.tr("当事人拒绝调解"), tab.dialog)
         self.tab = tab
-        self.body.addWidget(label(self.tr(
-            "人民调解法第十七条：当事人一方明确拒绝调解的，不得调解。\n登记后本案以“终止调解”结案，"
-            "并视为已告知当事人可通过仲裁、行政、司法等途径解决。"), wrap=True))
+        self.body.addWidget(
+            label(
+                self.tr(
+                    "人民调解法第十七条：当事人一方明确拒绝调解的，不得调解。\n登记后本案以“终止调解”结案，"
+                    "并视为已告知当事人可通过仲裁、行政、司法等途径解决。"
+                ),
+                wrap=True,
+            )
+        )
         form = form_layout()
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("refusalReason")
@@ -356,6 +435,7 @@ class RefusalDialog(CaseSubDialog):
 
     def save(self) -> None:
         uuid, actor, reason = self.tab.dialog.saved_uuid(), self.tab.actor, self.reason.toPlainText()
-        self.run(lambda s: cases.record_refusal(s, actor, uuid, reason),
-                 lambda _r: self.tab.dialog.after_save((), self.tr("已登记当事人拒绝调解，案件终止调解。")))
-
+        self.run(
+            lambda s: cases.record_refusal(s, actor, uuid, reason),
+            lambda _r: self.tab.dialog.after_save((), self.tr("已登记当事人拒绝调解，案件终止调解。")),
+        )

@@ -9,9 +9,24 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDoubleSpinBox, QFormLayout, QGridLayout,
-    QGroupBox, QHBoxLayout, QHeaderView, QLineEdit, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import clock
@@ -51,11 +66,22 @@ class SimpleCaseDialog(QDialog):
         box = QVBoxLayout(self)
         box.setContentsMargins(14, 10, 14, 10)
         box.setSpacing(8)
-        box.addWidget(label(self.tr("当场调解、当场达成口头协议的纠纷：受理、当事人、口头协议及其登记表在这一页一次登记，"
-                                    "登记后案件即结案。需要书面协议或继续调解的，请用“新建案件”按普通程序办理。"),
-                            "muted", wrap=True))
-        self.needs_label = label(self.tr("简易程序归档只需：{items}（由区司法局规定，在“系统设置 → 系统参数”中调整）。")
-                                 .format(items="、".join(needs)), wrap=True)
+        box.addWidget(
+            label(
+                self.tr(
+                    "当场调解、当场达成口头协议的纠纷：受理、当事人、口头协议及其登记表在这一页一次登记，"
+                    "登记后案件即结案。需要书面协议或继续调解的，请用“新建案件”按普通程序办理。"
+                ),
+                "muted",
+                wrap=True,
+            )
+        )
+        self.needs_label = label(
+            self.tr("简易程序归档只需：{items}（由区司法局规定，在“系统设置 → 系统参数”中调整）。").format(
+                items="、".join(needs)
+            ),
+            wrap=True,
+        )
         self.needs_label.setObjectName("simpleFilingNeeds")
         box.addWidget(self.needs_label)
 
@@ -127,8 +153,9 @@ class SimpleCaseDialog(QDialog):
         box = QVBoxLayout(group)
         self.parties = QTableWidget(0, 5)
         self.parties.setObjectName("partiesTable")
-        self.parties.setHorizontalHeaderLabels([self.tr("身份"), self.tr("姓名 *"), self.tr("身份证号"), self.tr("电话"),
-                                                self.tr("住址")])
+        self.parties.setHorizontalHeaderLabels(
+            [self.tr("身份"), self.tr("姓名 *"), self.tr("身份证号"), self.tr("电话"), self.tr("住址")]
+        )
         self.parties.verticalHeader().hide()
         self.parties.horizontalHeader().setSectionResizeMode(ADDRESS, QHeaderView.ResizeMode.Stretch)
         self.parties.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -150,7 +177,9 @@ class SimpleCaseDialog(QDialog):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.clauses = QPlainTextEdit()
         self.clauses.setObjectName("clauses")
-        self.clauses.setPlaceholderText(self.tr("口头协议内容，每行一条，如：\n李四当场向张三赔礼道歉。\n李四当场以现金支付张三修理费300元。"))
+        self.clauses.setPlaceholderText(
+            self.tr("口头协议内容，每行一条，如：\n李四当场向张三赔礼道歉。\n李四当场以现金支付张三修理费300元。")
+        )
         self.method = QLineEdit()
         self.method.setObjectName("performanceMethod")
         self.method.setPlaceholderText(self.tr("如：当场现金支付、当场赔礼道歉、自行维修"))
@@ -254,25 +283,39 @@ class SimpleCaseDialog(QDialog):
             name = self._cell(row, NAME).text().strip()
             if not name and row >= 2:
                 continue  # an empty third-party row added by mistake
-            out.append(PartyInput(self._cell(row, 0).data(Qt.ItemDataRole.UserRole), "person", name,
-                                  id_number=self._cell(row, ID_NUMBER).text().strip(),
-                                  phone=self._cell(row, PHONE).text().strip(),
-                                  address=self._cell(row, ADDRESS).text().strip()))
+            out.append(
+                PartyInput(
+                    self._cell(row, 0).data(Qt.ItemDataRole.UserRole),
+                    "person",
+                    name,
+                    id_number=self._cell(row, ID_NUMBER).text().strip(),
+                    phone=self._cell(row, PHONE).text().strip(),
+                    address=self._cell(row, ADDRESS).text().strip(),
+                )
+            )
         return tuple(out)
 
     def command(self) -> simple_cases.SimpleCaseCommand:
         mediator = self.mediator.currentData()
         spot = self.on_the_spot.isChecked()
         return simple_cases.SimpleCaseCommand(
-            committee_uuid=self.committee.currentData() or "", source=self.source.currentData() or "",
-            dispute_type=self.dispute_type.currentData() or "", settled_on=_date(self.settled_on.date()),
-            summary=self.summary.toPlainText(), parties=self.party_inputs(),
+            committee_uuid=self.committee.currentData() or "",
+            source=self.source.currentData() or "",
+            dispute_type=self.dispute_type.currentData() or "",
+            settled_on=_date(self.settled_on.date()),
+            summary=self.summary.toPlainText(),
+            parties=self.party_inputs(),
             mediators=(cases.MediatorAssignment(mediator, lead=True),) if mediator else (),
             clauses=tuple(line for line in self.clauses.toPlainText().splitlines() if line.strip()),
-            performance_method=self.method.text(), performance_deadline=None if spot else _date(self.deadline.date()),
-            performed_on_the_spot=spot, amount_fen=round(self.amount.value() * 100), registrar=self.registrar.text(),
-            notice_told=self.notice.isChecked(), id_proofs_checked=self.id_checked.isChecked(),
-            file_retention=(self.retention.currentData() or "") if self.file_now.isChecked() else "")
+            performance_method=self.method.text(),
+            performance_deadline=None if spot else _date(self.deadline.date()),
+            performed_on_the_spot=spot,
+            amount_fen=round(self.amount.value() * 100),
+            registrar=self.registrar.text(),
+            notice_told=self.notice.isChecked(),
+            id_proofs_checked=self.id_checked.isChecked(),
+            file_retention=(self.retention.currentData() or "") if self.file_now.isChecked() else "",
+        )
 
     def register(self) -> None:
         if self.busy:
@@ -280,15 +323,28 @@ class SimpleCaseDialog(QDialog):
         self.busy = True
         self.register_button.setEnabled(False)
         show_state(self.message_label, "hint", self.tr("正在登记…"))
-        ops.write(self.ctx, self.actor, simple_cases.open_simple_case, self.command(), parent=self,
-                  label=self.tr("正在登记…"), on_ok=self._registered, on_error=self._refused)
+        ops.write(
+            self.ctx,
+            self.actor,
+            simple_cases.open_simple_case,
+            self.command(),
+            parent=self,
+            label=self.tr("正在登记…"),
+            on_ok=self._registered,
+            on_error=self._refused,
+        )
 
     def _registered(self, ref: cases.CaseRef) -> None:
         self.busy = False
         self.ref = ref
         filed = self.file_now.isChecked()
-        show_state(self.message_label, "ok", (self.tr("✓ 已登记并归档，案件编号 {no}。") if filed
-                                              else self.tr("✓ 已登记，案件编号 {no}。")).format(no=ref.case_no))
+        show_state(
+            self.message_label,
+            "ok",
+            (self.tr("✓ 已登记并归档，案件编号 {no}。") if filed else self.tr("✓ 已登记，案件编号 {no}。")).format(
+                no=ref.case_no
+            ),
+        )
         self.created.emit(ref.uuid)
         self.accept()
 
@@ -297,8 +353,10 @@ class SimpleCaseDialog(QDialog):
         self.busy = False
         self.register_button.setEnabled(True)
         if "法定代理人" in message:  # this one screen has no representative: the ordinary intake has
-            message += self.tr("简易程序一屏不登记法定代理人，未成年当事人的纠纷请用“新建案件”按普通程序受理，"
-                               "在“当事人”页登记法定代理人。")
+            message += self.tr(
+                "简易程序一屏不登记法定代理人，未成年当事人的纠纷请用“新建案件”按普通程序受理，"
+                "在“当事人”页登记法定代理人。"
+            )
         show_state(self.message_label, "error", self.tr("未登记：{m}").format(m=message))
 
 
@@ -313,8 +371,15 @@ class ConvertDialog(QDialog):
         self.setObjectName("convertDialog")
         self.setWindowTitle(self.tr("转为普通程序"))
         box = QVBoxLayout(self)
-        box.addWidget(label(self.tr("{no} 将转为普通程序办理。案件编号、当事人、口头协议等全部保留；归档时须按普通程序"
-                                    "备齐卷宗（权利义务告知书、调解记录、结案报告表等）。").format(no=case_no), wrap=True))
+        box.addWidget(
+            label(
+                self.tr(
+                    "{no} 将转为普通程序办理。案件编号、当事人、口头协议等全部保留；归档时须按普通程序"
+                    "备齐卷宗（权利义务告知书、调解记录、结案报告表等）。"
+                ).format(no=case_no),
+                wrap=True,
+            )
+        )
         self.reason = QLineEdit()
         self.reason.setObjectName("convertReason")
         self.reason.setPlaceholderText(self.tr("原因，如：当事人要求出具书面协议；需要继续调解"))
@@ -334,21 +399,32 @@ class ConvertDialog(QDialog):
         box.addLayout(row)
 
 
-def convert_to_ordinary(ctx: AppContext, actor: Actor, parent: QWidget, case_uuid: str, case_no: str,
-                        on_done: Any = None) -> ConvertDialog:
+def convert_to_ordinary(
+    ctx: AppContext, actor: Actor, parent: QWidget, case_uuid: str, case_no: str, on_done: Any = None
+) -> ConvertDialog:
     """Open the reason dialog; on 转为普通程序 convert in one unit of work and say what the ordinary
     file still lacks. Returns the (open) dialog."""
     dialog = ConvertDialog(case_no, parent)
 
     def done(missing: list[str]) -> None:
         lacking = dialog.tr("归档尚缺：{m}。").format(m="、".join(missing)) if missing else dialog.tr("卷宗材料已齐。")
-        messages.info(parent, dialog.tr("{no} 已转为普通程序。").format(no=case_no) + lacking, dialog.tr("转为普通程序"))
+        messages.info(
+            parent, dialog.tr("{no} 已转为普通程序。").format(no=case_no) + lacking, dialog.tr("转为普通程序")
+        )
         if on_done is not None:
             on_done(case_uuid)
 
     def accepted() -> None:
-        ops.write(ctx, actor, simple_cases.convert_to_ordinary, case_uuid, dialog.reason.text(), parent=parent,
-                  on_ok=done, on_error=lambda m: messages.error(parent, m, dialog.tr("未转换")))
+        ops.write(
+            ctx,
+            actor,
+            simple_cases.convert_to_ordinary,
+            case_uuid,
+            dialog.reason.text(),
+            parent=parent,
+            on_ok=done,
+            on_error=lambda m: messages.error(parent, m, dialog.tr("未转换")),
+        )
 
     dialog.accepted.connect(accepted)
     dialog.open()

@@ -28,8 +28,14 @@ class BundleExchange(QObject):
 
     changed = Signal()
 
-    def __init__(self, ctx: AppContext, actor: Actor, page: QWidget, files: Callable[[], FileDialogs],
-                 show_result: Callable[[str, str, Path | None, str], None]) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        actor: Actor,
+        page: QWidget,
+        files: Callable[[], FileDialogs],
+        show_result: Callable[[str, str, Path | None, str], None],
+    ) -> None:
         super().__init__(page)
         self.ctx, self.actor, self.page, self.files = ctx, actor, page, files
         self._show = show_result
@@ -49,19 +55,36 @@ class BundleExchange(QObject):
         folder = self.files().export_folder(self.page)
         if folder is None:
             return
-        ops.call(self.ctx, self.actor, exchange.export_bundle, folder, to=to, with_data=True, with_progress=True,
-                 label=self.tr("正在生成数据包…"), parent=self.page, on_ok=lambda result: self._exported(side, result),
-                 on_error=lambda message: self._failed(side, message))
+        ops.call(
+            self.ctx,
+            self.actor,
+            exchange.export_bundle,
+            folder,
+            to=to,
+            with_data=True,
+            with_progress=True,
+            label=self.tr("正在生成数据包…"),
+            parent=self.page,
+            on_ok=lambda result: self._exported(side, result),
+            on_error=lambda message: self._failed(side, message),
+        )
 
     def _exported(self, side: str, result: ExportResult) -> None:
-        self.show_result(side, text.export_html(result, downward=side == DOWN), result.file.parent,
-                                    self.tr("打开数据包所在文件夹"))
+        self.show_result(
+            side, text.export_html(result, downward=side == DOWN), result.file.parent, self.tr("打开数据包所在文件夹")
+        )
         self.changed.emit()
         note = self.tr("已生成第 {sequence} 号数据包：\n{file}").format(sequence=result.sequence, file=result.file)
         if result.quarantined:
-            messages.warning(self.page, note + "\n\n" + self.tr(
-                "有 {n} 条记录自检未通过，没有放进数据包，已列入隔离清单。").format(n=len(result.quarantined)),
-                self.tr("数据包已生成"))
+            messages.warning(
+                self.page,
+                note
+                + "\n\n"
+                + self.tr("有 {n} 条记录自检未通过，没有放进数据包，已列入隔离清单。").format(
+                    n=len(result.quarantined)
+                ),
+                self.tr("数据包已生成"),
+            )
         else:
             messages.info(self.page, note, self.tr("数据包已生成"))
 
@@ -69,15 +92,24 @@ class BundleExchange(QObject):
         path = self.files().open_receipt(self.page)
         if path is None:
             return
-        ops.call(self.ctx, self.actor, exchange.take_receipt, path, label=self.tr("正在登记回执…"),
-                 parent=self.page, cancellable=False, on_ok=lambda result: self._receipt_taken(side, result),
-                 on_error=lambda message: self._failed(side, message))
+        ops.call(
+            self.ctx,
+            self.actor,
+            exchange.take_receipt,
+            path,
+            label=self.tr("正在登记回执…"),
+            parent=self.page,
+            cancellable=False,
+            on_ok=lambda result: self._receipt_taken(side, result),
+            on_error=lambda message: self._failed(side, message),
+        )
 
     def _receipt_taken(self, side: str, result: ReceiptResult) -> None:
         self.show_result(side, text.receipt_html(result))
         self.changed.emit()
         note = self.tr("已登记第 {sequence} 号数据包的回执：对方确认 {n} 条，未接收 {m} 条。").format(
-            sequence=result.sequence, n=result.acknowledged, m=len(result.not_taken))
+            sequence=result.sequence, n=result.acknowledged, m=len(result.not_taken)
+        )
         if result.rebase is not None:
             note = result.rebase.text() + "\n\n" + self.tr("请重新导出数据包交给上级。")
         messages.info(self.page, note, self.tr("回执已登记"))
@@ -92,9 +124,18 @@ class BundleExchange(QObject):
         path = self.files().open_bundle(self.page)
         if path is None:
             return
-        ops.call(self.ctx, self.actor, exchange.preview_import, path, with_data=True, with_progress=True,
-                 label=self.tr("正在核对数据包…"), parent=self.page, on_ok=lambda result: self._previewed(side, path, result),
-                 on_error=lambda message: self._refused(side, message))
+        ops.call(
+            self.ctx,
+            self.actor,
+            exchange.preview_import,
+            path,
+            with_data=True,
+            with_progress=True,
+            label=self.tr("正在核对数据包…"),
+            parent=self.page,
+            on_ok=lambda result: self._previewed(side, path, result),
+            on_error=lambda message: self._refused(side, message),
+        )
 
     def _previewed(self, side: str, path: Path, result: ImportResult) -> None:
         dialog = ImportDialog(path, self.page)
@@ -116,9 +157,17 @@ class BundleExchange(QObject):
 
     def _confirm_import(self, side: str, dialog: ImportDialog) -> None:
         self._import_op = ops.call(
-            self.ctx, self.actor, exchange.import_bundle, dialog.bundle, with_data=True, with_progress=True,
-            label=self.tr("正在导入数据包…"), parent=dialog, on_ok=lambda result: self._imported(side, dialog, result),
-            on_error=lambda message: self._import_failed(side, dialog, message))
+            self.ctx,
+            self.actor,
+            exchange.import_bundle,
+            dialog.bundle,
+            with_data=True,
+            with_progress=True,
+            label=self.tr("正在导入数据包…"),
+            parent=dialog,
+            on_ok=lambda result: self._imported(side, dialog, result),
+            on_error=lambda message: self._import_failed(side, dialog, message),
+        )
 
     def _imported(self, side: str, dialog: ImportDialog, result: ImportResult) -> None:
         dialog.show_done(result)
@@ -128,8 +177,7 @@ class BundleExchange(QObject):
         html = text.import_html(result)
         if result.receipt:
             html += text.paragraph(self.tr("回执已写入：{path}。请把回执交回报送单位。").format(path=result.receipt))
-        self.show_result(side, html, result.receipt.parent if result.receipt else None,
-                                    self.tr("打开回执所在文件夹"))
+        self.show_result(side, html, result.receipt.parent if result.receipt else None, self.tr("打开回执所在文件夹"))
         self.changed.emit()
 
     def _import_failed(self, side: str, dialog: ImportDialog, message: str) -> None:

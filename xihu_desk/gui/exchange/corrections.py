@@ -13,7 +13,14 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain.errors import FieldError, NotFound, UserError
@@ -36,8 +43,10 @@ def find_case(session: Any, actor: Actor, case_no: str) -> str:
     try:
         return cases.find_case_uuid(session, case_no)
     except NotFound:
-        raise FieldError("case_no", translate("exchange", "找不到案号为“{case_no}”的案件。请从“案件”中复制完整案号。").format(
-            case_no=case_no)) from None
+        raise FieldError(
+            "case_no",
+            translate("exchange", "找不到案号为“{case_no}”的案件。请从“案件”中复制完整案号。").format(case_no=case_no),
+        ) from None
     except UserError as exc:
         raise FieldError("case_no", exc.message) from None
 
@@ -45,8 +54,15 @@ def find_case(session: Any, actor: Actor, case_no: str) -> str:
 class CorrectionsTab(QWidget):
     changed = Signal()  # a request was returned or resolved: the page reads everything again
 
-    def __init__(self, ctx: AppContext, actor: Actor, info: NodeInfo, has_parent: bool, has_children: bool,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        actor: Actor,
+        info: NodeInfo,
+        has_parent: bool,
+        has_children: bool,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.actor, self.info = ctx, actor, info
         self.has_parent, self.has_children = has_parent, has_children
@@ -56,15 +72,27 @@ class CorrectionsTab(QWidget):
         box.setContentsMargins(14, 12, 14, 12)
         notes = []
         if has_parent:
-            notes.append(self.tr("上级退回补正的案件：请在“案件”中按要求改正，改正后的案件随下一个数据包报送；"
-                                 "改好后在这里标记已补正。"))
+            notes.append(
+                self.tr(
+                    "上级退回补正的案件：请在“案件”中按要求改正，改正后的案件随下一个数据包报送；"
+                    "改好后在这里标记已补正。"
+                )
+            )
         if has_children:
             notes.append(self.tr("本单位退回下级补正的案件：补正要求随下一个“生成下发数据包…”发给该单位。"))
         box.addWidget(label("\n".join(notes), "muted", wrap=True))
         self.table = QTableWidget(0, 6)
         self.table.setObjectName("correctionsTable")
-        self.table.setHorizontalHeaderLabels([self.tr("方向"), self.tr("案件"), self.tr("补正要求"), self.tr("提出单位"),
-                                              self.tr("退回时间"), self.tr("状态")])
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("方向"),
+                self.tr("案件"),
+                self.tr("补正要求"),
+                self.tr("提出单位"),
+                self.tr("退回时间"),
+                self.tr("状态"),
+            ]
+        )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -94,7 +122,9 @@ class CorrectionsTab(QWidget):
         blocked = ctx.db.write_blocked is not None
         if not actor.can(Perm.VIEW_CASES) or blocked:
             self.return_button.setEnabled(False)
-            self.return_button.setToolTip(self.tr("退回补正需要查看案件的权限（区局工作人员或所长）。") if not blocked else "")
+            self.return_button.setToolTip(
+                self.tr("退回补正需要查看案件的权限（区局工作人员或所长）。") if not blocked else ""
+            )
         self.return_button.clicked.connect(self.ask_return)
         self.resolve_button.clicked.connect(self.resolve_selected)
         self.table.itemSelectionChanged.connect(self._update_buttons)
@@ -118,8 +148,14 @@ class CorrectionsTab(QWidget):
                 state, colour = self.tr("已补正（{at}）").format(at=local_time(row["resolved_at"])), green
             else:
                 state, colour = self.tr("待补正"), red
-            cells = (self.tr("发出") if ours else self.tr("收到"), row["label"], row["comment"],
-                     self.info.org_name if ours else row["from"], local_time(row["created_at"]), state)
+            cells = (
+                self.tr("发出") if ours else self.tr("收到"),
+                row["label"],
+                row["comment"],
+                self.info.org_name if ours else row["from"],
+                local_time(row["created_at"]),
+                state,
+            )
             for c, value in enumerate(cells):
                 item = QTableWidgetItem(value)
                 if c == 2:
@@ -139,8 +175,9 @@ class CorrectionsTab(QWidget):
         chosen = self.selected()
         may = self.actor.can(Perm.EDIT_CASES) and self.ctx.db.write_blocked is None
         self.resolve_button.setEnabled(bool(may and chosen and not chosen["resolved_at"] and not self.is_ours(chosen)))
-        self.resolve_button.setToolTip("" if self.actor.can(Perm.EDIT_CASES) else
-                                       self.tr("标记已补正需要编辑案件的权限（所长或调解员）。"))
+        self.resolve_button.setToolTip(
+            "" if self.actor.can(Perm.EDIT_CASES) else self.tr("标记已补正需要编辑案件的权限（所长或调解员）。")
+        )
 
     # -- acting -----------------------------------------------------------------------------------
 
@@ -159,23 +196,34 @@ class CorrectionsTab(QWidget):
             exchange.return_for_correction(session, actor, uuid, comment)
             return case_no
 
-        ops.write_unit(self.ctx, work, parent=dialog, on_ok=self._returned,
-                       on_error=lambda message: dialog.failed(message) if dialog else None)
+        ops.write_unit(
+            self.ctx,
+            work,
+            parent=dialog,
+            on_ok=self._returned,
+            on_error=lambda message: dialog.failed(message) if dialog else None,
+        )
 
     def _returned(self, case_no: str) -> None:
         if self.dialog is not None:
             self.dialog.accept()
-        self._done(self.tr("已退回 {case_no} 补正。补正要求随下一个“生成下发数据包…”发给该单位。").format(
-            case_no=case_no))
+        self._done(
+            self.tr("已退回 {case_no} 补正。补正要求随下一个“生成下发数据包…”发给该单位。").format(case_no=case_no)
+        )
 
     def resolve_selected(self) -> None:
         chosen = self.selected()
         if chosen is None:
             return
-        ops.write(self.ctx, self.actor, exchange.resolve_correction, chosen["id"], parent=self,
-                  on_ok=lambda _r: self._done(self.tr("{label} 已标记为已补正。").format(label=chosen["label"])))
+        ops.write(
+            self.ctx,
+            self.actor,
+            exchange.resolve_correction,
+            chosen["id"],
+            parent=self,
+            on_ok=lambda _r: self._done(self.tr("{label} 已标记为已补正。").format(label=chosen["label"])),
+        )
 
     def _done(self, note: str) -> None:
         show_state(self.note, "ok", note)
         self.changed.emit()
-

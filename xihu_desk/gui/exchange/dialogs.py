@@ -12,8 +12,18 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
-    QVBoxLayout, QWidget,
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.gui.exchange import text
@@ -27,7 +37,7 @@ MONO = 'font-family: "DejaVu Sans Mono", "Consolas", "Noto Sans Mono", monospace
 def fingerprint_text(fingerprint: str) -> str:
     """Sixteen groups of four read better as two lines of eight (the way one reads them out)."""
     groups = fingerprint.split()
-    return "\n".join(" ".join(groups[i:i + 8]) for i in range(0, len(groups), 8)) if groups else "—"
+    return "\n".join(" ".join(groups[i : i + 8]) for i in range(0, len(groups), 8)) if groups else "—"
 
 
 def fingerprint_label(fingerprint: str = "") -> QLabel:
@@ -52,13 +62,23 @@ class FingerprintDialog(QDialog):
         self.setWindowTitle(self.tr("核对公钥指纹"))
         box = QVBoxLayout(self)
         box.setSpacing(10)
-        heading = label(self.tr("登记{relation}：{org}（{level}）").format(
-            relation=relation, org=found.org_name, level=level_label), "subtitle", wrap=True)
+        heading = label(
+            self.tr("登记{relation}：{org}（{level}）").format(
+                relation=relation, org=found.org_name, level=level_label
+            ),
+            "subtitle",
+            wrap=True,
+        )
         heading.setObjectName("enrolHeading")
         box.addWidget(heading)
-        box.addWidget(label(self.tr(
-            "登记前请打电话给对方，请对方打开“数据交换”页，逐组念出“本节点”的公钥指纹，与下面的指纹逐组核对："),
-            wrap=True))
+        box.addWidget(
+            label(
+                self.tr(
+                    "登记前请打电话给对方，请对方打开“数据交换”页，逐组念出“本节点”的公钥指纹，与下面的指纹逐组核对："
+                ),
+                wrap=True,
+            )
+        )
         frame = QFrame()
         frame.setProperty("kind", "card")
         inner = QVBoxLayout(frame)
@@ -69,9 +89,15 @@ class FingerprintDialog(QDialog):
         self.fingerprint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         inner.addWidget(self.fingerprint)
         box.addWidget(frame)
-        box.addWidget(label(self.tr(
-            "全部一致才能登记。只要有一组不同，说明文件拿错了或在传递中被换过：请不要登记，向对方重新索取公钥文件。"),
-            "muted", wrap=True))
+        box.addWidget(
+            label(
+                self.tr(
+                    "全部一致才能登记。只要有一组不同，说明文件拿错了或在传递中被换过：请不要登记，向对方重新索取公钥文件。"
+                ),
+                "muted",
+                wrap=True,
+            )
+        )
         self.checked = QCheckBox(self.tr("我已与对方电话核对，指纹完全一致"))
         self.checked.setObjectName("fingerprintChecked")
         box.addWidget(self.checked)
@@ -155,8 +181,9 @@ class ImportDialog(QDialog):
         self.stage = "preview"
         self.setWindowTitle(self.tr("导入数据包 — 预览"))
         self.summary.setText(text.import_html(result))
-        self.note.setText(self.tr("确认后一次性写入，并在数据包旁边写一份回执；请把回执交回报送单位。"
-                                  "取消则什么也不写。"))
+        self.note.setText(
+            self.tr("确认后一次性写入，并在数据包旁边写一份回执；请把回执交回报送单位。取消则什么也不写。")
+        )
         self._buttons(preview=True)
 
     def importing(self) -> None:
@@ -177,8 +204,13 @@ class ImportDialog(QDialog):
         self.summary.setText(text.import_html(result))
         self.receipt = result.receipt
         self.note.setText("")
-        self.receipt_line.setText(self.tr("回执已写入：{path}\n请把回执文件交回报送单位，由对方用“登记回执…”登记。").format(
-            path=result.receipt) if result.receipt else "")
+        self.receipt_line.setText(
+            self.tr("回执已写入：{path}\n请把回执文件交回报送单位，由对方用“登记回执…”登记。").format(
+                path=result.receipt
+            )
+            if result.receipt
+            else ""
+        )
         self._buttons(preview=False)
 
     def show_refused(self, message: str) -> None:
@@ -218,8 +250,15 @@ class ReturnDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("退回补正"))
         box = QVBoxLayout(self)
-        box.addWidget(label(self.tr("把下级单位报送的案件退回该单位补正。补正要求随下一个“生成下发数据包…”发给该单位；"
-                                    "对方改正后，案件随其下一个数据包重新报送上来。"), wrap=True))
+        box.addWidget(
+            label(
+                self.tr(
+                    "把下级单位报送的案件退回该单位补正。补正要求随下一个“生成下发数据包…”发给该单位；"
+                    "对方改正后，案件随其下一个数据包重新报送上来。"
+                ),
+                wrap=True,
+            )
+        )
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.case_no = QLineEdit()

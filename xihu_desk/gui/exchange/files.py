@@ -34,12 +34,14 @@ class FileDialogs(QObject):
 
     def save_key(self, parent: QWidget, suggested_name: str) -> Path | None:
         path, _filter = QFileDialog.getSaveFileName(
-            parent, self.tr("保存本节点公钥文件"), self._start(suggested_name), self.tr("公钥文件 (*.json)"))
+            parent, self.tr("保存本节点公钥文件"), self._start(suggested_name), self.tr("公钥文件 (*.json)")
+        )
         return self._chosen(path)
 
     def open_key(self, parent: QWidget) -> Path | None:
         path, _filter = QFileDialog.getOpenFileName(
-            parent, self.tr("选择对方交来的公钥文件"), self._start(), self.tr("公钥文件 (*.json);;所有文件 (*)"))
+            parent, self.tr("选择对方交来的公钥文件"), self._start(), self.tr("公钥文件 (*.json);;所有文件 (*)")
+        )
         return self._chosen(path)
 
     def export_folder(self, parent: QWidget) -> Path | None:
@@ -48,12 +50,17 @@ class FileDialogs(QObject):
 
     def open_bundle(self, parent: QWidget) -> Path | None:
         path, _filter = QFileDialog.getOpenFileName(
-            parent, self.tr("选择要导入的数据包"), self._start(), self.tr("数据包 (*.xdb);;所有文件 (*)"))
+            parent, self.tr("选择要导入的数据包"), self._start(), self.tr("数据包 (*.xdb);;所有文件 (*)")
+        )
         return self._chosen(path)
 
     def open_receipt(self, parent: QWidget) -> Path | None:
         path, _filter = QFileDialog.getOpenFileName(
-            parent, self.tr("选择上级交回的回执文件"), self._start(), self.tr("回执文件 (*_receipt.json *.json);;所有文件 (*)"))
+            parent,
+            self.tr("选择上级交回的回执文件"),
+            self._start(),
+            self.tr("回执文件 (*_receipt.json *.json);;所有文件 (*)"),
+        )
         return self._chosen(path)
 
     def show_folder(self, folder: Path) -> None:

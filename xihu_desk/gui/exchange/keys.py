@@ -29,8 +29,9 @@ class KeyExchange(QObject):
 
     enrolled = Signal(object)  # Enrolled: the other office's key is saved
 
-    def __init__(self, ctx: AppContext, actor: Actor, info: NodeInfo, page: QWidget,
-                 files: Callable[[], FileDialogs]) -> None:
+    def __init__(
+        self, ctx: AppContext, actor: Actor, info: NodeInfo, page: QWidget, files: Callable[[], FileDialogs]
+    ) -> None:
         super().__init__(page)
         self.ctx, self.actor, self.info, self.page, self.files = ctx, actor, info, page, files
         self.enrol_dialog: FingerprintDialog | None = None
@@ -59,10 +60,14 @@ class KeyExchange(QObject):
 
     def _key_exported(self, done: tuple[Path, str]) -> None:
         path, fingerprint = done
-        messages.info(self.page, self.tr(
-            "本节点公钥文件已保存：\n{path}\n\n指纹：\n{fingerprint}\n\n请把文件交给对方登记，"
-            "对方登记时请电话核对这串指纹。").format(path=path, fingerprint=fingerprint_text(fingerprint)),
-            self.tr("公钥已导出"))
+        messages.info(
+            self.page,
+            self.tr(
+                "本节点公钥文件已保存：\n{path}\n\n指纹：\n{fingerprint}\n\n请把文件交给对方登记，"
+                "对方登记时请电话核对这串指纹。"
+            ).format(path=path, fingerprint=fingerprint_text(fingerprint)),
+            self.tr("公钥已导出"),
+        )
 
     def enrol_key(self) -> None:
         path = self.files().open_key(self.page)

@@ -12,7 +12,16 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QHeaderView, QPushButton, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from xihu_desk.domain.levels import Level
 from xihu_desk.domain.roles import Perm
@@ -36,8 +45,9 @@ __all__ = ["DOWN", "UP", "ExchangePage"]
 
 
 class ExchangePage(QWidget):
-    def __init__(self, ctx: AppContext, actor: Actor, files: FileDialogs | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, actor: Actor, files: FileDialogs | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.actor = ctx, actor
         self.files = files or FileDialogs(self)
@@ -50,15 +60,26 @@ class ExchangePage(QWidget):
         head.setSpacing(12)
         head.addWidget(icon_label("mdi6.swap-vertical-bold", 36))
         head.addWidget(label(self.tr("数据交换"), "title"))
-        summary = label(self.tr("社区（村）调解点 → 街道（镇）司法所 → 区司法局：数据包经签名和加密，用 U 盘或共享文件夹"
-                                "传递；导入前核对来源，导入后写回执，不重复、不遗漏。"), "muted", wrap=True)
+        summary = label(
+            self.tr(
+                "社区（村）调解点 → 街道（镇）司法所 → 区司法局：数据包经签名和加密，用 U 盘或共享文件夹"
+                "传递；导入前核对来源，导入后写回执，不重复、不遗漏。"
+            ),
+            "muted",
+            wrap=True,
+        )
         summary.setObjectName("areaSummary")  # the same place the other areas describe themselves
         head.addWidget(summary, 1)
         box.addLayout(head)
         self.allowed = actor.can(Perm.EXCHANGE)
         if not self.allowed:
-            note = label(self.tr("数据交换（报送、导入数据包和登记密钥）由所长或系统管理员操作。"
-                                 "您的角色没有这项权限；如需报送数据，请联系本单位的所长。"), wrap=True)
+            note = label(
+                self.tr(
+                    "数据交换（报送、导入数据包和登记密钥）由所长或系统管理员操作。"
+                    "您的角色没有这项权限；如需报送数据，请联系本单位的所长。"
+                ),
+                wrap=True,
+            )
             note.setObjectName("noPermission")
             box.addWidget(note)
             box.addStretch(1)
@@ -107,8 +128,15 @@ class ExchangePage(QWidget):
         left = QVBoxLayout()
         left.setSpacing(4)
         left.addWidget(label(self.tr("本节点"), "subtitle"))
-        left.addLayout(captioned([(self.tr("单位："), self.node_org), (self.tr("层级："), self.node_level),
-                                   (self.tr("公钥指纹："), self.node_fingerprint)]))
+        left.addLayout(
+            captioned(
+                [
+                    (self.tr("单位："), self.node_org),
+                    (self.tr("层级："), self.node_level),
+                    (self.tr("公钥指纹："), self.node_fingerprint),
+                ]
+            )
+        )
         row.addLayout(left)
         side = QVBoxLayout()
         side.setSpacing(6)
@@ -121,10 +149,16 @@ class ExchangePage(QWidget):
         buttons.addWidget(self.enrol_button)
         buttons.addStretch(1)
         side.addLayout(buttons)
-        side.addWidget(label(self.tr(
-            "与上级或下级交换数据前，双方各导出本节点公钥交给对方，再登记对方的公钥；登记时电话逐组核对指纹。"
-            "公钥文件不含案件数据。"),
-            "muted", wrap=True))
+        side.addWidget(
+            label(
+                self.tr(
+                    "与上级或下级交换数据前，双方各导出本节点公钥交给对方，再登记对方的公钥；登记时电话逐组核对指纹。"
+                    "公钥文件不含案件数据。"
+                ),
+                "muted",
+                wrap=True,
+            )
+        )
         side.addStretch(1)
         row.addLayout(side, 1)
         self.export_key_button.clicked.connect(self.export_key)
@@ -149,9 +183,15 @@ class ExchangePage(QWidget):
         self.parent_fingerprint.setObjectName("parentFingerprint")
         self.pending = label("", wrap=True)
         self.pending.setObjectName("pendingCounts")
-        box.addLayout(captioned([(self.tr("上级单位："), self.parent_name),
-                                  (self.tr("上级公钥指纹："), self.parent_fingerprint),
-                                  (self.tr("待报送："), self.pending)]))
+        box.addLayout(
+            captioned(
+                [
+                    (self.tr("上级单位："), self.parent_name),
+                    (self.tr("上级公钥指纹："), self.parent_fingerprint),
+                    (self.tr("待报送："), self.pending),
+                ]
+            )
+        )
         self.restore_note = label("", wrap=True)  # after a restore: how to re-base before reporting
         self.restore_note.setObjectName("restoreNotice")
         self.restore_note.setStyleSheet(f"color: {theme.DANGER};")
@@ -161,7 +201,9 @@ class ExchangePage(QWidget):
         self.export_button = QPushButton(theme.icon("mdi6.package-up", "#ffffff"), self.tr("生成数据包…"))
         self.export_button.setObjectName("exportBundleButton")
         self.export_button.setProperty("kind", "primary")
-        self.export_button.setToolTip(self.tr("把上级尚未确认收到的全部记录写成一个数据包，保存到所选文件夹（例如 U 盘）"))
+        self.export_button.setToolTip(
+            self.tr("把上级尚未确认收到的全部记录写成一个数据包，保存到所选文件夹（例如 U 盘）")
+        )
         self.receipt_button = QPushButton(theme.icon("mdi6.receipt-text-check-outline"), self.tr("登记回执…"))
         self.receipt_button.setObjectName("takeReceiptButton")
         self.receipt_button.setToolTip(self.tr("登记上级导入后交回的回执：已确认的记录以后不再重复报送"))
@@ -172,9 +214,14 @@ class ExchangePage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         box.addLayout(buttons)
-        hint = label(self.tr(
-            "每次报送：生成数据包，保存到 U 盘交给上级 → 上级导入后交回回执 → 在这里登记回执。"
-            "没有回执确认的记录会在下一个数据包里再发一次，数据包丢了也不会漏报。"), "muted", wrap=True)
+        hint = label(
+            self.tr(
+                "每次报送：生成数据包，保存到 U 盘交给上级 → 上级导入后交回回执 → 在这里登记回执。"
+                "没有回执确认的记录会在下一个数据包里再发一次，数据包丢了也不会漏报。"
+            ),
+            "muted",
+            wrap=True,
+        )
         box.addWidget(hint)
         self.up_box = ResultBox(self.tr("最近一次操作"), "upResult", self._show_folder, hint)
         self.up_result = self.up_box.text
@@ -190,11 +237,21 @@ class ExchangePage(QWidget):
         box = QVBoxLayout(tab)
         box.setContentsMargins(14, 12, 14, 12)
         box.setSpacing(8)
-        self.children_table = readonly_table([self.tr("下级单位"), self.tr("层级"), self.tr("公钥指纹"), self.tr("登记时间"),
-                                      self.tr("最后收到"), self.tr("缺号")], "childrenTable")
+        self.children_table = readonly_table(
+            [
+                self.tr("下级单位"),
+                self.tr("层级"),
+                self.tr("公钥指纹"),
+                self.tr("登记时间"),
+                self.tr("最后收到"),
+                self.tr("缺号"),
+            ],
+            "childrenTable",
+        )
         box.addWidget(self.children_table, 1)
-        self.no_children = label(self.tr("尚未登记下级单位。请下级把公钥文件交来，用上方的“登记对方公钥…”登记。"),
-                                 "muted", wrap=True)
+        self.no_children = label(
+            self.tr("尚未登记下级单位。请下级把公钥文件交来，用上方的“登记对方公钥…”登记。"), "muted", wrap=True
+        )
         self.no_children.setObjectName("noChildren")
         box.addWidget(self.no_children)
         self.fork_panel = ForkPanel(self.ctx, self.actor, lambda: self.files)
@@ -214,9 +271,14 @@ class ExchangePage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         box.addLayout(buttons)
-        hint = label(self.tr(
-            "导入时先试导入，看清摘要（新增、重复、缺号、有问题的记录）再确认写入；导入后在数据包旁边写一份回执，"
-            "请交回报送单位。同一个数据包导入两次不会重复写入。"), "muted", wrap=True)
+        hint = label(
+            self.tr(
+                "导入时先试导入，看清摘要（新增、重复、缺号、有问题的记录）再确认写入；导入后在数据包旁边写一份回执，"
+                "请交回报送单位。同一个数据包导入两次不会重复写入。"
+            ),
+            "muted",
+            wrap=True,
+        )
         box.addWidget(hint)
         self.down_box = ResultBox(self.tr("最近一次操作"), "downResult", self._show_folder, hint)
         self.down_result = self.down_box.text
@@ -232,11 +294,19 @@ class ExchangePage(QWidget):
         tab = QWidget()
         box = QVBoxLayout(tab)
         box.setContentsMargins(14, 12, 14, 12)
-        box.addWidget(label(self.tr(
-            "报送前自检未通过的记录不放进数据包，接收时有问题的记录单独隔离，其余记录照常处理。"
-            "本单位的记录改正后会随下一个数据包报送；下级的记录请通知该单位改正后重新报送。"), "muted", wrap=True))
-        self.quarantine_table = readonly_table([self.tr("环节"), self.tr("类别"), self.tr("记录"), self.tr("时间"),
-                                        self.tr("原因")], "quarantineTable")
+        box.addWidget(
+            label(
+                self.tr(
+                    "报送前自检未通过的记录不放进数据包，接收时有问题的记录单独隔离，其余记录照常处理。"
+                    "本单位的记录改正后会随下一个数据包报送；下级的记录请通知该单位改正后重新报送。"
+                ),
+                "muted",
+                wrap=True,
+            )
+        )
+        self.quarantine_table = readonly_table(
+            [self.tr("环节"), self.tr("类别"), self.tr("记录"), self.tr("时间"), self.tr("原因")], "quarantineTable"
+        )
         box.addWidget(self.quarantine_table, 1)
         self.quarantine_empty = label(self.tr("隔离清单为空。"), "muted")
         self.quarantine_empty.setObjectName("quarantineEmpty")
@@ -248,8 +318,15 @@ class ExchangePage(QWidget):
         tab = QWidget()
         box = QVBoxLayout(tab)
         box.setContentsMargins(14, 12, 14, 12)
-        box.addWidget(label(self.tr("本库中的案件按管理单位统计（含本单位自己的案件）。各单位最后收到的数据包和缺号见"
-                                    "“接收下级数据”。"), "muted", wrap=True))
+        box.addWidget(
+            label(
+                self.tr(
+                    "本库中的案件按管理单位统计（含本单位自己的案件）。各单位最后收到的数据包和缺号见“接收下级数据”。"
+                ),
+                "muted",
+                wrap=True,
+            )
+        )
         self.owners_table = readonly_table([self.tr("管理单位"), self.tr("案件数")], "ownersTable")
         header = self.owners_table.horizontalHeader()
         header.setStretchLastSection(False)
@@ -266,10 +343,21 @@ class ExchangePage(QWidget):
 
     def refresh(self) -> None:
         chosen = self.selected_child() if self.down_tab is not None else None
-        seen = ops.read(self.ctx, self.actor, exchange.overview, parent_side=self.has_parent_side,
-                        child_side=self.down_tab is not None, owners=self.owners_tab is not None)
+        seen = ops.read(
+            self.ctx,
+            self.actor,
+            exchange.overview,
+            parent_side=self.has_parent_side,
+            child_side=self.down_tab is not None,
+            owners=self.owners_tab is not None,
+        )
         self.peers, pending, restored = seen["peers"], seen["pending"], seen["restored"]
-        quarantined, corrections, owners, forks = seen["quarantined"], seen["corrections"], seen["owners"], seen["forks"]
+        quarantined, corrections, owners, forks = (
+            seen["quarantined"],
+            seen["corrections"],
+            seen["owners"],
+            seen["forks"],
+        )
         if self.up_tab is not None:
             self._show_parent(pending)
             self.restore_note.setText(restored)
@@ -277,8 +365,16 @@ class ExchangePage(QWidget):
         if self.down_tab is not None:
             self._show_children(chosen.node_id if chosen else None)
             self.fork_panel.show_rows(forks)
-        rows = [(text.direction_label(q["direction"]), text.kind_label(q["kind"]), q["label"],
-                 local_time(q["at"]), q["reason"]) for q in quarantined]
+        rows = [
+            (
+                text.direction_label(q["direction"]),
+                text.kind_label(q["kind"]),
+                q["label"],
+                local_time(q["at"]),
+                q["reason"],
+            )
+            for q in quarantined
+        ]
         fill(self.quarantine_table, rows)
         self.quarantine_table.setVisible(bool(rows))
         self.quarantine_empty.setVisible(not rows)
@@ -304,17 +400,26 @@ class ExchangePage(QWidget):
     def _show_parent(self, pending: dict[str, int]) -> None:
         parent = self.parent_peer()
         if parent is None:
-            self.parent_name.setText(self.tr("尚未登记。请向上级索取公钥文件，用上方的“登记对方公钥…”登记，"
-                                             "并把本节点的公钥文件交给上级。"))
+            self.parent_name.setText(
+                self.tr("尚未登记。请向上级索取公钥文件，用上方的“登记对方公钥…”登记，并把本节点的公钥文件交给上级。")
+            )
             self.parent_fingerprint.setText("—")
             self.pending.setText("—")
         else:
-            self.parent_name.setText(self.tr("{org}（{level}，{at} 登记）").format(
-                org=parent.org_name, level=Level(parent.level).label, at=local_time(parent.enrolled_at)))
+            self.parent_name.setText(
+                self.tr("{org}（{level}，{at} 登记）").format(
+                    org=parent.org_name, level=Level(parent.level).label, at=local_time(parent.enrolled_at)
+                )
+            )
             self.parent_fingerprint.setText(fingerprint_text(parent.fingerprint))
             total = sum(pending.values())
-            self.pending.setText(self.tr("{counts}（共 {n} 条尚未得到上级回执确认）").format(
-                counts=text.counts_line({k: v for k, v in pending.items() if v}), n=total) if total else self.tr("没有待报送的记录（上级已全部确认）"))
+            self.pending.setText(
+                self.tr("{counts}（共 {n} 条尚未得到上级回执确认）").format(
+                    counts=text.counts_line({k: v for k, v in pending.items() if v}), n=total
+                )
+                if total
+                else self.tr("没有待报送的记录（上级已全部确认）")
+            )
         for button in (self.export_button, self.receipt_button, self.import_down_button):
             button.setEnabled(parent is not None)
             self._write_button(button)
@@ -326,10 +431,14 @@ class ExchangePage(QWidget):
         red = QColor(theme.DANGER)
         for r, child in enumerate(children):
             groups = child.fingerprint.split()
-            cells = (child.org_name, Level(child.level).label, " ".join(groups[:4]) + " …",
-                     local_time(child.enrolled_at),
-                     self.tr("第 {n} 号").format(n=child.last_sequence) if child.last_sequence else self.tr("尚未收到"),
-                     text.gaps_text(child.gaps) or self.tr("无"))
+            cells = (
+                child.org_name,
+                Level(child.level).label,
+                " ".join(groups[:4]) + " …",
+                local_time(child.enrolled_at),
+                self.tr("第 {n} 号").format(n=child.last_sequence) if child.last_sequence else self.tr("尚未收到"),
+                text.gaps_text(child.gaps) or self.tr("无"),
+            )
             for c, value in enumerate(cells):
                 item = QTableWidgetItem(value)
                 if c == 2:
@@ -356,8 +465,10 @@ class ExchangePage(QWidget):
         chosen = self.selected_child()
         self.export_down_button.setEnabled(chosen is not None)
         self.export_down_button.setToolTip(
-            self.tr("给 {org}：退回补正的要求和本单位的参考数据").format(org=chosen.org_name) if chosen
-            else self.tr("先在上表中选择一个下级单位"))
+            self.tr("给 {org}：退回补正的要求和本单位的参考数据").format(org=chosen.org_name)
+            if chosen
+            else self.tr("先在上表中选择一个下级单位")
+        )
         for button in (self.import_button, self.down_receipt_button):
             button.setEnabled(has_children)
         for button in (self.import_button, self.export_down_button, self.down_receipt_button):
@@ -396,8 +507,9 @@ class ExchangePage(QWidget):
         tab = self.down_tab if done.relation == "child" else self.up_tab
         if tab is not None:
             self.tabs.setCurrentWidget(tab)
-        messages.info(self, self.tr("已登记{relation}：{org}").format(relation=relation, org=done.org_name),
-                      self.tr("登记完成"))
+        messages.info(
+            self, self.tr("已登记{relation}：{org}").format(relation=relation, org=done.org_name), self.tr("登记完成")
+        )
 
     def export_bundle(self) -> None:
         self.bundles.export(UP, None)

@@ -9,14 +9,21 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.gui import theme
 from xihu_desk.gui.widgets import label
-
-
 
 
 def fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
@@ -44,8 +51,7 @@ class ResultBox(QGroupBox):
     """The outcome of the last operation on one side, with a button to open the folder it wrote to.
     Hidden until there is something to show: an empty box looks unfinished."""
 
-    def __init__(self, title: str, name: str, show_folder: Any, hint: QLabel,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, name: str, show_folder: Any, hint: QLabel, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
         self.folder: Path | None = None
         self.hint = hint  # says how the side works until there is a result to show in its place

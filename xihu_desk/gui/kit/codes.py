@@ -16,7 +16,7 @@ def fill_combo(combo: QComboBox, items: list[tuple[Any, str]] | dict[Any, str], 
     combo.clear()
     if blank is not None:
         combo.addItem(blank, "")
-    for code, text in (items.items() if isinstance(items, dict) else items):
+    for code, text in items.items() if isinstance(items, dict) else items:
         combo.addItem(text, code)
     index = combo.findData(current)
     combo.setCurrentIndex(index if index >= 0 else 0)

@@ -7,8 +7,18 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QAbstractSpinBox, QCheckBox, QComboBox, QDateTimeEdit, QLabel, QLineEdit,
-    QPlainTextEdit, QRadioButton, QSpinBox, QWidget,
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QSpinBox,
+    QWidget,
 )
 
 
@@ -32,11 +42,19 @@ def input_widgets(root: QWidget) -> list[QWidget]:
     kinds = (QLineEdit, QPlainTextEdit, QComboBox, QAbstractSpinBox, QCheckBox, QRadioButton)
     found = [w for w in root.findChildren(QWidget) if isinstance(w, kinds)]
     # A combo box's own line edit and a spin box's are parts of it, not inputs of their own.
-    return [w for w in found if not (isinstance(w, QLineEdit) and isinstance(w.parent(), (QComboBox, QAbstractSpinBox)))]
+    return [
+        w for w in found if not (isinstance(w, QLineEdit) and isinstance(w.parent(), (QComboBox, QAbstractSpinBox)))
+    ]
 
 
-def set_editable(root: QWidget, editable: bool, *, keep: tuple[QWidget, ...] = (),
-                 buttons: tuple[QAbstractButton, ...] = (), views: tuple[QAbstractItemView, ...] = ()) -> None:
+def set_editable(
+    root: QWidget,
+    editable: bool,
+    *,
+    keep: tuple[QWidget, ...] = (),
+    buttons: tuple[QAbstractButton, ...] = (),
+    views: tuple[QAbstractItemView, ...] = (),
+) -> None:
     """Read-only forms stay readable: text fields become read-only rather than grey. ``buttons``
     (add, remove…) are disabled and ``views`` stop editing when the form is read-only."""
     for w in input_widgets(root):
@@ -50,8 +68,11 @@ def set_editable(root: QWidget, editable: bool, *, keep: tuple[QWidget, ...] = (
         button.setEnabled(editable)
     triggers = QAbstractItemView.EditTrigger
     for view in views:
-        view.setEditTriggers(triggers.DoubleClicked | triggers.EditKeyPressed | triggers.AnyKeyPressed if editable
-                             else triggers.NoEditTriggers)
+        view.setEditTriggers(
+            triggers.DoubleClicked | triggers.EditKeyPressed | triggers.AnyKeyPressed
+            if editable
+            else triggers.NoEditTriggers
+        )
 
 
 class DirtyWatch:

@@ -31,8 +31,15 @@ class FieldErrors:
     def __init__(self) -> None:
         self._fields: dict[str, tuple[QWidget, QLabel | None, Callable[[], None] | None]] = {}
 
-    def add(self, field: str, widget: QWidget, error: QLabel | None,
-            before_show: Callable[[], None] | None = None, *, auto_hide: bool = True) -> None:
+    def add(
+        self,
+        field: str,
+        widget: QWidget,
+        error: QLabel | None,
+        before_show: Callable[[], None] | None = None,
+        *,
+        auto_hide: bool = True,
+    ) -> None:
         self._fields[field] = (widget, error, before_show)
         signal = changed_signal(widget)
         if auto_hide and signal is not None and error is not None:
@@ -44,8 +51,9 @@ class FieldErrors:
         self.add(field, widget, error)
         return error
 
-    def add_row(self, form: QFormLayout, text: str, field: str, widget: QWidget | QLayout,
-                focus: QWidget | None = None) -> None:
+    def add_row(
+        self, form: QFormLayout, text: str, field: str, widget: QWidget | QLayout, focus: QWidget | None = None
+    ) -> None:
         """A form row whose field carries its message underneath (hidden while there is none)."""
         box = QWidget()
         column = QVBoxLayout(box)
@@ -94,9 +102,16 @@ class FieldErrors:
         error.setVisible(False)
 
 
-def add_field(form: QFormLayout, errors: FieldErrors, field: str, text: str, widget: QWidget | QLayout,
-              required: bool = False, before_show: Callable[[], None] | None = None,
-              focus: QWidget | None = None) -> QLabel:
+def add_field(
+    form: QFormLayout,
+    errors: FieldErrors,
+    field: str,
+    text: str,
+    widget: QWidget | QLayout,
+    required: bool = False,
+    before_show: Callable[[], None] | None = None,
+    focus: QWidget | None = None,
+) -> QLabel:
     """A row ``text：`` (``*`` when required) with the widget (or a layout), and under it the line
     where the field's message appears; returns that line. ``focus``: the widget a refusal focuses
     (a layout's own field)."""

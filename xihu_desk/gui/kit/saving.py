@@ -13,8 +13,14 @@ from xihu_desk.gui import messages, ops
 from xihu_desk.gui.context import AppContext
 
 
-def submit(ctx: AppContext, parent: QWidget, work: Callable[[Any], Any], on_ok: Callable[[Any], None],
-           on_refused: Callable[[str | None, str], None], label: str = "") -> int:
+def submit(
+    ctx: AppContext,
+    parent: QWidget,
+    work: Callable[[Any], Any],
+    on_ok: Callable[[Any], None],
+    on_refused: Callable[[str | None, str], None],
+    label: str = "",
+) -> int:
     """Run ``work(session)`` as one unit of work on the runner. A refusal comes back with the field
     the service named (FieldError.field) or None, and the message; nothing typed is touched."""
     caught: dict[str, str] = {}
@@ -26,8 +32,15 @@ def submit(ctx: AppContext, parent: QWidget, work: Callable[[Any], Any], on_ok: 
             caught["field"] = exc.field  # read on the GUI thread after delivery
             raise
 
-    return ops.write_unit(ctx, guarded, label=label, parent=parent, cancellable=False, on_ok=on_ok,
-                          on_error=lambda message: on_refused(caught.get("field"), message))
+    return ops.write_unit(
+        ctx,
+        guarded,
+        label=label,
+        parent=parent,
+        cancellable=False,
+        on_ok=on_ok,
+        on_error=lambda message: on_refused(caught.get("field"), message),
+    )
 
 
 def write_file(path: str, data: bytes) -> str:

@@ -9,8 +9,17 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QDialog, QHBoxLayout, QHeaderView, QPushButton, QSplitter, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import clock
@@ -82,7 +91,9 @@ class ApplicationsTab(QWidget):
         steps_box.addWidget(label(self.tr("办理过程"), "subtitle"))
         self.steps = QTableWidget(0, 4)
         self.steps.setObjectName("stepsTable")
-        self.steps.setHorizontalHeaderLabels([self.tr("步骤"), self.tr("结果"), self.tr("日期"), self.tr("办理人 · 意见")])
+        self.steps.setHorizontalHeaderLabels(
+            [self.tr("步骤"), self.tr("结果"), self.tr("日期"), self.tr("办理人 · 意见")]
+        )
         self.steps.verticalHeader().hide()
         self.steps.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.steps.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -98,7 +109,9 @@ class ApplicationsTab(QWidget):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 2)
         prefs.restore_state("mediators/applications/splitter", self.splitter)
-        self.splitter.splitterMoved.connect(lambda *_: prefs.save_state("mediators/applications/splitter", self.splitter))
+        self.splitter.splitterMoved.connect(
+            lambda *_: prefs.save_state("mediators/applications/splitter", self.splitter)
+        )
         box.addWidget(self.splitter, 1)
         can = actor.can(Perm.MANAGE_MEDIATORS)
         self.apply_button.setEnabled(can)
@@ -138,7 +151,9 @@ class ApplicationsTab(QWidget):
         can = self.actor.can(Perm.MANAGE_MEDIATORS)
         step = d["next_step"] if d else None
         self.next_button.setEnabled(bool(can and step))
-        self.next_button.setText(self.tr("{step}…").format(step=rules_domain.STEP_LABELS[step]) if step else self.tr("办理下一步"))
+        self.next_button.setText(
+            self.tr("{step}…").format(step=rules_domain.STEP_LABELS[step]) if step else self.tr("办理下一步")
+        )
         self.next_button.setIcon(step_icon(step))
         self.withdraw_button.setEnabled(bool(can and d and d["status"] in rules_domain.OPEN_STATUSES))
         self.print_button.setEnabled(d is not None)
@@ -150,22 +165,37 @@ class ApplicationsTab(QWidget):
         self.panel.show_evidence(d["evidence"], d["rules"], d["evaluation"])
         self.steps.setRowCount(len(d["steps"]))
         for r, s in enumerate(d["steps"]):
-            result = self.tr("提交") if s["step"] == "apply" else self.tr("撤回") if s["step"] == "withdraw" else (
-                self.tr("通过") if s["passed"] else self.tr("不通过"))
+            result = (
+                self.tr("提交")
+                if s["step"] == "apply"
+                else self.tr("撤回")
+                if s["step"] == "withdraw"
+                else (self.tr("通过") if s["passed"] else self.tr("不通过"))
+            )
             who = s["actor_name"] or s["actor"]
-            text = f"{who}" + (f" · {s['opinion']}" if s["opinion"] else "") + (f"（{s['document_no']}）" if s["document_no"] else "")
+            text = (
+                f"{who}"
+                + (f" · {s['opinion']}" if s["opinion"] else "")
+                + (f"（{s['document_no']}）" if s["document_no"] else "")
+            )
             for c, value in enumerate((s["label"], result, s["on"].isoformat(), text)):
                 item = QTableWidgetItem(value)
                 if c == 1 and not s["passed"] and s["step"] != "apply":
                     item.setForeground(QColor(theme.DANGER))
-                item.setToolTip(self.tr("记录于 {at}（{actor}）").format(at=s["at"].strftime("%Y-%m-%d %H:%M"), actor=s["actor"]))
+                item.setToolTip(
+                    self.tr("记录于 {at}（{actor}）").format(at=s["at"].strftime("%Y-%m-%d %H:%M"), actor=s["actor"])
+                )
                 self.steps.setItem(r, c, item)
         if d["status"] == "in_notice":
-            self.notice_label.setText(self.tr("拟评定为{level}，公示期 {start} 至 {end}；期满后确认。").format(
-                level=d["granted_name"], start=d["notice_from"].isoformat(), end=d["notice_to"].isoformat()))
+            self.notice_label.setText(
+                self.tr("拟评定为{level}，公示期 {start} 至 {end}；期满后确认。").format(
+                    level=d["granted_name"], start=d["notice_from"].isoformat(), end=d["notice_to"].isoformat()
+                )
+            )
         elif d["status"] == "granted":
-            self.notice_label.setText(self.tr("已评定为{level}（{on}）。").format(level=d["granted_name"],
-                                                                               on=d["closed_on"].isoformat()))
+            self.notice_label.setText(
+                self.tr("已评定为{level}（{on}）。").format(level=d["granted_name"], on=d["closed_on"].isoformat())
+            )
         else:
             self.notice_label.setText(self.tr("办理状态：{status}").format(status=d["status_label"]))
 
@@ -177,8 +207,11 @@ class ApplicationsTab(QWidget):
 
     def new_application(self, mediator_uuid: str | None = None) -> None:
         dialog = ApplyDialog(self.ctx, self.actor, mediator_uuid if isinstance(mediator_uuid, str) else None, self)
-        dialog.saved.connect(lambda row: self._done(row, self.tr("已提交{name}的{level}评定申请").format(
-            name=row.mediator, level=row.level_name)))
+        dialog.saved.connect(
+            lambda row: self._done(
+                row, self.tr("已提交{name}的{level}评定申请").format(name=row.mediator, level=row.level_name)
+            )
+        )
         self._open(dialog)
 
     def next_step(self) -> None:
@@ -198,11 +231,20 @@ class ApplicationsTab(QWidget):
 
     def _stepped(self, row: grading.ApplicationRow, step: str) -> None:
         if row.status == "granted":
-            messages.info(self, self.tr("{name}的等级已确定为{level}，已记入名册和等级变更记录。").format(
-                name=row.mediator, level=row.granted_name), self.tr("评定完成"))
+            messages.info(
+                self,
+                self.tr("{name}的等级已确定为{level}，已记入名册和等级变更记录。").format(
+                    name=row.mediator, level=row.granted_name
+                ),
+                self.tr("评定完成"),
+            )
             self.grade_changed.emit()
-        self._done(row, self.tr("{name}：{step}已办理，{status}").format(
-            name=row.mediator, step=rules_domain.STEP_LABELS[step], status=row.status_label))
+        self._done(
+            row,
+            self.tr("{name}：{step}已办理，{status}").format(
+                name=row.mediator, step=rules_domain.STEP_LABELS[step], status=row.status_label
+            ),
+        )
 
     def _done(self, row: grading.ApplicationRow, note: str) -> None:
         self.refresh(row.uuid)
@@ -212,22 +254,44 @@ class ApplicationsTab(QWidget):
         d = self.detail
         if d is None:
             return
-        path = self.save_file(self, self.tr("保存申请表"), self.tr("{name}等级评定申请表.pdf").format(name=d["mediator"]),
-                              self.tr("PDF 文件 (*.pdf)"))
+        path = self.save_file(
+            self,
+            self.tr("保存申请表"),
+            self.tr("{name}等级评定申请表.pdf").format(name=d["mediator"]),
+            self.tr("PDF 文件 (*.pdf)"),
+        )
         if not path:
             return
-        ops.write(self.ctx, self.actor, grading.application_pdf, d["uuid"], label=self.tr("正在生成申请表…"), parent=self,
-                  on_ok=lambda data: self._write(path, data, self.tr("申请表已保存：{path}")))
+        ops.write(
+            self.ctx,
+            self.actor,
+            grading.application_pdf,
+            d["uuid"],
+            label=self.tr("正在生成申请表…"),
+            parent=self,
+            on_ok=lambda data: self._write(path, data, self.tr("申请表已保存：{path}")),
+        )
 
     def export_results(self) -> None:
         year = clock.local_today().year
-        path = self.save_file(self, self.tr("导出评定结果"), self.tr("{year}年人民调解员等级评定结果.xlsx").format(year=year),
-                              self.tr("Excel 文件 (*.xlsx)"))
+        path = self.save_file(
+            self,
+            self.tr("导出评定结果"),
+            self.tr("{year}年人民调解员等级评定结果.xlsx").format(year=year),
+            self.tr("Excel 文件 (*.xlsx)"),
+        )
         if not path:
             return
-        ops.read(self.ctx, self.actor, mediator_ledger.results_workbook, date(year, 1, 1), date(year, 12, 31),
-                 label=self.tr("正在导出…"), parent=self,
-                 on_ok=lambda data: self._write(path, data, self.tr("评定结果已导出：{path}")))
+        ops.read(
+            self.ctx,
+            self.actor,
+            mediator_ledger.results_workbook,
+            date(year, 1, 1),
+            date(year, 12, 31),
+            label=self.tr("正在导出…"),
+            parent=self,
+            on_ok=lambda data: self._write(path, data, self.tr("评定结果已导出：{path}")),
+        )
 
     def _write(self, path: str, data: bytes, note: str) -> None:
         if save_bytes(self, path, data):

@@ -10,8 +10,17 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QButtonGroup, QComboBox, QDateEdit, QDialog, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton,
-    QVBoxLayout, QWidget,
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import clock
@@ -19,8 +28,17 @@ from xihu_desk.domain.errors import FieldError
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.kit import (
-    FieldErrors, add_field, code_of, date_of, fill_combo, fit_to_screen, form_layout, set_code, set_date,
-    setup_date, submit,
+    FieldErrors,
+    add_field,
+    code_of,
+    date_of,
+    fill_combo,
+    fit_to_screen,
+    form_layout,
+    set_code,
+    set_date,
+    setup_date,
+    submit,
 )
 from xihu_desk.gui.kit.dates import required_date
 from xihu_desk.gui.mediators.evidence import EvidenceView
@@ -89,16 +107,20 @@ class ApplyDialog(_Dialog):
     """人民调解员等级评定申请: mediator, scheme, level, window; the evidence and the check are shown
     as they will be kept with the application."""
 
-    def __init__(self, ctx: AppContext, actor: Actor, mediator_uuid: str | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, actor: Actor, mediator_uuid: str | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(ctx, actor, self.tr("申请等级评定"), parent)
         self.setObjectName("applyDialog")
         form = form_layout()
         self.mediator = QComboBox()
         self.mediator.setObjectName("applyMediator")
         rows = ops.read(ctx, actor, mediators.roster)
-        fill_combo(self.mediator, [(r.uuid, f"{r.name}（{r.committee.removesuffix('人民调解委员会')}，{r.employment_label}）")
-                                   for r in rows], self.tr("请选择调解员"))
+        fill_combo(
+            self.mediator,
+            [(r.uuid, f"{r.name}（{r.committee.removesuffix('人民调解委员会')}，{r.employment_label}）") for r in rows],
+            self.tr("请选择调解员"),
+        )
         self.employment = {r.uuid: r.employment_type for r in rows}
         self.applied_on = QDateEdit()
         self.applied_on.setObjectName("appliedOn")
@@ -120,8 +142,12 @@ class ApplyDialog(_Dialog):
         self.evidence.setObjectName("applyEvidence")
         self.body.addWidget(self.evidence, 1)
         errors = [label("", wrap=True) for _ in range(3)]
-        for field, widget, error in zip(("rule_set", "level", "window_to"), (self.evidence.rule_set, self.evidence.level,
-                                                                               self.evidence.date_to), errors, strict=True):
+        for field, widget, error in zip(
+            ("rule_set", "level", "window_to"),
+            (self.evidence.rule_set, self.evidence.level, self.evidence.date_to),
+            errors,
+            strict=True,
+        ):
             error.setObjectName(f"{field}Error")
             error.setProperty("state", "error")
             error.setVisible(False)
@@ -139,15 +165,22 @@ class ApplyDialog(_Dialog):
         uuid = code_of(self.mediator) or None
         self.evidence.set_mediator(uuid)
         invited = uuid is not None and self.employment.get(uuid) == "invited"
-        self.invited_note.setText(self.tr("特邀调解员不能申请等级评定（只有调委会正式聘任的专职、兼职调解员可以申请）。")
-                                  if invited else "")
+        self.invited_note.setText(
+            self.tr("特邀调解员不能申请等级评定（只有调委会正式聘任的专职、兼职调解员可以申请）。") if invited else ""
+        )
         self.invited_note.setVisible(invited)
 
     def command(self) -> grading.ApplyCommand:
         start, end = self.evidence.period()
-        return grading.ApplyCommand(code_of(self.mediator), code_of(self.evidence.rule_set), code_of(self.evidence.level),
-                                    start, end, required_date(date_of(self.applied_on), "applied_on", self.tr("请填写申请日期。")),
-                                    self.statement.toPlainText())
+        return grading.ApplyCommand(
+            code_of(self.mediator),
+            code_of(self.evidence.rule_set),
+            code_of(self.evidence.level),
+            start,
+            end,
+            required_date(date_of(self.applied_on), "applied_on", self.tr("请填写申请日期。")),
+            self.statement.toPlainText(),
+        )
 
     def save(self) -> None:
         try:
@@ -162,14 +195,15 @@ class ApplyDialog(_Dialog):
             self.errors.show("level", self.tr("请选择申请的等级。"))
             return
         missed = self.evidence.panel.missed_texts
-        if missed and not messages.confirm(self, self.tr("按所选评定标准，申请材料未达到以下条件：\n{items}\n\n"
-                                                         "区司法局不能评定为该等级。仍要提交申请吗？").format(
-                items="\n".join(f"· {t}" for t in missed))):
+        if missed and not messages.confirm(
+            self,
+            self.tr(
+                "按所选评定标准，申请材料未达到以下条件：\n{items}\n\n区司法局不能评定为该等级。仍要提交申请吗？"
+            ).format(items="\n".join(f"· {t}" for t in missed)),
+        ):
             return
         actor = self.actor.stamped()
         self.run(lambda session: grading.apply(session, actor, cmd))
-
-
 
 
 class StepDialog(_Dialog):
@@ -178,21 +212,39 @@ class StepDialog(_Dialog):
 
     def __init__(self, ctx: AppContext, actor: Actor, app_uuid: str, step: str, parent: QWidget | None = None) -> None:
         super().__init__(ctx, actor, "", parent)
-        self.setWindowTitle({"committee": self.tr("调委会审核"), "township": self.tr("司法所初审"),
-                             "district": self.tr("区司法局评定"), "notice": self.tr("公示结束"),
-                             "withdraw": self.tr("撤回申请")}[step])
+        self.setWindowTitle(
+            {
+                "committee": self.tr("调委会审核"),
+                "township": self.tr("司法所初审"),
+                "district": self.tr("区司法局评定"),
+                "notice": self.tr("公示结束"),
+                "withdraw": self.tr("撤回申请"),
+            }[step]
+        )
         self.setObjectName("stepDialog")
         self.app_uuid, self.step = app_uuid, step
         self.detail = ops.read(ctx, actor, grading.application_detail, app_uuid)
         d = self.detail
-        head = label(self.tr("{name}（{committee}）申请{rules}{level}，{date} 提出").format(
-            name=d["mediator"], committee=d["committee"], rules=d["rule_set_name"], level=d["level_name"],
-            date=d["applied_on"].isoformat()), wrap=True)
+        head = label(
+            self.tr("{name}（{committee}）申请{rules}{level}，{date} 提出").format(
+                name=d["mediator"],
+                committee=d["committee"],
+                rules=d["rule_set_name"],
+                level=d["level_name"],
+                date=d["applied_on"].isoformat(),
+            ),
+            wrap=True,
+        )
         self.body.addWidget(head)
         evaluation = d["evaluation"]
-        check = label(self.tr("✓ 申请材料达到{level}的全部条件").format(level=d["level_name"]) if evaluation.passed else
-                      self.tr("✗ 申请材料未达到{level}的条件：{items}").format(
-                          level=d["level_name"], items="；".join(evaluation.missed_text())), wrap=True)
+        check = label(
+            self.tr("✓ 申请材料达到{level}的全部条件").format(level=d["level_name"])
+            if evaluation.passed
+            else self.tr("✗ 申请材料未达到{level}的条件：{items}").format(
+                level=d["level_name"], items="；".join(evaluation.missed_text())
+            ),
+            wrap=True,
+        )
         check.setObjectName("stepCheck")
         check.setProperty("state", "ok" if evaluation.passed else "error")
         self.body.addWidget(check)
@@ -244,9 +296,17 @@ class StepDialog(_Dialog):
             self.notice_from.dateChanged.connect(self._notice_changed)
             self._decision_day_changed()
         if step == "notice":
-            self.body.addWidget(label(self.tr("公示期：{start} 至 {end}；评定等级：{level}").format(
-                start=d["notice_from"].isoformat(), end=d["notice_to"].isoformat(), level=d["granted_name"]), wrap=True))
-        add_field(form, self.errors, "opinion", self.tr("意见") if step != "notice" else self.tr("公示情况"), self.opinion)
+            self.body.addWidget(
+                label(
+                    self.tr("公示期：{start} 至 {end}；评定等级：{level}").format(
+                        start=d["notice_from"].isoformat(), end=d["notice_to"].isoformat(), level=d["granted_name"]
+                    ),
+                    wrap=True,
+                )
+            )
+        add_field(
+            form, self.errors, "opinion", self.tr("意见") if step != "notice" else self.tr("公示情况"), self.opinion
+        )
         self.body.addLayout(form)
         self.opinion.setPlaceholderText(self.tr("不通过时必须写明理由"))
         self.save_button.setText(self.tr("确定"))
@@ -263,16 +323,23 @@ class StepDialog(_Dialog):
     def _notice_changed(self) -> None:
         start = date_of(self.notice_from) or clock.local_today()
         end = start + timedelta(days=self.notice_days - 1)
-        self.notice_note.setText(self.tr("公示 {n} 天：{start} 至 {end}，期满无异议后确认等级。").format(
-            n=self.notice_days, start=start.isoformat(), end=end.isoformat()))
+        self.notice_note.setText(
+            self.tr("公示 {n} 天：{start} 至 {end}，期满无异议后确认等级。").format(
+                n=self.notice_days, start=start.isoformat(), end=end.isoformat()
+            )
+        )
 
     def command(self) -> grading.StepCommand:
         passed = self.passed.isChecked() and self.step != "withdraw"
         return grading.StepCommand(
-            self.step, passed, required_date(date_of(self.on), "on", self.tr("请填写日期。")), self.opinion.toPlainText(),
+            self.step,
+            passed,
+            required_date(date_of(self.on), "on", self.tr("请填写日期。")),
+            self.opinion.toPlainText(),
             self.document_no.text(),
             code_of(self.level) if self.step == "district" else "",
-            date_of(self.notice_from) if self.step == "district" else None)
+            date_of(self.notice_from) if self.step == "district" else None,
+        )
 
     def save(self) -> None:
         try:
@@ -285,6 +352,12 @@ class StepDialog(_Dialog):
 
 
 def step_icon(step: str | None) -> Any:
-    return theme.icon({"committee": "mdi6.account-group-outline", "township": "mdi6.office-building-outline",
-                       "district": "mdi6.gavel", "notice": "mdi6.bullhorn-outline"}.get(step or "", "mdi6.check"),
-                      theme.ACCENT)
+    return theme.icon(
+        {
+            "committee": "mdi6.account-group-outline",
+            "township": "mdi6.office-building-outline",
+            "district": "mdi6.gavel",
+            "notice": "mdi6.bullhorn-outline",
+        }.get(step or "", "mdi6.check"),
+        theme.ACCENT,
+    )

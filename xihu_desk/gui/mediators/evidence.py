@@ -8,8 +8,19 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDateEdit, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-    QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import clock
@@ -23,9 +34,23 @@ from xihu_desk.gui.widgets import label, restyle
 from xihu_desk.services import grading
 from xihu_desk.services.context import Actor
 
-FIGURES = ("years_of_service", "cases_total", "cases_per_year", "cases_succeeded", "success_rate", "oral_share",
-           "difficult_cases", "confirmed_cases", "followups", "training_hours", "awards", "complaints",
-           "complaints_upheld", "discipline", "escalations")
+FIGURES = (
+    "years_of_service",
+    "cases_total",
+    "cases_per_year",
+    "cases_succeeded",
+    "success_rate",
+    "oral_share",
+    "difficult_cases",
+    "confirmed_cases",
+    "followups",
+    "training_hours",
+    "awards",
+    "complaints",
+    "complaints_upheld",
+    "discipline",
+    "escalations",
+)
 
 
 class EvidencePanel(QWidget):
@@ -84,7 +109,13 @@ class EvidencePanel(QWidget):
         self.checks.setMinimumHeight(self.fontMetrics().height() * 11)
         self.checks.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         box.addWidget(self.checks, 1)
-        self.example_note = label(self.tr("其中部分条件的数值尚无正式文件依据，为示例，区司法局核定前仅供参考（哪几项见“评定标准”中的“示例”一栏）。"), "muted", wrap=True)
+        self.example_note = label(
+            self.tr(
+                "其中部分条件的数值尚无正式文件依据，为示例，区司法局核定前仅供参考（哪几项见“评定标准”中的“示例”一栏）。"
+            ),
+            "muted",
+            wrap=True,
+        )
         self.example_note.setObjectName("exampleNote")
         box.addWidget(self.example_note)
         self.clear()
@@ -100,8 +131,11 @@ class EvidencePanel(QWidget):
         self.missed_texts: list[str] = []
 
     def show_evidence(self, ev: Evidence, rules: RuleSet | None = None, result: LevelResult | None = None) -> None:
-        self.window_label.setText(self.tr("{name}　统计期间 {start} 至 {end}").format(
-            name=ev.name, start=ev.date_from.isoformat(), end=ev.date_to.isoformat()))
+        self.window_label.setText(
+            self.tr("{name}　统计期间 {start} 至 {end}").format(
+                name=ev.name, start=ev.date_from.isoformat(), end=ev.date_to.isoformat()
+            )
+        )
         for key, widget in self.values.items():
             widget.setText(rules_domain.shown(key, ev.value(key)))
         years = "；".join(self.tr("{y} 年 {n} 件").format(y=y, n=n) for y, n in ev.per_year.items())
@@ -118,8 +152,11 @@ class EvidencePanel(QWidget):
         red, green = QColor(theme.DANGER), QColor(theme.SUCCESS)
         for row, t in enumerate(items):
             ok, _actual = rules_domain.meets(t, ev)
-            cells = (t.text(), rules_domain.shown(t.metric, ev.value(t.metric)),
-                     self.tr("达到") if ok else self.tr("未达到"))
+            cells = (
+                t.text(),
+                rules_domain.shown(t.metric, ev.value(t.metric)),
+                self.tr("达到") if ok else self.tr("未达到"),
+            )
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if not ok:
@@ -128,16 +165,26 @@ class EvidencePanel(QWidget):
                     item.setForeground(green)
                 self.checks.setItem(row, col, item)
         # the whole list of conditions, no scrolling inside the panel's own scrolling
-        self.checks.setMinimumHeight(self.checks.horizontalHeader().sizeHint().height()
-                                     + self.checks.verticalHeader().length() + 2 * self.checks.frameWidth() + 2)
+        self.checks.setMinimumHeight(
+            self.checks.horizontalHeader().sizeHint().height()
+            + self.checks.verticalHeader().length()
+            + 2 * self.checks.frameWidth()
+            + 2
+        )
         self.missed_texts = result.missed_text()
         if result.passed:
-            self.verdict.setText(self.tr("✓ 达到“{rules}”{level}的全部 {n} 项条件").format(
-                rules=rules.name, level=result.level_name, n=result.checked))
+            self.verdict.setText(
+                self.tr("✓ 达到“{rules}”{level}的全部 {n} 项条件").format(
+                    rules=rules.name, level=result.level_name, n=result.checked
+                )
+            )
             restyle(self.verdict, state="ok")
         else:
-            self.verdict.setText(self.tr("✗ 未达到{level}的 {n} 项条件：{items}").format(
-                level=result.level_name, n=len(result.missed), items="；".join(self.missed_texts)))
+            self.verdict.setText(
+                self.tr("✗ 未达到{level}的 {n} 项条件：{items}").format(
+                    level=result.level_name, n=len(result.missed), items="；".join(self.missed_texts)
+                )
+            )
             restyle(self.verdict, state="error")
         self.example_note.setVisible(any(t.example for t in items))
 
@@ -147,7 +194,9 @@ class EvidenceView(QWidget):
 
     computed = Signal(object, object)  # Evidence, LevelResult | None
 
-    def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None, *, choose_level: bool = False) -> None:
+    def __init__(
+        self, ctx: AppContext, actor: Actor, parent: QWidget | None = None, *, choose_level: bool = False
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.actor = ctx, actor
         self.choose_level = choose_level  # an application: a level must be chosen (the highest met, at first)
@@ -198,7 +247,9 @@ class EvidenceView(QWidget):
     def load_rule_sets(self) -> None:
         rows = ops.session_read(self.ctx, grading.rule_sets)
         self.rule_sets = {r.code: r.rules for r in rows}
-        fill_combo(self.rule_set, [(r.code, r.name + (self.tr("（含示例标准）") if r.has_examples else "")) for r in rows])
+        fill_combo(
+            self.rule_set, [(r.code, r.name + (self.tr("（含示例标准）") if r.has_examples else "")) for r in rows]
+        )
         set_code(self.rule_set, "zhejiang-2017")  # Zhejiang's scheme unless chosen otherwise (domain.md §4.1)
         self._fill_levels()
 
@@ -242,8 +293,9 @@ class EvidenceView(QWidget):
             set_date(edit, value)
             edit.blockSignals(False)
         if self.choose_level:  # start from the highest level the evidence meets
-            best = rules_domain.best_level(rules, ops.read(self.ctx, self.actor, grading.evidence, self.mediator_uuid,
-                                                           start, end))
+            best = rules_domain.best_level(
+                rules, ops.read(self.ctx, self.actor, grading.evidence, self.mediator_uuid, start, end)
+            )
             self.level.blockSignals(True)
             self.level.setCurrentIndex(self.level.findData(best.level) if best else self.level.count() - 1)
             self.level.blockSignals(False)

@@ -10,8 +10,23 @@ from typing import Any, TypeVar
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QBoxLayout, QComboBox, QDateEdit, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QBoxLayout,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import grading as rules_domain
@@ -27,9 +42,24 @@ from xihu_desk.gui.widgets import label
 from xihu_desk.services import committees, grading, mediators
 from xihu_desk.services.context import Actor
 
-PROFILE = ("name", "gender", "id_number", "phone", "committee_uuid", "employment_type", "source", "status", "education",
-           "political_status", "legal_qualification", "appointed_on", "appointment_end", "registered_on",
-           "registration_no", "note")
+PROFILE = (
+    "name",
+    "gender",
+    "id_number",
+    "phone",
+    "committee_uuid",
+    "employment_type",
+    "source",
+    "status",
+    "education",
+    "political_status",
+    "legal_qualification",
+    "appointed_on",
+    "appointment_end",
+    "registered_on",
+    "registration_no",
+    "note",
+)
 
 
 W = TypeVar("W", bound=QWidget)
@@ -102,7 +132,11 @@ class MediatorDialog(QDialog):
         self.tabs.setObjectName("mediatorTabs")
         box.addWidget(self.tabs, 1)
         # the two long forms scroll, so the window fits a 768-pixel screen at 150 % text
-        self.tabs.addTab(screenfit.scrolling(self._profile_tab()), theme.icon("mdi6.card-account-details-outline"), self.tr("基本信息"))
+        self.tabs.addTab(
+            screenfit.scrolling(self._profile_tab()),
+            theme.icon("mdi6.card-account-details-outline"),
+            self.tr("基本信息"),
+        )
         self.tabs.addTab(self._service_tab(), theme.icon("mdi6.school-outline"), self.tr("聘任与培训"))
         self.tabs.addTab(self._events_tab(), theme.icon("mdi6.medal-outline"), self.tr("奖惩记录"))
         self.tabs.addTab(screenfit.scrolling(self._grade_tab()), theme.icon("mdi6.stairs-up"), self.tr("等级与评定"))
@@ -141,9 +175,23 @@ class MediatorDialog(QDialog):
         kinds = {"note": QPlainTextEdit}
         for key in PROFILE:
             name = _camel(key) if key != "note" else "note"
-            kind = kinds.get(key) or (QComboBox if key in ("gender", "committee_uuid", "employment_type", "source", "status",
-                                                           "education", "political_status", "legal_qualification")
-                                      else QDateEdit if key.endswith("_on") or key == "appointment_end" else QLineEdit)
+            kind = kinds.get(key) or (
+                QComboBox
+                if key
+                in (
+                    "gender",
+                    "committee_uuid",
+                    "employment_type",
+                    "source",
+                    "status",
+                    "education",
+                    "political_status",
+                    "legal_qualification",
+                )
+                else QDateEdit
+                if key.endswith("_on") or key == "appointment_end"
+                else QLineEdit
+            )
             widget = child(self.form, kind, name)
             self.inputs[key] = widget
             error = child(self.form, QLabel, f"{key}Error")
@@ -153,14 +201,23 @@ class MediatorDialog(QDialog):
         fill_combo(self._input("committee_uuid", QComboBox), [(c.uuid, c.name) for c in rows], self.tr("请选择"))
         fill_combo(self._input("gender", QComboBox), rules_domain.GENDER, self.tr("未填"))
         fill_combo(self._input("employment_type", QComboBox), rules_domain.EMPLOYMENT)
-        for key, labels in (("source", rules_domain.SOURCE), ("education", rules_domain.EDUCATION),
-                            ("political_status", rules_domain.POLITICAL),
-                            ("legal_qualification", rules_domain.LEGAL_QUALIFICATION), ("status", rules_domain.STATUS)):
+        for key, labels in (
+            ("source", rules_domain.SOURCE),
+            ("education", rules_domain.EDUCATION),
+            ("political_status", rules_domain.POLITICAL),
+            ("legal_qualification", rules_domain.LEGAL_QUALIFICATION),
+            ("status", rules_domain.STATUS),
+        ):
             fill_combo(self._input(key, QComboBox), labels)
         for key in ("appointed_on", "appointment_end", "registered_on"):
-            setup_date(self._input(key, QDateEdit), optional=True, blank=self.tr("至今") if key == "appointment_end" else self.tr("未填"))
-        self.reveal_action = self._input("id_number", QLineEdit).addAction(theme.icon("mdi6.eye-outline", theme.ACCENT),
-                                                                QLineEdit.ActionPosition.TrailingPosition)
+            setup_date(
+                self._input(key, QDateEdit),
+                optional=True,
+                blank=self.tr("至今") if key == "appointment_end" else self.tr("未填"),
+            )
+        self.reveal_action = self._input("id_number", QLineEdit).addAction(
+            theme.icon("mdi6.eye-outline", theme.ACCENT), QLineEdit.ActionPosition.TrailingPosition
+        )
         self.reveal_action.setObjectName("revealId")
         self.reveal_action.setToolTip(self.tr("显示完整身份证号（记入审计日志）"))
         self.reveal_action.triggered.connect(self.reveal_id)
@@ -175,10 +232,13 @@ class MediatorDialog(QDialog):
         page = QWidget()
         box = QVBoxLayout(page)
         box.addWidget(label(self.tr("聘任期间（从事调解工作年限按全部期间累计）"), "subtitle"))
-        self.appointments = log_table("appointmentsTable", [self.tr("聘任日期"), self.tr("聘任终止"), self.tr("调委会"),
-                                                            self.tr("说明")])
+        self.appointments = log_table(
+            "appointmentsTable", [self.tr("聘任日期"), self.tr("聘任终止"), self.tr("调委会"), self.tr("说明")]
+        )
         box.addWidget(self.appointments, 1)
-        box.addLayout(self._log_buttons("appointment", self.tr("新增聘任期间"), self.appointments, self.add_appointment))
+        box.addLayout(
+            self._log_buttons("appointment", self.tr("新增聘任期间"), self.appointments, self.add_appointment)
+        )
         head = QHBoxLayout()
         head.addWidget(label(self.tr("培训记录"), "subtitle"))
         head.addStretch(1)
@@ -186,8 +246,9 @@ class MediatorDialog(QDialog):
         self.training_total.setObjectName("trainingTotal")
         head.addWidget(self.training_total)
         box.addLayout(head)
-        self.trainings = log_table("trainingsTable", [self.tr("日期"), self.tr("培训内容"), self.tr("学时"),
-                                                      self.tr("组织单位")])
+        self.trainings = log_table(
+            "trainingsTable", [self.tr("日期"), self.tr("培训内容"), self.tr("学时"), self.tr("组织单位")]
+        )
         box.addWidget(self.trainings, 2)
         box.addLayout(self._log_buttons("training", self.tr("新增培训"), self.trainings, self.add_training))
         return page
@@ -195,10 +256,25 @@ class MediatorDialog(QDialog):
     def _events_tab(self) -> QWidget:
         page = QWidget()
         box = QVBoxLayout(page)
-        box.addWidget(label(self.tr("表彰奖励、投诉、违纪处理（人民调解法第十五条）和纠纷激化的记录，计入等级评定。"), "muted",
-                            wrap=True))
-        self.events = log_table("eventsTable", [self.tr("日期"), self.tr("类别"), self.tr("名称或事由"), self.tr("结果"),
-                                                self.tr("第十五条情形"), self.tr("涉及案件"), self.tr("授予或反映单位")])
+        box.addWidget(
+            label(
+                self.tr("表彰奖励、投诉、违纪处理（人民调解法第十五条）和纠纷激化的记录，计入等级评定。"),
+                "muted",
+                wrap=True,
+            )
+        )
+        self.events = log_table(
+            "eventsTable",
+            [
+                self.tr("日期"),
+                self.tr("类别"),
+                self.tr("名称或事由"),
+                self.tr("结果"),
+                self.tr("第十五条情形"),
+                self.tr("涉及案件"),
+                self.tr("授予或反映单位"),
+            ],
+        )
         box.addWidget(self.events, 1)
         box.addLayout(self._log_buttons("event", self.tr("新增记录"), self.events, self.add_event))
         return page
@@ -235,12 +311,16 @@ class MediatorDialog(QDialog):
         head.addWidget(self.apply_button)
         box.addLayout(head)
         box.addWidget(label(self.tr("等级变更记录"), "subtitle"))
-        self.grades = log_table("gradesTable", [self.tr("生效日期"), self.tr("原等级"), self.tr("新等级"), self.tr("依据"),
-                                                self.tr("办理人")])
+        self.grades = log_table(
+            "gradesTable",
+            [self.tr("生效日期"), self.tr("原等级"), self.tr("新等级"), self.tr("依据"), self.tr("办理人")],
+        )
         box.addWidget(self.grades, 1)
         box.addWidget(label(self.tr("评定申请"), "subtitle"))
-        self.applications = log_table("applicationsTable", [self.tr("申请日期"), self.tr("评定标准"), self.tr("申请等级"),
-                                                            self.tr("办理状态"), self.tr("评定等级")])
+        self.applications = log_table(
+            "applicationsTable",
+            [self.tr("申请日期"), self.tr("评定标准"), self.tr("申请等级"), self.tr("办理状态"), self.tr("评定等级")],
+        )
         box.addWidget(self.applications, 1)
         return page
 
@@ -289,8 +369,11 @@ class MediatorDialog(QDialog):
         for i in range(self.tabs.count()):
             self.tabs.setTabEnabled(i, True)
         self.setWindowTitle(self.tr("调解员：{name}").format(name=d["name"]))
-        self.title.setText(self.tr("{name}　{committee}　{employment}　{grade}").format(
-            name=d["name"], committee=d["committee"], employment=d["employment_label"], grade=d["grade_label"]))
+        self.title.setText(
+            self.tr("{name}　{committee}　{employment}　{grade}").format(
+                name=d["name"], committee=d["committee"], employment=d["employment_label"], grade=d["grade_label"]
+            )
+        )
         for key in PROFILE:
             widget = self.inputs[key]
             value = d[key]
@@ -303,22 +386,80 @@ class MediatorDialog(QDialog):
             elif isinstance(widget, QLineEdit):
                 widget.setText(value or "")
         self.reveal_action.setVisible(bool(d["id_number"]) and "*" in d["id_number"])
-        current = [("", [d["appointed_on"].isoformat(), d["appointment_end"].isoformat() if d["appointment_end"]
-                         else self.tr("至今"), d["committee"], self.tr("本次聘任（见基本信息）")])] if d["appointed_on"] else []
-        fill_table(self.appointments, current + [
-            (a["uuid"], [a["start_on"].isoformat(), a["end_on"].isoformat() if a["end_on"] else self.tr("至今"),
-                         a["committee_name"], a["note"]]) for a in d["appointments"]])
+        current = (
+            [
+                (
+                    "",
+                    [
+                        d["appointed_on"].isoformat(),
+                        d["appointment_end"].isoformat() if d["appointment_end"] else self.tr("至今"),
+                        d["committee"],
+                        self.tr("本次聘任（见基本信息）"),
+                    ],
+                )
+            ]
+            if d["appointed_on"]
+            else []
+        )
+        fill_table(
+            self.appointments,
+            current
+            + [
+                (
+                    a["uuid"],
+                    [
+                        a["start_on"].isoformat(),
+                        a["end_on"].isoformat() if a["end_on"] else self.tr("至今"),
+                        a["committee_name"],
+                        a["note"],
+                    ],
+                )
+                for a in d["appointments"]
+            ],
+        )
         total = sum((t["hours"] for t in d["trainings"]), start=Decimal(0))
-        self.training_total.setText(self.tr("共 {n} 次，{h} 学时").format(n=len(d["trainings"]), h=f"{total.normalize():f}"))
-        fill_table(self.trainings, [(t["uuid"], [t["held_on"].isoformat(), t["topic"], f"{t['hours'].normalize():f}",
-                                                 t["organiser"]]) for t in d["trainings"]])
-        fill_table(self.events, [(e["uuid"], [e["occurred_on"].isoformat(), e["kind_label"], e["title"], e["outcome_label"],
-                                              e["art15_label"] if e["art15"] else "", e["case_no"], e["issuer"]])
-                                 for e in d["events"]])
-        fill_table(self.grades, [("", [g["effective_on"].isoformat(), g["previous"], g["grade"], g["reason"], g["actor"]])
-                                 for g in d["grades"]])
-        fill_table(self.applications, [(a.uuid, [a.applied_on.isoformat(), a.rule_set, a.level_name, a.status_label,
-                                                 a.granted_name]) for a in apps])
+        self.training_total.setText(
+            self.tr("共 {n} 次，{h} 学时").format(n=len(d["trainings"]), h=f"{total.normalize():f}")
+        )
+        fill_table(
+            self.trainings,
+            [
+                (t["uuid"], [t["held_on"].isoformat(), t["topic"], f"{t['hours'].normalize():f}", t["organiser"]])
+                for t in d["trainings"]
+            ],
+        )
+        fill_table(
+            self.events,
+            [
+                (
+                    e["uuid"],
+                    [
+                        e["occurred_on"].isoformat(),
+                        e["kind_label"],
+                        e["title"],
+                        e["outcome_label"],
+                        e["art15_label"] if e["art15"] else "",
+                        e["case_no"],
+                        e["issuer"],
+                    ],
+                )
+                for e in d["events"]
+            ],
+        )
+        fill_table(
+            self.grades,
+            [
+                ("", [g["effective_on"].isoformat(), g["previous"], g["grade"], g["reason"], g["actor"]])
+                for g in d["grades"]
+            ],
+        )
+        fill_table(
+            self.applications,
+            [
+                (a.uuid, [a.applied_on.isoformat(), a.rule_set, a.level_name, a.status_label, a.granted_name])
+                for a in apps
+            ],
+        )
         graded = self.tr("（{on} 起）").format(on=d["graded_on"].isoformat()) if d["graded_on"] and d["grade"] else ""
         self.grade_label.setText(self.tr("现有等级：{grade}{since}").format(grade=d["grade_label"], since=graded))
         invited = d["employment_type"] == "invited"
@@ -423,13 +564,17 @@ class MediatorDialog(QDialog):
 
     def remove_entry(self, kind: str, table: QTableWidget) -> None:
         uuid = selected_uuid(table)
-        if not uuid or not messages.confirm(self, self.tr("删除选中的这条记录吗？删除后不再计入评定材料，审计日志中留有记录。")):
+        if not uuid or not messages.confirm(
+            self, self.tr("删除选中的这条记录吗？删除后不再计入评定材料，审计日志中留有记录。")
+        ):
             return
-        ops.write(self.ctx, self.actor, mediators.remove_log_entry, kind, uuid, parent=self,
-                  on_ok=lambda _r: self._changed())
+        ops.write(
+            self.ctx, self.actor, mediators.remove_log_entry, kind, uuid, parent=self, on_ok=lambda _r: self._changed()
+        )
 
     def apply(self) -> None:
         dialog = ApplyDialog(self.ctx, self.actor, self.uuid, self)
+
         def applied(row: Any) -> None:
             self._changed()
             self.applied.emit(row.uuid)
@@ -455,8 +600,19 @@ class MediatorDialog(QDialog):
         if not path:
             return
         level = code_of(self.evidence.level) or None
-        ops.write(self.ctx, self.actor, grading.evidence_pdf, self.uuid, rules.code, level, start, end,
-                  label=self.tr("正在生成申请表…"), parent=self, on_ok=lambda data: self._write_pdf(path, data))
+        ops.write(
+            self.ctx,
+            self.actor,
+            grading.evidence_pdf,
+            self.uuid,
+            rules.code,
+            level,
+            start,
+            end,
+            label=self.tr("正在生成申请表…"),
+            parent=self,
+            on_ok=lambda data: self._write_pdf(path, data),
+        )
 
     def _write_pdf(self, path: str, data: bytes) -> None:
         try:

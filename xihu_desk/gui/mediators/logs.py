@@ -10,7 +10,16 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QDialog, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import grading as rules_domain
@@ -102,8 +111,12 @@ class TrainingDialog(LogDialog):
         self.hours.setPlaceholderText(self.tr("学时，如 2 或 2.5"))
         self.organiser = QLineEdit()
         self.organiser.setPlaceholderText(self.tr("如 西湖区司法局"))
-        for name, widget in (("heldOn", self.held_on), ("topic", self.topic), ("hours", self.hours),
-                             ("organiser", self.organiser)):
+        for name, widget in (
+            ("heldOn", self.held_on),
+            ("topic", self.topic),
+            ("hours", self.hours),
+            ("organiser", self.organiser),
+        ):
             widget.setObjectName(name)
         add_field(self.form, self.errors, "held_on", self.tr("培训日期"), self.held_on, True)
         add_field(self.form, self.errors, "topic", self.tr("培训内容"), self.topic, True)
@@ -114,8 +127,7 @@ class TrainingDialog(LogDialog):
     def work(self) -> Callable[[Any], Any]:
         actor, uuid = self.actor.stamped(), self.mediator_uuid
         held_on = required_date(date_of(self.held_on), "held_on", self.tr("请填写培训日期。"))
-        t = mediators.TrainingInput(held_on, self.topic.text(), self.hours.text().strip() or "0",
-                                    self.organiser.text())
+        t = mediators.TrainingInput(held_on, self.topic.text(), self.hours.text().strip() or "0", self.organiser.text())
         return lambda session: mediators.add_training(session, actor, uuid, t)
 
 
@@ -138,9 +150,16 @@ class EventDialog(LogDialog):
         self.case_no.setPlaceholderText(self.tr("涉及的案件编号（可不填）"))
         self.note = QPlainTextEdit()
         self.note.setMaximumHeight(70)
-        for name, widget in (("eventKind", self.kind), ("occurredOn", self.occurred_on), ("eventTitle", self.title),
-                             ("issuer", self.issuer), ("art15", self.art15), ("outcome", self.outcome),
-                             ("caseNo", self.case_no), ("eventNote", self.note)):
+        for name, widget in (
+            ("eventKind", self.kind),
+            ("occurredOn", self.occurred_on),
+            ("eventTitle", self.title),
+            ("issuer", self.issuer),
+            ("art15", self.art15),
+            ("outcome", self.outcome),
+            ("caseNo", self.case_no),
+            ("eventNote", self.note),
+        ):
             widget.setObjectName(name)
         add_field(self.form, self.errors, "kind", self.tr("类别"), self.kind, True)
         add_field(self.form, self.errors, "occurred_on", self.tr("日期"), self.occurred_on, True)
@@ -164,17 +183,28 @@ class EventDialog(LogDialog):
         caption = self.findChildren(QLabel, "outcomeLabel")
         if caption:
             caption[0].setText(self.tr("{what}：*").format(what=WHAT[kind]))
-        placeholder = {"award": self.tr("如 优秀人民调解员"), "complaint": self.tr("反映的问题"),
-                       "discipline": self.tr("违纪事由"), "escalation": self.tr("如 调解后矛盾激化引发越级上访")}[kind]
+        placeholder = {
+            "award": self.tr("如 优秀人民调解员"),
+            "complaint": self.tr("反映的问题"),
+            "discipline": self.tr("违纪事由"),
+            "escalation": self.tr("如 调解后矛盾激化引发越级上访"),
+        }[kind]
         self.title.setPlaceholderText(placeholder)
 
     def work(self) -> Callable[[Any], Any]:
         actor, uuid = self.actor.stamped(), self.mediator_uuid
         kind = code_of(self.kind)
         on = required_date(date_of(self.occurred_on), "occurred_on", self.tr("请填写日期。"))
-        e = mediators.EventInput(kind, on, self.title.text(), self.issuer.text(),
-                                 code_of(self.art15) if kind in ("complaint", "discipline") else "", code_of(self.outcome),
-                                 self.case_no.text(), self.note.toPlainText())
+        e = mediators.EventInput(
+            kind,
+            on,
+            self.title.text(),
+            self.issuer.text(),
+            code_of(self.art15) if kind in ("complaint", "discipline") else "",
+            code_of(self.outcome),
+            self.case_no.text(),
+            self.note.toPlainText(),
+        )
         return lambda session: mediators.add_event(session, actor, uuid, e)
 
 
@@ -187,19 +217,28 @@ class AppointmentDialog(LogDialog):
         self.committee_name = QLineEdit()
         self.committee_name.setPlaceholderText(self.tr("曾聘任的调委会，如 古荡街道人民调解委员会"))
         self.note = QLineEdit()
-        for name, widget in (("startOn", self.start_on), ("endOn", self.end_on), ("committeeName", self.committee_name),
-                             ("appointmentNote", self.note)):
+        for name, widget in (
+            ("startOn", self.start_on),
+            ("endOn", self.end_on),
+            ("committeeName", self.committee_name),
+            ("appointmentNote", self.note),
+        ):
             widget.setObjectName(name)
         add_field(self.form, self.errors, "start_on", self.tr("聘任日期"), self.start_on, True)
         add_field(self.form, self.errors, "end_on", self.tr("聘任终止"), self.end_on)
         add_field(self.form, self.errors, "committee_name", self.tr("调委会"), self.committee_name)
         add_field(self.form, self.errors, "note", self.tr("说明"), self.note)
-        self.body.addWidget(label(self.tr("从事人民调解工作的年限按全部聘任期间累计，重叠的日子只算一次。"), "muted", wrap=True))
+        self.body.addWidget(
+            label(self.tr("从事人民调解工作的年限按全部聘任期间累计，重叠的日子只算一次。"), "muted", wrap=True)
+        )
         self.finish()
 
     def work(self) -> Callable[[Any], Any]:
         actor, uuid = self.actor.stamped(), self.mediator_uuid
-        a = mediators.AppointmentInput(required_date(date_of(self.start_on), "start_on", self.tr("请填写聘任日期。")),
-                                       date_of(self.end_on), self.committee_name.text(),
-                                       self.note.text())
+        a = mediators.AppointmentInput(
+            required_date(date_of(self.start_on), "start_on", self.tr("请填写聘任日期。")),
+            date_of(self.end_on),
+            self.committee_name.text(),
+            self.note.text(),
+        )
         return lambda session: mediators.add_appointment(session, actor, uuid, a)

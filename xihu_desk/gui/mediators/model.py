@@ -22,11 +22,26 @@ _INVALID = QModelIndex()
 PAGE_SIZE, MAX_PAGES = 100, 20
 ROSTER_NAME, ROSTER_COMMITTEE, ROSTER_EMPLOYMENT, ROSTER_GRADE, ROSTER_STATUS, ROSTER_APPOINTED = range(6)
 ROSTER_SORT_KEYS: dict[int, str | None] = {
-    0: "name", 1: "committee", 2: "employment", 3: "grade", 4: "status", 5: "appointed_on", 6: "registration_no",
-    7: "phone"}
+    0: "name",
+    1: "committee",
+    2: "employment",
+    3: "grade",
+    4: "status",
+    5: "appointed_on",
+    6: "registration_no",
+    7: "phone",
+}
 # The longest text each column shows whole (None: the committee, which takes the rest of the width).
-ROSTER_COLUMN_SAMPLES = ("欧阳调解员", None, "专职", "无等级", "离任", "2026-12-31", "西司调备〔2026〕000号",
-                         "13800000000")
+ROSTER_COLUMN_SAMPLES = (
+    "欧阳调解员",
+    None,
+    "专职",
+    "无等级",
+    "离任",
+    "2026-12-31",
+    "西司调备〔2026〕000号",
+    "13800000000",
+)
 
 
 class _ListModel(QAbstractTableModel):
@@ -66,14 +81,23 @@ class RosterModel(PagedListModel):
     and committees by their pinyin keys, codes by code, then the name."""
 
     sort_keys = ROSTER_SORT_KEYS
-    roles = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
-                       ID_ROLE})
+    roles = frozenset(
+        {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole, ID_ROLE}
+    )
     unreadable_column = ROSTER_NAME
 
     def __init__(self, ctx: AppContext, actor: Actor, parent: Any = None) -> None:
         super().__init__(ctx, actor, RosterPage(), page_size=PAGE_SIZE, max_pages=MAX_PAGES, parent=parent)
-        self.headers = [self.tr("姓名"), self.tr("调委会"), self.tr("用工类型"), self.tr("等级"), self.tr("状态"),
-                        self.tr("聘任日期"), self.tr("备案编号"), self.tr("联系电话")]
+        self.headers = [
+            self.tr("姓名"),
+            self.tr("调委会"),
+            self.tr("用工类型"),
+            self.tr("等级"),
+            self.tr("状态"),
+            self.tr("聘任日期"),
+            self.tr("备案编号"),
+            self.tr("联系电话"),
+        ]
         self._muted = QColor(theme.MUTED)
 
     def count_rows(self) -> int:
@@ -84,8 +108,16 @@ class RosterModel(PagedListModel):
 
     def cell(self, r: MediatorRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return (r.name, r.committee.removesuffix("人民调解委员会"), r.employment_label, r.grade_label, r.status_label,
-                    r.appointed_on.isoformat() if r.appointed_on else "", r.registration_no, r.phone)[column]
+            return (
+                r.name,
+                r.committee.removesuffix("人民调解委员会"),
+                r.employment_label,
+                r.grade_label,
+                r.status_label,
+                r.appointed_on.isoformat() if r.appointed_on else "",
+                r.registration_no,
+                r.phone,
+            )[column]
         if role == Qt.ItemDataRole.ForegroundRole:
             if r.status != "serving" or (column == ROSTER_GRADE and not r.grade):
                 return self._muted
@@ -98,8 +130,15 @@ class RosterModel(PagedListModel):
 class ApplicationsModel(_ListModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.headers = [self.tr("姓名"), self.tr("调委会"), self.tr("申请等级"), self.tr("申请日期"), self.tr("办理状态"),
-                        self.tr("对照条件"), self.tr("评定等级")]
+        self.headers = [
+            self.tr("姓名"),
+            self.tr("调委会"),
+            self.tr("申请等级"),
+            self.tr("申请日期"),
+            self.tr("办理状态"),
+            self.tr("对照条件"),
+            self.tr("评定等级"),
+        ]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -110,8 +149,15 @@ class ApplicationsModel(_ListModel):
             status = r.status_label
             if r.status == "in_notice" and r.notice_to is not None:
                 status += self.tr("（至 {d}）").format(d=r.notice_to.isoformat())
-            return (r.mediator, r.committee.removesuffix("人民调解委员会"), r.level_name, r.applied_on.isoformat(), status,
-                    conditions, r.granted_name)[index.column()]
+            return (
+                r.mediator,
+                r.committee.removesuffix("人民调解委员会"),
+                r.level_name,
+                r.applied_on.isoformat(),
+                status,
+                conditions,
+                r.granted_name,
+            )[index.column()]
         if role == ID_ROLE:
             return r.uuid
         if role == Qt.ItemDataRole.ForegroundRole:

@@ -9,7 +9,16 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractButton, QComboBox, QFileDialog, QFrame, QGridLayout, QLabel, QPushButton, QToolBar, QVBoxLayout, QWidget,
+    QAbstractButton,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import grading as rules_domain
@@ -27,8 +36,15 @@ from xihu_desk.services.context import Actor
 from xihu_desk.services.roster_queries import RosterPage
 
 SEARCH_DEBOUNCE_MS = 250
-MEDIATOR_ENTITIES = ("mediator", "mediator_appointment", "mediator_event", "mediator_training",
-                     "grading_application", "committee", "bundle_in")
+MEDIATOR_ENTITIES = (
+    "mediator",
+    "mediator_appointment",
+    "mediator_event",
+    "mediator_training",
+    "grading_application",
+    "committee",
+    "bundle_in",
+)
 
 
 def open_file_dialog(parent: QWidget, title: str, filters: str) -> str:
@@ -55,42 +71,82 @@ class RosterTab(ListPage):
         box.addLayout(self._filter_bar())
         # Header clicks sort in SQL: names and committees by their pinyin keys, codes by code; the
         # list opens in the service's order (committee, then name), which the indicator shows.
-        self.make_view("rosterView", RosterModel(ctx, actor, parent=self), header_key="mediators/roster/header",
-                       samples=ROSTER_COLUMN_SAMPLES, stretch=ROSTER_COMMITTEE)
+        self.make_view(
+            "rosterView",
+            RosterModel(ctx, actor, parent=self),
+            header_key="mediators/roster/header",
+            samples=ROSTER_COLUMN_SAMPLES,
+            stretch=ROSTER_COMMITTEE,
+        )
         box.addWidget(self.make_splitter("rosterSplitter", "mediators/roster/splitter", self._preview()), 1)
 
     # -- layout -------------------------------------------------------------------------------------
 
     def _toolbar(self) -> QToolBar:
-        self.new_action = self.action(self.tr("新增调解员"), self.new_mediator, "mdi6.account-plus-outline",
-                                      self.tr("在名册中登记一名调解员（Ctrl+N）"), QKeySequence.StandardKey.New)
-        self.open_action = self.action(self.tr("打开"), self.open_current, "mdi6.account-details-outline",
-                                       self.tr("打开选中的调解员（Enter 或双击）"))
-        self.import_action = self.action(self.tr("导入名册…"), self.import_roster, "mdi6.file-import-outline",
-                                         self.tr("从原有的 Excel 调解员名册导入"))
-        self.export_action = self.action(self.tr("导出名册…"), self.export_roster, "mdi6.file-export-outline",
-                                         self.tr("把名册导出为 Excel（身份证号遮盖）"))
-        self.refresh_action = self.action(self.tr("刷新"), self.refresh, "mdi6.refresh", self.tr("重新读取名册（F5）"),
-                                          QKeySequence.StandardKey.Refresh)
+        self.new_action = self.action(
+            self.tr("新增调解员"),
+            self.new_mediator,
+            "mdi6.account-plus-outline",
+            self.tr("在名册中登记一名调解员（Ctrl+N）"),
+            QKeySequence.StandardKey.New,
+        )
+        self.open_action = self.action(
+            self.tr("打开"),
+            self.open_current,
+            "mdi6.account-details-outline",
+            self.tr("打开选中的调解员（Enter 或双击）"),
+        )
+        self.import_action = self.action(
+            self.tr("导入名册…"),
+            self.import_roster,
+            "mdi6.file-import-outline",
+            self.tr("从原有的 Excel 调解员名册导入"),
+        )
+        self.export_action = self.action(
+            self.tr("导出名册…"),
+            self.export_roster,
+            "mdi6.file-export-outline",
+            self.tr("把名册导出为 Excel（身份证号遮盖）"),
+        )
+        self.refresh_action = self.action(
+            self.tr("刷新"),
+            self.refresh,
+            "mdi6.refresh",
+            self.tr("重新读取名册（F5）"),
+            QKeySequence.StandardKey.Refresh,
+        )
         can = self.actor.can(Perm.MANAGE_MEDIATORS)
         self.new_action.setEnabled(can)
         self.import_action.setEnabled(can)
         self.open_action.setEnabled(False)
-        return self.make_toolbar("rosterToolbar", [self.new_action, self.open_action, self.import_action,
-                                                   self.export_action, self.refresh_action], "rosterCount")
+        return self.make_toolbar(
+            "rosterToolbar",
+            [self.new_action, self.open_action, self.import_action, self.export_action, self.refresh_action],
+            "rosterCount",
+        )
 
     def _filter_bar(self) -> Any:
         self.make_search("rosterSearch", self.tr("姓名、电话或备案编号"), debounce_ms=SEARCH_DEBOUNCE_MS)
-        self.committee, self.employment, self.status_filter, self.grade = QComboBox(), QComboBox(), QComboBox(), QComboBox()
-        for name, combo in (("committeeFilter", self.committee), ("employmentFilter", self.employment),
-                            ("statusFilter", self.status_filter), ("gradeFilter", self.grade)):
+        self.committee, self.employment, self.status_filter, self.grade = (
+            QComboBox(),
+            QComboBox(),
+            QComboBox(),
+            QComboBox(),
+        )
+        for name, combo in (
+            ("committeeFilter", self.committee),
+            ("employmentFilter", self.employment),
+            ("statusFilter", self.status_filter),
+            ("gradeFilter", self.grade),
+        ):
             combo.setObjectName(name)
             combo.currentIndexChanged.connect(self.apply_filter)
         self.reset_button = QPushButton(theme.icon("mdi6.filter-remove-outline"), self.tr("清除条件"))
         self.reset_button.setObjectName("resetFilter")
         self.reset_button.clicked.connect(self.reset_filter)
-        row = self.make_filter_row([self.search, self.committee, self.employment, self.status_filter, self.grade,
-                                    self.reset_button])
+        row = self.make_filter_row(
+            [self.search, self.committee, self.employment, self.status_filter, self.grade, self.reset_button]
+        )
         self.committee.setMinimumContentsLength(10)
         self.committee.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         return row
@@ -108,11 +164,19 @@ class RosterTab(ListPage):
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(4)
         self.preview_fields: dict[str, QLabel] = {}
-        names = (("grade", self.tr("现有等级")), ("years", self.tr("调解工作年限")), ("year_cases", self.tr("本年度调解")),
-                 ("training", self.tr("本年度培训")), ("records", self.tr("奖惩")), ("assessment", self.tr("等级评定")))
+        names = (
+            ("grade", self.tr("现有等级")),
+            ("years", self.tr("调解工作年限")),
+            ("year_cases", self.tr("本年度调解")),
+            ("training", self.tr("本年度培训")),
+            ("records", self.tr("奖惩")),
+            ("assessment", self.tr("等级评定")),
+        )
         for i, (key, text) in enumerate(names):
             r, c = i // 3, (i % 3) * 2
-            grid.addWidget(label(text + self.tr("："), "muted"), r, c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(
+                label(text + self.tr("："), "muted"), r, c, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+            )
             value = QLabel()
             value.setObjectName(f"preview_{key}")
             value.setWordWrap(True)
@@ -129,7 +193,6 @@ class RosterTab(ListPage):
         card.setMinimumHeight(self.fontMetrics().lineSpacing() * 6 + 40)
         return card
 
-
     def summary_buttons(self) -> list[QAbstractButton]:
         self.preview_open = QPushButton(theme.icon("mdi6.account-details-outline", "#ffffff"), self.tr("打开"))
         self.preview_open.setProperty("kind", "primary")
@@ -145,20 +208,33 @@ class RosterTab(ListPage):
         widgets = (self.committee, self.employment, self.status_filter, self.grade)
         for w in widgets:
             w.blockSignals(True)
-        fill_combo(self.committee, [(c.uuid, c.name.removesuffix("人民调解委员会")) for c in rows], self.tr("全部调委会"))
+        fill_combo(
+            self.committee, [(c.uuid, c.name.removesuffix("人民调解委员会")) for c in rows], self.tr("全部调委会")
+        )
         fill_combo(self.employment, rules_domain.EMPLOYMENT, self.tr("全部用工类型"))
-        fill_combo(self.status_filter, [("serving", self.tr("在任")), ("*", self.tr("全部状态")),
-                                        *[(k, v) for k, v in rules_domain.STATUS.items() if k != "serving"]])
-        fill_combo(self.grade, [(g, g) for g in grades] + [(rules_domain.NO_GRADE, rules_domain.NO_GRADE)],
-                   self.tr("全部等级"))
+        fill_combo(
+            self.status_filter,
+            [
+                ("serving", self.tr("在任")),
+                ("*", self.tr("全部状态")),
+                *[(k, v) for k, v in rules_domain.STATUS.items() if k != "serving"],
+            ],
+        )
+        fill_combo(
+            self.grade, [(g, g) for g in grades] + [(rules_domain.NO_GRADE, rules_domain.NO_GRADE)], self.tr("全部等级")
+        )
         for w in widgets:
             w.blockSignals(False)
 
     def current_filter(self) -> RosterPage:
         status = code_of(self.status_filter)
-        return RosterPage(committee_uuid=code_of(self.committee), employment_type=code_of(self.employment),
-                          status="" if status == "*" else status, grade=code_of(self.grade),
-                          text=self.search.text().strip())
+        return RosterPage(
+            committee_uuid=code_of(self.committee),
+            employment_type=code_of(self.employment),
+            status="" if status == "*" else status,
+            grade=code_of(self.grade),
+            text=self.search.text().strip(),
+        )
 
     def filter_widgets(self) -> tuple[QWidget, ...]:
         return (self.committee, self.employment, self.status_filter, self.grade, self.search)
@@ -200,17 +276,26 @@ class RosterTab(ListPage):
         f = self.preview_fields
         f["grade"].setText(d["grade_label"])
         f["years"].setText(rules_domain.shown("years_of_service", career.years_of_service))
-        f["year_cases"].setText(self.tr("{n} 件，成功率 {rate}").format(
-            n=year.cases_total, rate=rules_domain.shown("success_rate", year.success_rate)))
-        f["training"].setText(self.tr("{h} 学时（{n} 次）").format(h=f"{year.training_hours.normalize():f}",
-                                                                   n=year.training_sessions))
+        f["year_cases"].setText(
+            self.tr("{n} 件，成功率 {rate}").format(
+                n=year.cases_total, rate=rules_domain.shown("success_rate", year.success_rate)
+            )
+        )
+        f["training"].setText(
+            self.tr("{h} 学时（{n} 次）").format(h=f"{year.training_hours.normalize():f}", n=year.training_sessions)
+        )
         counts = {k: sum(1 for e in d["events"] if e["kind"] == k) for k in rules_domain.EVENT_KINDS}
-        f["records"].setText(self.tr("表彰 {a} · 投诉 {c} · 违纪 {d}").format(
-            a=counts["award"], c=counts["complaint"], d=counts["discipline"]))
+        f["records"].setText(
+            self.tr("表彰 {a} · 投诉 {c} · 违纪 {d}").format(
+                a=counts["award"], c=counts["complaint"], d=counts["discipline"]
+            )
+        )
         if d["employment_type"] == "invited":
             f["assessment"].setText(self.tr("特邀调解员不参加等级评定"))
         elif apps:
-            f["assessment"].setText(self.tr("{level}申请{status}").format(level=apps[0].level_name, status=apps[0].status_label))
+            f["assessment"].setText(
+                self.tr("{level}申请{status}").format(level=apps[0].level_name, status=apps[0].status_label)
+            )
         else:
             f["assessment"].setText(self.tr("无正在办理的申请"))
 
@@ -270,13 +355,21 @@ class RosterTab(ListPage):
         path = self.open_file(self, self.tr("选择调解员名册"), self.tr("Excel 文件 (*.xlsx)"))
         if not path:
             return
+
         def work(session: Any, actor: Actor, progress: Any) -> Any:
             with open(path, "rb") as f:
                 data = f.read()
             return mediator_ledger.import_roster(session, actor, data, progress=progress)
 
-        ops.write(self.ctx, self.actor, work, with_progress=True, label=self.tr("正在导入名册…"), parent=self,
-                  on_ok=self._imported)
+        ops.write(
+            self.ctx,
+            self.actor,
+            work,
+            with_progress=True,
+            label=self.tr("正在导入名册…"),
+            parent=self,
+            on_ok=self._imported,
+        )
 
     def _imported(self, report: Any) -> None:
         self.fill_filters()
@@ -289,12 +382,20 @@ class RosterTab(ListPage):
         self.status.emit(self.tr("名册导入：{n} 人").format(n=report.imported))
 
     def export_roster(self) -> None:
-        path = self.save_file(self, self.tr("导出调解员名册"), self.tr("调解员名册.xlsx"), self.tr("Excel 文件 (*.xlsx)"))
+        path = self.save_file(
+            self, self.tr("导出调解员名册"), self.tr("调解员名册.xlsx"), self.tr("Excel 文件 (*.xlsx)")
+        )
         if not path:
             return
-        ops.read(self.ctx, self.actor, mediator_ledger.export_roster, self.current_filter(),
-                 label=self.tr("正在导出名册…"), parent=self,
-                 on_ok=lambda data: self._written(path, data, self.tr("名册已导出：{path}")))
+        ops.read(
+            self.ctx,
+            self.actor,
+            mediator_ledger.export_roster,
+            self.current_filter(),
+            label=self.tr("正在导出名册…"),
+            parent=self,
+            on_ok=lambda data: self._written(path, data, self.tr("名册已导出：{path}")),
+        )
 
     def _written(self, path: str, data: bytes, note: str) -> None:
         if save_bytes(self, path, data):

@@ -13,8 +13,21 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import clock
@@ -30,8 +43,9 @@ SEQ_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class AuditModel(QAbstractTableModel):
-    def __init__(self, ctx: AppContext, actor: Actor, page_size: int = PAGE_SIZE,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, actor: Actor, page_size: int = PAGE_SIZE, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.actor, self.page_size = ctx, actor, page_size
         self.filter = audit.AuditFilter()
@@ -59,7 +73,9 @@ class AuditModel(QAbstractTableModel):
         self._fetching = True
         try:
             before = self.rows[-1].seq if self.rows else None
-            page = ops.read(self.ctx, self.actor, audit.list_events, self.filter, before_seq=before, limit=self.page_size)
+            page = ops.read(
+                self.ctx, self.actor, audit.list_events, self.filter, before_seq=before, limit=self.page_size
+            )
             self._more = len(page) == self.page_size
             if page:
                 first = len(self.rows)
@@ -277,9 +293,13 @@ class AuditTab(QWidget):
         if self.use_dates.isChecked():
             since = _utc(self.date_from.date())
             until = _utc(self.date_to.date()) + timedelta(days=1)
-        return audit.AuditFilter(actor=self.actor_combo.currentData() or "",
-                                 action=self.action_combo.currentData() or "",
-                                 text=self.search.text().strip(), since=since, until=until)
+        return audit.AuditFilter(
+            actor=self.actor_combo.currentData() or "",
+            action=self.action_combo.currentData() or "",
+            text=self.search.text().strip(),
+            since=since,
+            until=until,
+        )
 
     def apply_filter(self) -> None:
         self._debounce.stop()
@@ -338,8 +358,11 @@ class AuditTab(QWidget):
             self.after_text.setPlainText("")
             return
         row = self.model.rows[index.row()]
-        self.detail_head.setText(self.tr("第 {seq} 条　{at}　{actor}　{action}").format(
-            seq=row.seq, at=local_time(row.at, seconds=True), actor=row.actor, action=row.action_label))
+        self.detail_head.setText(
+            self.tr("第 {seq} 条　{at}　{actor}　{action}").format(
+                seq=row.seq, at=local_time(row.at, seconds=True), actor=row.actor, action=row.action_label
+            )
+        )
         self.detail_summary.setText(row.summary)
         self.detail_object.setText(f"{row.entity} {row.entity_id}".strip())
         self.before_text.setPlainText(_pretty(row.before))

@@ -11,8 +11,16 @@ from html import escape
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk import __version__
@@ -38,9 +46,15 @@ class DataSafetyTab(QWidget):
 
         check_group = QGroupBox(self.tr("完整性检查"))
         check_box = QVBoxLayout(check_group)
-        check_box.addWidget(label(self.tr(
-            "检查数据库文件是否完好、数据库版本是否与程序一致、审计日志的哈希链是否完整。检查只读取数据，不做修改。"),
-            "muted", wrap=True))
+        check_box.addWidget(
+            label(
+                self.tr(
+                    "检查数据库文件是否完好、数据库版本是否与程序一致、审计日志的哈希链是否完整。检查只读取数据，不做修改。"
+                ),
+                "muted",
+                wrap=True,
+            )
+        )
         row = QHBoxLayout()
         self.check_button = QPushButton(theme.icon("mdi6.shield-check-outline"), self.tr("立即检查"))
         row.addWidget(self.check_button)
@@ -86,7 +100,8 @@ class DataSafetyTab(QWidget):
         self.backup_button.clicked.connect(self.backup_now)
         self.restore_button.clicked.connect(self.restore_selected)
         self.folder_button.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.data.backups))))
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.data.backups)))
+        )
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
     def showEvent(self, event) -> None:
@@ -95,9 +110,12 @@ class DataSafetyTab(QWidget):
 
     def refresh(self) -> None:
         interval = ops.session_read(self.ctx, settings.get, "backup_interval_minutes")
-        self.policy.setText(self.tr(
-            "有改动时每 {n} 分钟自动备份一次。保留最近 24 小时内的全部备份，以及最近 12 天、10 周、9 个月各一份。"
-            "备份保存在本机的数据目录中：{folder}").format(n=interval, folder=self.ctx.data.backups))
+        self.policy.setText(
+            self.tr(
+                "有改动时每 {n} 分钟自动备份一次。保留最近 24 小时内的全部备份，以及最近 12 天、10 周、9 个月各一份。"
+                "备份保存在本机的数据目录中：{folder}"
+            ).format(n=interval, folder=self.ctx.data.backups)
+        )
         self.backups = maintenance.list_backups(self.ctx.data)
         self.table.setRowCount(len(self.backups))
         for i, b in enumerate(self.backups):
@@ -125,9 +143,16 @@ class DataSafetyTab(QWidget):
         """On the DB thread with a progress dialog that says how long it will take; 取消 stops it."""
         seconds = maintenance.check_estimate(self.ctx.data)
         label = self.tr("正在检查数据库（预计{t}）…").format(t=maintenance.duration_text(seconds))
-        ops.call(self.ctx, self.actor,
-                 lambda data, database, _actor, progress: maintenance.check(data, database, progress=progress),
-                 with_data=True, with_progress=True, label=label, parent=self, on_ok=self._show_report)
+        ops.call(
+            self.ctx,
+            self.actor,
+            lambda data, database, _actor, progress: maintenance.check(data, database, progress=progress),
+            with_data=True,
+            with_progress=True,
+            label=label,
+            parent=self,
+            on_ok=self._show_report,
+        )
 
     def _show_report(self, report: maintenance.CheckReport) -> None:
         ok, bad = theme.SUCCESS, theme.DANGER
@@ -136,38 +161,75 @@ class DataSafetyTab(QWidget):
             return f"<div style='color:{ok if good else bad}'>{'✓' if good else '✗'} {escape(text)}</div>"
 
         lines = [
-            line(not report.integrity, self.tr("数据库文件完好") if not report.integrity
-                 else self.tr("数据库文件有问题：{p}").format(p="；".join(report.integrity[:3]))),
+            line(
+                not report.integrity,
+                self.tr("数据库文件完好")
+                if not report.integrity
+                else self.tr("数据库文件有问题：{p}").format(p="；".join(report.integrity[:3])),
+            ),
             line(report.schema_revision == report.schema_head, self.version_text(report)),
-            line(report.audit_first_broken is None,
-                 self.tr("审计日志 {n} 条，哈希链完整").format(n=report.audit_events)
-                 if report.audit_first_broken is None
-                 else self.tr("审计日志哈希链断裂：{r}").format(r=report.audit_reason)),
-            *([line(report.records.ok, self.tr("案件记录 {n} 件，与程序写入时一致").format(n=report.records.cases)
-                    if report.records.ok else self.tr("案件记录有问题：{what}").format(
-                        what=report.records.line().removeprefix("案件记录：")))] if report.records is not None else []),
-            line(bool(report.backups), self.tr("已有 {n} 份备份").format(n=len(report.backups))
-                 if report.backups else self.tr("尚无备份，建议立即备份")),
+            line(
+                report.audit_first_broken is None,
+                self.tr("审计日志 {n} 条，哈希链完整").format(n=report.audit_events)
+                if report.audit_first_broken is None
+                else self.tr("审计日志哈希链断裂：{r}").format(r=report.audit_reason),
+            ),
+            *(
+                [
+                    line(
+                        report.records.ok,
+                        self.tr("案件记录 {n} 件，与程序写入时一致").format(n=report.records.cases)
+                        if report.records.ok
+                        else self.tr("案件记录有问题：{what}").format(
+                            what=report.records.line().removeprefix("案件记录：")
+                        ),
+                    )
+                ]
+                if report.records is not None
+                else []
+            ),
+            line(
+                bool(report.backups),
+                self.tr("已有 {n} 份备份").format(n=len(report.backups))
+                if report.backups
+                else self.tr("尚无备份，建议立即备份"),
+            ),
         ]
         verdict = self.tr("检查通过。") if report.ok else self.tr("检查未通过，请联系技术支持，或从完好的备份恢复。")
-        self.check_result.setText(f"<p><b>{escape(verdict)}</b></p>" + "".join(lines) +
-                                  f"<div style='color:{theme.MUTED}'>SQLite {escape(report.sqlite_version)}"
-                                  f" · {escape(self.tr('参考数据'))} {escape(report.reference_version or '—')}</div>")
+        self.check_result.setText(
+            f"<p><b>{escape(verdict)}</b></p>"
+            + "".join(lines)
+            + f"<div style='color:{theme.MUTED}'>SQLite {escape(report.sqlite_version)}"
+            f" · {escape(self.tr('参考数据'))} {escape(report.reference_version or '—')}</div>"
+        )
         # the migration heads are for technical support only: in the tooltip, not in the line
-        self.check_result.setToolTip(self.tr("数据库结构版本：{r}\n本程序的结构版本：{h}").format(
-            r=report.schema_revision or "—", h=report.schema_head))
+        self.check_result.setToolTip(
+            self.tr("数据库结构版本：{r}\n本程序的结构版本：{h}").format(
+                r=report.schema_revision or "—", h=report.schema_head
+            )
+        )
         self.changed.emit(verdict)
 
     def version_text(self, report: maintenance.CheckReport) -> str:
         """The program's version and whether the database's structure is the one it writes."""
-        state = self.tr("最新") if report.schema_revision == report.schema_head else self.tr("需要升级（请重新打开程序）")
+        state = (
+            self.tr("最新") if report.schema_revision == report.schema_head else self.tr("需要升级（请重新打开程序）")
+        )
         return self.tr("程序版本 {v}，数据库结构：{state}").format(v=__version__, state=state)
 
     def backup_now(self) -> None:
         seconds = maintenance.backup_estimate(self.ctx.data)
         label = self.tr("正在备份（预计{t}）…").format(t=maintenance.duration_text(seconds))
-        ops.call(self.ctx, self.actor, maintenance.backup_now, with_data=True, with_progress=True, label=label,
-                 parent=self, on_ok=self._backed_up)
+        ops.call(
+            self.ctx,
+            self.actor,
+            maintenance.backup_now,
+            with_data=True,
+            with_progress=True,
+            label=label,
+            parent=self,
+            on_ok=self._backed_up,
+        )
 
     def _backed_up(self, path) -> None:
         self.refresh()
@@ -181,9 +243,18 @@ class DataSafetyTab(QWidget):
         question = self.tr(
             "将用 {at} 的备份（{reason}）替换当前全部数据。\n\n恢复前，当前数据会先自动备份一份"
             "（已损坏的数据库则移到备份文件夹中保留）。"
-            "恢复后需要重新登录。\n\n确定恢复吗？").format(at=chosen.taken_at.strftime("%Y-%m-%d %H:%M:%S"),
-                                                     reason=chosen.reason_label)
+            "恢复后需要重新登录。\n\n确定恢复吗？"
+        ).format(at=chosen.taken_at.strftime("%Y-%m-%d %H:%M:%S"), reason=chosen.reason_label)
         if not messages.confirm(self, question, self.tr("从备份恢复")):
             return
-        ops.call(self.ctx, self.actor, maintenance.restore, chosen.path, with_data=True,
-                 label=self.tr("正在恢复备份…"), parent=self, cancellable=False, on_ok=self.database_replaced.emit)
+        ops.call(
+            self.ctx,
+            self.actor,
+            maintenance.restore,
+            chosen.path,
+            with_data=True,
+            label=self.tr("正在恢复备份…"),
+            parent=self,
+            cancellable=False,
+            on_ok=self.database_replaced.emit,
+        )

@@ -11,7 +11,15 @@ from typing import Any
 from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
-    QFrame, QGridLayout, QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -24,12 +32,26 @@ from xihu_desk.services import home
 from xihu_desk.services.context import Actor
 
 # Icons for the figures services.home knows; a new figure gets the generic one.
-HOME_ENTITIES = ("case", "case_record", "followup", "review", "mediator", "mediator_appointment", "committee",
-                 "user", "bundle_in", "grading_application")
+HOME_ENTITIES = (
+    "case",
+    "case_record",
+    "followup",
+    "review",
+    "mediator",
+    "mediator_appointment",
+    "committee",
+    "user",
+    "bundle_in",
+    "grading_application",
+)
 FIGURE_ICONS = {
-    "我的案件": "mdi6.folder-account-outline", "在办案件": "mdi6.folder-open-outline", "本月受理": "mdi6.calendar-month-outline",
-    "待回访": "mdi6.phone-return-outline", "调委会": "mdi6.account-group-outline",
-    "在用账户": "mdi6.account-outline", "近 24 小时操作": "mdi6.history",
+    "我的案件": "mdi6.folder-account-outline",
+    "在办案件": "mdi6.folder-open-outline",
+    "本月受理": "mdi6.calendar-month-outline",
+    "待回访": "mdi6.phone-return-outline",
+    "调委会": "mdi6.account-group-outline",
+    "在用账户": "mdi6.account-outline",
+    "近 24 小时操作": "mdi6.history",
     "在审事项": "mdi6.scale-balance",
 }
 
@@ -40,8 +62,9 @@ class FigureLink(FigureCard):
     clicked = Signal()
 
     def __init__(self, figure: home.Figure, parent: QWidget | None = None) -> None:
-        super().__init__(figure.label, figure.value, figure.note,
-                         FIGURE_ICONS.get(figure.label, "mdi6.chart-box-outline"), parent)
+        super().__init__(
+            figure.label, figure.value, figure.note, FIGURE_ICONS.get(figure.label, "mdi6.chart-box-outline"), parent
+        )
         self.figure = figure
         self.setObjectName("figureCard")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -81,8 +104,9 @@ class HomePage(QWidget):
         box.addWidget(self.date_label)
         if actor.can(Perm.EDIT_CASES):  # 新建: a dispute settled on the spot, one screen (gui/cases/simple.py)
             row = QHBoxLayout()
-            self.simple_button = QPushButton(theme.icon("mdi6.lightning-bolt-outline", theme.ACCENT),
-                                             self.tr("简易程序（当场调解）"))
+            self.simple_button = QPushButton(
+                theme.icon("mdi6.lightning-bolt-outline", theme.ACCENT), self.tr("简易程序（当场调解）")
+            )
             self.simple_button.setObjectName("homeSimpleCase")
             self.simple_button.setToolTip(self.tr("当场调解、当场达成口头协议的纠纷：受理、当事人、口头协议一页登记"))
             self.simple_button.clicked.connect(self.new_simple_case)
@@ -126,8 +150,12 @@ class HomePage(QWidget):
         data = ops.read(self.ctx, self.actor, home.summary)
         self.data = data  # what the cards and the list show (tests read it)
         today = clock.local_today()
-        self.date_label.setText("{org} · {day}".format(org=self.org_name, day=QLocale().toString(
-            QDate(today.year, today.month, today.day), "yyyy年M月d日 dddd")))
+        self.date_label.setText(
+            "{org} · {day}".format(
+                org=self.org_name,
+                day=QLocale().toString(QDate(today.year, today.month, today.day), "yyyy年M月d日 dddd"),
+            )
+        )
         while self.cards.count():
             taken = self.cards.takeAt(0)
             card = taken.widget() if taken is not None else None
@@ -143,8 +171,11 @@ class HomePage(QWidget):
         self.due_list.clear()
         for due in data.due:
             overdue = due.overdue
-            icon = theme.icon("mdi6.alert-circle-outline", theme.DANGER) if overdue else \
-                theme.icon("mdi6.bell-outline", theme.ACCENT)
+            icon = (
+                theme.icon("mdi6.alert-circle-outline", theme.DANGER)
+                if overdue
+                else theme.icon("mdi6.bell-outline", theme.ACCENT)
+            )
             item = QListWidgetItem(icon, f"{due.due}　{due.title}")  # the title says what is overdue
             item.setData(Qt.ItemDataRole.UserRole, (due.kind, due.record_uuid))
             item.setToolTip(item.text())
@@ -171,6 +202,7 @@ class HomePage(QWidget):
 
         dialog = SimpleCaseDialog(self.ctx, self.actor, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
         def created(uuid: str) -> None:
             self.open_area.emit(home.AREA_OF[home.CASES])
             self.open_record.emit(home.CASES, uuid)

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSlider,
-    QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk import __version__
@@ -52,7 +63,9 @@ class ParamsTab(QWidget):
         self.ctx, self.actor = ctx, actor
         box = QVBoxLayout(self)
         box.setContentsMargins(20, 16, 20, 16)
-        box.addWidget(label(self.tr("这些参数对本节点的所有用户和所有电脑生效，修改会记入审计日志。"), "muted", wrap=True))
+        box.addWidget(
+            label(self.tr("这些参数对本节点的所有用户和所有电脑生效，修改会记入审计日志。"), "muted", wrap=True)
+        )
         form = _form()
         self.spins: dict[str, QSpinBox] = {}
         for key, spec in settings.SPECS.items():
@@ -65,9 +78,13 @@ class ParamsTab(QWidget):
             row = QHBoxLayout()
             row.setSpacing(12)
             row.addWidget(spin)
-            hint = (self.tr("默认“{d}”").format(d=spec.choices[spec.default]) if spec.choices else
-                    self.tr("默认 {d} {unit}，可设 {lo}–{hi}").format(d=spec.default, unit=spec.unit, lo=spec.minimum,
-                                                                 hi=spec.maximum))
+            hint = (
+                self.tr("默认“{d}”").format(d=spec.choices[spec.default])
+                if spec.choices
+                else self.tr("默认 {d} {unit}，可设 {lo}–{hi}").format(
+                    d=spec.default, unit=spec.unit, lo=spec.minimum, hi=spec.maximum
+                )
+            )
             row.addWidget(label(hint, "muted"))
             row.addStretch(1)
             form.addRow(f"{spec.label}：", row)
@@ -121,8 +138,11 @@ class DisplayTab(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(20, 16, 20, 16)
         box.setSpacing(12)
-        box.addWidget(label(self.tr("文字大小只对这台电脑生效。字看不清时可以调大，所有窗口立即按新大小显示。"),
-                            "muted", wrap=True))
+        box.addWidget(
+            label(
+                self.tr("文字大小只对这台电脑生效。字看不清时可以调大，所有窗口立即按新大小显示。"), "muted", wrap=True
+            )
+        )
         form = _form()
         row = QHBoxLayout()
         self.slider = QSlider(Qt.Orientation.Horizontal)
@@ -144,9 +164,14 @@ class DisplayTab(QWidget):
         sample_box = QVBoxLayout(sample)
         sample_box.setContentsMargins(18, 14, 18, 14)
         sample_box.addWidget(label(self.tr("示例：人民调解协议书"), "subtitle"))
-        sample_box.addWidget(label(self.tr(
-            "经本委员会调解，双方当事人自愿达成如下协议：一、甲方于 2025 年 12 月 31 日前支付乙方修缮费用人民币叁仟元整。"),
-            wrap=True))
+        sample_box.addWidget(
+            label(
+                self.tr(
+                    "经本委员会调解，双方当事人自愿达成如下协议：一、甲方于 2025 年 12 月 31 日前支付乙方修缮费用人民币叁仟元整。"
+                ),
+                wrap=True,
+            )
+        )
         box.addWidget(sample)
         reset = QPushButton(self.tr("恢复默认（100%）"))
         reset.clicked.connect(lambda: self.slider.setValue(prefs.TEXT_SCALE_DEFAULT // 10))
@@ -190,9 +215,16 @@ class NodeTab(QWidget):
             form.addRow(f"{title}：", field)
         box.addLayout(form)
         box.addSpacing(10)
-        box.addWidget(label(self.tr(
-            "上级单位导入本节点报送的数据包时，以密钥指纹核对来源。更换电脑时请用“数据安全”中的备份迁移，"
-            "不要重新初始化，否则指纹会改变。"), "muted", wrap=True))
+        box.addWidget(
+            label(
+                self.tr(
+                    "上级单位导入本节点报送的数据包时，以密钥指纹核对来源。更换电脑时请用“数据安全”中的备份迁移，"
+                    "不要重新初始化，否则指纹会改变。"
+                ),
+                "muted",
+                wrap=True,
+            )
+        )
         box.addSpacing(10)
         self.committee_title = label("", "subtitle")
         box.addWidget(self.committee_title)

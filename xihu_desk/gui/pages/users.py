@@ -10,8 +10,19 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain.roles import PERM_LABELS, PERMISSIONS, ROLE_LABELS, Role
@@ -36,8 +47,14 @@ class UsersModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[users.UserRow] = []
-        self.headers = [self.tr("用户名"), self.tr("姓名"), self.tr("角色"), self.tr("状态"), self.tr("最近登录"),
-                        self.tr("名册中的本人")]
+        self.headers = [
+            self.tr("用户名"),
+            self.tr("姓名"),
+            self.tr("角色"),
+            self.tr("状态"),
+            self.tr("最近登录"),
+            self.tr("名册中的本人"),
+        ]
 
     def set_rows(self, rows: list[users.UserRow]) -> None:
         self.beginResetModel()
@@ -60,8 +77,14 @@ class UsersModel(QAbstractTableModel):
             return None
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.username, row.display_name, row.role_label, self.status(row),
-                    local_time(row.last_login_at), row.mediator_name)[index.column()]
+            return (
+                row.username,
+                row.display_name,
+                row.role_label,
+                self.status(row),
+                local_time(row.last_login_at),
+                row.mediator_name,
+            )[index.column()]
         if role == ID_ROLE:
             return row.uuid
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 3:
@@ -82,8 +105,9 @@ class UserDialog(QDialog):
 
     saved = Signal(object)  # UserRow
 
-    def __init__(self, ctx: AppContext, actor: Actor, row: users.UserRow | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, actor: Actor, row: users.UserRow | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.actor, self.row = ctx, actor, row
         self.setWindowTitle(self.tr("新建用户") if row is None else self.tr("修改用户"))
@@ -110,9 +134,15 @@ class UserDialog(QDialog):
             self.committee.addItem(c.name, c.uuid)
         self._add_roster_row(ctx)
         min_length = ops.session_read(ctx, settings.get, "password_min_length")
-        self.check = PasswordCheck(self.password, self.confirm, child(self.form, QLabel, "passwordHint"),
-                                   child(self.form, QLabel, "matchHint"), username=self.username.text,
-                                   min_length=min_length, parent=self)
+        self.check = PasswordCheck(
+            self.password,
+            self.confirm,
+            child(self.form, QLabel, "passwordHint"),
+            child(self.form, QLabel, "matchHint"),
+            username=self.username.text,
+            min_length=min_length,
+            parent=self,
+        )
         self.check.changed.connect(self._update_save)
         self.username.textChanged.connect(self._username_changed)
         self.display_name.textChanged.connect(self._update_save)
@@ -184,9 +214,12 @@ class UserDialog(QDialog):
 
     def command(self) -> users.UserCommand:
         return users.UserCommand(
-            username=self.username.text().strip(), display_name=self.display_name.text().strip(),
-            role=self.role.currentData(), password=self.password.text() if self.row is None else "",
-            active=self.active.isChecked(), committee_uuid=self.committee.currentData(),
+            username=self.username.text().strip(),
+            display_name=self.display_name.text().strip(),
+            role=self.role.currentData(),
+            password=self.password.text() if self.row is None else "",
+            active=self.active.isChecked(),
+            committee_uuid=self.committee.currentData(),
             mediator_uuid=self.roster.currentData(),
         )
 
@@ -197,10 +230,20 @@ class UserDialog(QDialog):
         self.save_button.setEnabled(False)
         self.error_label.setText("")
         if row is None:
-            ops.write(self.ctx, self.actor, users.create_user, cmd, parent=self, on_ok=self._saved, on_error=self._failed)
+            ops.write(
+                self.ctx, self.actor, users.create_user, cmd, parent=self, on_ok=self._saved, on_error=self._failed
+            )
         else:
-            ops.write(self.ctx, self.actor, users.update_user, row.uuid, cmd, parent=self, on_ok=self._saved,
-                      on_error=self._failed)
+            ops.write(
+                self.ctx,
+                self.actor,
+                users.update_user,
+                row.uuid,
+                cmd,
+                parent=self,
+                on_ok=self._saved,
+                on_error=self._failed,
+            )
 
     def _saved(self, row: users.UserRow) -> None:
         self.accept()
@@ -216,8 +259,15 @@ class PasswordDialog(QDialog):
 
     saved = Signal()
 
-    def __init__(self, ctx: AppContext, actor: Actor, user_uuid: str, username: str, display_name: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        actor: Actor,
+        user_uuid: str,
+        username: str,
+        display_name: str,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.actor, self.user_uuid = ctx, actor, user_uuid
         self.own = user_uuid == actor.user_uuid
@@ -233,9 +283,15 @@ class PasswordDialog(QDialog):
             form.addRow(self.tr("原密码：*"), self.old_password)
         else:
             self.setWindowTitle(self.tr("重设密码"))
-            box.addWidget(label(self.tr("为 {name}（{username}）设置新密码。设置后该账户的锁定同时解除；"
-                                        "请当面告知本人，并提醒其尽快自行修改。").format(
-                name=display_name, username=username), wrap=True))
+            box.addWidget(
+                label(
+                    self.tr(
+                        "为 {name}（{username}）设置新密码。设置后该账户的锁定同时解除；"
+                        "请当面告知本人，并提醒其尽快自行修改。"
+                    ).format(name=display_name, username=username),
+                    wrap=True,
+                )
+            )
         self.password, self.confirm = QLineEdit(), QLineEdit()
         self.password.setObjectName("newPassword")
         self.confirm.setObjectName("confirmPassword")
@@ -261,8 +317,9 @@ class PasswordDialog(QDialog):
         buttons.addWidget(self.save_button)
         box.addLayout(buttons)
         min_length = ops.session_read(ctx, settings.get, "password_min_length")
-        self.check = PasswordCheck(self.password, self.confirm, hint, match, username=lambda: username,
-                                   min_length=min_length, parent=self)
+        self.check = PasswordCheck(
+            self.password, self.confirm, hint, match, username=lambda: username, min_length=min_length, parent=self
+        )
         self.check.changed.connect(self.save_button.setEnabled)
         self.save_button.setEnabled(False)
         self.setMinimumWidth(460)
@@ -272,8 +329,17 @@ class PasswordDialog(QDialog):
             return
         old = self.old_password.text() if self.own else None
         self.save_button.setEnabled(False)
-        ops.write(self.ctx, self.actor, users.set_password, self.user_uuid, self.password.text(), old,
-                  parent=self, on_ok=self._saved, on_error=self._failed)
+        ops.write(
+            self.ctx,
+            self.actor,
+            users.set_password,
+            self.user_uuid,
+            self.password.text(),
+            old,
+            parent=self,
+            on_ok=self._saved,
+            on_error=self._failed,
+        )
 
     def _saved(self, _result: None) -> None:
         self.accept()
@@ -323,7 +389,8 @@ class UsersTab(QWidget):
             self.view.setColumnWidth(column, width)
         prefs.restore_state("users/header", self.view.horizontalHeader())
         self.view.horizontalHeader().sectionResized.connect(
-            lambda *_: prefs.save_state("users/header", self.view.horizontalHeader()))
+            lambda *_: prefs.save_state("users/header", self.view.horizontalHeader())
+        )
         box.addWidget(self.view, 1)
         self.new_button.clicked.connect(self.new_user)
         self.edit_button.clicked.connect(self.edit_user)
@@ -395,8 +462,14 @@ class UsersTab(QWidget):
         row = self.selected()
         if row is None:
             return
-        ops.write(self.ctx, self.actor, users.unlock, row.uuid, parent=self,
-                  on_ok=lambda _r: self._saved(row, self.tr("已解除 {u} 的锁定").format(u=row.username)))
+        ops.write(
+            self.ctx,
+            self.actor,
+            users.unlock,
+            row.uuid,
+            parent=self,
+            on_ok=lambda _r: self._saved(row, self.tr("已解除 {u} 的锁定").format(u=row.username)),
+        )
 
     def _saved(self, row: users.UserRow, note: str) -> None:
         self.refresh(row.uuid)

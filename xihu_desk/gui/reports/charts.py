@@ -59,7 +59,9 @@ class _Chart(QWidget):
             painter.setPen(QColor(theme.TEXT))
             painter.drawText(QRectF(x, top, w + 2, fm.height()), Qt.AlignmentFlag.AlignVCenter, name)
             x -= 16
-            painter.fillRect(QRectF(x, top + fm.height() / 2 - 5, 10, 10), QColor(SERIES_COLOURS[i % len(SERIES_COLOURS)]))
+            painter.fillRect(
+                QRectF(x, top + fm.height() / 2 - 5, 10, 10), QColor(SERIES_COLOURS[i % len(SERIES_COLOURS)])
+            )
             x -= 14
 
 
@@ -91,8 +93,11 @@ class ColumnChart(_Chart):
             painter.setPen(QPen(QColor("#e3e7ec"), 1))
             painter.drawLine(int(area.left()), int(y), int(area.right()), int(y))
             painter.setPen(QColor(theme.MUTED))
-            painter.drawText(QRectF(0, y - line / 2, axis_w, line), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             f"{step * k:g}")
+            painter.drawText(
+                QRectF(0, y - line / 2, axis_w, line),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                f"{step * k:g}",
+            )
         n = len(self.labels)
         slot = area.width() / n
         group = slot * 0.72
@@ -107,12 +112,18 @@ class ColumnChart(_Chart):
                 painter.fillRect(rect, QColor(SERIES_COLOURS[s % len(SERIES_COLOURS)]))
                 if v and bar >= fm.horizontalAdvance(f"{v:g}") - 2 and n <= 24:
                     painter.setPen(QColor(theme.TEXT))
-                    painter.drawText(QRectF(rect.left() - 6, rect.top() - line, rect.width() + 12, line),
-                                     Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, f"{v:g}")
+                    painter.drawText(
+                        QRectF(rect.left() - 6, rect.top() - line, rect.width() + 12, line),
+                        Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
+                        f"{v:g}",
+                    )
             if i % label_every == 0:
                 painter.setPen(QColor(theme.MUTED))
-                painter.drawText(QRectF(area.left() + slot * i - slot, area.bottom() + 3, slot * 3, line),
-                                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text)
+                painter.drawText(
+                    QRectF(area.left() + slot * i - slot, area.bottom() + 3, slot * 3, line),
+                    Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                    text,
+                )
         painter.setPen(QPen(QColor(theme.BORDER), 1))
         painter.drawLine(int(area.left()), int(area.bottom()), int(area.right()), int(area.bottom()))
 
@@ -143,9 +154,14 @@ class BarChart(_Chart):
         for i, (text, v) in enumerate(zip(self.labels, values, strict=True)):
             y = 2 + row * i
             painter.setPen(QColor(theme.TEXT))
-            painter.drawText(QRectF(0, y, label_w - 8, row), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
+            painter.drawText(
+                QRectF(0, y, label_w - 8, row), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text
+            )
             w = (right - left) * v / top
             painter.fillRect(QRectF(left, y + row * 0.18, max(w, 1), row * 0.64), QColor(SERIES_COLOURS[0]))
             painter.setPen(QColor(theme.MUTED))
-            painter.drawText(QRectF(left + w + 4, y, number_w, row), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             f"{v:g}")
+            painter.drawText(
+                QRectF(left + w + 4, y, number_w, row),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                f"{v:g}",
+            )

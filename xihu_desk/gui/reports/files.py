@@ -32,13 +32,15 @@ class FileDialogs(QObject):
         return chosen
 
     def save_workbook(self, parent: QWidget, title: str, suggested_name: str) -> Path | None:
-        path, _filter = QFileDialog.getSaveFileName(parent, title, self._start(suggested_name),
-                                                    self.tr("Excel 工作簿 (*.xlsx)"))
+        path, _filter = QFileDialog.getSaveFileName(
+            parent, title, self._start(suggested_name), self.tr("Excel 工作簿 (*.xlsx)")
+        )
         return self._chosen(path, ".xlsx")
 
     def open_ledger(self, parent: QWidget) -> Path | None:
-        path, _filter = QFileDialog.getOpenFileName(parent, self.tr("选择原有的 Excel 台账"), self._start(),
-                                                    self.tr("Excel 工作簿 (*.xlsx);;所有文件 (*)"))
+        path, _filter = QFileDialog.getOpenFileName(
+            parent, self.tr("选择原有的 Excel 台账"), self._start(), self.tr("Excel 工作簿 (*.xlsx);;所有文件 (*)")
+        )
         return self._chosen(path)
 
     def show_folder(self, folder: Path) -> None:

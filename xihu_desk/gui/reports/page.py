@@ -15,7 +15,14 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QFrame, QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget,
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import clock
@@ -39,6 +46,7 @@ TOP_TYPES = 10
 
 def preset_period(key: str, today: date) -> tuple[date, date]:
     """本月, 上月, 本季度, 上季度, 本年, 上年 as (first day, last day)."""
+
     def month_end(y: int, m: int) -> date:
         return (date(y + (m == 12), m % 12 + 1, 1)) - timedelta(days=1)
 
@@ -90,8 +98,9 @@ class ReportsPage(QWidget):
     loaded = Signal(object)  # MediationStats shown
     saved = Signal(object)  # Path of a workbook written
 
-    def __init__(self, ctx: AppContext, actor: Actor, files: FileDialogs | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, actor: Actor, files: FileDialogs | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.actor = ctx, actor
         self.files = files or FileDialogs(self)
@@ -106,8 +115,14 @@ class ReportsPage(QWidget):
         head.addWidget(icon_label("mdi6.chart-box-outline", 36))
         head.addWidget(label(self.tr("统计报表"), "title"), 1)
         box.addLayout(head)
-        summary = label(self.tr("按期间和范围查看人民调解的主要数字；生成区司法局要求的人民调解工作统计表，导出案件台账，"
-                                "导入以前用 Excel 登记的台账。"), "muted", wrap=True)
+        summary = label(
+            self.tr(
+                "按期间和范围查看人民调解的主要数字；生成区司法局要求的人民调解工作统计表，导出案件台账，"
+                "导入以前用 Excel 登记的台账。"
+            ),
+            "muted",
+            wrap=True,
+        )
         summary.setObjectName("areaSummary")
         box.addWidget(summary)
         self.allowed = actor.can(Perm.REPORTS)
@@ -167,9 +182,15 @@ class ReportsPage(QWidget):
         outer.addLayout(row)
         self.preset = QComboBox()
         self.preset.setObjectName("periodPreset")
-        names = {"this_month": self.tr("本月"), "last_month": self.tr("上月"), "this_quarter": self.tr("本季度"),
-                 "last_quarter": self.tr("上季度"), "this_year": self.tr("本年"), "last_year": self.tr("上年"),
-                 "custom": self.tr("自定义")}
+        names = {
+            "this_month": self.tr("本月"),
+            "last_month": self.tr("上月"),
+            "this_quarter": self.tr("本季度"),
+            "last_quarter": self.tr("上季度"),
+            "this_year": self.tr("本年"),
+            "last_year": self.tr("上年"),
+            "custom": self.tr("自定义"),
+        }
         for key in PRESETS:
             self.preset.addItem(names[key], key)
         self.preset.setCurrentIndex(PRESETS.index("this_year"))
@@ -200,7 +221,9 @@ class ReportsPage(QWidget):
         self.stats_button = QPushButton(theme.icon("mdi6.microsoft-excel", "#ffffff"), self.tr("生成统计表…"))
         self.stats_button.setObjectName("writeStats")
         self.stats_button.setProperty("kind", "primary")
-        self.stats_button.setToolTip(self.tr("人民调解工作统计表（Excel）：按纠纷类型、调委会、组织类型和月份，含合计与数据来源"))
+        self.stats_button.setToolTip(
+            self.tr("人民调解工作统计表（Excel）：按纠纷类型、调委会、组织类型和月份，含合计与数据来源")
+        )
         self.stats_button.clicked.connect(self.write_statistics)
         self.ledger_button = QPushButton(theme.icon("mdi6.table-arrow-right"), self.tr("导出案件台账…"))
         self.ledger_button.setObjectName("exportLedger")
@@ -246,8 +269,9 @@ class ReportsPage(QWidget):
 
     def query(self) -> StatsQuery:
         scope: Scope = self.scopes[max(self.scope.currentIndex(), 0)]
-        return StatsQuery(to_date(self.date_from.date()), to_date(self.date_to.date()), scope.org_code,
-                          scope.committee_uuid)
+        return StatsQuery(
+            to_date(self.date_from.date()), to_date(self.date_to.date()), scope.org_code, scope.committee_uuid
+        )
 
     # -- figures ----------------------------------------------------------------------------------
 
@@ -266,7 +290,9 @@ class ReportsPage(QWidget):
             return
         self._seq += 1
         seq = self._seq
-        ops.read(self.ctx, self.actor, mediation_stats.compute, q, parent=self, on_ok=lambda stats: self._show(seq, stats))
+        ops.read(
+            self.ctx, self.actor, mediation_stats.compute, q, parent=self, on_ok=lambda stats: self._show(seq, stats)
+        )
 
     def _show(self, seq: int, stats: MediationStats) -> None:
         if seq != self._seq:
@@ -276,11 +302,19 @@ class ReportsPage(QWidget):
         rate = f"{t['succeeded'] / t['accepted']:.1%}" if t["accepted"] else "—"
         figures = [
             (self.tr("受理（件）"), f"{t['accepted']}", self.tr("统计期间内受理")),
-            (self.tr("调解成功（件）"), f"{t['succeeded']}", self.tr("书面 {w}，口头 {o}").format(w=t["written"], o=t["oral"])),
+            (
+                self.tr("调解成功（件）"),
+                f"{t['succeeded']}",
+                self.tr("书面 {w}，口头 {o}").format(w=t["written"], o=t["oral"]),
+            ),
             (self.tr("成功率"), rate, self.tr("调解成功 ÷ 受理")),
             (self.tr("协议金额（万元）"), f"{t['amount_fen'] / 1_000_000:,.2f}", self.tr("调解成功案件")),
             (self.tr("司法确认（件）"), f"{t['confirmed']}", self.tr("已履行 {n} 件").format(n=t["performed"])),
-            (self.tr("在办（件）"), f"{t['open']}", self.tr("不成功 {f}，终止 {e}").format(f=t["failed"], e=t["terminated"])),
+            (
+                self.tr("在办（件）"),
+                f"{t['open']}",
+                self.tr("不成功 {f}，终止 {e}").format(f=t["failed"], e=t["terminated"]),
+            ),
         ]
         while self.cards.count():
             taken = self.cards.takeAt(0)
@@ -294,18 +328,31 @@ class ReportsPage(QWidget):
             card.setObjectName(f"figure{i}")
             self.cards.addWidget(card, i // per_row, i % per_row)
         months = stats.by_month
-        self.month_chart.set_data([self._month_label(r.label, len(months)) for r in months],
-                                  [(self.tr("受理"), [r.figures["accepted"] for r in months]),
-                                   (self.tr("调解成功"), [r.figures["succeeded"] for r in months])])
+        self.month_chart.set_data(
+            [self._month_label(r.label, len(months)) for r in months],
+            [
+                (self.tr("受理"), [r.figures["accepted"] for r in months]),
+                (self.tr("调解成功"), [r.figures["succeeded"] for r in months]),
+            ],
+        )
         types = sorted((r for r in stats.by_type if r.figures["accepted"]), key=lambda r: -r.figures["accepted"])
         shown = types[:TOP_TYPES]
         rest = sum(r.figures["accepted"] for r in types[TOP_TYPES:])
         labels = [r.label for r in shown] + ([self.tr("其余类型")] if rest else [])
-        self.type_chart.set_data(labels, [(self.tr("受理"), [r.figures["accepted"] for r in shown] + ([rest] if rest else []))])
+        self.type_chart.set_data(
+            labels, [(self.tr("受理"), [r.figures["accepted"] for r in shown] + ([rest] if rest else []))]
+        )
         missing = [b.sender for b in stats.cover.bundles or [] if b.missing or not b.sequences]
-        self.result.setText(self.tr("{scope}，{first:%Y-%m-%d} 至 {last:%Y-%m-%d}。").format(
-            scope=stats.cover.scope, first=stats.cover.date_from, last=stats.cover.date_to)
-            + (self.tr("注意：{names} 的数据包不全，其案件可能未全部计入。").format(names="、".join(missing)) if missing else ""))
+        self.result.setText(
+            self.tr("{scope}，{first:%Y-%m-%d} 至 {last:%Y-%m-%d}。").format(
+                scope=stats.cover.scope, first=stats.cover.date_from, last=stats.cover.date_to
+            )
+            + (
+                self.tr("注意：{names} 的数据包不全，其案件可能未全部计入。").format(names="、".join(missing))
+                if missing
+                else ""
+            )
+        )
         self.folder_button.setVisible(False)
         self.loaded.emit(stats)
 
@@ -338,12 +385,20 @@ class ReportsPage(QWidget):
             _write(target, mediation_stats.statistics_workbook(session, actor, q, templates))
             return target
 
-        ops.read(self.ctx, self.actor, work, label=self.tr("正在生成统计表…"), parent=self,
-                 on_ok=lambda path: self._saved(path, self.tr("统计表已保存：{path}").format(path=path)))
+        ops.read(
+            self.ctx,
+            self.actor,
+            work,
+            label=self.tr("正在生成统计表…"),
+            parent=self,
+            on_ok=lambda path: self._saved(path, self.tr("统计表已保存：{path}").format(path=path)),
+        )
 
     def export_ledger(self) -> None:
         scope: Scope = self.scopes[max(self.scope.currentIndex(), 0)]
-        target = self.files.save_workbook(self, self.tr("保存案件台账"), f"人民调解案件台账_{clock.local_today():%Y%m%d}.xlsx")
+        target = self.files.save_workbook(
+            self, self.tr("保存案件台账"), f"人民调解案件台账_{clock.local_today():%Y%m%d}.xlsx"
+        )
         if target is None:
             return
         ledger_scope = case_ledger.LedgerScope(org_code=scope.org_code, committee_uuid=scope.committee_uuid)
@@ -352,8 +407,14 @@ class ReportsPage(QWidget):
             _write(target, case_ledger.export_ledger(session, actor, ledger_scope))
             return target
 
-        ops.write(self.ctx, self.actor, work, label=self.tr("正在导出案件台账…"), parent=self, on_ok=lambda path: self._saved(
-            path, self.tr("案件台账已保存（证件号码已遮蔽）：{path}").format(path=path)))
+        ops.write(
+            self.ctx,
+            self.actor,
+            work,
+            label=self.tr("正在导出案件台账…"),
+            parent=self,
+            on_ok=lambda path: self._saved(path, self.tr("案件台账已保存（证件号码已遮蔽）：{path}").format(path=path)),
+        )
 
     def open_wizard(self) -> None:
         self.wizard = LedgerImportWizard(self.ctx, self.actor, self.files, self)

@@ -9,7 +9,15 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QDialog, QDialogButtonBox, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import reviews as rules
@@ -35,8 +43,9 @@ class StepDialog(QDialog):
 
     completed = Signal(object)  # what the service returned
 
-    def __init__(self, ctx: AppContext, actor: Actor, uuid: str, title: str, intro: str = "",
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, actor: Actor, uuid: str, title: str, intro: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.actor, self.uuid = ctx, actor, uuid
         self.setWindowTitle(title)
@@ -87,8 +96,14 @@ class StepDialog(QDialog):
 
 class SupplementDialog(StepDialog):
     def __init__(self, ctx: AppContext, actor: Actor, uuid: str, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, actor, uuid, self.tr("要求补正材料"), self.tr(
-            "向送审单位要求补充材料后，审查期限从要求日的次日起暂停计算，收到材料的次日起恢复。"), parent)
+        super().__init__(
+            ctx,
+            actor,
+            uuid,
+            self.tr("要求补正材料"),
+            self.tr("向送审单位要求补充材料后，审查期限从要求日的次日起暂停计算，收到材料的次日起恢复。"),
+            parent,
+        )
         self.asked_on = date_edit()
         self.asked_on.setObjectName("askedOn")
         self.materials = QPlainTextEdit()
@@ -100,29 +115,49 @@ class SupplementDialog(StepDialog):
         self.finish_layout()
 
     def work(self, session: Any) -> Any:
-        return reviews.ask_supplement(session, self.actor, self.uuid, required_date(self.asked_on, "asked_on", self.tr("请填写要求日期。")),
-                                      self.materials.toPlainText())
+        return reviews.ask_supplement(
+            session,
+            self.actor,
+            self.uuid,
+            required_date(self.asked_on, "asked_on", self.tr("请填写要求日期。")),
+            self.materials.toPlainText(),
+        )
 
 
 class ReceivedDialog(StepDialog):
     def __init__(self, ctx: AppContext, actor: Actor, uuid: str, asked: str, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, actor, uuid, self.tr("收到补正材料"), self.tr(
-            "{asked} 要求的补正材料已收到：审查期限从收到日的次日起恢复计算。").format(asked=asked), parent)
+        super().__init__(
+            ctx,
+            actor,
+            uuid,
+            self.tr("收到补正材料"),
+            self.tr("{asked} 要求的补正材料已收到：审查期限从收到日的次日起恢复计算。").format(asked=asked),
+            parent,
+        )
         self.received_on = date_edit()
         self.received_on.setObjectName("receivedOn")
         self.errors.add_row(self.form, required(self.tr("收到日期")), "received_on", self.received_on)
         self.finish_layout()
 
     def work(self, session: Any) -> Any:
-        return reviews.supplement_received(session, self.actor, self.uuid, required_date(self.received_on, "received_on", self.tr("请填写收到日期。")))
+        return reviews.supplement_received(
+            session, self.actor, self.uuid, required_date(self.received_on, "received_on", self.tr("请填写收到日期。"))
+        )
 
 
 class ExtensionDialog(StepDialog):
     def __init__(self, ctx: AppContext, actor: Actor, uuid: str, already: int, parent: QWidget | None = None) -> None:
         room = max(rules.MAX_EXTENSION_DAYS - already, 1)
-        super().__init__(ctx, actor, uuid, self.tr("延长审查期限"), self.tr(
-            "重大、疑难事项经负责人批准可以延长审查期限，合计不超过 {n} 个工作日（已延长 {a} 个）。").format(
-            n=rules.MAX_EXTENSION_DAYS, a=already), parent)
+        super().__init__(
+            ctx,
+            actor,
+            uuid,
+            self.tr("延长审查期限"),
+            self.tr("重大、疑难事项经负责人批准可以延长审查期限，合计不超过 {n} 个工作日（已延长 {a} 个）。").format(
+                n=rules.MAX_EXTENSION_DAYS, a=already
+            ),
+            parent,
+        )
         self.days = QSpinBox()
         self.days.setObjectName("extensionDays")
         self.days.setRange(1, room)
@@ -143,15 +178,36 @@ class ExtensionDialog(StepDialog):
         self.finish_layout()
 
     def work(self, session: Any) -> Any:
-        return reviews.extend(session, self.actor, self.uuid, reviews.ExtensionInput(
-            self.days.value(), self.approver.text(), self.reason.toPlainText(), required_date(self.approved_on, "extension_on", self.tr("请填写批准日期。"))))
+        return reviews.extend(
+            session,
+            self.actor,
+            self.uuid,
+            reviews.ExtensionInput(
+                self.days.value(),
+                self.approver.text(),
+                self.reason.toPlainText(),
+                required_date(self.approved_on, "extension_on", self.tr("请填写批准日期。")),
+            ),
+        )
 
 
 class OpinionDialog(StepDialog):
-    def __init__(self, ctx: AppContext, actor: Actor, uuid: str, conclusions: list[tuple[str, str]],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(ctx, actor, uuid, self.tr("出具审查意见"), self.tr(
-            "登记书面审查意见书。结论为“修改后合法”或“不合法”的，请写明主要问题和意见条数。"), parent)
+    def __init__(
+        self,
+        ctx: AppContext,
+        actor: Actor,
+        uuid: str,
+        conclusions: list[tuple[str, str]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            ctx,
+            actor,
+            uuid,
+            self.tr("出具审查意见"),
+            self.tr("登记书面审查意见书。结论为“修改后合法”或“不合法”的，请写明主要问题和意见条数。"),
+            parent,
+        )
         self.opinion_no = QLineEdit()
         self.opinion_no.setObjectName("opinionNo")
         self.opinion_no.setPlaceholderText(self.tr("如 北山合审意〔2026〕12号"))
@@ -175,15 +231,30 @@ class OpinionDialog(StepDialog):
         self.finish_layout()
 
     def work(self, session: Any) -> Any:
-        return reviews.record_opinion(session, self.actor, self.uuid, reviews.OpinionInput(
-            date_of(self.opinion_on), self.conclusion.currentData(), self.opinion_no.text(),
-            self.issues.toPlainText(), self.points.value()))
+        return reviews.record_opinion(
+            session,
+            self.actor,
+            self.uuid,
+            reviews.OpinionInput(
+                date_of(self.opinion_on),
+                self.conclusion.currentData(),
+                self.opinion_no.text(),
+                self.issues.toPlainText(),
+                self.points.value(),
+            ),
+        )
 
 
 class ReturnDialog(StepDialog):
     def __init__(self, ctx: AppContext, actor: Actor, uuid: str, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, actor, uuid, self.tr("退回送审单位"), self.tr(
-            "不属于审查范围、送审单位撤回或材料始终未补齐的，退回并写明理由。退回后不再计算期限。"), parent)
+        super().__init__(
+            ctx,
+            actor,
+            uuid,
+            self.tr("退回送审单位"),
+            self.tr("不属于审查范围、送审单位撤回或材料始终未补齐的，退回并写明理由。退回后不再计算期限。"),
+            parent,
+        )
         self.returned_on = date_edit()
         self.returned_on.setObjectName("returnedOn")
         self.reason = QPlainTextEdit()
@@ -194,7 +265,13 @@ class ReturnDialog(StepDialog):
         self.finish_layout()
 
     def work(self, session: Any) -> Any:
-        return reviews.return_item(session, self.actor, self.uuid, required_date(self.returned_on, "returned_on", self.tr("请填写退回日期。")), self.reason.toPlainText())
+        return reviews.return_item(
+            session,
+            self.actor,
+            self.uuid,
+            required_date(self.returned_on, "returned_on", self.tr("请填写退回日期。")),
+            self.reason.toPlainText(),
+        )
 
 
 class ArchiveDialog(StepDialog):
@@ -206,15 +283,23 @@ class ArchiveDialog(StepDialog):
         self.finish_layout()
 
     def work(self, session: Any) -> Any:
-        return reviews.archive(session, self.actor, self.uuid, required_date(self.archived_on, "archived_on", self.tr("请填写归档日期。")))
+        return reviews.archive(
+            session, self.actor, self.uuid, required_date(self.archived_on, "archived_on", self.tr("请填写归档日期。"))
+        )
 
 
 class LimitsDialog(StepDialog):
     """The office's time limit per review type, in working days (new items only)."""
 
     def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, actor, "", self.tr("审查期限设置"), self.tr(
-            "各类事项自材料齐全次日起的审查期限（工作日）。修改只影响此后登记的事项。"), parent)
+        super().__init__(
+            ctx,
+            actor,
+            "",
+            self.tr("审查期限设置"),
+            self.tr("各类事项自材料齐全次日起的审查期限（工作日）。修改只影响此后登记的事项。"),
+            parent,
+        )
         current = ops.session_read(ctx, reviews.limits)
         types = ops.session_read(ctx, codes.items, "review_type")
         low, high = rules.LIMIT_RANGE

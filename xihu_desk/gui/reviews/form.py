@@ -9,8 +9,20 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLineEdit, QListWidget,
-    QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain.reviews import ReviewStatus
@@ -19,7 +31,15 @@ from xihu_desk.gui import messages, ops, screenfit, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.reviews import dialogs
 from xihu_desk.gui.kit import (
-    FieldErrors, date_edit, date_of, fill_combo, form_layout, required, set_code, set_date, submit,
+    FieldErrors,
+    date_edit,
+    date_of,
+    fill_combo,
+    form_layout,
+    required,
+    set_code,
+    set_date,
+    submit,
 )
 from xihu_desk.gui.widgets import label, restyle
 from xihu_desk.services import codes, review_queries, reviews
@@ -59,7 +79,9 @@ class ReviewDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # fields narrow, never scroll sideways
+        scroll.setHorizontalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )  # fields narrow, never scroll sideways
         left = QWidget()
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 6, 0)
@@ -168,7 +190,9 @@ class ReviewDialog(QDialog):
         e.add_row(form, self.tr("出台（签订）日期："), "issued_on", self.issued_on)
         e.add_row(form, self.tr("报送备案日期："), "filing_submitted_on", self.filing_submitted_on)
         e.add_row(form, self.tr("备案登记日期："), "filing_registered_on", self.filing_registered_on)
-        self.after_hint = label(self.tr("出具审查意见后填写。未经审查或审查不合法的事项不得提交集体审议或出台。"), "muted", wrap=True)
+        self.after_hint = label(
+            self.tr("出具审查意见后填写。未经审查或审查不合法的事项不得提交集体审议或出台。"), "muted", wrap=True
+        )
         outer = QVBoxLayout()
         outer.addWidget(self.after_hint)
         outer.addLayout(form)
@@ -222,7 +246,9 @@ class ReviewDialog(QDialog):
         self.opinion_label.setObjectName("opinionLabel")
         self.opinion_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.addWidget(self.opinion_label)
-        self.opinion_button = QPushButton(theme.icon("mdi6.file-document-edit-outline", "#ffffff"), self.tr("出具审查意见…"))
+        self.opinion_button = QPushButton(
+            theme.icon("mdi6.file-document-edit-outline", "#ffffff"), self.tr("出具审查意见…")
+        )
         self.opinion_button.setObjectName("opinionButton")
         self.opinion_button.setProperty("kind", "primary")
         row = QHBoxLayout()
@@ -341,23 +367,34 @@ class ReviewDialog(QDialog):
         self.pauses.clear()
         for p in d["pauses"]:
             end = p["received_on"] or self.tr("尚未收到")
-            self.pauses.addItem(self.tr("{asked} 要求 → {end}：{what}").format(asked=p["asked_on"], end=end, what=p["materials"]))
+            self.pauses.addItem(
+                self.tr("{asked} 要求 → {end}：{what}").format(asked=p["asked_on"], end=end, what=p["materials"])
+            )
         if not d["pauses"]:
             self.pauses.addItem(self.tr("（无）"))
 
     def _show_opinion(self, d: dict[str, Any]) -> None:
         o = d["opinion"]
         if o is None:
-            self.opinion_label.setText(self.tr("尚未出具") if d["status"] != ReviewStatus.RETURNED else
-                                       self.tr("已于 {on} 退回：{why}").format(on=d["returned"]["on"], why=d["returned"]["reason"]))
+            self.opinion_label.setText(
+                self.tr("尚未出具")
+                if d["status"] != ReviewStatus.RETURNED
+                else self.tr("已于 {on} 退回：{why}").format(on=d["returned"]["on"], why=d["returned"]["reason"])
+            )
             return
         timing = ""
         if o["working_days"] is not None:
             timing = self.tr("用时 {n} 个工作日，{ok}").format(
-                n=o["working_days"], ok=self.tr("按期") if o["on_time"] else self.tr("超期"))
-        lines = [self.tr("结论：{c}　意见 {p} 条").format(c=o["conclusion_label"], p=o["points"]),
-                 self.tr("意见书：{no}　日期：{on}").format(no=o["number"] or self.tr("（无编号）"), on=o["date"] or self.tr("不详")),
-                 timing, o["issues"]]
+                n=o["working_days"], ok=self.tr("按期") if o["on_time"] else self.tr("超期")
+            )
+        lines = [
+            self.tr("结论：{c}　意见 {p} 条").format(c=o["conclusion_label"], p=o["points"]),
+            self.tr("意见书：{no}　日期：{on}").format(
+                no=o["number"] or self.tr("（无编号）"), on=o["date"] or self.tr("不详")
+            ),
+            timing,
+            o["issues"],
+        ]
         self.opinion_label.setText("\n".join(x for x in lines if x))
 
     def _enable(self) -> None:
@@ -375,10 +412,13 @@ class ReviewDialog(QDialog):
         running = status in (ReviewStatus.WAITING, ReviewStatus.REVIEWING)
         self.ask_button.setEnabled(editable and running)
         self.received_button.setEnabled(editable and status == ReviewStatus.PAUSED)
-        self.extend_button.setEnabled(editable and status in (ReviewStatus.REVIEWING, ReviewStatus.PAUSED)
-                                      and bool(d and d["complete_on"]))
+        self.extend_button.setEnabled(
+            editable and status in (ReviewStatus.REVIEWING, ReviewStatus.PAUSED) and bool(d and d["complete_on"])
+        )
         self.opinion_button.setEnabled(editable and status == ReviewStatus.REVIEWING)
-        self.return_button.setEnabled(editable and status in (ReviewStatus.WAITING, ReviewStatus.REVIEWING, ReviewStatus.PAUSED))
+        self.return_button.setEnabled(
+            editable and status in (ReviewStatus.WAITING, ReviewStatus.REVIEWING, ReviewStatus.PAUSED)
+        )
         self.archive_button.setEnabled(editable and status in (ReviewStatus.OPINION, ReviewStatus.RETURNED))
         self.save_button.setEnabled(editable)
 
@@ -386,16 +426,30 @@ class ReviewDialog(QDialog):
 
     def command(self) -> reviews.RegisterCommand:
         return reviews.RegisterCommand(
-            item_type=self.item_type.currentData(), title=self.title.text(), unit=self.unit.text(),
-            received_on=date_of(self.received_on), complete_on=date_of(self.complete_on), contact=self.contact.text(),
-            contact_phone=self.contact_phone.text(), reviewer=self.reviewer.text(), adviser_consulted=self.adviser.isChecked(),
-            expert_panel=self.expert.isChecked(), risk_assessed=self.risk.isChecked(), note=self.note.toPlainText(),
-            case_no=self.case_no.text())
+            item_type=self.item_type.currentData(),
+            title=self.title.text(),
+            unit=self.unit.text(),
+            received_on=date_of(self.received_on),
+            complete_on=date_of(self.complete_on),
+            contact=self.contact.text(),
+            contact_phone=self.contact_phone.text(),
+            reviewer=self.reviewer.text(),
+            adviser_consulted=self.adviser.isChecked(),
+            expert_panel=self.expert.isChecked(),
+            risk_assessed=self.risk.isChecked(),
+            note=self.note.toPlainText(),
+            case_no=self.case_no.text(),
+        )
 
     def after(self) -> reviews.AfterInput:
-        return reviews.AfterInput(self.adoption.currentData(), self.adoption_reason.text(), date_of(self.deliberation_on),
-                                  date_of(self.issued_on), date_of(self.filing_submitted_on),
-                                  date_of(self.filing_registered_on))
+        return reviews.AfterInput(
+            self.adoption.currentData(),
+            self.adoption_reason.text(),
+            date_of(self.deliberation_on),
+            date_of(self.issued_on),
+            date_of(self.filing_submitted_on),
+            date_of(self.filing_registered_on),
+        )
 
     def save(self) -> None:
         if not self.save_button.isEnabled():
@@ -455,19 +509,25 @@ class ReviewDialog(QDialog):
 
     def ask_supplement(self) -> None:
         uuid, _detail = self._open()
-        self._open_step(dialogs.SupplementDialog(self.ctx, self.actor, uuid, self),
-                        lambda _r: self.tr("已登记补正要求，审查期限暂停计算，收到材料后请登记。"))
+        self._open_step(
+            dialogs.SupplementDialog(self.ctx, self.actor, uuid, self),
+            lambda _r: self.tr("已登记补正要求，审查期限暂停计算，收到材料后请登记。"),
+        )
 
     def supplement_received(self) -> None:
         uuid, detail = self._open()
         asked = next((p["asked_on"] for p in detail["pauses"] if p["received_on"] is None), "")
-        self._open_step(dialogs.ReceivedDialog(self.ctx, self.actor, uuid, asked, self),
-                        lambda c: self.tr("已收到补正材料，审查期限恢复计算，期限至 {due}。").format(due=c.due_on))
+        self._open_step(
+            dialogs.ReceivedDialog(self.ctx, self.actor, uuid, asked, self),
+            lambda c: self.tr("已收到补正材料，审查期限恢复计算，期限至 {due}。").format(due=c.due_on),
+        )
 
     def extend(self) -> None:
         uuid, detail = self._open()
-        self._open_step(dialogs.ExtensionDialog(self.ctx, self.actor, uuid, detail["extension"]["days"], self),
-                        lambda c: self.tr("审查期限已延长，期限至 {due}。").format(due=c.due_on or self.tr("补正结束后计算")))
+        self._open_step(
+            dialogs.ExtensionDialog(self.ctx, self.actor, uuid, detail["extension"]["days"], self),
+            lambda c: self.tr("审查期限已延长，期限至 {due}。").format(due=c.due_on or self.tr("补正结束后计算")),
+        )
 
     def give_opinion(self) -> None:
         uuid, _detail = self._open()
@@ -475,7 +535,9 @@ class ReviewDialog(QDialog):
         def confirm(c: Any) -> str:
             o = self._open()[1]["opinion"]  # the detail as reloaded after the opinion
             return self.tr("已出具审查意见（{c}），用时 {n} 个工作日，{ok}。").format(
-                c=o["conclusion_label"], n=c.used, ok=self.tr("按期") if o["on_time"] else self.tr("超期"))
+                c=o["conclusion_label"], n=c.used, ok=self.tr("按期") if o["on_time"] else self.tr("超期")
+            )
+
         self._open_step(dialogs.OpinionDialog(self.ctx, self.actor, uuid, self.conclusions, self), confirm)
 
     def return_item(self) -> None:

@@ -26,10 +26,26 @@ MAX_PAGES = 30
 NUMBER, TITLE, CLOCK, DUE, STATUS, TYPE, UNIT, RECEIVED = range(8)
 # The longest text each column shows whole (None: the title, which takes the rest of the width;
 # type and unit show their usual length and elide the rare longer one).
-REVIEW_COLUMN_SAMPLES = ("（2026）西溪花园合审字第0000号", None, "剩余 12 个工作日", "2026-12-31", "已出具意见",
-                         "规范文件", "北山街道", "2026-12-31")
-SORT_KEYS: dict[int, str | None] = {NUMBER: "number", TYPE: "type", TITLE: "title", UNIT: "unit",
-                                    RECEIVED: "received_on", DUE: "due_on", CLOCK: None, STATUS: "status"}
+REVIEW_COLUMN_SAMPLES = (
+    "（2026）西溪花园合审字第0000号",
+    None,
+    "剩余 12 个工作日",
+    "2026-12-31",
+    "已出具意见",
+    "规范文件",
+    "北山街道",
+    "2026-12-31",
+)
+SORT_KEYS: dict[int, str | None] = {
+    NUMBER: "number",
+    TYPE: "type",
+    TITLE: "title",
+    UNIT: "unit",
+    RECEIVED: "received_on",
+    DUE: "due_on",
+    CLOCK: None,
+    STATUS: "status",
+}
 WARNING_COLOUR = "#a15c00"
 
 
@@ -39,21 +55,46 @@ def _tr(text: str) -> str:
 
 class ReviewListModel(PagedListModel):
     sort_keys = SORT_KEYS
-    roles = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
-                       Qt.ItemDataRole.DecorationRole, UUID_ROLE})
+    roles = frozenset(
+        {
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.DecorationRole,
+            UUID_ROLE,
+        }
+    )
     unreadable_column = TITLE
 
-    def __init__(self, ctx: AppContext, actor: Actor, *, page_size: int = PAGE_SIZE,
-                 today: Callable[[], date] = clock.local_today, parent: Any = None) -> None:
-        super().__init__(ctx, actor, ReviewFilter(), page_size=page_size, max_pages=MAX_PAGES, today=today,
-                         parent=parent)
-        self.headers = [_tr("审查编号"), _tr("事项名称"), _tr("剩余工作日 / 提示"), _tr("期限届满"), _tr("状态"),
-                        _tr("事项类型"), _tr("送审单位"), _tr("送审日期")]
+    def __init__(
+        self,
+        ctx: AppContext,
+        actor: Actor,
+        *,
+        page_size: int = PAGE_SIZE,
+        today: Callable[[], date] = clock.local_today,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(
+            ctx, actor, ReviewFilter(), page_size=page_size, max_pages=MAX_PAGES, today=today, parent=parent
+        )
+        self.headers = [
+            _tr("审查编号"),
+            _tr("事项名称"),
+            _tr("剩余工作日 / 提示"),
+            _tr("期限届满"),
+            _tr("状态"),
+            _tr("事项类型"),
+            _tr("送审单位"),
+            _tr("送审日期"),
+        ]
         self._danger, self._warn, self._muted = QColor(theme.DANGER), QColor(WARNING_COLOUR), QColor(theme.MUTED)
-        self._icons = {"overdue": theme.icon("mdi6.alert-circle-outline", theme.DANGER),
-                       "soon": theme.icon("mdi6.clock-alert-outline", WARNING_COLOUR),
-                       "paused": theme.icon("mdi6.pause-circle-outline", theme.ACCENT),
-                       "note": theme.icon("mdi6.information-outline", theme.MUTED)}
+        self._icons = {
+            "overdue": theme.icon("mdi6.alert-circle-outline", theme.DANGER),
+            "soon": theme.icon("mdi6.clock-alert-outline", WARNING_COLOUR),
+            "paused": theme.icon("mdi6.pause-circle-outline", theme.ACCENT),
+            "note": theme.icon("mdi6.information-outline", theme.MUTED),
+        }
 
     def count_rows(self) -> int:
         return ops.read(self.ctx, self.actor, review_queries.count_reviews, self.filter, self.today())
@@ -70,8 +111,16 @@ class ReviewListModel(PagedListModel):
                 if r.remaining is not None or r.paused or r.status == "waiting":
                     return r.clock_text
                 return r.warnings[0] if r.warnings else ""
-            return (r.number, r.title, "", r.due_on.isoformat() if r.due_on else "", r.status_label, r.type_label,
-                    r.unit, r.received_on.isoformat() if r.received_on else _tr("不详"))[column]
+            return (
+                r.number,
+                r.title,
+                "",
+                r.due_on.isoformat() if r.due_on else "",
+                r.status_label,
+                r.type_label,
+                r.unit,
+                r.received_on.isoformat() if r.received_on else _tr("不详"),
+            )[column]
         if role == Qt.ItemDataRole.ForegroundRole and column in (CLOCK, DUE):
             if r.overdue:
                 return self._danger

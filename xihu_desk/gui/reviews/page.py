@@ -12,8 +12,17 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractButton, QCheckBox, QComboBox, QFileDialog, QFrame, QHBoxLayout, QPushButton, QTabWidget, QToolBar,
-    QVBoxLayout, QWidget,
+    QAbstractButton,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import clock
@@ -71,9 +80,15 @@ class ReviewsPage(ListPage):
         inner.addLayout(self._filter_bar())
         # Widths from the font: number, clock, deadline, status and dates whole at any text size on a
         # 1366-pixel screen; the title takes the rest and is the one column elided (tooltip whole).
-        self.make_view("reviewView", ReviewListModel(ctx, actor, parent=self), header_key="reviews/header",
-                       samples=REVIEW_COLUMN_SAMPLES, stretch=TITLE, icons=(CLOCK,),
-                       large_hidden=(REVIEW_TYPE, REVIEW_UNIT))  # both in the summary below
+        self.make_view(
+            "reviewView",
+            ReviewListModel(ctx, actor, parent=self),
+            header_key="reviews/header",
+            samples=REVIEW_COLUMN_SAMPLES,
+            stretch=TITLE,
+            icons=(CLOCK,),
+            large_hidden=(REVIEW_TYPE, REVIEW_UNIT),
+        )  # both in the summary below
         # the register follows every committed write to reviews (here, a bundle, a ledger import)
         self.follower = self.follow(REVIEW_ENTITIES)
         inner.addWidget(self.make_splitter("reviewsSplitter", "reviews/splitter", self._preview()), 1)
@@ -86,28 +101,54 @@ class ReviewsPage(ListPage):
 
     def _toolbar(self) -> QToolBar:
         can_edit = self.actor.can(Perm.EDIT_REVIEWS)
-        self.new_action = self.action(self.tr("新建登记"), self.new_item, "mdi6.file-document-plus-outline",
-                                      self.tr("登记一件送审事项（Ctrl+N）"), QKeySequence.StandardKey.New)
-        self.open_action = self.action(self.tr("打开"), self.open_current, "mdi6.file-document-outline",
-                                       self.tr("打开选中的事项（Enter 或双击）"))
-        self.import_action = self.action(self.tr("导入台账…"), self.import_ledger, "mdi6.file-import-outline",
-                                         self.tr("导入原有的 Excel 审查台账：每一行都会导入、判为重复或列出问题"))
-        self.export_action = self.action(self.tr("导出台账…"), self.export_ledger, "mdi6.file-export-outline",
-                                         self.tr("把审查台账导出为 Excel"))
-        self.limits_action = self.action(self.tr("期限设置…"), self.edit_limits, "mdi6.timer-cog-outline",
-                                         self.tr("各类事项的审查期限（工作日）"))
-        self.refresh_action = self.action(self.tr("刷新"), self.refresh, "mdi6.refresh", self.tr("重新读取（F5）"),
-                                          QKeySequence.StandardKey.Refresh)
+        self.new_action = self.action(
+            self.tr("新建登记"),
+            self.new_item,
+            "mdi6.file-document-plus-outline",
+            self.tr("登记一件送审事项（Ctrl+N）"),
+            QKeySequence.StandardKey.New,
+        )
+        self.open_action = self.action(
+            self.tr("打开"), self.open_current, "mdi6.file-document-outline", self.tr("打开选中的事项（Enter 或双击）")
+        )
+        self.import_action = self.action(
+            self.tr("导入台账…"),
+            self.import_ledger,
+            "mdi6.file-import-outline",
+            self.tr("导入原有的 Excel 审查台账：每一行都会导入、判为重复或列出问题"),
+        )
+        self.export_action = self.action(
+            self.tr("导出台账…"), self.export_ledger, "mdi6.file-export-outline", self.tr("把审查台账导出为 Excel")
+        )
+        self.limits_action = self.action(
+            self.tr("期限设置…"), self.edit_limits, "mdi6.timer-cog-outline", self.tr("各类事项的审查期限（工作日）")
+        )
+        self.refresh_action = self.action(
+            self.tr("刷新"), self.refresh, "mdi6.refresh", self.tr("重新读取（F5）"), QKeySequence.StandardKey.Refresh
+        )
         for a in (self.new_action, self.import_action, self.limits_action):
             a.setEnabled(can_edit)
         self.open_action.setEnabled(False)
-        return self.make_toolbar("reviewsToolbar", [self.new_action, self.open_action, None, self.import_action,
-                                                    self.export_action, self.limits_action, self.refresh_action],
-                                 "reviewCount")
+        return self.make_toolbar(
+            "reviewsToolbar",
+            [
+                self.new_action,
+                self.open_action,
+                None,
+                self.import_action,
+                self.export_action,
+                self.limits_action,
+                self.refresh_action,
+            ],
+            "reviewCount",
+        )
 
     def _filter_bar(self) -> QHBoxLayout:
-        self.make_search("reviewSearch", self.tr("编号、事项名称或送审单位（Ctrl+F）"),
-                         min_width_text=self.tr("编号、事项名称或送审单位"))
+        self.make_search(
+            "reviewSearch",
+            self.tr("编号、事项名称或送审单位（Ctrl+F）"),
+            min_width_text=self.tr("编号、事项名称或送审单位"),
+        )
         self.year = QComboBox()
         self.year.setObjectName("yearFilter")
         self.item_type = QComboBox()
@@ -120,8 +161,9 @@ class ReviewsPage(ListPage):
         self.due_soon.setObjectName("dueSoonOnly")
         self.reset_button = QPushButton(theme.icon("mdi6.filter-remove-outline"), self.tr("清除条件"))
         self.reset_button.setObjectName("resetFilter")
-        row = self.make_filter_row([self.search, self.year, self.item_type, self.status, self.overdue, self.due_soon,
-                                    self.reset_button])
+        row = self.make_filter_row(
+            [self.search, self.year, self.item_type, self.status, self.overdue, self.due_soon, self.reset_button]
+        )
         for combo in (self.year, self.item_type, self.status):
             combo.currentIndexChanged.connect(self.apply_filter)
         self.overdue.toggled.connect(self.apply_filter)
@@ -166,17 +208,27 @@ class ReviewsPage(ListPage):
         types = ops.session_read(self.ctx, codes.items, "review_type")
         this_year = clock.local_today().year
         first, last = years or (this_year, this_year)
-        fill_combo(self.year, [(y, self.tr("{y} 年").format(y=y)) for y in range(max(last, this_year), first - 1, -1)],
-                   self.tr("全部年度"))
+        fill_combo(
+            self.year,
+            [(y, self.tr("{y} 年").format(y=y)) for y in range(max(last, this_year), first - 1, -1)],
+            self.tr("全部年度"),
+        )
         fill_combo(self.item_type, types, self.tr("全部类型"))
         self.status.setToolTip(self.tr("“未办结”：待材料齐全、审查中和补正中的事项"))
-        fill_combo(self.status, [("open", self.tr("未办结"))] +
-                   [(s.value, s.label) for s in ReviewStatus], self.tr("全部状态"))
+        fill_combo(
+            self.status, [("open", self.tr("未办结"))] + [(s.value, s.label) for s in ReviewStatus], self.tr("全部状态")
+        )
 
     def current_filter(self) -> ReviewFilter:
         year = self.year.currentData()
-        return ReviewFilter(year=year or None, item_type=self.item_type.currentData(), status=self.status.currentData(),
-                            overdue=self.overdue.isChecked(), due_soon=self.due_soon.isChecked(), text=self.search.text())
+        return ReviewFilter(
+            year=year or None,
+            item_type=self.item_type.currentData(),
+            status=self.status.currentData(),
+            overdue=self.overdue.isChecked(),
+            due_soon=self.due_soon.isChecked(),
+            text=self.search.text(),
+        )
 
     def show_list(self, f: ReviewFilter) -> None:
         """Show exactly the items ``f`` matches (a home-page card), its fields in the filter bar."""
@@ -222,10 +274,14 @@ class ReviewsPage(ListPage):
             self.preview_warnings.setText("")
             return
         self.preview_title.setText(f"{row.number}　{row.title}")
-        parts = [self.tr("类型：{t}").format(t=row.type_label), self.tr("送审单位：{u}").format(u=row.unit),
-                 self.tr("送审：{d}").format(d=row.received_on or self.tr("不详")),
-                 self.tr("材料齐全：{d}").format(d=row.complete_on or self.tr("未齐全")),
-                 self.tr("期限届满：{d}").format(d=row.due_on or "—"), self.tr("状态：{s}").format(s=row.status_label)]
+        parts = [
+            self.tr("类型：{t}").format(t=row.type_label),
+            self.tr("送审单位：{u}").format(u=row.unit),
+            self.tr("送审：{d}").format(d=row.received_on or self.tr("不详")),
+            self.tr("材料齐全：{d}").format(d=row.complete_on or self.tr("未齐全")),
+            self.tr("期限届满：{d}").format(d=row.due_on or "—"),
+            self.tr("状态：{s}").format(s=row.status_label),
+        ]
         if row.clock_text:
             parts.append(row.clock_text)
         if row.conclusion_label:
@@ -264,7 +320,9 @@ class ReviewsPage(ListPage):
     def edit_limits(self) -> None:
         dialog = LimitsDialog(self.ctx, self.actor, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.completed.connect(lambda _r: messages.info(self, self.tr("审查期限已保存，此后登记的事项按新期限计算。")))
+        dialog.completed.connect(
+            lambda _r: messages.info(self, self.tr("审查期限已保存，此后登记的事项按新期限计算。"))
+        )
         dialog.finished.connect(lambda _code: setattr(self, "limits_dialog", None))
         self.limits_dialog = dialog
         dialog.open()
@@ -279,27 +337,48 @@ class ReviewsPage(ListPage):
         if not data:
             messages.error(self, self.tr("无法读取文件：{p}").format(p=path))
             return
-        ops.write(self.ctx, self.actor, review_ledger.import_ledger, data, dry_run=True, with_progress=True,
-                  label=self.tr("正在检查台账…"), parent=self, on_ok=lambda report: self._confirm_import(path, data, report))
+        ops.write(
+            self.ctx,
+            self.actor,
+            review_ledger.import_ledger,
+            data,
+            dry_run=True,
+            with_progress=True,
+            label=self.tr("正在检查台账…"),
+            parent=self,
+            on_ok=lambda report: self._confirm_import(path, data, report),
+        )
 
     def _confirm_import(self, path: str, data: bytes, report: review_ledger.ImportReport) -> None:
         if not report.imported:
             self._import_done(path, report)
             return
-        question = self.tr("试导入 {name}：共 {rows} 行，可导入 {ok} 行，重复 {dup} 行，有问题未能导入 {bad} 行。\n\n确定导入这 {ok} 行吗？").format(
-            name=Path(path).name, rows=report.rows, ok=report.imported, dup=report.duplicates, bad=report.refused)
+        question = self.tr(
+            "试导入 {name}：共 {rows} 行，可导入 {ok} 行，重复 {dup} 行，有问题未能导入 {bad} 行。\n\n确定导入这 {ok} 行吗？"
+        ).format(name=Path(path).name, rows=report.rows, ok=report.imported, dup=report.duplicates, bad=report.refused)
         if not messages.confirm(self, question, self.tr("导入台账")):
             return
-        ops.write(self.ctx, self.actor, review_ledger.import_ledger, data, with_progress=True,
-                  label=self.tr("正在导入台账…"), parent=self, on_ok=lambda result: self._import_done(path, result))
+        ops.write(
+            self.ctx,
+            self.actor,
+            review_ledger.import_ledger,
+            data,
+            with_progress=True,
+            label=self.tr("正在导入台账…"),
+            parent=self,
+            on_ok=lambda result: self._import_done(path, result),
+        )
 
     def _import_done(self, path: str, report: review_ledger.ImportReport) -> None:
         self.last_import = report
         self.refresh()
         lines = report.text().splitlines()
-        text = "\n".join(lines[:14]) + (self.tr("\n……（共 {n} 条问题）").format(n=len(report.problems)) if len(lines) > 14 else "")
-        if report.problems and messages.confirm(self, text + self.tr("\n\n是否把问题清单保存为 Excel，便于修改后再导入？"),
-                                                self.tr("导入结果")):
+        text = "\n".join(lines[:14]) + (
+            self.tr("\n……（共 {n} 条问题）").format(n=len(report.problems)) if len(lines) > 14 else ""
+        )
+        if report.problems and messages.confirm(
+            self, text + self.tr("\n\n是否把问题清单保存为 Excel，便于修改后再导入？"), self.tr("导入结果")
+        ):
             target = self.choose_save_file(self, self.tr("保存问题清单"), Path(path).stem + "_问题清单.xlsx")
             if target:
                 write_file(target, review_ledger.problems_workbook(report, Path(path).name))
@@ -308,14 +387,22 @@ class ReviewsPage(ListPage):
             messages.info(self, text, self.tr("导入结果"))
 
     def export_ledger(self) -> None:
-        path = self.choose_save_file(self, self.tr("导出合法性审查台账"),
-                                     self.tr("合法性审查台账_{d}.xlsx").format(d=clock.local_today().strftime("%Y%m%d")))
+        path = self.choose_save_file(
+            self,
+            self.tr("导出合法性审查台账"),
+            self.tr("合法性审查台账_{d}.xlsx").format(d=clock.local_today().strftime("%Y%m%d")),
+        )
         if not path:
             return
         f = self.current_filter()
-        ops.read(self.ctx, self.actor, lambda session, actor: write_file(path, review_ledger.export_ledger(session, actor, f=f)),
-                 label=self.tr("正在导出台账…"), parent=self,  # on the runner's thread: the file written there
-                 on_ok=lambda p: messages.info(self, self.tr("已导出（当前筛选条件下的全部事项）：{p}").format(p=p)))
+        ops.read(
+            self.ctx,
+            self.actor,
+            lambda session, actor: write_file(path, review_ledger.export_ledger(session, actor, f=f)),
+            label=self.tr("正在导出台账…"),
+            parent=self,  # on the runner's thread: the file written there
+            on_ok=lambda p: messages.info(self, self.tr("已导出（当前筛选条件下的全部事项）：{p}").format(p=p)),
+        )
 
 
 __all__ = ["SORT_KEYS", "ReviewsPage", "reviews_page"]

@@ -8,8 +8,16 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem,
-    QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from xihu_desk.domain import clock
@@ -23,8 +31,13 @@ from xihu_desk.services.context import Actor
 
 
 class StatsView(QWidget):
-    def __init__(self, ctx: AppContext, actor: Actor, choose_save_file: Callable[[QWidget, str, str], str],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        actor: Actor,
+        choose_save_file: Callable[[QWidget, str, str], str],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx, self.actor, self.choose_save_file = ctx, actor, choose_save_file
         self.stats: rules.Statistics | None = None
@@ -93,8 +106,11 @@ class StatsView(QWidget):
         start, end = chosen
         s = ops.read(self.ctx, self.actor, review_queries.statistics, start, end)
         self.stats = s
-        self.scope.setText(self.tr("{org}（{code}）　{start} 至 {end} 送审的事项；口径见导出的统计表“说明”页。").format(
-            org=self.org.org_name, code=self.org.org_code, start=start, end=end))
+        self.scope.setText(
+            self.tr("{org}（{code}）　{start} 至 {end} 送审的事项；口径见导出的统计表“说明”页。").format(
+                org=self.org.org_name, code=self.org.org_code, start=start, end=end
+            )
+        )
         while self.cards.count():
             taken = self.cards.takeAt(0)
             card = taken.widget() if taken is not None else None
@@ -102,15 +118,37 @@ class StatsView(QWidget):
                 card.deleteLater()
         days = "—" if s.average_days is None else f"{s.average_days:.1f}"
         figures = [
-            (self.tr("应审查"), str(s.total), self.tr("已审查 {n} 件").format(n=s.reviewed), "mdi6.inbox-arrow-down-outline"),
-            (self.tr("审查率"), rules.percent(s.review_rate), self.tr("在审 {n} 件").format(n=s.pending), "mdi6.percent-outline"),
-            (self.tr("采纳率"), rules.percent(s.adoption_rate), self.tr("采纳 {a} / 已反馈 {k}").format(a=s.adopted, k=s.adoption_known),
-             "mdi6.thumb-up-outline"),
-            (self.tr("按期率"), rules.percent(s.on_time_rate), self.tr("按期 {a} / {k} 件").format(a=s.on_time, k=s.timed),
-             "mdi6.timer-check-outline"),
+            (
+                self.tr("应审查"),
+                str(s.total),
+                self.tr("已审查 {n} 件").format(n=s.reviewed),
+                "mdi6.inbox-arrow-down-outline",
+            ),
+            (
+                self.tr("审查率"),
+                rules.percent(s.review_rate),
+                self.tr("在审 {n} 件").format(n=s.pending),
+                "mdi6.percent-outline",
+            ),
+            (
+                self.tr("采纳率"),
+                rules.percent(s.adoption_rate),
+                self.tr("采纳 {a} / 已反馈 {k}").format(a=s.adopted, k=s.adoption_known),
+                "mdi6.thumb-up-outline",
+            ),
+            (
+                self.tr("按期率"),
+                rules.percent(s.on_time_rate),
+                self.tr("按期 {a} / {k} 件").format(a=s.on_time, k=s.timed),
+                "mdi6.timer-check-outline",
+            ),
             (self.tr("平均用时"), days, self.tr("个工作日"), "mdi6.calendar-clock"),
-            (self.tr("不合法或退回"), str(s.unlawful_or_returned), self.tr("不合法 {u}，退回 {r}").format(u=s.unlawful, r=s.returned),
-             "mdi6.alert-octagon-outline"),
+            (
+                self.tr("不合法或退回"),
+                str(s.unlawful_or_returned),
+                self.tr("不合法 {u}，退回 {r}").format(u=s.unlawful, r=s.returned),
+                "mdi6.alert-octagon-outline",
+            ),
         ]
         for i, (title, value, note, icon) in enumerate(figures):
             card = FigureCard(title, 0, note, icon)
@@ -122,10 +160,15 @@ class StatsView(QWidget):
         self.table.clear()
         self.table.setColumnCount(len(months) + 2)
         self.table.setRowCount(len(types) + 1)
-        self.table.setHorizontalHeaderLabels([self.tr("事项类型"), *[f"{m[:4]}.{int(m[5:])}" for m in months], self.tr("合计")])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("事项类型"), *[f"{m[:4]}.{int(m[5:])}" for m in months], self.tr("合计")]
+        )
         for r, code in enumerate(types):
-            cells = [self.type_labels.get(code, code), *[str(s.by_type_month.get((code, m), 0)) for m in months],
-                     str(s.by_type.get(code, 0))]
+            cells = [
+                self.type_labels.get(code, code),
+                *[str(s.by_type_month.get((code, m), 0)) for m in months],
+                str(s.by_type.get(code, 0)),
+            ]
             self._row(r, cells)
         self._row(len(types), [self.tr("合计"), *[str(s.by_month.get(m, 0)) for m in months], str(s.total)], bold=True)
         header = self.table.horizontalHeader()
@@ -148,11 +191,18 @@ class StatsView(QWidget):
         if chosen is None:
             return
         start, end = chosen
-        path = self.choose_save_file(self, self.tr("导出合法性审查统计表"),
-                                     self.tr("合法性审查统计_{a}_{b}.xlsx").format(a=start.strftime("%Y%m%d"), b=end.strftime("%Y%m%d")))
+        path = self.choose_save_file(
+            self,
+            self.tr("导出合法性审查统计表"),
+            self.tr("合法性审查统计_{a}_{b}.xlsx").format(a=start.strftime("%Y%m%d"), b=end.strftime("%Y%m%d")),
+        )
         if not path:
             return
-        ops.read(self.ctx, self.actor,  # on the runner's thread: the workbook made and written there
-                 lambda session, actor: write_file(path, review_ledger.statistics_workbook(session, actor, start, end)),
-                 label=self.tr("正在生成统计表…"), parent=self,
-                 on_ok=lambda p: messages.info(self, self.tr("已生成统计表：{p}").format(p=p)))
+        ops.read(
+            self.ctx,
+            self.actor,  # on the runner's thread: the workbook made and written there
+            lambda session, actor: write_file(path, review_ledger.statistics_workbook(session, actor, start, end)),
+            label=self.tr("正在生成统计表…"),
+            parent=self,
+            on_ok=lambda p: messages.info(self, self.tr("已生成统计表：{p}").format(p=p)),
+        )

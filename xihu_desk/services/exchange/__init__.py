@@ -18,16 +18,48 @@ travels is in store/aggregates.py. Callers use the names below:
 from xihu_desk.services.exchange.downward import corrections, resolve_correction, return_for_correction
 from xihu_desk.services.exchange.enrolment import Enrolled, PeerRow, enrol, export_key, peers
 from xihu_desk.services.exchange.exporting import ExportResult, export_bundle
-from xihu_desk.services.exchange.fork_line import (ForkRefused, ForkResolution, ForkRow, forks, resolve_fork,
-                                                   restore_notice)
+from xihu_desk.services.exchange.fork_line import (
+    ForkRefused,
+    ForkResolution,
+    ForkRow,
+    forks,
+    resolve_fork,
+    restore_notice,
+)
 from xihu_desk.services.exchange.importing import import_bundle, preview_import, resolve_fork_and_import
 from xihu_desk.services.exchange.overview import cases_by_owner, overview, pending_counts, quarantine_list
 from xihu_desk.services.exchange.rebase import Rebase
 from xihu_desk.services.exchange.receipts import ReceiptResult, resync_receipt, take_receipt
 from xihu_desk.sync.report import STATUSES, ImportResult
 
-__all__ = ["STATUSES", "Enrolled", "ExportResult", "ForkRefused", "ForkResolution", "ForkRow", "ImportResult",
-           "PeerRow", "Rebase", "ReceiptResult", "cases_by_owner", "corrections", "enrol", "export_bundle",
-           "export_key", "forks", "import_bundle", "overview", "peers", "pending_counts", "preview_import",
-           "quarantine_list", "resolve_correction", "resolve_fork", "resolve_fork_and_import", "restore_notice",
-           "resync_receipt", "return_for_correction", "take_receipt"]
+__all__ = [
+    "STATUSES",
+    "Enrolled",
+    "ExportResult",
+    "ForkRefused",
+    "ForkResolution",
+    "ForkRow",
+    "ImportResult",
+    "PeerRow",
+    "Rebase",
+    "ReceiptResult",
+    "cases_by_owner",
+    "corrections",
+    "enrol",
+    "export_bundle",
+    "export_key",
+    "forks",
+    "import_bundle",
+    "overview",
+    "peers",
+    "pending_counts",
+    "preview_import",
+    "quarantine_list",
+    "resolve_correction",
+    "resolve_fork",
+    "resolve_fork_and_import",
+    "restore_notice",
+    "resync_receipt",
+    "return_for_correction",
+    "take_receipt",
+]

@@ -20,12 +20,26 @@ def forwarded_for(session: Session, node: Node) -> list[dict[str, Any]]:
     """The nodes whose records this node forwards upward: its enrolled children and the nodes below
     them that it has checked (never what a child merely claimed). Each names its own parent, so
     the receiver can check the whole chain against what it already knows."""
-    out = [{"node_id": c.node_id, "org_code": c.org_code, "level": c.level, "fingerprint": c.fingerprint,
-            "parent": node.node_id}
-           for c in session.scalars(select(PeerNode).where(PeerNode.relation == "child").order_by(PeerNode.node_id))]
-    out += [{"node_id": r.node_id, "org_code": r.org_code, "level": r.level, "fingerprint": r.fingerprint,
-             "parent": r.parent}
-            for r in session.scalars(select(Lineage).order_by(Lineage.recorded_at, Lineage.node_id))]
+    out = [
+        {
+            "node_id": c.node_id,
+            "org_code": c.org_code,
+            "level": c.level,
+            "fingerprint": c.fingerprint,
+            "parent": node.node_id,
+        }
+        for c in session.scalars(select(PeerNode).where(PeerNode.relation == "child").order_by(PeerNode.node_id))
+    ]
+    out += [
+        {
+            "node_id": r.node_id,
+            "org_code": r.org_code,
+            "level": r.level,
+            "fingerprint": r.fingerprint,
+            "parent": r.parent,
+        }
+        for r in session.scalars(select(Lineage).order_by(Lineage.recorded_at, Lineage.node_id))
+    ]
     return out
 
 
@@ -43,7 +57,9 @@ def org_within(session: Session, code: str, ancestor: str) -> bool:
     return False
 
 
-def allowed_owners(session: Session, sender: str, manifest: dict[str, Any], now: datetime) -> tuple[set[str], list[str]]:
+def allowed_owners(
+    session: Session, sender: str, manifest: dict[str, Any], now: datetime
+) -> tuple[set[str], list[str]]:
     """The owners whose records ``sender`` may deliver, after recording the claims of its manifest
     that hold (sync/lineage.py); refused claims come back as warnings for the import report."""
     peer = session.get(PeerNode, sender)
@@ -61,14 +77,32 @@ def allowed_owners(session: Session, sender: str, manifest: dict[str, Any], now:
     def outside(org: str) -> str:
         return "" if org_within(session, org, peer.org_code) else f"所属单位（{org}）不在{peer.org_name}辖区内"
 
-    verdict = lineage.judge(lineage.claims_of(manifest, sender), sender, {sender: peer.level, **known},
-                            known_elsewhere=known_elsewhere, outside=outside)
+    verdict = lineage.judge(
+        lineage.claims_of(manifest, sender),
+        sender,
+        {sender: peer.level, **known},
+        known_elsewhere=known_elsewhere,
+        outside=outside,
+    )
     for claim in verdict.accepted:
-        session.add(Lineage(node_id=claim.node_id, via=sender, parent=claim.parent, org_code=claim.org_code,
-                            level=claim.level, fingerprint=claim.fingerprint, recorded_at=now))
+        session.add(
+            Lineage(
+                node_id=claim.node_id,
+                via=sender,
+                parent=claim.parent,
+                org_code=claim.org_code,
+                level=claim.level,
+                fingerprint=claim.fingerprint,
+                recorded_at=now,
+            )
+        )
         allowed.add(claim.node_id)
-    warnings = [f"注意：{peer.org_name} 声称转报节点 {claim.node_id[:8]}…，但该节点{reason}，不予认可，其记录将被拒收。"
-                for claim, reason in verdict.refused]
-    warnings += [f"注意：{peer.org_name} 声称转报节点 {claim.node_id[:8]}…，但其上级不是本单位已知的单位，不予认可。"
-                 for claim in verdict.orphans]
+    warnings = [
+        f"注意：{peer.org_name} 声称转报节点 {claim.node_id[:8]}…，但该节点{reason}，不予认可，其记录将被拒收。"
+        for claim, reason in verdict.refused
+    ]
+    warnings += [
+        f"注意：{peer.org_name} 声称转报节点 {claim.node_id[:8]}…，但其上级不是本单位已知的单位，不予认可。"
+        for claim in verdict.orphans
+    ]
     return allowed, warnings

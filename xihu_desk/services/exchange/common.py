@@ -44,8 +44,11 @@ def parent_peer(session: Session) -> PeerNode | None:
 
 def child_peer(session: Session, ref: str) -> PeerNode:
     """An enrolled child by node id or org code (a code two nodes share is refused, not taken first)."""
-    found = list(session.scalars(select(PeerNode).where(PeerNode.relation == "child",
-                                                        (PeerNode.node_id == ref) | (PeerNode.org_code == ref))))
+    found = list(
+        session.scalars(
+            select(PeerNode).where(PeerNode.relation == "child", (PeerNode.node_id == ref) | (PeerNode.org_code == ref))
+        )
+    )
     if not found:
         raise UserError(f"“{ref}”不是已登记的下级单位。")
     if len(found) > 1:
@@ -58,29 +61,70 @@ def subtree(session: Session, child: str) -> set[str]:
     return {child, *session.scalars(select(Lineage.node_id).where(Lineage.via == child))}
 
 
-def quarantine(session: Session, direction: str, peer: str, kind: str, uuid: str, version: int, label: str,
-               reason: str, at: datetime) -> None:
-    existing = session.scalar(select(Quarantine).where(
-        Quarantine.direction == direction, Quarantine.kind == kind, Quarantine.uuid == uuid,
-        Quarantine.version == version, Quarantine.resolved.is_(False)))
+def quarantine(
+    session: Session,
+    direction: str,
+    peer: str,
+    kind: str,
+    uuid: str,
+    version: int,
+    label: str,
+    reason: str,
+    at: datetime,
+) -> None:
+    existing = session.scalar(
+        select(Quarantine).where(
+            Quarantine.direction == direction,
+            Quarantine.kind == kind,
+            Quarantine.uuid == uuid,
+            Quarantine.version == version,
+            Quarantine.resolved.is_(False),
+        )
+    )
     if existing is None:
-        session.add(Quarantine(direction=direction, peer=peer, kind=kind, uuid=uuid, version=version,
-                               label=str(label)[:120], reason=reason, at=at, resolved=False))
+        session.add(
+            Quarantine(
+                direction=direction,
+                peer=peer,
+                kind=kind,
+                uuid=uuid,
+                version=version,
+                label=str(label)[:120],
+                reason=reason,
+                at=at,
+                resolved=False,
+            )
+        )
 
 
 def settle_quarantine(session: Session, kind: str, accepted: list[str]) -> None:
     """A record quarantined on the way in is settled once a later version of it is accepted."""
     if accepted:
-        session.execute(update(Quarantine).where(
-            Quarantine.direction == "in", Quarantine.kind == kind, Quarantine.uuid.in_(accepted),
-            Quarantine.resolved.is_(False)).values(resolved=True).execution_options(synchronize_session=False))
+        session.execute(
+            update(Quarantine)
+            .where(
+                Quarantine.direction == "in",
+                Quarantine.kind == kind,
+                Quarantine.uuid.in_(accepted),
+                Quarantine.resolved.is_(False),
+            )
+            .values(resolved=True)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def unacknowledged(session: Session, destination: str, kind: str) -> int:
     """How many records of ``kind`` ``destination`` has not acknowledged at their current version
     (what the next bundle to it carries), its own records aside."""
     model = aggregates.ROOTS[kind]
-    return session.scalar(
-        select(func.count()).select_from(model)
-        .outerjoin(SyncAck, (SyncAck.destination == destination) & (SyncAck.kind == kind) & (SyncAck.uuid == model.uuid))
-        .where(model.owner_node != destination, (SyncAck.version.is_(None)) | (SyncAck.version < model.version))) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(model)
+            .outerjoin(
+                SyncAck, (SyncAck.destination == destination) & (SyncAck.kind == kind) & (SyncAck.uuid == model.uuid)
+            )
+            .where(model.owner_node != destination, (SyncAck.version.is_(None)) | (SyncAck.version < model.version))
+        )
+        or 0
+    )

@@ -36,10 +36,20 @@ def return_for_correction(session: Session, actor: Actor, case_uuid: str, commen
         raise UserError("该案件由本单位管理，直接修改即可，无需退回。")
     if not comment.strip():
         raise FieldError("comment", "请写明需要补正的内容。")
-    row = Correction(id=ids.new_uuid(), kind="case", uuid=case.uuid, label=case.case_no, comment=comment.strip(),
-                     from_node=node.node_id, owner_node=case.owner_node, created_at=actor.now)
+    row = Correction(
+        id=ids.new_uuid(),
+        kind="case",
+        uuid=case.uuid,
+        label=case.case_no,
+        comment=comment.strip(),
+        from_node=node.node_id,
+        owner_node=case.owner_node,
+        created_at=actor.now,
+    )
     session.add(row)
-    audit.record(session, actor, "exchange.correction", "case", case.uuid, summary=f"退回 {case.case_no} 补正：{comment.strip()}")
+    audit.record(
+        session, actor, "exchange.correction", "case", case.uuid, summary=f"退回 {case.case_no} 补正：{comment.strip()}"
+    )
     return row.id
 
 
@@ -50,10 +60,19 @@ def corrections(session: Session, actor: Actor, *, open_only: bool = True) -> li
     if open_only:
         query = query.where(Correction.resolved_at.is_(None))
     names = {p.node_id: p.org_name for p in session.scalars(select(PeerNode))}
-    return [{"id": c.id, "kind": c.kind, "uuid": c.uuid, "label": c.label, "comment": c.comment,
-             "from": names.get(c.from_node, c.from_node), "created_at": c.created_at.isoformat(sep=" ", timespec="minutes"),
-             "resolved_at": c.resolved_at.isoformat(sep=" ", timespec="minutes") if c.resolved_at else None}
-            for c in session.scalars(query)]
+    return [
+        {
+            "id": c.id,
+            "kind": c.kind,
+            "uuid": c.uuid,
+            "label": c.label,
+            "comment": c.comment,
+            "from": names.get(c.from_node, c.from_node),
+            "created_at": c.created_at.isoformat(sep=" ", timespec="minutes"),
+            "resolved_at": c.resolved_at.isoformat(sep=" ", timespec="minutes") if c.resolved_at else None,
+        }
+        for c in session.scalars(query)
+    ]
 
 
 def resolve_correction(session: Session, actor: Actor, correction_id: str) -> None:
@@ -68,27 +87,56 @@ def resolve_correction(session: Session, actor: Actor, correction_id: str) -> No
 def write_downward(session: Session, zf: zipfile.ZipFile, child: PeerNode) -> dict[str, int]:
     below = subtree(session, child.node_id)
     rows = session.scalars(
-        select(Correction).outerjoin(SyncAck, (SyncAck.destination == child.node_id) & (SyncAck.kind == "correction")
-                                     & (SyncAck.uuid == Correction.id))
-        .where(Correction.owner_node.in_(below), Correction.from_node == this_node(session).node_id, SyncAck.uuid.is_(None)))
+        select(Correction)
+        .outerjoin(
+            SyncAck,
+            (SyncAck.destination == child.node_id) & (SyncAck.kind == "correction") & (SyncAck.uuid == Correction.id),
+        )
+        .where(
+            Correction.owner_node.in_(below), Correction.from_node == this_node(session).node_id, SyncAck.uuid.is_(None)
+        )
+    )
     n = 0
     with zf.open("records/correction.jsonl", "w") as out:
         for c in rows:
-            out.write(json.dumps({"id": c.id, "kind": c.kind, "uuid": c.uuid, "label": c.label, "comment": c.comment,
-                                  "from_node": c.from_node, "owner_node": c.owner_node,
-                                  "created_at": c.created_at.isoformat()}, ensure_ascii=False).encode() + b"\n")
+            out.write(
+                json.dumps(
+                    {
+                        "id": c.id,
+                        "kind": c.kind,
+                        "uuid": c.uuid,
+                        "label": c.label,
+                        "comment": c.comment,
+                        "from_node": c.from_node,
+                        "owner_node": c.owner_node,
+                        "created_at": c.created_at.isoformat(),
+                    },
+                    ensure_ascii=False,
+                ).encode()
+                + b"\n"
+            )
             n += 1
     version = session.scalar(select(Meta.value).where(Meta.key == "reference.codes"))
     lists: dict[str, list[list[Any]]] = {}
-    for r in session.scalars(select(RefCode).where(RefCode.retired.is_(False)).order_by(RefCode.list_name, RefCode.position)):
+    for r in session.scalars(
+        select(RefCode).where(RefCode.retired.is_(False)).order_by(RefCode.list_name, RefCode.position)
+    ):
         lists.setdefault(r.list_name, []).append([r.code, r.label])
     with zf.open("records/reference.jsonl", "w") as out:
-        out.write(json.dumps({"kind": "codes", "version": version, "lists": lists}, ensure_ascii=False).encode() + b"\n")
+        out.write(
+            json.dumps({"kind": "codes", "version": version, "lists": lists}, ensure_ascii=False).encode() + b"\n"
+        )
     return {"correction": n, "reference": 1}
 
 
-def apply_downward(session: Session, zf: zipfile.ZipFile, m: dict[str, Any], records: list[list[Any]],
-                    counts: dict[str, int], problems: list[dict[str, Any]]) -> None:
+def apply_downward(
+    session: Session,
+    zf: zipfile.ZipFile,
+    m: dict[str, Any],
+    records: list[list[Any]],
+    counts: dict[str, int],
+    problems: list[dict[str, Any]],
+) -> None:
     """Corrections and reference data, taken only from our parent."""
     me = this_node(session).node_id
     if "records/correction.jsonl" in zf.namelist():
@@ -99,15 +147,31 @@ def apply_downward(session: Session, zf: zipfile.ZipFile, m: dict[str, Any], rec
             elif doc.get("from_node") != m["origin"] or not doc.get("comment"):
                 status, reason = "refused", "补正要求的来源或内容不对"
             else:
-                session.add(Correction(id=cid, kind=str(doc["kind"]), uuid=str(doc["uuid"]), label=str(doc["label"])[:120],
-                                       comment=str(doc["comment"]), from_node=m["origin"],
-                                       owner_node=str(doc.get("owner_node", me)),
-                                       created_at=datetime.fromisoformat(doc["created_at"])))
+                session.add(
+                    Correction(
+                        id=cid,
+                        kind=str(doc["kind"]),
+                        uuid=str(doc["uuid"]),
+                        label=str(doc["label"])[:120],
+                        comment=str(doc["comment"]),
+                        from_node=m["origin"],
+                        owner_node=str(doc.get("owner_node", me)),
+                        created_at=datetime.fromisoformat(doc["created_at"]),
+                    )
+                )
                 status, reason = "accepted", ""
             counts[status] += 1
             records.append(["correction", cid, 1, status, reason])
             if status == "refused":
-                problems.append({"kind": "correction", "uuid": cid, "label": doc.get("label", cid), "status": status, "reason": reason})
+                problems.append(
+                    {
+                        "kind": "correction",
+                        "uuid": cid,
+                        "label": doc.get("label", cid),
+                        "status": status,
+                        "reason": reason,
+                    }
+                )
     if "records/reference.jsonl" in zf.namelist():
         for doc in container.iter_jsonl(zf, "records/reference.jsonl"):
             if doc.get("kind") != "codes" or not isinstance(doc.get("lists"), dict):

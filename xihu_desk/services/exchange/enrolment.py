@@ -25,9 +25,15 @@ def export_key(session: Session, actor: Actor) -> dict[str, Any]:
     """The public half of this node's identity, as a file the other node enrols."""
     actor.require(Perm.EXCHANGE)
     node = this_node(session)
-    return keys.key_document(node_id=node.node_id, org_code=node.org_code, org_name=org_name(session, node.org_code),
-                             level=node.level, parent_code=node.parent_code, sign_public=node.sign_public,
-                             enc_public=node.enc_public)
+    return keys.key_document(
+        node_id=node.node_id,
+        org_code=node.org_code,
+        org_name=org_name(session, node.org_code),
+        level=node.level,
+        parent_code=node.parent_code,
+        sign_public=node.sign_public,
+        enc_public=node.enc_public,
+    )
 
 
 @dataclass(frozen=True)
@@ -57,18 +63,35 @@ def enrol(session: Session, actor: Actor, doc: dict[str, Any], *, dry_run: bool 
     if relation == "parent":
         existing_parent = parent_peer(session)
         if existing_parent is not None and existing_parent.node_id != other.node_id:
-            raise UserError(f"已登记上级单位“{existing_parent.org_name}”。上级节点更换需要重新初始化密钥交换，请联系区局。")
+            raise UserError(
+                f"已登记上级单位“{existing_parent.org_name}”。上级节点更换需要重新初始化密钥交换，请联系区局。"
+            )
     peer = session.get(PeerNode, other.node_id) or PeerNode(node_id=other.node_id)
     if peer.sign_public and peer.fingerprint != other.fingerprint:
         raise UserError("该节点已登记过另一组密钥。若对方重装了程序，请先由管理员删除旧的登记。")
     if dry_run:
         return Enrolled(other.node_id, other.org_name, relation, other.fingerprint)
-    peer.relation, peer.org_code, peer.org_name, peer.level = relation, other.org_code, other.org_name, other.level.value
+    peer.relation, peer.org_code, peer.org_name, peer.level = (
+        relation,
+        other.org_code,
+        other.org_name,
+        other.level.value,
+    )
     peer.sign_public, peer.enc_public, peer.fingerprint, peer.enrolled_at = (
-        other.sign_public, other.enc_public, other.fingerprint, actor.now)
+        other.sign_public,
+        other.enc_public,
+        other.fingerprint,
+        actor.now,
+    )
     session.add(peer)
-    audit.record(session, actor, "exchange.enrol", "peer_node", other.node_id,
-                 summary=f"登记{'下级' if relation == 'child' else '上级'}单位 {peer.org_name} 的密钥（指纹 {other.fingerprint[:19]}…）")
+    audit.record(
+        session,
+        actor,
+        "exchange.enrol",
+        "peer_node",
+        other.node_id,
+        summary=f"登记{'下级' if relation == 'child' else '上级'}单位 {peer.org_name} 的密钥（指纹 {other.fingerprint[:19]}…）",
+    )
     return Enrolled(other.node_id, peer.org_name, relation, other.fingerprint)
 
 
@@ -88,8 +111,19 @@ def peers(session: Session, actor: Actor) -> list[PeerRow]:
     actor.require(Perm.EXCHANGE)
     out = []
     for p in session.scalars(select(PeerNode).order_by(PeerNode.relation, PeerNode.org_code)):
-        seqs = list(session.scalars(select(BundleIn.sequence).where(BundleIn.sender == p.node_id).order_by(BundleIn.sequence)))
-        out.append(PeerRow(p.node_id, p.org_name, p.relation, p.level, p.fingerprint,
-                           p.enrolled_at.isoformat(sep=" ", timespec="minutes"), seqs[-1] if seqs else None,
-                           sequences.gaps(seqs)))
+        seqs = list(
+            session.scalars(select(BundleIn.sequence).where(BundleIn.sender == p.node_id).order_by(BundleIn.sequence))
+        )
+        out.append(
+            PeerRow(
+                p.node_id,
+                p.org_name,
+                p.relation,
+                p.level,
+                p.fingerprint,
+                p.enrolled_at.isoformat(sep=" ", timespec="minutes"),
+                seqs[-1] if seqs else None,
+                sequences.gaps(seqs),
+            )
+        )
     return out

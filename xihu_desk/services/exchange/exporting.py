@@ -43,10 +43,15 @@ class ExportResult:
     warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"file": str(self.file), "sequence": self.sequence, "destination": self.destination,
-                "destination_name": self.destination_name, "counts": self.counts,
-                "quarantined": [{"kind": k, "label": lbl, "reason": r} for k, lbl, r in self.quarantined],
-                "warnings": self.warnings}
+        return {
+            "file": str(self.file),
+            "sequence": self.sequence,
+            "destination": self.destination,
+            "destination_name": self.destination_name,
+            "counts": self.counts,
+            "quarantined": [{"kind": k, "label": lbl, "reason": r} for k, lbl, r in self.quarantined],
+            "warnings": self.warnings,
+        }
 
 
 def outgoing_problem(kind: str, doc: dict[str, Any], root: Path) -> str:
@@ -70,8 +75,9 @@ def outgoing_problem(kind: str, doc: dict[str, Any], root: Path) -> str:
 
 def _destination(session: Session, to: str | None) -> PeerNode:
     if to:
-        child = session.scalar(select(PeerNode).where(PeerNode.relation == "child",
-                                                      (PeerNode.node_id == to) | (PeerNode.org_code == to)))
+        child = session.scalar(
+            select(PeerNode).where(PeerNode.relation == "child", (PeerNode.node_id == to) | (PeerNode.org_code == to))
+        )
         if child is None:
             raise UserError(f"“{to}”不是已登记的下级单位。")
         return child
@@ -81,8 +87,9 @@ def _destination(session: Session, to: str | None) -> PeerNode:
     return parent
 
 
-def export_bundle(data: DataDir, db: Database, actor: Actor, out_dir: Path, progress: Any = None,
-                  to: str | None = None) -> ExportResult:
+def export_bundle(
+    data: DataDir, db: Database, actor: Actor, out_dir: Path, progress: Any = None, to: str | None = None
+) -> ExportResult:
     """Write the next bundle for the parent: every change it has not acknowledged. With ``to``
     (a child's node id or org code), a downward bundle for that child instead: the records
     returned for correction and this node's reference data."""
@@ -93,8 +100,9 @@ def export_bundle(data: DataDir, db: Database, actor: Actor, out_dir: Path, prog
     with db.read() as session:
         node = this_node(session)
         dest = _destination(session, to)
-        last = session.scalar(select(BundleOut).where(BundleOut.destination == dest.node_id)
-                              .order_by(BundleOut.sequence.desc()).limit(1))
+        last = session.scalar(
+            select(BundleOut).where(BundleOut.destination == dest.node_id).order_by(BundleOut.sequence.desc()).limit(1)
+        )
         sequence = (last.sequence + 1) if last else 1
         head = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
         refs = dict(session.execute(select(Meta.key, Meta.value).where(Meta.key.like("reference.%"))).all())
@@ -134,23 +142,49 @@ def export_bundle(data: DataDir, db: Database, actor: Actor, out_dir: Path, prog
                 members = manifest.member_digests(zf)
             created = actor.now
             m = manifest.build(
-                bundle_id=ids.new_uuid(), origin=origin, origin_org=origin_org, destination=dest_id,
-                sequence=sequence, prev_sha256=last.sha256 if last else "", created=created,
-                schema=migrate.head_revision(), reference=refs, app_version=__version__, counts=counts,
-                members=members, children=children,
-                audit_head=audit_exchange.head_for(session, dest_id) if head else None)
+                bundle_id=ids.new_uuid(),
+                origin=origin,
+                origin_org=origin_org,
+                destination=dest_id,
+                sequence=sequence,
+                prev_sha256=last.sha256 if last else "",
+                created=created,
+                schema=migrate.head_revision(),
+                reference=refs,
+                app_version=__version__,
+                counts=counts,
+                members=members,
+                children=children,
+                audit_head=audit_exchange.head_for(session, dest_id) if head else None,
+            )
             target = out_dir / manifest.file_name(origin_org, dest_org, sequence, created)
             sha = container.write_bundle(target, m, inner, sender, dest_enc, work=tmp)
     with db.write() as session:
-        session.add(BundleOut(destination=dest_id, sequence=sequence, bundle_id=m["bundle_id"], sha256=sha,
-                              file_name=target.name, created_at=created, counts=json.dumps(counts)))
+        session.add(
+            BundleOut(
+                destination=dest_id,
+                sequence=sequence,
+                bundle_id=m["bundle_id"],
+                sha256=sha,
+                file_name=target.name,
+                created_at=created,
+                counts=json.dumps(counts),
+            )
+        )
         audit_exchange.remember_sent(session, dest_id, sequence, m["audit_head"])
         for kind, uuid, label, version, reason in held:
             quarantine(session, "out", dest_id, kind, uuid, version, label, reason, actor.now)
-        audit.record(session, actor, "exchange.export", "bundle_out", m["bundle_id"],
-                     summary=f"导出第 {sequence} 号数据包给 {dest_name}：" + "，".join(f"{k} {v}" for k, v in counts.items()),
-                     after={"file": target.name, "sha256": sha, "quarantined": len(held)})
+        audit.record(
+            session,
+            actor,
+            "exchange.export",
+            "bundle_out",
+            m["bundle_id"],
+            summary=f"导出第 {sequence} 号数据包给 {dest_name}：" + "，".join(f"{k} {v}" for k, v in counts.items()),
+            after={"file": target.name, "sha256": sha, "quarantined": len(held)},
+        )
     with db.read() as session:
         notice = [] if to else [n for n in [restore_notice(session, actor)] if n]
-    return ExportResult(target, sequence, dest_id, dest_name, counts,
-                        [(k, lbl, r) for k, _u, lbl, _v, r in held], notice)
+    return ExportResult(
+        target, sequence, dest_id, dest_name, counts, [(k, lbl, r) for k, _u, lbl, _v, r in held], notice
+    )

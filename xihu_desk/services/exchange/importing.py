@@ -29,8 +29,14 @@ from xihu_desk.services.context import Actor
 from xihu_desk.services.exchange.authority import allowed_owners
 from xihu_desk.services.exchange.common import BATCH, parent_peer, quarantine, settle_quarantine, this_node
 from xihu_desk.services.exchange.downward import apply_downward
-from xihu_desk.services.exchange.fork_line import (ForkRefused, ForkResolution, close_forks, record_fork,
-                                                   resolve_fork, superseded)
+from xihu_desk.services.exchange.fork_line import (
+    ForkRefused,
+    ForkResolution,
+    close_forks,
+    record_fork,
+    resolve_fork,
+    superseded,
+)
 from xihu_desk.services.exchange.receipts import write_receipt
 from xihu_desk.store import aggregates, migrate
 from xihu_desk.store.sync_models import BundleIn, PeerNode
@@ -54,8 +60,16 @@ def _check_jump(db: Database, sender: str, sender_name: str, sequence: int) -> N
         raise BundleRefused(problem)
 
 
-def import_bundle(data: DataDir, db: Database, actor: Actor, path: Path, *, dry_run: bool = False,
-                  receipt_dir: Path | None = None, progress: Any = None) -> ImportResult:
+def import_bundle(
+    data: DataDir,
+    db: Database,
+    actor: Actor,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    receipt_dir: Path | None = None,
+    progress: Any = None,
+) -> ImportResult:
     actor.require(Perm.EXCHANGE)
     path = Path(path)
     if not path.is_file():
@@ -79,22 +93,45 @@ def import_bundle(data: DataDir, db: Database, actor: Actor, path: Path, *, dry_
         same = session.get(BundleIn, (sender, sequence))
         prev = session.get(BundleIn, (sender, sequence - 1))
         seqs = list(session.scalars(select(BundleIn.sequence).where(BundleIn.sender == sender)))
-        where = continuity.place(opened.sha256, str(m.get("prev_sha256", "")),
-                                 held_same=same.sha256 if same else None, held_prev=prev.sha256 if prev else None,
-                                 superseded=superseded(session, sender))
+        where = continuity.place(
+            opened.sha256,
+            str(m.get("prev_sha256", "")),
+            held_same=same.sha256 if same else None,
+            held_prev=prev.sha256 if prev else None,
+            superseded=superseded(session, sender),
+        )
     if where is Place.SUPERSEDED:
-        raise BundleRefused(f"这是 {sender_name} 已被新序列取代的旧数据包（第 {sequence} 号），未导入；其后的数据以新序列为准。")
+        raise BundleRefused(
+            f"这是 {sender_name} 已被新序列取代的旧数据包（第 {sequence} 号），未导入；其后的数据以新序列为准。"
+        )
     if where is Place.FORK_SAME_NUMBER:
-        raise record_fork(db, actor, path, receipt_dir, opened, sender_name,
-                          f"收到 {sender_name} 第 {sequence} 号数据包的另一个不同版本（分叉）", dry_run=dry_run)
+        raise record_fork(
+            db,
+            actor,
+            path,
+            receipt_dir,
+            opened,
+            sender_name,
+            f"收到 {sender_name} 第 {sequence} 号数据包的另一个不同版本（分叉）",
+            dry_run=dry_run,
+        )
     if where is Place.ALREADY_IMPORTED:
         assert same is not None
         receipt = write_receipt(db, path, receipt_dir, sender, json.loads(same.receipt), m, opened.sha256)
-        return ImportResult("already-imported", sender, sender_name, sequence, json.loads(same.counts),
-                            sequences.gaps(seqs), receipt)
+        return ImportResult(
+            "already-imported", sender, sender_name, sequence, json.loads(same.counts), sequences.gaps(seqs), receipt
+        )
     if where is Place.FORK_NOT_JOINED:
-        raise record_fork(db, actor, path, receipt_dir, opened, sender_name,
-                          f"{sender_name} 第 {sequence} 号数据包与已导入的第 {sequence - 1} 号不衔接（分叉）", dry_run=dry_run)
+        raise record_fork(
+            db,
+            actor,
+            path,
+            receipt_dir,
+            opened,
+            sender_name,
+            f"{sender_name} 第 {sequence} 号数据包与已导入的第 {sequence - 1} 号不衔接（分叉）",
+            dry_run=dry_run,
+        )
     warnings = [] if peers_by_id[sender][2] == "child" else ["注意：该数据包来自上级单位。"]
     with scratch.folder(data.root, "import") as tmp:
         inner = Path(tmp) / "payload.zip"
@@ -106,23 +143,50 @@ def import_bundle(data: DataDir, db: Database, actor: Actor, path: Path, *, dry_
         with zf:
             with container.refuse_damaged("数据包内容"):
                 manifest.verify_members(zf, m)
-            result = _apply_unit(data, db, actor, zf, m, opened.sha256, sender_name, seqs, warnings,
-                                 dry_run=dry_run, progress=progress, work=tmp)
+            result = _apply_unit(
+                data,
+                db,
+                actor,
+                zf,
+                m,
+                opened.sha256,
+                sender_name,
+                seqs,
+                warnings,
+                dry_run=dry_run,
+                progress=progress,
+                work=tmp,
+            )
     if not dry_run:
         result.receipt = write_receipt(db, path, receipt_dir, sender, result.records, m, opened.sha256)
     return result
 
 
-def _apply_unit(data: DataDir, db: Database, actor: Actor, zf: zipfile.ZipFile, m: dict[str, Any], sha256: str,
-                sender_name: str, seqs: list[int], warnings: list[str], *, dry_run: bool, progress: Any,
-                work: Path) -> ImportResult:
+def _apply_unit(
+    data: DataDir,
+    db: Database,
+    actor: Actor,
+    zf: zipfile.ZipFile,
+    m: dict[str, Any],
+    sha256: str,
+    sender_name: str,
+    seqs: list[int],
+    warnings: list[str],
+    *,
+    dry_run: bool,
+    progress: Any,
+    work: Path,
+) -> ImportResult:
     """The one transaction of an import (for a dry run: up to the report, then rolled back)."""
     sender, sequence = str(m["origin"]), int(m["sequence"])
     with db.trial() if dry_run else db.write() as session:
         allowed, refused_claims = allowed_owners(session, sender, m, actor.now)
         result = apply_all(session, data, zf, m, allowed, actor, progress, dry_run=dry_run, work=work)
-        result.warnings = warnings + refused_claims + audit_exchange.compare_head(
-            session, actor, sender, sender_name, sequence, m.get("audit_head"))
+        result.warnings = (
+            warnings
+            + refused_claims
+            + audit_exchange.compare_head(session, actor, sender, sender_name, sequence, m.get("audit_head"))
+        )
         result.gaps = sequences.gaps([*seqs, sequence])
         result.sender_name = sender_name
         if dry_run:  # the report is made; the trial unit keeps nothing of what it took
@@ -131,21 +195,46 @@ def _apply_unit(data: DataDir, db: Database, actor: Actor, zf: zipfile.ZipFile, 
         peer = session.get(PeerNode, sender)
         assert peer is not None
         peer.children = json.dumps(sorted(allowed - {sender}))
-        session.add(BundleIn(sender=sender, sequence=sequence, bundle_id=m["bundle_id"], sha256=sha256,
-                             prev_sha256=m.get("prev_sha256", ""), created_at=datetime.fromisoformat(m["created_at"]),
-                             imported_at=actor.now, counts=json.dumps(result.counts),
-                             receipt=json.dumps(result.records)))
+        session.add(
+            BundleIn(
+                sender=sender,
+                sequence=sequence,
+                bundle_id=m["bundle_id"],
+                sha256=sha256,
+                prev_sha256=m.get("prev_sha256", ""),
+                created_at=datetime.fromisoformat(m["created_at"]),
+                imported_at=actor.now,
+                counts=json.dumps(result.counts),
+                receipt=json.dumps(result.records),
+            )
+        )
         if continuity.continues_line(sequence, seqs):
             close_forks(session, actor, sender, sender_name, "rebased")
-        audit.record(session, actor, "exchange.import", "bundle_in", m["bundle_id"],
-                     summary=f"导入 {sender_name} 第 {sequence} 号数据包：" +
-                     "，".join(f"{k} {v}" for k, v in result.counts.items() if v),
-                     after={"sha256": sha256, "counts": result.counts})
+        audit.record(
+            session,
+            actor,
+            "exchange.import",
+            "bundle_in",
+            m["bundle_id"],
+            summary=f"导入 {sender_name} 第 {sequence} 号数据包："
+            + "，".join(f"{k} {v}" for k, v in result.counts.items() if v),
+            after={"sha256": sha256, "counts": result.counts},
+        )
     return result
 
 
-def apply_all(session: Session, data: DataDir, zf: zipfile.ZipFile, m: dict[str, Any], allowed: set[str],
-              actor: Actor, progress: Any, *, dry_run: bool = False, work: Path | None = None) -> ImportResult:
+def apply_all(
+    session: Session,
+    data: DataDir,
+    zf: zipfile.ZipFile,
+    m: dict[str, Any],
+    allowed: set[str],
+    actor: Actor,
+    progress: Any,
+    *,
+    dry_run: bool = False,
+    work: Path | None = None,
+) -> ImportResult:
     """Every record of the payload, kind by kind in batches; the per-record lines for the receipt."""
     counts = empty_counts()
     records: list[list[Any]] = []
@@ -184,7 +273,7 @@ def apply_all(session: Session, data: DataDir, zf: zipfile.ZipFile, m: dict[str,
                     problems.append({"kind": kind, "uuid": uuid, "label": label, "status": status, "reason": reason})
                     if status == "quarantined":
                         quarantine(session, "in", m["origin"], kind, uuid, version, label, reason, actor.now)
-            settle_quarantine(session, kind, [r[1] for r in records[-len(batch):] if r[3] == "accepted"])
+            settle_quarantine(session, kind, [r[1] for r in records[-len(batch) :] if r[3] == "accepted"])
             batch.clear()
             if progress is not None:
                 progress.step(stage=f"正在导入：{sum(counts.values())} 条")
@@ -202,8 +291,14 @@ def apply_all(session: Session, data: DataDir, zf: zipfile.ZipFile, m: dict[str,
                     if missing:
                         root = payload.root_of(kind, doc)
                         uuid = record_checks.record_key(root.get("uuid"))
-                        problem(kind, uuid, record_checks.record_version(root.get("version")),
-                                payload.label(kind, [doc], uuid) or where, missing, number)
+                        problem(
+                            kind,
+                            uuid,
+                            record_checks.record_version(root.get("version")),
+                            payload.label(kind, [doc], uuid) or where,
+                            missing,
+                            number,
+                        )
                         continue
                 batch.append(doc)
                 if len(batch) >= BATCH:
@@ -220,11 +315,14 @@ def apply_all(session: Session, data: DataDir, zf: zipfile.ZipFile, m: dict[str,
     if not dry_run:
         for sha in sorted(wanted & in_bundle):
             payload.store_blob(zf, sha, store_path(data.root, sha), work or data.root)
-    return ImportResult("applied", m["origin"], "", int(m["sequence"]), counts, [], None, problems=problems,
-                        records=records)
+    return ImportResult(
+        "applied", m["origin"], "", int(m["sequence"]), counts, [], None, problems=problems, records=records
+    )
 
 
-def _apply_batch(session: Session, kind: str, batch: list[dict[str, Any]], allowed: set[str]) -> list[tuple[str, int, str, str]]:
+def _apply_batch(
+    session: Session, kind: str, batch: list[dict[str, Any]], allowed: set[str]
+) -> list[tuple[str, int, str, str]]:
     """Apply a batch under a savepoint; if the database refuses it (a clash with a record here,
     such as a number already used), apply record by record and quarantine the ones refused."""
     try:
@@ -249,8 +347,9 @@ def _apply_batch(session: Session, kind: str, batch: list[dict[str, Any]], allow
     return results
 
 
-def resolve_fork_and_import(data: DataDir, db: Database, actor: Actor, ref: str,
-                            progress: Any = None) -> tuple[ForkResolution, ImportResult | str | None]:
+def resolve_fork_and_import(
+    data: DataDir, db: Database, actor: Actor, ref: str, progress: Any = None
+) -> tuple[ForkResolution, ImportResult | str | None]:
     """Accept a child's new line (resolve_fork), then import its forked bundle if it is still
     there: the import's result, or why it was refused (the new line stands either way)."""
     done = resolve_fork(db, actor, ref)

@@ -30,10 +30,19 @@ def pending_counts(session: Session, actor: Actor) -> dict[str, int]:
 
 def quarantine_list(session: Session, actor: Actor) -> list[dict[str, Any]]:
     actor.require(Perm.EXCHANGE)
-    return [{"direction": q.direction, "kind": q.kind, "uuid": q.uuid, "label": q.label, "reason": q.reason,
-             "at": q.at.isoformat(sep=" ", timespec="minutes")}
-            for q in session.scalars(select(Quarantine).where(Quarantine.resolved.is_(False))
-                                     .order_by(Quarantine.at.desc()).limit(500))]
+    return [
+        {
+            "direction": q.direction,
+            "kind": q.kind,
+            "uuid": q.uuid,
+            "label": q.label,
+            "reason": q.reason,
+            "at": q.at.isoformat(sep=" ", timespec="minutes"),
+        }
+        for q in session.scalars(
+            select(Quarantine).where(Quarantine.resolved.is_(False)).order_by(Quarantine.at.desc()).limit(500)
+        )
+    ]
 
 
 def cases_by_owner(session: Session, actor: Actor) -> list[tuple[str, int]]:
@@ -42,17 +51,22 @@ def cases_by_owner(session: Session, actor: Actor) -> list[tuple[str, int]]:
     names = {p.node_id: p.org_name for p in session.scalars(select(PeerNode))}
     me = this_node(session)
     names[me.node_id] = org_name(session, me.org_code)
-    rows = session.execute(select(MediationCase.owner_node, func.count()).where(MediationCase.deleted.is_(False))
-                           .group_by(MediationCase.owner_node)).all()
+    rows = session.execute(
+        select(MediationCase.owner_node, func.count())
+        .where(MediationCase.deleted.is_(False))
+        .group_by(MediationCase.owner_node)
+    ).all()
     return [(names.get(owner, owner), n) for owner, n in rows]
 
 
 def overview(session: Session, actor: Actor, *, parent_side: bool, child_side: bool, owners: bool) -> dict[str, Any]:
     """Everything the 数据交换 page shows, in one read."""
-    return {"peers": peers(session, actor),
-            "pending": pending_counts(session, actor) if parent_side else {},
-            "restored": restore_notice(session, actor) if parent_side else "",
-            "quarantined": quarantine_list(session, actor),
-            "corrections": corrections(session, actor, open_only=False),
-            "owners": cases_by_owner(session, actor) if owners else [],
-            "forks": forks(session, actor) if child_side else []}
+    return {
+        "peers": peers(session, actor),
+        "pending": pending_counts(session, actor) if parent_side else {},
+        "restored": restore_notice(session, actor) if parent_side else "",
+        "quarantined": quarantine_list(session, actor),
+        "corrections": corrections(session, actor, open_only=False),
+        "owners": cases_by_owner(session, actor) if owners else [],
+        "forks": forks(session, actor) if child_side else [],
+    }

@@ -34,24 +34,38 @@ class Rebase:
     only_there: dict[str, int] = field(default_factory=dict)  # per kind: held by the parent, no longer here
 
     def as_json(self) -> dict[str, Any]:
-        return {"sequence": self.sequence, "acknowledged": self.acknowledged, "to_send": self.to_send,
-                "raised": self.raised, "renumbered": self.renumbered, "only_there": self.only_there}
+        return {
+            "sequence": self.sequence,
+            "acknowledged": self.acknowledged,
+            "to_send": self.to_send,
+            "raised": self.raised,
+            "renumbered": self.renumbered,
+            "only_there": self.only_there,
+        }
 
     def text(self) -> str:
-        lines = [f"已与上级重新对齐：上级已有本单位数据包至第 {self.sequence} 号，下一个数据包从第 {self.sequence + 1} 号起；"
-                 f"上级已有且相同的记录 {self.acknowledged} 条，待报送 {self.to_send} 条。"]
+        lines = [
+            f"已与上级重新对齐：上级已有本单位数据包至第 {self.sequence} 号，下一个数据包从第 {self.sequence + 1} 号起；"
+            f"上级已有且相同的记录 {self.acknowledged} 条，待报送 {self.to_send} 条。"
+        ]
         if self.raised:
-            lines.append(f"{len(self.raised)} 条记录与上级所存的内容不同，已提高版本号，下次报送时以本单位为准（已列入隔离清单备查）。")
+            lines.append(
+                f"{len(self.raised)} 条记录与上级所存的内容不同，已提高版本号，下次报送时以本单位为准（已列入隔离清单备查）。"
+            )
         what = {"case": "案件", "review_item": "合法性审查事项"}
         if self.renumbered:
-            lines.append(f"{len(self.renumbered)} 个编号已被上级所存的另一记录使用（恢复备份前编的号），已改用新编号，"
-                         "已打印的文书请重新打印：")
+            lines.append(
+                f"{len(self.renumbered)} 个编号已被上级所存的另一记录使用（恢复备份前编的号），已改用新编号，"
+                "已打印的文书请重新打印："
+            )
         lines += [f"  {what.get(r['kind'], r['kind'])} {r['old']} → {r['new']}" for r in self.renumbered[:20]]
         if len(self.renumbered) > 20:
             lines.append(f"  ……另有 {len(self.renumbered) - 20} 个，见隔离清单。")
         if self.only_there:
-            lines.append(f"上级还存有 {sum(self.only_there.values())} 条本单位已没有的记录（其中案件 {self.only_there.get('case', 0)} 件，"
-                         "恢复备份前录入并已报送），上级的数据完好。")
+            lines.append(
+                f"上级还存有 {sum(self.only_there.values())} 条本单位已没有的记录（其中案件 {self.only_there.get('case', 0)} 件，"
+                "恢复备份前录入并已报送），上级的数据完好。"
+            )
         return "\n".join(lines)
 
 
@@ -66,10 +80,21 @@ def rebase(session: Session, actor: Actor, me: Node, parent: PeerNode, block: di
         session.flush()
         for seq, (bid, sha) in theirs.items():
             if session.get(BundleOut, (parent.node_id, seq)) is None:
-                session.add(BundleOut(destination=parent.node_id, sequence=seq, bundle_id=bid, sha256=sha,
-                                      file_name="（据上级回执）", created_at=actor.now, counts="{}", receipt_at=actor.now))
-    session.execute(delete(SyncAck).where(SyncAck.destination == parent.node_id)
-                    .execution_options(synchronize_session=False))
+                session.add(
+                    BundleOut(
+                        destination=parent.node_id,
+                        sequence=seq,
+                        bundle_id=bid,
+                        sha256=sha,
+                        file_name="（据上级回执）",
+                        created_at=actor.now,
+                        counts="{}",
+                        receipt_at=actor.now,
+                    )
+                )
+    session.execute(
+        delete(SyncAck).where(SyncAck.destination == parent.node_id).execution_options(synchronize_session=False)
+    )
     by_kind: dict[str, list[list[Any]]] = {}
     for rec in block.get("records", []):
         by_kind.setdefault(str(rec[0]), []).append(rec)
@@ -79,7 +104,7 @@ def rebase(session: Session, actor: Actor, me: Node, parent: PeerNode, block: di
         if model is None:
             continue
         for start in range(0, len(recs), BATCH):
-            chunk = recs[start:start + BATCH]
+            chunk = recs[start : start + BATCH]
             rows = {r.uuid: r for r in session.scalars(select(model).where(model.uuid.in_([c[1] for c in chunk])))}
             same = [c[1] for c in chunk if c[1] in rows and rows[c[1]].version == c[2]]
             digests = aggregates.local_digests(session, kind, same) if same else {}
@@ -97,12 +122,23 @@ def rebase(session: Session, actor: Actor, me: Node, parent: PeerNode, block: di
                 elif row.version > version:
                     continue
                 elif mine:  # ours, and the parent holds other content at this version or a later one
-                    label = getattr(row, "case_no", None) or getattr(row, "number", None) or getattr(row, "name", None) or uuid
-                    why = ("上级所存的同一版本内容不同" if row.version == version else f"上级存有较新的第 {version} 版（恢复备份前的修改）")
+                    label = (
+                        getattr(row, "case_no", None)
+                        or getattr(row, "number", None)
+                        or getattr(row, "name", None)
+                        or uuid
+                    )
+                    why = (
+                        "上级所存的同一版本内容不同"
+                        if row.version == version
+                        else f"上级存有较新的第 {version} 版（恢复备份前的修改）"
+                    )
                     row.version = version + 1
                     reason = f"{why}；已改为第 {row.version} 版，下次报送时以本单位现有内容为准"
                     quarantine(session, "out", parent.node_id, kind, uuid, row.version, str(label), reason, actor.now)
-                    out.raised.append({"kind": kind, "uuid": uuid, "label": str(label), "version": row.version, "reason": why})
+                    out.raised.append(
+                        {"kind": kind, "uuid": uuid, "label": str(label), "version": row.version, "reason": why}
+                    )
                 elif row.version < version:  # another node's record we hold an older copy of: nothing to send
                     session.add(SyncAck(destination=parent.node_id, kind=kind, uuid=uuid, version=row.version))
             session.flush()
@@ -122,12 +158,24 @@ def rebase(session: Session, actor: Actor, me: Node, parent: PeerNode, block: di
             elif reviews_counter is None:
                 session.add(ReviewCounter(office_code=scope, year=year, last_seq=seq))
     session.flush()
-    ours = {("case", (c, y, q)): u for c, y, q, u in session.execute(
-        select(MediationCase.committee_uuid, MediationCase.year, MediationCase.seq, MediationCase.uuid)
-        .where(MediationCase.owner_node == me.node_id))}
-    ours.update({("review_item", (o, y, q)): u for o, y, q, u in session.execute(
-        select(ReviewItem.office_code, ReviewItem.year, ReviewItem.seq, ReviewItem.uuid)
-        .where(ReviewItem.owner_node == me.node_id))})
+    ours = {
+        ("case", (c, y, q)): u
+        for c, y, q, u in session.execute(
+            select(MediationCase.committee_uuid, MediationCase.year, MediationCase.seq, MediationCase.uuid).where(
+                MediationCase.owner_node == me.node_id
+            )
+        )
+    }
+    ours.update(
+        {
+            ("review_item", (o, y, q)): u
+            for o, y, q, u in session.execute(
+                select(ReviewItem.office_code, ReviewItem.year, ReviewItem.seq, ReviewItem.uuid).where(
+                    ReviewItem.owner_node == me.node_id
+                )
+            )
+        }
+    )
     for key, uuid in held_numbers.items():
         if ours.get(key, uuid) == uuid:  # not ours, or the very same record
             continue
@@ -142,7 +190,9 @@ def rebase(session: Session, actor: Actor, me: Node, parent: PeerNode, block: di
             committee = session.get_one(Committee, scope)
             case.seq = case_counter.last_seq
             case.case_no = case_rules.case_number(year, committee.short_name, case_counter.last_seq)
-            names = list(session.scalars(select(Party.name).where(Party.case_uuid == case.uuid, Party.deleted.is_(False))))
+            names = list(
+                session.scalars(select(Party.name).where(Party.case_uuid == case.uuid, Party.deleted.is_(False)))
+            )
             search = session.scalars(select(CaseSearch).where(CaseSearch.case_uuid == case.uuid)).first()
             if search is not None:
                 search.body = case_rules.search_body(case.case_no, case.title, names, case.summary, case.claims)
@@ -154,15 +204,24 @@ def rebase(session: Session, actor: Actor, me: Node, parent: PeerNode, block: di
             review_counter.last_seq += 1
             unit = session.get(OrgUnit, scope)
             item.seq = review_counter.last_seq
-            item.number = review_rules.review_number(year, (unit.short_name or unit.name) if unit else scope,
-                                                     review_counter.last_seq)
+            item.number = review_rules.review_number(
+                year, (unit.short_name or unit.name) if unit else scope, review_counter.last_seq
+            )
             new = item.number
         record.version += 1
         session.flush()
         reason = f"编号 {old} 已被上级所存的另一记录使用（恢复备份前编的号），已改为 {new}"
         quarantine(session, "out", parent.node_id, kind, record.uuid, record.version, new, reason, actor.now)
         out.renumbered.append({"kind": kind, "uuid": record.uuid, "old": old, "new": new})
-        audit.record(session, actor, "exchange.renumber", kind, record.uuid, summary=reason, before={"number": old},
-                     after={"number": new})
+        audit.record(
+            session,
+            actor,
+            "exchange.renumber",
+            kind,
+            record.uuid,
+            summary=reason,
+            before={"number": old},
+            after={"number": new},
+        )
     out.to_send = sum(unacknowledged(session, parent.node_id, kind) for kind in aggregates.KINDS)
     return out

@@ -72,18 +72,34 @@ def load_application(session: Session, uuid: str) -> GradingApplication:
 
 def application_row(app: GradingApplication, mediator_name: str, committee: str) -> ApplicationRow:
     evaluation = json.loads(app.evaluation)
-    return ApplicationRow(app.uuid, app.mediator_uuid, mediator_name, committee, app.rule_set_code, app.level_code,
-                          app.level_name, app.applied_on, app.status, app.granted_name, evaluation["passed"],
-                          len(evaluation["missed"]), app.notice_to, app.version)
+    return ApplicationRow(
+        app.uuid,
+        app.mediator_uuid,
+        mediator_name,
+        committee,
+        app.rule_set_code,
+        app.level_code,
+        app.level_name,
+        app.applied_on,
+        app.status,
+        app.granted_name,
+        evaluation["passed"],
+        len(evaluation["missed"]),
+        app.notice_to,
+        app.version,
+    )
 
 
-def list_applications(session: Session, actor: Actor, *, mediator_uuid: str | None = None,
-                      open_only: bool = False) -> list[ApplicationRow]:
+def list_applications(
+    session: Session, actor: Actor, *, mediator_uuid: str | None = None, open_only: bool = False
+) -> list[ApplicationRow]:
     mediators.require_view(actor)
-    query = (select(GradingApplication, Mediator.name, Committee.name)
-             .join(Mediator, Mediator.uuid == GradingApplication.mediator_uuid)
-             .join(Committee, Committee.uuid == GradingApplication.committee_uuid)
-             .where(GradingApplication.deleted.is_(False)))
+    query = (
+        select(GradingApplication, Mediator.name, Committee.name)
+        .join(Mediator, Mediator.uuid == GradingApplication.mediator_uuid)
+        .join(Committee, Committee.uuid == GradingApplication.committee_uuid)
+        .where(GradingApplication.deleted.is_(False))
+    )
     if mediator_uuid:
         query = query.where(GradingApplication.mediator_uuid == mediator_uuid)
     if open_only:
@@ -92,19 +108,37 @@ def list_applications(session: Session, actor: Actor, *, mediator_uuid: str | No
     return [application_row(app, name, committee) for app, name, committee in session.execute(query)]
 
 
-def preview(session: Session, actor: Actor, mediator_uuid: str, rule_set: str, level: str, window_from: date,
-            window_to: date) -> tuple[Evidence, LevelResult]:
+def preview(
+    session: Session, actor: Actor, mediator_uuid: str, rule_set: str, level: str, window_from: date, window_to: date
+) -> tuple[Evidence, LevelResult]:
     """What an application would carry: the evidence and the check of the level (nothing written)."""
     rules = get_rules(session, rule_set)
     ev = evidence(session, actor, mediator_uuid, window_from, window_to)
     return ev, grading.evaluate(rules, level, ev)
 
 
-def add_step(session: Session, actor: Actor, app: GradingApplication, step: str, passed: bool, on: date,
-          opinion: str = "", document_no: str = "") -> None:
-    row = GradingStep(uuid="", application_uuid=app.uuid, step=step, passed=passed, on=on, opinion=opinion,
-                      document_no=document_no, actor=actor.name, actor_name=(actor.display_name or actor.name)[:40],
-                      at=actor.now)
+def add_step(
+    session: Session,
+    actor: Actor,
+    app: GradingApplication,
+    step: str,
+    passed: bool,
+    on: date,
+    opinion: str = "",
+    document_no: str = "",
+) -> None:
+    row = GradingStep(
+        uuid="",
+        application_uuid=app.uuid,
+        step=step,
+        passed=passed,
+        on=on,
+        opinion=opinion,
+        document_no=document_no,
+        actor=actor.name,
+        actor_name=(actor.display_name or actor.name)[:40],
+        at=actor.now,
+    )
     stamp_new(session, actor, row)
     session.add(row)
 
@@ -130,28 +164,50 @@ def apply(session: Session, actor: Actor, cmd: ApplyCommand) -> ApplicationRow:
         raise FieldError("applied_on", "申请日期不能晚于今天。")
     if rules.effective_on > cmd.applied_on:
         raise FieldError("rule_set", f"“{rules.name}”自 {rules.effective_on} 起施行，申请日期早于该日。")
-    pending = session.scalar(select(GradingApplication.level_name).where(
-        GradingApplication.mediator_uuid == m.uuid, GradingApplication.deleted.is_(False),
-        GradingApplication.status.in_(grading.OPEN_STATUSES)))
+    pending = session.scalar(
+        select(GradingApplication.level_name).where(
+            GradingApplication.mediator_uuid == m.uuid,
+            GradingApplication.deleted.is_(False),
+            GradingApplication.status.in_(grading.OPEN_STATUSES),
+        )
+    )
     if pending:
         raise FieldError("mediator", f"{m.name}已有一份正在办理的评定申请（{pending}），办结或撤回后才能再次申请。")
     ev = evidence(session, actor, m.uuid, cmd.window_from, cmd.window_to)
     result = grading.evaluate(rules, level.code, ev)
     app = GradingApplication(
-        uuid="", mediator_uuid=m.uuid, committee_uuid=m.committee_uuid, rule_set_code=rules.code,
-        rules=json.dumps(rules.as_json(), ensure_ascii=False), level_code=level.code, level_name=level.name,
-        window_from=cmd.window_from, window_to=cmd.window_to, applied_on=cmd.applied_on,
-        statement=cmd.statement.strip(), evidence=json.dumps(ev.as_json(), ensure_ascii=False),
-        evaluation=json.dumps(result.as_json(), ensure_ascii=False), status="applied", granted_level="",
-        granted_name="", decision_no="")
+        uuid="",
+        mediator_uuid=m.uuid,
+        committee_uuid=m.committee_uuid,
+        rule_set_code=rules.code,
+        rules=json.dumps(rules.as_json(), ensure_ascii=False),
+        level_code=level.code,
+        level_name=level.name,
+        window_from=cmd.window_from,
+        window_to=cmd.window_to,
+        applied_on=cmd.applied_on,
+        statement=cmd.statement.strip(),
+        evidence=json.dumps(ev.as_json(), ensure_ascii=False),
+        evaluation=json.dumps(result.as_json(), ensure_ascii=False),
+        status="applied",
+        granted_level="",
+        granted_name="",
+        decision_no="",
+    )
     stamp_new(session, actor, app)
     session.add(app)
     session.flush()
     add_step(session, actor, app, "apply", True, cmd.applied_on, cmd.statement.strip()[:500])
     note = "达到各项条件" if result.passed else f"未达到 {len(result.missed)} 项条件"
-    audit.record(session, actor, "grading.apply", "grading_application", app.uuid,
-                 summary=f"{m.name} 申请{rules.name}{level.name}（{note}）",
-                 after={"evidence": ev.as_json(), "evaluation": result.as_json()})
+    audit.record(
+        session,
+        actor,
+        "grading.apply",
+        "grading_application",
+        app.uuid,
+        summary=f"{m.name} 申请{rules.name}{level.name}（{note}）",
+        after={"evidence": ev.as_json(), "evaluation": result.as_json()},
+    )
     committee = session.get_one(Committee, m.committee_uuid)
     return application_row(app, m.name, committee.name)
 
@@ -163,27 +219,59 @@ def application_detail(session: Session, actor: Actor, uuid: str) -> dict[str, A
     committee = session.get(Committee, app.committee_uuid)
     rules = grading.parse_rule_set(json.loads(app.rules))
     ev = Evidence.from_json(json.loads(app.evidence))
-    steps = session.scalars(select(GradingStep).where(GradingStep.application_uuid == app.uuid,
-                                                      GradingStep.deleted.is_(False))
-                            .order_by(GradingStep.at, GradingStep.uuid))
+    steps = session.scalars(
+        select(GradingStep)
+        .where(GradingStep.application_uuid == app.uuid, GradingStep.deleted.is_(False))
+        .order_by(GradingStep.at, GradingStep.uuid)
+    )
     return {
-        "uuid": app.uuid, "version": app.version, "mediator_uuid": m.uuid, "mediator": m.name,
-        "committee": committee.name if committee else "", "gender": m.gender,
+        "uuid": app.uuid,
+        "version": app.version,
+        "mediator_uuid": m.uuid,
+        "mediator": m.name,
+        "committee": committee.name if committee else "",
+        "gender": m.gender,
         "employment_label": grading.EMPLOYMENT.get(m.employment_type, ""),
         "education_label": grading.EDUCATION.get(m.education, ""),
         "political_label": grading.POLITICAL.get(m.political_status, ""),
         "legal_label": grading.LEGAL_QUALIFICATION.get(m.legal_qualification, ""),
-        "appointed_on": m.appointed_on, "registration_no": m.registration_no, "current_grade": m.grade,
-        "rule_set": rules.code, "rule_set_name": rules.name, "rules": rules, "level": app.level_code,
-        "level_name": app.level_name, "window_from": app.window_from, "window_to": app.window_to,
-        "applied_on": app.applied_on, "statement": app.statement, "evidence": ev,
-        "evaluation": grading.evaluate(rules, app.level_code, ev), "status": app.status,
-        "status_label": grading.APPLICATION_STATUS.get(app.status, app.status), "next_step": grading.next_step(app.status),
-        "granted_level": app.granted_level, "granted_name": app.granted_name, "decision_no": app.decision_no,
-        "notice_from": app.notice_from, "notice_to": app.notice_to, "closed_on": app.closed_on,
-        "steps": [{"step": s.step, "label": grading.STEP_LABELS.get(s.step, s.step), "passed": s.passed, "on": s.on,
-                   "opinion": s.opinion, "document_no": s.document_no, "actor": s.actor, "actor_name": s.actor_name,
-                   "at": s.at} for s in steps],
+        "appointed_on": m.appointed_on,
+        "registration_no": m.registration_no,
+        "current_grade": m.grade,
+        "rule_set": rules.code,
+        "rule_set_name": rules.name,
+        "rules": rules,
+        "level": app.level_code,
+        "level_name": app.level_name,
+        "window_from": app.window_from,
+        "window_to": app.window_to,
+        "applied_on": app.applied_on,
+        "statement": app.statement,
+        "evidence": ev,
+        "evaluation": grading.evaluate(rules, app.level_code, ev),
+        "status": app.status,
+        "status_label": grading.APPLICATION_STATUS.get(app.status, app.status),
+        "next_step": grading.next_step(app.status),
+        "granted_level": app.granted_level,
+        "granted_name": app.granted_name,
+        "decision_no": app.decision_no,
+        "notice_from": app.notice_from,
+        "notice_to": app.notice_to,
+        "closed_on": app.closed_on,
+        "steps": [
+            {
+                "step": s.step,
+                "label": grading.STEP_LABELS.get(s.step, s.step),
+                "passed": s.passed,
+                "on": s.on,
+                "opinion": s.opinion,
+                "document_no": s.document_no,
+                "actor": s.actor,
+                "actor_name": s.actor_name,
+                "at": s.at,
+            }
+            for s in steps
+        ],
     }
 
 
@@ -191,9 +279,15 @@ def results(session: Session, actor: Actor, date_from: date, date_to: date) -> l
     """The assessment results of a period (applications made in it), for the Excel workbook."""
     mediators.require_view(actor)
     rows = []
-    query = (select(GradingApplication.uuid).where(
-        GradingApplication.deleted.is_(False), GradingApplication.applied_on >= date_from,
-        GradingApplication.applied_on <= date_to).order_by(GradingApplication.applied_on, GradingApplication.uuid))
+    query = (
+        select(GradingApplication.uuid)
+        .where(
+            GradingApplication.deleted.is_(False),
+            GradingApplication.applied_on >= date_from,
+            GradingApplication.applied_on <= date_to,
+        )
+        .order_by(GradingApplication.applied_on, GradingApplication.uuid)
+    )
     for uuid in session.scalars(query):
         rows.append(application_detail(session, actor, uuid))
     return rows
@@ -216,4 +310,5 @@ def mediator_preview(session: Session, actor: Actor, uuid: str) -> MediatorPrevi
         mediators.detail(session, actor, uuid),
         evidence(session, actor, uuid, date(today.year, 1, 1), today),
         evidence(session, actor, uuid, date(1950, 1, 1), today),
-        list_applications(session, actor, mediator_uuid=uuid, open_only=True))
+        list_applications(session, actor, mediator_uuid=uuid, open_only=True),
+    )

@@ -25,8 +25,11 @@ from xihu_desk.store.mediator_models import MediatorAppointment, MediatorEvent, 
 def service_periods(session: Session, m: Mediator, until: date) -> list[tuple[date, date]]:
     """Every appointment period (the roster's current one and the logged ones), cut at ``until``."""
     periods = []
-    rows = session.execute(select(MediatorAppointment.start_on, MediatorAppointment.end_on).where(
-        MediatorAppointment.mediator_uuid == m.uuid, MediatorAppointment.deleted.is_(False))).all()
+    rows = session.execute(
+        select(MediatorAppointment.start_on, MediatorAppointment.end_on).where(
+            MediatorAppointment.mediator_uuid == m.uuid, MediatorAppointment.deleted.is_(False)
+        )
+    ).all()
     for start, end in [*rows, (m.appointed_on, m.appointment_end)]:
         if start is None or start > until:
             continue
@@ -42,62 +45,119 @@ def evidence(session: Session, actor: Actor, mediator_uuid: str, date_from: date
         raise FieldError("window_to", "统计期间的结束日期不能早于开始日期。")
     m = mediators.get(session, mediator_uuid)
     c, cm = MediationCase, CaseMediator
-    in_window = and_(cm.mediator_uuid == m.uuid, c.deleted.is_(False), c.status != "void", c.accepted_on >= date_from,
-                     c.accepted_on <= date_to)
+    in_window = and_(
+        cm.mediator_uuid == m.uuid,
+        c.deleted.is_(False),
+        c.status != "void",
+        c.accepted_on >= date_from,
+        c.accepted_on <= date_to,
+    )
     joined = select().select_from(cm).join(c, c.uuid == cm.case_uuid).where(in_window)
 
     def count_if(condition: Any) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    lead, concluded, succeeded, oral, written = session.execute(joined.add_columns(
-        count_if(cm.lead.is_(True)),
-        count_if(c.outcome.is_not(None)),
-        count_if(c.outcome == "succeeded"),
-        count_if(and_(c.outcome == "succeeded", c.agreement_form == "oral")),
-        count_if(and_(c.outcome == "succeeded", c.agreement_form == "written")),
-    )).one()
+    lead, concluded, succeeded, oral, written = session.execute(
+        joined.add_columns(
+            count_if(cm.lead.is_(True)),
+            count_if(c.outcome.is_not(None)),
+            count_if(c.outcome == "succeeded"),
+            count_if(and_(c.outcome == "succeeded", c.agreement_form == "oral")),
+            count_if(and_(c.outcome == "succeeded", c.agreement_form == "written")),
+        )
+    ).one()
     per_year: dict[int, int] = dict(session.execute(joined.add_columns(c.year, func.count()).group_by(c.year)).all())
-    by_difficulty: dict[str, int] = dict(session.execute(joined.add_columns(c.difficulty, func.count()).group_by(c.difficulty)).all())
-    confirmed = session.scalar(joined.add_columns(func.count(func.distinct(c.uuid))).join(
-        Confirmation, Confirmation.case_uuid == c.uuid).where(
-        Confirmation.result == "confirmed", Confirmation.deleted.is_(False))) or 0
-    followups = session.scalar(
-        select(func.count()).select_from(FollowUp).join(cm, cm.case_uuid == FollowUp.case_uuid)
-        .join(c, c.uuid == FollowUp.case_uuid).where(
-            cm.mediator_uuid == m.uuid, c.deleted.is_(False), c.status != "void", FollowUp.deleted.is_(False),
-            FollowUp.visited_on >= date_from, FollowUp.visited_on <= date_to)) or 0
+    by_difficulty: dict[str, int] = dict(
+        session.execute(joined.add_columns(c.difficulty, func.count()).group_by(c.difficulty)).all()
+    )
+    confirmed = (
+        session.scalar(
+            joined.add_columns(func.count(func.distinct(c.uuid)))
+            .join(Confirmation, Confirmation.case_uuid == c.uuid)
+            .where(Confirmation.result == "confirmed", Confirmation.deleted.is_(False))
+        )
+        or 0
+    )
+    followups = (
+        session.scalar(
+            select(func.count())
+            .select_from(FollowUp)
+            .join(cm, cm.case_uuid == FollowUp.case_uuid)
+            .join(c, c.uuid == FollowUp.case_uuid)
+            .where(
+                cm.mediator_uuid == m.uuid,
+                c.deleted.is_(False),
+                c.status != "void",
+                FollowUp.deleted.is_(False),
+                FollowUp.visited_on >= date_from,
+                FollowUp.visited_on <= date_to,
+            )
+        )
+        or 0
+    )
     training_tenths, sessions = session.execute(
         select(func.coalesce(func.sum(MediatorTraining.tenth_hours), 0), func.count()).where(
-            MediatorTraining.mediator_uuid == m.uuid, MediatorTraining.deleted.is_(False),
-            MediatorTraining.held_on >= date_from, MediatorTraining.held_on <= date_to)).one()
+            MediatorTraining.mediator_uuid == m.uuid,
+            MediatorTraining.deleted.is_(False),
+            MediatorTraining.held_on >= date_from,
+            MediatorTraining.held_on <= date_to,
+        )
+    ).one()
     e = MediatorEvent
-    events = session.execute(select(
-        count_if(e.kind == "award"), count_if(e.kind == "complaint"),
-        count_if(and_(e.kind == "complaint", e.outcome == "upheld")), count_if(e.kind == "discipline"),
-        count_if(e.kind == "escalation"),
-    ).where(e.mediator_uuid == m.uuid, e.deleted.is_(False), e.occurred_on >= date_from,
-            e.occurred_on <= date_to)).one()
+    events = session.execute(
+        select(
+            count_if(e.kind == "award"),
+            count_if(e.kind == "complaint"),
+            count_if(and_(e.kind == "complaint", e.outcome == "upheld")),
+            count_if(e.kind == "discipline"),
+            count_if(e.kind == "escalation"),
+        ).where(e.mediator_uuid == m.uuid, e.deleted.is_(False), e.occurred_on >= date_from, e.occurred_on <= date_to)
+    ).one()
     awards, complaints, upheld, discipline, escalations = events
     return grading.tally(
-        m.uuid, m.name, m.employment_type, date_from, date_to,
-        service_days=grading.merged_days(service_periods(session, m, date_to)), per_year=per_year,
-        cases_lead=lead, cases_concluded=concluded, cases_succeeded=succeeded, oral_agreements=oral,
-        written_agreements=written, by_difficulty=by_difficulty, confirmed_cases=confirmed, followups=followups,
-        training_tenths=training_tenths, training_sessions=sessions, awards=awards, complaints=complaints,
-        complaints_upheld=upheld, discipline=discipline, escalations=escalations,
+        m.uuid,
+        m.name,
+        m.employment_type,
+        date_from,
+        date_to,
+        service_days=grading.merged_days(service_periods(session, m, date_to)),
+        per_year=per_year,
+        cases_lead=lead,
+        cases_concluded=concluded,
+        cases_succeeded=succeeded,
+        oral_agreements=oral,
+        written_agreements=written,
+        by_difficulty=by_difficulty,
+        confirmed_cases=confirmed,
+        followups=followups,
+        training_tenths=training_tenths,
+        training_sessions=sessions,
+        awards=awards,
+        complaints=complaints,
+        complaints_upheld=upheld,
+        discipline=discipline,
+        escalations=escalations,
     )
 
 
 def first_day(session: Session, mediator_uuid: str) -> date | None:
     """Where a whole-career window starts: the first appointment, or the first case."""
     m = mediators.get(session, mediator_uuid)
-    starts = [d for d in session.scalars(select(MediatorAppointment.start_on).where(
-        MediatorAppointment.mediator_uuid == m.uuid, MediatorAppointment.deleted.is_(False)))]
+    starts = [
+        d
+        for d in session.scalars(
+            select(MediatorAppointment.start_on).where(
+                MediatorAppointment.mediator_uuid == m.uuid, MediatorAppointment.deleted.is_(False)
+            )
+        )
+    ]
     if m.appointed_on:
         starts.append(m.appointed_on)
-    first_case = session.scalar(select(func.min(MediationCase.accepted_on)).join(
-        CaseMediator, CaseMediator.case_uuid == MediationCase.uuid).where(
-        CaseMediator.mediator_uuid == m.uuid, MediationCase.deleted.is_(False), MediationCase.status != "void"))
+    first_case = session.scalar(
+        select(func.min(MediationCase.accepted_on))
+        .join(CaseMediator, CaseMediator.case_uuid == MediationCase.uuid)
+        .where(CaseMediator.mediator_uuid == m.uuid, MediationCase.deleted.is_(False), MediationCase.status != "void")
+    )
     if first_case:
         starts.append(first_case)
     return min(starts) if starts else None

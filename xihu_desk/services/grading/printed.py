@@ -28,21 +28,34 @@ def _profile(session: Session, m: Mediator) -> dict[str, Any]:
 
         born = ric.get_birth_date(m.id_number)
         birth = f"{born.year}年{born.month}月"
-    return {"name": m.name, "gender": m.gender, "birth": birth,
-            "political_label": grading.POLITICAL.get(m.political_status, "") if m.political_status else "",
-            "education_label": grading.EDUCATION.get(m.education, "") if m.education else "",
-            "legal_label": grading.LEGAL_QUALIFICATION.get(m.legal_qualification, "无"),
-            "committee": committee.name if committee else "", "employment_label": grading.EMPLOYMENT.get(m.employment_type, ""),
-            "appointed_on": m.appointed_on.isoformat() if m.appointed_on else None, "registration_no": m.registration_no,
-            "grade_label": m.grade or grading.NO_GRADE, "phone": m.phone}
+    return {
+        "name": m.name,
+        "gender": m.gender,
+        "birth": birth,
+        "political_label": grading.POLITICAL.get(m.political_status, "") if m.political_status else "",
+        "education_label": grading.EDUCATION.get(m.education, "") if m.education else "",
+        "legal_label": grading.LEGAL_QUALIFICATION.get(m.legal_qualification, "无"),
+        "committee": committee.name if committee else "",
+        "employment_label": grading.EMPLOYMENT.get(m.employment_type, ""),
+        "appointed_on": m.appointed_on.isoformat() if m.appointed_on else None,
+        "registration_no": m.registration_no,
+        "grade_label": m.grade or grading.NO_GRADE,
+        "phone": m.phone,
+    }
 
 
 def _checks(rules: RuleSet, level: str, ev: Evidence) -> list[dict[str, Any]]:
     rows = []
     for t in (*rules.basic, *rules.level(level).thresholds):
         ok, _actual = grading.meets(t, ev)
-        rows.append({"condition": t.text(), "actual": grading.shown(t.metric, ev.value(t.metric)), "met": ok,
-                     "example": t.example})
+        rows.append(
+            {
+                "condition": t.text(),
+                "actual": grading.shown(t.metric, ev.value(t.metric)),
+                "met": ok,
+                "example": t.example,
+            }
+        )
     return rows
 
 
@@ -66,21 +79,41 @@ def application_form(session: Session, actor: Actor, app_uuid: str) -> dict[str,
     """The form of an application as made: its evidence snapshot, its rules and its steps."""
     d = application_detail(session, actor, app_uuid)
     m = mediators.get(session, d["mediator_uuid"])
-    steps = {s["step"]: {**s, "on": s["on"].isoformat()} for s in d["steps"] if s["step"] in ("committee", "township", "district")}
+    steps = {
+        s["step"]: {**s, "on": s["on"].isoformat()}
+        for s in d["steps"]
+        if s["step"] in ("committee", "township", "district")
+    }
     notice = (d["notice_from"].isoformat(), d["notice_to"].isoformat()) if d["notice_from"] else None
-    form = {"mediator": _profile(session, m), "rule_set_name": d["rule_set_name"], "level_name": d["level_name"],
-            "applied_on": d["applied_on"].isoformat(), "evidence": d["evidence"].as_json(),
-            "checks": _checks(d["rules"], d["level"], d["evidence"]),
-            "examples_note": _examples_note(d["rules"], d["level"]), "statement": d["statement"], "steps": steps,
-            "notice": notice, "difficulty_labels": _difficulty_labels(session), "generated": _generated(actor)}
-    audit.record(session, actor, "mediator.print", "grading_application", app_uuid,
-                 summary=f"打印 {m.name} 的等级评定申请表（{d['level_name']}）")
+    form = {
+        "mediator": _profile(session, m),
+        "rule_set_name": d["rule_set_name"],
+        "level_name": d["level_name"],
+        "applied_on": d["applied_on"].isoformat(),
+        "evidence": d["evidence"].as_json(),
+        "checks": _checks(d["rules"], d["level"], d["evidence"]),
+        "examples_note": _examples_note(d["rules"], d["level"]),
+        "statement": d["statement"],
+        "steps": steps,
+        "notice": notice,
+        "difficulty_labels": _difficulty_labels(session),
+        "generated": _generated(actor),
+    }
+    audit.record(
+        session,
+        actor,
+        "mediator.print",
+        "grading_application",
+        app_uuid,
+        summary=f"打印 {m.name} 的等级评定申请表（{d['level_name']}）",
+    )
     return form
 
 
 @writes
-def evidence_form(session: Session, actor: Actor, mediator_uuid: str, rule_set: str, level: str | None,
-                  date_from: date, date_to: date) -> dict[str, Any]:
+def evidence_form(
+    session: Session, actor: Actor, mediator_uuid: str, rule_set: str, level: str | None, date_from: date, date_to: date
+) -> dict[str, Any]:
     """A form from the evidence as it stands (``mediator evidence -o``): checked against ``level``,
     or the highest level met, or the lowest level when none is."""
     rules = get_rules(session, rule_set)
@@ -90,12 +123,28 @@ def evidence_form(session: Session, actor: Actor, mediator_uuid: str, rule_set: 
         level = best.level if best else rules.levels[-1].code
     name = rules.level(level).name
     m = mediators.get(session, mediator_uuid)
-    form = {"mediator": _profile(session, m), "rule_set_name": rules.name, "level_name": name, "applied_on": None,
-            "evidence": ev.as_json(), "checks": _checks(rules, level, ev), "examples_note": _examples_note(rules, level),
-            "statement": "", "steps": {}, "notice": None,
-            "difficulty_labels": _difficulty_labels(session), "generated": _generated(actor)}
-    audit.record(session, actor, "mediator.print", "mediator", m.uuid,
-                 summary=f"打印 {m.name} 的等级评定材料（{rules.name}{name}，{date_from} 至 {date_to}）")
+    form = {
+        "mediator": _profile(session, m),
+        "rule_set_name": rules.name,
+        "level_name": name,
+        "applied_on": None,
+        "evidence": ev.as_json(),
+        "checks": _checks(rules, level, ev),
+        "examples_note": _examples_note(rules, level),
+        "statement": "",
+        "steps": {},
+        "notice": None,
+        "difficulty_labels": _difficulty_labels(session),
+        "generated": _generated(actor),
+    }
+    audit.record(
+        session,
+        actor,
+        "mediator.print",
+        "mediator",
+        m.uuid,
+        summary=f"打印 {m.name} 的等级评定材料（{rules.name}{name}，{date_from} 至 {date_to}）",
+    )
     return form
 
 
@@ -106,8 +155,9 @@ def application_pdf(session: Session, actor: Actor, app_uuid: str) -> bytes:
     return mediator_application.build(application_form(session, actor, app_uuid))
 
 
-def evidence_pdf(session: Session, actor: Actor, mediator_uuid: str, rule_set: str, level: str | None,
-                 date_from: date, date_to: date) -> bytes:
+def evidence_pdf(
+    session: Session, actor: Actor, mediator_uuid: str, rule_set: str, level: str | None, date_from: date, date_to: date
+) -> bytes:
     """The 申请表 filled from a mediator's evidence over a window, as PDF."""
     from xihu_desk.documents import mediator_application
 

@@ -44,8 +44,11 @@ def _rule_row(r: GradingRuleSet) -> RuleSetRow:
 
 
 def rule_sets(session: Session) -> list[RuleSetRow]:
-    rows = session.scalars(select(GradingRuleSet).where(GradingRuleSet.deleted.is_(False),
-                                                       GradingRuleSet.retired.is_(False)).order_by(GradingRuleSet.code))
+    rows = session.scalars(
+        select(GradingRuleSet)
+        .where(GradingRuleSet.deleted.is_(False), GradingRuleSet.retired.is_(False))
+        .order_by(GradingRuleSet.code)
+    )
     return [_rule_row(r) for r in rows]
 
 
@@ -87,18 +90,39 @@ def save_rule_set(session: Session, actor: Actor, doc: dict[str, Any]) -> RuleSe
     row.name, row.effective_on, row.body = rules.name, rules.effective_on, body
     row.edited, row.reference_version, row.retired = True, "", False
     session.flush()
-    audit.record(session, actor, "grading.rules", "grading_rule_set", row.uuid, summary=f"修改评定标准“{rules.name}”",
-                 before=before, after=rules.as_json())
+    audit.record(
+        session,
+        actor,
+        "grading.rules",
+        "grading_rule_set",
+        row.uuid,
+        summary=f"修改评定标准“{rules.name}”",
+        before=before,
+        after=rules.as_json(),
+    )
     return _rule_row(row)
 
 
 def rule_sets_document(session: Session) -> dict[str, Any]:
     """The rule sets in force, for a downward bundle (the district sends its edits to its offices)."""
-    rows = session.scalars(select(GradingRuleSet).where(GradingRuleSet.deleted.is_(False),
-                                                       GradingRuleSet.retired.is_(False)).order_by(GradingRuleSet.code))
-    return {"kind": "grading_rules", "sets": [
-        {"code": r.code, "version": r.version, "owner_node": r.owner_node, "edited": r.edited,
-         "body": json.loads(r.body)} for r in rows]}
+    rows = session.scalars(
+        select(GradingRuleSet)
+        .where(GradingRuleSet.deleted.is_(False), GradingRuleSet.retired.is_(False))
+        .order_by(GradingRuleSet.code)
+    )
+    return {
+        "kind": "grading_rules",
+        "sets": [
+            {
+                "code": r.code,
+                "version": r.version,
+                "owner_node": r.owner_node,
+                "edited": r.edited,
+                "body": json.loads(r.body),
+            }
+            for r in rows
+        ],
+    }
 
 
 def take_rule_sets(session: Session, doc: dict[str, Any], updated_at: Any) -> list[str]:
@@ -115,8 +139,9 @@ def take_rule_sets(session: Session, doc: dict[str, Any], updated_at: Any) -> li
         if row is not None and row.version >= version:
             continue
         if row is None:
-            row = GradingRuleSet(uuid=rule_set_uuid(rules.code), code=rules.code, origin_node=item["owner_node"],
-                                 deleted=False)
+            row = GradingRuleSet(
+                uuid=rule_set_uuid(rules.code), code=rules.code, origin_node=item["owner_node"], deleted=False
+            )
             session.add(row)
         row.name, row.effective_on = rules.name, rules.effective_on
         row.body = json.dumps(rules.as_json(), ensure_ascii=False)

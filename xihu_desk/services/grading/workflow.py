@@ -36,23 +36,50 @@ class StepCommand:
     notice_from: date | None = None  # district: 公示 starts (default: the day after the decision)
 
 
-def _set_grade(session: Session, actor: Actor, m: Mediator, grade: str, rule_set: str, level: str, on: date,
-               reason: str, application_uuid: str | None) -> None:
+def _set_grade(
+    session: Session,
+    actor: Actor,
+    m: Mediator,
+    grade: str,
+    rule_set: str,
+    level: str,
+    on: date,
+    reason: str,
+    application_uuid: str | None,
+) -> None:
     previous = m.grade
     m.grade, m.grade_rule_set, m.grade_level, m.graded_on = grade, rule_set, level, on
     stamp_changed(actor, m)
-    row = MediatorGrade(uuid="", mediator_uuid=m.uuid, grade=grade, previous=previous, rule_set_code=rule_set,
-                        level_code=level, effective_on=on, application_uuid=application_uuid, reason=reason[:200],
-                        actor=actor.name, at=actor.now)
+    row = MediatorGrade(
+        uuid="",
+        mediator_uuid=m.uuid,
+        grade=grade,
+        previous=previous,
+        rule_set_code=rule_set,
+        level_code=level,
+        effective_on=on,
+        application_uuid=application_uuid,
+        reason=reason[:200],
+        actor=actor.name,
+        at=actor.now,
+    )
     stamp_new(session, actor, row)
     session.add(row)
-    audit.record(session, actor, "mediator.grade", "mediator", m.uuid,
-                 summary=f"调解员 {m.name} 等级：{previous or grading.NO_GRADE} → {grade or grading.NO_GRADE}（{reason}）",
-                 before={"grade": previous}, after={"grade": grade, "rule_set": rule_set, "effective_on": on})
+    audit.record(
+        session,
+        actor,
+        "mediator.grade",
+        "mediator",
+        m.uuid,
+        summary=f"调解员 {m.name} 等级：{previous or grading.NO_GRADE} → {grade or grading.NO_GRADE}（{reason}）",
+        before={"grade": previous},
+        after={"grade": grade, "rule_set": rule_set, "effective_on": on},
+    )
 
 
-def set_grade(session: Session, actor: Actor, mediator_uuid: str, rule_set: str, level: str, on: date,
-              reason: str) -> None:
+def set_grade(
+    session: Session, actor: Actor, mediator_uuid: str, rule_set: str, level: str, on: date, reason: str
+) -> None:
     """A grade recorded without an application here: one decided before the office used this
     program (名册导入), or a grade withdrawn (``level`` "") after discipline. Kept as history."""
     m = mediators.get(session, mediator_uuid)
@@ -81,8 +108,11 @@ def record_step(session: Session, actor: Actor, app_uuid: str, cmd: StepCommand)
     app = load_application(session, app_uuid)
     m = mediators.get(session, app.mediator_uuid)
     status_label = grading.APPLICATION_STATUS.get(app.status, app.status)
-    steps = list(session.scalars(select(GradingStep).where(GradingStep.application_uuid == app.uuid,
-                                                           GradingStep.deleted.is_(False))))
+    steps = list(
+        session.scalars(
+            select(GradingStep).where(GradingStep.application_uuid == app.uuid, GradingStep.deleted.is_(False))
+        )
+    )
     opinion = cmd.opinion.strip()
     if cmd.on > actor.today:
         raise FieldError("on", "日期不能晚于今天。")
@@ -93,8 +123,14 @@ def record_step(session: Session, actor: Actor, app_uuid: str, cmd: StepCommand)
         app.status, app.closed_on = "withdrawn", cmd.on
         add_step(session, actor, app, "withdraw", False, cmd.on, opinion)
         stamp_changed(actor, app)
-        audit.record(session, actor, "grading.step", "grading_application", app.uuid,
-                     summary=f"{m.name} 的{app.level_name}评定申请已撤回")
+        audit.record(
+            session,
+            actor,
+            "grading.step",
+            "grading_application",
+            app.uuid,
+            summary=f"{m.name} 的{app.level_name}评定申请已撤回",
+        )
         return application_row(app, m.name, session.get_one(Committee, app.committee_uuid).name)
     step = grading.STEPS.get(cmd.step)
     if step is None:
@@ -102,7 +138,9 @@ def record_step(session: Session, actor: Actor, app_uuid: str, cmd: StepCommand)
     if app.status != step.needs:
         following = grading.next_step(app.status)
         expected = grading.STEP_LABELS[following] if following else "无"
-        raise UserError(f"该申请目前{status_label}，不能进行“{grading.STEP_LABELS[cmd.step]}”（下一步应为：{expected}）。")
+        raise UserError(
+            f"该申请目前{status_label}，不能进行“{grading.STEP_LABELS[cmd.step]}”（下一步应为：{expected}）。"
+        )
     _check_order(app, steps, cmd.on)
     if not cmd.passed and not opinion:
         raise FieldError("opinion", "不通过（或异议成立）时，请写明理由。")
@@ -114,8 +152,11 @@ def record_step(session: Session, actor: Actor, app_uuid: str, cmd: StepCommand)
             raise FieldError("level", f"评定的等级不能高于申请的等级（{app.level_name}）。")
         result = grading.evaluate(rules, level.code, Evidence.from_json(json.loads(app.evidence)))
         if not result.passed:
-            raise FieldError("level", f"按“{rules.name}”，申请材料未达到{level.name}的以下条件，不能评定为该等级：\n"
-                             + "\n".join(f"· {t}" for t in result.missed_text()))
+            raise FieldError(
+                "level",
+                f"按“{rules.name}”，申请材料未达到{level.name}的以下条件，不能评定为该等级：\n"
+                + "\n".join(f"· {t}" for t in result.missed_text()),
+            )
         start = cmd.notice_from or cmd.on + timedelta(days=1)
         if start < cmd.on:
             raise FieldError("notice_from", "公示不能早于评定日期开始。")
