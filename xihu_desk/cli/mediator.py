@@ -75,23 +75,7 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     doc["evaluation"] = result.as_json() if result else None
     m = rules_domain.METRICS
     lines = [f"{ev.name}（{rules_domain.EMPLOYMENT.get(ev.employment_type, '')}）  统计期间 {start} 至 {end}"]
-    for key in (
-        "years_of_service",
-        "cases_total",
-        "cases_per_year",
-        "cases_succeeded",
-        "success_rate",
-        "oral_share",
-        "difficult_cases",
-        "confirmed_cases",
-        "followups",
-        "training_hours",
-        "awards",
-        "complaints",
-        "complaints_upheld",
-        "discipline",
-        "escalations",
-    ):
+    for key in m:  # every figure, in the order the rules list them
         lines.append(f"  {m[key].label}：{rules_domain.shown(key, ev.value(key))}")
     if ev.per_year:
         lines.append("  各年度：" + "；".join(f"{y} 年 {n} 件" for y, n in ev.per_year.items()))

@@ -34,23 +34,7 @@ from xihu_desk.gui.widgets import label, restyle
 from xihu_desk.services import grading
 from xihu_desk.services.context import Actor
 
-FIGURES = (
-    "years_of_service",
-    "cases_total",
-    "cases_per_year",
-    "cases_succeeded",
-    "success_rate",
-    "oral_share",
-    "difficult_cases",
-    "confirmed_cases",
-    "followups",
-    "training_hours",
-    "awards",
-    "complaints",
-    "complaints_upheld",
-    "discipline",
-    "escalations",
-)
+FIGURES = tuple(rules_domain.METRICS)  # every figure, in the order the rules list them
 
 
 class EvidencePanel(QWidget):
