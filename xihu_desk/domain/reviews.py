@@ -44,7 +44,9 @@ DEFAULT_LIMITS = {
     "normative": 7,  # 行政规范性文件
     "major_decision": 15,  # 重大行政决策
     "enforcement": 5,  # 重大行政执法决定
-    "agreement": 5,  # 行政协议（合同）
+    "agreement": 5,  # 行政协议
+    "contract": 5,  # 合同 (the office's own contracts)
+    "meeting_topic": 5,  # 会议议题 (items put to the office's meetings)
     "party_normative": 7,  # 党内规范性文件
     "other": 5,  # 其他涉法事务
 }
