@@ -207,3 +207,26 @@ def test_the_signed_papers_show_the_whole_id_from_the_service(db):
     with db.read() as s:
         masked = case_queries.case_detail(s, casekit.head_actor(db), case["uuid"])
     assert "*" in masked["parties"][0]["id_number"]
+
+
+def test_the_party_table_sets_role_phone_gender_and_age_on_one_line_each(complete):
+    """被申请人 and an 11-digit mobile number each stay on one line in the party table the register and
+    the agreement share; so do the headings and short cells."""
+    from reportlab.lib.units import mm
+
+    from xihu_desk.documents.layout import Footer, Sheet
+    from xihu_desk.documents.templates import load
+
+    case = _with_parties(complete, 2)
+    for p in case["parties"]:
+        p.update(phone="13912345678", gender="男")
+    common = load("_common")
+    sheet = Sheet(common, Footer(case["case_no"], "X" * 24, common))
+    rows, _ = parts.party_rows(sheet, case, "2026-03-01", 0)
+    pad = 2 * 4  # the grid's left and right padding, points
+    for row in rows:
+        for c, cell in enumerate(row[:5]):
+            if (c == 1 and row is not rows[0]) or (c == 2 and row is rows[0]):
+                continue  # names may take two lines, and the narrow 性别 heading stands as 性/别, by design
+            one_line = cell.wrap(1e6, 1e6)[1]
+            assert cell.wrap(parts.PARTY_WIDTHS[c] * mm - pad, 1e6)[1] <= one_line, (c, cell.getPlainText())

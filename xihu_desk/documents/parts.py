@@ -105,7 +105,7 @@ def representatives(sheet: Sheet, p: dict[str, Any]) -> list[tuple[str, bool]] |
 
 
 LABEL_W = 22  # mm: four characters of 小四 a line
-PARTY_WIDTHS = [18, 26, 9, 12, 28, 41]  # mm, with LABEL_W before them: the whole 156 mm (the address widest)
+PARTY_WIDTHS = [20, 26, 8, 12, 29, 39]  # mm, with LABEL_W before them: the whole 156 mm (the address widest)
 
 
 def party_rows(sheet: Sheet, case: dict[str, Any], on: str | None, first_col: int) -> tuple[list[list[Any]], list]:
