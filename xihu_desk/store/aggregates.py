@@ -40,6 +40,7 @@ from xihu_desk.store.mediator_models import (
     MediatorTraining,
 )
 from xihu_desk.store.committee_codes import CodeBook
+from xihu_desk.store.committee_models import CaseEscalation, CommitteeMember, CommitteeProfile
 from xihu_desk.store.models import Committee
 from xihu_desk.store.review_models import ReviewItem, ReviewPause
 from xihu_desk.store.sync_models import SyncAck
@@ -50,9 +51,12 @@ from xihu_desk.store.sync_models import SyncAck
 ROOTS: dict[str, type[Any]] = {
     "committee": Committee,
     "mediator": Mediator,
+    "committee_profile": CommitteeProfile,
+    "committee_member": CommitteeMember,
     "mediator_appointment": MediatorAppointment,
     "mediator_training": MediatorTraining,
     "case": MediationCase,
+    "case_escalation": CaseEscalation,
     "mediator_event": MediatorEvent,
     "review_item": ReviewItem,
     "review_pause": ReviewPause,
