@@ -143,7 +143,7 @@ def cmd_case_show(args: argparse.Namespace) -> int:
         doc = case_queries.case_detail(session, cli_actor(), uuid, reveal=args.reveal)
     text = [
         f"{doc['case_no']}  {doc['title']}",
-        f"调委会：{doc['committee']}",
+        f"调委会：{doc['committee']}" + (f"  平台案件编号：{doc['platform_code']}" if doc.get("platform_code") else ""),
         f"受理：{doc['accepted_on']}  状态：{doc['status_label']}  程序：{doc['procedure_label']}",
         "当事人："
         + "；".join(

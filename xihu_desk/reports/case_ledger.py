@@ -322,6 +322,23 @@ ORG_ENDINGS = (
 )
 
 
+# The provincial platform's case code (浙里调 / 浙江解纷码): the headings offices and the platform use.
+PLATFORM_CODE_HEADERS = (
+    "平台编号",
+    "平台案号",
+    "浙里调编号",
+    "浙里调案件编号",
+    "浙里调案号",
+    "解纷码编号",
+    "解纷码案件编号",
+    "解纷码案号",
+    "浙江解纷码编号",
+    "平台案件号",
+    "省平台编号",
+    "省平台案件编号",
+)
+
+
 # Headers of an ID number column that do not say whose it is (taken by position, see
 # ledger.Column.generic), and the same prefixed with the party's role.
 ID_HEADERS = (
@@ -468,6 +485,7 @@ def columns(dispute_labels: Mapping[str, str]) -> list[Column]:
             ("案号", "编号", "调解编号", "案件号", "卷宗号", "卷号", "登记编号", "受理编号", "调解案号", "台账编号"),
             width=26,
         ),
+        Column("platform_code", "平台案件编号", PLATFORM_CODE_HEADERS, width=22),
         Column(
             "committee",
             "调委会",

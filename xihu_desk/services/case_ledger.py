@@ -46,7 +46,7 @@ from xihu_desk.domain.errors import FieldError, UserError
 from xihu_desk.domain.parties import ID_TYPES, KINDS, ROLES, PartyInput, validate_credit_code, validate_party
 from xihu_desk.domain.roles import Perm
 from xihu_desk.reports import case_ledger, ledger
-from xihu_desk.services import audit, cases, codes, import_rows, node
+from xihu_desk.services import audit, cases, codes, import_rows, node, platform_codes
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_new
 from xihu_desk.services.units import writes
@@ -395,6 +395,15 @@ def _outcome(session: Session, actor: Actor, case: MediationCase, row: ledger.Le
             row.warn("confirmed", "司法确认只针对书面协议，本行不是书面协议，未导入")
 
 
+def _platform_code(session: Session, row: ledger.LedgerRow) -> str:
+    """The row's 平台案件编号 when usable; one already on another case is left out with a warning."""
+    try:
+        return platform_codes.check(session, ledger.parse_text(row.values.get("platform_code"))) or ""
+    except FieldError as exc:
+        row.warn("platform_code", f"{exc.message}此项留空，其余内容已导入")
+        return ""
+
+
 def _apply(session: Session, actor: Actor, row: ledger.LedgerRow, parts: _Row, file_name: str, fp: str) -> str:
     v = row.values
     code, subtype = v["dispute_type"]
@@ -425,6 +434,7 @@ def _apply(session: Session, actor: Actor, row: ledger.LedgerRow, parts: _Row, f
         referrer_name=referrer_name[:60],
         amount_fen=v.get("amount") or 0,
         registrar=actor.display_name or actor.name,
+        platform_code=_platform_code(session, row),
     )
     case = _open_legacy(session, actor, cmd)
     _outcome(session, actor, case, row)
@@ -676,6 +686,7 @@ def ledger_rows(session: Session, actor: Actor, scope: LedgerScope, *, reveal: b
             out.append(
                 {
                     "number": c.case_no,
+                    "platform_code": c.platform_code or "",
                     "committee": committees.get(c.committee_uuid, ""),
                     "accepted_on": c.accepted_on,
                     "source": sources.get(c.source, c.source),

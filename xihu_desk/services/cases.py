@@ -16,7 +16,7 @@ from xihu_desk.domain.cases import AgreementForm, Outcome, Procedure, Status
 from xihu_desk.domain.errors import FieldError, NotFound, PermissionDenied, UserError
 from xihu_desk.domain.parties import PartyInput, validate_party
 from xihu_desk.domain.roles import Perm
-from xihu_desk.services import audit, codes, settings
+from xihu_desk.services import audit, codes, platform_codes, settings
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed, stamp_new
 from xihu_desk.services.units import reads
@@ -34,6 +34,7 @@ from xihu_desk.store.case_models import (
     Party,
 )
 from xihu_desk.store.models import Committee, Node
+from xihu_desk.store import locks
 
 PREVENTION_FIELDS = (
     "prevent_criminal_cases",
@@ -65,6 +66,7 @@ INTAKE_FIELDS = (
     "escalation_risk",
     "reported_to",
     *PREVENTION_FIELDS,
+    "platform_code",
 )
 
 
@@ -105,6 +107,7 @@ class IntakeCommand:
     prevent_suicide_persons: int = 0
     prevent_fight_cases: int = 0
     prevent_fight_persons: int = 0
+    platform_code: str = ""  # 平台案件编号 (services/platform_codes.py); blank: not entered yet
 
 
 @dataclass(frozen=True)
@@ -265,10 +268,10 @@ def _next_number(session: Session, committee: Committee, year: int) -> tuple[int
             f"“{committee.name}”由其他单位管理，本单位不能以它的名义受理案件"
             "（案件编号会与该单位重复）。请选择本单位的调委会。",
         )
-    counter = session.get(CaseCounter, (committee.uuid, year))
-    if counter is None:
-        counter = CaseCounter(committee_uuid=committee.uuid, year=year, last_seq=0)
-        session.add(counter)
+    # locked until commit: a second desk on a shared server waits here instead of drawing the same number
+    counter = locks.locked_row(
+        session, CaseCounter, (committee.uuid, year), committee_uuid=committee.uuid, year=year, last_seq=0
+    )
     while True:  # a number already on a case here (issued under an old 字号) is skipped, never repeated
         counter.last_seq += 1
         number = rules.case_number(year, committee.short_name, counter.last_seq)
@@ -377,6 +380,7 @@ def create_case(
     seq, number = _next_number(session, committee, cmd.accepted_on.year)
     values = {f: getattr(cmd, f) for f in INTAKE_FIELDS}
     values["summary"], values["claims"] = cmd.summary.strip(), cmd.claims.strip()
+    values["platform_code"] = platform_codes.check(session, cmd.platform_code)
     case = MediationCase(
         uuid="",
         case_no=number,
@@ -406,10 +410,12 @@ def update_intake(session: Session, actor: Actor, case_uuid: str, cmd: IntakeCom
     _check_mediators(session, cmd.mediators)
     if cmd.committee_uuid != case.committee_uuid or cmd.accepted_on.year != case.year:
         raise FieldError("committee_uuid", "案件编号已按调委会和年份分配，不能更改承办调委会或受理年份。")
+    platform_code = platform_codes.check(session, cmd.platform_code, case.uuid)
     before = snapshot(case)
     for f in INTAKE_FIELDS:
         setattr(case, f, getattr(cmd, f))
     case.summary, case.claims = cmd.summary.strip(), cmd.claims.strip()
+    case.platform_code = platform_code
     case.due_on = rules.mediation_due(cmd.accepted_on, case.extended_to)
     _write_parties(session, actor, case, parties)
     _write_mediators(session, case, cmd.mediators)

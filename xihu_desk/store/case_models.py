@@ -168,6 +168,8 @@ class MediationCase(Travelling, Base):
     void_reason: Mapped[str] = mapped_column(Text, default="")
     voided_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     linked_from: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    # 平台案件编号 (浙里调 / 解纷码), migration 0013_platform_code: unique when present (NULL when not)
+    platform_code: Mapped[str | None] = mapped_column(String(40), nullable=True, unique=True, index=True)
 
 
 class CaseSearch(Base):

@@ -81,6 +81,7 @@ class IntakeTab(CaseTab):
         self.referrer_doc_no = child(f, QLineEdit, "referrerDocNo")
         self.accepted_on = child(f, QDateEdit, "acceptedOn")
         self.registrar = child(f, QLineEdit, "registrar")
+        self.platform_code = child(f, QLineEdit, "platformCode")
         self.dispute_type = child(f, QComboBox, "disputeType")
         self.dispute_subtype = child(f, QLineEdit, "disputeSubtype")
         self.difficulty = child(f, QComboBox, "difficulty")
@@ -123,6 +124,7 @@ class IntakeTab(CaseTab):
             ("summary", self.summary),
             ("accepted_on", self.accepted_on),
             ("amount_fen", self.amount),
+            ("platform_code", self.platform_code),
         ):
             self._field(field, widget, widget.objectName() + "Error")
         self._field("group_size", self.group_size, "isGroupError")
@@ -201,6 +203,7 @@ class IntakeTab(CaseTab):
         self.referrer_doc_no.setText(d["referrer_doc_no"])
         set_date(self.accepted_on, d["accepted_on"])
         self.registrar.setText(d["registrar"])
+        self.platform_code.setText(d.get("platform_code") or "")
         set_code(self.dispute_type, d["dispute_type_code"])
         self.dispute_subtype.setText(d["dispute_subtype"])
         set_code(self.difficulty, d["difficulty"])
@@ -332,6 +335,7 @@ class IntakeTab(CaseTab):
             dispute_subtype=self.dispute_subtype.text().strip(),
             difficulty=code_of(self.difficulty),
             registrar=self.registrar.text().strip(),
+            platform_code=self.platform_code.text().strip(),
             is_group=self.is_group.isChecked(),
             group_size=self.group_size.value() if self.is_group.isChecked() else 0,
             amount_fen=amount,
