@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from xihu_desk.domain import cases, grading, parties
+from xihu_desk.domain import cases, grading, parties, screening
 from xihu_desk.domain.reviews import ReviewStatus
 
 MAX_RECORD_BYTES = 16 * 1024 * 1024  # one record document (one line of records/KIND.jsonl)
@@ -180,6 +180,11 @@ CODES: dict[tuple[str, str], Code] = {
     ("review_item", "status"): _fixed(ReviewStatus),
     ("grading_application", "status"): _fixed(grading.APPLICATION_STATUS),
     ("grading_step", "step"): _fixed(grading.STEP_LABELS),
+    ("info_officer", "kind"): _fixed(screening.OFFICER_KINDS),
+    ("screening_round", "method"): _fixed(screening.METHODS),
+    ("screened_dispute", "dispute_type"): Code("dispute_type"),
+    ("screened_dispute", "risk"): _fixed(screening.RISKS),
+    ("screened_dispute", "status"): _fixed(screening.STATUSES),
 }
 # Code columns whose values are not listed in one place: they still must look like a code.
 CODE_LIKE = frozenset(

@@ -25,8 +25,10 @@ from xihu_desk.store.models import User
 
 # What a to-do item or a figure opens: the navigation area (the record kind follows from it).
 CASES, REVIEWS, MEDIATORS, USERS, AUDIT, COMMITTEES = "cases", "reviews", "mediators", "users", "audit", "committees"
+SCREENING = "screening"  # a 重点矛盾纠纷 due for a check (services/screening_queries.due_checks)
 AREA_OF = {
     CASES: "cases",
+    SCREENING: "screening",
     REVIEWS: "reviews",
     MEDIATORS: "mediators",
     USERS: "settings",
@@ -180,6 +182,12 @@ def summary(session: Session, actor: Actor, today: date | None = None, now: date
         due += [
             DueItem(d.due.isoformat(), f"{d.case_no}　{d.title}", CASES, d.case_uuid, d.overdue)
             for d in case_queries.due_items(session, actor, today)
+        ]
+        from xihu_desk.services import screening_queries
+
+        due += [
+            DueItem(d.due.isoformat(), d.text, SCREENING, d.uuid, d.overdue)
+            for d in screening_queries.due_checks(session, actor, today)
         ]
     figures.append(_figure(session, actor, today, "调委会", COMMITTEES, CommitteesFilter()))
     if actor.can(Perm.MANAGE_MEDIATORS):

@@ -42,7 +42,9 @@ from xihu_desk.store.mediator_models import (
 from xihu_desk.store.committee_codes import CodeBook
 from xihu_desk.store.committee_models import CaseEscalation, CommitteeMember, CommitteeProfile
 from xihu_desk.store.models import Committee
+from xihu_desk.store.report_models import ReportSubmission
 from xihu_desk.store.review_models import ReviewItem, ReviewPause
+from xihu_desk.store.screening_models import InfoOfficer, ScreenedDispute, ScreeningRound
 from xihu_desk.store.sync_models import SyncAck
 
 # What travels, in the order it is applied (what a record refers to comes before it). A case
@@ -63,6 +65,12 @@ ROOTS: dict[str, type[Any]] = {
     "grading_application": GradingApplication,
     "grading_step": GradingStep,
     "mediator_grade": MediatorGrade,
+    # 矛盾纠纷排查 (services/screening.py): a found dispute may refer to the case made from it
+    "info_officer": InfoOfficer,
+    "screening_round": ScreeningRound,
+    "screened_dispute": ScreenedDispute,
+    # 报出 (services/report_submissions.py): a unit's submitted statistics, so the district sees them
+    "report_submission": ReportSubmission,
 }
 KINDS = tuple(ROOTS)
 # References to rows that stay on their node (accounts): not sent, so not dangling upstream.

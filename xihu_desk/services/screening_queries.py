@@ -1,0 +1,360 @@
+"""Reading the 矛盾纠纷排查 register (services/screening.py writes it): the rounds a page at a time
+from SQL (the 排查 page's paged list), one round with its disputes, the command line's list, the
+重点矛盾纠纷 ledger, the checks due for the home page's 待办, and the information officers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from xihu_desk.domain import screening as rules
+from xihu_desk.domain.roles import Perm
+from xihu_desk.services import codes
+from xihu_desk.services.context import Actor
+from xihu_desk.services.units import reads
+from xihu_desk.store.case_models import MediationCase
+from xihu_desk.store.models import Committee, Node
+from xihu_desk.store.screening_models import InfoOfficer, ScreenedDispute, ScreeningRound
+
+R, D = ScreeningRound, ScreenedDispute
+SHOWS = {"all": "全部", "found": "发现纠纷的", "open": "有待处置纠纷的", "zero": "零报告"}
+
+
+@dataclass(frozen=True)
+class ScreeningFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    committee_uuid: str = ""
+    show: str = "all"  # SHOWS
+    search: str = ""  # 排查范围, 排查人员, a party's name
+    sort: str = "held_on"
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    uuid: str
+    held_on: date
+    committee: str
+    method: str
+    area: str
+    staff: str
+    zero_report: bool
+    found: int
+    open: int
+    serious: int
+    period: str  # a 零报告's period, e.g. 2026-11-01 至 2026-11-30
+
+
+def _counts() -> Any:
+    """Per round: disputes found, still open, serious (one grouped subquery)."""
+    live = D.deleted.is_(False)
+    return (
+        select(
+            D.round_uuid.label("round_uuid"),
+            func.sum(case((live, 1), else_=0)).label("found"),
+            func.sum(case((and_(live, D.status == "open"), 1), else_=0)).label("open"),
+            func.sum(case((and_(live, D.risk == "serious"), 1), else_=0)).label("serious"),
+        )
+        .group_by(D.round_uuid)
+        .subquery()
+    )
+
+
+def _where(query: Select, f: ScreeningFilter, counts: Any) -> Select:
+    query = query.where(R.deleted.is_(False))
+    if f.date_from:
+        query = query.where(R.held_on >= f.date_from)
+    if f.date_to:
+        query = query.where(R.held_on <= f.date_to)
+    if f.committee_uuid:
+        query = query.where(R.committee_uuid == f.committee_uuid)
+    if f.show == "zero":
+        query = query.where(R.zero_report.is_(True))
+    elif f.show == "found":
+        query = query.where(R.zero_report.is_(False))
+    elif f.show == "open":
+        query = query.where(func.coalesce(counts.c.open, 0) > 0)
+    text = f.search.strip()
+    if text:
+        like = f"%{text}%"
+        party = exists().where(
+            D.round_uuid == R.uuid, D.deleted.is_(False), or_(D.applicant.like(like), D.respondent.like(like))
+        )
+        query = query.where(or_(R.area.like(like), R.staff.like(like), party))
+    return query
+
+
+_SORTS = {"held_on": R.held_on, "committee": Committee.name_key, "method": R.method, "area": R.area}
+
+
+@reads
+def count_rounds(session: Session, actor: Actor, f: ScreeningFilter) -> int:
+    actor.require(Perm.VIEW_CASES)
+    counts = _counts()
+    query = select(func.count(R.uuid)).select_from(R).outerjoin(counts, counts.c.round_uuid == R.uuid)
+    return session.scalar(_where(query, f, counts)) or 0
+
+
+@reads
+def list_rounds(
+    session: Session, actor: Actor, f: ScreeningFilter, offset: int = 0, limit: int = 100
+) -> list[RoundRow]:
+    actor.require(Perm.VIEW_CASES)
+    counts = _counts()
+    query = (
+        select(
+            R.uuid,
+            R.held_on,
+            Committee.name,
+            R.method,
+            R.area,
+            R.staff,
+            R.zero_report,
+            func.coalesce(counts.c.found, 0),
+            func.coalesce(counts.c.open, 0),
+            func.coalesce(counts.c.serious, 0),
+            R.period_from,
+            R.period_to,
+        )
+        .join(Committee, Committee.uuid == R.committee_uuid)
+        .outerjoin(counts, counts.c.round_uuid == R.uuid)
+    )
+    key = func.coalesce(counts.c.found, 0) if f.sort == "found" else _SORTS.get(f.sort, R.held_on)
+    order = [key.desc() if f.descending else key.asc(), R.uuid.desc() if f.descending else R.uuid.asc()]
+    rows = session.execute(_where(query, f, counts).order_by(*order).offset(offset).limit(limit))
+    return [
+        RoundRow(
+            uuid,
+            held_on,
+            committee,
+            "零报告" if zero else rules.METHODS.get(method, method),
+            area,
+            staff,
+            bool(zero),
+            int(found),
+            int(still_open),
+            int(serious),
+            f"{start} 至 {end}" if zero and start and end else "",
+        )
+        for uuid, held_on, committee, method, area, staff, zero, found, still_open, serious, start, end in rows
+    ]
+
+
+def _dispute_doc(d: ScreenedDispute, types: dict[str, str], case_no: str | None, today: date) -> dict[str, Any]:
+    return {
+        "id": d.uuid,
+        "type": types.get(d.dispute_type, d.dispute_type),
+        "type_code": d.dispute_type,
+        "applicant": d.applicant,
+        "applicant_phone": d.applicant_phone,
+        "respondent": d.respondent,
+        "respondent_phone": d.respondent_phone,
+        "summary": d.summary,
+        "risk": d.risk,
+        "risk_label": rules.RISKS.get(d.risk, d.risk),
+        "action": d.action,
+        "status": d.status,
+        "status_label": rules.STATUSES.get(d.status, d.status),
+        "case_uuid": d.case_uuid,
+        "case_no": case_no,
+        "closed_on": d.closed_on.isoformat() if d.closed_on else None,
+        "referred_to": d.referred_to,
+        "closing_note": d.closing_note,
+        "watched": d.watched,
+        "responsible": d.responsible,
+        "measures": d.measures,
+        "next_check_on": d.next_check_on.isoformat() if d.next_check_on else None,
+        "last_checked_on": d.last_checked_on.isoformat() if d.last_checked_on else None,
+        "check_due": d.watched and rules.check_due(d.next_check_on, today),
+    }
+
+
+def _disputes(session: Session, round_uuids: list[str], today: date) -> dict[str, list[dict[str, Any]]]:
+    types = codes.labels(session, "dispute_type")
+    out: dict[str, list[dict[str, Any]]] = {u: [] for u in round_uuids}
+    for start in range(0, len(round_uuids), 500):
+        rows = session.execute(
+            select(D, MediationCase.case_no)
+            .outerjoin(MediationCase, MediationCase.uuid == D.case_uuid)
+            .where(D.round_uuid.in_(round_uuids[start : start + 500]), D.deleted.is_(False))
+            .order_by(D.round_uuid, D.uuid)
+        )
+        for d, case_no in rows:
+            out[d.round_uuid].append(_dispute_doc(d, types, case_no, today))
+    return out
+
+
+def _round_doc(r: ScreeningRound, committee: str, disputes: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": r.uuid,
+        "date": r.held_on.isoformat(),
+        "committee": committee,
+        "committee_uuid": r.committee_uuid,
+        "method": r.method,
+        "method_label": rules.METHODS.get(r.method, r.method),
+        "area": r.area,
+        "staff": r.staff,
+        "found": len(disputes),
+        "zero_report": r.zero_report,
+        "period_from": r.period_from.isoformat() if r.period_from else None,
+        "period_to": r.period_to.isoformat() if r.period_to else None,
+        "note": r.note,
+        "disputes": disputes,
+    }
+
+
+@reads
+def round_detail(session: Session, actor: Actor, round_uuid: str) -> dict[str, Any]:
+    """One round with its disputes; ``editable``: this node recorded it (the others are copies)."""
+    actor.require(Perm.VIEW_CASES)
+    from xihu_desk.domain.errors import NotFound
+
+    row = session.execute(
+        select(R, Committee.name).join(Committee, Committee.uuid == R.committee_uuid).where(R.uuid == round_uuid)
+    ).first()
+    if row is None or row[0].deleted:
+        raise NotFound("找不到该排查记录（可能已被删除）。")
+    r, committee = row
+    doc = _round_doc(r, committee, _disputes(session, [r.uuid], actor.today)[r.uuid])
+    officer = session.get(InfoOfficer, r.officer_uuid) if r.officer_uuid else None
+    doc["officer"] = officer.name if officer else ""
+    doc["editable"] = r.owner_node == session.scalar(select(Node.node_id).where(Node.id == 1))
+    return doc
+
+
+@reads
+def screenings(
+    session: Session, actor: Actor, date_from: date | None = None, date_to: date | None = None
+) -> list[dict[str, Any]]:
+    """Every round (and 零报告) held in the period, oldest first, with its disputes
+    (``xihu-desk screening list``)."""
+    actor.require(Perm.VIEW_CASES)
+    query = select(R, Committee.name).join(Committee, Committee.uuid == R.committee_uuid).where(R.deleted.is_(False))
+    if date_from:
+        query = query.where(R.held_on >= date_from)
+    if date_to:
+        query = query.where(R.held_on <= date_to)
+    rows = list(session.execute(query.order_by(R.held_on, R.uuid)))
+    disputes = _disputes(session, [r.uuid for r, _c in rows], actor.today)
+    return [_round_doc(r, committee, disputes[r.uuid]) for r, committee in rows]
+
+
+@reads
+def ledger(session: Session, actor: Actor, today: date | None = None) -> list[dict[str, Any]]:
+    """重点矛盾纠纷台账: the watched disputes, the next check soonest first."""
+    actor.require(Perm.VIEW_CASES)
+    today = today or actor.today
+    types = codes.labels(session, "dispute_type")
+    rows = session.execute(
+        select(D, R.held_on, Committee.name, MediationCase.case_no)
+        .join(R, R.uuid == D.round_uuid)
+        .join(Committee, Committee.uuid == R.committee_uuid)
+        .outerjoin(MediationCase, MediationCase.uuid == D.case_uuid)
+        .where(D.deleted.is_(False), D.watched.is_(True), R.deleted.is_(False))
+        .order_by(D.next_check_on, D.uuid)
+    )
+    out = []
+    for d, found_on, committee, case_no in rows:
+        doc = _dispute_doc(d, types, case_no, today)
+        doc.update(
+            found_on=found_on.isoformat(),
+            committee=committee,
+            overdue=d.next_check_on is not None and d.next_check_on < today,
+        )
+        out.append(doc)
+    return out
+
+
+@dataclass(frozen=True)
+class DueCheck:
+    uuid: str  # the dispute
+    round_uuid: str
+    due: date
+    text: str
+    overdue: bool
+
+
+@reads
+def due_checks(session: Session, actor: Actor, today: date, limit: int = 200) -> list[DueCheck]:
+    """Watched disputes whose next check is due within domain/screening.NOTICE_DAYS (home 待办)."""
+    if not actor.can(Perm.VIEW_CASES):
+        return []
+    horizon = rules.NOTICE_DAYS
+    rows = session.execute(
+        select(D.uuid, D.round_uuid, D.next_check_on, D.applicant, D.respondent, D.risk, D.responsible)
+        .join(R, R.uuid == D.round_uuid)
+        .where(
+            D.deleted.is_(False),
+            R.deleted.is_(False),
+            D.watched.is_(True),
+            D.next_check_on.is_not(None),
+            D.next_check_on <= today + timedelta(days=horizon),
+            D.owner_node == select(Node.node_id).where(Node.id == 1).scalar_subquery(),
+        )
+        .order_by(D.next_check_on)
+        .limit(limit)
+    )
+    return [
+        DueCheck(
+            uuid,
+            round_uuid,
+            due,
+            f"重点矛盾纠纷检查：{a}与{b}（{rules.RISKS.get(risk, risk)}，责任人{who or '未定'}）",
+            due < today,
+        )
+        for uuid, round_uuid, due, a, b, risk, who in rows
+    ]
+
+
+@reads
+def officers(session: Session, actor: Actor, committee_uuid: str = "") -> list[dict[str, Any]]:
+    """信息员 with the number of reports (rounds of the method 信息员报告) each made."""
+    actor.require(Perm.VIEW_CASES)
+    reports = (
+        select(R.officer_uuid, func.count(R.uuid).label("n"))
+        .where(R.deleted.is_(False), R.officer_uuid.is_not(None))
+        .group_by(R.officer_uuid)
+        .subquery()
+    )
+    query = (
+        select(InfoOfficer, Committee.name, func.coalesce(reports.c.n, 0))
+        .join(Committee, Committee.uuid == InfoOfficer.committee_uuid)
+        .outerjoin(reports, reports.c.officer_uuid == InfoOfficer.uuid)
+        .where(InfoOfficer.deleted.is_(False))
+        .order_by(Committee.name_key, InfoOfficer.name)
+    )
+    if committee_uuid:
+        query = query.where(InfoOfficer.committee_uuid == committee_uuid)
+    return [
+        {
+            "id": o.uuid,
+            "name": o.name,
+            "kind": o.kind,
+            "kind_label": rules.OFFICER_KINDS.get(o.kind, o.kind),
+            "committee": committee,
+            "committee_uuid": o.committee_uuid,
+            "phone": o.phone,
+            "area": o.area,
+            "active": o.active,
+            "reports": int(n),
+        }
+        for o, committee, n in session.execute(query)
+    ]
+
+
+@reads
+def form_choices(session: Session, actor: Actor) -> dict[str, Any]:
+    """What the round form offers: this node's committees, its officers, the dispute types."""
+    actor.require(Perm.VIEW_CASES)
+    from xihu_desk.services import committees
+
+    return {
+        "committees": [(c.uuid, c.name) for c in committees.list_committees(session, own_only=True)],
+        "officers": [(o["id"], o["name"], o["committee_uuid"]) for o in officers(session, actor) if o["active"]],
+        "dispute_types": codes.items(session, "dispute_type"),
+    }
