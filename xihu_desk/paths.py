@@ -98,8 +98,15 @@ class DataDir:
         return self.root / "logs"
 
     @property
+    def server(self) -> str | None:
+        """The PostgreSQL database this node uses instead of its SQLite file (xihu_desk/dbserver.py)."""
+        from xihu_desk import dbserver
+
+        return dbserver.configured(self.root)
+
+    @property
     def url(self) -> str:
-        return f"sqlite:///{self.database.as_posix()}"
+        return self.server or f"sqlite:///{self.database.as_posix()}"
 
     def ensure(self) -> DataDir:
         for folder in (self.root, self.backups, self.logs):

@@ -69,6 +69,11 @@ def main(argv: list[str] | None = None) -> int:
         print("已取消。", file=sys.stderr)
         return 130
     command = args.command or "gui"
+    try:
+        common.choose_database(args)
+    except UserError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return 1
     data = DataDir(args.data_dir)
     logsafe.enable_faulthandler_cli(data.root, data.logs)  # a native crash leaves its stack in logs/
     _cli_logging(data)

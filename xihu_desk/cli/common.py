@@ -43,6 +43,7 @@ __all__ = [
     "UserError",
     "bounded_int",
     "check_target",
+    "choose_database",
     "emit",
     "iso_date",
     "open_data",
@@ -64,10 +65,22 @@ def open_data(args: argparse.Namespace, *, must_exist: bool = True):
     from xihu_desk.store import dbfile, migrate
 
     data = DataDir(args.data_dir)
+    if data.server:  # a PostgreSQL database: init makes the schema in an empty one (store/pg.py)
+        return data, migrate.open_database(data)
     # only a -wal left where the database was is damage (open_database says so), not "no database"
     if must_exist and not data.database.exists() and not dbfile.wal_left(data.database):
         raise UserError(f"数据目录 {data.root} 中没有数据库，请先运行 xihu-desk init。")
     return data, migrate.open_database(data)
+
+
+def choose_database(args: argparse.Namespace) -> None:
+    """``--database`` and its password file for this command (none: XIHU_DESK_DATABASE or the
+    data folder's setting decide, else the SQLite file)."""
+    from xihu_desk import dbserver
+
+    url = getattr(args, "database", None)
+    secret_file = getattr(args, "database_password_file", None)
+    dbserver.choose(url, read_password_file(secret_file) if secret_file else None)
 
 
 # ---------------------------------------------------------------- units of work

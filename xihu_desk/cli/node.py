@@ -11,7 +11,7 @@ import argparse
 import json
 from pathlib import Path
 
-from xihu_desk.cli.common import UserError, emit, open_data, read_password_file, run, unit, write_output
+from xihu_desk.cli.common import DataDir, UserError, emit, open_data, read_password_file, run, unit, write_output
 
 
 def add_init_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -59,8 +59,16 @@ def cmd_init(args: argparse.Namespace) -> int:
             admin_display_name=args.admin_name or "",
         ),
     )
-    emit(args, info.as_json(), _node_text(info) + f"\n数据库：{data.database}")
+    emit(args, info.as_json(), _node_text(info) + f"\n数据库：{_where(data)}")
     return 0
+
+
+def _where(data: DataDir) -> str:
+    """The SQLite file, or the server database as postgresql://user@host/db (never a password)."""
+    from xihu_desk import dbserver
+
+    server = data.server
+    return f"{dbserver.display(server)}（{dbserver.SERVER_LABEL}）" if server else str(data.database)
 
 
 def cmd_node_show(args: argparse.Namespace) -> int:

@@ -78,12 +78,24 @@ def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
         help="数据目录（默认为本机用户数据目录，或环境变量 XIHU_DESK_HOME）",
     )
     parser.add_argument(
+        "--database",
+        metavar="URL",
+        **({"default": None} | keep),
+        help="使用单位的 PostgreSQL 数据库（如 postgresql://xihu@192.168.1.10/xihu，不含密码；或环境变量 XIHU_DESK_DATABASE）",
+    )
+    parser.add_argument(
+        "--database-password-file",
+        metavar="FILE",
+        **({"default": None} | keep),
+        help="数据库密码文件（第一行为密码）；也可用环境变量 PGPASSWORD、PGPASSFILE 或系统密钥环",
+    )
+    parser.add_argument(
         "--json", action="store_true", **({"default": False} | keep), help="在标准输出打印一个 JSON 文档"
     )
 
 
 _EPILOG = (
-    "全局选项 --data-dir、--json 可以写在命令之前或之后。\n"
+    "全局选项 --data-dir、--database、--database-password-file、--json 可以写在命令之前或之后。\n"
     "输出一律为 UTF-8 编码（与控制台代码页无关）；Ctrl-C 取消时退出码为 130，不留下写了一半的文件。\n"
     "退出码：0 成功，1 失败（一行中文说明），2 用法错误。"
 )

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from xihu_desk import __version__
+from xihu_desk import __version__, dbserver
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, prefs, theme
 from xihu_desk.gui.cases.page import CasesPage
@@ -170,8 +170,11 @@ class MainWindow(QMainWindow):
                 name=self.actor.display_name or self.actor.name, role=self.actor.role.label
             )
         )
-        self.db_status = ElidedLabel(self.tr("数据库：{path}").format(path=self.ctx.data.database))
-        self.db_status.setToolTip(str(self.ctx.data.database))
+        server = self.ctx.data.server  # several desks on the office's PostgreSQL, or this PC's file
+        where = dbserver.display(server) if server else str(self.ctx.data.database)
+        kind = self.tr("单位服务器（PostgreSQL）") if server else self.tr("本机数据库")
+        self.db_status = ElidedLabel(self.tr("{kind}：{where}").format(kind=kind, where=where))
+        self.db_status.setToolTip(where)
         if self.ctx.db.write_blocked:
             self.db_status.setText(self.tr("数据库：只读（完整性检查未通过）"))
             self.db_status.setProperty("state", "error")

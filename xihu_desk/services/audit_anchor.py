@@ -30,6 +30,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain import auditchain, clock
+from xihu_desk.store import dialect
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +63,13 @@ def _signing_key(pem: bytes) -> Any:
 
 
 def _cursor(session: Session) -> Any:
-    """A DB-API cursor on the session's own sqlite3 connection."""
-    raw = session.connection().connection.driver_connection
-    if raw is None:  # only a connection SQLAlchemy invalidated has none
-        raise RuntimeError("the session's database connection is closed")
-    return raw.cursor()
+    """A DB-API cursor on the session's own connection (``?`` placeholders on either backend)."""
+    return dialect.cursor(session)
 
 
 def _file_of(session: Session) -> Path | None:
+    if not dialect.is_sqlite(session):  # a server database shared by several desks: no one folder
+        return None
     database = session.get_bind().engine.url.database
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
@@ -121,7 +121,10 @@ def _advance(session: Session) -> None:
     _SIGNED.append(text)
     meta = cur.execute("SELECT value FROM meta WHERE key = ?", (META_KEY,)).fetchone()
     if meta is None or _extends(cur, node_id, sign_public, meta[0], head[0]):
-        cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (META_KEY, text))
+        cur.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (META_KEY, text),
+        )
     path = _file_of(session)
     if path is None:
         return
@@ -175,8 +178,8 @@ def check(session: Session, root: Path, head_seq: int) -> tuple[int | None, str]
     node_id, sign_public = node
     meta = cur.execute("SELECT value FROM meta WHERE key = ?", (META_KEY,)).fetchone()
     path = anchor_path(root)
-    try:
-        file_text = _read(path)
+    try:  # a server database has its anchor inside only (_file_of)
+        file_text = _read(path) if dialect.is_sqlite(session) else None
     except OSError as exc:
         return head_seq, f"无法读取审计锚点文件 {path.name}：{exc}"
     if file_text is None and meta is not None:

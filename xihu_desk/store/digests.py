@@ -30,6 +30,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from xihu_desk.store import dialect
+
 # The case and its parts, in hashing order; every part has a case_uuid column.
 TABLES = (
     "mediation_case",
@@ -96,7 +98,7 @@ def _forget(session: Session) -> None:
 
 def _columns(cur: Any) -> dict[str, list[str]]:
     """The columns of each table that exists (a migration may digest before a later one adds one)."""
-    found = {t: [r[1] for r in cur.execute(f"PRAGMA table_info({t})")] for t in TABLES}
+    found = {t: cur.columns(t) for t in TABLES}
     return {t: cols for t, cols in found.items() if cols}
 
 
@@ -149,12 +151,15 @@ def _register(cur: Any, tag: str, columns: dict[str, list[str]]) -> None:
     known = _known(cur)
     if known.get(tag) != columns:
         known[tag] = columns
-        cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (COLUMNS_KEY, json.dumps(known)))
+        cur.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (COLUMNS_KEY, json.dumps(known)),
+        )
 
 
 def write(conn: Any, case_uuids: list[str]) -> None:
     """(Re)compute and store the digests of these cases; a case that is gone loses its digest."""
-    cur = conn.cursor()
+    cur = dialect.wrap(conn)
     key = _key(cur)
     if key is None:
         return
@@ -167,7 +172,8 @@ def write(conn: Any, case_uuids: list[str]) -> None:
         present = [u for u in chunk if rows[u]["mediation_case"]]
         gone = [u for u in chunk if not rows[u]["mediation_case"]]
         cur.executemany(
-            "INSERT OR REPLACE INTO record_digest (case_uuid, digest) VALUES (?, ?)",
+            "INSERT INTO record_digest (case_uuid, digest) VALUES (?, ?)"
+            " ON CONFLICT (case_uuid) DO UPDATE SET digest = excluded.digest",
             [(u, f"{tag}:{_digest(key, columns, rows[u])}") for u in present],
         )
         cur.executemany("DELETE FROM record_digest WHERE case_uuid = ?", [(u,) for u in gone])
@@ -175,7 +181,7 @@ def write(conn: Any, case_uuids: list[str]) -> None:
 
 def rebuild(conn: Any) -> None:
     """Digest every case (after a migration that rewrote case rows, or when the table is new)."""
-    cur = conn.cursor()
+    cur = dialect.wrap(conn)
     uuids = [r[0] for r in cur.execute("SELECT uuid FROM mediation_case ORDER BY uuid")]
     cur.execute("DELETE FROM record_digest")
     write(conn, uuids)
@@ -212,7 +218,7 @@ def _chunks(cur: Any) -> Iterator[list[tuple[str, str]]]:
 
 def verify(conn: Any, limit: int = 1000) -> DigestReport:
     """Recompute every case's digest; list (up to ``limit`` of each kind) what does not match."""
-    cur = conn.cursor()
+    cur = dialect.wrap(conn)
     report = DigestReport()
     key = _key(cur)
     if key is None:

@@ -27,6 +27,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     if engine.dialect.name == "sqlite":
         engine.dialect.statement_compiler = _HintingCompiler
         _configure_sqlite(engine)
+    elif engine.dialect.name == "postgresql":
+        from xihu_desk.store import pg
+
+        pg.configure_engine(engine)
     return engine
 
 

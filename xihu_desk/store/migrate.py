@@ -134,6 +134,10 @@ def _blocked(result: OpenResult, health: dbfile.Health) -> OpenResult:
 
 
 def open_database(data: paths.DataDir, now: datetime | None = None) -> OpenResult:
+    if data.server:  # a PostgreSQL server: no file to check or copy (store/pg.py)
+        from xihu_desk.store import pg
+
+        return pg.open_server(data, OpenResult)
     data.ensure()
     removed = backup.remove_partials(data.root, data.backups)
     verdict = start_verdict(data)

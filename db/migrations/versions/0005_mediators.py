@@ -193,7 +193,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('graded_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('note', sa.Text(), nullable=False, server_default=sa.text("''")))
     # A mediator already marked inactive has left the roster.
-    op.execute("UPDATE mediator SET status = 'left' WHERE active = 0")
+    op.execute(sa.text("UPDATE mediator SET status = 'left' WHERE NOT active"))
 
 
 def downgrade() -> None:

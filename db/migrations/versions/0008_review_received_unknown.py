@@ -30,6 +30,9 @@ CHILDREN = ('review_pause', 'review_attachment')
 
 
 def _received(nullable: bool) -> None:
+    if op.get_bind().dialect.name != 'sqlite':  # a server alters the column in place
+        op.alter_column('review_item', 'received_on', existing_type=sa.Date(), nullable=nullable)
+        return
     for child in CHILDREN:
         op.execute(f'CREATE TEMP TABLE _keep_{child} AS SELECT * FROM {child}')
         op.execute(f'DELETE FROM {child}')

@@ -1,0 +1,100 @@
+"""A throwaway PostgreSQL server for the test suite (``bootstrap.py test --db postgresql``).
+
+Standard library only: bootstrap.py imports it before the virtual environment exists. The server
+lives in a temporary folder (data, unix socket, log), listens on a free localhost port with
+``trust`` authentication (nobody else can reach it), and is stopped and removed at the end.
+PostgreSQL refuses to run as root, so as root the server runs as the ``postgres`` account (made by
+Debian's package) or ``nobody``, through runuser.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+SUPERUSER = "xihu_test"
+ENV = "XIHU_DESK_TEST_PG"  # the admin URL the tests read (tests/conftest.py)
+
+
+def bin_dir() -> Path | None:
+    """The folder holding initdb and pg_ctl: on PATH, else Debian's versioned folders, newest first."""
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).resolve().parent
+    for base in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (base / "initdb").exists():
+            return base
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _run_as() -> list[str]:
+    """The prefix that runs a command as a non-root account (empty when not root)."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return []
+    import pwd
+
+    for name in ("postgres", "nobody"):
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            continue
+        return ["runuser", "-u", name, "--"]
+    raise RuntimeError("以 root 运行时需要 postgres 或 nobody 账户来运行测试用的 PostgreSQL。")
+
+
+class Server:
+    def __init__(self) -> None:
+        self.bin = bin_dir()
+        if self.bin is None:
+            raise RuntimeError("没有找到 PostgreSQL 的 initdb（请安装 postgresql 软件包）。")
+        self.folder = Path(tempfile.mkdtemp(prefix="xihu-pg-"))
+        self.data = self.folder / "data"
+        self.port = _free_port()
+        self.prefix = _run_as()
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/postgres"
+
+    def _call(self, *argv: str) -> None:
+        done = subprocess.run([*self.prefix, *argv], capture_output=True, text=True, cwd=self.folder)
+        if done.returncode != 0:
+            raise RuntimeError(f"{argv[0]} 失败：{done.stderr.strip() or done.stdout.strip()}")
+
+    def start(self) -> Server:
+        if self.prefix:  # the server's account must own its folder
+            account = self.prefix[2]
+            shutil.chown(self.folder, user=account)
+        self._call(str(self.bin / "initdb"), "-D", str(self.data), "-U", SUPERUSER, "-A", "trust",
+                   "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        self._call(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options,
+                   "-l", str(self.folder / "server.log"), "-w", "start")
+        return self
+
+    def stop(self) -> None:
+        if self.data.exists():
+            subprocess.run([*self.prefix, str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
+                            "-w", "stop"], capture_output=True, cwd=self.folder)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+if __name__ == "__main__":  # a manual session: start, print the URL, stop on Enter
+    server = Server().start()
+    print(server.url)
+    try:
+        sys.stdin.readline()
+    finally:
+        server.stop()
