@@ -17,7 +17,7 @@ from xihu_desk.domain import auditchain
 from xihu_desk.domain.roles import Perm
 from xihu_desk.services import audit_anchor
 from xihu_desk.services.context import Actor
-from xihu_desk.store import digests  # also registers the case digest hooks
+from xihu_desk.store import digests, locks  # digests also registers the case digest hooks
 from xihu_desk.store.models import AuditEvent
 
 ACTION_LABELS = {
@@ -110,6 +110,7 @@ def record(
     after: Any = None,
 ) -> None:
     """Append one event in the caller's transaction (the writer lock keeps the chain linear)."""
+    locks.hold_writer_lock(session)  # the head read here stays the head until this commits: one chain
     last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, auditchain.GENESIS)
     event = AuditEvent(

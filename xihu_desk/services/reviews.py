@@ -24,7 +24,7 @@ from xihu_desk.services import audit, codes
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed, stamp_new
 from xihu_desk.services.units import reads
-from xihu_desk.store import seed
+from xihu_desk.store import locks, seed
 from xihu_desk.store.models import Node, OrgUnit, Setting
 from xihu_desk.store.review_models import RefWorkday, RefWorkdayYear, ReviewCounter, ReviewItem, ReviewPause
 
@@ -317,10 +317,9 @@ def _next_number(session: Session, year: int) -> tuple[str, int, str]:
     node = _node(session)
     org = session.get(OrgUnit, node.org_code)
     short = (org.short_name or org.name) if org else node.org_code
-    counter = session.get(ReviewCounter, (node.org_code, year))
-    if counter is None:
-        counter = ReviewCounter(office_code=node.org_code, year=year, last_seq=0)
-        session.add(counter)
+    counter = locks.locked_row(
+        session, ReviewCounter, (node.org_code, year), office_code=node.org_code, year=year, last_seq=0
+    )  # locked until commit: concurrent desks never share a number
     counter.last_seq += 1
     return node.org_code, counter.last_seq, rules.review_number(year, short, counter.last_seq)
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import StorageError, UserError
-from xihu_desk.store import dbfile
+from xihu_desk.store import dbfile, locks
 from xihu_desk.store.engine import WRITE_OPTION, make_engine
 
 _KNOWN = (
@@ -71,6 +71,7 @@ class Database:
     def __init__(self, url: str, *, engine: Engine | None = None):
         self.url = url
         self.engine = engine or make_engine(url)
+        locks.install(self.engine, WRITE_OPTION)  # PostgreSQL: one writer at a time, as BEGIN IMMEDIATE on SQLite
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
         # Set when the start-up integrity check failed: reads go on, writes are refused.
