@@ -58,14 +58,16 @@ def warnings(org_kind: str, multi_ethnic: bool, seats: Iterable[Seat]) -> list[s
     if org_kind not in RULED_KINDS:
         return []
     members = [s for s in seats if s.role in COMMITTEE_ROLES]
+    if not members:
+        return ["尚未登记委员会组成人员，无法核对人民调解法第八条的要求（委员三至九人、设主任、应有妇女成员）"]
     out = []
     if not MIN_MEMBERS <= len(members) <= MAX_MEMBERS:
         out.append(f"委员会由 {MIN_MEMBERS} 至 {MAX_MEMBERS} 人组成（人民调解法第八条），现有 {len(members)} 人")
     chairs = sum(1 for s in members if s.role == "chair")
     if chairs != 1:
         out.append("委员会应设主任一人（人民调解法第八条）" + ("，现未设" if not chairs else f"，现有 {chairs} 人"))
-    if members and not any(s.gender == "女" for s in members):
+    if not any(s.gender == "女" for s in members):
         out.append("委员会中应当有妇女成员（人民调解法第八条），现无女性委员")
-    if multi_ethnic and members and not any(s.ethnic_minority for s in members):
+    if multi_ethnic and not any(s.ethnic_minority for s in members):
         out.append("多民族居住地区的委员会中应当有人数较少民族的成员（人民调解法第八条），现无")
     return out

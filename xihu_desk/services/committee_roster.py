@@ -416,7 +416,5 @@ def find_member(session: Session, committee_uuid: str, mediator_key: str, on: da
     )
     rows = [r for r in rows if rules.serving(r.term_start, r.term_end, on)]
     if len(rows) != 1:
-        raise NotFound(
-            f"“{key}”目前不在该调委会任职。" if not rows else f"“{key}”对应多人，请改用名册中的 uuid。"
-        )
+        raise NotFound(f"“{key}”目前不在该调委会任职。" if not rows else f"“{key}”对应多人，请改用名册中的 uuid。")
     return rows[0]
