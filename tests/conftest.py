@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from argon2 import PasswordHasher  # noqa: E402
+import pytest
+from argon2 import PasswordHasher
 
-from xihu_desk.paths import DataDir  # noqa: E402
-from xihu_desk.services import auth  # noqa: E402
+from xihu_desk.paths import DataDir
+from xihu_desk.services import auth
+from tests import pg_server
 
 # Real Argon2id with small parameters keeps the suite fast; production uses the defaults.
 auth.set_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 ADMIN_PASSWORD = "Xihu-2026-Beishan"
+
+# `bootstrap.py test --db postgresql` runs the suite against a throwaway server (tests/pg_server.py):
+# every test gets its own database, copied from a template made once through migrations and init.
+PG = os.environ.get(pg_server.ENV)
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +34,8 @@ def template_node(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from xihu_desk.store import migrate
 
     root = tmp_path_factory.mktemp("template") / "data"
+    if PG:  # the template database: each test's database is made from it (CREATE DATABASE … TEMPLATE)
+        pg_server.point_at(root, pg_server.create_database(PG))
     opened = migrate.open_database(DataDir(root))
     with opened.db.write() as session:
         node.init_node(session, cli_actor(), node.InitCommand(
@@ -38,15 +46,22 @@ def template_node(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def data_dir(template_node: Path, tmp_path: Path) -> DataDir:
+def data_dir(template_node: Path, tmp_path: Path) -> Iterator[DataDir]:
     """A fresh copy of the template node for one test."""
     target = tmp_path / "data"
     shutil.copytree(template_node, target)
-    return DataDir(target)
+    if PG:
+        template = pg_server.url_in(template_node)
+        url = pg_server.create_database(PG, template=template.rsplit("/", 1)[1])
+        pg_server.point_at(target, url)
+        yield DataDir(target)
+        pg_server.drop_database(PG, url)
+        return
+    yield DataDir(target)
 
 
 @pytest.fixture
-def db(data_dir: DataDir):  # noqa: ANN201
+def db(data_dir: DataDir):
     from xihu_desk.store import migrate
 
     opened = migrate.open_database(data_dir)
@@ -55,5 +70,27 @@ def db(data_dir: DataDir):  # noqa: ANN201
 
 
 @pytest.fixture
-def empty_data_dir(tmp_path: Path) -> DataDir:
-    return DataDir(tmp_path / "empty")
+def empty_data_dir(tmp_path: Path) -> Iterator[DataDir]:
+    root = tmp_path / "empty"
+    if PG:  # an empty database on the test server, named by the folder's setting file
+        url = pg_server.create_database(PG)
+        pg_server.point_at(root, url)
+        yield DataDir(root)
+        pg_server.drop_database(PG, url)
+        return
+    yield DataDir(root)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: about the SQLite file itself (damage, its backup copy, FTS5); skipped on PostgreSQL"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not PG:
+        return
+    skip = pytest.mark.skip(reason="SQLite only (the file, its backup copy or FTS5)")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)

@@ -98,3 +98,49 @@ if __name__ == "__main__":  # a manual session: start, print the URL, stop on En
         sys.stdin.readline()
     finally:
         server.stop()
+
+
+# ---------------------------------------------------------------- per-test databases (conftest.py)
+
+_count = 0
+
+
+def _admin(url: str):
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True)
+
+
+def _url_of(admin_url: str, name: str) -> str:
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def create_database(admin_url: str, template: str | None = None) -> str:
+    """A new database (a copy of ``template`` when given); its URL."""
+    global _count
+    _count += 1
+    name = f"t{os.getpid()}_{_count}"
+    with _admin(admin_url) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return _url_of(admin_url, name)
+
+
+def drop_database(admin_url: str, url: str) -> None:
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    with _admin(admin_url) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def point_at(root: Path, url: str) -> None:
+    """Make the data folder ``root`` use the database ``url`` (the desktop program's setting file)."""
+    import json
+
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "database.json").write_text(json.dumps({"url": url}), encoding="utf-8")
+
+
+def url_in(root: Path) -> str | None:
+    import json
+
+    settings = root / "database.json"
+    return json.loads(settings.read_text(encoding="utf-8"))["url"] if settings.is_file() else None
