@@ -11,6 +11,8 @@ from typing import Any, NoReturn
 
 from xihu_desk import __version__
 from xihu_desk.cli import bundle, case, committee, ledger, maintenance, mediator, node, printout, review, user
+from xihu_desk.cli import reconcile
+from xihu_desk.cli import screening
 
 _TEXTS = {
     "usage: ": "用法：",
@@ -101,7 +103,7 @@ _EPILOG = (
 )
 
 # The command modules, each with its COMMANDS (the dispatch table is their union, cli/__init__.py).
-MODULES = (maintenance, node, case, bundle, review, ledger, printout, mediator, committee, user)
+MODULES = (maintenance, node, case, bundle, review, ledger, printout, mediator, committee, user, screening, reconcile)
 
 
 def build() -> argparse.ArgumentParser:
@@ -127,5 +129,7 @@ def build() -> argparse.ArgumentParser:
     printout.add_parsers(sub, common, _Parser)  # print KIND CASE_NO, print verify CODE
     mediator.add_parsers(sub, common, _Parser)  # mediator list, evidence
     committee.add_parsers(sub, common, _Parser)  # committee list, add, code (字号)
+    screening.add_parsers(sub, common, _Parser)  # screening list, add, zero, to-case, close, ledger
+    reconcile.add_parsers(sub, common, _Parser)  # reconcile (provincial platform)
     user.add_parsers(sub, common, _Parser)  # user list, reset-password, unlock
     return p

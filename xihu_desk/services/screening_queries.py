@@ -358,3 +358,15 @@ def form_choices(session: Session, actor: Actor) -> dict[str, Any]:
         "officers": [(o["id"], o["name"], o["committee_uuid"]) for o in officers(session, actor) if o["active"]],
         "dispute_types": codes.items(session, "dispute_type"),
     }
+
+
+@reads
+def type_code(session: Session, text: str) -> str:
+    """A dispute type as typed on the command line: its code (02) or its name (邻里)."""
+    from xihu_desk.domain.errors import FieldError
+
+    text = text.strip()
+    for code, label in codes.items(session, "dispute_type"):
+        if text in (code, label):
+            return code
+    raise FieldError("dispute_type", f"未知的纠纷类型“{text}”，请写代码或名称，如 02 或 邻里。")

@@ -1,0 +1,185 @@
+"""Command-line commands of 矛盾纠纷排查 (design.md §10):
+
+    xihu-desk screening list [--from DATE --to DATE] [--json]
+    xihu-desk screening add --committee C --area TEXT --staff TEXT --method M --type T
+                            --applicant NAME --respondent NAME --summary TEXT [--risk R] …
+    xihu-desk screening zero --committee C --from DATE --to DATE --area TEXT --staff TEXT [--method M]
+    xihu-desk screening to-case DISPUTE_ID [--accepted-on DATE]
+    xihu-desk screening close DISPUTE_ID --how resolved|referred --note TEXT [--to BODY] [--on DATE]
+    xihu-desk screening ledger [--json]
+
+A dispute's id is the ``id`` that ``screening list --json`` gives each found dispute.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from xihu_desk.cli.common import emit, iso_date, open_data, run, unit
+from xihu_desk.domain import screening as rules
+
+_METHODS = "、".join(f"{k} {v}" for k, v in rules.METHODS.items())
+_RISKS = "、".join(f"{k} {v}" for k, v in rules.RISKS.items())
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
+    scr = sub.add_parser("screening", parents=[common], help="矛盾纠纷排查、零报告、重点矛盾纠纷台账")
+    scr_sub = scr.add_subparsers(dest="screening_command", parser_class=parser_class, required=True)
+    sl = scr_sub.add_parser("list", parents=[common], help="排查记录（含零报告）及发现的纠纷")
+    sl.add_argument("--from", dest="date_from", type=iso_date, metavar="DATE", help="排查日期自（YYYY-MM-DD）")
+    sl.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="排查日期至（YYYY-MM-DD）")
+    sa = scr_sub.add_parser("add", parents=[common], help="登记一次排查及其发现的一件纠纷")
+    sa.add_argument("--committee", required=True, metavar="C", help="调委会全称、字号或 uuid")
+    sa.add_argument("--date", dest="held_on", type=iso_date, metavar="DATE", help="排查日期（默认今天）")
+    sa.add_argument("--area", required=True, metavar="TEXT", help="排查范围（社区、小区、楼幢或单位）")
+    sa.add_argument("--staff", required=True, metavar="TEXT", help="排查人员")
+    sa.add_argument("--method", required=True, choices=tuple(rules.METHODS), help=f"排查方式：{_METHODS}")
+    sa.add_argument("--officer", metavar="ID", help="信息员报告时：信息员的 id")
+    sa.add_argument("--type", required=True, metavar="T", help="纠纷类型（代码如 02 或名称如 邻里）")
+    sa.add_argument("--applicant", required=True, metavar="NAME", help="一方当事人")
+    sa.add_argument("--respondent", required=True, metavar="NAME", help="另一方当事人")
+    sa.add_argument("--summary", required=True, metavar="TEXT", help="纠纷简要情况")
+    sa.add_argument("--risk", choices=tuple(rules.RISKS), default="general", help=f"风险等级：{_RISKS}")
+    sa.add_argument("--action", default="", metavar="TEXT", help="发现时采取的措施")
+    sa.add_argument("--responsible", default="", metavar="NAME", help="重点矛盾纠纷的责任人（重大纠纷必填）")
+    sa.add_argument("--measures", default="", metavar="TEXT", help="稳控措施")
+    sz = scr_sub.add_parser("zero", parents=[common], help="零报告：本期排查未发现矛盾纠纷")
+    sz.add_argument("--committee", required=True, metavar="C", help="调委会全称、字号或 uuid")
+    sz.add_argument("--from", dest="date_from", required=True, type=iso_date, metavar="DATE", help="报告期间自")
+    sz.add_argument("--to", dest="date_to", required=True, type=iso_date, metavar="DATE", help="报告期间至")
+    sz.add_argument("--area", required=True, metavar="TEXT", help="排查范围")
+    sz.add_argument("--staff", required=True, metavar="TEXT", help="排查人员")
+    sz.add_argument(
+        "--method", choices=("visit", "meeting", "grid"), default="visit", help="排查方式（默认 visit 走访）"
+    )
+    sc = scr_sub.add_parser("to-case", parents=[common], help="把排查发现的纠纷转为案件（当事人和案情带入）")
+    sc.add_argument("dispute", metavar="DISPUTE_ID", help="纠纷的 id（screening list --json）")
+    sc.add_argument("--accepted-on", type=iso_date, metavar="DATE", help="受理日期（默认今天）")
+    sx = scr_sub.add_parser("close", parents=[common], help="排查发现的纠纷当场化解或移交")
+    sx.add_argument("dispute", metavar="DISPUTE_ID", help="纠纷的 id（screening list --json）")
+    sx.add_argument("--how", required=True, choices=rules.CLOSINGS, help="resolved 当场化解、referred 移交")
+    sx.add_argument("--note", required=True, metavar="TEXT", help="处置情况")
+    sx.add_argument("--to", dest="referred_to", default="", metavar="BODY", help="移交的单位")
+    sx.add_argument("--on", type=iso_date, metavar="DATE", help="处置日期（默认今天）")
+    scr_sub.add_parser("ledger", parents=[common], help="重点矛盾纠纷台账（下次检查日期在前）")
+
+
+def cmd_screening_list(args: argparse.Namespace) -> int:
+    from xihu_desk.services import screening_queries
+
+    _data, opened = open_data(args)
+    items = run(opened.db, screening_queries.screenings, args.date_from, args.date_to)
+    lines = [f"共 {len(items)} 次排查（其中零报告 {sum(r['zero_report'] for r in items)} 次）"]
+    for r in items:
+        head = (
+            f"{r['date']}\t{r['committee']}\t零报告（{r['period_from']} 至 {r['period_to']}）"
+            if r["zero_report"]
+            else f"{r['date']}\t{r['committee']}\t{r['method_label']}\t{r['area']}\t发现纠纷 {r['found']} 件"
+        )
+        lines.append(head)
+        lines += [
+            f"\t{d['type']}\t{d['applicant']}与{d['respondent']}\t{d['risk_label']}\t{d['status_label']}"
+            + (f"\t{d['case_no']}" if d["case_no"] else "")
+            + f"\tid {d['id']}"
+            for d in r["disputes"]
+        ]
+    emit(args, {"screenings": items}, "\n".join(lines))
+    return 0
+
+
+def cmd_screening_add(args: argparse.Namespace) -> int:
+    from xihu_desk.services import committees, screening, screening_queries
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    actor = cli_actor()
+    with unit(opened.db, screening.record_round) as session:
+        committee = committees.find_committee(session, args.committee)
+        dispute = screening.DisputeInput(
+            dispute_type=screening_queries.type_code(session, args.type),
+            applicant=args.applicant,
+            respondent=args.respondent,
+            summary=args.summary,
+            risk=args.risk,
+            action=args.action,
+            watched=bool(args.responsible),
+            responsible=args.responsible,
+            measures=args.measures,
+        )
+        cmd = screening.RoundInput(
+            committee.uuid,
+            args.held_on or actor.today,
+            args.area,
+            args.staff,
+            args.method,
+            (dispute,),
+            officer_uuid=args.officer,
+        )
+        uuid = screening.record_round(session, actor, cmd)
+        doc = screening_queries.round_detail(session, actor, uuid)
+    d = doc["disputes"][0]
+    emit(args, doc, f"已登记排查（{doc['date']}，{doc['committee']}），发现纠纷 id {d['id']}（{d['risk_label']}）")
+    return 0
+
+
+def cmd_screening_zero(args: argparse.Namespace) -> int:
+    from xihu_desk.services import committees, screening
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    with unit(opened.db, screening.record_zero_report) as session:
+        committee = committees.find_committee(session, args.committee)
+        cmd = screening.ZeroReportInput(
+            committee.uuid, args.date_from, args.date_to, args.area, args.staff, args.method
+        )
+        uuid = screening.record_zero_report(session, cli_actor(), cmd)
+    doc = {"id": uuid, "committee": committee.name, "from": args.date_from.isoformat(), "to": args.date_to.isoformat()}
+    emit(args, doc, f"已登记零报告：{committee.name} {args.date_from} 至 {args.date_to} 未发现矛盾纠纷")
+    return 0
+
+
+def cmd_screening_to_case(args: argparse.Namespace) -> int:
+    from xihu_desk.services import screening
+
+    _data, opened = open_data(args)
+    ref = run(opened.db, screening.make_case, args.dispute, args.accepted_on)
+    emit(args, {"dispute": args.dispute, "uuid": ref.uuid, "case_no": ref.case_no}, f"已转为案件 {ref.case_no}")
+    return 0
+
+
+def cmd_screening_close(args: argparse.Namespace) -> int:
+    from xihu_desk.services import screening
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    actor = cli_actor()
+    on = args.on or actor.today
+    with unit(opened.db, screening.close_dispute) as session:
+        screening.close_dispute(session, actor, args.dispute, args.how, on, args.note, args.referred_to)
+    label = rules.STATUSES[args.how]
+    emit(args, {"dispute": args.dispute, "status": args.how, "closed_on": on.isoformat()}, f"已登记：{label}（{on}）")
+    return 0
+
+
+def cmd_screening_ledger(args: argparse.Namespace) -> int:
+    from xihu_desk.services import screening_queries
+
+    _data, opened = open_data(args)
+    items = run(opened.db, screening_queries.ledger)
+    lines = [f"重点矛盾纠纷 {len(items)} 件"] + [
+        f"{d['next_check_on'] or '—'}{'（已过期）' if d['overdue'] else ''}\t{d['applicant']}与{d['respondent']}\t"
+        f"{d['risk_label']}\t{d['status_label']}\t责任人 {d['responsible'] or '未定'}\t{d['committee']}"
+        for d in items
+    ]
+    emit(args, {"disputes": items}, "\n".join(lines))
+    return 0
+
+
+COMMANDS = {
+    ("screening", "list"): cmd_screening_list,
+    ("screening", "add"): cmd_screening_add,
+    ("screening", "zero"): cmd_screening_zero,
+    ("screening", "to-case"): cmd_screening_to_case,
+    ("screening", "close"): cmd_screening_close,
+    ("screening", "ledger"): cmd_screening_ledger,
+}
