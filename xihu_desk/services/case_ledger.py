@@ -687,6 +687,7 @@ def ledger_rows(session: Session, actor: Actor, scope: LedgerScope, *, reveal: b
                 {
                     "number": c.case_no,
                     "platform_code": c.platform_code or "",
+                    "uuid": c.uuid,  # not a column: lets a caller pick rows (reconcile's entry list)
                     "committee": committees.get(c.committee_uuid, ""),
                     "accepted_on": c.accepted_on,
                     "source": sources.get(c.source, c.source),
