@@ -5,7 +5,8 @@
 The platform's export is compared with this office's cases (services/platform_reconcile.py);
 ``--link`` links every proposal (a case without a code whose parties and accepted date fit), in
 one transaction; ``-o`` writes the result as a workbook, one sheet per list. The entry list of the
-cases still to enter is ``ledger export --kind platform`` (cli/ledger.py)."""
+cases still to enter, ``ledger export --kind platform``, is ``cmd_entry_list`` (cli/ledger.py hands
+that kind here)."""
 
 from __future__ import annotations
 
@@ -72,6 +73,26 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
         progress.close()
     text = _text(doc) + (f"\n对账结果已写入：{doc['output']}" if args.output else "")
     emit(args, doc, text)
+    return 0
+
+
+def cmd_entry_list(args: argparse.Namespace) -> int:
+    """``ledger export --kind platform``: the cases still to enter, in the platform's field order;
+    --reveal for the full ID numbers the platform asks for (audited)."""
+    from xihu_desk.services import platform_reconcile
+    from xihu_desk.services.context import cli_actor
+
+    reveal = bool(getattr(args, "reveal", False))
+    check_target(args, args.output)  # refused before anything is built or audited
+    data, opened = open_data(args)
+    with unit(opened.db, platform_reconcile.entry_list, reveal=reveal) as session:
+        content = platform_reconcile.entry_list(session, cli_actor(), reveal=reveal, templates=data.root / "templates")
+        path = write_output(args, args.output, content)
+    emit(
+        args,
+        {"file": str(path), "kind": "platform", "size": len(content), "masked": not reveal},
+        f"已导出平台录入清单：{path}" + ("（含完整证件号码，已记入审计日志）" if reveal else "（证件号码已遮蔽）"),
+    )
     return 0
 
 
