@@ -20,6 +20,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from xihu_desk.cli import case_escalate
 from xihu_desk.cli.common import bounded_int, emit, iso_date, open_data, outgoing, unit
 from xihu_desk.domain import clock
 
@@ -27,6 +28,7 @@ from xihu_desk.domain import clock
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
     case = sub.add_parser("case", parents=[common], help="人民调解案件")
     case_sub = case.add_subparsers(dest="case_command", parser_class=parser_class, required=True)
+    case_escalate.add_parsers(case_sub, common)  # escalate, co-mediate (issue 18)
     cl = case_sub.add_parser("list", parents=[common], help="案件列表")
     cl.add_argument("--year", type=bounded_int(1949, 2100, "年度"), metavar="Y")
     cl.add_argument("--status", choices=["accepted", "mediating", "closed", "filed", "void"])
@@ -271,4 +273,5 @@ COMMANDS = {
     ("case", "void"): cmd_case_void,
     ("case", "routes"): cmd_case_routes,
     ("case", "draft-agreement"): cmd_case_draft_agreement,
+    **case_escalate.COMMANDS,
 }

@@ -145,4 +145,6 @@ ACTIONS = {
     "link": "由此新立案件",
     "linked": "由原案件新立",
     "file": "归档（回访未完成）",
+    "escalate": "提级/移交",  # services/escalation.py
+    "co_mediate": "联合调解",
 }

@@ -169,7 +169,17 @@ def find_case_uuid(session: Session, case_no_or_uuid: str) -> str:
         .order_by(MediationCase.accepted_on, MediationCase.uuid)
         .limit(50)
     ).all()
-    if not rows:
+    if not rows:  # a number the case had before it was escalated to another committee (services/escalation.py)
+        from xihu_desk.store.committee_models import CaseEscalation
+
+        moved = session.scalars(
+            select(CaseEscalation.case_uuid)
+            .where(CaseEscalation.from_case_no.in_(_number_variants(key)), CaseEscalation.kind == "escalate")
+            .distinct()
+            .limit(2)
+        ).all()
+        if len(moved) == 1:
+            return moved[0]
         raise NotFound(f"找不到案件“{key}”。")
     if len(rows) > 1:
         raise AmbiguousCaseNumber(
