@@ -1,0 +1,58 @@
+"""组织与队伍 figures (issue 18) equal counts taken independently from the rows with plain SQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import text
+
+from tests import casekit
+from xihu_desk.services import committee_roster, demo, escalation, organisation_stats
+from xihu_desk.services.context import cli_actor
+
+FROM, TO = date(2026, 1, 1), date(2026, 12, 31)
+DERIVED = {"community": "community", "village": "community", "street": "street", "town": "street"}
+
+
+def _plain(s) -> tuple[dict[str, int], dict[str, int], int]:
+    rows = s.execute(text(
+        "SELECT c.kind, (SELECT p.org_kind FROM committee_profile p WHERE p.committee_uuid = c.uuid AND p.deleted = 0"
+        " AND p.effective_on <= :to ORDER BY p.effective_on DESC, p.updated_at DESC, p.uuid DESC LIMIT 1)"
+        " FROM committee c WHERE c.deleted = 0"), {"to": TO.isoformat()}).all()
+    kinds: dict[str, int] = {}
+    for kind, profiled in rows:
+        k = profiled or DERIVED.get(kind, "sector")
+        kinds[k] = kinds.get(k, 0) + 1
+    people = dict(s.execute(text(
+        "SELECT employment_type, count(*) FROM mediator m JOIN committee c ON c.uuid = m.committee_uuid"
+        " WHERE m.deleted = 0 AND m.active = 1 AND m.status = 'serving' AND c.deleted = 0"
+        " AND (m.appointed_on IS NULL OR m.appointed_on <= :to) GROUP BY employment_type"), {"to": TO.isoformat()}).all())
+    people["info_officer"] = s.execute(text(
+        "SELECT count(*) FROM info_officer WHERE deleted = 0 AND active = 1")).scalar_one()
+    moved = s.execute(text(
+        "SELECT count(DISTINCT case_uuid) FROM case_escalation WHERE deleted = 0 AND kind = 'escalate'"
+        " AND escalated_on BETWEEN :a AND :b"), {"a": FROM.isoformat(), "b": TO.isoformat()}).scalar_one()
+    return kinds, people, moved
+
+
+def test_figures_match_plain_sql(db):
+    head = casekit.head_actor(db)
+    with db.write() as s:
+        demo.fill(s, cli_actor(), demo.DemoCommand(seed=5, cases=30, today=date(2026, 11, 20)))
+    street = casekit.committee_uuid(db)
+    with db.write() as s:
+        committee_roster.set_profile(s, head, street, committee_roster.ProfileInput(date(2025, 1, 1), "street"))
+        mediating = s.execute(text(
+            "SELECT m.uuid FROM mediation_case m JOIN committee c ON c.uuid = m.committee_uuid"
+            " WHERE m.status IN ('accepted', 'mediating') AND c.kind = 'community' LIMIT 1")).scalar()
+        if mediating:
+            escalation.escalate(s, head, mediating, street, "社区调解未果")
+    with db.read() as s:
+        got = organisation_stats.figures(s, FROM, TO)
+        kinds, people, moved = _plain(s)
+    assert {k: v for k, v in got.committees.items() if v} == kinds
+    assert got.committee_total == sum(kinds.values())
+    assert {k: v for k, v in got.mediators.items() if v} == {k: v for k, v in people.items() if v}
+    assert got.escalated == moved
+    rows = organisation_stats.sheet_rows(got)
+    assert ["调委会（调解组织）", "合计", sum(kinds.values())] in rows
