@@ -25,7 +25,7 @@ from xihu_desk.domain.cases import Outcome, Status
 from xihu_desk.domain.errors import FieldError, PermissionDenied, UserError
 from xihu_desk.domain.parties import PartyInput, validate_party
 from xihu_desk.domain.roles import Perm, Role
-from xihu_desk.services import audit, case_history, cases, codes
+from xihu_desk.services import audit, case_history, cases, codes, edit_conflicts
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed
 from xihu_desk.services.units import writes
@@ -172,9 +172,19 @@ def _check_dates(
 
 
 @writes
-def correct(session: Session, actor: Actor, case_uuid: str, changes: list[tuple[str, str]], reason: str) -> int:
-    """Correct fields of a case (name, value typed); one new version. Returns that version."""
+def correct(
+    session: Session,
+    actor: Actor,
+    case_uuid: str,
+    changes: list[tuple[str, str]],
+    reason: str,
+    *,
+    loaded_version: int | None = None,
+) -> int:
+    """Correct fields of a case (name, value typed); one new version. Returns that version.
+    ``loaded_version``: the version the corrector looked at; another desk's change since is refused."""
     case = cases.get_case(session, case_uuid)
+    edit_conflicts.check_loaded(session, case, loaded_version, entity="case", noun="该案件")
     refusal = correction_refusal(session, actor, case)
     if refusal:
         raise UserError(refusal)

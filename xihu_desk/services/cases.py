@@ -16,7 +16,7 @@ from xihu_desk.domain.cases import AgreementForm, Outcome, Procedure, Status
 from xihu_desk.domain.errors import FieldError, NotFound, PermissionDenied, UserError
 from xihu_desk.domain.parties import PartyInput, validate_party
 from xihu_desk.domain.roles import Perm
-from xihu_desk.services import audit, codes, platform_codes, settings
+from xihu_desk.services import audit, codes, edit_conflicts, platform_codes, settings
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed, stamp_new
 from xihu_desk.services.units import reads
@@ -412,9 +412,13 @@ def create_case(
     return case
 
 
-def update_intake(session: Session, actor: Actor, case_uuid: str, cmd: IntakeCommand) -> CaseRef:
+def update_intake(
+    session: Session, actor: Actor, case_uuid: str, cmd: IntakeCommand, *, loaded_version: int | None = None
+) -> CaseRef:
+    """``loaded_version``: the case's version when the editor read it; another desk's save since is refused."""
     case = get_case(session, case_uuid)
     check_editable(session, actor, case)
+    edit_conflicts.check_loaded(session, case, loaded_version, entity="case", noun="该案件")
     check_intake(session, cmd)
     parties = _check_parties(cmd.parties, cmd.accepted_on)
     _check_mediators(session, cmd.mediators)

@@ -21,7 +21,7 @@ from xihu_desk.domain import grading, idnumber, names
 from xihu_desk.domain.cases import age_on
 from xihu_desk.domain.errors import FieldError, NotFound, PermissionDenied, UserError
 from xihu_desk.domain.roles import Perm
-from xihu_desk.services import audit
+from xihu_desk.services import audit, edit_conflicts
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed, stamp_new
 from xihu_desk.services.units import reads
@@ -360,9 +360,13 @@ def create_mediator(session: Session, actor: Actor, cmd: MediatorCommand) -> Med
     return _row(row, committee.name)
 
 
-def update_mediator(session: Session, actor: Actor, uuid: str, cmd: MediatorCommand) -> MediatorRow:
+def update_mediator(
+    session: Session, actor: Actor, uuid: str, cmd: MediatorCommand, *, loaded_version: int | None = None
+) -> MediatorRow:
+    """``loaded_version``: the row's version when the editor read it; another desk's save since is refused."""
     m = get(session, uuid)
     check_editable(session, actor, m)
+    edit_conflicts.check_loaded(session, m, loaded_version, entity="mediator", noun="该调解员的信息")
     values = _checked(session, cmd, m, actor.today)
     before = _snapshot(m)
     changed = [f for f, v in values.items() if getattr(m, f) != v]

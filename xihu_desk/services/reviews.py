@@ -20,7 +20,7 @@ from xihu_desk.domain import workdays
 from xihu_desk.domain.errors import FieldError, NotFound, PermissionDenied, UserError
 from xihu_desk.domain.reviews import ReviewStatus
 from xihu_desk.domain.roles import Perm
-from xihu_desk.services import audit, codes
+from xihu_desk.services import audit, codes, edit_conflicts
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed, stamp_new
 from xihu_desk.services.units import reads
@@ -414,9 +414,13 @@ def register(session: Session, actor: Actor, cmd: RegisterCommand) -> ReviewRef:
     return ReviewRef(item.uuid, number, item.version)
 
 
-def update_register(session: Session, actor: Actor, uuid: str, cmd: RegisterCommand) -> ReviewRef:
+def update_register(
+    session: Session, actor: Actor, uuid: str, cmd: RegisterCommand, *, loaded_version: int | None = None
+) -> ReviewRef:
+    """``loaded_version``: the item's version when the editor read it; another desk's save since is refused."""
     item = get_item(session, uuid)
     check_editable(session, actor, item)
+    edit_conflicts.check_loaded(session, item, loaded_version, entity="review", noun="该审查事项")
     _check_register(session, actor, cmd)
     if number_year(cmd) != item.year:
         raise FieldError("received_on", f"审查编号已按 {item.year} 年分配，送审日期不能改到其他年份。")

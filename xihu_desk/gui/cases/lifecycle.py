@@ -134,9 +134,9 @@ class CorrectDialog(CaseSubDialog):
             _tr("更正案件"),
         ):
             return
-        uuid, actor = self.detail["uuid"], self.actor
-        self.run(
-            lambda s: case_lifecycle.correct(s, actor, uuid, [(name, value)], reason),
+        uuid, actor, loaded = self.detail["uuid"], self.actor, self.detail["version"]
+        self.run(  # refused when another desk changed the case since the values shown were read
+            lambda s: case_lifecycle.correct(s, actor, uuid, [(name, value)], reason, loaded_version=loaded),
             lambda version: self.done_fn(_tr("已更正“{f}”（第 {v} 版）。").format(f=label_text, v=version), version),
         )
 
