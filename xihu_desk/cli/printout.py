@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from xihu_desk.cli.common import PageProgress, check_target, emit, open_data, outgoing, run, unit, write_output
+from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.printcode import TITLES as KINDS
 
 
@@ -44,6 +45,11 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         )
     v = pr_sub.add_parser("verify", parents=[common], help="核验纸质文书：与案件登记是否一致")
     v.add_argument("code", metavar="CODE", help="页脚的核验码（24 位，连字符和大小写不限）")
+    ty = pr_sub.add_parser("typical", parents=[common], help="典型案例（当事人信息已隐去，供案例汇编）")
+    ty.add_argument("case_no", metavar="CASE_NO", help="已结案案件的编号或 uuid")
+    ty.add_argument("-o", "--output", required=True, metavar="FILE.docx|FILE.pdf", help="输出的文件：.docx 或 .pdf")
+    ty.add_argument("--analysis-file", metavar="FILE", help="先保存此文件（UTF-8 文本）作为案例评析，再生成")
+    ty.add_argument("--title", help="与 --analysis-file 一起：案例标题（不给则按当事人和纠纷类型拟定）")
 
 
 def _template_dir(data) -> Path | None:
@@ -115,4 +121,44 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-COMMANDS: dict[Any, Any] = {("print", kind): cmd_print for kind in KINDS} | {("print", "verify"): cmd_verify}
+def cmd_typical(args: argparse.Namespace) -> int:
+    from xihu_desk.services import cases, typical_cases
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    target = Path(args.output)
+    if target.suffix.lower() not in (".pdf", ".docx"):
+        target = target.with_name(target.name + ".docx")
+    check_target(args, target)
+    analysis = None
+    if args.analysis_file:
+        try:
+            analysis = Path(args.analysis_file).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"读不出案例评析文件 {args.analysis_file}：请用 UTF-8 编码的文本文件。（{exc}）") from exc
+    word = target.suffix.lower() == ".docx"
+    services = (cases.find_case_uuid, typical_cases.document) + ((typical_cases.save,) if analysis is not None else ())
+    with unit(opened.db, *services) as session:
+        uuid = cases.find_case_uuid(session, args.case_no)
+        if analysis is not None:
+            typical_cases.save(session, cli_actor(), uuid, analysis, args.title or "")
+        up, data, pages = typical_cases.document(session, cli_actor(), uuid, word=word)
+        write_output(args, target, data)
+    doc = {
+        "file": str(target),
+        "case_no": up.case_no,
+        "title": up.title,
+        "format": "docx" if word else "pdf",
+        "pages": pages,
+        "analysis_written": up.analysis_written,
+    }
+    lacks = "" if up.analysis_written else "；案例评析尚未撰写（--analysis-file 文件）"
+    emit(args, doc, f"已生成 {up.case_no} 的典型案例《{up.title}》（当事人信息已隐去）：{target}{lacks}")
+    return 0
+
+
+COMMANDS: dict[Any, Any] = (
+    {("print", kind): cmd_print for kind in KINDS}
+    | {("print", "verify"): cmd_verify}
+    | {("print", "typical"): cmd_typical}
+)

@@ -141,6 +141,9 @@ class Footer:
     # A paper signed page by page (the agreement): a 骑缝章 area on the right edge of every page
     # when there is more than one, so a page cannot be swapped unseen.
     join_seal: bool = False
+    # A paper that must not lead back to its case (a typical-case write-up): no case number, no
+    # 核验码, no QR code; only the page number.
+    anonymous: bool = False
 
     def numbered(self, page: int, pages: int) -> tuple[int, int] | None:
         start = self.anchors.get(self.first, 1) if self.first else 1
@@ -161,6 +164,8 @@ class Footer:
 
     def strings(self) -> list[str]:
         c = self.common
+        if self.anonymous:
+            return [c.fill("footer.page", page=0, pages=0)]
         out = [c.fill("footer.case_no", case_no=self.case_no), c.fill("footer.page", page=0, pages=0), self.code_line()]
         if self.draft:
             out.append(self.say("footer.watermark", "草稿"))
@@ -197,21 +202,22 @@ class Footer:
     def draw(self, canvas: _Canvas, page: int, pages: int) -> None:
         c = self.common
         canvas.saveState()
-        top = FOOTER_Y + QR_SIZE + 1.5 * mm
-        canvas.setStrokeColor(LIGHT)
-        canvas.setLineWidth(0.5)
-        canvas.line(LEFT, top, PAGE_W - RIGHT, top)
-        canvas.setFillColor(colors.Color(0.25, 0.25, 0.25))
-        canvas.setFont(fonts.REGULAR, SIZE_SMALL)
         upper, lower = FOOTER_Y + QR_SIZE - 5.5 * mm, FOOTER_Y + 1.5 * mm
-        canvas.drawString(LEFT, upper, c.fill("footer.case_no", case_no=self.case_no))
-        right = PAGE_W - RIGHT - (QR_SIZE + 2.5 * mm if self.qr else 0)
-        canvas.drawRightString(right, upper, self.code_line())
+        if not self.anonymous:
+            top = FOOTER_Y + QR_SIZE + 1.5 * mm
+            canvas.setStrokeColor(LIGHT)
+            canvas.setLineWidth(0.5)
+            canvas.line(LEFT, top, PAGE_W - RIGHT, top)
+            canvas.setFillColor(colors.Color(0.25, 0.25, 0.25))
+            canvas.setFont(fonts.REGULAR, SIZE_SMALL)
+            canvas.drawString(LEFT, upper, c.fill("footer.case_no", case_no=self.case_no))
+            right = PAGE_W - RIGHT - (QR_SIZE + 2.5 * mm if self.qr else 0)
+            canvas.drawRightString(right, upper, self.code_line())
         number = self.numbered(page, pages)
         if number:
             canvas.setFont(fonts.REGULAR, 10.5)
             canvas.drawCentredString(LEFT + WIDTH / 2, lower, c.fill("footer.page", page=number[0], pages=number[1]))
-        if self.qr:
+        if self.qr and not self.anonymous:
             if not canvas.qr_form_made:
                 canvas.beginForm("qr")
                 # The modules drawn as plain rectangles: renderPDF would leave an unused,

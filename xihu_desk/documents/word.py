@@ -660,12 +660,10 @@ class _Writer:
             )  # at the margin LibreOffice drops it
             border = _el("w:pBdr")
             border.append(_el("w:top", val="single", sz="4", space="4", color="B8B8B8"))
-            _put(first._p.get_or_add_pPr(), border, _PPR_AFTER_BDR)
-            for text in (
-                c.fill("footer.case_no", case_no=self.footer.case_no),
-                "\t",
-                self.footer.code_line(),
-            ):  # a draft says it has no 核验码, as its PDF does
+            if not self.footer.anonymous:
+                _put(first._p.get_or_add_pPr(), border, _PPR_AFTER_BDR)
+            shown = (c.fill("footer.case_no", case_no=self.footer.case_no), "\t", self.footer.code_line())
+            for text in () if self.footer.anonymous else shown:  # a draft says it has no 核验码, as its PDF does
                 run = first.add_run(text)
                 run.font.size = Pt(SIZE_SMALL)
                 run.font.color.rgb = RGBColor(0x40, 0x40, 0x40)

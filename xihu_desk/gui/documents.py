@@ -181,6 +181,17 @@ def print_menu(
                 start_print(ctx, actor, parent, kind, uuid, reveal=reveal.isChecked(), draft=as_draft.isChecked())
 
         action.triggered.connect(chosen)
+    typical = menu.addAction(parent.tr("典型案例（隐去当事人信息）…"))
+    typical.setObjectName("print_typical")
+
+    def write_up(_checked: bool = False) -> None:
+        from xihu_desk.gui.cases.typical import open_typical  # the case pages import this module
+
+        uuid = case_uuid()
+        if uuid:
+            open_typical(ctx, actor, parent, uuid)
+
+    typical.triggered.connect(write_up)
     menu.addSeparator()
     menu.addAction(as_draft)
     menu.addAction(reveal)
