@@ -13,7 +13,7 @@ from xihu_desk.services import auth, users
 
 from .conftest import ADMIN_PASSWORD
 
-NAV_TITLES = ["首页", "案件", "调解员", "合法性审查", "统计报表", "数据交换", "系统设置"]
+NAV_TITLES = ["首页", "案件", "纠纷排查", "调解员", "合法性审查", "统计报表", "数据交换", "系统设置"]
 
 
 def click_nav(qtbot, window: MainWindow, row: int) -> None:  # noqa: ANN001

@@ -34,13 +34,14 @@ from xihu_desk.services.context import Actor
 AREA_ICONS = {
     "home": "mdi6.home-outline",
     "cases": "mdi6.folder-account-outline",
+    "screening": "mdi6.account-search-outline",
     "mediators": "mdi6.account-tie-outline",
     "reviews": "mdi6.file-document-check-outline",
     "reports": "mdi6.chart-box-outline",
     "exchange": "mdi6.swap-vertical-bold",
     "settings": "mdi6.cog-outline",
 }
-AREA_ORDER = ("home", "cases", "mediators", "reviews", "reports", "exchange", "settings")
+AREA_ORDER = ("home", "cases", "screening", "mediators", "reviews", "reports", "exchange", "settings")
 
 
 class MainWindow(QMainWindow):
@@ -103,7 +104,7 @@ class MainWindow(QMainWindow):
 
     def area_titles(self) -> dict[str, str]:
         titles = {key: plan.title for key, plan in plans().items()}
-        titles.update(home=self.tr("首页"), settings=self.tr("系统设置"))
+        titles.update(home=self.tr("首页"), settings=self.tr("系统设置"), screening=self.tr("纠纷排查"))
         return titles
 
     def _cover(self) -> QWidget:
@@ -215,6 +216,12 @@ class MainWindow(QMainWindow):
                 from xihu_desk.gui.reviews.page import reviews_page
 
                 page = reviews_page(self.ctx, self.actor)
+            elif key == "screening":  # 纠纷排查 (xihu_desk/gui/screening)
+                from xihu_desk.gui.screening.page import screening_page
+
+                page = screening_page(self.ctx, self.actor)
+                if hasattr(page, "open_case"):  # a case just made from a found dispute
+                    page.open_case.connect(lambda uuid: (self.go("cases"), open_record(self.page, "cases", uuid)))
             elif key == "exchange":  # 数据交换 (xihu_desk/gui/exchange)
                 page = ExchangePage(self.ctx, self.actor)
             elif key == "reports":  # 统计报表 (xihu_desk/gui/reports)

@@ -238,6 +238,8 @@ def open_record(page_of: Callable[[str], QWidget], kind: str, uuid: str) -> QWid
     elif kind == home.USERS and getattr(page, "users", None) is not None:
         page.show_tab(page.users)
         page.users.refresh(uuid)
+    elif kind == home.SCREENING and hasattr(page, "open_dispute"):
+        page.open_dispute(uuid)
     else:
         return None
     return page
