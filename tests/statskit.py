@@ -49,36 +49,42 @@ def copy_node(source: Path, target: Path) -> DataDir:
 # ---------------------------------------------------------------- independent counts
 
 
+CLOSING_SQL = "CASE WHEN c.outcome IS NOT NULL THEN coalesce(c.closed_on, c.outcome_on) END"
+
+
 def sql_figures(db_file: Path, date_from: date, date_to: date, where: str = "", params: tuple = ()) -> dict[str, float]:
-    """The summary's figures counted straight from the tables, without the service's query."""
+    """The summary's figures counted straight from the tables, without the service's query: intake
+    by the accepted date, outcomes by the closing date, void cases nowhere."""
     conn = sqlite3.connect(db_file)
-    base = ("FROM mediation_case c JOIN committee m ON m.uuid = c.committee_uuid "
-            "WHERE c.deleted = 0 AND c.status <> 'void' AND c.accepted_on BETWEEN ? AND ? " + where)
+    live = "FROM mediation_case c JOIN committee m ON m.uuid = c.committee_uuid WHERE c.deleted = 0 AND c.status <> 'void' "
+    intake = live + "AND c.accepted_on BETWEEN ? AND ? " + where
+    closed = live + f"AND {CLOSING_SQL} BETWEEN ? AND ? " + where
     args = (date_from.isoformat(), date_to.isoformat(), *params)
 
-    def one(sql: str, extra: str = "") -> float:
+    def one(sql: str, base: str, extra: str = "") -> float:
         return conn.execute(sql + " " + base + extra, args).fetchone()[0] or 0
 
     out = {
-        "accepted": one("SELECT count(*)"),
-        "succeeded": one("SELECT count(*)", " AND c.outcome = 'succeeded'"),
-        "written": one("SELECT count(*)", " AND c.outcome = 'succeeded' AND c.agreement_form = 'written'"),
-        "oral": one("SELECT count(*)", " AND c.outcome = 'succeeded' AND c.agreement_form = 'oral'"),
-        "performed": one("SELECT count(*)", " AND c.outcome = 'succeeded' AND c.performed = 'full'"),
-        "apply": one("SELECT count(*)", " AND c.source = 'apply'"),
-        "initiative": one("SELECT count(*)", " AND c.source = 'initiative'"),
-        "referral": one("SELECT count(*)", " AND c.source = 'referral'"),
-        "criminal_cases": one("SELECT sum(c.prevent_criminal_cases)"),
-        "criminal_persons": one("SELECT sum(c.prevent_criminal_persons)"),
+        "accepted": one("SELECT count(*)", intake),
+        "closed": one("SELECT count(*)", closed),
+        "succeeded": one("SELECT count(*)", closed, " AND c.outcome = 'succeeded'"),
+        "written": one("SELECT count(*)", closed, " AND c.outcome = 'succeeded' AND c.agreement_form = 'written'"),
+        "oral": one("SELECT count(*)", closed, " AND c.outcome = 'succeeded' AND c.agreement_form = 'oral'"),
+        "performed": one("SELECT count(*)", closed, " AND c.outcome = 'succeeded' AND c.performed = 'full'"),
+        "apply": one("SELECT count(*)", intake, " AND c.source = 'apply'"),
+        "initiative": one("SELECT count(*)", intake, " AND c.source = 'initiative'"),
+        "referral": one("SELECT count(*)", intake, " AND c.source = 'referral'"),
+        "criminal_cases": one("SELECT sum(c.prevent_criminal_cases)", intake),
+        "criminal_persons": one("SELECT sum(c.prevent_criminal_persons)", intake),
     }
     out["confirmed"] = conn.execute(
         "SELECT count(*) FROM confirmation f JOIN mediation_case c ON c.uuid = f.case_uuid "
         "JOIN committee m ON m.uuid = c.committee_uuid WHERE f.result = 'confirmed' AND f.deleted = 0 AND "
-        "c.deleted = 0 AND c.status <> 'void' AND c.accepted_on BETWEEN ? AND ? " + where, args).fetchone()[0]
+        f"c.deleted = 0 AND c.status <> 'void' AND {CLOSING_SQL} BETWEEN ? AND ? " + where, args).fetchone()[0]
     out["amount_fen"] = conn.execute(
         "SELECT coalesce(sum(a.amount_fen), 0) FROM agreement a JOIN mediation_case c ON c.uuid = a.case_uuid "
         "JOIN committee m ON m.uuid = c.committee_uuid WHERE a.deleted = 0 AND c.outcome = 'succeeded' AND "
-        "c.deleted = 0 AND c.status <> 'void' AND c.accepted_on BETWEEN ? AND ? " + where, args).fetchone()[0]
+        f"c.deleted = 0 AND c.status <> 'void' AND {CLOSING_SQL} BETWEEN ? AND ? " + where, args).fetchone()[0]
     conn.close()
     return out
 

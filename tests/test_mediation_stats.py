@@ -62,7 +62,9 @@ def _expect_total(total: dict, sql: dict) -> None:
     assert total["source_apply"] == sql["apply"] and total["source_initiative"] == sql["initiative"]
     assert total["source_referral"] == sql["referral"]
     assert total["amount_wan"] == pytest.approx(sql["amount_fen"] / 1_000_000)
-    assert total["success_rate"] == pytest.approx(sql["succeeded"] / sql["accepted"])
+    if "closed" in total:  # the summary's columns leave it out
+        assert total["closed"] == sql["closed"]
+    assert total["success_rate"] == pytest.approx(sql["succeeded"] / sql["closed"])
 
 
 def test_every_sheet_total_equals_plain_sql(stats_node):
@@ -70,7 +72,7 @@ def test_every_sheet_total_equals_plain_sql(stats_node):
     sql = statskit.sql_figures(data.database, *statskit.PERIOD)
     assert sql["accepted"] > 100 and sql["written"] and sql["oral"] and sql["confirmed"] and sql["amount_fen"]
     wb = _workbook(db, mediation_stats.StatsQuery(*statskit.PERIOD))
-    assert wb.sheetnames == ["统计表", "按调委会", "按组织类型", "按月", "说明"]
+    assert wb.sheetnames == ["统计表", "按调委会", "按组织类型", "按月", "更正", "说明"]
     summary = _table(wb["统计表"], LAYOUT["columns"])
     _expect_total(summary["合计"], sql)
     assert summary["合计"]["prevent_criminal_cases"] == sql["criminal_cases"]
@@ -85,18 +87,20 @@ def test_every_sheet_total_equals_plain_sql(stats_node):
                                 "BETWEEN ? AND ? GROUP BY r.label", args))
     assert {k: v["accepted"] for k, v in summary.items() if k != "合计" and v["accepted"]} == by_type
     by_committee = dict(conn.execute("SELECT m.name, sum(c.outcome = 'succeeded') FROM mediation_case c JOIN committee m "
-                                     "ON m.uuid = c.committee_uuid WHERE c.deleted = 0 AND c.status <> 'void' AND c.accepted_on BETWEEN ? AND ? "
-                                     "GROUP BY m.name", args))
+                                     "ON m.uuid = c.committee_uuid WHERE c.deleted = 0 AND c.status <> 'void' AND "
+                                     f"{statskit.CLOSING_SQL} BETWEEN ? AND ? GROUP BY m.name", args))
     committees = _table(wb["按调委会"], LAYOUT["detail_columns"])
-    assert {k: v["succeeded"] for k, v in committees.items() if k != "合计" and v["accepted"]} == by_committee
+    assert {k: v["succeeded"] for k, v in committees.items() if k != "合计" and v["closed"]} == by_committee
     by_month = dict(conn.execute("SELECT strftime('%Y', accepted_on) || '年' || cast(strftime('%m', accepted_on) AS integer)"
                                  " || '月', count(*) FROM mediation_case WHERE deleted = 0 AND status <> 'void' AND accepted_on BETWEEN ? AND ? "
                                  "GROUP BY 1", args))
     months = _table(wb["按月"], LAYOUT["detail_columns"])
     assert {k: v["accepted"] for k, v in months.items() if k != "合计" and v["accepted"]} == by_month
     assert len(months) == 36 + 1  # every month of the period, empty ones too, and 合计
-    total = _table(wb["按调委会"], LAYOUT["detail_columns"])["合计"]
-    assert total["succeeded"] + total["failed"] + total["terminated"] + total["open"] == total["accepted"]
+    for sheet in ("按调委会", "按组织类型", "按月"):  # 期初在办 + 受理 = 结案 + 期末在办, every row
+        for label, row in _table(wb[sheet], LAYOUT["detail_columns"]).items():
+            assert row["succeeded"] + row["failed"] + row["terminated"] == row["closed"], (sheet, label)
+            assert row["carried"] + row["accepted"] == row["closed"] + row["open"], (sheet, label)
     conn.close()
 
 
@@ -124,18 +128,19 @@ def test_workbook_looks_finished(stats_node):
         assert ws["A2"].value.startswith("统计期间：2024年01月01日 至 2026年12月31日")
     ws = wb["统计表"]
     assert ws["A1"].value == "人民调解工作统计表" and ws["A1"].font.bold
-    assert ws["A4"].value.startswith("制表：") and ws["A5"].value.startswith("数据来源：")
-    assert ws.freeze_panes == "B9" and ws.print_title_rows == "$7:$8"
-    header = [c.value for c in ws[7]]
+    assert ws["A4"].value.startswith("统计口径：受理件数") and ws["A5"].value.startswith("数据来源：")
+    assert ws["A6"].value.startswith("制表：")
+    assert ws.freeze_panes == "B10" and ws.print_title_rows == "$8:$9"
+    header = [c.value for c in ws[8]]
     assert header[:3] == ["纠纷类型", "受理件数", "调解成功件数"] and "案件来源" in header and "防止民转刑" in header
-    assert [c.value for c in ws[8]][3:5] == ["书面协议", "口头协议"]
+    assert [c.value for c in ws[9]][3:5] == ["书面协议", "口头协议"]
     total_row = next(r for r in ws.iter_rows() if r[0].value == "合计")
     rate = next(c for c, col in zip(total_row[1:], LAYOUT["columns"]) if col["metric"] == "success_rate")
     amount = next(c for c, col in zip(total_row[1:], LAYOUT["columns"]) if col["metric"] == "amount_wan")
     assert rate.number_format == "0.0%" and amount.number_format == "#,##0.00" and total_row[0].font.bold
     assert all(ws.column_dimensions[letter].width >= 5 for letter in "ABCDEFGHIJKLMNOPQRST")
     notes = [c.value for row in wb["说明"].iter_rows() for c in row if isinstance(c.value, str)]
-    assert "统计口径" in notes and any("本单位没有登记报送数据包的下级单位" in t for t in notes)
+    assert "二、统计口径" in notes and any("本单位没有登记报送数据包的下级单位" in t for t in notes)
 
 
 def test_cover_names_the_bundles_included_and_missing(stats_node):
@@ -175,7 +180,7 @@ def test_layout_is_a_mapping_in_the_data_folder(stats_node, tmp_path):
         stats = mediation_stats.compute(s, cli_actor(), mediation_stats.StatsQuery(*statskit.PERIOD), layout)
     ws = openpyxl.load_workbook(io.BytesIO(report.workbook(stats, layout)))["统计表"]
     assert ws["A1"].value == "西湖区人民调解工作月报表"
-    assert [c.value for c in ws[7]][:4] == ["纠纷类型", "调解成功数", "受理数", "协议"]
+    assert [c.value for c in ws[8]][:4] == ["纠纷类型", "调解成功数", "受理数", "协议"]
     assert _table(ws, custom["columns"])["合计"]["accepted"] == stats.total["accepted"]
     custom["columns"].append({"header": "坏列", "metric": "no_such_figure"})
     (folder / report.LAYOUT_NAME).write_text(json.dumps(custom, ensure_ascii=False), encoding="utf-8")

@@ -4,6 +4,7 @@
     xihu-desk ledger export --kind cases|reviews|mediators -o FILE.xlsx [--reveal]
     xihu-desk report mediation|reviews|mediators --from DATE --to DATE -o FILE.xlsx
                      [--org CODE | --committee NAME]        (the scope: mediation only)
+                     [--submit [--responsible NAME] [--preparer NAME] | --as-submitted]  (报出: mediation only)
 
 Each command takes a kind and hands it to the function of that kind below.
 """
@@ -11,6 +12,7 @@ Each command takes a kind and hands it to the function of that kind below.
 from __future__ import annotations
 
 import argparse
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,17 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     scope = rep.add_mutually_exclusive_group()
     scope.add_argument("--org", metavar="CODE", help="只统计该街道（镇）的调委会（mediation）")
     scope.add_argument("--committee", metavar="NAME", help="只统计该调委会：全称、简称或 uuid（mediation）")
+    sent = rep.add_mutually_exclusive_group()
+    sent.add_argument("--submit", action="store_true", help="报出：保存本期数字的快照，以后原样可查（mediation）")
+    sent.add_argument(
+        "--as-submitted", action="store_true", help="写出该期间报出时的统计表，与当时报出的文件完全相同（mediation）"
+    )
+    rep.add_argument(
+        "--responsible", metavar="NAME", default="", help="报出时印在表上的单位负责人（mediation，--submit）"
+    )
+    rep.add_argument(
+        "--preparer", metavar="NAME", default="", help="报出时印在表上的填表人，默认为报出人（mediation，--submit）"
+    )
 
 
 # The parser's choices limit --kind to these keys.
@@ -141,22 +154,87 @@ def _cases_export(args: argparse.Namespace) -> int:
 
 def _mediation_report(args: argparse.Namespace) -> int:
     from xihu_desk.reports import mediation_stats as layouts
-    from xihu_desk.services import committees, mediation_stats
+    from xihu_desk.services import committees, mediation_stats, report_submissions
     from xihu_desk.services.context import cli_actor
 
     data_dir, opened = open_data(args)
-    layout = layouts.load_layout(data_dir.root / "templates")
-    with unit(opened.db, committees.find_statistics_scope, mediation_stats.compute) as session:
+    submit = bool(getattr(args, "submit", False))
+    if getattr(args, "as_submitted", False):
+        return _mediation_as_submitted(args, opened)
+    try:
+        layout = layouts.load_layout(data_dir.root / "templates")
+    except layouts.LayoutError as exc:
+        raise UserError(str(exc)) from None
+    check_target(args, args.output)  # refused before anything is submitted
+    service = report_submissions.submit if submit else mediation_stats.compute
+    submitted = None
+    with unit(opened.db, committees.find_statistics_scope, service) as session:
         name = getattr(args, "committee", None)
         committee_uuid = committees.find_statistics_scope(session, name) if name else ""
         query = mediation_stats.StatsQuery(
             args.date_from, args.date_to, org_code=getattr(args, "org", None) or "", committee_uuid=committee_uuid
         )
-        stats = mediation_stats.compute(session, cli_actor(), query, layout)
-    data = layouts.workbook(stats, layout)
-    path = write_output(args, args.output, data)
+        if submit:
+            submitted = report_submissions.submit(
+                session, cli_actor(), query, layout, responsible=args.responsible, preparer=args.preparer
+            )
+            stats, data = submitted.stats, submitted.workbook
+            # Written inside the unit of work: a file that cannot be written leaves no submission.
+            path = write_output(args, args.output, data)
+        else:
+            stats = mediation_stats.compute(session, cli_actor(), query, layout)
+    if submitted is None:
+        data = layouts.workbook(stats, layout)
+        path = write_output(args, args.output, data)
     total = stats.total
     missing = [b.sender for b in stats.cover.bundles or [] if b.missing or not b.sequences]
+    corrections = stats.corrections or []
+    doc = {
+        "file": str(path),
+        "kind": args.kind,
+        "from": args.date_from.isoformat(),
+        "to": args.date_to.isoformat(),
+        "scope": stats.cover.scope,
+        "accepted": total["accepted"],
+        "succeeded": total["succeeded"],
+        "closed": total["closed"],
+        "carried": total["carried"],
+        "open": total["open"],
+        "bundles_missing": missing,
+        "corrections": [
+            {"period": c.period, "case_no": c.case_no, "field": c.metric, "before": c.before, "after": c.after}
+            for c in corrections
+        ],
+        "submitted": None,
+    }
+    text = (
+        f"已生成统计表：{path}\n{stats.cover.scope}：受理 {total['accepted']} 件，结案 {total['closed']} 件，"
+        f"其中调解成功 {total['succeeded']} 件"
+    )
+    if corrections:
+        text += f"\n更正：已报出的以前各期有 {len(corrections)} 处变化，列在“更正”表中。"
+    if submitted is not None:
+        doc["submitted"] = {
+            "uuid": submitted.uuid,
+            "at": stats.cover.made_at.isoformat(timespec="seconds"),
+            "by": stats.cover.made_by,
+            "times": submitted.times,
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+        text += f"\n已报出（第 {submitted.times} 次报出本期间）；以后可用 --as-submitted 取回与此完全相同的文件。"
+    if missing:
+        text += f"\n注意：{stats.cover.source_line()}"
+    emit(args, doc, text)
+    return 0
+
+
+def _mediation_as_submitted(args: argparse.Namespace, opened: Any) -> int:
+    from xihu_desk.services import report_submissions
+
+    if getattr(args, "org", None) or getattr(args, "committee", None):
+        raise UserError("报出的统计表包括本单位全部调委会，--as-submitted 不能与 --org、--committee 同用。")
+    data, sub = run(opened.db, report_submissions.submitted_workbook, args.date_from, args.date_to)
+    path = write_output(args, args.output, data)
     emit(
         args,
         {
@@ -164,13 +242,15 @@ def _mediation_report(args: argparse.Namespace) -> int:
             "kind": args.kind,
             "from": args.date_from.isoformat(),
             "to": args.date_to.isoformat(),
-            "scope": stats.cover.scope,
-            "accepted": total["accepted"],
-            "succeeded": total["succeeded"],
-            "bundles_missing": missing,
+            "submitted": {
+                "at": sub.submitted_at.isoformat(timespec="seconds"),
+                "by": sub.submitted_by,
+                "sha256": hashlib.sha256(data).hexdigest(),
+            },
+            "accepted": sub.accepted,
+            "succeeded": sub.succeeded,
         },
-        f"已生成统计表：{path}\n{stats.cover.scope}：受理 {total['accepted']} 件，调解成功 {total['succeeded']} 件"
-        + (f"\n注意：{stats.cover.source_line()}" if missing else ""),
+        f"已写出 {sub.submitted_at:%Y-%m-%d %H:%M} 报出的统计表：{path}",
     )
     return 0
 

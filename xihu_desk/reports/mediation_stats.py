@@ -7,9 +7,18 @@ read from resources/templates/mediation_stats.json (a copy in the data folder's 
 because the district's official form may change; a column names a ``metric``: a base figure of
 ``METRICS`` or a derived one the layout defines (a ratio, a division).
 
-Every sheet carries the cover block: what it covers (period, scope, org units), when and by whom
-it was made, and where data from other offices came in bundles, which bundles (sender, sequence)
-it includes and which are missing. Cells hold values, never formulas; the 合计 row is summed here.
+Every sheet carries the cover block: what it covers (period, scope, org units), the counting rules
+(``RULES``), when and by whom it was made, and where data from other offices came in bundles, which
+bundles (sender, sequence) it includes and which are missing. The summary ends with the signature
+block (单位负责人, 填表人, 报出日期, 盖章). Cells hold values, never formulas; the 合计 row is summed here.
+
+Sheets, in order: 统计表, 按调委会, 按组织类型, 按月, 更正 (changes since earlier periods were
+submitted), 报出情况 (which units submitted which period), then ``MediationStats.extra_sheets`` —
+the place for other areas' figures: append an ``ExtraSheet`` there, it gets the cover block and
+travels in a submission's snapshot like the rest — and 说明 last.
+
+A submitted workbook is rebuilt byte for byte from its snapshot (``to_doc``/``from_doc``):
+``workbook(..., fixed_at=...)`` stamps the file's own times from the snapshot (reports/stable_xlsx.py).
 """
 
 from __future__ import annotations
@@ -28,7 +37,7 @@ from openpyxl.utils import get_column_letter
 from xihu_desk.sync import sequences
 from xihu_desk.sync.sequences import Span  # the field `sequences` below hides the module in the class
 from xihu_desk.paths import resources_dir
-from xihu_desk.reports import ledger
+from xihu_desk.reports import ledger, stable_xlsx
 
 LAYOUT_NAME = "mediation_stats.json"
 PREVENTION = (
@@ -41,21 +50,17 @@ PREVENTION = (
     "prevent_fight_cases",
     "prevent_fight_persons",
 )
-METRICS = (
-    "accepted",
-    "succeeded",
-    "failed",
-    "terminated",
-    "open",
-    "written",
-    "oral",
-    "performed",
-    "confirmed",
-    "amount_fen",
-    "source_apply",
-    "source_initiative",
-    "source_referral",
-    *PREVENTION,
+# Counted by the accepted date (受理日期)
+INTAKE = ("accepted", "source_apply", "source_initiative", "source_referral", *PREVENTION)
+# Counted by the closing date (结案日期)
+OUTCOMES = ("closed", "succeeded", "failed", "terminated", "written", "oral", "performed", "confirmed", "amount_fen")
+# Cases open on a day: the day before the period (期初) and its last day (期末); never summed over months
+STOCKS = ("carried", "open")
+METRICS = (*INTAKE, *OUTCOMES, *STOCKS)
+RULES = (
+    "统计口径：受理件数、案件来源和预防数字按受理日期计入统计期间；调解成功、不成功、终止、书面协议、"
+    "口头协议、履行、司法确认件数和协议金额按结案日期计入；期初在办、期末在办为期间开始前一日、期间最后一日"
+    "已受理尚未结案的件数（期初在办＋受理＝结案＋期末在办）；已作废的案件不计入任何数字。"
 )
 TOTAL_FILL = PatternFill("solid", fgColor="F2F4F7")
 COUNT_FORMAT = "#,##0"
@@ -137,12 +142,64 @@ class Row:
 
 
 @dataclass
+class Correction:
+    """A case whose figures changed after its period was submitted (报出): one 更正 line."""
+
+    period: str  # 2026年1月, or 2026年01月01日至2026年03月31日
+    submitted_on: date
+    case_no: str
+    metric: str
+    before: int
+    after: int
+
+
+@dataclass
+class Submission:
+    """One unit's submitted period, as the district (or the unit itself) holds it."""
+
+    org_name: str
+    org_code: str
+    date_from: date
+    date_to: date
+    submitted_at: datetime
+    submitted_by: str
+    accepted: int
+    succeeded: int
+    bundles: str  # the bundles the submitted figures included, as printed on its cover
+
+
+@dataclass
+class Signature:
+    """The signature block: 单位负责人, 填表人, 报出日期 (blank lines to sign by hand until submitted)."""
+
+    responsible: str = ""
+    preparer: str = ""
+    submitted_on: date | None = None
+
+
+@dataclass
+class ExtraSheet:
+    """A sheet of figures another area adds (see the module's note)."""
+
+    name: str
+    title: str
+    headers: list[str]
+    rows: list[list[Any]]
+    note: str = ""
+
+
+@dataclass
 class MediationStats:
     cover: Cover
     by_type: list[Row]
     by_committee: list[Row]
     by_org_type: list[Row]
     by_month: list[Row]
+    stocks: dict[str, int] = field(default_factory=dict)  # the period's 期初/期末在办 (the month rows' ends)
+    corrections: list[Correction] | None = None  # None: a scope that is not submitted (one committee)
+    submissions: list[Submission] | None = None  # None: nothing submitted here or below yet
+    extra_sheets: list[ExtraSheet] = field(default_factory=list)
+    signature: Signature = field(default_factory=Signature)
 
     @property
     def total(self) -> dict[str, int]:
@@ -320,16 +377,38 @@ def _table(
 
 
 def _lines(cover: Cover, full: bool) -> list[str]:
-    lines = [cover.period(), cover.unit_line()]
+    lines = [cover.period(), cover.unit_line(), RULES]
     if full:
-        lines.append(cover.made_line())
         lines.append(cover.source_line())
+        lines.append(cover.made_line())
     return lines
 
 
-def workbook(stats: MediationStats, layout: Mapping[str, Any]) -> bytes:
+def _signature(ws, r: int, width: int, sig: Signature) -> int:
+    """单位负责人 / 填表人 / 报出日期 and the place for the seal, under the table; returns the last row."""
+    date_text = f"{sig.submitted_on:%Y年%m月%d日}" if sig.submitted_on else "　　　　年　　月　　日"
+    parts = [
+        f"单位负责人：{sig.responsible or '＿＿＿＿＿＿'}",
+        f"填表人：{sig.preparer or '＿＿＿＿＿＿'}",
+        f"报出日期：{date_text}",
+    ]
+    cell = ws.cell(r, 1, ledger.safe_text("　　　　".join(parts)))
+    cell.font = _font(size=11)
+    cell.alignment = Alignment(horizontal="left", vertical="center")
+    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=max(width, 1))
+    ws.row_dimensions[r].height = 24
+    seal = ws.cell(r + 1, 1, "（单位盖章）")
+    seal.font = _font(size=11)
+    seal.alignment = Alignment(horizontal="right", vertical="center")
+    ws.merge_cells(start_row=r + 1, start_column=1, end_row=r + 1, end_column=max(width, 1))
+    ws.row_dimensions[r + 1].height = 48  # room for the seal
+    return r + 1
+
+
+def workbook(stats: MediationStats, layout: Mapping[str, Any], *, fixed_at: datetime | None = None) -> bytes:
     """The statistics workbook: summary by dispute type, by committee, by organisation type, by
-    month, and the notes (definitions, org units, bundles included and missing)."""
+    month, the 更正 and 报出情况 sheets, other areas' sheets and the notes (definitions, org units,
+    bundles included and missing). ``fixed_at`` stamps the file's own times (a submitted copy)."""
     sheets = layout["sheets"]
     cover = stats.cover
     columns, detail = layout["columns"], layout.get("detail_columns") or layout["columns"]
@@ -338,8 +417,18 @@ def workbook(stats: MediationStats, layout: Mapping[str, Any]) -> bytes:
     ws = ledger.first_sheet(wb, sheets["summary"]["name"])
     first = _cover_rows(ws, sheets["summary"].get("title", layout["title"]), _lines(cover, True), 1 + len(columns))
     last = _table(ws, layout, columns, first, sheets["summary"]["row_header"], [], stats.by_type, stats.total, 14)
-    note = ws.cell(last + 2, 1, "注：统计口径、各项指标的含义和数据来源见“说明”表。数字均为数值，不含公式。")
+    r = last + 2
+    if stats.corrections:
+        periods = sorted({c.period for c in stats.corrections})
+        text = f"更正：已报出的 {'、'.join(periods)} 的数字有 {len(stats.corrections)} 处变化，逐件列在“更正”表中。"
+        cell = ws.cell(r, 1, ledger.safe_text(text))
+        cell.font = _font(size=10, bold=True, color="B42318")
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=1 + len(columns))
+        r += 1
+    note = ws.cell(r, 1, "注：各项指标的含义、统计范围和数据来源见“说明”表。")
     note.font = _font(size=9, color="5F6B7A")
+    end = _signature(ws, r + 2, 1 + len(columns), stats.signature)
+    ws.print_area = f"A1:{get_column_letter(1 + len(columns))}{end}"
 
     spec = sheets["committees"]
     ws = wb.create_sheet(spec["name"])
@@ -361,10 +450,135 @@ def workbook(stats: MediationStats, layout: Mapping[str, Any]) -> bytes:
         spec = sheets[key]
         ws = wb.create_sheet(spec["name"])
         first = _cover_rows(ws, spec.get("title", layout["title"]), _lines(cover, False), 1 + len(detail))
-        _table(ws, layout, detail, first, spec["row_header"], [], rows, add(r.figures for r in rows), width)
+        total = add(r.figures for r in rows)
+        if key == "months" and stats.stocks:
+            total.update(stats.stocks)  # 期初 of the first month, 期末 of the last: a stock is not summed
+        _table(ws, layout, detail, first, spec["row_header"], [], rows, total, width)
+
+    if stats.corrections is not None:
+        _list_sheet(
+            wb.create_sheet(sheets.get("corrections", {}).get("name", "更正")),
+            sheets.get("corrections", {}).get("title", "已报出数字的更正"),
+            cover,
+            ["所属期间", "原报出日期", "案件编号", "项目", "原报", "现为", "增减"],
+            [
+                [
+                    c.period,
+                    f"{c.submitted_on:%Y-%m-%d}",
+                    c.case_no,
+                    _metric_label(layout, c.metric),
+                    _shown(c.metric, c.before),
+                    _shown(c.metric, c.after),
+                    _shown(c.metric, c.after - c.before),
+                ]
+                for c in stats.corrections
+            ],
+            "已报出的各期数字在报出后没有变化。"
+            if not stats.corrections
+            else "报出后案件有更正（补录、更正、作废、重新调解等），原报出的数字保留不变，差额在此列出，计入本表所在期间以外的原期间。",
+            (16, 12, 30, 14, 10, 10, 10),
+        )
+    if stats.submissions is not None:
+        _list_sheet(
+            wb.create_sheet(sheets.get("submissions", {}).get("name", "报出情况")),
+            sheets.get("submissions", {}).get("title", "各单位报出情况"),
+            cover,
+            ["报出单位", "单位代码", "统计期间", "报出时间", "报出人", "受理件数", "调解成功件数", "所含数据包"],
+            [
+                [
+                    s.org_name,
+                    s.org_code,
+                    f"{s.date_from:%Y-%m-%d} 至 {s.date_to:%Y-%m-%d}",
+                    f"{s.submitted_at:%Y-%m-%d %H:%M}",
+                    s.submitted_by,
+                    s.accepted,
+                    s.succeeded,
+                    s.bundles,
+                ]
+                for s in stats.submissions
+            ],
+            "尚无单位报出与本期间有关的统计表。"
+            if not stats.submissions
+            else "与本统计期间有重叠的各期报出，按单位和期间排列。",
+            (22, 12, 26, 16, 16, 9, 11, 30),
+        )
+    for extra_sheet in stats.extra_sheets:
+        widths = tuple(max(10, min(40, 2 * len(h) + 4)) for h in extra_sheet.headers)
+        _list_sheet(
+            wb.create_sheet(extra_sheet.name),
+            extra_sheet.title,
+            cover,
+            extra_sheet.headers,
+            extra_sheet.rows,
+            extra_sheet.note,
+            widths,
+        )
 
     _notes(wb.create_sheet(sheets["notes"]["name"]), sheets["notes"].get("title", "说明"), cover, layout)
+    if fixed_at is not None:
+        return stable_xlsx.to_bytes(wb, fixed_at)
     return ledger.to_bytes(wb)
+
+
+def _metric_label(layout: Mapping[str, Any], metric: str) -> str:
+    for col in [*layout.get("detail_columns", []), *layout.get("columns", [])]:
+        if col.get("metric") == metric:
+            return f"{col.get('group', '')}{col['header']}" if col.get("group") == "其中" else col["header"]
+    return METRIC_NAMES.get(metric, metric)
+
+
+METRIC_NAMES = {
+    "accepted": "受理件数",
+    "closed": "结案件数",
+    "succeeded": "调解成功",
+    "failed": "调解不成功",
+    "terminated": "终止调解",
+    "written": "书面协议",
+    "oral": "口头协议",
+    "performed": "履行件数",
+    "confirmed": "司法确认件数",
+    "amount_fen": "协议金额（元）",
+    "source_apply": "来源：申请",
+    "source_initiative": "来源：主动",
+    "source_referral": "来源：委托移送",
+    "prevent_criminal_cases": "防止民转刑（件）",
+    "prevent_criminal_persons": "防止民转刑（人）",
+    "prevent_petition_cases": "防止群体性上访（件）",
+    "prevent_petition_persons": "防止群体性上访（人）",
+    "prevent_suicide_cases": "防止因纠纷自杀（件）",
+    "prevent_suicide_persons": "防止因纠纷自杀（人）",
+    "prevent_fight_cases": "制止群体性械斗（件）",
+    "prevent_fight_persons": "制止群体性械斗（人）",
+}
+
+
+def _shown(metric: str, value: int) -> float | int:
+    """Money in 元 on the 更正 sheet (figures are kept in fen)."""
+    return round(value / 100, 2) if metric == "amount_fen" else value
+
+
+def _list_sheet(
+    ws, title: str, cover: Cover, headers: list[str], rows: list[list[Any]], note: str, widths: tuple[int, ...]
+) -> None:
+    """A plain list under the cover block: headers, rows, a note."""
+    for j, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+    r = _cover_rows(ws, title, _lines(cover, False), len(headers))
+    for j, text in enumerate(headers, start=1):
+        _head(ws, r, j, text)
+    ws.row_dimensions[r].height = 22
+    for i, row in enumerate(rows, start=r + 1):
+        for j, v in enumerate(row, start=1):
+            cell = ws.cell(i, j, ledger.safe_text(v) if isinstance(v, str) else v)
+            cell.border = ledger.BORDER
+            cell.alignment = Alignment(vertical="center", horizontal="right" if isinstance(v, (int, float)) else "left")
+    last = r + len(rows)
+    if note:
+        cell = ws.cell(last + 2, 1, ledger.safe_text(note))
+        cell.font = _font(size=9, color="5F6B7A")
+    ledger.landscape(ws, f"{r}:{r}")
+    ws.print_area = f"A1:{get_column_letter(len(headers))}{last + 2}"
+    ws.page_setup.horizontalCentered = True
 
 
 def _notes(ws, title: str, cover: Cover, layout: Mapping[str, Any]) -> None:
@@ -399,7 +613,10 @@ def _notes(ws, title: str, cover: Cover, layout: Mapping[str, Any]) -> None:
     for text in cover.notes:
         pair("提示", text)
 
-    section("二、数据来源（下级单位报送的数据包）")
+    section("二、统计口径")
+    pair("计入期间", RULES.removeprefix("统计口径："))
+
+    section("三、数据来源（下级单位报送的数据包）")
     if cover.bundles is None:
         pair("数据来源", "本单位登记的案件；本单位没有登记报送数据包的下级单位。")
     else:
@@ -425,8 +642,80 @@ def _notes(ws, title: str, cover: Cover, layout: Mapping[str, Any]) -> None:
         ws.cell(r, 1, "缺少的数据包中的案件没有计入本表；收到并导入后请重新生成。").font = _font(size=9, color="5F6B7A")
         r += 1
 
-    section("三、指标说明")
+    section("四、指标说明")
     for name, text in layout.get("definitions", []):
         pair(name, text)
     ledger.landscape(ws)
     ws.print_area = f"A1:{get_column_letter(len(widths))}{r}"
+
+
+# ---------------------------------------------------------------- the snapshot of a submitted period
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, Span):
+        return {"span": [value.first, value.last]}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _plain(getattr(value, k)) for k in value.__dataclass_fields__}
+    return value
+
+
+def _back(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"datetime"}:
+            return datetime.fromisoformat(value["datetime"])
+        if set(value) == {"date"}:
+            return date.fromisoformat(value["date"])
+        if set(value) == {"span"}:
+            return Span(*value["span"])
+        return {k: _back(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_back(v) for v in value]
+    return value
+
+
+def to_doc(stats: MediationStats) -> dict[str, Any]:
+    """Everything the workbook is made from, as JSON-ready values."""
+    return _plain(stats)
+
+
+def from_doc(doc: Mapping[str, Any]) -> MediationStats:
+    d = _back(dict(doc))
+    c = d["cover"]
+    c["units"] = list(c["units"])
+    if c["bundles"] is not None:
+        c["bundles"] = [
+            BundleLine(
+                b["sender"],
+                b["org_code"],
+                tuple(b["sequences"]),
+                tuple(b["missing"]),
+                b["last_created"],
+                b["last_imported"],
+            )
+            for b in c["bundles"]
+        ]
+
+    def rows(items: list[dict[str, Any]]) -> list[Row]:
+        return [Row(r["label"], r["figures"], tuple(r["extra"])) for r in items]
+
+    return MediationStats(
+        Cover(**c),
+        rows(d["by_type"]),
+        rows(d["by_committee"]),
+        rows(d["by_org_type"]),
+        rows(d["by_month"]),
+        stocks=d.get("stocks") or {},
+        corrections=None if d.get("corrections") is None else [Correction(**x) for x in d["corrections"]],
+        submissions=None if d.get("submissions") is None else [Submission(**x) for x in d["submissions"]],
+        extra_sheets=[ExtraSheet(**x) for x in d.get("extra_sheets") or []],
+        signature=Signature(**(d.get("signature") or {})),
+    )
