@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import UserError
 from xihu_desk.store.base import Travelling
+from xihu_desk.store.case_models import MediationCase
 from xihu_desk.store.models import AuditEvent, User
 
 
@@ -49,3 +50,9 @@ def check_loaded(session: Session, record: Travelling, loaded: int | None, *, en
     raise EditConflict(
         f"{noun}已由 {who} 于 {when} 修改，您的修改未保存；已保留您填写的内容，可核对后重新保存。", record.version
     )
+
+
+def case_version(session: Session, case_uuid: str | None) -> int | None:
+    """The case's version as this unit of work sees it (None for no case yet)."""
+    case = session.get(MediationCase, case_uuid) if case_uuid else None
+    return None if case is None else case.version

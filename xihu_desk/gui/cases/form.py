@@ -41,7 +41,7 @@ from xihu_desk.gui.cases.tab import OPEN, CaseTab
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.documents import print_menu  # 打印 (gui/documents.py)
 from xihu_desk.gui.widgets import label, show_state
-from xihu_desk.services import case_queries, cases, node
+from xihu_desk.services import case_queries, cases, edit_conflicts, node
 from xihu_desk.services.context import Actor
 
 GEOMETRY_KEY = "cases/dialog"
@@ -87,6 +87,9 @@ class CaseDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.actor, self.case_uuid = ctx, actor, case_uuid
         self.detail: dict[str, Any] | None = None
+        # The case version that 受理信息 and 当事人 as shown rest on: handed back with their save, so
+        # a save over another desk's change is refused (services/edit_conflicts.py)
+        self.intake_version: int | None = None
         self.busy = False
         self.setObjectName("caseDialog")
         self.setWindowFlags(self.windowFlags() | Qt.WindowType.WindowMinMaxButtonsHint)
@@ -226,6 +229,9 @@ class CaseDialog(QDialog):
             if self.actor.can(Perm.EDIT_CASES):
                 edit = ops.read(self.ctx, self.actor, case_queries.case_for_edit, self.case_uuid)
         self.detail = detail
+        kept = any(t.dirty and t not in saved for t in (self.intake, self.parties))
+        if detail is None or not kept:  # refilled now; typing kept stays on the version it was typed over
+            self.intake_version = detail["version"] if detail else None
         for tab in self.tab_list:
             tab.load(detail, edit, keep_typing=tab not in saved)
         for i in range(2, len(self.tab_list)):
@@ -340,11 +346,11 @@ class CaseDialog(QDialog):
         if not self.parties.prevalidate(values["accepted_on"] or clock.local_today()):
             return
         cmd = cases.IntakeCommand(parties=self.parties.inputs(), **values)
-        actor, uuid = self.actor, self.case_uuid
+        actor, uuid, loaded = self.actor, self.case_uuid, self.intake_version
         if uuid is None:
             work: Callable[[Any], Any] = lambda s: cases.open_case(s, actor, cmd)  # noqa: E731
         else:
-            work = lambda s: cases.update_intake(s, actor, uuid, cmd)  # noqa: E731
+            work = lambda s: cases.update_intake(s, actor, uuid, cmd, loaded_version=loaded)  # noqa: E731
 
         def opened(ref: cases.CaseRef) -> None:
             new = self.case_uuid is None
@@ -391,19 +397,37 @@ class CaseDialog(QDialog):
             return
         self.busy = True
         self.update_buttons()
+        uuid, seen = self.case_uuid, {}
+
+        def tracked(session: Any) -> Any:
+            """``work``, noting the case's version just before and after it (in the same unit, under
+            the writer lock): a save of this form moves 受理信息's version along only when nobody
+            else changed the case since, and a refused save on an older version tells the current one."""
+            seen["before"] = edit_conflicts.case_version(session, uuid)
+            try:
+                result = work(session)
+            except edit_conflicts.EditConflict as exc:
+                seen["conflict"] = exc.current_version
+                raise
+            seen["after"] = edit_conflicts.case_version(session, uuid)
+            return result
 
         def ok(result: Any) -> None:
             self.busy = False
+            if seen.get("before") is not None and seen["before"] == self.intake_version:
+                self.intake_version = seen["after"]
             on_ok(result)
 
         def refused(field: str | None, message: str) -> None:
             self.busy = False
+            if "conflict" in seen:  # what was typed stays; saving it again applies it over the current version
+                self.intake_version = seen["conflict"]
             self.update_buttons()
             if on_refused is not None:
                 on_refused(field, message)
             self.refused(tab, field, message)
 
-        submit(self.ctx, self, work, ok, refused, label or self.tr("正在保存…"))
+        submit(self.ctx, self, tracked, ok, refused, label or self.tr("正在保存…"))
 
     def after_save(self, saved: tuple[CaseTab, ...], message: str) -> None:
         self.reload(saved)
