@@ -37,7 +37,7 @@ from xihu_desk.reports import case_ledger, ledger
 from xihu_desk.reports import platform as layouts
 from xihu_desk.services import audit, case_ledger as case_ledger_service, codes, node, platform_codes
 from xihu_desk.services.context import Actor
-from xihu_desk.services.units import reads, writes, writes_if
+from xihu_desk.services.units import reads, writes
 from xihu_desk.store import case_list
 from xihu_desk.store.case_models import Agreement, MediationCase
 from xihu_desk.store.platform_models import PlatformMonth
@@ -447,7 +447,7 @@ def _date(value: Any) -> date | None:
 # ---------------------------------------------------------------- the entry list and the home page
 
 
-@writes_if("reveal")
+@writes  # the export of personal data is audited, masked or not
 def entry_list(
     session: Session,
     actor: Actor,
@@ -463,15 +463,14 @@ def entry_list(
     rows = case_ledger_service.ledger_rows(session, actor, case_ledger_service.LedgerScope(), reveal=reveal)
     own = set(session.scalars(select(MediationCase.uuid).where(*_own_live(session), _no_code())))
     todo = [r for r in rows if r["uuid"] in own]
-    if reveal:
-        audit.record(
-            session,
-            actor,
-            "party.reveal",
-            "case",
-            "",
-            summary=f"导出平台录入清单（{len(todo)} 件，含完整证件号码）",
-        )
+    audit.record(
+        session,
+        actor,
+        "party.reveal" if reveal else "platform.export",
+        "case",
+        "",
+        summary=f"导出平台录入清单（{len(todo)} 件" + ("，含完整证件号码）" if reveal else "，证件号码已遮蔽）"),
+    )
     info = node.node_info(session)
     return layouts.entry_workbook(
         todo,

@@ -43,5 +43,14 @@ class FileDialogs(QObject):
         )
         return self._chosen(path)
 
+    def open_platform_export(self, parent: QWidget) -> Path | None:
+        path, _filter = QFileDialog.getOpenFileName(
+            parent,
+            self.tr("选择从省平台导出的案件表"),
+            self._start(),
+            self.tr("Excel 工作簿 (*.xlsx);;所有文件 (*)"),
+        )
+        return self._chosen(path)
+
     def show_folder(self, folder: Path) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

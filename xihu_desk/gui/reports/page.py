@@ -235,13 +235,23 @@ class ReportsPage(QWidget):
         self.import_button.setToolTip(self.tr("把以前用 Excel 登记的案件台账导入本程序：先试导入，再确认"))
         self.import_button.clicked.connect(self.open_wizard)
         self.import_button.setVisible(self.actor.can(Perm.EDIT_CASES) and self.level != Level.DISTRICT)
+        self.platform_button = QPushButton(theme.icon("mdi6.compare-horizontal"), self.tr("平台对账…"))
+        self.platform_button.setObjectName("platformReconcile")
+        self.platform_button.setToolTip(self.tr("与省平台（浙里调 / 浙江解纷码）导出的案件表核对，导出待录入的案件"))
+        self.platform_button.clicked.connect(self.open_platform)
+        self.platform_button.setVisible(self.actor.can(Perm.VIEW_CASES) and self.level != Level.DISTRICT)
+        self.review_button = QPushButton(theme.icon("mdi6.clipboard-check-outline"), self.tr("卷宗评查…"))
+        self.review_button.setObjectName("casefileReview")
+        self.review_button.setToolTip(self.tr("按评查标准给所选期间结案的卷宗逐件打分，写明每一处扣分，可保存评查表"))
+        self.review_button.clicked.connect(self.open_casefile_review)
+        self.review_button.setVisible(self.actor.can(Perm.VIEW_CASES))
         actions = row
         if self.font().pointSizeF() > theme.BASE_POINT_SIZE + 0.05:
             # above 100 % text the buttons go on a second line, so the bar fits a 1366-pixel screen
             actions = QHBoxLayout()
             actions.addStretch(1)
             outer.addLayout(actions)
-        for b in (self.stats_button, self.ledger_button, self.import_button):
+        for b in (self.stats_button, self.ledger_button, self.import_button, self.platform_button, self.review_button):
             actions.addWidget(b)
         return bar
 
@@ -415,6 +425,21 @@ class ReportsPage(QWidget):
             parent=self,
             on_ok=lambda path: self._saved(path, self.tr("案件台账已保存（证件号码已遮蔽）：{path}").format(path=path)),
         )
+
+    def open_platform(self) -> None:
+        from xihu_desk.gui.reports.platform_dialog import PlatformDialog
+
+        self.platform = PlatformDialog(self.ctx, self.actor, self.files, self)
+        self.platform.setModal(True)
+        self.platform.show()
+
+    def open_casefile_review(self) -> None:
+        from xihu_desk.gui.reports.casefile_dialog import CasefileReviewDialog
+
+        period = (self.query().date_from, self.query().date_to)
+        self.casefile_review = CasefileReviewDialog(self.ctx, self.actor, self.files, period, self)
+        self.casefile_review.setModal(True)
+        self.casefile_review.show()
 
     def open_wizard(self) -> None:
         self.wizard = LedgerImportWizard(self.ctx, self.actor, self.files, self)
