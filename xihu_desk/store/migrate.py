@@ -28,8 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from xihu_desk import paths
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import StorageError
-from xihu_desk.store import backup, clean_exit, dbfile
-from xihu_desk.store.seed import seed_all
+from xihu_desk.store import backup, clean_exit, dbfile, reference_check
 from xihu_desk.store.uow import Database, dispose_all
 
 if TYPE_CHECKING:
@@ -160,8 +159,11 @@ def open_database(data: paths.DataDir, now: datetime | None = None) -> OpenResul
                 result.backup = backup.make_backup(data.database, data.backups, "before-migrate", now)
             upgrade(db)
             result.migrated_from = current
-        with db.write() as session:
-            result.reference_loaded = seed_all(session)
+        if reference_due(db):
+            from xihu_desk.store.seed import seed_all  # with the models it fills: only when due
+
+            with db.write() as session:
+                result.reference_loaded = seed_all(session)
     except (DBAPIError, OSError, StorageError, UnicodeDecodeError) as exc:
         # quick_check passes over damage inside a record; reading it is where it shows.
         if dbfile.is_disk_full(exc, data.root):
@@ -188,6 +190,13 @@ def open_database(data: paths.DataDir, now: datetime | None = None) -> OpenResul
         atexit.unregister(end_sessions)  # once per process
         atexit.register(end_sessions)
     return result
+
+
+def reference_due(db: Database) -> bool:
+    """Reference data to load: one read of ``meta``, no write lock, no models (store/reference_check.py)."""
+    with db.engine.connect() as conn:
+        loaded = reference_check.stored(conn.exec_driver_sql(reference_check.QUERY))
+    return bool(reference_check.due(loaded))
 
 
 def start_verdict(data: paths.DataDir) -> clean_exit.Verdict:
