@@ -91,3 +91,61 @@ def test_the_forms_own_saves_do_not_refuse_its_own_typing(qtbot, db, ctx, runner
     assert form.intake.summary.toPlainText() == "陈所长核实后的情况。"
     assert wait_op(qtbot, runner, form.save_intake), message_mock.messages
     assert _summary(db, chen, uuid) == "陈所长核实后的情况。"
+
+
+def _refused_then_applied(qtbot, db, runner, runner_two, message_mock, one, two, field, noun, read) -> None:
+    """``one`` saves first; ``two``'s save on the older version is refused keeping its typing, then applied."""
+    field(one).setText("13900000001")
+    field(two).setText("13900000002")
+    assert wait_op(qtbot, runner, one.save)
+    assert read() == "13900000001"
+    assert not wait_op(qtbot, runner_two, two.save)
+    refusal = message_mock.single("error").text
+    assert re.search(noun + r"已由 陈所长 于 .* 修改，您的修改未保存", refusal), refusal
+    assert field(two).text() == "13900000002" and read() == "13900000001"
+    assert wait_op(qtbot, runner_two, two.save)
+    assert read() == "13900000002"
+
+
+def test_two_desks_on_one_review(qtbot, db, ctx, runner, second_desk, message_mock) -> None:
+    from tests import reviewkit
+    from xihu_desk.gui.reviews.form import ReviewDialog
+    from xihu_desk.services import review_queries
+
+    chen = casekit.head_actor(db)
+    reviewkit.reviewer(db)
+    uuid = reviewkit.register(db, chen).uuid
+    ctx_two, lin, runner_two = second_desk
+    one, two = ReviewDialog(ctx, chen, uuid), ReviewDialog(ctx_two, lin, uuid)
+    for form in (one, two):
+        qtbot.addWidget(form)
+        form.show()
+
+    def read() -> str:
+        with db.read() as s:
+            return review_queries.review_detail(s, chen, uuid)["contact_phone"]
+
+    _refused_then_applied(qtbot, db, runner, runner_two, message_mock, one, two, lambda f: f.contact_phone,
+                          "该审查事项", read)
+
+
+def test_two_desks_on_one_mediator(qtbot, db, ctx, runner, second_desk, message_mock) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    from xihu_desk.gui.mediators.form import MediatorDialog
+    from xihu_desk.services import mediators
+
+    chen = casekit.head_actor(db)
+    uuid = casekit.roster(db, chen, names=("周调解",))[0]
+    ctx_two, lin, runner_two = second_desk
+    one, two = MediatorDialog(ctx, chen, uuid), MediatorDialog(ctx_two, lin, uuid)
+    for form in (one, two):
+        qtbot.addWidget(form)
+        form.show()
+
+    def read() -> str:
+        with db.read() as s:
+            return mediators.detail(s, chen, uuid)["phone"]
+
+    _refused_then_applied(qtbot, db, runner, runner_two, message_mock, one, two,
+                          lambda f: f._input("phone", QLineEdit), "该调解员的信息", read)

@@ -41,6 +41,7 @@ from xihu_desk.gui.mediators.logs import AppointmentDialog, EventDialog, Trainin
 from xihu_desk.gui.widgets import label
 from xihu_desk.services import committees, grading, mediators
 from xihu_desk.services.context import Actor
+from xihu_desk.services.edit_conflicts import EditConflict
 
 PROFILE = (
     "name",
@@ -119,6 +120,7 @@ class MediatorDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.actor, self.uuid = ctx, actor, uuid
         self.detail: dict[str, Any] | None = None
+        self.conflict: dict[str, int] = {}  # the stored version when a save met another desk's change
         self.dialog: QDialog | None = None  # the sub-dialog open now (tests drive it)
         self.save_file = save_file_dialog
         self.setObjectName("mediatorDialog")
@@ -504,10 +506,18 @@ class MediatorDialog(QDialog):
         self.save_button.setEnabled(False)
         self.errors.clear()
         self.refused.setVisible(False)
-        if uuid is None:
-            work = lambda session: mediators.create_mediator(session, actor, cmd)  # noqa: E731
-        else:
-            work = lambda session: mediators.update_mediator(session, actor, uuid, cmd)  # noqa: E731
+        loaded = self.detail["version"] if self.detail else None
+        self.conflict = {}
+
+        def work(session: Any) -> mediators.MediatorRow:
+            if uuid is None:
+                return mediators.create_mediator(session, actor, cmd)
+            try:  # refused when another desk saved the mediator since this form read it
+                return mediators.update_mediator(session, actor, uuid, cmd, loaded_version=loaded)
+            except EditConflict as exc:
+                self.conflict["version"] = exc.current_version  # read on the GUI thread after delivery
+                raise
+
         submit(self.ctx, self, work, self._saved, self._refused, self.tr("正在保存…"))
 
     def _saved(self, row: mediators.MediatorRow) -> None:
@@ -519,6 +529,8 @@ class MediatorDialog(QDialog):
 
     def _refused(self, field: str | None, message: str) -> None:
         self.save_button.setEnabled(True)
+        if self.detail is not None and "version" in self.conflict:  # the typing stays; saving again applies it
+            self.detail["version"] = self.conflict["version"]
         if field in self.inputs:
             self.tabs.setCurrentIndex(0)
         self.errors.show(field, message)

@@ -44,6 +44,7 @@ from xihu_desk.gui.kit import (
 from xihu_desk.gui.widgets import label, restyle
 from xihu_desk.services import codes, review_queries, reviews
 from xihu_desk.services.context import Actor
+from xihu_desk.services.edit_conflicts import EditConflict
 
 
 class ReviewDialog(QDialog):
@@ -53,6 +54,7 @@ class ReviewDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.actor, self.uuid = ctx, actor, uuid
         self.detail: dict[str, Any] | None = None
+        self.conflict: dict[str, int] = {}  # the stored version when a save met another desk's change
         self.step: dialogs.StepDialog | None = None
         self.can_edit = actor.can(Perm.EDIT_REVIEWS)
         self.setObjectName("reviewDialog")
@@ -457,12 +459,17 @@ class ReviewDialog(QDialog):
         self.errors.clear()
         cmd, uuid = self.command(), self.uuid
         after = self.after() if self.detail and self.detail["opinion"] else None
-        actor = self.actor
+        actor, loaded = self.actor, self.detail["version"] if self.detail else None
+        self.conflict = {}
 
         def work(session: Any) -> reviews.ReviewRef:
             if uuid is None:
                 return reviews.register(session, actor, cmd)
-            ref = reviews.update_register(session, actor, uuid, cmd)
+            try:  # refused when another desk saved the item since this form read it
+                ref = reviews.update_register(session, actor, uuid, cmd, loaded_version=loaded)
+            except EditConflict as exc:
+                self.conflict["version"] = exc.current_version  # read on the GUI thread after delivery
+                raise
             if after is not None:
                 reviews.record_after(session, actor, uuid, after)
             return ref
@@ -481,6 +488,8 @@ class ReviewDialog(QDialog):
             self.message_label.setText(self.tr("已保存"))
 
     def _refused(self, field: str | None, message: str) -> None:
+        if self.detail is not None and "version" in self.conflict:  # the typing stays; saving again applies it
+            self.detail["version"] = self.conflict["version"]
         self._enable()
         if not self.errors.show(field, message):
             messages.error(self, message)
