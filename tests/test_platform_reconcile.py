@@ -220,3 +220,21 @@ def test_the_entry_list_has_the_cases_still_to_enter_in_the_platform_order(db, o
     assert list(header[1:]) == [h for _k, h in layout.entry_columns]
     numbers = {r[1] for r in rows[rows.index(header) + 1 :]}
     assert numbers == {made[k][1] for k in ("edge", "beyond")}
+
+
+def test_home_says_what_is_still_missing_for_the_month(db, office, tmp_path):
+    head, made = office
+    from xihu_desk.services import home
+
+    november = date(2026, 11, 20)  # October's six cases: last month, never reconciled
+    with db.read() as s:
+        due = home.summary(s, head, november).due
+    assert [d.title for d in due if "省平台对账" in d.title] == ["2026年10月尚未与省平台对账（统计报表 → 平台对账）"]
+    october = date(2026, 10, 25)
+    with db.read() as s:
+        missing = [d for d in home.summary(s, head, october).due if "平台案件编号" in d.title]
+    assert len(missing) == 1 and "3 件" in missing[0].title  # edge, beyond, alone: without a code
+    assert missing[0].kind == home.CASES and missing[0].record_uuid == made["edge"][0]
+    _run(db, head, _planted(tmp_path))  # October reconciled
+    with db.read() as s:
+        assert not [d for d in home.summary(s, head, november).due if "省平台对账" in d.title]

@@ -189,6 +189,9 @@ def summary(session: Session, actor: Actor, today: date | None = None, now: date
             DueItem(d.due.isoformat(), d.text, SCREENING, d.uuid, d.overdue)
             for d in screening_queries.due_checks(session, actor, today)
         ]
+        from xihu_desk.services import platform_reconcile  # 省平台: cases still to enter, a month to reconcile
+
+        due += platform_reconcile.home_items(session, actor, today)
     figures.append(_figure(session, actor, today, "调委会", COMMITTEES, CommitteesFilter()))
     if actor.can(Perm.MANAGE_MEDIATORS):
         due += _appointments_ending(session, today)

@@ -486,6 +486,39 @@ def _no_code() -> Any:
     return or_(MediationCase.platform_code.is_(None), MediationCase.platform_code == "")
 
 
+def home_items(session: Session, actor: Actor, today: date) -> list[Any]:
+    """The home page's to-do lines (services/home.DueItem): this month's cases still to enter in
+    the platform, opening the first of them, and last month when it was never reconciled."""
+    from xihu_desk.services import home
+
+    status = month_status(session, actor, today)
+    items = []
+    if status.missing:
+        first = session.scalar(
+            select(MediationCase.uuid)
+            .where(*_own_live(session), _no_code(), MediationCase.accepted_on >= today.replace(day=1))
+            .order_by(MediationCase.accepted_on, MediationCase.seq)
+            .limit(1)
+        )
+        items.append(
+            home.DueItem(
+                today.isoformat(),
+                f"本月受理的 {status.missing} 件案件尚未登记平台案件编号（录入省平台后填写，或在“统计报表 → 平台对账”中关联）",
+                home.CASES,
+                first or "",
+            )
+        )
+    if status.previous:
+        items.append(
+            home.DueItem(
+                today.replace(day=1).isoformat(),
+                f"{status.previous[:4]}年{int(status.previous[5:])}月尚未与省平台对账（统计报表 → 平台对账）",
+                "",
+            )
+        )
+    return items
+
+
 @dataclass(frozen=True)
 class MonthStatus:
     month: str  # 2026-12
