@@ -93,7 +93,7 @@ def test_page_figures_charts_and_workbooks_match_the_database(qtbot, stats_ctx, 
     sql = statskit.sql_figures(ctx.data.database, *statskit.PERIOD)
     values = [page.cards.itemAt(i).widget().value.text() for i in range(page.cards.count())]
     assert values[0] == str(sql["accepted"]) and values[1] == str(sql["succeeded"])
-    assert values[2] == f"{sql['succeeded'] / sql['accepted']:.1%}" and values[3] == f"{sql['amount_fen'] / 1_000_000:,.2f}"
+    assert values[2] == f"{sql['succeeded'] / sql['closed']:.1%}" and values[3] == f"{sql['amount_fen'] / 1_000_000:,.2f}"
     assert values[4] == str(sql["confirmed"])
     months = page.month_chart.values()
     assert len(page.month_chart.labels) == 36 and page.month_chart.labels[0] == "24年1月"

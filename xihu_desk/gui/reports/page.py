@@ -225,6 +225,15 @@ class ReportsPage(QWidget):
             self.tr("人民调解工作统计表（Excel）：按纠纷类型、调委会、组织类型和月份，含合计与数据来源")
         )
         self.stats_button.clicked.connect(self.write_statistics)
+        self.submit_button = QPushButton(theme.icon("mdi6.send-check-outline"), self.tr("报出…"))
+        self.submit_button.setObjectName("submitStats")
+        self.submit_button.setToolTip(
+            self.tr(
+                "报出本期统计表：保存本期数字和报出人、时间，随数据包报送上级；以后案件有变化，在下一期的“更正”表中列出"
+            )
+        )
+        self.submit_button.clicked.connect(self.submit_statistics)
+        self.submit_button.setVisible(self.actor.can(Perm.REPORTS) and self.actor.can(Perm.EXCHANGE))
         self.ledger_button = QPushButton(theme.icon("mdi6.table-arrow-right"), self.tr("导出案件台账…"))
         self.ledger_button.setObjectName("exportLedger")
         self.ledger_button.setToolTip(self.tr("所选范围内全部案件的台账（Excel），证件号码已遮蔽"))
@@ -251,7 +260,14 @@ class ReportsPage(QWidget):
             actions = QHBoxLayout()
             actions.addStretch(1)
             outer.addLayout(actions)
-        for b in (self.stats_button, self.ledger_button, self.import_button, self.platform_button, self.review_button):
+        for b in (
+            self.stats_button,
+            self.submit_button,
+            self.ledger_button,
+            self.import_button,
+            self.platform_button,
+            self.review_button,
+        ):
             actions.addWidget(b)
         return bar
 
@@ -309,7 +325,7 @@ class ReportsPage(QWidget):
             return  # the period changed again meanwhile
         self.stats = stats
         t = stats.total
-        rate = f"{t['succeeded'] / t['accepted']:.1%}" if t["accepted"] else "—"
+        rate = f"{t['succeeded'] / t['closed']:.1%}" if t["closed"] else "—"
         figures = [
             (self.tr("受理（件）"), f"{t['accepted']}", self.tr("统计期间内受理")),
             (
@@ -317,11 +333,11 @@ class ReportsPage(QWidget):
                 f"{t['succeeded']}",
                 self.tr("书面 {w}，口头 {o}").format(w=t["written"], o=t["oral"]),
             ),
-            (self.tr("成功率"), rate, self.tr("调解成功 ÷ 受理")),
+            (self.tr("成功率"), rate, self.tr("调解成功 ÷ 结案 {n}").format(n=t["closed"])),
             (self.tr("协议金额（万元）"), f"{t['amount_fen'] / 1_000_000:,.2f}", self.tr("调解成功案件")),
             (self.tr("司法确认（件）"), f"{t['confirmed']}", self.tr("已履行 {n} 件").format(n=t["performed"])),
             (
-                self.tr("在办（件）"),
+                self.tr("期末在办（件）"),
                 f"{t['open']}",
                 self.tr("不成功 {f}，终止 {e}").format(f=t["failed"], e=t["terminated"]),
             ),
@@ -402,6 +418,52 @@ class ReportsPage(QWidget):
             label=self.tr("正在生成统计表…"),
             parent=self,
             on_ok=lambda path: self._saved(path, self.tr("统计表已保存：{path}").format(path=path)),
+        )
+
+    def submit_statistics(self) -> None:
+        """报出: the period's figures kept as they are now, the workbook saved as submitted."""
+        q = self.query()
+        if q.org_code or q.committee_uuid:
+            messages.error(self, self.tr("报出的统计表须包括本单位全部调委会：请把“范围”选为第一项后再报出。"))
+            return
+        if q.date_to >= clock.local_today():
+            messages.error(self, self.tr("统计期间尚未结束，期满后才能报出。"))
+            return
+        period = f"{q.date_from:%Y-%m-%d} 至 {q.date_to:%Y-%m-%d}"
+        if not messages.confirm(
+            self,
+            self.tr(
+                "报出 {period} 的人民调解工作统计表？报出后本期数字按现在的样子保存，随数据包报送上级；"
+                "以后案件有变化，在下一期统计表的“更正”表中列出。"
+            ).format(period=period),
+            self.tr("报出统计表"),
+        ):
+            return
+        name = f"人民调解工作统计表_{q.date_from:%Y%m%d}-{q.date_to:%Y%m%d}_报出.xlsx"
+        target = self.files.save_workbook(self, self.tr("保存报出的统计表"), name)
+        if target is None:
+            return
+        templates = self.ctx.data.root / "templates"
+
+        def work(session: Any, actor: Actor) -> Path:
+            from xihu_desk.reports import mediation_stats as layouts
+            from xihu_desk.services import report_submissions
+
+            try:
+                layout = layouts.load_layout(templates)
+            except layouts.LayoutError as exc:
+                raise UserError(str(exc)) from None
+            done = report_submissions.submit(session, actor, q, layout)
+            _write(target, done.workbook)  # inside the write: a file not written leaves no submission
+            return target
+
+        ops.write(
+            self.ctx,
+            self.actor,
+            work,
+            label=self.tr("正在报出…"),
+            parent=self,
+            on_ok=lambda path: self._saved(path, self.tr("已报出，报出的统计表已保存：{path}").format(path=path)),
         )
 
     def export_ledger(self) -> None:
