@@ -45,7 +45,8 @@ def test_the_second_desk_saving_a_case_it_loaded_earlier_is_refused(desks) -> No
     typed = casekit.intake(one, roster, summary="陈所长改写的情况。")
     with pytest.raises(EditConflict) as refused, one.write() as s:
         cases.update_intake(s, chen, uuid, typed, loaded_version=seen_by_one)
-    assert MESSAGE.match(refused.value.message), refused.value.message
+    assert MESSAGE.match(refused.value.editor_message), refused.value.editor_message
+    assert refused.value.message.endswith("您的修改未保存。请查看最新内容后重新提交。")
     with one.read() as s:
         stored = case_queries.case_detail(s, chen, uuid)
     assert stored["summary"] == "林所长补充的情况。" and stored["version"] == refused.value.current_version
@@ -65,7 +66,8 @@ def test_the_second_desk_saving_a_review_it_loaded_earlier_is_refused(desks) -> 
         reviews.update_register(s, lin, ref.uuid, reviewkit.command(contact="王科长"), loaded_version=loaded)
     with pytest.raises(EditConflict) as refused, one.write() as s:
         reviews.update_register(s, chen, ref.uuid, reviewkit.command(contact="赵科长"), loaded_version=loaded)
-    assert MESSAGE.match(refused.value.message), refused.value.message
+    assert MESSAGE.match(refused.value.editor_message), refused.value.editor_message
+    assert refused.value.message.endswith("您的修改未保存。请查看最新内容后重新提交。")
     with one.read() as s:
         assert review_queries.review_detail(s, chen, ref.uuid)["contact"] == "王科长"
 
@@ -80,7 +82,8 @@ def test_the_second_desk_saving_a_mediator_it_loaded_earlier_is_refused(desks) -
         mediators.update_mediator(s, lin, uuid, replace(cmd, phone="13900000001"), loaded_version=loaded)
     with pytest.raises(EditConflict) as refused, one.write() as s:
         mediators.update_mediator(s, chen, uuid, replace(cmd, phone="13900000002"), loaded_version=loaded)
-    assert MESSAGE.match(refused.value.message), refused.value.message
+    assert MESSAGE.match(refused.value.editor_message), refused.value.editor_message
+    assert refused.value.message.endswith("您的修改未保存。请查看最新内容后重新提交。")
     with one.read() as s:
         assert mediators.detail(s, chen, uuid)["phone"] == "13900000001"
 
@@ -103,4 +106,26 @@ def test_a_correction_made_on_an_older_version_of_the_case_is_refused(desks) -> 
         case_lifecycle.correct(s, lin, uuid, [("summary", "林所长更正的情况")], "笔误", loaded_version=shown)
     with pytest.raises(EditConflict) as refused, one.write() as s:
         case_lifecycle.correct(s, chen, uuid, [("summary", "陈所长更正的情况")], "笔误", loaded_version=shown)
-    assert MESSAGE.match(refused.value.message), refused.value.message
+    assert MESSAGE.match(refused.value.editor_message), refused.value.editor_message
+    assert refused.value.message.endswith("您的修改未保存。请查看最新内容后重新提交。")
+
+
+def test_case_correct_if_version_refuses_a_case_that_moved_on(capsys, data_dir) -> None:
+    import json
+
+    from tests.test_cli import run
+
+    home = str(data_dir.root)
+    run(capsys, "demo", "--data-dir", home, "--seed", "5", "--cases", "20")
+    code, out, _ = run(capsys, "case", "list", "--data-dir", home, "--status", "closed", "--json")
+    number = next(c["case_no"] for c in json.loads(out)["cases"] if c["outcome"] == "succeeded")
+    code, out, _ = run(capsys, "case", "show", number, "--data-dir", home, "--json")
+    seen = json.loads(out)["version"]
+    code, out, _ = run(capsys, "case", "correct", number, "--field", "summary", "--value", "第一次更正",
+                       "--reason", "笔误", "--if-version", str(seen), "--data-dir", home, "--json")
+    assert code == 0 and json.loads(out)["version"] == seen + 1
+    code, _, err = run(capsys, "case", "correct", number, "--field", "summary", "--value", "第二次更正",
+                       "--reason", "笔误", "--if-version", str(seen), "--data-dir", home)
+    assert code == 1 and "该案件已由 命令行" in err and "您的修改未保存" in err, err
+    code, out, _ = run(capsys, "case", "show", number, "--data-dir", home, "--json")
+    assert json.loads(out)["summary"] == "第一次更正"

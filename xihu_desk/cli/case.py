@@ -51,6 +51,12 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         help="更正后的内容（日期如 2026-03-05，金额以元计，协议条款每行一条）",
     )
     cc.add_argument("--reason", required=True, metavar="TEXT", help="更正理由")
+    cc.add_argument(
+        "--if-version",
+        type=int,
+        metavar="N",
+        help="只在案件仍是第 N 版（case show 所见）时更正；此后他人修改过则拒绝，不作改动",
+    )
     cr = case_sub.add_parser("reopen", parents=[common], help="已结案的案件重新调解（再次调解），编号不变")
     cr.add_argument("case_no", metavar="CASE_NO", help="案件编号或 uuid")
     cr.add_argument("--reason", required=True, metavar="TEXT", help="重新调解的理由（如协议未履行）")
@@ -167,9 +173,11 @@ def cmd_case_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _lifecycle(args: argparse.Namespace, service: Callable[..., Any], *service_args: Any, done: str) -> int:
-    """One change to one case (``service(session, actor, uuid, *service_args)``), in the unit of
-    work the service declares; prints the case's state and version after it."""
+def _lifecycle(
+    args: argparse.Namespace, service: Callable[..., Any], *service_args: Any, done: str, **service_kwargs: Any
+) -> int:
+    """One change to one case (``service(session, actor, uuid, *service_args, **service_kwargs)``), in
+    the unit of work the service declares; prints the case's state and version after it."""
     from xihu_desk.services import case_queries, cases
     from xihu_desk.services.context import cli_actor
 
@@ -177,7 +185,7 @@ def _lifecycle(args: argparse.Namespace, service: Callable[..., Any], *service_a
     actor = cli_actor()
     with unit(opened.db, cases.find_case_uuid, service, case_queries.case_detail) as session:
         uuid = cases.find_case_uuid(session, args.case_no)
-        service(session, actor, uuid, *service_args)
+        service(session, actor, uuid, *service_args, **service_kwargs)
         doc = case_queries.case_detail(session, actor, uuid)
     result = {
         "uuid": doc["uuid"],
@@ -194,7 +202,14 @@ def cmd_case_correct(args: argparse.Namespace) -> int:
     from xihu_desk.services import case_lifecycle
 
     value = args.value.replace("\\n", "\n")  # clauses typed on one line, separated by \n
-    return _lifecycle(args, case_lifecycle.correct, [(args.field, value)], args.reason, done=f"已更正 {args.field}")
+    return _lifecycle(
+        args,
+        case_lifecycle.correct,
+        [(args.field, value)],
+        args.reason,
+        done=f"已更正 {args.field}",
+        loaded_version=args.if_version,  # refused when the case moved on since the version named
+    )
 
 
 def cmd_case_reopen(args: argparse.Namespace) -> int:

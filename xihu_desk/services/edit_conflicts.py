@@ -20,10 +20,13 @@ from xihu_desk.store.models import AuditEvent, User
 
 
 class EditConflict(UserError):
-    """The record changed since the editor loaded it; ``current_version`` is what is stored now."""
+    """The record changed since the editor loaded it; ``current_version`` is what is stored now.
+    ``message`` suits any caller (the command line); ``editor_message`` is what a form that kept the
+    typing shows."""
 
-    def __init__(self, message: str, current_version: int):
-        super().__init__(message)
+    def __init__(self, changed: str, current_version: int):
+        super().__init__(f"{changed}，您的修改未保存。请查看最新内容后重新提交。")
+        self.editor_message = f"{changed}，您的修改未保存；已保留您填写的内容，可核对后重新保存。"
         self.current_version = current_version
 
 
@@ -37,6 +40,8 @@ def _who(session: Session, entity: str, entity_id: str) -> str:
     )
     if actor is None:
         return "其他单位（数据包）"
+    if actor.startswith("cli:"):  # services/context.cli_actor
+        return f"命令行 {actor[4:]}"
     name = session.scalar(select(User.display_name).where(User.username == actor))
     return name or actor
 
@@ -47,9 +52,7 @@ def check_loaded(session: Session, record: Travelling, loaded: int | None, *, en
         return
     when = clock.to_local(record.updated_at).strftime("%Y-%m-%d %H:%M")
     who = _who(session, entity, record.uuid)
-    raise EditConflict(
-        f"{noun}已由 {who} 于 {when} 修改，您的修改未保存；已保留您填写的内容，可核对后重新保存。", record.version
-    )
+    raise EditConflict(f"{noun}已由 {who} 于 {when} 修改", record.version)
 
 
 def case_version(session: Session, case_uuid: str | None) -> int | None:

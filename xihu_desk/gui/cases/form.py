@@ -397,7 +397,7 @@ class CaseDialog(QDialog):
             return
         self.busy = True
         self.update_buttons()
-        uuid, seen = self.case_uuid, {}
+        uuid, seen, said = self.case_uuid, {}, {}
 
         def tracked(session: Any) -> Any:
             """``work``, noting the case's version just before and after it (in the same unit, under
@@ -407,7 +407,7 @@ class CaseDialog(QDialog):
             try:
                 result = work(session)
             except edit_conflicts.EditConflict as exc:
-                seen["conflict"] = exc.current_version
+                seen["conflict"], said["conflict"] = exc.current_version, exc.editor_message
                 raise
             seen["after"] = edit_conflicts.case_version(session, uuid)
             return result
@@ -421,7 +421,7 @@ class CaseDialog(QDialog):
         def refused(field: str | None, message: str) -> None:
             self.busy = False
             if "conflict" in seen:  # what was typed stays; saving it again applies it over the current version
-                self.intake_version = seen["conflict"]
+                self.intake_version, message = seen["conflict"], said["conflict"]
             self.update_buttons()
             if on_refused is not None:
                 on_refused(field, message)

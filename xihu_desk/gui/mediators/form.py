@@ -120,7 +120,7 @@ class MediatorDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.actor, self.uuid = ctx, actor, uuid
         self.detail: dict[str, Any] | None = None
-        self.conflict: dict[str, int] = {}  # the stored version when a save met another desk's change
+        self.conflict: dict[str, Any] = {}  # a save that met another desk's change: the stored version
         self.dialog: QDialog | None = None  # the sub-dialog open now (tests drive it)
         self.save_file = save_file_dialog
         self.setObjectName("mediatorDialog")
@@ -515,7 +515,7 @@ class MediatorDialog(QDialog):
             try:  # refused when another desk saved the mediator since this form read it
                 return mediators.update_mediator(session, actor, uuid, cmd, loaded_version=loaded)
             except EditConflict as exc:
-                self.conflict["version"] = exc.current_version  # read on the GUI thread after delivery
+                self.conflict.update(version=exc.current_version, message=exc.editor_message)  # read after delivery
                 raise
 
         submit(self.ctx, self, work, self._saved, self._refused, self.tr("正在保存…"))
@@ -530,7 +530,7 @@ class MediatorDialog(QDialog):
     def _refused(self, field: str | None, message: str) -> None:
         self.save_button.setEnabled(True)
         if self.detail is not None and "version" in self.conflict:  # the typing stays; saving again applies it
-            self.detail["version"] = self.conflict["version"]
+            self.detail["version"], message = self.conflict["version"], self.conflict["message"]
         if field in self.inputs:
             self.tabs.setCurrentIndex(0)
         self.errors.show(field, message)

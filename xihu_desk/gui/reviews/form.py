@@ -54,7 +54,7 @@ class ReviewDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.actor, self.uuid = ctx, actor, uuid
         self.detail: dict[str, Any] | None = None
-        self.conflict: dict[str, int] = {}  # the stored version when a save met another desk's change
+        self.conflict: dict[str, Any] = {}  # a save that met another desk's change: the stored version
         self.step: dialogs.StepDialog | None = None
         self.can_edit = actor.can(Perm.EDIT_REVIEWS)
         self.setObjectName("reviewDialog")
@@ -468,7 +468,7 @@ class ReviewDialog(QDialog):
             try:  # refused when another desk saved the item since this form read it
                 ref = reviews.update_register(session, actor, uuid, cmd, loaded_version=loaded)
             except EditConflict as exc:
-                self.conflict["version"] = exc.current_version  # read on the GUI thread after delivery
+                self.conflict.update(version=exc.current_version, message=exc.editor_message)  # read after delivery
                 raise
             if after is not None:
                 reviews.record_after(session, actor, uuid, after)
@@ -489,7 +489,7 @@ class ReviewDialog(QDialog):
 
     def _refused(self, field: str | None, message: str) -> None:
         if self.detail is not None and "version" in self.conflict:  # the typing stays; saving again applies it
-            self.detail["version"] = self.conflict["version"]
+            self.detail["version"], message = self.conflict["version"], self.conflict["message"]
         self._enable()
         if not self.errors.show(field, message):
             messages.error(self, message)
