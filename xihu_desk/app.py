@@ -117,7 +117,7 @@ def run(data: DataDir, argv: list[str] | None = None, startup_check: bool = Fals
     i18n.install(app)  # the translators are children of the application, kept alive by it
     theme.apply(app, prefs.text_scale())
     gcguard.install(app)  # the garbage collector must not destroy Qt objects on the runner's thread
-    app.setWindowIcon(theme.icon("mdi6.scale-balance", theme.ACCENT))
+    app.setWindowIcon(theme.start_icon())  # drawn beforehand: no icon fonts before the login window
     crash.set_log_file(log_file(data))
     crash.install()
 

@@ -15,8 +15,8 @@ PROBE = """
 import sys
 from xihu_desk import app
 code = app.main(["--data-dir", sys.argv[1], "--startup-check"])
-heavy = [m for m in ("xihu_desk.gui.mainwindow", "alembic", "openpyxl", "reportlab", "docx", "cryptography.hazmat")
-         if m in sys.modules]
+heavy = [m for m in ("xihu_desk.gui.mainwindow", "alembic", "openpyxl", "reportlab", "docx", "cryptography.hazmat",
+                   "qtawesome", "stdnum", "xihu_desk.store.seed") if m in sys.modules]
 print("result", code, ",".join(heavy))
 """
 

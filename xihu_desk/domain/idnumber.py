@@ -6,9 +6,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from stdnum import exceptions as stdnum_errors
-from stdnum.cn import ric, uscc
-
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import UserError
 
@@ -26,6 +23,10 @@ def validate(value: str, today: date | None = None) -> str:
         raise UserError(f"身份证号应为 18 位，现为 {len(number)} 位。")
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise UserError("身份证号前 17 位须为数字，最后一位为数字或 X。")
+    # python-stdnum costs more to import than a command's work: loaded on the first check (issue 15)
+    from stdnum import exceptions as stdnum_errors
+    from stdnum.cn import ric
+
     try:
         birth = ric.get_birth_date(number)
     except stdnum_errors.ValidationError:
@@ -43,6 +44,9 @@ def validate(value: str, today: date | None = None) -> str:
 
 
 def birthplace_known(number: str) -> bool:
+    from stdnum import exceptions as stdnum_errors
+    from stdnum.cn import ric
+
     try:
         ric.get_birth_place(number)
     except stdnum_errors.ValidationError:
@@ -99,7 +103,11 @@ def _credit_code(number: str) -> bool:
     cooperatives), which no resident ID does (no province code 9x), and its check character fits.
     It is public and stays readable in exports."""
     plain = number.translate(_WIDE)
-    return len(plain) == 18 and plain[0] == "9" and uscc.is_valid(plain)
+    if len(plain) != 18 or plain[0] != "9":
+        return False
+    from stdnum.cn import uscc
+
+    return uscc.is_valid(plain)
 
 
 def mask_text(text: str) -> str:

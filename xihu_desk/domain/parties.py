@@ -8,9 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from stdnum import exceptions as stdnum_errors
-from stdnum.cn import uscc
-
 from xihu_desk.domain import idnumber
 from xihu_desk.domain.cases import age_on
 from xihu_desk.domain.errors import FieldError, UserError
@@ -94,6 +91,9 @@ def validate_credit_code(value: str) -> str:
         raise UserError(f"统一社会信用代码应为 18 位，现为 {len(code)} 位。")
     if any(c in "IOSVZ" for c in code):
         raise UserError("统一社会信用代码中不会出现 I、O、S、V、Z 这几个字母，请核对。")
+    from stdnum import exceptions as stdnum_errors  # loaded on use: costly for every command (issue 15)
+    from stdnum.cn import uscc
+
     try:
         uscc.validate(code)
     except stdnum_errors.InvalidChecksum:

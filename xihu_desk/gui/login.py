@@ -32,7 +32,7 @@ class LoginDialog(QDialog):
         self.ctx = ctx
         self.actor: Actor | None = None
         self.setWindowTitle(self.tr("登录"))  # Qt adds the program's name
-        self.setWindowIcon(theme.icon("mdi6.scale-balance", theme.ACCENT))
+        self.setWindowIcon(theme.start_icon())
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self._banner())
@@ -71,7 +71,7 @@ class LoginDialog(QDialog):
         row = QHBoxLayout(banner)
         row.setContentsMargins(24, 18, 24, 18)
         logo = QLabel()
-        logo.setPixmap(theme.icon("mdi6.scale-balance", "#ffffff").pixmap(40, 40))
+        logo.setPixmap(theme.start_icon("#ffffff").pixmap(40, 40))
         row.addWidget(logo)
         title = QLabel(self.tr("西湖司法所工作台"))
         title.setProperty("kind", "title")

@@ -12,9 +12,10 @@ import sys
 
 os.environ.setdefault("QT_API", "pyside6")  # qtawesome goes through QtPy; pick our binding
 
-import qtawesome
 from PySide6.QtGui import QColor, QFont, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
+
+from xihu_desk import paths
 
 ACCENT = "#1f5f99"
 ACCENT_DARK = "#174a78"
@@ -146,7 +147,20 @@ def apply_text_scale(app: QApplication, scale: int) -> None:
 
 
 def icon(name: str, color: str = MUTED, active: str | None = None) -> QIcon:
-    """An icon from the one set we use (Material Design Icons via qtawesome)."""
+    """An icon from the one set we use (Material Design Icons via qtawesome). qtawesome and its
+    fonts load on the first icon (a third of a second): after the login window (issue 15)."""
+    import qtawesome
+
     return qtawesome.icon(
         name, color=color, color_active=active or color, color_selected="#ffffff", color_disabled="#b5bec9"
     )
+
+
+START_ICONS = {ACCENT: "accent", "#ffffff": "white"}
+
+
+def start_icon(color: str = ACCENT) -> QIcon:
+    """The program's scale symbol, ``icon("mdi6.scale-balance", color)`` as a picture rendered
+    beforehand (packaging/make_start_icons.py): the login window and the window icon show it
+    without loading the icon fonts (issue 15)."""
+    return QIcon(str(paths.resources_dir() / "icons" / f"scale-balance-{START_ICONS[color]}.png"))

@@ -16,7 +16,6 @@ from xihu_desk.services import audit, audit_anchor
 from xihu_desk.services.context import Actor
 from xihu_desk.store import backup, clean_exit, dbfile, migrate
 from xihu_desk.store import progress as progress_steps
-from xihu_desk.store.seed import reference_version
 from xihu_desk.store import uow
 from xihu_desk.store.uow import Database
 
@@ -162,11 +161,13 @@ def check(data: DataDir, db: Database, health: dbfile.Health | None = None, prog
     revision = health.revision
     events, broken, reason, ref, records = 0, None, "", None, None
     if not integrity:
+        from xihu_desk.store import seed  # with the models it fills: not on the way to the login window
+
         with db.read() as session:
             if steps:
                 steps.at(FILE_SHARE, "正在核对审计日志…")
             chain = audit.verify_chain(session)
-            ref = reference_version(session, "org_units")
+            ref = seed.reference_version(session, "org_units")
             anchored = audit_anchor.check(session, data.root, chain.events) if chain.ok else (None, "")
             if steps:
                 steps.at(CHAIN_SHARE, "正在核对案件记录…")
