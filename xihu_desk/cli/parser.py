@@ -10,7 +10,7 @@ import sys
 from typing import Any, NoReturn
 
 from xihu_desk import __version__
-from xihu_desk.cli import bundle, case, committee, ledger, maintenance, mediator, node, printout, review, user
+from xihu_desk.cli import bundle, case, casefile, committee, ledger, maintenance, mediator, node, printout, review, user
 from xihu_desk.cli import reconcile
 from xihu_desk.cli import screening
 
@@ -103,7 +103,7 @@ _EPILOG = (
 )
 
 # The command modules, each with its COMMANDS (the dispatch table is their union, cli/__init__.py).
-MODULES = (maintenance, node, case, bundle, review, ledger, printout, mediator, committee, user, screening, reconcile)
+MODULES = (maintenance, node, case, bundle, review, ledger, printout, mediator, committee, user, screening, reconcile, casefile)
 
 
 def build() -> argparse.ArgumentParser:
@@ -131,5 +131,6 @@ def build() -> argparse.ArgumentParser:
     committee.add_parsers(sub, common, _Parser)  # committee list, add, code (字号)
     screening.add_parsers(sub, common, _Parser)  # screening list, add, zero, to-case, close, ledger
     reconcile.add_parsers(sub, common, _Parser)  # reconcile (provincial platform)
+    casefile.add_parsers(sub, common, _Parser)  # casefile score, review (卷宗评查)
     user.add_parsers(sub, common, _Parser)  # user list, reset-password, unlock
     return p

@@ -43,18 +43,21 @@ def read(
     on_error: Callable[[str], None] | None = None,
     label: str = "",
     parent: QWidget | None = None,
+    with_progress: bool = False,
     **kwargs: Any,
 ) -> Any:
     """``fn(session, actor, *args, **kwargs)`` in a read-only unit of work. Without ``on_ok``: now,
-    returning the result; with it: on the DB thread (returns the op id)."""
+    returning the result; with it: on the DB thread (returns the op id), and ``with_progress``
+    passes ``progress=`` too (a long read: its steps show, and cancelling stops it)."""
     if on_ok is None:
         with ctx.db.read() as session:
             return fn(session, actor.stamped(), *args, **kwargs)
     db = ctx.db
 
-    def work(_progress: Progress) -> Any:
+    def work(progress: Progress) -> Any:
+        extra = {"progress": progress} if with_progress else {}
         with db.read() as session:
-            return fn(session, actor.stamped(), *args, **kwargs)
+            return fn(session, actor.stamped(), *args, **kwargs, **extra)
 
     return ctx.runner.call(work, label=label, parent=parent, on_ok=on_ok, on_error=on_error)
 
