@@ -70,7 +70,7 @@ def test_a_round_finds_a_dispute_and_it_becomes_a_case(db):
 
 def test_resolved_on_the_spot_or_referred_keeps_the_record(db):
     head = casekit.head_actor(db)
-    uuid = _round(db, head, _dispute(), _dispute(applicant="孙某", respondent="李某"))
+    uuid = _round(db, head, _dispute(watched=True, responsible="周调解"), _dispute(applicant="孙某", respondent="李某"))
     with db.read() as s:
         first, second = (d["id"] for d in screening_queries.round_detail(s, head, uuid)["disputes"])
     with db.write() as s, pytest.raises(FieldError):
@@ -82,6 +82,7 @@ def test_resolved_on_the_spot_or_referred_keeps_the_record(db):
         got = {d["id"]: d for d in screening_queries.round_detail(s, head, uuid)["disputes"]}
     assert got[first]["status"] == "resolved" and got[first]["closing_note"] == "双方当场达成谅解"
     assert got[second]["status"] == "referred" and got[second]["referred_to"] == "综合执法队"
+    assert not got[first]["watched"] and got[first]["next_check_on"] is None  # settled: off the 重点 ledger
 
 
 def test_a_round_with_nothing_found_is_a_zero_report_and_refused_when_something_was(db):

@@ -230,6 +230,9 @@ def fill(session: Session, actor: Actor, cmd: DemoCommand) -> DemoResult:
         from xihu_desk.services import demo_mediators
 
         demo_mediators.fill_roster(session, actor, rng, fake, cmd.today or actor.today)
+        from xihu_desk.services import demo_screening  # 矛盾纠纷排查, from its own generator
+
+        demo_screening.make_screening(session, actor, cmd.seed, cmd.today or actor.today)
     _link_accounts(session, actor, result, mediator_accounts)
     audit.record(
         session,

@@ -419,6 +419,11 @@ def compute(session: Session, actor: Actor, q: StatsQuery, layout: dict[str, Any
         notes=notes,
     )
     stats = MediationStats(cover, type_rows, committee_rows, kind_rows, month_rows, stocks=total_stocks)
+    from xihu_desk.services import screening_stats  # 矛盾纠纷排查 (issue 18), a sheet of its own
+
+    stats.extra_sheets.append(
+        screening_stats.extra_sheet(session, q.date_from, q.date_to, q.org_code, q.committee_uuid)
+    )
     if q.whole:
         from xihu_desk.services import report_submissions
 

@@ -390,7 +390,8 @@ def make_case(
 def close_dispute(
     session: Session, actor: Actor, dispute_uuid: str, how: str, on: date, note: str, referred_to: str = ""
 ) -> None:
-    """当场化解 (``resolved``) or 移交 (``referred``, to ``referred_to``) a found dispute."""
+    """当场化解 (``resolved``, which also ends a 重点 watch) or 移交 (``referred``, to ``referred_to``;
+    a watched one stays on the ledger until a check ends it) a found dispute."""
     actor.require(Perm.EDIT_CASES)
     dispute, rnd = _open_dispute(session, dispute_uuid)
     if how not in rules.CLOSINGS:
@@ -405,6 +406,8 @@ def close_dispute(
     dispute.status, dispute.closed_on = how, on
     dispute.referred_to = to[:80] if how == "referred" else ""
     dispute.closing_note = _text(note, "closing_note", "处置情况", 2000)
+    if how == "resolved":  # settled on the spot: off the 重点 ledger; a referred one is followed until it lands
+        dispute.watched, dispute.next_check_on = False, None
     stamp_changed(actor, dispute)
     session.flush()
     audit.record(
