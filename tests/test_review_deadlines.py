@@ -140,12 +140,15 @@ def test_statistics_rates():
     ]
     s = rules.statistics(items, date(2026, 1, 1), date(2026, 3, 31))
     assert (s.total, s.reviewed, s.returned, s.unlawful, s.pending) == (6, 4, 1, 1, 1)
-    assert s.review_rate == 4 / 6 and s.unlawful_or_returned == 2
+    # 审查率 = reviewed ÷ needing review: the returned item needed none (issue 19)
+    assert s.needing == 5 and s.review_rate == 4 / 5 and s.unlawful_or_returned == 2
     assert (s.adopted, s.adoption_known, s.not_adopted) == (2, 3, 1) and s.adoption_rate == 2 / 3
     assert (s.timed, s.on_time) == (3, 2) and s.average_days == 5.0
     assert s.by_type == {"normative": 2, "agreement": 1, "enforcement": 2, "other": 1}
     assert s.by_month == {"2026-01": 2, "2026-02": 3, "2026-03": 1}
     assert s.months() == ["2026-01", "2026-02", "2026-03"]
-    assert rules.percent(s.review_rate) == "66.7%" and rules.percent(None) == "—"
+    assert rules.percent(s.review_rate) == "80.0%" and rules.percent(None) == "—"
+    listed = rules.statistics(items, date(2026, 1, 1), date(2026, 3, 31), unreviewed=3)  # 应审未审 from the list
+    assert listed.needing == 8 and listed.review_rate == 4 / 8
     empty = rules.statistics([], date(2026, 1, 1), date(2026, 1, 31))
     assert empty.review_rate is None and empty.average_days is None

@@ -1,7 +1,10 @@
 """Command-line commands of the Excel ledgers and the statistics tables (design.md §10):
 
-    xihu-desk ledger import FILE.xlsx --kind cases|reviews|mediators [--dry-run] [--json] [--problems FILE.xlsx]
-    xihu-desk ledger export --kind cases|reviews|mediators -o FILE.xlsx [--reveal]
+    xihu-desk ledger import FILE.xlsx --kind cases|reviews|mediators|review-matters [--dry-run] [--json]
+                     [--problems FILE.xlsx]
+    xihu-desk ledger export --kind cases|reviews|mediators|review-matters -o FILE.xlsx [--reveal]
+        review-matters: the office's list of meeting items and contracts, each marked against the
+        review register (应审未审)
     xihu-desk report mediation|reviews|mediators --from DATE --to DATE -o FILE.xlsx
                      [--org CODE | --committee NAME]        (the scope: mediation only)
                      [--submit [--responsible NAME] [--preparer NAME] | --as-submitted]  (报出: mediation only)
@@ -30,7 +33,7 @@ from xihu_desk.cli.common import (
 )
 from xihu_desk.domain import clock
 
-LEDGER_KINDS = ("cases", "reviews", "mediators")
+LEDGER_KINDS = ("cases", "reviews", "mediators", "review-matters")
 REPORT_KINDS = ("mediation", "reviews", "mediators")
 
 
@@ -43,7 +46,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     li.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
     li.add_argument("--problems", metavar="FILE.xlsx", help="把问题清单写成 Excel，改正后可再次导入（cases）")
     lx = led_sub.add_parser("export", parents=[common], help="导出 Excel 台账")
-    lx.add_argument("--kind", choices=LEDGER_KINDS, required=True)
+    # platform: the cases still to enter in the provincial platform (cli/reconcile.py)
+    lx.add_argument("--kind", choices=(*LEDGER_KINDS, "platform"), required=True)
     lx.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
     lx.add_argument("--reveal", action="store_true", help="含完整证件号码（须有查看完整证件号码的权限；记入审计日志）")
 
@@ -70,11 +74,25 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
 
 # The parser's choices limit --kind to these keys.
 def cmd_ledger_import(args: argparse.Namespace) -> int:
-    return {"cases": _cases_import, "reviews": _reviews_import, "mediators": _mediators_import}[args.kind](args)
+    return {
+        "cases": _cases_import,
+        "reviews": _reviews_import,
+        "mediators": _mediators_import,
+        "review-matters": _matters_import,
+    }[args.kind](args)
 
 
 def cmd_ledger_export(args: argparse.Namespace) -> int:
-    return {"cases": _cases_export, "reviews": _reviews_export, "mediators": _mediators_export}[args.kind](args)
+    if args.kind == "platform":
+        from xihu_desk.cli.reconcile import cmd_entry_list
+
+        return cmd_entry_list(args)
+    return {
+        "cases": _cases_export,
+        "reviews": _reviews_export,
+        "mediators": _mediators_export,
+        "review-matters": _matters_export,
+    }[args.kind](args)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -289,6 +307,39 @@ def _reviews_export(args: argparse.Namespace) -> int:
         revealed="（证件号码未遮蔽，已记入审计日志）",
         masked="（形如身份证号的数字已遮蔽）",
     )
+
+
+def _matters_import(args: argparse.Namespace) -> int:
+    from xihu_desk.services import review_matters
+    from xihu_desk.services.context import cli_actor
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise UserError(f"找不到文件：{source}")
+    _data, opened = open_data(args)
+    progress = CountProgress()
+    try:
+        with unit(opened.db, review_matters.import_list) as session:
+            report = review_matters.import_list(
+                session, cli_actor(), source.read_bytes(), dry_run=args.dry_run, progress=progress
+            )
+    finally:
+        progress.close()
+    emit(args, report.as_json(), report.text())
+    return 0
+
+
+def _matters_export(args: argparse.Namespace) -> int:
+    from xihu_desk.services import review_matters
+
+    if args.reveal:
+        raise UserError("会议议题和合同清单不含证件号码，不需要 --reveal。")
+    _data, opened = open_data(args)
+    check_target(args, args.output)
+    data = run(opened.db, review_matters.export_list)
+    path = write_output(args, args.output, data)
+    emit(args, {"file": str(path), "kind": args.kind, "size": len(data)}, f"已导出：{path}")
+    return 0
 
 
 def _reviews_report(args: argparse.Namespace) -> int:

@@ -159,8 +159,9 @@ class ItemFacts:
 class Statistics:
     date_from: date
     date_to: date
-    total: int = 0  # 应审查数: items received in the period
+    total: int = 0  # 送审登记数: items received in the period
     reviewed: int = 0  # 已审查数: of those, with an opinion
+    unreviewed: int = 0  # 应审未审: the office's listed meeting items and contracts without a review
     returned: int = 0
     unlawful: int = 0
     pending: int = 0  # still under review (waiting, reviewing, paused)
@@ -177,8 +178,15 @@ class Statistics:
     by_adoption: Counter = field(default_factory=Counter)
 
     @property
+    def needing(self) -> int:
+        """应审查数: what needed a review: the items registered, less those returned (out of scope,
+        withdrawn), plus the listed items that needed one and got none."""
+        return self.total - self.returned + self.unreviewed
+
+    @property
     def review_rate(self) -> float | None:
-        return self.reviewed / self.total if self.total else None
+        """审查率 = 已审查 ÷ 应审查 (REVIEW_RATE_RULE), not completed ÷ registered."""
+        return self.reviewed / self.needing if self.needing else None
 
     @property
     def adoption_rate(self) -> float | None:
@@ -204,11 +212,17 @@ class Statistics:
         return out
 
 
-def statistics(items: list[ItemFacts], date_from: date, date_to: date) -> Statistics:
-    """The figures of domain.md §5.4 over the items received in the period (ASSUMPTION: 审查率 =
-    with an opinion ÷ received; 采纳率 = 采纳 and 部分采纳 ÷ opinions whose adoption is known;
+REVIEW_RATE_RULE = (
+    "审查率 = 已审查数 ÷ 应审查数；应审查数 = 期间内送审登记的事项（不含退回）"
+    "+ 会议议题和合同清单中需要审查而没有审查的事项（应审未审）"
+)
+
+
+def statistics(items: list[ItemFacts], date_from: date, date_to: date, unreviewed: int = 0) -> Statistics:
+    """The figures of domain.md §5.4 over the items received in the period (ASSUMPTION: 审查率 as
+    REVIEW_RATE_RULE says, ``unreviewed`` being the listed items without a review; 采纳率 = 采纳 and 部分采纳 ÷ opinions whose adoption is known;
     on time = opinion on or before the deadline, over opinions whose dates are known)."""
-    s = Statistics(date_from, date_to)
+    s = Statistics(date_from, date_to, unreviewed=unreviewed)
     for it in items:
         if not date_from <= it.received_on <= date_to:
             continue

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, text
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain import reviews as rules
@@ -18,6 +18,7 @@ from xihu_desk.services import codes
 from xihu_desk.services.context import Actor
 from xihu_desk.services.reviews import as_pauses, get_item, item_clock, pauses_of, work_calendar
 from xihu_desk.services.units import reads
+from xihu_desk.store import dialect
 from xihu_desk.store.case_models import MediationCase
 from xihu_desk.store.review_models import ReviewAttachment, ReviewItem, ReviewPause
 
@@ -116,7 +117,7 @@ def year_range(session: Session, actor: Actor) -> tuple[int, int] | None:
     """Two queries, each one seek at an end of the partial index on (year, seq) of live items
     (min and max together, or ``deleted IS 0``, would walk every item)."""
     actor.require(Perm.VIEW_REVIEWS)
-    live = text("review_item.deleted = 0")  # literally the partial index's condition
+    live = dialect.live("review_item")  # on SQLite literally the partial index's condition
     low = session.scalar(select(func.min(ReviewItem.year)).where(live))
     high = session.scalar(select(func.max(ReviewItem.year)).where(live))
     return (low, high) if low and high else None
@@ -430,7 +431,10 @@ def facts(session: Session, actor: Actor, date_from: date, date_to: date) -> lis
 
 
 def statistics(session: Session, actor: Actor, date_from: date, date_to: date) -> rules.Statistics:
-    return rules.statistics(facts(session, actor, date_from, date_to), date_from, date_to)
+    from xihu_desk.services import review_matters  # the office's list of meeting items and contracts
+
+    missing = review_matters.missing_count(session, actor, date_from, date_to)
+    return rules.statistics(facts(session, actor, date_from, date_to), date_from, date_to, missing)
 
 
 def register_rows(session: Session, actor: Actor, f: ReviewFilter, today: date) -> list[dict[str, Any]]:

@@ -120,3 +120,23 @@ class ReviewAttachment(Travelling, Base):
     file_name: Mapped[str] = mapped_column(String(200))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
+
+
+class ReviewMatter(Base):
+    """One line of the office's own list of meeting items (会议议题) and contracts (合同), imported
+    from its Excel list so that what needed a legality review and got none shows (应审未审). The
+    review is found at reading time (by the number written in the list, else by title), so an item
+    registered later clears the flag. Kept on this node: the list is the office's working paper."""
+
+    __tablename__ = "review_matter"
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # a review_type code: meeting_topic, contract…
+    title: Mapped[str] = mapped_column(String(200))
+    title_key: Mapped[str] = mapped_column(String(200), index=True)  # normalised title, for matching
+    unit: Mapped[str] = mapped_column(String(80), default="")
+    matter_on: Mapped[date] = mapped_column(Date, index=True)  # 会议日期 / 签订日期
+    meeting: Mapped[str] = mapped_column(String(80), default="")  # 会议名称 (党工委会、主任办公会…)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=True)
+    review_no: Mapped[str] = mapped_column(String(60), default="")  # 审查编号 as written in the list
+    note: Mapped[str] = mapped_column(Text, default="")
+    imported_by: Mapped[str] = mapped_column(String(40), default="")

@@ -37,6 +37,7 @@ from xihu_desk.gui.listpage import ListPage
 from xihu_desk.gui.reviews.model import CLOCK, REVIEW_COLUMN_SAMPLES, SORT_KEYS, TITLE, ReviewListModel
 from xihu_desk.gui.reviews.model import TYPE as REVIEW_TYPE
 from xihu_desk.gui.reviews.model import UNIT as REVIEW_UNIT
+from xihu_desk.gui.reviews.matters import MattersView
 from xihu_desk.gui.reviews.stats import StatsView
 from xihu_desk.gui.widgets import label
 from xihu_desk.services import codes, review_ledger, review_queries
@@ -95,6 +96,10 @@ class ReviewsPage(ListPage):
         self.tabs.addTab(register, theme.icon("mdi6.table-large"), self.tr("审查台账"))
         self.stats = StatsView(ctx, actor, lambda *a: self.choose_save_file(*a), self)
         self.tabs.addTab(self.stats, theme.icon("mdi6.chart-bar"), self.tr("统计"))
+        self.matters = MattersView(
+            ctx, actor, lambda *a: self.choose_open_file(*a), lambda *a: self.choose_save_file(*a), self
+        )
+        self.tabs.addTab(self.matters, theme.icon("mdi6.format-list-checks"), self.tr("议题和合同"))
         box.addWidget(self.tabs)
 
     # -- layout -------------------------------------------------------------------------------------

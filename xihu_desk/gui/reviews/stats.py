@@ -107,8 +107,8 @@ class StatsView(QWidget):
         s = ops.read(self.ctx, self.actor, review_queries.statistics, start, end)
         self.stats = s
         self.scope.setText(
-            self.tr("{org}（{code}）　{start} 至 {end} 送审的事项；口径见导出的统计表“说明”页。").format(
-                org=self.org.org_name, code=self.org.org_code, start=start, end=end
+            self.tr("{org}（{code}）　{start} 至 {end} 送审的事项；{rule}。其他口径见导出的统计表“说明”页。").format(
+                org=self.org.org_name, code=self.org.org_code, start=start, end=end, rule=rules.REVIEW_RATE_RULE
             )
         )
         while self.cards.count():
@@ -120,14 +120,14 @@ class StatsView(QWidget):
         figures = [
             (
                 self.tr("应审查"),
-                str(s.total),
-                self.tr("已审查 {n} 件").format(n=s.reviewed),
+                str(s.needing),
+                self.tr("登记 {t}，退回 {r}，应审未审 {m}").format(t=s.total, r=s.returned, m=s.unreviewed),
                 "mdi6.inbox-arrow-down-outline",
             ),
             (
                 self.tr("审查率"),
                 rules.percent(s.review_rate),
-                self.tr("在审 {n} 件").format(n=s.pending),
+                self.tr("已审查 {n} ÷ 应审查 {d}；在审 {p} 件").format(n=s.reviewed, d=s.needing, p=s.pending),
                 "mdi6.percent-outline",
             ),
             (
