@@ -74,6 +74,9 @@ def test_submitted_workbook_is_reproduced_byte_for_byte_and_corrections_show_nex
     assert accepted[4:7] == (1, 0, -1)
     amount = next(r for r in lines if r[3] == "协议金额（元）")
     assert amount[4:7] == (1000.0, 0, -1000.0)
+    ws = openpyxl.load_workbook(io.BytesIO(_workbook(db, head, FEB)))["更正"]
+    money = next(r for r in ws.iter_rows() if r[3].value == "协议金额（元）")
+    assert [c.number_format for c in money[4:7]] == ["#,##0.00"] * 3  # 元 with two decimals
     summary = [v for row in _rows(_workbook(db, head, FEB), "统计表") for v in row if isinstance(v, str)]
     assert any(v.startswith("更正：已报出的 2026年1月") for v in summary)
     # Submitting February records that it carried them: March shows no January line again …

@@ -475,7 +475,8 @@ def workbook(stats: MediationStats, layout: Mapping[str, Any], *, fixed_at: date
             ],
             "已报出的各期数字在报出后没有变化。"
             if not stats.corrections
-            else "报出后案件有更正（补录、更正、作废、重新调解等），原报出的数字保留不变，差额在此列出，计入本表所在期间以外的原期间。",
+            else "这些期间报出后，其中案件又有补录、更正、作废或重新调解：原报出的数字保留不变，变化逐件列在此处；"
+            "它们属于所列的原期间，不计入本表的本期数字。",
             (16, 12, 30, 14, 10, 10, 10),
         )
     if stats.submissions is not None:
@@ -500,7 +501,7 @@ def workbook(stats: MediationStats, layout: Mapping[str, Any], *, fixed_at: date
             "尚无单位报出与本期间有关的统计表。"
             if not stats.submissions
             else "与本统计期间有重叠的各期报出，按单位和期间排列。",
-            (22, 12, 26, 16, 16, 9, 11, 30),
+            (22, 12, 26, 16, 24, 9, 11, 30),
         )
     for extra_sheet in stats.extra_sheets:
         widths = tuple(max(10, min(40, 2 * len(h) + 4)) for h in extra_sheet.headers)
@@ -572,6 +573,8 @@ def _list_sheet(
             cell = ws.cell(i, j, ledger.safe_text(v) if isinstance(v, str) else v)
             cell.border = ledger.BORDER
             cell.alignment = Alignment(vertical="center", horizontal="right" if isinstance(v, (int, float)) else "left")
+            if isinstance(v, float):
+                cell.number_format = "#,##0.00"
     last = r + len(rows)
     if note:
         cell = ws.cell(last + 2, 1, ledger.safe_text(note))
