@@ -97,7 +97,7 @@ def _corrections(
         }
         changed: dict[str, list[Any]] = {}
         label, on = period_label(first, last), clock.local_date(base.submitted_at)
-        for uuid in sorted(set(before) | set(now), key=lambda u: ((before.get(u) or now.get(u))[0], u)):
+        for uuid in sorted(set(before) | set(now), key=lambda u: ((before.get(u) or now[u])[0], u)):
             was = before.get(uuid, ["", {}])
             is_ = now.get(uuid, [was[0], {}])
             if was[1] == is_[1]:
