@@ -135,8 +135,8 @@ def run(data: DataDir, argv: list[str] | None = None, startup_check: bool = Fals
         log.info("已删除上次中断时留下的未完成文件：%s", ", ".join(p.name for p in opened.removed_partials))
 
     controller = AppController(data, opened)
-    controller.start()
     watch = _integrity_watch(data, controller)  # the daily full check, once the first window is up
+    controller.start()
     QTimer.singleShot(WATCH_DELAY_MS, watch.start)
     if startup_check:
         QTimer.singleShot(0, lambda: _report_first_window(app))
@@ -149,8 +149,9 @@ def run(data: DataDir, argv: list[str] | None = None, startup_check: bool = Fals
     return code
 
 
-# The daily check starts this long after the first window, so it never delays that window.
-WATCH_DELAY_MS = 3000
+# The daily check starts this long after the first window, so it never delays that window; writes
+# (the sign-in's too) wait for its verdict, so it starts soon.
+WATCH_DELAY_MS = 500
 
 
 def _integrity_watch(data: DataDir, controller):
@@ -162,12 +163,16 @@ def _integrity_watch(data: DataDir, controller):
     from xihu_desk.gui import messages
     from xihu_desk.services import integrity_watch
 
+    # from now on no write lands before today's check has passed (it may find damage that start-up
+    # could not see: the file's size and time unchanged since the last clean exit)
+    gate = integrity_watch.hold_writes(data, controller.ctx.db, clock.local_today())
+
     class Watch(QObject):
         finished = Signal(object)  # dbfile.Health, posted from the checking thread
 
         def start(self) -> None:
             self.finished.connect(self._report)
-            integrity_watch.start_daily(data, controller.ctx.db, clock.local_today(), self.finished.emit)
+            integrity_watch.start_daily(data, controller.ctx.db, clock.local_today(), self.finished.emit, gate)
 
         def _report(self, health) -> None:
             if health.damaged:

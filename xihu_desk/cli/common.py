@@ -62,6 +62,8 @@ __all__ = [
 
 def open_data(args: argparse.Namespace, *, must_exist: bool = True):
     """The data folder named by ``--data-dir`` and its database, opened (and migrated)."""
+    from xihu_desk.domain import clock
+    from xihu_desk.services import integrity_watch
     from xihu_desk.store import dbfile, migrate
 
     data = DataDir(args.data_dir)
@@ -70,7 +72,10 @@ def open_data(args: argparse.Namespace, *, must_exist: bool = True):
     # only a -wal left where the database was is damage (open_database says so), not "no database"
     if must_exist and not data.database.exists() and not dbfile.wal_left(data.database):
         raise UserError(f"数据目录 {data.root} 中没有数据库，请先运行 xihu-desk init。")
-    return data, migrate.open_database(data)
+    opened = migrate.open_database(data)
+    # today's integrity check, when it has not run, before this command's first write (reads never wait)
+    integrity_watch.check_before_writes(data, opened.db, clock.local_today())
+    return data, opened
 
 
 def choose_database(args: argparse.Namespace) -> None:

@@ -40,13 +40,54 @@ def run_check(data: DataDir, db: Database, today: date) -> dbfile.Health:
     return health
 
 
+class WriteGate:
+    """Writes wait here until the day's background check has given its verdict (issue 15): the
+    file may have been damaged with its size and time unchanged since the last clean exit, which
+    start-up cannot see. Waiting (not refusing) keeps every save the user asks for; on a large
+    file the first write of the day may wait for the check (~45 s at a million cases)."""
+
+    def __init__(self) -> None:
+        self._done = threading.Event()
+
+    def __call__(self) -> None:
+        if not self._done.is_set():
+            log.info("等待后台完整性检查完成后再写入")
+            self._done.wait()
+
+    def open(self) -> None:
+        self._done.set()
+
+    @property
+    def is_open(self) -> bool:
+        return self._done.is_set()
+
+
+def hold_writes(data: DataDir, db: Database, today: date) -> WriteGate | None:
+    """At start, when today's check is due: every write of ``db`` waits until ``start_daily``
+    has run it (call that soon after). None when nothing is due."""
+    if db.path is None or not due(data, today) or db.write_blocked or db.read_blocked:
+        return None
+    gate = WriteGate()
+    db.write_gate = gate
+    return gate
+
+
 def start_daily(
-    data: DataDir, db: Database, today: date, done: Callable[[dbfile.Health], None] | None = None
+    data: DataDir,
+    db: Database,
+    today: date,
+    done: Callable[[dbfile.Health], None] | None = None,
+    gate: WriteGate | None = None,
 ) -> threading.Thread | None:
     """Run today's check in a background thread unless it ran today already (or the start-up
-    check just ran, which counts); ``done`` hears the result on that thread."""
+    check just ran, which counts); ``done`` hears the result on that thread. Writes wait for it
+    (``gate`` from ``hold_writes``, else one made here)."""
     if not due(data, today) or db.write_blocked or db.read_blocked:
+        if gate is not None:
+            gate.open()
         return None
+    gate = gate or WriteGate()
+    db.write_gate = gate
 
     def work() -> None:
         try:
@@ -54,9 +95,27 @@ def start_daily(
         except Exception:  # a check that could not run is not damage; tomorrow tries again
             log.warning("后台完整性检查未能完成", exc_info=True)
             return
+        finally:
+            gate.open()  # after run_check: damage has set write_blocked before any write goes on
         if done is not None:
             done(health)
 
     thread = threading.Thread(target=work, name="integrity-check", daemon=True)
     thread.start()
     return thread
+
+
+def check_before_writes(data: DataDir, db: Database, today: date) -> None:
+    """Commands (no background): when today's check has not run, the first write of ``db`` runs
+    it first; reads never wait. Damage then refuses that write and every later one."""
+    if db.path is None or not due(data, today) or db.write_blocked or db.read_blocked:
+        return
+
+    def gate() -> None:
+        db.write_gate = None  # once
+        try:
+            run_check(data, db, today)
+        except Exception:  # could not run (not damage): the write goes on as before the check existed
+            log.warning("写入前的完整性检查未能完成", exc_info=True)
+
+    db.write_gate = gate

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import StorageError, UserError
 from xihu_desk.store import dbfile, locks
+from xihu_desk.store import lengths as _lengths  # noqa: F401 - every flush holds the declared lengths
 from xihu_desk.store.engine import WRITE_OPTION, make_engine
 
 _KNOWN = (
@@ -78,6 +79,9 @@ class Database:
         self.write_blocked: str | None = None
         # Set when the file cannot be read at all (zero bytes, garbage): reads are refused too.
         self.read_blocked: str | None = None
+        # Called before every write while the day's integrity check is pending or running
+        # (services/integrity_watch.py): no write lands before its verdict.
+        self.write_gate: Callable[[], None] | None = None
         database = make_url(url).database if url.startswith("sqlite") else None
         self.path: Path | None = Path(database) if database else None
         self.folder: Path | None = self.path.parent if self.path else None
@@ -85,6 +89,9 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
+        gate = self.write_gate
+        if gate is not None:
+            gate()  # may find damage and set write_blocked
         blocked = self.read_blocked or self.write_blocked
         if blocked:
             raise StorageError(blocked)
