@@ -258,3 +258,37 @@ def find_by_number(session: Session, key: str) -> str:
     """The case by its number now, its uuid, or a number it had before it was escalated
     (cases.find_case_uuid knows the former numbers)."""
     return cases.find_case_uuid(session, key)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the 提级/移交 dialog offers for one case: whether it may move now (else why not), the
+    committees of this node it may go to (uuid, name, kind), and its moves so far."""
+
+    allowed: bool
+    why: str
+    committees: list[tuple[str, str, str]]
+    moves: list[EscalationRow]
+
+
+@reads
+def choices(session: Session, actor: Actor, case_uuid: str) -> Choices:
+    from xihu_desk.services import committee_roster
+
+    case = cases.get_case(session, case_uuid)
+    why = ""
+    if not actor.can(Perm.EDIT_CASES):
+        why = "只有办理案件的人员可以提级或移交。"
+    elif case.owner_node != cases._node_id(session):
+        why = "该案件由其他单位管理，本单位只能查看。"
+    elif case.status not in (Status.ACCEPTED, Status.MEDIATING):
+        why = f"案件{Status(case.status).label}，只有受理后、结案前的案件可以提级或移交。"
+    elif session.scalar(select(Agreement.uuid).where(Agreement.case_uuid == case.uuid, Agreement.deleted.is_(False))):
+        why = "已登记调解协议的案件不能再提级或移交。"
+    views = committee_roster.committee_views(session, actor.today)
+    # the office's committees first (街道（镇）, then 行业性专业性): where a case usually goes up to
+    order = {"street": 0, "sector": 1, "enterprise": 2, "stationed": 3, "npo": 4, "studio": 5, "community": 6}
+    targets = sorted(
+        (v for v in views if v.own and v.uuid != case.committee_uuid), key=lambda v: (order.get(v.kind, 9), v.name)
+    )
+    return Choices(not why, why, [(v.uuid, v.name, v.kind_label) for v in targets], moves(session, case_uuid=case_uuid))

@@ -238,8 +238,15 @@ def open_dialog(
         history = HistoryDialog(detail, parent)
         history.open()
         return history
-    if kind == "correct":
-        dialog: CaseSubDialog = CorrectDialog(ctx, actor, detail, parent, done)
+    if kind == "escalate":  # 提级/移交 (gui/cases/escalate.py, issue 18)
+        from xihu_desk.gui.cases.escalate import EscalateDialog
+        from xihu_desk.services import escalation
+
+        dialog: CaseSubDialog = EscalateDialog(
+            ctx, actor, detail, ops.read(ctx, actor, escalation.choices, uuid), parent, done
+        )
+    elif kind == "correct":
+        dialog = CorrectDialog(ctx, actor, detail, parent, done)
     elif kind == "reopen":
         dialog = ReasonDialog(
             ctx,
@@ -311,6 +318,7 @@ def add_actions(menu: QMenu, ctx: AppContext, actor: Actor, parent: QWidget, uui
         ),
         ("void", _tr("作废…"), "mdi6.cancel", bool(detail and detail["may_void"]), ""),
         ("link", _tr("由此新立案件…"), "mdi6.folder-plus-outline", bool(detail and detail["may_link"]), ""),
+        ("escalate", _tr("提级/移交…"), "mdi6.arrow-up-bold-box-outline", *_may_escalate(ctx, actor, uuid)),
         (
             "history",
             _tr("案件历史…"),
@@ -330,6 +338,21 @@ def add_actions(menu: QMenu, ctx: AppContext, actor: Actor, parent: QWidget, uui
         if detail is not None and enabled:
             action.triggered.connect(lambda _c=False, k=kind, d=detail: open_dialog(k, ctx, actor, d, parent, done))
     menu.setToolTipsVisible(True)
+
+
+def _may_escalate(ctx: AppContext, actor: Actor, uuid: str | None) -> tuple[bool, str]:
+    """Whether 提级/移交 is open for the case now, and why not (services/escalation.choices)."""
+    if not uuid:
+        return False, ""
+    from xihu_desk.services import escalation
+
+    try:
+        choices = ops.read(ctx, actor, escalation.choices, uuid)
+    except UserError:
+        return False, ""
+    if choices.allowed and not choices.committees:
+        return False, _tr("本单位没有其他调委会可以接收")
+    return choices.allowed, choices.why
 
 
 def lifecycle_menu(

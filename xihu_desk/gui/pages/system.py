@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -24,7 +25,8 @@ from xihu_desk.gui import ops, prefs, qtapp, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.fmt import local_time
 from xihu_desk.gui.widgets import label
-from xihu_desk.services import committees, node, settings
+from xihu_desk.domain import clock
+from xihu_desk.services import committee_roster, node, settings
 from xihu_desk.services.context import Actor
 
 
@@ -228,13 +230,19 @@ class NodeTab(QWidget):
         box.addSpacing(10)
         self.committee_title = label("", "subtitle")
         box.addWidget(self.committee_title)
-        self.committee_view = QTableWidget(0, 3)
+        self.committee_view = QTableWidget(0, 5)
         self.committee_view.setObjectName("committeeView")
-        self.committee_view.setHorizontalHeaderLabels([self.tr("调委会"), self.tr("字号"), self.tr("类型")])
+        self.committee_view.setHorizontalHeaderLabels(
+            [self.tr("调委会"), self.tr("字号"), self.tr("类型"), self.tr("主任"), self.tr("提示")]
+        )
+        self.committee_view.setToolTip(self.tr("双击查看调委会的基本情况、组成人员和提级/移交的案件"))
+        self.committee_view.cellDoubleClicked.connect(self.open_committee)
         self.committee_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.committee_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.committee_view.verticalHeader().hide()
-        self.committee_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.committee_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # 提示: the law's warnings, the longest
         box.addWidget(self.committee_view, 1)
         self.ctx = ctx
 
@@ -244,9 +252,28 @@ class NodeTab(QWidget):
 
     def refresh_committees(self) -> None:
         """The committees this node holds, in the order of their names' pinyin (the 调委会 card)."""
-        rows = ops.session_read(self.ctx, committees.list_committees)
+        # each as it is (services/committee_roster.py): organisation kind, chair, the Art 8 warnings
+        rows = ops.session_read(self.ctx, committee_roster.committee_views, clock.local_today())
         self.committee_title.setText(self.tr("调委会（{n} 个）").format(n=len(rows)))
         self.committee_view.setRowCount(len(rows))
         for i, c in enumerate(rows):
-            for j, text in enumerate((c.name, c.short_name, committees.KIND_LABELS.get(c.kind, c.kind))):
-                self.committee_view.setItem(i, j, QTableWidgetItem(text))
+            warn = "；".join(c.warnings)
+            for j, text in enumerate((c.name, c.code, c.kind_label, c.chair, warn)):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, c.uuid)
+                if j == 4 and warn:
+                    item.setForeground(QColor(theme.DANGER))
+                    item.setToolTip(warn)
+                self.committee_view.setItem(i, j, item)
+
+    def open_committee(self, row: int, _column: int = 0) -> None:
+        """双击: the committee as it is (gui/committees/dialog.py)."""
+        from xihu_desk.gui.committees.dialog import CommitteeDialog
+
+        item = self.committee_view.item(row, 0)
+        if item is None:
+            return
+        self.committee_dialog = CommitteeDialog(
+            self.ctx, item.data(Qt.ItemDataRole.UserRole), clock.local_today(), self
+        )
+        self.committee_dialog.open()
