@@ -124,6 +124,11 @@ def test_the_submission_travels_up_and_the_district_lists_it(db, data_dir, head,
         rows = _rows(mediation_stats.workbook(s, cli_actor(), StatsQuery(date(2026, 1, 1), date(2026, 12, 31))),
                      "报出情况")
     row = next(r for r in rows if r[1] == "330106002")
+    with district.db.read() as s:
+        summary = _rows(mediation_stats.workbook(s, cli_actor(), StatsQuery(date(2026, 1, 1), date(2026, 12, 31))),
+                        "统计表")
+    cover = next(r[0] for r in summary if isinstance(r[0], str) and r[0].startswith("数据来源"))
+    assert "北山街道 第 1 号" in cover  # the bundles included, named on the cover
     assert row[2] == "2026-01-01 至 2026-01-31" and row[5] == 2
     township.db.dispose()
     district.db.dispose()

@@ -126,6 +126,9 @@ class Cover:
             return "数据来源：本单位登记的案件；尚未登记下级单位，也没有导入下级报送的数据包。"
         missing = [b for b in self.bundles if b.missing or not b.sequences]
         head = f"数据来源：本单位及 {len(self.bundles)} 个下级单位报送的数据包"
+        included = "；".join(f"{b.sender} {b.included_text()}" for b in self.bundles if b.sequences)
+        if included:  # the bundles this report includes, named on its cover
+            head += f"（{included}）"
         if not missing:
             return head + "，数据包序号连续、无缺号（明细见“说明”表）。"
         names = "、".join(
