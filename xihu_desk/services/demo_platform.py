@@ -43,9 +43,10 @@ def fill(session: Session, actor: Actor, seed: int, today: date) -> int:
         recent = case.accepted_on > today - timedelta(days=RECENT_DAYS)
         if rng.random() >= (ENTERED_RECENTLY if recent else ENTERED_EARLIER):
             continue
-        # 浙江解纷码 style: JF, the district, the day entered (a day or few after acceptance), a serial
+        # ZJJF, the day entered (a day or few after acceptance), a serial: 11 digits, never ID-shaped
+        # (15 or 18 digits would be masked in every export as an ID number would)
         entered = min(case.accepted_on + timedelta(days=rng.randrange(0, 4)), today)
-        code = platform_codes.check(session, f"JF{info.org_code[:6]}{entered:%Y%m%d}{rng.randrange(10000):04d}")
+        code = platform_codes.check(session, f"ZJJF{entered:%y%m%d}{rng.randrange(100000):05d}")
         case.platform_code = code  # as typed when the case was entered: part of the case's history, no new version
         given += 1
     session.flush()
