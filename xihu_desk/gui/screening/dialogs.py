@@ -23,7 +23,16 @@ from PySide6.QtWidgets import (
 from xihu_desk.domain import screening as rules
 from xihu_desk.gui import theme
 from xihu_desk.gui.context import AppContext
-from xihu_desk.gui.kit import FieldErrors, date_edit, date_of, fill_combo, form_layout, required, set_date
+from xihu_desk.gui.kit import (
+    FieldErrors,
+    date_edit,
+    date_of,
+    fill_combo,
+    fit_to_screen,
+    form_layout,
+    required,
+    set_date,
+)
 from xihu_desk.gui.kit.dates import required_date
 from xihu_desk.gui.reviews.dialogs import StepDialog
 from xihu_desk.gui.widgets import label, readonly_table
@@ -168,7 +177,6 @@ class RoundDialog(QDialog):
         self.disputes: list[screening.DisputeInput] = []
         self.dispute_dialog: DisputeDialog | None = None
         self.setWindowTitle(self.tr("登记矛盾纠纷排查"))
-        self.setMinimumWidth(560)
         box = QVBoxLayout(self)
         form = form_layout()
         self.errors = FieldErrors()
@@ -222,6 +230,7 @@ class RoundDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         box.addWidget(buttons)
+        fit_to_screen(self, 44, 26)  # in characters and lines: it follows the text size
         self.add_button.clicked.connect(self.add_dispute)
         self.remove_button.clicked.connect(self.remove_dispute)
         self.committee.currentIndexChanged.connect(self._fill_officers)
@@ -231,11 +240,9 @@ class RoundDialog(QDialog):
 
     def _fill_officers(self) -> None:
         committee = self.committee.currentData()
-        fill_combo(
-            self.officer,
-            [(uuid, name) for uuid, name, c in self.choices["officers"] if c == committee],
-            self.tr("（未登记信息员时请先在“信息员”中登记）"),
-        )
+        mine = [(uuid, name) for uuid, name, c in self.choices["officers"] if c == committee]
+        blank = self.tr("（请选择报告的信息员）") if mine else self.tr("（该调委会尚无信息员，请先在“信息员”中登记）")
+        fill_combo(self.officer, mine, blank)
 
     def _method_changed(self) -> None:
         self.officer.setEnabled(self.method.currentData() == "informant")

@@ -16,7 +16,15 @@ from xihu_desk.services.context import Actor
 from xihu_desk.services.screening_queries import RoundRow, ScreeningFilter
 
 HELD, COMMITTEE, METHOD, AREA, FOUND, OPEN, STAFF = range(7)
-COLUMN_SAMPLES = ("2026-12-31", None, "信息员报告", "北山社区 3 幢至 8 幢", "发现纠纷", "待处置", "周调解、吴调解")
+COLUMN_SAMPLES = (
+    "2026-12-31",
+    None,
+    "信息员报告",
+    "北山社区 3 幢至 8 幢",
+    "3 件（重大 1）",
+    "待处置",
+    "周调解、吴调解",
+)
 SORT_KEYS: dict[int, str | None] = {
     HELD: "held_on",
     COMMITTEE: "committee",

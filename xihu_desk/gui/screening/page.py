@@ -151,7 +151,8 @@ class RoundsView(ListPage):
         box.addLayout(actions)
         self.to_case_button.clicked.connect(self.to_case)
         self.close_button.clicked.connect(self.close_dispute)
-        card.setMinimumHeight(self.fontMetrics().height() * 12)
+        # title, facts, three disputes and the buttons, at any text size
+        card.setMinimumHeight(self.fontMetrics().height() * 13)
         self._show_round(None)
         return card
 
