@@ -180,9 +180,9 @@ def _dispute_values(session: Session, d: DisputeInput, found_on: date) -> dict:
     if watched:
         if not values["responsible"]:
             raise FieldError("responsible", "重点矛盾纠纷请填写责任人。")
-        if values["next_check_on"] is None:
+        if d.next_check_on is None:
             values["next_check_on"] = rules.first_check(found_on)
-        elif values["next_check_on"] < found_on:
+        elif d.next_check_on < found_on:
             raise FieldError("next_check_on", "下次检查日期不能早于发现日期。")
     return values
 

@@ -308,6 +308,7 @@ def due_checks(session: Session, actor: Actor, today: date, limit: int = 200) ->
             due < today,
         )
         for uuid, round_uuid, due, a, b, risk, who in rows
+        if due is not None  # the query asks for a date; this tells the type checker
     ]
 
 

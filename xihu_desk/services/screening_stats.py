@@ -46,7 +46,7 @@ def _n(condition: Any) -> Any:
 def figures(
     session: Session, date_from: date, date_to: date, org_code: str = "", committee_uuid: str = ""
 ) -> ScreeningFigures:
-    scope = [Committee.deleted.is_(False)]
+    scope: list[Any] = [Committee.deleted.is_(False)]
     if committee_uuid:
         scope.append(Committee.uuid == committee_uuid)
     elif org_code:
