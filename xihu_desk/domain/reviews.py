@@ -59,6 +59,72 @@ NORMATIVE_TYPES = ("normative", "party_normative")
 ADOPTED = ("adopted", "partly")
 
 
+# Normative documents: "审核时间一般不少于 5 个工作日，最长不超过 15 个工作日" (国办发〔2018〕115号 as
+# read in domain.md §8; verify): the office's limit and extensions stay within the maximum, and an
+# opinion before the minimum is warned about. Both are settings (services.reviews.normative_bounds).
+BOUNDED_TYPES = ("normative",)
+NORMATIVE_BOUNDS = (5, 15)
+
+# ---------------------------------------------------------------- the reviewer's checklist
+
+CHECK_ELEMENTS = {"subject": "主体", "authority": "权限", "content": "内容", "procedure": "程序"}
+FAIR_COMPETITION = "fair_competition"
+CHECK_QUESTIONS = {
+    "subject": "制定（作出、签订）主体是否合法适格",
+    "authority": "是否在法定权限内，有无越权",
+    "content": "内容是否合法，有无与上位法抵触、违法减损权利或增加义务",
+    "procedure": "程序是否合法（调查研究、征求意见、风险评估、集体讨论等）",
+    FAIR_COMPETITION: "是否符合公平竞争审查标准（有无排除、限制竞争的内容）",
+}
+CHECK_LABELS = {**CHECK_ELEMENTS, FAIR_COMPETITION: "公平竞争审查"}
+ANSWERS = {"pass": "符合", "fail": "不符合", "na": "不适用"}
+# The 公平竞争审查 question is asked of what may touch market entry and business activity (《公平竞争
+# 审查条例》, 2024: policy measures in rules, normative documents and agreements): normative documents,
+# major decisions, administrative agreements and contracts. Enforcement decisions, meeting items and
+# Party documents rarely do; an office may add them (setting, services.reviews.fair_competition_types).
+DEFAULT_FAIR_COMPETITION_TYPES = ("normative", "major_decision", "agreement", "contract")
+CHECK_NOTE_MAX = 1000
+
+
+def check_keys(fair_competition: bool) -> list[str]:
+    return [*CHECK_ELEMENTS, *([FAIR_COMPETITION] if fair_competition else [])]
+
+
+def parse_checklist(text: str) -> dict[str, dict[str, str]]:
+    """The stored checklist (JSON) as {element: {"answer", "note"}}; an unreadable one as empty."""
+    import json
+
+    try:
+        doc = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    if not isinstance(doc, dict):
+        return {}
+    out = {}
+    for key, value in doc.items():
+        if key in CHECK_LABELS and isinstance(value, dict):
+            out[key] = {"answer": str(value.get("answer", "")), "note": str(value.get("note", ""))}
+    return out
+
+
+def checklist_problem(answers: dict[str, tuple[str, str]], fair_competition: bool) -> tuple[str, str] | None:
+    """(element, message) for the first answer the rules refuse, else None. An element may stay
+    unanswered while the review goes on; 不符合 needs a note saying what is wrong."""
+    allowed = set(check_keys(fair_competition))
+    for key, (answer, note) in answers.items():
+        if key not in allowed:
+            return key, f"“{CHECK_LABELS.get(key, key)}”不适用于此类事项。"
+        if answer and answer not in ANSWERS:
+            return key, f"“{CHECK_LABELS[key]}”的审查结果须为符合、不符合或不适用。"
+        if answer == "na" and key != FAIR_COMPETITION:
+            return key, f"“{CHECK_LABELS[key]}”是每件事项都要审查的要素，不能选“不适用”。"
+        if answer == "fail" and not note.strip():
+            return key, f"“{CHECK_LABELS[key]}”不符合的，请在说明中写明问题所在。"
+        if len(note) > CHECK_NOTE_MAX:
+            return key, f"“{CHECK_LABELS[key]}”的说明不能超过 {CHECK_NOTE_MAX} 字。"
+    return None
+
+
 def review_number(year: int, office_short: str, seq: int) -> str:
     """（2026）北山合审字第0007号: per office and year, gapless, like case numbers."""
     if seq < 1:

@@ -16,7 +16,16 @@ from xihu_desk.domain.reviews import ReviewStatus
 from xihu_desk.domain.roles import Perm
 from xihu_desk.services import codes
 from xihu_desk.services.context import Actor
-from xihu_desk.services.reviews import as_pauses, get_item, item_clock, pauses_of, work_calendar
+from xihu_desk.services.reviews import (
+    as_pauses,
+    fair_competition_applies,
+    get_item,
+    item_clock,
+    normative_bounds,
+    pauses_of,
+    timing_warning,
+    work_calendar,
+)
 from xihu_desk.services.units import reads
 from xihu_desk.store import dialect
 from xihu_desk.store.case_models import MediationCase
@@ -233,6 +242,9 @@ def review_detail(session: Session, actor: Actor, uuid: str, today: date | None 
         .where(ReviewAttachment.item_uuid == item.uuid, ReviewAttachment.deleted.is_(False))
         .order_by(ReviewAttachment.updated_at)
     )
+    fair = fair_competition_applies(session, item)
+    answers = rules.parse_checklist(item.checklist)
+    early = timing_warning(session, item, item.opinion_on) if item.conclusion and item.opinion_on else ""
     return {
         "uuid": item.uuid,
         "number": item.number,
@@ -265,7 +277,20 @@ def review_detail(session: Session, actor: Actor, uuid: str, today: date | None 
         "due_soon": c.due_soon,
         "paused": c.paused,
         "calendar_fallback": list(c.fallback_years),
-        "warnings": warnings_for(item, c),
+        "warnings": warnings_for(item, c) + ([early] if early else []),
+        "checklist": [
+            {
+                "key": key,
+                "label": rules.CHECK_LABELS[key],
+                "question": rules.CHECK_QUESTIONS[key],
+                "answer": answers.get(key, {}).get("answer", ""),
+                "answer_label": rules.ANSWERS.get(answers.get(key, {}).get("answer", ""), ""),
+                "note": answers.get(key, {}).get("note", ""),
+            }
+            for key in rules.check_keys(fair)
+        ],
+        "fair_competition_applies": fair,
+        "normative_bounds": list(normative_bounds(session)) if item.item_type in rules.BOUNDED_TYPES else None,
         "extension": {
             "days": item.extension_days,
             "approver": item.extension_approver,

@@ -29,6 +29,9 @@ from xihu_desk.store.models import Node, OrgUnit, Setting
 from xihu_desk.store.review_models import RefWorkday, RefWorkdayYear, ReviewCounter, ReviewItem, ReviewPause
 
 LIMIT_KEY = "review_days."  # + type code: an office's own time limit for that type (setting table)
+# The setting table holds integers (services.settings reads every row as one).
+MIN_KEY, MAX_KEY = "review_normative_min_days", "review_normative_max_days"  # normative documents
+FAIR_KEY = "review_fair."  # + type code: 1 when the type is asked the 公平竞争审查 question, 0 when not
 
 # How the audit viewer names this area's actions (its filter lists ACTION_LABELS).
 audit.ACTION_LABELS.update(
@@ -44,6 +47,8 @@ audit.ACTION_LABELS.update(
         "review.archive": "审查事项归档",
         "review.link": "关联调解案件",
         "review.limits": "修改审查期限",
+        "review.checklist": "填写审查要点",
+        "review.rules": "修改审查时间上下限与公平竞争审查范围",
         "reference.workdays": "载入工作日历",
         "ledger.import": "导入 Excel 台账",
     }
@@ -254,15 +259,81 @@ def limits(session: Session) -> dict[str, int]:
     }
 
 
+def _setting(session: Session, key: str) -> object:
+    value = session.scalar(select(Setting.value).where(Setting.key == key))
+    return None if value is None else json.loads(value)
+
+
+def normative_bounds(session: Session) -> tuple[int, int]:
+    """(minimum, maximum) review time of a normative document in working days (domain.reviews)."""
+    low, high = _setting(session, MIN_KEY), _setting(session, MAX_KEY)
+    default_low, default_high = rules.NORMATIVE_BOUNDS
+    return (low if isinstance(low, int) else default_low, high if isinstance(high, int) else default_high)
+
+
+def fair_competition_types(session: Session) -> tuple[str, ...]:
+    stored = {
+        k.removeprefix(FAIR_KEY): bool(json.loads(v))
+        for k, v in session.execute(select(Setting.key, Setting.value).where(Setting.key.like(FAIR_KEY + "%")))
+    }
+    return tuple(
+        code
+        for code, _ in codes.items(session, "review_type", include_retired=True)
+        if stored.get(code, code in rules.DEFAULT_FAIR_COMPETITION_TYPES)
+    )
+
+
+def set_review_rules(
+    session: Session, actor: Actor, *, bounds: tuple[int, int] | None = None, fair_types: list[str] | None = None
+) -> None:
+    """The normative documents' minimum and maximum review time, and which types are asked the
+    公平竞争审查 question; audited."""
+    actor.require(Perm.EDIT_REVIEWS)
+    before = {"bounds": list(normative_bounds(session)), "fair_types": list(fair_competition_types(session))}
+    if bounds is not None:
+        low, high = bounds
+        if not (rules.LIMIT_RANGE[0] <= low <= high <= rules.LIMIT_RANGE[1]):
+            raise FieldError("normative_bounds", "规范性文件的最短审查时间不能长于最长审查时间（1–60 个工作日）。")
+        session.merge(Setting(key=MIN_KEY, value=json.dumps(low)))
+        session.merge(Setting(key=MAX_KEY, value=json.dumps(high)))
+    if fair_types is not None:
+        for code in fair_types:
+            codes.require(session, "review_type", code, "fair_types", "审查事项类型")
+        for code, _ in codes.items(session, "review_type", include_retired=True):
+            session.merge(Setting(key=FAIR_KEY + code, value=json.dumps(int(code in fair_types))))
+    session.flush()
+    low, high = normative_bounds(session)
+    fair = list(fair_competition_types(session))
+    after: dict[str, list] = {"bounds": [low, high], "fair_types": fair}
+    if after != before:
+        labels = codes.labels(session, "review_type")
+        audit.record(
+            session,
+            actor,
+            "review.rules",
+            "setting",
+            MIN_KEY,
+            summary=f"规范性文件审查时间 {low}–{high} 个工作日；公平竞争审查适用于："
+            + ("、".join(labels.get(c, c) for c in fair) or "无"),
+            before=before,
+            after=after,
+        )
+
+
 def set_limits(session: Session, actor: Actor, values: dict[str, int]) -> dict[str, int]:
     """Change the office's limits; items already registered keep the limit they were given."""
     actor.require(Perm.EDIT_REVIEWS)
     before = limits(session)
     low, high = rules.LIMIT_RANGE
+    norm_low, norm_high = normative_bounds(session)
     for code, days in values.items():
         codes.require(session, "review_type", code, "item_type", "审查事项类型")
         if not isinstance(days, int) or not low <= days <= high:
             raise FieldError(code, f"审查期限须为 {low}–{high} 个工作日。")
+        if code in rules.BOUNDED_TYPES and not norm_low <= days <= norm_high:
+            raise FieldError(
+                code, f"行政规范性文件的审查期限须在 {norm_low}–{norm_high} 个工作日之间（最短、最长审查时间）。"
+            )
         session.merge(Setting(key=LIMIT_KEY + code, value=json.dumps(days)))
     session.flush()
     after = limits(session)
@@ -537,6 +608,14 @@ def extend(session: Session, actor: Actor, uuid: str, ext: ExtensionInput) -> ru
         raise FieldError(
             "extension_days", f"延长天数须为 1–{room} 个工作日（合计不超过 {rules.MAX_EXTENSION_DAYS} 个）。"
         )
+    if item.item_type in rules.BOUNDED_TYPES:
+        high = normative_bounds(session)[1]
+        if item.limit_days + item.extension_days + ext.days > high:
+            left = max(0, high - item.limit_days - item.extension_days)
+            raise FieldError(
+                "extension_days",
+                f"行政规范性文件的审查时间最长 {high} 个工作日，本件最多还能延长 {left} 个工作日。",
+            )
     if not ext.approver.strip():
         raise FieldError("extension_approver", "请填写批准延期的负责人。")
     if not ext.reason.strip():
@@ -764,3 +843,60 @@ def link_case(session: Session, actor: Actor, uuid: str, case_no: str) -> None:
             item.uuid,
             summary=f"{item.number} " + (f"关联调解案件 {case_no.strip()}" if item.case_uuid else "取消关联调解案件"),
         )
+
+
+# ---------------------------------------------------------------- the reviewer's checklist
+
+
+def fair_competition_applies(session: Session, item: ReviewItem) -> bool:
+    return item.item_type in fair_competition_types(session)
+
+
+def save_checklist(session: Session, actor: Actor, uuid: str, answers: dict[str, tuple[str, str]]) -> ReviewRef:
+    """The four elements (主体、权限、内容、程序) and, where it applies, the 公平竞争审查 question,
+    each answered 符合 / 不符合 / 不适用 with a note; unanswered elements may wait."""
+    item = get_item(session, uuid)
+    check_editable(session, actor, item)
+    clean = {k: (a.strip(), n.strip()) for k, (a, n) in answers.items()}
+    problem = rules.checklist_problem(clean, fair_competition_applies(session, item))
+    if problem:
+        raise FieldError(f"check_{problem[0]}", problem[1])
+    stored = {k: {"answer": a, "note": n} for k, (a, n) in clean.items() if a or n}
+    before = rules.parse_checklist(item.checklist)
+    if stored == before:
+        return ReviewRef(item.uuid, item.number, item.version)
+    item.checklist = json.dumps(stored, ensure_ascii=False, sort_keys=True) if stored else ""
+    stamp_changed(actor, item)
+    done = "、".join(
+        f"{rules.CHECK_LABELS[k]}{rules.ANSWERS.get(v['answer'], '未填')}" for k, v in stored.items() if v["answer"]
+    )
+    audit.record(
+        session,
+        actor,
+        "review.checklist",
+        "review",
+        item.uuid,
+        summary=f"{item.number} 填写审查要点：{done or '清空'}",
+        before=before,
+        after=stored,
+    )
+    return ReviewRef(item.uuid, item.number, item.version)
+
+
+def timing_warning(session: Session, item: ReviewItem, opinion_on: date) -> str:
+    """A normative document's opinion given before the minimum review time: one line saying so."""
+    if item.item_type not in rules.BOUNDED_TYPES or item.complete_on is None or opinion_on < item.complete_on:
+        return ""
+    low = normative_bounds(session)[0]
+    used = work_calendar(session).count(item.complete_on, opinion_on, as_pauses(pauses_of(session, item.uuid)))
+    if used >= low:
+        return ""
+    return (
+        f"行政规范性文件的审查时间一般不少于 {low} 个工作日，本件自材料齐全次日起到 {opinion_on} 只有 {used} 个工作日。"
+    )
+
+
+@reads
+def opinion_timing_warning(session: Session, actor: Actor, uuid: str, opinion_on: date) -> str:
+    actor.require(Perm.VIEW_REVIEWS)
+    return timing_warning(session, get_item(session, uuid), opinion_on)

@@ -86,6 +86,9 @@ class ReviewItem(Travelling, Base):
     issues: Mapped[str] = mapped_column(Text, default="")
     points: Mapped[int] = mapped_column(Integer, default=0)
     working_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The reviewer's checklist (主体、权限、内容、程序, 公平竞争审查 where it applies): JSON
+    # {element: {"answer": pass|fail|na, "note"}} (domain.reviews.parse_checklist); travels with the item.
+    checklist: Mapped[str] = mapped_column(Text, default="", server_default="")
     # afterwards
     adoption: Mapped[str] = mapped_column(String(12), default="")
     adoption_reason: Mapped[str] = mapped_column(Text, default="")

@@ -9,10 +9,12 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QGridLayout,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
@@ -228,7 +230,20 @@ class OpinionDialog(StepDialog):
         self.errors.add_row(self.form, required(self.tr("审查结论")), "conclusion", self.conclusion)
         self.errors.add_row(self.form, self.tr("意见条数："), "points", self.points)
         self.errors.add_row(self.form, self.tr("主要问题："), "issues", self.issues)
+        # Normative documents: warned before the minimum review time (the opinion may still be given).
+        self.timing = label("", wrap=True)
+        self.timing.setObjectName("timingWarning")
+        self.timing.setProperty("state", "error")
+        self.box.addWidget(self.timing)
+        self.opinion_on.dateChanged.connect(lambda _d: self.check_timing())
+        self.check_timing()
         self.finish_layout()
+
+    def check_timing(self) -> None:
+        day = date_of(self.opinion_on)
+        text = ops.read(self.ctx, self.actor, reviews.opinion_timing_warning, self.uuid, day) if day else ""
+        self.timing.setText(("⚠ " + text) if text else "")
+        self.timing.setVisible(bool(text))
 
     def work(self, session: Any) -> Any:
         return reviews.record_opinion(
@@ -313,7 +328,38 @@ class LimitsDialog(StepDialog):
             self.spins[code] = spin
             spin.setToolTip(self.tr("默认 {n} 个工作日").format(n=rules.limit_for(code)))
             self.errors.add_row(self.form, f"{text}：", code, spin)
+        # 行政规范性文件: the minimum and maximum review time (国办发〔2018〕115号, domain.md §8)
+        low, high = ops.session_read(ctx, reviews.normative_bounds)
+        self.norm_min, self.norm_max = QSpinBox(), QSpinBox()
+        for spin, value, name in ((self.norm_min, low, "normMin"), (self.norm_max, high, "normMax")):
+            spin.setObjectName(name)
+            spin.setRange(*rules.LIMIT_RANGE)
+            spin.setValue(value)
+            spin.setSuffix(self.tr(" 个工作日"))
+        self.norm_min.setToolTip(self.tr("早于最短审查时间出具意见时提醒"))
+        self.norm_max.setToolTip(self.tr("规范性文件的审查期限连同延长不超过最长审查时间"))
+        self.errors.add_row(self.form, self.tr("规范性文件最短审查时间："), "normative_bounds", self.norm_min)
+        self.errors.add_row(self.form, self.tr("规范性文件最长审查时间："), "normative_max", self.norm_max)
+        # which types are asked the 公平竞争审查 question
+        fair = set(ops.session_read(ctx, reviews.fair_competition_types))
+        self.fair_boxes: dict[str, QCheckBox] = {}
+        row = QGridLayout()
+        for i, (code, text) in enumerate(types):
+            box = QCheckBox(text)
+            box.setObjectName(f"fair_{code}")
+            box.setChecked(code in fair)
+            self.fair_boxes[code] = box
+            row.addWidget(box, i // 3, i % 3)
+        holder = QWidget()
+        holder.setLayout(row)
+        self.errors.add_row(self.form, self.tr("公平竞争审查适用于："), "fair_types", holder)
         self.finish_layout()
 
     def work(self, session: Any) -> Any:
+        reviews.set_review_rules(
+            session,
+            self.actor,
+            bounds=(self.norm_min.value(), self.norm_max.value()),
+            fair_types=[code for code, box in self.fair_boxes.items() if box.isChecked()],
+        )
         return reviews.set_limits(session, self.actor, {code: spin.value() for code, spin in self.spins.items()})

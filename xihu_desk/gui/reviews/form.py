@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xihu_desk.domain import reviews as rules
 from xihu_desk.domain.reviews import ReviewStatus
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, screenfit, theme
@@ -88,6 +89,7 @@ class ReviewDialog(QDialog):
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 6, 0)
         left_box.addWidget(self._register_group())
+        left_box.addWidget(self._checklist_group())
         left_box.addWidget(self._after_group())
         left_box.addStretch(1)
         scroll.setWidget(left)
@@ -167,6 +169,46 @@ class ReviewDialog(QDialog):
         e.add_row(form, self.tr("备注："), "note", self.note)
         group.setLayout(form)
         return group
+
+    def _checklist_group(self) -> QGroupBox:
+        """审查要点: 主体、权限、内容、程序 and, where the type calls for it, 公平竞争审查; each answered
+        with a note, saved with 保存 and printed in the 审查意见书."""
+        self.check_box = QGroupBox(self.tr("审查要点"))
+        grid = QGridLayout()
+        self.check_answers: dict[str, QComboBox] = {}
+        self.check_notes: dict[str, QLineEdit] = {}
+        self.check_rows: dict[str, list[QWidget]] = {}
+        for row, key in enumerate(rules.check_keys(True)):
+            name = label(rules.CHECK_LABELS[key] + "：")
+            name.setToolTip(rules.CHECK_QUESTIONS[key])
+            answer = QComboBox()
+            answer.setObjectName(f"check_{key}")
+            fill_combo(
+                answer,
+                [(c, t) for c, t in rules.ANSWERS.items() if c != "na" or key == rules.FAIR_COMPETITION],
+                self.tr("（未填）"),
+            )
+            note = QLineEdit()
+            note.setObjectName(f"checkNote_{key}")
+            note.setPlaceholderText(rules.CHECK_QUESTIONS[key])
+            grid.addWidget(name, row, 0)
+            grid.addWidget(answer, row, 1)
+            grid.addWidget(note, row, 2)
+            self.check_answers[key], self.check_notes[key] = answer, note
+            self.check_rows[key] = [name, answer, note]
+        grid.setColumnStretch(2, 1)
+        self.check_hint = label(self.tr("登记后填写；“不符合”的请写明问题所在。"), "muted", wrap=True)
+        outer = QVBoxLayout()
+        outer.addWidget(self.check_hint)
+        outer.addLayout(grid)
+        self.check_box.setLayout(outer)
+        return self.check_box
+
+    def checklist(self) -> dict[str, tuple[str, str]]:
+        fair = bool(self.detail and self.detail["fair_competition_applies"])
+        return {
+            k: (self.check_answers[k].currentData() or "", self.check_notes[k].text()) for k in rules.check_keys(fair)
+        }
 
     def _after_group(self) -> QGroupBox:
         self.after_box = QGroupBox(self.tr("采纳与出台"))
@@ -337,6 +379,12 @@ class ReviewDialog(QDialog):
         set_date(self.issued_on, d["issued_on"])
         set_date(self.filing_submitted_on, d["filing"]["submitted_on"])
         set_date(self.filing_registered_on, d["filing"]["registered_on"])
+        for key, widgets in self.check_rows.items():
+            for w in widgets:
+                w.setVisible(key != rules.FAIR_COMPETITION or d["fair_competition_applies"])
+        for c in d["checklist"]:
+            set_code(self.check_answers[c["key"]], c["answer"])
+            self.check_notes[c["key"]].setText(c["note"])
         self._show_clock(d)
         self._show_opinion(d)
         shown = ("节假日安排", "补正中", "即将到期", "超期 ", "已超期")  # the clock panel says these already
@@ -409,6 +457,8 @@ class ReviewDialog(QDialog):
         for choice in (self.item_type, self.received_on, self.complete_on, self.adviser, self.expert, self.risk):
             choice.setEnabled(editable)
         has_opinion = bool(d and d["opinion"])
+        self.check_box.setEnabled(editable and d is not None)
+        self.check_hint.setVisible(d is None)
         self.after_box.setEnabled(editable and has_opinion)
         self.after_hint.setVisible(not has_opinion)
         running = status in (ReviewStatus.WAITING, ReviewStatus.REVIEWING)
@@ -459,6 +509,7 @@ class ReviewDialog(QDialog):
         self.errors.clear()
         cmd, uuid = self.command(), self.uuid
         after = self.after() if self.detail and self.detail["opinion"] else None
+        checks = self.checklist() if self.detail else None
         actor, loaded = self.actor, self.detail["version"] if self.detail else None
         self.conflict = {}
 
@@ -470,6 +521,8 @@ class ReviewDialog(QDialog):
             except EditConflict as exc:
                 self.conflict.update(version=exc.current_version, message=exc.editor_message)  # read after delivery
                 raise
+            if checks is not None:
+                ref = reviews.save_checklist(session, actor, uuid, checks)
             if after is not None:
                 reviews.record_after(session, actor, uuid, after)
             return ref
