@@ -56,3 +56,25 @@ def test_figures_match_plain_sql(db):
     assert got.escalated == moved
     rows = organisation_stats.sheet_rows(got)
     assert ["调委会（调解组织）", "合计", sum(kinds.values())] in rows
+
+
+def test_the_workbook_has_the_sheet_with_the_same_figures(db):
+    import io
+
+    import openpyxl
+
+    from xihu_desk.services import mediation_stats
+
+    with db.write() as s:
+        demo.fill(s, cli_actor(), demo.DemoCommand(seed=5, cases=20, today=date(2026, 11, 20)))
+    with db.read() as s:
+        book = mediation_stats.workbook(s, cli_actor(), mediation_stats.StatsQuery(FROM, TO))
+        kinds, people, moved = _plain(s)
+    ws = openpyxl.load_workbook(io.BytesIO(book))[organisation_stats.SHEET_NAME]
+    cells = {(r[0], r[1]): r[2] for r in ws.iter_rows(values_only=True) if r and len(r) >= 3 and r[0] and r[1]}
+    assert cells[("调委会（调解组织）", "合计")] == sum(kinds.values())
+    assert cells[("调委会（调解组织）", "村（社区）调委会")] == kinds.get("community", 0)
+    assert cells[("人民调解员", "专职")] == people.get("full_time", 0)
+    assert cells[("人民调解员", "兼职")] == people.get("part_time", 0)
+    assert cells[("信息员", "信息员")] == people["info_officer"]
+    assert cells[("提级/移交", "本期提级/移交至本范围调委会的案件")] == moved

@@ -424,6 +424,11 @@ def compute(session: Session, actor: Actor, q: StatsQuery, layout: dict[str, Any
     stats.extra_sheets.append(
         screening_stats.extra_sheet(session, q.date_from, q.date_to, q.org_code, q.committee_uuid)
     )
+    from xihu_desk.services import organisation_stats  # 组织与队伍 (issue 18): committees and mediators by kind
+
+    stats.extra_sheets.append(
+        organisation_stats.extra_sheet(session, q.date_from, q.date_to, q.org_code, q.committee_uuid)
+    )
     if q.whole:
         from xihu_desk.services import report_submissions
 
