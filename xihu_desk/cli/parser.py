@@ -10,7 +10,20 @@ import sys
 from typing import Any, NoReturn
 
 from xihu_desk import __version__
-from xihu_desk.cli import bundle, case, casefile, committee, ledger, maintenance, mediator, node, printout, review, user
+from xihu_desk.cli import (
+    bundle,
+    case,
+    casefile,
+    committee,
+    ledger,
+    maintenance,
+    mediator,
+    node,
+    printout,
+    review,
+    subsidy,
+    user,
+)
 from xihu_desk.cli import reconcile
 from xihu_desk.cli import screening
 
@@ -103,7 +116,22 @@ _EPILOG = (
 )
 
 # The command modules, each with its COMMANDS (the dispatch table is their union, cli/__init__.py).
-MODULES = (maintenance, node, case, bundle, review, ledger, printout, mediator, committee, user, screening, reconcile, casefile)
+MODULES = (
+    maintenance,
+    node,
+    case,
+    bundle,
+    review,
+    ledger,
+    printout,
+    mediator,
+    committee,
+    user,
+    screening,
+    reconcile,
+    casefile,
+    subsidy,
+)
 
 
 def build() -> argparse.ArgumentParser:
@@ -132,5 +160,6 @@ def build() -> argparse.ArgumentParser:
     screening.add_parsers(sub, common, _Parser)  # screening list, add, zero, to-case, close, ledger
     reconcile.add_parsers(sub, common, _Parser)  # reconcile (provincial platform)
     casefile.add_parsers(sub, common, _Parser)  # casefile score, review (卷宗评查)
+    subsidy.add_parsers(sub, common, _Parser)  # subsidy (以案定补)
     user.add_parsers(sub, common, _Parser)  # user list, reset-password, unlock
     return p

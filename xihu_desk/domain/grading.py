@@ -64,6 +64,9 @@ SOURCE = {
     "cadre": "村社干部兼任",
     "lawyer": "律师",
     "retired_legal": "退休政法干警",
+    # already paid for mediating: 以案定补 leaves them out (resources/templates/subsidy_rules.toml)
+    "staff": "在编人员",
+    "zhengfa": "政法专项编制",
     "other": "其他",
 }
 STATUS = {"serving": "在任", "left": "离任", "dismissed": "解聘", "removed": "罢免"}

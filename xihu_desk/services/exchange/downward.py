@@ -122,11 +122,18 @@ def write_downward(session: Session, zf: zipfile.ZipFile, child: PeerNode) -> di
         select(RefCode).where(RefCode.retired.is_(False)).order_by(RefCode.list_name, RefCode.position)
     ):
         lists.setdefault(r.list_name, []).append([r.code, r.label])
+    from xihu_desk.store.subsidy_models import SubsidyRules
+
+    # the district's 以案定补 rule tables, every version (a period uses the one in force then)
+    tables = [json.loads(r.body) for r in session.scalars(select(SubsidyRules).order_by(SubsidyRules.valid_from))]
     with zf.open("records/reference.jsonl", "w") as out:
         out.write(
             json.dumps({"kind": "codes", "version": version, "lists": lists}, ensure_ascii=False).encode() + b"\n"
         )
-    return {"correction": n, "reference": 1}
+        if tables:
+            doc = {"kind": "subsidy_rules", "versions": tables}
+            out.write(json.dumps(doc, ensure_ascii=False, default=str).encode() + b"\n")
+    return {"correction": n, "reference": 1 + bool(tables)}
 
 
 def apply_downward(
@@ -174,6 +181,9 @@ def apply_downward(
                 )
     if "records/reference.jsonl" in zf.namelist():
         for doc in container.iter_jsonl(zf, "records/reference.jsonl"):
+            if doc.get("kind") == "subsidy_rules":
+                _apply_subsidy_rules(session, doc, m["origin"], records, counts, problems)
+                continue
             if doc.get("kind") != "codes" or not isinstance(doc.get("lists"), dict):
                 continue
             current = session.scalar(select(Meta.value).where(Meta.key == "reference.codes"))
@@ -185,3 +195,40 @@ def apply_downward(
             else:
                 counts["duplicate"] += 1
                 records.append(["reference", f"codes:{version}", 1, "duplicate", ""])
+
+
+def _apply_subsidy_rules(
+    session: Session,
+    doc: dict[str, Any],
+    parent: str,
+    records: list[list[Any]],
+    counts: dict[str, int],
+    problems: list[dict[str, Any]],
+) -> None:
+    """The parent's 以案定补 rule tables: each version kept once; one that does not parse is refused."""
+    from xihu_desk.domain import clock
+    from xihu_desk.domain import subsidy as subsidy_rules
+    from xihu_desk.domain.errors import UserError
+    from xihu_desk.services.subsidy import store_rules
+
+    for body in doc.get("versions") or []:
+        try:
+            table = subsidy_rules.from_doc(body)
+        except (UserError, AttributeError) as exc:
+            label = str(body.get("version", "?")) if isinstance(body, dict) else "?"
+            reason = getattr(exc, "message", str(exc))
+            counts["refused"] += 1
+            records.append(["reference", f"subsidy_rules:{label}", 1, "refused", reason])
+            problems.append(
+                {
+                    "kind": "reference",
+                    "uuid": label,
+                    "label": f"补贴规则 {label}",
+                    "status": "refused",
+                    "reason": reason,
+                }
+            )
+            continue
+        status = "accepted" if store_rules(session, table, parent, "上级下发", clock.utc_now()) else "duplicate"
+        counts[status] += 1
+        records.append(["reference", f"subsidy_rules:{table.version}", 1, status, ""])

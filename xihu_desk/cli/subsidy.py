@@ -1,0 +1,78 @@
+"""以案定补 on the command line (issue 20; design.md §10 adds):
+
+xihu-desk subsidy --from DATE --to DATE [-o FILE.xlsx] [--pdf FILE.pdf] [--approve] [--json]
+    → {"from", "to", "rules_version", "mediators": [{"id", "name", "committee", "cases", "amount",
+       "items": [{"case_no", "amount", "reason"}]}], "total", "excluded": [{"name", "reason"}],
+       "held": [{"case_no", "reason"}]}
+    --approve: 所长审核通过, closing the period (its lines never change again; later corrections
+    show as adjustments in a later period)
+xihu-desk subsidy --load-rules FILE.toml   a new version of the rule table (sent down in bundles)
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from xihu_desk.cli.common import emit, iso_date, open_data, run, unit, write_output
+from xihu_desk.cli.output import check_target
+from xihu_desk.domain.errors import UserError
+
+
+def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
+    p = sub.add_parser("subsidy", parents=[common], help="以案定补：按规则表计算期间内结案案件的调解员补贴")
+    p.add_argument("--from", dest="date_from", type=iso_date, metavar="DATE", help="结案日期起")
+    p.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="结案日期止")
+    p.add_argument("-o", "--output", metavar="FILE.xlsx", help="写出发放表工作簿（发放表、明细、暂缓与不发放、规则）")
+    p.add_argument("--pdf", metavar="FILE.pdf", help="写出供签字的发放表（PDF）")
+    p.add_argument("--approve", action="store_true", help="所长审核通过并关闭该期间（之后的更正在下一期调整）")
+    p.add_argument("--load-rules", metavar="FILE.toml", help="导入新版本的补贴规则表（区司法局；随数据包下发）")
+
+
+def cmd_subsidy(args: argparse.Namespace) -> int:
+    from xihu_desk.services import subsidy
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    if args.load_rules:
+        try:
+            text = Path(args.load_rules).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UserError(f"读不出补贴规则文件 {args.load_rules}：{exc}") from exc
+        table = run(opened.db, subsidy.load_rules, text)
+        doc = {"rules_version": table.version, "valid_from": table.valid_from.isoformat(), "sample": table.sample}
+        emit(
+            args, doc, f"已导入补贴规则 {table.version}（自 {table.valid_from} 起适用），下次向下级发数据包时一并下发。"
+        )
+        return 0
+    if args.date_from is None or args.date_to is None:
+        raise UserError("请用 --from 和 --to 给出补贴期间（结案日期），如 --from 2026-07-01 --to 2026-09-30。")
+    for path in (args.output, args.pdf):
+        if path:
+            check_target(args, path)
+    services: tuple[Any, ...] = (subsidy.sheet, subsidy.workbook, subsidy.pdf) + (
+        (subsidy.approve,) if args.approve else ()
+    )
+    with unit(opened.db, *services) as session:
+        actor = cli_actor()
+        if args.approve:
+            subsidy.approve(session, actor, args.date_from, args.date_to)
+        done = subsidy.sheet(session, actor, args.date_from, args.date_to)
+        if args.output:
+            write_output(args, args.output, subsidy.workbook(session, actor, args.date_from, args.date_to)[1])
+        if args.pdf:
+            write_output(args, args.pdf, subsidy.pdf(session, actor, args.date_from, args.date_to)[1])
+    doc = done.as_json()
+    state = "已审核通过" if done.closed else "未审核"
+    lines = [
+        f"{args.date_from} 至 {args.date_to} 以案定补（规则 {done.rules.version}，{state}）：{len(done.mediators)} 人，合计 {doc['total']:g} 元"
+    ]
+    lines += [f"  {m['name']}（{m['committee']}）{m['cases']} 件 {m['amount']:g} 元" for m in doc["mediators"]]
+    lines += [f"  暂缓：{h['case_no']} {h['reason']}" for h in doc["held"]]
+    lines += [f"  不发放：{e['name']} {e['reason']}" for e in doc["excluded"]]
+    emit(args, doc, "\n".join(lines))
+    return 0
+
+
+COMMANDS: dict[Any, Any] = {"subsidy": cmd_subsidy}
