@@ -117,3 +117,39 @@ def test_the_area_in_the_main_window_and_the_home_todo_opens_the_ledger(qtbot, m
     assert main_window.nav.currentItem().text() == "纠纷排查"
     # the administrator does not mediate: the area says so instead of offering the register
     assert not isinstance(page, ScreeningPage)
+
+
+def test_a_check_due_on_the_home_page_opens_the_ledger_at_its_dispute(qtbot, ctx, db):
+    from PySide6.QtCore import Qt
+
+    from xihu_desk.gui.mainwindow import MainWindow
+
+    head = casekit.head_actor(db)
+    serious = screening.DisputeInput(
+        "02",
+        "孙某",
+        "李某",
+        "宅基地边界争执，双方扬言动手",
+        risk="serious",
+        responsible="周调解",
+        next_check_on=head.today,
+    )
+    with db.write() as s:
+        screening.record_round(
+            s,
+            head,
+            screening.RoundInput(casekit.committee_uuid(db), head.today, "北山社区", "周调解", "visit", (serious,)),
+        )
+        dispute_uuid = s.scalars(select(ScreenedDispute.uuid)).one()
+    window = MainWindow(ctx, head)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    due = window.page("home").due_list
+    rows = [i for i in range(due.count()) if "孙某与李某" in due.item(i).text()]
+    assert len(rows) == 1 and "重点矛盾纠纷检查" in due.item(rows[0]).text()
+    assert due.item(rows[0]).data(Qt.ItemDataRole.UserRole) == ("screening", dispute_uuid)
+    window.page("home")._open_item(due.item(rows[0]))
+    assert window.current_area() == "screening"
+    page = window.pages["screening"]
+    assert page.tabs.currentWidget() is page.ledger and page.ledger.current_uuid() == dispute_uuid
