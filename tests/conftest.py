@@ -51,11 +51,12 @@ def data_dir(template_node: Path, tmp_path: Path) -> Iterator[DataDir]:
     target = tmp_path / "data"
     shutil.copytree(template_node, target)
     if PG:
-        template = pg_server.url_in(template_node)
-        url = pg_server.create_database(PG, template=template.rsplit("/", 1)[1])
+        pool = _pool(template_node)
+        url = pool.take()
         pg_server.point_at(target, url)
         yield DataDir(target)
-        pg_server.drop_database(PG, url)
+        _close(url)
+        pool.give(url)
         return
     yield DataDir(target)
 
@@ -76,9 +77,30 @@ def empty_data_dir(tmp_path: Path) -> Iterator[DataDir]:
         url = pg_server.create_database(PG)
         pg_server.point_at(root, url)
         yield DataDir(root)
-        pg_server.drop_database(PG, url)
+        _drop(url)
         return
     yield DataDir(root)
+
+
+_POOLS: dict[str, pg_server.Pool] = {}
+
+
+def _pool(template_node: Path) -> pg_server.Pool:
+    template = pg_server.url_in(template_node)
+    assert PG and template
+    return _POOLS.setdefault(template, pg_server.Pool(PG, template))
+
+
+def _close(url: str) -> None:
+    """Close this process's connections to the test's database."""
+    from xihu_desk.store import pg
+
+    pg.dispose_engines(url)
+
+
+def _drop(url: str) -> None:
+    _close(url)
+    pg_server.drop_database(PG, url)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -399,6 +399,11 @@ def apply(
 
 
 def _insert_many(conn: Any, model: Any, rows: list[dict[str, Any]], upsert: bool = False) -> None:
+    if conn.dialect.name != "sqlite":  # a server: SQLAlchemy's insert (store/pg.py)
+        from xihu_desk.store import pg
+
+        pg.insert_many(conn, model.__table__, rows, upsert=upsert)
+        return
     columns = [c.name for c in model.__table__.columns]
     quote = conn.dialect.identifier_preparer.quote  # some columns are keywords ("on")
     sql = (

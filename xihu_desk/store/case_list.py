@@ -17,11 +17,12 @@ from sqlalchemy import and_, exists, func, or_, select, text
 from sqlalchemy import ColumnElement, TextClause
 from sqlalchemy.orm import Session
 
+from xihu_desk.store import dialect
 from xihu_desk.store.case_models import CaseMediator, CaseSearch, MediationCase, Party
 
 OPEN_STATUSES = ("accepted", "mediating")
 OPEN = "open"  # CaseFilter.status for every case still being handled (OPEN_STATUSES)
-LIVE = text("mediation_case.deleted = 0")  # literally the partial indexes' condition
+LIVE = dialect.live("mediation_case")  # on SQLite literally the partial indexes' condition
 SELECTIVE = 5000  # below this many matches, let SQLite start from the filter and sort
 
 # sort key -> (columns, the covering index that walks them in order, if any)
@@ -82,19 +83,34 @@ def _fts_rowids(query: str):
     return text("SELECT rowid FROM case_fts WHERE case_fts MATCH :q").bindparams(q=fts_phrase(query))
 
 
+def _contains_all(query: str) -> ColumnElement[bool]:
+    """PostgreSQL: every word in the searchable text, by ILIKE (its pg_trgm index serves 3+ characters)."""
+    return and_(*(CaseSearch.body.ilike(f"%{dialect.like_escape(w)}%", escape="\\") for w in query.split()))
+
+
+def _full_text(query: str) -> dialect.Either:
+    """The case_search rows holding every word: FTS5 trigram on SQLite, ILIKE on pg_trgm on a server."""
+    return dialect.Either(CaseSearch.id.in_(_fts_rowids(query)), _contains_all(query))
+
+
 def _text_condition(f: CaseFilter):
     if f.full_text:
-        return MediationCase.uuid.in_(select(CaseSearch.case_uuid).where(CaseSearch.id.in_(_fts_rowids(f.text))))
+        return MediationCase.uuid.in_(select(CaseSearch.case_uuid).where(_full_text(f.text)))
     # 1–2 characters: a surname or a two-character name. A name prefix uses the index on
     # party.name (GLOB is case-sensitive, so SQLite can use the ordinary index).
     words = f.text.split()
     pattern = words[0].replace("[", "[[]").replace("*", "[*]").replace("?", "[?]") + "*"
-    by_name = select(Party.case_uuid).where(Party.name.op("GLOB")(pattern), Party.deleted.is_(False))
+    prefix = Party.name.like(dialect.like_escape(words[0]) + "%", escape="\\")  # text_pattern_ops index
+    by_name = select(Party.case_uuid).where(
+        dialect.Either(Party.name.op("GLOB")(pattern), prefix), Party.deleted.is_(False)
+    )
     if not f.scan_text:
         return MediationCase.uuid.in_(by_name)
     # Asked for: every word anywhere in the searchable text (the trigram index cannot help below
     # three characters, so this reads case_search through once).
-    in_text = select(CaseSearch.case_uuid).where(*(func.instr(CaseSearch.body, w) > 0 for w in words))
+    in_text = select(CaseSearch.case_uuid).where(
+        *(dialect.Either(func.instr(CaseSearch.body, w) > 0, func.strpos(CaseSearch.body, w) > 0) for w in words)
+    )
     return or_(MediationCase.uuid.in_(by_name), MediationCase.uuid.in_(in_text))
 
 
@@ -151,6 +167,8 @@ def _count_index(f: CaseFilter) -> str | None:
 
 
 def count(session: Session, f: CaseFilter, today: date) -> int:
+    if f.only_text and f.full_text and not dialect.is_sqlite(session):
+        return session.scalar(select(func.count()).select_from(CaseSearch).where(_contains_all(f.text))) or 0
     if f.only_text and f.full_text:
         # Straight from the index: each live case has exactly one case_search row.
         return (

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from sqlalchemy import ClauseElement, ColumnElement, func, text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.visitors import InternalTraversal
 
 
 def name_of(session: Session) -> str:
@@ -74,3 +77,48 @@ def wrap(raw: Any) -> Cursor:
     if isinstance(raw, Cursor):
         return raw
     return Cursor(raw, server=type(raw).__module__.startswith("psycopg"))
+
+
+# ---------------------------------------------------------------- one condition, written per dialect
+
+
+class Either(ColumnElement[bool]):
+    """A condition with one form for SQLite and another for PostgreSQL, chosen when compiled: the
+    SQLite form stays exactly what its partial indexes and FTS5 need, the server gets its own."""
+
+    inherit_cache = True
+    # no Boolean type: SQLite would append "= 1" to a condition typed boolean
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's own declaration
+        ("sqlite", InternalTraversal.dp_clauseelement),
+        ("server", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, sqlite: ClauseElement, server: ClauseElement):
+        self.sqlite = sqlite
+        self.server = server
+
+
+@compiles(Either)
+def _either_sqlite(element: Either, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.sqlite, **kw)
+
+
+@compiles(Either, "postgresql")
+def _either_server(element: Either, compiler: Any, **kw: Any) -> str:
+    return compiler.process(element.server, **kw)
+
+
+def live(table: str) -> Either:
+    """``table`` rows not deleted: literally ``deleted = 0`` on SQLite (the partial indexes'
+    condition, which its planner matches by text), a boolean test on PostgreSQL."""
+    return Either(text(f"{table}.deleted = 0"), text(f"NOT {table}.deleted"))
+
+
+def like_escape(word: str) -> str:
+    """``word`` with LIKE's wildcards taken literally (escape character backslash)."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def year_month(day: Any) -> Either:
+    """A date column as text ``YYYY-MM`` (statistics by month)."""
+    return Either(func.strftime("%Y-%m", day), func.to_char(day, "YYYY-MM"))

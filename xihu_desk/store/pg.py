@@ -81,3 +81,38 @@ def open_server(data: Any, result_type: Any) -> Any:  # migrate.open_database's 
         db.dispose()
         raise
     return result
+
+
+def insert_many(conn: Any, table: Any, rows: list[dict[str, Any]], *, upsert: bool = False) -> None:
+    """A bundle's checked rows (SQLite's storage form: 0/1 booleans, ISO text dates) into ``table``;
+    with ``upsert`` a row with the same uuid is replaced column by column (never deleted)."""
+    from sqlalchemy import Boolean
+    from sqlalchemy.dialects.postgresql import insert
+
+    flags = [c.name for c in table.columns if isinstance(c.type, Boolean)]
+    if flags:
+        rows = [{**r, **{f: None if r[f] is None else bool(r[f]) for f in flags}} for r in rows]
+    stmt = insert(table)
+    if upsert:
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["uuid"], set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name != "uuid"}
+        )
+    conn.execute(stmt, rows)
+
+
+def dispose_engines(url: str) -> None:
+    """Close this program's pooled connections to the server database ``url`` (before it is
+    dropped or restored into)."""
+    from sqlalchemy.engine import make_url
+
+    from xihu_desk.store import uow
+
+    target = make_url(dbserver.normalize(url) if "+" not in url.split("://", 1)[0] else url)
+    for engine in list(uow._ENGINES):
+        at = engine.url
+        if at.drivername.startswith("postgresql") and (at.host, at.port, at.database) == (
+            target.host,
+            target.port,
+            target.database,
+        ):
+            engine.dispose()
