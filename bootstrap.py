@@ -4,6 +4,9 @@
     python3 bootstrap.py            set up, then open the application
     python3 bootstrap.py test       set up, check xihu_desk/ with ruff and mypy, then run the whole
                                     test suite headless (a failed check stops before the tests)
+    python3 bootstrap.py test --db postgresql
+                                    the same against a PostgreSQL server it starts in a temporary
+                                    folder and stops at the end (tests/pg_server.py)
     python3 bootstrap.py package    build the installers this machine can build (packaging/README.md):
                                     Linux: dist/xihu-desk/ and the .deb; Windows: the setup .exe
 
@@ -221,6 +224,43 @@ def static_checks() -> int:
     return 0
 
 
+def _pop_db(rest: list[str]) -> tuple[str, list[str]]:
+    """`test --db postgresql` (or --db=postgresql): the backend the suite runs on; sqlite by default."""
+    out, db = [], "sqlite"
+    it = iter(rest)
+    for arg in it:
+        if arg == "--db":
+            db = next(it, "sqlite")
+        elif arg.startswith("--db="):
+            db = arg.split("=", 1)[1]
+        else:
+            out.append(arg)
+    return db, out
+
+
+def postgres_server():  # noqa: ANN201 - tests/pg_server.Server, or None with the reason said
+    """A throwaway PostgreSQL server for the suite; apt installs postgresql first when it can."""
+    sys.path.insert(0, str(ROOT))
+    from tests import pg_server
+
+    if pg_server.bin_dir() is None and sys.platform.startswith("linux"):
+        is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+        if is_root and shutil.which("apt-get"):
+            say("installing system package: postgresql")
+            env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+            subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+            subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "postgresql"],
+                           check=True, env=env, stdout=subprocess.DEVNULL)
+    if pg_server.bin_dir() is None:
+        say("PostgreSQL tests skipped: no PostgreSQL server programs here (install: sudo apt-get install postgresql).")
+        return None
+    try:
+        return pg_server.Server().start()
+    except (RuntimeError, OSError) as exc:
+        say(f"PostgreSQL tests skipped: the test server could not start ({exc}).")
+        return None
+
+
 def main(argv: list[str]) -> int:
     if sys.version_info < (3, 11):
         say(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
@@ -247,7 +287,21 @@ def main(argv: list[str]) -> int:
             return failed
         env = dict(os.environ)
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
-        return subprocess.run([py, "-m", "pytest", "-q", *rest], cwd=ROOT, env=env, check=False).returncode
+        db, rest = _pop_db(rest)
+        if db == "sqlite":
+            return subprocess.run([py, "-m", "pytest", "-q", *rest], cwd=ROOT, env=env, check=False).returncode
+        if db not in ("postgresql", "postgres"):
+            say(f"unknown --db {db}: use sqlite (the default) or postgresql.")
+            return 2
+        server = postgres_server()
+        if server is None:
+            return 0
+        say(f"PostgreSQL test server on port {server.port} (folder {server.folder})")
+        env["XIHU_DESK_TEST_PG"] = server.url  # tests/conftest.py gives each test its own database
+        try:
+            return subprocess.run([py, "-m", "pytest", "-q", *rest], cwd=ROOT, env=env, check=False).returncode
+        finally:
+            server.stop()
     return subprocess.run([py, "-m", "xihu_desk", *(rest or ["gui"])], cwd=ROOT, check=False).returncode
 
 
