@@ -116,3 +116,61 @@ def test_screening_list_add_to_case_zero_and_ledger(capsys, data_dir):
     assert [d["id"] for d in json.loads(out)["disputes"]] == [dispute]
     code, _out, err = run(capsys, "screening", "close", dispute, "--how", "resolved", "--note", "x", "--data-dir", home)
     assert code == 1 and "已处置" in err
+
+
+def test_officers_and_ledger_checks(capsys, data_dir):
+    home = str(data_dir.root)
+    code, out, err = run(
+        capsys,
+        "screening",
+        "officer-add",
+        "--committee",
+        "北山",
+        "--name",
+        "郑网格",
+        "--kind",
+        "grid",
+        "--area",
+        "3 号网格",
+        "--data-dir",
+        home,
+        "--json",
+    )
+    assert code == 0, err
+    officer = json.loads(out)["id"]
+    code, out, err = run(
+        capsys,
+        *(a if a != "visit" else "informant" for a in ADD),
+        "--officer",
+        officer,
+        "--risk",
+        "serious",
+        "--responsible",
+        "周调解",
+        "--data-dir",
+        home,
+        "--json",
+    )
+    assert code == 0, err
+    dispute = json.loads(out)["disputes"][0]["id"]
+    code, out, _ = run(capsys, "screening", "officers", "--data-dir", home, "--json")
+    assert [(o["name"], o["reports"]) for o in json.loads(out)["officers"]] == [("郑网格", 1)]
+    code, _out, err = run(capsys, "screening", "check", dispute, "--measures", "已上门", "--data-dir", home)
+    assert code == 1 and "下次检查" in err  # a serious dispute still open stays watched
+    code, out, err = run(
+        capsys,
+        "screening",
+        "check",
+        dispute,
+        "--measures",
+        "已上门，情绪平稳",
+        "--next",
+        "2099-01-01",
+        "--data-dir",
+        home,
+        "--json",
+    )
+    assert code == 0 and json.loads(out)["next_check_on"] == "2099-01-01", err
+    code, out, _ = run(capsys, "screening", "ledger", "--data-dir", home, "--json")
+    (entry,) = json.loads(out)["disputes"]
+    assert entry["next_check_on"] == "2099-01-01" and "情绪平稳" in entry["measures"]

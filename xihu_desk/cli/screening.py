@@ -7,6 +7,8 @@
     xihu-desk screening to-case DISPUTE_ID [--accepted-on DATE]
     xihu-desk screening close DISPUTE_ID --how resolved|referred --note TEXT [--to BODY] [--on DATE]
     xihu-desk screening ledger [--json]
+    xihu-desk screening check DISPUTE_ID --measures TEXT [--next DATE] [--on DATE]
+    xihu-desk screening officers [--json] | screening officer-add --committee C --name NAME --kind K …
 
 A dispute's id is the ``id`` that ``screening list --json`` gives each found dispute.
 """
@@ -62,6 +64,25 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     sx.add_argument("--to", dest="referred_to", default="", metavar="BODY", help="移交的单位")
     sx.add_argument("--on", type=iso_date, metavar="DATE", help="处置日期（默认今天）")
     scr_sub.add_parser("ledger", parents=[common], help="重点矛盾纠纷台账（下次检查日期在前）")
+    sk = scr_sub.add_parser("check", parents=[common], help="重点矛盾纠纷检查登记")
+    sk.add_argument("dispute", metavar="DISPUTE_ID", help="纠纷的 id（screening ledger --json）")
+    sk.add_argument("--measures", required=True, metavar="TEXT", help="本次检查情况和措施")
+    sk.add_argument(
+        "--next", dest="next_check_on", type=iso_date, metavar="DATE", help="下次检查日期（不写即解除关注）"
+    )
+    sk.add_argument("--on", type=iso_date, metavar="DATE", help="检查日期（默认今天）")
+    scr_sub.add_parser("officers", parents=[common], help="信息员及其报告次数")
+    so = scr_sub.add_parser("officer-add", parents=[common], help="登记信息员（网格员、楼道长等）")
+    so.add_argument("--committee", required=True, metavar="C", help="调委会全称、字号或 uuid")
+    so.add_argument("--name", required=True, metavar="NAME", help="姓名")
+    so.add_argument(
+        "--kind",
+        required=True,
+        choices=tuple(rules.OFFICER_KINDS),
+        help="类别：" + "、".join(f"{k} {v}" for k, v in rules.OFFICER_KINDS.items()),
+    )
+    so.add_argument("--phone", default="", metavar="TEXT", help="联系电话")
+    so.add_argument("--area", default="", metavar="TEXT", help="负责的网格、小区或楼幢")
 
 
 def cmd_screening_list(args: argparse.Namespace) -> int:
@@ -175,6 +196,48 @@ def cmd_screening_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_screening_check(args: argparse.Namespace) -> int:
+    from xihu_desk.services import screening
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    actor = cli_actor()
+    on = args.on or actor.today
+    with unit(opened.db, screening.record_check) as session:
+        screening.record_check(session, actor, args.dispute, on, args.measures, args.next_check_on)
+    nxt = args.next_check_on.isoformat() if args.next_check_on else None
+    doc = {"dispute": args.dispute, "checked_on": on.isoformat(), "next_check_on": nxt}
+    emit(args, doc, f"已登记检查（{on}），" + (f"下次检查 {nxt}" if nxt else "解除重点关注"))
+    return 0
+
+
+def cmd_screening_officers(args: argparse.Namespace) -> int:
+    from xihu_desk.services import screening_queries
+
+    _data, opened = open_data(args)
+    items = run(opened.db, screening_queries.officers)
+    lines = [f"信息员 {len(items)} 人"] + [
+        f"{o['name']}\t{o['kind_label']}\t{o['committee']}\t{o['area']}\t报告 {o['reports']} 次\tid {o['id']}"
+        for o in items
+    ]
+    emit(args, {"officers": items}, "\n".join(lines))
+    return 0
+
+
+def cmd_screening_officer_add(args: argparse.Namespace) -> int:
+    from xihu_desk.services import committees, screening
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    with unit(opened.db, screening.add_officer) as session:
+        committee = committees.find_committee(session, args.committee)
+        cmd = screening.OfficerInput(committee.uuid, args.name, args.kind, args.phone, args.area)
+        uuid = screening.add_officer(session, cli_actor(), cmd)
+    label = rules.OFFICER_KINDS[args.kind]
+    emit(args, {"id": uuid, "name": args.name, "committee": committee.name}, f"已登记{label}：{args.name}（id {uuid}）")
+    return 0
+
+
 COMMANDS = {
     ("screening", "list"): cmd_screening_list,
     ("screening", "add"): cmd_screening_add,
@@ -182,4 +245,7 @@ COMMANDS = {
     ("screening", "to-case"): cmd_screening_to_case,
     ("screening", "close"): cmd_screening_close,
     ("screening", "ledger"): cmd_screening_ledger,
+    ("screening", "check"): cmd_screening_check,
+    ("screening", "officers"): cmd_screening_officers,
+    ("screening", "officer-add"): cmd_screening_officer_add,
 }
