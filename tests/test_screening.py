@@ -4,7 +4,7 @@ register travelling upward in a bundle."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -199,3 +199,12 @@ def test_the_register_travels_upward_in_a_bundle(pair, tmp_path):  # noqa: F811
     assert made["case_no"]  # the case came along: the link resolves upstream
     with dist.db.read() as s:
         assert s.scalar(select(func.count()).select_from(ScreenedDispute)) == sum(r["found"] for r in here)
+
+
+def test_the_demo_screening_run_again_adds_nothing(db):
+    from xihu_desk.services import demo_screening
+
+    with db.write() as s:
+        first = demo_screening.make_screening(s, cli_actor(), 3, date(2026, 11, 20))
+        again = demo_screening.make_screening(s, cli_actor(), 3, date(2026, 11, 20))
+    assert first == demo_screening.PERIODS and again == 0  # the office's own committee, once
