@@ -233,6 +233,9 @@ def fill(session: Session, actor: Actor, cmd: DemoCommand) -> DemoResult:
         from xihu_desk.services import demo_screening  # 矛盾纠纷排查, from its own generator
 
         demo_screening.make_screening(session, actor, cmd.seed, cmd.today or actor.today)
+        from xihu_desk.services import demo_committees  # particulars, members, escalated cases: own Random
+
+        demo_committees.fill(session, actor, cmd.today or actor.today)
         from xihu_desk.services import demo_subsidy  # 在编 mediators left out of 以案定补: own Random
 
         demo_subsidy.fill(session, actor, cmd.seed)
