@@ -18,8 +18,8 @@ from xihu_desk.gui.kit.dates import set_date
 def test_review_from_the_reports_page(qtbot, stats_ctx, tmp_path):  # noqa: F811
     ctx, actor = stats_ctx
     page = _page(qtbot, ctx, actor, FakeFiles(tmp_path))
-    assert page.review_button.isVisible()
-    click(qtbot, page.review_button)
+    assert page.review_button.isVisible() and page.review_action.text() == "卷宗评查…"
+    page.review_action.trigger()
     dialog = page.casefile_review
     assert isinstance(dialog, CasefileReviewDialog) and dialog.isVisible()
     set_date(dialog.date_from, date(2020, 1, 1))

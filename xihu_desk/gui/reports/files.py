@@ -52,5 +52,17 @@ class FileDialogs(QObject):
         )
         return self._chosen(path)
 
+    def save_pdf(self, parent: QWidget, title: str, suggested_name: str) -> Path | None:
+        path, _filter = QFileDialog.getSaveFileName(
+            parent, title, self._start(suggested_name), self.tr("PDF 文件 (*.pdf)")
+        )
+        return self._chosen(path, ".pdf")
+
+    def open_rules(self, parent: QWidget) -> Path | None:
+        path, _filter = QFileDialog.getOpenFileName(
+            parent, self.tr("选择补贴规则文件"), self._start(), self.tr("规则文件 (*.toml);;所有文件 (*)")
+        )
+        return self._chosen(path)
+
     def show_folder(self, folder: Path) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -249,10 +250,21 @@ class ReportsPage(QWidget):
         self.platform_button.setToolTip(self.tr("与省平台（浙里调 / 浙江解纷码）导出的案件表核对，导出待录入的案件"))
         self.platform_button.clicked.connect(self.open_platform)
         self.platform_button.setVisible(self.actor.can(Perm.VIEW_CASES) and self.level != Level.DISTRICT)
-        self.review_button = QPushButton(theme.icon("mdi6.clipboard-check-outline"), self.tr("卷宗评查…"))
-        self.review_button.setObjectName("casefileReview")
-        self.review_button.setToolTip(self.tr("按评查标准给所选期间结案的卷宗逐件打分，写明每一处扣分，可保存评查表"))
-        self.review_button.clicked.connect(self.open_casefile_review)
+        # 卷宗评查 and 以案定补 share one button with a menu: the bar stays within a 1366-pixel screen
+        self.review_button = QPushButton(theme.icon("mdi6.clipboard-check-outline"), self.tr("评查与补贴"))
+        self.review_button.setObjectName("reviewAndSubsidy")
+        self.review_button.setToolTip(
+            self.tr("卷宗评查：逐件打分并写明扣分；以案定补：计算调解员补贴、保存发放表、审核通过")
+        )
+        more = QMenu(self.review_button)
+        self.review_action = more.addAction(self.tr("卷宗评查…"))
+        self.review_action.setObjectName("casefileReview")
+        self.review_action.triggered.connect(self.open_casefile_review)
+        self.subsidy_action = more.addAction(self.tr("以案定补…"))
+        self.subsidy_action.setObjectName("subsidy")
+        self.subsidy_action.triggered.connect(self.open_subsidy)
+        self.subsidy_action.setVisible(self.level != Level.DISTRICT)
+        self.review_button.setMenu(more)
         self.review_button.setVisible(self.actor.can(Perm.VIEW_CASES))
         actions = row
         if self.font().pointSizeF() > theme.BASE_POINT_SIZE + 0.05:
@@ -494,6 +506,14 @@ class ReportsPage(QWidget):
         self.platform = PlatformDialog(self.ctx, self.actor, self.files, self)
         self.platform.setModal(True)
         self.platform.show()
+
+    def open_subsidy(self) -> None:
+        from xihu_desk.gui.reports.subsidy_dialog import SubsidyDialog
+
+        period = (self.query().date_from, self.query().date_to)
+        self.subsidy = SubsidyDialog(self.ctx, self.actor, self.files, period, self)
+        self.subsidy.setModal(True)
+        self.subsidy.show()
 
     def open_casefile_review(self) -> None:
         from xihu_desk.gui.reports.casefile_dialog import CasefileReviewDialog
