@@ -26,7 +26,9 @@ from xihu_desk.domain.reviews import ReviewStatus
 MAX_RECORD_BYTES = 16 * 1024 * 1024  # one record document (one line of records/KIND.jsonl)
 MAX_DEPTH = 8  # a case document is three deep: {"parties": [{...}]}
 MAX_TEXT = 1_000_000  # characters in a column without a declared length (Text)
-STRING_SLACK = 4  # a String(n) column takes up to 4n characters (SQLite does not enforce n)
+# A String(n) column takes n characters: PostgreSQL enforces n, so a record with more is refused on
+# both backends before anything is written (issue 17; store/lengths.py holds the same for the ORM).
+STRING_SLACK = 1
 SINGLE_LINE_UP_TO = 80  # String columns up to this length hold names, numbers and codes: one line
 INT64 = (-(2**63), 2**63 - 1)
 YEARS = (1800, 2199)  # dates and times outside these are typing errors or garbage
@@ -85,9 +87,9 @@ def single_line(length: int | None) -> bool:
     return length is not None and 0 < length <= SINGLE_LINE_UP_TO
 
 
-def text_problem(value: str, *, length: int | None) -> str:
+def text_problem(value: str, *, length: int | None, slack: int = STRING_SLACK) -> str:
     """Why ``value`` cannot go into a text column of declared ``length`` (None: unbounded), or ''."""
-    limit = length * STRING_SLACK if length else MAX_TEXT
+    limit = length * slack if length else MAX_TEXT
     if len(value) > limit:
         return f"过长（{len(value)} 字，上限 {limit} 字）"
     if (_BAD_LINE if single_line(length) else _BAD_TEXT).search(value) is None:
@@ -120,7 +122,7 @@ def printable(value: Any, limit: int = 120) -> str:
 
 def record_key(value: Any) -> str:
     """A uuid from a document fit for the receipt and the quarantine list, or '' when it is not."""
-    if isinstance(value, str) and 0 < len(value) <= 144 and not text_problem(value, length=36):
+    if isinstance(value, str) and 0 < len(value) <= 144 and not text_problem(value, length=36, slack=4):
         return value
     return ""
 

@@ -1,0 +1,90 @@
+"""A text longer than its column is refused before it is written, on every backend (issue 17).
+
+SQLite stores a string of any length in a VARCHAR(n) column; PostgreSQL refuses it and fails the
+whole transaction with a driver error. So the declared lengths (String(n) in store/*_models.py) are
+held here, once, for every row a unit of work saves through the ORM: before each flush, every new
+row and every changed column of a changed row is measured, and the first one over its length
+stops the unit with a message naming the row and the field (a FieldError, so a form shows it under
+that field). Rows written without the ORM -- a bundle's records -- are measured by
+store/aggregates.py from the same declared lengths before they are written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import String, event, inspect
+from sqlalchemy.orm import Session
+
+from xihu_desk.domain.errors import FieldError
+
+# What a user calls the rows of the tables people type into; others are named by their table.
+TABLE_LABELS = {
+    "mediation_case": "案件",
+    "party": "当事人",
+    "case_record": "调查/调解记录",
+    "agreement": "调解协议",
+    "agreement_draft": "协议草稿",
+    "followup": "回访记录",
+    "confirmation": "司法确认",
+    "mediator": "调解员",
+    "review_item": "合法性审查事项",
+    "committee": "调委会",
+    "user_account": "账户",
+}
+_ROW_NAMES = ("case_no", "number", "name", "username", "title")
+
+_LIMITS: dict[type, list[tuple[str, int]]] = {}
+
+
+def limits(model: type) -> list[tuple[str, int]]:
+    """(attribute, declared length) of every String(n) column of a mapped class."""
+    if model not in _LIMITS:
+        mapper: Any = inspect(model)
+        found = []
+        for attr in mapper.column_attrs:
+            column = attr.columns[0]
+            length = getattr(column.type, "length", None)
+            if isinstance(column.type, String) and length:
+                found.append((attr.key, length))
+        _LIMITS[model] = found
+    return _LIMITS[model]
+
+
+def _row_name(obj: Any) -> str:
+    for key in _ROW_NAMES:
+        value = getattr(obj, key, None)
+        if isinstance(value, str) and value.strip():
+            return f"“{value.strip()[:40]}”"
+    uuid = getattr(obj, "uuid", None)
+    return f"（{uuid}）" if isinstance(uuid, str) and uuid else ""
+
+
+def problem(obj: Any, key: str, length: int) -> FieldError | None:
+    value = getattr(obj, key, None)
+    if not isinstance(value, str) or len(value) <= length:
+        return None
+    table = obj.__table__.name
+    what = TABLE_LABELS.get(table, table)
+    return FieldError(
+        key,
+        f"{what}{_row_name(obj)}的“{key}”过长（{len(value)} 字，最多 {length} 字），未保存。请缩短后重新保存。",
+    )
+
+
+def check_session(session: Session, _context: Any = None, _instances: Any = None) -> None:
+    for obj in session.new:
+        for key, length in limits(type(obj)):
+            found = problem(obj, key, length)
+            if found:
+                raise found
+    for obj in session.dirty:
+        state: Any = inspect(obj)
+        for key, length in limits(type(obj)):
+            if state.attrs[key].history.has_changes():  # a value stored long ago does not block other edits
+                found = problem(obj, key, length)
+                if found:
+                    raise found
+
+
+event.listen(Session, "before_flush", check_session)
