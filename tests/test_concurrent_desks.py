@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from tests import casekit, reviewkit
@@ -109,3 +110,25 @@ def test_desks_on_one_postgresql_database() -> None:
     finally:
         db.dispose()
     print(f"\nPostgreSQL: {WORKERS} processes × {PER_WORKER} rounds in {seconds:.1f} s", [r["seconds"] for r in results])
+
+
+def test_a_write_waiting_too_long_on_postgresql_is_refused_with_a_message(monkeypatch) -> None:
+    from sqlalchemy import text
+
+    from xihu_desk.domain.errors import StorageError
+    from xihu_desk.services.context import cli_actor
+    from xihu_desk.store import locks
+
+    db = Database(postgres_node_url("writer_lock_wait"))  # skips with its reason when no server is at hand
+    monkeypatch.setattr(locks, "WAIT_MS", 300)
+    try:
+        with db.engine.connect() as other_desk, other_desk.begin():  # another desk in a long import
+            other_desk.execute(text(f"SELECT pg_advisory_xact_lock({locks.WRITER_LOCK_KEY})"))
+            started = time.perf_counter()
+            with pytest.raises(StorageError, match="其他工作台正在保存或导入数据包，本次操作未保存"), db.write() as s:
+                audit.record(s, cli_actor(), "setting.update", "setting", "probe", summary="试写")
+            assert time.perf_counter() - started < 5
+        with db.write() as s:  # the other desk done: writes go on
+            audit.record(s, cli_actor(), "setting.update", "setting", "probe", summary="试写")
+    finally:
+        db.dispose()

@@ -23,6 +23,10 @@ from sqlalchemy.orm import Session
 # A fixed 64-bit key ("XIHUDESK" in ASCII): one lock for the node's whole database.
 WRITER_LOCK_KEY = 0x5849485544455348 & 0x7FFFFFFFFFFFFFFF
 _LOCK_SQL = f"SELECT pg_advisory_xact_lock({WRITER_LOCK_KEY})"
+# How long a write waits for another desk's write (a bundle import can take minutes) before it is
+# refused with a message, like SQLite's busy_timeout (store/engine.py): a desk never hangs.
+WAIT_MS = 10_000
+LOCK_TIMEOUT_MESSAGE = "canceling statement due to lock timeout"
 
 
 def install(engine: Engine, write_option: str) -> None:
@@ -34,6 +38,7 @@ def install(engine: Engine, write_option: str) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(conn: Any) -> None:
         if conn.get_execution_options().get(write_option):
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(WAIT_MS)}")
             conn.exec_driver_sql(_LOCK_SQL)
 
 

@@ -31,6 +31,7 @@ from xihu_desk.store.engine import WRITE_OPTION, make_engine
 _KNOWN = (
     ("disk i/o error", "写入磁盘出错，本次操作未保存。请检查磁盘或 U 盘后重试。"),
     ("database is locked", "数据库正被另一程序占用，本次操作未保存。请关闭其他窗口后重试。"),
+    (locks.LOCK_TIMEOUT_MESSAGE, "其他工作台正在保存或导入数据包，本次操作未保存。请稍候重试。"),
     ("readonly database", "数据库文件只读，无法保存。请检查文件权限。"),
     ("attempt to write a readonly", "数据库文件只读，无法保存。请检查文件权限。"),
     ("file is not a database", "数据库文件已损坏或不是本程序的数据库。"),
