@@ -148,7 +148,8 @@ def committee_views(
         in_force = [p for p in profiles[c.uuid] if p.effective_on <= on]
         current = in_force[-1] if in_force else (profiles[c.uuid][0] if profiles[c.uuid] else None)
         kind = current.org_kind if current else rules.org_kind_of(c.kind)
-        now, past = [], []
+        now: list[MemberView] = []
+        past: list[MemberView] = []
         for m, person in seats[c.uuid]:
             view = MemberView(
                 m.uuid,
