@@ -34,6 +34,7 @@ def test_profiles_and_members_travel(pair, tmp_path):  # noqa: F811
     out.mkdir()
     sent = town.export(out)
     assert sent.counts["committee_profile"] >= 1 and sent.counts["committee_member"] >= 2
+    assert sent.counts["case_escalation"] >= 1  # the demo escalates community cases to the street committee
     got = dist.import_(sent.file)
     assert got.result == "applied" and got.counts.get("quarantined", 0) == 0
     for model in (CommitteeProfile, CommitteeMember, CaseEscalation):
