@@ -222,6 +222,9 @@ def fill(session: Session, actor: Actor, cmd: DemoCommand) -> DemoResult:
         from xihu_desk.services import demo_cases
 
         result.cases = demo_cases.make_cases(session, actor, rng, fake, cmd.cases, cmd.today or actor.today)
+        from xihu_desk.services import demo_platform  # 平台案件编号 on most cases: its own generator
+
+        demo_platform.fill(session, actor, cmd.seed, cmd.today or actor.today)
     if info.level == "township":  # legality review is the office's work (services/demo_reviews.py)
         from xihu_desk.services import demo_reviews
 
