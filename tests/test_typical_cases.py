@@ -153,7 +153,7 @@ def demo_db(template_node, tmp_path_factory):
     shutil.copytree(template_node, root)
     opened = migrate.open_database(DataDir(root))
     with opened.db.write() as s:
-        demo.fill(s, cli_actor(), demo.DemoCommand(cases=60, seed=11, today=TODAY))
+        demo.fill(s, cli_actor(), demo.DemoCommand(cases=40, seed=11, today=TODAY))
     yield opened.db
     opened.db.dispose()
 
@@ -162,15 +162,14 @@ def demo_db(template_node, tmp_path_factory):
 def test_every_closed_demo_case_is_anonymous_in_word_and_pdf(demo_db, tmp_path):
     with demo_db.read() as s:
         uuids = [u for (u,) in s.execute(text("SELECT uuid FROM mediation_case WHERE status IN ('closed', 'filed')"))]
-    assert len(uuids) >= 20
-    for i, uuid in enumerate(uuids):
+    assert len(uuids) >= 12
+    for uuid in uuids:
         with demo_db.read() as s:
             up, docx, _ = typical_cases.document(s, cli_actor(), uuid, word=True)
             secrets = identifying(demo_db, uuid)
             assert_anonymous(docx_text(docx), secrets)
-            if i % 4 == 0:  # the PDF shows the same story: a quarter of them keeps the test quick
-                _, pdf, _ = typical_cases.document(s, cli_actor(), uuid, word=False)
-                assert_anonymous(pdf_text(pdf, tmp_path), secrets)
+            _, pdf, _ = typical_cases.document(s, cli_actor(), uuid, word=False)
+            assert_anonymous(pdf_text(pdf, tmp_path), secrets)
 
 
 def test_print_typical_on_the_command_line(planted, data_dir, capsys, tmp_path):
