@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xihu_desk.domain import clock
 from xihu_desk.domain import screening as rules
 from xihu_desk.gui import theme
 from xihu_desk.gui.context import AppContext
@@ -332,6 +333,7 @@ class ZeroReportDialog(StepDialog):
         self.committee = _combo("zeroCommittee", committees)
         self.period_from = date_edit()
         self.period_from.setObjectName("periodFrom")
+        set_date(self.period_from, clock.local_today().replace(day=1))  # usually the month so far
         self.period_to = date_edit()
         self.period_to.setObjectName("periodTo")
         self.method = _combo("zeroMethod", {k: v for k, v in rules.METHODS.items() if k != "informant"})

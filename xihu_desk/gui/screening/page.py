@@ -63,6 +63,9 @@ class RoundsView(ListPage):
         )
         self.follower = self.follow(ENTITIES)
         box.addWidget(self.make_splitter("roundsSplitter", "screening/splitter", self._round_card()), 1)
+        # the round's disputes are half the work here: more room below than the other lists give
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
 
     # -- layout -------------------------------------------------------------------------------------
 
