@@ -43,6 +43,11 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         k.add_argument(
             "--draft", action="store_true", help="草稿：每页印“草稿”，没有核验码，不登记为已打印（调解过程中即可打印）"
         )
+    ro = pr_sub.add_parser("review-opinion", parents=[common], help="合法性审查意见书（审查事项）")
+    ro.add_argument("number", metavar="NO", help="审查编号（如 （2026）北山合审字第0001号）或 uuid")
+    ro.add_argument(
+        "-o", "--output", required=True, metavar="FILE.pdf|FILE.docx", help="输出的文件：.pdf，或 .docx（可编辑）"
+    )
     v = pr_sub.add_parser("verify", parents=[common], help="核验纸质文书：与案件登记是否一致")
     v.add_argument("code", metavar="CODE", help="页脚的核验码（24 位，连字符和大小写不限）")
     ty = pr_sub.add_parser("typical", parents=[common], help="典型案例（当事人信息已隐去，供案例汇编）")
@@ -107,6 +112,34 @@ def cmd_print(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review_opinion(args: argparse.Namespace) -> int:
+    """print review-opinion NO -o FILE.pdf|FILE.docx: the 合法性审查意见书 of a review item."""
+    from xihu_desk.services import review_opinion, reviews
+    from xihu_desk.services.context import cli_actor
+
+    data, opened = open_data(args)
+    target = Path(args.output)
+    word = target.suffix.lower() == ".docx"
+    if target.suffix.lower() not in (".pdf", ".docx"):
+        target = target.with_name(target.name + ".pdf")
+    check_target(args, target)
+    with unit(opened.db, reviews.find_review_uuid, review_opinion.print_opinion) as session:
+        uuid = reviews.find_review_uuid(session, args.number)
+        printed = review_opinion.print_opinion(session, cli_actor(), uuid, word=word, templates=_template_dir(data))
+        write_output(args, target, printed.data)  # inside the unit: an unwritten file is not audited as printed
+    doc = {
+        "file": str(target),
+        "kind": "review-opinion",
+        "number": printed.number,
+        "opinion_no": printed.opinion_no or None,
+        "format": "docx" if word else "pdf",
+        "pages": printed.pages,
+    }
+    size = "Word 可编辑文档" if word else f"{printed.pages} 页"
+    emit(args, doc, f"已生成 {printed.number} 合法性审查意见书：{target}（{size}）")
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from xihu_desk.services import printing
 
@@ -160,5 +193,6 @@ def cmd_typical(args: argparse.Namespace) -> int:
 COMMANDS: dict[Any, Any] = (
     {("print", kind): cmd_print for kind in KINDS}
     | {("print", "verify"): cmd_verify}
+    | {("print", "review-opinion"): cmd_review_opinion}
     | {("print", "typical"): cmd_typical}
 )

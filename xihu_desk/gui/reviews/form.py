@@ -4,6 +4,8 @@ opinion is out), the clock and the opinion on the right with the steps that move
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QFileDialog,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -41,11 +44,18 @@ from xihu_desk.gui.kit import (
     set_code,
     set_date,
     submit,
+    write_file,
 )
 from xihu_desk.gui.widgets import label, restyle
-from xihu_desk.services import codes, review_queries, reviews
+from xihu_desk.services import codes, review_opinion, review_queries, reviews
 from xihu_desk.services.context import Actor
 from xihu_desk.services.edit_conflicts import EditConflict
+
+
+def save_document_dialog(parent: QWidget, title: str, suggested: str) -> str:
+    return QFileDialog.getSaveFileName(
+        parent, title, str(Path.home() / suggested), "PDF 文件 (*.pdf);;Word 文档 (*.docx)"
+    )[0]
 
 
 class ReviewDialog(QDialog):
@@ -61,6 +71,7 @@ class ReviewDialog(QDialog):
         self.setObjectName("reviewDialog")
         self.setWindowTitle(self.tr("合法性审查事项"))
         self.setSizeGripEnabled(True)
+        self.choose_save_file: Callable[[QWidget, str, str], str] = save_document_dialog
         lists = ops.session_read(ctx, codes.items_of, "review_type", "review_conclusion", "review_adoption")
         self.types, self.conclusions = lists["review_type"], lists["review_conclusion"]
         self.adoptions = lists["review_adoption"]
@@ -295,8 +306,12 @@ class ReviewDialog(QDialog):
         )
         self.opinion_button.setObjectName("opinionButton")
         self.opinion_button.setProperty("kind", "primary")
+        self.print_button = QPushButton(theme.icon("mdi6.printer-outline"), self.tr("打印意见书…"))
+        self.print_button.setObjectName("printOpinionButton")
+        self.print_button.setToolTip(self.tr("合法性审查意见书：PDF，或可编辑的 Word 文档（按文件名后缀）"))
         row = QHBoxLayout()
         row.addWidget(self.opinion_button)
+        row.addWidget(self.print_button)
         row.addStretch(1)
         box.addLayout(row)
         side.addWidget(card)
@@ -310,6 +325,7 @@ class ReviewDialog(QDialog):
         self.received_button.clicked.connect(self.supplement_received)
         self.extend_button.clicked.connect(self.extend)
         self.opinion_button.clicked.connect(self.give_opinion)
+        self.print_button.clicked.connect(self.print_opinion)
         return side
 
     def _bottom(self) -> QHBoxLayout:
@@ -468,6 +484,7 @@ class ReviewDialog(QDialog):
             editable and status in (ReviewStatus.REVIEWING, ReviewStatus.PAUSED) and bool(d and d["complete_on"])
         )
         self.opinion_button.setEnabled(editable and status == ReviewStatus.REVIEWING)
+        self.print_button.setEnabled(bool(d and d["opinion"] and d["opinion"]["date"]))
         self.return_button.setEnabled(
             editable and status in (ReviewStatus.WAITING, ReviewStatus.REVIEWING, ReviewStatus.PAUSED)
         )
@@ -589,6 +606,33 @@ class ReviewDialog(QDialog):
         self._open_step(
             dialogs.ExtensionDialog(self.ctx, self.actor, uuid, detail["extension"]["days"], self),
             lambda c: self.tr("审查期限已延长，期限至 {due}。").format(due=c.due_on or self.tr("补正结束后计算")),
+        )
+
+    def print_opinion(self) -> None:
+        """The 审查意见书 to a file the user names: .docx an editable Word copy, else a PDF."""
+        uuid, detail = self._open()
+        path = self.choose_save_file(
+            self, self.tr("保存合法性审查意见书"), self.tr("审查意见书_{n}.pdf").format(n=detail["number"])
+        )
+        if not path:
+            return
+        target = Path(path)
+        word = target.suffix.lower() == ".docx"
+        if target.suffix.lower() not in (".pdf", ".docx"):
+            target = target.with_name(target.name + ".pdf")
+
+        def work(session: Any, actor: Actor) -> Path:
+            printed = review_opinion.print_opinion(session, actor, uuid, word=word)
+            write_file(str(target), printed.data)  # in the unit of work: an unwritten file is not audited as printed
+            return target
+
+        ops.write(
+            self.ctx,
+            self.actor,
+            work,
+            label=self.tr("正在生成审查意见书…"),
+            parent=self,
+            on_ok=lambda p: messages.info(self, self.tr("已生成合法性审查意见书：{p}").format(p=p)),
         )
 
     def give_opinion(self) -> None:
