@@ -151,3 +151,21 @@ def test_known_actors_are_found_by_index_seeks(db, admin) -> None:
         actors = audit.known_actors(session, admin)
         expected = list(session.execute(text("SELECT DISTINCT actor FROM audit_event ORDER BY actor")).scalars())
     assert actors == expected and actors
+
+
+@pytest.mark.parametrize("make", ["cases", "reviews", "roster"])
+def test_a_lists_first_showing_writes_no_settings_file(qtbot, ctx, monkeypatch, db, make) -> None:
+    from tests import reviewkit
+
+    saved: list[str] = []
+    real_save = prefs.save_state
+    monkeypatch.setattr(prefs, "save_state", lambda key, thing: (saved.append(key), real_save(key, thing)))
+    page = {
+        "cases": lambda: CasesPage(ctx, casekit.head_actor(db)),
+        "reviews": lambda: ReviewsPage(ctx, reviewkit.reviewer(db)),
+        "roster": lambda: RosterTab(ctx, casekit.head_actor(db)),
+    }[make]()
+    first_screen(qtbot, ctx, monkeypatch, page)
+    assert saved == []  # the stretched column following the width is not the user's choice
+    page.view.horizontalHeader().resizeSection(0, 150)  # a column the user drags is kept at once
+    assert len(saved) == 1

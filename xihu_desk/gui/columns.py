@@ -91,8 +91,11 @@ class _Fitter(QObject):
         self.fitting = True  # sections the new font moves before the refit are not the user's choice
         QTimer.singleShot(0, self.apply)
 
-    def _save(self, *_args: object) -> None:
-        if not self.fitting:  # our own sizing is not the user's choice
+    def _save(self, logical: int = -1, *_args: object) -> None:
+        # Our own sizing is not the user's choice, nor is the stretched column following the
+        # list's width: the first showing then writes no settings file on the way to its rows
+        # (issue 15); a column the user drags is saved at once.
+        if not self.fitting and logical != self.stretch:
             prefs.save_state(f"{self.key}@{text_scale(self.view)}", self.view.horizontalHeader())
 
     def apply(self) -> None:
