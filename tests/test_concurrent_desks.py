@@ -98,7 +98,8 @@ def test_desks_on_one_sqlite_file(db) -> None:
     with db.read() as s:
         report = audit.verify_records(s)  # every case's digest still matches what the app wrote
         assert not report.changed and not report.unsigned and report.vanished == 0
-    print(f"\nSQLite: {WORKERS} processes × {PER_WORKER} rounds in {seconds:.1f} s", [r["seconds"] for r in results])
+    print(f"\nSQLite: {WORKERS} processes × {PER_WORKER} rounds in {seconds:.1f} s", [r["seconds"] for r in results],
+          "retries after a busy refusal:", sum(r["retries"] for r in results))
 
 
 def test_desks_on_one_postgresql_database() -> None:
@@ -109,7 +110,8 @@ def test_desks_on_one_postgresql_database() -> None:
         _check(db, results, versions)
     finally:
         db.dispose()
-    print(f"\nPostgreSQL: {WORKERS} processes × {PER_WORKER} rounds in {seconds:.1f} s", [r["seconds"] for r in results])
+    print(f"\nPostgreSQL: {WORKERS} processes × {PER_WORKER} rounds in {seconds:.1f} s", [r["seconds"] for r in results],
+          "retries after a busy refusal:", sum(r["retries"] for r in results))
 
 
 def test_a_write_waiting_too_long_on_postgresql_is_refused_with_a_message(monkeypatch) -> None:
