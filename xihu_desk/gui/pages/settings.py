@@ -48,7 +48,7 @@ class SettingsPage(QWidget):
             self.tabs.addTab(self.params, theme.icon("mdi6.tune-variant"), self.tr("系统参数"))
         self.display = DisplayTab()
         self.tabs.addTab(self.display, theme.icon("mdi6.format-size"), self.tr("显示"))
-        self.node = NodeTab(ctx)
+        self.node = NodeTab(ctx, actor=actor)
         self.tabs.addTab(self.node, theme.icon("mdi6.information-outline"), self.tr("本节点"))
 
     def show_tab(self, tab: QWidget | None) -> None:

@@ -191,8 +191,9 @@ class DisplayTab(QWidget):
 
 
 class NodeTab(QWidget):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, actor: Actor | None = None) -> None:
         super().__init__(parent)
+        self.actor = actor  # who may register a committee's members in its dialog
         box = QVBoxLayout(self)
         box.setContentsMargins(20, 16, 20, 16)
         info = ops.session_read(ctx, node.node_info)
@@ -274,6 +275,7 @@ class NodeTab(QWidget):
         if item is None:
             return
         self.committee_dialog = CommitteeDialog(
-            self.ctx, item.data(Qt.ItemDataRole.UserRole), clock.local_today(), self
+            self.ctx, item.data(Qt.ItemDataRole.UserRole), clock.local_today(), self, self.actor
         )
+        self.committee_dialog.finished.connect(lambda _r: self.refresh_committees())
         self.committee_dialog.open()
