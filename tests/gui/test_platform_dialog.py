@@ -102,3 +102,17 @@ def test_the_dialog_fits_1366x768(qtbot, ctx, runner, office, styled_app, tmp_pa
         for folder in folders:
             folder.mkdir(parents=True, exist_ok=True)
             dialog.grab().save(str(folder / f"platform{scale}-tab{i}.png"))
+
+
+def test_the_entry_list_with_full_ids_is_audited(qtbot, ctx, runner, db, office, message_mock, tmp_path) -> None:  # noqa: F811
+    from xihu_desk.store.models import AuditEvent
+
+    head, _made = office
+    dialog = _dialog(qtbot, ctx, head, FakeFiles(tmp_path, None))
+    assert dialog.reveal_box.isVisible()  # a 所长 may see full ID numbers
+    dialog.reveal_box.setChecked(True)
+    assert wait_op(qtbot, runner, lambda: click(qtbot, dialog.entry_button))
+    assert "含完整证件号码" in message_mock.of("info")[-1].text
+    with db.read() as s:
+        last = s.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).one()
+    assert last.action == "party.reveal" and "平台录入清单" in last.summary

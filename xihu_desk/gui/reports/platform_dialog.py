@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QHBoxLayout,
     QLineEdit,
@@ -155,6 +156,11 @@ class PlatformDialog(QDialog):
         self.entry_button.setObjectName("exportEntryList")
         self.entry_button.setToolTip(self.tr("尚未登记平台编号的案件，按平台录入页面的顺序排列（证件号码已遮蔽）"))
         self.entry_button.clicked.connect(self.export_entry_list)
+        # the platform asks for the full ID numbers: a role that may see them can export them (audited)
+        self.reveal_box = QCheckBox(self.tr("含完整证件号码"))
+        self.reveal_box.setObjectName("entryReveal")
+        self.reveal_box.setToolTip(self.tr("录入平台需要完整的证件号码；导出记入审计日志，录入后请删除文件"))
+        self.reveal_box.setVisible(self.actor.can(Perm.REVEAL_ID))
         self.save_button = QPushButton(theme.icon("mdi6.file-excel-outline"), self.tr("导出对账结果…"))
         self.save_button.setObjectName("saveResult")
         self.save_button.clicked.connect(self.save_result)
@@ -166,6 +172,7 @@ class PlatformDialog(QDialog):
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.reject)
         buttons.addWidget(self.entry_button)
+        buttons.addWidget(self.reveal_box)
         buttons.addWidget(self.save_button)
         buttons.addStretch(1)
         buttons.addWidget(self.link_button)
@@ -369,9 +376,10 @@ class PlatformDialog(QDialog):
         if target is None:
             return
         templates = self.ctx.data.root / "templates"
+        reveal = self.actor.can(Perm.REVEAL_ID) and self.reveal_box.isChecked()
 
         def work(session: Any, actor: Actor) -> Path:
-            _write(target, platform_reconcile.entry_list(session, actor, templates=templates))
+            _write(target, platform_reconcile.entry_list(session, actor, reveal=reveal, templates=templates))
             return target
 
         ops.write(
@@ -381,7 +389,12 @@ class PlatformDialog(QDialog):
             label=self.tr("正在导出平台录入清单…"),
             parent=self,
             on_ok=lambda path: messages.info(
-                self, self.tr("平台录入清单已保存（证件号码已遮蔽）：{path}").format(path=path)
+                self,
+                (
+                    self.tr("平台录入清单已保存（含完整证件号码，已记入审计日志，录入后请删除）：{path}")
+                    if reveal
+                    else self.tr("平台录入清单已保存（证件号码已遮蔽）：{path}")
+                ).format(path=path),
             ),
             on_error=lambda m: messages.error(self, m),
         )
