@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -19,6 +20,7 @@ from sqlalchemy import func, select
 
 from tests import casekit, reviewkit
 from tests.pg_databases import postgres_node_url
+from tests.test_bundle_hardening import world  # noqa: F401 - a township's real bundle for a district
 from xihu_desk.services import audit, cases
 from xihu_desk.store.case_models import MediationCase
 from xihu_desk.store.models import AuditEvent
@@ -134,3 +136,54 @@ def test_a_write_waiting_too_long_on_postgresql_is_refused_with_a_message(monkey
             audit.record(s, cli_actor(), "setting.update", "setting", "probe", summary="试写")
     finally:
         db.dispose()
+
+
+def test_a_bundle_imported_while_desks_register_reviews_on_one_sqlite_file(world, tmp_path) -> None:  # noqa: F811
+    """The district's exchange desk imports a township's bundle while its review desks register."""
+    from xihu_desk.domain.roles import Role
+    from xihu_desk.paths import DataDir
+    from xihu_desk.services import auth, users
+    from xihu_desk.store import migrate
+
+    root = tmp_path / "district"
+    shutil.copytree(world.district, root)
+    db = migrate.open_database(DataDir(root)).db
+    admin = auth.sign_in(db, "qu", "District-key-2026")
+    with db.write() as s:
+        users.create_user(s, admin, users.UserCommand("shen", "沈审查", Role.REVIEWER.value, "Legal-review-2026"))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    started = time.perf_counter()
+    argvs = [["import", str(root), str(world.bundle)]] + [
+        ["reviews", db.url, str(w), str(PER_WORKER), "shen", "Legal-review-2026"] for w in range(WORKERS)
+    ]
+    procs = [subprocess.Popen([sys.executable, "-m", "tests.concurrent_desk", *argv], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for argv in argvs]
+    outputs = []
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err[-3000:]
+        outputs.append(json.loads(out.strip().splitlines()[-1]))
+    seconds = time.perf_counter() - started
+    imported, desks = outputs[0], outputs[1:]
+    assert imported["result"] == "applied" and imported["counts"]["quarantined"] == 0, imported
+    with db.read() as s:
+        numbers = [n for d in desks for n in d["reviews"]]
+        assert len(numbers) == len(set(numbers)) == WORKERS * PER_WORKER
+        assert sorted(s.scalars(select(ReviewItem.seq).where(ReviewItem.office_code == "330106"))) == list(
+            range(1, WORKERS * PER_WORKER + 1))
+        # every case of the bundle arrived once, none twice
+        township = Database(DataDir(world.township).url)
+        try:
+            with township.read() as t:
+                sent = set(t.scalars(select(MediationCase.uuid)))
+        finally:
+            township.dispose()
+        got = list(s.scalars(select(MediationCase.uuid)))
+        assert len(got) == len(set(got)) and set(got) == sent
+        chain = audit.verify_chain(s)
+        assert chain.ok, chain.reason
+        assert dict(s.execute(select(AuditEvent.action, func.count()).group_by(AuditEvent.action)).all())[
+            "exchange.import"] == 1
+    db.dispose()
+    print(f"\nSQLite: a bundle of {len(sent)} cases imported beside {WORKERS} review desks × {PER_WORKER} "
+          f"in {seconds:.1f} s")
