@@ -94,12 +94,17 @@ def main() -> int:
             .where(Committee.kind == "community", MediationCase.status.in_(["accepted", "mediating"]))
             .order_by(MediationCase.case_no)
         )
-    dialog = CommitteeDialog(ctx, street, clock.local_today(), window)
+    dialog = CommitteeDialog(ctx, street, clock.local_today(), window, head)
     dialog.show()
     tabs = dialog.findChild(QTabWidget, "committeeTabs")
     for i in range(tabs.count()):
         tabs.setCurrentIndex(i)
         shot(dialog, f"02-street-dialog-{i + 1}")
+    tabs.setCurrentIndex(0)
+    dialog.members.selectRow(0)
+    dialog.open_member("role")
+    shot(dialog.member_dialog, "02-street-change-role")
+    dialog.member_dialog.reject()
     dialog.close()
     if community_case:
         with ctx.db.read() as session:
