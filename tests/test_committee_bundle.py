@@ -39,3 +39,16 @@ def test_profiles_and_members_travel(pair, tmp_path):  # noqa: F811
     assert got.result == "applied" and got.counts.get("quarantined", 0) == 0
     for model in (CommitteeProfile, CommitteeMember, CaseEscalation):
         assert _rows(dist, model) == _rows(town, model), model.__tablename__
+
+
+def test_a_member_with_an_unknown_role_is_quarantined(township):  # noqa: F811
+    from xihu_desk.store import aggregates
+
+    with township.db.read() as s:
+        row = s.scalars(select(CommitteeMember)).first()
+        doc = row_doc(row)
+        owner = row.owner_node
+    doc["role"], doc["version"] = "=HYPERLINK(1)", doc["version"] + 1
+    with township.db.write() as s:
+        results = aggregates.apply(s, "committee_member", [doc], {owner})
+    assert results[0][2] == "quarantined" and "role" in results[0][3]

@@ -29,6 +29,8 @@ FROM_COMMITTEE_KIND = {"community": "community", "village": "community", "street
 RULED_KINDS = frozenset({"community", "street", "enterprise", "sector"})
 
 ROLES = {"chair": "主任", "vice_chair": "副主任", "member": "委员", "mediator": "调解员"}
+# How a case moved between committees (services/escalation.py, store: case_escalation.kind)
+MOVES = {"escalate": "提级/移交", "co_mediate": "联合调解"}
 COMMITTEE_ROLES = frozenset({"chair", "vice_chair", "member"})  # 调解员 are appointed, not members
 MIN_MEMBERS, MAX_MEMBERS = 3, 9
 TERM_YEARS = 3  # Art 9: members serve three-year terms

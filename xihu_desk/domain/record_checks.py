@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from xihu_desk.domain import cases, grading, parties, screening
+from xihu_desk.domain import cases, committee_rules, grading, parties, screening
 from xihu_desk.domain.reviews import ReviewStatus
 
 MAX_RECORD_BYTES = 16 * 1024 * 1024  # one record document (one line of records/KIND.jsonl)
@@ -183,6 +183,9 @@ CODES: dict[tuple[str, str], Code] = {
     ("grading_application", "status"): _fixed(grading.APPLICATION_STATUS),
     ("grading_step", "step"): _fixed(grading.STEP_LABELS),
     ("info_officer", "kind"): _fixed(screening.OFFICER_KINDS),
+    ("committee_profile", "org_kind"): _fixed(committee_rules.ORG_KINDS),
+    ("committee_member", "role"): _fixed(committee_rules.ROLES),
+    ("case_escalation", "kind"): _fixed(committee_rules.MOVES),
     ("screening_round", "method"): _fixed(screening.METHODS),
     ("screened_dispute", "dispute_type"): Code("dispute_type"),
     ("screened_dispute", "risk"): _fixed(screening.RISKS),

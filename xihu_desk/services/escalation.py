@@ -26,6 +26,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from xihu_desk.domain import committee_rules
 from xihu_desk.domain.cases import Status
 from xihu_desk.domain.errors import FieldError, UserError
 from xihu_desk.domain.roles import Perm
@@ -40,7 +41,7 @@ from xihu_desk.store.models import Committee
 audit.ACTION_LABELS.setdefault("case.escalate", "提级/移交案件")
 audit.ACTION_LABELS.setdefault("case.co_mediate", "联合调解")
 
-KIND_LABELS = {"escalate": "提级/移交", "co_mediate": "联合调解"}
+KIND_LABELS = committee_rules.MOVES
 
 
 @dataclass(frozen=True)
