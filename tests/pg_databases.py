@@ -36,7 +36,9 @@ def _admin_url() -> str:
     return server.url
 
 
-def postgres_node_url(name: str) -> str:
+def postgres_node_url(name: str, *, district: bool = False) -> str:
+    """A fresh database ``name`` holding a township node (北山街道; admin/ADMIN_PASSWORD), or with
+    ``district`` the district bureau's node (admin qu / District-key-2026, as tests/test_bundle_hardening.py)."""
     try:
         import psycopg  # noqa: F401
     except ImportError:
@@ -51,11 +53,11 @@ def postgres_node_url(name: str) -> str:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     engine.dispose()
     url = admin.set(database=name).render_as_string(hide_password=False)
-    _make_node(url)
+    _make_node(url, district)
     return url
 
 
-def _make_node(url: str) -> None:
+def _make_node(url: str, district: bool) -> None:
     from tests.conftest import ADMIN_PASSWORD
     from xihu_desk.services import node
     from xihu_desk.services.context import cli_actor
@@ -71,8 +73,12 @@ def _make_node(url: str) -> None:
             pytest.skip(f"数据库结构迁移在 PostgreSQL 上尚不能完成：{str(exc).splitlines()[0][:200]}")
         with db.write() as session:
             seed_all(session)
-            node.init_node(session, cli_actor(), node.InitCommand(
-                org_code="330106002", level="township", parent_code=None,
-                admin_username="admin", admin_password=ADMIN_PASSWORD, admin_display_name="王管理"))
+            if district:
+                command = node.InitCommand("330106", "district", None, "qu", "District-key-2026")
+            else:
+                command = node.InitCommand(
+                    org_code="330106002", level="township", parent_code=None,
+                    admin_username="admin", admin_password=ADMIN_PASSWORD, admin_display_name="王管理")
+            node.init_node(session, cli_actor(), command)
     finally:
         db.dispose()

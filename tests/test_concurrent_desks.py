@@ -138,29 +138,26 @@ def test_a_write_waiting_too_long_on_postgresql_is_refused_with_a_message(monkey
         db.dispose()
 
 
-def test_a_bundle_imported_while_desks_register_reviews_on_one_sqlite_file(world, tmp_path) -> None:  # noqa: F811
-    """The district's exchange desk imports a township's bundle while its review desks register."""
+def _bundle_beside_review_desks(db: Database, data_root: Path, bundle: Path, township: Path,
+                                env: dict[str, str]) -> tuple[int, float]:
+    """The district's exchange desk imports ``bundle`` while WORKERS review desks register; checks."""
     from xihu_desk.domain.roles import Role
     from xihu_desk.paths import DataDir
     from xihu_desk.services import auth, users
-    from xihu_desk.store import migrate
 
-    root = tmp_path / "district"
-    shutil.copytree(world.district, root)
-    db = migrate.open_database(DataDir(root)).db
     admin = auth.sign_in(db, "qu", "District-key-2026")
     with db.write() as s:
         users.create_user(s, admin, users.UserCommand("shen", "沈审查", Role.REVIEWER.value, "Legal-review-2026"))
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **env}
     started = time.perf_counter()
-    argvs = [["import", str(root), str(world.bundle)]] + [
+    argvs = [["import", str(data_root), str(bundle)]] + [
         ["reviews", db.url, str(w), str(PER_WORKER), "shen", "Legal-review-2026"] for w in range(WORKERS)
     ]
     procs = [subprocess.Popen([sys.executable, "-m", "tests.concurrent_desk", *argv], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for argv in argvs]
     outputs = []
     for p in procs:
-        out, err = p.communicate(timeout=120)
+        out, err = p.communicate(timeout=180)
         assert p.returncode == 0, err[-3000:]
         outputs.append(json.loads(out.strip().splitlines()[-1]))
     seconds = time.perf_counter() - started
@@ -172,18 +169,68 @@ def test_a_bundle_imported_while_desks_register_reviews_on_one_sqlite_file(world
         assert sorted(s.scalars(select(ReviewItem.seq).where(ReviewItem.office_code == "330106"))) == list(
             range(1, WORKERS * PER_WORKER + 1))
         # every case of the bundle arrived once, none twice
-        township = Database(DataDir(world.township).url)
+        sender = Database(DataDir(township).url)
         try:
-            with township.read() as t:
+            with sender.read() as t:
                 sent = set(t.scalars(select(MediationCase.uuid)))
         finally:
-            township.dispose()
+            sender.dispose()
         got = list(s.scalars(select(MediationCase.uuid)))
         assert len(got) == len(set(got)) and set(got) == sent
         chain = audit.verify_chain(s)
         assert chain.ok, chain.reason
         assert dict(s.execute(select(AuditEvent.action, func.count()).group_by(AuditEvent.action)).all())[
             "exchange.import"] == 1
-    db.dispose()
-    print(f"\nSQLite: a bundle of {len(sent)} cases imported beside {WORKERS} review desks × {PER_WORKER} "
+    return len(sent), seconds
+
+
+def test_a_bundle_imported_while_desks_register_reviews_on_one_sqlite_file(world, tmp_path) -> None:  # noqa: F811
+    """The district's exchange desk imports a township's bundle while its review desks register."""
+    from xihu_desk.paths import DataDir
+    from xihu_desk.store import migrate
+
+    root = tmp_path / "district"
+    shutil.copytree(world.district, root)
+    db = migrate.open_database(DataDir(root)).db
+    try:
+        cases_sent, seconds = _bundle_beside_review_desks(db, root, world.bundle, world.township, {})
+    finally:
+        db.dispose()
+    print(f"\nSQLite: a bundle of {cases_sent} cases imported beside {WORKERS} review desks × {PER_WORKER} "
+          f"in {seconds:.1f} s")
+
+
+def test_a_bundle_imported_while_desks_register_reviews_on_postgresql(world, tmp_path) -> None:  # noqa: F811
+    """The same on PostgreSQL: the district's node moved onto the server keeps its identity and keys
+    (those the township's bundle is addressed and encrypted to)."""
+    from xihu_desk.paths import DataDir
+    from xihu_desk.services import exchange
+    from xihu_desk.services.context import cli_actor
+    from xihu_desk.store.models import Node
+
+    url = postgres_node_url("bundle_beside_desks", district=True)  # skips with its reason without a server
+    db = Database(url)
+    sqlite_district = Database(DataDir(world.district).url)
+    township = Database(DataDir(world.township).url)
+    try:
+        with sqlite_district.read() as s:
+            me = s.get_one(Node, 1)
+            identity = {k: getattr(me, k) for k in ("node_id", "sign_private", "sign_public", "enc_private",
+                                                     "enc_public", "fingerprint")}
+        with township.read() as s:
+            township_key = exchange.export_key(s, cli_actor())
+        with db.write() as s:
+            for k, v in identity.items():
+                setattr(s.get_one(Node, 1), k, v)
+        with db.write() as s:
+            exchange.enrol(s, cli_actor(), township_key)
+        data_root = tmp_path / "district-desk"
+        data_root.mkdir()
+        cases_sent, seconds = _bundle_beside_review_desks(db, data_root, world.bundle, world.township,
+                                                          {"XIHU_DESK_DATABASE": url})
+    finally:
+        township.dispose()
+        sqlite_district.dispose()
+        db.dispose()
+    print(f"\nPostgreSQL: a bundle of {cases_sent} cases imported beside {WORKERS} review desks × {PER_WORKER} "
           f"in {seconds:.1f} s")
