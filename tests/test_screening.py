@@ -80,6 +80,9 @@ def test_resolved_on_the_spot_or_referred_keeps_the_record(db):
         screening.close_dispute(s, head, second, "referred", head.today, "涉嫌违法搭建", referred_to="综合执法队")
     with db.read() as s:
         got = {d["id"]: d for d in screening_queries.round_detail(s, head, uuid)["disputes"]}
+        still_open = screening_queries.count_rounds(s, head, screening_queries.ScreeningFilter(show="open"))
+        found = screening_queries.count_rounds(s, head, screening_queries.ScreeningFilter(show="found"))
+    assert (still_open, found) == (0, 1)
     assert got[first]["status"] == "resolved" and got[first]["closing_note"] == "双方当场达成谅解"
     assert got[second]["status"] == "referred" and got[second]["referred_to"] == "综合执法队"
     assert not got[first]["watched"] and got[first]["next_check_on"] is None  # settled: off the 重点 ledger

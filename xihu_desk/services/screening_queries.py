@@ -96,7 +96,9 @@ _SORTS = {"held_on": R.held_on, "committee": Committee.name_key, "method": R.met
 def count_rounds(session: Session, actor: Actor, f: ScreeningFilter) -> int:
     actor.require(Perm.VIEW_CASES)
     counts = _counts()
-    query = select(func.count(R.uuid)).select_from(R).outerjoin(counts, counts.c.round_uuid == R.uuid)
+    query = select(func.count(R.uuid)).select_from(R)
+    if f.show == "open":  # the per-round counts are grouped over every dispute: only when the filter needs them
+        query = query.outerjoin(counts, counts.c.round_uuid == R.uuid)
     return session.scalar(_where(query, f, counts)) or 0
 
 
