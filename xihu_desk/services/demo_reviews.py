@@ -171,4 +171,7 @@ def make_reviews(session: Session, actor: Actor, rng: random.Random, today: date
     reviews.ask_supplement(session, actor, paused.uuid, back(2), "起草说明及征求意见情况")
     extended = register("major_decision", back(14), back(14))
     reviews.extend(session, actor, extended.uuid, reviews.ExtensionInput(5, "陈所长", "需提请法律顾问论证", back(1)))
+    from xihu_desk.services import demo_review_work  # checklists and the office's list: its own Random
+
+    demo_review_work.fill(session, actor, today)
     return made
