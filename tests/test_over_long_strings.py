@@ -33,10 +33,10 @@ def _refused_review(db: Database) -> None:
     with pytest.raises(FieldError) as refused, db.write() as s:
         reviews.register(s, head, reviewkit.command(unit="西湖区城市管理局" + "综合执法科" * 15))
     assert refused.value.field == "unit"
-    assert "合法性审查事项" in refused.value.message and "“unit”过长（83 字，最多 80 字）" in refused.value.message
+    assert "合法性审查事项" in refused.value.message and "“送审单位”过长（83 字，最多 80 字）" in refused.value.message
     assert _counts(db) == before  # nothing written, not even the audit row
     ref = reviewkit.register(db, head, unit="西湖区城市管理局" + "综合执法科" * 14)  # 78 characters fit
-    with pytest.raises(FieldError, match="“contact”过长") as refused, db.write() as s:
+    with pytest.raises(FieldError, match="“联系人”过长") as refused, db.write() as s:
         reviews.update_register(s, head, ref.uuid, reviewkit.command(contact="王" * 41))
     assert refused.value.field == "contact"
 
@@ -60,7 +60,7 @@ def test_a_value_stored_long_before_does_not_block_editing_other_fields(db) -> N
         conn.exec_driver_sql("UPDATE mediator SET registration_no = ? WHERE uuid = ?", ("备" * 50, uuid))
     with db.write() as s:  # registration_no is not what changes: the save goes through
         s.get_one(Mediator, uuid).phone = "13900000009"
-    with pytest.raises(FieldError, match="调解员“周调解”的“registration_no”过长（51 字"), db.write() as s:
+    with pytest.raises(FieldError, match="调解员“周调解”的“备案编号”过长（51 字"), db.write() as s:
         s.get_one(Mediator, uuid).registration_no = "备" * 51
     with db.read() as s:
         assert s.get_one(Mediator, uuid).phone == "13900000009"

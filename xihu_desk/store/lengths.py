@@ -33,6 +33,55 @@ TABLE_LABELS = {
     "user_account": "账户",
 }
 _ROW_NAMES = ("case_no", "number", "name", "username", "title")
+# The typed fields by the names forms use; any other is named by its column.
+FIELD_LABELS = {
+    "name": "名称（姓名）",
+    "display_name": "姓名",
+    "title": "名称",
+    "address": "地址",
+    "service_address": "送达地址",
+    "phone": "联系电话",
+    "contact": "联系人",
+    "contact_phone": "联系电话",
+    "unit": "送审单位",
+    "reviewer": "审查人",
+    "registrar": "登记人",
+    "recorder": "记录人",
+    "place": "地点",
+    "matter": "事由",
+    "subject": "对象",
+    "participants": "参加人",
+    "mediators": "调解员",
+    "occupation": "职业",
+    "ethnicity": "民族",
+    "agent_name": "代理人姓名",
+    "agent_phone": "代理人电话",
+    "guardian": "法定代理人",
+    "legal_rep": "法定代表人",
+    "rep_phone": "代表人电话",
+    "rep_relation": "与当事人关系",
+    "acts_alone_reason": "独立参加调解的依据",
+    "referrer_name": "移送单位名称",
+    "referrer_doc_no": "移送文书编号",
+    "referral_body": "接收机构",
+    "court": "法院",
+    "court_case_no": "法院案号",
+    "performance_method": "履行方式",
+    "performance_place": "履行地点",
+    "dispute_subtype": "具体类型",
+    "registration_no": "备案编号",
+    "organiser": "组织单位",
+    "topic": "培训内容",
+    "reason": "理由",
+    "private_reason": "不公开的理由",
+    "short_name": "字号",
+    "document_no": "文号",
+    "decision_no": "决定文号",
+    "filing_no": "备案号",
+    "note": "备注",
+    "seal": "印章",
+    "legacy_no": "原台账编号",
+}
 
 _LIMITS: dict[type, list[tuple[str, int]]] = {}
 
@@ -66,9 +115,10 @@ def problem(obj: Any, key: str, length: int) -> FieldError | None:
         return None
     table = obj.__table__.name
     what = TABLE_LABELS.get(table, table)
+    field = FIELD_LABELS.get(key, key)
     return FieldError(
         key,
-        f"{what}{_row_name(obj)}的“{key}”过长（{len(value)} 字，最多 {length} 字），未保存。请缩短后重新保存。",
+        f"{what}{_row_name(obj)}的“{field}”过长（{len(value)} 字，最多 {length} 字），未保存。请缩短后重新保存。",
     )
 
 
