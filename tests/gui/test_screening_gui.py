@@ -153,3 +153,34 @@ def test_a_check_due_on_the_home_page_opens_the_ledger_at_its_dispute(qtbot, ctx
     assert window.current_area() == "screening"
     page = window.pages["screening"]
     assert page.tabs.currentWidget() is page.ledger and page.ledger.current_uuid() == dispute_uuid
+
+
+def test_a_case_made_in_the_main_window_opens_in_cases(qtbot, ctx, db, runner, message_mock):
+    from xihu_desk.gui.mainwindow import MainWindow
+
+    head = casekit.head_actor(db)
+    with db.write() as s:
+        screening.record_round(
+            s,
+            head,
+            screening.RoundInput(
+                casekit.committee_uuid(db),
+                head.today,
+                "北山社区",
+                "周调解",
+                "visit",
+                (screening.DisputeInput("02", "甲某", "乙某", "噪音扰民"),),
+            ),
+        )
+    window = MainWindow(ctx, head)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.go("screening")
+    rounds = window.pages["screening"].rounds
+    qtbot.waitUntil(lambda: rounds.disputes.rowCount() == 1)
+    assert wait_op(qtbot, runner, lambda: click(qtbot, rounds.to_case_button))
+    qtbot.waitUntil(lambda: window.current_area() == "cases")
+    with db.read() as s:
+        case_uuid = s.scalars(select(ScreenedDispute.case_uuid)).one()
+    assert case_uuid in window.pages["cases"].dialogs  # the case form is open on it

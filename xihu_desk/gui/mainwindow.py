@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
 
                 page = screening_page(self.ctx, self.actor)
                 if hasattr(page, "open_case"):  # a case just made from a found dispute
-                    page.open_case.connect(lambda uuid: (self.go("cases"), open_record(self.page, "cases", uuid)))
+                    page.open_case.connect(self._open_case)
             elif key == "exchange":  # 数据交换 (xihu_desk/gui/exchange)
                 page = ExchangePage(self.ctx, self.actor)
             elif key == "reports":  # 统计报表 (xihu_desk/gui/reports)
@@ -244,6 +244,11 @@ class MainWindow(QMainWindow):
             self.pages[key] = page
             self.stack.addWidget(page)
         return self.pages[key]
+
+    def _open_case(self, uuid: str) -> None:
+        """A case made elsewhere (纠纷排查 → 转为案件), opened in 案件."""
+        self.go("cases")
+        open_record(self.page, "cases", uuid)
 
     def _nav_changed(self, row: int) -> None:
         if row >= 0:
