@@ -49,7 +49,7 @@ def copy_node(source: Path, target: Path) -> DataDir:
 # ---------------------------------------------------------------- independent counts
 
 
-CLOSING_SQL = "CASE WHEN c.outcome IS NOT NULL THEN coalesce(c.closed_on, c.outcome_on) END"
+CLOSING_SQL = "CASE WHEN c.outcome IS NOT NULL THEN c.closed_on END"
 
 
 def sql_figures(db_file: Path, date_from: date, date_to: date, where: str = "", params: tuple = ()) -> dict[str, float]:

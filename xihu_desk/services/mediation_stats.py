@@ -13,9 +13,8 @@ is loaded case by case (``case_figures`` does, for the snapshot of a submitted p
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,47 +62,9 @@ class Scope:
     committee_uuid: str = ""
 
 
-def _n(condition: Any) -> Any:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-# The day a case counts as closed (结案): its closing date once an outcome is registered. A case
-# reopened for mediation has neither, so it is open until it closes anew.
-_closing = case((C.outcome.is_not(None), func.coalesce(C.closed_on, C.outcome_on)), else_=None)
-
-
-def _intake_columns() -> list[Any]:
-    """What is counted by the accepted date (受理日期)."""
-    exprs = {
-        "accepted": func.count(C.uuid),
-        "source_apply": _n(C.source == "apply"),
-        "source_initiative": _n(C.source == "initiative"),
-        "source_referral": _n(C.source == "referral"),
-        **{name: func.coalesce(func.sum(getattr(C, name)), 0) for name in report.PREVENTION},
-    }
-    assert set(exprs) == set(report.INTAKE)
-    return [e.label(k) for k, e in exprs.items()]
-
-
-def _outcome_columns() -> list[Any]:
-    """What is counted by the closing date (结案日期)."""
-    succeeded = C.outcome == "succeeded"
-    exprs = {
-        "closed": func.count(C.uuid),
-        "succeeded": _n(succeeded),
-        "failed": _n(C.outcome == "failed"),
-        "terminated": _n(C.outcome == "terminated"),
-        "written": _n(succeeded & (C.agreement_form == "written")),
-        "oral": _n(succeeded & (C.agreement_form == "oral")),
-        "performed": _n(succeeded & (C.performed == "full")),
-        "confirmed": _n(Confirmation.result == "confirmed"),
-        "amount_fen": func.coalesce(func.sum(case((succeeded, func.coalesce(Agreement.amount_fen, 0)), else_=0)), 0),
-    }
-    assert set(exprs) == set(report.OUTCOMES)
-    return [e.label(k) for k, e in exprs.items()]
-
-
-Key = Callable[[Any], Any]  # the grouping, given the date the figure is counted by
+# The day a case counts as closed (结案): its closing date (结案日期) once an outcome is registered.
+# A case reopened for mediation has neither, so it is open until it closes anew.
+_closing = case((C.outcome.is_not(None), C.closed_on), else_=None)
 
 
 def _scoped(query: Any, q: StatsQuery) -> Any:
@@ -115,88 +76,128 @@ def _scoped(query: Any, q: StatsQuery) -> Any:
     return query
 
 
-def _open_on(day: date) -> Any:
-    """Accepted by ``day`` and not closed by then."""
-    return and_(C.accepted_on <= day, _closing.is_(None) | (_closing > day))
-
-
-def _grouped(session: Session, q: StatsQuery, key: Key, stocks: bool = True) -> dict[Any, dict[str, int]]:
-    """The figures per group: intake by the accepted date, outcomes by the closing date and (unless
-    the grouping is by month: ``_month_stocks``) the cases open before and at the end of the period."""
-    out: dict[Any, dict[str, int]] = {}
-
-    def collect(query: Any, names: tuple[str, ...]) -> None:
-        for row in session.execute(_scoped(query, q)).mappings():
-            figures = out.setdefault(row["group_key"], report.empty())
-            for k in names:
-                figures[k] += int(row[k])
-
-    intake_key = key(C.accepted_on).label("group_key")
-    collect(
-        select(intake_key, *_intake_columns())
-        .select_from(C)
-        .where(C.accepted_on >= q.date_from, C.accepted_on <= q.date_to)
-        .group_by(intake_key),
-        report.INTAKE,
-    )
-    outcome_key = key(_closing).label("group_key")
-    collect(
-        select(outcome_key, *_outcome_columns())
-        .select_from(C)
-        .outerjoin(Agreement, and_(Agreement.case_uuid == C.uuid, Agreement.deleted.is_(False)))
-        .outerjoin(Confirmation, and_(Confirmation.case_uuid == C.uuid, Confirmation.deleted.is_(False)))
-        .where(_closing >= q.date_from, _closing <= q.date_to)
-        .group_by(outcome_key),
-        report.OUTCOMES,
-    )
-    if stocks:
-        stock_key = key(None).label("group_key")
-        for name, day in (("carried", q.date_from - timedelta(days=1)), ("open", q.date_to)):
-            collect(
-                select(stock_key, func.count(C.uuid).label(name))
-                .select_from(C)
-                .where(_open_on(day))
-                .group_by(stock_key),
-                (name,),
+def _tally(session: Session, q: StatsQuery) -> list[Any]:
+    """One pass over the cases that matter to the period (accepted by its end and not closed before
+    its start), counted by everything the sheets group by: type, committee, its kind, the month
+    accepted within the period (None: before it) and the month closed within it (None: still open
+    at its end), and the case's own codes. Every figure of every sheet is added up from these rows."""
+    acc_m = case((C.accepted_on >= q.date_from, dialect.year_month(C.accepted_on)), else_=None)
+    close_m = case((_closing <= q.date_to, dialect.year_month(_closing)), else_=None)
+    # The agreement and the court's ruling are looked up only for the cases closed in the period
+    # (a CASE evaluates its subquery only then), not for every open case scanned.
+    closed_here = close_m.is_not(None)
+    confirmed = case(
+        (
+            closed_here
+            & select(Confirmation.case_uuid)
+            .where(
+                Confirmation.case_uuid == C.uuid, Confirmation.deleted.is_(False), Confirmation.result == "confirmed"
             )
-    return out
-
-
-def _month_end(m: str) -> date:
-    y, mo = int(m[:4]), int(m[5:])
-    return date(y + (mo == 12), mo % 12 + 1, 1) - timedelta(days=1)
-
-
-def _month_stocks(session: Session, q: StatsQuery, months: list[str]) -> dict[str, dict[str, int]]:
-    """期初在办 and 期末在办 of each month row: at the month ends from one query counting cases by
-    the month they were accepted and the month they closed; at the period's own first and last day
-    (which may fall inside a month) by a query each."""
-    acc, closing = dialect.year_month(C.accepted_on), dialect.year_month(_closing)
-    pairs = [
-        (str(a), None if c is None else str(c), int(n))
-        for a, c, n in session.execute(
-            _scoped(
-                select(acc, closing, func.count(C.uuid))
-                .select_from(C)
-                .where(C.accepted_on <= q.date_to, _closing.is_(None) | (_closing >= q.date_from))
-                .group_by(acc, closing),
-                q,
-            )
-        )
+            .exists(),
+            1,
+        ),
+        else_=0,
+    )
+    amount = case(
+        (
+            closed_here & (C.outcome == "succeeded"),
+            select(func.coalesce(func.sum(Agreement.amount_fen), 0))
+            .where(Agreement.case_uuid == C.uuid, Agreement.deleted.is_(False))
+            .scalar_subquery(),
+        ),
+        else_=0,
+    )
+    keys = [
+        C.dispute_type.label("dispute_type"),
+        C.committee_uuid.label("committee_uuid"),
+        Committee.kind.label("kind"),
+        acc_m.label("acc_m"),
+        close_m.label("close_m"),
+        C.source.label("source"),
+        C.outcome.label("outcome"),
+        C.agreement_form.label("agreement_form"),
+        C.performed.label("performed"),
+        confirmed.label("confirmed"),
     ]
+    query = (
+        select(
+            *keys,
+            func.count(C.uuid).label("n"),
+            func.coalesce(func.sum(amount), 0).label("amount_fen"),
+            *[func.coalesce(func.sum(getattr(C, name)), 0).label(name) for name in report.PREVENTION],
+        )
+        .select_from(C)
+        # on the column itself, so the index on closed_on finds the open and the lately closed cases
+        # (a case without an outcome has no closing date: 重新调解 clears both)
+        .where(C.accepted_on <= q.date_to, C.closed_on.is_(None) | (C.closed_on >= q.date_from))
+        .group_by(*keys)
+    )
+    return list(session.execute(_scoped(query, q)).mappings())
 
-    def at_month_end(m: str) -> int:
-        return sum(n for a, c, n in pairs if a <= m and (c is None or c > m))
 
-    def on(day: date) -> int:
-        return int(session.scalar(_scoped(select(func.count(C.uuid)).select_from(C).where(_open_on(day)), q)) or 0)
+def _add_intake(f: dict[str, int], r: Any) -> None:
+    n = int(r["n"])
+    f["accepted"] += n
+    if f"source_{r['source']}" in f:
+        f[f"source_{r['source']}"] += n
+    for name in report.PREVENTION:
+        f[name] += int(r[name])
 
-    out: dict[str, dict[str, int]] = {}
-    carried = on(q.date_from - timedelta(days=1))
-    for i, m in enumerate(months):
-        last = i == len(months) - 1
-        open_end = on(q.date_to) if last and q.date_to != _month_end(m) else at_month_end(m)
-        out[m] = {"carried": carried, "open": open_end}
+
+def _add_outcome(f: dict[str, int], r: Any) -> None:
+    n = int(r["n"])
+    f["closed"] += n
+    if r["outcome"] in ("succeeded", "failed", "terminated"):
+        f[r["outcome"]] += n
+    if r["outcome"] == "succeeded":
+        if r["agreement_form"] in ("written", "oral"):
+            f[r["agreement_form"]] += n
+        if r["performed"] == "full":
+            f["performed"] += n
+        f["amount_fen"] += int(r["amount_fen"])
+    if r["confirmed"]:
+        f["confirmed"] += n
+
+
+@dataclass
+class _Figures:
+    """The period's figures by dispute type, committee, committee kind and month."""
+
+    by_type: dict[str, dict[str, int]]
+    by_committee: dict[str, dict[str, int]]
+    by_kind: dict[str, dict[str, int]]
+    by_month: dict[str, dict[str, int]]
+
+
+def _figures(rows: list[Any], months: list[str]) -> _Figures:
+    out = _Figures({}, {}, {}, {m: report.empty() for m in months})
+    pairs: dict[tuple[str, str], int] = {}  # (month accepted, month closed) -> cases, for the month stocks
+    for r in rows:
+        groups = [
+            out.by_type.setdefault(r["dispute_type"], report.empty()),
+            out.by_committee.setdefault(r["committee_uuid"], report.empty()),
+            out.by_kind.setdefault(r["kind"], report.empty()),
+        ]
+        n = int(r["n"])
+        if r["acc_m"] is None:  # accepted before the period and open at its start
+            for f in groups:
+                f["carried"] += n
+        else:
+            for f in [*groups, out.by_month[r["acc_m"]]]:
+                _add_intake(f, r)
+        if r["close_m"] is None:  # open at the period's end
+            for f in groups:
+                f["open"] += n
+        else:
+            for f in [*groups, out.by_month[r["close_m"]]]:
+                _add_outcome(f, r)
+        key = (r["acc_m"] or "", r["close_m"] or "9999-99")
+        pairs[key] = pairs.get(key, 0) + n
+    # Each month's 期末在办: accepted by the month's end (or the period's end) and not closed by then.
+    carried = sum(n for (a, _c), n in pairs.items() if a == "")
+    for m in months:
+        open_end = sum(n for (a, c), n in pairs.items() if a <= m < c)
+        out.by_month[m]["carried"], out.by_month[m]["open"] = carried, open_end
         carried = open_end
     return out
 
@@ -207,22 +208,6 @@ def _months(first: date, last: date) -> list[str]:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
-
-
-def _by_type(_day: Any) -> Any:
-    return C.dispute_type
-
-
-def _by_committee(_day: Any) -> Any:
-    return C.committee_uuid
-
-
-def _by_kind(_day: Any) -> Any:
-    return Committee.kind
-
-
-def _by_month(day: Any) -> Any:
-    return dialect.year_month(day)
 
 
 # ---------------------------------------------------------------- case by case (snapshots, 更正)
@@ -251,7 +236,8 @@ def case_figures(session: Session, q: StatsQuery) -> dict[str, dict[str, Any]]:
             .outerjoin(Confirmation, and_(Confirmation.case_uuid == C.uuid, Confirmation.deleted.is_(False)))
             .where(
                 and_(C.accepted_on >= q.date_from, C.accepted_on <= q.date_to)
-                | and_(_closing >= q.date_from, _closing <= q.date_to)
+                # _closing spelt out on the column, so the index on closed_on serves it
+                | and_(C.closed_on >= q.date_from, C.closed_on <= q.date_to, C.outcome.is_not(None))
             ),
             q,
         )
@@ -366,7 +352,9 @@ def compute(session: Session, actor: Actor, q: StatsQuery, layout: dict[str, Any
     info = node.node_info(session)
     scope = _scope_label(session, q, info.level)
 
-    by_type = _grouped(session, q, _by_type)
+    months = _months(q.date_from, q.date_to)
+    figures = _figures(_tally(session, q), months)
+    by_type = figures.by_type
     type_rows = [Row(label, by_type.pop(code, report.empty())) for code, label in codes.items(session, "dispute_type")]
     labels = codes.labels(session, "dispute_type")
     type_rows += [Row(labels.get(code, code), figures) for code, figures in sorted(by_type.items())]
@@ -383,22 +371,19 @@ def compute(session: Session, actor: Actor, q: StatsQuery, layout: dict[str, Any
     committees = list(session.execute(committee_query))
     units = {code: name for code, name in session.execute(select(OrgUnit.code, OrgUnit.name))}
     org_types: dict[str, str] = layout.get("org_types", {})
-    by_committee = _grouped(session, q, _by_committee)
+    by_committee = figures.by_committee
     committee_rows = [
         Row(name, by_committee.get(uuid, report.empty()), (units.get(org, org), org_types.get(kind, kind)))
         for uuid, name, kind, org in committees
     ]
 
-    by_kind = _grouped(session, q, _by_kind)
+    by_kind = figures.by_kind
     kind_rows = [Row(label, by_kind.pop(kind, report.empty())) for kind, label in org_types.items()]
     kind_rows += [Row(kind, figures) for kind, figures in sorted(by_kind.items())]
 
-    months = _months(q.date_from, q.date_to)
-    by_month = _grouped(session, q, _by_month, stocks=False)
-    stocks = _month_stocks(session, q, months)
-    month_rows = [Row(f"{m[:4]}年{int(m[5:])}月", {**by_month.get(m, report.empty()), **stocks[m]}) for m in months]
+    month_rows = [Row(f"{m[:4]}年{int(m[5:])}月", figures.by_month[m]) for m in months]
     # The period's own stocks: the first month's start and the last month's end, not their sum.
-    total_stocks = {"carried": stocks[months[0]]["carried"], "open": stocks[months[-1]]["open"]}
+    total_stocks = {"carried": figures.by_month[months[0]]["carried"], "open": figures.by_month[months[-1]]["open"]}
 
     bundles = bundle_lines(session)
     notes = []

@@ -32,7 +32,7 @@ from xihu_desk.services.units import reads, writes
 from xihu_desk.store.report_models import ReportSubmission
 
 KIND = "mediation"
-LOOK_BACK_DAYS = 3 * 366  # 更正 lines cover the periods submitted in the three years before a report
+LOOK_BACK_DAYS = 400  # 更正 lines cover the periods submitted in the 13 months before a report
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,8 @@ class MediationCase(Travelling, Base):
         Index("ix_case_live_committee", "committee_uuid", "accepted_on", sqlite_where=LIVE),
         Index("ix_case_live_due", "status", "due_on", sqlite_where=LIVE),
         Index("ix_case_live_source", "source", "accepted_on", sqlite_where=LIVE),
+        # statistics count outcomes by the closing date (migration 0014_case_closed_on)
+        Index("ix_case_closed_on", "closed_on"),
     )
     # Unique per committee and year (uq_mediation_case_number); the text alone may repeat across
     # the district when two committees share a short name.
