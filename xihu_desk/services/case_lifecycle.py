@@ -413,11 +413,17 @@ def detail(session: Session, actor: Actor, case: MediationCase) -> dict[str, Any
     fields this user may correct now."""
     refusal = correction_refusal(session, actor, case)
     linked_from = session.get(MediationCase, case.linked_from) if case.linked_from else None
-    children = session.execute(
-        select(MediationCase.uuid, MediationCase.case_no)
-        .where(MediationCase.linked_from == case.uuid, MediationCase.deleted.is_(False))
-        .order_by(MediationCase.case_no)
-    ).all()
+    # A handful of rows, found by their index and sorted here: ANALYZE counts linked_from (NULL on
+    # nearly every case) as one value, and the planner would then walk every case in case_no order
+    # (8 s for `case show` at a million cases, issue 15).
+    children = sorted(
+        session.execute(
+            select(MediationCase.uuid, MediationCase.case_no)
+            .where(MediationCase.linked_from == case.uuid, MediationCase.deleted.is_(False))
+            .with_hint(MediationCase, "INDEXED BY ix_mediation_case_linked_from", "sqlite")
+        ).all(),
+        key=lambda row: row.case_no,
+    )
     own = case.owner_node == cases._node_id(session) and actor.can(Perm.EDIT_CASES)
     return {
         "history": case_history.as_dicts(case_history.rows(session, case.uuid)),
