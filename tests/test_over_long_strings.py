@@ -82,3 +82,22 @@ def test_an_over_long_name_in_a_bundle_is_quarantined_and_the_rest_imported(worl
     assert "name" in problem["reason"] and "过长（81 字，上限 80 字）" in problem["reason"], problem
     assert not district.has_case(picked["uuid"])
     assert district.count(MediationCase) == picked["total"] - 1
+
+
+def test_a_case_title_made_of_long_company_names_fits_its_column(db) -> None:
+    from dataclasses import replace
+
+    from xihu_desk.services import cases
+
+    head = casekit.head_actor(db)
+    roster = casekit.roster(db, head)
+    applicant, respondent = casekit.parties()
+    long = [replace(applicant, kind="org", name="杭州西湖" + "数字科技" * 14 + "有限公司", id_number="",
+                    credit_code="91330106MA2H2X3Y4Q", legal_rep="陈法人"),
+            replace(respondent, kind="org", name="浙江" + "建设工程" * 14 + "有限责任公司", id_number="",
+                    credit_code="91330106MA2H2X3Y4Q", legal_rep="林法人")]
+    with db.write() as s:  # the derived title is shortened, not refused
+        ref = cases.open_case(s, head, casekit.intake(db, roster, parties=tuple(long)))
+    with db.read() as s:
+        title = s.get_one(MediationCase, ref.uuid).title
+    assert len(title) <= 120 and title.startswith("杭州西湖数字科技") and title.endswith("纠纷") and "…与浙江" in title

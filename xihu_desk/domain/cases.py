@@ -127,13 +127,22 @@ def copies(parties: int) -> int:
     return parties + 1
 
 
+TITLE_LENGTH = 120  # mediation_case.title: String(120)
+
+
 def title(applicants: list[str], respondents: list[str], dispute_label: str) -> str:
-    """卷名 such as 张三与李四邻里纠纷."""
+    """卷名 such as 张三与李四邻里纠纷; long names (companies) are shortened to fit its column."""
     left = "、".join(applicants[:2]) + ("等" if len(applicants) > 2 else "")
     right = "、".join(respondents[:2]) + ("等" if len(respondents) > 2 else "")
+    tail = f"{dispute_label}纠纷"
+    whole = f"{left}与{right}{tail}" if left and right else f"{left or right}{tail}"
+    if len(whole) <= TITLE_LENGTH:
+        return whole
+    room = max(TITLE_LENGTH - len(tail) - 3, 2)  # "与" and two "…"
+    half = room // 2
     if left and right:
-        return f"{left}与{right}{dispute_label}纠纷"
-    return f"{left or right}{dispute_label}纠纷"
+        return f"{left[: half - 1]}…与{right[: room - half - 1]}…{tail}"[:TITLE_LENGTH]
+    return f"{(left or right)[:room]}…{tail}"[:TITLE_LENGTH]
 
 
 def search_body(case_no: str, title: str, party_names: list[str], summary: str, claims: str) -> str:
