@@ -71,3 +71,27 @@ def test_matters_tab_flags_what_got_no_review(qtbot, db, ctx, shen, tmp_path, me
         click(qtbot, view.export_button)
     texts = [c for row in openpyxl.load_workbook(target).active.iter_rows(values_only=True) for c in row if c]
     assert "无需审查" in texts and "已导出" in message_mock.of("info")[-1].text
+
+
+def test_matters_tab_reads_again_when_shown(qtbot, db, ctx, shen, message_mock):
+    from xihu_desk.services import review_matters
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["类型", "议题名称", "会议日期"])
+    wb.active.append(["会议议题", "关于辖区道路命名的议题", date(2026, 2, 26)])
+    import io
+
+    data = io.BytesIO()
+    wb.save(data)
+    with db.write() as s:
+        review_matters.import_list(s, shen, data.getvalue())
+    page = ReviewsPage(ctx, shen)
+    qtbot.addWidget(page)
+    page.show()
+    page.tabs.setCurrentWidget(page.matters)
+    assert page.matters.table.item(0, 5).text() == "应审未审"
+    page.tabs.setCurrentIndex(0)
+    reviewkit.register(db, shen, item_type="meeting_topic", title="关于辖区道路命名", received_on=date(2026, 2, 20),
+                       complete_on=date(2026, 2, 20))
+    page.tabs.setCurrentWidget(page.matters)
+    assert page.matters.table.item(0, 5).text() == "审查中"

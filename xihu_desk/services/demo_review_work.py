@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain import reviews as rules
+from xihu_desk.reports import ledger
 from xihu_desk.services import review_matters, reviews
 from xihu_desk.services.context import Actor
 from xihu_desk.store.review_models import ReviewItem
@@ -67,7 +68,7 @@ def fill(session: Session, actor: Actor, today: date) -> int:
     # The office's list: the meeting items and contracts that went through review, dated after the
     # opinion, and a few that did not.
     wb = Workbook()
-    ws = wb.active
+    ws = ledger.first_sheet(wb, "议题和合同")
     ws.append(["类型", "事项名称", "承办单位", "会议（签订）日期", "会议名称", "是否需审查", "审查编号"])
     for item in items:
         if item.item_type not in ("major_decision", "agreement", "normative") or item.opinion_on is None:

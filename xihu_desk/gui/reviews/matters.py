@@ -98,10 +98,10 @@ class MattersView(QWidget):
         self._loaded = False
 
     def showEvent(self, event) -> None:
+        # Read again each time the tab is shown: an item registered meanwhile clears its line's flag.
         super().showEvent(event)
-        if not self._loaded:
-            self._loaded = True
-            self.refresh()
+        self._loaded = True
+        self.refresh()
 
     def refresh(self) -> None:
         rows = ops.read(self.ctx, self.actor, review_matters.list_matters)
