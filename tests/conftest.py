@@ -104,6 +104,8 @@ def _drop(url: str) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if PG:  # a connection the garbage collector closes: SQLite is silent about it, psycopg warns
+        config.addinivalue_line("filterwarnings", "ignore:.*was deleted while still open:ResourceWarning")
     config.addinivalue_line(
         "markers", "sqlite_only: about the SQLite file itself (damage, its backup copy, FTS5); skipped on PostgreSQL"
     )

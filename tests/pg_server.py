@@ -115,18 +115,26 @@ def _url_of(admin_url: str, name: str) -> str:
     return admin_url.rsplit("/", 1)[0] + "/" + name
 
 
-def create_database(admin_url: str, template: str | None = None) -> str:
-    """A new database (a copy of ``template`` when given); its URL."""
+def _next_name() -> str:
     global _count
     _count += 1
-    name = f"t{os.getpid()}_{_count}"
+    return f"t{os.getpid()}_{_count}"
+
+
+def _name(url: str) -> str:
+    return url.rsplit("/", 1)[1].split("?")[0]
+
+
+def create_database(admin_url: str, template: str | None = None) -> str:
+    """A new database (a copy of ``template`` when given); its URL."""
+    name = _next_name()
     with _admin(admin_url) as conn:
         conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     return _url_of(admin_url, name)
 
 
 def drop_database(admin_url: str, url: str) -> None:
-    name = url.rsplit("/", 1)[1].split("?")[0]
+    name = _name(url)
     with _admin(admin_url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -176,10 +184,14 @@ class Pool:
                 for seq, table, column in self.sequences:
                     conn.execute(f'SELECT setval(\'public."{seq}"\', '
                                  f'coalesce((SELECT max("{column}") FROM public."{table}"), 0) + 1, false)')
+            # a new name: what the program keeps per database URL in memory starts afresh too
+            fresh = _next_name()
+            with _admin(self.admin_url) as conn:
+                conn.execute(f'ALTER DATABASE "{_name(url)}" RENAME TO "{fresh}"')
         except Exception:
             drop_database(self.admin_url, url)
             return
-        self.free.append(url)
+        self.free.append(_url_of(self.admin_url, fresh))
 
 
 def point_at(root: Path, url: str) -> None:

@@ -87,6 +87,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from xihu_desk.services import maintenance
 
     data = DataDir(args.data_dir)
+    if data.server:
+        return _check_server(args)
     size = data.database.stat().st_size if data.database.is_file() else 0
     progress = StderrProgress(maintenance.check_estimate(data), "完整检查", size)
     health = maintenance.inspect(data, progress)  # before anything opens (let alone migrates) the file
@@ -127,12 +129,37 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_server(args: argparse.Namespace) -> int:
+    """check on a PostgreSQL server: the app's own checks (services/server_maintenance.py)."""
+    from xihu_desk.services import server_maintenance
+
+    data, opened = open_data(args)
+    try:
+        report = server_maintenance.check(data, opened.db)
+    finally:
+        opened.db.dispose()
+    emit(args, {k: v for k, v in report.items() if k != "records_line"}, server_maintenance.check_text(report))
+    if not report["ok"]:
+        print("检查未通过。", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from xihu_desk.services import maintenance
     from xihu_desk.services.context import cli_actor
 
     data, opened = open_data(args)
     target = Path(args.output) if args.output else None
+    if data.server:  # pg_dump custom format, verified by listing it
+        from xihu_desk.services import server_maintenance
+
+        try:
+            path = server_maintenance.backup_now(data, opened.db, cli_actor(), target)
+        finally:
+            opened.db.dispose()
+        emit(args, {"file": str(path), "size": path.stat().st_size}, f"已备份并校验：{path}")
+        return 0
     size = data.database.stat().st_size
     progress = StderrProgress(backup_seconds(size), "备份", size)
     path = maintenance.backup_now(data, opened.db, cli_actor(), target, progress=progress)
@@ -146,6 +173,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     # The live database is not opened first: it may be damaged, empty or missing.
     data = DataDir(args.data_dir)
+    if data.server:  # into an empty server database only
+        from xihu_desk.services import server_maintenance
+
+        doc = server_maintenance.restore(data, cli_actor(), Path(args.file))
+        emit(args, doc, f"已从 {doc['restored_from']} 恢复到 {doc['database']}。")
+        return 0
     result = maintenance.restore(
         data, None, cli_actor(), Path(args.file), other_node=getattr(args, "other_node", False)
     )

@@ -182,7 +182,7 @@ def check(session: Session, root: Path, head_seq: int) -> tuple[int | None, str]
         file_text = _read(path) if dialect.is_sqlite(session) else None
     except OSError as exc:
         return head_seq, f"无法读取审计锚点文件 {path.name}：{exc}"
-    if file_text is None and meta is not None:
+    if file_text is None and meta is not None and dialect.is_sqlite(session):
         return head_seq, (f"审计锚点文件 {path.name} 缺失，无法确认日志末尾没有被删除；请从备份恢复，或联系技术支持")
     for place, text in (("锚点文件", file_text), ("数据库内的锚点", meta[0] if meta else None)):
         if text is None:

@@ -1,0 +1,145 @@
+"""check, backup and restore for a node on a PostgreSQL server (issue 17).
+
+The file-level work SQLite needs (integrity_check, copying the file, moving a damaged one aside)
+is the server's own business on PostgreSQL: it keeps pages safe with its write-ahead log. What
+stays the app's is the same as on SQLite: the schema revision, the audit hash chain and its anchor,
+the record digests. A backup is a ``pg_dump`` custom-format file in the data folder's backups/
+(or ``-o``), checked by listing it with ``pg_restore --list``; a restore loads one into an empty
+database only, so it never overwrites what another desk is working on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from xihu_desk import dbserver
+from xihu_desk.domain import clock
+from xihu_desk.domain.errors import UserError
+from xihu_desk.domain.roles import Perm
+from xihu_desk.paths import DataDir
+from xihu_desk.services import audit, audit_anchor
+from xihu_desk.services.context import Actor
+from xihu_desk.store import migrate, pg
+from xihu_desk.store.uow import Database
+
+
+@dataclass(frozen=True)
+class ServerBackup:
+    path: Path
+    taken_at: datetime
+    size: int
+
+
+def list_backups(data: DataDir) -> list[ServerBackup]:
+    """The pg_dump files in the data folder's backups/, newest first."""
+    if not data.backups.is_dir():
+        return []
+    found = []
+    for path in data.backups.glob(f"*{pg.DUMP_SUFFIX}"):
+        stat = path.stat()
+        found.append(ServerBackup(path, datetime.fromtimestamp(stat.st_mtime), stat.st_size))
+    return sorted(found, key=lambda b: b.taken_at, reverse=True)
+
+
+def check(data: DataDir, db: Database) -> dict[str, Any]:
+    """The app's own checks on the server database (reads only): revision, audit chain, anchor, records."""
+    from xihu_desk.store import seed
+
+    url = data.url
+    revision = pg.current_revision(db.engine)
+    with db.read() as session:
+        chain = audit.verify_chain(session)
+        reference = seed.reference_version(session, "org_units")
+        anchored = audit_anchor.check(session, data.root, chain.events) if chain.ok else (None, "")
+        records = audit.verify_records(session)
+    broken, reason = chain.first_broken, chain.reason
+    if broken is None:
+        broken, reason = anchored
+    head = migrate.head_revision()
+    backups = list_backups(data)
+    ok = broken is None and revision == head and records.ok
+    return {
+        "ok": ok,
+        "database": dbserver.display(url),
+        "backend": "postgresql",
+        "server_version": pg.server_version(db.engine),
+        "integrity": "ok",  # pages are the server's: its write-ahead log keeps them
+        "schema_revision": revision,
+        "schema_head": head,
+        "reference_version": reference,
+        "audit": {"events": chain.events, "first_broken": broken, "reason": reason},
+        "records": records.as_json(),
+        "records_line": records.line(),
+        "backups": [
+            {"file": str(b.path), "taken_at": b.taken_at.isoformat(timespec="seconds"), "size": b.size} for b in backups
+        ],
+    }
+
+
+def check_text(report: dict[str, Any]) -> str:
+    audit_doc = report["audit"]
+    backups = report["backups"]
+    return "\n".join(
+        [
+            f"数据库：{report['database']}（{dbserver.SERVER_LABEL}，版本 {report['server_version']}）",
+            f"数据库版本：{report['schema_revision']}（程序支持 {report['schema_head']}）",
+            f"参考数据版本：{report['reference_version']}",
+            f"审计日志：{audit_doc['events']} 条，哈希链完整"
+            if audit_doc["first_broken"] is None
+            else f"审计日志：哈希链断裂，首个问题在第 {audit_doc['first_broken']} 条：{audit_doc['reason']}",
+            report["records_line"],
+            f"备份：{len(backups)} 份" + (f"，最新 {Path(backups[0]['file']).name}" if backups else "（尚无备份）"),
+        ]
+    )
+
+
+def backup_now(data: DataDir, db: Database, actor: Actor, target: Path | None = None) -> Path:
+    """A pg_dump custom-format backup now, verified by listing it; audited."""
+    actor.require(Perm.MANAGE_DATA)
+    stamp = f"xihu-desk-{clock.local_now():%Y%m%d-%H%M%S}-manual{pg.DUMP_SUFFIX}"
+    if target is None:
+        data.backups.mkdir(parents=True, exist_ok=True)
+        target = data.backups / stamp
+    elif target.is_dir():
+        target = target / stamp
+    pg.dump(data.url, target)
+    with db.write() as session:
+        audit.record(session, actor, "data.backup", "database", target.name, summary=f"备份数据到 {target}")
+    return target
+
+
+def restore(data: DataDir, actor: Actor, source: Path) -> dict[str, Any]:
+    """Load ``source`` (a pg_dump file) into the server database, which must be empty; then open
+    it as any start does (migrated if the backup is older) and audit the restore."""
+    actor.require(Perm.MANAGE_DATA)
+    if not source.is_file():
+        raise UserError(f"找不到备份文件：{source}")
+    url = data.url
+    tables = pg.listing(source)  # refuses a file that is not a pg_dump custom-format file
+    probe = Database(url)
+    try:
+        empty = pg.is_empty(probe.engine)
+    finally:
+        probe.dispose()
+    if not empty:
+        raise UserError(
+            f"数据库 {dbserver.display(url)} 不是空的。恢复只能装入一个新建的空数据库"
+            "（请信息管理员新建一个数据库，用 --database 指向它后再恢复）。"
+        )
+    pg.restore_into(url, source)
+    opened = migrate.open_database(data)
+    try:
+        with opened.db.write() as session:
+            audit.record(session, actor, "data.restore", "database", source.name, summary=f"从备份 {source} 恢复")
+    finally:
+        opened.db.dispose()
+    return {
+        "restored_from": str(source),
+        "database": dbserver.display(url),
+        "entries": len(tables),
+        "migrated_from": opened.migrated_from,
+        "verified": True,
+    }
