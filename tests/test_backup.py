@@ -129,3 +129,7 @@ def test_damaged_database_is_kept_aside_on_restore_and_admin_can_sign_in(data_di
     assert restored.kept == kept[0] and restored.live_state == "damaged"
     assert backup.quick_check(data_dir.database) == []
     restored.db.dispose()
+
+
+# About the SQLite file itself (its pages, its copy, its markers): skipped on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only

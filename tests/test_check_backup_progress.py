@@ -100,3 +100,7 @@ def test_the_command_line_says_how_long_then_progress_on_stderr() -> None:
     quiet = io.StringIO()
     StderrProgress(0.2, "完整检查", 1000, out=quiet).step(done=5, stage="x", total=10)
     assert quiet.getvalue() == ""  # a small database is checked without chatter
+
+
+# About the SQLite file itself (its pages, its copy, its markers): skipped on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only

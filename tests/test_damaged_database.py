@@ -355,3 +355,7 @@ def test_a_backup_that_is_itself_damaged_leaves_the_live_files_alone(data_dir, g
         maintenance.restore(data_dir, None, cli_actor(), bad)
     assert data_dir.database.exists() and data_dir.database.stat().st_size == 0
     assert not list(data_dir.backups.glob("damaged-*")) and not list(data_dir.root.glob("*.partial"))
+
+
+# About the SQLite file itself (its pages, its copy, its markers): skipped on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only

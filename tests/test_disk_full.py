@@ -239,3 +239,7 @@ def test_every_spelling_of_a_full_disk_is_recognised(tmp_path):
     io_error = sqlite3.OperationalError("disk I/O error")
     io_error.sqlite_errorcode = 10
     assert not dbfile.is_disk_full(io_error, tmp_path)  # plenty of space here: an I/O error is not "full"
+
+
+# About the SQLite file itself (its pages, its copy, its markers): skipped on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only

@@ -34,3 +34,7 @@ def test_older_program_leaves_a_newer_database_untouched(data_dir: DataDir):
     conn = sqlite3.connect(data_dir.database)
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "9999_from_a_newer_version"
     conn.close()
+
+
+# About the SQLite file itself (its pages, its copy, its markers): skipped on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only

@@ -266,3 +266,7 @@ def test_a_backup_of_a_damaged_live_file_fails_and_stops_writes(node_dir):
     finally:
         opened.db.dispose()
         migrate.end_sessions()
+
+
+# About the SQLite file itself (its pages, its copy, its markers): skipped on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only

@@ -152,3 +152,7 @@ def test_declining_when_nothing_can_be_read_ends_with_a_message(qtbot, data_dir,
         assert "程序将退出" in message_mock.messages[-1].text, message_mock.messages
     finally:
         _close(c)
+
+
+# About the SQLite file itself (its pages, its copy, its markers): skipped on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only
