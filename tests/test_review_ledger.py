@@ -264,7 +264,7 @@ def test_statistics_workbook_agrees_with_the_register(db):
         data = review_ledger.statistics_workbook(s, shen, date(2026, 1, 1), date(2026, 6, 30))
         register = review_queries.register_rows(s, shen, review_queries.ReviewFilter(), date(2026, 4, 30))
     book = openpyxl.load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["统计表", "按类型按月", "明细", "说明"]
+    assert book.sheetnames == ["统计表", "按类型按月", "明细", "应审未审", "说明"]
     for ws in book.worksheets:  # every sheet states its period and org unit
         texts = [c for row in ws.iter_rows(max_row=4, values_only=True) for c in row if isinstance(c, str)]
         assert "统计期间：2026年01月01日 至 2026年06月30日" in texts and "单位：北山街道（330106002）" in texts

@@ -99,6 +99,9 @@ def test_review_rate_is_reviewed_over_needing_review(db):
     fig = {r[0]: r[1] for r in book["统计表"].iter_rows(values_only=True) if r[0] and r[1] is not None}
     assert fig["送审登记数（件）"] == 4 and fig["应审未审（件）"] == 2 and fig["应审查数（件）"] == 5
     assert fig["审查率"] == pytest.approx(0.4)
+    listed = [r for r in book["应审未审"].iter_rows(values_only=True) if r[0] in ("会议议题", "合同")]
+    assert [r[1] for r in listed] == ["关于辖区道路命名的议题", "采购办公电脑合同"]  # the lines behind 应审未审
+    assert any(isinstance(c, str) and "共 2 项" in c for row in book["应审未审"].iter_rows(values_only=True) for c in row)
     rules = {r[0]: r[1] for r in book["说明"].iter_rows(values_only=True) if r[0]}
     assert "已审查数 ÷ 应审查数" in rules["审查率"] and "应审未审" in rules["审查率"]
 

@@ -243,6 +243,13 @@ def export_workbook(
 # ---------------------------------------------------------------- statistics workbook
 
 PCT = "0.0%"
+UNREVIEWED_COLUMNS = [
+    Column("kind", "类型", width=12),
+    Column("title", "事项名称", width=44),
+    Column("unit", "承办单位", width=14),
+    Column("matter_on", "会议（签订）日期", kind="date", width=14),
+    Column("meeting", "会议名称", width=16),
+]
 DEFINITIONS = [
     ("统计范围", "统计期间内送审（送审日期在期间内）的全部审查事项。"),
     ("送审登记数", "统计期间内送审登记的事项数。"),
@@ -272,9 +279,11 @@ def statistics_workbook(
     type_labels: Mapping[str, str],
     conclusion_labels: Mapping[str, str],
     adoption_labels: Mapping[str, str],
+    unreviewed: list[dict[str, Any]] | None = None,
 ) -> bytes:
-    """合法性审查工作统计: the figures, counts by type and month, the items counted, the definitions.
-    Every sheet states the period and the org unit it covers."""
+    """合法性审查工作统计: the figures, counts by type and month, the items counted, the listed items
+    that needed a review and got none (应审未审), the definitions. Every sheet states the period and
+    the org unit it covers."""
     period = f"统计期间：{s.date_from:%Y年%m月%d日} 至 {s.date_to:%Y年%m月%d日}"
     unit = f"单位：{org_name}（{org_code}）"
     made = f"制表时间：{generated_at:%Y-%m-%d %H:%M}"
@@ -367,6 +376,19 @@ def statistics_workbook(
     last = ledger.write_table(ws, detail, rows, first_row=r)
     ledger.landscape(ws, f"{r}:{r}")
     ws.print_area = f"A1:{get_column_letter(len(detail))}{last}"
+
+    ws = wb.create_sheet("应审未审")
+    missing = UNREVIEWED_COLUMNS
+    listed = unreviewed or []
+    r = ledger.title_rows(
+        ws,
+        "应审未审事项（会议议题和合同清单中需要审查而没有审查的）",
+        [period, unit, f"共 {len(listed)} 项" if listed else "无（或尚未导入会议议题和合同清单）"],
+        len(missing),
+    )
+    last = ledger.write_table(ws, missing, listed, first_row=r)
+    ledger.landscape(ws, f"{r}:{r}")
+    ws.print_area = f"A1:{get_column_letter(len(missing))}{last}"
 
     ws = wb.create_sheet("说明")
     r = ledger.title_rows(ws, "统计口径", [period, unit], 2)

@@ -291,6 +291,12 @@ def statistics_workbook(
     )
     info = node.node_info(session)
     types, conclusions, adoptions = _labels(session)
+    from xihu_desk.services import review_matters  # the listed items that needed a review and got none
+
+    unreviewed = [
+        {"kind": r.kind_label, "title": r.title, "unit": r.unit, "matter_on": r.matter_on, "meeting": r.meeting}
+        for r in review_matters.list_matters(session, actor, date_from, date_to, state="missing")
+    ]
     return review_ledger.statistics_workbook(
         stats,
         rows,
@@ -300,6 +306,7 @@ def statistics_workbook(
         type_labels=types,
         conclusion_labels=conclusions,
         adoption_labels=adoptions,
+        unreviewed=unreviewed,
     )
 
 
