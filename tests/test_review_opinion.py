@@ -107,6 +107,8 @@ def test_print_review_opinion_on_the_command_line(capsys, data_dir, tmp_path):
     assert code == 0, err
     code, out, _ = run(capsys, "review", "list", "--data-dir", home, "--status", "opinion", "--json")
     number = json.loads(out)["reviews"][0]["number"]
+    code, out, _ = run(capsys, "review", "show", number, "--data-dir", home)
+    assert "审查要点：主体 " in out and "程序 " in out  # the checklist in the text output too
     code, out, err = run(
         capsys, "print", "review-opinion", number, "-o", str(tmp_path / "意见书.pdf"), "--data-dir", home, "--json"
     )

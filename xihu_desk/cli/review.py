@@ -62,6 +62,13 @@ def cmd_review_show(args: argparse.Namespace) -> int:
         lines.append(
             f"审查意见：{o['number'] or '（无编号）'} {o['date'] or '日期不详'} {o['conclusion_label']}，{o['points']} 条"
         )
+    lines.append(
+        "审查要点："
+        + "；".join(
+            f"{c['label']} {c['answer_label'] or '未填'}" + (f"（{c['note']}）" if c["note"] else "")
+            for c in d["checklist"]
+        )
+    )
     lines += [f"提示：{w}" for w in d["warnings"]]
     emit(args, d, "\n".join(lines))
     return 0
