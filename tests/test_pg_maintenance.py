@@ -56,3 +56,10 @@ def test_restore_refuses_what_is_not_a_dump(empty_data_dir, tmp_path, capsys):
     fake.write_bytes(b"not a dump")
     code, _, err = _cli(capsys, "restore", str(fake), "--data-dir", str(empty_data_dir.root))
     assert code == 1 and "读取备份文件目录失败" in err
+
+
+def test_no_automatic_file_backup_of_a_server_database(data_dir):
+    from xihu_desk.services import maintenance
+
+    assert maintenance.auto_backup_if_changed(data_dir) is None
+    assert not list(data_dir.backups.glob("*"))

@@ -217,7 +217,10 @@ def backup_now(
 
 
 def auto_backup_if_changed(data: DataDir, now: datetime | None = None) -> Path | None:
-    """The periodic backup: only when something was written since the newest backup."""
+    """The periodic backup: only when something was written since the newest backup. Not for a
+    server database: its backups are the office's nightly pg_dump (README), not each desk's."""
+    if data.server:
+        return None
     newest = backup.list_backups(data.backups)
     live = backup.last_audit_seq(data.database)
     if newest and backup.last_audit_seq(newest[0].path) >= live:
