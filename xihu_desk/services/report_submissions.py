@@ -14,6 +14,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -220,6 +221,16 @@ def submit(
         f"调解成功 {total['succeeded']} 件，更正 {len(stats.corrections or [])} 处）",
     )
     return Submitted(row.uuid, data, stats, times)
+
+
+@writes
+def submit_from(session: Session, actor: Actor, q: mediation_stats.StatsQuery, templates: Path) -> Submitted:
+    """``submit`` with the layout in ``templates`` if the office keeps one there (else the shipped one)."""
+    try:
+        layout = report.load_layout(templates)
+    except report.LayoutError as exc:
+        raise UserError(str(exc)) from None
+    return submit(session, actor, q, layout)
 
 
 def rebuild(row: ReportSubmission) -> bytes:

@@ -458,14 +458,9 @@ class ReportsPage(QWidget):
         templates = self.ctx.data.root / "templates"
 
         def work(session: Any, actor: Actor) -> Path:
-            from xihu_desk.reports import mediation_stats as layouts
             from xihu_desk.services import report_submissions
 
-            try:
-                layout = layouts.load_layout(templates)
-            except layouts.LayoutError as exc:
-                raise UserError(str(exc)) from None
-            done = report_submissions.submit(session, actor, q, layout)
+            done = report_submissions.submit_from(session, actor, q, templates)
             _write(target, done.workbook)  # inside the write: a file not written leaves no submission
             return target
 
