@@ -94,6 +94,7 @@ def _check(db: Database, results: list[dict], versions: dict[str, int]) -> None:
         assert actions["user.login"] >= WORKERS
 
 
+@pytest.mark.sqlite_only  # the PostgreSQL run has its own twin below
 def test_desks_on_one_sqlite_file(db) -> None:
     results, seconds, versions = _run_desks(db)
     _check(db, results, versions)
@@ -184,6 +185,7 @@ def _bundle_beside_review_desks(db: Database, data_root: Path, bundle: Path, tow
     return len(sent), seconds
 
 
+@pytest.mark.sqlite_only  # the PostgreSQL run has its own twin below
 def test_a_bundle_imported_while_desks_register_reviews_on_one_sqlite_file(world, tmp_path) -> None:  # noqa: F811
     """The district's exchange desk imports a township's bundle while its review desks register."""
     from xihu_desk.paths import DataDir
