@@ -2,7 +2,9 @@
 starting the program to the login window (offscreen, ``xihu-desk-gui --startup-check``: until the
 first window is shown) and from starting a command to its first output (``case show --json`` and
 ``case list --json`` at 50 cases, ``case show --json`` at 1M: a list of a million cases is a million
-lines), each on a node of 50 cases and one of 1,000,000, with the ratio.
+lines), each on a node of 50 cases and one of 1,000,000, with the ratio (wall time, and the
+process's CPU time, steadier on a shared machine); then the first screen of every list on the big
+node beside its service query (benchmarks/list_first_screen.py).
 
     .venv/bin/python benchmarks/startup.py [BIG_NODE=/tmp/kit/cases-1m] [ROUNDS=5]
 
@@ -44,6 +46,28 @@ def a_case_no(root: Path) -> str:
         return conn.execute("SELECT case_no FROM mediation_case ORDER BY rowid DESC LIMIT 1").fetchone()[0]
     finally:
         conn.close()
+
+
+try:  # CPU seconds of finished children: steadier than wall time on a shared machine (POSIX only)
+    import resource
+
+    def children_cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+except ImportError:
+
+    def children_cpu() -> float:
+        return float("nan")
+
+
+CPU: dict[tuple[str, str], list[float]] = {}
+
+
+def cpu_of(key: tuple[str, str], run, root: Path) -> float:
+    before = children_cpu()
+    took = run(root)
+    CPU.setdefault(key, []).append(children_cpu() - before)
+    return took
 
 
 def first_output(argv: list[str], env: dict[str, str] | None = None) -> float:
@@ -93,14 +117,22 @@ def main() -> None:
         for _ in range(rounds):  # interleaved, so load from other work falls on both sizes alike
             for probe, run in probes.items():
                 for name, root in nodes.items():
-                    times.setdefault((probe, name), []).append(run(root))
+                    times.setdefault((probe, name), []).append(cpu_of((probe, name), run, root))
         list50 = [first_output([CLI, "--data-dir", str(small), "case", "list", "--json"]) for _ in range(rounds)]
-        print(f"{'':20} {'50 cases':>10} {'1M cases':>10} {'ratio':>7}   (median s; min in brackets)")
+        print(f"{'':20} {'50 cases':>10} {'1M cases':>10} {'ratio':>7}   (median s; min in brackets)"
+              "   | CPU s of the process: 50, 1M, ratio")
         for probe in probes:
             a, b = times[(probe, "50")], times[(probe, "1M")]
             ma, mb = statistics.median(a), statistics.median(b)
-            print(f"{probe:20} {ma:10.2f} {mb:10.2f} {mb / ma:6.2f}×   [{min(a):.2f} / {min(b):.2f}]")
+            ca, cb = statistics.median(CPU[(probe, "50")]), statistics.median(CPU[(probe, "1M")])
+            print(f"{probe:20} {ma:10.2f} {mb:10.2f} {mb / ma:6.2f}×   [{min(a):.2f} / {min(b):.2f}]"
+                  f"   | {ca:.2f} {cb:.2f} {cb / ca:5.2f}×")
         print(f"{'case list --json':20} {statistics.median(list50):10.2f} {'-':>10}")
+    # and the first screen of every list at 1M, beside its service query, in the same run
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    lists = subprocess.run([sys.executable, str(Path(__file__).with_name("list_first_screen.py")), str(big)],
+                           capture_output=True, text=True, encoding="utf-8", env=env)
+    print("\n".join(line for line in lists.stdout.splitlines() if "propagateSizeHints" not in line))
 
 
 if __name__ == "__main__":
