@@ -175,6 +175,9 @@ class AuditTab(QWidget):
         self.actor_combo.setMinimumContentsLength(10)
         self.action_combo = QComboBox()
         self.action_combo.setObjectName("actionFilter")
+        # sized for a usual action name, not the longest one: new actions must not widen the bar
+        self.action_combo.setMinimumContentsLength(14)
+        self.action_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.action_combo.addItem(self.tr("全部操作"), "")
         for action, text in audit.ACTION_LABELS.items():
             self.action_combo.addItem(text, action)

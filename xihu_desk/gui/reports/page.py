@@ -266,12 +266,11 @@ class ReportsPage(QWidget):
         self.subsidy_action.setVisible(self.level != Level.DISTRICT)
         self.review_button.setMenu(more)
         self.review_button.setVisible(self.actor.can(Perm.VIEW_CASES))
-        actions = row
-        if self.font().pointSizeF() > theme.BASE_POINT_SIZE + 0.05:
-            # above 100 % text the buttons go on a second line, so the bar fits a 1366-pixel screen
-            actions = QHBoxLayout()
-            actions.addStretch(1)
-            outer.addLayout(actions)
+        # the buttons on a line of their own below the period, so the bar fits a 1366-pixel screen
+        # at every text size (six of them since 报出, 平台对账 and 评查与补贴)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        outer.addLayout(actions)
         for b in (
             self.stats_button,
             self.submit_button,
