@@ -84,3 +84,10 @@ def test_password_file_read_by_the_command_line(tmp_path):
     common.choose_database(args)
     assert dbserver.password("postgresql://a@h/x") == "s3cret"
     assert json.dumps(DataDir(tmp_path).url).count("s3cret") == 0
+
+
+def test_server_not_reachable_is_one_line(tmp_path, capsys):
+    code = cli.main(["--data-dir", str(tmp_path), "--database", "postgresql://xihu@127.0.0.1:1/xihu", "node", "show"])
+    err = capsys.readouterr().err
+    assert code == 1 and "无法连接数据库服务器 postgresql://xihu@127.0.0.1:1/xihu" in err
+    assert "内部错误" not in err
