@@ -61,6 +61,8 @@ def test_submitted_workbook_is_reproduced_byte_for_byte_and_corrections_show_nex
     with db.read() as s:
         again, sub = report_submissions.submitted_workbook(s, head, JAN.date_from, JAN.date_to)
     assert again == jan.workbook  # the same file, although January's figures are now different
+    with db.read() as s:  # and made again from the snapshot's figures, still the same bytes
+        assert report_submissions.regenerate(s.get(ReportSubmission, jan.uuid)) == jan.workbook
     assert sub.accepted == 2 and sub.submitted_by.startswith("陈所长")
     assert _workbook(db, head, JAN) != jan.workbook
     # February's report carries the change, case by case.
@@ -147,3 +149,11 @@ def test_cli_submit_then_as_submitted(capsys, db, data_dir, head, planted, tmp_p
     assert cli.main(["report", "mediation", "--from", "2025-01-01", "--to", "2025-01-31", "-o", str(second),
                      "--as-submitted", "--data-dir", str(data_dir.root)]) == 1
     assert "没有报出过" in capsys.readouterr().err
+
+
+def test_the_submitted_file_survives_a_program_that_lays_workbooks_out_differently(db, head, planted, monkeypatch):
+    jan = _submit(db, head, JAN)
+    monkeypatch.setattr(report_submissions.report, "workbook", lambda *_a, **_k: b"a later layout")
+    with db.read() as s:
+        data, _sub = report_submissions.submitted_workbook(s, head, JAN.date_from, JAN.date_to)
+    assert data == jan.workbook

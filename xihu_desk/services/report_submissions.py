@@ -10,10 +10,11 @@ bundles, so the district's workbook lists which units submitted which period (�
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -188,7 +189,15 @@ def submit(
     # What is handed over is built from the snapshot itself, as every later copy will be.
     data = report.workbook(report.from_doc(doc), layout, fixed_at=fixed_at)
     cases = {u: [c["case_no"], c["figures"]] for u, c in mediation_stats.case_figures(session, q).items()}
-    snapshot = {"stats": doc, "layout": layout, "fixed_at": fixed_at.isoformat(), "cases": cases, "corrected": now_of}
+    snapshot = {
+        "stats": doc,
+        "layout": layout,
+        "fixed_at": fixed_at.isoformat(),
+        "cases": cases,
+        "corrected": now_of,
+        # The file itself too: a later version of the program may lay the same figures out differently.
+        "workbook": base64.b64encode(data).decode("ascii"),
+    }
     info = node.node_info(session)
     total = stats.total
     row = ReportSubmission(
@@ -233,18 +242,22 @@ def submit_from(session: Session, actor: Actor, q: mediation_stats.StatsQuery, t
     return submit(session, actor, q, layout)
 
 
-def rebuild(row: ReportSubmission) -> bytes:
-    """The workbook exactly as submitted, from the snapshot; refused if it would not be the same file."""
+def regenerate(row: ReportSubmission) -> bytes:
+    """The workbook made again from the snapshot's figures and layout, with the file times it was
+    submitted with: the same bytes as long as the program lays workbooks out as it did then."""
     snap = json.loads(row.snapshot)
-    from datetime import datetime
-
-    data = report.workbook(
+    return report.workbook(
         report.from_doc(snap["stats"]), snap["layout"], fixed_at=datetime.fromisoformat(snap["fixed_at"])
     )
+
+
+def rebuild(row: ReportSubmission) -> bytes:
+    """The workbook exactly as submitted: the file kept in the snapshot (or, for a snapshot without
+    it, made again), checked against the digest taken when it was submitted."""
+    snap = json.loads(row.snapshot)
+    data = base64.b64decode(snap["workbook"]) if "workbook" in snap else regenerate(row)
     if hashlib.sha256(data).hexdigest() != row.workbook_sha256:
-        raise UserError(
-            "按报出时保存的数字重新生成的统计表与当时报出的文件不一致（可能是程序版本不同），请与技术支持联系。"
-        )
+        raise UserError("报出时保存的统计表已损坏，与当时报出的文件不一致，请与技术支持联系。")
     return data
 
 
