@@ -10,6 +10,10 @@ xihu-desk case routes CASE_NO --told CODES [--refer legal_aid|court --body NAME]
 xihu-desk case draft-agreement CASE_NO --clause TEXT [--clause TEXT…] [--method TEXT] [--deadline DATE]
                                [--amount YUAN] [--form written|oral] [--facts TEXT] [--json]
     the agreement typed at the signing table, stored as a draft (print agreement CASE_NO --draft)
+xihu-desk case escalate CASE_NO --to COMMITTEE_CODE --reason TEXT [--json]
+xihu-desk case co-mediate CASE_NO --mediator ID [--mediator ID…] --reason TEXT [--json]
+    moving a case between committees (issue 18): an escalated case takes the receiving committee's
+    next number, the old one stays in its history (services/escalation.py says why)
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from xihu_desk.cli import case_escalate
 from xihu_desk.cli.common import bounded_int, emit, iso_date, open_data, outgoing, unit
 from xihu_desk.domain import clock
 
@@ -28,7 +31,7 @@ from xihu_desk.domain import clock
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
     case = sub.add_parser("case", parents=[common], help="人民调解案件")
     case_sub = case.add_subparsers(dest="case_command", parser_class=parser_class, required=True)
-    case_escalate.add_parsers(case_sub, common)  # escalate, co-mediate (issue 18)
+    _add_escalate_parsers(case_sub, common)  # escalate, co-mediate (issue 18)
     cl = case_sub.add_parser("list", parents=[common], help="案件列表")
     cl.add_argument("--year", type=bounded_int(1949, 2100, "年度"), metavar="Y")
     cl.add_argument("--status", choices=["accepted", "mediating", "closed", "filed", "void"])
@@ -280,6 +283,66 @@ def cmd_case_draft_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- moving a case between committees (issue 18) ----------------------------------------------
+
+
+def _add_escalate_parsers(case_sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    ce = case_sub.add_parser(
+        "escalate", parents=[common], help="提级/移交：案件改由本单位的另一调委会（如街道调委会）承办，取得其编号"
+    )
+    ce.add_argument("case_no", metavar="CASE_NO", help="案件编号或 uuid")
+    ce.add_argument("--to", required=True, metavar="COMMITTEE_CODE", help="接收的调委会：字号、全称或 uuid")
+    ce.add_argument("--reason", required=True, metavar="TEXT", help="提级或移交的理由")
+    cm = case_sub.add_parser("co-mediate", parents=[common], help="联合调解：其他调委会的调解员参加本案调解")
+    cm.add_argument("case_no", metavar="CASE_NO", help="案件编号或 uuid")
+    cm.add_argument("--mediator", action="append", required=True, metavar="ID", help="调解员（名册编号或姓名），可多次")
+    cm.add_argument("--reason", required=True, metavar="TEXT", help="联合调解的理由")
+
+
+def cmd_escalate(args: argparse.Namespace) -> int:
+    from xihu_desk.services import committees, escalation
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    with unit(opened.db, escalation.escalate) as session:
+        case_uuid = escalation.find_by_number(session, args.case_no)
+        target = committees.find_committee(session, args.to)
+        row = escalation.escalate(session, cli_actor(), case_uuid, target.uuid, args.reason)
+    doc = {
+        "uuid": row.case_uuid,
+        "case_no": row.to_case_no,
+        "former_case_no": row.from_case_no,
+        "from_committee": row.from_committee,
+        "to_committee": row.to_committee,
+        "escalated_on": row.escalated_on.isoformat(),
+        "reason": row.reason,
+    }
+    emit(
+        args,
+        doc,
+        f"{row.from_case_no} 已由“{row.from_committee}”提级/移交至“{row.to_committee}”，"
+        f"新编号 {row.to_case_no}（原编号记入案件历史，仍可查到本案）。",
+    )
+    return 0
+
+
+def cmd_co_mediate(args: argparse.Namespace) -> int:
+    from xihu_desk.services import escalation, mediators
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    with unit(opened.db, escalation.co_mediate) as session:
+        case_uuid = escalation.find_by_number(session, args.case_no)
+        people = [mediators.find_uuid(session, m) for m in args.mediator]
+        joined = escalation.co_mediate(session, cli_actor(), case_uuid, people, args.reason)
+    emit(
+        args,
+        {"uuid": case_uuid, "committees": joined},
+        f"已登记联合调解：{'、'.join(joined)}的调解员参加本案调解，编号不变。",
+    )
+    return 0
+
+
 COMMANDS = {
     ("case", "list"): cmd_case_list,
     ("case", "show"): cmd_case_show,
@@ -288,5 +351,6 @@ COMMANDS = {
     ("case", "void"): cmd_case_void,
     ("case", "routes"): cmd_case_routes,
     ("case", "draft-agreement"): cmd_case_draft_agreement,
-    **case_escalate.COMMANDS,
+    ("case", "escalate"): cmd_escalate,
+    ("case", "co-mediate"): cmd_co_mediate,
 }
