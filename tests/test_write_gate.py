@@ -149,3 +149,14 @@ def test_damage_after_an_unclean_exit_is_caught_at_start_before_any_write(node_d
     finally:
         opened.db.dispose()
 
+
+
+def test_a_commands_check_before_writing_says_so_on_a_large_database(node_dir, capsys, monkeypatch):
+    open_and_close(node_dir)
+    monkeypatch.setattr("xihu_desk.domain.clock.local_today", lambda: LATER)
+    monkeypatch.setattr("xihu_desk.store.progress.check_seconds", lambda size: 60.0)  # as at a million cases
+    assert cli.main(["--data-dir", str(node_dir.root), "user", "unlock", "admin"]) == 0
+    err = capsys.readouterr().err
+    assert "写入前先做今天的数据库完整性检查" in err and "预计需要" in err, err
+    assert cli.main(["--data-dir", str(node_dir.root), "user", "unlock", "admin"]) == 0
+    assert "完整性检查" not in capsys.readouterr().err  # once a day

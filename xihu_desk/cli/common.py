@@ -74,8 +74,16 @@ def open_data(args: argparse.Namespace, *, must_exist: bool = True):
         raise UserError(f"数据目录 {data.root} 中没有数据库，请先运行 xihu-desk init。")
     opened = migrate.open_database(data)
     # today's integrity check, when it has not run, before this command's first write (reads never wait)
-    integrity_watch.check_before_writes(data, opened.db, clock.local_today())
+    integrity_watch.check_before_writes(data, opened.db, clock.local_today(), announce=_announce_check)
     return data, opened
+
+
+def _announce_check(size: int) -> None:
+    """On a large database the day's check before the first write takes a while: say so on stderr."""
+    from xihu_desk.cli.progress import StderrProgress
+    from xihu_desk.store import progress
+
+    StderrProgress(progress.check_seconds(size), "写入前先做今天的数据库完整性检查", size)
 
 
 def choose_database(args: argparse.Namespace) -> None:

@@ -105,15 +105,20 @@ def start_daily(
     return thread
 
 
-def check_before_writes(data: DataDir, db: Database, today: date) -> None:
+def check_before_writes(
+    data: DataDir, db: Database, today: date, announce: Callable[[int], object] | None = None
+) -> None:
     """Commands (no background): when today's check has not run, the first write of ``db`` runs
-    it first; reads never wait. Damage then refuses that write and every later one."""
+    it first; reads never wait. Damage then refuses that write and every later one. ``announce``
+    hears the file's size just before (a large file takes a while)."""
     if db.path is None or not due(data, today) or db.write_blocked or db.read_blocked:
         return
 
     def gate() -> None:
         db.write_gate = None  # once
         try:
+            if announce is not None:
+                announce(data.database.stat().st_size)
             run_check(data, db, today)
         except Exception:  # could not run (not damage): the write goes on as before the check existed
             log.warning("写入前的完整性检查未能完成", exc_info=True)
