@@ -11,8 +11,13 @@ from xihu_desk.store.base import Base
 
 
 def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001, ANN201
-    """FTS5 tables and their shadow tables are made by hand in migrations, not by models."""
-    return not (type_ == "table" and name.startswith("case_fts"))
+    """FTS5 tables and their shadow tables, and PostgreSQL's search indexes, are made by hand in
+    migrations, not by models."""
+    from xihu_desk.store.pg import SERVER_ONLY_INDEXES
+
+    return not (type_ == "table" and name.startswith("case_fts")) and not (
+        type_ == "index" and name in SERVER_ONLY_INDEXES
+    )
 
 
 def _run(connection: Connection) -> None:

@@ -19,6 +19,9 @@ from xihu_desk.domain.errors import StorageError
 
 log = logging.getLogger("xihu_desk")
 
+# Made by hand in migration 0014_pg_search (pg_trgm, text_pattern_ops): not in the models.
+SERVER_ONLY_INDEXES = frozenset({"ix_case_search_body_trgm", "ix_party_name_prefix"})
+
 
 def configure_engine(engine: Engine) -> None:
     """The password from dbserver (file, keyring) at each connect; never part of the URL."""
