@@ -17,8 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from xihu_desk.cli.common import CountProgress, emit, iso_date, open_data, run, unit, write_output
-from xihu_desk.cli.output import check_target
+from xihu_desk.cli.common import CountProgress, check_target, emit, iso_date, open_data, run, unit, write_output
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:

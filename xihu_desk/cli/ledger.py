@@ -82,12 +82,29 @@ def cmd_ledger_import(args: argparse.Namespace) -> int:
     }[args.kind](args)
 
 
-def cmd_ledger_export(args: argparse.Namespace) -> int:
-    if args.kind == "platform":
-        from xihu_desk.cli.reconcile import cmd_entry_list
+def _platform_export(args: argparse.Namespace) -> int:
+    """``ledger export --kind platform``: the cases still to enter, in the platform's field order;
+    --reveal for the full ID numbers the platform asks for (audited)."""
+    from xihu_desk.services import platform_reconcile
+    from xihu_desk.services.context import cli_actor
 
-        return cmd_entry_list(args)
+    reveal = bool(getattr(args, "reveal", False))
+    check_target(args, args.output)  # refused before anything is built or audited
+    data, opened = open_data(args)
+    with unit(opened.db, platform_reconcile.entry_list, reveal=reveal) as session:
+        content = platform_reconcile.entry_list(session, cli_actor(), reveal=reveal, templates=data.root / "templates")
+        path = write_output(args, args.output, content)
+    emit(
+        args,
+        {"file": str(path), "kind": "platform", "size": len(content), "masked": not reveal},
+        f"已导出平台录入清单：{path}" + ("（含完整证件号码，已记入审计日志）" if reveal else "（证件号码已遮蔽）"),
+    )
+    return 0
+
+
+def cmd_ledger_export(args: argparse.Namespace) -> int:
     return {
+        "platform": _platform_export,
         "cases": _cases_export,
         "reviews": _reviews_export,
         "mediators": _mediators_export,

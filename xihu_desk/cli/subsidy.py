@@ -15,8 +15,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from xihu_desk.cli.common import emit, iso_date, open_data, run, unit, write_output
-from xihu_desk.cli.output import check_target
+from xihu_desk.cli.common import check_target, emit, iso_date, open_data, run, unit, write_output
 from xihu_desk.domain.errors import UserError
 
 
