@@ -81,6 +81,7 @@ def main(root: Path) -> None:
     app = QApplication([])
     theme.apply(app, prefs.TEXT_SCALE_DEFAULT)
     gcguard.install(app)  # as the program does: garbage collection on the GUI thread only
+    theme.preload_icons()  # as the program does during the sign-in, before the main window and its pages
     actor = cli_actor()
     ctx = AppContext(data, Runner(db))
     today = clock.local_today()

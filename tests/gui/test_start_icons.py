@@ -36,3 +36,25 @@ def test_the_shipped_symbol_is_the_icon_fonts_symbol(qapp, colour):
     )
     assert differ < fresh.width() * fresh.height() // 16 // 50
     assert not theme.start_icon(colour).pixmap(40, 40).isNull()
+
+
+def test_the_icon_fonts_load_while_the_sign_in_runs(qtbot, ctx, monkeypatch):
+    from xihu_desk.gui.login import LoginDialog
+
+    loaded: list[bool] = []
+    monkeypatch.setattr(theme, "preload_icons", lambda: loaded.append(True))
+    dialog = LoginDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.username, "admin")
+    qtbot.keyClicks(dialog.password, "not-the-password")
+    dialog.sign_in()
+    qtbot.waitUntil(lambda: bool(loaded), timeout=3000)
+    qtbot.waitUntil(lambda: not ctx.runner.busy(), timeout=10000)
+
+
+def test_preloading_makes_the_icon_fonts_ready(qapp):
+    import qtawesome
+
+    theme.preload_icons()
+    assert qtawesome._resource["iconic"] is not None

@@ -4,7 +4,7 @@ the fields as the service words them."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -98,6 +98,7 @@ class LoginDialog(QDialog):
             on_ok=self._signed_in,
             on_error=self._failed,
         )
+        QTimer.singleShot(0, theme.preload_icons)  # meanwhile: the main window's icons (issue 15)
 
     def _busy(self, busy: bool) -> None:
         self.login_button.setEnabled(not busy)

@@ -156,6 +156,12 @@ def icon(name: str, color: str = MUTED, active: str | None = None) -> QIcon:
     )
 
 
+def preload_icons() -> None:
+    """Load qtawesome and its fonts now, while the GUI thread would idle (the sign-in's password
+    check runs on the DB thread), so the main window that follows does not wait for them."""
+    icon("mdi6.scale-balance")
+
+
 START_ICONS = {ACCENT: "accent", "#ffffff": "white"}
 
 
