@@ -49,7 +49,7 @@ def template_node(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def data_dir(template_node: Path, tmp_path: Path) -> Iterator[DataDir]:
     """A fresh copy of the template node for one test."""
     target = tmp_path / "data"
-    shutil.copytree(template_node, target)
+    _copytree(template_node, target)
     if PG:
         pool = _pool(template_node)
         url = pool.take()
@@ -89,6 +89,24 @@ def _pool(template_node: Path) -> pg_server.Pool:
     template = pg_server.url_in(template_node)
     assert PG and template
     return _POOLS.setdefault(template, pg_server.Pool(PG, template))
+
+
+_copytree = shutil.copytree
+
+
+def _copy_node(src, dst, *args, **kwargs):
+    """A node folder copied by a test (a session's demo node, a second office) gets its own copy of
+    the database too, as copying the folder copies the SQLite file; never the same database."""
+    done = _copytree(src, dst, *args, **kwargs)
+    url = pg_server.url_in(Path(dst))
+    if url is not None:
+        _close(url)
+        pg_server.point_at(Path(dst), pg_server.copy_database(PG, url))
+    return done
+
+
+if PG:
+    shutil.copytree = _copy_node  # type: ignore[assignment]
 
 
 def _close(url: str) -> None:

@@ -153,8 +153,12 @@ class Pool:
         self.sequences: list[tuple[str, str, str]] = []  # (sequence, table, column)
 
     def take(self) -> str:
-        if self.free:
-            return self.free.pop()
+        # A database given back is reused only a few tests later: a background task a GUI test
+        # left running may still reach it meanwhile (on SQLite its file is still there too).
+        while len(self.free) > 2:
+            reused = self._reset(self.free.pop(0))
+            if reused:
+                return reused
         url = create_database(self.admin_url, template=self.template)
         with _admin(url) as conn:
             self.tables = [r[0] for r in conn.execute(
@@ -171,7 +175,10 @@ class Pool:
         return url
 
     def give(self, url: str) -> None:
-        """Reset ``url`` to the template's rows and keep it for the next test (dropped if that fails)."""
+        self.free.append(url)
+
+    def _reset(self, url: str) -> str | None:
+        """``url`` back to the template's rows under a new name; None (and dropped) if that fails."""
         try:
             with _admin(url) as conn, conn.transaction():
                 conn.execute("SET LOCAL session_replication_role = replica")  # no triggers, no FK checks
@@ -190,8 +197,13 @@ class Pool:
                 conn.execute(f'ALTER DATABASE "{_name(url)}" RENAME TO "{fresh}"')
         except Exception:
             drop_database(self.admin_url, url)
-            return
-        self.free.append(_url_of(self.admin_url, fresh))
+            return None
+        return _url_of(self.admin_url, fresh)
+
+
+def copy_database(admin_url: str, url: str) -> str:
+    """A new database copied from ``url`` (nobody may be connected to it meanwhile)."""
+    return create_database(admin_url, template=_name(url))
 
 
 def point_at(root: Path, url: str) -> None:
