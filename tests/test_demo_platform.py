@@ -58,3 +58,12 @@ def test_the_demo_is_the_same_without_its_codes(data_dir, db, tmp_path, monkeypa
         assert _cases(db)[:2] == _cases(opened.db)[:2]
     finally:
         opened.db.dispose()
+
+
+def test_the_demo_run_twice_on_one_node_gives_each_case_its_own_code(db):
+    for _ in range(2):  # the second run draws the same numbers first: they are taken
+        with db.write() as s:
+            demo.fill(s, cli_actor(), demo.DemoCommand(seed=7, cases=15, today=TODAY))
+    _cases_, _parties, codes = _cases(db)
+    given = [c for c in codes if c]
+    assert len(given) > 15 and len(set(given)) == len(given)

@@ -38,6 +38,7 @@ def fill(session: Session, actor: Actor, seed: int, today: date) -> int:
         )
         .order_by(MediationCase.accepted_on, MediationCase.year, MediationCase.seq)
     ).all()
+    taken = set(session.scalars(select(MediationCase.platform_code).where(MediationCase.platform_code.is_not(None))))
     given = 0
     for case in rows:
         recent = case.accepted_on > today - timedelta(days=RECENT_DAYS)
@@ -46,7 +47,11 @@ def fill(session: Session, actor: Actor, seed: int, today: date) -> int:
         # ZJJF, the day entered (a day or few after acceptance), a serial: 11 digits, never ID-shaped
         # (15 or 18 digits would be masked in every export as an ID number would)
         entered = min(case.accepted_on + timedelta(days=rng.randrange(0, 4)), today)
-        code = platform_codes.check(session, f"ZJJF{entered:%y%m%d}{rng.randrange(100000):05d}")
+        code = f"ZJJF{entered:%y%m%d}{rng.randrange(100000):05d}"
+        while code in taken:  # the demo run again on the same node draws the same numbers first
+            code = f"ZJJF{entered:%y%m%d}{rng.randrange(100000):05d}"
+        taken.add(code)
+        code = platform_codes.check(session, code)
         case.platform_code = code  # as typed when the case was entered: part of the case's history, no new version
         given += 1
     session.flush()
