@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import event
 
 from tests import casekit
 from xihu_desk.services import case_lifecycle, case_queries, cases
+
+pytestmark = pytest.mark.sqlite_only  # SQLite's planner and its statistics
 
 # sqlite_stat1 as `PRAGMA optimize` leaves it on a node of a million cases (benchmarks/gen_cases.py)
 MILLION = {

@@ -48,6 +48,8 @@ PROBE = """
 import sys
 from xihu_desk.paths import DataDir
 from xihu_desk.store import migrate
+
+pytestmark = pytest.mark.sqlite_only  # reads the SQLite file with sqlite3
 migrate.open_database(DataDir(sys.argv[1])).db.dispose()
 migrate.end_sessions()
 print(",".join(m for m in ("xihu_desk.store.seed", "xihu_desk.store.review_models",

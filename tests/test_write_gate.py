@@ -18,6 +18,8 @@ from xihu_desk.paths import DataDir
 from xihu_desk.services import integrity_watch, node
 from xihu_desk.store import clean_exit, migrate
 
+pytestmark = pytest.mark.sqlite_only  # the SQLite file itself: damage, its check, start-up markers
+
 LATER = date(2027, 12, 3)  # a day whose check has not run yet
 
 
