@@ -13,6 +13,8 @@ import pytest
 from xihu_desk.paths import DataDir
 from xihu_desk.store import migrate, reference_check
 
+pytestmark = pytest.mark.sqlite_only  # reads the SQLite file with sqlite3
+
 
 def open_and_close(data: DataDir) -> migrate.OpenResult:
     opened = migrate.open_database(data)
@@ -48,8 +50,6 @@ PROBE = """
 import sys
 from xihu_desk.paths import DataDir
 from xihu_desk.store import migrate
-
-pytestmark = pytest.mark.sqlite_only  # reads the SQLite file with sqlite3
 migrate.open_database(DataDir(sys.argv[1])).db.dispose()
 migrate.end_sessions()
 print(",".join(m for m in ("xihu_desk.store.seed", "xihu_desk.store.review_models",
