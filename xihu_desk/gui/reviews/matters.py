@@ -5,7 +5,6 @@ list the way the register's ledger is (a dry run, then the rows confirmed), expo
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -27,7 +26,7 @@ from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.kit import write_file
 from xihu_desk.gui.widgets import label
-from xihu_desk.services import review_ledger, review_matters
+from xihu_desk.services import review_matters
 from xihu_desk.services.context import Actor
 
 FLAG = QColor("#fde2e1")  # 应审未审
@@ -160,60 +159,15 @@ class MattersView(QWidget):
         )
 
     def import_list(self) -> None:
-        path = self.choose_open_file(self, self.tr("选择会议议题清单或合同台账"), "")
-        if not path:
-            return
-        data = Path(path).read_bytes() if Path(path).is_file() else b""
-        if not data:
-            messages.error(self, self.tr("无法读取文件：{p}").format(p=path))
-            return
-        ops.write(
-            self.ctx,
-            self.actor,
-            review_matters.import_list,
-            data,
-            dry_run=True,
-            with_progress=True,
-            label=self.tr("正在检查清单…"),
-            parent=self,
-            on_ok=lambda report: self._confirm(path, data, report),
-        )
+        from xihu_desk.gui.reviews import importing
 
-    def _confirm(self, path: str, data: bytes, report: review_ledger.ImportReport) -> None:
-        if not report.imported:
-            self._done(path, report)
-            return
-        question = self.tr(
-            "试导入 {name}：共 {rows} 行，可导入 {ok} 行，重复 {dup} 行，有问题未能导入 {bad} 行。\n\n确定导入这 {ok} 行吗？"
-        ).format(name=Path(path).name, rows=report.rows, ok=report.imported, dup=report.duplicates, bad=report.refused)
-        if not messages.confirm(self, question, self.tr("导入清单")):
-            return
-        ops.write(
-            self.ctx,
-            self.actor,
+        importing.start(
+            self,
             review_matters.import_list,
-            data,
-            with_progress=True,
-            label=self.tr("正在导入清单…"),
-            parent=self,
-            on_ok=lambda result: self._done(path, result),
+            title=self.tr("选择会议议题清单或合同台账"),
+            noun=self.tr("清单"),
+            then=lambda _report: self.refresh(),
         )
-
-    def _done(self, path: str, report: review_ledger.ImportReport) -> None:
-        self.refresh()
-        lines = report.text().splitlines()
-        text = "\n".join(lines[:14]) + (
-            self.tr("\n……（共 {n} 条问题）").format(n=len(report.problems)) if len(lines) > 14 else ""
-        )
-        if report.problems and messages.confirm(
-            self, text + self.tr("\n\n是否把问题清单保存为 Excel，便于修改后再导入？"), self.tr("导入结果")
-        ):
-            target = self.choose_save_file(self, self.tr("保存问题清单"), Path(path).stem + "_问题清单.xlsx")
-            if target:
-                write_file(target, review_ledger.problems_workbook(report, Path(path).name))
-                messages.info(self, self.tr("问题清单已保存：{p}").format(p=target))
-        else:
-            messages.info(self, text, self.tr("导入结果"))
 
     def export_list(self) -> None:
         path = self.choose_save_file(

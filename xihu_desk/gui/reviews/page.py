@@ -335,61 +335,19 @@ class ReviewsPage(ListPage):
     # -- Excel --------------------------------------------------------------------------------------
 
     def import_ledger(self) -> None:
-        path = self.choose_open_file(self, self.tr("选择要导入的合法性审查台账"), "")
-        if not path:
-            return
-        data = Path(path).read_bytes() if Path(path).is_file() else b""
-        if not data:
-            messages.error(self, self.tr("无法读取文件：{p}").format(p=path))
-            return
-        ops.write(
-            self.ctx,
-            self.actor,
+        from xihu_desk.gui.reviews import importing
+
+        importing.start(
+            self,
             review_ledger.import_ledger,
-            data,
-            dry_run=True,
-            with_progress=True,
-            label=self.tr("正在检查台账…"),
-            parent=self,
-            on_ok=lambda report: self._confirm_import(path, data, report),
+            title=self.tr("选择要导入的合法性审查台账"),
+            noun=self.tr("台账"),
+            then=self._imported,
         )
 
-    def _confirm_import(self, path: str, data: bytes, report: review_ledger.ImportReport) -> None:
-        if not report.imported:
-            self._import_done(path, report)
-            return
-        question = self.tr(
-            "试导入 {name}：共 {rows} 行，可导入 {ok} 行，重复 {dup} 行，有问题未能导入 {bad} 行。\n\n确定导入这 {ok} 行吗？"
-        ).format(name=Path(path).name, rows=report.rows, ok=report.imported, dup=report.duplicates, bad=report.refused)
-        if not messages.confirm(self, question, self.tr("导入台账")):
-            return
-        ops.write(
-            self.ctx,
-            self.actor,
-            review_ledger.import_ledger,
-            data,
-            with_progress=True,
-            label=self.tr("正在导入台账…"),
-            parent=self,
-            on_ok=lambda result: self._import_done(path, result),
-        )
-
-    def _import_done(self, path: str, report: review_ledger.ImportReport) -> None:
+    def _imported(self, report: review_ledger.ImportReport) -> None:
         self.last_import = report
         self.refresh()
-        lines = report.text().splitlines()
-        text = "\n".join(lines[:14]) + (
-            self.tr("\n……（共 {n} 条问题）").format(n=len(report.problems)) if len(lines) > 14 else ""
-        )
-        if report.problems and messages.confirm(
-            self, text + self.tr("\n\n是否把问题清单保存为 Excel，便于修改后再导入？"), self.tr("导入结果")
-        ):
-            target = self.choose_save_file(self, self.tr("保存问题清单"), Path(path).stem + "_问题清单.xlsx")
-            if target:
-                write_file(target, review_ledger.problems_workbook(report, Path(path).name))
-                messages.info(self, self.tr("问题清单已保存：{p}").format(p=target))
-        elif not report.problems:
-            messages.info(self, text, self.tr("导入结果"))
 
     def export_ledger(self) -> None:
         path = self.choose_save_file(
