@@ -9,19 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QSplitter, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QSplitter, QTableWidgetItem, QWidget
 
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.kit import fit_to_screen
-from xihu_desk.gui.kit.dates import date_edit, date_of, set_date
 from xihu_desk.gui.reports.files import FileDialogs
+from xihu_desk.gui.reports.period_dialog import PeriodDialog
 from xihu_desk.gui.widgets import label, readonly_table
 from xihu_desk.services import casefile_review
 from xihu_desk.services.context import Actor
 
 
-class CasefileReviewDialog(QDialog):
+class CasefileReviewDialog(PeriodDialog):
     scored = Signal(object)  # the Review shown
 
     def __init__(
@@ -32,48 +32,24 @@ class CasefileReviewDialog(QDialog):
         period: tuple[date, date],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.ctx, self.actor, self.files = ctx, actor, files
+        super().__init__(ctx, period, run_icon="mdi6.clipboard-check-outline", prefix="review", parent=parent)
+        self.intro.setText(
+            self.tr(
+                "按评查标准逐件检查所选期间结案的卷宗：受理、告知、身份证明、记录、协议、按期办结、回访、"
+                "材料和归档，每一处扣分都写明原因和卷内目录的项次。得分低的排在前面。"
+            )
+        )
+        self.run_button.setText(self.tr("评查"))
+        self.actor, self.files = actor, files
         self.review: casefile_review.Review | None = None
         self.setObjectName("casefileReviewDialog")
         self.setWindowTitle(self.tr("卷宗评查"))
-        box = QVBoxLayout(self)
-        box.setContentsMargins(18, 14, 18, 14)
-        box.addWidget(
-            label(
-                self.tr(
-                    "按评查标准逐件检查所选期间结案的卷宗：受理、告知、身份证明、记录、协议、按期办结、回访、"
-                    "材料和归档，每一处扣分都写明原因和卷内目录的项次。得分低的排在前面。"
-                ),
-                "muted",
-                wrap=True,
-            )
-        )
-        row = QHBoxLayout()
-        self.date_from, self.date_to = date_edit(), date_edit()
-        self.date_from.setObjectName("reviewFrom")
-        self.date_to.setObjectName("reviewTo")
-        set_date(self.date_from, period[0])
-        set_date(self.date_to, period[1])
-        self.run_button = QPushButton(theme.icon("mdi6.clipboard-check-outline"), self.tr("评查"))
-        self.run_button.setObjectName("runReview")
-        self.run_button.setProperty("kind", "primary")
-        self.run_button.clicked.connect(self.run)
+        box = self.box
         self.save_button = QPushButton(theme.icon("mdi6.microsoft-excel"), self.tr("保存评查表…"))
         self.save_button.setObjectName("saveReview")
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.save)
-        row.addWidget(label(self.tr("结案日期"), "muted"))
-        row.addWidget(self.date_from)
-        row.addWidget(label(self.tr("至")))
-        row.addWidget(self.date_to)
-        row.addWidget(self.run_button)
-        row.addStretch(1)
-        row.addWidget(self.save_button)
-        box.addLayout(row)
-        self.summary = label("", "muted", wrap=True)
-        self.summary.setObjectName("reviewSummary")
-        box.addWidget(self.summary)
+        self.period_row.addWidget(self.save_button)
         split = QSplitter(Qt.Orientation.Vertical)
         self.cases = readonly_table(
             [self.tr("得分"), self.tr("案号"), self.tr("案件名称"), self.tr("承办调解员"), self.tr("结案日期")],
@@ -90,19 +66,8 @@ class CasefileReviewDialog(QDialog):
         box.addWidget(self.result_line)
         fit_to_screen(self, 70, 40)
 
-    def _period(self) -> tuple[date, date] | None:
-        first, last = date_of(self.date_from), date_of(self.date_to)
-        if first is None or last is None:
-            self.summary.setText(self.tr("请填写结案日期的起止。"))
-            return None
-        return first, last
-
-    def _templates(self) -> Path | None:
-        folder = self.ctx.data.root / "templates"
-        return folder if folder.is_dir() else None
-
     def run(self) -> None:
-        period = self._period()
+        period = self.period()
         if period is None:
             return
         ops.read(
@@ -110,7 +75,7 @@ class CasefileReviewDialog(QDialog):
             self.actor,
             casefile_review.review,
             *period,
-            templates=self._templates(),
+            templates=self.templates(),
             with_progress=True,
             on_ok=self._show,
             on_error=lambda message: messages.error(self, message),
@@ -150,7 +115,7 @@ class CasefileReviewDialog(QDialog):
                 self.defects.setItem(i, j, QTableWidgetItem(value))
 
     def save(self) -> None:
-        period = self._period()
+        period = self.period()
         if period is None:
             return
         name = f"卷宗评查_{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.xlsx"
@@ -162,7 +127,7 @@ class CasefileReviewDialog(QDialog):
             from xihu_desk.gui.kit import write_file
 
             _review, book = casefile_review.workbook(
-                session, actor, *period, templates=self._templates(), progress=progress
+                session, actor, *period, templates=self.templates(), progress=progress
             )
             write_file(str(target), book)
             return target

@@ -11,13 +11,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QPushButton,
     QSplitter,
     QTableWidgetItem,
     QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -25,14 +23,14 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.kit import fit_to_screen, write_file
-from xihu_desk.gui.kit.dates import date_edit, date_of, set_date
 from xihu_desk.gui.reports.files import FileDialogs
+from xihu_desk.gui.reports.period_dialog import PeriodDialog
 from xihu_desk.gui.widgets import label, readonly_table
 from xihu_desk.services import subsidy
 from xihu_desk.services.context import Actor
 
 
-class SubsidyDialog(QDialog):
+class SubsidyDialog(PeriodDialog):
     shown = Signal(object)  # the Sheet shown
 
     def __init__(
@@ -43,48 +41,24 @@ class SubsidyDialog(QDialog):
         period: tuple[date, date],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.ctx, self.actor, self.files = ctx, actor, files
+        super().__init__(ctx, period, run_icon="mdi6.calculator-variant-outline", prefix="subsidy", parent=parent)
+        self.intro.setText(
+            self.tr(
+                "按补贴规则计算所选期间结案案件的调解员补贴：每件的金额和依据、暂缓发放的案件、不发放的人员。"
+                "所长审核通过后该期间关闭，之后对其中案件的更正在下一期作为调整列出。"
+            )
+        )
+        self.run_button.setText(self.tr("计算"))
+        self.actor, self.files = actor, files
         self.sheet: subsidy.Sheet | None = None
         self.setObjectName("subsidyDialog")
         self.setWindowTitle(self.tr("以案定补"))
-        box = QVBoxLayout(self)
-        box.setContentsMargins(18, 14, 18, 14)
-        box.addWidget(
-            label(
-                self.tr(
-                    "按补贴规则计算所选期间结案案件的调解员补贴：每件的金额和依据、暂缓发放的案件、不发放的人员。"
-                    "所长审核通过后该期间关闭，之后对其中案件的更正在下一期作为调整列出。"
-                ),
-                "muted",
-                wrap=True,
-            )
-        )
-        row = QHBoxLayout()
-        self.date_from, self.date_to = date_edit(), date_edit()
-        self.date_from.setObjectName("subsidyFrom")
-        self.date_to.setObjectName("subsidyTo")
-        set_date(self.date_from, period[0])
-        set_date(self.date_to, period[1])
-        self.run_button = QPushButton(theme.icon("mdi6.calculator-variant-outline"), self.tr("计算"))
-        self.run_button.setObjectName("runSubsidy")
-        self.run_button.setProperty("kind", "primary")
-        self.run_button.clicked.connect(self.run)
-        row.addWidget(label(self.tr("结案日期"), "muted"))
-        row.addWidget(self.date_from)
-        row.addWidget(label(self.tr("至")))
-        row.addWidget(self.date_to)
-        row.addWidget(self.run_button)
-        row.addStretch(1)
+        box = self.box
         self.rules_button = QPushButton(self.tr("导入补贴规则…"))
         self.rules_button.setObjectName("loadRules")
         self.rules_button.setVisible(actor.can(Perm.MANAGE_MEDIATORS))
         self.rules_button.clicked.connect(self.load_rules)
-        row.addWidget(self.rules_button)
-        box.addLayout(row)
-        self.summary = label("", "muted", wrap=True)
-        self.summary.setObjectName("subsidySummary")
-        box.addWidget(self.summary)
+        self.period_row.addWidget(self.rules_button)
         split = QSplitter(Qt.Orientation.Vertical)
         self.people = readonly_table(
             [self.tr("调解员"), self.tr("调委会"), self.tr("件数"), self.tr("金额（元）"), self.tr("备注")],
@@ -119,18 +93,11 @@ class SubsidyDialog(QDialog):
         box.addLayout(actions)
         fit_to_screen(self, 70, 40)
 
-    def _period(self) -> tuple[date, date] | None:
-        first, last = date_of(self.date_from), date_of(self.date_to)
-        if first is None or last is None:
-            messages.error(self, self.tr("请填写结案日期的起止。"))
-            return None
-        return first, last
-
     def _error(self, message: str) -> None:
         messages.error(self, message)
 
     def run(self) -> None:
-        period = self._period()
+        period = self.period()
         if period is not None:
             ops.read(self.ctx, self.actor, subsidy.sheet, *period, on_ok=self._show, on_error=self._error,
                      label=self.tr("正在计算以案定补…"), parent=self)  # fmt: skip
@@ -183,7 +150,7 @@ class SubsidyDialog(QDialog):
                 self.items.setItem(i, j, QTableWidgetItem(value))
 
     def save(self, *, pdf: bool) -> None:
-        period = self._period()
+        period = self.period()
         if period is None:
             return
         name = f"以案定补_{period[0]:%Y%m%d}-{period[1]:%Y%m%d}"
@@ -203,7 +170,7 @@ class SubsidyDialog(QDialog):
                  on_ok=lambda path: self.result_line.setText(self.tr("已保存：%1").replace("%1", str(path))))  # fmt: skip
 
     def approve(self) -> None:
-        period = self._period()
+        period = self.period()
         if period is None or self.sheet is None:
             return
         text = self.tr("审核通过 %1 至 %2 的以案定补发放表（合计 %3 元）？通过后该期间关闭，不能再改。")
