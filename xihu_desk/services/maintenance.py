@@ -152,6 +152,11 @@ def check(data: DataDir, db: Database, health: dbfile.Health | None = None, prog
 
     ``health`` is the result of ``inspect`` when the caller has it already; ``progress`` as
     for ``inspect`` (a large file takes minutes: check_estimate)."""
+    if data.server:  # a PostgreSQL server: the app's own checks (services/server_maintenance.py)
+        from xihu_desk.services import server_maintenance
+
+        report: CheckReport = server_maintenance.check_report(data, db)
+        return report
     health = health or inspect(data, progress)
     steps = progress_steps.Steps(progress) if progress is not None else None
     if health.creatable:

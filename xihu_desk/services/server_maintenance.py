@@ -79,6 +79,28 @@ def check(data: DataDir, db: Database) -> dict[str, Any]:
     }
 
 
+def check_report(data: DataDir, db: Database) -> Any:
+    """The same checks as maintenance.CheckReport, for the callers of maintenance.check (the GUI's
+    数据安全 page): no file integrity line, no file backups."""
+    from xihu_desk.services.maintenance import CheckReport
+
+    doc = check(data, db)
+    with db.read() as session:
+        records = audit.verify_records(session)
+    return CheckReport(
+        database=doc["database"],
+        sqlite_version=f"PostgreSQL {doc['server_version']}",
+        integrity=[],
+        schema_revision=doc["schema_revision"],
+        schema_head=doc["schema_head"],
+        reference_version=doc["reference_version"],
+        audit_events=doc["audit"]["events"],
+        audit_first_broken=doc["audit"]["first_broken"],
+        audit_reason=doc["audit"]["reason"],
+        records=records,
+    )
+
+
 def check_text(report: dict[str, Any]) -> str:
     audit_doc = report["audit"]
     backups = report["backups"]
