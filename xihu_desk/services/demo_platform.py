@@ -51,8 +51,8 @@ def fill(session: Session, actor: Actor, seed: int, today: date) -> int:
         while code in taken:  # the demo run again on the same node draws the same numbers first
             code = f"ZJJF{entered:%y%m%d}{rng.randrange(100000):05d}"
         taken.add(code)
-        code = platform_codes.check(session, code)
-        case.platform_code = code  # as typed when the case was entered: part of the case's history, no new version
+        # as typed when the case was entered: part of the case's history, no new version
+        case.platform_code = platform_codes.check(session, code)
         given += 1
     session.flush()
     # The month before last was reconciled; last month is still to do (the home page says so).
