@@ -289,7 +289,10 @@ def main(argv: list[str]) -> int:
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
         db, rest = _pop_db(rest)
         if db == "sqlite":
-            return subprocess.run([py, "-m", "pytest", "-q", *rest], cwd=ROOT, env=env, check=False).returncode
+            # every core (pytest-xdist), unless the caller chose: each worker has its own nodes and QApplication
+            cores = min(os.cpu_count() or 1, 4)
+            spread = ["-n", str(cores)] if cores > 1 and not any(a.startswith(("-n", "--numprocesses")) for a in rest) else []
+            return subprocess.run([py, "-m", "pytest", "-q", *spread, *rest], cwd=ROOT, env=env, check=False).returncode
         if db not in ("postgresql", "postgres"):
             say(f"unknown --db {db}: use sqlite (the default) or postgresql.")
             return 2
