@@ -40,6 +40,7 @@ class CasefileReviewDialog(PeriodDialog):
             )
         )
         self.run_button.setText(self.tr("评查"))
+        self.run_button.clicked.connect(self.run)
         self.actor, self.files = actor, files
         self.review: casefile_review.Review | None = None
         self.setObjectName("casefileReviewDialog")

@@ -1,5 +1,6 @@
 """What the period dialogs of 统计报表 (卷宗评查, 以案定补) share: a line saying what the dialog does,
-the closing-date period with the button that runs it, and the summary line under them."""
+the closing-date period with the button that runs it (the dialog connects it), and the summary
+line under them."""
 
 from __future__ import annotations
 
@@ -39,7 +40,6 @@ class PeriodDialog(QDialog):
         self.run_button = QPushButton(theme.icon(run_icon), "")
         self.run_button.setObjectName(f"run{prefix[0].upper()}{prefix[1:]}")
         self.run_button.setProperty("kind", "primary")
-        self.run_button.clicked.connect(self.run)
         self.period_row.addWidget(label(self.tr("结案日期"), "muted"))
         self.period_row.addWidget(self.date_from)
         self.period_row.addWidget(label(self.tr("至")))
@@ -50,9 +50,6 @@ class PeriodDialog(QDialog):
         self.summary = label("", "muted", wrap=True)
         self.summary.setObjectName(f"{prefix}Summary")
         self.box.addWidget(self.summary)
-
-    def run(self) -> None:  # the subclass's work for the period
-        raise NotImplementedError
 
     def period(self) -> tuple[date, date] | None:
         first, last = date_of(self.date_from), date_of(self.date_to)

@@ -49,6 +49,7 @@ class SubsidyDialog(PeriodDialog):
             )
         )
         self.run_button.setText(self.tr("计算"))
+        self.run_button.clicked.connect(self.run)
         self.actor, self.files = actor, files
         self.sheet: subsidy.Sheet | None = None
         self.setObjectName("subsidyDialog")
