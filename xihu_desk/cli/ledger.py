@@ -293,8 +293,8 @@ def _mediation_as_submitted(args: argparse.Namespace, opened: Any) -> int:
 # ---------------------------------------------------------------- legality reviews
 
 
-def _reviews_import(args: argparse.Namespace) -> int:
-    from xihu_desk.services import review_ledger
+def _import_workbook(args: argparse.Namespace, service: Any) -> int:
+    """A workbook in through ``service(session, actor, data, dry_run=, progress=)``, its report said."""
     from xihu_desk.services.context import cli_actor
 
     source = Path(args.file)
@@ -303,14 +303,18 @@ def _reviews_import(args: argparse.Namespace) -> int:
     _data, opened = open_data(args)
     progress = CountProgress()
     try:
-        with unit(opened.db, review_ledger.import_ledger) as session:
-            report = review_ledger.import_ledger(
-                session, cli_actor(), source.read_bytes(), dry_run=args.dry_run, progress=progress
-            )
+        with unit(opened.db, service) as session:
+            report = service(session, cli_actor(), source.read_bytes(), dry_run=args.dry_run, progress=progress)
     finally:
         progress.close()
     emit(args, report.as_json(), report.text())
     return 0
+
+
+def _reviews_import(args: argparse.Namespace) -> int:
+    from xihu_desk.services import review_ledger
+
+    return _import_workbook(args, review_ledger.import_ledger)
 
 
 def _reviews_export(args: argparse.Namespace) -> int:
@@ -328,22 +332,8 @@ def _reviews_export(args: argparse.Namespace) -> int:
 
 def _matters_import(args: argparse.Namespace) -> int:
     from xihu_desk.services import review_matters
-    from xihu_desk.services.context import cli_actor
 
-    source = Path(args.file)
-    if not source.is_file():
-        raise UserError(f"找不到文件：{source}")
-    _data, opened = open_data(args)
-    progress = CountProgress()
-    try:
-        with unit(opened.db, review_matters.import_list) as session:
-            report = review_matters.import_list(
-                session, cli_actor(), source.read_bytes(), dry_run=args.dry_run, progress=progress
-            )
-    finally:
-        progress.close()
-    emit(args, report.as_json(), report.text())
-    return 0
+    return _import_workbook(args, review_matters.import_list)
 
 
 def _matters_export(args: argparse.Namespace) -> int:
