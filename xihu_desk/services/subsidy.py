@@ -243,6 +243,20 @@ def _paid(session: Session) -> dict[tuple[str, str], tuple[int, str]]:
     return out
 
 
+def _changed_since_paid(session: Session) -> set[str]:
+    """The paid cases written since the last sheet that paid them was approved: only these can
+    differ from what was paid, so only these are computed again."""
+    last = (
+        select(SubsidyLine.case_uuid, func.max(SubsidyPeriod.closed_at).label("paid_at"))
+        .join(SubsidyPeriod, SubsidyPeriod.uuid == SubsidyLine.period_uuid)
+        .where(SubsidyLine.case_uuid != "")
+        .group_by(SubsidyLine.case_uuid)
+        .subquery()
+    )
+    changed = select(MediationCase.uuid).join(last, last.c.case_uuid == MediationCase.uuid)
+    return set(session.scalars(changed.where(MediationCase.updated_at > last.c.paid_at)))
+
+
 def _closed_period(session: Session, date_from: date, date_to: date) -> SubsidyPeriod | None:
     return session.scalar(
         select(SubsidyPeriod).where(SubsidyPeriod.date_from <= date_to, SubsidyPeriod.date_to >= date_from).limit(1)
@@ -327,25 +341,27 @@ def sheet(session: Session, actor: Actor, date_from: date, date_to: date) -> She
 def _adjustments(session: Session, actor: Actor, paid, line, excluded, seen) -> None:
     """A case paid in a closed period whose amount is now different (a correction, a reopened or
     voided case): the difference, under the table it was paid under, as a line of this sheet."""
-    if not paid:
+    changed = _changed_since_paid(session) if paid else set()
+    if not changed:
         return
-    cases = list(session.scalars(select(MediationCase).where(MediationCase.uuid.in_({c for c, _ in paid}))))
+    version_of = {case: version for (case, _m), (_fen, version) in paid.items()}
+    paid_of: dict[str, list[tuple[str, int]]] = defaultdict(list)  # case → (mediator, fen paid)
+    for (case_uuid, m_uuid), (fen_paid, _v) in paid.items():
+        paid_of[case_uuid].append((m_uuid, fen_paid))
     by_version: dict[str, list[MediationCase]] = defaultdict(list)
-    for c in cases:
-        version = next(v for (case, _m), (_fen, v) in paid.items() if case == c.uuid)
-        by_version[version].append(c)
+    for c in session.scalars(select(MediationCase).where(MediationCase.uuid.in_(changed))):
+        by_version[version_of[c.uuid]].append(c)
     for version, group in by_version.items():
         table = rules_version(session, version)
+        cases = {c.uuid: c for c in group}
         for f in _facts(session, actor, group, bool(table.grade_bands)):
             now: dict[str, tuple[rules.Person, int, str]] = {}
-            case = next(c for c in group if c.uuid == f.uuid)
+            case = cases[f.uuid]
             if case.status in (Status.CLOSED.value, Status.FILED.value) and not case.deleted and rules.counts(table, f):
                 _got, shares = _shares(table, f, excluded, seen)
                 now = {p.uuid: (p, fen, reason) for p, fen, reason in shares}
             people = {p.uuid: p for p in f.mediators}
-            for (case_uuid, m_uuid), (fen_paid, _v) in paid.items():
-                if case_uuid != f.uuid:
-                    continue
+            for m_uuid, fen_paid in paid_of[f.uuid]:
                 person, fen_now, _r = now.get(m_uuid, (people.get(m_uuid), 0, ""))
                 if fen_now != fen_paid:
                     who = person or rules.Person(m_uuid, _name_of(session, m_uuid), "", False, "")
