@@ -83,7 +83,9 @@ class TypicalDialog(QDialog):
         self.pdf_button.setObjectName("typicalPdf")
         for b in (self.save_button, self.word_button, self.pdf_button):
             buttons.addButton(b, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Close).clicked.connect(self.close)
+        close = QPushButton(self.tr("关闭"))
+        buttons.addButton(close, QDialogButtonBox.ButtonRole.RejectRole)
+        close.clicked.connect(self.close)
         self.save_button.clicked.connect(lambda: self.save())
         self.word_button.clicked.connect(lambda: self.export_dialog(word=True))
         self.pdf_button.clicked.connect(lambda: self.export_dialog(word=False))
