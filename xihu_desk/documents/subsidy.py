@@ -40,7 +40,7 @@ def _story(sheet: Sheet, data: Any, org_name: str) -> list[Flowable]:
     story.append(sheet.grid(rows, WIDTHS, spans=[((0, n), (3, n))], heights=[None] * len(rows)))
     story += [
         spacer(8),
-        sheet.p("经办人：　　　　　　　　所长审核：　　　　　　　　日期：　　　年　　月　　日", "flush"),
+        sheet.p("经办人：　　　　所长审核：　　　　日期：　　年　　月　　日", "flush"),
     ]
     return story
 
