@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
+from sqlalchemy import text
 
+from tests import anydb
 from tests.conftest import ADMIN_PASSWORD
 from xihu_desk import cli
 from xihu_desk.domain import auditchain
@@ -24,31 +25,24 @@ def _some_writes(db, n: int = 4) -> None:
 
 
 def _sql(data_dir, *statements: str) -> None:
-    conn = sqlite3.connect(data_dir.database)
-    conn.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
-    conn.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
-    for st in statements:
-        conn.execute(st)
-    conn.commit()
-    conn.close()
+    anydb.execute(data_dir, *statements, no_audit_guard=True)
 
 
 def _rehash_from(data_dir, first: int) -> None:
     """What a careful forger does: change a row, then recompute every hash after it."""
-    conn = sqlite3.connect(data_dir.database)
-    conn.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
-    rows = conn.execute(f"SELECT {', '.join(FIELDS)}, prev_hash FROM audit_event ORDER BY seq").fetchall()
-    prev = auditchain.GENESIS
-    for row in rows:
-        entry = dict(zip(FIELDS, row[:-1]))
-        if entry["seq"] >= first:
-            h = auditchain.link(prev, entry)
-            conn.execute("UPDATE audit_event SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, h, entry["seq"]))
-            prev = h
-        else:
-            prev = auditchain.link(prev, entry)
-    conn.commit()
-    conn.close()
+    with anydb.connect(data_dir) as conn:
+        anydb.drop_audit_triggers(conn)
+        rows = conn.execute(text(f"SELECT {', '.join(FIELDS)}, prev_hash FROM audit_event ORDER BY seq")).all()
+        prev = auditchain.GENESIS
+        for row in rows:
+            entry = dict(zip(FIELDS, row[:-1], strict=True))
+            if entry["seq"] >= first:
+                h = auditchain.link(prev, entry)
+                conn.execute(text("UPDATE audit_event SET prev_hash = :p, hash = :h WHERE seq = :s"),
+                             {"p": prev, "h": h, "s": entry["seq"]})
+                prev = h
+            else:
+                prev = auditchain.link(prev, entry)
 
 
 def _check(data_dir, db):
@@ -59,11 +53,14 @@ def test_every_commit_that_audits_moves_the_anchor_in_the_file_and_the_database(
     _some_writes(db, 3)
     report = _check(data_dir, db)
     assert report.ok, report.audit_reason
+    inside = json.loads(anydb.scalar(data_dir, "SELECT value FROM meta WHERE key = 'audit.anchor'"))
+    assert inside["seq"] == report.audit_events
+    if anydb.is_pg(data_dir):  # a server shared by several desks has no one folder: the anchor is inside only
+        assert not audit_anchor.anchor_path(data_dir.root).exists()
+        return
     doc = json.loads(audit_anchor.anchor_path(data_dir.root).read_text(encoding="utf-8"))
     assert doc["seq"] == report.audit_events
-    conn = sqlite3.connect(data_dir.database)
-    inside = json.loads(conn.execute("SELECT value FROM meta WHERE key = 'audit.anchor'").fetchone()[0])
-    conn.close()
+    inside = json.loads(anydb.scalar(data_dir, "SELECT value FROM meta WHERE key = 'audit.anchor'"))
     assert inside["seq"] == doc["seq"] and inside["hash"] == doc["hash"]
 
 
@@ -98,6 +95,7 @@ def test_a_chain_rewritten_and_hashed_again_is_caught(data_dir, db):
     assert not report.ok and "改写" in report.audit_reason
 
 
+@pytest.mark.sqlite_only  # the anchor file beside the SQLite file; a server keeps its anchor inside only
 def test_a_deleted_anchor_file_is_reported(data_dir, db):
     _some_writes(db, 1)
     audit_anchor.anchor_path(data_dir.root).unlink()
@@ -107,6 +105,7 @@ def test_a_deleted_anchor_file_is_reported(data_dir, db):
     assert not _check(data_dir, db).ok
 
 
+@pytest.mark.sqlite_only  # the anchor file beside the SQLite file; a server keeps its anchor inside only
 def test_a_forged_anchor_file_is_reported(data_dir, db):
     _some_writes(db, 1)
     path = audit_anchor.anchor_path(data_dir.root)
@@ -128,10 +127,24 @@ def test_check_on_the_command_line_says_what_in_one_line(data_dir, db, capsys):
     assert f"第 {events}–{events} 条被删除" in line
 
 
-def test_restore_brings_back_the_anchor_of_the_backup(data_dir, db):
+def test_restore_brings_back_the_anchor_of_the_backup(data_dir, db, request):
     _some_writes(db, 2)
     taken = maintenance.backup_now(data_dir, db, cli_actor())
     _some_writes(db, 5)
+    if anydb.is_pg(data_dir):  # a server restores into a new, empty database only
+        from xihu_desk.services import server_maintenance
+
+        fresh = request.getfixturevalue("empty_data_dir")
+        server_maintenance.restore(fresh, cli_actor(), taken)
+        restored = migrate.open_database(fresh).db
+        try:
+            report = _check(fresh, restored)
+            assert report.ok, report.audit_reason
+            _some_writes(restored, 2)
+            assert _check(fresh, restored).ok
+        finally:
+            restored.dispose()
+        return
     result = maintenance.restore(data_dir, db, cli_actor(), taken)
     try:
         report = _check(data_dir, result.db)
@@ -142,15 +155,12 @@ def test_restore_brings_back_the_anchor_of_the_backup(data_dir, db):
         result.db.dispose()
 
 
+@pytest.mark.sqlite_only  # plants damage in the SQLite backup file; a pg_dump file is checked by pg_restore --list
 def test_a_backup_cut_short_before_it_is_restored_is_still_caught(data_dir, db, tmp_path):
     _some_writes(db, 3)
     taken = maintenance.backup_now(data_dir, db, cli_actor(), tmp_path)
-    conn = sqlite3.connect(taken)
-    conn.execute("DROP TRIGGER audit_event_no_delete")
-    last = conn.execute("SELECT max(seq) FROM audit_event").fetchone()[0]
-    conn.execute("DELETE FROM audit_event WHERE seq > ?", (last - 2,))
-    conn.commit()
-    conn.close()
+    last = anydb.scalar(taken, "SELECT max(seq) FROM audit_event")
+    anydb.execute(taken, "DELETE FROM audit_event WHERE seq > :n", params={"n": last - 2}, no_audit_guard=True)
     result = maintenance.restore(data_dir, db, cli_actor(), taken)
     try:
         report = _check(data_dir, result.db)
