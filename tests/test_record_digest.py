@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-from tests import casekit
+from tests import anydb, casekit
 from xihu_desk import cli
 from xihu_desk.paths import DataDir
 from xihu_desk.services import cases, demo, maintenance
@@ -39,11 +38,8 @@ def filled(filled_template, tmp_path):
     db.dispose()
 
 
-def _sql(data_dir, statement: str, params=()) -> None:
-    conn = sqlite3.connect(data_dir.database)
-    conn.execute(statement, params)
-    conn.commit()
-    conn.close()
+def _sql(data_dir, statement: str, **params) -> None:
+    anydb.execute(data_dir, statement, params=params)
 
 
 def _a_case(db) -> tuple[str, str]:
@@ -61,7 +57,7 @@ def test_a_node_written_only_by_the_app_passes(filled):
 def test_a_case_edited_with_the_sqlite_shell_is_named(filled):
     data_dir, db = filled
     uuid, case_no = _a_case(db)
-    _sql(data_dir, "UPDATE mediation_case SET amount_fen = amount_fen + 100000 WHERE uuid = ?", (uuid,))
+    _sql(data_dir, "UPDATE mediation_case SET amount_fen = amount_fen + 100000 WHERE uuid = :u", u=uuid)
     report = maintenance.check(data_dir, db)
     assert not report.ok and report.records.changed == [case_no]
     assert case_no in report.records.line() and "程序之外被改动" in report.records.line()
@@ -70,28 +66,24 @@ def test_a_case_edited_with_the_sqlite_shell_is_named(filled):
 def test_a_party_edited_outside_the_app_names_its_case(filled):
     data_dir, db = filled
     uuid, case_no = _a_case(db)
-    _sql(data_dir, "UPDATE party SET phone = '13900000000' WHERE case_uuid = ?", (uuid,))
+    _sql(data_dir, "UPDATE party SET phone = '13900000000' WHERE case_uuid = :u", u=uuid)
     assert maintenance.check(data_dir, db).records.changed == [case_no]
 
 
 def test_rows_added_or_deleted_outside_the_app_are_reported(filled):
     data_dir, db = filled
     uuid, _case_no = _a_case(db)
-    conn = sqlite3.connect(data_dir.database)
-    conn.execute("PRAGMA foreign_keys = OFF")
-    for table in ("party", "case_mediator", "case_record", "agreement", "followup", "confirmation",
-                  "attachment", "case_search", "case_import"):
-        conn.execute(f"DELETE FROM {table} WHERE case_uuid = ?", (uuid,))
-    conn.execute("DELETE FROM mediation_case WHERE uuid = ?", (uuid,))
-    conn.commit()
-    conn.close()
+    statements = [f"DELETE FROM {table} WHERE case_uuid = :u" for table in (
+        "party", "case_mediator", "case_record", "agreement", "followup", "confirmation",
+        "attachment", "case_search", "case_import")]
+    anydb.execute(data_dir, *statements, "DELETE FROM mediation_case WHERE uuid = :u", params={"u": uuid}, loose=True)
     report = maintenance.check(data_dir, db)
     assert not report.ok and report.records.vanished == 1 and "被删除" in report.records.line()
-    _sql(data_dir, "DELETE FROM record_digest WHERE case_uuid = ?", (uuid,))
+    _sql(data_dir, "DELETE FROM record_digest WHERE case_uuid = :u", u=uuid)
     with db.read() as s:
         other_no = s.scalars(select(MediationCase.case_no).order_by(MediationCase.uuid)).first()
         other = s.scalars(select(MediationCase.uuid).order_by(MediationCase.uuid)).first()
-    _sql(data_dir, "DELETE FROM record_digest WHERE case_uuid = ?", (other,))
+    _sql(data_dir, "DELETE FROM record_digest WHERE case_uuid = :u", u=other)
     assert maintenance.check(data_dir, db).records.unsigned == [other_no]
 
 
@@ -111,7 +103,7 @@ def test_every_write_path_of_the_app_keeps_the_digest(filled):
 def test_check_on_the_command_line_names_the_case(filled, capsys):
     data_dir, db = filled
     uuid, case_no = _a_case(db)
-    _sql(data_dir, "UPDATE mediation_case SET summary = '改过的' WHERE uuid = ?", (uuid,))
+    _sql(data_dir, "UPDATE mediation_case SET summary = '改过的' WHERE uuid = :u", u=uuid)
     db.dispose()
     assert cli.main(["check", "--data-dir", str(data_dir.root)]) == 1
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("案件记录"))
@@ -128,7 +120,7 @@ def test_a_column_added_later_does_not_make_old_digests_wrong(filled):
     try:
         assert maintenance.check(data_dir, db2).records.ok
         uuid, case_no = _a_case(db2)
-        _sql(data_dir, "UPDATE party SET name = '张三丰' WHERE case_uuid = ?", (uuid,))
+        _sql(data_dir, "UPDATE party SET name = '张三丰' WHERE case_uuid = :u", u=uuid)
         assert maintenance.check(data_dir, db2).records.changed == [case_no]
     finally:
         db2.dispose()
@@ -137,8 +129,6 @@ def test_a_column_added_later_does_not_make_old_digests_wrong(filled):
 def test_rebuild_digests_every_case(filled):
     data_dir, db = filled
     _sql(data_dir, "DELETE FROM record_digest")
-    conn = sqlite3.connect(data_dir.database)
-    digests.rebuild(conn)
-    conn.commit()
-    conn.close()
+    with anydb.connect(data_dir) as conn:
+        digests.rebuild(conn.connection.driver_connection)
     assert maintenance.check(data_dir, db).records.ok
