@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from tests import casekit
 from xihu_desk.domain import ids, record_checks
 from xihu_desk.paths import DataDir
+from xihu_desk.services.attachment_vault import vault
 from xihu_desk.services import attachments, cases, demo, exchange, node, settings
 from xihu_desk.services.context import cli_actor
 from xihu_desk.services.exchange import importing
@@ -480,8 +481,9 @@ def test_attachment_files_must_match_their_names_belong_to_a_record_and_stay_sma
     assert not (district.data.root / "attachments").exists()
     got = district.import_(world.bundle)
     assert got.result == "applied"
-    stored = attachments.store_path(district.data.root, world.attachment_sha)
-    assert hashlib.sha256(stored.read_bytes()).hexdigest() == world.attachment_sha
+    with district.db.read() as s:
+        content = vault(s, district.data.root).read(world.attachment_sha)  # stored encrypted, reads back whole
+    assert hashlib.sha256(content).hexdigest() == world.attachment_sha
     assert district.count(Attachment) >= 1
 
 
@@ -502,7 +504,8 @@ def test_a_dry_run_writes_nothing_at_all(world, district, tmp_path):
     assert _tree_digest(district.data.root) == before
     assert list(usb.iterdir()) == [bundle]
     assert district.import_(bundle).result == "applied"
-    assert attachments.store_path(district.data.root, world.attachment_sha).is_file()
+    with district.db.read() as s:
+        assert vault(s, district.data.root).has(world.attachment_sha)
 
 
 def test_the_sender_keeps_back_a_record_its_parent_would_quarantine(world, tmp_path):

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from xihu_desk import APP_NAME, __version__, logsafe
-from xihu_desk.domain.errors import StorageError
+from xihu_desk.domain.errors import StorageError, UserError
 from xihu_desk.paths import DataDir
 
 log = logging.getLogger("xihu_desk")
@@ -134,6 +134,7 @@ def run(data: DataDir, argv: list[str] | None = None, startup_check: bool = Fals
     if opened.removed_partials:
         log.info("已删除上次中断时留下的未完成文件：%s", ", ".join(p.name for p in opened.removed_partials))
 
+    _encrypt_old_attachments(data, opened)
     controller = AppController(data, opened)
     watch = _integrity_watch(data, controller)  # the daily full check, once the first window is up
     controller.start()
@@ -147,6 +148,22 @@ def run(data: DataDir, argv: list[str] | None = None, startup_check: bool = Fals
         migrate.end_sessions()  # a clean exit: the next start skips the integrity check
         log.info("退出")
     return code
+
+
+def _encrypt_old_attachments(data: DataDir, opened) -> None:
+    """Once after the upgrade to encrypted attachments: the plain files an older version left
+    (services/attachments.py); a failure is logged and the program opens all the same."""
+    from xihu_desk.services import attachments
+
+    if opened.damaged:
+        return
+    try:
+        done = attachments.encrypt_on_open(data.root, opened.db, lambda line: log.info("%s", line))
+    except (OSError, UserError) as exc:
+        log.error("加密旧附件未完成：%s", exc)
+        return
+    if done:
+        log.info("已加密旧版本保存的附件 %d 个", done)
 
 
 # The daily check starts this long after the first window, so it never delays that window; writes

@@ -75,7 +75,15 @@ def open_data(args: argparse.Namespace, *, must_exist: bool = True):
     opened = migrate.open_database(data)
     # today's integrity check, when it has not run, before this command's first write (reads never wait)
     integrity_watch.check_before_writes(data, opened.db, clock.local_today(), announce=_announce_check)
+    _encrypt_old_attachments(data, opened.db)
     return data, opened
+
+
+def _encrypt_old_attachments(data: DataDir, db) -> None:
+    """Once after the upgrade to encrypted attachments: the plain files an older version left."""
+    from xihu_desk.services import attachments
+
+    attachments.encrypt_on_open(data.root, db, lambda line: print(line, file=sys.stderr))
 
 
 def _announce_check(size: int) -> None:

@@ -14,7 +14,9 @@ from xihu_desk.domain import record_checks
 from xihu_desk.sync import container
 from xihu_desk.sync.container import BundleRefused
 
-DOWNWARD = frozenset({"records/correction.jsonl", "records/reference.jsonl"})  # only from the parent
+DOWNWARD = frozenset(
+    {"records/correction.jsonl", "records/reference.jsonl", "records/transfer.jsonl"}
+)  # only from the parent
 
 
 def root_of(kind: str, doc: Any) -> dict[str, Any]:
@@ -56,18 +58,18 @@ def missing_blob(doc: dict[str, Any], has_blob: Callable[[str], bool]) -> str:
     return ""
 
 
-def store_blob(zf: zipfile.ZipFile, sha: str, target: Path, work: Path) -> None:
-    """Copy an attachment into the store through the scratch folder, checking its content once more."""
+def store_blob(
+    zf: zipfile.ZipFile, sha: str, target: Path, work: Path, seal: Callable[[str, bytes], bytes] | None = None
+) -> None:
+    """Copy an attachment into the store through the scratch folder, checking its content once more;
+    ``seal`` encrypts it for the store (services/attachment_vault.py), so no plain copy touches disk."""
     if target.exists():
         return
-    partial = work / f"blob-{sha}"
-    digest = hashlib.sha256()
-    with zf.open(f"blobs/{sha}") as src, partial.open("wb") as dst:
-        for block in iter(lambda: src.read(1 << 20), b""):
-            digest.update(block)
-            dst.write(block)
-    if digest.hexdigest() != sha:
-        partial.unlink(missing_ok=True)
+    with zf.open(f"blobs/{sha}") as src:
+        content = src.read(container.MAX_BLOB + 1)
+    if hashlib.sha256(content).hexdigest() != sha:
         raise BundleRefused(f"数据包中的附件 {sha[:12]}… 的内容与其名称不符。")
+    partial = work / f"blob-{sha}"
+    partial.write_bytes(seal(sha, content) if seal is not None else content)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial.replace(target)

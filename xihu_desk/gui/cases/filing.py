@@ -4,7 +4,6 @@ and 附件, the scans and photos of the case."""
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from xihu_desk.domain import clock
 from xihu_desk.domain.cases import ATTACHMENT_KINDS
+from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.cases.dialogs import add_field, form_layout
@@ -369,16 +369,12 @@ class AttachmentsTab(CaseTab):
         if self.detail is None or not 0 <= row < len(self.detail["attachments"]):
             return
         a = self.detail["attachments"][row]
-        stored = attachments.store_path(self.ctx.data.root, a["sha256"])
-        if not stored.exists():
-            messages.error(
-                self, self.tr("附件文件不在数据目录中（可能尚未从备份中恢复）：{name}").format(name=a["file_name"])
-            )
+        # The store keeps files encrypted under keyed names; a plain copy under the original name
+        # in the temporary folder lets the PC pick the viewer.
+        folder = Path(tempfile.gettempdir()) / "xihu-desk-view"
+        try:
+            copy = ops.read(self.ctx, self.actor, attachments.view_copy, self.ctx.data.root, a["uuid"], folder)
+        except UserError as exc:
+            messages.error(self, exc.message)
             return
-        # The store names files by their hash; a copy under the original name lets the PC pick the viewer.
-        folder = Path(tempfile.gettempdir()) / "xihu-desk-view" / a["sha256"][:12]
-        folder.mkdir(parents=True, exist_ok=True)
-        copy = folder / Path(a["file_name"]).name
-        if not copy.exists():
-            shutil.copyfile(stored, copy)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(copy)))

@@ -19,7 +19,8 @@ from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.paths import DataDir
 from xihu_desk.services import audit, audit_exchange
-from xihu_desk.services.attachments import store_path
+from xihu_desk.services.attachment_vault import Vault, vault
+from xihu_desk.services.attachments import content_for_bundle
 from xihu_desk.services.context import Actor
 from xihu_desk.services.exchange.authority import forwarded_for
 from xihu_desk.services.exchange.common import BATCH, parent_peer, quarantine, this_node
@@ -54,7 +55,7 @@ class ExportResult:
         }
 
 
-def outgoing_problem(kind: str, doc: dict[str, Any], root: Path) -> str:
+def outgoing_problem(kind: str, doc: dict[str, Any], store: Vault) -> str:
     """Why a record must not leave as it is (shown in the quarantine list), or ''."""
     problem = aggregates.outgoing_problem(kind, doc)
     if problem:
@@ -68,7 +69,7 @@ def outgoing_problem(kind: str, doc: dict[str, Any], root: Path) -> str:
             except UserError as exc:
                 return f"当事人 {p['name']}：{exc.message}"
     for a in doc["attachments"]:
-        if not a["deleted"] and not store_path(root, a["sha256"]).is_file():
+        if not a["deleted"] and not store.has(a["sha256"]):
             return f"附件“{a['file_name']}”的文件缺失"
     return ""
 
@@ -114,6 +115,7 @@ def export_bundle(
         counts: dict[str, int] = {}
         held: list[tuple[str, str, str, int, str]] = []  # kind, uuid, label, version, reason
         blobs: set[str] = set()
+        store = vault(session, data.root)
         with scratch.folder(data.root, "export") as tmp:
             inner = Path(tmp) / "payload.zip"
             with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -121,7 +123,7 @@ def export_bundle(
                     n = 0
                     with zf.open(f"records/{kind}.jsonl", "w") as out:
                         for row, doc in aggregates.pending(session, kind, dest_id, BATCH):
-                            reason = outgoing_problem(kind, doc, data.root)
+                            reason = outgoing_problem(kind, doc, store)
                             if reason:
                                 label = getattr(row, "case_no", None) or getattr(row, "name", None) or row.uuid
                                 held.append((kind, row.uuid, label, row.version, reason))
@@ -133,11 +135,12 @@ def export_bundle(
                             if progress is not None and n % BATCH == 0:
                                 progress.step(stage=f"正在打包{kind}：{n}")
                     counts[kind] = n
+                if to:  # before the files: a case transferred down brings its attachments
+                    counts.update(write_downward(session, zf, dest, blobs))
                 for sha in sorted(blobs):
-                    zf.write(store_path(data.root, sha), f"blobs/{sha}")
+                    # decrypted here: the bundle's own encryption covers the whole payload
+                    zf.writestr(f"blobs/{sha}", content_for_bundle(session, store, sha))
                 counts["attachments"] = len(blobs)
-                if to:
-                    counts.update(write_downward(session, zf, dest))
             with zipfile.ZipFile(inner) as zf:
                 members = manifest.member_digests(zf)
             created = actor.now

@@ -24,10 +24,11 @@ from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.paths import DataDir
 from xihu_desk.services import audit, audit_exchange, settings
-from xihu_desk.services.attachments import store_path
+from xihu_desk.services.attachment_vault import vault
 from xihu_desk.services.context import Actor
 from xihu_desk.services.exchange.authority import allowed_owners
 from xihu_desk.services.exchange.common import BATCH, parent_peer, quarantine, settle_quarantine, this_node
+from xihu_desk.services.exchange import transfers
 from xihu_desk.services.exchange.downward import apply_downward
 from xihu_desk.services.exchange.fork_line import (
     ForkRefused,
@@ -243,8 +244,10 @@ def apply_all(
     referenced: set[str] = set()  # blobs any case of the bundle names
     wanted: set[str] = set()  # blobs of the cases taken (or already here at that version)
 
+    store = vault(session, data.root)
+
     def has_blob(sha: str) -> bool:
-        return sha in in_bundle or store_path(data.root, sha).is_file()
+        return sha in in_bundle or store.has(sha)
 
     def problem(kind: str, uuid: str, version: int, label: str, reason: str, line: int) -> None:
         counts["quarantined"] += 1
@@ -305,16 +308,18 @@ def apply_all(
                     flush()
         if batch:
             flush()
+    referenced |= transfers.blob_names(zf)  # a case transferred down brings its files
     if in_bundle - referenced:
         raise BundleRefused(f"数据包中有 {len(in_bundle - referenced)} 个附件文件不属于任何一条记录，拒绝导入。")
     if payload.DOWNWARD & set(zf.namelist()):
         parent = parent_peer(session)
         if parent is None or parent.node_id != m["origin"]:
-            raise BundleRefused("补正要求和参考数据只能来自上级单位。")
+            raise BundleRefused("补正要求、参考数据和案件移送决定只能来自上级单位，该数据包未导入。")
         apply_downward(session, zf, m, records, counts, problems)
+        transfers.apply_transfers(session, actor, zf, m, records, counts, problems, wanted)
     if not dry_run:
         for sha in sorted(wanted & in_bundle):
-            payload.store_blob(zf, sha, store_path(data.root, sha), work or data.root)
+            payload.store_blob(zf, sha, store.path(sha), work or data.root, seal=store.seal)
     return ImportResult(
         "applied", m["origin"], "", int(m["sequence"]), counts, [], None, problems=problems, records=records
     )
