@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
 from xihu_desk.paths import DataDir
@@ -44,10 +45,23 @@ def is_pg(where: DataDir | Any) -> bool:
     return url_of(where).startswith("postgresql")
 
 
+def _engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, poolclass=NullPool)
+    path = Path(make_url(url).database or "")
+    try:  # an encrypted node's file opens only with its key: the app's own way of opening a file
+        from xihu_desk.store import sqlfile
+    except ImportError:
+        return create_engine(url, poolclass=NullPool)
+    key = sqlfile.key_for(path)
+    return create_engine(url, poolclass=NullPool, module=sqlfile.dbapi_for(key),
+                         creator=lambda: sqlfile.connect(path, key=key))
+
+
 @contextmanager
 def connect(where: DataDir | Any) -> Iterator[Connection]:
     """One transaction on the node's database, committed when the block ends without error."""
-    engine = create_engine(url_of(where), poolclass=NullPool)
+    engine = _engine(url_of(where))
     try:
         with engine.begin() as conn:
             yield conn
