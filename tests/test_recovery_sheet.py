@@ -1,0 +1,49 @@
+"""恢复密钥单 (issue 21): one A4 page with the node, the date, the key in its groups and how to
+restore with it; written only outside the data folder."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+
+import pytest
+
+from xihu_desk.documents import recovery_sheet as doc
+from xihu_desk.domain.errors import UserError
+from xihu_desk.services import recovery_sheet
+
+CODE = "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2"
+
+
+def _text(pdf: bytes) -> str:
+    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+    return out.stdout.decode()
+
+
+def test_the_sheet_is_one_page_with_node_key_and_how_to_restore(db):
+    with db.read() as s:
+        pdf = recovery_sheet.pdf_bytes(s, CODE, date(2026, 12, 4))
+    assert pdf.startswith(b"%PDF")
+    facts = doc.SheetFacts("北山街道", "330106002", "n", date(2026, 12, 4), CODE)
+    assert doc.build_pdf(facts)[1] == 1
+    try:
+        text = _text(pdf)
+    except (FileNotFoundError, subprocess.CalledProcessError):
+        pytest.skip("pdftotext not installed")
+    flat = "".join(text.split())
+    assert "数据恢复密钥单" in flat and "330106002" in flat and "2026年12月4日" in flat
+    assert all(group in flat for group in CODE.split("-"))  # each group's boxes read as one word
+    assert "--recovery-key-file" in flat and "xihu-deskrestore" in flat
+    assert "保管人" in flat
+
+
+def test_the_sheet_is_not_written_into_the_data_folder(data_dir, db, tmp_path):
+    with db.read() as s:
+        with pytest.raises(UserError, match="数据目录"):
+            recovery_sheet.write(s, data_dir.root, CODE, data_dir.root / "key.pdf", date(2026, 12, 4))
+        with pytest.raises(UserError, match=r"\.pdf"):
+            recovery_sheet.write(s, data_dir.root, CODE, tmp_path / "key.txt", date(2026, 12, 4))
+        with pytest.raises(UserError, match="格式"):
+            recovery_sheet.write(s, data_dir.root, "张三", tmp_path / "key.pdf", date(2026, 12, 4))
+        path = recovery_sheet.write(s, data_dir.root, CODE, tmp_path / "key.pdf", date(2026, 12, 4))
+    assert path.read_bytes().startswith(b"%PDF") and not list(tmp_path.glob("*.partial"))

@@ -1,0 +1,54 @@
+"""The recovery-key sheet for this node (documents/recovery_sheet.py): the node's facts from the
+database, the code handed in by whoever has it at that moment (init, the setup wizard, rekey), and
+the PDF written whole to a place outside the data folder (it holds the key)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from xihu_desk.documents import recovery_sheet
+from xihu_desk.domain.errors import UserError
+from xihu_desk.services import node
+
+
+def check_target(data_root: Path, target: Path | str) -> Path:
+    """Where the sheet may be written: a .pdf outside the data folder (whoever copies the data
+    folder must not get the key with it). UserError otherwise; nothing is written."""
+    path = Path(target).expanduser()
+    if path.suffix.lower() != ".pdf":
+        raise UserError(f"恢复密钥单的文件名应以 .pdf 结尾：{path}")
+    root = Path(data_root).expanduser().resolve()
+    where = path.resolve()
+    if where == root or root in where.parents:
+        raise UserError("恢复密钥单不能保存在数据目录中，请保存到 U 盘或直接打印后删除。")
+    if not where.parent.is_dir():
+        raise UserError(f"文件夹不存在：{where.parent}")
+    return path
+
+
+def pdf_bytes(session: Session, code: str, today: date) -> bytes:
+    """The sheet for this node and ``code`` as PDF bytes."""
+    parts = recovery_sheet.groups(code)
+    if not parts or not all(p.isascii() and p.isalnum() for p in parts):
+        raise UserError("恢复密钥格式不对，无法生成恢复密钥单。")
+    info = node.node_info(session)
+    facts = recovery_sheet.SheetFacts(info.org_name, info.org_code, info.node_id, today, "-".join(parts))
+    pdf, _pages = recovery_sheet.build_pdf(facts)
+    return pdf
+
+
+def write(session: Session, data_root: Path, code: str, target: Path | str, today: date) -> Path:
+    """Write the sheet to ``target`` (a partial file replaced at once: never half a sheet)."""
+    path = check_target(data_root, target)
+    pdf = pdf_bytes(session, code, today)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_bytes(pdf)
+        partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise UserError(f"无法写入恢复密钥单 {path}：{exc.strerror or type(exc).__name__}。请换一个位置。") from exc
+    return path
