@@ -190,6 +190,7 @@ CODES: dict[tuple[str, str], Code] = {
     ("screened_dispute", "dispute_type"): Code("dispute_type"),
     ("screened_dispute", "risk"): _fixed(screening.RISKS),
     ("screened_dispute", "status"): _fixed(screening.STATUSES),
+    ("screening_change", "kind"): _fixed(screening.CHANGE_KINDS),
 }
 # Code columns whose values are not listed in one place: they still must look like a code.
 CODE_LIKE = frozenset(

@@ -5,7 +5,8 @@ committee, or everything this node holds), as they stand on the period's last da
 A committee's kind is the one in its particulars in force that day (committee_profile), else
 the one its committee kind implies (domain/committee_rules.org_kind_of). A mediator counts once,
 for the committee whose roster it is on (mediator.committee_uuid), when serving (active, status
-serving, appointed by that day); serving several committees does not count a person twice.
+serving, appointed by that day); serving several committees does not count a person twice. An
+information officer counts unless deactivated (停用) by that day and not reactivated since.
 Escalated cases are counted by the case figures, once, where they are closed (escalation.py).
 """
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain import committee_rules as rules
@@ -51,6 +52,17 @@ def _scope(query: Any, org_code: str, committee_uuid: str) -> Any:
     if org_code:
         return query.where(Committee.org_code == org_code)
     return query
+
+
+def officer_serving(day: date) -> Any:
+    """SQL for domain/screening.officer_serving: an information officer serving on ``day`` (not
+    deactivated by then, or reactivated since)."""
+    o = InfoOfficer
+    return or_(
+        and_(o.deactivated_on.is_(None), o.active.is_(True)),
+        o.deactivated_on > day,
+        and_(o.active.is_(True), o.reactivated_on.is_not(None), o.reactivated_on <= day),
+    )
 
 
 @reads
@@ -95,7 +107,7 @@ def figures(
         session.scalar(
             select(func.count())
             .select_from(InfoOfficer)
-            .where(InfoOfficer.deleted.is_(False), InfoOfficer.active.is_(True), InfoOfficer.committee_uuid.in_(uuids))
+            .where(InfoOfficer.deleted.is_(False), officer_serving(date_to), InfoOfficer.committee_uuid.in_(uuids))
         )
         or 0
     )

@@ -147,7 +147,9 @@ def _check_day(day: date | None, field: str, what: str, today: date) -> date:
     return day
 
 
-def _check_method(session: Session, method: str, officer_uuid: str | None, committee_uuid: str) -> None:
+def _check_method(
+    session: Session, method: str, officer_uuid: str | None, committee_uuid: str, on: date | None = None
+) -> None:
     if method not in rules.METHODS:
         raise FieldError("method", "请选择排查方式：走访、座谈、信息员报告或网格上报。")
     if method == "informant":
@@ -156,6 +158,13 @@ def _check_method(session: Session, method: str, officer_uuid: str | None, commi
             raise FieldError("officer_uuid", "信息员报告请选择报告的信息员（可先在“信息员”中登记）。")
         if officer.committee_uuid != committee_uuid:
             raise FieldError("officer_uuid", f"信息员“{officer.name}”不属于所选调委会。")
+        # a deactivated (停用) officer is not taken for reports of days after the deactivation
+        if on is not None and not rules.officer_serving(
+            officer.active, officer.deactivated_on, officer.reactivated_on, on
+        ):
+            raise FieldError(
+                "officer_uuid", f"信息员“{officer.name}”已停用，不能登记其 {on} 的报告；请选择在用的信息员。"
+            )
 
 
 def _dispute_values(session: Session, d: DisputeInput, found_on: date) -> dict:
@@ -208,7 +217,7 @@ def record_round(session: Session, actor: Actor, cmd: RoundInput) -> str:
     actor.require(Perm.EDIT_CASES)
     committee = _own_committee(session, cmd.committee_uuid)
     held_on = _check_day(cmd.held_on, "held_on", "排查日期", actor.today)
-    _check_method(session, cmd.method, cmd.officer_uuid, committee.uuid)
+    _check_method(session, cmd.method, cmd.officer_uuid, committee.uuid, held_on)
     if not cmd.disputes:
         raise FieldError("disputes", "本次排查未发现矛盾纠纷的，请登记零报告。")
     rnd = ScreeningRound(
@@ -254,7 +263,11 @@ def record_zero_report(session: Session, actor: Actor, cmd: ZeroReportInput) -> 
         raise FieldError("period_to", "报告期间的结束日期不能早于开始日期。")
     if cmd.method not in rules.METHODS or cmd.method == "informant":
         raise FieldError("method", "请选择本期的排查方式：走访、座谈或网格上报。")
-    live = (ScreeningRound.committee_uuid == committee.uuid, ScreeningRound.deleted.is_(False))
+    live = (
+        ScreeningRound.committee_uuid == committee.uuid,
+        ScreeningRound.deleted.is_(False),
+        ScreeningRound.voided_on.is_(None),  # a voided round counts nowhere
+    )
     found = session.scalar(
         select(func.count(ScreenedDispute.uuid))
         .join(ScreeningRound, ScreeningRound.uuid == ScreenedDispute.round_uuid)
@@ -306,6 +319,7 @@ def add_dispute(session: Session, actor: Actor, round_uuid: str, d: DisputeInput
     """One more dispute found by a round already recorded."""
     actor.require(Perm.EDIT_CASES)
     rnd = _owned(session, session.get(ScreeningRound, round_uuid), "排查记录")
+    _not_voided(rnd)
     if rnd.zero_report:
         raise UserError("零报告不能添加纠纷：发现了纠纷请另行登记一次排查。")
     dispute = _new_dispute(session, actor, rnd, d)
@@ -326,8 +340,20 @@ def add_dispute(session: Session, actor: Actor, round_uuid: str, d: DisputeInput
 # ---------------------------------------------------------------- what became of a found dispute
 
 
-def _open_dispute(session: Session, dispute_uuid: str) -> tuple[ScreenedDispute, ScreeningRound]:
+def _not_voided(rnd: ScreeningRound) -> None:
+    if rnd.voided_on is not None:
+        raise UserError(f"该排查记录已于 {rnd.voided_on} 作废（{rnd.void_reason}），不能再办理。")
+
+
+def _live_dispute(session: Session, dispute_uuid: str) -> ScreenedDispute:
+    """A dispute of this node whose round is not voided."""
     dispute = _owned(session, session.get(ScreenedDispute, dispute_uuid), "排查发现的纠纷")
+    _not_voided(session.get_one(ScreeningRound, dispute.round_uuid))
+    return dispute
+
+
+def _open_dispute(session: Session, dispute_uuid: str) -> tuple[ScreenedDispute, ScreeningRound]:
+    dispute = _live_dispute(session, dispute_uuid)
     if dispute.status != "open":
         raise UserError(f"该纠纷已处置（{rules.STATUSES[dispute.status]}），不能再次处置。")
     return dispute, session.get_one(ScreeningRound, dispute.round_uuid)
@@ -433,7 +459,7 @@ def watch(
     """Put a found dispute on the 重点矛盾纠纷 ledger, or change its responsible person, measures or
     next check."""
     actor.require(Perm.EDIT_CASES)
-    dispute = _owned(session, session.get(ScreenedDispute, dispute_uuid), "排查发现的纠纷")
+    dispute = _live_dispute(session, dispute_uuid)
     if next_check_on is None:
         raise FieldError("next_check_on", "请填写下次检查日期。")
     before = snapshot(dispute, DISPUTE_FIELDS)
@@ -463,7 +489,7 @@ def record_check(
     """A check of a watched dispute: what was done, and the next check (None ends the watch; a
     serious dispute still open stays watched)."""
     actor.require(Perm.EDIT_CASES)
-    dispute = _owned(session, session.get(ScreenedDispute, dispute_uuid), "排查发现的纠纷")
+    dispute = _live_dispute(session, dispute_uuid)
     if not dispute.watched:
         raise UserError("该纠纷不在重点矛盾纠纷台账中。")
     checked_on = _check_day(checked_on, "checked_on", "检查日期", actor.today)

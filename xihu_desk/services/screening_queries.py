@@ -21,7 +21,9 @@ from xihu_desk.store.models import Committee, Node
 from xihu_desk.store.screening_models import InfoOfficer, ScreenedDispute, ScreeningRound
 
 R, D = ScreeningRound, ScreenedDispute
-SHOWS = {"all": "全部", "found": "发现纠纷的", "open": "有待处置纠纷的", "zero": "零报告"}
+SHOWS = {"all": "全部", "found": "发现纠纷的", "open": "有待处置纠纷的", "zero": "零报告", "void": "已作废"}
+# every list, ledger and count leaves a voided (作废) round out; the 已作废 filter shows only those
+LIVE_ROUND = (R.deleted.is_(False), R.voided_on.is_(None))
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class RoundRow:
     open: int
     serious: int
     period: str  # a 零报告's period, e.g. 2026-11-01 至 2026-11-30
+    voided: bool = False
 
 
 def _counts() -> Any:
@@ -67,6 +70,7 @@ def _counts() -> Any:
 
 def _where(query: Select, f: ScreeningFilter, counts: Any) -> Select:
     query = query.where(R.deleted.is_(False))
+    query = query.where(R.voided_on.is_not(None) if f.show == "void" else R.voided_on.is_(None))
     if f.date_from:
         query = query.where(R.held_on >= f.date_from)
     if f.date_to:
@@ -122,6 +126,7 @@ def list_rounds(
             func.coalesce(counts.c.serious, 0),
             R.period_from,
             R.period_to,
+            R.voided_on,
         )
         .join(Committee, Committee.uuid == R.committee_uuid)
         .outerjoin(counts, counts.c.round_uuid == R.uuid)
@@ -142,8 +147,9 @@ def list_rounds(
             int(still_open),
             int(serious),
             f"{start} 至 {end}" if zero and start and end else "",
+            voided is not None,
         )
-        for uuid, held_on, committee, method, area, staff, zero, found, still_open, serious, start, end in rows
+        for uuid, held_on, committee, method, area, staff, zero, found, still_open, serious, start, end, voided in rows
     ]
 
 
@@ -207,6 +213,11 @@ def _round_doc(r: ScreeningRound, committee: str, disputes: list[dict[str, Any]]
         "period_to": r.period_to.isoformat() if r.period_to else None,
         "note": r.note,
         "disputes": disputes,
+        "voided": r.voided_on is not None,
+        "voided_on": r.voided_on.isoformat() if r.voided_on else None,
+        "void_reason": r.void_reason,
+        "voided_by": r.voided_by,
+        "version": r.version,
     }
 
 
@@ -224,19 +235,28 @@ def round_detail(session: Session, actor: Actor, round_uuid: str) -> dict[str, A
     r, committee = row
     doc = _round_doc(r, committee, _disputes(session, [r.uuid], actor.today)[r.uuid])
     officer = session.get(InfoOfficer, r.officer_uuid) if r.officer_uuid else None
+    from xihu_desk.services import screening_corrections
+
     doc["officer"] = officer.name if officer else ""
     doc["editable"] = r.owner_node == session.scalar(select(Node.node_id).where(Node.id == 1))
+    doc["changes"] = screening_corrections.changes_of(session, r.uuid)  # corrections and voiding, who/when/why
     return doc
 
 
 @reads
 def screenings(
-    session: Session, actor: Actor, date_from: date | None = None, date_to: date | None = None
+    session: Session,
+    actor: Actor,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    include_voided: bool = False,
 ) -> list[dict[str, Any]]:
     """Every round (and 零报告) held in the period, oldest first, with its disputes
-    (``xihu-desk screening list``)."""
+    (``xihu-desk screening list``); voided ones only when asked (``--voided``)."""
     actor.require(Perm.VIEW_CASES)
     query = select(R, Committee.name).join(Committee, Committee.uuid == R.committee_uuid).where(R.deleted.is_(False))
+    if not include_voided:
+        query = query.where(R.voided_on.is_(None))
     if date_from:
         query = query.where(R.held_on >= date_from)
     if date_to:
@@ -257,7 +277,7 @@ def ledger(session: Session, actor: Actor, today: date | None = None) -> list[di
         .join(R, R.uuid == D.round_uuid)
         .join(Committee, Committee.uuid == R.committee_uuid)
         .outerjoin(MediationCase, MediationCase.uuid == D.case_uuid)
-        .where(D.deleted.is_(False), D.watched.is_(True), R.deleted.is_(False))
+        .where(D.deleted.is_(False), D.watched.is_(True), *LIVE_ROUND)
         .order_by(D.next_check_on, D.uuid)
     )
     out = []
@@ -292,7 +312,7 @@ def due_checks(session: Session, actor: Actor, today: date, limit: int = 200) ->
         .join(R, R.uuid == D.round_uuid)
         .where(
             D.deleted.is_(False),
-            R.deleted.is_(False),
+            *LIVE_ROUND,
             D.watched.is_(True),
             D.next_check_on.is_not(None),
             D.next_check_on <= today + timedelta(days=horizon),
@@ -320,7 +340,7 @@ def officers(session: Session, actor: Actor, committee_uuid: str = "") -> list[d
     actor.require(Perm.VIEW_CASES)
     reports = (
         select(R.officer_uuid, func.count(R.uuid).label("n"))
-        .where(R.deleted.is_(False), R.officer_uuid.is_not(None))
+        .where(*LIVE_ROUND, R.officer_uuid.is_not(None))
         .group_by(R.officer_uuid)
         .subquery()
     )
@@ -344,6 +364,9 @@ def officers(session: Session, actor: Actor, committee_uuid: str = "") -> list[d
             "phone": o.phone,
             "area": o.area,
             "active": o.active,
+            "deactivated_on": o.deactivated_on.isoformat() if o.deactivated_on else None,
+            "deactivation_reason": o.deactivation_reason,
+            "reactivated_on": o.reactivated_on.isoformat() if o.reactivated_on else None,
             "reports": int(n),
         }
         for o, committee, n in session.execute(query)

@@ -1,7 +1,7 @@
 """矛盾纠纷排查 figures for the 人民调解工作统计表 (domain.md §3.3: 排查次数, 排查发现纠纷, 预防纠纷): per
 committee and in total, for a period and a statistics scope, by SQL aggregates.
 
-A round counts in the period it was held in; a 零报告 on the last day of the period it reports (its
+A round counts in the period it was held in (a voided one, 作废, nowhere); a 零报告 on the last day of the period it reports (its
 held_on). The disputes are those the period's rounds found, each counted once by what became of it
 (as it stands now): 当场化解 is the table's 预防纠纷 (a dispute settled before it became a case),
 转为案件, 移交, or still 待处置.
@@ -51,7 +51,7 @@ def figures(
         scope.append(Committee.uuid == committee_uuid)
     elif org_code:
         scope.append(Committee.org_code == org_code)
-    held = (R.deleted.is_(False), R.held_on >= date_from, R.held_on <= date_to)
+    held = (R.deleted.is_(False), R.voided_on.is_(None), R.held_on >= date_from, R.held_on <= date_to)
     rounds = dict(
         (uuid, (int(n_rounds), int(n_zero)))
         for uuid, n_rounds, n_zero in session.execute(

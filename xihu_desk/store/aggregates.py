@@ -44,8 +44,9 @@ from xihu_desk.store.committee_models import CaseEscalation, CommitteeMember, Co
 from xihu_desk.store.models import Committee
 from xihu_desk.store.report_models import ReportSubmission
 from xihu_desk.store.review_models import ReviewItem, ReviewPause
-from xihu_desk.store.screening_models import InfoOfficer, ScreenedDispute, ScreeningRound
+from xihu_desk.store.screening_models import InfoOfficer, ScreenedDispute, ScreeningChange, ScreeningRound
 from xihu_desk.store.sync_models import SyncAck
+from xihu_desk.store.transfer_models import CaseTransfer
 
 # What travels, in the order it is applied (what a record refers to comes before it). A case
 # travels whole; every other kind row by row, each under its own version. Mapped classes of
@@ -59,6 +60,7 @@ ROOTS: dict[str, type[Any]] = {
     "mediator_training": MediatorTraining,
     "case": MediationCase,
     "case_escalation": CaseEscalation,
+    "case_transfer": CaseTransfer,  # 移送 to another office (services/case_transfer.py)
     "mediator_event": MediatorEvent,
     "review_item": ReviewItem,
     "review_pause": ReviewPause,
@@ -69,6 +71,7 @@ ROOTS: dict[str, type[Any]] = {
     "info_officer": InfoOfficer,
     "screening_round": ScreeningRound,
     "screened_dispute": ScreenedDispute,
+    "screening_change": ScreeningChange,  # a round corrected or voided: who, when, why
     # 报出 (services/report_submissions.py): a unit's submitted statistics, so the district sees them
     "report_submission": ReportSubmission,
 }

@@ -1,12 +1,12 @@
 """Tables of 矛盾纠纷排查 (domain/screening.py): information officers, screening rounds (a 零报告 is
 a round that found nothing in its period), the disputes they found with the 重点 ledger's columns.
-All three travel upward row by row (store/aggregates.py)."""
+All of them travel upward row by row (store/aggregates.py)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from xihu_desk.store.base import Base, Travelling
@@ -24,6 +24,11 @@ class InfoOfficer(Travelling, Base):
     phone: Mapped[str] = mapped_column(String(30), default="")
     area: Mapped[str] = mapped_column(String(120), default="")  # the grid, estate or building covered
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 停用 (0015): kept on the reports they made, not offered for new ones; the statistics count an
+    # officer on a day unless deactivated by then (and not reactivated since)
+    deactivated_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    deactivation_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reactivated_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class ScreeningRound(Travelling, Base):
@@ -42,6 +47,10 @@ class ScreeningRound(Travelling, Base):
     period_to: Mapped[date | None] = mapped_column(Date, nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(80), default="")
+    # 作废 (0015): kept and shown with the reason, counted nowhere
+    voided_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    void_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    voided_by: Mapped[str] = mapped_column(String(80), default="", server_default="")
 
 
 class ScreenedDispute(Travelling, Base):
@@ -69,3 +78,16 @@ class ScreenedDispute(Travelling, Base):
     measures: Mapped[str] = mapped_column(Text, default="")
     next_check_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     last_checked_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+
+
+class ScreeningChange(Travelling, Base):
+    """One correction (``correct``) or voiding (``void``) of a recorded round: who, when, why and
+    what changed (JSON: [{"what", "before", "after"}]), so the district's copy shows it too."""
+
+    __tablename__ = "screening_change"
+    round_uuid: Mapped[str] = mapped_column(ForeignKey("screening_round.uuid"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # correct, void
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    changed_by: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text)
+    changes: Mapped[str] = mapped_column(Text, default="")
