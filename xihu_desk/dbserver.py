@@ -105,6 +105,11 @@ def label(url: str | None) -> str:
     return SERVER_LABEL if url else LOCAL_LABEL
 
 
+def given_password() -> str | None:
+    """The password of --database-password-file, if the command line was given one."""
+    return _password
+
+
 def password(url: str) -> str | None:
     """The password for ``url`` from the password file or the keyring; None leaves it to libpq
     (PGPASSWORD, PGPASSFILE, ~/.pgpass, or a server that asks for none)."""
@@ -113,7 +118,7 @@ def password(url: str) -> str | None:
     if os.environ.get("PGPASSWORD"):
         return None
     try:
-        import keyring  # type: ignore[import-not-found]  # optional: not every office PC has one
+        import keyring  # type: ignore[import-not-found,unused-ignore]  # optional: not every office PC has one
     except ImportError:
         return None
     parts = urlsplit(url)

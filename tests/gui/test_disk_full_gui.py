@@ -35,6 +35,7 @@ def test_no_space_for_a_file_is_one_message(qtbot, runner, message_mock, crashes
     assert shown.startswith("磁盘已满：") and str(target.parent) in shown and "恢复" not in shown
 
 
+@pytest.mark.sqlite_only  # SQLITE_FULL through PRAGMA max_page_count: the SQLite file's own limit
 def test_sqlite_full_in_a_unit_of_work_is_one_message(qtbot, runner, db, message_mock, crashes) -> None:  # noqa: ANN001
     def work(_progress):  # noqa: ANN001, ANN202
         with db.write() as s:

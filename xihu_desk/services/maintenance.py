@@ -74,7 +74,12 @@ BackupInfo = backup.BackupInfo
 
 
 def list_backups(data: DataDir) -> list[backup.BackupInfo]:
-    """The backups in the data folder, newest first (the 数据安全 page lists them)."""
+    """The backups in the data folder, newest first (the 数据安全 page lists them); on a server
+    database the pg_dump files there."""
+    if data.server:
+        from xihu_desk.services import server_maintenance
+
+        return server_maintenance.backup_infos(data)
     return backup.list_backups(data.backups)
 
 
@@ -88,6 +93,10 @@ def check_estimate(data: DataDir) -> float:
 
 def backup_estimate(data: DataDir) -> float:
     """Seconds a backup (the copy and its full check) will take, estimated from the file's size."""
+    if data.server:
+        from xihu_desk.services import server_maintenance
+
+        return server_maintenance.backup_estimate(data)
     try:
         return progress_steps.backup_seconds(data.database.stat().st_size)
     except OSError:
@@ -155,7 +164,7 @@ def check(data: DataDir, db: Database, health: dbfile.Health | None = None, prog
     if data.server:  # a PostgreSQL server: the app's own checks (services/server_maintenance.py)
         from xihu_desk.services import server_maintenance
 
-        report: CheckReport = server_maintenance.check_report(data, db)
+        report: CheckReport = server_maintenance.check_report(data, db, progress)
         return report
     health = health or inspect(data, progress)
     steps = progress_steps.Steps(progress) if progress is not None else None
@@ -201,6 +210,10 @@ def backup_now(
     """A verified backup now; ``progress`` (``step(done=, stage=, total=)``) hears of the copy
     and the check, and stops them by raising (no partial file is left)."""
     actor.require(Perm.MANAGE_DATA)
+    if data.server:  # a pg_dump custom-format file (services/server_maintenance.py)
+        from xihu_desk.services import server_maintenance
+
+        return server_maintenance.backup_now(data, db, actor, target, progress=progress)
     if target is not None and target.is_dir():
         target = target / f"xihu-desk-{clock.local_now():%Y%m%d-%H%M%S}-manual.sqlite3"
     steps = None
@@ -338,6 +351,10 @@ def restore(
     """
     actor.require(Perm.MANAGE_DATA)
     now = now or clock.local_now()
+    if data.server:  # never over a database other desks work in: the IT person restores into a new one
+        from xihu_desk.services import server_maintenance
+
+        raise UserError(server_maintenance.RESTORE_ADVICE)
     source = Path(source)
     if not source.is_file():
         raise UserError(f"找不到备份文件：{source}")

@@ -10,6 +10,7 @@ database only, so it never overwrites what another desk is working on.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,8 @@ from xihu_desk.paths import DataDir
 from xihu_desk.services import audit, audit_anchor
 from xihu_desk.services.context import Actor
 from xihu_desk.store import migrate, pg
+from xihu_desk.store.backup import BackupInfo
+from xihu_desk.store.progress import BackupProgress, Steps
 from xihu_desk.store.uow import Database
 
 
@@ -31,6 +34,49 @@ class ServerBackup:
     path: Path
     taken_at: datetime
     size: int
+
+
+# The names the 数据安全 page lists: what backup_now and the start's before-upgrade backup write.
+_NAME = re.compile(r"^xihu-desk-(\d{8})-(\d{6})-([a-z-]+)" + re.escape(pg.DUMP_SUFFIX) + "$")
+
+# What the IT person does to restore an office's server database (README, 单位服务器): the app
+# never overwrites a database that other desks are working in.
+RESTORE_ADVICE = (
+    "单位服务器上的数据库不能在工作台中直接恢复（其他工作台可能正在使用它）。"
+    "请信息管理员新建一个空数据库，运行 xihu-desk --database 新数据库地址 restore 备份文件，"
+    "再把各工作台的数据库地址改为新数据库。"
+)
+
+
+def backup_infos(data: DataDir) -> list[BackupInfo]:
+    """The pg_dump files in the data folder's backups/ as the 数据安全 page lists backups, newest first."""
+    found = []
+    if data.backups.is_dir():
+        for path in data.backups.glob(f"*{pg.DUMP_SUFFIX}"):
+            m = _NAME.match(path.name)
+            try:
+                size = path.stat().st_size
+                taken = (
+                    datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S")
+                    if m
+                    else datetime.fromtimestamp(path.stat().st_mtime)
+                )
+            except (ValueError, OSError):  # removed meanwhile; an impossible date in a hand-made name
+                continue
+            found.append(BackupInfo(path, taken, m.group(3) if m else "manual", size))
+    found.sort(key=lambda b: (b.taken_at, b.path.name), reverse=True)
+    return found
+
+
+# pg_dump's custom format is compressed: its output grows about this fast on the machine of
+# tech-notes.md (the previous backup's size gives the estimate; the server's size is not on hand).
+DUMP_BYTES_PER_S = 20_000_000
+
+
+def backup_estimate(data: DataDir) -> float:
+    """Seconds a backup will take, from the newest backup's size (0 before the first)."""
+    infos = backup_infos(data)
+    return infos[0].size / DUMP_BYTES_PER_S if infos else 0.0
 
 
 def list_backups(data: DataDir) -> list[ServerBackup]:
@@ -44,24 +90,36 @@ def list_backups(data: DataDir) -> list[ServerBackup]:
     return sorted(found, key=lambda b: b.taken_at, reverse=True)
 
 
-def check(data: DataDir, db: Database) -> dict[str, Any]:
-    """The app's own checks on the server database (reads only): revision, audit chain, anchor, records."""
+def check(data: DataDir, db: Database, progress: Any = None) -> dict[str, Any]:
+    """The app's own checks on the server database (reads only): revision, audit chain, anchor,
+    records; ``progress`` (``step(done=, stage=, total=)``) hears of each and stops them by raising."""
+    return _checked(data, db, progress)[0]
+
+
+def _checked(data: DataDir, db: Database, progress: Any) -> tuple[dict[str, Any], audit.RecordsReport]:
     from xihu_desk.store import seed
 
+    steps = Steps(progress) if progress is not None else None
     url = data.url
+    if steps:
+        steps.at(0.0, "正在核对审计日志…")
     revision = pg.current_revision(db.engine)
     with db.read() as session:
         chain = audit.verify_chain(session)
         reference = seed.reference_version(session, "org_units")
         anchored = audit_anchor.check(session, data.root, chain.events) if chain.ok else (None, "")
+        if steps:
+            steps.at(0.5, "正在核对案件记录…")
         records = audit.verify_records(session)
+    if steps:
+        steps.at(1.0, "")
     broken, reason = chain.first_broken, chain.reason
     if broken is None:
         broken, reason = anchored
     head = migrate.head_revision()
     backups = list_backups(data)
     ok = broken is None and revision == head and records.ok
-    return {
+    doc = {
         "ok": ok,
         "database": dbserver.display(url),
         "backend": "postgresql",
@@ -77,16 +135,15 @@ def check(data: DataDir, db: Database) -> dict[str, Any]:
             {"file": str(b.path), "taken_at": b.taken_at.isoformat(timespec="seconds"), "size": b.size} for b in backups
         ],
     }
+    return doc, records
 
 
-def check_report(data: DataDir, db: Database) -> Any:
+def check_report(data: DataDir, db: Database, progress: Any = None) -> Any:
     """The same checks as maintenance.CheckReport, for the callers of maintenance.check (the GUI's
-    数据安全 page): no file integrity line, no file backups."""
+    数据安全 page): no file integrity line; the backups are the pg_dump files in backups/."""
     from xihu_desk.services.maintenance import CheckReport
 
-    doc = check(data, db)
-    with db.read() as session:
-        records = audit.verify_records(session)
+    doc, records = _checked(data, db, progress)
     return CheckReport(
         database=doc["database"],
         sqlite_version=f"PostgreSQL {doc['server_version']}",
@@ -97,6 +154,7 @@ def check_report(data: DataDir, db: Database) -> Any:
         audit_events=doc["audit"]["events"],
         audit_first_broken=doc["audit"]["first_broken"],
         audit_reason=doc["audit"]["reason"],
+        backups=backup_infos(data),
         records=records,
     )
 
@@ -118,8 +176,10 @@ def check_text(report: dict[str, Any]) -> str:
     )
 
 
-def backup_now(data: DataDir, db: Database, actor: Actor, target: Path | None = None) -> Path:
-    """A pg_dump custom-format backup now, verified by listing it; audited."""
+def backup_now(data: DataDir, db: Database, actor: Actor, target: Path | None = None, progress: Any = None) -> Path:
+    """A pg_dump custom-format backup now, verified by listing it; audited. ``progress``
+    (``step(done=, stage=, total=)``) hears of each table dumped and of the check, and stops the
+    backup by raising (pg_dump is stopped, no partial file is left)."""
     actor.require(Perm.MANAGE_DATA)
     stamp = f"xihu-desk-{clock.local_now():%Y%m%d-%H%M%S}-manual{pg.DUMP_SUFFIX}"
     if target is None:
@@ -127,7 +187,12 @@ def backup_now(data: DataDir, db: Database, actor: Actor, target: Path | None = 
         target = data.backups / stamp
     elif target.is_dir():
         target = target / stamp
-    pg.dump(data.url, target)
+    if progress is None:
+        pg.dump(data.url, target)
+    else:
+        steps = BackupProgress(progress, 0)
+        steps.split = 0.9  # the dump; listing it to verify is quick
+        pg.dump(data.url, target, steps, pg.table_count(db.engine))
     with db.write() as session:
         audit.record(session, actor, "data.backup", "database", target.name, summary=f"备份数据到 {target}")
     return target

@@ -23,16 +23,45 @@ log = logging.getLogger("xihu_desk")
 SERVER_ONLY_INDEXES = frozenset({"ix_case_search_body_trgm", "ix_party_name_prefix"})
 
 
+# Passwords found for a server URL in this process: the keyring is asked once, not at each connect.
+_SECRETS: dict[str, str] = {}
+
+
+def wants_password(exc: BaseException) -> bool:
+    """A connection refused for want of a (right) password, not for the network or the database."""
+    detail = str(getattr(exc, "orig", exc)).lower()
+    return "password" in detail or "authentication" in detail
+
+
 def configure_engine(engine: Engine) -> None:
-    """The password from dbserver (file, keyring) at each connect; never part of the URL."""
-    url = engine.url.render_as_string(hide_password=True)
+    """The password from dbserver (file, keyring) at each connect; never part of the URL.
+
+    The keyring is asked only when the server wants a password that libpq did not find itself
+    (PGPASSWORD, ~/.pgpass): loading it costs time at start (its D-Bus and crypto modules)."""
+    url = engine.url.render_as_string(hide_password=True).replace("postgresql+psycopg", "postgresql", 1)
 
     @event.listens_for(engine, "do_connect")
-    def on_connect(_dialect, _record, _cargs, cparams):
-        if "password" not in cparams:
-            secret = dbserver.password(url.replace("postgresql+psycopg", "postgresql", 1))
-            if secret is not None:
-                cparams["password"] = secret
+    def on_connect(dialect, _record, cargs, cparams):
+        if "password" in cparams:
+            return None
+        if url in _SECRETS:
+            cparams["password"] = _SECRETS[url]
+            return None
+        if dbserver.given_password() is None:
+            try:
+                return dialect.loaded_dbapi.connect(*cargs, **cparams)
+            except dialect.loaded_dbapi.OperationalError as exc:
+                if not wants_password(exc):
+                    raise
+                secret = dbserver.password(url)
+                if secret is None:
+                    raise
+        else:
+            secret = dbserver.password(url)
+        if secret is not None:
+            _SECRETS[url] = secret
+            cparams["password"] = secret
+        return None
 
 
 def unreachable(exc: BaseException, url: str) -> StorageError:
@@ -61,7 +90,6 @@ def current_revision(engine: Engine) -> str | None:
 def open_server(data: Any, result_type: Any) -> Any:  # migrate.open_database's DataDir and OpenResult
     """migrate.open_database for a node on a server: the same OpenResult, without file checks."""
     from xihu_desk.store import migrate
-    from xihu_desk.store.seed import seed_all
     from xihu_desk.store.uow import Database
 
     data.ensure()  # logs and exported files still live in the data folder
@@ -77,14 +105,42 @@ def open_server(data: Any, result_type: Any) -> Any:  # migrate.open_database's 
         if current is not None and not migrate.known_revision(current):
             raise StorageError(f"数据库版本（{current}）比本程序新，请先升级西湖司法所工作台再打开此数据库。")
         if current != migrate.head_revision():
+            if current is not None:  # as SQLite copies its file: a verified dump first, or no upgrade
+                result.backup = backup_before_upgrade(data, current)
             migrate.upgrade(db)
             result.migrated_from = current
-        with db.write() as session:
-            result.reference_loaded = seed_all(session)
+        if migrate.reference_due(db):  # as on SQLite: seed (and its models) only when due
+            from xihu_desk.store.seed import seed_all
+
+            with db.write() as session:
+                result.reference_loaded = seed_all(session)
     except (DBAPIError, StorageError):
         db.dispose()
         raise
     return result
+
+
+def backup_before_upgrade(data: Any, current: str) -> Any:
+    """A verified pg_dump of the server database into the data folder's backups/ before its schema
+    is upgraded; without one (no pg_dump here, a failed dump) the upgrade is refused, the database
+    left as it is."""
+    from pathlib import Path
+
+    from xihu_desk.domain import clock
+
+    folder = Path(data.backups)
+    target = folder / f"xihu-desk-{clock.local_now():%Y%m%d-%H%M%S}-before-migrate{DUMP_SUFFIX}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        dump(data.url, target)
+    except (StorageError, OSError) as exc:
+        reason = (exc.message if isinstance(exc, StorageError) else str(exc)).rstrip("。") + "。"
+        raise StorageError(
+            f"单位服务器上的数据库（版本 {current}）需要升级，升级前必须先备份，但备份没有成功：{reason}"
+            "数据库没有改动。请排除上述问题后重新打开，或请信息管理员先用 xihu-desk backup 备份。"
+        ) from exc
+    log.info("升级单位服务器数据库前已备份：%s", target)
+    return target
 
 
 def insert_many(conn: Any, table: Any, rows: list[dict[str, Any]], *, upsert: bool = False) -> None:
@@ -177,22 +233,89 @@ def listing(path: Any) -> list[str]:
     return [line for line in lines.splitlines() if line and not line.startswith(";")]
 
 
-def dump(url: str, target: Any) -> None:
+def dump(url: str, target: Any, progress: Any = None, tables: int = 0) -> None:
     """pg_dump -Fc of the server database into ``target`` (written beside it, then renamed),
-    verified by listing it: a file that does not list, or lists no audit log, is removed."""
+    verified by listing it: a file that does not list, or lists no audit log, is removed.
+
+    ``progress`` (store/progress.BackupProgress) hears of each table dumped out of ``tables``
+    and of the check; what it raises (the user cancelled) stops pg_dump and leaves no file."""
     from pathlib import Path
 
     target = Path(target)
     partial = target.with_name(target.name + ".partial")
     plain, env = _libpq(url)
+    argv = [tool("pg_dump"), "--format=custom", "--no-owner", f"--file={partial}", f"--dbname={plain}"]
     try:
-        _run([tool("pg_dump"), "--format=custom", "--no-owner", f"--file={partial}", f"--dbname={plain}"], env, "备份")
+        if progress is None:
+            _run(argv, env, "备份")
+        else:
+            _dump_watched([*argv, "--verbose"], env, progress, max(tables, 1))
+            progress.at(progress.split, "正在校验备份…")
         toc = listing(partial)
         if not any("TABLE DATA" in line and " audit_event " in line for line in toc):
             raise StorageError("备份文件校验未通过（目录中没有审计日志），已删除。请重试或联系信息管理员。")
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
+
+
+# How often a running pg_dump is asked whether the user cancelled, in seconds.
+POLL_S = 0.2
+
+
+def _dump_watched(argv: list[str], env: dict[str, str], progress: Any, tables: int) -> None:
+    """pg_dump with its --verbose lines counted as tables done; a cancel (whatever
+    ``progress.copied`` raises) kills it at once, even in the middle of a large table."""
+    import queue
+    import subprocess
+    import threading
+
+    env = {k: v for k, v in env.items() if k != "LC_ALL"}
+    env["LC_MESSAGES"] = "C"  # the lines counted below are pg_dump's untranslated ones
+    proc = subprocess.Popen(
+        argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace"
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:  # stderr in its own thread: the loop below must not block on it
+        assert proc.stderr is not None
+        with proc.stderr:
+            for line in proc.stderr:
+                lines.put(line)
+        lines.put(None)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    done, last = 0, ""
+    try:
+        while True:
+            try:
+                line = lines.get(timeout=POLL_S)
+            except queue.Empty:
+                progress.copied(done, tables)  # no news: still asks whether to stop
+                continue
+            if line is None:
+                break
+            if "dumping contents of table" in line:
+                done = min(done + 1, tables)
+                progress.copied(done, tables)
+            elif line.strip():
+                last = line.strip()
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        reader.join(timeout=5)  # pg_dump has ended: its stderr is at its end and closed
+    if proc.wait() != 0:
+        raise StorageError(f"备份失败：{last or '退出码 ' + str(proc.returncode)}")
+
+
+def table_count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(
+            conn.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")).scalar() or 0
+        )
 
 
 def is_empty(engine: Engine) -> bool:

@@ -16,7 +16,8 @@ from xihu_desk import paths
 KINDS = ("org_units", "codes", "workdays", "grading_rules", "committee_codes")
 OPTIONAL = frozenset({"workdays", "grading_rules"})  # seeding skips these when the file is absent
 
-QUERY = "SELECT key, value FROM meta WHERE key LIKE 'reference.%'"
+# No LIKE 'reference.%': psycopg reads a % in driver-level SQL as a placeholder (PostgreSQL desks).
+QUERY = "SELECT key, value FROM meta WHERE substr(key, 1, 10) = 'reference.'"
 
 
 def shipped() -> dict[str, Any]:

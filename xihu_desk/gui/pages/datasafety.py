@@ -39,6 +39,7 @@ class DataSafetyTab(QWidget):
     def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.actor = ctx, actor
+        self.server = ctx.data.server  # an office's PostgreSQL database instead of the file
         self.backups: list[maintenance.BackupInfo] = []
         box = QVBoxLayout(self)
         box.setContentsMargins(12, 12, 12, 12)
@@ -49,6 +50,11 @@ class DataSafetyTab(QWidget):
         check_box.addWidget(
             label(
                 self.tr(
+                    "检查数据库版本是否与程序一致、审计日志的哈希链是否完整、案件记录是否与程序写入时一致。"
+                    "检查只读取数据，不做修改。"
+                )
+                if self.server
+                else self.tr(
                     "检查数据库文件是否完好、数据库版本是否与程序一致、审计日志的哈希链是否完整。检查只读取数据，不做修改。"
                 ),
                 "muted",
@@ -109,6 +115,18 @@ class DataSafetyTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        if self.server:
+            self.policy.setText(
+                self.tr(
+                    "本机数据库在单位服务器上，工作台不自动备份它：请信息管理员在服务器上每天夜里运行一次"
+                    "xihu-desk backup。这里可随时手动备份（pg_dump 格式，写完即校验），备份保存在本机：{folder}"
+                ).format(folder=self.ctx.data.backups)
+            )
+        else:
+            self._file_policy()
+        self._list_backups()
+
+    def _file_policy(self) -> None:
         interval = ops.session_read(self.ctx, settings.get, "backup_interval_minutes")
         self.policy.setText(
             self.tr(
@@ -116,6 +134,8 @@ class DataSafetyTab(QWidget):
                 "备份保存在本机的数据目录中：{folder}"
             ).format(n=interval, folder=self.ctx.data.backups)
         )
+
+    def _list_backups(self) -> None:
         self.backups = maintenance.list_backups(self.ctx.data)
         self.table.setRowCount(len(self.backups))
         for i, b in enumerate(self.backups):
@@ -163,7 +183,9 @@ class DataSafetyTab(QWidget):
         lines = [
             line(
                 not report.integrity,
-                self.tr("数据库文件完好")
+                self.tr("数据库由单位服务器保管（PostgreSQL 的预写日志保护数据页）")
+                if self.server
+                else self.tr("数据库文件完好")
                 if not report.integrity
                 else self.tr("数据库文件有问题：{p}").format(p="；".join(report.integrity[:3])),
             ),
@@ -199,7 +221,7 @@ class DataSafetyTab(QWidget):
         self.check_result.setText(
             f"<p><b>{escape(verdict)}</b></p>"
             + "".join(lines)
-            + f"<div style='color:{theme.MUTED}'>SQLite {escape(report.sqlite_version)}"
+            + f"<div style='color:{theme.MUTED}'>{escape(self._engine_text(report))}"
             f" · {escape(self.tr('参考数据'))} {escape(report.reference_version or '—')}</div>"
         )
         # the migration heads are for technical support only: in the tooltip, not in the line
@@ -209,6 +231,12 @@ class DataSafetyTab(QWidget):
             )
         )
         self.changed.emit(verdict)
+
+    def _engine_text(self, report: maintenance.CheckReport) -> str:
+        """SQLite's version, or the server's (its CheckReport names PostgreSQL and its version)."""
+        if self.server:
+            return self.tr("单位服务器，{version}").format(version=report.sqlite_version)
+        return f"SQLite {report.sqlite_version}"
 
     def version_text(self, report: maintenance.CheckReport) -> str:
         """The program's version and whether the database's structure is the one it writes."""
@@ -239,6 +267,17 @@ class DataSafetyTab(QWidget):
     def restore_selected(self) -> None:
         chosen = self.selected()
         if chosen is None:
+            return
+        if self.server:  # never over the database other desks work in: what the IT person does
+            messages.info(
+                self,
+                self.tr(
+                    "单位服务器上的数据库不能在工作台中直接恢复（其他工作台可能正在使用它）。"
+                    "请信息管理员新建一个空数据库，运行 xihu-desk --database 新数据库地址 restore 备份文件，"
+                    "再把各工作台的数据库地址改为新数据库。\n\n所选备份：{path}"
+                ).format(path=chosen.path),
+                self.tr("从备份恢复"),
+            )
             return
         question = self.tr(
             "将用 {at} 的备份（{reason}）替换当前全部数据。\n\n恢复前，当前数据会先自动备份一份"
