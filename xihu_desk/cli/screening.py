@@ -9,6 +9,10 @@
     xihu-desk screening ledger [--json]
     xihu-desk screening check DISPUTE_ID --measures TEXT [--next DATE] [--on DATE]
     xihu-desk screening officers [--json] | screening officer-add --committee C --name NAME --kind K …
+    xihu-desk screening edit ROUND_ID --reason TEXT [--date D] [--area …] [--drop-dispute ID …] …
+    xihu-desk screening edit-dispute DISPUTE_ID --reason TEXT [--type T] [--applicant NAME] [--risk R] …
+    xihu-desk screening void ROUND_ID --reason TEXT
+    xihu-desk screening officer-deactivate ID --reason TEXT [--on DATE] | officer-reactivate ID [--on DATE]
 
 A dispute's id is the ``id`` that ``screening list --json`` gives each found dispute.
 """
@@ -30,6 +34,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     sl = scr_sub.add_parser("list", parents=[common], help="排查记录（含零报告）及发现的纠纷")
     sl.add_argument("--from", dest="date_from", type=iso_date, metavar="DATE", help="排查日期自（YYYY-MM-DD）")
     sl.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="排查日期至（YYYY-MM-DD）")
+    sl.add_argument("--voided", action="store_true", help="也列出已作废的排查记录")
     sa = scr_sub.add_parser("add", parents=[common], help="登记一次排查及其发现的一件纠纷")
     sa.add_argument("--committee", required=True, metavar="C", help="调委会全称、字号或 uuid")
     sa.add_argument("--date", dest="held_on", type=iso_date, metavar="DATE", help="排查日期（默认今天）")
@@ -83,13 +88,55 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     )
     so.add_argument("--phone", default="", metavar="TEXT", help="联系电话")
     so.add_argument("--area", default="", metavar="TEXT", help="负责的网格、小区或楼幢")
+    _add_correction_parsers(scr_sub, common)
+
+
+def _add_correction_parsers(scr_sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    se = scr_sub.add_parser("edit", parents=[common], help="更正排查记录或零报告（写明理由，原内容留痕）")
+    se.add_argument("round", metavar="ROUND_ID", help="排查记录的 id（screening list --json）")
+    se.add_argument("--reason", required=True, metavar="TEXT", help="更正的理由")
+    se.add_argument("--committee", metavar="C", help="调委会全称、字号或 uuid")
+    se.add_argument("--date", dest="held_on", type=iso_date, metavar="DATE", help="排查日期")
+    se.add_argument("--area", metavar="TEXT", help="排查范围")
+    se.add_argument("--staff", metavar="TEXT", help="排查人员")
+    se.add_argument("--method", choices=tuple(rules.METHODS), help=f"排查方式：{_METHODS}")
+    se.add_argument("--officer", metavar="ID", help="信息员报告时：信息员的 id")
+    se.add_argument("--note", metavar="TEXT", help="备注")
+    se.add_argument("--from", dest="period_from", type=iso_date, metavar="DATE", help="零报告：报告期间自")
+    se.add_argument("--to", dest="period_to", type=iso_date, metavar="DATE", help="零报告：报告期间至")
+    se.add_argument(
+        "--drop-dispute", dest="dropped", action="append", default=[], metavar="ID", help="删去误登记的纠纷（可多次）"
+    )
+    se.add_argument("--if-version", type=int, metavar="N", help="记录已不是第 N 版（他人改过）时拒绝")
+    sd = scr_sub.add_parser("edit-dispute", parents=[common], help="更正排查发现的纠纷的内容（写明理由）")
+    sd.add_argument("dispute", metavar="DISPUTE_ID", help="纠纷的 id（screening list --json）")
+    sd.add_argument("--reason", required=True, metavar="TEXT", help="更正的理由")
+    sd.add_argument("--type", metavar="T", help="纠纷类型（代码如 02 或名称如 邻里）")
+    sd.add_argument("--applicant", metavar="NAME", help="一方当事人")
+    sd.add_argument("--applicant-phone", metavar="TEXT", help="一方当事人电话")
+    sd.add_argument("--respondent", metavar="NAME", help="另一方当事人")
+    sd.add_argument("--respondent-phone", metavar="TEXT", help="另一方当事人电话")
+    sd.add_argument("--summary", metavar="TEXT", help="纠纷简要情况")
+    sd.add_argument("--risk", choices=tuple(rules.RISKS), help=f"风险等级：{_RISKS}")
+    sd.add_argument("--action", metavar="TEXT", help="发现时采取的措施")
+    sd.add_argument("--responsible", metavar="NAME", help="改为重大且未处置时：重点矛盾纠纷的责任人")
+    sv = scr_sub.add_parser("void", parents=[common], help="作废误登记的排查记录或零报告（保留并注明理由，不计入统计）")
+    sv.add_argument("round", metavar="ROUND_ID", help="排查记录的 id（screening list --json）")
+    sv.add_argument("--reason", required=True, metavar="TEXT", help="作废的理由")
+    sf = scr_sub.add_parser("officer-deactivate", parents=[common], help="停用信息员（以往的报告保留）")
+    sf.add_argument("officer", metavar="ID", help="信息员的 id（screening officers --json）")
+    sf.add_argument("--reason", required=True, metavar="TEXT", help="停用的理由")
+    sf.add_argument("--on", type=iso_date, metavar="DATE", help="停用日期（默认今天）")
+    sr = scr_sub.add_parser("officer-reactivate", parents=[common], help="恢复已停用的信息员")
+    sr.add_argument("officer", metavar="ID", help="信息员的 id（screening officers --json）")
+    sr.add_argument("--on", type=iso_date, metavar="DATE", help="恢复日期（默认今天）")
 
 
 def cmd_screening_list(args: argparse.Namespace) -> int:
     from xihu_desk.services import screening_queries
 
     _data, opened = open_data(args)
-    items = run(opened.db, screening_queries.screenings, args.date_from, args.date_to)
+    items = run(opened.db, screening_queries.screenings, args.date_from, args.date_to, args.voided)
     lines = [f"共 {len(items)} 次排查（其中零报告 {sum(r['zero_report'] for r in items)} 次）"]
     for r in items:
         head = (
@@ -97,6 +144,8 @@ def cmd_screening_list(args: argparse.Namespace) -> int:
             if r["zero_report"]
             else f"{r['date']}\t{r['committee']}\t{r['method_label']}\t{r['area']}\t发现纠纷 {r['found']} 件"
         )
+        if r["voided"]:
+            head += f"\t已作废（{r['voided_on']}，{r['void_reason']}）"
         lines.append(head)
         lines += [
             f"\t{d['type']}\t{d['applicant']}与{d['respondent']}\t{d['risk_label']}\t{d['status_label']}"
@@ -217,7 +266,9 @@ def cmd_screening_officers(args: argparse.Namespace) -> int:
     _data, opened = open_data(args)
     items = run(opened.db, screening_queries.officers)
     lines = [f"信息员 {len(items)} 人"] + [
-        f"{o['name']}\t{o['kind_label']}\t{o['committee']}\t{o['area']}\t报告 {o['reports']} 次\tid {o['id']}"
+        f"{o['name']}\t{o['kind_label']}\t{o['committee']}\t{o['area']}\t报告 {o['reports']} 次"
+        + ("" if o["active"] else f"\t已停用（{o['deactivated_on'] or '日期不详'}）")
+        + f"\tid {o['id']}"
         for o in items
     ]
     emit(args, {"officers": items}, "\n".join(lines))
@@ -238,6 +289,101 @@ def cmd_screening_officer_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _change_lines(changes: list[dict]) -> str:
+    return "\n".join(f"\t{c['what']}：{c['before']} → {c['after']}" for c in changes)
+
+
+def cmd_screening_edit(args: argparse.Namespace) -> int:
+    from xihu_desk.services import committees, screening_corrections
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    with unit(opened.db, screening_corrections.correct_round) as session:
+        committee = committees.find_committee(session, args.committee).uuid if args.committee else None
+        correction = screening_corrections.RoundCorrection(
+            args.round,
+            args.reason,
+            committee_uuid=committee,
+            held_on=args.held_on,
+            area=args.area,
+            staff=args.staff,
+            method=args.method,
+            officer_uuid=args.officer,
+            note=args.note,
+            period_from=args.period_from,
+            period_to=args.period_to,
+            dropped=tuple(args.dropped),
+            if_version=args.if_version,
+        )
+        changes = screening_corrections.correct_round(session, cli_actor(), correction)
+    emit(
+        args, {"id": args.round, "changes": changes}, f"已更正排查记录（{len(changes)} 项）：\n{_change_lines(changes)}"
+    )
+    return 0
+
+
+def cmd_screening_edit_dispute(args: argparse.Namespace) -> int:
+    from xihu_desk.services import screening_corrections, screening_queries
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    with unit(opened.db, screening_corrections.correct_round) as session:
+        round_uuid, edit = screening_corrections.dispute_edit(
+            session,
+            args.dispute,
+            dispute_type=screening_queries.type_code(session, args.type) if args.type else None,
+            applicant=args.applicant,
+            applicant_phone=args.applicant_phone,
+            respondent=args.respondent,
+            respondent_phone=args.respondent_phone,
+            summary=args.summary,
+            risk=args.risk,
+            action=args.action,
+            responsible=args.responsible,
+        )
+        correction = screening_corrections.RoundCorrection(round_uuid, args.reason, disputes=(edit,))
+        changes = screening_corrections.correct_round(session, cli_actor(), correction)
+    doc = {"id": round_uuid, "dispute": args.dispute, "changes": changes}
+    emit(args, doc, f"已更正纠纷（{len(changes)} 项）：\n{_change_lines(changes)}")
+    return 0
+
+
+def cmd_screening_void(args: argparse.Namespace) -> int:
+    from xihu_desk.services import screening_corrections
+
+    _data, opened = open_data(args)
+    run(opened.db, screening_corrections.void_round, args.round, args.reason)
+    emit(args, {"id": args.round, "voided": True, "reason": args.reason}, f"已作废排查记录，理由：{args.reason}")
+    return 0
+
+
+def cmd_screening_officer_deactivate(args: argparse.Namespace) -> int:
+    from xihu_desk.services import screening_corrections
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    actor = cli_actor()
+    on = args.on or actor.today
+    with unit(opened.db, screening_corrections.deactivate_officer) as session:
+        screening_corrections.deactivate_officer(session, actor, args.officer, on, args.reason)
+    doc = {"id": args.officer, "active": False, "deactivated_on": on.isoformat(), "reason": args.reason}
+    emit(args, doc, f"已停用信息员（自 {on} 起），以往的报告保留")
+    return 0
+
+
+def cmd_screening_officer_reactivate(args: argparse.Namespace) -> int:
+    from xihu_desk.services import screening_corrections
+    from xihu_desk.services.context import cli_actor
+
+    _data, opened = open_data(args)
+    actor = cli_actor()
+    on = args.on or actor.today
+    with unit(opened.db, screening_corrections.reactivate_officer) as session:
+        screening_corrections.reactivate_officer(session, actor, args.officer, on)
+    emit(args, {"id": args.officer, "active": True, "reactivated_on": on.isoformat()}, f"已恢复信息员（自 {on} 起）")
+    return 0
+
+
 COMMANDS = {
     ("screening", "list"): cmd_screening_list,
     ("screening", "add"): cmd_screening_add,
@@ -248,4 +394,9 @@ COMMANDS = {
     ("screening", "check"): cmd_screening_check,
     ("screening", "officers"): cmd_screening_officers,
     ("screening", "officer-add"): cmd_screening_officer_add,
+    ("screening", "edit"): cmd_screening_edit,
+    ("screening", "edit-dispute"): cmd_screening_edit_dispute,
+    ("screening", "void"): cmd_screening_void,
+    ("screening", "officer-deactivate"): cmd_screening_officer_deactivate,
+    ("screening", "officer-reactivate"): cmd_screening_officer_reactivate,
 }

@@ -381,6 +381,17 @@ def void_round(session: Session, actor: Actor, round_uuid: str, reason: str, if_
     )
 
 
+def dispute_edit(session: Session, dispute_uuid: str, **changed: str | None) -> tuple[str, DisputeEdit]:
+    """The round of a found dispute and a DisputeEdit holding its current facts with ``changed``
+    (None: unchanged), for a caller that names only what changes (the command line)."""
+    d = session.get(ScreenedDispute, dispute_uuid)
+    if d is None or d.deleted:
+        raise UserError("找不到该排查发现的纠纷，请用 screening list --json 中纠纷的 id。")
+    current = {f: getattr(d, f) for f in DisputeEdit.__dataclass_fields__ if f != "uuid"}
+    current.update({k: v for k, v in changed.items() if v is not None})
+    return d.round_uuid, DisputeEdit(uuid=d.uuid, **current)
+
+
 def changes_of(session: Session, round_uuid: str) -> list[dict[str, Any]]:
     """The round's corrections and voiding, oldest first (for its detail)."""
     rows = session.scalars(
