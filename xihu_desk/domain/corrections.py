@@ -147,4 +147,5 @@ ACTIONS = {
     "file": "归档（回访未完成）",
     "escalate": "提级/移交",  # services/escalation.py
     "co_mediate": "联合调解",
+    "transfer": "移送",  # services/case_transfer.py
 }

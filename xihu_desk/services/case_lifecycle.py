@@ -25,7 +25,7 @@ from xihu_desk.domain.cases import Outcome, Status
 from xihu_desk.domain.errors import FieldError, PermissionDenied, UserError
 from xihu_desk.domain.parties import PartyInput, validate_party
 from xihu_desk.domain.roles import Perm, Role
-from xihu_desk.services import audit, case_history, cases, codes, edit_conflicts
+from xihu_desk.services import audit, case_history, case_transfer, cases, codes, edit_conflicts
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed
 from xihu_desk.services.units import writes
@@ -52,6 +52,11 @@ def returned_for_correction(session: Session, case_uuid: str) -> list[Correction
 
 def _own(session: Session, actor: Actor, case: MediationCase) -> None:
     actor.require(Perm.EDIT_CASES)
+    from xihu_desk.services.case_transfer import edit_block
+
+    moving = edit_block(session, case)
+    if moving:
+        raise PermissionDenied(moving)
     if case.owner_node != cases._node_id(session):
         raise PermissionDenied("该案件由其他单位管理，本单位只能查看。")
 
@@ -75,6 +80,11 @@ def correction_refusal(session: Session, actor: Actor, case: MediationCase) -> s
     """Why this user may not correct this case now, or None."""
     if not actor.can(Perm.EDIT_CASES):
         return f"当前角色“{actor.role.label if isinstance(actor.role, Role) else actor.role}”不能更正案件。"
+    from xihu_desk.services.case_transfer import edit_block
+
+    moving = edit_block(session, case)
+    if moving:
+        return moving
     if case.owner_node != cases._node_id(session):
         return "该案件由其他单位管理，本单位只能查看。"
     if returned_for_correction(session, case.uuid):
@@ -424,7 +434,11 @@ def detail(session: Session, actor: Actor, case: MediationCase) -> dict[str, Any
         ).all(),
         key=lambda row: row.case_no,
     )
-    own = case.owner_node == cases._node_id(session) and actor.can(Perm.EDIT_CASES)
+    own = (
+        case.owner_node == cases._node_id(session)
+        and actor.can(Perm.EDIT_CASES)
+        and case_transfer.edit_block(session, case) is None
+    )
     return {
         "history": case_history.as_dicts(case_history.rows(session, case.uuid)),
         "void": None
@@ -437,6 +451,7 @@ def detail(session: Session, actor: Actor, case: MediationCase) -> dict[str, Any
             for c in returned_for_correction(session, case.uuid)
         ],
         "imported": is_imported(session, case.uuid),
+        "transfer": case_transfer.case_view(session, case.uuid),
         "correctable_fields": []
         if refusal
         else [{"name": s.name, "label": s.label, "kind": s.kind} for s in correctable_fields(session, case)],

@@ -198,6 +198,11 @@ def find_case_uuid(session: Session, case_no_or_uuid: str) -> str:
 
 def check_editable(session: Session, actor: Actor, case: MediationCase, *, allow_closed: bool = False) -> None:
     actor.require(Perm.EDIT_CASES)
+    from xihu_desk.services.case_transfer import edit_block
+
+    moving = edit_block(session, case)  # 移送: asked for (frozen) or done (a read-only copy)
+    if moving:
+        raise PermissionDenied(moving)
     if case.owner_node != _node_id(session):
         raise PermissionDenied("该案件由其他单位管理，本单位只能查看。")
     if case.status == Status.FILED:

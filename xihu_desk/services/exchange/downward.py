@@ -84,7 +84,14 @@ def resolve_correction(session: Session, actor: Actor, correction_id: str) -> No
     audit.record(session, actor, "exchange.corrected", "case", row.uuid, summary=f"{row.label} 已按要求补正")
 
 
-def write_downward(session: Session, zf: zipfile.ZipFile, child: PeerNode) -> dict[str, int]:
+def write_downward(
+    session: Session, zf: zipfile.ZipFile, child: PeerNode, blobs: set[str] | None = None
+) -> dict[str, int]:
+    """Corrections, transfer decisions (the receiver's with its case; its files added to ``blobs``)
+    and reference data for ``child``."""
+    from xihu_desk.services.exchange.transfers import write_transfers
+
+    moved = write_transfers(session, zf, child.node_id, blobs if blobs is not None else set())
     below = subtree(session, child.node_id)
     rows = session.scalars(
         select(Correction)
@@ -133,7 +140,7 @@ def write_downward(session: Session, zf: zipfile.ZipFile, child: PeerNode) -> di
         if tables:
             doc = {"kind": "subsidy_rules", "versions": tables}
             out.write(json.dumps(doc, ensure_ascii=False, default=str).encode() + b"\n")
-    return {"correction": n, "reference": 1 + bool(tables)}
+    return {"correction": n, "transfer": moved, "reference": 1 + bool(tables)}
 
 
 def apply_downward(

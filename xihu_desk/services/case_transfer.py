@@ -1,0 +1,433 @@
+"""A case transferred (移送) to another street's or town's office through the district (issue 18).
+
+The steps, each one unit of work:
+
+1. The office that holds the case asks (``request``): a ``case_transfer`` row with the receiving
+   office, the reason and the day; a history row on the case. The request travels up in the
+   office's next bundle, and until the district answers the case is frozen here (``edit_block``).
+2. The district lists the requests (``listing``) and accepts or refuses one (``accept`` /
+   ``refuse``): a ``case_transfer_decision`` row. Accepting moves ownership at once in the district's
+   copy (owner = the receiving office, version + 1): the district is the only node that may move it
+   (design.md §5.1, "ownership moves only by an explicit transfer").
+3. The district's next downward bundles carry the decision (services/exchange/transfers.py): to the
+   office that asked, the decision only (its copy becomes read-only, marked 已移送); to the office
+   that receives it, the decision with the whole case.
+
+Numbering at the receiver. The case takes the next number of the receiving office's own street
+(town) committee, in the year it arrives, and the number it had is kept in its history (原案号) and
+on the decision. A case number is a committee's gapless register (人调字第…号), and only the node
+that owns a committee may draw from its counter (services/cases._next_number): the district cannot
+number for the receiver, and keeping the sender's number would put another office's 字号 in the
+receiver's register. The sender's number is not reused: the sender's register shows it as 已移送.
+
+One case, one history: same uuid, parties, records, attachments and history rows; statistics count it
+where it is closed, and the sender's read-only copy is left out of the sender's figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xihu_desk.domain.cases import Status
+from xihu_desk.domain.errors import FieldError, NotFound, UserError
+from xihu_desk.domain.roles import Perm
+from xihu_desk.services import audit, case_history, cases
+from xihu_desk.services.context import Actor
+from xihu_desk.services.records import stamp_changed, stamp_new
+from xihu_desk.services.units import reads, writes
+from xihu_desk.store.case_models import Agreement, MediationCase
+from xihu_desk.store.models import Node, OrgUnit
+from xihu_desk.store.sync_models import PeerNode
+from xihu_desk.store.transfer_models import CaseTransfer, TransferDecision
+
+audit.ACTION_LABELS.setdefault("case.transfer", "申请移送案件")
+audit.ACTION_LABELS.setdefault("exchange.transfer_accept", "同意移送案件")
+audit.ACTION_LABELS.setdefault("exchange.transfer_refuse", "不同意移送案件")
+audit.ACTION_LABELS.setdefault("case.transfer_out", "案件已移送")
+audit.ACTION_LABELS.setdefault("case.transfer_in", "接收移送的案件")
+
+PENDING, ACCEPTED, REFUSED = "pending", "accepted", "refused"
+STATUS_LABELS = {PENDING: "待区司法局决定", ACCEPTED: "已移送", REFUSED: "未同意"}
+
+
+def _node(session: Session) -> Node:
+    node = session.get(Node, 1)
+    if node is None:
+        raise NotFound("本数据目录尚未初始化。")
+    return node
+
+
+def org_name(session: Session, code: str) -> str:
+    unit = session.get(OrgUnit, code)
+    return unit.name if unit else code
+
+
+@reads
+def targets(session: Session) -> list[tuple[str, str]]:
+    """The other street and town offices of this office's district (code, name)."""
+    node = _node(session)
+    mine = session.get(OrgUnit, node.org_code)
+    if mine is None:
+        return []
+    return [
+        (u.code, u.name)
+        for u in session.scalars(
+            select(OrgUnit)
+            .where(
+                OrgUnit.parent_code == mine.parent_code,
+                OrgUnit.code != mine.code,
+                OrgUnit.kind.in_(("street", "town")),
+                OrgUnit.retired.is_(False),
+            )
+            .order_by(OrgUnit.code)
+        )
+    ]
+
+
+def _decision(session: Session, transfer_uuid: str) -> TransferDecision | None:
+    return session.get(TransferDecision, transfer_uuid)
+
+
+def pending_request(session: Session, case_uuid: str) -> CaseTransfer | None:
+    """This case's request the district has not answered yet (at the office that asked)."""
+    for row in session.scalars(
+        select(CaseTransfer).where(CaseTransfer.case_uuid == case_uuid, CaseTransfer.deleted.is_(False))
+    ):
+        if _decision(session, row.uuid) is None:
+            return row
+    return None
+
+
+def moved_out(session: Session, case_uuid: str) -> TransferDecision | None:
+    """The accepted transfer that took this case away from this node, if any."""
+    me = _node(session).node_id
+    return session.scalar(
+        select(TransferDecision).where(
+            TransferDecision.case_uuid == case_uuid,
+            TransferDecision.accepted.is_(True),
+            TransferDecision.from_node == me,
+        )
+    )
+
+
+def edit_block(session: Session, case: MediationCase) -> str | None:
+    """Why this node may not change the case because of a transfer, or None (cases.check_editable)."""
+    row = pending_request(session, case.uuid)
+    if row is not None and row.owner_node == case.owner_node:
+        return (
+            f"该案件已于 {row.requested_on.isoformat()} 申请移送至{org_name(session, row.to_org)}，"
+            "在区司法局决定前不能修改；决定随区司法局的数据包到达。"
+        )
+    gone = moved_out(session, case.uuid)
+    if gone is not None:
+        return (
+            f"该案件已于 {gone.decided_on.isoformat()} 移送至{org_name(session, gone.to_org)}，"
+            "本单位保留的是只读副本，不能修改。"
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class TransferRow:
+    uuid: str
+    case_uuid: str
+    case_no: str  # the number the case has here now
+    from_case_no: str
+    from_org: str
+    from_name: str
+    to_org: str
+    to_name: str
+    reason: str
+    requested_on: str
+    by_name: str
+    status: str
+    status_label: str
+    decided_on: str | None
+    decided_by: str
+    refusal: str
+    new_case_no: str
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _row(session: Session, t: CaseTransfer, d: TransferDecision | None, case_no: str) -> TransferRow:
+    status = PENDING if d is None else (ACCEPTED if d.accepted else REFUSED)
+    return TransferRow(
+        t.uuid,
+        t.case_uuid,
+        case_no,
+        t.from_case_no,
+        t.from_org,
+        org_name(session, t.from_org),
+        t.to_org,
+        org_name(session, t.to_org),
+        t.reason,
+        t.requested_on.isoformat(),
+        t.by_name,
+        status,
+        STATUS_LABELS[status],
+        d.decided_on.isoformat() if d else None,
+        d.decided_by if d else "",
+        d.reason if d else "",
+        d.new_case_no if d else "",
+    )
+
+
+def _decision_row(session: Session, d: TransferDecision, case_no: str) -> TransferRow:
+    """A decision known here without its request (at the receiving office)."""
+    return TransferRow(
+        d.id,
+        d.case_uuid,
+        case_no,
+        d.from_case_no,
+        d.from_org,
+        org_name(session, d.from_org),
+        d.to_org,
+        org_name(session, d.to_org),
+        "",
+        "",
+        "",
+        ACCEPTED if d.accepted else REFUSED,
+        "已接收" if d.accepted else STATUS_LABELS[REFUSED],
+        d.decided_on.isoformat(),
+        d.decided_by,
+        d.reason,
+        d.new_case_no,
+    )
+
+
+@reads
+def listing(session: Session, actor: Actor, *, pending_only: bool = False) -> list[TransferRow]:
+    """Transfer requests known here, newest first (at the district: every office's)."""
+    if not actor.can(Perm.EXCHANGE):
+        actor.require(Perm.VIEW_CASES)
+    pairs = session.execute(
+        select(CaseTransfer, MediationCase.case_no)
+        .join(MediationCase, MediationCase.uuid == CaseTransfer.case_uuid)
+        .where(CaseTransfer.deleted.is_(False))
+        .order_by(CaseTransfer.requested_on.desc(), CaseTransfer.updated_at.desc())
+    ).all()
+    out = [_row(session, t, _decision(session, t.uuid), no) for t, no in pairs]
+    if pending_only:
+        out = [r for r in out if r.status == PENDING]
+    else:  # cases received here: the decision came down without the sender's request
+        known = {r.uuid for r in out}
+        for d, no in session.execute(
+            select(TransferDecision, MediationCase.case_no).join(
+                MediationCase, MediationCase.uuid == TransferDecision.case_uuid
+            )
+        ).all():
+            if d.id not in known:
+                out.append(_decision_row(session, d, no))
+    return out
+
+
+@reads
+def case_view(session: Session, case_uuid: str) -> dict[str, Any] | None:
+    """The transfer of one case as the case page and ``case show --json`` show it, or None."""
+    me = _node(session).node_id
+    case = session.get(MediationCase, case_uuid)
+    for t in session.scalars(
+        select(CaseTransfer)
+        .where(CaseTransfer.case_uuid == case_uuid, CaseTransfer.deleted.is_(False))
+        .order_by(CaseTransfer.requested_on.desc(), CaseTransfer.updated_at.desc())
+    ):
+        row = _row(session, t, _decision(session, t.uuid), case.case_no if case else "")
+        if row.status == REFUSED and t.owner_node == me:
+            continue  # a refused request no longer holds the case here; the history keeps it
+        return {**row.as_json(), "direction": "out" if t.owner_node == me else "district"}
+    d = session.scalar(select(TransferDecision).where(TransferDecision.case_uuid == case_uuid))
+    if d is not None and d.to_node == me and d.accepted:
+        return {**_decision_row(session, d, case.case_no if case else "").as_json(), "direction": "in"}
+    return None
+
+
+@writes
+def request(session: Session, actor: Actor, case_uuid: str, to_org: str, reason: str) -> TransferRow:
+    """Ask the district to move this case to the office ``to_org``; the request goes up in the next bundle."""
+    actor.require(Perm.EDIT_CASES)
+    node = _node(session)
+    case = cases.get_case(session, case_uuid)
+    cases.check_editable(session, actor, case)
+    if node.level != "township":
+        raise UserError("只有街道（镇）司法所可以把案件移送其他街道（镇）；调解点的案件请先提级到本街道（镇）。")
+    session.flush()
+    if session.scalar(select(PeerNode.node_id).where(PeerNode.relation == "parent")) is None:
+        raise UserError("尚未登记上级单位（区司法局）的密钥：移送申请要随数据包报送区司法局，请先在“数据交换”中登记。")
+    if case.status not in (Status.ACCEPTED, Status.MEDIATING):
+        raise UserError(f"{case.case_no} {Status(case.status).label}，只有受理后、结案前的案件可以移送。")
+    if session.scalar(select(Agreement.uuid).where(Agreement.case_uuid == case.uuid, Agreement.deleted.is_(False))):
+        raise UserError(f"{case.case_no} 已登记调解协议，不能再移送。")
+    offices = dict(targets(session))
+    code = to_org.strip()
+    if code not in offices:
+        if code == node.org_code:
+            raise FieldError("to_org", "不能移送给本单位；移交本单位的其他调委会请用“提级/移交”。")
+        raise FieldError("to_org", f"“{code}”不是本区的其他街道（镇），请从列表中选择接收的司法所。")
+    why = reason.strip()
+    if not why:
+        raise FieldError("reason", "请写明移送的理由（例如：当事人均居住在接收街道、纠纷发生地在接收街道）。")
+    today = actor.today
+    row = CaseTransfer(
+        uuid="",
+        case_uuid=case.uuid,
+        from_case_no=case.case_no,
+        from_org=node.org_code,
+        to_org=code,
+        reason=why,
+        requested_on=today,
+        by_name=(actor.display_name or actor.name)[:80],
+    )
+    stamp_new(session, actor, row)
+    session.add(row)
+    stamp_changed(actor, case)
+    case_history.add(
+        session, actor, case, "transfer", why, field="owner_node", field_label="移送申请", after=offices[code]
+    )
+    audit.record(
+        session,
+        actor,
+        "case.transfer",
+        "case",
+        case.uuid,
+        summary=f"{case.case_no} 申请移送至{offices[code]}：{why}",
+        after={"transfer": row.uuid, "to_org": code},
+    )
+    session.flush()
+    return _row(session, row, None, case.case_no)
+
+
+def find(session: Session, ref: str) -> CaseTransfer:
+    """A request by its id (or the first 8 characters of it) or by the case's number."""
+    key = ref.strip()
+    if not key:
+        raise NotFound("请写明移送申请的编号。")
+    rows = list(
+        session.scalars(
+            select(CaseTransfer).where(CaseTransfer.deleted.is_(False), CaseTransfer.uuid.like(f"{key}%")).limit(2)
+        )
+    )
+    if not rows:
+        try:
+            case_uuid = cases.find_case_uuid(session, key)
+        except NotFound:
+            case_uuid = ""
+        rows = [
+            t
+            for t in session.scalars(select(CaseTransfer).where(CaseTransfer.case_uuid == case_uuid))
+            if _decision(session, t.uuid) is None
+        ]
+    if not rows:
+        raise NotFound(f"找不到移送申请“{key}”。请用 transfer list 查看编号。")
+    if len(rows) > 1:
+        raise UserError(f"“{key}”对应多个移送申请，请写出完整编号。")
+    return rows[0]
+
+
+def _child(session: Session, node_id: str = "", org: str = "") -> PeerNode | None:
+    query = select(PeerNode).where(PeerNode.relation == "child")
+    query = query.where(PeerNode.node_id == node_id) if node_id else query.where(PeerNode.org_code == org)
+    found = list(session.scalars(query))
+    return found[0] if len(found) == 1 else None
+
+
+def _open_request(session: Session, actor: Actor, ref: str) -> tuple[CaseTransfer, MediationCase]:
+    actor.require(Perm.EXCHANGE)
+    node = _node(session)
+    if node.level != "district":
+        raise UserError("移送申请由区司法局决定，本单位不能同意或拒绝。")
+    row = find(session, ref)
+    if _decision(session, row.uuid) is not None:
+        raise UserError(f"{row.from_case_no} 的移送申请已经决定过了。")
+    case = cases.get_case(session, row.case_uuid)
+    return row, case
+
+
+@writes
+def accept(session: Session, actor: Actor, ref: str) -> TransferRow:
+    """The district agrees: the receiving office owns the case from now on (the district's copy at
+    once; the offices when the decision reaches them)."""
+    row, case = _open_request(session, actor, ref)
+    sender = _child(session, node_id=row.owner_node)
+    if sender is None or case.owner_node != row.owner_node:
+        raise UserError(f"{row.from_case_no} 不由提出申请的{org_name(session, row.from_org)}管理，不能移送。")
+    receiver = _child(session, org=row.to_org)
+    if receiver is None:
+        raise UserError(
+            f"{org_name(session, row.to_org)}尚未在本单位登记为下级单位（或登记了多个节点），"
+            "请先登记其密钥文件，再同意移送。"
+        )
+    case.owner_node = receiver.node_id
+    stamp_changed(actor, case)  # the district's one change to the case: its owner
+    decision = TransferDecision(
+        id=row.uuid,
+        case_uuid=case.uuid,
+        from_case_no=row.from_case_no,
+        district_node=_node(session).node_id,
+        from_node=sender.node_id,
+        from_org=row.from_org,
+        to_node=receiver.node_id,
+        to_org=row.to_org,
+        accepted=True,
+        reason="",
+        decided_on=actor.today,
+        decided_by=(actor.display_name or actor.name)[:80],
+        case_version=case.version,
+        new_case_no="",
+    )
+    session.add(decision)
+    audit.record(
+        session,
+        actor,
+        "exchange.transfer_accept",
+        "case",
+        case.uuid,
+        summary=f"同意 {row.from_case_no} 由{org_name(session, row.from_org)}移送至{receiver.org_name}",
+        before={"owner_node": sender.node_id},
+        after={"owner_node": receiver.node_id, "version": case.version},
+    )
+    session.flush()
+    return _row(session, row, decision, case.case_no)
+
+
+@writes
+def refuse(session: Session, actor: Actor, ref: str, reason: str) -> TransferRow:
+    """The district does not agree; the office that asked may edit the case again once it hears."""
+    row, case = _open_request(session, actor, ref)
+    why = reason.strip()
+    if not why:
+        raise FieldError("reason", "请写明不同意移送的理由，申请单位会看到。")
+    sender = _child(session, node_id=row.owner_node)
+    if sender is None:
+        raise UserError(f"提出申请的{org_name(session, row.from_org)}不是本单位登记的下级单位。")
+    decision = TransferDecision(
+        id=row.uuid,
+        case_uuid=case.uuid,
+        from_case_no=row.from_case_no,
+        district_node=_node(session).node_id,
+        from_node=sender.node_id,
+        from_org=row.from_org,
+        to_node="",
+        to_org=row.to_org,
+        accepted=False,
+        reason=why,
+        decided_on=actor.today,
+        decided_by=(actor.display_name or actor.name)[:80],
+        case_version=case.version,
+        new_case_no="",
+    )
+    session.add(decision)
+    audit.record(
+        session,
+        actor,
+        "exchange.transfer_refuse",
+        "case",
+        case.uuid,
+        summary=f"不同意 {row.from_case_no} 移送至{org_name(session, row.to_org)}：{why}",
+    )
+    session.flush()
+    return _row(session, row, decision, case.case_no)
