@@ -88,13 +88,17 @@ def run(data: DataDir, argv: list[str] | None = None, startup_check: bool = Fals
     log.info("启动 %s %s，数据目录 %s", APP_NAME, __version__, data.root)
 
     set_windows_app_id()
+    # The database layer (SQLAlchemy) before Qt: once PySide6 is loaded, its import hook reads the
+    # source of every module imported after it, which costs SQLAlchemy's ~200 modules a tenth of a
+    # second on the way to the login window (issue 15).
+    from xihu_desk.store import migrate
+
     # Qt is imported only now, so the no-display check above runs without loading it.
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
     from xihu_desk.gui import crash, gcguard, i18n, messages, prefs, single_instance, theme
     from xihu_desk.gui.controller import AppController
-    from xihu_desk.store import migrate
 
     if QApplication.instance() is None:
         # QtPdf (the print preview) loads later; Qt 6.8 wants this set before the application.
@@ -153,10 +157,12 @@ def run(data: DataDir, argv: list[str] | None = None, startup_check: bool = Fals
 def _encrypt_old_attachments(data: DataDir, opened) -> None:
     """Once after the upgrade to encrypted attachments: the plain files an older version left
     (services/attachments.py); a failure is logged and the program opens all the same."""
+    from xihu_desk.services import attachment_mark
+
+    if opened.damaged or not attachment_mark.may_hold_plain(data.root):  # nothing to do: load nothing
+        return
     from xihu_desk.services import attachments
 
-    if opened.damaged:
-        return
     try:
         done = attachments.encrypt_on_open(data.root, opened.db, lambda line: log.info("%s", line))
     except (OSError, UserError) as exc:

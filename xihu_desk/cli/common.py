@@ -81,6 +81,10 @@ def open_data(args: argparse.Namespace, *, must_exist: bool = True):
 
 def _encrypt_old_attachments(data: DataDir, db) -> None:
     """Once after the upgrade to encrypted attachments: the plain files an older version left."""
+    from xihu_desk.services import attachment_mark
+
+    if not attachment_mark.may_hold_plain(data.root):  # the usual case: no crypto or attachment code loaded
+        return
     from xihu_desk.services import attachments
 
     attachments.encrypt_on_open(data.root, db, lambda line: print(line, file=sys.stderr))

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from xihu_desk.services.audit import Change
+if TYPE_CHECKING:  # not at start: the audit service loads after the login window (issue 15)
+    from xihu_desk.services.audit import Change
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from xihu_desk.domain.errors import UserError
@@ -14,15 +14,21 @@ from xihu_desk.gui import messages
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.login import LoginDialog
 from xihu_desk.gui.runner import Runner
-from xihu_desk.gui.wizard import SetupWizard
 from xihu_desk.paths import DataDir
-from xihu_desk.services import maintenance, node
+from xihu_desk.services import node_glance, preload
 from xihu_desk.services.context import Actor, system_actor
 from xihu_desk.store import backup
 from xihu_desk.store.migrate import OpenResult
 
+# Up to the login window only what it shows is loaded: the models, the services and the first-run
+# wizard come after it has painted (issue 15).
 if TYPE_CHECKING:
     from xihu_desk.gui.mainwindow import MainWindow
+    from xihu_desk.gui.wizard import SetupWizard
+    from xihu_desk.services import maintenance
+
+# The rest of the program loads this long after the login window is shown, once it has painted.
+WARM_UP_MS = 150
 
 
 class AppController(QObject):
@@ -56,7 +62,7 @@ class AppController(QObject):
     def _begin(self) -> None:
         try:
             with self.ctx.db.read() as session:
-                initialised = node.is_initialised(session)
+                initialised = node_glance.glance(session) is not None
         except UserError as exc:  # unreadable (zero bytes, garbage, a record that cannot be read)
             messages.error(
                 None,
@@ -106,6 +112,8 @@ class AppController(QObject):
         if not messages.confirm(None, question, self.tr("数据库需要恢复")):
             self._after_offer()
             return
+        from xihu_desk.services import maintenance
+
         data, db, actor = self.ctx.data, self.ctx.db, system_actor()
         self.ctx.runner.call(
             lambda _p: maintenance.restore(data, db, actor, newest.path),
@@ -143,6 +151,8 @@ class AppController(QObject):
     # -- screens ----------------------------------------------------------------------------------
 
     def show_wizard(self) -> None:
+        from xihu_desk.gui.wizard import SetupWizard  # only a node not yet set up needs it
+
         self.wizard = SetupWizard(self.ctx)
         self.wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.wizard.finished.connect(self._wizard_finished)
@@ -163,6 +173,7 @@ class AppController(QObject):
         self.login.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.login.finished.connect(self._login_finished)
         self.login.show()
+        QTimer.singleShot(WARM_UP_MS, preload.after_first_window)
 
     def _login_finished(self, code: int) -> None:
         login, self.login = self.login, None

@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xihu_desk.domain.errors import NotFound
 from xihu_desk.gui import prefs, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.forms import child, load_form
-from xihu_desk.services import auth, node
+from xihu_desk.services import node_glance
 from xihu_desk.services.context import Actor
 
 
@@ -55,8 +56,10 @@ class LoginDialog(QDialog):
         self.quit_button.clicked.connect(self.reject)
         self.password.returnPressed.connect(self.sign_in)
         self.username.returnPressed.connect(self.password.setFocus)
-        with ctx.db.read() as session:
-            info = node.node_info(session)
+        with ctx.db.read() as session:  # one plain query: the models load after this window (issue 15)
+            info = node_glance.glance(session)
+        if info is None:
+            raise NotFound("本数据目录尚未初始化。请先运行“xihu-desk init”或打开程序完成初始设置。")
         self.org_label.setText(f"{info.org_name}（{info.org_code}）")
         self.level_label.setText(info.level_label)
         self.username.setText(username or prefs.get_text(prefs.LAST_USERNAME_KEY))
@@ -91,6 +94,8 @@ class LoginDialog(QDialog):
         if self.ctx.runner.busy():
             return
         self._busy(True)
+        from xihu_desk.services import auth  # here on the GUI thread, not first on the DB thread
+
         db = self.ctx.db
         self.ctx.runner.call(
             lambda _progress: auth.sign_in(db, username, password),

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -25,10 +25,11 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import UserError
 from xihu_desk.gui import bus, crash, messages
-from xihu_desk.services import audit
-from xihu_desk.services.audit import Change
 from xihu_desk.store import dbfile
 from xihu_desk.store.uow import Database
+
+if TYPE_CHECKING:  # the audit service (and the models under it) loads after the login window (issue 15)
+    from xihu_desk.services.audit import Change
 
 log = logging.getLogger(__name__)
 SHOW_PROGRESS_AFTER_MS = 600
@@ -173,6 +174,8 @@ class Runner(QObject):
             op.timer.timeout.connect(lambda op_id=op.op_id: self._show_progress(op_id))
             op.timer.start(self.show_after_ms)
         self.started.emit(op.op_id)
+        from xihu_desk.services import audit  # noqa: F401 - loaded here, on the GUI thread, before the DB thread needs it
+
         self._executor.submit(self._run, op.op_id, work, op.progress)
         return op.op_id
 
@@ -190,6 +193,8 @@ class Runner(QObject):
     # -- the DB thread ----------------------------------------------------------------------------
 
     def _run(self, op_id: int, work: Callable[[Progress], Any], progress: Progress) -> None:
+        from xihu_desk.services import audit  # already loaded by call()
+
         try:
             # the op's instant is taken when it runs, not when the user signed in; what its units
             # of work record in the audit log is what changed, announced once it has succeeded
