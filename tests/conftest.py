@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Database keys are sealed in files of a throwaway folder, never in the tester's own keyring
+# (store/db_key.py); command-line subprocesses inherit both settings.
+os.environ.setdefault("XIHU_DESK_KEY_STORE", "file")
+os.environ.setdefault("XIHU_DESK_KEY_DIR", tempfile.mkdtemp(prefix="xihu-keys-"))
 
 import pytest
 from argon2 import PasswordHasher

@@ -4,7 +4,6 @@ test session and copied per test), figures counted with plain SQL, and a hand-ma
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.utils.datetime import to_excel
 
 from xihu_desk.paths import DataDir
+from xihu_desk.store import sqlfile
 
 DEMO_TODAY = date(2026, 6, 30)
 DEMO_CASES = 80
@@ -55,7 +55,7 @@ CLOSING_SQL = "CASE WHEN c.outcome IS NOT NULL THEN c.closed_on END"
 def sql_figures(db_file: Path, date_from: date, date_to: date, where: str = "", params: tuple = ()) -> dict[str, float]:
     """The summary's figures counted straight from the tables, without the service's query: intake
     by the accepted date, outcomes by the closing date, void cases nowhere."""
-    conn = sqlite3.connect(db_file)
+    conn = sqlfile.connect(db_file)
     live = "FROM mediation_case c JOIN committee m ON m.uuid = c.committee_uuid WHERE c.deleted = 0 AND c.status <> 'void' "
     intake = live + "AND c.accepted_on BETWEEN ? AND ? " + where
     closed = live + f"AND {CLOSING_SQL} BETWEEN ? AND ? " + where

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from xihu_desk.domain import auditchain
 from xihu_desk.paths import DataDir
 from xihu_desk.services import audit_exchange, auth, exchange, node
 from xihu_desk.services.context import cli_actor
-from xihu_desk.store import migrate
+from xihu_desk.store import migrate, sqlfile
 from xihu_desk.store.models import AuditEvent
 
 FIELDS = ("seq", "at", "actor", "action", "entity", "entity_id", "summary", "before", "after")
@@ -65,7 +64,7 @@ def _audit_warnings(office: Office) -> list[str]:
 
 
 def _raw(office: Office, *statements: str, params=()) -> None:
-    conn = sqlite3.connect(office.data.database)
+    conn = sqlfile.connect(office.data.database)
     conn.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
     conn.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
     for st in statements:
@@ -75,7 +74,7 @@ def _raw(office: Office, *statements: str, params=()) -> None:
 
 
 def _rehash_all(office: Office) -> None:
-    conn = sqlite3.connect(office.data.database)
+    conn = sqlfile.connect(office.data.database)
     rows = conn.execute(f"SELECT {', '.join(FIELDS)} FROM audit_event ORDER BY seq").fetchall()
     prev = auditchain.GENESIS
     for row in rows:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -23,6 +22,7 @@ from xihu_desk.reports import case_ledger as columns_module
 from xihu_desk.reports import ledger
 from xihu_desk.services import case_ledger, case_queries, cases
 from xihu_desk.services.context import cli_actor
+from xihu_desk.store import sqlfile
 from xihu_desk.store.case_models import MediationCase
 from xihu_desk.store.ledger_models import CaseImport
 
@@ -228,7 +228,7 @@ def test_export_masks_ids_neutralises_formulas_and_imports_again_as_duplicates(d
         full = case_ledger.export_ledger(s, cli_actor(), reveal=True)
     texts = [c.value for row in openpyxl.load_workbook(io.BytesIO(full)).active.iter_rows() for c in row if isinstance(c.value, str)]
     assert casekit.parties()[0].id_number in texts
-    conn = sqlite3.connect(db.engine.url.database)
+    conn = sqlfile.connect(db.engine.url.database)
     actions = [a for (a,) in conn.execute("SELECT action FROM audit_event WHERE action IN ('ledger.export_cases', 'party.reveal')")]
     conn.close()
     assert actions == ["ledger.export_cases", "party.reveal"]

@@ -19,8 +19,8 @@ from xihu_desk.paths import DataDir
 from xihu_desk.services import (
     audit,
     auth,
-    case_lifecycle,
     case_ledger,
+    case_lifecycle,
     case_queries,
     cases,
     demo,
@@ -397,14 +397,12 @@ def test_a_long_party_name_keeps_the_history_label_within_its_column(db, head, r
 
 
 def test_a_history_row_changed_outside_the_app_shows_in_check(db, head, roster, data_dir):
-    import sqlite3
-
-    from xihu_desk.store import digests
+    from xihu_desk.store import digests, sqlfile
 
     uuid = _closed_case(db, head, roster)
     with db.write() as s:
         case_lifecycle.correct(s, head, uuid, [("summary", "更正后的情况")], "登记笔误")
-    conn = sqlite3.connect(data_dir.database)
+    conn = sqlfile.connect(data_dir.database)
     assert digests.verify(conn).ok
     conn.execute("UPDATE case_history SET reason = '另有理由' WHERE case_uuid = ?", (uuid,))
     conn.commit()
@@ -415,12 +413,11 @@ def test_a_history_row_changed_outside_the_app_shows_in_check(db, head, roster, 
 @pytest.mark.sqlite_only  # writes the file's rows with sqlite3, as the sqlite3 shell would
 def test_digests_made_before_case_history_still_verify(db, head, roster, data_dir):
     import json as _json
-    import sqlite3
 
-    from xihu_desk.store import dialect, digests
+    from xihu_desk.store import dialect, digests, sqlfile
 
     uuid = _closed_case(db, head, roster)
-    conn = sqlite3.connect(data_dir.database)
+    conn = sqlfile.connect(data_dir.database)
     cur = dialect.wrap(conn)  # the digest code reads through the dialect's cursor (? placeholders, columns)
     key = digests._key(cur)
     old = {t: c for t, c in digests._columns(cur).items() if t != "case_history"}  # as before migration 0010

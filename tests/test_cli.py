@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 
 import pytest
 
 from xihu_desk import cli
+from xihu_desk.store import sqlfile
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -84,7 +84,7 @@ def test_check_backup_restore_and_tamper_detection(capsys, data_dir):
     code, _, err = run(capsys, "restore", saved, "--data-dir", home)
     assert code == 0, err
 
-    conn = sqlite3.connect(data_dir.database)
+    conn = sqlfile.connect(data_dir.database)
     conn.execute("DROP TRIGGER audit_event_no_update")
     conn.execute("UPDATE audit_event SET actor = 'someone-else' WHERE seq = 2")
     conn.commit()
@@ -126,7 +126,7 @@ def test_case_list_and_show_json_contract(capsys, data_dir):
     code, out, _ = run(capsys, "case", "show", case["case_no"], "--data-dir", home, "--json", "--reveal")
     revealed = json.loads(out)
     assert "*" not in revealed["parties"][0]["id_number"] and len(revealed["parties"][0]["id_number"]) == 18
-    conn = sqlite3.connect(data_dir.database)
+    conn = sqlfile.connect(data_dir.database)
     actors = conn.execute("SELECT actor FROM audit_event WHERE action = 'party.reveal'").fetchall()
     conn.close()
     assert len(actors) == 1 and actors[0][0].startswith("cli:")
@@ -136,7 +136,7 @@ def test_case_list_and_show_json_contract(capsys, data_dir):
 
 def test_cli_actions_are_audited_as_the_os_account(capsys, data_dir):
     run(capsys, "backup", "--data-dir", str(data_dir.root))
-    conn = sqlite3.connect(data_dir.database)
+    conn = sqlfile.connect(data_dir.database)
     actor = conn.execute("SELECT actor FROM audit_event WHERE action = 'data.backup'").fetchone()[0]
     conn.close()
     assert actor.startswith("cli:")

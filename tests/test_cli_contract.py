@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from contextlib import closing
@@ -18,6 +17,7 @@ import pytest
 from tests import casekit
 from xihu_desk import cli
 from xihu_desk.services.units import reads
+from xihu_desk.store import sqlfile
 
 
 def _leaf_commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
@@ -159,7 +159,7 @@ def test_interrupted_output_leaves_no_half_written_file(tmp_path, monkeypatch):
 ])
 def test_output_over_the_database_or_backups_is_refused(capsys, data_dir, argv):
     db = data_dir.database
-    with closing(sqlite3.connect(db)) as conn:  # what the fixture left in the -wal goes into the file first:
+    with closing(sqlfile.connect(db)) as conn:  # what the fixture left in the -wal goes into the file first:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # a command's clean close checkpoints it too
     before = db.read_bytes()
     filled = [a.format(db=db, backups=data_dir.backups) for a in argv]

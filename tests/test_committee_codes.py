@@ -5,7 +5,6 @@ numbers issued before stay as they were, and a number several cases carry is ref
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
 from datetime import date
 
@@ -20,7 +19,7 @@ from xihu_desk.paths import DataDir
 from xihu_desk.services import cases, committees, demo, exchange, node
 from xihu_desk.services.context import cli_actor
 from xihu_desk.services.demo_mediation import communities
-from xihu_desk.store import migrate
+from xihu_desk.store import migrate, sqlfile
 from xihu_desk.store.case_models import MediationCase
 from xihu_desk.store.models import Committee, Meta, OrgUnit
 
@@ -143,7 +142,7 @@ def _legacy(data: DataDir) -> dict[str, str]:
             uuids[key] = cases.open_case(s, head, casekit.intake(db, mediator, committee_uuid=committee,
                                                                  accepted_on=date(YEAR, 3, day))).uuid
     db.dispose()
-    conn = sqlite3.connect(data.database)
+    conn = sqlfile.connect(data.database)
     conn.execute("DROP INDEX ix_committee_short_name")
     conn.execute("DROP TABLE ref_committee_code")
     conn.execute("DELETE FROM meta WHERE key = 'reference.committee_codes'")

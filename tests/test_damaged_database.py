@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +20,7 @@ from xihu_desk.domain.errors import StorageError, UserError
 from xihu_desk.paths import DataDir
 from xihu_desk.services import maintenance, node
 from xihu_desk.services.context import cli_actor
-from xihu_desk.store import backup, dbfile, migrate
+from xihu_desk.store import backup, dbfile, migrate, sqlfile
 from xihu_desk.store.models import AuditEvent, Node
 
 
@@ -47,7 +46,7 @@ def flip_pages(path: Path, first: int = 1, count: int = 4) -> None:
 
 def garble_alembic_version(path: Path) -> None:
     """Damage inside a record that quick_check cannot see: Alembic cannot read its version."""
-    conn = sqlite3.connect(path)
+    conn = sqlfile.connect(path)
     conn.execute("UPDATE alembic_version SET version_num = CAST(X'FF8E' AS TEXT) || version_num")
     conn.commit()
     conn.close()
@@ -55,7 +54,7 @@ def garble_alembic_version(path: Path) -> None:
 
 def break_an_index(path: Path) -> None:
     """A table and its index disagree: quick_check passes, integrity_check does not."""
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = sqlfile.connect(path, isolation_level=None)
     conn.execute("CREATE TABLE t_probe (a TEXT, b TEXT)")
     conn.execute("CREATE INDEX ix_probe ON t_probe (a)")
     conn.executemany("INSERT INTO t_probe VALUES (?, ?)", [(f"a{i}", f"b{i}") for i in range(50)])
@@ -67,7 +66,7 @@ def break_an_index(path: Path) -> None:
 
 def left_wal(path: Path) -> bytes:
     """The -wal a killed writer leaves behind (frames not yet in the main file)."""
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = sqlfile.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA wal_autocheckpoint = 0")
     conn.execute("CREATE TABLE wal_probe (x)")
@@ -207,7 +206,7 @@ def test_restore_of_a_sound_database_backs_it_up_first(capsys, data_dir, good_ba
 
 
 def test_restore_refuses_while_another_program_has_the_database_open(data_dir, good_backup):
-    other = sqlite3.connect(data_dir.database)
+    other = sqlfile.connect(data_dir.database)
     other.execute("SELECT count(*) FROM node").fetchone()
     try:
         with pytest.raises(StorageError, match="正被另一个程序"):
@@ -242,7 +241,8 @@ def test_a_zero_byte_database_is_damage_not_a_new_node(capsys, data_dir, good_ba
 
 HOLD = """
 import sqlite3, sys, time
-conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+from xihu_desk.store import sqlfile
+conn = sqlfile.connect(sys.argv[1], isolation_level=None)
 conn.execute("CREATE TABLE IF NOT EXISTS t (x)")
 conn.execute("BEGIN IMMEDIATE")
 conn.execute("INSERT INTO t VALUES (randomblob(100000))")
@@ -314,7 +314,7 @@ def test_an_administrator_may_move_another_office_here_and_it_is_audited(capsys,
     doc = json.loads(out)
     assert doc["other_node"] is True and doc["replaced_node_id"] == ours
     assert doc["node"]["org_name"] == "文新街道" and _node_id(data_dir) == doc["node"]["node_id"]
-    conn = sqlite3.connect(data_dir.database)
+    conn = sqlfile.connect(data_dir.database)
     rows = conn.execute("SELECT action, actor, before, after FROM audit_event ORDER BY seq DESC LIMIT 2").fetchall()
     conn.close()
     (move, mover, before, after), (restore_action, _, _, _) = rows

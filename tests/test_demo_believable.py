@@ -142,9 +142,9 @@ def test_intake_names_real_looking_people_and_bodies(filled):
 
 
 def test_mediator_accounts_are_people_on_the_roster(demo_root):
-    import sqlite3
+    from xihu_desk.store import sqlfile
 
-    conn = sqlite3.connect(DataDir(demo_root).database)
+    conn = sqlfile.connect(DataDir(demo_root).database)
     rows = conn.execute("SELECT u.display_name, m.name FROM user_account u LEFT JOIN mediator m "
                         "ON m.uuid = u.mediator_uuid WHERE u.role = 'mediator'").fetchall()
     conn.close()

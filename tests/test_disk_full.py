@@ -20,7 +20,7 @@ from xihu_desk.domain.errors import StorageError
 from xihu_desk.paths import DataDir
 from xihu_desk.services import demo, exchange, node
 from xihu_desk.services.context import cli_actor
-from xihu_desk.store import dbfile, migrate, uow
+from xihu_desk.store import dbfile, migrate, sqlfile, uow
 
 SAMPLE = Path(__file__).parent / "data" / "sample-ledger-cases.xlsx"
 FULL_TAIL = "请清理磁盘空间后重试，已保存的数据没有改变。"
@@ -57,7 +57,7 @@ def full_disk(monkeypatch):
 
 
 def _cases(data: DataDir) -> int:
-    conn = sqlite3.connect(data.database)
+    conn = sqlfile.connect(data.database)
     try:
         return conn.execute("SELECT count(*) FROM mediation_case").fetchone()[0]
     finally:

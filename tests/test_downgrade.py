@@ -4,13 +4,12 @@ a clear message and leaves it exactly as it was (no backup, no migration, not a 
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 
 import pytest
 
 from xihu_desk.domain.errors import StorageError
 from xihu_desk.paths import DataDir
-from xihu_desk.store import migrate
+from xihu_desk.store import migrate, sqlfile
 
 
 def _digest(data_dir: DataDir) -> str:
@@ -18,7 +17,7 @@ def _digest(data_dir: DataDir) -> str:
 
 
 def test_older_program_leaves_a_newer_database_untouched(data_dir: DataDir):
-    conn = sqlite3.connect(data_dir.database)
+    conn = sqlfile.connect(data_dir.database)
     conn.execute("DELETE FROM alembic_version")  # several heads: one row each
     conn.execute("INSERT INTO alembic_version VALUES ('9999_from_a_newer_version')")
     conn.commit()
@@ -31,7 +30,7 @@ def test_older_program_leaves_a_newer_database_untouched(data_dir: DataDir):
     assert "比本程序新" in refused.value.message and "升级" in refused.value.message
     assert _digest(data_dir) == before
     assert sorted(p.name for p in data_dir.backups.glob("*")) == backups_before
-    conn = sqlite3.connect(data_dir.database)
+    conn = sqlfile.connect(data_dir.database)
     assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "9999_from_a_newer_version"
     conn.close()
 

@@ -180,12 +180,11 @@ def _crafted(township: Node, district: Node, tmp_path: Path, name: str, members:
              compress=zipfile.ZIP_STORED) -> Path:
     """A correctly signed and encrypted bundle whose inner zip holds ``members``."""
     import hashlib
+    import warnings
 
     from xihu_desk.domain import ids
     from xihu_desk.store.models import Node as NodeRow
     from xihu_desk.sync import container
-
-    import warnings
 
     inner = tmp_path / f"{name}.zip"
     with zipfile.ZipFile(inner, "w", compress) as zf, warnings.catch_warnings():
@@ -378,11 +377,11 @@ def test_a_clash_with_a_local_record_is_quarantined_and_the_rest_imported(pair, 
     with township.db.read() as s:
         first = s.scalars(select(ReviewItem).order_by(ReviewItem.number)).first()
         number, office, year, seq = first.number, first.office_code, first.year, first.seq
-    import sqlite3
-    conn = sqlite3.connect(district.data.database)
+    from xihu_desk.store import sqlfile
+    conn = sqlfile.connect(district.data.database)
     conn.execute("PRAGMA foreign_keys = OFF")
     cols = [r[1] for r in conn.execute("PRAGMA table_info(review_item)")]
-    src = sqlite3.connect(township.data.database)
+    src = sqlfile.connect(township.data.database)
     row = list(src.execute(f"SELECT {', '.join(cols)} FROM review_item WHERE number = ?", (number,)).fetchone())
     src.close()
     row[cols.index("uuid")] = "clashing-uuid"

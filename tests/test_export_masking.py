@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 from datetime import date, datetime
 
 import openpyxl
@@ -34,6 +33,7 @@ from xihu_desk.services import (
     reviews,
 )
 from xihu_desk.services.context import cli_actor
+from xihu_desk.store import sqlfile
 
 CANARIES: list[str] = []
 
@@ -92,7 +92,7 @@ def planted(db, data_dir, tmp_path):  # noqa: ANN001, ANN201
         reviews.record_after(s, shen, ref.uuid, reviews.AfterInput(adoption="not_adopted", adoption_reason=canary()))
         bundled = reviews.register(s, shen, reviewkit.command(title="从数据包收到的事项"))
     # A record that came in a bundle with a type no code list has (a live formula in a workbook).
-    conn = sqlite3.connect(db.engine.url.database)
+    conn = sqlfile.connect(db.engine.url.database)
     conn.execute("UPDATE review_item SET item_type = ? WHERE uuid = ?", (HYPERLINK, bundled.uuid))
     conn.commit()
     conn.close()
@@ -152,7 +152,7 @@ def test_reveal_gives_the_full_text_to_a_role_that_may_and_is_audited(db, plante
     shen = reviewkit.reviewer(db)
     with db.write() as s, pytest.raises(Exception, match="权限|无权"):
         review_ledger.export_ledger(s, shen, reveal=True)
-    conn = sqlite3.connect(db.engine.url.database)
+    conn = sqlfile.connect(db.engine.url.database)
     actions = [a for (a,) in conn.execute("SELECT action FROM audit_event WHERE action = 'party.reveal'")]
     conn.close()
     assert len(actions) >= 2

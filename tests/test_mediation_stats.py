@@ -6,10 +6,8 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import sqlite3
 import subprocess
 from datetime import date, datetime
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -21,7 +19,7 @@ from xihu_desk.domain.errors import UserError
 from xihu_desk.reports import mediation_stats as report
 from xihu_desk.services import case_ledger, mediation_stats
 from xihu_desk.services.context import cli_actor
-from xihu_desk.store import migrate
+from xihu_desk.store import migrate, sqlfile
 from xihu_desk.store.models import Committee
 from xihu_desk.store.sync_models import BundleIn, PeerNode
 
@@ -82,7 +80,7 @@ def test_every_sheet_total_equals_plain_sql(stats_node):
     for sheet in ("按调委会", "按组织类型", "按月"):
         _expect_total(_table(wb[sheet], LAYOUT["detail_columns"])["合计"], sql)
     # Each row too: dispute types, committees and months, counted independently.
-    conn = sqlite3.connect(data.database)
+    conn = sqlfile.connect(data.database)
     args = tuple(d.isoformat() for d in statskit.PERIOD)
     by_type = dict(conn.execute("SELECT r.label, count(*) FROM mediation_case c JOIN ref_code r ON r.list_name = "
                                 "'dispute_type' AND r.code = c.dispute_type WHERE c.deleted = 0 AND c.status <> 'void' AND c.accepted_on "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -15,7 +14,7 @@ from xihu_desk.domain.errors import PermissionDenied, UserError
 from xihu_desk.domain.roles import Role
 from xihu_desk.services import audit, auth, committees, node, users
 from xihu_desk.services.context import Actor, cli_actor, utcnow
-from xihu_desk.store import migrate
+from xihu_desk.store import migrate, sqlfile
 from xihu_desk.store.models import AuditEvent, Committee, Node, User
 
 
@@ -162,7 +161,7 @@ def test_tampering_around_the_triggers_is_detected(data_dir, db):
     auth.sign_in(db, "admin", ADMIN_PASSWORD)
     with db.read() as s:
         assert audit.verify_chain(s).ok
-    conn = sqlite3.connect(data_dir.database)
+    conn = sqlfile.connect(data_dir.database)
     conn.execute("DROP TRIGGER audit_event_no_update")
     conn.execute("UPDATE audit_event SET summary = '无事发生' WHERE seq = 4")
     conn.commit()
@@ -174,7 +173,7 @@ def test_tampering_around_the_triggers_is_detected(data_dir, db):
 
 def test_deleted_audit_row_is_detected(data_dir, db):
     auth.sign_in(db, "admin", ADMIN_PASSWORD)
-    conn = sqlite3.connect(data_dir.database)
+    conn = sqlfile.connect(data_dir.database)
     conn.execute("DROP TRIGGER audit_event_no_delete")
     conn.execute("DELETE FROM audit_event WHERE seq = 2")
     conn.commit()

@@ -4,14 +4,13 @@ shipped file is still (re)loaded at the next open, and only that kind."""
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 
 import pytest
 
 from xihu_desk.paths import DataDir
-from xihu_desk.store import migrate, reference_check
+from xihu_desk.store import migrate, reference_check, sqlfile
 
 pytestmark = pytest.mark.sqlite_only  # reads the SQLite file with sqlite3
 
@@ -25,7 +24,7 @@ def open_and_close(data: DataDir) -> migrate.OpenResult:
 
 def test_a_current_node_needs_no_load(data_dir: DataDir):
     assert open_and_close(data_dir).reference_loaded == []
-    conn = sqlite3.connect(data_dir.database)
+    conn = sqlfile.connect(data_dir.database)
     try:
         loaded = reference_check.stored(conn.execute(reference_check.QUERY))
     finally:
@@ -38,7 +37,7 @@ def test_a_current_node_needs_no_load(data_dir: DataDir):
 def test_an_out_of_date_kind_is_loaded_again(data_dir: DataDir, kind: str):
     if kind not in reference_check.shipped():
         pytest.skip(f"{kind}.json is not shipped")
-    conn = sqlite3.connect(data_dir.database)
+    conn = sqlfile.connect(data_dir.database)
     with conn:
         conn.execute("UPDATE meta SET value = 'old' WHERE key = ?", (f"reference.{kind}",))
     conn.close()

@@ -4,13 +4,13 @@ plain SQL (on the demo's screening), per committee and in total, in the workbook
 from __future__ import annotations
 
 import io
-import sqlite3
 from datetime import date
 
 import openpyxl
 
 from xihu_desk.services import demo, mediation_stats, screening_stats
 from xihu_desk.services.context import cli_actor
+from xihu_desk.store import sqlfile
 
 TODAY = date(2026, 11, 20)
 FROM, TO = date(2026, 10, 1), date(2026, 11, 15)
@@ -18,7 +18,7 @@ FROM, TO = date(2026, 10, 1), date(2026, 11, 15)
 
 def _plain(path) -> dict[str, dict[str, int]]:
     """Per committee name: the figures counted row by row, no aggregation by the program."""
-    conn = sqlite3.connect(path)
+    conn = sqlfile.connect(path)
     out: dict[str, dict[str, int]] = {}
     rounds = conn.execute(
         "SELECT r.uuid, c.name, r.zero_report FROM screening_round r JOIN committee c ON c.uuid = r.committee_uuid "

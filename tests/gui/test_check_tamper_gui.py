@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from tests import casekit
 from xihu_desk.services import cases
+from xihu_desk.store import sqlfile
 
 from .helpers import click, wait_op
 
@@ -15,7 +14,7 @@ def test_the_check_names_a_case_edited_outside_the_app(qtbot, main_window, ctx, 
     roster = casekit.roster(db, head)
     with db.write() as s:
         ref = cases.open_case(s, head, casekit.intake(db, roster))
-    conn = sqlite3.connect(ctx.data.database)
+    conn = sqlfile.connect(ctx.data.database)
     conn.execute("UPDATE mediation_case SET amount_fen = 99900 WHERE uuid = ?", (ref.uuid,))
     conn.execute("DROP TRIGGER audit_event_no_delete")
     conn.execute("DELETE FROM audit_event WHERE seq = (SELECT max(seq) FROM audit_event)")

@@ -4,8 +4,6 @@ second import that adds nothing."""
 
 from __future__ import annotations
 
-import io
-import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from xihu_desk.gui.reports.page import ReportsPage, preset_period
 from xihu_desk.gui.runner import Runner
 from xihu_desk.services import auth, users
 from xihu_desk.services.context import cli_actor
-from xihu_desk.store import migrate
+from xihu_desk.store import migrate, sqlfile
 
 from .helpers import click
 
@@ -116,7 +114,7 @@ def test_page_figures_charts_and_workbooks_match_the_database(qtbot, stats_ctx, 
     with qtbot.waitSignal(page.saved, timeout=10000) as saved:
         click(qtbot, page.ledger_button)
     book = openpyxl.load_workbook(saved.args[0])["案件台账"]
-    conn = sqlite3.connect(ctx.data.database)
+    conn = sqlfile.connect(ctx.data.database)
     assert book.max_row - 5 == conn.execute(
         "SELECT count(*) FROM mediation_case WHERE deleted = 0 AND status != 'void'").fetchone()[0]  # 作废 is in no ledger
     conn.close()
@@ -132,7 +130,7 @@ def test_scope_narrows_the_figures(qtbot, stats_ctx, tmp_path):
     index = page.scope.findText("北山街道人民调解委员会")
     with qtbot.waitSignal(page.loaded, timeout=5000):
         page.scope.setCurrentIndex(index)
-    conn = sqlite3.connect(ctx.data.database)
+    conn = sqlfile.connect(ctx.data.database)
     own = conn.execute("SELECT count(*) FROM mediation_case c JOIN committee m ON m.uuid = c.committee_uuid WHERE "
                        "c.deleted = 0 AND m.name = '北山街道人民调解委员会' AND c.accepted_on BETWEEN '2024-01-01' AND "
                        "'2026-12-31'").fetchone()[0]
@@ -147,7 +145,7 @@ def test_import_wizard_dry_run_then_import_then_nothing_new(qtbot, stats_ctx, tm
     expected = statskit.messy_ledger(ledger_file)
     files = FakeFiles(tmp_path, ledger_file)
     page = _page(qtbot, ctx, actor, files)
-    conn = sqlite3.connect(ctx.data.database)
+    conn = sqlfile.connect(ctx.data.database)
 
     def cases() -> int:
         return conn.execute(

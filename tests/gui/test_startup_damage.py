@@ -4,13 +4,11 @@ read-only when the file can be read and ends it when it cannot; never a crash di
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from xihu_desk.gui.controller import AppController
 from xihu_desk.gui.runner import Runner
-from xihu_desk.store import backup, dbfile, migrate
+from xihu_desk.store import backup, dbfile, migrate, sqlfile
 
 from .conftest import ADMIN_PASSWORD
 from .helpers import click, wait_op
@@ -24,7 +22,7 @@ def _drop_companions(path) -> None:  # noqa: ANN001
 def damage(path, how: str) -> None:  # noqa: ANN001
     _drop_companions(path)
     if how in ("one_table", "node_table"):  # followup: the start-up does not read it; node: it does
-        conn = sqlite3.connect(path)
+        conn = sqlfile.connect(path)
         table = "followup" if how == "one_table" else "node"
         root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
         conn.close()
@@ -42,7 +40,7 @@ def damage(path, how: str) -> None:  # noqa: ANN001
     elif how == "garbage":
         path.write_bytes(b"not a database \xff\x00" * 4000)
     elif how == "alembic":
-        conn = sqlite3.connect(path)
+        conn = sqlfile.connect(path)
         conn.execute("UPDATE alembic_version SET version_num = CAST(X'FF8E' AS TEXT) || version_num")
         conn.commit()
         conn.close()

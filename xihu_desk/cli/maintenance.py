@@ -43,6 +43,9 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     )
     rs.add_argument("file", metavar="FILE")
     rs.add_argument(
+        "--recovery-key-file", metavar="FILE", help="在另一台电脑上恢复加密的备份时：含该节点恢复密钥的文件"
+    )
+    rs.add_argument(
         "--other-node",
         action="store_true",
         help="管理员确认：把另一单位的备份恢复到本机，本机改用该单位的身份和密钥（记入审计日志）",
@@ -122,7 +125,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             else "（尚无备份）"
         ),
     ]
-    emit(args, report.as_json(), "\n".join(lines))
+    from xihu_desk.services import at_rest
+
+    encryption = at_rest.status(data)
+    lines.insert(1, encryption.line())
+    emit(args, report.as_json() | encryption.as_json(), "\n".join(lines))
     if not report.ok:
         print("检查未通过。", file=sys.stderr)
         return 1
@@ -179,8 +186,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
         doc = server_maintenance.restore(data, cli_actor(), Path(args.file))
         emit(args, doc, f"已从 {doc['restored_from']} 恢复到 {doc['database']}。")
         return 0
+    from xihu_desk.store import recovery_code
+
+    key_file = getattr(args, "recovery_key_file", None)
     result = maintenance.restore(
-        data, None, cli_actor(), Path(args.file), other_node=getattr(args, "other_node", False)
+        data,
+        None,
+        cli_actor(),
+        Path(args.file),
+        other_node=getattr(args, "other_node", False),
+        recovery_code=recovery_code.read_file(key_file) if key_file else None,
     )
     result.db.dispose()
     emit(args, result.as_json(), result.text())

@@ -22,6 +22,9 @@ def add_init_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentPa
     init.add_argument("--admin", required=True, metavar="NAME", help="管理员用户名")
     init.add_argument("--admin-name", metavar="姓名", help="管理员姓名（默认同用户名）")
     init.add_argument("--password-file", required=True, metavar="FILE", help="含管理员密码的文件（第一行）")
+    init.add_argument(
+        "--recovery-key-file", metavar="FILE", help="数据库恢复密钥写入的文件（不能在数据目录中；不写则显示在屏幕上）"
+    )
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
@@ -45,7 +48,11 @@ def _node_text(info) -> str:
 def cmd_init(args: argparse.Namespace) -> int:
     from xihu_desk.services import node
 
+    from xihu_desk.services import at_rest
+
     password = read_password_file(args.password_file)  # a BOM from Notepad is not part of it
+    if args.recovery_key_file:  # refused before anything is made
+        at_rest.recovery_target(DataDir(args.data_dir), args.recovery_key_file)
     data, opened = open_data(args, must_exist=False)
     info = run(
         opened.db,
@@ -59,7 +66,16 @@ def cmd_init(args: argparse.Namespace) -> int:
             admin_display_name=args.admin_name or "",
         ),
     )
-    emit(args, info.as_json(), _node_text(info) + f"\n数据库：{_where(data)}")
+    doc, text = info.as_json(), _node_text(info) + f"\n数据库：{_where(data)}"
+    code = None if data.server else at_rest.take_recovery_code(data.root)
+    if code and args.recovery_key_file:
+        path = at_rest.write_recovery_file(data, args.recovery_key_file, code, info.org_name)
+        doc["recovery_key_file"] = str(path)
+        text += f"\n数据库已加密。恢复密钥已写入 {path}：请打印后锁入保险柜，然后把该文件从电脑上删除。"
+    elif code:
+        doc["recovery_key"] = code
+        text += f"\n数据库已加密。恢复密钥（只显示这一次，请抄下或打印后锁入保险柜）：{code}"
+    emit(args, doc, text)
     return 0
 
 

@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 
 from xihu_desk import __version__
 from xihu_desk.cli import (
+    at_rest,
     bundle,
     case,
     casefile,
@@ -26,6 +27,7 @@ from xihu_desk.cli import (
 )
 from xihu_desk.cli import reconcile
 from xihu_desk.cli import screening
+from xihu_desk.cli import transfer
 
 _TEXTS = {
     "usage: ": "用法：",
@@ -118,6 +120,7 @@ _EPILOG = (
 # The command modules, each with its COMMANDS (the dispatch table is their union, cli/__init__.py).
 MODULES = (
     maintenance,
+    at_rest,
     node,
     case,
     bundle,
@@ -128,6 +131,7 @@ MODULES = (
     committee,
     user,
     screening,
+    transfer,
     reconcile,
     casefile,
     subsidy,
@@ -149,6 +153,7 @@ def build() -> argparse.ArgumentParser:
     maintenance.add_gui_parser(sub, common)  # gui
     node.add_init_parser(sub, common)  # init
     maintenance.add_parsers(sub, common)  # demo, check, backup, restore
+    at_rest.add_parsers(sub, common)  # rekey, unlock, encrypt (the encrypted database)
     case.add_parsers(sub, common, _Parser)  # case list, show
     node.add_parsers(sub, common, _Parser)  # node show, export-key, enrol
     bundle.add_parsers(sub, common, _Parser)  # bundle export, import, receipt, resolve-fork, resync
@@ -158,6 +163,7 @@ def build() -> argparse.ArgumentParser:
     mediator.add_parsers(sub, common, _Parser)  # mediator list, evidence
     committee.add_parsers(sub, common, _Parser)  # committee list, add, code (字号)
     screening.add_parsers(sub, common, _Parser)  # screening list, add, zero, to-case, close, ledger
+    transfer.add_parsers(sub, common, _Parser)  # transfer list, accept, refuse (移送)
     reconcile.add_parsers(sub, common, _Parser)  # reconcile (provincial platform)
     casefile.add_parsers(sub, common, _Parser)  # casefile score, review (卷宗评查)
     subsidy.add_parsers(sub, common, _Parser)  # subsidy (以案定补)

@@ -12,7 +12,7 @@ from xihu_desk.domain import clock
 from xihu_desk.domain.errors import StorageError, UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.paths import DataDir
-from xihu_desk.services import audit, audit_anchor
+from xihu_desk.services import at_rest, audit, audit_anchor
 from xihu_desk.services.context import Actor
 from xihu_desk.store import backup, clean_exit, dbfile, migrate
 from xihu_desk.store import progress as progress_steps
@@ -339,6 +339,7 @@ def restore(
     *,
     other_node: bool = False,
     now: datetime | None = None,
+    recovery_code: str | None = None,
 ) -> RestoreResult:
     """Replace the live database by a verified backup, whatever state the live file is in.
 
@@ -350,16 +351,17 @@ def restore(
     administrator's confirmed move, audited). The caller's ``db`` is disposed.
     """
     actor.require(Perm.MANAGE_DATA)
-    now = now or clock.local_now()
     if data.server:  # never over a database other desks work in: the IT person restores into a new one
         from xihu_desk.services import server_maintenance
 
         raise UserError(server_maintenance.RESTORE_ADVICE)
+    now = now or clock.local_now()
     source = Path(source)
     if not source.is_file():
         raise UserError(f"找不到备份文件：{source}")
     if data.database.exists() and source.resolve() == data.database.resolve():
         raise UserError("不能用正在使用的数据库文件本身来恢复，请选择备份文件。")
+    at_rest.restore_key(data, source, recovery_code)  # an encrypted backup of another PC: its recovery key
     backup.verify(source)
     revision = backup.schema_revision(source)
     if revision is None or not migrate.known_revision(revision):
@@ -408,6 +410,7 @@ def restore(
         if live.state == "damaged" or dbfile.companions(data.database) or data.database.exists():
             kept = _move_aside(data, data.database, now)
         staging.replace(data.database)
+        at_rest.adopt_restored(data)  # its key sealed for this account (a backup of another PC)
 
     result = migrate.open_database(data)
     after = dbfile.inspect(data.database, full=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import StorageError
-from xihu_desk.store import dbfile
+from xihu_desk.store import cipher_copy, dbfile, sqlfile
 from xihu_desk.store.progress import BackupProgress
 
 _NAME = re.compile(r"^xihu-desk-(\d{8})-(\d{6})(?:-(\d+))?-([a-z-]+)\.sqlite3$")
@@ -30,6 +30,8 @@ REASON_LABELS = {
     "before-migrate": "升级数据库前",
     "before-restore": "恢复备份前",
     "before-import": "导入数据前",
+    "before-encrypt": "加密转换前",
+    "before-rekey": "更换恢复密钥前",
 }
 
 
@@ -45,7 +47,8 @@ class BackupInfo:
         return REASON_LABELS.get(self.reason, self.reason)
 
 
-PARTIAL = ".partial"  # a backup (or a restore's copy) being written; renamed once verified
+PARTIAL = ".partial"
+_COPY_ERRORS: tuple[type[Exception], ...] = (*dbfile.DB_ERRORS, OSError)  # a backup (or a restore's copy) being written; renamed once verified
 
 
 def _connect_ro(path: Path) -> sqlite3.Connection:
@@ -59,10 +62,12 @@ STEP_PAGES = 4096
 
 def copy_database(source: Path, target: Path, progress: Callable[[int, int], object] | None = None) -> None:
     """Copy a live database page by page into ``target`` (replaced whole); ``progress(done,
-    total)`` in pages after each step (what it raises stops the copy and comes out here)."""
-    src = _connect_ro(source)
+    total)`` in pages after each step (what it raises stops the copy and comes out here).
+    An encrypted database's copy is encrypted with the same key (store/sqlfile.py)."""
+    key = sqlfile.key_for(source)
+    src = sqlfile.connect(source, readonly=True, key=key)
     try:
-        dst = sqlite3.connect(str(target))
+        dst = sqlfile.connect(target, key=key)
         try:
             if progress is None:
                 src.backup(dst, pages=STEP_PAGES)
@@ -78,9 +83,21 @@ def copy_database(source: Path, target: Path, progress: Callable[[int, int], obj
 def copy_into(source: Path, live: Path) -> None:
     """Overwrite a sound live database with ``source`` through SQLite (one write transaction:
     other connections see the old content or the new, never a mix)."""
+    source_key, live_key = sqlfile.key_for(source), sqlfile.key_for(live)
+    if source_key is None and live_key is not None:  # a backup from before the node was encrypted
+        staging = live.with_name(live.name + ".import" + PARTIAL)
+        _remove_with_companions(staging)
+        try:
+            cipher_copy.export(source, staging, live_key)
+            copy_into(staging, live)
+        finally:
+            _remove_with_companions(staging)
+        return
+    if source_key is not None and live_key is None:
+        raise StorageError("这份备份已加密，而本机的数据库尚未加密：请先运行 xihu-desk encrypt，再恢复这份备份。")
     src = _connect_ro(source)
     try:
-        dst = sqlite3.connect(str(live), timeout=10)
+        dst = sqlfile.connect(live, timeout=10)  # the live file keeps its own key
         try:
             src.backup(dst)
         finally:
@@ -106,7 +123,7 @@ def schema_revision(path: Path) -> str | None:
     try:
         heads = sorted(r[0] for r in conn.execute("SELECT version_num FROM alembic_version"))
         return ",".join(heads) or None
-    except sqlite3.DatabaseError:
+    except dbfile.DB_ERRORS:
         return None
     finally:
         conn.close()
@@ -116,7 +133,7 @@ def last_audit_seq(path: Path) -> int:
     conn = _connect_ro(path)
     try:
         return conn.execute("SELECT coalesce(max(seq), 0) FROM audit_event").fetchone()[0]
-    except sqlite3.DatabaseError:
+    except dbfile.DB_ERRORS:
         return -1
     finally:
         conn.close()
@@ -164,7 +181,7 @@ def make_backup(
             if progress is not None:
                 progress.raise_if_stopped()  # a check the user stopped is not a failed one
         partial.replace(target)
-    except (sqlite3.Error, OSError) as exc:
+    except _COPY_ERRORS as exc:
         _remove_with_companions(partial)
         if dbfile.is_disk_full(exc, target.parent):
             raise dbfile.DiskFull(target.parent) from exc

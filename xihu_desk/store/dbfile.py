@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xihu_desk.domain.errors import StorageError
+from xihu_desk.store import sqlfile
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Primary result codes (https://www.sqlite.org/rescode.html).
@@ -36,6 +37,11 @@ NEARLY_FULL = 256 * 1024
 
 COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
 PROGRESS_STEPS = 50_000  # SQLite VM steps between calls of inspect's progress (a few ms)
+
+# sqlite3's errors and SQLCipher's (an encrypted node's file), which are not sqlite3's subclasses
+DB_ERRORS: tuple[type[Exception], ...] = sqlfile.errors()
+_READ_ERRORS: tuple[type[Exception], ...] = (*DB_ERRORS, UnicodeDecodeError)
+_OPEN_ERRORS: tuple[type[Exception], ...] = (*DB_ERRORS, StorageError)
 
 DISK_FULL_MESSAGE = "磁盘已满：{where}没有剩余空间，本次操作没有完成。请清理磁盘空间后重试，已保存的数据没有改变。"
 
@@ -192,7 +198,7 @@ class Health:
 
 
 def _connect_ro(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = sqlfile.connect(path, readonly=True)
     # SQLite quotes damaged bytes in its messages: never fail on decoding them.
     conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
     return conn
@@ -220,7 +226,7 @@ def _damaged(path: Path, problems: list[str], summary: str, **kw) -> Health:
 def _page_count(conn: sqlite3.Connection) -> int:
     try:
         return conn.execute("PRAGMA page_count").fetchone()[0]
-    except sqlite3.Error:
+    except DB_ERRORS:
         return 0
 
 
@@ -279,11 +285,15 @@ def inspect(
             header = f.read(len(SQLITE_HEADER))
     except OSError as exc:
         return _unavailable(path, exc)
-    if header != SQLITE_HEADER:
+    try:
+        key = sqlfile.key_for(path) if header != SQLITE_HEADER else None
+    except StorageError as exc:  # encrypted, and this account cannot unseal the key: not damage
+        return Health(path, "unavailable", (str(exc),), error=exc)
+    if header != SQLITE_HEADER and key is None:
         return _damaged(path, ["文件开头不是 SQLite 数据库的文件头"], "文件已被覆盖或不是数据库")
     try:
         conn = _connect_ro(path)
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         return _damaged(path, [str(exc)], "无法读取") if is_damage(exc) else _unavailable(path, exc)
     if progress is not None:
         conn.set_progress_handler(progress, PROGRESS_STEPS)
@@ -291,14 +301,14 @@ def inspect(
         try:
             pragma = "PRAGMA integrity_check" if full else "PRAGMA quick_check"
             rows = [r[0] for r in conn.execute(pragma)] if check else ["ok"]
-        except (sqlite3.Error, UnicodeDecodeError) as exc:
+        except _READ_ERRORS as exc:
             if not is_damage(exc):
                 return _unavailable(path, exc)
             rows = [str(exc)]
         problems = [] if rows == ["ok"] else [str(r) for r in rows]
         try:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        except (sqlite3.Error, UnicodeDecodeError) as exc:
+        except _READ_ERRORS as exc:
             if not is_damage(exc):
                 return _unavailable(path, exc)
             return _damaged(path, problems or [str(exc)], "完整性检查未通过")
@@ -307,14 +317,14 @@ def inspect(
         revision, node, node_read = None, None, False
         try:
             revision = read_revision(conn) if "alembic_version" in tables else None
-        except (sqlite3.Error, UnicodeDecodeError) as exc:
+        except _READ_ERRORS as exc:
             if not is_damage(exc):
                 return _unavailable(path, exc)
             problems = problems or ["数据库版本记录已损坏：" + str(exc)]
         try:
             if "node" in tables:
                 node, node_read = read_node(conn), True
-        except (sqlite3.Error, UnicodeDecodeError) as exc:
+        except _READ_ERRORS as exc:
             if not is_damage(exc):
                 return _unavailable(path, exc)
             problems = problems or ["节点身份记录已损坏：" + str(exc)]
@@ -341,8 +351,8 @@ def probe_exclusive(path: Path) -> InUse:
     In WAL mode every open connection holds a shared lock, so this fails while another window or
     command has the database open; it leaves the file unchanged."""
     try:
-        conn = sqlite3.connect(str(path), timeout=0, isolation_level=None)
-    except sqlite3.Error as exc:
+        conn = sqlfile.connect(path, timeout=0, isolation_level=None)
+    except _OPEN_ERRORS as exc:
         return InUse(False, str(exc))
     try:
         conn.execute("PRAGMA locking_mode = EXCLUSIVE")
@@ -350,7 +360,7 @@ def probe_exclusive(path: Path) -> InUse:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         conn.execute("ROLLBACK")
         return InUse(False)
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         return InUse(sqlite_code(exc) in (SQLITE_BUSY, SQLITE_LOCKED), str(exc))
     finally:
         conn.close()

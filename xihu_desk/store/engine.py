@@ -7,6 +7,8 @@ for a unit of work that writes, so there is one writer and a write never upgrade
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.sql import FromClause
@@ -23,7 +25,7 @@ class _HintingCompiler(SQLiteCompiler):
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
-    engine = create_engine(url, echo=echo, future=True)
+    engine = _sqlite_engine(url, echo) if url.startswith("sqlite") else create_engine(url, echo=echo, future=True)
     if engine.dialect.name == "sqlite":
         engine.dialect.statement_compiler = _HintingCompiler
         _configure_sqlite(engine)
@@ -32,6 +34,28 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
         pg.configure_engine(engine)
     return engine
+
+
+def _sqlite_engine(url: str, echo: bool) -> Engine:
+    """A file's engine opens it through store/sqlfile.py: SQLCipher and its key when encrypted."""
+    from sqlalchemy.engine import make_url
+
+    from xihu_desk.store import sqlfile
+
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return create_engine(url, echo=echo, future=True)
+    path = Path(database)
+    key = sqlfile.key_for(path)
+    if key is None:
+        return create_engine(url, echo=echo, future=True)
+    return create_engine(
+        url,
+        echo=echo,
+        future=True,
+        module=sqlfile.dbapi_for(key),
+        creator=lambda: sqlfile.connect(path, key=key, check_same_thread=False),
+    )
 
 
 def _configure_sqlite(engine: Engine) -> None:

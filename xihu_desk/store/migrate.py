@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from xihu_desk import paths
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import StorageError
-from xihu_desk.store import backup, clean_exit, dbfile, reference_check
+from xihu_desk.store import backup, clean_exit, db_key, dbfile, reference_check
 from xihu_desk.store.uow import Database, dispose_all
 
 if TYPE_CHECKING:
@@ -142,6 +142,8 @@ def open_database(data: paths.DataDir, now: datetime | None = None) -> OpenResul
     verdict = start_verdict(data)
     health = dbfile.inspect(data.database, check=verdict.check)
     health.raise_if_unavailable()  # a full disk, a lock, no permission: not damage, nothing to restore
+    if health.state == "missing" and db_key.read_marker(data.root) is None:
+        db_key.create(data.root)  # a new node's file is encrypted from its first page (store/sqlfile.py)
     if verdict.check:
         log.info("启动时检查数据库完整性：%s", verdict.reason)
     db = Database(data.url)

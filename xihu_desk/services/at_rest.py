@@ -1,0 +1,223 @@
+"""Citizens' data at rest (issue 21): the encrypted database file, its sealed key, the recovery
+key, and turning a plain node into an encrypted one.
+
+For the setup wizard and the recovery sheet (documents/recovery_sheet.py):
+
+* ``take_recovery_code(root)``: after ``init`` succeeded, the new node's recovery code
+  (``ABCD-EFGH-IJKL-MNOP-QRST-UVWX-Y``), exactly once: it is not kept anywhere afterwards.
+  None when there is none to show (a plain or PostgreSQL node, or shown already).
+* ``recovery_code.file_text(code, label)``: the text ``--recovery-key-file`` writes.
+* ``status(data)``: encrypted or not, and where the key is sealed (the 数据安全 page, ``check``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from xihu_desk.domain.errors import StorageError, UserError
+from xihu_desk.domain.roles import Perm
+from xihu_desk.paths import DataDir
+from xihu_desk.store import db_key, dbfile, recovery_code, sqlfile
+
+NOT_ENCRYPTED_SERVER = "本节点的数据在 PostgreSQL 服务器上，加密由服务器负责（磁盘加密、备份加密），本命令不适用。"
+IN_USE = "数据库正被另一个程序（西湖司法所工作台窗口或命令）使用，请先关闭它再{what}。"
+
+
+@dataclass(frozen=True)
+class Status:
+    encrypted: bool
+    sealed: str | None  # where the key is sealed, in words; None for a plain file
+    store: str | None  # "keyring" / "file" / None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"encrypted": self.encrypted, "key_sealed": self.store, "key_sealed_where": self.sealed}
+
+    def line(self) -> str:
+        if not self.encrypted:
+            return "加密：否（数据库文件未加密，请运行 xihu-desk encrypt 转换）"
+        return f"加密：是（SQLCipher；密钥保存在{self.sealed or '（未知）'}）"
+
+
+def status(data: DataDir) -> Status:
+    marker = db_key.read_marker(data.root)
+    encrypted = sqlfile.is_encrypted(data.database)
+    if not encrypted or marker is None:
+        return Status(encrypted, None, None)
+    return Status(True, marker.where(), marker.sealed)
+
+
+def take_recovery_code(root: Path | str) -> str | None:
+    """The new node's recovery code, once (see the module's text)."""
+    return db_key.take_pending_code(Path(root))
+
+
+def recovery_target(data: DataDir, target: Path | str) -> Path:
+    """``target``, refused inside the data folder (a key beside the data it opens protects nothing)."""
+    path = Path(target).expanduser()
+    root = data.root.resolve()
+    where = path.resolve()
+    if where == root or root in where.parents:
+        raise UserError(f"恢复密钥不能保存在数据目录 {data.root} 中：请写到 U 盘或打印后锁入保险柜。")
+    return path
+
+
+def write_recovery_file(data: DataDir, target: Path | str, code: str, label: str = "") -> Path:
+    """Write the code to ``target`` (never inside the data folder)."""
+    path = recovery_target(data, target)
+    partial = path.with_name(path.name + ".part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(recovery_code.file_text(code, label), encoding="utf-8")
+        partial.replace(path)
+    except OSError as exc:
+        raise UserError(f"无法写入恢复密钥文件 {path}：{exc.strerror or exc}。请换一个位置。") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
+
+
+def _require_sqlite(data: DataDir) -> None:
+    if data.server:
+        raise UserError(NOT_ENCRYPTED_SERVER)
+
+
+def _exclusive(data: DataDir, what: str) -> None:
+    from xihu_desk.store import uow
+
+    uow.dispose_all(data.database)
+    if dbfile.probe_exclusive(data.database).busy:
+        raise StorageError(IN_USE.format(what=what))
+
+
+def unlock(data: DataDir, code: str) -> Status:
+    """Seal the node's key again for this account from its recovery code (the sealed key was
+    lost: a new Windows profile, a wiped keyring, another account of a shared PC)."""
+    _require_sqlite(data)
+    if not sqlfile.is_encrypted(data.database):
+        raise UserError("本节点的数据库没有加密，不需要恢复密钥。")
+    key = db_key.key_from_code(code)  # not the marker's check: a restore may have changed the file's key
+    sqlfile.remember(key)
+    if sqlfile.key_for(data.database) != key:
+        raise UserError(db_key.WRONG_RECOVERY)
+    try:
+        former = db_key.keys(data.root)
+    except db_key.KeyUnavailable:
+        former = []
+    db_key.adopt(data.root, key, former)
+    return status(data)
+
+
+def replace_recovery_key(data: DataDir, db: Any, actor: Any, target: Path | str) -> Path:
+    """A new recovery key (the old one lost or seen by someone): the database is re-keyed
+    (SQLCipher rewrites every page) under the key of a new code, written to ``target``; the old
+    code stops opening the node, while backups made before still open here (the former key
+    stays sealed beside the new one) and elsewhere with the old code. Audited."""
+    from xihu_desk.services import audit
+    from xihu_desk.store import backup, migrate
+
+    actor.require(Perm.MANAGE_DATA)
+    _require_sqlite(data)
+    if not sqlfile.is_encrypted(data.database):
+        raise UserError("本节点的数据库尚未加密，请先运行 xihu-desk encrypt。")
+    old = db_key.keys(data.root)
+    if db is not None:
+        db.dispose()
+    _exclusive(data, "更换恢复密钥")
+    kept = backup.make_backup(data.database, data.backups, "before-rekey")  # a restore point under the old key
+    code = recovery_code.new_code()
+    new = recovery_code.derive_key(code)
+    written = write_recovery_file(data, target, code)
+    # sealed first, with the old key kept: whatever happens next, one of them opens the file
+    db_key.adopt(data.root, new, old)
+    conn = sqlfile.connect(data.database, key=old[0], isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA rekey = \"x'{new.hex()}'\"")
+    except dbfile.DB_ERRORS as exc:
+        raise StorageError(
+            f"更换恢复密钥失败：{exc}。数据库仍可用旧的恢复密钥打开，{written} 中的新密钥无效。"
+        ) from exc
+    finally:
+        conn.close()
+    opened = migrate.open_database(data)
+    try:
+        with opened.db.write() as session:
+            audit.record(
+                session,
+                actor,
+                "data.rekey",
+                "database",
+                data.database.name,
+                summary="更换数据库恢复密钥（数据库已改用新密钥加密；旧的恢复密钥不再能打开本节点）",
+                after={"before_rekey_backup": kept.name},
+            )
+    finally:
+        opened.db.dispose()
+    return written
+
+
+def restore_key(data: DataDir, source: Path, code: str | None) -> bytes | None:
+    """Before a restore: the key that opens the backup ``source`` (None for a plain backup).
+    A backup of another PC needs its recovery code; without it, or with a wrong one, a Chinese
+    message and nothing changed."""
+    if not sqlfile.is_encrypted(source):
+        return None
+    if code:
+        sqlfile.remember(db_key.key_from_code(code))
+    try:
+        key = sqlfile.key_for(source)
+    except db_key.KeyUnavailable:
+        key = None
+    if key is not None:
+        return key
+    # an encrypted file nobody's key opens and a damaged one look the same: both are said
+    if code:
+        raise StorageError(
+            f"恢复密钥打不开备份 {source.name}：它不是这份备份所属节点的恢复密钥，或备份文件已损坏。数据目录没有改变。"
+        )
+    raise StorageError(
+        f"备份 {source.name} 无法打开：它已加密而本机没有它的密钥，或文件已损坏。在另一台电脑上恢复加密的备份时，"
+        "请加上 --recovery-key-file 恢复密钥文件（恢复密钥单上的代码）。数据目录没有改变。"
+    )
+
+
+def adopt_restored(data: DataDir) -> None:
+    """After a restore put a file in place (a new data folder, or one whose file was damaged or
+    missing): seal the key that opens it for this account, keeping the folder's old keys for
+    the older backups."""
+    key = sqlfile.key_for(data.database)
+    if key is None:
+        return
+    try:
+        current = db_key.keys(data.root)
+    except db_key.KeyUnavailable:
+        current = []
+    if current[:1] != [key]:
+        db_key.adopt(data.root, key, current)
+
+
+def plain_backups(data: DataDir) -> list[Path]:
+    from xihu_desk.store import backup
+
+    return [b.path for b in backup.list_backups(data.backups) if not sqlfile.is_encrypted(b.path)]
+
+
+def remove_plain_backups(data: DataDir, actor: Any) -> list[Path]:
+    """Delete the backups that are not encrypted (after an encrypted one was verified)."""
+    from xihu_desk.store import backup
+
+    actor.require(Perm.MANAGE_DATA)
+    if not sqlfile.is_encrypted(data.database):
+        raise UserError("本节点的数据库尚未加密：未加密的备份是仅有的备份，不能删除。")
+    if not any(sqlfile.is_encrypted(b.path) for b in backup.list_backups(data.backups)):
+        raise UserError("还没有加密的备份：请先运行 xihu-desk backup，再删除未加密的备份。")
+    removed = []
+    for path in plain_backups(data):
+        try:
+            os.remove(path)
+            removed.append(path)
+        except OSError:
+            continue
+    return removed
