@@ -238,6 +238,7 @@ def round_detail(session: Session, actor: Actor, round_uuid: str) -> dict[str, A
     from xihu_desk.services import screening_corrections
 
     doc["officer"] = officer.name if officer else ""
+    doc["officer_uuid"] = r.officer_uuid
     doc["editable"] = r.owner_node == session.scalar(select(Node.node_id).where(Node.id == 1))
     doc["changes"] = screening_corrections.changes_of(session, r.uuid)  # corrections and voiding, who/when/why
     return doc

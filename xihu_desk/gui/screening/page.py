@@ -27,6 +27,12 @@ from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.kit import fill_combo
 from xihu_desk.gui.listpage import ListPage
 from xihu_desk.gui.screening.dialogs import CheckDialog, CloseDialog, DisputeDialog, OfficerDialog, RoundDialog
+from xihu_desk.gui.screening.corrections import (
+    CorrectDisputeDialog,
+    CorrectRoundDialog,
+    OfficerStateDialog,
+    VoidRoundDialog,
+)
 from xihu_desk.gui.screening.dialogs import ZeroReportDialog
 from xihu_desk.gui.screening.model import COLUMN_SAMPLES, COMMITTEE, RoundListModel
 from xihu_desk.gui.widgets import label, readonly_table
@@ -145,8 +151,12 @@ class RoundsView(ListPage):
         self.to_case_button.setToolTip(self.tr("由调委会主动受理为案件，当事人和简要情况带入案件"))
         self.close_button = QPushButton(theme.icon("mdi6.check-circle-outline"), self.tr("当场化解 / 移交…"))
         self.close_button.setObjectName("closeDispute")
+        self.fix_dispute_button = QPushButton(theme.icon("mdi6.pencil-outline"), self.tr("更正纠纷…"))
+        self.fix_dispute_button.setObjectName("correctDispute")
+        self.fix_dispute_button.setToolTip(self.tr("更正所选纠纷的类型、当事人、简要情况或风险等级（写明理由）"))
         actions.addWidget(self.to_case_button)
         actions.addWidget(self.close_button)
+        actions.addWidget(self.fix_dispute_button)
         actions.addStretch(1)
         self.dispute_hint = label("", "muted")
         self.dispute_hint.setObjectName("disputeHint")
@@ -154,6 +164,7 @@ class RoundsView(ListPage):
         box.addLayout(actions)
         self.to_case_button.clicked.connect(self.to_case)
         self.close_button.clicked.connect(self.close_dispute)
+        self.fix_dispute_button.clicked.connect(self.correct_dispute)
         # title, facts, three disputes and the buttons, at any text size
         card.setMinimumHeight(self.fontMetrics().height() * 13)
         self._show_round(None)
@@ -163,7 +174,15 @@ class RoundsView(ListPage):
         self.add_button = QPushButton(theme.icon("mdi6.plus"), self.tr("添加纠纷…"))
         self.add_button.setObjectName("addToRound")
         self.add_button.clicked.connect(self.add_dispute)
-        return [self.add_button]
+        self.correct_button = QPushButton(theme.icon("mdi6.pencil-outline"), self.tr("更正…"))
+        self.correct_button.setObjectName("correctRound")
+        self.correct_button.setToolTip(self.tr("更正本次排查的内容，或删去误登记的纠纷（写明理由，原内容留痕）"))
+        self.correct_button.clicked.connect(self.correct_round)
+        self.void_button = QPushButton(theme.icon("mdi6.cancel"), self.tr("作废…"))
+        self.void_button.setObjectName("voidRound")
+        self.void_button.setToolTip(self.tr("作废误登记的排查记录或零报告：保留并注明理由，不计入统计"))
+        self.void_button.clicked.connect(self.void_round)
+        return [self.add_button, self.correct_button, self.void_button]
 
     # -- filters ------------------------------------------------------------------------------------
 
@@ -200,7 +219,8 @@ class RoundsView(ListPage):
         if detail is None:
             self.round_title.setText(self.tr("在上方列表中选择一次排查，这里列出它发现的纠纷。"))
             self.round_text.setText("")
-            self.add_button.setEnabled(False)
+            for button in (self.add_button, self.correct_button, self.void_button):
+                button.setEnabled(False)
             self._dispute_selected()
             return
         if detail["zero_report"]:
@@ -228,7 +248,13 @@ class RoundsView(ListPage):
             if not detail["editable"]:
                 parts.append(self.tr("（其他单位登记，只能查看）"))
             self.round_text.setText("　".join(parts))
-        self.add_button.setEnabled(self.can_edit and detail["editable"] and not detail["zero_report"])
+        self.round_text.setText(self.round_text.text() + self._changes_text(detail))
+        if detail["voided"]:
+            self.round_title.setText(self.round_title.text() + self.tr("　（已作废）"))
+        live = self.can_edit and detail["editable"] and not detail["voided"]
+        self.add_button.setEnabled(live and not detail["zero_report"])
+        self.correct_button.setEnabled(live)
+        self.void_button.setEnabled(live)
         danger = QColor(theme.DANGER)
         self.disputes.setRowCount(len(detail["disputes"]))
         for i, d in enumerate(detail["disputes"]):
@@ -254,6 +280,29 @@ class RoundsView(ListPage):
             self.disputes.selectRow(open_rows[0] if open_rows else 0)
         self._dispute_selected()
 
+    def _changes_text(self, detail: dict[str, Any]) -> str:
+        """The voiding and the latest correction under the round's facts: who, when, why."""
+        lines = []
+        if detail["voided"]:
+            lines.append(
+                self.tr("已于 {on} 由 {by} 作废，理由：{why}").format(
+                    on=detail["voided_on"], by=detail["voided_by"], why=detail["void_reason"]
+                )
+            )
+        fixes = [c for c in detail["changes"] if c["kind"] == "correct"]
+        if fixes:
+            last = fixes[-1]
+            lines.append(
+                self.tr("更正 {n} 次，最近一次 {at} {by}：{what}。理由：{why}").format(
+                    n=len(fixes),
+                    at=last["at"].replace("T", " ")[:16],
+                    by=last["by"],
+                    what="；".join(f"{c['what']} {c['before']}→{c['after']}" for c in last["changes"]),
+                    why=last["reason"],
+                )
+            )
+        return "".join("\n" + line for line in lines)
+
     def current_dispute(self) -> dict[str, Any] | None:
         if self.detail is None:
             return None
@@ -263,10 +312,11 @@ class RoundsView(ListPage):
 
     def _dispute_selected(self) -> None:
         d = self.current_dispute()
-        editable = bool(self.detail and self.detail["editable"]) and self.can_edit
+        editable = bool(self.detail and self.detail["editable"] and not self.detail["voided"]) and self.can_edit
         can_act = editable and d is not None and d["status"] == "open"
         self.to_case_button.setEnabled(can_act)
         self.close_button.setEnabled(can_act)
+        self.fix_dispute_button.setEnabled(editable and d is not None)
         if d is None:
             self.dispute_hint.setText("")
         elif d["status"] == "case":
@@ -348,6 +398,33 @@ class RoundsView(ListPage):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         round_uuid = self.detail["id"] if self.detail else ""
         dialog.completed.connect(lambda _how: self._saved(round_uuid))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def correct_round(self) -> CorrectRoundDialog | None:
+        if self.detail is None or not self.correct_button.isEnabled():
+            return None
+        choices = ops.read(self.ctx, self.actor, screening_queries.form_choices)
+        dialog = CorrectRoundDialog(self.ctx, self.actor, self.detail, choices, self)
+        return self._open(dialog, self.detail["id"])
+
+    def correct_dispute(self) -> CorrectDisputeDialog | None:
+        d = self.current_dispute()
+        if d is None or self.detail is None or not self.fix_dispute_button.isEnabled():
+            return None
+        choices = ops.read(self.ctx, self.actor, screening_queries.form_choices)
+        dialog = CorrectDisputeDialog(self.ctx, self.actor, self.detail["id"], d, choices["dispute_types"], self)
+        return self._open(dialog, self.detail["id"])
+
+    def void_round(self) -> VoidRoundDialog | None:
+        if self.detail is None or not self.void_button.isEnabled():
+            return None
+        return self._open(VoidRoundDialog(self.ctx, self.actor, self.detail, self), "")
+
+    def _open(self, dialog: Any, round_uuid: str) -> Any:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.completed.connect(lambda _r: self._saved(round_uuid))
         self.dialog = dialog
         dialog.open()
         return dialog
@@ -466,6 +543,7 @@ class OfficersView(QWidget):
         super().__init__(parent)
         self.ctx, self.actor = ctx, actor
         self.dialog: OfficerDialog | None = None
+        self.state_dialog: OfficerStateDialog | None = None
         box = QVBoxLayout(self)
         box.setContentsMargins(12, 8, 12, 8)
         head = QHBoxLayout()
@@ -476,7 +554,13 @@ class OfficersView(QWidget):
         self.add_button.setEnabled(actor.can(Perm.EDIT_CASES))
         self.add_button.clicked.connect(self.add)
         head.addWidget(self.add_button)
+        self.state_button = QPushButton(theme.icon("mdi6.account-off-outline"), self.tr("停用…"))
+        self.state_button.setObjectName("officerState")
+        self.state_button.setEnabled(False)
+        self.state_button.clicked.connect(self.change_state)
+        head.addWidget(self.state_button)
         box.addLayout(head)
+        self.rows: list[dict[str, Any]] = []
         self.table = readonly_table(
             [
                 self.tr("姓名"),
@@ -485,9 +569,11 @@ class OfficersView(QWidget):
                 self.tr("负责区域"),
                 self.tr("联系电话"),
                 self.tr("报告次数"),
+                self.tr("状态"),
             ],
             "officerTable",
         )
+        self.table.itemSelectionChanged.connect(self._selected)
         box.addWidget(self.table, 1)
         self.follower = ops.ListRefresher(self, ENTITIES, self.refresh)
         self._loaded = False
@@ -499,13 +585,51 @@ class OfficersView(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        rows = ops.read(self.ctx, self.actor, screening_queries.officers)
-        self.count.setText(self.tr("信息员 {n} 人").format(n=len(rows)))
+        selected = self.current()
+        rows = self.rows = ops.read(self.ctx, self.actor, screening_queries.officers)
+        active = sum(1 for o in rows if o["active"])
+        self.count.setText(self.tr("信息员 {n} 人，其中在用 {a} 人").format(n=len(rows), a=active))
+        muted = QColor(theme.MUTED)
         self.table.setRowCount(len(rows))
         for i, o in enumerate(rows):
-            cells = (o["name"], o["kind_label"], o["committee"], o["area"], o["phone"], str(o["reports"]))
+            state = (
+                self.tr("在用")
+                if o["active"]
+                else self.tr("自 {on} 停用：{why}").format(on=o["deactivated_on"] or "", why=o["deactivation_reason"])
+            )
+            cells = (o["name"], o["kind_label"], o["committee"], o["area"], o["phone"], str(o["reports"]), state)
             for j, text in enumerate(cells):
-                self.table.setItem(i, j, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if not o["active"]:
+                    item.setForeground(muted)
+                if j == 6:
+                    item.setToolTip(text)
+                self.table.setItem(i, j, item)
+        for i, o in enumerate(rows):
+            if selected and o["id"] == selected["id"]:
+                self.table.selectRow(i)
+        self._selected()
+
+    def current(self) -> dict[str, Any] | None:
+        row = self.table.currentRow()
+        has = self.table.selectionModel().hasSelection()
+        return self.rows[row] if has and 0 <= row < len(self.rows) else None
+
+    def _selected(self) -> None:
+        o = self.current()
+        self.state_button.setText(self.tr("恢复…") if o is not None and not o["active"] else self.tr("停用…"))
+        self.state_button.setEnabled(o is not None and self.actor.can(Perm.EDIT_CASES))
+
+    def change_state(self) -> OfficerStateDialog | None:
+        o = self.current()
+        if o is None or not self.state_button.isEnabled():
+            return None
+        dialog = OfficerStateDialog(self.ctx, self.actor, o, deactivate=o["active"], parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.completed.connect(lambda _u: self.refresh())
+        self.state_dialog = dialog
+        dialog.open()
+        return dialog
 
     def add(self) -> OfficerDialog:
         choices = ops.read(self.ctx, self.actor, screening_queries.form_choices)
