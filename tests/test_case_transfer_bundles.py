@@ -140,7 +140,7 @@ def test_case_moves_from_one_office_to_another_through_the_district(nodes, tmp_p
         case_b = s.get(MediationCase, uuid)
         new_no = case_b.case_no
         assert case_b.owner_node == b_id and "西溪人调字" in new_no
-        assert cases.find_case_uuid(s, new_no) == uuid
+        assert cases.find_case_uuid(s, new_no) == uuid == cases.find_case_uuid(s, old_no)
         history = [(h.action, h.field, h.before, h.after) for h in s.scalars(select(CaseHistory).where(CaseHistory.case_uuid == uuid))]
         files = list(s.scalars(select(Attachment).where(Attachment.case_uuid == uuid)))
         shown_b = case_queries.case_detail(s, head_b, uuid)

@@ -33,6 +33,11 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     bundle_sub = bundle.add_subparsers(dest="bundle_command", parser_class=parser_class, required=True)
     bx = bundle_sub.add_parser("export", parents=[common], help="生成给上级的下一个数据包")
     bx.add_argument("-o", "--output", metavar="DIR", default=".", help="写入的文件夹（默认当前文件夹）")
+    bx.add_argument(
+        "--to",
+        metavar="CHILD",
+        help="（上级）给下级单位的数据包：退回补正、移送决定和移送的案件、参考数据；写下级的单位代码或节点编号",
+    )
     bi = bundle_sub.add_parser("import", parents=[common], help="导入下级（或上级）的数据包，并在旁边写回执")
     bi.add_argument("file", metavar="FILE")
     bi.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
@@ -55,7 +60,7 @@ def cmd_bundle_export(args: argparse.Namespace) -> int:
     from xihu_desk.services.context import cli_actor
 
     data, opened = open_data(args)
-    result = exchange.export_bundle(data, opened.db, cli_actor(), Path(args.output))
+    result = exchange.export_bundle(data, opened.db, cli_actor(), Path(args.output), to=args.to)
     lines = [
         f"已生成第 {result.sequence} 号数据包（给 {result.destination_name}）：{result.file}",
         "内容：" + "，".join(f"{k} {v}" for k, v in result.counts.items()),

@@ -178,6 +178,15 @@ def find_case_uuid(session: Session, case_no_or_uuid: str) -> str:
             .distinct()
             .limit(2)
         ).all()
+        if not moved:  # or before it was transferred here from another office (原案号, services/case_transfer.py)
+            from xihu_desk.store.transfer_models import TransferDecision
+
+            moved = session.scalars(
+                select(TransferDecision.case_uuid)
+                .where(TransferDecision.from_case_no.in_(_number_variants(key)), TransferDecision.accepted.is_(True))
+                .distinct()
+                .limit(2)
+            ).all()
         if len(moved) == 1:
             return moved[0]
         raise NotFound(f"找不到案件“{key}”。")
