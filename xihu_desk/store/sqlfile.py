@@ -108,8 +108,9 @@ def key_for(path: Path) -> bytes | None:
         return None
     if len(head) < 16:  # missing or (nearly) empty: made encrypted where a key is sealed
         return db_key.current_key(path.parent)
-    if head in _by_salt:
-        return _by_salt[head]
+    cached = _by_salt.get(head)
+    if cached is not None and _opens(path, cached):  # a file re-keyed since (rekey) is looked up again
+        return cached
     keys, lost = _candidates(path)
     for key in keys:
         if _opens(path, key):
