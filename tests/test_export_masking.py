@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from tests import casekit, reviewkit
+from tests import anydb, casekit, reviewkit
 from xihu_desk import cli
 from xihu_desk.domain import idnumber
 from xihu_desk.reports import ledger
@@ -33,7 +33,6 @@ from xihu_desk.services import (
     reviews,
 )
 from xihu_desk.services.context import cli_actor
-from xihu_desk.store import sqlfile
 
 CANARIES: list[str] = []
 
@@ -47,11 +46,12 @@ def canary(kind: str = "18") -> str:
     return value
 
 
-HYPERLINK = '=HYPERLINK("http://example.invalid/x","点此")'
+# fits review_item.item_type (20 characters), which a PostgreSQL column enforces as a bundle import does
+HYPERLINK = '=HYPERLINK("x","点此")'
 
 
 @pytest.fixture
-def planted(db, data_dir, tmp_path):  # noqa: ANN001, ANN201
+def planted(db, data_dir, tmp_path):
     CANARIES.clear()
     head = casekit.head_actor(db)
     team = casekit.roster(db, head)
@@ -92,10 +92,7 @@ def planted(db, data_dir, tmp_path):  # noqa: ANN001, ANN201
         reviews.record_after(s, shen, ref.uuid, reviews.AfterInput(adoption="not_adopted", adoption_reason=canary()))
         bundled = reviews.register(s, shen, reviewkit.command(title="从数据包收到的事项"))
     # A record that came in a bundle with a type no code list has (a live formula in a workbook).
-    conn = sqlfile.connect(db.engine.url.database)
-    conn.execute("UPDATE review_item SET item_type = ? WHERE uuid = ?", (HYPERLINK, bundled.uuid))
-    conn.commit()
-    conn.close()
+    anydb.execute(db, "UPDATE review_item SET item_type = :t WHERE uuid = :u", params={"t": HYPERLINK, "u": bundled.uuid})
     assert len(CANARIES) > 20
     return {"head": head, "report": report, "legacy": legacy_path}
 
@@ -109,7 +106,7 @@ def _leaks(text: str) -> list[str]:
     return [c for c in CANARIES if c in text]
 
 
-def _workbooks(db, planted) -> dict[str, bytes]:  # noqa: ANN001
+def _workbooks(db, planted) -> dict[str, bytes]:
     actor = cli_actor()
     out = {}
     with db.write() as s:
@@ -150,15 +147,13 @@ def test_reveal_gives_the_full_text_to_a_role_that_may_and_is_audited(db, plante
     assert [c for c in CANARIES if c in "\n".join(str(c.value) for c in _cells(reviews_full))]
     assert not [c for c in _cells(full) if c.data_type == "f"]  # neutralised all the same
     shen = reviewkit.reviewer(db)
-    with db.write() as s, pytest.raises(Exception, match="权限|无权"):
+    with db.write() as s, pytest.raises(Exception, match=r"权限|无权"):
         review_ledger.export_ledger(s, shen, reveal=True)
-    conn = sqlfile.connect(db.engine.url.database)
-    actions = [a for (a,) in conn.execute("SELECT action FROM audit_event WHERE action = 'party.reveal'")]
-    conn.close()
+    actions = [a for (a,) in anydb.rows(db, "SELECT action FROM audit_event WHERE action = 'party.reveal'")]
     assert len(actions) >= 2
 
 
-def _run(capsys, *argv: str) -> str:  # noqa: ANN001
+def _run(capsys, *argv: str) -> str:
     code = cli.main(list(argv))
     out, err = capsys.readouterr()
     assert code == 0, err
