@@ -129,6 +129,12 @@ def password(url: str) -> str | None:
         return None
 
 
+def short_label(url: str) -> str:
+    """单位服务器 host/dbname: where a desk's data is, as the status bar says it."""
+    parts = urlsplit(url)
+    return f"单位服务器 {parts.hostname}/{parts.path.strip('/')}"
+
+
 def display(url: str) -> str:
     """The URL as shown to a person: postgresql://user@host:port/db (no driver, no options)."""
     parts = urlsplit(url)

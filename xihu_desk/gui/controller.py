@@ -162,8 +162,12 @@ class AppController(QObject):
         wizard, self.wizard = self.wizard, None
         if wizard is None:  # already handled
             return
+        if wizard.opened is not None:  # the desk now works on the office's server (the runner uses it)
+            self.opened = wizard.opened
         info, admin = wizard.info, wizard.admin_page.username.text().strip()
-        if info is None:
+        if wizard.joined is not None:  # an office's database joined: its own accounts sign in
+            self.show_login()
+        elif info is None:
             self.quit_app()
         else:
             self.show_login(admin)

@@ -62,6 +62,14 @@ def read(
     return ctx.runner.call(work, label=label, parent=parent, on_ok=on_ok, on_error=on_error)
 
 
+def use_database(ctx: AppContext, db: Any) -> None:
+    """Every later op runs on ``db`` (首次设置 switched this desk to an office's server); the
+    database used until now is closed. Only between ops: the runner is idle."""
+    old, ctx.runner.db = ctx.runner.db, db
+    if old is not db:
+        old.dispose()
+
+
 def session_read(ctx: AppContext, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """``fn(session, *args)`` for reads that need no actor (code lists, node facts)."""
     with ctx.db.read() as session:

@@ -24,8 +24,10 @@ from xihu_desk.domain.levels import LEVEL_LABELS, Level
 from xihu_desk.domain.roles import Role
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.server_choice import ServerChoice
 from xihu_desk.gui.widgets import PasswordCheck, label, show_state
-from xihu_desk.services import node
+from xihu_desk import dbserver
+from xihu_desk.services import node, server_setup
 from xihu_desk.services.context import Actor
 
 PAGE_INTRO, PAGE_UNIT, PAGE_ADMIN, PAGE_SUMMARY, PAGE_DONE = range(5)
@@ -65,14 +67,33 @@ class IntroPage(QWizardPage):
         ):
             box.addWidget(label(line, wrap=True))
         box.addSpacing(8)
-        box.addWidget(
-            label(
-                self.tr("所有数据只保存在这台电脑上，不会通过网络发送。数据目录：\n{path}").format(path=ctx.data.root),
-                "muted",
-                wrap=True,
-            )
+        box.addWidget(label(self.tr("数据保存在："), wrap=True))
+        self.where = ServerChoice(ctx)
+        self.where.changed.connect(self.completeChanged)
+        box.addWidget(self.where)
+        self.local_note = label(
+            self.tr("所有数据只保存在这台电脑上，不会通过网络发送。数据目录：\n{path}").format(path=ctx.data.root),
+            "muted",
+            wrap=True,
         )
+        box.addWidget(self.local_note)
+        self.where.server.toggled.connect(lambda server: self.local_note.setVisible(not server))
         box.addStretch(1)
+
+    def isComplete(self) -> bool:
+        return self.where.is_complete()
+
+    def validatePage(self) -> bool:
+        """本机: on. The server: switch to it first (on the runner); the wizard goes on when done."""
+        if not self.where.uses_server() or self.wizard_switched:
+            return True
+        self.where.switch()
+        return False
+
+    @property
+    def wizard_switched(self) -> bool:
+        wizard = self.wizard()
+        return isinstance(wizard, SetupWizard) and wizard.opened is not None
 
 
 class UnitPage(QWizardPage):
@@ -250,6 +271,7 @@ class SummaryPage(QWizardPage):
             (self.tr("上级单位"), parent),
             (self.tr("管理员用户名"), w.admin_page.username.text().strip()),
             (self.tr("管理员姓名"), w.admin_page.display_name.text().strip()),
+            (self.tr("数据库"), w.database_text()),
             (self.tr("数据目录"), str(w.ctx.data.root)),
         )
         cells = "".join(
@@ -309,6 +331,8 @@ class SetupWizard(QWizard):
         super().__init__(parent)
         self.ctx = ctx
         self.info: node.NodeInfo | None = None
+        self.opened: server_setup.OpenResult | None = None  # once this desk was switched to an office's server
+        self.joined: server_setup.Probe | None = None  # an office's server database joined: no init here
         self.setWindowTitle(self.tr("首次设置"))  # Qt adds the program's name
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
@@ -322,6 +346,7 @@ class SetupWizard(QWizard):
         ):
             self.setButtonText(button, text)
         self.intro_page = IntroPage(ctx)
+        self.intro_page.where.switched.connect(self._switched)
         self.unit_page = UnitPage(ctx)
         self.admin_page = AdminPage()
         self.summary_page = SummaryPage(self)
@@ -336,6 +361,25 @@ class SetupWizard(QWizard):
             self.setPage(page_id, page)
         self.setStartId(PAGE_INTRO)
         self.resize(760, 560)
+
+    def database_text(self) -> str:
+        server = self.ctx.data.server
+        return dbserver.short_label(server) if server else self.tr("本机数据库")
+
+    def _switched(self, done: server_setup.Switched) -> None:
+        self.opened = done.opened
+        if done.probe.state != server_setup.OFFICE:
+            self.next()  # an empty database: the node is made in it by the next pages
+            return
+        self.joined = done.probe
+        messages.info(
+            self,
+            self.tr("已连接 {org} 的单位数据库（{where}）。请用您在该数据库中已有的账户登录。").format(
+                org=done.probe.org_name, where=dbserver.short_label(done.probe.where)
+            ),
+            self.tr("加入单位数据库"),
+        )
+        self.accept()
 
     def command(self) -> node.InitCommand:
         return node.InitCommand(
@@ -386,8 +430,10 @@ class SetupWizard(QWizard):
     def reject(self) -> None:
         if self.ctx.runner.busy():
             return
-        if self.info is None and not messages.confirm(
-            self, self.tr("首次设置尚未完成。确定退出吗？下次打开程序时会重新开始设置。")
+        if (
+            self.info is None
+            and self.joined is None
+            and not messages.confirm(self, self.tr("首次设置尚未完成。确定退出吗？下次打开程序时会重新开始设置。"))
         ):
             return
         super().reject()

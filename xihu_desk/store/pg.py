@@ -27,6 +27,17 @@ SERVER_ONLY_INDEXES = frozenset({"ix_case_search_body_trgm", "ix_party_name_pref
 _SECRETS: dict[str, str] = {}
 
 
+def _secret_key(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True).replace("postgresql+psycopg", "postgresql", 1)
+
+
+def prime(url: str, secret: str) -> None:
+    """The password just typed (first-run wizard) for this process's connections to ``url``."""
+    _SECRETS[_secret_key(url)] = secret
+
+
 def wants_password(exc: BaseException) -> bool:
     """A connection refused for want of a (right) password, not for the network or the database."""
     detail = str(getattr(exc, "orig", exc)).lower()
@@ -38,7 +49,7 @@ def configure_engine(engine: Engine) -> None:
 
     The keyring is asked only when the server wants a password that libpq did not find itself
     (PGPASSWORD, ~/.pgpass): loading it costs time at start (its D-Bus and crypto modules)."""
-    url = engine.url.render_as_string(hide_password=True).replace("postgresql+psycopg", "postgresql", 1)
+    url = _secret_key(engine.url.render_as_string(hide_password=True))
 
     @event.listens_for(engine, "do_connect")
     def on_connect(dialect, _record, cargs, cparams):

@@ -1,0 +1,105 @@
+"""测试连接 for an office's PostgreSQL database (first-run wizard, issue 17): connect once with the
+password typed, say in one Chinese line what failed (no server, refused, wrong password, no such
+database, TLS), and otherwise what the database holds: nothing yet (a node can be made in it), an
+office's node (join it), something else (refused), or a newer program's schema (refused).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from xihu_desk import dbserver
+from xihu_desk.domain.errors import UserError
+
+EMPTY, OFFICE, SCHEMA_ONLY = "empty", "office", "schema_only"
+CONNECT_TIMEOUT_S = 8
+
+
+@dataclass(frozen=True)
+class Probe:
+    state: str  # EMPTY, OFFICE or SCHEMA_ONLY (the schema is there, init was never finished)
+    where: str  # postgresql://user@host:port/db, as shown
+    server_version: str
+    tls: bool
+    org_name: str = ""  # OFFICE: the unit whose database it is
+    org_code: str = ""
+
+
+def failure(detail: str, where: str, user: str, database: str) -> str:
+    """libpq's reason (English: the driver's wheel has no translations) as one line a person can act on."""
+    low = detail.lower()
+    if "password" in low or "authentication failed" in low:
+        return f"无法登录 {where}：用户名 {user} 或密码不对。请核对后重试，或向信息管理员确认。"
+    if "does not exist" in low and "database" in low:
+        return f"服务器上没有数据库 {database}。请信息管理员先建立一个空数据库（createdb），或核对数据库名。"
+    if "pg_hba.conf" in low:
+        return f"服务器不允许本机连接 {where}（pg_hba.conf 中没有放行本机）。请信息管理员放行本单位网段后重试。"
+    if "ssl" in low or "tls" in low or "certificate" in low:
+        return f"与 {where} 建立加密连接（TLS）失败：{detail}。请信息管理员检查服务器的证书设置。"
+    if "translate host name" in low or "name or service not known" in low or "nodename" in low:
+        return f"找不到服务器 {where.split('@')[-1].split('/')[0]}：请核对服务器地址。"
+    if "timeout" in low or "timed out" in low:
+        return f"连接 {where} 超时：服务器没有响应。请检查网络、服务器地址和端口，或服务器是否开启。"
+    if "refused" in low or "could not connect" in low or "connection" in low:
+        return f"连不上服务器 {where}：该地址和端口上没有 PostgreSQL 在运行。请检查服务器地址、端口，或服务器是否开启。"
+    return f"无法连接 {where}：{detail}。请联系单位的信息管理员。"
+
+
+def probe(url: str, password: str | None) -> Probe:
+    """Connect to ``url`` (a normalised server URL) with ``password`` and look at what is there.
+    Raises UserError with the reason when it cannot connect."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from xihu_desk.store import migrate
+
+    at = make_url(url)
+    where = dbserver.display(url)
+    params: dict[str, Any] = {
+        "host": at.host,
+        "port": at.port or 5432,
+        "dbname": at.database,
+        "user": at.username,
+        "connect_timeout": CONNECT_TIMEOUT_S,
+        "sslmode": at.query.get("sslmode", "prefer"),
+    }
+    if password:
+        params["password"] = password
+    try:
+        conn = psycopg.connect(**params)
+    except psycopg.Error as exc:
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[-1].strip()
+        raise UserError(failure(detail, where, at.username or "", at.database or "")) from exc
+    try:
+        with conn.cursor() as cur:
+            version = str(cur.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
+            tls = bool(conn.info.pgconn.ssl_in_use)
+            tables = cur.execute(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+            ).fetchone()[0]  # type: ignore[index]
+            if not tables:
+                return Probe(EMPTY, where, version, tls)
+            if cur.execute("SELECT to_regclass('alembic_version') IS NULL").fetchone()[0]:  # type: ignore[index]
+                raise UserError(
+                    f"数据库 {where} 不是空的，也不是西湖司法所工作台的数据库。"
+                    "请换一个空数据库，或请信息管理员新建一个。"
+                )
+            heads = sorted(r[0] for r in cur.execute("SELECT version_num FROM alembic_version"))
+            revision = ",".join(heads)
+            if revision and not migrate.known_revision(revision):
+                raise UserError(f"数据库 {where} 由更新版本的程序建立。请先升级西湖司法所工作台再连接。")
+            has_node = cur.execute("SELECT to_regclass('node') IS NOT NULL").fetchone()[0]  # type: ignore[index]
+            row = (
+                cur.execute(
+                    "SELECT node.org_code, org_unit.name FROM node"
+                    " LEFT JOIN org_unit ON org_unit.code = node.org_code WHERE node.id = 1"
+                ).fetchone()
+                if has_node
+                else None
+            )
+    finally:
+        conn.close()
+    if row is None:
+        return Probe(SCHEMA_ONLY, where, version, tls)
+    return Probe(OFFICE, where, version, tls, org_name=row[1] or row[0], org_code=row[0])
