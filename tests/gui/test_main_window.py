@@ -29,7 +29,9 @@ def test_status_bar_and_every_area(qtbot, main_window, ctx) -> None:  # noqa: AN
     assert w.level_status.text() == "层级：街道（镇）司法所"
     assert w.user_status.text() == "用户：王管理（管理员）"
     if ctx.data.server:  # the PostgreSQL run (tests/conftest.py)
-        assert w.db_status.text().startswith("单位服务器（PostgreSQL）：postgresql://")
+        host, name = ctx.data.server.split("@", 1)[1].split("?")[0].split("/")
+        assert w.db_status.text() == f"单位服务器 {host.split(':')[0]}/{name}"
+        assert w.db_status.toolTip().startswith("单位服务器（PostgreSQL）：postgresql://")
     else:
         assert w.db_status.text() == f"本机数据库：{ctx.data.database}"
     assert [w.nav.item(i).text() for i in range(w.nav.count())] == NAV_TITLES

@@ -172,10 +172,13 @@ class MainWindow(QMainWindow):
             )
         )
         server = self.ctx.data.server  # several desks on the office's PostgreSQL, or this PC's file
-        where = dbserver.display(server) if server else str(self.ctx.data.database)
-        kind = self.tr("单位服务器（PostgreSQL）") if server else self.tr("本机数据库")
-        self.db_status = ElidedLabel(self.tr("{kind}：{where}").format(kind=kind, where=where))
-        self.db_status.setToolTip(where)
+        if server:  # 单位服务器 host/dbname; the user and port in the tooltip
+            shown = dbserver.short_label(server)
+            tip = self.tr("单位服务器（PostgreSQL）：{where}").format(where=dbserver.display(server))
+        else:
+            shown = tip = self.tr("本机数据库：{where}").format(where=self.ctx.data.database)
+        self.db_status = ElidedLabel(shown)
+        self.db_status.setToolTip(tip)
         if self.ctx.db.write_blocked:
             self.db_status.setText(self.tr("数据库：只读（完整性检查未通过）"))
             self.db_status.setProperty("state", "error")
