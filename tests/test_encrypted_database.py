@@ -218,3 +218,13 @@ def test_a_plain_node_is_encrypted_once_after_a_backup(tmp_path, monkeypatch):
     again.db.dispose()
     assert at_rest.remove_plain_backups(data, cli_actor()) == result.plain_backups
     assert at_rest.plain_backups(data) == []
+
+
+def test_sqlcipher_errors_are_storage_errors_and_check_names_its_sqlite(data_dir, capsys):
+    from sqlcipher3 import dbapi2
+
+    from xihu_desk.store import uow
+
+    assert uow.storage_error(dbapi2.OperationalError("database is locked")) is not None
+    code, out, _err = run(capsys, "check", "--data-dir", str(data_dir.root), "--json")
+    assert code == 0 and json.loads(out)["sqlite_version"] == dbapi2.sqlite_version

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +13,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.paths import DataDir
 from xihu_desk.services import at_rest, audit, audit_anchor
 from xihu_desk.services.context import Actor
-from xihu_desk.store import backup, clean_exit, dbfile, migrate
+from xihu_desk.store import backup, clean_exit, dbfile, migrate, sqlfile
 from xihu_desk.store import progress as progress_steps
 from xihu_desk.store import uow
 from xihu_desk.store.uow import Database
@@ -191,7 +190,7 @@ def check(data: DataDir, db: Database, health: dbfile.Health | None = None, prog
             broken, reason = anchored
     return CheckReport(
         database=str(data.database),
-        sqlite_version=sqlite3.sqlite_version,
+        sqlite_version=sqlfile.sqlite_version(data.database),  # SQLCipher's own SQLite when encrypted
         integrity=integrity,
         schema_revision=revision,
         schema_head=migrate.head_revision(),
@@ -391,7 +390,7 @@ def restore(
         kept = backup.make_backup(data.database, data.backups, "before-restore", now)
         try:
             backup.copy_into(source, data.database)
-        except (sqlite3.Error, OSError) as exc:
+        except dbfile.DB_ERRORS + (OSError,) as exc:
             if dbfile.is_disk_full(exc, data.root):
                 raise dbfile.DiskFull(data.root) from exc
             raise StorageError(f"恢复失败：{exc}。原数据库没有改变，并已另行备份（{kept.name}）。") from exc
@@ -400,7 +399,7 @@ def restore(
         try:
             backup.copy_database(source, staging)
             backup.verify(staging)
-        except (sqlite3.Error, OSError, StorageError) as exc:
+        except dbfile.DB_ERRORS + (OSError, StorageError) as exc:
             backup._remove_with_companions(staging)
             if dbfile.is_disk_full(exc, data.root):
                 raise dbfile.DiskFull(data.root) from exc

@@ -160,6 +160,11 @@ def cipher_plain(path: Path) -> Any:
     return conn
 
 
+def sqlite_version(path: Path) -> str:
+    """The SQLite library that reads ``path``: SQLCipher's for an encrypted file."""
+    return str(_cipher().sqlite_version) if is_encrypted(path) else sqlite3.sqlite_version
+
+
 def dbapi_for(key: bytes | None) -> Any:
     """The DB-API module of a file with (or without) ``key``: SQLAlchemy maps its errors."""
     return _cipher() if key is not None else sqlite3

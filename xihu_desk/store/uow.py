@@ -11,7 +11,6 @@ that follows fails too ("no such savepoint"), and that second error is what reac
 
 from __future__ import annotations
 
-import sqlite3
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -46,7 +45,7 @@ def storage_error(exc: BaseException, folder: Path | None = None) -> StorageErro
     if dbfile.is_disk_full(exc, folder):
         return dbfile.DiskFull(folder)
     for e in dbfile.chain(exc):
-        if not isinstance(e, DBAPIError | sqlite3.Error):
+        if not isinstance(e, DBAPIError) and not isinstance(e, dbfile.DB_ERRORS):  # SQLCipher's too
             continue
         text = str(e).lower()
         for needle, message in _KNOWN:
