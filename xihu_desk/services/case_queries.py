@@ -17,7 +17,7 @@ from xihu_desk.domain.cases import Outcome, Procedure, Status
 from xihu_desk.domain.errors import NotFound
 from xihu_desk.domain.parties import AGENT_KINDS, ID_TYPES, ROLES, PartyInput
 from xihu_desk.domain.roles import Perm
-from xihu_desk.services import agreement_drafts, audit, case_lifecycle, codes, party_law
+from xihu_desk.services import audit, codes, party_law
 from xihu_desk.services.cases import CONFIRMATION_RESULTS, PERFORMANCE, SATISFACTION, contents, get_case
 from xihu_desk.services.context import Actor
 from xihu_desk.services.units import reads, writes_if
@@ -186,6 +186,10 @@ def case_detail(
     session: Session, actor: Actor, case_uuid: str, *, reveal: bool = False, today: date | None = None
 ) -> dict[str, Any]:
     """Everything the case holds, as plain data (the JSON of design.md §10 and the case form)."""
+    # only one case's page needs the change services (and their corrections, transfers and imports
+    # models): a list does not load them (issue 15)
+    from xihu_desk.services import agreement_drafts, case_lifecycle
+
     actor.require(Perm.VIEW_CASES)
     case = get_case(session, case_uuid)
     today = today or actor.today
