@@ -7,6 +7,9 @@ xihu-desk subsidy --from DATE --to DATE [-o FILE.xlsx] [--pdf FILE.pdf] [--appro
     --approve: 所长审核通过, closing the period (its lines never change again; later corrections
     show as adjustments in a later period)
 xihu-desk subsidy --load-rules FILE.toml   a new version of the rule table (sent down in bundles)
+xihu-desk subsidy --show-rules [--json]     the versions kept and the newest table
+    → {"versions": [{"version", "valid_from", "sample", "in_force", …}], "rules": {…the table…},
+       "editable", "read_only_reason"}
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.add_argument("--pdf", metavar="FILE.pdf", help="写出供签字的发放表（PDF）")
     p.add_argument("--approve", action="store_true", help="所长审核通过并关闭该期间（之后的更正在下一期调整）")
     p.add_argument("--load-rules", metavar="FILE.toml", help="导入新版本的补贴规则表（区司法局；随数据包下发）")
+    p.add_argument("--show-rules", action="store_true", help="列出已有的补贴规则版本和最新一版的内容")
 
 
 def cmd_subsidy(args: argparse.Namespace) -> int:
@@ -34,6 +38,8 @@ def cmd_subsidy(args: argparse.Namespace) -> int:
     from xihu_desk.services.context import cli_actor
 
     _data, opened = open_data(args)
+    if args.show_rules:
+        return _show_rules(args, opened)
     if args.load_rules:
         try:
             text = Path(args.load_rules).read_text(encoding="utf-8-sig")
@@ -70,6 +76,38 @@ def cmd_subsidy(args: argparse.Namespace) -> int:
     lines += [f"  {m['name']}（{m['committee']}）{m['cases']} 件 {m['amount']:g} 元" for m in doc["mediators"]]
     lines += [f"  暂缓：{h['case_no']} {h['reason']}" for h in doc["held"]]
     lines += [f"  不发放：{e['name']} {e['reason']}" for e in doc["excluded"]]
+    emit(args, doc, "\n".join(lines))
+    return 0
+
+
+def _show_rules(args: argparse.Namespace, opened: Any) -> int:
+    import json
+
+    from xihu_desk.services import subsidy_rules_form
+
+    got = run(opened.db, subsidy_rules_form.rules_for_editing)
+    table = json.loads(json.dumps(got["doc"], ensure_ascii=False, default=str))
+    doc = {
+        "versions": got["versions"],
+        "rules": table,
+        "editable": got["editable"],
+        "read_only_reason": got["read_only_reason"],
+    }
+    r = got["rules"]
+    lines = [f"补贴规则 {len(got['versions'])} 个版本"] + [
+        f"  {v['version']}\t自 {v['valid_from']}"
+        + ("\t现行" if v["in_force"] else "")
+        + ("\t示例" if v["sample"] else "")
+        for v in got["versions"]
+    ]
+    lines.append(f"最新一版 {r.version}（自 {r.valid_from} 起{'，示例' if r.sample else ''}）：")
+    lines.append("  基础金额：" + "、".join(f"{k} {v / 100:g} 元" for k, v in r.base.items()))
+    lines.append(
+        f"  加发：书面协议 {r.written_bonus / 100:g} 元、司法确认 {r.confirmation_bonus / 100:g} 元、"
+        f"提级或联合调解 {r.escalated_bonus / 100:g} 元；每人每期上限 {r.cap / 100:g} 元"
+    )
+    if got["read_only_reason"]:
+        lines.append(got["read_only_reason"])
     emit(args, doc, "\n".join(lines))
     return 0
 

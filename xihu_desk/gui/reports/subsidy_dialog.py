@@ -60,6 +60,11 @@ class SubsidyDialog(PeriodDialog):
         self.rules_button.setVisible(actor.can(Perm.MANAGE_MEDIATORS))
         self.rules_button.clicked.connect(self.load_rules)
         self.period_row.addWidget(self.rules_button)
+        # the table as a form: the district saves a new version, an office below sees it read-only
+        self.edit_rules_button = QPushButton(self.tr("补贴规则…"))
+        self.edit_rules_button.setObjectName("editRules")
+        self.edit_rules_button.clicked.connect(self.edit_rules)
+        self.period_row.addWidget(self.edit_rules_button)
         split = QSplitter(Qt.Orientation.Vertical)
         self.people = readonly_table(
             [self.tr("调解员"), self.tr("调委会"), self.tr("件数"), self.tr("金额（元）"), self.tr("备注")],
@@ -180,6 +185,15 @@ class SubsidyDialog(PeriodDialog):
             return
         ops.write(self.ctx, self.actor, subsidy.approve, *period, on_ok=self._show, on_error=self._error,
                   label=self.tr("正在审核通过…"), parent=self)  # fmt: skip
+
+    def edit_rules(self) -> Any:
+        from xihu_desk.gui.reports.subsidy_rules_dialog import SubsidyRulesDialog
+
+        dialog = SubsidyRulesDialog(self.ctx, self.actor, self)
+        dialog.accepted.connect(lambda: self.result_line.setText(dialog.result_line.text()))
+        self.rules_dialog = dialog
+        dialog.open()
+        return dialog
 
     def load_rules(self) -> None:
         path = self.files.open_rules(self)
