@@ -368,14 +368,16 @@ def apply(
     replaced = [v["uuid"] for v, _ in to_write if v["uuid"] in existing]
     if replaced and kind == "case":
         # A draft agreement stays on its node (not a part): a case replaced from elsewhere drops it.
+        # Its parts are replaced whole; the case's own row is updated in place below, since rows kept
+        # beside it refer to it (an escalation, a transfer request): deleting it failed on their
+        # foreign key, and an escalated case changed after its first bundle was quarantined.
         for model_ in [m for m, _ in CASE_PARTS.values()] + [CaseSearch, AgreementDraft]:
             session.execute(delete(model_).where(model_.case_uuid.in_(replaced)))
-        session.execute(delete(model).where(model.uuid.in_(replaced)))
     if to_write:
         conn = session.connection()
-        # Other kinds are updated in place: a committee or mediator that cases refer to cannot be
+        # Every kind is updated in place: a committee or mediator that cases refer to cannot be
         # deleted first (FOREIGN KEY constraint failed), e.g. a committee whose 字号 its owner changed.
-        _insert_many(conn, model, [v for v, _ in to_write], upsert=kind != "case")
+        _insert_many(conn, model, [v for v, _ in to_write], upsert=True)
         if kind == "case":
             for part, (part_model, _many) in CASE_PARTS.items():
                 rows = [r for _, parts in to_write for r in parts[part]]
