@@ -202,6 +202,11 @@ class AppController(QObject):
                 self.tr("数据库已升级，升级前的数据已备份：{name}").format(name=self.opened.backup.name), 15000
             )
         self.window.show()
+        if not self.ctx.data.server:  # a plain file left from before issue 21: offer to encrypt it once
+            from xihu_desk.gui import encrypt_offer
+
+            window = self.window
+            QTimer.singleShot(0, lambda: encrypt_offer.offer(window, self.ctx, actor, self._database_encrypted))
 
     def _main_closed(self) -> None:
         self.window = None
@@ -209,6 +214,13 @@ class AppController(QObject):
         step()
 
     def _switch_user(self) -> None:
+        self._after_main = self.show_login
+        if self.window is not None:
+            self.window.close()
+
+    def _database_encrypted(self, opened: OpenResult) -> None:
+        self._use(opened)
+        messages.info(self.window, self.tr("数据库已加密。请重新登录。"))
         self._after_main = self.show_login
         if self.window is not None:
             self.window.close()

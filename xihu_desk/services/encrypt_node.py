@@ -190,3 +190,17 @@ class _Scaled:
             return
         share = self.start + (self.end - self.start) * done / total
         self.progress.step(done=int(share * progress_steps.WHOLE), stage=stage, total=progress_steps.WHOLE)
+
+
+@dataclass
+class Encrypted:
+    result: EncryptResult
+    opened: Any  # migrate.OpenResult: the encrypted file, opened for the program to go on with
+
+
+def encrypt_and_reopen(data: DataDir, db: Any, actor: Any, progress: Any = None) -> Encrypted:
+    """``encrypt``, then the node opened again (the desktop program swaps its database for it)."""
+    from xihu_desk.store import migrate
+
+    result = encrypt(data, db, actor, progress=progress)
+    return Encrypted(result, migrate.open_database(data))
