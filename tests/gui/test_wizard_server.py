@@ -122,3 +122,15 @@ def test_an_office_database_is_joined(qtbot, desk, data_dir, message_mock) -> No
     assert wizard.result() == QWizard.DialogCode.Accepted and wizard.joined is not None and wizard.info is None
     assert "已连接 北山街道 的单位数据库" in message_mock.of("info")[-1].text
     assert desk.data.server and desk.db.engine.dialect.name == "postgresql"
+
+
+def test_the_server_fields_fit_a_small_screen(qtbot, desk, monkeypatch) -> None:
+    """1366×768 at 150 % leaves about 880×470 for a window: the wizard stays within it, the page scrolls."""
+    from xihu_desk.gui import screenfit
+
+    monkeypatch.setattr(screenfit, "room", lambda widget=None: (880, 470))
+    wizard = _wizard(qtbot, desk)
+    click(qtbot, wizard.intro_page.where.server)
+    qtbot.wait(50)
+    assert wizard.width() <= 880 and wizard.height() <= 470, wizard.size()
+    assert wizard.intro_page.scroll.verticalScrollBar().maximum() > 0  # the fields are reached by scrolling

@@ -42,6 +42,7 @@ class ServerChoice(QWidget):
     ``switched(Switched)``: this desk now uses the server."""
 
     changed = Signal()
+    reported = Signal()  # 测试连接 said how it went (the page scrolls the line into view)
     switched = Signal(object)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -171,11 +172,13 @@ class ServerChoice(QWidget):
             )
         show_state(self.status, "ok", text)
         self.changed.emit()
+        self.reported.emit()
 
     def _failed(self, message: str) -> None:
         self.test_button.setEnabled(True)
         show_state(self.status, "error", message)
         self.changed.emit()
+        self.reported.emit()
 
     def switch(self) -> None:
         """Make the server this desk's database; ``switched`` when done, the reason shown when not."""

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from xihu_desk.domain.levels import LEVEL_LABELS, Level
 from xihu_desk.domain.roles import Role
-from xihu_desk.gui import messages, ops, theme
+from xihu_desk.gui import messages, ops, screenfit, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.server_choice import ServerChoice
 from xihu_desk.gui.widgets import PasswordCheck, label, show_state
@@ -57,7 +57,13 @@ class IntroPage(QWizardPage):
         super().__init__()
         self.setTitle(self.tr("欢迎使用西湖司法所工作台"))
         self.setSubTitle(self.tr("这台电脑第一次使用本程序，请用几分钟完成首次设置。"))
-        box = QVBoxLayout(self)
+        # the server's fields make the page tall: it scrolls on a small screen at 150 % text
+        content = QWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.scroll = screenfit.scrolling(content, "introScroll")
+        outer.addWidget(self.scroll)
+        box = QVBoxLayout(content)
         box.setSpacing(12)
         box.addWidget(label(self.tr("首次设置将完成以下几件事："), wrap=True))
         for line in (
@@ -70,6 +76,7 @@ class IntroPage(QWizardPage):
         box.addWidget(label(self.tr("数据保存在："), wrap=True))
         self.where = ServerChoice(ctx)
         self.where.changed.connect(self.completeChanged)
+        self.where.reported.connect(lambda: self.scroll.ensureWidgetVisible(self.where.status))
         box.addWidget(self.where)
         self.local_note = label(
             self.tr("所有数据只保存在这台电脑上，不会通过网络发送。数据目录：\n{path}").format(path=ctx.data.root),
@@ -360,7 +367,8 @@ class SetupWizard(QWizard):
         ):
             self.setPage(page_id, page)
         self.setStartId(PAGE_INTRO)
-        self.resize(760, 560)
+        width, height = screenfit.room(self)  # within a 1366×768 screen at 150 % too
+        self.resize(min(760, width), min(560, height))
 
     def database_text(self) -> str:
         server = self.ctx.data.server
