@@ -134,3 +134,33 @@ def test_the_server_fields_fit_a_small_screen(qtbot, desk, monkeypatch) -> None:
     qtbot.wait(50)
     assert wizard.width() <= 880 and wizard.height() <= 470, wizard.size()
     assert wizard.intro_page.scroll.verticalScrollBar().maximum() > 0  # the fields are reached by scrolling
+
+
+@needs_pg
+def test_after_joining_the_login_window_signs_in_on_the_server(qtbot, data_dir, tmp_path, monkeypatch, message_mock) -> None:
+    """The program's own order of screens: 首次设置 joins the office's database, then 登录 with its accounts."""
+    from tests.conftest import ADMIN_PASSWORD
+    from xihu_desk.gui.controller import AppController
+
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "pgpass"))
+    monkeypatch.setattr(pg_secret, "_keyring_usable", lambda: False)
+    local = DataDir(tmp_path / "new-desk")
+    opened = migrate.open_database(local)
+    c = AppController(local, opened, runner=Runner(opened.db, show_after_ms=50), quit_app=lambda: None)
+    try:
+        c.start()
+        assert c.wizard is not None
+        _type_server(qtbot, c.wizard, pg_server.url_in(data_dir.root))
+        assert wait_op(qtbot, c.ctx.runner, lambda: click(qtbot, c.wizard.intro_page.where.test_button), timeout=15000)
+        with qtbot.waitSignal(c.wizard.finished, timeout=30000):
+            click(qtbot, _next(c.wizard))
+        assert c.wizard is None and c.login is not None and c.opened.db is c.ctx.db
+        qtbot.keyClicks(c.login.username, "admin")
+        qtbot.keyClicks(c.login.password, ADMIN_PASSWORD)
+        assert wait_op(qtbot, c.ctx.runner, lambda: click(qtbot, c.login.login_button), timeout=15000)
+        assert c.window is not None and c.window.db_status.text().startswith("单位服务器 127.0.0.1/")
+    finally:
+        for widget in (c.window, c.login):
+            if widget is not None:
+                widget.hide()
+        c.shutdown()
