@@ -15,6 +15,7 @@ runs the start-up integrity check when the node's last session did not end clean
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import statistics
@@ -41,11 +42,18 @@ def small_node(folder: Path) -> Path:
 
 
 def a_case_no(root: Path) -> str:
-    conn = sqlite3.connect(f"{(root / 'xihu-desk.sqlite3').resolve().as_uri()}?mode=ro", uri=True)
+    """The newest case's number: read from the file (a big plain node), else from `case list` (an
+    encrypted node, which a plain sqlite3 cannot open)."""
     try:
-        return conn.execute("SELECT case_no FROM mediation_case ORDER BY rowid DESC LIMIT 1").fetchone()[0]
-    finally:
-        conn.close()
+        conn = sqlite3.connect(f"{(root / 'xihu-desk.sqlite3').resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return conn.execute("SELECT case_no FROM mediation_case ORDER BY rowid DESC LIMIT 1").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        listed = subprocess.run([CLI, "--data-dir", str(root), "case", "list", "--json"], check=True,
+                                capture_output=True, text=True, encoding="utf-8")
+        return json.loads(listed.stdout)["cases"][-1]["case_no"]
 
 
 try:  # CPU seconds of finished children: steadier than wall time on a shared machine (POSIX only)
@@ -99,9 +107,22 @@ def login_shown(root: Path) -> float:
     return took
 
 
+def precompile() -> None:
+    """The program's bytecode, as the installed program has it (PyInstaller bundles it): a module
+    edited since its last compile would otherwise be compiled from source on every start when
+    PYTHONDONTWRITEBYTECODE is set, which is no start-up a user sees."""
+    import compileall
+
+    import xihu_desk
+
+    compileall.compile_dir(str(Path(xihu_desk.__file__).parent), quiet=1)
+
+
 def main() -> None:
     big = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/kit/cases-1m")
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    precompile()
+    print(f"load average {os.getloadavg()[0]:.2f} at the start" if hasattr(os, "getloadavg") else "")
     with tempfile.TemporaryDirectory() as tmp:
         small = small_node(Path(tmp))
         nodes = {"50": small, "1M": big}
@@ -130,6 +151,8 @@ def main() -> None:
         print(f"{'case list --json':20} {statistics.median(list50):10.2f} {'-':>10}")
     # and the first screen of every list at 1M, beside its service query, in the same run
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    if hasattr(os, "getloadavg"):
+        print(f"load average {os.getloadavg()[0]:.2f} after the start-up rounds")
     lists = subprocess.run([sys.executable, str(Path(__file__).with_name("list_first_screen.py")), str(big)],
                            capture_output=True, text=True, encoding="utf-8", env=env)
     print("\n".join(line for line in lists.stdout.splitlines() if "propagateSizeHints" not in line))
