@@ -58,6 +58,13 @@ def _factor(name: str = "") -> QDoubleSpinBox:
     return spin
 
 
+def _rows_on_view(table: QTableWidget, rows: int) -> None:
+    """Rows tall enough for the spin boxes in them, and ``rows`` of them on view at any text size."""
+    row = QDoubleSpinBox().sizeHint().height() + 4
+    table.verticalHeader().setDefaultSectionSize(row)
+    table.setMinimumHeight(table.horizontalHeader().sizeHint().height() + rows * row + 6)
+
+
 class SubsidyRulesDialog(QDialog):
     def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,7 +136,7 @@ class SubsidyRulesDialog(QDialog):
             for widget in body.findChildren(QWidget):
                 if isinstance(widget, inputs):
                     widget.setEnabled(False)  # the table comes from the district: shown, not changed here
-        fit_to_screen(self, 56, 36)
+        fit_to_screen(self, 58, 44)
 
     # -- layout -------------------------------------------------------------------------------------
 
@@ -143,8 +150,12 @@ class SubsidyRulesDialog(QDialog):
         self.valid_from.setObjectName("rulesValidFrom")
         self.sample = QCheckBox(tr("金额仍为示例（待确定）"))
         self.sample.setObjectName("rulesSample")
-        self.errors.add_row(head, required(tr("新版本号")), "version", self.version)
-        self.errors.add_row(head, required(tr("自何日起适用")), "valid_from", self.valid_from)
+        if self.editable:
+            self.errors.add_row(head, required(tr("新版本号")), "version", self.version)
+            self.errors.add_row(head, required(tr("自何日起适用")), "valid_from", self.valid_from)
+        else:
+            head.addRow(tr("版本号："), self.version)
+            head.addRow(tr("自何日起适用："), self.valid_from)
         head.addRow("", self.sample)
         self.body.addLayout(head)
 
@@ -219,7 +230,7 @@ class SubsidyRulesDialog(QDialog):
         self.bands.setHorizontalHeaderLabels([tr("最低分"), tr("系数")])
         self.bands.horizontalHeader().setStretchLastSection(True)
         self.bands.verticalHeader().setVisible(False)
-        self.bands.setMinimumHeight(self.fontMetrics().height() * 6)
+        _rows_on_view(self.bands, 3)
         box.addWidget(self.bands)
         box.addLayout(self._row_buttons(self.add_band, self.bands, "Band"))
         box.addWidget(self.errors.label("review_bands", self.bands))
@@ -232,7 +243,7 @@ class SubsidyRulesDialog(QDialog):
         self.types.setHorizontalHeaderLabels([tr("纠纷类型"), tr("系数")])
         self.types.horizontalHeader().setStretchLastSection(True)
         self.types.verticalHeader().setVisible(False)
-        self.types.setMinimumHeight(self.fontMetrics().height() * 5)
+        _rows_on_view(self.types, 2)
         box.addWidget(self.types)
         box.addLayout(self._row_buttons(self.add_type, self.types, "Type"))
         box.addWidget(self.errors.label("type_factor", self.types))
@@ -280,9 +291,10 @@ class SubsidyRulesDialog(QDialog):
 
     def _load(self, doc: dict[str, Any]) -> None:
         r = self.data["rules"]
-        self.version.setText(self._next_version(r.version) if self.editable else r.version)
-        start = date.fromisoformat(self.data["closed_until"]) if self.data["closed_until"] else None
-        set_date(self.valid_from, r.valid_from if not self.editable else self._next_start(start))
+        closed = date.fromisoformat(self.data["closed_until"]) if self.data["closed_until"] else None
+        start = self._next_start(closed) if self.editable else r.valid_from
+        set_date(self.valid_from, start)
+        self.version.setText(self._next_version(start.year) if self.editable else r.version)
         self.sample.setChecked(r.sample and not self.editable)
         for code, spin in self.base.items():
             spin.setValue(r.base.get(code, 0) / 100)
@@ -303,9 +315,9 @@ class SubsidyRulesDialog(QDialog):
         for code, factor in r.type_factor.items():
             self.add_type(code, factor)
 
-    def _next_version(self, last: str) -> str:
-        year = self.actor.today.year
-        taken = {v["version"] for v in self.data["versions"]} | {last}
+    def _next_version(self, year: int) -> str:
+        """A suggestion named for the year the new version starts: 2027-1, 2027-2 …"""
+        taken = {v["version"] for v in self.data["versions"]} | {self.data["rules"].version}
         n = 1
         while f"{year}-{n}" in taken:
             n += 1

@@ -96,7 +96,12 @@ class CorrectRoundDialog(StepDialog):
             self.table.setItem(i, 0, tick)
             self.table.setItem(i, 1, QTableWidgetItem(f"{d['applicant']}与{d['respondent']}"))
             self.table.setItem(i, 2, QTableWidgetItem(d["status_label"] + (f" {d['case_no']}" if d["case_no"] else "")))
-        self.table.setMaximumHeight(self.fontMetrics().height() * 7)
+        # every dispute on view up to four (a top-level window starts at most 2/3 of the screen high)
+        rows = min(max(len(detail["disputes"]), 1), 4)
+        shown = self.table.horizontalHeader().sizeHint().height() + 4
+        shown += rows * self.table.verticalHeader().defaultSectionSize()
+        self.table.setMinimumHeight(shown)
+        self.table.setMaximumHeight(shown + self.table.verticalHeader().defaultSectionSize())
         if detail["disputes"]:
             self.form.addRow(self.tr("发现的纠纷："), self.table)
         self.reason = _reason_box(self, self.tr("例如：排查日期登记错了；同一纠纷重复登记"))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QPushButton,
     QTableWidgetItem,
     QTabWidget,
@@ -565,14 +566,18 @@ class OfficersView(QWidget):
             [
                 self.tr("姓名"),
                 self.tr("类别"),
+                self.tr("状态"),
                 self.tr("调委会"),
                 self.tr("负责区域"),
                 self.tr("联系电话"),
                 self.tr("报告次数"),
-                self.tr("状态"),
             ],
             "officerTable",
         )
+        # the committee's long name gives way at a large text size (its tooltip has it whole)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selected)
         box.addWidget(self.table, 1)
         self.follower = ops.ListRefresher(self, ENTITIES, self.refresh)
@@ -592,17 +597,19 @@ class OfficersView(QWidget):
         muted = QColor(theme.MUTED)
         self.table.setRowCount(len(rows))
         for i, o in enumerate(rows):
-            state = (
-                self.tr("在用")
+            state = self.tr("在用") if o["active"] else self.tr("停用（{on}）").format(on=o["deactivated_on"] or "")
+            why = (
+                ""
                 if o["active"]
                 else self.tr("自 {on} 停用：{why}").format(on=o["deactivated_on"] or "", why=o["deactivation_reason"])
             )
-            cells = (o["name"], o["kind_label"], o["committee"], o["area"], o["phone"], str(o["reports"]), state)
+            cells = (o["name"], o["kind_label"], state, o["committee"], o["area"], o["phone"], str(o["reports"]))
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if not o["active"]:
                     item.setForeground(muted)
-                if j == 6:
+                    item.setToolTip(why)
+                elif j == 3:
                     item.setToolTip(text)
                 self.table.setItem(i, j, item)
         for i, o in enumerate(rows):
