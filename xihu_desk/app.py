@@ -139,6 +139,7 @@ def run(data: DataDir, argv: list[str] | None = None, startup_check: bool = Fals
         log.info("已删除上次中断时留下的未完成文件：%s", ", ".join(p.name for p in opened.removed_partials))
 
     _encrypt_old_attachments(data, opened)
+    _clear_view_copies()  # those a viewer still held open when the program last ended
     controller = AppController(data, opened)
     watch = _integrity_watch(data, controller)  # the daily full check, once the first window is up
     controller.start()
@@ -149,6 +150,7 @@ def run(data: DataDir, argv: list[str] | None = None, startup_check: bool = Fals
         code = app.exec()
     finally:
         controller.shutdown()
+        _clear_view_copies()
         migrate.end_sessions()  # a clean exit: the next start skips the integrity check
         log.info("退出")
     return code
@@ -170,6 +172,15 @@ def _encrypt_old_attachments(data: DataDir, opened) -> None:
         return
     if done:
         log.info("已加密旧版本保存的附件 %d 个", done)
+
+
+def _clear_view_copies() -> None:
+    """The plain copies of attachments opened for viewing do not outlive the program."""
+    from xihu_desk.services import attachments
+
+    removed = attachments.clear_view_copies()
+    if removed:
+        log.info("已删除查看附件时留下的临时副本 %d 个", removed)
 
 
 # The daily check starts this long after the first window, so it never delays that window; writes

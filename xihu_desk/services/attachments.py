@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -84,9 +85,35 @@ def read_content(session: Session, data_root: Path, attachment_uuid: str) -> tup
         raise AttachmentDamaged(_label(session, row)) from None
 
 
+VIEW_FOLDER = "xihu-desk-view"
+
+
+def view_folder() -> Path:
+    """Where plain copies for viewing go: the system's temporary folder, emptied by
+    ``clear_view_copies`` when the program starts and ends."""
+    return Path(tempfile.gettempdir()) / VIEW_FOLDER
+
+
+def clear_view_copies(folder: Path | None = None) -> int:
+    """Remove the plain copies made for viewing; a copy a viewer still holds open (Windows) stays
+    until the next start. Returns how many files were removed."""
+    folder = folder or view_folder()
+    removed = 0
+    for path in sorted(folder.rglob("*"), reverse=True) if folder.is_dir() else []:
+        try:
+            if path.is_dir():
+                path.rmdir()
+            else:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
 def view_copy(session: Session, actor: Actor, data_root: Path, attachment_uuid: str, folder: Path) -> Path:
-    """A plain copy under the original name in ``folder`` (a temporary folder the caller cleans),
-    so the PC picks the viewer."""
+    """A plain copy under the original name in ``folder`` (``view_folder()``: emptied at start and
+    exit), so the PC picks the viewer."""
     name, content = read_content(session, data_root, attachment_uuid)
     target = Path(folder) / attachment_uuid[:12] / Path(name).name
     target.parent.mkdir(parents=True, exist_ok=True)

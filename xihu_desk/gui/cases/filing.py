@@ -4,7 +4,6 @@ and 附件, the scans and photos of the case."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from datetime import date
@@ -370,8 +369,8 @@ class AttachmentsTab(CaseTab):
             return
         a = self.detail["attachments"][row]
         # The store keeps files encrypted under keyed names; a plain copy under the original name
-        # in the temporary folder lets the PC pick the viewer.
-        folder = Path(tempfile.gettempdir()) / "xihu-desk-view"
+        # in the temporary folder (emptied at start and exit) lets the PC pick the viewer.
+        folder = attachments.view_folder()
         try:
             copy = ops.read(self.ctx, self.actor, attachments.view_copy, self.ctx.data.root, a["uuid"], folder)
         except UserError as exc:
