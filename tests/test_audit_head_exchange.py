@@ -6,14 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+from tests import anydb
 from tests.conftest import ADMIN_PASSWORD
 from xihu_desk.domain import auditchain
 from xihu_desk.paths import DataDir
 from xihu_desk.services import audit_exchange, auth, exchange, node
 from xihu_desk.services.context import cli_actor
-from xihu_desk.store import migrate, sqlfile
+from xihu_desk.store import migrate
 from xihu_desk.store.models import AuditEvent
 
 FIELDS = ("seq", "at", "actor", "action", "entity", "entity_id", "summary", "before", "after")
@@ -63,27 +64,21 @@ def _audit_warnings(office: Office) -> list[str]:
         return list(s.scalars(select(AuditEvent.summary).where(AuditEvent.action == "exchange.audit_head")))
 
 
-def _raw(office: Office, *statements: str, params=()) -> None:
-    conn = sqlfile.connect(office.data.database)
-    conn.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
-    conn.execute("DROP TRIGGER IF EXISTS audit_event_no_update")
-    for st in statements:
-        conn.execute(st, params)
-    conn.commit()
-    conn.close()
+def _raw(office: Office, *statements: str, params=None) -> None:
+    anydb.execute(office.data, *statements, params=params, no_audit_guard=True)
 
 
 def _rehash_all(office: Office) -> None:
-    conn = sqlfile.connect(office.data.database)
-    rows = conn.execute(f"SELECT {', '.join(FIELDS)} FROM audit_event ORDER BY seq").fetchall()
-    prev = auditchain.GENESIS
-    for row in rows:
-        entry = dict(zip(FIELDS, row))
-        h = auditchain.link(prev, entry)
-        conn.execute("UPDATE audit_event SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, h, entry["seq"]))
-        prev = h
-    conn.commit()
-    conn.close()
+    with anydb.connect(office.data) as conn:
+        anydb.drop_audit_triggers(conn)
+        rows = conn.execute(text(f"SELECT {', '.join(FIELDS)} FROM audit_event ORDER BY seq")).all()
+        prev = auditchain.GENESIS
+        for row in rows:
+            entry = dict(zip(FIELDS, row, strict=True))
+            h = auditchain.link(prev, entry)
+            conn.execute(text("UPDATE audit_event SET prev_hash = :p, hash = :h WHERE seq = :s"),
+                         {"p": prev, "h": h, "s": entry["seq"]})
+            prev = h
 
 
 def test_a_growing_chain_raises_no_warning(offices, tmp_path):
@@ -178,12 +173,20 @@ def test_a_restore_at_the_sender_is_named_in_the_warning(offices):
     assert len(warnings) == 1 and "短" in warnings[0] and "2026-12-01 从备份恢复" in warnings[0]
 
 
-def test_the_sender_names_its_last_restore(offices, tmp_path):
+def test_the_sender_names_its_last_restore(offices, tmp_path, request):
     township, _district = offices
     with township.db.read() as s:
         assert audit_exchange.head_for(s, "x")["restored"] is None
     from xihu_desk.services import maintenance
     taken = maintenance.backup_now(township.data, township.db, cli_actor(), tmp_path)
-    township.db = maintenance.restore(township.data, township.db, cli_actor(), taken).db
+    if anydb.is_pg(township.data):  # a server's backup is restored into a new, empty database
+        from xihu_desk.services import server_maintenance
+
+        fresh = request.getfixturevalue("empty_data_dir")
+        server_maintenance.restore(fresh, cli_actor(), taken)
+        township.db.dispose()
+        township.db = migrate.open_database(fresh).db
+    else:
+        township.db = maintenance.restore(township.data, township.db, cli_actor(), taken).db
     with township.db.read() as s:
         assert audit_exchange.head_for(s, "x")["restored"]["seq"] > 0
