@@ -24,13 +24,14 @@ from xihu_desk.domain.levels import LEVEL_LABELS, Level
 from xihu_desk.domain.roles import Role
 from xihu_desk.gui import messages, ops, screenfit, theme
 from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.recovery_page import RecoveryPage
 from xihu_desk.gui.server_choice import ServerChoice
 from xihu_desk.gui.widgets import PasswordCheck, label, show_state
 from xihu_desk import dbserver
-from xihu_desk.services import node, server_setup
+from xihu_desk.services import at_rest, node, server_setup
 from xihu_desk.services.context import Actor
 
-PAGE_INTRO, PAGE_UNIT, PAGE_ADMIN, PAGE_SUMMARY, PAGE_DONE = range(5)
+PAGE_INTRO, PAGE_UNIT, PAGE_ADMIN, PAGE_SUMMARY, PAGE_RECOVERY, PAGE_DONE = range(6)
 
 LEVEL_NOTES = {
     Level.COMMUNITY: "社区（村）人民调解委员会的调解点，通常是一台笔记本电脑，定期把数据交给所在街道（镇）司法所。",
@@ -295,6 +296,10 @@ class SummaryPage(QWizardPage):
         self._wizard.start_init()
         return False
 
+    def nextId(self) -> int:
+        # the recovery key page only when there is a key to show (not on a PostgreSQL server)
+        return PAGE_RECOVERY if self._wizard.recovery_page.code else PAGE_DONE
+
 
 class DonePage(QWizardPage):
     def __init__(self) -> None:
@@ -357,12 +362,14 @@ class SetupWizard(QWizard):
         self.unit_page = UnitPage(ctx)
         self.admin_page = AdminPage()
         self.summary_page = SummaryPage(self)
+        self.recovery_page = RecoveryPage(ctx)  # gui/recovery_page.py
         self.done_page = DonePage()
         for page_id, page in (
             (PAGE_INTRO, self.intro_page),
             (PAGE_UNIT, self.unit_page),
             (PAGE_ADMIN, self.admin_page),
             (PAGE_SUMMARY, self.summary_page),
+            (PAGE_RECOVERY, self.recovery_page),
             (PAGE_DONE, self.done_page),
         ):
             self.setPage(page_id, page)
@@ -427,6 +434,8 @@ class SetupWizard(QWizard):
         self.info = info
         self._set_busy(False)
         self.done_page.show_info(info, self.admin_page.username.text().strip())
+        code = None if self.ctx.data.server else at_rest.take_recovery_code(self.ctx.data.root)
+        self.recovery_page.show_code(code or "")
         self.next()
 
     def _failed(self, message: str) -> None:
