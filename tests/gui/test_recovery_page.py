@@ -13,7 +13,7 @@ from xihu_desk.services.context import cli_actor
 from xihu_desk.store import recovery_code
 
 
-def _through_init(qtbot, wizard, ctx) -> None:  # noqa: ANN001
+def _through_init(qtbot, wizard, ctx) -> None:
     with ctx.db.write() as s:  # as the summary page's commit does, then the wizard's own step
         info = node.init_node(s, cli_actor(), node.InitCommand("330106002", "township", None, "admin", ADMIN_PASSWORD))
     wizard.setStartId(PAGE_SUMMARY)
@@ -21,7 +21,7 @@ def _through_init(qtbot, wizard, ctx) -> None:  # noqa: ANN001
     wizard._initialised(info)
 
 
-def test_the_key_is_shown_once_and_must_be_kept(qtbot, fresh, message_mock, tmp_path) -> None:  # noqa: ANN001, F811
+def test_the_key_is_shown_once_and_must_be_kept(qtbot, fresh, message_mock, tmp_path) -> None:  # noqa: F811
     if fresh.data.server:
         return  # a PostgreSQL server has no recovery key: the page is skipped
     wizard = open_wizard(qtbot, fresh)
