@@ -116,3 +116,23 @@ def audit_triggers(where: DataDir | Any) -> set[str]:
     else:
         sql = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"
     return {r[0] for r in rows(where, sql)}
+
+
+@contextmanager
+def cursor(where: DataDir | Any) -> Iterator[Any]:
+    """A driver cursor taking SQLite's ``?`` placeholders on either backend (store/dialect.Cursor),
+    in one transaction: for tests whose plain-SQL counts are written with ``?``."""
+    from xihu_desk.store import dialect
+
+    with connect(where) as conn:
+        yield dialect.wrap(conn.connection.driver_connection)
+
+
+def snapshot(where: DataDir | Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, sorted: what a database holds, to compare before and after (a server's
+    database has no file whose bytes could be compared)."""
+    from sqlalchemy import inspect
+
+    with connect(where) as conn:
+        tables = sorted(inspect(conn).get_table_names())
+        return {t: sorted((tuple(r) for r in conn.execute(text(f'SELECT * FROM "{t}"'))), key=repr) for t in tables}

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.utils.datetime import to_excel
 
 from xihu_desk.paths import DataDir
-from xihu_desk.store import sqlfile
+from tests import anydb
 
 DEMO_TODAY = date(2026, 6, 30)
 DEMO_CASES = 80
@@ -52,11 +52,15 @@ def copy_node(source: Path, target: Path) -> DataDir:
 CLOSING_SQL = "CASE WHEN c.outcome IS NOT NULL THEN c.closed_on END"
 
 
-def sql_figures(db_file: Path, date_from: date, date_to: date, where: str = "", params: tuple = ()) -> dict[str, float]:
+def sql_figures(node: DataDir, date_from: date, date_to: date, where: str = "", params: tuple = ()) -> dict[str, float]:
     """The summary's figures counted straight from the tables, without the service's query: intake
-    by the accepted date, outcomes by the closing date, void cases nowhere."""
-    conn = sqlfile.connect(db_file)
-    live = "FROM mediation_case c JOIN committee m ON m.uuid = c.committee_uuid WHERE c.deleted = 0 AND c.status <> 'void' "
+    by the accepted date, outcomes by the closing date, void cases nowhere (on either backend)."""
+    with anydb.cursor(node) as conn:
+        return _sql_figures(conn, date_from, date_to, where, params)
+
+
+def _sql_figures(conn, date_from: date, date_to: date, where: str, params: tuple) -> dict[str, float]:
+    live = "FROM mediation_case c JOIN committee m ON m.uuid = c.committee_uuid WHERE NOT c.deleted AND c.status <> 'void' "
     intake = live + "AND c.accepted_on BETWEEN ? AND ? " + where
     closed = live + f"AND {CLOSING_SQL} BETWEEN ? AND ? " + where
     args = (date_from.isoformat(), date_to.isoformat(), *params)
@@ -79,13 +83,12 @@ def sql_figures(db_file: Path, date_from: date, date_to: date, where: str = "", 
     }
     out["confirmed"] = conn.execute(
         "SELECT count(*) FROM confirmation f JOIN mediation_case c ON c.uuid = f.case_uuid "
-        "JOIN committee m ON m.uuid = c.committee_uuid WHERE f.result = 'confirmed' AND f.deleted = 0 AND "
-        f"c.deleted = 0 AND c.status <> 'void' AND {CLOSING_SQL} BETWEEN ? AND ? " + where, args).fetchone()[0]
+        "JOIN committee m ON m.uuid = c.committee_uuid WHERE f.result = 'confirmed' AND NOT f.deleted AND "
+        f"NOT c.deleted AND c.status <> 'void' AND {CLOSING_SQL} BETWEEN ? AND ? " + where, args).fetchone()[0]
     out["amount_fen"] = conn.execute(
         "SELECT coalesce(sum(a.amount_fen), 0) FROM agreement a JOIN mediation_case c ON c.uuid = a.case_uuid "
-        "JOIN committee m ON m.uuid = c.committee_uuid WHERE a.deleted = 0 AND c.outcome = 'succeeded' AND "
-        f"c.deleted = 0 AND c.status <> 'void' AND {CLOSING_SQL} BETWEEN ? AND ? " + where, args).fetchone()[0]
-    conn.close()
+        "JOIN committee m ON m.uuid = c.committee_uuid WHERE NOT a.deleted AND c.outcome = 'succeeded' AND "
+        f"NOT c.deleted AND c.status <> 'void' AND {CLOSING_SQL} BETWEEN ? AND ? " + where, args).fetchone()[0]
     return out
 
 

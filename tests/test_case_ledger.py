@@ -15,14 +15,13 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from tests import casekit, statskit
+from tests import anydb, casekit, statskit
 from xihu_desk import cli
 from xihu_desk.domain.errors import UserError
 from xihu_desk.reports import case_ledger as columns_module
 from xihu_desk.reports import ledger
 from xihu_desk.services import case_ledger, case_queries, cases
 from xihu_desk.services.context import cli_actor
-from xihu_desk.store import sqlfile
 from xihu_desk.store.case_models import MediationCase
 from xihu_desk.store.ledger_models import CaseImport
 
@@ -228,9 +227,8 @@ def test_export_masks_ids_neutralises_formulas_and_imports_again_as_duplicates(d
         full = case_ledger.export_ledger(s, cli_actor(), reveal=True)
     texts = [c.value for row in openpyxl.load_workbook(io.BytesIO(full)).active.iter_rows() for c in row if isinstance(c.value, str)]
     assert casekit.parties()[0].id_number in texts
-    conn = sqlfile.connect(db.engine.url.database)
-    actions = [a for (a,) in conn.execute("SELECT action FROM audit_event WHERE action IN ('ledger.export_cases', 'party.reveal')")]
-    conn.close()
+    actions = [a for (a,) in anydb.rows(db.engine, "SELECT action FROM audit_event WHERE action IN "
+                                        "('ledger.export_cases', 'party.reveal') ORDER BY seq")]
     assert actions == ["ledger.export_cases", "party.reveal"]
 
 

@@ -397,17 +397,17 @@ def test_a_long_party_name_keeps_the_history_label_within_its_column(db, head, r
 
 
 def test_a_history_row_changed_outside_the_app_shows_in_check(db, head, roster, data_dir):
-    from xihu_desk.store import digests, sqlfile
+    from tests import anydb
+    from xihu_desk.store import digests
 
     uuid = _closed_case(db, head, roster)
     with db.write() as s:
         case_lifecycle.correct(s, head, uuid, [("summary", "更正后的情况")], "登记笔误")
-    conn = sqlfile.connect(data_dir.database)
-    assert digests.verify(conn).ok
-    conn.execute("UPDATE case_history SET reason = '另有理由' WHERE case_uuid = ?", (uuid,))
-    conn.commit()
-    assert [u for u, _no in digests.verify(conn).changed] == [uuid]
-    conn.close()
+    with anydb.cursor(data_dir) as cur:
+        assert digests.verify(cur).ok
+        cur.execute("UPDATE case_history SET reason = '另有理由' WHERE case_uuid = ?", (uuid,))
+    with anydb.cursor(data_dir) as cur:
+        assert [u for u, _no in digests.verify(cur).changed] == [uuid]
 
 
 @pytest.mark.sqlite_only  # writes the file's rows with sqlite3, as the sqlite3 shell would

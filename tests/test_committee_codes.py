@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests import casekit
+from tests import anydb, casekit
 from xihu_desk import cli, paths
 from xihu_desk.domain import committee_codes as rules
 from xihu_desk.domain.errors import FieldError
@@ -19,7 +19,7 @@ from xihu_desk.paths import DataDir
 from xihu_desk.services import cases, committees, demo, exchange, node
 from xihu_desk.services.context import cli_actor
 from xihu_desk.services.demo_mediation import communities
-from xihu_desk.store import migrate, sqlfile
+from xihu_desk.store import migrate
 from xihu_desk.store.case_models import MediationCase
 from xihu_desk.store.models import Committee, Meta, OrgUnit
 
@@ -142,16 +142,14 @@ def _legacy(data: DataDir) -> dict[str, str]:
             uuids[key] = cases.open_case(s, head, casekit.intake(db, mediator, committee_uuid=committee,
                                                                  accepted_on=date(YEAR, 3, day))).uuid
     db.dispose()
-    conn = sqlfile.connect(data.database)
-    conn.execute("DROP INDEX ix_committee_short_name")
-    conn.execute("DROP TABLE ref_committee_code")
-    conn.execute("DELETE FROM meta WHERE key = 'reference.committee_codes'")
-    conn.execute("DELETE FROM alembic_version WHERE version_num = '0007'")
-    conn.execute("UPDATE committee SET short_name = '北山' WHERE uuid IN (?, ?)", (community, copy))
-    conn.execute("UPDATE committee SET owner_node = 'a-community-point' WHERE uuid = ?", (copy,))
-    conn.execute("UPDATE mediation_case SET case_no = ? WHERE uuid = ?", (f"（{YEAR}）北山人调字第0001号", uuids["community"]))
-    conn.commit()
-    conn.close()
+    with anydb.cursor(data) as conn:
+        conn.execute("DROP INDEX ix_committee_short_name")
+        conn.execute("DROP TABLE ref_committee_code")
+        conn.execute("DELETE FROM meta WHERE key = 'reference.committee_codes'")
+        conn.execute("DELETE FROM alembic_version WHERE version_num = '0007'")
+        conn.execute("UPDATE committee SET short_name = '北山' WHERE uuid IN (?, ?)", (community, copy))
+        conn.execute("UPDATE committee SET owner_node = 'a-community-point' WHERE uuid = ?", (copy,))
+        conn.execute("UPDATE mediation_case SET case_no = ? WHERE uuid = ?", (f"（{YEAR}）北山人调字第0001号", uuids["community"]))
     return {**uuids, "community_committee": community, "copy": copy}
 
 

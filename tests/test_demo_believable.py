@@ -142,10 +142,8 @@ def test_intake_names_real_looking_people_and_bodies(filled):
 
 
 def test_mediator_accounts_are_people_on_the_roster(demo_root):
-    from xihu_desk.store import sqlfile
+    from tests import anydb
 
-    conn = sqlfile.connect(DataDir(demo_root).database)
-    rows = conn.execute("SELECT u.display_name, m.name FROM user_account u LEFT JOIN mediator m "
-                        "ON m.uuid = u.mediator_uuid WHERE u.role = 'mediator'").fetchall()
-    conn.close()
+    rows = anydb.rows(DataDir(demo_root), "SELECT u.display_name, m.name FROM user_account u LEFT JOIN mediator m "
+                      "ON m.uuid = u.mediator_uuid WHERE u.role = 'mediator'")
     assert rows and all(name == roster_name for name, roster_name in rows)  # linked, under the roster's name

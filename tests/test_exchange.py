@@ -377,17 +377,16 @@ def test_a_clash_with_a_local_record_is_quarantined_and_the_rest_imported(pair, 
     with township.db.read() as s:
         first = s.scalars(select(ReviewItem).order_by(ReviewItem.number)).first()
         number, office, year, seq = first.number, first.office_code, first.year, first.seq
-    from xihu_desk.store import sqlfile
-    conn = sqlfile.connect(district.data.database)
-    conn.execute("PRAGMA foreign_keys = OFF")
-    cols = [r[1] for r in conn.execute("PRAGMA table_info(review_item)")]
-    src = sqlfile.connect(township.data.database)
-    row = list(src.execute(f"SELECT {', '.join(cols)} FROM review_item WHERE number = ?", (number,)).fetchone())
-    src.close()
+    from tests import anydb
+    from xihu_desk.store import dialect
+    with anydb.cursor(township.data) as src:
+        cols = src.columns("review_item")
+        row = list(src.execute(f"SELECT {', '.join(cols)} FROM review_item WHERE number = ?", (number,)).fetchone())
     row[cols.index("uuid")] = "clashing-uuid"
-    conn.execute(f"INSERT INTO review_item ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", row)
-    conn.commit()
-    conn.close()
+    with anydb.connect(district.data) as conn:  # without foreign-key checks, as a hand edit would be
+        anydb.loosen(conn)
+        dialect.wrap(conn.connection.driver_connection).execute(
+            f"INSERT INTO review_item ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", row)
     got = district.import_(sent.file)
     assert got.result == "applied" and got.counts["quarantined"] == 1
     assert "冲突" in next(p["reason"] for p in got.problems if p["kind"] == "review_item")

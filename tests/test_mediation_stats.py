@@ -7,19 +7,20 @@ import io
 import json
 import shutil
 import subprocess
+from collections import Counter
 from datetime import date, datetime
 
 import openpyxl
 import pytest
 from sqlalchemy import select
 
-from tests import statskit
+from tests import anydb, statskit
 from xihu_desk import cli
 from xihu_desk.domain.errors import UserError
 from xihu_desk.reports import mediation_stats as report
 from xihu_desk.services import case_ledger, mediation_stats
 from xihu_desk.services.context import cli_actor
-from xihu_desk.store import migrate, sqlfile
+from xihu_desk.store import migrate
 from xihu_desk.store.models import Committee
 from xihu_desk.store.sync_models import BundleIn, PeerNode
 
@@ -67,7 +68,7 @@ def _expect_total(total: dict, sql: dict) -> None:
 
 def test_every_sheet_total_equals_plain_sql(stats_node):
     db, data = stats_node
-    sql = statskit.sql_figures(data.database, *statskit.PERIOD)
+    sql = statskit.sql_figures(data, *statskit.PERIOD)
     assert sql["accepted"] > 100 and sql["written"] and sql["oral"] and sql["confirmed"] and sql["amount_fen"]
     wb = _workbook(db, mediation_stats.StatsQuery(*statskit.PERIOD))
     # the fixed sheets, then other areas' sheets (MediationStats.extra_sheets), 说明 last
@@ -80,20 +81,22 @@ def test_every_sheet_total_equals_plain_sql(stats_node):
     for sheet in ("按调委会", "按组织类型", "按月"):
         _expect_total(_table(wb[sheet], LAYOUT["detail_columns"])["合计"], sql)
     # Each row too: dispute types, committees and months, counted independently.
-    conn = sqlfile.connect(data.database)
     args = tuple(d.isoformat() for d in statskit.PERIOD)
-    by_type = dict(conn.execute("SELECT r.label, count(*) FROM mediation_case c JOIN ref_code r ON r.list_name = "
-                                "'dispute_type' AND r.code = c.dispute_type WHERE c.deleted = 0 AND c.status <> 'void' AND c.accepted_on "
-                                "BETWEEN ? AND ? GROUP BY r.label", args))
+    with anydb.cursor(data) as conn:
+        by_type = dict(conn.execute("SELECT r.label, count(*) FROM mediation_case c JOIN ref_code r ON r.list_name = "
+                                    "'dispute_type' AND r.code = c.dispute_type WHERE NOT c.deleted AND c.status <> 'void' "
+                                    "AND c.accepted_on BETWEEN ? AND ? GROUP BY r.label", args).fetchall())
+        by_committee = dict(conn.execute("SELECT m.name, sum(CASE WHEN c.outcome = 'succeeded' THEN 1 ELSE 0 END) FROM "
+                                         "mediation_case c JOIN committee m ON m.uuid = c.committee_uuid WHERE NOT c.deleted "
+                                         f"AND c.status <> 'void' AND {statskit.CLOSING_SQL} BETWEEN ? AND ? GROUP BY m.name",
+                                         args).fetchall())
+        accepted = conn.execute("SELECT accepted_on FROM mediation_case WHERE NOT deleted AND status <> 'void' AND "
+                                "accepted_on BETWEEN ? AND ?", args).fetchall()
     assert {k: v["accepted"] for k, v in summary.items() if k != "合计" and v["accepted"]} == by_type
-    by_committee = dict(conn.execute("SELECT m.name, sum(c.outcome = 'succeeded') FROM mediation_case c JOIN committee m "
-                                     "ON m.uuid = c.committee_uuid WHERE c.deleted = 0 AND c.status <> 'void' AND "
-                                     f"{statskit.CLOSING_SQL} BETWEEN ? AND ? GROUP BY m.name", args))
     committees = _table(wb["按调委会"], LAYOUT["detail_columns"])
     assert {k: v["succeeded"] for k, v in committees.items() if k != "合计" and v["closed"]} == by_committee
-    by_month = dict(conn.execute("SELECT strftime('%Y', accepted_on) || '年' || cast(strftime('%m', accepted_on) AS integer)"
-                                 " || '月', count(*) FROM mediation_case WHERE deleted = 0 AND status <> 'void' AND accepted_on BETWEEN ? AND ? "
-                                 "GROUP BY 1", args))
+    # months counted in Python: SQLite keeps dates as text, PostgreSQL as dates
+    by_month = Counter(f"{str(d)[:4]}年{int(str(d)[5:7])}月" for (d,) in accepted)
     months = _table(wb["按月"], LAYOUT["detail_columns"])
     assert {k: v["accepted"] for k, v in months.items() if k != "合计" and v["accepted"]} == by_month
     assert len(months) == 36 + 1  # every month of the period, empty ones too, and 合计
@@ -101,7 +104,6 @@ def test_every_sheet_total_equals_plain_sql(stats_node):
         for label, row in _table(wb[sheet], LAYOUT["detail_columns"]).items():
             assert row["succeeded"] + row["failed"] + row["terminated"] == row["closed"], (sheet, label)
             assert row["carried"] + row["accepted"] == row["closed"] + row["open"], (sheet, label)
-    conn.close()
 
 
 def test_scopes_committee_and_period(stats_node):
@@ -111,7 +113,7 @@ def test_scopes_committee_and_period(stats_node):
         uuid = s.scalar(select(Committee.uuid).where(Committee.name == "北山街道人民调解委员会"))
     assert scopes[0].label == "全部调委会" and any(sc.committee_uuid == uuid for sc in scopes)
     period = (date(2024, 3, 1), date(2024, 9, 30))
-    sql = statskit.sql_figures(data.database, *period, " AND m.uuid = ?", (uuid,))
+    sql = statskit.sql_figures(data, *period, " AND m.uuid = ?", (uuid,))
     wb = _workbook(db, mediation_stats.StatsQuery(*period, committee_uuid=uuid))
     _expect_total(_table(wb["统计表"], LAYOUT["columns"])["合计"], sql)
     assert "统计范围：北山街道人民调解委员会" in wb["统计表"]["A3"].value
@@ -220,7 +222,7 @@ def test_cli_report_mediation(capsys, stats_node, tmp_path):
     code = cli.main(["report", "mediation", "--from", "2024-01-01", "--to", "2026-12-31", "-o", str(target), "--json",
                      "--data-dir", str(data.root)])
     doc = json.loads(capsys.readouterr().out)
-    sql = statskit.sql_figures(data.database, *statskit.PERIOD)
+    sql = statskit.sql_figures(data, *statskit.PERIOD)
     assert code == 0 and doc["accepted"] == sql["accepted"] and doc["succeeded"] == sql["succeeded"]
     assert doc["scope"] == "全部调委会" and openpyxl.load_workbook(target).sheetnames[0] == "统计表"
     code = cli.main(["report", "mediation", "--from", "2024-01-01", "--to", "2026-12-31", "-o", str(target),

@@ -138,26 +138,26 @@ def test_training_and_event_logs(db, head):
 
 def independent_counts(db, mediator_uuid: str, start: date, end: date) -> dict:
     """The same figures taken straight from the rows, in plain SQL and Python (no service code)."""
-    iso = lambda d: d.isoformat()  # noqa: E731 - SQLite keeps dates as ISO text
+    iso = str  # SQLite keeps dates as ISO text, PostgreSQL as dates: compare both as text
     with db.read() as s:
         rows = s.execute(text(
             "SELECT c.uuid, c.accepted_on, c.outcome, c.agreement_form, c.difficulty, c.deleted, c.year "
             "FROM case_mediator cm JOIN mediation_case c ON c.uuid = cm.case_uuid WHERE cm.mediator_uuid = :m"),
             {"m": mediator_uuid}).all()
-        mine = [r for r in rows if not r.deleted and iso(start) <= r.accepted_on <= iso(end)]
+        mine = [r for r in rows if not r.deleted and iso(start) <= iso(r.accepted_on) <= iso(end)]
         uuids = {r.uuid for r in mine}
-        confirmed = {u for (u,) in s.execute(text("SELECT case_uuid FROM confirmation WHERE result = 'confirmed' AND deleted = 0"))}
-        visits = s.execute(text("SELECT f.case_uuid, f.visited_on FROM followup f WHERE f.deleted = 0")).all()
+        confirmed = {u for (u,) in s.execute(text("SELECT case_uuid FROM confirmation WHERE result = 'confirmed' AND NOT deleted"))}
+        visits = s.execute(text("SELECT f.case_uuid, f.visited_on FROM followup f WHERE NOT f.deleted")).all()
         live_cases = {r.uuid for r in rows if not r.deleted}
-        trainings = s.execute(text("SELECT held_on, tenth_hours FROM mediator_training WHERE mediator_uuid = :m AND deleted = 0"),
+        trainings = s.execute(text("SELECT held_on, tenth_hours FROM mediator_training WHERE mediator_uuid = :m AND NOT deleted"),
                               {"m": mediator_uuid}).all()
-        events = s.execute(text("SELECT kind, outcome, occurred_on FROM mediator_event WHERE mediator_uuid = :m AND deleted = 0"),
+        events = s.execute(text("SELECT kind, outcome, occurred_on FROM mediator_event WHERE mediator_uuid = :m AND NOT deleted"),
                            {"m": mediator_uuid}).all()
     succeeded = [r for r in mine if r.outcome == "succeeded"]
     concluded = [r for r in mine if r.outcome is not None]
     oral = [r for r in succeeded if r.agreement_form == "oral"]
-    hours = sum(t for d, t in trainings if iso(start) <= d <= iso(end))
-    in_window = [e for e in events if iso(start) <= e.occurred_on <= iso(end)]
+    hours = sum(t for d, t in trainings if iso(start) <= iso(d) <= iso(end))
+    in_window = [e for e in events if iso(start) <= iso(e.occurred_on) <= iso(end)]
     return {
         "cases_total": len(mine),
         "per_year": {str(y): n for y, n in sorted(Counter(r.year for r in mine).items())},
@@ -170,9 +170,9 @@ def independent_counts(db, mediator_uuid: str, start: date, end: date) -> dict:
         "by_difficulty": dict(Counter(r.difficulty for r in mine)),
         "difficult_cases": len([r for r in mine if r.difficulty in ("complex", "major", "very_major")]),
         "confirmed_cases": len(uuids & confirmed),
-        "followups": len([v for v in visits if v.case_uuid in live_cases and iso(start) <= v.visited_on <= iso(end)]),
+        "followups": len([v for v in visits if v.case_uuid in live_cases and iso(start) <= iso(v.visited_on) <= iso(end)]),
         "training_hours": hours / 10,
-        "training_sessions": len([1 for d, _t in trainings if iso(start) <= d <= iso(end)]),
+        "training_sessions": len([1 for d, _t in trainings if iso(start) <= iso(d) <= iso(end)]),
         "awards": len([e for e in in_window if e.kind == "award"]),
         "complaints": len([e for e in in_window if e.kind == "complaint"]),
         "complaints_upheld": len([e for e in in_window if e.kind == "complaint" and e.outcome == "upheld"]),
@@ -271,11 +271,11 @@ def test_an_older_roster_migrates_with_its_mediators(empty_data_dir):
     with old.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0002")
-        conn.execute(text("INSERT INTO org_unit VALUES ('330106002', '北山街道', '北山', 'street', '330106', '2022', 0)"))
-        stamp = "'n1', 'n1', 1, '2026-01-01 00:00:00', 0"
+        conn.execute(text("INSERT INTO org_unit VALUES ('330106002', '北山街道', '北山', 'street', '330106', '2022', false)"))
+        stamp = "'n1', 'n1', 1, '2026-01-01 00:00:00', false"
         conn.execute(text(f"INSERT INTO committee (uuid, origin_node, owner_node, version, updated_at, deleted, name, "
                           f"short_name, org_code, kind) VALUES ('c1', {stamp}, '北山调委会', '北山', '330106002', 'street')"))
-        for uuid, name, active in (("m1", "周调解", 1), ("m2", "吴调解", 0)):
+        for uuid, name, active in (("m1", "周调解", "true"), ("m2", "吴调解", "false")):
             conn.execute(text(
                 f"INSERT INTO mediator (uuid, origin_node, owner_node, version, updated_at, deleted, name, committee_uuid, "
                 f"gender, phone, id_number, employment_type, grade, appointed_on, active) VALUES "

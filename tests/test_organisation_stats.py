@@ -16,21 +16,21 @@ DERIVED = {"community": "community", "village": "community", "street": "street",
 
 def _plain(s) -> tuple[dict[str, int], dict[str, int], int]:
     rows = s.execute(text(
-        "SELECT c.kind, (SELECT p.org_kind FROM committee_profile p WHERE p.committee_uuid = c.uuid AND p.deleted = 0"
+        "SELECT c.kind, (SELECT p.org_kind FROM committee_profile p WHERE p.committee_uuid = c.uuid AND NOT p.deleted"
         " AND p.effective_on <= :to ORDER BY p.effective_on DESC, p.updated_at DESC, p.uuid DESC LIMIT 1)"
-        " FROM committee c WHERE c.deleted = 0"), {"to": TO.isoformat()}).all()
+        " FROM committee c WHERE NOT c.deleted"), {"to": TO.isoformat()}).all()
     kinds: dict[str, int] = {}
     for kind, profiled in rows:
         k = profiled or DERIVED.get(kind, "sector")
         kinds[k] = kinds.get(k, 0) + 1
     people = dict(s.execute(text(
         "SELECT employment_type, count(*) FROM mediator m JOIN committee c ON c.uuid = m.committee_uuid"
-        " WHERE m.deleted = 0 AND m.active = 1 AND m.status = 'serving' AND c.deleted = 0"
+        " WHERE NOT m.deleted AND m.active AND m.status = 'serving' AND NOT c.deleted"
         " AND (m.appointed_on IS NULL OR m.appointed_on <= :to) GROUP BY employment_type"), {"to": TO.isoformat()}).all())
     people["info_officer"] = s.execute(text(
-        "SELECT count(*) FROM info_officer WHERE deleted = 0 AND active = 1")).scalar_one()
+        "SELECT count(*) FROM info_officer WHERE NOT deleted AND active")).scalar_one()
     moved = s.execute(text(
-        "SELECT count(DISTINCT case_uuid) FROM case_escalation WHERE deleted = 0 AND kind = 'escalate'"
+        "SELECT count(DISTINCT case_uuid) FROM case_escalation WHERE NOT deleted AND kind = 'escalate'"
         " AND escalated_on BETWEEN :a AND :b"), {"a": FROM.isoformat(), "b": TO.isoformat()}).scalar_one()
     return kinds, people, moved
 

@@ -12,11 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from tests import casekit
+from tests import anydb, casekit
 from xihu_desk import cli
 from xihu_desk.domain import names
 from xihu_desk.services import committees, mediator_ledger, mediators
-from xihu_desk.store import sqlfile
 from xihu_desk.store.case_models import Mediator
 
 SHUFFLED = ["王", "李", "张", "刘", "丁", "赵"]
@@ -97,8 +96,7 @@ def test_the_migration_gives_existing_rows_their_key(db, head, data_dir) -> None
         command.downgrade(cfg, "0008_name_sort_keys-1")
     migrate.upgrade(opened.db)
     opened.db.dispose()
-    with sqlfile.connect(data_dir.database) as conn:
-        rows = conn.execute("SELECT name FROM mediator ORDER BY name_key").fetchall()
+    rows = anydb.rows(data_dir, "SELECT name FROM mediator ORDER BY name_key")
     assert [r[0][0] for r in rows] == PINYIN
 
 

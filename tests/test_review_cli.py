@@ -8,8 +8,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests import anydb
 from xihu_desk import cli
-from xihu_desk.store import sqlfile
 
 SAMPLE = Path(__file__).parent / "data" / "sample-ledger-reviews.xlsx"  # copy of shared/data/
 
@@ -91,9 +91,8 @@ def test_ledger_import_dry_run_then_real_then_duplicates(capsys, data_dir, tmp_p
     figures = {r[0]: r[1] for r in openpyxl.load_workbook(report)["统计表"].iter_rows(values_only=True) if r[0]}
     assert figures["应审查数（件）"] == 20 and figures["已审查数（件）"] == 20 and figures["采纳率"] == 1
 
-    conn = sqlfile.connect(data_dir.database)
-    actors = {a for (a,) in conn.execute("SELECT actor FROM audit_event WHERE action LIKE 'review.%' OR action = 'ledger.import'")}
-    conn.close()
+    actors = {a for (a,) in anydb.rows(data_dir, "SELECT actor FROM audit_event WHERE action LIKE 'review.%' "
+                                                  "OR action = 'ledger.import'")}
     assert actors and all(a.startswith("cli:") for a in actors)
 
 

@@ -10,38 +10,41 @@ import openpyxl
 
 from xihu_desk.services import demo, mediation_stats, screening_stats
 from xihu_desk.services.context import cli_actor
-from xihu_desk.store import sqlfile
+from tests import anydb
 
 TODAY = date(2026, 11, 20)
 FROM, TO = date(2026, 10, 1), date(2026, 11, 15)
 
 
-def _plain(path) -> dict[str, dict[str, int]]:
+def _plain(node) -> dict[str, dict[str, int]]:
     """Per committee name: the figures counted row by row, no aggregation by the program."""
-    conn = sqlfile.connect(path)
+    with anydb.cursor(node) as conn:
+        return _count(conn)
+
+
+def _count(conn) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     rounds = conn.execute(
         "SELECT r.uuid, c.name, r.zero_report FROM screening_round r JOIN committee c ON c.uuid = r.committee_uuid "
-        "WHERE r.deleted = 0 AND c.deleted = 0 AND r.held_on BETWEEN ? AND ?",
+        "WHERE NOT r.deleted AND NOT c.deleted AND r.held_on BETWEEN ? AND ?",
         (FROM.isoformat(), TO.isoformat()),
     ).fetchall()
     for uuid, name, zero in rounds:
         row = out.setdefault(name, dict.fromkeys(screening_stats.FIGURES, 0))
         row["zero_reports" if zero else "rounds"] += 1
         for risk, status in conn.execute(
-            "SELECT risk, status FROM screened_dispute WHERE round_uuid = ? AND deleted = 0", (uuid,)
-        ):
+            "SELECT risk, status FROM screened_dispute WHERE round_uuid = ? AND NOT deleted", (uuid,)
+        ).fetchall():
             row["found"] += 1
             row["serious"] += risk == "serious"
             row[status] += 1
-    conn.close()
     return out
 
 
 def test_screening_figures_equal_plain_counts_and_reach_the_workbook(db, data_dir):
     with db.write() as s:
         demo.fill(s, cli_actor(), demo.DemoCommand(seed=9, cases=20, today=TODAY))
-    expected = _plain(data_dir.database)
+    expected = _plain(data_dir)
     assert sum(r["rounds"] for r in expected.values()) and sum(r["zero_reports"] for r in expected.values())
     assert sum(r["found"] for r in expected.values())
     with db.read() as s:

@@ -65,9 +65,9 @@ def _by_sql(db, date_from: date, date_to: date, cap: int) -> dict[str, int]:
             text("""
             SELECT c.uuid, coalesce(nullif(c.difficulty, ''), 'ordinary'), c.dispute_type, c.agreement_form,
                    EXISTS (SELECT 1 FROM confirmation f WHERE f.case_uuid = c.uuid AND f.result = 'confirmed'),
-                   EXISTS (SELECT 1 FROM case_escalation e WHERE e.case_uuid = c.uuid AND e.deleted = 0)
+                   EXISTS (SELECT 1 FROM case_escalation e WHERE e.case_uuid = c.uuid AND NOT e.deleted)
             FROM mediation_case c
-            WHERE c.status IN ('closed', 'filed') AND c.deleted = 0 AND c.outcome = 'succeeded'
+            WHERE c.status IN ('closed', 'filed') AND NOT c.deleted AND c.outcome = 'succeeded'
               AND c.closed_on BETWEEN :a AND :b"""),
             {"a": date_from.isoformat(), "b": date_to.isoformat()},
         ).all()
