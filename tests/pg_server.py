@@ -103,6 +103,10 @@ if __name__ == "__main__":  # a manual session: start, print the URL, stop on En
 # ---------------------------------------------------------------- per-test databases (conftest.py)
 
 _count = 0
+# Databases are named t<pid><token>_<n>: pytest-xdist workers share one server, and a worker's pid
+# is unique while it lives; the random token keeps a restarted worker that happens to get a dead
+# one's pid off the databases that one left behind.
+_TOKEN = os.urandom(2).hex()
 
 
 def _admin(url: str):
@@ -118,7 +122,7 @@ def _url_of(admin_url: str, name: str) -> str:
 def _next_name() -> str:
     global _count
     _count += 1
-    return f"t{os.getpid()}_{_count}"
+    return f"t{os.getpid()}{_TOKEN}_{_count}"
 
 
 def _name(url: str) -> str:
