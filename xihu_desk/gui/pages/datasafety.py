@@ -118,7 +118,7 @@ class DataSafetyTab(QWidget):
         if self.server:
             self.policy.setText(
                 self.tr(
-                    "本机数据库在单位服务器上，工作台不自动备份它：请信息管理员在服务器上每天夜里运行一次"
+                    "本单位的数据库在单位服务器上，工作台不自动备份它：请信息管理员在服务器上每天夜里运行一次 "
                     "xihu-desk backup。这里可随时手动备份（pg_dump 格式，写完即校验），备份保存在本机：{folder}"
                 ).format(folder=self.ctx.data.backups)
             )
