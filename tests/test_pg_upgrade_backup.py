@@ -50,3 +50,29 @@ def test_no_dump_no_upgrade(data_dir, newer_program, monkeypatch) -> None:
     assert "升级前必须先备份" in refused.value.message and "没有找到" in refused.value.message
     assert newer_program == []  # the database was not touched
     assert not list(data_dir.backups.glob("*.partial"))
+
+
+def test_desks_starting_together_on_an_empty_database_make_one_schema(empty_data_dir) -> None:
+    """Several desks opened at once (an office's first morning): one makes the schema, the others wait for it."""
+    import threading
+
+    opened, failed = [], []
+
+    def start() -> None:
+        try:
+            opened.append(migrate.open_database(empty_data_dir))
+        except Exception as exc:  # what the desk would have shown
+            failed.append(exc)
+
+    desks = [threading.Thread(target=start) for _ in range(3)]
+    for desk in desks:
+        desk.start()
+    for desk in desks:
+        desk.join(120)
+    try:
+        assert failed == [] and len(opened) == 3
+        assert sum(o.migrated_from is None and o.backup is None for o in opened) == 3
+        assert pg.current_revision(opened[0].db.engine) == migrate.head_revision()
+    finally:
+        for o in opened:
+            o.db.dispose()

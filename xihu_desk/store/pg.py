@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, event, text
@@ -116,10 +118,15 @@ def open_server(data: Any, result_type: Any) -> Any:  # migrate.open_database's 
         if current is not None and not migrate.known_revision(current):
             raise StorageError(f"数据库版本（{current}）比本程序新，请先升级西湖司法所工作台再打开此数据库。")
         if current != migrate.head_revision():
-            if current is not None:  # as SQLite copies its file: a verified dump first, or no upgrade
-                result.backup = backup_before_upgrade(data, current)
-            migrate.upgrade(db)
-            result.migrated_from = current
+            with _one_migrator(db):  # several desks started together: one upgrades, the others wait
+                current = current_revision(db.engine)  # what the desk before us left
+                if current is not None and not migrate.known_revision(current):
+                    raise StorageError(f"数据库版本（{current}）比本程序新，请先升级西湖司法所工作台再打开此数据库。")
+                if current != migrate.head_revision():
+                    if current is not None:  # as SQLite copies its file: a verified dump first, or no upgrade
+                        result.backup = backup_before_upgrade(data, current)
+                    migrate.upgrade(db)
+                    result.migrated_from = current
         if migrate.reference_due(db):  # as on SQLite: seed (and its models) only when due
             from xihu_desk.store.seed import seed_all
 
@@ -129,6 +136,23 @@ def open_server(data: Any, result_type: Any) -> Any:  # migrate.open_database's 
         db.dispose()
         raise
     return result
+
+
+# Held while a desk makes or upgrades the schema (the writers' lock is store/locks.py's, another key).
+MIGRATE_LOCK_KEY = 0x58494855_4D494752  # "XIHU" "MIGR"
+
+
+@contextmanager
+def _one_migrator(db: Any) -> Iterator[None]:
+    """A session-level advisory lock on a connection of its own, for the whole upgrade."""
+    with db.engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATE_LOCK_KEY})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATE_LOCK_KEY})
+            conn.commit()
 
 
 def backup_before_upgrade(data: Any, current: str) -> Any:
