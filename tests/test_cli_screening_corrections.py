@@ -63,3 +63,17 @@ def test_officer_deactivate_and_reactivate(capsys, data_dir):
     code, _out, err = run(capsys, "screening", "officer-deactivate", officer["id"], "--reason", "调离", *home)
     assert code == 1 and "已停用" in err
     assert _json(capsys, "screening", "officer-reactivate", officer["id"], *home)["active"] is True
+
+
+def test_edit_dispute_corrects_where_a_dispute_was_referred(capsys, data_dir):
+    home = ("--data-dir", str(data_dir.root))
+    added = _json(capsys, *ADD, "--date", "2026-11-20", *home)
+    dispute = added["disputes"][0]["id"]
+    code, _out, err = run(
+        capsys, "screening", "close", dispute, "--how", "referred", "--note", "违建", "--to", "城管", *home
+    )
+    assert code == 0, err
+    fixed = _json(
+        capsys, "screening", "edit-dispute", dispute, "--referred-to", "综合执法队", "--reason", "写错", *home
+    )
+    assert fixed["changes"] == [{"what": "赵邻居与钱邻居：移交单位", "before": "城管", "after": "综合执法队"}]

@@ -89,15 +89,15 @@ def _sql_figures(db, start, end) -> tuple[int, int, int]:
     with db.read() as s:
         rounds = s.execute(
             text(
-                "SELECT sum(zero_report = 0), sum(zero_report = 1) FROM screening_round "
-                "WHERE deleted = 0 AND voided_on IS NULL AND held_on BETWEEN :a AND :b"
+                "SELECT sum(CASE WHEN zero_report THEN 0 ELSE 1 END), sum(CASE WHEN zero_report THEN 1 ELSE 0 END) "
+                "FROM screening_round WHERE deleted = FALSE AND voided_on IS NULL AND held_on BETWEEN :a AND :b"
             ),
             {"a": start, "b": end},
         ).one()
         found = s.execute(
             text(
                 "SELECT count(*) FROM screened_dispute d JOIN screening_round r ON r.uuid = d.round_uuid "
-                "WHERE d.deleted = 0 AND r.deleted = 0 AND r.voided_on IS NULL AND r.held_on BETWEEN :a AND :b"
+                "WHERE d.deleted = FALSE AND r.deleted = FALSE AND r.voided_on IS NULL AND r.held_on BETWEEN :a AND :b"
             ),
             {"a": start, "b": end},
         ).scalar_one()
@@ -220,3 +220,28 @@ def test_a_correction_and_a_voiding_reach_the_districts_copy(pair, tmp_path):  #
     with dist.db.read() as s:
         listed = [r["id"] for r in screening_queries.screenings(s, actor)]
     assert fixed in listed and wrong not in listed
+
+
+def test_a_referred_disputes_closing_is_corrected_and_a_cases_is_not(db):
+    head = casekit.head_actor(db)
+    uuid = _round(db, head, _dispute(), _dispute(applicant="孙某", respondent="李某"))
+    referred, made = (d["id"] for d in _detail(db, head, uuid)["disputes"])
+    with db.write() as s:
+        yesterday = head.today - timedelta(days=1)
+        screening.close_dispute(s, head, referred, "referred", yesterday, "涉嫌违法搭建", referred_to="城管")
+        screening.make_case(s, head, made)
+    with db.write() as s:
+        _round_uuid, edit = C.dispute_edit(s, referred, referred_to="综合执法队", closing_note="移交综合执法队处理")
+        changes = C.correct_round(s, head, C.RoundCorrection(uuid, "移交单位写错", disputes=(edit,)))
+    assert {c["after"] for c in changes} == {"综合执法队", "移交综合执法队处理"}
+    got = {d["id"]: d for d in _detail(db, head, uuid)["disputes"]}
+    assert got[referred]["referred_to"] == "综合执法队" and got[referred]["status"] == "referred"
+    with db.write() as s, pytest.raises(FieldError, match="不能早于排查日期"):
+        _r, edit = C.dispute_edit(s, referred, closed_on=head.today - timedelta(days=30))
+        C.correct_round(s, head, C.RoundCorrection(uuid, "日期", disputes=(edit,)))
+    with db.write() as s, pytest.raises(UserError, match="在案件中更正"):
+        _r, edit = C.dispute_edit(s, made, closing_note="改")
+        C.correct_round(s, head, C.RoundCorrection(uuid, "x", disputes=(edit,)))
+    # the round cannot move past the day its dispute was dealt with
+    with db.write() as s, pytest.raises(FieldError, match="不能晚于"):
+        C.correct_round(s, head, C.RoundCorrection(uuid, "日期写错", held_on=head.today, area="x"))

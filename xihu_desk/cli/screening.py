@@ -120,6 +120,9 @@ def _add_correction_parsers(scr_sub: argparse._SubParsersAction, common: argpars
     sd.add_argument("--risk", choices=tuple(rules.RISKS), help=f"风险等级：{_RISKS}")
     sd.add_argument("--action", metavar="TEXT", help="发现时采取的措施")
     sd.add_argument("--responsible", metavar="NAME", help="改为重大且未处置时：重点矛盾纠纷的责任人")
+    sd.add_argument("--closed-on", type=iso_date, metavar="DATE", help="当场化解或移交的：处置日期")
+    sd.add_argument("--referred-to", metavar="BODY", help="移交的：移交单位")
+    sd.add_argument("--closing-note", metavar="TEXT", help="当场化解或移交的：处置情况")
     sv = scr_sub.add_parser("void", parents=[common], help="作废误登记的排查记录或零报告（保留并注明理由，不计入统计）")
     sv.add_argument("round", metavar="ROUND_ID", help="排查记录的 id（screening list --json）")
     sv.add_argument("--reason", required=True, metavar="TEXT", help="作废的理由")
@@ -340,6 +343,9 @@ def cmd_screening_edit_dispute(args: argparse.Namespace) -> int:
             risk=args.risk,
             action=args.action,
             responsible=args.responsible,
+            closed_on=args.closed_on,
+            referred_to=args.referred_to,
+            closing_note=args.closing_note,
         )
         correction = screening_corrections.RoundCorrection(round_uuid, args.reason, disputes=(edit,))
         changes = screening_corrections.correct_round(session, cli_actor(), correction)

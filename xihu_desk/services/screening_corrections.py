@@ -70,14 +70,19 @@ DISPUTE_LABELS = {
     "risk": "风险等级",
     "action": "已采取的措施",
     "responsible": "责任人",
+    "closed_on": "处置日期",
+    "referred_to": "移交单位",
+    "closing_note": "处置情况",
 }
+CLOSING_FIELDS = ("closed_on", "referred_to", "closing_note")
 REASON_LIMIT = 500
 
 
 @dataclass(frozen=True)
 class DisputeEdit:
     """New values of a found dispute's facts. What became of it (case, 化解, 移交) and its ledger
-    checks have their own steps; ``responsible`` is needed when it becomes 重大 while still open."""
+    checks have their own steps; ``responsible`` is needed when it becomes 重大 while still open.
+    A dispute resolved or referred also has its 处置 corrected (None: unchanged)."""
 
     uuid: str
     dispute_type: str
@@ -89,6 +94,9 @@ class DisputeEdit:
     applicant_phone: str = ""
     respondent_phone: str = ""
     responsible: str = ""
+    closed_on: date | None = None
+    referred_to: str | None = None
+    closing_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -271,6 +279,7 @@ def _dispute_edit(session: Session, actor: Actor, d: ScreenedDispute, e: Dispute
         values["next_check_on"] = max(values["next_check_on"], rules.first_check(actor.today))
     for key, value in values.items():
         setattr(d, key, value)
+    _closing_edit(actor, d, e, held_on)
     changes = [
         {
             "what": f"{d.applicant}与{d.respondent}：{label}",
@@ -283,6 +292,25 @@ def _dispute_edit(session: Session, actor: Actor, d: ScreenedDispute, e: Dispute
     if changes:
         stamp_changed(actor, d)
     return changes
+
+
+def _closing_edit(actor: Actor, d: ScreenedDispute, e: DisputeEdit, held_on: date) -> None:
+    """The 处置 of a dispute resolved on the spot or referred: its date, the body, what was done."""
+    if all(getattr(e, f) is None for f in CLOSING_FIELDS):
+        return
+    if d.status == "case":
+        raise UserError("该纠纷已转为案件，受理日期等请在案件中更正。")
+    if d.status not in rules.CLOSINGS:
+        raise UserError("该纠纷尚未当场化解或移交，没有处置情况可改。")
+    if e.closed_on is not None:
+        on = _check_day(e.closed_on, "closed_on", "处置日期", actor.today)
+        if on < held_on:
+            raise FieldError("closed_on", f"处置日期不能早于排查日期（{held_on}）。")
+        d.closed_on = on
+    if e.referred_to is not None and d.status == "referred":
+        d.referred_to = _text(e.referred_to, "referred_to", "移交的单位", 80)
+    if e.closing_note is not None:
+        d.closing_note = _text(e.closing_note, "closing_note", "处置情况", 2000)
 
 
 @writes
@@ -307,9 +335,6 @@ def correct_round(session: Session, actor: Actor, c: RoundCorrection) -> list[di
     kept = [d for u, d in disputes.items() if u not in c.dropped]
     if not rnd.zero_report and not kept and not c.added:
         raise UserError("排查记录至少要有一件发现的纠纷；实际未发现纠纷的，请作废本次排查并登记零报告。")
-    closed = [d.closed_on for d in kept if d.closed_on is not None]
-    if not rnd.zero_report and closed and new["held_on"] > min(closed):
-        raise FieldError("held_on", f"排查日期不能晚于其中纠纷的处置或受理日期（{min(closed)}）。")
     changes = [
         {"what": label, "before": _shown(session, f, getattr(rnd, f)), "after": _shown(session, f, new[f])}
         for f, label in ROUND_LABELS.items()
@@ -322,6 +347,10 @@ def correct_round(session: Session, actor: Actor, c: RoundCorrection) -> list[di
         if d is None or e.uuid in c.dropped:
             raise UserError("要更正的纠纷不属于这次排查。")
         changes += _dispute_edit(session, actor, d, e, rnd.held_on)
+    # checked once the disputes' own dates are corrected too (the round may move with them)
+    closed = [d.closed_on for d in kept if d.closed_on is not None]
+    if not rnd.zero_report and closed and rnd.held_on > min(closed):
+        raise FieldError("held_on", f"排查日期不能晚于其中纠纷的处置或受理日期（{min(closed)}）。")
     for uuid in c.dropped:
         d = disputes[uuid]
         d.deleted = True  # a tombstone: travels upward so the district's copy drops it too
@@ -381,13 +410,13 @@ def void_round(session: Session, actor: Actor, round_uuid: str, reason: str, if_
     )
 
 
-def dispute_edit(session: Session, dispute_uuid: str, **changed: str | None) -> tuple[str, DisputeEdit]:
+def dispute_edit(session: Session, dispute_uuid: str, **changed: Any) -> tuple[str, DisputeEdit]:
     """The round of a found dispute and a DisputeEdit holding its current facts with ``changed``
     (None: unchanged), for a caller that names only what changes (the command line)."""
     d = session.get(ScreenedDispute, dispute_uuid)
     if d is None or d.deleted:
         raise UserError("找不到该排查发现的纠纷，请用 screening list --json 中纠纷的 id。")
-    current = {f: getattr(d, f) for f in DisputeEdit.__dataclass_fields__ if f != "uuid"}
+    current = {f: getattr(d, f) for f in DisputeEdit.__dataclass_fields__ if f != "uuid" and f not in CLOSING_FIELDS}
     current.update({k: v for k, v in changed.items() if v is not None})
     return d.round_uuid, DisputeEdit(uuid=d.uuid, **current)
 

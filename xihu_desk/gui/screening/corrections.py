@@ -5,6 +5,7 @@ one unit of work through the runner (StepDialog) and shows a refusal under the f
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -215,6 +216,21 @@ class CorrectDisputeDialog(StepDialog):
         self.errors.add_row(self.form, required(self.tr("风险等级")), "risk", self.risk)
         self.errors.add_row(self.form, self.tr("已采取措施："), "action", self.action)
         self.errors.add_row(self.form, self.tr("责任人："), "responsible", self.responsible)
+        # a dispute resolved on the spot or referred: its 处置 too
+        self.closing = dispute["status"] in rules.CLOSINGS
+        self.referred = dispute["status"] == "referred"
+        if self.closing:
+            self.closed_on = date_edit()
+            self.closed_on.setObjectName("fixClosedOn")
+            set_date(self.closed_on, dispute["closed_on"])
+            self.referred_to = _line("fixReferredTo")
+            self.referred_to.setText(dispute["referred_to"])
+            self.closing_note = _text_box("fixClosingNote", 2)
+            self.closing_note.setPlainText(dispute["closing_note"])
+            self.errors.add_row(self.form, required(self.tr("处置日期")), "closed_on", self.closed_on)
+            if self.referred:
+                self.errors.add_row(self.form, required(self.tr("移交单位")), "referred_to", self.referred_to)
+            self.errors.add_row(self.form, required(self.tr("处置情况")), "closing_note", self.closing_note)
         self.reason = _reason_box(self, self.tr("例如：当事人姓名写错"))
         self.finish_layout()
 
@@ -231,6 +247,13 @@ class CorrectDisputeDialog(StepDialog):
             respondent_phone=self.respondent_phone.text(),
             responsible=self.responsible.text(),
         )
+        if self.closing:
+            edit = replace(
+                edit,
+                closed_on=required_date(date_of(self.closed_on), "closed_on", "请填写处置日期。"),
+                referred_to=self.referred_to.text() if self.referred else None,
+                closing_note=self.closing_note.toPlainText(),
+            )
         correction = corrections.RoundCorrection(self.round_uuid, self.reason.toPlainText(), disputes=(edit,))
         return corrections.correct_round(session, self.actor, correction)
 
