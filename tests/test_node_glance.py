@@ -49,3 +49,32 @@ def test_the_preload_maps_every_model_and_loads_the_sign_in():
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert done.stdout.split() == ["True", "True", "True"], done.stderr
+
+
+def test_peek_reads_without_the_orm_and_is_refused_like_a_read(data_dir):
+    probe = (
+        "import sys\n"
+        "from xihu_desk.paths import DataDir\n"
+        "from xihu_desk.services import node_glance\n"
+        "from xihu_desk.store import migrate\n"
+        "opened = migrate.open_database(DataDir(sys.argv[1]))\n"
+        "with opened.db.peek() as conn:\n"
+        "    seen = node_glance.glance(conn)\n"
+        "print(seen.org_name, 'sqlalchemy.orm' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, str(data_dir.root)], capture_output=True, text=True,
+                          timeout=120, encoding="utf-8")
+    assert done.stdout.split() == ["北山街道", "False"], done.stderr
+
+
+def test_peek_is_refused_when_reads_are(db):
+    from xihu_desk.domain.errors import StorageError
+
+    db.read_blocked = "数据库文件已损坏，无法读取。"
+    try:
+        with db.peek():
+            raise AssertionError("a blocked database was read")
+    except StorageError as exc:
+        assert exc.message == "数据库文件已损坏，无法读取。"
+    finally:
+        db.read_blocked = None

@@ -176,9 +176,9 @@ def _encrypt_old_attachments(data: DataDir, opened) -> None:
 
 def _clear_view_copies() -> None:
     """The plain copies of attachments opened for viewing do not outlive the program."""
-    from xihu_desk.services import attachments
+    from xihu_desk.services import view_copies  # files only: no crypto before the login window
 
-    removed = attachments.clear_view_copies()
+    removed = view_copies.clear_view_copies()
     if removed:
         log.info("已删除查看附件时留下的临时副本 %d 个", removed)
 

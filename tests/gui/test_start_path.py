@@ -1,6 +1,6 @@
 """The login window comes before the rest of the program is loaded (issue 15): up to it, no page of
-the main window, no Alembic, no Excel, PDF, Word or crypto library, no model module or service
-(they load after the window, services/preload.py), and SQLAlchemy before Qt (PySide6's import
+the main window, no Alembic, no Excel, PDF, Word or crypto library, no ORM, model module or service
+(they load after the window, services/preload.py), and SQLAlchemy's core before Qt (PySide6's import
 hook makes every module imported after it dearer); and the program's clean exit ends its
 session, so the next start skips the integrity check."""
 
@@ -20,7 +20,7 @@ code = app.main(["--data-dir", sys.argv[1], "--startup-check"])
 heavy = [m for m in ("xihu_desk.gui.mainwindow", "alembic", "openpyxl", "reportlab", "docx", "cryptography",
                    "qtawesome", "stdnum", "xihu_desk.store.seed", "xihu_desk.gui.wizard", "xihu_desk.store.models",
                    "xihu_desk.store.case_models", "xihu_desk.services.audit", "xihu_desk.services.node",
-                   "xihu_desk.services.auth", "xihu_desk.services.attachments") if m in sys.modules]
+                   "xihu_desk.services.auth", "xihu_desk.services.attachments", "sqlalchemy.orm") if m in sys.modules]
 order = list(sys.modules)  # in the order they were imported
 if order.index("sqlalchemy") > order.index("PySide6"):
     heavy.append("sqlalchemy after PySide6")

@@ -61,8 +61,8 @@ class AppController(QObject):
 
     def _begin(self) -> None:
         try:
-            with self.ctx.db.read() as session:
-                initialised = node_glance.glance(session) is not None
+            with self.ctx.db.peek() as conn:  # no session: the ORM loads after the login window
+                initialised = node_glance.glance(conn) is not None
         except UserError as exc:  # unreadable (zero bytes, garbage, a record that cannot be read)
             messages.error(
                 None,

@@ -56,8 +56,8 @@ class LoginDialog(QDialog):
         self.quit_button.clicked.connect(self.reject)
         self.password.returnPressed.connect(self.sign_in)
         self.username.returnPressed.connect(self.password.setFocus)
-        with ctx.db.read() as session:  # one plain query: the models load after this window (issue 15)
-            info = node_glance.glance(session)
+        with ctx.db.peek() as conn:  # one plain query: the ORM and the models load after this window (issue 15)
+            info = node_glance.glance(conn)
         if info is None:
             raise NotFound("本数据目录尚未初始化。请先运行“xihu-desk init”或打开程序完成初始设置。")
         self.org_label.setText(f"{info.org_name}（{info.org_code}）")

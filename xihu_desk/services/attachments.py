@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from xihu_desk.services.attachment_vault import MAGIC, AttachmentDamaged, Vault,
 from xihu_desk.services.cases import check_editable, get_case
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_new
+from xihu_desk.services.view_copies import VIEW_FOLDER, clear_view_copies, view_folder  # noqa: F401 - part of this service
 from xihu_desk.store.case_models import Attachment, MediationCase
 from xihu_desk.store.models import Node
 
@@ -83,32 +83,6 @@ def read_content(session: Session, data_root: Path, attachment_uuid: str) -> tup
         raise UserError(f"附件文件不在数据目录中（可能尚未从备份中恢复）：{row.file_name}") from None
     except AttachmentDamaged:
         raise AttachmentDamaged(_label(session, row)) from None
-
-
-VIEW_FOLDER = "xihu-desk-view"
-
-
-def view_folder() -> Path:
-    """Where plain copies for viewing go: the system's temporary folder, emptied by
-    ``clear_view_copies`` when the program starts and ends."""
-    return Path(tempfile.gettempdir()) / VIEW_FOLDER
-
-
-def clear_view_copies(folder: Path | None = None) -> int:
-    """Remove the plain copies made for viewing; a copy a viewer still holds open (Windows) stays
-    until the next start. Returns how many files were removed."""
-    folder = folder or view_folder()
-    removed = 0
-    for path in sorted(folder.rglob("*"), reverse=True) if folder.is_dir() else []:
-        try:
-            if path.is_dir():
-                path.rmdir()
-            else:
-                path.unlink()
-                removed += 1
-        except OSError:
-            continue
-    return removed
 
 
 def view_copy(session: Session, actor: Actor, data_root: Path, attachment_uuid: str, folder: Path) -> Path:

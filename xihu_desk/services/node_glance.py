@@ -1,7 +1,7 @@
 """What the first window needs of this node: whether it is set up, and the unit and level the
-login window names. One plain query and no model module or other service, so the login window
-paints before the mappers, the models and the services are loaded (issue 15); services/node.py
-stays the full reading (node_info)."""
+login window names. One plain query on a plain connection and no model module or other service,
+so the login window paints before the ORM, the models and the services are loaded (issue 15);
+services/node.py stays the full reading (node_info)."""
 
 from __future__ import annotations
 
@@ -24,9 +24,10 @@ class Glance:
     level_label: str
 
 
-def glance(session) -> Glance | None:
-    """The node's unit and level as node.node_info words them; None before init."""
-    row = session.execute(_QUERY).first()
+def glance(conn) -> Glance | None:
+    """The node's unit and level as node.node_info words them; None before init. ``conn`` is a
+    plain connection (Database.peek) or a session."""
+    row = conn.execute(_QUERY).first()
     if row is None:
         return None
     org_code, level, name = row

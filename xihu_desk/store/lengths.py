@@ -11,10 +11,12 @@ store/aggregates.py from the same declared lengths before they are written.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import String, event, inspect
-from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 from xihu_desk.domain.errors import FieldError
 
@@ -137,4 +139,10 @@ def check_session(session: Session, _context: Any = None, _instances: Any = None
                     raise found
 
 
-event.listen(Session, "before_flush", check_session)
+def install() -> None:
+    """Hold the lengths at every flush. store/uow.py calls it as it makes its first sessions, so a
+    start that reads without the ORM (the login window, issue 15) does not load the ORM for it."""
+    from sqlalchemy.orm import Session
+
+    if not event.contains(Session, "before_flush", check_session):
+        event.listen(Session, "before_flush", check_session)

@@ -15,10 +15,12 @@ the rule stays true for a session made some other way, and a counter row is read
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, event, inspect, text
-from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:  # the ORM loads with the first session, not with the engine (issue 15)
+    from sqlalchemy.orm import Session
 
 # A fixed 64-bit key ("XIHUDESK" in ASCII): one lock for the node's whole database.
 WRITER_LOCK_KEY = 0x5849485544455348 & 0x7FFFFFFFFFFFFFFF

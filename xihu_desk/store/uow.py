@@ -15,17 +15,21 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
 
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import StorageError, UserError
 from xihu_desk.store import dbfile, locks
-from xihu_desk.store import lengths as _lengths  # noqa: F401 - every flush holds the declared lengths
 from xihu_desk.store.engine import WRITE_OPTION, make_engine
+
+# The ORM loads with the first session, not with the engine: the login window reads through
+# peek() and paints before it (issue 15).
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 _KNOWN = (
     ("disk i/o error", "写入磁盘出错，本次操作未保存。请检查磁盘或 U 盘后重试。"),
@@ -73,8 +77,7 @@ class Database:
         self.url = url
         self.engine = engine or make_engine(url)
         locks.install(self.engine, WRITE_OPTION)  # PostgreSQL: one writer at a time, as BEGIN IMMEDIATE on SQLite
-        self._read = sessionmaker(self.engine, expire_on_commit=False)
-        self._write = sessionmaker(self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
+        self._makers: tuple[sessionmaker, sessionmaker] | None = None  # (read, write), made on first use
         # Set when the start-up integrity check failed: reads go on, writes are refused.
         self.write_blocked: str | None = None
         # Set when the file cannot be read at all (zero bytes, garbage): reads are refused too.
@@ -96,7 +99,7 @@ class Database:
         if blocked:
             raise StorageError(blocked)
         # one unit of work, one instant: every audit row and updated_at it writes shares the time
-        with clock.operation(), self._unit(self._write) as session:
+        with clock.operation(), self._unit(self._sessions()[1]) as session:
             yield session
 
     @contextmanager
@@ -112,8 +115,38 @@ class Database:
     def read(self) -> Iterator[Session]:
         if self.read_blocked:
             raise StorageError(self.read_blocked)
-        with self._unit(self._read) as session:
+        with self._unit(self._sessions()[0]) as session:
             yield session
+
+    @contextmanager
+    def peek(self) -> Iterator[Connection]:
+        """A short read on a plain connection, no session and so no ORM: what the first window
+        reads before the rest of the program loads (issue 15). Refused and worded as read() is."""
+        if self.read_blocked:
+            raise StorageError(self.read_blocked)
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except UserError:
+            raise
+        except Exception as exc:
+            known = storage_error(exc, self.folder)
+            if known is None:
+                raise
+            raise known from exc
+
+    def _sessions(self) -> tuple[sessionmaker, sessionmaker]:
+        if self._makers is None:
+            from sqlalchemy.orm import sessionmaker
+
+            from xihu_desk.store import lengths
+
+            lengths.install()  # every flush holds the declared lengths
+            self._makers = (
+                sessionmaker(self.engine, expire_on_commit=False),
+                sessionmaker(self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False),
+            )
+        return self._makers
 
     @contextmanager
     def _unit(self, make: sessionmaker) -> Iterator[Session]:
