@@ -133,7 +133,7 @@ def test_the_server_fields_fit_a_small_screen(qtbot, desk, monkeypatch) -> None:
     click(qtbot, wizard.intro_page.where.server)
     qtbot.wait(50)
     assert wizard.width() <= 880 and wizard.height() <= 470, wizard.size()
-    assert wizard.intro_page.scroll.verticalScrollBar().maximum() > 0  # the fields are reached by scrolling
+    assert wizard.intro_page.scroller.verticalScrollBar().maximum() > 0  # the fields are reached by scrolling
 
 
 @needs_pg

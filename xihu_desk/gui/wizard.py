@@ -62,8 +62,8 @@ class IntroPage(QWizardPage):
         content = QWidget()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll = screenfit.scrolling(content, "introScroll")
-        outer.addWidget(self.scroll)
+        self.scroller = screenfit.scrolling(content, "introScroll")
+        outer.addWidget(self.scroller)
         box = QVBoxLayout(content)
         box.setSpacing(12)
         box.addWidget(label(self.tr("首次设置将完成以下几件事："), wrap=True))
@@ -77,7 +77,7 @@ class IntroPage(QWizardPage):
         box.addWidget(label(self.tr("数据保存在："), wrap=True))
         self.where = ServerChoice(ctx)
         self.where.changed.connect(self.completeChanged)
-        self.where.reported.connect(lambda: self.scroll.ensureWidgetVisible(self.where.status))
+        self.where.reported.connect(lambda: self.scroller.ensureWidgetVisible(self.where.status))
         box.addWidget(self.where)
         self.local_note = label(
             self.tr("所有数据只保存在这台电脑上，不会通过网络发送。数据目录：\n{path}").format(path=ctx.data.root),

@@ -75,9 +75,7 @@ def probe(url: str, password: str | None) -> Probe:
         with conn.cursor() as cur:
             version = str(cur.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
             tls = bool(conn.info.pgconn.ssl_in_use)
-            tables = cur.execute(
-                "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
-            ).fetchone()[0]  # type: ignore[index]
+            tables = cur.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").fetchone()[0]  # type: ignore[index]
             if not tables:
                 return Probe(EMPTY, where, version, tls)
             if cur.execute("SELECT to_regclass('alembic_version') IS NULL").fetchone()[0]:  # type: ignore[index]
