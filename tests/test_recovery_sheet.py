@@ -47,3 +47,22 @@ def test_the_sheet_is_not_written_into_the_data_folder(data_dir, db, tmp_path):
             recovery_sheet.write(s, data_dir.root, "张三", tmp_path / "key.pdf", date(2026, 12, 4))
         path = recovery_sheet.write(s, data_dir.root, CODE, tmp_path / "key.pdf", date(2026, 12, 4))
     assert path.read_bytes().startswith(b"%PDF") and not list(tmp_path.glob("*.partial"))
+
+
+def test_init_writes_the_sheet_and_refuses_one_in_the_data_folder(capsys, tmp_path):
+    from xihu_desk import cli
+    from xihu_desk.paths import DataDir
+
+    pw = tmp_path / "pw.txt"
+    pw.write_text("Strong-pass-2026\n", encoding="utf-8")
+    base = ["init", "--org", "330106002", "--level", "township", "--admin", "boss", "--password-file", str(pw)]
+    inside = tmp_path / "refused"
+    assert cli.main([*base, "--data-dir", str(inside), "--recovery-sheet", str(inside / "s.pdf")]) == 1
+    assert "数据目录" in capsys.readouterr().err and not inside.exists()  # refused before anything is made
+    home, sheet = tmp_path / "node", tmp_path / "恢复密钥单.pdf"
+    assert cli.main([*base, "--data-dir", str(home), "--recovery-sheet", str(sheet)]) == 0
+    out = capsys.readouterr().out
+    if DataDir(home).server:
+        assert "未写出恢复密钥单" in out and not sheet.exists()
+        return
+    assert f"恢复密钥单已写入 {sheet}" in out and sheet.read_bytes().startswith(b"%PDF")

@@ -25,6 +25,9 @@ def add_init_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentPa
     init.add_argument(
         "--recovery-key-file", metavar="FILE", help="数据库恢复密钥写入的文件（不能在数据目录中；不写则显示在屏幕上）"
     )
+    init.add_argument(
+        "--recovery-sheet", metavar="FILE.pdf", help="同时写出恢复密钥单（PDF，打印后锁入保险柜；不能在数据目录中）"
+    )
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
@@ -48,11 +51,14 @@ def _node_text(info) -> str:
 def cmd_init(args: argparse.Namespace) -> int:
     from xihu_desk.services import node
 
-    from xihu_desk.services import at_rest
+    from xihu_desk.domain import clock
+    from xihu_desk.services import at_rest, recovery_sheet
 
     password = read_password_file(args.password_file)  # a BOM from Notepad is not part of it
     if args.recovery_key_file:  # refused before anything is made
         at_rest.recovery_target(DataDir(args.data_dir), args.recovery_key_file)
+    if args.recovery_sheet:
+        recovery_sheet.check_target(DataDir(args.data_dir).root, args.recovery_sheet)
     data, opened = open_data(args, must_exist=False)
     info = run(
         opened.db,
@@ -72,9 +78,16 @@ def cmd_init(args: argparse.Namespace) -> int:
         path = at_rest.write_recovery_file(data, args.recovery_key_file, code, info.org_name)
         doc["recovery_key_file"] = str(path)
         text += f"\n数据库已加密。恢复密钥已写入 {path}：请打印后锁入保险柜，然后把该文件从电脑上删除。"
-    elif code:
+    elif code and not args.recovery_sheet:
         doc["recovery_key"] = code
         text += f"\n数据库已加密。恢复密钥（只显示这一次，请抄下或打印后锁入保险柜）：{code}"
+    if code and args.recovery_sheet:
+        with unit(opened.db, recovery_sheet.write) as session:
+            sheet = recovery_sheet.write(session, data.root, code, args.recovery_sheet, clock.local_today())
+        doc["recovery_sheet"] = str(sheet)
+        text += f"\n恢复密钥单已写入 {sheet}：请打印后签字密封、锁入保险柜，然后把该文件从电脑上删除。"
+    elif args.recovery_sheet:
+        text += "\n本节点没有恢复密钥（数据不在本机加密的数据库中），未写出恢复密钥单。"
     emit(args, doc, text)
     return 0
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from xihu_desk.documents import recovery_sheet
 from xihu_desk.domain.errors import UserError
 from xihu_desk.services import node
+from xihu_desk.services.units import reads
 
 
 def check_target(data_root: Path, target: Path | str) -> Path:
@@ -29,6 +30,7 @@ def check_target(data_root: Path, target: Path | str) -> Path:
     return path
 
 
+@reads
 def pdf_bytes(session: Session, code: str, today: date) -> bytes:
     """The sheet for this node and ``code`` as PDF bytes."""
     parts = recovery_sheet.groups(code)
@@ -40,6 +42,7 @@ def pdf_bytes(session: Session, code: str, today: date) -> bytes:
     return pdf
 
 
+@reads
 def write(session: Session, data_root: Path, code: str, target: Path | str, today: date) -> Path:
     """Write the sheet to ``target`` (a partial file replaced at once: never half a sheet)."""
     path = check_target(data_root, target)
