@@ -126,3 +126,27 @@ def test_subsidy_show_rules_on_the_command_line(district, capsys):  # noqa: F811
     doc = json.loads(out)
     assert [v["version"] for v in doc["versions"]] == ["2027-1"] and doc["editable"] is True
     assert doc["rules"]["base"]["ordinary"] == 120 and doc["rules"]["lead_share"] == 0.7
+
+
+def test_a_file_loaded_table_never_reaches_back_into_a_closed_period_either(district):  # noqa: F811
+    from datetime import datetime
+
+    from xihu_desk.store.subsidy_models import SubsidyPeriod
+
+    with district.db.write() as s:
+        s.add(
+            SubsidyPeriod(
+                uuid="p-2",
+                date_from=date(2026, 1, 1),
+                date_to=date(2026, 3, 31),
+                rules_version="2026-示例",
+                total_fen=0,
+                closed_at=datetime(2026, 4, 2, 9, 0),
+                closed_by="区局",
+            )
+        )
+    toml = 'version = "f-1"\nvalid_from = 2026-02-01\n[base]\nordinary = 100\n'
+    with district.db.write() as s, pytest.raises(UserError, match="2026-03-31"):
+        subsidy.load_rules(s, cli_actor(), toml)
+    with district.db.write() as s:
+        assert subsidy.load_rules(s, cli_actor(), toml.replace("2026-02-01", "2026-04-01")).version == "f-1"

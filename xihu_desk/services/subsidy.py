@@ -162,6 +162,12 @@ def load_rules(session: Session, actor: Actor, text: str) -> rules.Rules:
     if not actor.can(Perm.MANAGE_MEDIATORS):
         raise PermissionDenied("只有所长或区司法局可以导入补贴规则。")
     table = rules.from_toml(text)
+    closed = session.scalar(select(func.max(SubsidyPeriod.date_to)))
+    if closed is not None and table.valid_from <= closed:  # it would reprice paid periods as adjustments
+        raise UserError(
+            f"补贴规则 {table.version} 自 {table.valid_from} 起适用，但已有审核通过的发放表到 {closed}："
+            f"请把 valid_from 改在 {closed} 之后。"
+        )
     if not store_rules(session, table, node_id(session), actor.display_name or actor.name, actor.now):
         raise UserError(f"补贴规则版本 {table.version} 已经有了：修改规则时请提高 version。")
     audit.record(
