@@ -112,6 +112,5 @@ def vault(session: Session, root: Path) -> Vault:
 def damaged_message(case_no: str, file_name: str) -> str:
     """One line for a file that does not open: which case, which material, what to do."""
     return (
-        f"案件 {case_no} 的附件“{file_name}”已损坏或被改动，无法打开。"
-        "请从原件重新扫描添加，或从上级单位的数据中恢复。"
+        f"案件 {case_no} 的附件“{file_name}”已损坏或被改动，无法打开。请从原件重新扫描添加，或从上级单位的数据中恢复。"
     )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from xihu_desk.domain.cases import ATTACHMENT_KINDS
 from xihu_desk.domain.errors import FieldError, UserError
 from xihu_desk.services import audit
+from xihu_desk.services.attachment_mark import DONE_MARK, may_hold_plain
 from xihu_desk.services.attachment_vault import MAGIC, AttachmentDamaged, Vault, damaged_message, vault
 from xihu_desk.services.cases import check_editable, get_case
 from xihu_desk.services.context import Actor
@@ -145,14 +146,11 @@ def encrypt_plain(
     return done, kept
 
 
-DONE_MARK = ".encrypted-v1"  # in attachments/: every plain file left by an older version is encrypted
-
-
 def encrypt_on_open(root: Path, db, say: Callable[[str], object] | None = None) -> int:
     """Once per data folder, after the upgrade that brought encryption: encrypt the plain files
     an older version left (``say`` is told about progress when there are many). Returns how many."""
     folder = Path(root) / "attachments"
-    if not folder.is_dir() or (folder / DONE_MARK).exists() or db.read_blocked is not None:
+    if not may_hold_plain(Path(root)) or db.read_blocked is not None:
         return 0
     with db.read() as session:
         if session.get(Node, 1) is None:
