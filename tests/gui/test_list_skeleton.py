@@ -91,7 +91,7 @@ def test_the_rows_menu_and_the_summary_buttons(page, monkeypatch) -> None:  # no
     page.view.customContextMenuRequested.emit(rect.center())
     # open and print first, the lifecycle actions last; a simple case's row also offers 转为普通程序…
     assert len(popped) == 1 and popped[0][:2] == ["打开案件", "打印"]
-    assert popped[0][-8:] == ["", "更正…", "重新调解…", "作废…", "由此新立案件…", "提级/移交…", "", "案件历史…"]
+    assert popped[0][-9:] == ["", "更正…", "重新调解…", "作废…", "由此新立案件…", "提级/移交…", "移送…", "", "案件历史…"]
     assert page.view.currentIndex().row() == 2  # the row clicked is the one acted on
     page.view.customContextMenuRequested.emit(QPoint(-5, -5))  # not on a row: no menu
     assert len(popped) == 1

@@ -431,3 +431,36 @@ def refuse(session: Session, actor: Actor, ref: str, reason: str) -> TransferRow
     )
     session.flush()
     return _row(session, row, decision, case.case_no)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the 移送 dialog offers for one case: whether it may be asked now (else why not), the
+    offices it may go to (code, name), and the case's transfer so far (case_view)."""
+
+    allowed: bool
+    why: str
+    offices: list[tuple[str, str]]
+    current: dict[str, Any] | None
+
+
+@reads
+def choices(session: Session, actor: Actor, case_uuid: str) -> Choices:
+    node = _node(session)
+    case = cases.get_case(session, case_uuid)
+    why = edit_block(session, case) or ""
+    if why:
+        pass
+    elif not actor.can(Perm.EDIT_CASES):
+        why = "只有办理案件的人员可以申请移送。"
+    elif node.level != "township":
+        why = "只有街道（镇）司法所可以把案件移送其他街道（镇）。"
+    elif case.owner_node != node.node_id:
+        why = "该案件由其他单位管理，本单位只能查看。"
+    elif case.status not in (Status.ACCEPTED, Status.MEDIATING):
+        why = f"案件{Status(case.status).label}，只有受理后、结案前的案件可以移送。"
+    elif session.scalar(select(Agreement.uuid).where(Agreement.case_uuid == case.uuid, Agreement.deleted.is_(False))):
+        why = "已登记调解协议的案件不能再移送。"
+    elif session.scalar(select(PeerNode.node_id).where(PeerNode.relation == "parent")) is None:
+        why = "尚未登记上级单位（区司法局）的密钥，移送申请无法报送。"
+    return Choices(not why, why, targets(session), case_view(session, case_uuid))

@@ -276,9 +276,13 @@ class Choices:
 def choices(session: Session, actor: Actor, case_uuid: str) -> Choices:
     from xihu_desk.services import committee_roster
 
+    from xihu_desk.services.case_transfer import edit_block
+
     case = cases.get_case(session, case_uuid)
-    why = ""
-    if not actor.can(Perm.EDIT_CASES):
+    why = edit_block(session, case) or ""  # 移送: asked for (frozen) or done
+    if why:
+        pass
+    elif not actor.can(Perm.EDIT_CASES):
         why = "只有办理案件的人员可以提级或移交。"
     elif case.owner_node != cases._node_id(session):
         why = "该案件由其他单位管理，本单位只能查看。"

@@ -54,6 +54,11 @@ def _tr(text: str) -> str:
 def next_step(d: dict[str, Any]) -> str:
     """What the case waits for, in a few words (the list's summary and the form's header)."""
     status = d["status"]
+    moving = d.get("transfer")
+    if moving and moving["direction"] == "out":  # 移送: frozen, or a read-only copy (gui/cases/transfer.py)
+        from xihu_desk.gui.cases.transfer import banner_text
+
+        return banner_text(moving)
     returned = d.get("returned_for_correction") or []
     if returned:  # 退回补正 comes first, in any state
         return _tr("区局退回补正：{c}。请在“案件处理 → 更正…”中改正，改正后随下一个数据包报送。").format(
@@ -266,14 +271,20 @@ class CaseDialog(QDialog):
                 m=leads or self.tr("未指定"),
             )
         )
+        moving = d.get("transfer")
+        frozen = bool(moving and moving["direction"] == "out")  # 移送: said by next_step itself
         read_only = not self.actor.can(Perm.EDIT_CASES) or d["owner_node"] != self.node_id
         note = (
             self.tr("（只读：{why}）").format(
                 why=self.tr("本单位只能查看") if self.actor.can(Perm.EDIT_CASES) else self.tr("当前角色不能修改案件")
             )
-            if read_only
+            if read_only and not frozen
             else ""
         )
+        if moving and moving["direction"] == "in":
+            from xihu_desk.gui.cases.transfer import banner_text
+
+            note += " " + banner_text(moving)
         show_state(self.next_label, "error" if d["overdue"] else "hint", self.tr("下一步：") + next_step(d) + note)
 
     # -- tabs and buttons ---------------------------------------------------------------------------

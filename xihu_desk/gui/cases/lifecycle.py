@@ -245,6 +245,11 @@ def open_dialog(
         dialog: CaseSubDialog = EscalateDialog(
             ctx, actor, detail, ops.read(ctx, actor, escalation.choices, uuid), parent, done
         )
+    elif kind == "transfer":  # 移送 to another street's office (gui/cases/transfer.py, issue 18)
+        from xihu_desk.gui.cases.transfer import TransferDialog
+        from xihu_desk.services import case_transfer
+
+        dialog = TransferDialog(ctx, actor, detail, ops.read(ctx, actor, case_transfer.choices, uuid), parent, done)
     elif kind == "correct":
         dialog = CorrectDialog(ctx, actor, detail, parent, done)
     elif kind == "reopen":
@@ -319,6 +324,7 @@ def add_actions(menu: QMenu, ctx: AppContext, actor: Actor, parent: QWidget, uui
         ("void", _tr("作废…"), "mdi6.cancel", bool(detail and detail["may_void"]), ""),
         ("link", _tr("由此新立案件…"), "mdi6.folder-plus-outline", bool(detail and detail["may_link"]), ""),
         ("escalate", _tr("提级/移交…"), "mdi6.arrow-up-bold-box-outline", *_may_escalate(ctx, actor, uuid)),
+        ("transfer", _tr("移送…"), "mdi6.swap-horizontal-bold", *_may_transfer(ctx, actor, uuid)),
         (
             "history",
             _tr("案件历史…"),
@@ -352,6 +358,19 @@ def _may_escalate(ctx: AppContext, actor: Actor, uuid: str | None) -> tuple[bool
         return False, ""
     if choices.allowed and not choices.committees:
         return False, _tr("本单位没有其他调委会可以接收")
+    return choices.allowed, choices.why
+
+
+def _may_transfer(ctx: AppContext, actor: Actor, uuid: str | None) -> tuple[bool, str]:
+    """Whether 移送 may be asked for the case now, and why not (services/case_transfer.choices)."""
+    if not uuid:
+        return False, ""
+    from xihu_desk.services import case_transfer
+
+    try:
+        choices = ops.read(ctx, actor, case_transfer.choices, uuid)
+    except UserError:
+        return False, ""
     return choices.allowed, choices.why
 
 

@@ -51,6 +51,9 @@ class CaseTab(QWidget):
             return True  # a new case
         if detail["owner_node"] != self.dialog.node_id:
             return False
+        moving = detail.get("transfer")
+        if moving and moving["direction"] == "out" and moving["status"] == "pending":
+            return False  # 移送 asked for: frozen until the district answers
         if detail["status"] in (Status.FILED.value, Status.VOID.value):
             return False
         # a case imported from an old ledger came in closed: it is completed until filed

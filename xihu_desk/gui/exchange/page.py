@@ -30,6 +30,7 @@ from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.exchange import text
 from xihu_desk.gui.exchange.bundles import DOWN, UP, BundleExchange
 from xihu_desk.gui.exchange.corrections import CorrectionsTab
+from xihu_desk.gui.exchange.transfers import TransfersTab
 from xihu_desk.gui.exchange.dialogs import FingerprintDialog, ImportDialog, fingerprint_label, fingerprint_text
 from xihu_desk.gui.exchange.files import FileDialogs
 from xihu_desk.gui.exchange.forks import ForkPanel
@@ -106,6 +107,13 @@ class ExchangePage(QWidget):
         self.corrections_tab = CorrectionsTab(ctx, actor, self.info, self.has_parent_side, self.has_child_side)
         self.corrections_tab.changed.connect(self.refresh)
         self.tabs.addTab(self.corrections_tab, theme.icon("mdi6.file-undo-outline"), self.tr("退回补正"))
+        # 移送 between offices (gui/exchange/transfers.py): decided at the district, seen by the offices
+        self.transfers_tab = (
+            TransfersTab(ctx, actor, self.level is Level.DISTRICT) if self.level is not Level.COMMUNITY else None
+        )
+        if self.transfers_tab is not None:
+            self.transfers_tab.changed.connect(self.refresh)
+            self.tabs.addTab(self.transfers_tab, theme.icon("mdi6.swap-horizontal-bold"), self.tr("移送申请"))
         self.owners_tab = self._owners_tab() if self.level is Level.DISTRICT else None
         if self.owners_tab is not None:
             self.tabs.addTab(self.owners_tab, theme.icon("mdi6.domain"), self.tr("各单位案件"))
@@ -381,6 +389,9 @@ class ExchangePage(QWidget):
         self._tab_count(self.quarantine_tab, self.tr("隔离清单"), len(rows))
         self.corrections_tab.show_rows(corrections)
         self._tab_count(self.corrections_tab, self.tr("退回补正"), self.corrections_tab.open_count())
+        if self.transfers_tab is not None:
+            self.transfers_tab.refresh()
+            self._tab_count(self.transfers_tab, self.tr("移送申请"), self.transfers_tab.pending_count())
         if self.owners_tab is not None:
             fill(self.owners_table, [(name, str(n)) for name, n in sorted(owners, key=lambda o: (-o[1], o[0]))])
             for r in range(self.owners_table.rowCount()):

@@ -1,0 +1,241 @@
+"""移送申请 on the exchange page (issue 18; services/case_transfer.py).
+
+At the district: the requests offices sent up, to accept (the receiving office owns the case from
+then on) or refuse with a reason; either answer goes down in the next 生成下发数据包… to the offices
+concerned. At an office: its own requests and the cases it received, with their state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xihu_desk.domain.roles import Perm
+from xihu_desk.gui import messages, ops, theme
+from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.widgets import label, show_state
+from xihu_desk.services import case_transfer
+from xihu_desk.services.context import Actor
+
+
+class RefuseDialog(QDialog):
+    """不同意移送: the reason, which the office that asked will read."""
+
+    submitted = Signal(str)
+
+    def __init__(self, case_no: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("refuseTransferDialog")
+        self.setWindowTitle(self.tr("不同意移送 {no}").format(no=case_no))
+        box = QVBoxLayout(self)
+        box.addWidget(
+            label(self.tr("写明不同意的理由；决定随下一个“生成下发数据包…”发给申请单位，案件仍由其办理。"), wrap=True)
+        )
+        self.reason = QPlainTextEdit(self)
+        self.reason.setObjectName("refuseReason")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setPlaceholderText(self.tr("如：纠纷发生地在本街道，请继续调解"))
+        self.reason.setFixedHeight(80)
+        box.addWidget(self.reason)
+        self.error_label = label(wrap=True)
+        self.error_label.setProperty("state", "error")
+        box.addWidget(self.error_label)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        cancel = QPushButton(self.tr("取消"))
+        cancel.setAutoDefault(False)
+        cancel.clicked.connect(self.reject)
+        self.save_button = QPushButton(self.tr("不同意移送"))
+        self.save_button.setObjectName("refuseTransferButton")
+        self.save_button.setProperty("kind", "primary")
+        self.save_button.clicked.connect(self._submit)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.save_button)
+        box.addLayout(buttons)
+        self.setMinimumWidth(460)
+
+    def _submit(self) -> None:
+        text = self.reason.toPlainText().strip()
+        if not text:
+            self.error_label.setText(self.tr("请写明不同意移送的理由。"))
+            return
+        self.submitted.emit(text)
+
+    def failed(self, message: str) -> None:
+        self.error_label.setText(message)
+
+
+class TransfersTab(QWidget):
+    changed = Signal()  # a request was answered: the page reads everything again
+
+    def __init__(self, ctx: AppContext, actor: Actor, deciding: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.actor, self.deciding = ctx, actor, deciding
+        self.rows: list[case_transfer.TransferRow] = []
+        self.dialog: RefuseDialog | None = None
+        box = QVBoxLayout(self)
+        box.setContentsMargins(14, 12, 14, 12)
+        note = (
+            self.tr(
+                "各街道（镇）申请移送的案件。同意后案件改由接收单位管理；决定随下一个“生成下发数据包…”"
+                "发给两个单位：接收单位收到完整案件，申请单位保留只读副本。"
+            )
+            if deciding
+            else self.tr(
+                "本单位申请移送的案件和移送来的案件。申请随下一个数据包报送区司法局，决定随区司法局的数据包到达。"
+            )
+        )
+        box.addWidget(label(note, "muted", wrap=True))
+        self.table = QTableWidget(0, 6)
+        self.table.setObjectName("transfersTable")
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("案件"),
+                self.tr("申请单位"),
+                self.tr("接收单位"),
+                self.tr("申请日期"),
+                self.tr("理由"),
+                self.tr("状态"),
+            ]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setHighlightSections(False)
+        box.addWidget(self.table, 1)
+        self.empty = label(self.tr("没有移送申请。"), "muted")
+        self.empty.setObjectName("transfersEmpty")
+        box.addWidget(self.empty)
+        buttons = QHBoxLayout()
+        self.accept_button = QPushButton(theme.icon("mdi6.check-circle-outline"), self.tr("同意移送"))
+        self.accept_button.setObjectName("acceptTransferButton")
+        self.refuse_button = QPushButton(theme.icon("mdi6.close-circle-outline"), self.tr("不同意…"))
+        self.refuse_button.setObjectName("refuseTransferButton")
+        for button in (self.accept_button, self.refuse_button):
+            button.setVisible(deciding)
+            buttons.addWidget(button)
+        self.note = label("", wrap=True)
+        self.note.setObjectName("transfersNote")
+        buttons.addWidget(self.note, 1)
+        box.addLayout(buttons)
+        self.accept_button.clicked.connect(self.accept_selected)
+        self.refuse_button.clicked.connect(self.ask_refuse)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def refresh(self) -> None:
+        self.show_rows(ops.read(self.ctx, self.actor, case_transfer.listing))
+
+    def pending_count(self) -> int:
+        return sum(1 for r in self.rows if r.status == case_transfer.PENDING)
+
+    def show_rows(self, rows: list[case_transfer.TransferRow]) -> None:
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        colours = {
+            case_transfer.PENDING: QColor(theme.DANGER),
+            case_transfer.ACCEPTED: QColor(theme.SUCCESS),
+        }
+        for r, row in enumerate(rows):
+            state = row.status_label
+            if row.new_case_no:
+                state += self.tr("（新编号 {no}）").format(no=row.new_case_no)
+            if row.refusal:
+                state += self.tr("：{r}").format(r=row.refusal)
+            cells = (row.from_case_no, row.from_name, row.to_name, row.requested_on, row.reason, state)
+            for c, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                if c == 4:
+                    item.setToolTip(row.reason)
+                if c == 5 and row.status in colours:
+                    item.setForeground(colours[row.status])
+                self.table.setItem(r, c, item)
+        self.table.setVisible(bool(rows))
+        self.empty.setVisible(not rows)
+        self._update_buttons()
+
+    def selected(self) -> case_transfer.TransferRow | None:
+        chosen = self.table.selectionModel().selectedRows()
+        return self.rows[chosen[0].row()] if chosen else None
+
+    def _update_buttons(self) -> None:
+        chosen = self.selected()
+        may = self.actor.can(Perm.EXCHANGE) and self.ctx.db.write_blocked is None
+        open_ = bool(may and chosen and chosen.status == case_transfer.PENDING)
+        self.accept_button.setEnabled(open_)
+        self.refuse_button.setEnabled(open_)
+
+    def accept_selected(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        question = self.tr("确定同意 {no} 由{a}移送至{b}吗？同意后案件改由{b}管理，不能撤回。").format(
+            no=chosen.from_case_no, a=chosen.from_name, b=chosen.to_name
+        )
+        if not messages.confirm(self, question, self.tr("同意移送")):
+            return
+        ops.write(
+            self.ctx,
+            self.actor,
+            case_transfer.accept,
+            chosen.uuid,
+            parent=self,
+            on_ok=lambda row: self._done(
+                self.tr("已同意 {no} 移送至{b}。请分别给{a}和{b}生成下发数据包。").format(
+                    no=row.from_case_no, a=row.from_name, b=row.to_name
+                )
+            ),
+        )
+
+    def ask_refuse(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        self.dialog = RefuseDialog(chosen.from_case_no, self)
+        self.dialog.submitted.connect(lambda reason, t=chosen: self._refuse(t, reason))
+        self.dialog.finished.connect(lambda _code: setattr(self, "dialog", None))
+        self.dialog.open()
+
+    def _refuse(self, chosen: case_transfer.TransferRow, reason: str) -> None:
+        dialog = self.dialog
+
+        def refused(row: Any) -> None:
+            if self.dialog is not None:
+                self.dialog.accept()
+            self._done(
+                self.tr("已决定不同意 {no} 移送。请给{a}生成下发数据包。").format(no=row.from_case_no, a=row.from_name)
+            )
+
+        ops.write(
+            self.ctx,
+            self.actor,
+            case_transfer.refuse,
+            chosen.uuid,
+            reason,
+            parent=self,  # not the dialog: it closes (and goes) as soon as the answer is saved
+            on_ok=refused,
+            on_error=lambda message: dialog.failed(message) if dialog else None,
+        )
+
+    def _done(self, note: str) -> None:
+        show_state(self.note, "ok", note)
+        self.changed.emit()
