@@ -11,13 +11,13 @@ import openpyxl
 import pytest
 from PySide6.QtCore import QDate
 
-from tests import statskit
+from tests import anydb, statskit
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.reports.page import ReportsPage, preset_period
 from xihu_desk.gui.runner import Runner
 from xihu_desk.services import auth, users
 from xihu_desk.services.context import cli_actor
-from xihu_desk.store import migrate, sqlfile
+from xihu_desk.store import migrate
 
 from .helpers import click
 
@@ -88,7 +88,7 @@ def test_page_figures_charts_and_workbooks_match_the_database(qtbot, stats_ctx, 
     assert page.preset.currentText() == "本年" and page.scope.currentText() == "全部调委会"
     _set_period(qtbot, page, *statskit.PERIOD)
     assert page.preset.currentText() == "自定义"
-    sql = statskit.sql_figures(ctx.data.database, *statskit.PERIOD)
+    sql = statskit.sql_figures(ctx.data, *statskit.PERIOD)
     values = [page.cards.itemAt(i).widget().value.text() for i in range(page.cards.count())]
     assert values[0] == str(sql["accepted"]) and values[1] == str(sql["succeeded"])
     assert values[2] == f"{sql['succeeded'] / sql['closed']:.1%}" and values[3] == f"{sql['amount_fen'] / 1_000_000:,.2f}"
@@ -114,10 +114,8 @@ def test_page_figures_charts_and_workbooks_match_the_database(qtbot, stats_ctx, 
     with qtbot.waitSignal(page.saved, timeout=10000) as saved:
         click(qtbot, page.ledger_button)
     book = openpyxl.load_workbook(saved.args[0])["案件台账"]
-    conn = sqlfile.connect(ctx.data.database)
-    assert book.max_row - 5 == conn.execute(
-        "SELECT count(*) FROM mediation_case WHERE deleted = 0 AND status != 'void'").fetchone()[0]  # 作废 is in no ledger
-    conn.close()
+    assert book.max_row - 5 == anydb.scalar(
+        ctx.data, "SELECT count(*) FROM mediation_case WHERE NOT deleted AND status != 'void'")  # 作废 is in no ledger
     assert "证件号码已遮蔽" in page.result.text()
     assert not message_mock.messages
 
@@ -130,11 +128,9 @@ def test_scope_narrows_the_figures(qtbot, stats_ctx, tmp_path):
     index = page.scope.findText("北山街道人民调解委员会")
     with qtbot.waitSignal(page.loaded, timeout=5000):
         page.scope.setCurrentIndex(index)
-    conn = sqlfile.connect(ctx.data.database)
-    own = conn.execute("SELECT count(*) FROM mediation_case c JOIN committee m ON m.uuid = c.committee_uuid WHERE "
-                       "c.deleted = 0 AND m.name = '北山街道人民调解委员会' AND c.accepted_on BETWEEN '2024-01-01' AND "
-                       "'2026-12-31'").fetchone()[0]
-    conn.close()
+    own = anydb.scalar(ctx.data, "SELECT count(*) FROM mediation_case c JOIN committee m ON m.uuid = c.committee_uuid "
+                       "WHERE NOT c.deleted AND m.name = '北山街道人民调解委员会' AND c.accepted_on BETWEEN '2024-01-01' "
+                       "AND '2026-12-31'")
     assert page.stats.total["accepted"] == own < everything
     assert page.result.text().startswith("北山街道人民调解委员会")
 
@@ -145,11 +141,10 @@ def test_import_wizard_dry_run_then_import_then_nothing_new(qtbot, stats_ctx, tm
     expected = statskit.messy_ledger(ledger_file)
     files = FakeFiles(tmp_path, ledger_file)
     page = _page(qtbot, ctx, actor, files)
-    conn = sqlfile.connect(ctx.data.database)
 
     def cases() -> int:
-        return conn.execute(
-        "SELECT count(*) FROM mediation_case WHERE deleted = 0 AND status != 'void'").fetchone()[0]  # 作废 is in no ledger
+        return anydb.scalar(  # 作废 is in no ledger
+            ctx.data, "SELECT count(*) FROM mediation_case WHERE NOT deleted AND status != 'void'")
 
     before = cases()
     click(qtbot, page.import_button)
@@ -185,7 +180,6 @@ def test_import_wizard_dry_run_then_import_then_nothing_new(qtbot, stats_ctx, tm
     assert again.args[0].imported == 0 and not wizard.next_button.isEnabled()
     assert "没有可以导入的行" in wizard.preview_summary.text()
     assert cases() == before + expected["imported"]
-    conn.close()
     wizard.reject()
 
 
