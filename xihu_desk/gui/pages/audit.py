@@ -50,13 +50,16 @@ class AuditModel(QAbstractTableModel):
         self.ctx, self.actor, self.page_size = ctx, actor, page_size
         self.filter = audit.AuditFilter()
         self.rows: list[audit.AuditRow] = []
+        # each row's local time, formatted once: the time column sizes to its contents, which asks
+        # every row of the page several times before the first paint (issue 15)
+        self.times: list[str] = []
         self._more = False
         self._fetching = False
         self.headers = [self.tr("时间"), self.tr("操作人"), self.tr("操作"), self.tr("内容")]
 
     def set_filter(self, f: audit.AuditFilter) -> None:
         self.beginResetModel()
-        self.filter, self.rows, self._more = f, [], True
+        self.filter, self.rows, self.times, self._more = f, [], [], True
         self.endResetModel()
         self.fetchMore(QModelIndex())
 
@@ -81,6 +84,7 @@ class AuditModel(QAbstractTableModel):
                 first = len(self.rows)
                 self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
                 self.rows.extend(page)
+                self.times.extend(local_time(r.at, seconds=True) for r in page)
                 self.endInsertRows()
         finally:
             self._fetching = False
@@ -96,7 +100,7 @@ class AuditModel(QAbstractTableModel):
             return None
         row = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (local_time(row.at, seconds=True), row.actor, row.action_label, row.summary)[index.column()]
+            return (self.times[index.row()], row.actor, row.action_label, row.summary)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
             return row.summary
         if role == SEQ_ROLE:
