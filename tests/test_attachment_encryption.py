@@ -148,3 +148,39 @@ def _other(tmp_path: Path) -> Path:
     if not path.exists():
         path.write_bytes(b"%PDF evidence " * 40)
     return path
+
+
+@pytest.mark.sqlite_only  # restores the SQLite file; a server's attachments follow the same keys
+def test_any_backup_restored_keeps_the_attachments_readable(data_dir, db, tmp_path):
+    """The keys come from the node's private key, the same in every backup: a backup taken
+    before an attachment was added, restored, still opens the files added since (here: the same
+    content added again finds its encrypted file under the same name)."""
+    from xihu_desk.services import maintenance
+
+    head = casekit.head_actor(db)
+    roster = casekit.roster(db, head)
+    with db.write() as s:
+        ref = cases.open_case(s, head, casekit.intake(db, roster))
+    before = maintenance.backup_now(data_dir, db, cli_actor(), tmp_path / "before.sqlite3")
+    scan = tmp_path / "协议.pdf"
+    scan.write_bytes(b"%PDF " + CANARY * 10)
+    with db.write() as s:
+        uuid = attachments.add_attachment(s, head, data_dir.root, ref.uuid, "agreement_scan", scan)
+    after = maintenance.backup_now(data_dir, db, cli_actor(), tmp_path / "after.sqlite3")
+    files = {p: p.read_bytes() for p in _files(data_dir.root)}
+
+    restored = maintenance.restore(data_dir, db, cli_actor(), after).db
+    try:
+        with restored.read() as s:
+            assert attachments.read_content(s, data_dir.root, uuid)[1] == scan.read_bytes()
+    finally:
+        restored.dispose()
+    restored = maintenance.restore(data_dir, None, cli_actor(), before).db
+    try:
+        with restored.write() as s:
+            again = attachments.add_attachment(s, head, data_dir.root, ref.uuid, "agreement_scan", scan)
+        assert {p: p.read_bytes() for p in _files(data_dir.root)} == files  # the same file, not a second one
+        with restored.read() as s:
+            assert attachments.read_content(s, data_dir.root, again)[1] == scan.read_bytes()
+    finally:
+        restored.dispose()
