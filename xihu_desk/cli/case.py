@@ -32,9 +32,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     case = sub.add_parser("case", parents=[common], help="人民调解案件")
     case_sub = case.add_subparsers(dest="case_command", parser_class=parser_class, required=True)
     _add_escalate_parsers(case_sub, common)  # escalate, co-mediate (issue 18)
-    from xihu_desk.cli import transfer
-
-    transfer.add_case_parser(case_sub, common)  # case transfer (移送, cli/transfer.py)
+    # case transfer (移送) is added to these subcommands by cli/transfer.py
     cl = case_sub.add_parser("list", parents=[common], help="案件列表")
     cl.add_argument("--year", type=bounded_int(1949, 2100, "年度"), metavar="Y")
     cl.add_argument("--status", choices=["accepted", "mediating", "closed", "filed", "void"])

@@ -31,6 +31,9 @@ def add_case_parser(case_sub: argparse._SubParsersAction, common: argparse.Argum
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
+    # `case transfer` sits with the other case commands (added before this: parser.build's order)
+    case_sub = next(a for a in sub.choices["case"]._actions if isinstance(a, argparse._SubParsersAction))
+    add_case_parser(case_sub, common)
     t = sub.add_parser("transfer", parents=[common], help="案件移送申请（区司法局同意或不同意）")
     t_sub = t.add_subparsers(dest="transfer_command", parser_class=parser_class, required=True)
     tl = t_sub.add_parser("list", parents=[common], help="移送申请及其状态")
