@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from tests import casekit
+from tests import anydb, casekit
 from xihu_desk.services import cases
-from xihu_desk.store import sqlfile
 
 from .helpers import click, wait_op
 
 
-def test_the_check_names_a_case_edited_outside_the_app(qtbot, main_window, ctx, db) -> None:  # noqa: ANN001
+def test_the_check_names_a_case_edited_outside_the_app(qtbot, main_window, ctx, db) -> None:
     head = casekit.head_actor(db)
     roster = casekit.roster(db, head)
     with db.write() as s:
         ref = cases.open_case(s, head, casekit.intake(db, roster))
-    conn = sqlfile.connect(ctx.data.database)
-    conn.execute("UPDATE mediation_case SET amount_fen = 99900 WHERE uuid = ?", (ref.uuid,))
-    conn.execute("DROP TRIGGER audit_event_no_delete")
-    conn.execute("DELETE FROM audit_event WHERE seq = (SELECT max(seq) FROM audit_event)")
-    conn.commit()
-    conn.close()
+    anydb.execute(ctx.data, "UPDATE mediation_case SET amount_fen = 99900 WHERE uuid = :u",
+                  "DELETE FROM audit_event WHERE seq = (SELECT max(seq) FROM audit_event)",
+                  params={"u": ref.uuid}, no_audit_guard=True)
     main_window.go("settings")
     page = main_window.pages["settings"]
     page.tabs.setCurrentWidget(page.data_safety)
