@@ -236,3 +236,27 @@ def test_refused_transfer_unfreezes_and_requests_are_checked(nodes, tmp_path):
         assert case_queries.case_detail(s, head_a, uuid)["transfer"] is None
         rows = case_transfer.listing(s, head_a)
     assert [(r.status, r.refusal) for r in rows] == [("refused", "纠纷发生地在北山街道，请继续调解")]
+
+
+def test_downward_bundles_out_of_order_end_the_same(nodes, tmp_path):
+    """The district writes two bundles for the receiver before its receipt: each carries the
+    transfer; taken newest first, then the older one, the case is there once, numbered once."""
+    a, b, district = nodes
+    uuid, old_no = _case_at_a(a, tmp_path)
+    with a.db.write() as s:
+        case_transfer.request(s, casekit.head_actor(a.db), uuid, XIXI, "当事人住在西溪")
+    district.import_(a.export(_folder(tmp_path, "up")).file)
+    with district.db.write() as s:
+        case_transfer.accept(s, cli_actor(), old_no)
+    first = exchange.export_bundle(district.data, district.db, cli_actor(), _folder(tmp_path, "d1"), to=XIXI)
+    second = exchange.export_bundle(district.data, district.db, cli_actor(), _folder(tmp_path, "d2"), to=XIXI)
+    assert first.counts["transfer"] == second.counts["transfer"] == 1
+    b.import_(second.file)
+    after = _state(b)
+    older = b.import_(first.file)
+    assert older.counts["accepted"] == 0
+    assert _state(b) == after
+    with b.db.read() as s:
+        numbers = list(s.scalars(select(MediationCase.case_no)))
+        history = list(s.scalars(select(CaseHistory.after).where(CaseHistory.field == "case_no")))
+    assert len(numbers) == 1 and history == numbers
