@@ -139,6 +139,7 @@ def run(data: DataDir, argv: list[str] | None = None, startup_check: bool = Fals
         log.info("已删除上次中断时留下的未完成文件：%s", ", ".join(p.name for p in opened.removed_partials))
 
     _encrypt_old_attachments(data, opened)
+    _sweep_scratch(data)  # a killed bundle job's decrypted payload does not wait for the next bundle
     _clear_view_copies()  # those a viewer still held open when the program last ended
     controller = AppController(data, opened)
     watch = _integrity_watch(data, controller)  # the daily full check, once the first window is up
@@ -172,6 +173,18 @@ def _encrypt_old_attachments(data: DataDir, opened) -> None:
         return
     if done:
         log.info("已加密旧版本保存的附件 %d 个", done)
+
+
+def _sweep_scratch(data: DataDir) -> None:
+    from xihu_desk.sync import scratch
+
+    try:
+        removed = scratch.sweep(data.root)
+    except OSError as exc:
+        log.warning("未能清理数据包临时文件夹：%s", exc)
+        return
+    if removed:
+        log.info("已删除上次中断的数据包临时文件夹 %d 个", removed)
 
 
 def _clear_view_copies() -> None:

@@ -92,7 +92,13 @@ def test_no_canary_in_any_file_but_the_database(qtbot, tmp_path, monkeypatch, me
         attachments.add_attachment(s, head, data.root, ref.uuid, "id_proof", scan)
         case_no = s.get_one(MediationCase, ref.uuid).case_no
 
-    # commands, refused and not
+    # what an export killed half-way leaves: its decrypted payload, names in the clear
+    dead = data.root / "tmp" / "export-999999-deadbeef0000"
+    dead.mkdir(parents=True)
+    (dead / ".owner").write_bytes(b"")
+    (dead / "payload.zip").write_bytes("｜".join(CANARIES).encode() + "｜".join(CANARIES).encode("utf-16-le"))
+
+    # commands, refused and not (the first removes the killed export's folder)
     assert run("case", "list") == 0, errors[-1]
     assert run("case", "show", case_no, "--reveal", "--json") == 0, errors[-1]
     assert run("check") == 0, errors[-1]

@@ -76,7 +76,16 @@ def open_data(args: argparse.Namespace, *, must_exist: bool = True):
     # today's integrity check, when it has not run, before this command's first write (reads never wait)
     integrity_watch.check_before_writes(data, opened.db, clock.local_today(), announce=_announce_check)
     _encrypt_old_attachments(data, opened.db)
+    _sweep_scratch(data)
     return data, opened
+
+
+def _sweep_scratch(data: DataDir) -> None:
+    """A bundle's decrypted payload (names and ID numbers in the clear) left by a killed export or
+    import is removed by the next command, not only by the next bundle (sync/scratch.py)."""
+    from xihu_desk.sync import scratch
+
+    scratch.sweep(data.root)
 
 
 def _encrypt_old_attachments(data: DataDir, db) -> None:
