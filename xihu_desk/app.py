@@ -164,13 +164,22 @@ def _encrypt_old_attachments(data: DataDir, opened) -> None:
 
     if opened.damaged or not attachment_mark.may_hold_plain(data.root):  # nothing to do: load nothing
         return
+    from xihu_desk.gui.busy_note import BusyNote
     from xihu_desk.services import attachments
 
+    note = BusyNote("西湖司法所工作台")  # shown only when there are many (the service reports every 50)
+
+    def say(line: str) -> None:
+        log.info("%s", line)
+        note(line)
+
     try:
-        done = attachments.encrypt_on_open(data.root, opened.db, lambda line: log.info("%s", line))
+        done = attachments.encrypt_on_open(data.root, opened.db, say)
     except (OSError, UserError) as exc:
         log.error("加密旧附件未完成：%s", exc)
         return
+    finally:
+        note.close()
     if done:
         log.info("已加密旧版本保存的附件 %d 个", done)
 
