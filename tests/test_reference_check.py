@@ -9,11 +9,9 @@ import sys
 
 import pytest
 
+from tests import anydb
 from xihu_desk.paths import DataDir
-from xihu_desk.store import migrate, reference_check, sqlfile
-
-pytestmark = pytest.mark.sqlite_only  # reads the SQLite file with sqlite3
-
+from xihu_desk.store import migrate, reference_check
 
 def open_and_close(data: DataDir) -> migrate.OpenResult:
     opened = migrate.open_database(data)
@@ -24,11 +22,7 @@ def open_and_close(data: DataDir) -> migrate.OpenResult:
 
 def test_a_current_node_needs_no_load(data_dir: DataDir):
     assert open_and_close(data_dir).reference_loaded == []
-    conn = sqlfile.connect(data_dir.database)
-    try:
-        loaded = reference_check.stored(conn.execute(reference_check.QUERY))
-    finally:
-        conn.close()
+    loaded = reference_check.stored(anydb.rows(data_dir, reference_check.QUERY))
     assert reference_check.due(loaded) == []
     assert set(reference_check.shipped()) <= set(loaded)
 
@@ -37,10 +31,7 @@ def test_a_current_node_needs_no_load(data_dir: DataDir):
 def test_an_out_of_date_kind_is_loaded_again(data_dir: DataDir, kind: str):
     if kind not in reference_check.shipped():
         pytest.skip(f"{kind}.json is not shipped")
-    conn = sqlfile.connect(data_dir.database)
-    with conn:
-        conn.execute("UPDATE meta SET value = 'old' WHERE key = ?", (f"reference.{kind}",))
-    conn.close()
+    anydb.execute(data_dir, "UPDATE meta SET value = 'old' WHERE key = :k", params={"k": f"reference.{kind}"})
     assert open_and_close(data_dir).reference_loaded == [kind]
     assert open_and_close(data_dir).reference_loaded == []
 
