@@ -17,7 +17,17 @@ from tests.conftest import ADMIN_PASSWORD
 from tests.test_exchange import Node, _crafted
 from xihu_desk.domain.cases import Outcome
 from xihu_desk.domain.errors import PermissionDenied, UserError
-from xihu_desk.services import attachments, case_queries, case_transfer, cases, exchange, mediation_stats, mediators, node
+from xihu_desk.services import (
+    attachments,
+    case_queries,
+    case_transfer,
+    cases,
+    exchange,
+    home,
+    mediation_stats,
+    mediators,
+    node,
+)
 from xihu_desk.services.context import cli_actor
 from xihu_desk.store.case_models import Attachment, CaseHistory, MediationCase
 from xihu_desk.store.transfer_models import TransferDecision
@@ -221,10 +231,14 @@ def test_refused_transfer_unfreezes_and_requests_are_checked(nodes, tmp_path):
         case_transfer.refuse(s, cli_actor(), cases.find_case_uuid(s, _old_no), "")
     with district.db.read() as s:
         tid = case_transfer.listing(s, cli_actor(), pending_only=True)[0].uuid
+        todo = [d.title for d in home.summary(s, cli_actor()).due if d.kind == home.TRANSFERS]
+    assert todo == [f"移送申请待决定：{_old_no}（北山街道 → 西溪街道）"]
     with district.db.write() as s:
         case_transfer.refuse(s, cli_actor(), tid, "纠纷发生地在北山街道，请继续调解")
     with district.db.write() as s, pytest.raises(UserError, match="已经决定"):
         case_transfer.accept(s, cli_actor(), tid)
+    with district.db.read() as s:
+        assert not [d for d in home.summary(s, cli_actor()).due if d.kind == home.TRANSFERS]
     to_b = exchange.export_bundle(district.data, district.db, cli_actor(), _folder(tmp_path, "d-b"), to=XIXI)
     assert to_b.counts["transfer"] == 0  # a refusal concerns only the office that asked
     to_a = exchange.export_bundle(district.data, district.db, cli_actor(), _folder(tmp_path, "d-a"), to="330106002")

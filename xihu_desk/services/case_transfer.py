@@ -464,3 +464,19 @@ def choices(session: Session, actor: Actor, case_uuid: str) -> Choices:
     elif session.scalar(select(PeerNode.node_id).where(PeerNode.relation == "parent")) is None:
         why = "尚未登记上级单位（区司法局）的密钥，移送申请无法报送。"
     return Choices(not why, why, targets(session), case_view(session, case_uuid))
+
+
+def waiting(session: Session) -> list[tuple[str, str]]:
+    """At the district, the requests still to answer as (requested on, to-do text) for the home page."""
+    if _node(session).level != "district":
+        return []
+    out = []
+    for t in session.scalars(
+        select(CaseTransfer).where(CaseTransfer.deleted.is_(False)).order_by(CaseTransfer.requested_on)
+    ):
+        if _decision(session, t.uuid) is None:
+            text = (
+                f"移送申请待决定：{t.from_case_no}（{org_name(session, t.from_org)} → {org_name(session, t.to_org)}）"
+            )
+            out.append((t.requested_on.isoformat(), text))
+    return out

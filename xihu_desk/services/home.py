@@ -26,9 +26,11 @@ from xihu_desk.store.models import User
 # What a to-do item or a figure opens: the navigation area (the record kind follows from it).
 CASES, REVIEWS, MEDIATORS, USERS, AUDIT, COMMITTEES = "cases", "reviews", "mediators", "users", "audit", "committees"
 SCREENING = "screening"  # a 重点矛盾纠纷 due for a check (services/screening_queries.due_checks)
+TRANSFERS = "transfers"  # a 移送 request the district has to decide (services/case_transfer.py)
 AREA_OF = {
     CASES: "cases",
     SCREENING: "screening",
+    TRANSFERS: "exchange",
     REVIEWS: "reviews",
     MEDIATORS: "mediators",
     USERS: "settings",
@@ -193,6 +195,10 @@ def summary(session: Session, actor: Actor, today: date | None = None, now: date
 
         due += platform_reconcile.home_items(session, actor, today)
     figures.append(_figure(session, actor, today, "调委会", COMMITTEES, CommitteesFilter()))
+    if actor.can(Perm.EXCHANGE):  # 移送 requests waiting for the district's answer
+        from xihu_desk.services import case_transfer
+
+        due += [DueItem(on, text, TRANSFERS) for on, text in case_transfer.waiting(session)]
     if actor.can(Perm.MANAGE_MEDIATORS):
         due += _appointments_ending(session, today)
     if actor.can(Perm.MANAGE_USERS):
