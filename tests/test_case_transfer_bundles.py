@@ -177,6 +177,8 @@ def test_case_moves_from_one_office_to_another_through_the_district(nodes, tmp_p
         stats_a = mediation_stats.compute(s, head_a, mediation_stats.StatsQuery(date(2026, 1, 1), date(2026, 12, 31)))
     assert shown_a["transfer"]["status"] == "accepted" and shown_a["transfer"]["to_name"] == "西溪街道"
     assert stats_a.total["accepted"] == 0
+    with a.db.read() as s:  # nor on A's to-do list, however late it is
+        assert uuid not in {d.case_uuid for d in case_queries.due_items(s, head_a, date(2026, 12, 31))}
     with a.db.write() as s, pytest.raises(PermissionDenied, match=r"已于 .* 移送至西溪街道"):
         cases.mark_id_proofs(s, head_a, uuid, True)
     # A sends nothing of the case up again

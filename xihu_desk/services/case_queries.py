@@ -402,6 +402,8 @@ def due_items(session: Session, actor: Actor, today: date, horizon_days: int = 7
     """What is due within the horizon or already overdue, soonest first (indexed queries)."""
     if not actor.can(Perm.VIEW_CASES):
         return []
+    from xihu_desk.services import case_transfer
+
     horizon = today + timedelta(days=horizon_days)
     out: list[DueItem] = []
     open_cases = session.execute(
@@ -410,6 +412,7 @@ def due_items(session: Session, actor: Actor, today: date, horizon_days: int = 7
             MediationCase.status.in_(case_list.OPEN_STATUSES),
             MediationCase.due_on <= horizon,
             MediationCase.deleted.is_(False),
+            MediationCase.uuid.not_in(case_transfer.moved_out_query()),  # 移送: the copy kept here
         )
         .order_by(MediationCase.due_on)
         .limit(limit)

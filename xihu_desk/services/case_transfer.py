@@ -480,3 +480,11 @@ def waiting(session: Session) -> list[tuple[str, str]]:
             )
             out.append((t.requested_on.isoformat(), text))
     return out
+
+
+def moved_out_query() -> Any:
+    """The cases this node transferred out (a subquery): their read-only copies are nobody's work here."""
+    return select(TransferDecision.case_uuid).where(
+        TransferDecision.accepted.is_(True),
+        TransferDecision.from_node == select(Node.node_id).where(Node.id == 1).scalar_subquery(),
+    )
