@@ -66,3 +66,28 @@ def test_init_writes_the_sheet_and_refuses_one_in_the_data_folder(capsys, tmp_pa
         assert "未写出恢复密钥单" in out and not sheet.exists()
         return
     assert f"恢复密钥单已写入 {sheet}" in out and sheet.read_bytes().startswith(b"%PDF")
+
+
+def test_node_recovery_sheet_from_a_key_file_only_for_this_nodes_key(capsys, tmp_path):
+    from xihu_desk import cli
+    from xihu_desk.paths import DataDir
+    from xihu_desk.store import recovery_code
+
+    pw = tmp_path / "pw.txt"
+    pw.write_text("Strong-pass-2026\n", encoding="utf-8")
+    home, key = tmp_path / "node", tmp_path / "恢复密钥.txt"
+    init = ["init", "--org", "330106002", "--level", "township", "--admin", "boss", "--password-file", str(pw)]
+    assert cli.main([*init, "--data-dir", str(home), "--recovery-key-file", str(key)]) == 0
+    capsys.readouterr()
+    if DataDir(home).server:
+        return  # a server's node has no recovery key
+    sheet = tmp_path / "单.pdf"
+    args = ["node", "recovery-sheet", "--data-dir", str(home), "-o", str(sheet)]
+    wrong = tmp_path / "别的.txt"
+    wrong.write_text(recovery_code.new_code() + "\n", encoding="utf-8")
+    assert cli.main([*args, "--recovery-key-file", str(wrong)]) == 1
+    assert "恢复密钥" in capsys.readouterr().err and not sheet.exists()
+    assert cli.main([*args, "--recovery-key-file", str(key)]) == 0
+    assert f"恢复密钥单已写入 {sheet}" in capsys.readouterr().out and sheet.read_bytes().startswith(b"%PDF")
+    flat = "".join(_text(sheet.read_bytes()).split())
+    assert all(group in flat for group in recovery_code.read_file(key).split("-"))

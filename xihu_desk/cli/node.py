@@ -38,6 +38,11 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     ek.add_argument("-o", "--output", required=True, metavar="FILE")
     en = node_sub.add_parser("enrol", parents=[common], help="登记上级或下级单位的公钥文件")
     en.add_argument("file", metavar="FILE")
+    rs = node_sub.add_parser(
+        "recovery-sheet", parents=[common], help="按恢复密钥文件打印恢复密钥单（PDF；密钥须是本节点的）"
+    )
+    rs.add_argument("--recovery-key-file", required=True, metavar="FILE", help="恢复密钥文件（init 或 rekey 写出的）")
+    rs.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="恢复密钥单（不能在数据目录中）")
 
 
 def _node_text(info) -> str:
@@ -147,9 +152,25 @@ def cmd_node_enrol(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_node_recovery_sheet(args: argparse.Namespace) -> int:
+    from xihu_desk.domain import clock
+    from xihu_desk.services import recovery_sheet
+
+    recovery_sheet.check_target(DataDir(args.data_dir).root, args.output)  # before the database is opened
+    data, opened = open_data(args)
+    with unit(opened.db, recovery_sheet.write_from_key_file) as session:
+        path = recovery_sheet.write_from_key_file(
+            session, data.root, args.recovery_key_file, args.output, clock.local_today()
+        )
+    text = f"恢复密钥单已写入 {path}：请打印后签字密封、锁入保险柜，然后把该文件从电脑上删除。"
+    emit(args, {"recovery_sheet": str(path)}, text)
+    return 0
+
+
 COMMANDS = {
     "init": cmd_init,
     ("node", "show"): cmd_node_show,
     ("node", "export-key"): cmd_node_export_key,
     ("node", "enrol"): cmd_node_enrol,
+    ("node", "recovery-sheet"): cmd_node_recovery_sheet,
 }

@@ -13,6 +13,7 @@ from xihu_desk.documents import recovery_sheet
 from xihu_desk.domain.errors import UserError
 from xihu_desk.services import node
 from xihu_desk.services.units import reads
+from xihu_desk.store import db_key, recovery_code
 
 
 def check_target(data_root: Path, target: Path | str) -> Path:
@@ -55,3 +56,15 @@ def write(session: Session, data_root: Path, code: str, target: Path | str, toda
         partial.unlink(missing_ok=True)
         raise UserError(f"无法写入恢复密钥单 {path}：{exc.strerror or type(exc).__name__}。请换一个位置。") from exc
     return path
+
+
+@reads
+def write_from_key_file(
+    session: Session, data_root: Path, key_file: Path | str, target: Path | str, today: date
+) -> Path:
+    """The sheet again from a recovery-key file (after ``rekey``, or an ``init`` that wrote the key
+    to a file): refused unless the key opens this node, so no sheet is ever printed for a wrong key."""
+    check_target(data_root, target)
+    code = recovery_code.read_file(key_file)
+    db_key.key_from_code(code, Path(data_root))
+    return write(session, data_root, code, target, today)
