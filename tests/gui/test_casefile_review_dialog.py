@@ -27,7 +27,7 @@ def test_review_from_the_reports_page(qtbot, stats_ctx, tmp_path):  # noqa: F811
     assert wait_op(qtbot, ctx.runner, lambda: click(qtbot, dialog.run_button), timeout=60000)
     with ctx.db.read() as s:
         closed = s.scalar(text("SELECT count(*) FROM mediation_case WHERE status IN ('closed', 'filed') "
-                               "AND deleted = 0 AND closed_on BETWEEN '2020-01-01' AND '2026-12-31'"))
+                               "AND NOT deleted AND closed_on BETWEEN '2020-01-01' AND '2026-12-31'"))
     assert closed > 0 and dialog.cases.rowCount() == closed
     scores = [int(dialog.cases.item(i, 0).text()) for i in range(dialog.cases.rowCount())]
     assert scores == sorted(scores) and "示例标准" in dialog.summary.text()
