@@ -65,9 +65,8 @@ class TransferDialog(CaseSubDialog):
         self.body.addWidget(
             label(
                 _tr(
-                    "经区司法局同意后，案件改由所选街道（镇）司法所办理：申请随下一个数据包报送区司法局，"
-                    "决定前本案不能修改；同意后接收单位以其调委会的新编号登记（原案号保留），"
-                    "本单位保留只读副本，统计只计一次，计在结案的单位。"
+                    "申请随下一个数据包报送区司法局，决定前本案不能修改。同意后由接收单位以新编号办理"
+                    "（原案号保留），本单位保留只读副本，统计计在结案的单位。"
                 ),
                 "muted",
                 wrap=True,
@@ -89,7 +88,8 @@ class TransferDialog(CaseSubDialog):
         self.body.addLayout(form)
         self.save_button.setText(_tr("申请移送"))
         self.finish_layout(_tr("带 * 的为必填项"))
-        self.setMinimumWidth(520)
+        # wide enough for the note at any text size (a wrapped label clipped at 150 % otherwise)
+        self.setMinimumWidth(max(520, self.fontMetrics().horizontalAdvance("汉") * 36))
 
     def save(self) -> None:
         target = self.office.currentData()
