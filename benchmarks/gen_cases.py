@@ -7,11 +7,12 @@ cases need the bulk path. The rows fill every column the app reads, with realist
 from __future__ import annotations
 
 import random
-import sqlite3
 import sys
 import time
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from faker import Faker
 from sqlalchemy import select
@@ -19,14 +20,14 @@ from sqlalchemy import select
 from xihu_desk.paths import DataDir
 from xihu_desk.services import node
 from xihu_desk.services.context import cli_actor
-from xihu_desk.store import migrate
+from xihu_desk.store import migrate, sqlfile
 from xihu_desk.store.case_models import MediationCase, Party
 from xihu_desk.store.models import Committee
 
 BATCH = 20_000
 
 
-def _defaults(table) -> dict:  # noqa: ANN001
+def _defaults(table) -> dict:
     out = {}
     for col in table.columns:
         if col.default is not None and not callable(col.default.arg):
@@ -46,6 +47,27 @@ def build(root: Path, n: int, seed: int = 1) -> DataDir:
         node_id = node.node_id(s)
         cuuid, short = committee.uuid, committee.short_name
     opened.db.dispose()
+    conn = sqlfile.connect(data.database)  # the app's way: an encrypted node's file opens with its key
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=OFF")  # a generator: durability is not the point here
+    started = time.perf_counter()
+    for done, cases, parties, search in batches(n, seed, node_id, cuuid, short):
+        _insert(conn, "mediation_case", cases)
+        _insert(conn, "party", parties)
+        conn.executemany("INSERT INTO case_search(case_uuid, body) VALUES (?, ?)", search)
+        conn.commit()
+        print(f"\r{done:>9,} cases  {time.perf_counter() - started:6.1f} s", end="", file=sys.stderr)
+    print(file=sys.stderr)
+    conn.execute("PRAGMA optimize")
+    conn.execute("ANALYZE")
+    conn.commit()
+    conn.close()
+    return data
+
+
+def batches(n: int, seed: int, node_id: str, cuuid: str, short: str) -> Iterator[tuple[int, list, list, list]]:
+    """The made-up rows in batches: (cases so far, case rows, party rows, (case uuid, search text)).
+    The same seed gives the same rows, so a SQLite node and a PostgreSQL one hold the same cases."""
     rng = random.Random(seed)
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
@@ -56,10 +78,6 @@ def build(root: Path, n: int, seed: int = 1) -> DataDir:
     statuses = ["filed"] * 6 + ["closed"] * 2 + ["mediating", "accepted"]
     case_defaults, party_defaults = _defaults(MediationCase.__table__), _defaults(Party.__table__)
     now = datetime(2026, 11, 27, 12)
-    conn = sqlite3.connect(data.database)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=OFF")  # a generator: durability is not the point here
-    started = time.perf_counter()
     per_year: dict[int, int] = {}
     for start in range(0, n, BATCH):
         cases, parties, search = [], [], []
@@ -84,20 +102,10 @@ def build(root: Path, n: int, seed: int = 1) -> DataDir:
                                     version=1, updated_at=now, deleted=False, case_uuid=uuid, position=pos, role=role,
                                     kind="person", name=name))
             search.append((uuid, f"{no} {app}与{resp}纠纷 {app} {resp} {summary}"))
-        _insert(conn, "mediation_case", cases)
-        _insert(conn, "party", parties)
-        conn.executemany("INSERT INTO case_search(case_uuid, body) VALUES (?, ?)", search)
-        conn.commit()
-        print(f"\r{min(n, start + BATCH):>9,} cases  {time.perf_counter() - started:6.1f} s", end="", file=sys.stderr)
-    print(file=sys.stderr)
-    conn.execute("PRAGMA optimize")
-    conn.execute("ANALYZE")
-    conn.commit()
-    conn.close()
-    return data
+        yield min(n, start + BATCH), cases, parties, search
 
 
-def _insert(conn: sqlite3.Connection, table: str, rows: list[dict]) -> None:
+def _insert(conn: Any, table: str, rows: list[dict]) -> None:
     cols = list(rows[0])
     conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                      [tuple(r[c] for c in cols) for r in rows])
