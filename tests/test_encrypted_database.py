@@ -228,3 +228,9 @@ def test_sqlcipher_errors_are_storage_errors_and_check_names_its_sqlite(data_dir
     assert uow.storage_error(dbapi2.OperationalError("database is locked")) is not None
     code, out, _err = run(capsys, "check", "--data-dir", str(data_dir.root), "--json")
     assert code == 0 and json.loads(out)["sqlite_version"] == dbapi2.sqlite_version
+
+
+def test_the_programs_connections_keep_more_decrypted_pages(db):
+    # a page read again from SQLite's cache is not decrypted again (benchmarks/encrypted_node.py)
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -sqlfile.ENGINE_CACHE_KIB

@@ -54,7 +54,7 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
         echo=echo,
         future=True,
         module=sqlfile.dbapi_for(key),
-        creator=lambda: sqlfile.connect(path, key=key, check_same_thread=False),
+        creator=lambda: sqlfile.engine_connection(path, key),
     )
 
 
