@@ -83,9 +83,9 @@ def test_savepoint_rolls_back_inside_a_transaction(db):
 
 
 def test_database_newer_than_the_app_is_refused(data_dir: DataDir):
-    from sqlalchemy import create_engine
+    from xihu_desk.store.engine import make_engine
 
-    engine = create_engine(data_dir.url)  # plain SQL on either backend, outside the app
+    engine = make_engine(data_dir.url)  # plain SQL on either backend (an encrypted file opens with its key)
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM alembic_version"))
         conn.execute(text("INSERT INTO alembic_version VALUES ('9999_future')"))
