@@ -48,7 +48,8 @@ class BackupInfo:
 
 
 PARTIAL = ".partial"
-_COPY_ERRORS: tuple[type[Exception], ...] = (*dbfile.DB_ERRORS, OSError)  # a backup (or a restore's copy) being written; renamed once verified
+# a backup (or a restore's copy) being written; renamed once verified
+_COPY_ERRORS: tuple[type[Exception], ...] = (*dbfile.DB_ERRORS, OSError)
 
 
 def _connect_ro(path: Path) -> sqlite3.Connection:
