@@ -251,23 +251,30 @@ def record_round(session: Session, actor: Actor, cmd: RoundInput) -> str:
     return rnd.uuid
 
 
-@writes
-def record_zero_report(session: Session, actor: Actor, cmd: ZeroReportInput) -> str:
-    """零报告: the committee screened the period and found nothing. Refused when its rounds of that
-    period did find disputes, or when the period is already reported."""
-    actor.require(Perm.EDIT_CASES)
-    committee = _own_committee(session, cmd.committee_uuid)
-    start = _check_day(cmd.period_from, "period_from", "报告期间的开始日期", actor.today)
-    end = _check_day(cmd.period_to, "period_to", "报告期间的结束日期", actor.today)
+def check_zero_period(
+    session: Session,
+    actor: Actor,
+    committee: Committee,
+    period_from: date | None,
+    period_to: date | None,
+    method: str,
+    except_round: str | None = None,
+) -> tuple[date, date]:
+    """A 零报告's period and method checked: refused when the committee's rounds of that period did
+    find disputes or another 零报告 covers it (``except_round``: the one being corrected)."""
+    start = _check_day(period_from, "period_from", "报告期间的开始日期", actor.today)
+    end = _check_day(period_to, "period_to", "报告期间的结束日期", actor.today)
     if end < start:
         raise FieldError("period_to", "报告期间的结束日期不能早于开始日期。")
-    if cmd.method not in rules.METHODS or cmd.method == "informant":
+    if method not in rules.METHODS or method == "informant":
         raise FieldError("method", "请选择本期的排查方式：走访、座谈或网格上报。")
-    live = (
+    live = [
         ScreeningRound.committee_uuid == committee.uuid,
         ScreeningRound.deleted.is_(False),
         ScreeningRound.voided_on.is_(None),  # a voided round counts nowhere
-    )
+    ]
+    if except_round is not None:
+        live.append(ScreeningRound.uuid != except_round)
     found = session.scalar(
         select(func.count(ScreenedDispute.uuid))
         .join(ScreeningRound, ScreeningRound.uuid == ScreenedDispute.round_uuid)
@@ -285,6 +292,16 @@ def record_zero_report(session: Session, actor: Actor, cmd: ZeroReportInput) -> 
     )
     if overlap:
         raise UserError(f"{committee.name}在 {start} 至 {end} 期间已有零报告，不必重复登记。")
+    return start, end
+
+
+@writes
+def record_zero_report(session: Session, actor: Actor, cmd: ZeroReportInput) -> str:
+    """零报告: the committee screened the period and found nothing. Refused when its rounds of that
+    period did find disputes, or when the period is already reported."""
+    actor.require(Perm.EDIT_CASES)
+    committee = _own_committee(session, cmd.committee_uuid)
+    start, end = check_zero_period(session, actor, committee, cmd.period_from, cmd.period_to, cmd.method)
     rnd = ScreeningRound(
         uuid="",
         committee_uuid=committee.uuid,
@@ -340,9 +357,9 @@ def add_dispute(session: Session, actor: Actor, round_uuid: str, d: DisputeInput
 # ---------------------------------------------------------------- what became of a found dispute
 
 
-def _not_voided(rnd: ScreeningRound) -> None:
+def _not_voided(rnd: ScreeningRound, doing: str = "办理") -> None:
     if rnd.voided_on is not None:
-        raise UserError(f"该排查记录已于 {rnd.voided_on} 作废（{rnd.void_reason}），不能再办理。")
+        raise UserError(f"该排查记录已于 {rnd.voided_on} 作废（{rnd.void_reason}），不能再{doing}。")
 
 
 def _live_dispute(session: Session, dispute_uuid: str) -> ScreenedDispute:

@@ -33,12 +33,15 @@ from xihu_desk.services.screening import (
     _check_method,
     _dispute_values,
     _new_dispute,
+    _not_voided,
     _own_committee,
     _owned,
     _text,
+    check_zero_period,
 )
 from xihu_desk.services.units import writes
 from xihu_desk.store.case_models import MediationCase
+from xihu_desk.store.models import Committee
 from xihu_desk.store.screening_models import InfoOfficer, ScreenedDispute, ScreeningChange, ScreeningRound
 
 for _action, _label in {
@@ -140,8 +143,6 @@ def _shown(session: Session, field: str, value: Any) -> str:
     if field == "dispute_type":
         return codes.labels(session, "dispute_type").get(value, value)
     if field == "committee_uuid":
-        from xihu_desk.store.models import Committee
-
         committee = session.get(Committee, value)
         return committee.name if committee else value
     if field == "officer_uuid":
@@ -185,36 +186,8 @@ def _case_no(session: Session, case_uuid: str | None) -> str:
 def _editable_round(session: Session, round_uuid: str, loaded: int | None) -> ScreeningRound:
     rnd = _owned(session, session.get(ScreeningRound, round_uuid), "排查记录")
     edit_conflicts.check_loaded(session, rnd, loaded, entity=ENTITY, noun="该排查记录")
-    if rnd.voided_on is not None:
-        raise UserError(f"该排查记录已于 {rnd.voided_on} 作废（{rnd.void_reason}），不能再更正。")
+    _not_voided(rnd, "更正")
     return rnd
-
-
-def _check_zero_period(session: Session, round_uuid: str, committee_uuid: str, start: date, end: date) -> None:
-    """The same rules as record_zero_report, the round itself left out."""
-    live = (
-        ScreeningRound.committee_uuid == committee_uuid,
-        ScreeningRound.deleted.is_(False),
-        ScreeningRound.voided_on.is_(None),
-        ScreeningRound.uuid != round_uuid,
-    )
-    found = session.scalar(
-        select(func.count(ScreenedDispute.uuid))
-        .join(ScreeningRound, ScreeningRound.uuid == ScreenedDispute.round_uuid)
-        .where(*live, ScreenedDispute.deleted.is_(False), ScreeningRound.held_on.between(start, end))
-    )
-    if found:
-        raise UserError(f"{start} 至 {end} 的排查中发现了 {found} 件纠纷，这一期间不能报零。")
-    overlap = session.scalar(
-        select(ScreeningRound.uuid).where(
-            *live,
-            ScreeningRound.zero_report.is_(True),
-            ScreeningRound.period_from <= end,
-            ScreeningRound.period_to >= start,
-        )
-    )
-    if overlap:
-        raise UserError(f"{start} 至 {end} 与本调委会的另一份零报告重叠，请核对期间。")
 
 
 def _round_fields(session: Session, actor: Actor, rnd: ScreeningRound, c: RoundCorrection) -> dict[str, Any]:
@@ -224,8 +197,9 @@ def _round_fields(session: Session, actor: Actor, rnd: ScreeningRound, c: RoundC
         value = getattr(c, field)
         if value is not None:
             new[field] = value
+    committee = session.get_one(Committee, rnd.committee_uuid)
     if new["committee_uuid"] != rnd.committee_uuid:
-        _own_committee(session, new["committee_uuid"])
+        committee = _own_committee(session, new["committee_uuid"])
         made = [d for d in _live_disputes(session, rnd.uuid) if d.status == "case"]
         if made:
             raise FieldError(
@@ -235,14 +209,10 @@ def _round_fields(session: Session, actor: Actor, rnd: ScreeningRound, c: RoundC
     new["staff"] = _text(new["staff"], "staff", "排查人员", 120)
     new["note"] = (new["note"] or "").strip()
     if rnd.zero_report:
-        start = _check_day(new["period_from"], "period_from", "报告期间的开始日期", actor.today)
-        end = _check_day(new["period_to"], "period_to", "报告期间的结束日期", actor.today)
-        if end < start:
-            raise FieldError("period_to", "报告期间的结束日期不能早于开始日期。")
-        if new["method"] not in rules.METHODS or new["method"] == "informant":
-            raise FieldError("method", "请选择本期的排查方式：走访、座谈或网格上报。")
-        new["held_on"], new["officer_uuid"] = end, None
-        _check_zero_period(session, rnd.uuid, new["committee_uuid"], start, end)
+        new["period_from"], new["period_to"] = check_zero_period(
+            session, actor, committee, new["period_from"], new["period_to"], new["method"], except_round=rnd.uuid
+        )
+        new["held_on"], new["officer_uuid"] = new["period_to"], None
         return new
     new["held_on"] = _check_day(new["held_on"], "held_on", "排查日期", actor.today)
     if new["method"] != "informant":
