@@ -29,6 +29,7 @@ SERVER_LABEL = "单位服务器（PostgreSQL）"
 
 _override: str | None = None  # --database of this command
 _password: str | None = None  # read from --database-password-file by the command line
+_known: dict[str, str] = {}  # by keyring_user: typed in the wizard, or the keyring's answer (asked once)
 
 
 def choose(url: str | None, password: str | None = None) -> None:
@@ -105,28 +106,43 @@ def label(url: str | None) -> str:
     return SERVER_LABEL if url else LOCAL_LABEL
 
 
-def given_password() -> str | None:
-    """The password of --database-password-file, if the command line was given one."""
-    return _password
+def keyring_user(url: str) -> str:
+    """The keyring's user name for ``url``: user@host:port/dbname."""
+    parts = urlsplit(url)
+    return f"{parts.username}@{parts.hostname}:{parts.port or 5432}/{parts.path.strip('/')}"
+
+
+def use_password(url: str, secret: str) -> None:
+    """The password just typed (first-run wizard) for this process's connections and pg_dump."""
+    _known[keyring_user(url)] = secret
+
+
+def known_password(url: str) -> str | None:
+    """What this process already holds for ``url`` (--database-password-file, typed, found in the
+    keyring before); the keyring itself is not asked (loading it costs time at start)."""
+    return _password if _password is not None else _known.get(keyring_user(url))
 
 
 def password(url: str) -> str | None:
-    """The password for ``url`` from the password file or the keyring; None leaves it to libpq
+    """The password for ``url`` as known_password, else from the keyring; None leaves it to libpq
     (PGPASSWORD, PGPASSFILE, ~/.pgpass, or a server that asks for none)."""
-    if _password is not None:
-        return _password
+    known = known_password(url)
+    if known is not None:
+        return known
     if os.environ.get("PGPASSWORD"):
         return None
     try:
         import keyring  # type: ignore[import-not-found,unused-ignore]  # optional: not every office PC has one
     except ImportError:
         return None
-    parts = urlsplit(url)
-    key = f"{parts.username}@{parts.hostname}:{parts.port or 5432}/{parts.path.strip('/')}"
+    key = keyring_user(url)
     try:
-        return keyring.get_password(KEYRING_SERVICE, key)
+        secret = keyring.get_password(KEYRING_SERVICE, key)
     except Exception:  # no keyring backend on a headless machine: same as no entry
         return None
+    if secret is not None:
+        _known[key] = secret
+    return secret
 
 
 def short_label(url: str) -> str:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from xihu_desk import dbserver
 from xihu_desk.domain.errors import UserError
 from xihu_desk.paths import DataDir
-from xihu_desk.store import migrate, pg, pg_probe, pg_secret
+from xihu_desk.store import migrate, pg_probe, pg_secret
 
 # for the wizard: gui/ reaches store/ only through services
 from xihu_desk.store.migrate import OpenResult as OpenResult
@@ -70,7 +70,7 @@ def use_server(data: DataDir, form: ServerForm) -> Switched:
     probe = pg_probe.probe(url, form.password or None)
     kept_in = pg_secret.remember(url, form.password) if form.password else ""
     if form.password:
-        pg.prime(url, form.password)
+        dbserver.use_password(url, form.password)
     dbserver.save_setting(data.root, dbserver.display(url))
     try:
         opened = migrate.open_database(data)

@@ -25,21 +25,6 @@ log = logging.getLogger("xihu_desk")
 SERVER_ONLY_INDEXES = frozenset({"ix_case_search_body_trgm", "ix_party_name_prefix"})
 
 
-# Passwords found for a server URL in this process: the keyring is asked once, not at each connect.
-_SECRETS: dict[str, str] = {}
-
-
-def _secret_key(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True).replace("postgresql+psycopg", "postgresql", 1)
-
-
-def prime(url: str, secret: str) -> None:
-    """The password just typed (first-run wizard) for this process's connections to ``url``."""
-    _SECRETS[_secret_key(url)] = secret
-
-
 def wants_password(exc: BaseException) -> bool:
     """A connection refused for want of a (right) password, not for the network or the database."""
     detail = str(getattr(exc, "orig", exc)).lower()
@@ -51,16 +36,14 @@ def configure_engine(engine: Engine) -> None:
 
     The keyring is asked only when the server wants a password that libpq did not find itself
     (PGPASSWORD, ~/.pgpass): loading it costs time at start (its D-Bus and crypto modules)."""
-    url = _secret_key(engine.url.render_as_string(hide_password=True))
+    url = engine.url.render_as_string(hide_password=True)
 
     @event.listens_for(engine, "do_connect")
     def on_connect(dialect, _record, cargs, cparams):
         if "password" in cparams:
             return None
-        if url in _SECRETS:
-            cparams["password"] = _SECRETS[url]
-            return None
-        if dbserver.given_password() is None:
+        secret = dbserver.known_password(url)
+        if secret is None:
             try:
                 return dialect.loaded_dbapi.connect(*cargs, **cparams)
             except dialect.loaded_dbapi.OperationalError as exc:
@@ -69,11 +52,7 @@ def configure_engine(engine: Engine) -> None:
                 secret = dbserver.password(url)
                 if secret is None:
                     raise
-        else:
-            secret = dbserver.password(url)
-        if secret is not None:
-            _SECRETS[url] = secret
-            cparams["password"] = secret
+        cparams["password"] = secret
         return None
 
 

@@ -19,12 +19,6 @@ from xihu_desk.domain.errors import StorageError
 KEYRING, FILE = "keyring", "file"
 
 
-def keyring_key(url: str) -> str:
-    """The keyring's user name for ``url``: user@host:port/dbname (as dbserver.password asks)."""
-    parts = urlsplit(url)
-    return f"{parts.username}@{parts.hostname}:{parts.port or 5432}/{parts.path.strip('/')}"
-
-
 def _keyring_usable() -> bool:
     try:
         import keyring  # type: ignore[import-not-found,unused-ignore]
@@ -91,7 +85,7 @@ def remember(url: str, secret: str) -> str:
         try:
             import keyring
 
-            keyring.set_password(dbserver.KEYRING_SERVICE, keyring_key(plain), secret)
+            keyring.set_password(dbserver.KEYRING_SERVICE, dbserver.keyring_user(plain), secret)
             return KEYRING
         except Exception:  # the keyring refused (locked, no D-Bus session): the file serves
             pass
