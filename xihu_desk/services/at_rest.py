@@ -99,9 +99,9 @@ def unlock(data: DataDir, code: str) -> Status:
     if not sqlfile.is_encrypted(data.database):
         raise UserError("本节点的数据库没有加密，不需要恢复密钥。")
     key = db_key.key_from_code(code)  # not the marker's check: a restore may have changed the file's key
-    sqlfile.remember(key)
-    if sqlfile.key_for(data.database) != key:
+    if not sqlfile.opens(data.database, key):  # tried alone: the lost sealed key is not the question
         raise UserError(db_key.WRONG_RECOVERY)
+    sqlfile.remember(key)
     try:
         former = db_key.keys(data.root)
     except db_key.KeyUnavailable:

@@ -84,7 +84,8 @@ def _candidates(path: Path) -> tuple[list[bytes], db_key.KeyUnavailable | None]:
     return found, lost
 
 
-def _opens(path: Path, key: bytes) -> bool:
+def opens(path: Path, key: bytes) -> bool:
+    """Whether ``key`` opens the encrypted file ``path`` (one page read and checked)."""
     try:
         conn = _raw_connect(path, key, readonly=True)
     except Exception:
@@ -109,11 +110,11 @@ def key_for(path: Path) -> bytes | None:
     if len(head) < 16:  # missing or (nearly) empty: made encrypted where a key is sealed
         return db_key.current_key(path.parent)
     cached = _by_salt.get(head)
-    if cached is not None and _opens(path, cached):  # a file re-keyed since (rekey) is looked up again
+    if cached is not None and opens(path, cached):  # a file re-keyed since (rekey) is looked up again
         return cached
     keys, lost = _candidates(path)
     for key in keys:
-        if _opens(path, key):
+        if opens(path, key):
             _by_salt[head] = key
             return key
     if lost is not None:
