@@ -12,12 +12,14 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from xihu_desk import dbserver
 from xihu_desk.domain.errors import StorageError
+from xihu_desk.store import pg_probe
 
 log = logging.getLogger("xihu_desk")
 
@@ -27,8 +29,7 @@ SERVER_ONLY_INDEXES = frozenset({"ix_case_search_body_trgm", "ix_party_name_pref
 
 def wants_password(exc: BaseException) -> bool:
     """A connection refused for want of a (right) password, not for the network or the database."""
-    detail = str(getattr(exc, "orig", exc)).lower()
-    return "password" in detail or "authentication" in detail
+    return pg_probe.asks_password(str(getattr(exc, "orig", exc)))
 
 
 def configure_engine(engine: Engine) -> None:
@@ -57,15 +58,17 @@ def configure_engine(engine: Engine) -> None:
 
 
 def unreachable(exc: BaseException, url: str) -> StorageError:
-    """A connection failure as one line a user can act on (server down, refused, wrong password)."""
+    """A connection failure as one line a user can act on (server down, refused, wrong password,
+    no such database …: what libpq's reason tells, as the wizard's 测试连接 says it)."""
     detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc).strip() else ""
     where = dbserver.display(url)
-    if "password" in detail.lower() or "authentication" in detail.lower():
+    if wants_password(exc):
         return StorageError(
             f"无法登录数据库服务器 {where}：用户名或密码不对。请检查密码文件、PGPASSWORD 或系统密钥环中的密码。"
         )
+    said = pg_probe.diagnosis(detail, where, urlsplit(url).path.strip("/"))
     return StorageError(
-        f"无法连接数据库服务器 {where}（{detail}）。请检查网络和服务器是否开启，或联系单位的信息管理员。"
+        said or f"无法连接数据库服务器 {where}（{detail}）。请检查网络和服务器是否开启，或联系单位的信息管理员。"
     )
 
 

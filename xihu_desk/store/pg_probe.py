@@ -26,11 +26,17 @@ class Probe:
     org_code: str = ""
 
 
-def failure(detail: str, where: str, user: str, database: str) -> str:
-    """libpq's reason (English: the driver's wheel has no translations) as one line a person can act on."""
+def asks_password(detail: str) -> bool:
+    """libpq refused for want of a (right) password, not for the network or the database."""
     low = detail.lower()
-    if "password" in low or "authentication failed" in low:
-        return f"无法登录 {where}：用户名 {user} 或密码不对。请核对后重试，或向信息管理员确认。"
+    return "password" in low or "authentication failed" in low
+
+
+def diagnosis(detail: str, where: str, database: str) -> str | None:
+    """What libpq's reason (English: the driver's wheel has no translations) says beyond "no
+    server" or "wrong password", as one line a person can act on; None when it says nothing more.
+    The wizard's 测试连接 and the command line's connection failure (pg.unreachable) both ask it."""
+    low = detail.lower()
     if "does not exist" in low and "database" in low:
         return f"服务器上没有数据库 {database}。请信息管理员先建立一个空数据库（createdb），或核对数据库名。"
     if "pg_hba.conf" in low:
@@ -41,6 +47,17 @@ def failure(detail: str, where: str, user: str, database: str) -> str:
         return f"找不到服务器 {where.split('@')[-1].split('/')[0]}：请核对服务器地址。"
     if "timeout" in low or "timed out" in low:
         return f"连接 {where} 超时：服务器没有响应。请检查网络、服务器地址和端口，或服务器是否开启。"
+    return None
+
+
+def failure(detail: str, where: str, user: str, database: str) -> str:
+    """The wizard's line for a failed 测试连接."""
+    if asks_password(detail):
+        return f"无法登录 {where}：用户名 {user} 或密码不对。请核对后重试，或向信息管理员确认。"
+    said = diagnosis(detail, where, database)
+    if said:
+        return said
+    low = detail.lower()
     if "refused" in low or "could not connect" in low or "connection" in low:
         return f"连不上服务器 {where}：该地址和端口上没有 PostgreSQL 在运行。请检查服务器地址、端口，或服务器是否开启。"
     return f"无法连接 {where}：{detail}。请联系单位的信息管理员。"
