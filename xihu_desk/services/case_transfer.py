@@ -246,6 +246,20 @@ def case_view(session: Session, case_uuid: str) -> dict[str, Any] | None:
     return None
 
 
+def _not_transferable(session: Session, node: Node, case: MediationCase) -> str:
+    """Why this office may not ask to move this case (editable here), or '': ``request`` refuses with
+    it and the 移送 dialog shows it."""
+    if node.level != "township":
+        return "只有街道（镇）司法所可以把案件移送其他街道（镇）；调解点的案件请先提级到本街道（镇）。"
+    if session.scalar(select(PeerNode.node_id).where(PeerNode.relation == "parent")) is None:
+        return "尚未登记上级单位（区司法局）的密钥：移送申请要随数据包报送区司法局，请先在“数据交换”中登记。"
+    if case.status not in (Status.ACCEPTED, Status.MEDIATING):
+        return f"{case.case_no} {Status(case.status).label}，只有受理后、结案前的案件可以移送。"
+    if session.scalar(select(Agreement.uuid).where(Agreement.case_uuid == case.uuid, Agreement.deleted.is_(False))):
+        return f"{case.case_no} 已登记调解协议，不能再移送。"
+    return ""
+
+
 @writes
 def request(session: Session, actor: Actor, case_uuid: str, to_org: str, reason: str) -> TransferRow:
     """Ask the district to move this case to the office ``to_org``; the request goes up in the next bundle."""
@@ -253,15 +267,9 @@ def request(session: Session, actor: Actor, case_uuid: str, to_org: str, reason:
     node = _node(session)
     case = cases.get_case(session, case_uuid)
     cases.check_editable(session, actor, case)
-    if node.level != "township":
-        raise UserError("只有街道（镇）司法所可以把案件移送其他街道（镇）；调解点的案件请先提级到本街道（镇）。")
-    session.flush()
-    if session.scalar(select(PeerNode.node_id).where(PeerNode.relation == "parent")) is None:
-        raise UserError("尚未登记上级单位（区司法局）的密钥：移送申请要随数据包报送区司法局，请先在“数据交换”中登记。")
-    if case.status not in (Status.ACCEPTED, Status.MEDIATING):
-        raise UserError(f"{case.case_no} {Status(case.status).label}，只有受理后、结案前的案件可以移送。")
-    if session.scalar(select(Agreement.uuid).where(Agreement.case_uuid == case.uuid, Agreement.deleted.is_(False))):
-        raise UserError(f"{case.case_no} 已登记调解协议，不能再移送。")
+    why_not = _not_transferable(session, node, case)
+    if why_not:
+        raise UserError(why_not)
     offices = dict(targets(session))
     code = to_org.strip()
     if code not in offices:
@@ -347,6 +355,30 @@ def _open_request(session: Session, actor: Actor, ref: str) -> tuple[CaseTransfe
     return row, case
 
 
+def _decide(
+    session: Session, actor: Actor, row: CaseTransfer, case: MediationCase, sender: str, receiver: str, refusal: str
+) -> TransferDecision:
+    """The district's answer to ``row``: accepted when a receiving node is named, else refused for ``refusal``."""
+    decision = TransferDecision(
+        id=row.uuid,
+        case_uuid=case.uuid,
+        from_case_no=row.from_case_no,
+        district_node=_node(session).node_id,
+        from_node=sender,
+        from_org=row.from_org,
+        to_node=receiver,
+        to_org=row.to_org,
+        accepted=bool(receiver),
+        reason=refusal,
+        decided_on=actor.today,
+        decided_by=(actor.display_name or actor.name)[:80],
+        case_version=case.version,
+        new_case_no="",
+    )
+    session.add(decision)
+    return decision
+
+
 @writes
 def accept(session: Session, actor: Actor, ref: str) -> TransferRow:
     """The district agrees: the receiving office owns the case from now on (the district's copy at
@@ -363,23 +395,7 @@ def accept(session: Session, actor: Actor, ref: str) -> TransferRow:
         )
     case.owner_node = receiver.node_id
     stamp_changed(actor, case)  # the district's one change to the case: its owner
-    decision = TransferDecision(
-        id=row.uuid,
-        case_uuid=case.uuid,
-        from_case_no=row.from_case_no,
-        district_node=_node(session).node_id,
-        from_node=sender.node_id,
-        from_org=row.from_org,
-        to_node=receiver.node_id,
-        to_org=row.to_org,
-        accepted=True,
-        reason="",
-        decided_on=actor.today,
-        decided_by=(actor.display_name or actor.name)[:80],
-        case_version=case.version,
-        new_case_no="",
-    )
-    session.add(decision)
+    decision = _decide(session, actor, row, case, sender.node_id, receiver.node_id, "")
     audit.record(
         session,
         actor,
@@ -404,23 +420,7 @@ def refuse(session: Session, actor: Actor, ref: str, reason: str) -> TransferRow
     sender = _child(session, node_id=row.owner_node)
     if sender is None:
         raise UserError(f"提出申请的{org_name(session, row.from_org)}不是本单位登记的下级单位。")
-    decision = TransferDecision(
-        id=row.uuid,
-        case_uuid=case.uuid,
-        from_case_no=row.from_case_no,
-        district_node=_node(session).node_id,
-        from_node=sender.node_id,
-        from_org=row.from_org,
-        to_node="",
-        to_org=row.to_org,
-        accepted=False,
-        reason=why,
-        decided_on=actor.today,
-        decided_by=(actor.display_name or actor.name)[:80],
-        case_version=case.version,
-        new_case_no="",
-    )
-    session.add(decision)
+    decision = _decide(session, actor, row, case, sender.node_id, "", why)
     audit.record(
         session,
         actor,
@@ -453,16 +453,10 @@ def choices(session: Session, actor: Actor, case_uuid: str) -> Choices:
         pass
     elif not actor.can(Perm.EDIT_CASES):
         why = "只有办理案件的人员可以申请移送。"
-    elif node.level != "township":
-        why = "只有街道（镇）司法所可以把案件移送其他街道（镇）。"
     elif case.owner_node != node.node_id:
         why = "该案件由其他单位管理，本单位只能查看。"
-    elif case.status not in (Status.ACCEPTED, Status.MEDIATING):
-        why = f"案件{Status(case.status).label}，只有受理后、结案前的案件可以移送。"
-    elif session.scalar(select(Agreement.uuid).where(Agreement.case_uuid == case.uuid, Agreement.deleted.is_(False))):
-        why = "已登记调解协议的案件不能再移送。"
-    elif session.scalar(select(PeerNode.node_id).where(PeerNode.relation == "parent")) is None:
-        why = "尚未登记上级单位（区司法局）的密钥，移送申请无法报送。"
+    else:
+        why = _not_transferable(session, node, case)
     return Choices(not why, why, targets(session), case_view(session, case_uuid))
 
 
