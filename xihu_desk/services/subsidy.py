@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from xihu_desk.domain import casefile_review, clock
 from xihu_desk.domain import subsidy as rules
 from xihu_desk.domain.cases import Status
-from xihu_desk.domain.errors import PermissionDenied, UserError
+from xihu_desk.domain.errors import FieldError, PermissionDenied, UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.services import audit, codes
 from xihu_desk.services.case_queries import case_detail
@@ -154,6 +154,23 @@ def store_rules(session: Session, table: rules.Rules, origin: str, by: str, at: 
     return True
 
 
+def closed_until(session: Session) -> date | None:
+    """The last day of an approved (closed) period here, or None."""
+    return session.scalar(select(func.max(SubsidyPeriod.date_to)))
+
+
+def check_after_closed(session: Session, table: rules.Rules) -> None:
+    """A new version may not reach back into an approved period: it would reprice paid periods as
+    adjustments. Checked alike for a file and for the form."""
+    closed = closed_until(session)
+    if closed is not None and table.valid_from <= closed:
+        raise FieldError(
+            "valid_from",
+            f"补贴规则 {table.version} 自 {table.valid_from} 起适用，但已有审核通过的发放表到 {closed}："
+            f"新规则只能自 {closed} 之后起适用，已发放的期间不变。",
+        )
+
+
 @writes
 def load_rules(session: Session, actor: Actor, text: str) -> rules.Rules:
     """导入补贴规则: a new version of the table (TOML), kept and sent down to the offices below."""
@@ -162,12 +179,7 @@ def load_rules(session: Session, actor: Actor, text: str) -> rules.Rules:
     if not actor.can(Perm.MANAGE_MEDIATORS):
         raise PermissionDenied("只有所长或区司法局可以导入补贴规则。")
     table = rules.from_toml(text)
-    closed = session.scalar(select(func.max(SubsidyPeriod.date_to)))
-    if closed is not None and table.valid_from <= closed:  # it would reprice paid periods as adjustments
-        raise UserError(
-            f"补贴规则 {table.version} 自 {table.valid_from} 起适用，但已有审核通过的发放表到 {closed}："
-            f"请把 valid_from 改在 {closed} 之后。"
-        )
+    check_after_closed(session, table)
     if not store_rules(session, table, node_id(session), actor.display_name or actor.name, actor.now):
         raise UserError(f"补贴规则版本 {table.version} 已经有了：修改规则时请提高 version。")
     audit.record(

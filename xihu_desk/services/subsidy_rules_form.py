@@ -10,10 +10,9 @@ table typed in the form and one loaded from a file are the same thing.
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain import grading
@@ -25,7 +24,7 @@ from xihu_desk.services.context import Actor
 from xihu_desk.services.node import node_id
 from xihu_desk.services.units import reads, writes
 from xihu_desk.store.models import Node
-from xihu_desk.store.subsidy_models import SubsidyPeriod, SubsidyRules
+from xihu_desk.store.subsidy_models import SubsidyRules
 
 audit.ACTION_LABELS.setdefault("subsidy.rules_form", "修改补贴规则")
 VERSION_LIMIT = 40
@@ -44,11 +43,6 @@ def _why_read_only(session: Session, actor: Actor) -> str:
     return ""
 
 
-def _closed_until(session: Session) -> date | None:
-    """The last day of a closed (approved) period here: a new version may not reach back into it."""
-    return session.scalar(select(func.max(SubsidyPeriod.date_to)))
-
-
 @reads
 def rules_for_editing(session: Session, actor: Actor) -> dict[str, Any]:
     """What the form shows: the newest table (the shipped 示例 one when none is kept), every kept
@@ -56,7 +50,8 @@ def rules_for_editing(session: Session, actor: Actor) -> dict[str, Any]:
     actor.require(Perm.VIEW_CASES)
     kept = list(session.scalars(select(SubsidyRules).order_by(SubsidyRules.valid_from, SubsidyRules.version)))
     newest = rules.from_doc(json.loads(kept[-1].body)) if kept else subsidy.shipped_rules()
-    closed = _closed_until(session)
+    closed = subsidy.closed_until(session)
+    in_force = subsidy.rules_in_force(session, actor.today).version
     why = _why_read_only(session, actor)
     return {
         "doc": newest.doc,
@@ -68,7 +63,7 @@ def rules_for_editing(session: Session, actor: Actor) -> dict[str, Any]:
                 "sample": r.sample,
                 "loaded_by": r.loaded_by,
                 "loaded_at": r.loaded_at.isoformat(timespec="minutes"),
-                "in_force": r.version == subsidy.rules_in_force(session, actor.today).version,
+                "in_force": r.version == in_force,
             }
             for r in kept
         ],
@@ -92,12 +87,6 @@ def check_doc(session: Session, doc: dict[str, Any]) -> rules.Rules:
         raise FieldError("version", f"版本 {version} 已经有了：已保存的版本不能修改，请另起一个版本号。")
     if not doc.get("valid_from"):
         raise FieldError("valid_from", "请填写自何日起适用。")
-    valid_from = date.fromisoformat(str(doc["valid_from"]))
-    closed = _closed_until(session)
-    if closed is not None and valid_from <= closed:
-        raise FieldError(
-            "valid_from", f"已有审核通过的发放表到 {closed}；新规则只能自 {closed} 之后起适用，已发放的期间不变。"
-        )
     base = doc.get("base", {})
     if not any(v > 0 for v in base.values()):
         raise FieldError("base", "请至少为一种难易程度填写大于 0 的基础金额。")
@@ -114,7 +103,9 @@ def check_doc(session: Session, doc: dict[str, Any]) -> rules.Rules:
     wrong = [t for t in doc.get("type_factor", {}) if t not in types]
     if wrong:
         raise FieldError("type_factor", f"不认识的纠纷类型代码：{'、'.join(wrong)}。")
-    return rules.from_doc(doc)  # amounts, factors and the split, as for a file
+    table = rules.from_doc(doc)  # amounts, factors and the split, as for a file
+    subsidy.check_after_closed(session, table)
+    return table
 
 
 @writes
