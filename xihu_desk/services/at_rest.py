@@ -79,14 +79,18 @@ def write_recovery_file(data: DataDir, target: Path | str, code: str, label: str
     return path
 
 
-def _require_sqlite(data: DataDir) -> None:
+def require_sqlite(data: DataDir) -> None:
     if data.server:
         raise UserError(NOT_ENCRYPTED_SERVER)
 
 
-def _exclusive(data: DataDir, what: str) -> None:
+def exclusive(data: DataDir, db: Any, what: str) -> None:
+    """The node's file closed here (``db`` and every other engine of this process) and opened by
+    no other window or command, before it is rewritten whole; StorageError saying so otherwise."""
     from xihu_desk.store import uow
 
+    if db is not None:
+        db.dispose()
     uow.dispose_all(data.database)
     if dbfile.probe_exclusive(data.database).busy:
         raise StorageError(IN_USE.format(what=what))
@@ -95,7 +99,7 @@ def _exclusive(data: DataDir, what: str) -> None:
 def unlock(data: DataDir, code: str) -> Status:
     """Seal the node's key again for this account from its recovery code (the sealed key was
     lost: a new Windows profile, a wiped keyring, another account of a shared PC)."""
-    _require_sqlite(data)
+    require_sqlite(data)
     if not sqlfile.is_encrypted(data.database):
         raise UserError("本节点的数据库没有加密，不需要恢复密钥。")
     key = db_key.key_from_code(code)  # not the marker's check: a restore may have changed the file's key
@@ -115,17 +119,14 @@ def replace_recovery_key(data: DataDir, db: Any, actor: Any, target: Path | str)
     (SQLCipher rewrites every page) under the key of a new code, written to ``target``; the old
     code stops opening the node, while backups made before still open here (the former key
     stays sealed beside the new one) and elsewhere with the old code. Audited."""
-    from xihu_desk.services import audit
-    from xihu_desk.store import backup, migrate
+    from xihu_desk.store import backup
 
     actor.require(Perm.MANAGE_DATA)
-    _require_sqlite(data)
+    require_sqlite(data)
     if not sqlfile.is_encrypted(data.database):
         raise UserError("本节点的数据库尚未加密，请先运行 xihu-desk encrypt。")
     old = db_key.keys(data.root)
-    if db is not None:
-        db.dispose()
-    _exclusive(data, "更换恢复密钥")
+    exclusive(data, db, "更换恢复密钥")
     kept = backup.make_backup(data.database, data.backups, "before-rekey")  # a restore point under the old key
     code = recovery_code.new_code()
     new = recovery_code.derive_key(code)
@@ -141,21 +142,28 @@ def replace_recovery_key(data: DataDir, db: Any, actor: Any, target: Path | str)
         ) from exc
     finally:
         conn.close()
+    audit_rewritten(
+        data,
+        actor,
+        "data.rekey",
+        "更换数据库恢复密钥（数据库已改用新密钥加密；旧的恢复密钥不再能打开本节点）",
+        {"before_rekey_backup": kept.name},
+    )
+    return written
+
+
+def audit_rewritten(data: DataDir, actor: Any, action: str, summary: str, after: dict[str, Any]) -> None:
+    """Audit a change to the node's file as a whole (encrypted, re-keyed) in the file itself,
+    opened again for it: the caller's engine was closed before the file was rewritten."""
+    from xihu_desk.services import audit
+    from xihu_desk.store import migrate
+
     opened = migrate.open_database(data)
     try:
         with opened.db.write() as session:
-            audit.record(
-                session,
-                actor,
-                "data.rekey",
-                "database",
-                data.database.name,
-                summary="更换数据库恢复密钥（数据库已改用新密钥加密；旧的恢复密钥不再能打开本节点）",
-                after={"before_rekey_backup": kept.name},
-            )
+            audit.record(session, actor, action, "database", data.database.name, summary=summary, after=after)
     finally:
         opened.db.dispose()
-    return written
 
 
 def restore_key(data: DataDir, source: Path, code: str | None) -> bytes | None:

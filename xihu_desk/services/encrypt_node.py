@@ -99,20 +99,15 @@ def _export(plain: Path, target: Path, key: bytes, steps: progress_steps.Steps |
 def encrypt(data: DataDir, db: Any, actor: Any, progress: Any = None) -> EncryptResult:
     """Convert the node's plain database (see the module's text). Nothing changes on failure
     except the verified ``before-encrypt`` backup and the sealed key, which a later run reuses."""
-    from xihu_desk.services import audit, at_rest
-    from xihu_desk.store import backup, migrate, uow
+    from xihu_desk.services import at_rest
+    from xihu_desk.store import backup
 
     actor.require(Perm.MANAGE_DATA)
-    if data.server:
-        raise UserError(at_rest.NOT_ENCRYPTED_SERVER)
+    at_rest.require_sqlite(data)
     database = data.database
     if sqlfile.is_encrypted(database):
         raise UserError("本节点的数据库已经加密，无需转换。")
-    if db is not None:
-        db.dispose()
-    uow.dispose_all(database)
-    if dbfile.probe_exclusive(database).busy:
-        raise StorageError(at_rest.IN_USE.format(what="加密"))
+    at_rest.exclusive(data, db, "加密")
     health = dbfile.inspect(database)
     health.raise_if_unavailable()
     if health.state != "ok":
@@ -160,20 +155,13 @@ def encrypt(data: DataDir, db: Any, actor: Any, progress: Any = None) -> Encrypt
         backup._remove_with_companions(staging)
         raise
     code = db_key.take_pending_code(data.root) or ""
-    opened = migrate.open_database(data)
-    try:
-        with opened.db.write() as session:
-            audit.record(
-                session,
-                actor,
-                "data.encrypt",
-                "database",
-                database.name,
-                summary="数据库文件转换为加密存储（SQLCipher），生成恢复密钥",
-                after={"before_encrypt_backup": kept.name, "tables": len(after)},
-            )
-    finally:
-        opened.db.dispose()
+    at_rest.audit_rewritten(
+        data,
+        actor,
+        "data.encrypt",
+        "数据库文件转换为加密存储（SQLCipher），生成恢复密钥",
+        {"before_encrypt_backup": kept.name, "tables": len(after)},
+    )
     if steps is not None:
         steps.at(1.0, "加密完成")
     return EncryptResult(database, kept, code, len(after), sum(after.values()), at_rest.plain_backups(data))
