@@ -365,13 +365,9 @@ def cmd_screening_void(args: argparse.Namespace) -> int:
 
 def cmd_screening_officer_deactivate(args: argparse.Namespace) -> int:
     from xihu_desk.services import screening_corrections
-    from xihu_desk.services.context import cli_actor
 
     _data, opened = open_data(args)
-    actor = cli_actor()
-    on = args.on or actor.today
-    with unit(opened.db, screening_corrections.deactivate_officer) as session:
-        screening_corrections.deactivate_officer(session, actor, args.officer, on, args.reason)
+    on = run(opened.db, screening_corrections.deactivate_officer, args.officer, args.on, args.reason)
     doc = {"id": args.officer, "active": False, "deactivated_on": on.isoformat(), "reason": args.reason}
     emit(args, doc, f"已停用信息员（自 {on} 起），以往的报告保留")
     return 0
@@ -379,13 +375,9 @@ def cmd_screening_officer_deactivate(args: argparse.Namespace) -> int:
 
 def cmd_screening_officer_reactivate(args: argparse.Namespace) -> int:
     from xihu_desk.services import screening_corrections
-    from xihu_desk.services.context import cli_actor
 
     _data, opened = open_data(args)
-    actor = cli_actor()
-    on = args.on or actor.today
-    with unit(opened.db, screening_corrections.reactivate_officer) as session:
-        screening_corrections.reactivate_officer(session, actor, args.officer, on)
+    on = run(opened.db, screening_corrections.reactivate_officer, args.officer, args.on)
     emit(args, {"id": args.officer, "active": True, "reactivated_on": on.isoformat()}, f"已恢复信息员（自 {on} 起）")
     return 0
 

@@ -415,14 +415,14 @@ def changes_of(session: Session, round_uuid: str) -> list[dict[str, Any]]:
 
 
 @writes
-def deactivate_officer(session: Session, actor: Actor, officer_uuid: str, on: date, reason: str) -> None:
-    """停用 an information officer from ``on``: kept on past reports, not offered for new ones, not
-    counted from that day on."""
+def deactivate_officer(session: Session, actor: Actor, officer_uuid: str, on: date | None, reason: str) -> date:
+    """停用 an information officer from ``on`` (None: today): kept on past reports, not offered for
+    new ones, not counted from that day on. Returns the day taken."""
     actor.require(Perm.EDIT_CASES)
     officer = _owned(session, session.get(InfoOfficer, officer_uuid), "信息员")
     if not officer.active:
         raise UserError(f"信息员“{officer.name}”已停用（{officer.deactivated_on or '日期不详'}）。")
-    on = _check_day(on, "deactivated_on", "停用日期", actor.today)
+    on = _check_day(on or actor.today, "deactivated_on", "停用日期", actor.today)
     last = session.scalar(
         select(func.max(ScreeningRound.held_on)).where(
             ScreeningRound.officer_uuid == officer.uuid,
@@ -448,16 +448,17 @@ def deactivate_officer(session: Session, actor: Actor, officer_uuid: str, on: da
         summary=f"停用信息员：{officer.name}，自 {on} 起。理由：{reason}",
         after={"deactivated_on": on, "reason": reason},
     )
+    return on
 
 
 @writes
-def reactivate_officer(session: Session, actor: Actor, officer_uuid: str, on: date) -> None:
-    """恢复 a deactivated information officer from ``on``."""
+def reactivate_officer(session: Session, actor: Actor, officer_uuid: str, on: date | None) -> date:
+    """恢复 a deactivated information officer from ``on`` (None: today); returns the day taken."""
     actor.require(Perm.EDIT_CASES)
     officer = _owned(session, session.get(InfoOfficer, officer_uuid), "信息员")
     if officer.active:
         raise UserError(f"信息员“{officer.name}”在用，无需恢复。")
-    on = _check_day(on, "reactivated_on", "恢复日期", actor.today)
+    on = _check_day(on or actor.today, "reactivated_on", "恢复日期", actor.today)
     if officer.deactivated_on is not None and on < officer.deactivated_on:
         raise FieldError("reactivated_on", f"恢复日期不能早于停用日期（{officer.deactivated_on}）。")
     officer.active, officer.reactivated_on = True, on
@@ -472,3 +473,4 @@ def reactivate_officer(session: Session, actor: Actor, officer_uuid: str, on: da
         summary=f"恢复信息员：{officer.name}，自 {on} 起",
         after={"reactivated_on": on},
     )
+    return on
