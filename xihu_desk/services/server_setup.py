@@ -12,6 +12,7 @@ from urllib.parse import quote
 from xihu_desk import dbserver
 from xihu_desk.domain.errors import UserError
 from xihu_desk.paths import DataDir
+from xihu_desk.services import node_glance
 from xihu_desk.store import migrate, pg_probe, pg_secret
 
 # for the wizard: gui/ reaches store/ only through services
@@ -53,7 +54,7 @@ class ServerForm:
 
 
 def test_connection(form: ServerForm) -> Probe:
-    return pg_probe.probe(form.url(), form.password or None)
+    return pg_probe.probe(form.url(), form.password or None, node_glance.glance)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def use_server(data: DataDir, form: ServerForm) -> Switched:
     """Switch this desk to the server: tested again, password kept, database.json written, the
     database opened. Nothing is saved when any step fails (the desk stays on its own file)."""
     url = form.url()
-    probe = pg_probe.probe(url, form.password or None)
+    probe = pg_probe.probe(url, form.password or None, node_glance.glance)
     kept_in = pg_secret.remember(url, form.password) if form.password else ""
     if form.password:
         dbserver.use_password(url, form.password)

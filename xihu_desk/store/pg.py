@@ -336,8 +336,7 @@ def table_count(engine: Engine) -> int:
 
 
 def is_empty(engine: Engine) -> bool:
-    with engine.connect() as conn:
-        return not conn.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()")).scalar()
+    return table_count(engine) == 0
 
 
 def restore_into(url: str, path: Any) -> None:

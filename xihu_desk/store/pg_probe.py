@@ -6,6 +6,7 @@ office's node (join it), something else (refused), or a newer program's schema (
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,58 +64,43 @@ def failure(detail: str, where: str, user: str, database: str) -> str:
     return f"无法连接 {where}：{detail}。请联系单位的信息管理员。"
 
 
-def probe(url: str, password: str | None) -> Probe:
-    """Connect to ``url`` (a normalised server URL) with ``password`` and look at what is there.
-    Raises UserError with the reason when it cannot connect."""
-    import psycopg
+def probe(url: str, password: str | None, office: Callable[[Any], Any]) -> Probe:
+    """Connect to ``url`` (a normalised server URL) with ``password`` and look at what is there,
+    read as the program reads it (store/pg.py; ``office(conn)``: the node's unit, or None before
+    init: services/node_glance.glance). Raises UserError with the reason when it cannot connect."""
+    from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
 
-    from xihu_desk.store import migrate
+    from xihu_desk.store import migrate, pg
 
     at = make_url(url)
     where = dbserver.display(url)
-    params: dict[str, Any] = {
-        "host": at.host,
-        "port": at.port or 5432,
-        "dbname": at.database,
-        "user": at.username,
-        "connect_timeout": CONNECT_TIMEOUT_S,
-        "sslmode": at.query.get("sslmode", "prefer"),
-    }
+    args: dict[str, Any] = {"connect_timeout": CONNECT_TIMEOUT_S}
     if password:
-        params["password"] = password
+        args["password"] = password
+    engine = create_engine(url, connect_args=args)  # its pool keeps the one connection for every read below
     try:
-        conn = psycopg.connect(**params)
-    except psycopg.Error as exc:
-        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[-1].strip()
-        raise UserError(failure(detail, where, at.username or "", at.database or "")) from exc
-    try:
-        with conn.cursor() as cur:
-            version = str(cur.execute("SHOW server_version").fetchone()[0])  # type: ignore[index]
-            tls = bool(conn.info.pgconn.ssl_in_use)
-            tables = cur.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").fetchone()[0]  # type: ignore[index]
-            if not tables:
-                return Probe(EMPTY, where, version, tls)
-            if cur.execute("SELECT to_regclass('alembic_version') IS NULL").fetchone()[0]:  # type: ignore[index]
-                raise UserError(
-                    f"数据库 {where} 不是空的，也不是西湖司法所工作台的数据库。"
-                    "请换一个空数据库，或请信息管理员新建一个。"
-                )
-            heads = sorted(r[0] for r in cur.execute("SELECT version_num FROM alembic_version"))
-            revision = ",".join(heads)
-            if revision and not migrate.known_revision(revision):
-                raise UserError(f"数据库 {where} 由更新版本的程序建立。请先升级西湖司法所工作台再连接。")
-            has_node = cur.execute("SELECT to_regclass('node') IS NOT NULL").fetchone()[0]  # type: ignore[index]
-            row = (
-                cur.execute(
-                    "SELECT node.org_code, org_unit.name FROM node"
-                    " LEFT JOIN org_unit ON org_unit.code = node.org_code WHERE node.id = 1"
-                ).fetchone()
-                if has_node
-                else None
+        try:
+            with engine.connect() as conn:
+                tls = bool(conn.connection.dbapi_connection.info.pgconn.ssl_in_use)  # type: ignore[union-attr]
+        except OperationalError as exc:
+            detail = (str(exc.orig).strip().splitlines() or [type(exc).__name__])[-1].strip()
+            raise UserError(failure(detail, where, at.username or "", at.database or "")) from exc
+        version = pg.server_version(engine)
+        if pg.is_empty(engine):
+            return Probe(EMPTY, where, version, tls)
+        revision = pg.current_revision(engine)
+        if revision is None:
+            raise UserError(
+                f"数据库 {where} 不是空的，也不是西湖司法所工作台的数据库。请换一个空数据库，或请信息管理员新建一个。"
             )
+        if not migrate.known_revision(revision):
+            raise UserError(f"数据库 {where} 由更新版本的程序建立。请先升级西湖司法所工作台再连接。")
+        with engine.connect() as conn:
+            unit = office(conn)
     finally:
-        conn.close()
-    if row is None:
+        engine.dispose()
+    if unit is None:
         return Probe(SCHEMA_ONLY, where, version, tls)
-    return Probe(OFFICE, where, version, tls, org_name=row[1] or row[0], org_code=row[0])
+    return Probe(OFFICE, where, version, tls, org_name=unit.org_name, org_code=unit.org_code)
