@@ -54,29 +54,41 @@ def take_recovery_code(root: Path | str) -> str | None:
     return db_key.take_pending_code(Path(root))
 
 
-def recovery_target(data: DataDir, target: Path | str) -> Path:
-    """``target``, refused inside the data folder (a key beside the data it opens protects nothing)."""
+def outside_data(root: Path, target: Path | str, refusal: str) -> Path:
+    """``target``, refused with ``refusal`` inside the data folder ``root`` (a key beside the data
+    it opens protects nothing): the recovery-key file and the recovery sheet."""
     path = Path(target).expanduser()
-    root = data.root.resolve()
+    folder = Path(root).expanduser().resolve()
     where = path.resolve()
-    if where == root or root in where.parents:
-        raise UserError(f"恢复密钥不能保存在数据目录 {data.root} 中：请写到 U 盘或打印后锁入保险柜。")
+    if where == folder or folder in where.parents:
+        raise UserError(refusal)
     return path
+
+
+def write_whole(path: Path, content: bytes, what: str) -> Path:
+    """``content`` into ``path`` through a partial file replaced at once: never half a key."""
+    partial = path.with_name(path.name + ".part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(content)
+        partial.replace(path)
+    except OSError as exc:
+        raise UserError(f"无法写入{what} {path}：{exc.strerror or type(exc).__name__}。请换一个位置。") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
+
+
+def recovery_target(data: DataDir, target: Path | str) -> Path:
+    return outside_data(
+        data.root, target, f"恢复密钥不能保存在数据目录 {data.root} 中：请写到 U 盘或打印后锁入保险柜。"
+    )
 
 
 def write_recovery_file(data: DataDir, target: Path | str, code: str, label: str = "") -> Path:
     """Write the code to ``target`` (never inside the data folder)."""
     path = recovery_target(data, target)
-    partial = path.with_name(path.name + ".part")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(recovery_code.file_text(code, label), encoding="utf-8")
-        partial.replace(path)
-    except OSError as exc:
-        raise UserError(f"无法写入恢复密钥文件 {path}：{exc.strerror or exc}。请换一个位置。") from None
-    finally:
-        partial.unlink(missing_ok=True)
-    return path
+    return write_whole(path, recovery_code.file_text(code, label).encode("utf-8"), "恢复密钥文件")
 
 
 def require_sqlite(data: DataDir) -> None:

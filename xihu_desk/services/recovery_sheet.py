@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from xihu_desk.documents import recovery_sheet
 from xihu_desk.domain.errors import UserError
-from xihu_desk.services import node
+from xihu_desk.services import at_rest, node
 from xihu_desk.services.units import reads
 from xihu_desk.store import db_key, recovery_code
 
@@ -22,12 +22,9 @@ def check_target(data_root: Path, target: Path | str) -> Path:
     path = Path(target).expanduser()
     if path.suffix.lower() != ".pdf":
         raise UserError(f"恢复密钥单的文件名应以 .pdf 结尾：{path}")
-    root = Path(data_root).expanduser().resolve()
-    where = path.resolve()
-    if where == root or root in where.parents:
-        raise UserError("恢复密钥单不能保存在数据目录中，请保存到 U 盘或直接打印后删除。")
-    if not where.parent.is_dir():
-        raise UserError(f"文件夹不存在：{where.parent}")
+    at_rest.outside_data(data_root, path, "恢复密钥单不能保存在数据目录中，请保存到 U 盘或直接打印后删除。")
+    if not path.resolve().parent.is_dir():
+        raise UserError(f"文件夹不存在：{path.resolve().parent}")
     return path
 
 
@@ -47,15 +44,7 @@ def pdf_bytes(session: Session, code: str, today: date) -> bytes:
 def write(session: Session, data_root: Path, code: str, target: Path | str, today: date) -> Path:
     """Write the sheet to ``target`` (a partial file replaced at once: never half a sheet)."""
     path = check_target(data_root, target)
-    pdf = pdf_bytes(session, code, today)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_bytes(pdf)
-        partial.replace(path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise UserError(f"无法写入恢复密钥单 {path}：{exc.strerror or type(exc).__name__}。请换一个位置。") from exc
-    return path
+    return at_rest.write_whole(path, pdf_bytes(session, code, today), "恢复密钥单")
 
 
 @reads
