@@ -124,16 +124,8 @@ class Database:
         reads before the rest of the program loads (issue 15). Refused and worded as read() is."""
         if self.read_blocked:
             raise StorageError(self.read_blocked)
-        try:
-            with self.engine.connect() as conn:
-                yield conn
-        except UserError:
-            raise
-        except Exception as exc:
-            known = storage_error(exc, self.folder)
-            if known is None:
-                raise
-            raise known from exc
+        with self._worded(), self.engine.connect() as conn:
+            yield conn
 
     def _sessions(self) -> tuple[sessionmaker, sessionmaker]:
         if self._makers is None:
@@ -149,11 +141,10 @@ class Database:
         return self._makers
 
     @contextmanager
-    def _unit(self, make: sessionmaker) -> Iterator[Session]:
-        session = make()
+    def _worded(self) -> Iterator[None]:
+        """A driver's error as the StorageError that says it in Chinese (a UserError as it is)."""
         try:
-            with session.begin():
-                yield session
+            yield
         except UserError:
             raise
         except Exception as exc:
@@ -161,6 +152,13 @@ class Database:
             if known is None:
                 raise
             raise known from exc
+
+    @contextmanager
+    def _unit(self, make: sessionmaker) -> Iterator[Session]:
+        session = make()
+        try:
+            with self._worded(), session.begin():
+                yield session
         finally:
             try:
                 session.close()
