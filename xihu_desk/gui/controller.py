@@ -62,7 +62,7 @@ class AppController(QObject):
     def _begin(self) -> None:
         try:
             with self.ctx.db.peek() as conn:  # no session: the ORM loads after the login window
-                initialised = node_glance.glance(conn) is not None
+                found = node_glance.glance(conn)
         except UserError as exc:  # unreadable (zero bytes, garbage, a record that cannot be read)
             messages.error(
                 None,
@@ -73,8 +73,8 @@ class AppController(QObject):
             )
             self.quit_app()
             return
-        if initialised:
-            self.show_login()
+        if found is not None:
+            self.show_login(info=found)  # the login window names the unit from this same reading
         else:
             self.show_wizard()
 
@@ -172,8 +172,8 @@ class AppController(QObject):
         else:
             self.show_login(admin)
 
-    def show_login(self, username: str = "") -> None:
-        self.login = LoginDialog(self.ctx, username=username)
+    def show_login(self, username: str = "", info: node_glance.Glance | None = None) -> None:
+        self.login = LoginDialog(self.ctx, username=username, info=info)
         self.login.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.login.finished.connect(self._login_finished)
         self.login.show()

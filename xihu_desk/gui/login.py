@@ -28,7 +28,9 @@ from xihu_desk.services.context import Actor
 class LoginDialog(QDialog):
     signed_in = Signal(object)  # Actor
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None, username: str = "") -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, username: str = "", info: node_glance.Glance | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.actor: Actor | None = None
@@ -56,8 +58,9 @@ class LoginDialog(QDialog):
         self.quit_button.clicked.connect(self.reject)
         self.password.returnPressed.connect(self.sign_in)
         self.username.returnPressed.connect(self.password.setFocus)
-        with ctx.db.peek() as conn:  # one plain query: the ORM and the models load after this window (issue 15)
-            info = node_glance.glance(conn)
+        if info is None:  # the start-up's reading is passed in; a later sign-in reads again
+            with ctx.db.peek() as conn:  # one plain query: the ORM and the models load after this window (issue 15)
+                info = node_glance.glance(conn)
         if info is None:
             raise NotFound("本数据目录尚未初始化。请先运行“xihu-desk init”或打开程序完成初始设置。")
         self.org_label.setText(f"{info.org_name}（{info.org_code}）")
