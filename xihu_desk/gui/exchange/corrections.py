@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,7 +27,7 @@ from xihu_desk.domain.errors import FieldError, NotFound, UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import ops, theme
 from xihu_desk.gui.context import AppContext
-from xihu_desk.gui.exchange.dialogs import ReturnDialog
+from xihu_desk.gui.exchange.dialogs import AskingSlot, ReturnDialog
 from xihu_desk.gui.fmt import local_time
 from xihu_desk.gui.widgets import label, show_state
 from xihu_desk.services import cases, exchange
@@ -67,7 +67,7 @@ class CorrectionsTab(QWidget):
         self.ctx, self.actor, self.info = ctx, actor, info
         self.has_parent, self.has_children = has_parent, has_children
         self.rows: list[dict[str, Any]] = []
-        self.dialog: ReturnDialog | None = None
+        self.asking: AskingSlot[ReturnDialog] = AskingSlot(self)
         box = QVBoxLayout(self)
         box.setContentsMargins(14, 12, 14, 12)
         notes = []
@@ -181,15 +181,17 @@ class CorrectionsTab(QWidget):
 
     # -- acting -----------------------------------------------------------------------------------
 
+    @property
+    def dialog(self) -> ReturnDialog | None:
+        return self.asking.dialog
+
     def ask_return(self) -> None:
-        self.dialog = ReturnDialog(self)
-        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.dialog.submitted.connect(self._return)
-        self.dialog.finished.connect(lambda _code: setattr(self, "dialog", None))
-        self.dialog.open()
+        dialog = ReturnDialog(self)
+        dialog.submitted.connect(self._return)
+        self.asking.open(dialog)
 
     def _return(self, case_no: str, comment: str) -> None:
-        actor, dialog = self.actor, self.dialog
+        actor = self.actor
 
         def work(session: Any) -> str:
             uuid = find_case(session, actor, case_no)
@@ -199,14 +201,13 @@ class CorrectionsTab(QWidget):
         ops.write_unit(
             self.ctx,
             work,
-            parent=dialog,
+            parent=self,
             on_ok=self._returned,
-            on_error=lambda message: dialog.failed(message) if dialog else None,
+            on_error=self.asking.failed,
         )
 
     def _returned(self, case_no: str) -> None:
-        if self.dialog is not None:
-            self.dialog.accept()
+        self.asking.done()
         self._done(
             self.tr("已退回 {case_no} 补正。补正要求随下一个“生成下发数据包…”发给该单位。").format(case_no=case_no)
         )

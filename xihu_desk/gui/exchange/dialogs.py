@@ -8,7 +8,9 @@ the database work and tests click their real buttons.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xihu_desk.gui import messages
 from xihu_desk.gui.exchange import text
 from xihu_desk.gui.widgets import label
 from xihu_desk.services.exchange import Enrolled, ImportResult
@@ -241,7 +244,69 @@ class ImportDialog(QDialog):
             super().reject()
 
 
-class ReturnDialog(QDialog):
+class AskingDialog(QDialog):
+    """A few lines asked for the page, which does the saving (退回补正, 不同意移送): an error line
+    and 取消 / the action button at the foot (``finish``), a refusal said on it (``failed``)."""
+
+    def finish(self, box: QVBoxLayout, action: str, name: str, submit: Callable[[], None]) -> None:
+        self.error_label = label(wrap=True)
+        self.error_label.setProperty("state", "error")
+        box.addWidget(self.error_label)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        cancel = QPushButton(self.tr("取消"))
+        cancel.setAutoDefault(False)
+        cancel.clicked.connect(self.reject)
+        self.save_button = QPushButton(action)
+        self.save_button.setObjectName(name)
+        self.save_button.setProperty("kind", "primary")
+        self.save_button.clicked.connect(submit)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.save_button)
+        box.addLayout(buttons)
+
+    def failed(self, message: str) -> None:
+        """Refused: say why, keep what was typed."""
+        self.error_label.setText(message)
+
+
+D = TypeVar("D", bound=AskingDialog)
+
+
+class AskingSlot(Generic[D]):
+    """The one asking dialog a page tab has open. The save's progress and a late answer belong to
+    the tab, which outlives the dialog; the dialog is deleted once closed. (Parented to the dialog,
+    the progress and the answer went with it when it closed on success, and a dialog that deleted
+    itself on close left the tab's callbacks holding a dead object.)"""
+
+    def __init__(self, owner: QWidget) -> None:
+        self.owner = owner
+        self.dialog: D | None = None
+
+    def open(self, dialog: D) -> None:
+        self.dialog = dialog
+
+        def closed(_code: int) -> None:
+            if self.dialog is dialog:
+                self.dialog = None
+            dialog.deleteLater()
+
+        dialog.finished.connect(closed)
+        dialog.open()
+
+    def failed(self, message: str) -> None:
+        """A refusal: on the dialog while it is open, else in a message box over the tab."""
+        if self.dialog is not None:
+            self.dialog.failed(message)
+        else:
+            messages.error(self.owner, message)
+
+    def done(self) -> None:
+        if self.dialog is not None:
+            self.dialog.accept()
+
+
+class ReturnDialog(AskingDialog):
     """退回补正: the case number and what is to be corrected; the page does the saving."""
 
     submitted = Signal(str, str)  # case number, comment
@@ -271,22 +336,8 @@ class ReturnDialog(QDialog):
         form.addRow(self.tr("案号：*"), self.case_no)
         form.addRow(self.tr("补正要求：*"), self.comment)
         box.addLayout(form)
-        self.error_label = label(wrap=True)
+        self.finish(box, self.tr("退回"), "returnButton", self._submit)
         self.error_label.setObjectName("returnError")
-        self.error_label.setProperty("state", "error")
-        box.addWidget(self.error_label)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        cancel = QPushButton(self.tr("取消"))
-        cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
-        self.save_button = QPushButton(self.tr("退回"))
-        self.save_button.setObjectName("returnButton")
-        self.save_button.setProperty("kind", "primary")
-        self.save_button.clicked.connect(self._submit)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.save_button)
-        box.addLayout(buttons)
         self.case_no.textChanged.connect(self._changed)
         self.comment.textChanged.connect(self._changed)
         self._changed()
@@ -301,6 +352,5 @@ class ReturnDialog(QDialog):
         self.submitted.emit(self.case_no.text().strip(), self.comment.toPlainText().strip())
 
     def failed(self, message: str) -> None:
-        """Refused: say why, keep what was typed."""
-        self.error_label.setText(message)
+        super().failed(message)
         self._changed()

@@ -12,7 +12,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QPlainTextEdit,
@@ -26,12 +25,13 @@ from PySide6.QtWidgets import (
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.exchange.dialogs import AskingDialog, AskingSlot
 from xihu_desk.gui.widgets import label, show_state
 from xihu_desk.services import case_transfer
 from xihu_desk.services.context import Actor
 
 
-class RefuseDialog(QDialog):
+class RefuseDialog(AskingDialog):
     """不同意移送: the reason, which the office that asked will read."""
 
     submitted = Signal(str)
@@ -50,21 +50,7 @@ class RefuseDialog(QDialog):
         self.reason.setPlaceholderText(self.tr("如：纠纷发生地在本街道，请继续调解"))
         self.reason.setFixedHeight(80)
         box.addWidget(self.reason)
-        self.error_label = label(wrap=True)
-        self.error_label.setProperty("state", "error")
-        box.addWidget(self.error_label)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        cancel = QPushButton(self.tr("取消"))
-        cancel.setAutoDefault(False)
-        cancel.clicked.connect(self.reject)
-        self.save_button = QPushButton(self.tr("不同意移送"))
-        self.save_button.setObjectName("refuseTransferButton")
-        self.save_button.setProperty("kind", "primary")
-        self.save_button.clicked.connect(self._submit)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.save_button)
-        box.addLayout(buttons)
+        self.finish(box, self.tr("不同意移送"), "refuseTransferButton", self._submit)
         self.setMinimumWidth(460)
 
     def _submit(self) -> None:
@@ -74,9 +60,6 @@ class RefuseDialog(QDialog):
             return
         self.submitted.emit(text)
 
-    def failed(self, message: str) -> None:
-        self.error_label.setText(message)
-
 
 class TransfersTab(QWidget):
     changed = Signal()  # a request was answered: the page reads everything again
@@ -85,7 +68,7 @@ class TransfersTab(QWidget):
         super().__init__(parent)
         self.ctx, self.actor, self.deciding = ctx, actor, deciding
         self.rows: list[case_transfer.TransferRow] = []
-        self.dialog: RefuseDialog | None = None
+        self.asking: AskingSlot[RefuseDialog] = AskingSlot(self)
         box = QVBoxLayout(self)
         box.setContentsMargins(14, 12, 14, 12)
         note = (
@@ -210,17 +193,13 @@ class TransfersTab(QWidget):
         chosen = self.selected()
         if chosen is None:
             return
-        self.dialog = RefuseDialog(chosen.from_case_no, self)
-        self.dialog.submitted.connect(lambda reason, t=chosen: self._refuse(t, reason))
-        self.dialog.finished.connect(lambda _code: setattr(self, "dialog", None))
-        self.dialog.open()
+        dialog = RefuseDialog(chosen.from_case_no, self)
+        dialog.submitted.connect(lambda reason, t=chosen: self._refuse(t, reason))
+        self.asking.open(dialog)
 
     def _refuse(self, chosen: case_transfer.TransferRow, reason: str) -> None:
-        dialog = self.dialog
-
         def refused(row: Any) -> None:
-            if self.dialog is not None:
-                self.dialog.accept()
+            self.asking.done()
             self._done(
                 self.tr("已决定不同意 {no} 移送。请给{a}生成下发数据包。").format(no=row.from_case_no, a=row.from_name)
             )
@@ -233,7 +212,7 @@ class TransfersTab(QWidget):
             reason,
             parent=self,  # not the dialog: it closes (and goes) as soon as the answer is saved
             on_ok=refused,
-            on_error=lambda message: dialog.failed(message) if dialog else None,
+            on_error=self.asking.failed,
         )
 
     def _done(self, note: str) -> None:
