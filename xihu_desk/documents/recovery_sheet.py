@@ -21,7 +21,7 @@ GROUPS_PER_ROW = 4
 BOX = 8.5 * mm  # one character
 GAP = 4 * mm  # between groups
 ROW_GAP = 7 * mm
-KEY_SIZE = 20  # pt, bold
+KEY_SIZE = 16  # pt, bold: W, the widest, keeps a millimetre clear of its box on each side
 
 
 @dataclass(frozen=True)
