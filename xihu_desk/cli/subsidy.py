@@ -83,6 +83,7 @@ def cmd_subsidy(args: argparse.Namespace) -> int:
 def _show_rules(args: argparse.Namespace, opened: Any) -> int:
     import json
 
+    from xihu_desk.domain import subsidy as rules
     from xihu_desk.services import subsidy_rules_form
 
     got = run(opened.db, subsidy_rules_form.rules_for_editing)
@@ -101,7 +102,8 @@ def _show_rules(args: argparse.Namespace, opened: Any) -> int:
         for v in got["versions"]
     ]
     lines.append(f"最新一版 {r.version}（自 {r.valid_from} 起{'，示例' if r.sample else ''}）：")
-    lines.append("  基础金额：" + "、".join(f"{k} {v / 100:g} 元" for k, v in r.base.items()))
+    named = rules.DIFFICULTY_LABELS
+    lines.append("  基础金额：" + "、".join(f"{named.get(k, k)} {v / 100:g} 元" for k, v in r.base.items()))
     lines.append(
         f"  加发：书面协议 {r.written_bonus / 100:g} 元、司法确认 {r.confirmation_bonus / 100:g} 元、"
         f"提级或联合调解 {r.escalated_bonus / 100:g} 元；每人每期上限 {r.cap / 100:g} 元"
