@@ -13,11 +13,9 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,7 +27,7 @@ from xihu_desk.gui import ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.exchange.dialogs import AskingSlot, ReturnDialog
 from xihu_desk.gui.fmt import local_time
-from xihu_desk.gui.widgets import label, show_state
+from xihu_desk.gui.widgets import label, readonly_table, show_state
 from xihu_desk.services import cases, exchange
 from xihu_desk.services.context import Actor
 from xihu_desk.services.node import NodeInfo
@@ -81,9 +79,7 @@ class CorrectionsTab(QWidget):
         if has_children:
             notes.append(self.tr("本单位退回下级补正的案件：补正要求随下一个“生成下发数据包…”发给该单位。"))
         box.addWidget(label("\n".join(notes), "muted", wrap=True))
-        self.table = QTableWidget(0, 6)
-        self.table.setObjectName("correctionsTable")
-        self.table.setHorizontalHeaderLabels(
+        self.table = readonly_table(
             [
                 self.tr("方向"),
                 self.tr("案件"),
@@ -91,18 +87,12 @@ class CorrectionsTab(QWidget):
                 self.tr("提出单位"),
                 self.tr("退回时间"),
                 self.tr("状态"),
-            ]
+            ],
+            "correctionsTable",
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)  # the comment column takes the room instead
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setHighlightSections(False)
         box.addWidget(self.table, 1)
         self.empty = label(self.tr("没有退回补正的案件。"), "muted")
         self.empty.setObjectName("correctionsEmpty")

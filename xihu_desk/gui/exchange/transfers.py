@@ -11,12 +11,10 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -26,7 +24,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.exchange.dialogs import AskingDialog, AskingSlot
-from xihu_desk.gui.widgets import label, show_state
+from xihu_desk.gui.widgets import label, readonly_table, show_state
 from xihu_desk.services import case_transfer
 from xihu_desk.services.context import Actor
 
@@ -82,9 +80,7 @@ class TransfersTab(QWidget):
             )
         )
         box.addWidget(label(note, "muted", wrap=True))
-        self.table = QTableWidget(0, 6)
-        self.table.setObjectName("transfersTable")
-        self.table.setHorizontalHeaderLabels(
+        self.table = readonly_table(
             [
                 self.tr("案件"),
                 self.tr("申请单位"),
@@ -92,18 +88,12 @@ class TransfersTab(QWidget):
                 self.tr("申请日期"),
                 self.tr("理由"),
                 self.tr("状态"),
-            ]
+            ],
+            "transfersTable",
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)  # the reason column takes the room instead
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        header.setHighlightSections(False)
         box.addWidget(self.table, 1)
         self.empty = label(self.tr("没有移送申请。"), "muted")
         self.empty.setObjectName("transfersEmpty")
