@@ -112,6 +112,11 @@ def _story(sheet: Sheet, f: SheetFacts) -> list[Flowable]:
         sheet.p("　　　xihu-desk restore 备份文件 --recovery-key-file 恢复密钥.txt", "cell"),
         sheet.p("4. 恢复完成后立即删除该文本文件，并把本单重新密封保管。", "cell"),
         sheet.p(
+            "同一台电脑上程序提示“找不到它的密钥”（换了系统账户、密钥环被清空）时，管理员照第 2 步写好文本文件后运行 "
+            "xihu-desk unlock --recovery-key-file 恢复密钥.txt，再照第 4 步处理。",
+            "note",
+        ),
+        sheet.p(
             "管理员可以用 xihu-desk rekey --recovery-key-file 新密钥文件 更换恢复密钥；更换后本单作废，"
             "请打印新的恢复密钥单，旧单当面销毁。",
             "note",
