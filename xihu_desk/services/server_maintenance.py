@@ -11,7 +11,6 @@ database only, so it never overwrites what another desk is working on.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,13 +26,6 @@ from xihu_desk.store import migrate, pg
 from xihu_desk.store.backup import BackupInfo
 from xihu_desk.store.progress import BackupProgress, Steps
 from xihu_desk.store.uow import Database
-
-
-@dataclass(frozen=True)
-class ServerBackup:
-    path: Path
-    taken_at: datetime
-    size: int
 
 
 # The names the 数据安全 page lists: what backup_now and the start's before-upgrade backup write.
@@ -79,24 +71,15 @@ def backup_estimate(data: DataDir) -> float:
     return infos[0].size / DUMP_BYTES_PER_S if infos else 0.0
 
 
-def list_backups(data: DataDir) -> list[ServerBackup]:
-    """The pg_dump files in the data folder's backups/, newest first."""
-    if not data.backups.is_dir():
-        return []
-    found = []
-    for path in data.backups.glob(f"*{pg.DUMP_SUFFIX}"):
-        stat = path.stat()
-        found.append(ServerBackup(path, datetime.fromtimestamp(stat.st_mtime), stat.st_size))
-    return sorted(found, key=lambda b: b.taken_at, reverse=True)
-
-
 def check(data: DataDir, db: Database, progress: Any = None) -> dict[str, Any]:
     """The app's own checks on the server database (reads only): revision, audit chain, anchor,
     records; ``progress`` (``step(done=, stage=, total=)``) hears of each and stops them by raising."""
     return _checked(data, db, progress)[0]
 
 
-def _checked(data: DataDir, db: Database, progress: Any) -> tuple[dict[str, Any], audit.RecordsReport]:
+def _checked(
+    data: DataDir, db: Database, progress: Any
+) -> tuple[dict[str, Any], audit.RecordsReport, list[BackupInfo]]:
     from xihu_desk.store import seed
 
     steps = Steps(progress) if progress is not None else None
@@ -117,7 +100,7 @@ def _checked(data: DataDir, db: Database, progress: Any) -> tuple[dict[str, Any]
     if broken is None:
         broken, reason = anchored
     head = migrate.head_revision()
-    backups = list_backups(data)
+    backups = backup_infos(data)  # as the 数据安全 page lists them
     ok = broken is None and revision == head and records.ok
     doc = {
         "ok": ok,
@@ -135,7 +118,7 @@ def _checked(data: DataDir, db: Database, progress: Any) -> tuple[dict[str, Any]
             {"file": str(b.path), "taken_at": b.taken_at.isoformat(timespec="seconds"), "size": b.size} for b in backups
         ],
     }
-    return doc, records
+    return doc, records, backups
 
 
 def check_report(data: DataDir, db: Database, progress: Any = None) -> Any:
@@ -143,7 +126,7 @@ def check_report(data: DataDir, db: Database, progress: Any = None) -> Any:
     数据安全 page): no file integrity line; the backups are the pg_dump files in backups/."""
     from xihu_desk.services.maintenance import CheckReport
 
-    doc, records = _checked(data, db, progress)
+    doc, records, backups = _checked(data, db, progress)
     return CheckReport(
         database=doc["database"],
         sqlite_version=f"PostgreSQL {doc['server_version']}",
@@ -154,7 +137,7 @@ def check_report(data: DataDir, db: Database, progress: Any = None) -> Any:
         audit_events=doc["audit"]["events"],
         audit_first_broken=doc["audit"]["first_broken"],
         audit_reason=doc["audit"]["reason"],
-        backups=backup_infos(data),
+        backups=backups,
         records=records,
     )
 
