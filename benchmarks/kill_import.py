@@ -10,7 +10,6 @@ import os
 import random
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -41,7 +40,7 @@ def main(trials: int, cases: int) -> None:
     from xihu_desk.paths import DataDir
     from xihu_desk.services import exchange, node
     from xihu_desk.services.context import cli_actor
-    from xihu_desk.store import migrate
+    from xihu_desk.store import migrate, sqlfile
 
     work = Path(tempfile.mkdtemp(prefix="xihu-kill-"))
     township = gen_cases.build(work / "township", cases)
@@ -78,7 +77,7 @@ def main(trials: int, cases: int) -> None:
         time.sleep(rng.uniform(0.0, full * 0.9))
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-        conn = sqlite3.connect(target / "xihu-desk.sqlite3")
+        conn = sqlfile.connect(target / "xihu-desk.sqlite3")  # the app's way: a node's file is encrypted
         check = conn.execute("PRAGMA integrity_check").fetchone()[0]
         n = conn.execute("SELECT count(*) FROM mediation_case").fetchone()[0]
         bundles = conn.execute("SELECT count(*) FROM bundle_in").fetchone()[0]
