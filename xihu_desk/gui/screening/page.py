@@ -359,12 +359,7 @@ class RoundsView(ListPage):
             return None
         choices = ops.read(self.ctx, self.actor, screening_queries.form_choices)
         dialog = DisputeDialog(self.ctx, self.actor, self.detail["id"], choices["dispute_types"], self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        round_uuid = self.detail["id"]
-        dialog.completed.connect(lambda _u: self._saved(round_uuid))
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return self._open(dialog, self.detail["id"])
 
     def to_case(self) -> None:
         d = self.current_dispute()
@@ -396,12 +391,7 @@ class RoundsView(ListPage):
         if d is None or not self.close_button.isEnabled():
             return None
         dialog = CloseDialog(self.ctx, self.actor, d["id"], self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        round_uuid = self.detail["id"] if self.detail else ""
-        dialog.completed.connect(lambda _how: self._saved(round_uuid))
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return self._open(dialog, self.detail["id"] if self.detail else "")
 
     def correct_round(self) -> CorrectRoundDialog | None:
         if self.detail is None or not self.correct_button.isEnabled():
@@ -424,6 +414,7 @@ class RoundsView(ListPage):
         return self._open(VoidRoundDialog(self.ctx, self.actor, self.detail, self), "")
 
     def _open(self, dialog: Any, round_uuid: str) -> Any:
+        """A dialog of the selected round opened; once saved the list and that round are shown again."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.completed.connect(lambda _r: self._saved(round_uuid))
         self.dialog = dialog
