@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops
+from xihu_desk.gui.widgets import label
 from xihu_desk.services import at_rest, encrypt_node, maintenance
 
 
@@ -59,15 +60,32 @@ def offer(parent: QWidget, ctx: Any, actor: Any, on_reopened: Callable[[Any], No
     return True
 
 
-def show_code(parent: QWidget | None, result: encrypt_node.EncryptResult) -> None:
-    """The recovery key, once, selectable so it can be copied into the recovery sheet."""
-    box = QMessageBox(QMessageBox.Icon.Information, tr("数据库已加密"), "", QMessageBox.StandardButton.Ok, parent)
-    box.setText(
-        tr(
-            "数据库已加密。下面是恢复密钥，只显示这一次：\n\n{code}\n\n"
-            "换电脑恢复备份、或本账户的密钥丢失时要用它。请抄下或打印后锁入保险柜，不要与备份放在一起。"
-        ).format(code=result.recovery_code)
+def code_box(parent: QWidget | None, result: encrypt_node.EncryptResult) -> QDialog:
+    """The recovery key, once, as the wizard's recovery-key page shows it (large, fixed-pitch,
+    selectable so it can be copied), then what was done."""
+    from xihu_desk.gui.recovery_page import key_label
+
+    box = QDialog(parent)
+    box.setWindowTitle(tr("数据库已加密"))
+    box.setMinimumWidth(box.fontMetrics().horizontalAdvance("中") * 44)  # grows with the text size
+    layout = QVBoxLayout(box)
+    layout.addWidget(label(tr("下面是本节点的恢复密钥，只显示这一次：")))
+    layout.addWidget(key_label(result.recovery_code))
+    layout.addWidget(
+        label(
+            tr("换电脑恢复备份、或本账户的密钥丢失时要用它。请抄下或打印后锁入保险柜，不要与备份放在一起。"),
+            wrap=True,
+        )
     )
-    box.setInformativeText(result.text())
-    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    box.exec()
+    layout.addWidget(label(result.text(), "muted", wrap=True))
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+    messages._plain(buttons.button(QDialogButtonBox.StandardButton.Ok), tr("确定"))  # the program's plain button
+    buttons.accepted.connect(box.accept)
+    layout.addWidget(buttons)
+    box.ensurePolished()
+    box.resize(box.minimumWidth(), layout.heightForWidth(box.minimumWidth()))  # every wrapped line whole
+    return box
+
+
+def show_code(parent: QWidget | None, result: encrypt_node.EncryptResult) -> None:
+    code_box(parent, result).exec()

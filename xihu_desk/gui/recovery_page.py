@@ -41,6 +41,19 @@ class SheetToPrint:
     file_name: str = "数据恢复密钥单.pdf"
 
 
+def key_label(code: str = "") -> QLabel:
+    """The recovery key as it is shown once: large, bold, fixed-pitch, centred, selectable."""
+    key = QLabel(code)
+    key.setObjectName("recoveryKey")
+    key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    key.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    mono.setPointSizeF(max(mono.pointSizeF(), 10) * 1.8)
+    mono.setWeight(QFont.Weight.Bold)
+    key.setFont(mono)
+    return key
+
+
 class RecoveryPage(QWizardPage):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -52,14 +65,7 @@ class RecoveryPage(QWizardPage):
             self.tr("数据库已加密。下面的恢复密钥只显示这一次：换电脑或密钥丢失时，只有用它才能恢复数据。")
         )
         box = QVBoxLayout(self)
-        self.key = QLabel()
-        self.key.setObjectName("recoveryKey")
-        self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.key.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSizeF(max(mono.pointSizeF(), 10) * 1.8)
-        mono.setWeight(QFont.Weight.Bold)
-        self.key.setFont(mono)
+        self.key = key_label()
         box.addWidget(self.key)
         box.addWidget(
             label(
