@@ -275,7 +275,9 @@ def request(session: Session, actor: Actor, case_uuid: str, to_org: str, reason:
     if code not in offices:
         if code == node.org_code:
             raise FieldError("to_org", "不能移送给本单位；移交本单位的其他调委会请用“提级/移交”。")
-        raise FieldError("to_org", f"“{code}”不是本区的其他街道（镇），请从列表中选择接收的司法所。")
+        # said with the codes: on the command line there is no list to choose from
+        listed = "、".join(f"{c} {n}" for c, n in offices.items())
+        raise FieldError("to_org", f"“{code}”不是本区的其他街道（镇）的单位代码，可以移送至：{listed}。")
     why = reason.strip()
     if not why:
         raise FieldError("reason", "请写明移送的理由（例如：当事人均居住在接收街道、纠纷发生地在接收街道）。")
