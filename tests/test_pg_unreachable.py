@@ -29,6 +29,9 @@ def test_refused_and_wrong_password_keep_the_command_lines_lines() -> None:
 @pytest.mark.skipif(not PG, reason="needs the PostgreSQL test server (bootstrap.py test --db postgresql)")
 def test_the_command_line_on_a_missing_database(tmp_path, capsys) -> None:
     missing = PG.rsplit("/", 1)[0] + "/no_such_database_here"
-    code = cli.main(["--data-dir", str(tmp_path), "--database", missing, "node", "show"])
+    try:
+        code = cli.main(["--data-dir", str(tmp_path), "--database", missing, "node", "show"])
+    finally:
+        dbserver.choose(None)  # --database holds for this process: not for the tests after this one
     err = capsys.readouterr().err
     assert code == 1 and "服务器上没有数据库 no_such_database_here" in err and "内部错误" not in err
