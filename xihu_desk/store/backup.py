@@ -90,15 +90,20 @@ def copy_into(source: Path, live: Path) -> None:
         _remove_with_companions(staging)
         try:
             cipher_copy.export(source, staging, live_key)
-            copy_into(staging, live)
+            _copy_keyed(staging, live_key, live, live_key)
         finally:
             _remove_with_companions(staging)
         return
     if source_key is not None and live_key is None:
         raise StorageError("这份备份已加密，而本机的数据库尚未加密：请先运行 xihu-desk encrypt，再恢复这份备份。")
-    src = _connect_ro(source)
+    _copy_keyed(source, source_key, live, live_key)
+
+
+def _copy_keyed(source: Path, source_key: bytes | None, live: Path, live_key: bytes | None) -> None:
+    """copy_into's copy, each file opened with the key already found for it."""
+    src = sqlfile.connect(source, readonly=True, key=source_key)
     try:
-        dst = sqlfile.connect(live, timeout=10)  # the live file keeps its own key
+        dst = sqlfile.connect(live, timeout=10, key=live_key)  # the live file keeps its own key
         try:
             src.backup(dst)
         finally:
