@@ -61,8 +61,13 @@ def _node(session: Session) -> Node:
 
 
 def org_name(session: Session, code: str) -> str:
-    unit = session.get(OrgUnit, code)
-    return unit.name if unit else code
+    # Kept for the unit of work: a list names the same few offices on every row, and the identity
+    # map holds an org unit only while something refers to it (it was read again for each row).
+    names: dict[str, str] = session.info.setdefault("case_transfer.org_names", {})
+    if code not in names:
+        unit = session.get(OrgUnit, code)
+        names[code] = unit.name if unit else code
+    return names[code]
 
 
 @reads
@@ -205,16 +210,17 @@ def listing(session: Session, actor: Actor, *, pending_only: bool = False) -> li
     """Transfer requests known here, newest first (at the district: every office's)."""
     if not actor.can(Perm.EXCHANGE):
         actor.require(Perm.VIEW_CASES)
-    pairs = session.execute(
-        select(CaseTransfer, MediationCase.case_no)
+    query = (
+        select(CaseTransfer, TransferDecision, MediationCase.case_no)
         .join(MediationCase, MediationCase.uuid == CaseTransfer.case_uuid)
+        .outerjoin(TransferDecision, TransferDecision.id == CaseTransfer.uuid)  # one query, not one a row
         .where(CaseTransfer.deleted.is_(False))
         .order_by(CaseTransfer.requested_on.desc(), CaseTransfer.updated_at.desc())
-    ).all()
-    out = [_row(session, t, _decision(session, t.uuid), no) for t, no in pairs]
+    )
     if pending_only:
-        out = [r for r in out if r.status == PENDING]
-    else:  # cases received here: the decision came down without the sender's request
+        query = query.where(TransferDecision.id.is_(None))
+    out = [_row(session, t, d, no) for t, d, no in session.execute(query).all()]
+    if not pending_only:  # cases received here: the decision came down without the sender's request
         known = {r.uuid for r in out}
         for d, no in session.execute(
             select(TransferDecision, MediationCase.case_no).join(
@@ -466,16 +472,19 @@ def waiting(session: Session) -> list[tuple[str, str]]:
     """At the district, the requests still to answer as (requested on, to-do text) for the home page."""
     if _node(session).level != "district":
         return []
-    out = []
-    for t in session.scalars(
-        select(CaseTransfer).where(CaseTransfer.deleted.is_(False)).order_by(CaseTransfer.requested_on)
-    ):
-        if _decision(session, t.uuid) is None:
-            text = (
-                f"移送申请待决定：{t.from_case_no}（{org_name(session, t.from_org)} → {org_name(session, t.to_org)}）"
-            )
-            out.append((t.requested_on.isoformat(), text))
-    return out
+    undecided = (
+        select(CaseTransfer)
+        .outerjoin(TransferDecision, TransferDecision.id == CaseTransfer.uuid)
+        .where(CaseTransfer.deleted.is_(False), TransferDecision.id.is_(None))  # not every request ever made
+        .order_by(CaseTransfer.requested_on)
+    )
+    return [
+        (
+            t.requested_on.isoformat(),
+            f"移送申请待决定：{t.from_case_no}（{org_name(session, t.from_org)} → {org_name(session, t.to_org)}）",
+        )
+        for t in session.scalars(undecided)
+    ]
 
 
 def moved_out_query() -> Any:
