@@ -31,7 +31,7 @@ from xihu_desk.store.case_models import CaseMediator, MediationCase, Mediator
 from xihu_desk.store.models import Committee
 from xihu_desk.store.sync_models import SyncAck
 from xihu_desk.store.transfer_models import CaseTransfer, TransferDecision
-from xihu_desk.sync import payload
+from xihu_desk.sync import container, payload
 
 MEMBER = "records/transfer.jsonl"
 KIND = "transfer"
@@ -98,8 +98,6 @@ def blob_names(zf: zipfile.ZipFile) -> set[str]:
     """The attachment files the transferred cases of a downward bundle name."""
     if MEMBER not in zf.namelist():
         return set()
-    from xihu_desk.sync import container
-
     out: set[str] = set()
     for doc in container.iter_jsonl(zf, MEMBER):
         if isinstance(doc, dict) and isinstance(doc.get("case"), dict):
@@ -126,8 +124,6 @@ def apply_transfers(
     """Take each decision line (the caller has checked that ``m['origin']`` is our parent)."""
     if MEMBER not in zf.namelist():
         return
-    from xihu_desk.sync import container
-
     for doc in container.iter_jsonl(zf, MEMBER):
         d = doc.get("decision") if isinstance(doc, dict) else None
         d = d if isinstance(d, dict) else {}
