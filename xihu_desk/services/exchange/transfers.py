@@ -17,7 +17,7 @@ import zipfile
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain import record_checks
@@ -297,16 +297,6 @@ def _at_receiver(
             before="、".join(mediators),
         )
     cases._refresh_title_and_search(session, case)
-    # every part belongs to whoever manages the case (the document's were re-stamped; this catches
-    # any row written since under another owner)
-    for model, _many in aggregates.CASE_PARTS.values():
-        if hasattr(model, "owner_node"):
-            session.execute(
-                update(model)
-                .where(model.case_uuid == case.uuid, model.owner_node != me)
-                .values(owner_node=me)
-                .execution_options(synchronize_session=False)
-            )
     d.new_case_no = number
     audit.record(
         session,
