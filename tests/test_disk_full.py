@@ -187,8 +187,8 @@ def zero_bytes_free(monkeypatch):
     """SQLite cannot make its -shm index on a full disk and reports SQLITE_IOERR_SHMSIZE."""
     real = dbfile._connect_ro  # noqa: SLF001
 
-    def connect(path):  # noqa: ANN001, ANN202
-        conn = real(path)
+    def connect(path, **key):  # noqa: ANN001, ANN202, ANN003
+        conn = real(path, **key)
         conn.close()
         exc = sqlite3.OperationalError("disk I/O error")
         exc.sqlite_errorcode = 4874  # SQLITE_IOERR_SHMSIZE

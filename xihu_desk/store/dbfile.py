@@ -197,8 +197,9 @@ class Health:
         return self.state in ("missing", "new")
 
 
-def _connect_ro(path: Path) -> sqlite3.Connection:
-    conn = sqlfile.connect(path, readonly=True)
+def _connect_ro(path: Path, **key: bytes | None) -> sqlite3.Connection:
+    """``path`` read-only; ``key=`` when the caller has found it already (else it is found here)."""
+    conn = sqlfile.connect(path, readonly=True, **key)
     # SQLite quotes damaged bytes in its messages: never fail on decoding them.
     conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
     return conn
@@ -292,7 +293,7 @@ def inspect(
     if header != SQLITE_HEADER and key is None:
         return _damaged(path, ["文件开头不是 SQLite 数据库的文件头"], "文件已被覆盖或不是数据库")
     try:
-        conn = _connect_ro(path)
+        conn = _connect_ro(path, key=key)
     except DB_ERRORS as exc:
         return _damaged(path, [str(exc)], "无法读取") if is_damage(exc) else _unavailable(path, exc)
     if progress is not None:
