@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain.roles import Perm
+from xihu_desk.services.case_transfer import listing
 from xihu_desk.services.context import Actor
 from xihu_desk.services.exchange.common import org_name, parent_peer, this_node, unacknowledged
 from xihu_desk.services.exchange.downward import corrections
@@ -59,7 +60,9 @@ def cases_by_owner(session: Session, actor: Actor) -> list[tuple[str, int]]:
     return [(names.get(owner, owner), n) for owner, n in rows]
 
 
-def overview(session: Session, actor: Actor, *, parent_side: bool, child_side: bool, owners: bool) -> dict[str, Any]:
+def overview(
+    session: Session, actor: Actor, *, parent_side: bool, child_side: bool, owners: bool, transfers: bool = False
+) -> dict[str, Any]:
     """Everything the 数据交换 page shows, in one read."""
     return {
         "peers": peers(session, actor),
@@ -69,4 +72,5 @@ def overview(session: Session, actor: Actor, *, parent_side: bool, child_side: b
         "corrections": corrections(session, actor, open_only=False),
         "owners": cases_by_owner(session, actor) if owners else [],
         "forks": forks(session, actor) if child_side else [],
+        "transfers": listing(session, actor) if transfers else [],
     }
