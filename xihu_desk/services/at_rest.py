@@ -137,7 +137,10 @@ def replace_recovery_key(data: DataDir, db: Any, actor: Any, target: Path | str)
     require_sqlite(data)
     if not sqlfile.is_encrypted(data.database):
         raise UserError("本节点的数据库尚未加密，请先运行 xihu-desk encrypt。")
-    old = db_key.keys(data.root)
+    current = sqlfile.key_for(data.database)  # the key that opens the file: not always the first sealed
+    if current is None:
+        raise StorageError("本机保存的密钥都打不开数据库文件，它可能已损坏：请先运行 xihu-desk check。")
+    old = [current] + [k for k in db_key.keys(data.root) if k != current]
     exclusive(data, db, "更换恢复密钥")
     kept = backup.make_backup(data.database, data.backups, "before-rekey")  # a restore point under the old key
     code = recovery_code.new_code()
@@ -145,7 +148,7 @@ def replace_recovery_key(data: DataDir, db: Any, actor: Any, target: Path | str)
     written = write_recovery_file(data, target, code)
     # sealed first, with the old key kept: whatever happens next, one of them opens the file
     db_key.adopt(data.root, new, old)
-    conn = sqlfile.connect(data.database, key=old[0], isolation_level=None)
+    conn = sqlfile.connect(data.database, key=current, isolation_level=None)
     try:
         conn.execute(f"PRAGMA rekey = \"x'{new.hex()}'\"")
     except dbfile.DB_ERRORS as exc:
