@@ -55,6 +55,7 @@ def data_dir(template_node: Path, tmp_path: Path) -> Iterator[DataDir]:
     """A fresh copy of the template node for one test."""
     target = tmp_path / "data"
     _copytree(template_node, target)
+    _own_key_entry(target)
     if PG:
         pool = _pool(template_node)
         url = pool.take()
@@ -64,6 +65,19 @@ def data_dir(template_node: Path, tmp_path: Path) -> Iterator[DataDir]:
         pool.give(url)
         return
     yield DataDir(target)
+
+
+def _own_key_entry(root: Path) -> None:
+    """A copy of the template gets its own sealed key entry: copies of a folder share its entry
+    (store/db_key.py), and a test that seals another key there (a restore of another office's
+    backup) would otherwise change the first sealed key of every later test's copy."""
+    from xihu_desk.store import db_key
+
+    if db_key.read_marker(root) is None:
+        return
+    keys = db_key.keys(root)
+    (root / db_key.MARKER).unlink()
+    db_key.adopt(root, keys[0], keys[1:])
 
 
 @pytest.fixture
