@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from xihu_desk.domain.cases import Status
 from xihu_desk.domain.errors import FieldError, NotFound, UserError
@@ -107,14 +107,19 @@ def pending_request(session: Session, case_uuid: str) -> CaseTransfer | None:
 
 
 def moved_out(session: Session, case_uuid: str) -> TransferDecision | None:
-    """The accepted transfer that took this case away from this node, if any."""
+    """The accepted transfer that took this case away from this node, if it is not back here since."""
     me = _node(session).node_id
     return session.scalar(
-        select(TransferDecision).where(
+        select(TransferDecision)
+        .join(MediationCase, MediationCase.uuid == TransferDecision.case_uuid)
+        .where(
             TransferDecision.case_uuid == case_uuid,
             TransferDecision.accepted.is_(True),
             TransferDecision.from_node == me,
+            MediationCase.owner_node != me,
         )
+        .order_by(TransferDecision.decided_on.desc())
+        .limit(1)
     )
 
 
@@ -243,11 +248,22 @@ def case_view(session: Session, case_uuid: str) -> dict[str, Any] | None:
         .order_by(CaseTransfer.requested_on.desc(), CaseTransfer.updated_at.desc())
     ):
         row = _row(session, t, _decision(session, t.uuid), case.case_no if case else "")
-        if row.status == REFUSED and t.owner_node == me:
-            continue  # a refused request no longer holds the case here; the history keeps it
+        if t.owner_node == me and (
+            row.status == REFUSED or (row.status == ACCEPTED and case and case.owner_node == me)
+        ):
+            continue  # refused, or the case came back since: the history keeps it
         return {**row.as_json(), "direction": "out" if t.owner_node == me else "district"}
-    d = session.scalar(select(TransferDecision).where(TransferDecision.case_uuid == case_uuid))
-    if d is not None and d.to_node == me and d.accepted:
+    d = session.scalar(
+        select(TransferDecision)
+        .where(
+            TransferDecision.case_uuid == case_uuid,
+            TransferDecision.to_node == me,
+            TransferDecision.accepted.is_(True),
+        )
+        .order_by(TransferDecision.decided_on.desc())
+        .limit(1)
+    )
+    if d is not None:
         return {**_decision_row(session, d, case.case_no if case else "").as_json(), "direction": "in"}
     return None
 
@@ -488,8 +504,12 @@ def waiting(session: Session) -> list[tuple[str, str]]:
 
 
 def moved_out_query() -> Any:
-    """The cases this node transferred out (a subquery): their read-only copies are nobody's work here."""
-    return select(TransferDecision.case_uuid).where(
-        TransferDecision.accepted.is_(True),
-        TransferDecision.from_node == select(Node.node_id).where(Node.id == 1).scalar_subquery(),
+    """The cases this node transferred out and does not hold again (a subquery): their read-only
+    copies are nobody's work here."""
+    me = select(Node.node_id).where(Node.id == 1).scalar_subquery()
+    held = aliased(MediationCase)  # its own FROM: not correlated with the caller's case list
+    return (
+        select(TransferDecision.case_uuid)
+        .join(held, held.uuid == TransferDecision.case_uuid)
+        .where(TransferDecision.accepted.is_(True), TransferDecision.from_node == me, held.owner_node != me)
     )

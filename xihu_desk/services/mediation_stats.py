@@ -28,14 +28,13 @@ from xihu_desk.domain.levels import Level
 from xihu_desk.domain.roles import Perm
 from xihu_desk.reports import mediation_stats as report
 from xihu_desk.reports.mediation_stats import BundleLine, Cover, MediationStats, Row
-from xihu_desk.services import codes, node
+from xihu_desk.services import case_transfer, codes, node
 from xihu_desk.services.context import Actor
 from xihu_desk.services.units import reads
 from xihu_desk.store import dialect
 from xihu_desk.store.case_models import Agreement, Confirmation, MediationCase
-from xihu_desk.store.models import Committee, Node, OrgUnit
+from xihu_desk.store.models import Committee, OrgUnit
 from xihu_desk.store.sync_models import BundleIn, PeerNode
-from xihu_desk.store.transfer_models import TransferDecision
 
 C = MediationCase
 VOID = "void"  # 作废: a case registered by mistake is in no statistic
@@ -71,11 +70,7 @@ _closing = case((C.outcome.is_not(None), C.closed_on), else_=None)
 def _scoped(query: Any, q: StatsQuery) -> Any:
     query = query.join(Committee, Committee.uuid == C.committee_uuid).where(C.deleted.is_(False), C.status != VOID)
     # 移送: the copy an office keeps of a case it transferred out counts where the case went
-    moved_out = select(TransferDecision.case_uuid).where(
-        TransferDecision.accepted.is_(True),
-        TransferDecision.from_node == select(Node.node_id).where(Node.id == 1).scalar_subquery(),
-    )
-    query = query.where(C.uuid.not_in(moved_out))
+    query = query.where(C.uuid.not_in(case_transfer.moved_out_query()))
     if q.committee_uuid:
         return query.where(C.committee_uuid == q.committee_uuid)
     if q.org_code:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from xihu_desk.domain import record_checks
 from xihu_desk.services import audit, case_history, cases
-from xihu_desk.services.case_transfer import org_name
+from xihu_desk.services.case_transfer import moved_out, org_name
 from xihu_desk.services.context import Actor
 from xihu_desk.services.exchange.common import subtree, this_node
 from xihu_desk.services.records import stamp_changed
@@ -234,7 +234,9 @@ def _at_receiver(
     root = doc.get("case")
     if not isinstance(root, dict) or root.get("uuid") != d.case_uuid:
         raise _Refused("refused", "移送决定附带的案件与决定不符")
-    if session.get(MediationCase, d.case_uuid) is not None:
+    here = session.get(MediationCase, d.case_uuid)
+    if here is not None and moved_out(session, d.case_uuid) is None:
+        # only a copy left when the case was transferred away is taken again (it comes back)
         raise _Refused("refused", "本单位已有该案件")
     committee = receiving_committee(session, me)
     if committee is None:
@@ -263,6 +265,9 @@ def _at_receiver(
             taken[part] = [{**r, "owner_node": me} if isinstance(r, dict) else r for r in rows]
         elif isinstance(rows, dict):
             taken[part] = {**rows, "owner_node": me}
+    if here is not None:
+        here.owner_node = me  # the parent's decision moves it (as at the sender); the copy is replaced below
+        session.flush()
     [(_uuid, _version, status, reason)] = aggregates.apply(session, "case", [taken], {me})
     if status != "accepted":
         raise _Refused("quarantined", reason or "移送来的案件不能登记")
