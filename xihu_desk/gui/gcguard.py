@@ -14,6 +14,8 @@ import gc
 
 from PySide6.QtCore import QObject, QTimer
 
+from xihu_desk.gui.none_refs import NoneReserve
+
 INTERVAL_MS = 250
 
 
@@ -21,12 +23,14 @@ class GuiThreadCollector(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.threshold = gc.get_threshold()
+        self.none_refs = NoneReserve()  # PySide6 6.12 on Python 3.11 drops a None reference per void call
         gc.disable()
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.check)
         self.timer.start(INTERVAL_MS)
 
     def check(self) -> None:
+        self.none_refs.check()
         counts = gc.get_count()
         if counts[0] > self.threshold[0]:
             generation = 0
