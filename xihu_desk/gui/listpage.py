@@ -133,6 +133,15 @@ class ListPage(QWidget):
     def count_text(self, n: int) -> str:
         return self.tr("共 {n} 件").format(n=n)
 
+    def total_text(self) -> str:
+        """The count label: the exact count, or while it runs after the rows (paged.py) the
+        estimate (约 1,000,000 件) or 共 … 件."""
+        if self.model.exact:
+            return self.count_text(self.model.rowCount())
+        if self.model.approximate:
+            return self.tr("约 {n} 件").format(n=f"{self.model.rowCount():,}")
+        return self.tr("共 … 件")
+
     def context_menu(self, menu: QMenu, uuid: str) -> None:
         """Fill the selected row's right-click menu; opening it by default."""
         menu.addAction(theme.icon("mdi6.open-in-app", theme.ACCENT), self.tr("打开"), lambda: self.open_item(uuid))
@@ -245,6 +254,7 @@ class ListPage(QWidget):
             header.sortIndicatorChanged.connect(self._sort_changed)
             self.view.setSortingEnabled(True)
         self.view.activated.connect(self._activated)
+        model.counted.connect(self._counted)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
@@ -348,7 +358,7 @@ class ListPage(QWidget):
         """After the list was read again: the count, and the selection kept on the same row when it
         is where it was or on a page in hand (the list never reads everything to look)."""
         total = self.model.rowCount()
-        self.count_label.setText(self.count_text(total))
+        self.count_label.setText(self.total_text())
         row = None
         if selected:
             if hint_row is not None and self.model.uuid_at(hint_row) == selected:
@@ -376,6 +386,11 @@ class ListPage(QWidget):
             _AfterPaint(self.view.viewport(), lambda: self._show_if_current(uuid))
         else:
             self._show(uuid)  # the row itself may have changed
+        self.reloaded()
+
+    def _counted(self) -> None:
+        """The exact count landed after the rows: the label, and the notes that depend on it."""
+        self.count_label.setText(self.total_text())
         self.reloaded()
 
     def _show_if_current(self, uuid: str) -> None:

@@ -10,6 +10,11 @@ fields, and ``sort()`` changes them and starts again.
 
 A page that cannot be read (storage trouble, rights) shows a note in its rows and is NOT kept:
 the next time the view asks, it is read again.
+
+Counting can be slower than a page (PostgreSQL reads every row for ``count(*)``): when the subclass
+says so (``slow_count``), the first rows come at once and the exact count runs off the GUI thread
+(``count_rows_later``); until it lands ``total`` is the planner's estimate (``estimate_total``,
+``approximate``) or the rows read so far, ``exact`` is False, and ``counted`` is emitted after.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import UserError
@@ -42,6 +47,7 @@ class PagedListModel(QAbstractTableModel):
     sort_keys: ClassVar[dict[int, str | None]] = {}
     roles: ClassVar[frozenset[int]] = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, UUID_ROLE})
     unreadable_column = 1  # where a row that could not be read says so
+    counted = Signal()  # the exact total landed after the rows (slow_count)
 
     def __init__(
         self,
@@ -60,6 +66,9 @@ class PagedListModel(QAbstractTableModel):
         self.today = today
         self.filter = first_filter
         self.total = 0
+        self.exact = True  # False while the exact count runs after the rows (slow_count)
+        self.approximate = False  # total is the planner's estimate (shown as 约 n 件)
+        self._count_round = 0  # a count that lands after the filter changed again is dropped
         self.pages_read = 0  # how many pages came from the database (tests and curiosity)
         self.failed_reads = 0
         self.headers: list[str] = []
@@ -83,6 +92,19 @@ class PagedListModel(QAbstractTableModel):
     def unreadable_text(self) -> str:
         return self.tr("（无法读取）")
 
+    def slow_count(self) -> bool:
+        """Whether counting would keep the screen waiting (a big table on a server): then the rows
+        come first and ``count_rows_later`` counts off the GUI thread."""
+        return False
+
+    def estimate_total(self) -> int | None:
+        """A cheap estimate of what the filter matches (slow_count only), or None."""
+        return None
+
+    def count_rows_later(self, on_ok: Callable[[int], None], on_error: Callable[[str], None]) -> None:
+        """``count_rows`` on the DB thread (ops.read with ``on_ok``)."""
+        raise NotImplementedError
+
     # -- the query ----------------------------------------------------------------------------------
 
     def set_filter(self, f: Any) -> None:
@@ -93,10 +115,15 @@ class PagedListModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Read again after a change: rows may have been added, changed or moved. When the count is
         the same the view keeps its state (selection, scroll) and only repaints."""
-        total = self.count_rows()
-        if total != self.total:
-            self._reset(total)
-            return
+        if self.slow_count():  # repaint what is shown now; the rows follow the count when it lands
+            self._count_later()
+            total = self.total
+        else:
+            total = self.count_rows()
+            self.exact, self.approximate = True, False
+            if total != self.total:
+                self._reset(total)
+                return
         self._pages.clear()
         self._day = self.today()
         if total:
@@ -106,8 +133,54 @@ class PagedListModel(QAbstractTableModel):
         self.beginResetModel()
         self._pages.clear()
         self._day = self.today()
-        self.total = self.count_rows() if total is None else total
+        self.total = self._first_total() if total is None else total
         self.endResetModel()
+
+    def _first_total(self) -> int:
+        """The count now, or (slow_count) the estimate or the first page's rows, the count later."""
+        self._count_round += 1
+        if not self.slow_count():
+            self.exact, self.approximate = True, False
+            return self.count_rows()
+        estimate = self.estimate_total()
+        if estimate is None:  # rows first: a short first page is the whole list
+            self.exact, self.approximate = False, False
+            page = self._read_page(0)
+            if page is not None and len(page) < self.page_size:
+                self.exact = True
+                return len(page)
+            self._count_later()
+            return self.page_size if page is not None else 0
+        self.exact, self.approximate = False, True
+        self._count_later()
+        return estimate
+
+    def _count_later(self) -> None:
+        round_ = self._count_round
+        self.count_rows_later(lambda n: self._counted(round_, n), lambda _message: self._not_counted(round_))
+
+    def _counted(self, round_: int, total: int) -> None:
+        """The exact count landed: rows added or taken at the end, pages past it dropped."""
+        if round_ != self._count_round:
+            return
+        old = self.total
+        if total > old:
+            self.beginInsertRows(_INVALID, old, total - 1)
+            self.total = total
+            self.endInsertRows()
+        elif total < old:
+            self.beginRemoveRows(_INVALID, total, old - 1)
+            self.total = total
+            self.endRemoveRows()
+        for number in [n for n in self._pages if n * self.page_size >= total]:
+            del self._pages[number]
+        self.exact, self.approximate = True, False
+        self.counted.emit()
+
+    def _not_counted(self, round_: int) -> None:
+        """The count failed (storage trouble): the rows in hand stay; the next refresh tries again."""
+        if round_ == self._count_round:
+            log.warning("%s count not read", type(self).__name__)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = self.sort_keys.get(column)
@@ -116,7 +189,8 @@ class PagedListModel(QAbstractTableModel):
         descending = order == Qt.SortOrder.DescendingOrder
         if (key, descending) == (self.filter.sort, self.filter.descending):
             return
-        # Every row may move and the list cannot know where to: start again (the count stays).
+        # Every row may move and the list cannot know where to: start again (the count stays,
+        # and a count still running for this filter lands as well).
         self.filter = replace(self.filter, sort=key, descending=descending)
         self._reset(self.total)
 
@@ -186,7 +260,9 @@ class PagedListModel(QAbstractTableModel):
             return None  # asking for a role the list does not use reads nothing
         item = self.row(index.row())
         if item is None:
-            if role == Qt.ItemDataRole.DisplayRole and index.column() == self.unreadable_column:
+            # a page that could not be read is not kept; a row past an estimate's real end is just blank
+            unread = index.row() // self.page_size not in self._pages
+            if role == Qt.ItemDataRole.DisplayRole and index.column() == self.unreadable_column and unread:
                 return self.unreadable_text()
             return None
         if role == UUID_ROLE:

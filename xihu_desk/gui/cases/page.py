@@ -348,14 +348,13 @@ class CasesPage(ListPage):
 
     def _show_short_hint(self, f: CaseFilter) -> None:
         short = bool(f.text) and not f.full_text
+        found = self.model.rowCount()
+        n = found if self.model.exact else "…"  # the count still running after the rows (paged.py)
         if short and f.scan_text:
-            self.short_hint.setText(
-                self.tr("已在姓名和案情中查找“{t}”，共 {n} 件").format(t=f.text, n=self.model.rowCount())
-            )
+            self.short_hint.setText(self.tr("已在姓名和案情中查找“{t}”，共 {n} 件").format(t=f.text, n=n))
         elif short:
-            found = self.model.rowCount()
             self.short_hint.setText(
-                self.tr("1–2 个字只查当事人姓名开头，找到 {n} 件").format(n=found)
+                self.tr("1–2 个字只查当事人姓名开头，找到 {n} 件").format(n=n)
                 if found
                 else self.tr("没有姓名以“{t}”开头的当事人").format(t=f.text)
             )
