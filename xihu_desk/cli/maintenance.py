@@ -170,7 +170,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
     size = data.database.stat().st_size
     progress = StderrProgress(backup_seconds(size), "备份", size)
     path = maintenance.backup_now(data, opened.db, cli_actor(), target, progress=progress)
-    emit(args, {"file": str(path), "size": path.stat().st_size}, f"已备份并校验：{path}")
+    from xihu_desk.services import attachment_backup
+
+    held = attachment_backup.held(path)  # the companion beside it
+    doc = {"file": str(path), "size": path.stat().st_size, "attachments": held}
+    emit(args, doc, f"已备份并校验：{path}\n{attachment_backup.held_line(held)}")
     return 0
 
 

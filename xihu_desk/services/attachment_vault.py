@@ -105,7 +105,12 @@ def vault(session: Session, root: Path) -> Vault:
     node = session.get(Node, 1)
     if node is None:
         raise NotFound("本数据目录尚未初始化。")
-    secret = bytes(node.enc_private)
+    return from_secret(root, bytes(node.enc_private))
+
+
+def from_secret(root: Path, secret: bytes) -> Vault:
+    """The vault of ``root`` for a node whose private encryption key is ``secret`` (a backup's node,
+    read from the backup file itself: services/attachment_backup.py)."""
     return Vault(Path(root), _derive(secret, b"content v1"), _derive(secret, b"name v1"))
 
 

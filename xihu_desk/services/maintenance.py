@@ -11,7 +11,7 @@ from xihu_desk.domain import clock
 from xihu_desk.domain.errors import StorageError, UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.paths import DataDir
-from xihu_desk.services import at_rest, audit, audit_anchor
+from xihu_desk.services import at_rest, attachment_backup, audit, audit_anchor
 from xihu_desk.services.context import Actor
 from xihu_desk.store import backup, clean_exit, dbfile, migrate, sqlfile
 from xihu_desk.store import progress as progress_steps
@@ -215,11 +215,8 @@ def backup_now(
         return server_maintenance.backup_now(data, db, actor, target, progress=progress)
     if target is not None and target.is_dir():
         target = target / f"xihu-desk-{clock.local_now():%Y%m%d-%H%M%S}-manual.sqlite3"
-    steps = None
-    if progress is not None:
-        steps = progress_steps.BackupProgress(progress, data.database.stat().st_size)
     try:
-        path = backup.make_backup(data.database, data.backups, reason, clock.local_now(), target=target, progress=steps)
+        path = _backup_with_attachments(data, reason, clock.local_now(), target, progress)
     except dbfile.DiskFull:
         raise
     except StorageError:
@@ -233,17 +230,40 @@ def backup_now(
     return path
 
 
-def auto_backup_if_changed(data: DataDir, now: datetime | None = None) -> Path | None:
+def auto_backup_if_changed(data: DataDir, now: datetime | None = None, progress: Any = None) -> Path | None:
     """The periodic backup: only when something was written since the newest backup. Not for a
-    server database: its backups are the office's nightly pg_dump (README), not each desk's."""
+    server database: its backups are the office's nightly pg_dump (README), not each desk's.
+    ``progress`` as for backup_now (the program's closing stops it)."""
     if data.server:
         return None
     newest = backup.list_backups(data.backups)
     live = backup.last_audit_seq(data.database)
     if newest and backup.last_audit_seq(newest[0].path) >= live:
         return None
-    path = backup.make_backup(data.database, data.backups, "auto", now)
+    path = _backup_with_attachments(data, "auto", now, None, progress)
     backup.prune(data.backups, now)
+    return path
+
+
+def _backup_with_attachments(
+    data: DataDir, reason: str, now: datetime | None, target: Path | None, progress: Any
+) -> Path:
+    """A verified backup of the database and, beside it, of the attachment files its records name
+    (services/attachment_backup.py): both or neither. ``progress`` sees one bar for the two."""
+    previous = backup.list_backups(data.backups)
+    steps, start = None, 1.0
+    if progress is not None:
+        size = data.database.stat().st_size
+        copy = progress_steps.backup_seconds(size)
+        files = attachment_backup.live_bytes(data.database) / attachment_backup.WRITE_BYTES_PER_S
+        start = copy / (copy + files) if copy + files > 0 else 1.0
+        steps = progress_steps.BackupProgress(attachment_backup.Share(progress, 0.0, start), size)
+    path = backup.make_backup(data.database, data.backups, reason, now, target=target, progress=steps)
+    try:
+        attachment_backup.write(path, data.root, progress, reuse=previous[0].path if previous else None, start=start)
+    except BaseException:  # no backup without its attachments: the database copy goes too
+        backup._remove_with_companions(path)
+        raise
     return path
 
 
@@ -256,6 +276,7 @@ class RestoreResult:
     kept: Path | None = None  # the before-restore backup, or the folder the damaged files went to
     replaced_node: dbfile.NodeIdentity | None = None  # with --other-node: the identity given up
     other_node: bool = False
+    attachments: attachment_backup.Staged | None = None  # what the backup brought of the attachments
 
     @property
     def db(self) -> Database:
@@ -280,6 +301,7 @@ class RestoreResult:
             "other_node": self.other_node,
             "replaced_node_id": None if self.replaced_node is None else self.replaced_node.node_id,
             "verified": True,
+            "attachments": None if self.attachments is None else self.attachments.as_json(),
         }
 
     def text(self) -> str:
@@ -293,6 +315,8 @@ class RestoreResult:
             lines.append(f"原来的空数据库文件已移到 {self.kept}。")
         if self.other_node and self.replaced_node is not None:
             lines.append(f"本机原来的身份 {self.replaced_node.label()} 已由备份中的身份取代（已记入审计日志）。")
+        if self.attachments is not None:
+            lines += self.attachments.lines()
         return "\n".join(lines)
 
 
@@ -384,10 +408,76 @@ def restore(
     if live.state == "ok" and dbfile.probe_exclusive(data.database).busy:
         raise StorageError("数据库正被另一个程序（西湖司法所工作台窗口或命令）使用，请先关闭它再恢复。")
 
+    # the backup's attachments unpacked and checked first, moved in once the database is restored
+    staged = attachment_backup.stage(source, data.root)
+    try:
+        result, kept = _restore_database(data, source, live, now)
+    except BaseException:
+        attachment_backup.discard(staged.folder)  # the attachment folder was not touched
+        raise
+    try:
+        attachment_backup.move_in(staged, data.root)
+    except StorageError:
+        result.db.dispose()
+        raise
+    with result.db.write() as session:
+        audit.record(
+            session,
+            actor,
+            "data.restore",
+            "database",
+            source.name,
+            summary=f"从备份 {source.name} 恢复数据",
+            after={
+                "source": str(source),
+                "node_id": theirs.node_id if theirs else None,
+                "previous_state": live.state,
+                "kept": str(kept) if kept else None,
+                "before_restore_backup": str(kept) if live.state == "ok" else None,
+                "attachments": staged.as_json(),
+            },
+        )
+        if replaced is not None:
+            audit.record(
+                session,
+                actor,
+                "node.move",
+                "node",
+                theirs.node_id if theirs else "",
+                summary=f"管理员确认迁移：本机改用备份中的身份 "
+                f"{theirs.label() if theirs else '（无）'}，不再是 {replaced.label()}",
+                before={
+                    "node_id": replaced.node_id,
+                    "org_code": replaced.org_code,
+                    "fingerprint": replaced.fingerprint,
+                },
+                after={
+                    "node_id": theirs.node_id if theirs else None,
+                    "org_code": theirs.org_code if theirs else None,
+                    "fingerprint": theirs.fingerprint if theirs else None,
+                },
+            )
+    return RestoreResult(
+        opened=result,
+        source=source,
+        node=theirs,
+        live_state=live.state,
+        kept=kept,
+        replaced_node=replaced,
+        other_node=replaced is not None,
+        attachments=staged,
+    )
+
+
+def _restore_database(
+    data: DataDir, source: Path, live: dbfile.Health, now: datetime
+) -> tuple[migrate.OpenResult, Path | None]:
+    """restore's replacement of the database file and the check of the result; returns the opened
+    database and what was kept of the old one."""
     kept: Path | None = None
     data.ensure()
     if live.state == "ok":
-        kept = backup.make_backup(data.database, data.backups, "before-restore", now)
+        kept = _backup_with_attachments(data, "before-restore", now, None, None)
         try:
             backup.copy_into(source, data.database)
         except dbfile.DB_ERRORS + (OSError,) as exc:
@@ -420,48 +510,4 @@ def restore(
             f"恢复后的数据库校验未通过（{'；'.join(after.problems[:1]) or after.revision}）。"
             f"请换一份备份再试；原来的数据在 {kept or '（无）'}。"
         )
-    with result.db.write() as session:
-        audit.record(
-            session,
-            actor,
-            "data.restore",
-            "database",
-            source.name,
-            summary=f"从备份 {source.name} 恢复数据",
-            after={
-                "source": str(source),
-                "node_id": theirs.node_id if theirs else None,
-                "previous_state": live.state,
-                "kept": str(kept) if kept else None,
-                "before_restore_backup": str(kept) if live.state == "ok" else None,
-            },
-        )
-        if replaced is not None:
-            audit.record(
-                session,
-                actor,
-                "node.move",
-                "node",
-                theirs.node_id if theirs else "",
-                summary=f"管理员确认迁移：本机改用备份中的身份 "
-                f"{theirs.label() if theirs else '（无）'}，不再是 {replaced.label()}",
-                before={
-                    "node_id": replaced.node_id,
-                    "org_code": replaced.org_code,
-                    "fingerprint": replaced.fingerprint,
-                },
-                after={
-                    "node_id": theirs.node_id if theirs else None,
-                    "org_code": theirs.org_code if theirs else None,
-                    "fingerprint": theirs.fingerprint if theirs else None,
-                },
-            )
-    return RestoreResult(
-        opened=result,
-        source=source,
-        node=theirs,
-        live_state=live.state,
-        kept=kept,
-        replaced_node=replaced,
-        other_node=replaced is not None,
-    )
+    return result, kept

@@ -49,6 +49,13 @@ class BackupInfo:
 
 PARTIAL = ".partial"
 # a backup (or a restore's copy) being written; renamed once verified
+ATTACHMENTS = ".attachments"
+# beside a backup: its attachment files (services/attachment_backup.py), pruned and removed with it
+
+
+def attachments_of(path: Path) -> Path:
+    """The companion file holding the attachments of the backup ``path`` (absent: an older backup)."""
+    return path.with_name(path.name + ATTACHMENTS)
 _COPY_ERRORS: tuple[type[Exception], ...] = (*dbfile.DB_ERRORS, OSError)
 
 
@@ -199,7 +206,7 @@ def make_backup(
 
 
 def _remove_with_companions(path: Path) -> None:
-    for p in (path, *dbfile.companions(path)):
+    for p in (path, *dbfile.companions(path), attachments_of(path)):
         try:
             p.unlink(missing_ok=True)
         except OSError:  # Windows: still open somewhere; the next start removes it
@@ -277,6 +284,7 @@ def prune(folder: Path, now: datetime | None = None) -> list[Path]:
     for b in backups:
         if b.path not in keep:
             b.path.unlink(missing_ok=True)
+            attachments_of(b.path).unlink(missing_ok=True)
             removed.append(b.path)
     return removed
 
