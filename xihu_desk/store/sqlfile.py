@@ -86,17 +86,34 @@ def _candidates(path: Path) -> tuple[list[bytes], db_key.KeyUnavailable | None]:
 
 def opens(path: Path, key: bytes) -> bool:
     """Whether ``key`` opens the encrypted file ``path`` (one page read and checked)."""
+    return _try_key(path, key) is True
+
+
+# SQLITE_PERM, SQLITE_READONLY, SQLITE_CANTOPEN: the folder refused (a WAL file's reader must make
+# its -shm beside it), which says nothing about the key; a wrong key is SQLITE_NOTADB.
+_ACCESS_CODES = (3, 8, 14)
+
+
+def _try_key(path: Path, key: bytes) -> bool | Exception:
+    """True when ``key`` opens ``path``; the error when the folder, not the key, stopped it."""
+    conn = None
     try:
         conn = _raw_connect(path, key, readonly=True)
-    except Exception:
-        return False
-    try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return True
-    except Exception:
-        return False
+    except Exception as exc:
+        return exc if getattr(exc, "sqlite_errorcode", None) in _ACCESS_CODES else False
     finally:
-        conn.close()
+        if conn is not None:
+            conn.close()
+
+
+def _refused(path: Path) -> Exception:
+    from xihu_desk.domain.errors import StorageError
+
+    folder = Path(path).resolve().parent
+    return StorageError(f"无法打开数据库 {path}：本账户不能写入数据目录 {folder}（读数据库也要在其中建临时文件）。"
+                        "请检查该文件夹的权限后重试，不要删除或改动数据目录。")
 
 
 def key_for(path: Path) -> bytes | None:
@@ -113,10 +130,15 @@ def key_for(path: Path) -> bytes | None:
     if cached is not None and opens(path, cached):  # a file re-keyed since (rekey) is looked up again
         return cached
     keys, lost = _candidates(path)
+    refused = False
     for key in keys:
-        if opens(path, key):
+        tried = _try_key(path, key)
+        if tried is True:
             _by_salt[head] = key
             return key
+        refused = refused or isinstance(tried, Exception)
+    if refused:  # a read-only folder is not a damaged file (nor a lost key)
+        raise _refused(path)
     if lost is not None:
         raise lost
     return None
