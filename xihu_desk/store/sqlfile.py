@@ -112,8 +112,10 @@ def _refused(path: Path) -> Exception:
     from xihu_desk.domain.errors import StorageError
 
     folder = Path(path).resolve().parent
-    return StorageError(f"无法打开数据库 {path}：本账户不能写入数据目录 {folder}（读数据库也要在其中建临时文件）。"
-                        "请检查该文件夹的权限后重试，不要删除或改动数据目录。")
+    return StorageError(
+        f"无法打开数据库 {path}：本账户不能写入数据目录 {folder}（读数据库也要在其中建临时文件）。"
+        "请检查该文件夹的权限后重试，不要删除或改动数据目录。"
+    )
 
 
 def key_for(path: Path) -> bytes | None:
