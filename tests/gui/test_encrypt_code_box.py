@@ -16,9 +16,9 @@ from xihu_desk.services.encrypt_node import EncryptResult
 CODE = "QAOS-JZXM-I6CB-4CBW-HRMM-AM3A-2"
 
 
-def test_the_key_is_large_fixed_pitch_and_the_button_plain(qtbot) -> None:
+def test_the_key_is_large_fixed_pitch_and_the_button_plain(qtbot, ctx) -> None:
     result = EncryptResult(Path("d/xihu-desk.sqlite3"), Path("d/backups/b.sqlite3"), CODE, 67, 1650, [])
-    box = encrypt_offer.code_box(None, result)
+    box = encrypt_offer.code_box(None, result, ctx)
     qtbot.addWidget(box)
     keys = [w for w in box.findChildren(QLabel) if w.text() == CODE]
     assert len(keys) == 1
@@ -30,9 +30,9 @@ def test_the_key_is_large_fixed_pitch_and_the_button_plain(qtbot) -> None:
     assert said.count("数据库已加密") == 1
 
 
-def test_every_wrapped_line_is_whole(qtbot) -> None:
+def test_every_wrapped_line_is_whole(qtbot, ctx) -> None:
     result = EncryptResult(Path("d/xihu-desk.sqlite3"), Path("d/backups/b.sqlite3"), CODE, 67, 1650, [Path("x")])
-    box = encrypt_offer.code_box(None, result)
+    box = encrypt_offer.code_box(None, result, ctx)
     qtbot.addWidget(box)
     box.show()
     qtbot.waitExposed(box)

@@ -37,7 +37,9 @@ def test_a_plain_node_is_offered_encryption_and_goes_on_encrypted(qtbot, plain_c
     ctx, admin = plain_ctx
     assert encrypt_offer.due(ctx, admin)
     shown, reopened = [], []
-    monkeypatch.setattr(encrypt_offer, "show_code", lambda parent, result: shown.append(result.recovery_code))
+    monkeypatch.setattr(
+        encrypt_offer, "show_code", lambda parent, result, ctx, then: (shown.append(result.recovery_code), then())
+    )
     assert encrypt_offer.offer(None, ctx, admin, reopened.append)
     qtbot.waitUntil(lambda: bool(reopened), timeout=60_000)
     assert "尚未加密" in message_mock.questions[0]

@@ -7,12 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QDialog, QWidget
 
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops
-from xihu_desk.gui.widgets import label
 from xihu_desk.services import at_rest, encrypt_node, maintenance
 
 
@@ -43,8 +42,9 @@ def offer(parent: QWidget, ctx: Any, actor: Any, on_reopened: Callable[[Any], No
         return False
 
     def done(result: encrypt_node.Encrypted) -> None:
-        show_code(parent, result.result)
-        on_reopened(result.opened)
+        # the window's reads (the sheet's node facts) go to the encrypted file from here on
+        ops.use_database(ctx, result.opened.db)
+        show_code(parent, result.result, ctx, lambda: on_reopened(result.opened))
 
     ops.call(
         ctx,
@@ -60,32 +60,28 @@ def offer(parent: QWidget, ctx: Any, actor: Any, on_reopened: Callable[[Any], No
     return True
 
 
-def code_box(parent: QWidget | None, result: encrypt_node.EncryptResult) -> QDialog:
-    """The recovery key, once, as the wizard's recovery-key page shows it (large, fixed-pitch,
-    selectable so it can be copied), then what was done."""
-    from xihu_desk.gui.recovery_page import key_label
+def code_box(parent: QWidget | None, result: encrypt_node.EncryptResult, ctx: Any) -> QDialog:
+    """The recovery key, once, in the wizard's panel (large fixed-pitch key, 打印恢复密钥单,
+    保存为文件, 我已妥善保管 before 确定), then what was done. ``ctx`` already on the encrypted file."""
+    from xihu_desk.gui.recovery_page import RecoveryKeyDialog
 
-    box = QDialog(parent)
-    box.setWindowTitle(tr("数据库已加密"))
-    box.setMinimumWidth(box.fontMetrics().horizontalAdvance("中") * 44)  # grows with the text size
-    layout = QVBoxLayout(box)
-    layout.addWidget(label(tr("下面是本节点的恢复密钥，只显示这一次：")))
-    layout.addWidget(key_label(result.recovery_code))
-    layout.addWidget(
-        label(
-            tr("换电脑恢复备份、或本账户的密钥丢失时要用它。请抄下或打印后锁入保险柜，不要与备份放在一起。"),
-            wrap=True,
-        )
+    return RecoveryKeyDialog(
+        ctx,
+        result.recovery_code,
+        tr("数据库已加密"),
+        tr("下面是本节点的恢复密钥，只显示这一次：换电脑恢复备份、或本账户的密钥丢失时要用它。"),
+        result.text(),
+        parent,
     )
-    layout.addWidget(label(result.text(), "muted", wrap=True))
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
-    messages._plain(buttons.button(QDialogButtonBox.StandardButton.Ok), tr("确定"))  # the program's plain button
-    buttons.accepted.connect(box.accept)
-    layout.addWidget(buttons)
-    box.ensurePolished()
-    box.resize(box.minimumWidth(), layout.heightForWidth(box.minimumWidth()))  # every wrapped line whole
+
+
+def show_code(
+    parent: QWidget | None, result: encrypt_node.EncryptResult, ctx: Any, then: Callable[[], None]
+) -> QDialog:
+    """The box, open (not modal-blocking); ``then()`` once it is closed: at start the program
+    signs in again on the encrypted file, which closes the window the box stands on."""
+    box = code_box(parent, result, ctx)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.finished.connect(lambda _code: then())
+    box.open()
     return box
-
-
-def show_code(parent: QWidget | None, result: encrypt_node.EncryptResult) -> None:
-    code_box(parent, result).exec()

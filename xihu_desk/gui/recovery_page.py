@@ -1,22 +1,25 @@
 """首次设置's 恢复密钥 page: the new node's recovery key, shown this once, with 打印恢复密钥单 (the
 print preview of documents/recovery_sheet.py) and 保存为文件 (the sheet as PDF, or the key file
-that ``restore --recovery-key-file`` reads); 下一步 only once 我已妥善保管 is ticked."""
+that ``restore --recovery-key-file`` reads); 下一步 only once 我已妥善保管 is ticked. The same
+panel shows a new key after encrypting and after 更换恢复密钥 (``RecoveryKeyDialog``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
+    QWidget,
     QWizardPage,
 )
 
@@ -54,17 +57,18 @@ def key_label(code: str = "") -> QLabel:
     return key
 
 
-class RecoveryPage(QWizardPage):
-    def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
+class RecoveryKeyPanel(QWidget):
+    """The recovery key shown once, with 打印恢复密钥单, 保存为文件 and 我已妥善保管: the wizard's
+    page, the box after encrypting, and 更换恢复密钥 show this same panel."""
+
+    kept_changed = Signal(bool)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.ctx = ctx
         self.code = ""
-        self.setObjectName("recoveryPage")
-        self.setTitle(self.tr("恢复密钥"))
-        self.setSubTitle(
-            self.tr("数据库已加密。下面的恢复密钥只显示这一次：换电脑或密钥丢失时，只有用它才能恢复数据。")
-        )
         box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
         self.key = key_label()
         box.addWidget(self.key)
         box.addWidget(
@@ -90,16 +94,16 @@ class RecoveryPage(QWizardPage):
         box.addLayout(row)
         self.kept = QCheckBox(self.tr("我已妥善保管"))
         self.kept.setObjectName("recoveryKept")
-        self.kept.toggled.connect(self.completeChanged)
+        self.kept.toggled.connect(self.kept_changed)
         box.addWidget(self.kept)
-        box.addStretch(1)
         self.preview: QDialog | None = None  # kept so the open preview is not collected
 
     def show_code(self, code: str) -> None:
         self.code = code
         self.key.setText(code)
+        self.kept.setChecked(False)
 
-    def isComplete(self) -> bool:
+    def is_kept(self) -> bool:
         return bool(self.code) and self.kept.isChecked()
 
     # -- the sheet ----------------------------------------------------------------------------------
@@ -145,3 +149,81 @@ class RecoveryPage(QWizardPage):
             return None
         messages.info(self, self.tr("已保存：{path}").format(path=saved))
         return saved
+
+
+class RecoveryPage(QWizardPage):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("recoveryPage")
+        self.setTitle(self.tr("恢复密钥"))
+        self.setSubTitle(
+            self.tr("数据库已加密。下面的恢复密钥只显示这一次：换电脑或密钥丢失时，只有用它才能恢复数据。")
+        )
+        box = QVBoxLayout(self)
+        self.panel = RecoveryKeyPanel(ctx, self)
+        self.panel.kept_changed.connect(self.completeChanged)
+        box.addWidget(self.panel)
+        box.addStretch(1)
+        # the panel's parts, as the wizard and its tests know them
+        self.key, self.kept = self.panel.key, self.panel.kept
+        self.print_button, self.save_button = self.panel.print_button, self.panel.save_button
+
+    @property
+    def code(self) -> str:
+        return self.panel.code
+
+    @property
+    def preview(self) -> QDialog | None:
+        return self.panel.preview
+
+    def show_code(self, code: str) -> None:
+        self.panel.show_code(code)
+
+    def isComplete(self) -> bool:
+        return self.panel.is_kept()
+
+    def print_sheet(self) -> None:
+        self.panel.print_sheet()
+
+    def save_to(self, path: Path, *, as_sheet: bool) -> Path | None:
+        return self.panel.save_to(path, as_sheet=as_sheet)
+
+
+class RecoveryKeyDialog(QDialog):
+    """A new recovery key outside the wizard (after encrypting, after 更换恢复密钥): ``lead`` says
+    what happened, the panel shows the key once, ``after`` (muted) what else was done; 确定 only
+    once 我已妥善保管 is ticked, and closing the box any other way asks first."""
+
+    def __init__(
+        self, ctx: AppContext, code: str, title: str, lead: str, after: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("recoveryKeyDialog")
+        self.setWindowTitle(title)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * 44)  # grows with the text size
+        layout = QVBoxLayout(self)
+        layout.addWidget(label(lead, wrap=True))
+        self.panel = RecoveryKeyPanel(ctx, self)
+        self.panel.show_code(code)
+        layout.addWidget(self.panel)
+        if after:
+            layout.addWidget(label(after, "muted", wrap=True))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        messages._plain(self.ok, self.tr("确定"))  # the program's plain button
+        self.ok.setEnabled(False)
+        self.panel.kept_changed.connect(lambda _on: self.ok.setEnabled(self.panel.is_kept()))
+        self.buttons.accepted.connect(self.accept)
+        layout.addWidget(self.buttons)
+        self.ensurePolished()
+        self.resize(self.minimumWidth(), layout.heightForWidth(self.minimumWidth()))  # every wrapped line whole
+
+    def reject(self) -> None:
+        """Esc or the window's close button: the key is not shown again, so ask."""
+        if self.panel.is_kept() or messages.confirm(
+            self,
+            self.tr("恢复密钥只显示这一次，关闭后不能再查看。确定已打印或抄下了吗？"),
+            self.tr("关闭"),
+        ):
+            super().reject()

@@ -127,10 +127,23 @@ def unlock(data: DataDir, code: str) -> Status:
 
 
 def replace_recovery_key(data: DataDir, db: Any, actor: Any, target: Path | str) -> Path:
+    """``rekey`` with the new code written to ``target`` (the command line)."""
+    written = rekey(data, db, actor, target).path
+    assert written is not None
+    return written
+
+
+@dataclass(frozen=True)
+class NewRecoveryKey:
+    code: str  # shown once by the desktop program; not kept anywhere
+    path: Path | None  # the key file it was written to, if one was asked for
+
+
+def rekey(data: DataDir, db: Any, actor: Any, target: Path | str | None = None) -> NewRecoveryKey:
     """A new recovery key (the old one lost or seen by someone): the database is re-keyed
-    (SQLCipher rewrites every page) under the key of a new code, written to ``target``; the old
-    code stops opening the node, while backups made before still open here (the former key
-    stays sealed beside the new one) and elsewhere with the old code. Audited."""
+    (SQLCipher rewrites every page) under the key of a new code, written to ``target`` when
+    given; the old code stops opening the node, while backups made before still open here (the
+    former key stays sealed beside the new one) and elsewhere with the old code. Audited."""
     from xihu_desk.store import backup
 
     actor.require(Perm.MANAGE_DATA)
@@ -145,16 +158,15 @@ def replace_recovery_key(data: DataDir, db: Any, actor: Any, target: Path | str)
     kept = backup.make_backup(data.database, data.backups, "before-rekey")  # a restore point under the old key
     code = recovery_code.new_code()
     new = recovery_code.derive_key(code)
-    written = write_recovery_file(data, target, code)
+    written = write_recovery_file(data, target, code) if target is not None else None
     # sealed first, with the old key kept: whatever happens next, one of them opens the file
     db_key.adopt(data.root, new, old)
     conn = sqlfile.connect(data.database, key=current, isolation_level=None)
     try:
         conn.execute(f"PRAGMA rekey = \"x'{new.hex()}'\"")
     except dbfile.DB_ERRORS as exc:
-        raise StorageError(
-            f"更换恢复密钥失败：{exc}。数据库仍可用旧的恢复密钥打开，{written} 中的新密钥无效。"
-        ) from exc
+        void = f"{written} 中的" if written is not None else ""
+        raise StorageError(f"更换恢复密钥失败：{exc}。数据库仍可用旧的恢复密钥打开，{void}新密钥无效。") from exc
     finally:
         conn.close()
     audit_rewritten(
@@ -164,7 +176,7 @@ def replace_recovery_key(data: DataDir, db: Any, actor: Any, target: Path | str)
         "更换数据库恢复密钥（数据库已改用新密钥加密；旧的恢复密钥不再能打开本节点）",
         {"before_rekey_backup": kept.name},
     )
-    return written
+    return NewRecoveryKey(code, written)
 
 
 def audit_rewritten(data: DataDir, actor: Any, action: str, summary: str, after: dict[str, Any]) -> None:

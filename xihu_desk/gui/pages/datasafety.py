@@ -1,4 +1,6 @@
-"""数据安全: the integrity check, backup now, the list of backups and restore.
+"""数据安全: the database's encryption (pages/datasafety_keys.py), the integrity check, backup
+now, the list of backups and restore (from the list or from a file, with the recovery key when
+the backup was made on another PC).
 
 A restore replaces the database under the running program, so afterwards the session ends and
 the user signs in again on the restored data (the controller reopens everything).
@@ -7,11 +9,13 @@ the user signs in again on the restored data (the controller reopens everything)
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -27,6 +31,7 @@ from xihu_desk import __version__
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.fmt import size_text
+from xihu_desk.gui.pages.datasafety_keys import EncryptionGroup, restore_from
 from xihu_desk.gui.widgets import label
 from xihu_desk.services import maintenance, settings
 from xihu_desk.services.context import Actor
@@ -44,6 +49,12 @@ class DataSafetyTab(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(12, 12, 12, 12)
         box.setSpacing(12)
+
+        self.encryption: EncryptionGroup | None = None
+        if not self.server:  # a server's disks and dumps are encrypted by the server's keepers
+            self.encryption = EncryptionGroup(ctx, actor, self)
+            self.encryption.changed.connect(self.changed)
+            box.addWidget(self.encryption)
 
         check_group = QGroupBox(self.tr("完整性检查"))
         check_box = QVBoxLayout(check_group)
@@ -81,8 +92,11 @@ class DataSafetyTab(QWidget):
         row = QHBoxLayout()
         self.backup_button = QPushButton(theme.icon("mdi6.content-save-move-outline"), self.tr("立即备份"))
         self.restore_button = QPushButton(theme.icon("mdi6.backup-restore"), self.tr("恢复所选备份…"))
+        self.restore_file_button = QPushButton(theme.icon("mdi6.file-restore-outline"), self.tr("从文件恢复…"))
+        self.restore_file_button.setToolTip(self.tr("恢复 U 盘上或其他电脑制作的备份（需要该节点的恢复密钥）"))
+        self.restore_file_button.setVisible(not self.server)
         self.folder_button = QPushButton(theme.icon("mdi6.folder-open-outline"), self.tr("打开备份文件夹"))
-        for button in (self.backup_button, self.restore_button, self.folder_button):
+        for button in (self.backup_button, self.restore_button, self.restore_file_button, self.folder_button):
             row.addWidget(button)
         row.addStretch(1)
         backup_box.addLayout(row)
@@ -105,6 +119,7 @@ class DataSafetyTab(QWidget):
         self.check_button.clicked.connect(self.run_check)
         self.backup_button.clicked.connect(self.backup_now)
         self.restore_button.clicked.connect(self.restore_selected)
+        self.restore_file_button.clicked.connect(self.restore_file)
         self.folder_button.clicked.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.ctx.data.backups)))
         )
@@ -115,6 +130,8 @@ class DataSafetyTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        if self.encryption is not None:
+            self.encryption.refresh()
         if self.server:
             self.policy.setText(
                 self.tr(
@@ -279,21 +296,20 @@ class DataSafetyTab(QWidget):
                 self.tr("从备份恢复"),
             )
             return
-        question = self.tr(
-            "将用 {at} 的备份（{reason}）替换当前全部数据。\n\n恢复前，当前数据会先自动备份一份"
-            "（已损坏的数据库则移到备份文件夹中保留）。"
-            "恢复后需要重新登录。\n\n确定恢复吗？"
-        ).format(at=chosen.taken_at.strftime("%Y-%m-%d %H:%M:%S"), reason=chosen.reason_label)
-        if not messages.confirm(self, question, self.tr("从备份恢复")):
-            return
-        ops.call(
-            self.ctx,
-            self.actor,
-            maintenance.restore,
-            chosen.path,
-            with_data=True,
-            label=self.tr("正在恢复备份…"),
-            parent=self,
-            cancellable=False,
-            on_ok=self.database_replaced.emit,
+        taken = self.tr(" {at} 的备份（{reason}）").format(
+            at=chosen.taken_at.strftime("%Y-%m-%d %H:%M:%S"), reason=chosen.reason_label
         )
+        restore_from(self, self.ctx, self.actor, chosen.path, taken, self.database_replaced.emit)
+
+    def restore_file(self) -> None:
+        """A backup outside the list: on a USB stick, or made on another PC (its recovery key)."""
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("选择备份文件"), folder, self.tr("备份文件 (*.sqlite3 *.db);;所有文件 (*)")
+        )
+        if path:
+            self.restore_path(Path(path))
+
+    def restore_path(self, path: Path) -> None:
+        taken = self.tr("备份文件 {name} ").format(name=path.name)
+        restore_from(self, self.ctx, self.actor, path, taken, self.database_replaced.emit)
