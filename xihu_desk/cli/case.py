@@ -1,6 +1,6 @@
 """Command-line commands of the people's-mediation cases (design.md §10):
 
-xihu-desk case list [--year Y] [--status S] [--reveal] [--json]
+xihu-desk case list [--year Y] [--status S] [--transferred only|hide] [--reveal] [--json]
 xihu-desk case show CASE_NO [--reveal] [--json]
 xihu-desk case correct CASE_NO --field NAME --value VALUE --reason TEXT [--json]
 xihu-desk case reopen CASE_NO --reason TEXT [--json]
@@ -37,6 +37,11 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     cl.add_argument("--year", type=bounded_int(1949, 2100, "年度"), metavar="Y")
     cl.add_argument("--status", choices=["accepted", "mediating", "closed", "filed", "void"])
     cl.add_argument("--reveal", action="store_true", help="显示完整证件号码（记入审计日志）")
+    cl.add_argument(
+        "--transferred",
+        choices=["only", "hide"],
+        help="已移送其他单位、本单位保留只读副本的案件：only 只列这些，hide 不列这些（默认都列出，标明已移送）",
+    )
     cs = case_sub.add_parser("show", parents=[common], help="一个案件的全部内容")
     cs.add_argument("case_no", metavar="CASE_NO", help="案件编号（如 （2026）北山人调字第0001号）或 uuid")
     cs.add_argument("--reveal", action="store_true", help="显示完整证件号码（记入审计日志）")
@@ -120,7 +125,9 @@ def cmd_case_list(args: argparse.Namespace) -> int:
 
     _data, opened = open_data(args)
     actor, today = cli_actor(), clock.local_today()
-    f = case_queries.CaseFilter(year=args.year, status=args.status or "", sort="case_no", descending=False)
+    f = case_queries.CaseFilter(
+        year=args.year, status=args.status or "", transferred=args.transferred or "", sort="case_no", descending=False
+    )
     with unit(opened.db, case_queries.count_cases, case_queries.case_summaries, reveal=args.reveal) as session:
         total = case_queries.count_cases(session, actor, f, today)
         # Streamed page by page so memory stays flat however many cases there are.
@@ -138,7 +145,8 @@ def cmd_case_list(args: argparse.Namespace) -> int:
                     sys.stdout.write(("" if first else ",") + "\n" + json.dumps(doc, ensure_ascii=False))
                 else:
                     names = "、".join(p["name"] for p in doc["parties"])
-                    print(f"{doc['case_no']}\t{doc['accepted_on']}\t{doc['dispute_type']}\t{doc['status']}\t{names}")
+                    status = "已移送" if doc["transferred_to"] else doc["status"]  # a read-only copy kept here
+                    print(f"{doc['case_no']}\t{doc['accepted_on']}\t{doc['dispute_type']}\t{status}\t{names}")
                 first = False
         if args.json:
             sys.stdout.write("\n]}\n")

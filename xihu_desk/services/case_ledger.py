@@ -50,7 +50,7 @@ from xihu_desk.services import audit, cases, codes, import_rows, node, platform_
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_new
 from xihu_desk.services.units import writes
-from xihu_desk.store import case_list
+from xihu_desk.store import case_list, moved_out
 from xihu_desk.store.case_models import Agreement, CaseMediator, Confirmation, MediationCase, Mediator, Party
 from xihu_desk.store.ledger_models import CaseImport
 from xihu_desk.store.models import Committee, OrgUnit
@@ -620,6 +620,7 @@ def ledger_rows(session: Session, actor: Actor, scope: LedgerScope, *, reveal: b
         select(MediationCase)
         .join(Committee, Committee.uuid == MediationCase.committee_uuid)
         .where(MediationCase.deleted.is_(False), MediationCase.status != Status.VOID.value)
+        .where(moved_out.counted(MediationCase.uuid))  # 移送: the copy kept here is in the receiver's ledger
         .order_by(MediationCase.accepted_on, MediationCase.year, MediationCase.seq)
     )
     if scope.year:

@@ -21,7 +21,7 @@ from xihu_desk.services import audit, codes, party_law
 from xihu_desk.services.cases import CONFIRMATION_RESULTS, PERFORMANCE, SATISFACTION, contents, get_case
 from xihu_desk.services.context import Actor
 from xihu_desk.services.units import reads, writes_if
-from xihu_desk.store import case_list
+from xihu_desk.store import case_list, moved_out
 from xihu_desk.store.case_list import OPEN, CaseFilter
 from xihu_desk.store.case_models import (
     Agreement,
@@ -68,6 +68,7 @@ class CaseRow:
     due_on: date
     overdue: bool
     procedure: str = "ordinary"  # simple (简易程序) or ordinary
+    transferred_to: str = ""  # 移送: the office a read-only copy kept here went to ('' for a case of this node)
 
 
 @reads
@@ -89,6 +90,7 @@ def list_cases(
     actor.require(Perm.VIEW_CASES)
     rows = case_list.page(session, f, today, offset, limit, total)
     parties = case_list.parties_of(session, [c.uuid for c in rows])
+    moved = moved_out.moved_to(session, [c.uuid for c in rows])
     types = codes.labels(session, "dispute_type")
     sources = codes.labels(session, "case_source")
     committees = _committee_names(session)
@@ -101,16 +103,22 @@ def list_cases(
             types.get(c.dispute_type, c.dispute_type),
             sources.get(c.source, c.source),
             c.status,
-            status_label(c),
+            transferred_label(moved[c.uuid]) if c.uuid in moved else status_label(c),
             c.outcome,
             committees.get(c.committee_uuid, ""),
             "、".join(p.name for p in parties[c.uuid]),
             c.due_on,
-            c.status in case_list.OPEN_STATUSES and c.due_on < today,
+            c.status in case_list.OPEN_STATUSES and c.due_on < today and c.uuid not in moved,
             c.procedure,
+            moved[c.uuid].name if c.uuid in moved else "",
         )
         for c in rows
     ]
+
+
+def transferred_label(to: moved_out.MovedTo) -> str:
+    """已移送 in the list's status column (the part before （ ), where and when in the tooltip."""
+    return f"已移送（{to.on.isoformat()} 移送至{to.name}，本单位保留只读副本）"
 
 
 def status_label(case: MediationCase) -> str:
@@ -541,6 +549,7 @@ def case_summaries(
     rows = case_list.page(session, f, today, offset, limit, total)
     uuids = [c.uuid for c in rows]
     parties = case_list.parties_of(session, uuids)
+    moved = moved_out.moved_to(session, uuids)
     names: dict[str, list[str]] = {u: [] for u in uuids}
     if uuids:
         for case_uuid, name in session.execute(
@@ -581,6 +590,7 @@ def case_summaries(
             "due_on": _iso(c.due_on),
             "mediators": names[c.uuid],
             "void_reason": c.void_reason or None,
+            "transferred_to": moved[c.uuid].as_json() if c.uuid in moved else None,  # 移送: a read-only copy
             "parties": [
                 {
                     "role": p.role,

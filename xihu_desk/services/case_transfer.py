@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from xihu_desk.domain.cases import Status
 from xihu_desk.domain.errors import FieldError, NotFound, UserError
@@ -38,6 +38,7 @@ from xihu_desk.services import audit, case_history, cases
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed, stamp_new
 from xihu_desk.services.units import reads, writes
+from xihu_desk.store import moved_out as moved_out_store
 from xihu_desk.store.case_models import Agreement, MediationCase
 from xihu_desk.store.models import Node, OrgUnit
 from xihu_desk.store.sync_models import PeerNode
@@ -505,11 +506,5 @@ def waiting(session: Session) -> list[tuple[str, str]]:
 
 def moved_out_query() -> Any:
     """The cases this node transferred out and does not hold again (a subquery): their read-only
-    copies are nobody's work here."""
-    me = select(Node.node_id).where(Node.id == 1).scalar_subquery()
-    held = aliased(MediationCase)  # its own FROM: not correlated with the caller's case list
-    return (
-        select(TransferDecision.case_uuid)
-        .join(held, held.uuid == TransferDecision.case_uuid)
-        .where(TransferDecision.accepted.is_(True), TransferDecision.from_node == me, held.owner_node != me)
-    )
+    copies are nobody's work here, and no report counts them (store/moved_out.py)."""
+    return moved_out_store.uuids()

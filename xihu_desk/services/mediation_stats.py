@@ -28,10 +28,10 @@ from xihu_desk.domain.levels import Level
 from xihu_desk.domain.roles import Perm
 from xihu_desk.reports import mediation_stats as report
 from xihu_desk.reports.mediation_stats import BundleLine, Cover, MediationStats, Row
-from xihu_desk.services import case_transfer, codes, node
+from xihu_desk.services import codes, node
 from xihu_desk.services.context import Actor
 from xihu_desk.services.units import reads
-from xihu_desk.store import dialect
+from xihu_desk.store import dialect, moved_out
 from xihu_desk.store.case_models import Agreement, Confirmation, MediationCase
 from xihu_desk.store.models import Committee, OrgUnit
 from xihu_desk.store.sync_models import BundleIn, PeerNode
@@ -70,7 +70,7 @@ _closing = case((C.outcome.is_not(None), C.closed_on), else_=None)
 def _scoped(query: Any, q: StatsQuery) -> Any:
     query = query.join(Committee, Committee.uuid == C.committee_uuid).where(C.deleted.is_(False), C.status != VOID)
     # 移送: the copy an office keeps of a case it transferred out counts where the case went
-    query = query.where(C.uuid.not_in(case_transfer.moved_out_query()))
+    query = query.where(moved_out.counted(C.uuid))
     if q.committee_uuid:
         return query.where(C.committee_uuid == q.committee_uuid)
     if q.org_code:

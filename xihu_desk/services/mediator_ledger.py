@@ -27,6 +27,7 @@ from xihu_desk.reports import ledger, mediator_ledger
 from xihu_desk.services import audit, committees, grading, import_rows, mediators, node
 from xihu_desk.services.context import Actor
 from xihu_desk.services.units import reads, writes, writes_if
+from xihu_desk.store import moved_out
 from xihu_desk.store.case_models import CaseMediator, MediationCase, Mediator
 from xihu_desk.store.mediator_models import MediatorTraining
 
@@ -230,6 +231,7 @@ def roster_rows(
             select(CaseMediator.mediator_uuid, func.count())
             .join(MediationCase, MediationCase.uuid == CaseMediator.case_uuid)
             .where(MediationCase.deleted.is_(False), MediationCase.status != "void")
+            .where(moved_out.counted(MediationCase.uuid))  # 移送: counted where the case is closed
             .group_by(CaseMediator.mediator_uuid)
         ).all()
     )

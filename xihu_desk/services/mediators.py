@@ -25,6 +25,7 @@ from xihu_desk.services import audit, edit_conflicts
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed, stamp_new
 from xihu_desk.services.units import reads
+from xihu_desk.store import moved_out
 from xihu_desk.store.case_models import CaseMediator, MediationCase, Mediator
 from xihu_desk.store.mediator_models import MediatorAppointment, MediatorEvent, MediatorGrade, MediatorTraining
 from xihu_desk.store.models import Committee, Node
@@ -687,6 +688,7 @@ def detail(session: Session, actor: Actor, uuid: str, *, reveal: bool = False) -
             .select_from(MediationCase)
             .join(CaseMediator, CaseMediator.case_uuid == MediationCase.uuid)
             .where(CaseMediator.mediator_uuid == uuid, MediationCase.deleted.is_(False), MediationCase.status != "void")
+            .where(moved_out.counted(MediationCase.uuid))  # as the mediator ledger counts
         )
         or 0
     )

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from xihu_desk.domain import committee_rules as rules
 from xihu_desk.domain import grading
 from xihu_desk.services.units import reads
+from xihu_desk.store import moved_out
 from xihu_desk.store.case_models import Mediator
 from xihu_desk.store.committee_models import CaseEscalation, CommitteeProfile
 from xihu_desk.store.models import Committee
@@ -118,6 +119,7 @@ def figures(
                 CaseEscalation.kind == "escalate",
                 CaseEscalation.to_committee_uuid.in_(uuids),
                 CaseEscalation.escalated_on.between(date_from, date_to),
+                moved_out.counted(CaseEscalation.case_uuid),  # 移送: the copy kept here counts nowhere
             )
         )
         or 0

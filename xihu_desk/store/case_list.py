@@ -17,11 +17,12 @@ from sqlalchemy import and_, exists, func, or_, select, text
 from sqlalchemy import ColumnElement, TextClause
 from sqlalchemy.orm import Session
 
-from xihu_desk.store import dialect
+from xihu_desk.store import dialect, moved_out
 from xihu_desk.store.case_models import CaseMediator, CaseSearch, MediationCase, Party
 
 OPEN_STATUSES = ("accepted", "mediating")
 OPEN = "open"  # CaseFilter.status for every case still being handled (OPEN_STATUSES)
+TRANSFERRED_ONLY, TRANSFERRED_HIDE = "only", "hide"  # CaseFilter.transferred
 LIVE = dialect.live("mediation_case")  # on SQLite literally the partial indexes' condition
 SELECTIVE = 5000  # below this many matches, let SQLite start from the filter and sort
 
@@ -50,6 +51,7 @@ class CaseFilter:
     accepted_to: date | None = None
     followup_due: bool = False  # closed after an agreement, the follow-up visit's date reached
     scan_text: bool = False  # 1–2 characters: also look through the cases' text (a scan the user asked for)
+    transferred: str = ""  # 移送: "only" the read-only copies kept here, "hide" them, "" both (moved_out.py)
     sort: str = "accepted_on"
     descending: bool = True
 
@@ -71,6 +73,7 @@ class CaseFilter:
             or self.accepted_from
             or self.accepted_to
             or self.followup_due
+            or self.transferred
         )
 
 
@@ -144,6 +147,10 @@ def where(f: CaseFilter, today: date) -> list[ColumnElement[bool] | TextClause]:
         conditions.append(and_(MediationCase.status.in_(OPEN_STATUSES), MediationCase.due_on < today))
     if f.text.strip():
         conditions.append(_text_condition(f))
+    if f.transferred == TRANSFERRED_ONLY:
+        conditions.append(MediationCase.uuid.in_(moved_out.uuids()))
+    elif f.transferred == TRANSFERRED_HIDE:
+        conditions.append(moved_out.counted(MediationCase.uuid))
     return conditions
 
 
@@ -160,6 +167,7 @@ def _count_index(f: CaseFilter) -> str | None:
         f.accepted_from,
         f.accepted_to,
         f.followup_due,
+        f.transferred,
     )
     if not any(rest):
         return "ix_case_live_source" if f.source else "ix_case_live_due"

@@ -18,6 +18,7 @@ from xihu_desk.domain.grading import Evidence, RuleSet
 from xihu_desk.services import mediators
 from xihu_desk.services.context import Actor
 from xihu_desk.services.units import reads
+from xihu_desk.store import moved_out
 from xihu_desk.store.case_models import CaseMediator, Confirmation, FollowUp, MediationCase, Mediator
 from xihu_desk.store.mediator_models import MediatorAppointment, MediatorEvent, MediatorTraining
 
@@ -49,6 +50,7 @@ def evidence(session: Session, actor: Actor, mediator_uuid: str, date_from: date
         cm.mediator_uuid == m.uuid,
         c.deleted.is_(False),
         c.status != "void",
+        moved_out.counted(c.uuid),  # 移送: the evidence is where the case is closed
         c.accepted_on >= date_from,
         c.accepted_on <= date_to,
     )
@@ -88,6 +90,7 @@ def evidence(session: Session, actor: Actor, mediator_uuid: str, date_from: date
                 cm.mediator_uuid == m.uuid,
                 c.deleted.is_(False),
                 c.status != "void",
+                moved_out.counted(c.uuid),
                 FollowUp.deleted.is_(False),
                 FollowUp.visited_on >= date_from,
                 FollowUp.visited_on <= date_to,
@@ -157,6 +160,7 @@ def first_day(session: Session, mediator_uuid: str) -> date | None:
         select(func.min(MediationCase.accepted_on))
         .join(CaseMediator, CaseMediator.case_uuid == MediationCase.uuid)
         .where(CaseMediator.mediator_uuid == m.uuid, MediationCase.deleted.is_(False), MediationCase.status != "void")
+        .where(moved_out.counted(MediationCase.uuid))
     )
     if first_case:
         starts.append(first_case)
