@@ -5,6 +5,12 @@ lives in a temporary folder (data, unix socket, log), listens on a free localhos
 ``trust`` authentication (nobody else can reach it), and is stopped and removed at the end.
 PostgreSQL refuses to run as root, so as root the server runs as the ``postgres`` account (made by
 Debian's package) or ``nobody``, through runuser.
+
+``Server(role=(name, password), tls=True, tls_only=(db, ...))`` is the office's server the wizard
+meets instead: the role (owning empty databases: one of its name and the ``tls_only`` ones) logs in
+over TCP with scram-sha-256; the server offers TLS with a self-signed certificate made in its
+folder, and refuses unencrypted connections to the ``tls_only`` databases.
+The superuser keeps ``trust`` for the suite's own set-up.
 """
 
 from __future__ import annotations
@@ -54,7 +60,7 @@ def _run_as() -> list[str]:
 
 
 class Server:
-    def __init__(self) -> None:
+    def __init__(self, role: tuple[str, str] | None = None, tls: bool = False, tls_only: tuple[str, ...] = ()) -> None:
         self.bin = bin_dir()
         if self.bin is None:
             raise RuntimeError("没有找到 PostgreSQL 的 initdb（请安装 postgresql 软件包）。")
@@ -62,6 +68,12 @@ class Server:
         self.data = self.folder / "data"
         self.port = _free_port()
         self.prefix = _run_as()
+        self.role, self.tls, self.tls_only = role, tls or bool(tls_only), tls_only
+
+    def role_url(self, database: str) -> str:
+        """The role's URL for ``database`` (no password: it is given apart, as the program does)."""
+        assert self.role
+        return f"postgresql://{self.role[0]}@127.0.0.1:{self.port}/{database}"
 
     @property
     def url(self) -> str:
@@ -80,9 +92,60 @@ class Server:
                    "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
         options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        if self.role:
+            self._office_hba()
+        if self.tls:
+            options += f" -c ssl=on -c ssl_cert_file={self._certificate()} -c ssl_key_file={self.folder / 'server.key'}"
         self._call(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options,
                    "-l", str(self.folder / "server.log"), "-w", "start")
+        if self.role:
+            import psycopg
+            from psycopg import sql
+
+            with psycopg.connect(self.url, autocommit=True) as conn:  # CREATE ROLE takes no parameters
+                conn.execute("SET password_encryption = 'scram-sha-256'")
+                conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                    sql.Identifier(self.role[0]), sql.Literal(self.role[1])))
+                for name in (self.role[0], *self.tls_only):
+                    conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                        sql.Identifier(name), sql.Identifier(self.role[0])))
         return self
+
+    def _office_hba(self) -> None:
+        """The superuser as before; the role by password (scram-sha-256), over TLS only to ``tls_only``."""
+        lines = ["local all all trust", f"host all {SUPERUSER} 127.0.0.1/32 trust"]
+        lines += [f"hostnossl {name} all 127.0.0.1/32 reject" for name in self.tls_only]
+        lines.append("host all all 127.0.0.1/32 scram-sha-256")
+        (self.data / "pg_hba.conf").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def _certificate(self) -> Path:
+        """A self-signed certificate for 127.0.0.1 and its key (the key readable by the server only)."""
+        import datetime
+        import ipaddress
+
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+        now = datetime.datetime.now(datetime.UTC)
+        cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+                .not_valid_after(now + datetime.timedelta(days=30))
+                .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                               critical=False)
+                .sign(key, hashes.SHA256()))
+        cert_file, key_file = self.folder / "server.crt", self.folder / "server.key"
+        cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                               serialization.NoEncryption()))
+        key_file.chmod(0o600)  # the server refuses a key others may read
+        if self.prefix:
+            for f in (cert_file, key_file):
+                shutil.chown(f, user=self.prefix[2])
+        return cert_file
 
     def stop(self) -> None:
         if self.data.exists():

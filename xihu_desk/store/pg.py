@@ -72,6 +72,29 @@ def unreachable(exc: BaseException, url: str) -> StorageError:
     )
 
 
+def lost(exc: BaseException, url: str) -> StorageError | None:
+    """The server went away during a command or a screen's read (stopped, restarted, the network
+    dropped; or it was never reached): one line as at opening, not a program error. None for any
+    other error (a constraint, a bug)."""
+    import psycopg
+
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if isinstance(e, DBAPIError) and (
+            e.connection_invalidated or type(e.orig) is psycopg.OperationalError  # subclasses: server-side errors
+        ):
+            if e.connection_invalidated:
+                return StorageError(
+                    f"与数据库服务器 {dbserver.display(url)} 的连接中断，本次操作没有完成（已保存的数据不受影响）。"
+                    "请检查网络和服务器是否开启后重试。"
+                )
+            return unreachable(e, url)
+        e = e.__cause__ or e.__context__
+    return None
+
+
 def current_revision(engine: Engine) -> str | None:
     """The schema revision stored in the database, None for an empty database."""
     with engine.connect() as conn:

@@ -40,6 +40,11 @@ def diagnosis(detail: str, where: str, database: str) -> str | None:
     low = detail.lower()
     if "does not exist" in low and "database" in low:
         return f"服务器上没有数据库 {database}。请信息管理员先建立一个空数据库（createdb），或核对数据库名。"
+    if "pg_hba.conf" in low and "no encryption" in low:  # the server takes encrypted connections only
+        return (
+            f"服务器 {where} 只接受加密连接（TLS），本机的连接设置了不加密（sslmode=disable）。"
+            "请去掉数据库地址中的 sslmode=disable（或改为 sslmode=require）后重试。"
+        )
     if "pg_hba.conf" in low:
         return f"服务器不允许本机连接 {where}（pg_hba.conf 中没有放行本机）。请信息管理员放行本单位网段后重试。"
     if "ssl" in low or "tls" in low or "certificate" in low:

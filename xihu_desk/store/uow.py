@@ -149,6 +149,10 @@ class Database:
             raise
         except Exception as exc:
             known = storage_error(exc, self.folder)
+            if known is None and self.url.startswith("postgresql"):  # a server may have gone away meanwhile
+                from xihu_desk.store import pg
+
+                known = pg.lost(exc, self.url)
             if known is None:
                 raise
             raise known from exc
