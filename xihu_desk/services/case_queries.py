@@ -22,7 +22,7 @@ from xihu_desk.services.cases import CONFIRMATION_RESULTS, PERFORMANCE, SATISFAC
 from xihu_desk.services.context import Actor
 from xihu_desk.services.units import reads, writes_if
 from xihu_desk.store import case_list, moved_out
-from xihu_desk.store.case_list import OPEN, CaseFilter
+from xihu_desk.store.case_list import OPEN, TRANSFERRED_HIDE, TRANSFERRED_ONLY, CaseFilter
 from xihu_desk.store.case_models import (
     Agreement,
     Attachment,
@@ -38,6 +38,8 @@ from xihu_desk.store.models import Committee
 
 __all__ = [
     "OPEN",
+    "TRANSFERRED_HIDE",
+    "TRANSFERRED_ONLY",
     "CaseFilter",
     "CaseForEdit",
     "CaseRow",

@@ -142,6 +142,8 @@ class CaseListModel(PagedListModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             if case.overdue:
                 return self._danger
+            if case.transferred_to:  # 移送: a read-only copy, greyed as nobody's work here
+                return self._muted
             if column == DUE and case.status not in ("accepted", "mediating"):
                 return self._muted
             return None
@@ -165,7 +167,7 @@ class CaseListModel(PagedListModel):
             return case.status_label.split("（", 1)[0]
         if column == COMMITTEE:
             return short_committee(case.committee)
-        if case.status in ("accepted", "mediating"):
+        if case.status in ("accepted", "mediating") and not case.transferred_to:
             return case.due_on.isoformat()
         return _tr("—")
 
@@ -176,7 +178,7 @@ class CaseListModel(PagedListModel):
         if column == TITLE:
             names = _tr("当事人：{names}").format(names=case.parties)
             return names + _tr("\n简易程序（当场调解，口头协议登记表）") if case.procedure == "simple" else names
-        if column == STATUS and case.status == "void":
+        if column == STATUS and (case.status == "void" or case.transferred_to):
             return case.status_label
         if column == STATUS and case.outcome:
             return Outcome(case.outcome).label

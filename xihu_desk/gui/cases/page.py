@@ -37,9 +37,10 @@ from xihu_desk.gui.listpage import ListPage
 from xihu_desk.gui.widgets import label, show_state
 from xihu_desk.services import case_queries
 from xihu_desk.services.context import Actor
-from xihu_desk.services.case_queries import OPEN, CaseFilter
+from xihu_desk.services.case_queries import OPEN, TRANSFERRED_HIDE, TRANSFERRED_ONLY, CaseFilter
 from xihu_desk.services.cases import CaseRef
 
+_TRANSFERRED = "transferred:"  # status-filter entries that set CaseFilter.transferred instead
 CASE_ENTITIES = (
     "case",
     "case_record",
@@ -239,7 +240,13 @@ class CasesPage(ListPage):
         )
         fill_combo(
             self.status,
-            [(OPEN, self.tr("在办（已受理、调解中）"))] + [(s.value, s.label) for s in Status],
+            [(OPEN, self.tr("在办（已受理、调解中）"))]
+            + [(s.value, s.label) for s in Status]
+            # 移送: the read-only copies kept here of cases transferred to another office, in or out
+            + [
+                (_TRANSFERRED + TRANSFERRED_ONLY, self.tr("已移送（只读副本）")),
+                (_TRANSFERRED + TRANSFERRED_HIDE, self.tr("不含已移送的")),
+            ],
             self.tr("全部状态"),
         )
         fill_combo(self.dispute_type, types, self.tr("全部纠纷类型"))
@@ -273,9 +280,12 @@ class CasesPage(ListPage):
     def current_filter(self) -> CaseFilter:
         year = self.year.currentData()
         p = self._preset
+        status = self.status.currentData() or ""
+        moved = status.removeprefix(_TRANSFERRED) if status.startswith(_TRANSFERRED) else ""
         return CaseFilter(
             year=year if isinstance(year, int) else None,
-            status=self.status.currentData() or "",
+            status="" if moved else status,
+            transferred=moved,
             dispute_type=self.dispute_type.currentData() or "",
             source=self.source.currentData() or "",
             committee_uuid=self.committee.currentData() or "",
@@ -308,7 +318,7 @@ class CasesPage(ListPage):
             w.blockSignals(True)
         for combo, value in (
             (self.year, f.year),
-            (self.status, f.status),
+            (self.status, f.status or (_TRANSFERRED + f.transferred if f.transferred else "")),
             (self.dispute_type, f.dispute_type),
             (self.source, f.source),
             (self.committee, f.committee_uuid),
