@@ -3,8 +3,9 @@
 ``case_transfer`` is the request: made and owned by the office that holds the case, it travels up
 in that office's bundles like any record. ``case_transfer_decision`` is the district's answer: it
 is made at the district and travels down (services/exchange/transfers.py) to the office that asked
-and, when accepted, to the office that receives the case; each node keeps the same row, so every
-one of them can say who moved the case, to whom and when."""
+and, when accepted, to the office that receives the case. Each of these nodes keeps the decision with
+the same id and the same who, to whom and when; only the last two columns are the node's own (when
+it took the decision, and at the receiver the number it gave the case)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ from xihu_desk.store.base import Base, Travelling
 class CaseTransfer(Travelling, Base):
     __tablename__ = "case_transfer"
     __table_args__ = (Index("ix_case_transfer_case", "case_uuid"),)
-    # no foreign key: a case is replaced whole (deleted, then written) when a newer version arrives
+    # No foreign key (none in migration 0015 either): a newer version of the case updates its row in
+    # place (store/aggregates.apply), so nothing here would break one, but the import takes a request
+    # without checking that its case is here (transfer list joins the case and does not show such a one).
     case_uuid: Mapped[str] = mapped_column(String(36))
     from_case_no: Mapped[str] = mapped_column(String(40))
     from_org: Mapped[str] = mapped_column(String(12))  # the office that asks (its org code)
@@ -46,5 +49,6 @@ class TransferDecision(Base):
     decided_on: Mapped[date] = mapped_column(Date)
     decided_by: Mapped[str] = mapped_column(String(80))
     case_version: Mapped[int] = mapped_column(Integer)  # the case's version as it moved
-    received_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # taken here (below)
-    new_case_no: Mapped[str] = mapped_column(String(40), default="")  # the receiver's number
+    # when this node took the decision from the district's bundle (None at the district, which made it)
+    received_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    new_case_no: Mapped[str] = mapped_column(String(40), default="")  # set only at the receiver: its number
