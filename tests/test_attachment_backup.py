@@ -1,5 +1,5 @@
-"""Backups carry the attachments (issue 21): a companion ``<backup>.attachments`` zip beside each
-backup, verified after writing against the digests the backup's database records, brought back by a
+"""Backups carry the attachments (issue 21): a companion folder ``<backup>.attachments`` beside each
+backup (files linked from the previous backup when it has them), verified after writing against the digests the backup's database records, brought back by a
 restore on another PC byte for byte; a tampered file in it is caught; an older backup without one
 still restores and says so; a failed restore leaves the live attachment folder as it was."""
 
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -50,12 +49,13 @@ def test_a_backup_restores_its_attachments_byte_identical_on_another_pc(data_dir
     (tmp_path / "usb").mkdir()
     saved = maintenance.backup_now(data_dir, db, cli_actor(), tmp_path / "usb" / "b.sqlite3")
     companion = backup.attachments_of(saved)
-    assert companion.is_file() and not companion.with_name(companion.name + ".partial").exists()
-    with zipfile.ZipFile(companion) as zf:
-        infos = [i for i in zf.infolist() if i.filename != attachment_backup.MANIFEST]
-    assert len(infos) == 2 and {i.compress_type for i in infos} == {zipfile.ZIP_STORED}  # ciphertext: stored
-    raw = companion.read_bytes()
-    assert CANARY not in raw and CANARY.decode().encode("utf-16-le") not in raw
+    assert companion.is_dir() and not companion.with_name(companion.name + ".partial").exists()
+    assert _tree(data_dir.root) == {str(p.relative_to(companion)): p.read_bytes()
+                                    for p in companion.glob("??/*")}  # the ciphertext as stored
+    for p in companion.rglob("*"):
+        if p.is_file():
+            raw = p.read_bytes()
+            assert CANARY not in raw and CANARY.decode().encode("utf-16-le") not in raw
 
     key = db_key.current_key(data_dir.root)
     # another PC: another account's sealed keys, this process forgets the keys; the recovery key given
@@ -82,16 +82,10 @@ def test_a_backup_restores_its_attachments_byte_identical_on_another_pc(data_dir
 def test_a_tampered_attachment_in_the_backup_is_caught(data_dir, db, attached, tmp_path):
     saved = maintenance.backup_now(data_dir, db, cli_actor(), tmp_path / "b.sqlite3")
     assert attachment_backup.verify(saved) == 2
-    companion = backup.attachments_of(saved)
-    with zipfile.ZipFile(companion) as zf:
-        entries = {i.filename: zf.read(i) for i in zf.infolist()}
-    victim = sorted(n for n in entries if n != attachment_backup.MANIFEST)[0]
-    blob = bytearray(entries[victim])
+    victim = sorted(backup.attachments_of(saved).glob("??/*"))[0]
+    blob = bytearray(victim.read_bytes())
     blob[60] ^= 1
-    entries[victim] = bytes(blob)
-    with zipfile.ZipFile(companion, "w", compression=zipfile.ZIP_STORED) as zf:  # CRCs recomputed: only GCM tells
-        for name, content in entries.items():
-            zf.writestr(name, content)
+    victim.write_bytes(bytes(blob))
     with pytest.raises(StorageError) as got:
         attachment_backup.verify(saved)
     assert "已损坏或被改动" in got.value.message and "\n" not in got.value.message
@@ -108,20 +102,15 @@ def test_a_tampered_attachment_in_the_backup_is_caught(data_dir, db, attached, t
 
 
 def test_the_verify_after_writing_catches_a_bad_write_and_leaves_nothing(data_dir, db, attached, monkeypatch):
-    real = attachment_backup._write_zip
+    real = attachment_backup._copy
 
-    def writes_badly(partial, *args):
-        done = real(partial, *args)
-        with zipfile.ZipFile(partial) as zf:
-            entries = {i.filename: zf.read(i) for i in zf.infolist()}
-        name = sorted(n for n in entries if n != attachment_backup.MANIFEST)[0]
-        entries[name] = entries[name][:-1] + bytes([entries[name][-1] ^ 1])
-        with zipfile.ZipFile(partial, "w") as zf:
-            for n, content in entries.items():
-                zf.writestr(n, content)
+    def writes_badly(store, sha, target):
+        done = real(store, sha, target)
+        blob = target.read_bytes()
+        target.write_bytes(blob[:-1] + bytes([blob[-1] ^ 1]))  # a bad write the disk did not report
         return done
 
-    monkeypatch.setattr(attachment_backup, "_write_zip", writes_badly)
+    monkeypatch.setattr(attachment_backup, "_copy", writes_badly)
     before = sorted(p.name for p in data_dir.backups.iterdir()) if data_dir.backups.exists() else []
     with pytest.raises(StorageError) as got:
         maintenance.backup_now(data_dir, db, cli_actor())
@@ -131,7 +120,7 @@ def test_the_verify_after_writing_catches_a_bad_write_and_leaves_nothing(data_di
 
 def test_an_older_backup_without_attachments_restores_and_says_so(data_dir, db, attached, tmp_path):
     saved = maintenance.backup_now(data_dir, db, cli_actor(), tmp_path / "old.sqlite3")
-    backup.attachments_of(saved).unlink()  # as written before backups carried attachments
+    backup.remove_attachments(saved)  # as written before backups carried attachments
     live = _tree(data_dir.root)
     result = maintenance.restore(data_dir, db, cli_actor(), saved)
     try:
@@ -162,12 +151,11 @@ def test_a_failed_restore_leaves_the_live_attachments_as_they_were(data_dir, db,
 def test_an_unchanged_set_of_files_is_linked_not_copied_and_pruned_with_its_backup(data_dir, db, attached):
     first = maintenance.backup_now(data_dir, db, cli_actor())
     second = maintenance.backup_now(data_dir, db, cli_actor())
-    a, b = backup.attachments_of(first), backup.attachments_of(second)
-    assert a.read_bytes() == b.read_bytes()
-    if os.name == "posix":
-        assert os.stat(b).st_nlink == 2 and os.path.samefile(a, b)
+    a, b = sorted(backup.attachments_of(first).glob("??/*")), sorted(backup.attachments_of(second).glob("??/*"))
+    assert len(a) == len(b) == 2 and all(os.path.samefile(x, y) for x, y in zip(a, b, strict=True))
+    assert not any(os.path.samefile(x, data_dir.root / "attachments" / x.parent.name / x.name) for x in a)
     backup._remove_with_companions(first)
-    assert not a.exists() and b.is_file() and attachment_backup.verify(second) == 2
+    assert not backup.attachments_of(first).exists() and attachment_backup.verify(second) == 2
 
 
 def test_a_cancelled_backup_leaves_no_file(data_dir, db, attached):
@@ -191,4 +179,4 @@ def test_backup_command_reports_the_attachments(data_dir, attached, tmp_path, ca
     out, err = capsys.readouterr()
     assert code == 0, err
     doc = json.loads(out)["attachments"]
-    assert doc["files"] == 2 and doc["skipped"] == 0 and Path(doc["file"]) == backup.attachments_of(target)
+    assert doc["files"] == 2 and doc["skipped"] == 0 and Path(doc["folder"]) == backup.attachments_of(target)

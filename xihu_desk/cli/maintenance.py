@@ -172,7 +172,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     path = maintenance.backup_now(data, opened.db, cli_actor(), target, progress=progress)
     from xihu_desk.services import attachment_backup
 
-    held = attachment_backup.held(path)  # the companion beside it
+    held = attachment_backup.held(path)  # the folder beside it
     doc = {"file": str(path), "size": path.stat().st_size, "attachments": held}
     emit(args, doc, f"已备份并校验：{path}\n{attachment_backup.held_line(held)}")
     return 0

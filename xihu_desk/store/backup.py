@@ -9,6 +9,7 @@ characters that NTFS or FAT32 refuse.
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ ATTACHMENTS = ".attachments"
 
 
 def attachments_of(path: Path) -> Path:
-    """The companion file holding the attachments of the backup ``path`` (absent: an older backup)."""
+    """The companion folder holding the attachments of the backup ``path`` (absent: an older backup)."""
     return path.with_name(path.name + ATTACHMENTS)
 _COPY_ERRORS: tuple[type[Exception], ...] = (*dbfile.DB_ERRORS, OSError)
 
@@ -206,11 +207,18 @@ def make_backup(
 
 
 def _remove_with_companions(path: Path) -> None:
-    for p in (path, *dbfile.companions(path), attachments_of(path)):
+    for p in (path, *dbfile.companions(path)):
         try:
             p.unlink(missing_ok=True)
         except OSError:  # Windows: still open somewhere; the next start removes it
             pass
+    remove_attachments(path)
+
+
+def remove_attachments(path: Path) -> None:
+    """Remove the attachment folder of the backup ``path`` (its files are links shared with other
+    backups or copies of their own: either way only this backup's names go)."""
+    shutil.rmtree(attachments_of(path), ignore_errors=True)
 
 
 def remove_partials(*folders: Path) -> list[Path]:
@@ -222,6 +230,10 @@ def remove_partials(*folders: Path) -> list[Path]:
         if not folder.is_dir():
             continue
         for path in sorted(folder.iterdir()):
+            if path.name.endswith(ATTACHMENTS + PARTIAL) and path.is_dir():  # a killed backup's attachments
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+                continue
             if not path.name.endswith(PARTIAL) or not path.is_file():
                 continue
             if dbfile.probe_exclusive(path).busy:
@@ -284,7 +296,7 @@ def prune(folder: Path, now: datetime | None = None) -> list[Path]:
     for b in backups:
         if b.path not in keep:
             b.path.unlink(missing_ok=True)
-            attachments_of(b.path).unlink(missing_ok=True)
+            remove_attachments(b.path)
             removed.append(b.path)
     return removed
 
