@@ -1,0 +1,56 @@
+"""The lists' first page at volume (issue 15): each page's statements seek by an index for the
+rows it shows instead of walking a big table (EXPLAIN QUERY PLAN of what the service sends).
+At 100,000 screening rounds with 150,000 disputes the 排查 list's page took 0.8 s: the per-round
+counts were grouped over every dispute before the page was cut."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from tests import casekit
+from tests.test_screening import _dispute, _round
+from xihu_desk.services import screening_queries
+
+pytestmark = pytest.mark.sqlite_only  # SQLite's planner
+
+
+def plans(db, run: Callable[[Any], Any]) -> list[str]:
+    """The query plan of every SELECT ``run(session)`` sends, one line each."""
+    sent: list[tuple[str, Any]] = []
+
+    def on_execute(_conn, _cursor, statement, params, _context, _many) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            sent.append((statement, params))
+
+    event.listen(db.engine, "before_cursor_execute", on_execute)
+    try:
+        with db.read() as s:
+            run(s)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", on_execute)
+    with db.engine.connect() as conn:
+        return [
+            " | ".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params))
+            for statement, params in sent
+        ]
+
+
+def test_the_screening_page_counts_disputes_only_for_the_rounds_it_shows(db):
+    head = casekit.head_actor(db)
+    _round(db, head, _dispute(), _dispute(risk="serious", responsible="周调解", measures="每周回访"))
+    _round(db, head, _dispute())
+    f = screening_queries.ScreeningFilter()
+    with db.read() as s:
+        rows = screening_queries.list_rounds(s, head, f, 0, 100)
+        assert screening_queries.count_rounds(s, head, f) == 2
+        assert screening_queries.count_rounds(s, head, screening_queries.ScreeningFilter(show="open")) == 2
+    assert sorted((r.found, r.open, r.serious) for r in rows) == [(1, 1, 0), (2, 2, 1)]
+    [plan] = plans(db, lambda s: screening_queries.list_rounds(s, head, f, 0, 100))
+    assert "SCAN screened_dispute" not in plan and "MATERIALIZE" not in plan, plan
+    assert "USING INDEX ix_screening_live_held" in plan, plan  # the newest first, from the index
+    for plan in plans(db, lambda s: screening_queries.form_choices(s, head)):
+        assert "screening_round" not in plan, plan  # the form's officers: no report counts
