@@ -11,16 +11,18 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtCore import QSize, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -37,6 +39,14 @@ from xihu_desk.services import maintenance, settings
 from xihu_desk.services.context import Actor
 
 
+class _BackupTable(QTableWidget):
+    """Asks for no more height than its minimum: it takes what the page has left, and the page
+    (in a scroll area) scrolls only when even that does not fit (large text)."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.minimumHeight())
+
+
 class DataSafetyTab(QWidget):
     changed = Signal(str)  # a line for the status bar
     database_replaced = Signal(object)  # maintenance.RestoreResult after a restore
@@ -46,7 +56,16 @@ class DataSafetyTab(QWidget):
         self.ctx, self.actor = ctx, actor
         self.server = ctx.data.server  # an office's PostgreSQL database instead of the file
         self.backups: list[maintenance.BackupInfo] = []
-        box = QVBoxLayout(self)
+        # scrolls when the text is large (150 %) rather than pushing the window past the screen
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+        box = QVBoxLayout(body)
         box.setContentsMargins(12, 12, 12, 12)
         box.setSpacing(12)
 
@@ -100,7 +119,7 @@ class DataSafetyTab(QWidget):
             row.addWidget(button)
         row.addStretch(1)
         backup_box.addLayout(row)
-        self.table = QTableWidget(0, 4)
+        self.table = _BackupTable(0, 4)
         self.table.setObjectName("backupTable")
         self.table.setHorizontalHeaderLabels([self.tr("备份时间"), self.tr("类型"), self.tr("大小"), self.tr("文件")])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -111,6 +130,7 @@ class DataSafetyTab(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        self.table.setMinimumHeight(self.fontMetrics().height() * 6)  # a few rows at least
         backup_box.addWidget(self.table, 1)
         self.empty_note = label(self.tr("还没有备份。"), "muted")
         backup_box.addWidget(self.empty_note)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -39,27 +39,32 @@ class EncryptionGroup(QGroupBox):
         super().__init__(self.tr("数据库加密"), parent)
         self.ctx, self.actor = ctx, actor
         self.view: data_security.Overview | None = None
-        box = QVBoxLayout(self)
-        form = QFormLayout()
+        grid = QGridLayout(self)
         self.state = QLabel()
         self.state.setObjectName("encryptionState")
         self.sealed = label("", wrap=True)
         self.sealed.setObjectName("keySealed")
         self.recovery = label("", wrap=True)
         self.recovery.setObjectName("recoverySetAt")
-        form.addRow(self.tr("数据库加密："), self.state)
-        form.addRow(self.tr("密钥保存在："), self.sealed)
-        form.addRow(self.tr("恢复密钥："), self.recovery)
-        box.addLayout(form)
-        row = QHBoxLayout()
+        for row, (name, value) in enumerate(
+            (
+                (self.tr("数据库加密："), self.state),
+                (self.tr("密钥保存在："), self.sealed),
+                (self.tr("恢复密钥："), self.recovery),
+            )
+        ):
+            grid.addWidget(label(name), row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(value, row, 1)
+        grid.setColumnStretch(1, 1)
         self.encrypt_button = QPushButton(theme.icon("mdi6.database-lock-outline"), self.tr("加密数据库…"))
         self.encrypt_button.setObjectName("encryptDatabase")
         self.rekey_button = QPushButton(theme.icon("mdi6.key-change"), self.tr("更换恢复密钥…"))
         self.rekey_button.setObjectName("replaceRecoveryKey")
-        row.addWidget(self.encrypt_button)
-        row.addWidget(self.rekey_button)
-        row.addStretch(1)
-        box.addLayout(row)
+        buttons = QVBoxLayout()  # beside the facts, not under them: the page is tall at 150 %
+        buttons.addWidget(self.encrypt_button)
+        buttons.addWidget(self.rekey_button)
+        buttons.addStretch(1)
+        grid.addLayout(buttons, 0, 2, 3, 1)
         self.encrypt_button.clicked.connect(self.encrypt)
         self.rekey_button.clicked.connect(self.rekey)
         self.key_dialog: QDialog | None = None  # the new key's box, while it is open
