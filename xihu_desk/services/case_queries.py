@@ -647,12 +647,33 @@ def case_year_range(session: Session, actor: Actor) -> tuple[int, int] | None:
 def filter_choices(session: Session, actor: Actor) -> dict[str, Any]:
     """What the case list's filter bar offers: the years with cases, dispute types, sources,
     committees and mediators."""
-    from xihu_desk.services import committees, mediators
+    from xihu_desk.services import committees
 
     return {
         "years": case_year_range(session, actor),
         "types": codes.items(session, "dispute_type"),
         "sources": codes.items(session, "case_source"),
         "committees": committees.list_committees(session),
-        "mediators": mediators.list_mediators(session, active_only=False),
+        "mediators": mediator_choices(session),
     }
+
+
+@dataclass(frozen=True)
+class MediatorChoice:
+    uuid: str
+    name: str
+    committee_uuid: str
+
+
+def mediator_choices(session: Session) -> list[MediatorChoice]:
+    """Every mediator of the roster for the list's 调解员 filter, in roster order: three columns,
+    not whole roster rows (at 20,000 mediators those took 2 s before the first case showed)."""
+    from xihu_desk.services.mediators import ROSTER_ORDER
+
+    query = (
+        select(Mediator.uuid, Mediator.name, Mediator.committee_uuid)
+        .join(Committee, Committee.uuid == Mediator.committee_uuid)
+        .where(Mediator.deleted.is_(False))
+        .order_by(*ROSTER_ORDER)
+    )
+    return [MediatorChoice(*row) for row in session.execute(query)]
