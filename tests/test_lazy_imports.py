@@ -43,7 +43,8 @@ def test_a_case_list_loads_no_heavy_library_and_no_change_service(data_dir):
     assert heavy == "", f"loaded by `case list`: {heavy}"
 
 
-@pytest.mark.parametrize("argv", [["node", "show"], ["committee", "list"], ["mediator", "list"]])
+@pytest.mark.parametrize("argv", [["node", "show"], ["committee", "list"], ["mediator", "list"],
+                                  ["review", "list"]])
 def test_other_reading_commands_load_no_heavy_library(data_dir, argv):
     heavy = _loaded([*argv, "--json", "--data-dir", str(data_dir.root)], NEVER)
     assert heavy == "", f"loaded by `{' '.join(argv)}`: {heavy}"

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from xihu_desk import logsafe
+from xihu_desk import logsafe, startup_gc
 from xihu_desk.cli import common
 from xihu_desk.cli.parser import MODULES
 from xihu_desk.cli.parser import build as _parser
@@ -62,6 +62,8 @@ def _cli_logging(data: DataDir) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:  # a process started for this one command: no collector runs until it has started
+        startup_gc.hold()
     _utf8_streams()
     try:
         args = _parser().parse_args(argv)

@@ -62,17 +62,21 @@ __all__ = [
 
 def open_data(args: argparse.Namespace, *, must_exist: bool = True):
     """The data folder named by ``--data-dir`` and its database, opened (and migrated)."""
+    from xihu_desk import startup_gc
     from xihu_desk.domain import clock
     from xihu_desk.services import integrity_watch
     from xihu_desk.store import dbfile, migrate
 
     data = DataDir(args.data_dir)
     if data.server:  # a PostgreSQL database: init makes the schema in an empty one (store/pg.py)
-        return data, migrate.open_database(data)
+        opened = migrate.open_database(data)
+        startup_gc.release()
+        return data, opened
     # only a -wal left where the database was is damage (open_database says so), not "no database"
     if must_exist and not data.database.exists() and not dbfile.wal_left(data.database):
         raise UserError(f"数据目录 {data.root} 中没有数据库，请先运行 xihu-desk init。")
     opened = migrate.open_database(data)
+    startup_gc.release()  # the command's modules are loaded and its database open (startup_gc.py)
     # today's integrity check, when it has not run, before this command's first write (reads never wait)
     integrity_watch.check_before_writes(data, opened.db, clock.local_today(), announce=_announce_check)
     _encrypt_old_attachments(data, opened.db)

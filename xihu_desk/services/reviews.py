@@ -24,7 +24,7 @@ from xihu_desk.services import audit, codes, edit_conflicts
 from xihu_desk.services.context import Actor
 from xihu_desk.services.records import stamp_changed, stamp_new
 from xihu_desk.services.units import reads
-from xihu_desk.store import locks, seed
+from xihu_desk.store import locks
 from xihu_desk.store.models import Node, OrgUnit, Setting
 from xihu_desk.store.review_models import RefWorkday, RefWorkdayYear, ReviewCounter, ReviewItem, ReviewPause
 
@@ -356,6 +356,10 @@ def set_limits(session: Session, actor: Actor, values: dict[str, int]) -> dict[s
 def apply_calendar_update(session: Session, actor: Actor, doc: dict) -> list[int]:
     """Take the district's working-day calendar (same format as db/reference/workdays.json) and
     recompute the deadlines of every item still under review."""
+    # the seeding module (and the roster and committee models it loads) only for this one change:
+    # `review list` does not pay for it (issue 15)
+    from xihu_desk.store import seed
+
     actor.require(Perm.EDIT_REVIEWS)
     try:
         years = seed.apply_workdays(session, doc)
