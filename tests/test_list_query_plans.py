@@ -9,11 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
 from tests import casekit
 from tests.test_screening import _dispute, _round
-from xihu_desk.services import case_queries, mediators, screening_queries
+from xihu_desk.services import audit, case_queries, mediators, screening_queries
+from xihu_desk.store.models import AuditEvent
 
 pytestmark = pytest.mark.sqlite_only  # SQLite's planner
 
@@ -77,3 +78,16 @@ def test_the_case_list_filter_reads_three_columns_of_the_roster(db):
     assert [(m.uuid, m.name, m.committee_uuid) for m in choices] == [(m.uuid, m.name, m.committee_uuid) for m in whole]
     [roster] = [q for q in sent if "FROM mediator" in q]
     assert roster.startswith("SELECT mediator.uuid, mediator.name, mediator.committee_uuid FROM"), roster
+
+
+def test_the_whole_audit_log_is_counted_by_its_last_number(db):
+    """The log is numbered without gaps and never deleted from: its last number is its count,
+    one seek instead of a walk over every event (60–460 ms at 2,000,000 events)."""
+    head = casekit.head_actor(db)
+    casekit.roster(db, head)  # a few more events
+    with db.read() as s:
+        every = s.scalar(select(func.count()).select_from(AuditEvent))
+        assert audit.count_events(s, head, audit.AuditFilter()) == every > 3
+        assert audit.count_events(s, head, audit.AuditFilter(action="node.init")) == 1  # a filter still counts
+    [plan] = plans(db, lambda s: audit.count_events(s, head, audit.AuditFilter()))
+    assert "SCAN" not in plan, plan

@@ -202,6 +202,11 @@ def _filtered(query, f: AuditFilter):
 
 def count_events(session: Session, actor: Actor, f: AuditFilter) -> int:
     actor.require(Perm.VIEW_AUDIT)
+    if f == AuditFilter():
+        # The whole log: numbered 1, 2, 3 … without gaps and never deleted from (append-only, the
+        # chain checks it), so the last number is the count, one index seek (count(*) walked an
+        # index of every event: 60–460 ms at 2,000,000 events).
+        return session.scalar(select(func.max(AuditEvent.seq))) or 0
     return session.scalar(_filtered(select(func.count()).select_from(AuditEvent), f)) or 0
 
 
