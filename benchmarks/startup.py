@@ -2,9 +2,11 @@
 starting the program to the login window (offscreen, ``xihu-desk-gui --startup-check``: until the
 first window is shown) and from starting a command to its first output (``case show --json`` and
 ``case list --json`` at 50 cases, ``case show --json`` at 1M: a list of a million cases is a million
-lines), each on a node of 50 cases and one of 1,000,000, with the ratio (wall time, and the
-process's CPU time, steadier on a shared machine); then the first screen of every list on the big
-node beside its service query (benchmarks/list_first_screen.py).
+lines; ``review list --json`` and ``mediator list --json``, small on both), each on a node of 50
+cases and one of 1,000,000, with the ratio (wall time; the CPU time the command had used when its
+first byte came, read from /proc on Linux; and the process's whole CPU time, both steadier on a
+shared machine); then the first screen of every list on the big node beside its service query
+(benchmarks/list_first_screen.py).
 
     .venv/bin/python benchmarks/startup.py [BIG_NODE=/tmp/kit/cases-1m] [ROUNDS=5]
 
@@ -78,13 +80,30 @@ def cpu_of(key: tuple[str, str], run, root: Path) -> float:
     return took
 
 
-def first_output(argv: list[str], env: dict[str, str] | None = None) -> float:
-    """Seconds from starting the process to the first byte on its standard output."""
+def cpu_so_far(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used so far, read from /proc (Linux;
+    elsewhere nan). A process that already exited and is not yet reaped still reports its own."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime in ticks
+
+
+# (probe, node) -> the CPU seconds the command had used when its first byte came
+FIRST_CPU: dict[tuple[str, str], list[float]] = {}
+
+
+def first_output(argv: list[str], env: dict[str, str] | None = None, key: tuple[str, str] | None = None) -> float:
+    """Seconds from starting the process to the first byte on its standard output; with ``key``,
+    the CPU seconds it had used by then go to FIRST_CPU[key]."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     assert proc.stdout is not None
     first = proc.stdout.read(1)
     took = time.perf_counter() - start
+    if key is not None:
+        FIRST_CPU.setdefault(key, []).append(cpu_so_far(proc.pid))
     rest = first + proc.stdout.read()
     proc.wait()
     if proc.returncode != 0 or not rest:
@@ -133,10 +152,18 @@ def main() -> None:
         small = small_node(Path(tmp))
         nodes = {"50": small, "1M": big}
         case_nos = {root: a_case_no(root) for root in nodes.values()}  # once, outside the timed runs
+        names = {root: name for name, root in nodes.items()}
+
+        def command(*words: str):
+            probe = " ".join(words[:2]) + " --json"
+            return lambda root: first_output([CLI, "--data-dir", str(root), *words, "--json"], key=(probe, names[root]))
+
         probes = {
             "login window": lambda root: login_shown(root),
-            "case show --json": lambda root: first_output([CLI, "--data-dir", str(root), "case", "show",
-                                                           case_nos[root], "--json"]),
+            "case show --json": lambda root: command("case", "show", case_nos[root])(root),
+            # a list of reviews or of the roster prints whole too: small on both nodes
+            "review list --json": command("review", "list"),
+            "mediator list --json": command("mediator", "list"),
         }
         print(f"warm-up (a start after an unclean exit checks integrity first), {rounds} rounds each after it")
         for name, root in nodes.items():
@@ -146,16 +173,23 @@ def main() -> None:
             for probe, run in probes.items():
                 for name, root in nodes.items():
                     times.setdefault((probe, name), []).append(cpu_of((probe, name), run, root))
-        list50 = [first_output([CLI, "--data-dir", str(small), "case", "list", "--json"]) for _ in range(rounds)]
+        list50 = [first_output([CLI, "--data-dir", str(small), "case", "list", "--json"], key=("case list --json", "50"))
+                  for _ in range(rounds)]
         print(f"{'':20} {'50 cases':>10} {'1M cases':>10} {'ratio':>7}   (median s; min in brackets)"
-              "   | CPU s of the process: 50, 1M, ratio")
+              "   | CPU s to first output: 50, 1M, ratio | CPU s of the process: 50, 1M, ratio")
         for probe in probes:
             a, b = times[(probe, "50")], times[(probe, "1M")]
             ma, mb = statistics.median(a), statistics.median(b)
             ca, cb = statistics.median(CPU[(probe, "50")]), statistics.median(CPU[(probe, "1M")])
+            if (probe, "50") in FIRST_CPU:
+                fa, fb = statistics.median(FIRST_CPU[(probe, "50")]), statistics.median(FIRST_CPU[(probe, "1M")])
+                first = f"{fa:.2f} {fb:.2f} {fb / fa:5.2f}×"
+            else:  # the login window: its CPU until shown is the line below
+                first = f"{'-':>16}"
             print(f"{probe:20} {ma:10.2f} {mb:10.2f} {mb / ma:6.2f}×   [{min(a):.2f} / {min(b):.2f}]"
-                  f"   | {ca:.2f} {cb:.2f} {cb / ca:5.2f}×")
-        print(f"{'case list --json':20} {statistics.median(list50):10.2f} {'-':>10}")
+                  f"   | {first} | {ca:.2f} {cb:.2f} {cb / ca:5.2f}×")
+        print(f"{'case list --json':20} {statistics.median(list50):10.2f} {'-':>10}"
+              f"{'':33}| {statistics.median(FIRST_CPU[('case list --json', '50')]):.2f}")
         a, b = statistics.median(SHOWN_CPU[small]), statistics.median(SHOWN_CPU[big])
         print(f"{'login: CPU to shown':20} {a:10.2f} {b:10.2f} {b / a:6.2f}×   (the program's CPU s until the window is shown)")
     # and the first screen of every list at 1M, beside its service query, in the same run
