@@ -14,18 +14,25 @@ The sealed entry holds the current key and the keys it replaced (so older backup
 still open), and, between the file's creation and ``init``, the recovery code waiting to be shown
 once. ``XIHU_DESK_KEY_STORE`` (``file`` / ``keyring``) and ``XIHU_DESK_KEY_DIR`` override the choice
 and the folder (tests, and a PC whose keyring misbehaves).
+
+Start-up cost: finding the keyring's backend (``keyring.get_keyring()``) imports every backend and
+scans the installed packages' entry points, about 0.2 s before the window or a command's output.
+The marker therefore also names the backend class that sealed the key, and the key is read through
+that class directly; the discovery runs only when that fails (or for a marker written before).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import importlib
 import json
 import os
 import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -54,6 +61,7 @@ class Marker:
     key_id: str
     sealed: str  # "keyring" or "file"
     check: str
+    backend: str = ""  # "module:Class" of the keyring backend that holds the key (read without discovery)
 
     def where(self) -> str:
         if self.sealed == "keyring":
@@ -76,7 +84,7 @@ def key_dir() -> Path:
 def read_marker(root: Path) -> Marker | None:
     try:
         doc = json.loads((Path(root) / MARKER).read_text(encoding="utf-8"))
-        return Marker(str(doc["key_id"]), str(doc["sealed"]), str(doc["check"]))
+        return Marker(str(doc["key_id"]), str(doc["sealed"]), str(doc["check"]), str(doc.get("backend") or ""))
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError):
@@ -93,6 +101,7 @@ def _write_marker(root: Path, marker: Marker) -> None:
         "key_id": marker.key_id,
         "sealed": marker.sealed,
         "check": marker.check,
+        **({"backend": marker.backend} if marker.backend else {}),
         "note": "数据库密钥不在此文件中；它保存在本账户的系统密钥环或密钥文件里。",
     }
     tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -124,12 +133,59 @@ def _choose_store() -> str:
     return "keyring" if _keyring_usable() else "file"
 
 
-def _load(marker: Marker) -> dict | None:
+# Only keyring's own backends are named in a marker and imported from it: the data folder's
+# marker must not be able to make the program import anything else.
+_BACKENDS = "keyring.backends."
+
+
+def _backend_name(backend: object) -> str:
+    """``module:Class`` of a keyring backend worth naming in the marker ("" for the chainer, which
+    asks several, and for anything not one of keyring's own)."""
+    cls = type(backend)
+    if not cls.__module__.startswith(_BACKENDS) or cls.__module__.endswith(".chainer"):
+        return ""
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def _named_backend(name: str) -> Any:
+    """The backend class named in a marker, made without keyring's discovery; None when it cannot be."""
+    module, _, cls = name.partition(":")
+    if not module.startswith(_BACKENDS) or not cls.isidentifier():
+        return None
+    try:
+        return getattr(importlib.import_module(module), cls)()
+    except Exception:  # renamed in a newer keyring, or not importable here: discovery serves
+        return None
+
+
+def _from_keyring(root: Path | None, marker: Marker) -> str | None:
+    """The sealed text from the keyring: through the backend the marker names, else through
+    keyring's discovery (then the marker learns the backend, for the next start)."""
+    direct = _named_backend(marker.backend) if marker.backend else None
+    if direct is not None:
+        try:
+            text = direct.get_password(KEYRING_SERVICE, marker.key_id)
+        except Exception:
+            text = None
+        if text:
+            return str(text)
+    import keyring
+
+    backend = keyring.get_keyring()
+    text = backend.get_password(KEYRING_SERVICE, marker.key_id)
+    name = _backend_name(backend)
+    if text and root is not None and name and name != marker.backend:
+        try:
+            _write_marker(root, Marker(marker.key_id, marker.sealed, marker.check, name))
+        except OSError:  # a read-only folder: discovery again next time
+            pass
+    return str(text) if text else None
+
+
+def _load(marker: Marker, root: Path | None = None) -> dict | None:
     if marker.sealed == "keyring":
         try:
-            import keyring
-
-            text = keyring.get_password(KEYRING_SERVICE, marker.key_id)
+            text = _from_keyring(root, marker)
         except Exception:
             return None
     else:
@@ -144,13 +200,15 @@ def _load(marker: Marker) -> dict | None:
     return doc if isinstance(doc, dict) and doc.get("keys") else None
 
 
-def _save(store: str, key_id: str, doc: dict) -> None:
+def _save(store: str, key_id: str, doc: dict) -> str:
+    """Seal ``doc``; returns the keyring backend's name (``_backend_name``) when sealed there."""
     text = json.dumps(doc)
     if store == "keyring":
         import keyring
 
-        keyring.set_password(KEYRING_SERVICE, key_id, text)
-        return
+        backend = keyring.get_keyring()
+        backend.set_password(KEYRING_SERVICE, key_id, text)
+        return _backend_name(backend)
     folder = key_dir()
     folder.mkdir(parents=True, exist_ok=True)
     if os.name == "posix":
@@ -165,6 +223,7 @@ def _save(store: str, key_id: str, doc: dict) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, target)
+    return ""
 
 
 def _seal(root: Path, doc: dict, key_id: str | None = None) -> Marker:
@@ -172,13 +231,13 @@ def _seal(root: Path, doc: dict, key_id: str | None = None) -> Marker:
     key_id = key_id or uuid.uuid4().hex
     store = _choose_store()
     try:
-        _save(store, key_id, doc)
+        backend = _save(store, key_id, doc)
     except Exception:
         if store != "keyring":
             raise
         store = "file"  # the keyring refused (locked, no collection): the account's file instead
-        _save(store, key_id, doc)
-    marker = Marker(key_id, store, check_value(bytes.fromhex(doc["keys"][0])))
+        backend = _save(store, key_id, doc)
+    marker = Marker(key_id, store, check_value(bytes.fromhex(doc["keys"][0])), backend)
     _write_marker(root, marker)
     return marker
 
@@ -192,7 +251,7 @@ def keys(root: Path) -> list[bytes]:
     marker = read_marker(root)
     if marker is None:
         return []
-    doc = _load(marker)
+    doc = _load(marker, Path(root))
     if doc is None:
         raise KeyUnavailable(LOST_MESSAGE.format(where=marker.where()))
     return [bytes.fromhex(k) for k in doc["keys"]]
@@ -218,7 +277,7 @@ def take_pending_code(root: Path) -> str | None:
     if not marker or not doc or not doc.get("pending"):
         return None
     code = str(doc.pop("pending"))
-    _save(marker.sealed, marker.key_id, doc)
+    _save(marker.sealed, marker.key_id, doc)  # where it was: the marker stays as it is
     return code
 
 

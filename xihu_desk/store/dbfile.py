@@ -177,6 +177,8 @@ class Health:
     node: NodeIdentity | None = None
     node_read: bool = False  # the node table was read (``node`` None then means "no node yet")
     error: StorageError | None = None  # for ``unavailable``
+    # the key that opened it (``ok``/``new``), handed to the engine: never printed, never compared
+    key: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def damaged(self) -> bool:
@@ -314,7 +316,7 @@ def inspect(
                 return _unavailable(path, exc)
             return _damaged(path, problems or [str(exc)], "完整性检查未通过")
         if not tables and not problems and _page_count(conn) <= 2:
-            return Health(path, "new")
+            return Health(path, "new", key=key)
         revision, node, node_read = None, None, False
         try:
             revision = read_revision(conn) if "alembic_version" in tables else None
@@ -333,7 +335,7 @@ def inspect(
             return _damaged(path, problems, "完整性检查未通过", revision=revision, node=node, node_read=node_read)
         if revision is None:
             return _damaged(path, ["数据库中没有西湖司法所工作台的版本记录"], "不是西湖司法所工作台的数据库")
-        return Health(path, "ok", revision=revision, node=node, node_read=node_read)
+        return Health(path, "ok", revision=revision, node=node, node_read=node_read, key=key)
     finally:
         conn.close()
 

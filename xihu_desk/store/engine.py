@@ -8,12 +8,14 @@ for a unit of work that writes, so there is one writer and a write never upgrade
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.sql import FromClause
 
 WRITE_OPTION = "xihu_write"
+FIND_KEY: Any = object()  # make_engine's default: the file's key is looked up (store/sqlfile.py)
 
 
 class _HintingCompiler(SQLiteCompiler):
@@ -24,8 +26,11 @@ class _HintingCompiler(SQLiteCompiler):
         return text
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    engine = _sqlite_engine(url, echo) if url.startswith("sqlite") else create_engine(url, echo=echo, future=True)
+def make_engine(url: str, *, echo: bool = False, key: Any = FIND_KEY) -> Engine:
+    """``key``: the SQLite file's key when the caller has found it already (None: a plain file),
+    so a start looks it up once (dbfile.inspect), not again here."""
+    sqlite = url.startswith("sqlite")
+    engine = _sqlite_engine(url, echo, key) if sqlite else create_engine(url, echo=echo, future=True)
     if engine.dialect.name == "sqlite":
         engine.dialect.statement_compiler = _HintingCompiler
         _configure_sqlite(engine)
@@ -36,7 +41,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     return engine
 
 
-def _sqlite_engine(url: str, echo: bool) -> Engine:
+def _sqlite_engine(url: str, echo: bool, key: Any = FIND_KEY) -> Engine:
     """A file's engine opens it through store/sqlfile.py: SQLCipher and its key when encrypted."""
     from sqlalchemy.engine import make_url
 
@@ -46,7 +51,8 @@ def _sqlite_engine(url: str, echo: bool) -> Engine:
     if not database or database == ":memory:":
         return create_engine(url, echo=echo, future=True)
     path = Path(database)
-    key = sqlfile.key_for(path)
+    if key is FIND_KEY:
+        key = sqlfile.key_for(path)
     if key is None:
         return create_engine(url, echo=echo, future=True)
     return create_engine(

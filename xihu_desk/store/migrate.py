@@ -146,7 +146,8 @@ def open_database(data: paths.DataDir, now: datetime | None = None) -> OpenResul
         db_key.create(data.root)  # a new node's file is encrypted from its first page (store/sqlfile.py)
     if verdict.check:
         log.info("启动时检查数据库完整性：%s", verdict.reason)
-    db = Database(data.url)
+    # the key inspect found opens the engine too: one lookup per start (a keyring asked once)
+    db = Database(data.url, key=health.key) if health.state in ("ok", "new") else Database(data.url)
     result = OpenResult(db=db, health=health, removed_partials=removed)
     if health.damaged:
         return _blocked(result, health)

@@ -15,7 +15,7 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.engine import make_url
@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import StorageError, UserError
 from xihu_desk.store import dbfile, locks
-from xihu_desk.store.engine import WRITE_OPTION, make_engine
+from xihu_desk.store.engine import FIND_KEY, WRITE_OPTION, make_engine
 
 # The ORM loads with the first session, not with the engine: the login window reads through
 # peek() and paints before it (issue 15).
@@ -73,9 +73,9 @@ def dispose_all(database: Path) -> None:
 
 
 class Database:
-    def __init__(self, url: str, *, engine: Engine | None = None):
+    def __init__(self, url: str, *, engine: Engine | None = None, key: Any = FIND_KEY):
         self.url = url
-        self.engine = engine or make_engine(url)
+        self.engine = engine or make_engine(url, key=key)  # key: when the opener found it (migrate)
         locks.install(self.engine, WRITE_OPTION)  # PostgreSQL: one writer at a time, as BEGIN IMMEDIATE on SQLite
         self._makers: tuple[sessionmaker, sessionmaker] | None = None  # (read, write), made on first use
         # Set when the start-up integrity check failed: reads go on, writes are refused.
