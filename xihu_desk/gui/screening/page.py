@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QSizePolicy,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
@@ -123,7 +124,8 @@ class RoundsView(ListPage):
         card.setObjectName("roundCard")
         card.setProperty("kind", "card")
         box = QVBoxLayout(card)
-        box.setContentsMargins(16, 10, 16, 10)
+        box.setContentsMargins(14, 8, 14, 8)
+        box.setSpacing(4)
         self.round_title = label("", "subtitle")
         self.round_title.setObjectName("roundTitle")
         self.round_title.setWordWrap(True)
@@ -144,8 +146,12 @@ class RoundsView(ListPage):
         )
         self.disputes.itemSelectionChanged.connect(self._dispute_selected)
         self.disputes.doubleClicked.connect(lambda _i: self.to_case())
-        box.addWidget(self.disputes, 1)
-        actions = QHBoxLayout()
+        # The dispute's buttons stand in a column beside the table, not in a row under it: on a short
+        # screen (1366×768 at 150 %) that row's height is one more dispute in view.
+        found = QHBoxLayout()
+        found.addWidget(self.disputes, 1)
+        actions = QVBoxLayout()
+        actions.setSpacing(6)
         self.to_case_button = QPushButton(theme.icon("mdi6.folder-plus-outline", "#ffffff"), self.tr("转为案件"))
         self.to_case_button.setProperty("kind", "primary")
         self.to_case_button.setObjectName("toCase")
@@ -155,18 +161,24 @@ class RoundsView(ListPage):
         self.fix_dispute_button = QPushButton(theme.icon("mdi6.pencil-outline"), self.tr("更正纠纷…"))
         self.fix_dispute_button.setObjectName("correctDispute")
         self.fix_dispute_button.setToolTip(self.tr("更正所选纠纷的类型、当事人、简要情况或风险等级（写明理由）"))
-        actions.addWidget(self.to_case_button)
-        actions.addWidget(self.close_button)
-        actions.addWidget(self.fix_dispute_button)
-        actions.addStretch(1)
-        self.dispute_hint = label("", "muted")
+        for button in (self.to_case_button, self.close_button, self.fix_dispute_button):
+            actions.addWidget(button)
+        # The selected dispute's state under the buttons, wrapped to their width. It asks for no
+        # height of its own (the table and buttons come first), so a short card shows less of it.
+        self.dispute_hint = label("", "muted", wrap=True)
         self.dispute_hint.setObjectName("disputeHint")
-        actions.addWidget(self.dispute_hint)
-        box.addLayout(actions)
+        self.dispute_hint.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.dispute_hint.setFixedWidth(
+            max(b.sizeHint().width() for b in (self.to_case_button, self.close_button, self.fix_dispute_button))
+        )
+        self.dispute_hint.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Ignored)
+        actions.addWidget(self.dispute_hint, 1)
+        found.addLayout(actions)
+        box.addLayout(found, 1)
         self.to_case_button.clicked.connect(self.to_case)
         self.close_button.clicked.connect(self.close_dispute)
         self.fix_dispute_button.clicked.connect(self.correct_dispute)
-        # title, facts, three disputes and the buttons, at any text size
+        # title, facts and three disputes beside the buttons, at any text size
         card.setMinimumHeight(self.fontMetrics().height() * 13)
         self._show_round(None)
         return card
@@ -236,10 +248,10 @@ class RoundsView(ListPage):
                 )
             )
         else:
-            self.round_title.setText(
-                self.tr("{d}　{c}　{m}").format(d=detail["date"], c=detail["committee"], m=detail["method_label"])
-            )
+            # the method opens the facts line: the title stays one line beside the card's buttons
+            self.round_title.setText(self.tr("{d}　{c}").format(d=detail["date"], c=detail["committee"]))
             parts = [
+                detail["method_label"],
                 self.tr("排查范围：{a}").format(a=detail["area"]),
                 self.tr("排查人员：{s}").format(s=detail["staff"]),
             ]
