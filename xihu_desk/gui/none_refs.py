@@ -22,10 +22,11 @@ NEEDED = sys.version_info < (3, 12)  # None is immortal from 3.12 (PEP 683)
 
 class NoneReserve:
     def __init__(self) -> None:
-        self.reserve: list[list[None]] = []
+        # tuples of None: the collector stops tracking them, so a full collection does not walk them
+        self.reserve: list[tuple[None, ...]] = []
         self.check()
 
     def check(self) -> None:
         """Cheap enough to run every timer tick: one refcount read."""
         if NEEDED and sys.getrefcount(None) < LOW:
-            self.reserve.append([None] * STEP)
+            self.reserve.append((None,) * STEP)
