@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSlider,
     QSpinBox,
     QTableWidget,
@@ -194,7 +195,18 @@ class NodeTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, actor: Actor | None = None) -> None:
         super().__init__(parent)
         self.actor = actor  # who may register a committee's members in its dialog
-        box = QVBoxLayout(self)
+        # The facts and the committee list scroll together: on a short screen (1366×768 at 150 %) the
+        # facts took the height and the list showed one committee.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setObjectName("nodeScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        inner = QWidget()
+        scroll.setWidget(inner)
+        box = QVBoxLayout(inner)
         box.setContentsMargins(20, 16, 20, 16)
         info = ops.session_read(ctx, node.node_info)
         form = _form()
@@ -244,6 +256,10 @@ class NodeTab(QWidget):
         header = self.committee_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # 提示: the law's warnings, the longest
+        # room for five committees whatever the screen: the tab scrolls to it
+        self.committee_view.setMinimumHeight(
+            header.sizeHint().height() + 5 * self.committee_view.verticalHeader().defaultSectionSize() + 4
+        )
         box.addWidget(self.committee_view, 1)
         self.ctx = ctx
 
