@@ -180,3 +180,10 @@ def test_backup_command_reports_the_attachments(data_dir, attached, tmp_path, ca
     assert code == 0, err
     doc = json.loads(out)["attachments"]
     assert doc["files"] == 2 and doc["skipped"] == 0 and Path(doc["folder"]) == backup.attachments_of(target)
+
+
+def test_a_backup_written_again_to_the_same_file_replaces_its_attachments(data_dir, db, attached, tmp_path):
+    target = tmp_path / "b.sqlite3"
+    maintenance.backup_now(data_dir, db, cli_actor(), target)
+    maintenance.backup_now(data_dir, db, cli_actor(), target)
+    assert target.is_file() and attachment_backup.verify(target) == 2

@@ -163,6 +163,7 @@ def write(
         files = _verify(partial, backup_file, None, only=copied)
         if files != len(rows) - skipped:
             raise _problem(target, "附件数目不符")
+        discard(target)  # what a backup written to the same name before left (its file is replaced)
         partial.replace(target)
     except BaseException as exc:  # a failure, or the user cancelled (progress raised)
         discard(partial)
@@ -242,7 +243,9 @@ class Staged:
 
     def lines(self) -> list[str]:
         if not self.in_backup:
-            return ["这份备份不含附件（较早的版本写出的备份）：数据目录中原有的附件保持不变，缺少的附件需从原件重新添加。"]
+            return [
+                "这份备份不含附件（较早的版本写出的备份）：数据目录中原有的附件保持不变，缺少的附件需从原件重新添加。"
+            ]
         lines = [f"附件 {self.files} 个已一并恢复并校验。"]
         if self.damaged:
             lines.append(f"备份中有 {self.damaged} 个附件已损坏或被改动，未恢复：请从原件重新扫描添加。")

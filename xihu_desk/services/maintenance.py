@@ -62,6 +62,7 @@ class CheckReport:
                     "taken_at": b.taken_at.isoformat(timespec="seconds"),
                     "reason": b.reason,
                     "size": b.size,
+                    "attachments": backup.attachments_of(b.path).is_dir(),  # its .attachments folder
                 }
                 for b in self.backups
             ],

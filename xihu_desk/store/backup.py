@@ -57,6 +57,8 @@ ATTACHMENTS = ".attachments"
 def attachments_of(path: Path) -> Path:
     """The companion folder holding the attachments of the backup ``path`` (absent: an older backup)."""
     return path.with_name(path.name + ATTACHMENTS)
+
+
 _COPY_ERRORS: tuple[type[Exception], ...] = (*dbfile.DB_ERRORS, OSError)
 
 
