@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from xihu_desk.cli.common import DataDir, UserError, bounded_int, emit, open_data, run
+from xihu_desk.cli.output import write_error
 from xihu_desk.cli.progress import StderrProgress
 from xihu_desk.store.progress import backup_seconds
 
@@ -158,6 +159,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     data, opened = open_data(args)
     target = Path(args.output) if args.output else None
+    if target is not None:
+        _writable_folder(target)
     if data.server:  # pg_dump custom format, verified by listing it
         from xihu_desk.services import server_maintenance
 
@@ -176,6 +179,20 @@ def cmd_backup(args: argparse.Namespace) -> int:
     doc = {"file": str(path), "size": path.stat().st_size, "attachments": held}
     emit(args, doc, f"已备份并校验：{path}\n{attachment_backup.held_line(held)}")
     return 0
+
+
+def _writable_folder(target: Path) -> None:
+    """-o's folder made when missing and tried with a scratch file first, so a read-only or
+    missing one is said in Chinese before the copy starts (SQLite only says "unable to open")."""
+    import tempfile
+
+    folder = target if target.is_dir() else target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise write_error(target, exc) from None
 
 
 def cmd_restore(args: argparse.Namespace) -> int:

@@ -52,6 +52,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_evidence(args: argparse.Namespace) -> int:
+    from xihu_desk.documents import mediator_application
     from xihu_desk.domain import grading as rules_domain
     from xihu_desk.services import grading, mediators
     from xihu_desk.services.context import cli_actor
@@ -70,6 +71,8 @@ def cmd_evidence(args: argparse.Namespace) -> int:
         level = args.level or None
         result = rules_domain.evaluate(rules, level, ev) if level else rules_domain.best_level(rules, ev)
         form = grading.evidence_form(session, actor, uuid, rules.code, level, start, end) if args.output else None
+        # written inside the unit: a form that could not be written is not recorded as made
+        target = write_output(args, args.output, mediator_application.build(form)) if form is not None else None
     doc = ev.as_json()
     doc["rule_set"] = rules.code
     doc["evaluation"] = result.as_json() if result else None
@@ -89,10 +92,7 @@ def cmd_evidence(args: argparse.Namespace) -> int:
         lines.append(
             f"按{rules.name}，" + (f"已达到{result.level_name}的全部条件" if result else "尚未达到任何等级的全部条件")
         )
-    if form is not None:
-        from xihu_desk.documents import mediator_application
-
-        target = write_output(args, args.output, mediator_application.build(form))
+    if target is not None:
         doc["file"] = str(target)
         lines.append(f"申请表已写入：{target}")
     emit(args, doc, "\n".join(lines))

@@ -1,0 +1,187 @@
+"""Every command that writes a file, aimed where the file cannot go as asked: a folder that does not
+exist yet (made, the file written), a path through a file, a read-only disk, a full disk. A failure
+is exit 1 with one Chinese line and nothing half-written left behind; the database is unchanged.
+
+The read-only and the full disk are real small tmpfs mounts (Linux, as root: the suite's usual
+home here); elsewhere those two are skipped with the reason, the other two still run."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from tests import statskit
+from xihu_desk import cli
+from xihu_desk.store import dbfile, sqlfile
+
+pytestmark = pytest.mark.sqlite_only
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+PERIOD = ["--from", "2024-01-01", "--to", "2026-12-31"]
+QUARTER = ["--from", "2026-04-01", "--to", "2026-06-30"]  # the two slowest writers: a short period
+
+
+def _run(capsys, argv: list[str]) -> tuple[int, str, str]:
+    try:
+        code = cli.main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return int(code or 0), out, err
+
+
+@pytest.fixture(scope="module")
+def node(tmp_path_factory, template_node):
+    """The demo node (copied once for the module; no command here may change its database) and
+    what the writers need from it: a closed case with a written agreement, a review with an
+    opinion, a mediator, a platform export to reconcile against."""
+    root = tmp_path_factory.mktemp("writers") / "data"
+    shutil.copytree(statskit.demo_template(tmp_path_factory, template_node), root)
+    with closing(sqlfile.connect(root / "xihu-desk.sqlite3")) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for p in dbfile.companions(root / "xihu-desk.sqlite3"):
+        p.unlink()
+
+    def doc(*argv: str) -> dict:
+        import contextlib
+        import io
+
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert cli.main([*argv, "--data-dir", str(root), "--json"]) == 0
+        return json.loads(out.getvalue())
+
+    cases = doc("case", "list")["cases"]
+    closed = next(c for c in cases if c["outcome"] == "succeeded" and c["agreement_form"] == "written"
+                  and c["status"] in ("closed", "filed"))
+    review = next(r for r in doc("review", "list")["reviews"] if r["status"] in ("opinion", "archived"))
+    mediator = doc("mediator", "list")["mediators"][0]
+    platform = root.parent / "平台导出.xlsx"
+    wb = Workbook()
+    wb.active.append(["序号", "案件编号", "申请人", "被申请人", "登记日期", "纠纷类型", "办结日期", "化解结果",
+                      "涉及金额", "协议金额"])
+    wb.active.append([1, "P-ONLY", "刘某", "某公司", "2026-05-25", "合同纠纷", None, "调解中", None, None])
+    wb.save(platform)
+    return {"root": root, "case": closed["case_no"], "review": review["number"], "mediator": str(mediator["id"]),
+            "platform": str(platform)}
+
+
+# (name, argv with {out} for the file written, the file's suffix)
+WRITERS = [
+    ("ledger cases", ["ledger", "export", "--kind", "cases", "-o", "{out}"], ".xlsx"),
+    ("ledger reviews", ["ledger", "export", "--kind", "reviews", "-o", "{out}"], ".xlsx"),
+    ("ledger mediators", ["ledger", "export", "--kind", "mediators", "-o", "{out}"], ".xlsx"),
+    ("ledger platform", ["ledger", "export", "--kind", "platform", "-o", "{out}"], ".xlsx"),
+    ("ledger review-matters", ["ledger", "export", "--kind", "review-matters", "-o", "{out}"], ".xlsx"),
+    ("report mediation", ["report", "mediation", *PERIOD, "-o", "{out}"], ".xlsx"),
+    ("report reviews", ["report", "reviews", *PERIOD, "-o", "{out}"], ".xlsx"),
+    ("report mediators", ["report", "mediators", *PERIOD, "-o", "{out}"], ".xlsx"),
+    ("casefile review", ["casefile", "review", *QUARTER, "-o", "{out}"], ".xlsx"),
+    ("subsidy", ["subsidy", *QUARTER, "-o", "{out}"], ".xlsx"),
+    ("reconcile", ["reconcile", "{platform}", *PERIOD, "-o", "{out}"], ".xlsx"),
+    ("print agreement", ["print", "agreement", "{case}", "-o", "{out}"], ".pdf"),
+    ("print agreement docx", ["print", "agreement", "{case}", "-o", "{out}"], ".docx"),
+    ("print casefile", ["print", "casefile", "{case}", "-o", "{out}"], ".pdf"),
+    ("print typical", ["print", "typical", "{case}", "-o", "{out}"], ".docx"),
+    ("print review-opinion", ["print", "review-opinion", "{review}", "-o", "{out}"], ".pdf"),
+    ("mediator evidence", ["mediator", "evidence", "{mediator}", "-o", "{out}"], ".pdf"),
+    ("node export-key", ["node", "export-key", "-o", "{out}"], ".json"),
+    ("backup", ["backup", "-o", "{out}"], ".sqlite3"),
+]
+
+
+def _argv(node, argv: list[str], out: Path) -> list[str]:
+    return [a.format(out=out, **{k: v for k, v in node.items() if k != "root"}) for a in argv] + [
+        "--data-dir", str(node["root"])]
+
+
+def _files(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*") if p.is_file()}
+
+
+def _one_chinese_line(err: str) -> bool:
+    lines = [line for line in err.splitlines() if line.strip()]
+    return len(lines) == 1 and bool(CHINESE.search(lines[0])) and "Traceback" not in err and "内部错误" not in err
+
+
+@pytest.fixture
+def unchanged(node):
+    db = node["root"] / "xihu-desk.sqlite3"
+    before = db.read_bytes()
+    yield
+    assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize("name,argv,suffix", WRITERS, ids=[w[0] for w in WRITERS])
+def test_a_missing_folder_is_made(capsys, node, tmp_path, name, argv, suffix):
+    target = tmp_path / "新建" / "二级" / f"输出{suffix}"
+    code, _out, err = _run(capsys, _argv(node, argv, target))
+    assert code == 0, err
+    assert target.stat().st_size > 0
+    made = _files(tmp_path)  # the file (and a backup's attachments beside it), no .part left
+    assert target in made and all(p.is_relative_to(target.parent / (target.name + ".attachments")) for p in made - {target})
+
+
+@pytest.mark.parametrize("name,argv,suffix", WRITERS, ids=[w[0] for w in WRITERS])
+def test_a_path_through_a_file_is_one_line(capsys, node, tmp_path, unchanged, name, argv, suffix):
+    (tmp_path / "台账").write_bytes(b"a file, not a folder")
+    target = tmp_path / "台账" / f"输出{suffix}"
+    code, _out, err = _run(capsys, _argv(node, argv, target))
+    assert code == 1 and _one_chinese_line(err), err
+    assert _files(tmp_path) == {tmp_path / "台账"}
+
+
+def _mount(where: Path, *options: str) -> None:
+    where.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", ",".join(options), "tmpfs", str(where)], check=True,
+                   capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def small_disks(tmp_path_factory):
+    """A read-only disk and a full one (its last bytes taken by a filler file)."""
+    if not sys.platform.startswith("linux") or os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("真实的只读盘和满盘要在 Linux 上以 root 挂载 tmpfs；此处无法挂载")
+    base = tmp_path_factory.mktemp("disks")
+    ro, full = base / "ro", base / "full"
+    try:
+        _mount(ro, "size=1m", "ro")
+        _mount(full, "size=256k")
+    except subprocess.CalledProcessError as exc:
+        pytest.skip(f"无法挂载 tmpfs：{exc.stderr.decode(errors='replace').strip()}")
+    try:
+        try:
+            with (full / "filler").open("wb", buffering=0) as f:
+                while True:
+                    f.write(b"\0" * 512)
+        except OSError:
+            pass
+        yield ro, full
+    finally:
+        for where in (ro, full):
+            subprocess.run(["umount", str(where)], check=False)
+
+
+@pytest.mark.parametrize("name,argv,suffix", WRITERS, ids=[w[0] for w in WRITERS])
+def test_a_read_only_disk_is_one_line(capsys, node, small_disks, unchanged, name, argv, suffix):
+    ro, _full = small_disks
+    code, _out, err = _run(capsys, _argv(node, argv, ro / f"输出{suffix}"))
+    assert code == 1 and _one_chinese_line(err), err
+    assert not _files(ro)
+
+
+@pytest.mark.parametrize("name,argv,suffix", WRITERS, ids=[w[0] for w in WRITERS])
+def test_a_full_disk_is_one_line_and_leaves_no_part(capsys, node, small_disks, unchanged, name, argv, suffix):
+    _ro, full = small_disks
+    code, _out, err = _run(capsys, _argv(node, argv, full / "子" / f"输出{suffix}"))
+    assert code == 1 and _one_chinese_line(err) and "磁盘已满" in err, err
+    assert _files(full) == {full / "filler"}
