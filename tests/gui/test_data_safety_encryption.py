@@ -156,9 +156,13 @@ def test_a_backup_of_another_pc_asks_for_its_recovery_key(qtbot, ctx, admin, mes
     key_file.write_text(recovery_code.file_text(code), encoding="utf-8")
     dialog.load_file(key_file)
     assert dialog.code.text() == code
-    with qtbot.waitSignal(tab.database_replaced, timeout=20_000) as replaced:
-        click(qtbot, dialog.ok)
-    restored = replaced.args[0]
+    replaced: list = []
+    tab.database_replaced.connect(replaced.append)
+    shown = len(message_mock.messages)
+    click(qtbot, dialog.ok)
+    qtbot.waitUntil(lambda: bool(replaced) or len(message_mock.messages) > shown, timeout=20_000)
+    assert replaced, [m.text for m in message_mock.messages[shown:]]
+    restored = replaced[0]
     try:
         with restored.db.read() as session:
             assert settings.get(session, "idle_lock_minutes") != 99
