@@ -185,3 +185,32 @@ def test_a_full_disk_is_one_line_and_leaves_no_part(capsys, node, small_disks, u
     code, _out, err = _run(capsys, _argv(node, argv, full / "子" / f"输出{suffix}"))
     assert code == 1 and _one_chinese_line(err) and "磁盘已满" in err, err
     assert _files(full) == {full / "filler"}
+
+
+@pytest.fixture(params=["through a file", "read-only disk", "full disk"])
+def bad_place(request, tmp_path) -> Path:
+    if request.param == "through a file":
+        (tmp_path / "afile").write_bytes(b"x")
+        return tmp_path / "afile"
+    ro, full = request.getfixturevalue("small_disks")
+    return ro if request.param == "read-only disk" else full / "sub"
+
+
+def test_recovery_key_files_and_sheets_on_a_bad_place_are_one_line(capsys, data_dir, tmp_path, bad_place):
+    home = ["--data-dir", str(data_dir.root)]
+    key_file = tmp_path / "恢复密钥.txt"
+    code, _out, err = _run(capsys, ["rekey", "--recovery-key-file", str(key_file), *home])
+    assert code == 0, err
+    with closing(sqlfile.connect(data_dir.database)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db = data_dir.database.read_bytes()
+    # a new key is not made when its file cannot be written (the old one still opens the node)
+    code, _out, err = _run(capsys, ["rekey", "--recovery-key-file", str(bad_place / "新密钥.txt"), *home])
+    assert code == 1 and _one_chinese_line(err), err
+    assert data_dir.database.read_bytes() == db
+    code, _out, err = _run(capsys, ["node", "recovery-sheet", "--recovery-key-file", str(key_file),
+                                    "-o", str(bad_place / "恢复密钥单.pdf"), *home])
+    assert code == 1 and _one_chinese_line(err), err
+    assert not [p for p in bad_place.parent.rglob("*") if p.name.endswith((".part", "新密钥.txt", "恢复密钥单.pdf"))]
+    code, _out, err = _run(capsys, ["node", "show", *home])
+    assert code == 0, err

@@ -20,7 +20,7 @@ from typing import Any
 from xihu_desk.domain.errors import StorageError, UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.paths import DataDir
-from xihu_desk.store import db_key, dbfile, recovery_code, sqlfile
+from xihu_desk.store import db_key, dbfile, recovery_code, sqlfile, write_errors
 
 NOT_ENCRYPTED_SERVER = "本节点的数据在 PostgreSQL 服务器上，加密由服务器负责（磁盘加密、备份加密），本命令不适用。"
 IN_USE = "数据库正被另一个程序（西湖司法所工作台窗口或命令）使用，请先关闭它再{what}。"
@@ -73,9 +73,9 @@ def write_whole(path: Path, content: bytes, what: str) -> Path:
         partial.write_bytes(content)
         partial.replace(path)
     except OSError as exc:
-        raise UserError(f"无法写入{what} {path}：{exc.strerror or type(exc).__name__}。请换一个位置。") from None
+        raise write_errors.describe(path, exc, what) from None
     finally:
-        partial.unlink(missing_ok=True)
+        write_errors.remove_partial(partial)
     return path
 
 
