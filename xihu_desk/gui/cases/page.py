@@ -33,6 +33,7 @@ from xihu_desk.gui.cases.model import CASE_COLUMN_SAMPLES, DUE, TITLE, CaseListM
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.documents import print_menu  # 打印 (gui/documents.py)
 from xihu_desk.gui.kit import fill_combo
+from xihu_desk.gui.kit.long_combo import fill_long_combo
 from xihu_desk.gui.listpage import ListPage
 from xihu_desk.gui.widgets import label, show_state
 from xihu_desk.services import case_queries
@@ -186,6 +187,9 @@ class CasesPage(ListPage):
         )
         self.committee.setMinimumContentsLength(12)
         self.committee.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        # sized for a name, not by measuring every mediator of the roster on the first showing
+        self.mediator.setMinimumContentsLength(8)
+        self.mediator.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.search.textChanged.connect(self._text_edited)
         self.overdue.toggled.connect(self.apply_filter)
         self.reset_button.clicked.connect(self.reset_filter)
@@ -260,7 +264,7 @@ class CasesPage(ListPage):
 
     def _fill_mediators(self) -> None:
         chosen = self.committee.currentData() or ""
-        fill_combo(
+        fill_long_combo(  # the whole roster may be tens of thousands of names
             self.mediator,
             [(m.uuid, m.name) for m in self._mediators if not chosen or m.committee_uuid == chosen],
             self.tr("全部调解员"),
