@@ -149,6 +149,7 @@ def test_a_backup_of_another_pc_asks_for_its_recovery_key(qtbot, ctx, admin, mes
     assert not wait_op(qtbot, ctx.runner, lambda: click(qtbot, dialog.ok))  # refused
     assert "恢复密钥打不开备份" in dialog.error.text() and "没有改变" in dialog.error.text()
     assert dialog.isVisible() and _idle_minutes(ctx) == 99
+    assert dialog.height() >= dialog.box.heightForWidth(dialog.width())  # the message's lines whole
     assert {b.path.name for b in backup.list_backups(ctx.data.backups)} == before
 
     # the right key, read from its key file (the grouping the sheet prints), restores

@@ -164,7 +164,7 @@ class RecoveryCodeDialog(QDialog):
         self.setObjectName("recoveryCodeDialog")
         self.setWindowTitle(self.tr("输入恢复密钥"))
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("中") * 40)
-        box = QVBoxLayout(self)
+        box = self.box = QVBoxLayout(self)
         box.addWidget(
             label(
                 self.tr(
@@ -203,9 +203,14 @@ class RecoveryCodeDialog(QDialog):
         self.ensurePolished()
         self.resize(self.minimumWidth(), box.heightForWidth(self.minimumWidth()))
 
+    def _say(self, state: str, text: str) -> None:
+        """A line under the key; the box grows so that every wrapped line stays whole."""
+        show_state(self.error, state, text)
+        self.resize(self.width(), max(self.height(), self.box.heightForWidth(self.width())))
+
     def _typed(self, text: str) -> None:
         self.ok.setEnabled(bool(text.strip()))
-        show_state(self.error, "hint", "")
+        self._say("hint", "")
 
     def choose_file(self) -> None:
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
@@ -219,7 +224,7 @@ class RecoveryCodeDialog(QDialog):
         try:
             self.code.setText(data_security.read_key_file(path))  # a few bytes: read here
         except UserError as exc:
-            show_state(self.error, "error", exc.message)
+            self._say("error", exc.message)
 
     def check(self) -> None:
         """The code's form at once (a slipped character is caught before any file is read), then
@@ -228,10 +233,10 @@ class RecoveryCodeDialog(QDialog):
         try:
             data_security.check_code_form(text)
         except UserError as exc:
-            show_state(self.error, "error", exc.message)
+            self._say("error", exc.message)
             return
         self.ok.setEnabled(False)
-        show_state(self.error, "hint", self.tr("正在核对恢复密钥…"))
+        self._say("hint", self.tr("正在核对恢复密钥…"))
         ops.call(
             self.ctx,
             self.actor,
@@ -250,7 +255,7 @@ class RecoveryCodeDialog(QDialog):
         self.accept()
 
     def _refused(self, message: str) -> None:
-        show_state(self.error, "error", message)
+        self._say("error", message)
         self.ok.setEnabled(True)
 
 
