@@ -214,3 +214,43 @@ def test_recovery_key_files_and_sheets_on_a_bad_place_are_one_line(capsys, data_
     assert not [p for p in bad_place.parent.rglob("*") if p.name.endswith((".part", "新密钥.txt", "恢复密钥单.pdf"))]
     code, _out, err = _run(capsys, ["node", "show", *home])
     assert code == 0, err
+
+
+@pytest.fixture
+def enrolled(data_dir, tmp_path):
+    """The township with its district's key enrolled, so it has a bundle to export."""
+    from xihu_desk.paths import DataDir
+    from xihu_desk.services import exchange
+    from xihu_desk.services import node as node_service
+    from xihu_desk.services.context import cli_actor
+    from xihu_desk.store import migrate
+
+    district = migrate.open_database(DataDir(tmp_path / "district")).db
+    with district.write() as s:
+        node_service.init_node(s, cli_actor(), node_service.InitCommand("330106", "district", None, "qu",
+                                                                        "District-key-2026"))
+    with district.read() as s:
+        key = exchange.export_key(s, cli_actor())
+    district.dispose()
+    township = migrate.open_database(data_dir).db
+    with township.write() as s:
+        exchange.enrol(s, cli_actor(), key)
+    township.dispose()
+    with closing(sqlfile.connect(data_dir.database)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return data_dir
+
+
+def test_a_bundle_for_a_bad_place_is_one_line_and_the_next_export_is_still_number_one(capsys, enrolled, tmp_path,
+                                                                                    bad_place):
+    home = ["--data-dir", str(enrolled.root)]
+    db = enrolled.database.read_bytes()
+    code, _out, err = _run(capsys, ["bundle", "export", "-o", str(bad_place), *home])
+    assert code == 1 and _one_chinese_line(err), err
+    assert enrolled.database.read_bytes() == db
+    assert not [p for p in bad_place.parent.rglob("*") if p.name.startswith("XD_")]
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    code, out, err = _run(capsys, ["bundle", "export", "-o", str(usb), "--json", *home])
+    assert code == 0, err
+    assert Path(json.loads(out)["file"]).name.startswith("XD_330106002_to_330106_0001_")

@@ -49,6 +49,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from xihu_desk.domain import record_checks
 from xihu_desk.domain.errors import UserError
+from xihu_desk.store import write_errors
 from xihu_desk.sync.sequences import MAX_SEQUENCE
 
 FORMAT = "xihu-desk-bundle/1"
@@ -234,13 +235,16 @@ def write_bundle(
         key = serialization.load_pem_private_key(sender.sign_private_pem, password=None)
         assert isinstance(key, Ed25519PrivateKey)
         signature = key.sign(body)
-        with partial.open("wb") as out, encrypted.open("rb") as payload:
-            out.write(MAGIC + struct.pack(">I", len(body)) + body + struct.pack(">I", len(signature)) + signature)
-            out.write(struct.pack(">Q", manifest["payload_size"]))
-            for block in iter(lambda: payload.read(1 << 20), b""):
-                out.write(block)
-            out.flush()
-            os.fsync(out.fileno())
+        try:
+            with partial.open("wb") as out, encrypted.open("rb") as payload:
+                out.write(MAGIC + struct.pack(">I", len(body)) + body + struct.pack(">I", len(signature)) + signature)
+                out.write(struct.pack(">Q", manifest["payload_size"]))
+                for block in iter(lambda: payload.read(1 << 20), b""):
+                    out.write(block)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as exc:  # the stick or folder it goes to: read-only, full, not a folder
+            raise write_errors.describe(target, exc, "数据包") from None
         # Read back what the stick now holds before calling it done.
         with partial.open("rb") as f:
             got_body, got_sig, _size = _frame(f)
@@ -250,9 +254,9 @@ def write_bundle(
         if got_body != body or got_sig != signature or h.hexdigest() != manifest["payload_sha256"]:
             raise UserError("写入后读回校验失败：目标磁盘可能有问题，请换一个 U 盘或文件夹再试。")
         partial.replace(target)
-    finally:
-        encrypted.unlink(missing_ok=True)
-        partial.unlink(missing_ok=True)
+    finally:  # where nothing could be written (a read-only stick), nothing is there to remove
+        write_errors.remove_partial(encrypted)
+        write_errors.remove_partial(partial)
     return sha256_file(target)
 
 
