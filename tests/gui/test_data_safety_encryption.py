@@ -209,3 +209,46 @@ def test_a_plain_node_is_encrypted_from_the_page_and_its_key_shown_to_print(qtbo
     click(qtbot, box.ok)
     assert group.state.text().startswith("是") and group.rekey_button.isVisible()
     assert not group.encrypt_button.isVisible()
+
+
+def test_another_offices_backup_is_restored_only_once_the_move_is_confirmed(
+    qtbot, ctx, admin, message_mock, monkeypatch, tmp_path
+) -> None:
+    """西溪街道's backup on 北山街道's PC: its own recovery key, then a second question naming both
+    offices (the command line's --other-node); declined, nothing changed."""
+    other = DataDir(tmp_path / "xixi")
+    opened = migrate.open_database(other)
+    with opened.db.write() as session:
+        node.init_node(session, cli_actor(), node.InitCommand("330106004", "township", None, "admin", ADMIN_PASSWORD))
+    code = at_rest.take_recovery_code(other.root)
+    made = backup.make_backup(other.database, other.backups, "manual")
+    opened.db.dispose()
+    source = Path(shutil.copy2(made, tmp_path / "usb-xixi.sqlite3"))
+    shutil.rmtree(other.root)  # as on another PC: neither its folder nor its key is here
+    _forget_keys(monkeypatch)
+    tab = _tab(qtbot, ctx, admin)
+
+    assert wait_op(qtbot, ctx.runner, lambda: tab.restore_path(source))
+    dialog = tab.findChild(RecoveryCodeDialog)
+    dialog.code.setText(code)
+    message_mock.answer = False  # the move is declined
+    asked = len(message_mock.questions)
+    assert wait_op(qtbot, ctx.runner, lambda: click(qtbot, dialog.ok))
+    moving = message_mock.questions[asked:]
+    assert len(moving) == 1 and "西溪街道" in moving[0] and "北山街道" in moving[0] and "接替" in moving[0]
+    with ctx.db.read() as session:
+        assert node.node_info(session).org_code == "330106002"
+
+    # again: the key typed once is known to this program now, so only the two questions are asked
+    message_mock.answer = True
+    replaced: list = []
+    tab.database_replaced.connect(replaced.append)
+    tab.restore_path(source)
+    qtbot.waitUntil(lambda: bool(replaced) or bool(message_mock.of("error")), timeout=20_000)
+    assert replaced, [m.text for m in message_mock.messages]
+    assert tab.findChild(RecoveryCodeDialog) is None or not tab.findChild(RecoveryCodeDialog).isVisible()
+    result = replaced[0]
+    try:
+        assert result.other_node and result.node.org_code == "330106004"
+    finally:
+        result.db.dispose()
