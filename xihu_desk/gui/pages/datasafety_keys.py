@@ -124,7 +124,7 @@ class EncryptionGroup(QGroupBox):
             self.actor,
             data_security.rekey_and_reopen,
             with_data=True,
-            label=self.tr("正在更换恢复密钥…"),
+            label=self.tr("正在更换恢复密钥（预计{t}，期间不能操作）…").format(t=maintenance.duration_text(seconds)),
             parent=self,
             cancellable=False,
             on_ok=self._rekeyed,
