@@ -644,9 +644,9 @@ def case_year_range(session: Session, actor: Actor) -> tuple[int, int] | None:
     return (first, last) if last is not None else None
 
 
-def filter_choices(session: Session, actor: Actor) -> dict[str, Any]:
+def filter_choices(session: Session, actor: Actor, *, with_mediators: bool = True) -> dict[str, Any]:
     """What the case list's filter bar offers: the years with cases, dispute types, sources,
-    committees and mediators."""
+    committees and (unless the list reads them later, ``mediator_choices``) mediators."""
     from xihu_desk.services import committees
 
     return {
@@ -654,7 +654,7 @@ def filter_choices(session: Session, actor: Actor) -> dict[str, Any]:
         "types": codes.items(session, "dispute_type"),
         "sources": codes.items(session, "case_source"),
         "committees": committees.list_committees(session),
-        "mediators": mediator_choices(session),
+        "mediators": mediator_choices(session) if with_mediators else None,
     }
 
 

@@ -34,7 +34,7 @@ from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.documents import print_menu  # 打印 (gui/documents.py)
 from xihu_desk.gui.kit import fill_combo
 from xihu_desk.gui.kit.long_combo import fill_long_combo
-from xihu_desk.gui.listpage import ListPage
+from xihu_desk.gui.listpage import ListPage, _AfterPaint
 from xihu_desk.gui.widgets import label, show_state
 from xihu_desk.services import case_queries
 from xihu_desk.services.context import Actor
@@ -61,6 +61,7 @@ class CasesPage(ListPage):
     def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.actor = ctx, actor
+        self._mediators: list[case_queries.MediatorChoice] | None = None  # read after the first rows
         self.dialogs: dict[str, CaseDialog] = {}
         self.new_dialog: CaseDialog | None = None
         box = QVBoxLayout(self)
@@ -232,9 +233,10 @@ class CasesPage(ListPage):
     # -- filters ------------------------------------------------------------------------------------
 
     def fill_filters(self) -> None:
-        choices = ops.read(self.ctx, self.actor, case_queries.filter_choices)
+        # the roster's names (tens of thousands on a large node) are read after the first rows show
+        choices = ops.read(self.ctx, self.actor, case_queries.filter_choices, with_mediators=False)
         years, types, sources = choices["years"], choices["types"], choices["sources"]
-        self._committees, self._mediators = choices["committees"], choices["mediators"]
+        self._committees = choices["committees"]
         this_year = clock.local_today().year
         first, last = years or (this_year, this_year)
         fill_combo(
@@ -261,12 +263,22 @@ class CasesPage(ListPage):
             self.tr("全部调委会"),
         )
         self._fill_mediators()
+        if self._mediators is None:
+            _AfterPaint(self.view.viewport(), self._read_mediators)
+
+    def _read_mediators(self) -> None:
+        """The 调解员 filter's names, once (a preset naming a mediator needs them at once)."""
+        if self._mediators is None:
+            self._mediators = ops.session_read(self.ctx, case_queries.mediator_choices)
+            self.mediator.blockSignals(True)
+            self._fill_mediators()
+            self.mediator.blockSignals(False)
 
     def _fill_mediators(self) -> None:
         chosen = self.committee.currentData() or ""
         fill_long_combo(  # the whole roster may be tens of thousands of names
             self.mediator,
-            [(m.uuid, m.name) for m in self._mediators if not chosen or m.committee_uuid == chosen],
+            [(m.uuid, m.name) for m in self._mediators or () if not chosen or m.committee_uuid == chosen],
             self.tr("全部调解员"),
         )
 
@@ -328,6 +340,8 @@ class CasesPage(ListPage):
             (self.committee, f.committee_uuid),
         ):
             combo.setCurrentIndex(max(0, combo.findData(value)) if value else 0)
+        if f.mediator_uuid:
+            self._read_mediators()
         self._fill_mediators()
         self.mediator.setCurrentIndex(max(0, self.mediator.findData(f.mediator_uuid)) if f.mediator_uuid else 0)
         self.overdue.setChecked(f.overdue)
