@@ -124,8 +124,12 @@ class ExchangePage(QWidget):
     def _node_panel(self) -> QFrame:
         card = QFrame()
         card.setProperty("kind", "card")
-        row = QHBoxLayout(card)
-        row.setContentsMargins(16, 10, 16, 10)
+        outer = QVBoxLayout(card)
+        outer.setContentsMargins(16, 10, 16, 10)
+        outer.setSpacing(4)
+        row = QHBoxLayout()
+        outer.addLayout(row)
+        row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(24)
         self.node_org = label(f"{self.info.org_name}（{self.info.org_code}）")
         self.node_org.setObjectName("nodeOrg")
@@ -146,9 +150,11 @@ class ExchangePage(QWidget):
             )
         )
         row.addLayout(left)
-        side = QVBoxLayout()
-        side.setSpacing(6)
-        buttons = QHBoxLayout()
+        # The two key buttons one above the other at the right, the help under the card's whole width:
+        # side by side they made the page wider than 1366×768 at 150 % leaves beside the navigation
+        # (the window grew past the screen's edge).
+        buttons = QVBoxLayout()
+        buttons.setSpacing(6)
         self.export_key_button = QPushButton(theme.icon("mdi6.key-arrow-right"), self.tr("导出本节点公钥…"))
         self.export_key_button.setObjectName("exportKeyButton")
         self.enrol_button = QPushButton(theme.icon("mdi6.key-plus"), self.tr("登记对方公钥…"))
@@ -156,8 +162,9 @@ class ExchangePage(QWidget):
         buttons.addWidget(self.export_key_button)
         buttons.addWidget(self.enrol_button)
         buttons.addStretch(1)
-        side.addLayout(buttons)
-        side.addWidget(
+        row.addStretch(1)
+        row.addLayout(buttons)
+        outer.addWidget(
             label(
                 self.tr(
                     "与上级或下级交换数据前，双方各导出本节点公钥交给对方，再登记对方的公钥；登记时电话逐组核对指纹。"
@@ -167,8 +174,6 @@ class ExchangePage(QWidget):
                 wrap=True,
             )
         )
-        side.addStretch(1)
-        row.addLayout(side, 1)
         self.export_key_button.clicked.connect(self.export_key)
         self.enrol_button.clicked.connect(self.enrol_key)
         self._write_button(self.enrol_button)
