@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from argon2 import PasswordHasher  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget  # noqa: E402
 
 from xihu_desk.gui import i18n, messages, theme  # noqa: E402
 from xihu_desk.gui.context import AppContext  # noqa: E402
@@ -139,6 +139,8 @@ def main() -> int:
     settings = window.pages["settings"]
     settings.tabs.setCurrentWidget(settings.node)
     settings.node.refresh_committees()
+    # the tab scrolls on a short screen: show its committee list
+    settings.node.findChild(QScrollArea, "nodeScroll").ensureWidgetVisible(settings.node.committee_view)
     shot(window, "2-committees")
 
     window.go("exchange")

@@ -1,24 +1,24 @@
 """Issue 18 end to end on screen: a community committee's screening round finds a dispute, it is
 turned into a case from the round's card, the case is escalated (提级) to the street committee in
-the case form and closed there; the round keeps the link (showing the case's number at the street
+the case form and closed there in the same form (调解结果); the round keeps the link (showing the case's number at the street
 committee), and the statistics count the case once, where it was closed, and the round once."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from tests import casekit
 from tests.gui.helpers import click, type_text, wait_op
-from xihu_desk.domain.cases import Outcome
 from xihu_desk.gui.cases.escalate import EscalateDialog
 from xihu_desk.gui.cases.form import CaseDialog
 from xihu_desk.gui.screening.page import ScreeningPage
 from xihu_desk.services import cases, committees, mediation_stats, screening_queries
 from xihu_desk.store.screening_models import ScreenedDispute
 
-from .casegui import pick
+from .casegui import pick, tick
 from .test_case_lifecycle_gui import _choose, _sub
 
 
@@ -65,8 +65,16 @@ def test_screened_dispute_made_a_case_escalated_and_closed_at_the_street(qtbot, 
     pick(escalate.committee, street)
     type_text(qtbot, escalate.reason, "涉及宅基地界址，社区调解未果，提交街道调委会")
     assert wait_op(qtbot, runner, lambda: click(qtbot, escalate.save_button))
-    with db.write() as s:
-        cases.close_without_agreement(s, head, case_uuid, Outcome.FAILED, head.today, "双方分歧较大", routes_told=True)
+    # closed at the street committee in the same form: 调解结果 → 调解不成功, the other routes told
+    qtbot.waitUntil(lambda: "北山人调字" in form.windowTitle())
+    outcome = form.outcome
+    bar = form.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(form.tab_list.index(outcome)).center())
+    assert form.current_tab() is outcome
+    tick(qtbot, outcome.radios["failed"])
+    type_text(qtbot, outcome.failure_reason, "双方分歧较大")
+    tick(qtbot, outcome.routes_told)
+    assert wait_op(qtbot, runner, lambda: click(qtbot, form.save_button))
 
     with db.read() as s:
         case_no = cases.get_case(s, case_uuid).case_no
