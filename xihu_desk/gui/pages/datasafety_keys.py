@@ -74,10 +74,8 @@ class EncryptionGroup(QGroupBox):
         status = view.status
         if status is None:  # cannot be: the page hides this group on a server
             return
-        good, bad = theme.SUCCESS, theme.DANGER
         if status.encrypted:
-            self.state.setText(self.tr("是（SQLCipher）"))
-            self.state.setStyleSheet(f"color: {good}")
+            show_state(self.state, "ok", self.tr("是（SQLCipher）"))
             self.sealed.setText(status.sealed or self.tr("（未知）"))
             self.recovery.setText(
                 self.tr("设定于 {at}；换电脑恢复备份、本账户的密钥丢失时要用它").format(
@@ -87,8 +85,7 @@ class EncryptionGroup(QGroupBox):
                 else self.tr("设定日期不详")
             )
         else:
-            self.state.setText(self.tr("否：电脑丢失或送修时，当事人的个人信息可能被读取"))
-            self.state.setStyleSheet(f"color: {bad}")
+            show_state(self.state, "error", self.tr("否：电脑丢失或送修时，当事人的个人信息可能被读取"))
             self.sealed.setText(self.tr("—（数据库未加密）"))
             self.recovery.setText(self.tr("—（加密后生成）"))
         self.encrypt_button.setVisible(not status.encrypted)
