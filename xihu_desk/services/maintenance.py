@@ -251,7 +251,8 @@ def _backup_with_attachments(
 ) -> Path:
     """A verified backup of the database and, beside it, of the attachment files its records name
     (services/attachment_backup.py): both or neither. ``progress`` sees one bar for the two."""
-    previous = backup.list_backups(data.backups)
+    # the newest backup with attachments lends its files (a before-migrate backup carries none)
+    previous = [b.path for b in backup.list_backups(data.backups) if backup.attachments_of(b.path).is_dir()]
     steps, start = None, 1.0
     if progress is not None:
         size = data.database.stat().st_size
@@ -261,7 +262,7 @@ def _backup_with_attachments(
         steps = progress_steps.BackupProgress(attachment_backup.Share(progress, 0.0, start), size)
     path = backup.make_backup(data.database, data.backups, reason, now, target=target, progress=steps)
     try:
-        attachment_backup.write(path, data.root, progress, reuse=previous[0].path if previous else None, start=start)
+        attachment_backup.write(path, data.root, progress, reuse=previous[0] if previous else None, start=start)
     except BaseException:  # no backup without its attachments: the database copy goes too
         backup._remove_with_companions(path)
         raise
