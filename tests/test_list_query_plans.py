@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, select
 
-from tests import casekit
+from tests import casekit, reviewkit
 from tests.test_screening import _dispute, _round
-from xihu_desk.services import audit, case_queries, mediators, screening_queries
+from xihu_desk.services import audit, case_queries, mediators, review_queries, screening_queries
 from xihu_desk.store.models import AuditEvent
 
 pytestmark = pytest.mark.sqlite_only  # SQLite's planner
@@ -91,3 +91,23 @@ def test_the_whole_audit_log_is_counted_by_its_last_number(db):
         assert audit.count_events(s, head, audit.AuditFilter(action="node.init")) == 1  # a filter still counts
     [plan] = plans(db, lambda s: audit.count_events(s, head, audit.AuditFilter()))
     assert "SCAN" not in plan, plan
+
+
+def test_the_review_register_counts_and_pages_from_the_live_items_index(db):
+    """``deleted IS 0`` matched none of the partial indexes (``deleted = 0``): the register's count
+    and first page walked every item (80 + 190 ms at 200,000 items); now both use the index."""
+    actor = reviewkit.reviewer(db)
+    for _ in range(3):
+        reviewkit.register(db, actor)
+    today = actor.today
+    f = review_queries.ReviewFilter()
+    with db.read() as s:
+        assert review_queries.count_reviews(s, actor, f, today) == 3
+        assert review_queries.count_reviews(s, actor, review_queries.ReviewFilter(status="archived"), today) == 0
+        rows = review_queries.list_reviews(s, actor, f, today, 0, 100)
+    assert len(rows) == 3 and rows[0].number > rows[-1].number  # newest number first
+    items = [p for p in plans(db, lambda s: review_queries.count_reviews(s, actor, f, today)) if "review_item" in p]
+    items += [p for p in plans(db, lambda s: review_queries.list_reviews(s, actor, f, today, 0, 100)) if "review_item" in p]
+    assert len(items) == 2
+    for plan in items:
+        assert "INDEX ix_review_live_number" in plan and "TEMP B-TREE" not in plan, plan

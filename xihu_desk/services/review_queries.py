@@ -34,6 +34,9 @@ from xihu_desk.store.review_models import ReviewAttachment, ReviewItem, ReviewPa
 # The day an item came in: its 送审日期, or when that is unknown (an old ledger with only the
 # 材料齐全日期) the day its materials were complete. Periods, sorting and statistics go by it.
 RECEIVED_OR_COMPLETE = func.coalesce(ReviewItem.received_on, ReviewItem.complete_on)
+# Live items, written as the partial indexes' condition (deleted = 0 on SQLite): ``deleted IS 0``
+# matches none of them, and the register's count and first page walked every item (0.3 s at 200,000).
+LIVE = dialect.live("review_item")
 
 SORTS = {
     "number": (ReviewItem.year, ReviewItem.seq),
@@ -83,7 +86,7 @@ class ReviewRow:
 
 
 def _where(query, f: ReviewFilter, today: date, cal: workdays.WorkCalendar):
-    query = query.where(ReviewItem.deleted.is_(False))
+    query = query.where(LIVE)
     if f.year:
         query = query.where(ReviewItem.year == f.year)
     if f.item_type:
@@ -119,7 +122,12 @@ def _where(query, f: ReviewFilter, today: date, cal: workdays.WorkCalendar):
 
 def count_reviews(session: Session, actor: Actor, f: ReviewFilter, today: date) -> int:
     actor.require(Perm.VIEW_REVIEWS)
-    return session.scalar(_where(select(func.count()).select_from(ReviewItem), f, today, work_calendar(session))) or 0
+    query = _where(select(func.count()).select_from(ReviewItem), f, today, work_calendar(session))
+    if f == ReviewFilter(year=f.year, sort=f.sort, descending=f.descending):
+        # All items, or a year's: counted in the (year, seq) index of live items, not by reading
+        # every item (SQLite's planner picks the table: 80 ms at 200,000 items, 10 ms from the index).
+        query = query.with_hint(ReviewItem, "INDEXED BY ix_review_live_number", "sqlite")
+    return session.scalar(query) or 0
 
 
 def year_range(session: Session, actor: Actor) -> tuple[int, int] | None:
@@ -394,7 +402,7 @@ def due_items(session: Session, actor: Actor, today: date, limit: int = 200) -> 
         session.scalars(
             select(ReviewItem)
             .where(
-                ReviewItem.deleted.is_(False),
+                LIVE,
                 ReviewItem.status.in_(rules.OPEN_STATUSES),
                 or_(ReviewItem.due_on <= soon, ReviewItem.calendar_fallback != ""),
             )
@@ -424,7 +432,7 @@ def open_count(session: Session, actor: Actor, today: date) -> tuple[int, int]:
     base = (
         select(func.count())
         .select_from(ReviewItem)
-        .where(ReviewItem.deleted.is_(False), ReviewItem.status.in_(rules.OPEN_STATUSES))
+        .where(LIVE, ReviewItem.status.in_(rules.OPEN_STATUSES))
     )
     return (
         session.scalar(base) or 0,
@@ -449,7 +457,7 @@ def facts(session: Session, actor: Actor, date_from: date, date_to: date) -> lis
             ReviewItem.due_on,
             ReviewItem.working_days,
         )
-        .where(ReviewItem.deleted.is_(False), date_from <= RECEIVED_OR_COMPLETE, date_to >= RECEIVED_OR_COMPLETE)
+        .where(LIVE, date_from <= RECEIVED_OR_COMPLETE, date_to >= RECEIVED_OR_COMPLETE)
         .order_by(RECEIVED_OR_COMPLETE, ReviewItem.year, ReviewItem.seq)
     )
     return [rules.ItemFacts(*r) for r in rows]
