@@ -1,7 +1,12 @@
 """First screen of every list, in one run: the time from showing the page (offscreen) to its first
 row painted, beside the list's own service query (count + first page) measured in the same run.
 
-    .venv/bin/python benchmarks/list_first_screen.py /tmp/kit/cases-1m
+    .venv/bin/python benchmarks/list_first_screen.py /tmp/kit/cases-1m [cases,reviews,roster,...]
+
+The node needs volume in every list, not only cases: benchmarks/gen_cases.py makes the cases,
+benchmarks/gen_volume.py adds 20,000 mediators, 200,000 reviews, 2,000,000 audit events,
+100,000 screening rounds and 20,000 transfer requests. The 移送 list is one read of every
+request (a QTableWidget), not a paged list: its row is there for the record.
 
 Target (issue 15): each page within 1.5x of its service query. "first" is the first build of
 the page in the process, as a user meets it once a session (SQLAlchemy compiles each statement
