@@ -45,3 +45,8 @@ def test_case_list_marks_and_filters_the_copy_kept_after_a_transfer(nodes, tmp_p
     text = capsys.readouterr().out
     line = next(x for x in text.splitlines() if x.startswith(moving_no))
     assert "\t已移送\t" in line
+
+    assert cli.main(["case", "show", moving_no, "--data-dir", root, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["transferred_to"] == marks[moving] and shown["status_label"] == "已移送"
+    assert shown["overdue"] is False

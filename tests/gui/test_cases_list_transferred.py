@@ -44,6 +44,11 @@ def test_the_case_page_marks_and_filters_a_transferred_copy(qtbot, ctx, nodes, t
     assert text(moving, case_model.DUE) == "—" and text(staying, case_model.DUE) != "—"
     assert text(moving, case_model.NO, Qt.ItemDataRole.ForegroundRole) is not None  # greyed
     assert text(staying, case_model.STATUS) != "已移送"
+    # its summary below the list says where it went, not a deadline (nor 已超期)
+    page.view.selectRow(rows[moving])
+    qtbot.waitUntil(lambda: moving_no in page.preview_facts.text())
+    assert "移送至西溪街道" in page.preview_facts.text() and "已移送" in page.preview_facts.text()
+    assert "期限" not in page.preview_facts.text() and "超期" not in page.preview_facts.text()
 
     pick(page.status, "transferred:only")
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)

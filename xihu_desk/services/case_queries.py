@@ -203,6 +203,7 @@ def case_detail(
     actor.require(Perm.VIEW_CASES)
     case = get_case(session, case_uuid)
     today = today or actor.today
+    moved = moved_out.moved_to(session, [case.uuid]).get(case.uuid)  # 移送: a read-only copy kept here
     if reveal:
         actor.require(Perm.REVEAL_ID)
     parties = list(
@@ -288,7 +289,8 @@ def case_detail(
                 )
             },
             "status": case.status,
-            "status_label": status_label(case),
+            "status_label": "已移送" if moved else status_label(case),
+            "transferred_to": moved.as_json() if moved else None,  # as in case list
             "outcome": case.outcome,
             "outcome_label": Outcome(case.outcome).label if case.outcome else None,
             "outcome_on": _iso(case.outcome_on),
@@ -298,7 +300,7 @@ def case_detail(
             "due_on": _iso(case.due_on),
             "extended_to": _iso(case.extended_to),
             "extension_reason": case.extension_reason,
-            "overdue": case.status in case_list.OPEN_STATUSES and case.due_on < today,
+            "overdue": case.status in case_list.OPEN_STATUSES and case.due_on < today and not moved,
             "notice_given_on": _iso(case.notice_given_on),
             "notice_form": case.notice_form,
             "session_public": case.session_public,

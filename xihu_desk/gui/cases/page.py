@@ -467,7 +467,10 @@ class CasesPage(ListPage):
         self.preview_title.setText(d["title"])
         status = d["status_label"] + (f"（{d['outcome_label']}）" if d["outcome_label"] else "")
         status += self.tr("，简易程序") if d["procedure"] == "simple" else ""
-        if d["status"] in ("accepted", "mediating"):
+        moved = d.get("transferred_to")
+        if moved:  # 移送: a read-only copy has no deadline here
+            due = self.tr("{on} 移送至{name}").format(on=moved["on"], name=moved["name"])
+        elif d["status"] in ("accepted", "mediating"):
             due = self.tr("期限 {due}").format(due=d["due_on"]) + (self.tr("（已延长）") if d["extended_to"] else "")
             due += self.tr("，已超期") if d["overdue"] else ""
         else:
