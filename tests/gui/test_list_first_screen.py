@@ -122,7 +122,9 @@ def test_the_case_list_reads_its_summary_once_and_scans_nothing_for_its_filters(
     assert seen.reads.count("case_detail") == 1  # once, not again from the selection signal
     assert "list_cases" in seen.before_paint and "case_detail" not in seen.before_paint  # the rows first
     assert page.preview_title.text() == page.model.row(0).title
-    assert len(seen.sent) <= 60, [s for _, s, _ in seen.sent]
+    # (+2: the 调解员 filter's names, read in their own unit of work after the rows are painted)
+    assert len(seen.sent) <= 62, [s for _, s, _ in seen.sent]
+    assert page.mediator.count() > 1
     assert whole_table_scans(ctx, seen) == []
 
 
