@@ -70,7 +70,7 @@ def test_a_backup_restores_its_attachments_byte_identical_on_another_pc(data_dir
         assert result.attachments is not None and result.attachments.as_json() == {
             "in_backup": True, "restored": 2, "damaged": 0, "absent": 0}
         assert "附件 2 个已一并恢复" in result.text()
-        assert not (second.root / attachment_backup.STAGING).exists()
+        assert not (second.root / "tmp").exists()  # the staging scratch folder is gone
         assert _tree(second.root) == _tree(data_dir.root)
         with result.db.read() as s:
             for uuid, content in attached.items():
@@ -145,7 +145,7 @@ def test_a_failed_restore_leaves_the_live_attachments_as_they_were(data_dir, db,
     monkeypatch.setattr(maintenance, "_restore_database", fails)
     with pytest.raises(StorageError):
         maintenance.restore(data_dir, db, cli_actor(), saved)
-    assert _tree(data_dir.root) == live and not (data_dir.root / attachment_backup.STAGING).exists()
+    assert _tree(data_dir.root) == live and not (data_dir.root / "tmp").exists()
 
 
 def test_an_unchanged_set_of_files_is_linked_not_copied_and_pruned_with_its_backup(data_dir, db, attached):
@@ -188,3 +188,12 @@ def test_a_backup_written_again_to_the_same_file_replaces_its_attachments(data_d
     maintenance.backup_now(data_dir, db, cli_actor(), target)
     maintenance.backup_now(data_dir, db, cli_actor(), target)
     assert target.is_file() and attachment_backup.verify(target) == 2
+
+
+def test_what_a_killed_backup_left_is_removed_at_the_next_start(data_dir, db, attached):
+    saved = maintenance.backup_now(data_dir, db, cli_actor())
+    left = backup.attachments_of(saved).with_name("x.sqlite3.attachments.partial")
+    (left / "ab").mkdir(parents=True)
+    (left / "ab" / "cd").write_bytes(b"half")
+    assert left in backup.remove_partials(data_dir.root, data_dir.backups) and not left.exists()
+    assert attachment_backup.verify(saved) == 2  # a finished backup's folder stays

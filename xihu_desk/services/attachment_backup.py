@@ -13,8 +13,9 @@ file is copied. Files are the AES-GCM ciphertext as stored; no plain SHA-256 is 
 
 A companion is written under a ``.partial`` name; each file copied is verified (read back,
 decrypted with the backup's node key and hashed against the SHA-256 its record holds), each linked
-one was verified when first written; then it is renamed. A restore stages the backup's files beside
-the attachment folder, verified, and moves them in only after the database itself was restored;
+one was verified when first written; then it is renamed. A restore stages the backup's files in a scratch
+folder of the data folder (sync/scratch.py: removed when the restore ends, or by the next command
+after a killed one), verified, and moves them in only after the database itself was restored;
 files already there are never deleted.
 """
 
@@ -34,7 +35,6 @@ from xihu_desk.store import progress as progress_steps
 
 MANIFEST = "xihu-desk-attachments.json"
 FORMAT = 1
-STAGING = "attachments.restore" + backup.PARTIAL
 WRITE_BYTES_PER_S = 50_000_000  # read, decrypt to check, write, read back and decrypt again (loaded 2 cores)
 
 
@@ -257,15 +257,14 @@ class Staged:
         return {"in_backup": self.in_backup, "restored": self.files, "damaged": self.damaged, "absent": self.absent}
 
 
-def stage(source: Path, root: Path, progress: Share | None = None) -> Staged:
-    """Copy the files of the companion of the backup ``source`` into a staging folder of ``root``,
-    each checked against the backup's database; the live attachment folder is not touched."""
+def stage(source: Path, folder: Path, progress: Share | None = None) -> Staged:
+    """Copy the files of the companion of the backup ``source`` into ``folder`` (a scratch folder on
+    the data folder's disk), each checked against the backup's database; the live attachment
+    folder is not touched."""
     companion = backup.attachments_of(source)
     if not (companion / MANIFEST).is_file():
         return Staged(None, False)
     secret, rows = _recorded(source)
-    folder = Path(root) / STAGING
-    discard(folder)
     staged = Staged(folder, True)
     if secret is None:
         return staged
@@ -291,19 +290,16 @@ def stage(source: Path, root: Path, progress: Share | None = None) -> Staged:
             staged.files += 1
             if progress is not None:
                 progress.step(done=done, total=total, stage="正在核对备份中的附件…")
-    except BaseException as exc:
-        discard(folder)
-        if isinstance(exc, OSError):
-            if dbfile.is_disk_full(exc, Path(root)):
-                raise dbfile.DiskFull(Path(root)) from exc
-            raise StorageError(f"无法读取备份中的附件：{exc.strerror or exc}。数据目录没有改变。") from exc
-        raise
+    except OSError as exc:
+        if dbfile.is_disk_full(exc, folder):
+            raise dbfile.DiskFull(folder.parent) from exc
+        raise StorageError(f"无法读取备份中的附件：{exc.strerror or exc}。数据目录没有改变。") from exc
     return staged
 
 
 def move_in(staged: Staged, root: Path) -> None:
     """Move the staged files into the attachment folder (each replaced at once: a file of the same
-    name there has the same content), then remove the staging folder. Nothing is deleted."""
+    name there has the same content). Nothing is deleted."""
     if staged.folder is None:
         return
     live = Path(root) / FOLDER
@@ -316,7 +312,6 @@ def move_in(staged: Staged, root: Path) -> None:
         raise StorageError(
             f"数据库已恢复，但附件未能全部放回（{exc.strerror or exc}）：请关闭正在查看附件的程序后再恢复一次。"
         ) from exc
-    discard(staged.folder)
 
 
 def discard(folder: Path | None) -> None:

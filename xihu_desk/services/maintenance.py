@@ -17,6 +17,7 @@ from xihu_desk.store import backup, clean_exit, dbfile, migrate, sqlfile
 from xihu_desk.store import progress as progress_steps
 from xihu_desk.store import uow
 from xihu_desk.store.uow import Database
+from xihu_desk.sync import scratch
 
 
 @dataclass
@@ -410,18 +411,16 @@ def restore(
     if live.state == "ok" and dbfile.probe_exclusive(data.database).busy:
         raise StorageError("数据库正被另一个程序（西湖司法所工作台窗口或命令）使用，请先关闭它再恢复。")
 
-    # the backup's attachments unpacked and checked first, moved in once the database is restored
-    staged = attachment_backup.stage(source, data.root)
-    try:
+    # the backup's attachments copied and checked first, moved in once the database is restored;
+    # the scratch folder goes when this ends, however it ends (the attachment folder untouched)
+    with scratch.folder(data.root, "restore") as work:
+        staged = attachment_backup.stage(source, work / "attachments")
         result, kept = _restore_database(data, source, live, now)
-    except BaseException:
-        attachment_backup.discard(staged.folder)  # the attachment folder was not touched
-        raise
-    try:
-        attachment_backup.move_in(staged, data.root)
-    except StorageError:
-        result.db.dispose()
-        raise
+        try:
+            attachment_backup.move_in(staged, data.root)
+        except StorageError:
+            result.db.dispose()
+            raise
     with result.db.write() as session:
         audit.record(
             session,
