@@ -65,7 +65,11 @@ class Printed:
 
     @property
     def file_name(self) -> str:
-        return f"{self.case_no}{self.title}{'（草稿）' if self.draft else ''}{'.docx' if self.docx else '.pdf'}"
+        from xihu_desk.domain.filenames import safe_file_name  # a case number kept from an old ledger may hold '/'
+
+        return safe_file_name(
+            f"{self.case_no}{self.title}{'（草稿）' if self.draft else ''}{'.docx' if self.docx else '.pdf'}"
+        )
 
 
 def _key(session: Session) -> bytes:

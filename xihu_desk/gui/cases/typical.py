@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xihu_desk.domain.filenames import safe_file_name
 from xihu_desk.domain.errors import UserError
 from xihu_desk.gui import messages, ops
 from xihu_desk.gui.context import AppContext
@@ -138,7 +139,7 @@ class TypicalDialog(QDialog):
 
     def export_dialog(self, *, word: bool) -> None:
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        name = f"典型案例 {self.up.title}{'.docx' if word else '.pdf'}"
+        name = safe_file_name(f"典型案例 {self.up.title}{'.docx' if word else '.pdf'}")  # the title is typed
         path, _filter = QFileDialog.getSaveFileName(
             self,
             self.tr("导出典型案例"),

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from xihu_desk.domain import grading as rules_domain
+from xihu_desk.domain.filenames import safe_file_name
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, prefs, screenfit, theme
 from xihu_desk.gui.context import AppContext
@@ -607,7 +608,7 @@ class MediatorDialog(QDialog):
         if rules is None or self.uuid is None or self.detail is None:
             return
         start, end = self.evidence.period()
-        name = self.tr("{name}等级评定申请表.pdf").format(name=self.detail["name"])
+        name = safe_file_name(self.tr("{name}等级评定申请表.pdf").format(name=self.detail["name"]))
         path = self.save_file(self, self.tr("保存申请表"), name, self.tr("PDF 文件 (*.pdf)"))
         if not path:
             return

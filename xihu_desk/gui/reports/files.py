@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from xihu_desk.domain.filenames import safe_file_name
 from xihu_desk.gui import prefs
 
 LAST_FOLDER_KEY = "reports/last_folder"
@@ -20,7 +21,7 @@ class FileDialogs(QObject):
 
     def _start(self, name: str = "") -> str:
         folder = prefs.get_text(LAST_FOLDER_KEY) or str(Path.home())
-        return str(Path(folder) / name) if name else folder
+        return str(Path(folder) / safe_file_name(name)) if name else folder
 
     def _chosen(self, path: str, suffix: str = "") -> Path | None:
         if not path:
