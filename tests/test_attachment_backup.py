@@ -197,3 +197,13 @@ def test_what_a_killed_backup_left_is_removed_at_the_next_start(data_dir, db, at
     (left / "ab" / "cd").write_bytes(b"half")
     assert left in backup.remove_partials(data_dir.root, data_dir.backups) and not left.exists()
     assert attachment_backup.verify(saved) == 2  # a finished backup's folder stays
+
+
+def test_the_estimate_counts_only_the_attachment_files_to_copy(data_dir, db, attached):
+    from xihu_desk.store import progress as progress_steps
+
+    database_only = progress_steps.backup_seconds(data_dir.database.stat().st_size)
+    assert maintenance.backup_estimate(data_dir) > database_only  # none backed up yet: all to copy
+    maintenance.backup_now(data_dir, db, cli_actor())
+    assert maintenance.backup_estimate(data_dir) == pytest.approx(
+        progress_steps.backup_seconds(data_dir.database.stat().st_size))  # all linked next time

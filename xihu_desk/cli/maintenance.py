@@ -16,7 +16,6 @@ from pathlib import Path
 from xihu_desk.cli.common import DataDir, UserError, bounded_int, emit, open_data, run
 from xihu_desk.cli.output import write_error
 from xihu_desk.cli.progress import StderrProgress
-from xihu_desk.store.progress import backup_seconds
 
 
 def add_gui_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -171,7 +170,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         emit(args, {"file": str(path), "size": path.stat().st_size}, f"已备份并校验：{path}")
         return 0
     size = data.database.stat().st_size
-    progress = StderrProgress(backup_seconds(size), "备份", size)
+    progress = StderrProgress(maintenance.backup_estimate(data), "备份", size)  # with the attachments to copy
     path = maintenance.backup_now(data, opened.db, cli_actor(), target, progress=progress)
     from xihu_desk.services import attachment_backup
 

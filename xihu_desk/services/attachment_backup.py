@@ -73,12 +73,18 @@ def _recorded(database: Path) -> tuple[bytes | None, list[tuple[str, int]]]:
     return (bytes(row[0]) if row else None), [(str(sha), int(size or 0)) for sha, size in rows]
 
 
-def live_bytes(database: Path) -> int:
-    """About how many bytes of attachments a backup of ``database`` carries (for its estimate)."""
+def pending_bytes(database: Path, previous: Path | None) -> int:
+    """About how many bytes of attachment files a backup of ``database`` will copy: those the
+    companion of the ``previous`` backup (the one write() links from) does not hold."""
     try:
-        return sum(size for _sha, size in _recorded(database)[1])
+        secret, rows = _recorded(database)
     except StorageError:
         return 0
+    if secret is None:
+        return 0
+    store = from_secret(Path("."), secret)
+    lender = backup.attachments_of(previous) if previous is not None else None
+    return sum(size for sha, size in rows if lender is None or not (lender / _name(store, sha)).is_file())
 
 
 def _name(store: Vault, sha256: str) -> str:

@@ -99,9 +99,11 @@ def backup_estimate(data: DataDir) -> float:
 
         return server_maintenance.backup_estimate(data)
     try:
-        return progress_steps.backup_seconds(data.database.stat().st_size)
+        copy = progress_steps.backup_seconds(data.database.stat().st_size)
     except OSError:
         return 0.0
+    files = attachment_backup.pending_bytes(data.database, _attachments_lender(data))
+    return copy + files / attachment_backup.WRITE_BYTES_PER_S
 
 
 duration_text = progress_steps.duration_text  # "约 40 秒", "约 3 分钟"
@@ -247,23 +249,29 @@ def auto_backup_if_changed(data: DataDir, now: datetime | None = None, progress:
     return path
 
 
+def _attachments_lender(data: DataDir) -> Path | None:
+    """The newest backup with attachments: the next one links its files (a before-migrate backup
+    carries none)."""
+    found = (b.path for b in backup.list_backups(data.backups) if backup.attachments_of(b.path).is_dir())
+    return next(found, None)
+
+
 def _backup_with_attachments(
     data: DataDir, reason: str, now: datetime | None, target: Path | None, progress: Any
 ) -> Path:
     """A verified backup of the database and, beside it, of the attachment files its records name
     (services/attachment_backup.py): both or neither. ``progress`` sees one bar for the two."""
-    # the newest backup with attachments lends its files (a before-migrate backup carries none)
-    previous = [b.path for b in backup.list_backups(data.backups) if backup.attachments_of(b.path).is_dir()]
+    lender = _attachments_lender(data)
     steps, start = None, 1.0
     if progress is not None:
         size = data.database.stat().st_size
         copy = progress_steps.backup_seconds(size)
-        files = attachment_backup.live_bytes(data.database) / attachment_backup.WRITE_BYTES_PER_S
+        files = attachment_backup.pending_bytes(data.database, lender) / attachment_backup.WRITE_BYTES_PER_S
         start = copy / (copy + files) if copy + files > 0 else 1.0
         steps = progress_steps.BackupProgress(attachment_backup.Share(progress, 0.0, start), size)
     path = backup.make_backup(data.database, data.backups, reason, now, target=target, progress=steps)
     try:
-        attachment_backup.write(path, data.root, progress, reuse=previous[0] if previous else None, start=start)
+        attachment_backup.write(path, data.root, progress, reuse=lender, start=start)
     except BaseException:  # no backup without its attachments: the database copy goes too
         backup._remove_with_companions(path)
         raise
