@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 
-from xihu_desk.cli.common import emit, open_data, read_password_file, run, unit
+from xihu_desk.cli.common import UserError, emit, open_data, read_password_file, run, unit
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
@@ -103,6 +103,10 @@ def cmd_user_link(args: argparse.Namespace) -> int:
     from xihu_desk.services import mediators, users
     from xihu_desk.services.context import cli_actor
 
+    if args.user_command == "link" and not (args.mediator or "").strip():  # an empty script variable
+        raise UserError(
+            "请用 --mediator 写明调解员编号（可用 xihu-desk mediator list 查看）；取消关联请用 xihu-desk user unlink。"
+        )
     _data, opened = open_data(args)
     with unit(opened.db, users.find_uuid, mediators.find_uuid, users.link_roster) as session:
         uuid = users.find_uuid(session, args.username)

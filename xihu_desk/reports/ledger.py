@@ -769,7 +769,9 @@ def _read(wb, columns: list[Column], on_row: Callable[[int], None] | None, keep_
                 on_row(len(rows))
     if not any(s.header_row for s in sheets):
         raise LedgerError(
-            "没有在任何工作表中找到台账表头（例如“" + "”“".join(c.header for c in columns if c.required) + "”）。"
+            "没有在任何工作表中找到台账表头（例如“"
+            + "”“".join([c.header for c in columns if c.required] or [c.header for c in columns[:3]])
+            + "”）。"
         )
     for info in sheets:
         if info.header_row and info.ignored:

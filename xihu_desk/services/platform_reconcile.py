@@ -222,6 +222,10 @@ def reconcile(
 
     # the period: as asked, else the whole months the export's accepted dates span
     dated = [r.values["accepted_on"] for r in rows if r.values.get("accepted_on")]
+    if rows and not dated:  # another workbook with a 案件编号 column (our own 评查表): never the platform's
+        raise UserError(
+            "平台导出文件无法对账：没有一行有登记日期，这不是省平台导出的案件表。请选择从浙里调或浙江解纷码导出的文件。"
+        )
     date_from, date_to = query.date_from, query.date_to
     if date_from is None and date_to is None and dated:
         date_from, date_to = _month_span(min(dated), max(dated))

@@ -1,0 +1,35 @@
+"""Inputs a script gets wrong (found red-teaming the later commands): an empty --mediator for
+`user link` (an unset variable) must not silently unlink; a workbook that is not the platform's
+export (our own 评查表, whose 案号 and 结案日期 columns it reads) is refused by `reconcile`, and a file with
+no heading at all is told which headings are looked for."""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+
+from tests.test_cli_contract import run
+
+
+def test_user_link_with_an_empty_mediator_is_refused_not_an_unlink(capsys, data_dir):
+    home = ["--data-dir", str(data_dir.root)]
+    code, _out, err = run(capsys, "user", "link", "admin", "--mediator", "", *home)
+    assert code == 1 and "user unlink" in err, err
+    code, _out, err = run(capsys, "user", "link", "admin", "--mediator", "  ", *home)
+    assert code == 1, err
+
+
+def test_reconcile_refuses_a_workbook_that_is_not_the_platforms(capsys, data_dir, tmp_path):
+    home = ["--data-dir", str(data_dir.root)]
+    ours = tmp_path / "卷宗评查.xlsx"
+    wb = Workbook()
+    wb.active.append(["序号", "案号", "案件名称", "承办调解员", "结案日期", "得分", "扣分", "主要问题"])
+    wb.active.append([1, "（2026）北山人调字第0001号", "张三与李四邻里纠纷", "周调解", "2026-09-04", 70, 30, "缺少回访"])
+    wb.save(ours)
+    code, out, err = run(capsys, "reconcile", str(ours), *home)
+    assert code == 1 and out == "" and "不是省平台导出的案件表" in err, err
+    blank = tmp_path / "空白.xlsx"
+    wb = Workbook()
+    wb.active.append(["甲", "乙"])
+    wb.save(blank)
+    code, _out, err = run(capsys, "reconcile", str(blank), *home)
+    assert code == 1 and "例如“”" not in err and "申请人" in err, err
