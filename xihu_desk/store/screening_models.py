@@ -35,7 +35,11 @@ class ScreeningRound(Travelling, Base):
     """One screening round of a committee, or its 零报告 for a period with nothing found."""
 
     __tablename__ = "screening_round"
-    __table_args__ = (Index("ix_screening_live_held", "held_on", sqlite_where=LIVE),)
+    __table_args__ = (
+        Index("ix_screening_live_held", "held_on", sqlite_where=LIVE),
+        # the rounds every list and count shows (not voided): the 排查 list's count and first page
+        Index("ix_screening_current_held", "held_on", sqlite_where=text("deleted = 0 AND voided_on IS NULL")),
+    )
     committee_uuid: Mapped[str] = mapped_column(ForeignKey("committee.uuid"), index=True)
     held_on: Mapped[date] = mapped_column(Date)
     area: Mapped[str] = mapped_column(String(120))  # 排查范围: the community, estate or unit covered
