@@ -429,11 +429,7 @@ def open_count(session: Session, actor: Actor, today: date) -> tuple[int, int]:
     """(items under review, of which overdue) for the home page."""
     if not actor.can(Perm.VIEW_REVIEWS):
         return 0, 0
-    base = (
-        select(func.count())
-        .select_from(ReviewItem)
-        .where(LIVE, ReviewItem.status.in_(rules.OPEN_STATUSES))
-    )
+    base = select(func.count()).select_from(ReviewItem).where(LIVE, ReviewItem.status.in_(rules.OPEN_STATUSES))
     return (
         session.scalar(base) or 0,
         session.scalar(base.where(and_(ReviewItem.due_on.is_not(None), ReviewItem.due_on < today))) or 0,

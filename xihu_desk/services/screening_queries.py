@@ -111,24 +111,21 @@ def list_rounds(
 ) -> list[RoundRow]:
     actor.require(Perm.VIEW_CASES)
     found, still_open, serious = _counts()
-    query = (
-        select(
-            R.uuid,
-            R.held_on,
-            Committee.name,
-            R.method,
-            R.area,
-            R.staff,
-            R.zero_report,
-            found,
-            still_open,
-            serious,
-            R.period_from,
-            R.period_to,
-            R.voided_on,
-        )
-        .join(Committee, Committee.uuid == R.committee_uuid)
-    )
+    query = select(
+        R.uuid,
+        R.held_on,
+        Committee.name,
+        R.method,
+        R.area,
+        R.staff,
+        R.zero_report,
+        found,
+        still_open,
+        serious,
+        R.period_from,
+        R.period_to,
+        R.voided_on,
+    ).join(Committee, Committee.uuid == R.committee_uuid)
     key = found if f.sort == "found" else _SORTS.get(f.sort, R.held_on)
     order = [key.desc() if f.descending else key.asc(), R.uuid.desc() if f.descending else R.uuid.asc()]
     rows = session.execute(_where(query, f).order_by(*order).offset(offset).limit(limit))
