@@ -33,3 +33,17 @@ def test_reconcile_refuses_a_workbook_that_is_not_the_platforms(capsys, data_dir
     wb.save(blank)
     code, _out, err = run(capsys, "reconcile", str(blank), *home)
     assert code == 1 and "例如“”" not in err and "申请人" in err, err
+
+
+def test_a_missing_or_non_utf8_rules_or_analysis_file_is_said_in_chinese(capsys, data_dir, tmp_path):
+    home = ["--data-dir", str(data_dir.root)]
+    gbk = tmp_path / "规则.toml"
+    gbk.write_bytes("版本 = \"甲\"".encode("gbk"))
+    for argv, expected in (
+        (["subsidy", "--load-rules", str(tmp_path / "无.toml")], "找不到该文件"),
+        (["subsidy", "--load-rules", str(gbk)], "不是 UTF-8 编码"),
+        (["print", "typical", "（2026）北山人调字第0001号", "-o", str(tmp_path / "a.docx"), "--analysis-file",
+          str(tmp_path / "无.txt")], "找不到该文件"),
+    ):
+        code, _out, err = run(capsys, *argv, *home)
+        assert code == 1 and expected in err and "Errno" not in err, err

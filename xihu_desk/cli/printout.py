@@ -167,8 +167,10 @@ def cmd_typical(args: argparse.Namespace) -> int:
     if args.analysis_file:
         try:
             analysis = Path(args.analysis_file).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(f"读不出案例评析文件 {args.analysis_file}：请用 UTF-8 编码的文本文件。（{exc}）") from exc
+        except FileNotFoundError:
+            raise UserError(f"读不出案例评析文件 {args.analysis_file}：找不到该文件。") from None
+        except (OSError, UnicodeDecodeError):
+            raise UserError(f"读不出案例评析文件 {args.analysis_file}：请用 UTF-8 编码的文本文件。") from None
     word = target.suffix.lower() == ".docx"
     services = (cases.find_case_uuid, typical_cases.document) + ((typical_cases.save,) if analysis is not None else ())
     with unit(opened.db, *services) as session:

@@ -43,8 +43,16 @@ def cmd_subsidy(args: argparse.Namespace) -> int:
     if args.load_rules:
         try:
             text = Path(args.load_rules).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(f"读不出补贴规则文件 {args.load_rules}：{exc}") from exc
+        except FileNotFoundError:
+            raise UserError(f"读不出补贴规则文件 {args.load_rules}：找不到该文件。") from None
+        except UnicodeDecodeError:
+            raise UserError(
+                f"补贴规则文件不是 UTF-8 编码：{args.load_rules}。请用记事本“另存为”，编码选 UTF-8 后再试。"
+            ) from None
+        except OSError as exc:
+            raise UserError(
+                f"读不出补贴规则文件 {args.load_rules}（{exc.strerror or exc}），请检查文件后重试。"
+            ) from None
         table = run(opened.db, subsidy.load_rules, text)
         doc = {"rules_version": table.version, "valid_from": table.valid_from.isoformat(), "sample": table.sample}
         emit(
