@@ -48,3 +48,17 @@ def test_a_case_list_loads_no_heavy_library_and_no_change_service(data_dir):
 def test_other_reading_commands_load_no_heavy_library(data_dir, argv):
     heavy = _loaded([*argv, "--json", "--data-dir", str(data_dir.root)], NEVER)
     assert heavy == "", f"loaded by `{' '.join(argv)}`: {heavy}"
+
+
+def test_showing_one_case_loads_no_heavy_library(data_dir, db):
+    """`case show` reads one case's history, transfers and corrections, and nothing heavy."""
+    from tests import casekit
+    from xihu_desk.services import cases
+
+    actor = casekit.head_actor(db)
+    team = casekit.roster(db, actor)
+    with db.write() as s:
+        case_no = cases.open_case(s, actor, casekit.intake(db, team)).case_no
+    heavy = _loaded(["case", "show", case_no, "--json", "--data-dir", str(data_dir.root)],
+                    NEVER + ["argon2", "xihu_desk.services.auth"])
+    assert heavy == "", f"loaded by `case show`: {heavy}"
