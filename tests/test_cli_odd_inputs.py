@@ -5,6 +5,7 @@ no heading at all is told which headings are looked for."""
 
 from __future__ import annotations
 
+import pytest
 from openpyxl import Workbook
 
 from tests.test_cli_contract import run
@@ -47,3 +48,20 @@ def test_a_missing_or_non_utf8_rules_or_analysis_file_is_said_in_chinese(capsys,
     ):
         code, _out, err = run(capsys, *argv, *home)
         assert code == 1 and expected in err and "Errno" not in err, err
+
+
+@pytest.mark.parametrize("amount", ["1e308", "1E+400", "NaN", "-Infinity", "sNaN"])
+def test_an_absurd_amount_is_refused_in_one_line(capsys, data_dir, amount):
+    home = ["--data-dir", str(data_dir.root)]
+    code, _out, err = run(capsys, "case", "draft-agreement", "（2026）北山人调字第0001号", "--clause", "赔偿",
+                          f"--amount={amount}", *home)
+    assert code == 2 and "Traceback" not in err, err  # a usage error, before any case is looked up
+
+
+def test_the_correction_parser_refuses_what_decimal_cannot_compare():
+    from xihu_desk.domain import corrections
+    from xihu_desk.domain.errors import FieldError
+
+    for value in ("1E+400", "NaN", "Infinity"):
+        with pytest.raises(FieldError):
+            corrections.parse(corrections.spec("amount", 2, False), value)

@@ -113,7 +113,8 @@ def _yuan(text: str) -> int:
         value = Decimal(text.strip().replace(",", ""))
     except InvalidOperation:
         raise argparse.ArgumentTypeError(f"金额应为数字（元）：{text}") from None
-    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")) or value > 10**11:
+    # the bound before quantize: 1e308 cannot be quantized (InvalidOperation)
+    if not value.is_finite() or value < 0 or value > 10**11 or value != value.quantize(Decimal("0.01")):
         raise argparse.ArgumentTypeError(f"金额应为不小于 0 的元数，最多两位小数：{text}")
     return int(value * 100)
 

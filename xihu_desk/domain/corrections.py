@@ -110,7 +110,8 @@ def parse(s: FieldSpec, text: str) -> object:
             amount = Decimal(value.replace(",", "").replace("，", "") or "0")
         except InvalidOperation:
             raise FieldError("value", f"{s.label}应为金额数字（元），如 3000 或 1250.50。") from None
-        if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        # finite and bounded before comparing and quantizing (NaN or 1e400 raise InvalidOperation there)
+        if not amount.is_finite() or amount < 0 or amount > 10**11 or amount != amount.quantize(Decimal("0.01")):
             raise FieldError("value", f"{s.label}应为不小于 0、至多两位小数的金额（元）。")
         return int(amount * 100)
     if s.kind == "clauses":
