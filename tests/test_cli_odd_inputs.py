@@ -65,3 +65,14 @@ def test_the_correction_parser_refuses_what_decimal_cannot_compare():
     for value in ("1E+400", "NaN", "Infinity"):
         with pytest.raises(FieldError):
             corrections.parse(corrections.spec("amount", 2, False), value)
+
+
+def test_an_argument_type_failing_in_a_way_argparse_misses_is_a_usage_error_not_a_traceback(capsys, monkeypatch):
+    import argparse
+
+    def odd(self, *_a, **_k):  # e.g. decimal.InvalidOperation from a type function
+        raise ArithmeticError("odd")
+
+    monkeypatch.setattr(argparse.ArgumentParser, "parse_args", odd)
+    code, out, err = run(capsys, "case", "list")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "用法错误" in err, err

@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 130
+    except Exception:  # an argument's type failed in a way argparse does not catch: a usage error all the same
+        print("用法错误：有参数的值无法识别，请用 --help 查看该命令的用法。", file=sys.stderr)
+        return 2
     command = args.command or "gui"
     try:
         common.choose_database(args)
