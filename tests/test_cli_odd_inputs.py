@@ -76,3 +76,10 @@ def test_an_argument_type_failing_in_a_way_argparse_misses_is_a_usage_error_not_
     monkeypatch.setattr(argparse.ArgumentParser, "parse_args", odd)
     code, out, err = run(capsys, "case", "list")
     assert code == 2 and out == "" and err.count("\n") == 1 and "用法错误" in err, err
+
+
+def test_an_echoed_name_cannot_reorder_the_terminal_line(capsys, data_dir):
+    # U+202E would show "…tcejer" as "reject…": the error line echoes what was typed
+    code, _out, err = run(capsys, "bundle", "resync", "甲\u202e\u2066乙\u2069\u200f", "--data-dir", str(data_dir.root))
+    assert code == 1 and "甲乙" in err
+    assert not set(err) & {"\u202e", "\u2066", "\u2069", "\u200f"}

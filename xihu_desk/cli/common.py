@@ -160,8 +160,9 @@ def outgoing(args: argparse.Namespace, doc: Any) -> Any:
 
 
 # Control characters other than newline and tab would reach the terminal raw (ESC sequences, a
-# carriage return that overwrites the line); JSON escapes them itself.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# carriage return that overwrites the line); JSON escapes them itself. So would the bidirectional
+# overrides and isolates (U+202A-E, U+2066-9) and marks, which reorder what a clerk reads on the line.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def plain(text: str) -> str:
