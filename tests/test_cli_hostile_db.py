@@ -86,12 +86,18 @@ def _one_chinese_line(err: str) -> bool:
     return len(lines) == 1 and bool(CHINESE.search(lines[0])) and "Traceback" not in err
 
 
-def _check_outcome(code: int, out: str, err: str, *, json_asked: bool, may_read: bool = False) -> None:
+# the commands whose --json document is the verdict, failure included (README, 命令行)
+REPORTS = {("check",), ("print", "verify"), ("bundle", "import")}
+
+
+def _check_outcome(code: int, out: str, err: str, *, json_asked: bool, may_read: bool = False,
+                   words: tuple[str, ...] = ()) -> None:
     """1 with one Chinese line (2 for usage); 0 only where a read may proceed (a file whose damage
     the read does not reach opens read-only; a reader does not wait for another's write)."""
     assert code in ((0, 1, 2) if may_read else (1, 2)), (code, out, err)
     assert "Traceback" not in err and "内部错误" not in err, err
-    if json_asked and out:  # a report whose verdict is the failure (check, print verify): one document
+    if json_asked and out:  # a report whose verdict is the failure (README): one document
+        assert code == 0 or words in REPORTS, (words, out)
         json.loads(out)
     elif code == 1:
         assert _one_chinese_line(err), err
@@ -108,7 +114,7 @@ def test_every_command_on_a_damaged_database(capsys, damaged_templates, tmp_path
     db = root / "xihu-desk.sqlite3"
     before = db.read_bytes()
     code, out, err = _run(capsys, [*words, *required, "--data-dir", str(root)] + (["--json"] if json_asked else []))
-    _check_outcome(code, out, err, json_asked=json_asked, may_read=kind == "pages")
+    _check_outcome(code, out, err, json_asked=json_asked, may_read=kind == "pages", words=words)
     assert db.read_bytes() == before
 
 
@@ -180,7 +186,7 @@ def test_every_command_on_a_database_locked_by_another_process(capsys, locked_no
     started = time.monotonic()
     code, out, err = _run(capsys, [*words, *required, "--data-dir", str(locked_node)]
                           + (["--json"] if json_asked else []))
-    _check_outcome(code, out, err, json_asked=json_asked, may_read=True)
+    _check_outcome(code, out, err, json_asked=json_asked, may_read=True, words=words)
     assert not SAYS_DAMAGED.search(err), err
     assert db.read_bytes() == before
     assert time.monotonic() - started < 15
@@ -259,6 +265,6 @@ def read_only_walk(template_node):
 def test_every_command_in_a_read_only_data_folder(read_only_walk, words, required, json_asked):
     results, before, after, root = read_only_walk
     code, out, err = results[" ".join(_argv(words, required, root, json_asked))]
-    _check_outcome(code, out, err, json_asked=json_asked, may_read=True)
+    _check_outcome(code, out, err, json_asked=json_asked, may_read=True, words=words)
     assert not SAYS_DAMAGED.search(err), err  # a folder it may not write is not a damaged file
     assert after == before
