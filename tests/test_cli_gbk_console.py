@@ -6,6 +6,7 @@ echoed back. The console is a strict GBK text stream over bytes, as Python makes
 from __future__ import annotations
 
 import io
+import json
 import sys
 
 import pytest
@@ -71,6 +72,14 @@ def test_every_command_and_its_error_on_a_gbk_console(console, rare_node, tmp_pa
     assert "内部错误" not in err and "Traceback" not in err, err
     if code == 1:
         assert len(err.strip().splitlines()) == 1, err
+    # and with --json (the state the first run left): one document on success, else nothing (README)
+    code, out, err = console.run(*words, *argv, "--data-dir", str(data.root), "--json")
+    assert code in (0, 1, 2) and "内部错误" not in err, err
+    if out:
+        assert code == 0 or words in {("check",), ("print", "verify"), ("bundle", "import")}, (code, out)
+        json.loads(out)
+    else:
+        assert code != 0, err
 
 
 @pytest.mark.parametrize("argv", [
