@@ -83,3 +83,17 @@ def test_an_echoed_name_cannot_reorder_the_terminal_line(capsys, data_dir):
     code, _out, err = run(capsys, "bundle", "resync", "甲\u202e\u2066乙\u2069\u200f", "--data-dir", str(data_dir.root))
     assert code == 1 and "甲乙" in err
     assert not set(err) & {"\u202e", "\u2066", "\u2069", "\u200f"}
+
+
+@pytest.mark.parametrize("org,parent", [("330106000", None), ("330106002", "330100")])
+def test_init_with_a_mistyped_code_leaves_no_half_made_data_folder(capsys, tmp_path, org, parent):
+    password = tmp_path / "pw.txt"
+    password.write_text("Strong-pass-2026\n", encoding="utf-8")
+    home = tmp_path / "新节点"
+    code, _out, err = run(capsys, "init", "--org", org, "--level", "township", *(["--parent", parent] if parent else []),
+                          "--admin", "wang", "--password-file", str(password), "--data-dir", str(home))
+    assert code == 1 and "不在" in err and "单位列表" in err, err
+    assert not (home / "xihu-desk.sqlite3").exists()
+    code, _out, err = run(capsys, "init", "--org", "330106002", "--level", "township", "--admin", "wang",
+                          "--password-file", str(password), "--data-dir", str(home))
+    assert code == 0, err

@@ -64,6 +64,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         at_rest.recovery_target(DataDir(args.data_dir), args.recovery_key_file)
     if args.recovery_sheet:
         recovery_sheet.check_target(DataDir(args.data_dir).root, args.recovery_sheet)
+    fresh = DataDir(args.data_dir)
+    if not fresh.server and not fresh.database.exists():  # nothing made for a mistyped code
+        node.refuse_unlisted(args.org, args.parent)
     data, opened = open_data(args, must_exist=False)
     info = run(
         opened.db,

@@ -87,6 +87,24 @@ def _check_parent(session: Session, level: Level, org: OrgUnit, parent_code: str
     return parent.code
 
 
+UNLISTED = "单位代码“{code}”不在西湖区单位列表中，请核对（例如 330106002 北山街道）。"
+
+
+def refuse_unlisted(org_code: str, parent_code: str | None) -> None:
+    """Before ``init`` makes a database: codes not in the shipped list (db/reference) are refused,
+    so a mistyped code leaves no half-made data folder behind (a new database holds that list)."""
+    import json
+
+    from xihu_desk import paths
+
+    units = json.loads((paths.reference_dir() / "org_units.json").read_text(encoding="utf-8"))["units"]
+    listed = {u["code"] for u in units}
+    if org_code.strip() not in listed:
+        raise UserError(UNLISTED.format(code=org_code))
+    if parent_code and parent_code.strip() not in listed:
+        raise UserError(f"上级单位代码“{parent_code}”不在单位列表中。")
+
+
 @writes
 def init_node(session: Session, actor: Actor, cmd: InitCommand) -> NodeInfo:
     """Make the node; refuses, changing nothing, when the database already has one."""
@@ -98,7 +116,7 @@ def init_node(session: Session, actor: Actor, cmd: InitCommand) -> NodeInfo:
         raise UserError(f"未知的层级“{cmd.level}”，应为 community、township 或 district。") from None
     org = session.get(OrgUnit, cmd.org_code.strip())
     if org is None or org.retired:
-        raise UserError(f"单位代码“{cmd.org_code}”不在西湖区单位列表中，请核对（例如 330106002 北山街道）。")
+        raise UserError(UNLISTED.format(code=cmd.org_code))
     if not org_kind_fits(level, org.kind):
         raise UserError(f"“{org.name}”不能作为{level.label}。")
     parent_code = _check_parent(session, level, org, cmd.parent_code)
