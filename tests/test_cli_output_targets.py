@@ -254,3 +254,13 @@ def test_a_bundle_for_a_bad_place_is_one_line_and_the_next_export_is_still_numbe
     code, out, err = _run(capsys, ["bundle", "export", "-o", str(usb), "--json", *home])
     assert code == 0, err
     assert Path(json.loads(out)["file"]).name.startswith("XD_330106002_to_330106_0001_")
+
+
+def test_print_into_a_folder_names_the_file_itself_and_a_workbook_into_a_folder_is_one_line(capsys, node, tmp_path):
+    code, out, err = _run(capsys, _argv(node, ["print", "agreement", "{case}", "-o", "{out}", "--json"], tmp_path))
+    assert code == 0, err
+    written = Path(json.loads(out)["file"])
+    assert written.parent == tmp_path and written.name == f"{node['case']}人民调解协议书.pdf"
+    assert written.read_bytes().startswith(b"%PDF")
+    code, _out, err = _run(capsys, _argv(node, ["ledger", "export", "--kind", "cases", "-o", "{out}"], tmp_path))
+    assert code == 1 and _one_chinese_line(err) and "文件夹" in err and "Is a directory" not in err, err

@@ -68,10 +68,11 @@ def cmd_print(args: argparse.Namespace) -> int:
 
     data, opened = open_data(args)
     target = Path(args.output)
+    folder = target if target.is_dir() else None  # -o a folder: the document's own name in it (safe on NTFS)
     word = target.suffix.lower() == ".docx"  # the suffix chooses: an editable Word copy of the same document
-    if target.suffix.lower() not in (".pdf", ".docx"):
+    if folder is None and target.suffix.lower() not in (".pdf", ".docx"):
         target = target.with_name(target.name + ".pdf")
-    check_target(args, target)
+    check_target(args, folder / "x.pdf" if folder else target)
     progress = PageProgress(args.print_command == "casefile" and sys.stderr.isatty() and not args.json)
     with unit(opened.db, cases.find_case_uuid, printing.print_document) as session:
         uuid = cases.find_case_uuid(session, args.case_no)
@@ -87,6 +88,8 @@ def cmd_print(args: argparse.Namespace) -> int:
             draft=args.draft,
             word=word,
         )
+        if folder is not None:
+            target = folder / printed.file_name
         # Written inside the unit of work: if the file cannot be written, the print is not audited.
         write_output(args, target, printed.docx or printed.pdf)
     progress.done()

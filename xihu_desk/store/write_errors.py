@@ -20,6 +20,8 @@ def describe(target: Path, exc: OSError, what: str = "") -> UserError:
         return full
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         why = "没有写入该文件夹的权限（或文件正被其他程序打开、为只读）。请另选一个文件夹，或关闭打开它的程序后重试"
+    elif isinstance(exc, IsADirectoryError) or exc.errno == errno.EISDIR:
+        why = "这是一个文件夹。请在文件夹后面写上文件名"
     elif isinstance(exc, (NotADirectoryError, FileExistsError)) or exc.errno in (errno.ENOTDIR, errno.EEXIST):
         why = "路径中有一段是文件而不是文件夹。请另选一个文件夹"
     elif exc.errno in (errno.EINVAL, errno.ENAMETOOLONG) or getattr(exc, "winerror", None) in _WINDOWS_BAD_NAME:
