@@ -43,6 +43,7 @@ def test_a_missing_or_non_utf8_rules_or_analysis_file_is_said_in_chinese(capsys,
     for argv, expected in (
         (["subsidy", "--load-rules", str(tmp_path / "无.toml")], "找不到该文件"),
         (["subsidy", "--load-rules", str(gbk)], "不是 UTF-8 编码"),
+        (["subsidy", "--load-rules", str(tmp_path)], "找不到该文件"),
         (["print", "typical", "（2026）北山人调字第0001号", "-o", str(tmp_path / "a.docx"), "--analysis-file",
           str(tmp_path / "无.txt")], "找不到该文件"),
     ):

@@ -170,7 +170,7 @@ def cmd_typical(args: argparse.Namespace) -> int:
     if args.analysis_file:
         try:
             analysis = Path(args.analysis_file).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
+        except (FileNotFoundError, IsADirectoryError):
             raise UserError(f"读不出案例评析文件 {args.analysis_file}：找不到该文件。") from None
         except (OSError, UnicodeDecodeError):
             raise UserError(f"读不出案例评析文件 {args.analysis_file}：请用 UTF-8 编码的文本文件。") from None

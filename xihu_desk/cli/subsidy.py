@@ -43,7 +43,7 @@ def cmd_subsidy(args: argparse.Namespace) -> int:
     if args.load_rules:
         try:
             text = Path(args.load_rules).read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
+        except (FileNotFoundError, IsADirectoryError):
             raise UserError(f"读不出补贴规则文件 {args.load_rules}：找不到该文件。") from None
         except UnicodeDecodeError:
             raise UserError(
