@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 from xihu_desk.cli.common import DataDir, UserError, bounded_int, emit, open_data, run
-from xihu_desk.cli.output import write_error
 from xihu_desk.cli.progress import StderrProgress
 
 
@@ -185,13 +184,15 @@ def _writable_folder(target: Path) -> None:
     missing one is said in Chinese before the copy starts (SQLite only says "unable to open")."""
     import tempfile
 
+    from xihu_desk.store import write_errors
+
     folder = target if target.is_dir() else target.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):
             pass
     except OSError as exc:
-        raise write_error(target, exc) from None
+        raise write_errors.describe(target, exc) from None
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
