@@ -70,6 +70,7 @@ def cmd_encrypt(args: argparse.Namespace) -> int:
         removed = at_rest.remove_plain_backups(data, cli_actor())
         emit(args, {"removed_plain_backups": [str(p) for p in removed]}, f"已删除 {len(removed)} 份未加密的备份。")
         return 0
+    at_rest.require_sqlite(data)  # a PostgreSQL node has no file to convert: said before any size is read
     if args.recovery_key_file:  # refused before anything changes
         at_rest.recovery_target(data, args.recovery_key_file)
     size = data.database.stat().st_size
