@@ -425,10 +425,36 @@ def restore(
         staged = attachment_backup.stage(source, work / "attachments")
         result, kept = _restore_database(data, source, live, now)
         try:
+            # the database is restored from here on: the log says so before the files move in, so a
+            # file held open by a viewer (move_in refuses) does not lose the restore from the log
+            _audit_restore(result, actor, source, theirs, live, kept, staged, replaced)
             attachment_backup.move_in(staged, data.root)
-        except StorageError:
+        except BaseException:
             result.db.dispose()
             raise
+    return RestoreResult(
+        opened=result,
+        source=source,
+        node=theirs,
+        live_state=live.state,
+        kept=kept,
+        replaced_node=replaced,
+        other_node=replaced is not None,
+        attachments=staged,
+    )
+
+
+def _audit_restore(
+    result: migrate.OpenResult,
+    actor: Actor,
+    source: Path,
+    theirs: dbfile.NodeIdentity | None,
+    live: dbfile.Health,
+    kept: Path | None,
+    staged: attachment_backup.Staged,
+    replaced: dbfile.NodeIdentity | None,
+) -> None:
+    """restore's audit events, in the restored database (one transaction)."""
     with result.db.write() as session:
         audit.record(
             session,
@@ -466,16 +492,6 @@ def restore(
                     "fingerprint": theirs.fingerprint if theirs else None,
                 },
             )
-    return RestoreResult(
-        opened=result,
-        source=source,
-        node=theirs,
-        live_state=live.state,
-        kept=kept,
-        replaced_node=replaced,
-        other_node=replaced is not None,
-        attachments=staged,
-    )
 
 
 def _restore_database(
