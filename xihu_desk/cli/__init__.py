@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = getattr(args, f"{command}_command", None)  # the dest of a command's subcommands (parser.py)
     key = (command, sub) if sub else command
     try:
+        common.check_formats(args)  # a fixed-format -o named for another format: refused before any work
         code = COMMANDS[key](args)
         _end_sessions()
         return code

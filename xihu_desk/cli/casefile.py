@@ -17,7 +17,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from xihu_desk.cli.common import CountProgress, check_target, emit, iso_date, open_data, run, unit, write_output
+from xihu_desk.cli.common import (
+    CountProgress,
+    check_target,
+    emit,
+    iso_date,
+    open_data,
+    output_file,
+    run,
+    unit,
+    write_output,
+)
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
@@ -28,7 +38,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     rv = cf_sub.add_parser("review", parents=[common], help="一段时间内结案的案件逐件评查，得分低的在前")
     rv.add_argument("--from", dest="date_from", type=iso_date, metavar="DATE", help="结案日期起（默认今年 1 月 1 日）")
     rv.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="结案日期止（默认今天）")
-    rv.add_argument("-o", "--output", metavar="FILE.xlsx", help="写出评查工作簿")
+    rv.add_argument("-o", "--output", type=output_file(".xlsx"), metavar="FILE.xlsx", help="写出评查工作簿")
 
 
 def _templates(data: Any) -> Path | None:

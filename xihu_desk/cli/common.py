@@ -9,7 +9,8 @@
   (domain/idnumber.scrub) unless the command was asked with ``--reveal`` -- and a command that
   takes ``--reveal`` gets the full numbers only from a service that checked the role and audited
   it. Text for the terminal also loses its control characters (``plain``);
-- ``write_output`` / ``check_target`` (output.py): the files written with ``-o``;
+- ``write_output`` / ``check_target`` (output.py): the files written with ``-o``; ``output_file``, the
+  argparse type of an output of one fixed format, checked by ``check_formats`` before the command runs;
 - progress on a terminal (``CountProgress``, ``PageProgress``);
 - the argument types ``bounded_int`` and ``iso_date``;
 - ``read_password_file``: how ``init`` and ``user reset-password`` read a password: the first
@@ -31,7 +32,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from xihu_desk.cli.output import check_target, write_output
+from xihu_desk.cli.output import check_formats, check_target, output_file, write_output
 from xihu_desk.domain import idnumber, passwords
 from xihu_desk.domain.errors import UserError
 from xihu_desk.paths import DataDir
@@ -42,12 +43,14 @@ __all__ = [
     "PageProgress",
     "UserError",
     "bounded_int",
+    "check_formats",
     "check_target",
     "choose_database",
     "emit",
     "iso_date",
     "open_data",
     "outgoing",
+    "output_file",
     "plain",
     "read_password_file",
     "revealed",

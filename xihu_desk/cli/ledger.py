@@ -27,6 +27,7 @@ from xihu_desk.cli.common import (
     emit,
     iso_date,
     open_data,
+    output_file,
     run,
     unit,
     write_output,
@@ -44,18 +45,23 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     li.add_argument("file", metavar="FILE.xlsx")
     li.add_argument("--kind", choices=LEDGER_KINDS, default="cases")
     li.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
-    li.add_argument("--problems", metavar="FILE.xlsx", help="把问题清单写成 Excel，改正后可再次导入（cases）")
+    li.add_argument(
+        "--problems",
+        type=output_file(".xlsx"),
+        metavar="FILE.xlsx",
+        help="把问题清单写成 Excel，改正后可再次导入（cases）",
+    )
     lx = led_sub.add_parser("export", parents=[common], help="导出 Excel 台账")
     # platform: the cases still to enter in the provincial platform (cli/reconcile.py)
     lx.add_argument("--kind", choices=(*LEDGER_KINDS, "platform"), required=True)
-    lx.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+    lx.add_argument("-o", "--output", required=True, type=output_file(".xlsx"), metavar="FILE.xlsx")
     lx.add_argument("--reveal", action="store_true", help="含完整证件号码（须有查看完整证件号码的权限；记入审计日志）")
 
     rep = sub.add_parser("report", parents=[common], help="统计报表（Excel）")
     rep.add_argument("kind", choices=REPORT_KINDS)
     rep.add_argument("--from", dest="date_from", required=True, type=iso_date, metavar="DATE")
     rep.add_argument("--to", dest="date_to", required=True, type=iso_date, metavar="DATE")
-    rep.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
+    rep.add_argument("-o", "--output", required=True, type=output_file(".xlsx"), metavar="FILE.xlsx")
     scope = rep.add_mutually_exclusive_group()
     scope.add_argument("--org", metavar="CODE", help="只统计该街道（镇）的调委会（mediation）")
     scope.add_argument("--committee", metavar="NAME", help="只统计该调委会：全称、简称或 uuid（mediation）")

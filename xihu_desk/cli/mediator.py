@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from xihu_desk.cli.common import emit, iso_date, open_data, run, unit, write_output
+from xihu_desk.cli.common import emit, iso_date, open_data, output_file, run, unit, write_output
 from xihu_desk.domain import clock
 from xihu_desk.domain.grading import DEFAULT_RULE_SET
 
@@ -34,7 +34,9 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
         help=f"评定标准：{DEFAULT_RULE_SET}（浙江省办法，默认）、national（全国一级至四级）等",
     )
     me.add_argument("--level", metavar="CODE", help="对照的等级代码（默认：已达到的最高等级）")
-    me.add_argument("-o", "--output", metavar="FILE.pdf", help="同时写出人民调解员等级评定申请表（PDF）")
+    me.add_argument(
+        "-o", "--output", type=output_file(".pdf"), metavar="FILE.pdf", help="同时写出人民调解员等级评定申请表（PDF）"
+    )
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ written: the bytes go to a temporary name beside the target and replace it in on
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from xihu_desk.domain.errors import UserError
@@ -29,6 +30,43 @@ def check_target(args: argparse.Namespace, path: str | Path) -> Path:
     if where in protected or _inside(where, data.backups.resolve()):
         raise UserError(f"不能写到 {target}：这是本节点的数据库或备份文件夹，请另选一个文件名。")
     return target
+
+
+# What each fixed format is called in the refusal, so the clerk knows what the file will hold.
+_FORMATS = {".xlsx": "Excel 工作簿", ".pdf": "PDF 文件", ".docx": "Word 文档"}
+
+
+class FormatPath(str):
+    """An output path whose format the command fixes (``-o FILE.xlsx``): the suffixes it may end in."""
+
+    suffixes: tuple[str, ...] = ()
+
+
+def output_file(*suffixes: str) -> Callable[[str], FormatPath]:
+    """An argparse type for an output of one fixed format. The path is checked by ``check_formats``
+    before the command runs (not here: a path over the database must still get that refusal, exit 1)."""
+
+    def parse(text: str) -> FormatPath:
+        path = FormatPath(text)
+        path.suffixes = suffixes
+        return path
+
+    return parse
+
+
+def check_formats(args: argparse.Namespace) -> None:
+    """Every fixed-format output of the command, before any work: never over the database or the
+    backups, and named with its format's suffix (xlsx bytes in a .csv name open as garbage). An
+    existing folder is left to the command, which says what it does with one."""
+    for value in vars(args).values():
+        if not isinstance(value, FormatPath):
+            continue
+        target = check_target(args, value)
+        if target.is_dir() or target.suffix.lower() in value.suffixes:
+            continue
+        wanted = "或".join(value.suffixes)
+        what = "或".join(_FORMATS.get(s, s) for s in value.suffixes)
+        raise UserError(f"不能写到 {target}：写出的是{what}，文件名应以 {wanted} 结尾，请改名后重试。")
 
 
 def write_error(target: Path, exc: OSError) -> UserError:

@@ -13,7 +13,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from xihu_desk.cli.common import CountProgress, UserError, check_target, emit, iso_date, open_data, unit, write_output
+from xihu_desk.cli.common import (
+    CountProgress,
+    UserError,
+    check_target,
+    emit,
+    iso_date,
+    open_data,
+    output_file,
+    unit,
+    write_output,
+)
 
 
 def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, parser_class: type) -> None:
@@ -22,7 +32,9 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     rec.add_argument("--from", dest="date_from", type=iso_date, metavar="DATE", help="对账期间（受理日期）的开始")
     rec.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="对账期间（受理日期）的结束")
     rec.add_argument("--link", action="store_true", help="把建议关联的案件登记上平台编号（一次完成，记入审计日志）")
-    rec.add_argument("-o", "--output", metavar="FILE.xlsx", help="把对账结果写成 Excel（每种结果一张表）")
+    rec.add_argument(
+        "-o", "--output", type=output_file(".xlsx"), metavar="FILE.xlsx", help="把对账结果写成 Excel（每种结果一张表）"
+    )
 
 
 def _text(doc: dict) -> str:

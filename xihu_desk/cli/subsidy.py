@@ -18,7 +18,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from xihu_desk.cli.common import check_target, emit, iso_date, open_data, run, unit, write_output
+from xihu_desk.cli.common import check_target, emit, iso_date, open_data, output_file, run, unit, write_output
 from xihu_desk.domain.errors import UserError
 
 
@@ -26,8 +26,14 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p = sub.add_parser("subsidy", parents=[common], help="以案定补：按规则表计算期间内结案案件的调解员补贴")
     p.add_argument("--from", dest="date_from", type=iso_date, metavar="DATE", help="结案日期起")
     p.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="结案日期止")
-    p.add_argument("-o", "--output", metavar="FILE.xlsx", help="写出发放表工作簿（发放表、明细、暂缓与不发放、规则）")
-    p.add_argument("--pdf", metavar="FILE.pdf", help="写出供签字的发放表（PDF）")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=output_file(".xlsx"),
+        metavar="FILE.xlsx",
+        help="写出发放表工作簿（发放表、明细、暂缓与不发放、规则）",
+    )
+    p.add_argument("--pdf", type=output_file(".pdf"), metavar="FILE.pdf", help="写出供签字的发放表（PDF）")
     p.add_argument("--approve", action="store_true", help="所长审核通过并关闭该期间（之后的更正在下一期调整）")
     p.add_argument("--load-rules", metavar="FILE.toml", help="导入新版本的补贴规则表（区司法局；随数据包下发）")
     p.add_argument("--show-rules", action="store_true", help="列出已有的补贴规则版本和最新一版的内容")
