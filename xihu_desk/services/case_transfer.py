@@ -265,7 +265,13 @@ def case_view(session: Session, case_uuid: str) -> dict[str, Any] | None:
         .limit(1)
     )
     if d is not None:
-        return {**_decision_row(session, d, case.case_no if case else "").as_json(), "direction": "in"}
+        from xihu_desk.services import transfer_receiver  # no mediator of this office yet: the page asks
+
+        return {
+            **_decision_row(session, d, case.case_no if case else "").as_json(),
+            "direction": "in",
+            "needs_mediators": transfer_receiver.awaiting(session, case_uuid),
+        }
     return None
 
 

@@ -436,10 +436,16 @@ def update_intake(
     check_intake(session, cmd)
     parties = _check_parties(cmd.parties, cmd.accepted_on)
     _check_mediators(session, cmd.mediators)
-    if cmd.committee_uuid != case.committee_uuid or cmd.accepted_on.year != case.year:
+    # the year of acceptance, not the number's: an escalated or transferred case is numbered in the
+    # year it reached its committee, which may come after the year it was accepted
+    if cmd.committee_uuid != case.committee_uuid or cmd.accepted_on.year != case.accepted_on.year:
         raise FieldError("committee_uuid", "案件编号已按调委会和年份分配，不能更改承办调委会或受理年份。")
     platform_code = platform_codes.check(session, cmd.platform_code, case.uuid)
     before = snapshot(case)
+    from xihu_desk.services import transfer_receiver  # 移送来的案件: its first mediators of this office
+
+    awaited = transfer_receiver.awaiting(session, case.uuid)
+    had = list(session.scalars(select(CaseMediator.mediator_uuid).where(CaseMediator.case_uuid == case.uuid)))
     for f in INTAKE_FIELDS:
         setattr(case, f, getattr(cmd, f))
     case.summary, case.claims = cmd.summary.strip(), cmd.claims.strip()
@@ -450,15 +456,18 @@ def update_intake(
     session.flush()
     _refresh_title_and_search(session, case)
     _touch(actor, case)
+    now = [a.mediator_uuid for a in cmd.mediators]
+    transfer_receiver.note_assigned(session, actor, case, had, now, awaited)
+    moved = sorted(had) != sorted(now)  # who mediates is part of what the audit says changed
     audit.record(
         session,
         actor,
         "case.update",
         "case",
         case.uuid,
-        summary=f"修改案件 {case.case_no} 的受理信息",
-        before=before,
-        after=snapshot(case),
+        summary=f"修改案件 {case.case_no} 的受理信息" + ("（指定本所调解员）" if awaited and now else ""),
+        before={**before, "mediators": had} if moved else before,
+        after={**snapshot(case), "mediators": now} if moved else snapshot(case),
     )
     return CaseRef(case.uuid, case.case_no, case.version)
 

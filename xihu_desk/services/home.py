@@ -191,6 +191,9 @@ def summary(session: Session, actor: Actor, today: date | None = None, now: date
             DueItem(d.due.isoformat(), d.text, SCREENING, d.uuid, d.overdue)
             for d in screening_queries.due_checks(session, actor, today)
         ]
+        from xihu_desk.services import transfer_receiver  # 移送来的案件 still without this office's mediators
+
+        due += [DueItem(on, text, CASES, uuid) for on, text, uuid in transfer_receiver.waiting(session)]
         from xihu_desk.services import platform_reconcile  # 省平台: cases still to enter, a month to reconcile
 
         due += platform_reconcile.home_items(session, actor, today)

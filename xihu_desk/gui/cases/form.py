@@ -59,6 +59,8 @@ def next_step(d: dict[str, Any]) -> str:
         from xihu_desk.gui.cases.transfer import banner_text
 
         return banner_text(moving)
+    if moving and moving.get("needs_mediators"):  # 移送来的: the sending office's mediators stayed there
+        return _tr("移送来的案件，请指定本所调解员（在“受理信息”中勾选并保存）。")
     returned = d.get("returned_for_correction") or []
     if returned:  # 退回补正 comes first, in any state
         return _tr("区局退回补正：{c}。请在“案件处理 → 更正…”中改正，改正后随下一个数据包报送。").format(

@@ -92,6 +92,7 @@ class IntakeTab(CaseTab):
         self.claims = child(f, QPlainTextEdit, "claims")
         self.mediator_table = child(f, QTableWidget, "mediatorTable")
         self.mediators_hint = child(f, QLabel, "mediatorsHint")
+        self._awaiting = False  # a case transferred here without mediators of this office yet
         self.escalation_risk = child(f, QCheckBox, "escalationRisk")
         self.reported_to = child(f, QLineEdit, "reportedTo")
         self.prevention = {name: child(f, QSpinBox, _camel(name)) for name in PREVENTION_FIELDS}
@@ -174,6 +175,7 @@ class IntakeTab(CaseTab):
         self.reported_to.setEnabled(self.escalation_risk.isChecked())
 
     def _fill(self, d: dict[str, Any] | None, edit: CaseForEdit | None) -> None:
+        self._awaiting = bool(d and (d.get("transfer") or {}).get("needs_mediators"))
         if d is None:  # a new case: today's date, the committee used last time, the user as registrar
             # a mediator's account (linked to the roster): their own committee, themself leading
             own = ops.read(self.ctx, self.actor, users.own_roster_entry)
@@ -248,6 +250,10 @@ class IntakeTab(CaseTab):
             self.mediators_hint.setText(self.tr("请先选择承办调委会，这里列出它的调解员名册。"))
         elif not roster:
             self.mediators_hint.setText(self.tr("该调委会的调解员名册为空，请先在“调解员”中登记调解员。"))
+        elif self._awaiting:
+            self.mediators_hint.setText(
+                self.tr("移送来的案件，请指定本所调解员：勾选参加调解的调解员，指定一名主持人后保存。")
+            )
         else:
             self.mediators_hint.setText(self.tr("勾选参加调解的调解员，并指定一名主持人。"))
 
