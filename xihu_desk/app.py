@@ -126,11 +126,14 @@ def run(data: DataDir, argv: list[str] | None = None, startup_check: bool = Fals
     crash.install()
 
     try:
-        opened = migrate.open_database(data)
+        opened = open_or_unlock(data)
     except StorageError as exc:
         log.error("无法打开数据库：%s", exc.message)
         messages.error(None, exc.message, "无法打开数据库")
         return 1
+    if opened is None:  # 退出 on the unlock screen: nothing was changed
+        log.info("未输入恢复密钥，退出")
+        return 0
     if opened.migrated_from is not None:
         log.info("数据库已从 %s 升级，升级前备份：%s", opened.migrated_from, opened.backup)
     if opened.problems:
@@ -155,6 +158,48 @@ def run(data: DataDir, argv: list[str] | None = None, startup_check: bool = Fals
         migrate.end_sessions()  # a clean exit: the next start skips the integrity check
         log.info("退出")
     return code
+
+
+def open_or_unlock(data: DataDir):
+    """The node's database (store/migrate.open_database), after the unlock screen when this
+    account cannot open the encrypted file (gui/unlock_screen.py); None when the user chose 退出
+    there. A file the sealed key does not open looks damaged to the start: the screen is offered
+    first, and declining it goes on to the offer of a backup."""
+    from xihu_desk.store import db_key, migrate
+
+    try:
+        opened = migrate.open_database(data)
+    except db_key.KeyUnavailable as exc:
+        log.warning("本账户找不到数据库密钥：%s", exc.message)
+        from xihu_desk.gui import unlock_screen
+
+        if not unlock_screen.ask(data, unlock_screen.LOST):
+            return None
+        return migrate.open_database(data)
+    if _key_refused(data, opened):
+        from xihu_desk.gui import unlock_screen
+
+        if unlock_screen.ask(data, unlock_screen.REFUSED):
+            opened.db.dispose()
+            return migrate.open_database(data)
+    return opened
+
+
+def _key_refused(data: DataDir, opened) -> bool:
+    """An encrypted file that no key sealed here opens (or a file overwritten with other bytes:
+    the two look alike, so the recovery key is asked for before a backup is offered)."""
+    from xihu_desk.store import db_key, dbfile, sqlfile
+
+    health = opened.health
+    return (
+        not data.server
+        and health is not None
+        and health.state == "damaged"
+        and health.revision is None
+        and list(health.problems) == [dbfile.NOT_SQLITE_HEADER]
+        and sqlfile.is_encrypted(data.database)
+        and db_key.read_marker(data.root) is not None
+    )
 
 
 def _encrypt_old_attachments(data: DataDir, opened) -> None:

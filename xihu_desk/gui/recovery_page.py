@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -27,6 +26,7 @@ from xihu_desk.domain import clock
 from xihu_desk.domain.errors import UserError
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.unlock_code import key_font
 from xihu_desk.gui.widgets import label
 from xihu_desk.services import at_rest, recovery_sheet
 
@@ -50,10 +50,7 @@ def key_label(code: str = "") -> QLabel:
     key.setObjectName("recoveryKey")
     key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     key.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-    mono.setPointSizeF(max(mono.pointSizeF(), 10) * 1.8)
-    mono.setWeight(QFont.Weight.Bold)
-    key.setFont(mono)
+    key.setFont(key_font())
     return key
 
 

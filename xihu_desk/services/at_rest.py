@@ -108,6 +108,25 @@ def exclusive(data: DataDir, db: Any, what: str) -> None:
         raise StorageError(IN_USE.format(what=what))
 
 
+def code_form(text: str) -> str:
+    """A typed recovery key as the sheet prints it; UserError when it cannot be one (wrong length,
+    a slipped character caught by the check character). Nothing is read."""
+    return recovery_code.format_code(recovery_code.normalise(text))
+
+
+def read_key_file(path: Path | str) -> str:
+    """The recovery key in a key file (``--recovery-key-file``, 保存为文件)."""
+    return recovery_code.read_file(path)
+
+
+def sealed_where(data: DataDir) -> str:
+    """Where this folder's key should be sealed, in words ("" when its marker cannot say)."""
+    try:
+        return db_key.where(data.root) or ""
+    except UserError:
+        return ""
+
+
 def unlock(data: DataDir, code: str) -> Status:
     """Seal the node's key again for this account from its recovery code (the sealed key was
     lost: a new Windows profile, a wiped keyring, another account of a shared PC)."""

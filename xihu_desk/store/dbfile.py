@@ -23,6 +23,8 @@ from xihu_desk.domain.errors import StorageError
 from xihu_desk.store import sqlfile
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# Also what an encrypted file no key sealed here opens looks like (app.py offers the recovery key).
+NOT_SQLITE_HEADER = "文件开头不是 SQLite 数据库的文件头"
 # Primary result codes (https://www.sqlite.org/rescode.html).
 SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_NOMEM, SQLITE_READONLY = 3, 5, 6, 7, 8
 SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN = 10, 11, 13, 14
@@ -293,7 +295,7 @@ def inspect(
     except StorageError as exc:  # encrypted, and this account cannot unseal the key: not damage
         return Health(path, "unavailable", (str(exc),), error=exc)
     if header != SQLITE_HEADER and key is None:
-        return _damaged(path, ["文件开头不是 SQLite 数据库的文件头"], "文件已被覆盖或不是数据库")
+        return _damaged(path, [NOT_SQLITE_HEADER], "文件已被覆盖或不是数据库")
     try:
         conn = _connect_ro(path, key=key)
     except DB_ERRORS as exc:

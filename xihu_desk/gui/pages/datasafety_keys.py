@@ -9,16 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -27,6 +24,7 @@ from PySide6.QtWidgets import (
 from xihu_desk.domain.errors import UserError
 from xihu_desk.gui import encrypt_offer, messages, ops, theme
 from xihu_desk.gui.context import AppContext
+from xihu_desk.gui.unlock_code import RecoveryCodeField
 from xihu_desk.gui.widgets import label, show_state
 from xihu_desk.services import data_security, maintenance
 from xihu_desk.services.context import Actor
@@ -171,29 +169,16 @@ class RecoveryCodeDialog(QDialog):
                 wrap=True,
             )
         )
-        self.code = QLineEdit()
-        self.code.setObjectName("recoveryCode")
-        self.code.setPlaceholderText("ABCD-EFGH-IJKL-MNOP-QRST-UVWX-Y")
-        self.code.setMaxLength(40)
-        from xihu_desk.gui.recovery_page import key_label  # the key in the same large fixed-pitch font
-
-        self.code.setFont(key_label().font())
-        box.addWidget(self.code)
-        row = QHBoxLayout()
-        self.file_button = QPushButton(theme.icon("mdi6.file-key-outline"), self.tr("读取恢复密钥文件…"))
-        self.file_button.clicked.connect(self.choose_file)
-        row.addWidget(self.file_button)
-        row.addStretch(1)
-        box.addLayout(row)
-        self.error = label("", wrap=True)
-        self.error.setObjectName("recoveryCodeError")
-        box.addWidget(self.error)
+        self.field = RecoveryCodeField(self)  # the same field as the unlock screen's
+        self.code, self.error, self.file_button = self.field.code, self.field.error, self.field.file_button
+        box.addWidget(self.field)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         messages._plain(self.ok, self.tr("核对并继续"))
         messages._plain(self.buttons.button(QDialogButtonBox.StandardButton.Cancel), self.tr("取消"))
         self.ok.setEnabled(False)
-        self.code.textChanged.connect(self._typed)
+        self.field.typed.connect(self._typed)
+        self.field.said.connect(self._grow)
         self.buttons.accepted.connect(self.check)
         self.buttons.rejected.connect(self.reject)
         box.addWidget(self.buttons)
@@ -201,34 +186,24 @@ class RecoveryCodeDialog(QDialog):
         self.resize(self.minimumWidth(), box.heightForWidth(self.minimumWidth()))
 
     def _say(self, state: str, text: str) -> None:
-        """A line under the key; the box grows so that every wrapped line stays whole."""
-        show_state(self.error, state, text)
+        self.field.say(state, text)
+
+    def _grow(self) -> None:
+        """The box grows so that every wrapped line of a message stays whole."""
         self.resize(self.width(), max(self.height(), self.box.heightForWidth(self.width())))
 
     def _typed(self, text: str) -> None:
         self.ok.setEnabled(bool(text.strip()))
-        self._say("hint", "")
-
-    def choose_file(self) -> None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("读取恢复密钥文件"), folder, self.tr("恢复密钥文件 (*.txt);;所有文件 (*)")
-        )
-        if path:
-            self.load_file(Path(path))
 
     def load_file(self, path: Path) -> None:
-        try:
-            self.code.setText(data_security.read_key_file(path))  # a few bytes: read here
-        except UserError as exc:
-            self._say("error", exc.message)
+        self.field.load_file(path)
 
     def check(self) -> None:
         """The code's form at once (a slipped character is caught before any file is read), then
         whether it opens the backup, on the DB thread."""
         text = self.code.text()
         try:
-            data_security.check_code_form(text)
+            self.field.checked()
         except UserError as exc:
             self._say("error", exc.message)
             return
