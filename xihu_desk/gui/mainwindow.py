@@ -20,6 +20,7 @@ from xihu_desk import __version__, dbserver
 from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, prefs, theme
 from xihu_desk.gui.cases.page import CasesPage
+from xihu_desk.gui.closing_backup import AutoBackup
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.exchange.page import ExchangePage
 from xihu_desk.gui.lock import IdleWatcher, LockDialog
@@ -28,7 +29,7 @@ from xihu_desk.gui.pages.settings import SettingsPage
 from xihu_desk.gui.pages.upcoming import UpcomingPage, plans
 from xihu_desk.gui.pages.users import PasswordDialog
 from xihu_desk.gui.widgets import ElidedLabel, NavList, label
-from xihu_desk.services import maintenance, node, settings
+from xihu_desk.services import node, settings
 from xihu_desk.services.context import Actor
 
 AREA_ICONS = {
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(ctx.idle_timeout_ms or node_settings["idle_lock_minutes"] * 60_000, self)
         self.idle.idle.connect(self.lock)
         self.idle.start()
+        self.auto_job: AutoBackup | None = None
         self.backup_timer = QTimer(self)
         self.backup_timer.timeout.connect(self.auto_backup)
         self._configure_timers(node_settings)
@@ -304,12 +306,10 @@ class MainWindow(QMainWindow):
     # -- automatic backup -------------------------------------------------------------------------
 
     def auto_backup(self) -> None:
-        if self.ctx.db.write_blocked:  # a damaged database is not copied over the good backups
-            return
-        data = self.ctx.data
-        self.ctx.runner.call(
-            lambda _p: maintenance.auto_backup_if_changed(data), parent=self, on_ok=self._auto_backed_up
-        )
+        if self.auto_job is None:  # its own progress: closing the window shows it and may stop it
+            self.auto_job = AutoBackup(self.ctx, self)
+            self.auto_job.saved.connect(self._auto_backed_up)
+        self.auto_job.start()
 
     def _auto_backed_up(self, path) -> None:
         if path is not None:
@@ -329,6 +329,9 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.auto_job is not None and self.auto_job.hold_close(self.close):  # closes once it is over
+            event.ignore()
+            return
         if self.ctx.runner.busy():
             # A write in hand finishes or rolls back whole; closing now would leave the user unsure.
             messages.warning(self, self.tr("正在保存数据，请等操作完成后再退出。"))
