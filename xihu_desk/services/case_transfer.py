@@ -28,8 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, literal_column, select, union_all
+from sqlalchemy.orm import Session, aliased
 
 from xihu_desk.domain.cases import Status
 from xihu_desk.domain.errors import FieldError, NotFound, UserError
@@ -52,6 +52,7 @@ audit.ACTION_LABELS.setdefault("case.transfer_in", "接收移送的案件")
 
 PENDING, ACCEPTED, REFUSED = "pending", "accepted", "refused"
 STATUS_LABELS = {PENDING: "待区司法局决定", ACCEPTED: "已移送", REFUSED: "未同意"}
+PAGE_SIZE = 100  # rows of the 移送申请 list read at a time (the first with the 数据交换 page)
 
 
 def _node(session: Session) -> Node:
@@ -211,31 +212,171 @@ def _decision_row(session: Session, d: TransferDecision, case_no: str) -> Transf
     )
 
 
-@reads
-def listing(session: Session, actor: Actor, *, pending_only: bool = False) -> list[TransferRow]:
-    """Transfer requests known here, newest first (at the district: every office's)."""
+def _asked(pending_only: bool) -> list[Any]:
+    """Which requests the list shows (the conditions on case_transfer)."""
+    where: list[Any] = [CaseTransfer.deleted.is_(False)]
+    if pending_only:
+        where.append(~select(TransferDecision.id).where(TransferDecision.id == CaseTransfer.uuid).exists())
+    return where
+
+
+def _received() -> Select[Any]:
+    asked_here = select(CaseTransfer.uuid).where(
+        CaseTransfer.uuid == TransferDecision.id, CaseTransfer.deleted.is_(False)
+    )
+    return select(TransferDecision.id).where(~asked_here.exists())
+
+
+def _page_keys(pending_only: bool, offset: int, limit: int | None) -> Any:
+    """The list's order as keys only, paged before anything is joined (a join a row over every request
+    ever made is what made the list slow): the requests known here, newest first, then (not
+    ``pending_only``) the decisions that came down without their request (cases received here); the
+    id last, so that pages never overlap."""
+    requests: Any = select(
+        literal_column("0").label("part"),
+        CaseTransfer.requested_on.label("sort_on"),
+        CaseTransfer.updated_at.label("sort_at"),
+        CaseTransfer.uuid.label("uuid"),
+    ).where(*_asked(pending_only))
+    keys: Any = requests
+    if not pending_only:
+        received: Any = select(
+            literal_column("1"), TransferDecision.decided_on, TransferDecision.received_at, TransferDecision.id
+        ).where(TransferDecision.id.in_(_received()))
+        keys = union_all(requests, received)
+    ordered = keys.subquery()
+    page = (
+        select(ordered)
+        .order_by(ordered.c.part, ordered.c.sort_on.desc(), ordered.c.sort_at.desc(), ordered.c.uuid)
+        .offset(offset)
+        .limit(limit)
+    )
+    return page.subquery()
+
+
+def _page_query(pending_only: bool, offset: int, limit: int | None) -> Select[Any]:
+    """One page of the list with what a row shows: the request, its decision, the case's number here
+    and both offices' names, joined for the page's rows only."""
+    keys = _page_keys(pending_only, offset, limit)
+    t, d, frm, to = CaseTransfer, TransferDecision, aliased(OrgUnit), aliased(OrgUnit)
+    case_uuid = func.coalesce(t.case_uuid, d.case_uuid)
+    from_org, to_org = func.coalesce(t.from_org, d.from_org), func.coalesce(t.to_org, d.to_org)
+    return (
+        select(
+            keys.c.part,
+            keys.c.uuid,
+            case_uuid,
+            func.coalesce(MediationCase.case_no, t.from_case_no, d.from_case_no),
+            func.coalesce(t.from_case_no, d.from_case_no),
+            from_org,
+            func.coalesce(frm.name, from_org),
+            to_org,
+            func.coalesce(to.name, to_org),
+            t.reason,
+            t.requested_on,
+            t.by_name,
+            d.id,
+            d.accepted,
+            d.decided_on,
+            d.decided_by,
+            d.reason,
+            d.new_case_no,
+        )
+        .select_from(keys)
+        .outerjoin(t, (keys.c.part == 0) & (t.uuid == keys.c.uuid))
+        .outerjoin(d, d.id == keys.c.uuid)
+        .outerjoin(MediationCase, MediationCase.uuid == case_uuid)
+        .outerjoin(frm, frm.code == from_org)
+        .outerjoin(to, to.code == to_org)
+        .order_by(keys.c.part, keys.c.sort_on.desc(), keys.c.sort_at.desc(), keys.c.uuid)
+    )
+
+
+def _listed(r: Any) -> TransferRow:
+    (part, uuid, case_uuid, case_no, from_case_no, from_org, from_name, to_org, to_name) = r[:9]
+    (reason, requested_on, by_name, decision, accepted, decided_on, decided_by, refusal, new_case_no) = r[9:]
+    if part == 0:
+        status = PENDING if decision is None else (ACCEPTED if accepted else REFUSED)
+        label = STATUS_LABELS[status]
+        requested = requested_on.isoformat()
+    else:  # a decision without its request (_decision_row)
+        status = ACCEPTED if accepted else REFUSED
+        label = "已接收" if accepted else STATUS_LABELS[REFUSED]
+        reason, requested, by_name = "", "", ""
+    decided = decision is not None
+    return TransferRow(
+        uuid,
+        case_uuid,
+        case_no,
+        from_case_no,
+        from_org,
+        from_name,
+        to_org,
+        to_name,
+        reason,
+        requested,
+        by_name,
+        status,
+        label,
+        decided_on.isoformat() if decided else None,
+        decided_by if decided else "",
+        refusal if decided else "",
+        new_case_no if decided else "",
+    )
+
+
+def _may_list(actor: Actor) -> None:
     if not actor.can(Perm.EXCHANGE):
         actor.require(Perm.VIEW_CASES)
-    query = (
-        select(CaseTransfer, TransferDecision, MediationCase.case_no)
-        .join(MediationCase, MediationCase.uuid == CaseTransfer.case_uuid)
-        .outerjoin(TransferDecision, TransferDecision.id == CaseTransfer.uuid)  # one query, not one a row
-        .where(CaseTransfer.deleted.is_(False))
-        .order_by(CaseTransfer.requested_on.desc(), CaseTransfer.updated_at.desc())
+
+
+def _counts(session: Session, pending_too: bool) -> tuple[int, int]:
+    """(rows of the whole list, pending requests) in one statement (pending 0 unless ``pending_too``)."""
+    asked = select(func.count()).select_from(CaseTransfer).where(*_asked(False)).scalar_subquery()
+    received = select(func.count()).select_from(_received().subquery()).scalar_subquery()
+    pending = (
+        select(func.count()).select_from(CaseTransfer).where(*_asked(True)).scalar_subquery()
+        if pending_too
+        else literal_column("0")
     )
+    total, waiting = session.execute(select(asked + received, pending)).one()
+    return total or 0, waiting or 0
+
+
+@reads
+def count(session: Session, actor: Actor, *, pending_only: bool = False) -> int:
+    """How many rows ``listing`` gives (one statement)."""
+    _may_list(actor)
     if pending_only:
-        query = query.where(TransferDecision.id.is_(None))
-    out = [_row(session, t, d, no) for t, d, no in session.execute(query).all()]
-    if not pending_only:  # cases received here: the decision came down without the sender's request
-        known = {r.uuid for r in out}
-        for d, no in session.execute(
-            select(TransferDecision, MediationCase.case_no).join(
-                MediationCase, MediationCase.uuid == TransferDecision.case_uuid
-            )
-        ).all():
-            if d.id not in known:
-                out.append(_decision_row(session, d, no))
-    return out
+        return session.scalar(select(func.count()).select_from(CaseTransfer).where(*_asked(True))) or 0
+    return _counts(session, False)[0]
+
+
+@reads
+def listing(
+    session: Session, actor: Actor, *, pending_only: bool = False, offset: int = 0, limit: int | None = None
+) -> list[TransferRow]:
+    """Transfer requests known here, newest first (at the district: every office's), then the cases
+    received here; one statement, a page of it when ``limit`` is given (the 移送申请 list pages). A
+    request whose case is not here (yet) is listed with the number it was asked under."""
+    _may_list(actor)
+    return [_listed(r) for r in session.execute(_page_query(pending_only, offset, limit))]
+
+
+@dataclass(frozen=True)
+class FirstScreen:
+    """What the 移送申请 tab shows first, read with the rest of the 数据交换 page (one unit of work)."""
+
+    total: int
+    pending: int
+    rows: list[TransferRow]
+
+
+@reads
+def first_screen(session: Session, actor: Actor, limit: int = PAGE_SIZE) -> FirstScreen:
+    _may_list(actor)
+    total, pending = _counts(session, True)  # one statement, then the page: as the other lists read
+    return FirstScreen(total, pending, listing(session, actor, limit=limit))
 
 
 @reads

@@ -396,7 +396,7 @@ class ExchangePage(QWidget):
         self.corrections_tab.show_rows(corrections)
         self._tab_count(self.corrections_tab, self.tr("退回补正"), self.corrections_tab.open_count())
         if self.transfers_tab is not None:
-            self.transfers_tab.show_rows(seen["transfers"])
+            self.transfers_tab.show_first(seen["transfers"])
             self._tab_count(self.transfers_tab, self.tr("移送申请"), self.transfers_tab.pending_count())
         if self.owners_tab is not None:
             fill(self.owners_table, [(name, str(n)) for name, n in sorted(owners, key=lambda o: (-o[1], o[0]))])

@@ -2,29 +2,34 @@
 
 At the district: the requests offices sent up, to accept (the receiving office owns the case from
 then on) or refuse with a reason; either answer goes down in the next 生成下发数据包… to the offices
-concerned. At an office: its own requests and the cases it received, with their state."""
+concerned. At an office: its own requests and the cases it received, with their state.
+
+The list is the one paged list model (gui/paged.py): a page at a time from SQL, never every request
+ever made; its first page and the counts come with the rest of the 数据交换 page in one read
+(``show_first``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QPlainTextEdit,
     QPushButton,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from xihu_desk.domain.roles import Perm
-from xihu_desk.gui import messages, ops, theme
+from xihu_desk.gui import columns, messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.exchange.dialogs import AskingDialog, AskingSlot
-from xihu_desk.gui.widgets import label, readonly_table, show_state
+from xihu_desk.gui.listpage import list_view
+from xihu_desk.gui.paged import UUID_ROLE, PagedListModel
+from xihu_desk.gui.widgets import label, show_state
 from xihu_desk.services import case_transfer
 from xihu_desk.services.context import Actor
 
@@ -59,13 +64,75 @@ class RefuseDialog(AskingDialog):
         self.submitted.emit(text)
 
 
+PAGE_SIZE = case_transfer.PAGE_SIZE
+REASON, STATE = 4, 5
+COLUMN_SAMPLES = ("（2026）北山人调字第0000号", "北山街道", "北山街道", "2026-12-31", None, "待区司法局决定")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TransferListModel", text)
+
+
+@dataclass(frozen=True)
+class TransferFilter:
+    """The list has one order (newest first); the fields are the ones every paged filter has."""
+
+    sort: str = "requested_on"
+    descending: bool = True
+
+
+class TransferListModel(PagedListModel):
+    roles = frozenset(
+        {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole, UUID_ROLE}
+    )
+    unreadable_column = 0
+
+    def __init__(self, ctx: AppContext, actor: Actor, parent: Any = None) -> None:
+        super().__init__(ctx, actor, TransferFilter(), page_size=PAGE_SIZE, max_pages=20, parent=parent)
+        self.headers = [_tr("案件"), _tr("申请单位"), _tr("接收单位"), _tr("申请日期"), _tr("理由"), _tr("状态")]
+        self._colours = {
+            case_transfer.PENDING: QColor(theme.DANGER),
+            case_transfer.ACCEPTED: QColor(theme.SUCCESS),
+        }
+
+    def count_rows(self) -> int:
+        return ops.read(self.ctx, self.actor, case_transfer.count)
+
+    def read_rows(self, offset: int, limit: int) -> list[case_transfer.TransferRow]:
+        return ops.read(self.ctx, self.actor, case_transfer.listing, offset=offset, limit=limit)
+
+    def show_first(self, total: int, first_page: list[case_transfer.TransferRow]) -> None:
+        """The count and first page read with the rest of the page: kept as read, nothing read here."""
+        self._count_round += 1  # a count still running for the list before is dropped
+        self.beginResetModel()
+        self._pages.clear()
+        self._pages[0] = first_page
+        self._day = self.today()
+        self.total = total
+        self.exact, self.approximate = True, False
+        self.endResetModel()
+
+    def cell(self, row: case_transfer.TransferRow, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._colours.get(row.status) if column == STATE else None
+        state = row.status_label
+        if row.new_case_no:
+            state += _tr("（新编号 {no}）").format(no=row.new_case_no)
+        if row.refusal:
+            state += _tr("：{r}").format(r=row.refusal)
+        cells = (row.from_case_no, row.from_name, row.to_name, row.requested_on, row.reason, state)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return cells[column] if column in (REASON, STATE) else None
+        return cells[column]
+
+
 class TransfersTab(QWidget):
     changed = Signal()  # a request was answered: the page reads everything again
 
     def __init__(self, ctx: AppContext, actor: Actor, deciding: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.actor, self.deciding = ctx, actor, deciding
-        self.rows: list[case_transfer.TransferRow] = []
+        self.pending = 0
         self.asking: AskingSlot[RefuseDialog] = AskingSlot(self)
         box = QVBoxLayout(self)
         box.setContentsMargins(14, 12, 14, 12)
@@ -80,20 +147,10 @@ class TransfersTab(QWidget):
             )
         )
         box.addWidget(label(note, "muted", wrap=True))
-        self.table = readonly_table(
-            [
-                self.tr("案件"),
-                self.tr("申请单位"),
-                self.tr("接收单位"),
-                self.tr("申请日期"),
-                self.tr("理由"),
-                self.tr("状态"),
-            ],
-            "transfersTable",
-        )
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)  # the reason column takes the room instead
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.model = TransferListModel(ctx, actor, self)
+        self.table = list_view("transfersTable")  # column widths from samples: never measured row by row
+        self.table.setModel(self.model)
+        columns.fit(self.table, "transfers", COLUMN_SAMPLES, stretch=REASON)
         box.addWidget(self.table, 1)
         self.empty = label(self.tr("没有移送申请。"), "muted")
         self.empty.setObjectName("transfersEmpty")
@@ -112,43 +169,36 @@ class TransfersTab(QWidget):
         box.addLayout(buttons)
         self.accept_button.clicked.connect(self.accept_selected)
         self.refuse_button.clicked.connect(self.ask_refuse)
-        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self._update_buttons()
 
     def refresh(self) -> None:
-        self.show_rows(ops.read(self.ctx, self.actor, case_transfer.listing))
+        """Read the list on its own (the 数据交换 page reads it with the rest: ``show_first``)."""
+        self.show_first(ops.read(self.ctx, self.actor, case_transfer.first_screen, PAGE_SIZE))
 
     def pending_count(self) -> int:
-        return sum(1 for r in self.rows if r.status == case_transfer.PENDING)
+        return self.pending
+
+    def show_first(self, first: case_transfer.FirstScreen) -> None:
+        self.pending = first.pending
+        self.model.show_first(first.total, first.rows)
+        self._shown()
 
     def show_rows(self, rows: list[case_transfer.TransferRow]) -> None:
-        self.rows = rows
-        self.table.setRowCount(len(rows))
-        colours = {
-            case_transfer.PENDING: QColor(theme.DANGER),
-            case_transfer.ACCEPTED: QColor(theme.SUCCESS),
-        }
-        for r, row in enumerate(rows):
-            state = row.status_label
-            if row.new_case_no:
-                state += self.tr("（新编号 {no}）").format(no=row.new_case_no)
-            if row.refusal:
-                state += self.tr("：{r}").format(r=row.refusal)
-            cells = (row.from_case_no, row.from_name, row.to_name, row.requested_on, row.reason, state)
-            for c, value in enumerate(cells):
-                item = QTableWidgetItem(value)
-                if c == 4:
-                    item.setToolTip(row.reason)
-                if c == 5 and row.status in colours:
-                    item.setForeground(colours[row.status])
-                self.table.setItem(r, c, item)
-        self.table.setVisible(bool(rows))
-        self.empty.setVisible(not rows)
+        """Show exactly these rows (a list known whole)."""
+        self.show_first(
+            case_transfer.FirstScreen(len(rows), sum(r.status == case_transfer.PENDING for r in rows), rows)
+        )
+
+    def _shown(self) -> None:
+        any_rows = self.model.rowCount() > 0
+        self.table.setVisible(any_rows)
+        self.empty.setVisible(not any_rows)
         self._update_buttons()
 
     def selected(self) -> case_transfer.TransferRow | None:
         chosen = self.table.selectionModel().selectedRows()
-        return self.rows[chosen[0].row()] if chosen else None
+        return self.model.row(chosen[0].row()) if chosen else None
 
     def _update_buttons(self) -> None:
         chosen = self.selected()

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain.roles import Perm
-from xihu_desk.services.case_transfer import listing
+from xihu_desk.services.case_transfer import first_screen
 from xihu_desk.services.context import Actor
 from xihu_desk.services.exchange.common import org_name, parent_peer, this_node, unacknowledged
 from xihu_desk.services.exchange.downward import corrections
@@ -72,5 +72,5 @@ def overview(
         "corrections": corrections(session, actor, open_only=False),
         "owners": cases_by_owner(session, actor) if owners else [],
         "forks": forks(session, actor) if child_side else [],
-        "transfers": listing(session, actor) if transfers else [],
+        "transfers": first_screen(session, actor) if transfers else None,  # a page and the counts, not every row
     }
