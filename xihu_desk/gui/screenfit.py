@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 TITLE_BAR = 40  # the title bar and frame the window system adds (about 31 px on Windows at 100 %)
 EDGE = 16  # the side frames
@@ -57,3 +57,13 @@ def scrolling(page: QWidget, name: str = "") -> QScrollArea:
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setWidget(page)
     return scroll
+
+
+def scrolling_body(owner: QWidget, name: str = "") -> QWidget:
+    """The widget to lay ``owner``'s content in, in a ``scrolling`` area filling ``owner``: a tab
+    taller than a short screen (1366×768 at 150 %) scrolls instead of growing the window."""
+    body = QWidget()
+    outer = QVBoxLayout(owner)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(scrolling(body, name))
+    return body

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSlider,
     QSpinBox,
     QTableWidget,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from xihu_desk import __version__
-from xihu_desk.gui import ops, prefs, qtapp, theme
+from xihu_desk.gui import ops, prefs, qtapp, screenfit, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.fmt import local_time
 from xihu_desk.gui.widgets import label
@@ -64,7 +63,8 @@ class ParamsTab(QWidget):
     def __init__(self, ctx: AppContext, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.actor = ctx, actor
-        box = QVBoxLayout(self)
+        # scrolls on a short screen: its own height made the settings page taller than 1366×768 at 150 %
+        box = QVBoxLayout(screenfit.scrolling_body(self, "paramsScroll"))
         box.setContentsMargins(20, 16, 20, 16)
         box.addWidget(
             label(self.tr("这些参数对本节点的所有用户和所有电脑生效，修改会记入审计日志。"), "muted", wrap=True)
@@ -197,16 +197,7 @@ class NodeTab(QWidget):
         self.actor = actor  # who may register a committee's members in its dialog
         # The facts and the committee list scroll together: on a short screen (1366×768 at 150 %) the
         # facts took the height and the list showed one committee.
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setObjectName("nodeScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        inner = QWidget()
-        scroll.setWidget(inner)
-        box = QVBoxLayout(inner)
+        box = QVBoxLayout(screenfit.scrolling_body(self, "nodeScroll"))
         box.setContentsMargins(20, 16, 20, 16)
         info = ops.session_read(ctx, node.node_info)
         form = _form()
