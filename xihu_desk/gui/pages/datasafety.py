@@ -16,13 +16,11 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -30,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from xihu_desk import __version__
-from xihu_desk.gui import messages, ops, theme
+from xihu_desk.gui import messages, ops, screenfit, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.fmt import size_text
 from xihu_desk.gui.pages.datasafety_keys import EncryptionGroup, restore_from
@@ -57,15 +55,7 @@ class DataSafetyTab(QWidget):
         self.server = ctx.data.server  # an office's PostgreSQL database instead of the file
         self.backups: list[maintenance.BackupInfo] = []
         # scrolls when the text is large (150 %) rather than pushing the window past the screen
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        body = QWidget()
-        scroll.setWidget(body)
-        outer.addWidget(scroll)
-        box = QVBoxLayout(body)
+        box = QVBoxLayout(screenfit.scrolling_body(self))
         box.setContentsMargins(12, 12, 12, 12)
         box.setSpacing(12)
 
