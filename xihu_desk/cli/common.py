@@ -12,7 +12,7 @@
 - ``write_output`` / ``check_target`` (output.py): the files written with ``-o``; ``output_file``, the
   argparse type of an output of one fixed format, checked by ``check_formats`` before the command runs;
 - progress on a terminal (``CountProgress``, ``PageProgress``);
-- the argument types ``bounded_int`` and ``iso_date``;
+- the argument types ``bounded_int`` and ``iso_date``; ``require_file``: a file to read, or what it is instead;
 - ``read_password_file``: how ``init`` and ``user reset-password`` read a password: the first
   non-empty line, without the byte-order mark Windows Notepad writes or the spaces and line break
   around it.
@@ -36,6 +36,7 @@ from xihu_desk.cli.output import check_formats, check_target, output_file, write
 from xihu_desk.domain import idnumber, passwords
 from xihu_desk.domain.errors import UserError
 from xihu_desk.paths import DataDir
+from xihu_desk.store.source_files import require_file
 
 __all__ = [
     "CountProgress",
@@ -53,6 +54,7 @@ __all__ = [
     "output_file",
     "plain",
     "read_password_file",
+    "require_file",
     "revealed",
     "run",
     "unit",

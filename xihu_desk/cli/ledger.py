@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from xihu_desk.cli.common import (
@@ -28,6 +27,7 @@ from xihu_desk.cli.common import (
     iso_date,
     open_data,
     output_file,
+    require_file,
     run,
     unit,
     write_output,
@@ -157,9 +157,7 @@ def _cases_import(args: argparse.Namespace) -> int:
     from xihu_desk.services import case_ledger
     from xihu_desk.services.context import cli_actor
 
-    source = Path(args.file)
-    if not source.is_file():
-        raise UserError(f"找不到文件：{source}")
+    source = require_file(args.file, "文件")  # a folder, a device or an empty file is said as such
     _data, opened = open_data(args)
     progress = CountProgress()
     try:
@@ -303,9 +301,7 @@ def _import_workbook(args: argparse.Namespace, service: Any) -> int:
     """A workbook in through ``service(session, actor, data, dry_run=, progress=)``, its report said."""
     from xihu_desk.services.context import cli_actor
 
-    source = Path(args.file)
-    if not source.is_file():
-        raise UserError(f"找不到文件：{source}")
+    source = require_file(args.file, "文件")  # a folder, a device or an empty file is said as such
     _data, opened = open_data(args)
     progress = CountProgress()
     try:
@@ -376,9 +372,7 @@ def _mediators_import(args: argparse.Namespace) -> int:
     from xihu_desk.services import mediator_ledger
     from xihu_desk.services.context import cli_actor
 
-    source = Path(args.file)
-    if not source.is_file():
-        raise UserError(f"找不到文件：{source}")
+    source = require_file(args.file, "文件")  # a folder, a device or an empty file is said as such
     _data, opened = open_data(args)
     with unit(opened.db, mediator_ledger.import_roster) as session:
         report = mediator_ledger.import_roster(session, cli_actor(), source.read_bytes(), dry_run=args.dry_run)

@@ -11,16 +11,15 @@ that kind here)."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from xihu_desk.cli.common import (
     CountProgress,
-    UserError,
     check_target,
     emit,
     iso_date,
     open_data,
     output_file,
+    require_file,
     unit,
     write_output,
 )
@@ -66,9 +65,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     from xihu_desk.services import platform_reconcile
     from xihu_desk.services.context import cli_actor
 
-    source = Path(args.file)
-    if not source.is_file():
-        raise UserError(f"找不到文件：{source}")
+    source = require_file(args.file, "文件")  # a folder, a device or an empty file is said as such
     if args.output:
         check_target(args, args.output)  # refused before anything is read or recorded
     data, opened = open_data(args)

@@ -20,7 +20,7 @@ from typing import Any
 from xihu_desk.domain.errors import StorageError, UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.paths import DataDir
-from xihu_desk.store import db_key, dbfile, recovery_code, sqlfile, write_errors
+from xihu_desk.store import db_key, dbfile, recovery_code, source_files, sqlfile, write_errors
 
 NOT_ENCRYPTED_SERVER = "本节点的数据在 PostgreSQL 服务器上，加密由服务器负责（磁盘加密、备份加密），本命令不适用。"
 IN_USE = "数据库正被另一个程序（西湖司法所工作台窗口或命令）使用，请先关闭它再{what}。"
@@ -218,6 +218,7 @@ def restore_key(data: DataDir, source: Path, code: str | None) -> bytes | None:
     message and nothing changed."""
     if not sqlfile.is_encrypted(source):
         return None
+    source_files.require_database(source)  # a file of zeros is no encrypted backup: said so, no key asked
     if code:
         sqlfile.remember(db_key.key_from_code(code))
     try:

@@ -19,12 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain import clock
-from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.paths import DataDir
 from xihu_desk.services import at_rest
 from xihu_desk.services.units import reads
-from xihu_desk.store import db_key, dbfile, recovery_code, sqlfile
+from xihu_desk.store import db_key, dbfile, recovery_code, source_files, sqlfile
 from xihu_desk.store.models import AuditEvent
 
 # The audit actions after which the node's file answers to a new recovery code.
@@ -78,8 +77,8 @@ def restore_plan(data: DataDir, db: Any, actor: Any, source: Path | str) -> Rest
     """Before a restore from ``source``: does it need the recovery key, and is it another node's?"""
     actor.require(Perm.MANAGE_DATA)
     source = Path(source)
-    if not source.is_file():
-        raise UserError(f"找不到备份文件：{source}")
+    source_files.require_file(source, "备份文件")  # a folder, /dev/null or an empty file is said as such
+    source_files.require_database(source)  # zeros: no recovery key is asked for
     if sqlfile.is_encrypted(source):
         try:
             key = sqlfile.key_for(source)

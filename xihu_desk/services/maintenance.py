@@ -13,7 +13,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.paths import DataDir
 from xihu_desk.services import at_rest, attachment_backup, audit, audit_anchor
 from xihu_desk.services.context import Actor
-from xihu_desk.store import backup, clean_exit, dbfile, migrate, sqlfile
+from xihu_desk.store import backup, clean_exit, dbfile, migrate, source_files, sqlfile
 from xihu_desk.store import progress as progress_steps
 from xihu_desk.store import uow
 from xihu_desk.store.uow import Database
@@ -391,8 +391,7 @@ def restore(
         raise UserError(server_maintenance.RESTORE_ADVICE)
     now = now or clock.local_now()
     source = Path(source)
-    if not source.is_file():
-        raise UserError(f"找不到备份文件：{source}")
+    source_files.require_file(source, "备份文件")  # a folder, /dev/null or an empty file is said as such
     if data.database.exists() and source.resolve() == data.database.resolve():
         raise UserError("不能用正在使用的数据库文件本身来恢复，请选择备份文件。")
     at_rest.restore_key(data, source, recovery_code)  # an encrypted backup of another PC: its recovery key

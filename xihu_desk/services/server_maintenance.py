@@ -22,7 +22,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.paths import DataDir
 from xihu_desk.services import audit, audit_anchor
 from xihu_desk.services.context import Actor
-from xihu_desk.store import migrate, pg
+from xihu_desk.store import migrate, pg, source_files
 from xihu_desk.store.backup import BackupInfo
 from xihu_desk.store.progress import BackupProgress, Steps
 from xihu_desk.store.uow import Database
@@ -185,8 +185,7 @@ def restore(data: DataDir, actor: Actor, source: Path) -> dict[str, Any]:
     """Load ``source`` (a pg_dump file) into the server database, which must be empty; then open
     it as any start does (migrated if the backup is older) and audit the restore."""
     actor.require(Perm.MANAGE_DATA)
-    if not source.is_file():
-        raise UserError(f"找不到备份文件：{source}")
+    source_files.require_file(source, "备份文件")  # a folder, /dev/null or an empty file is said as such
     url = data.url
     tables = pg.listing(source)  # refuses a file that is not a pg_dump custom-format file
     probe = Database(url)

@@ -20,7 +20,6 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain import record_checks
-from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.paths import DataDir
 from xihu_desk.services import audit, audit_exchange, settings
@@ -39,7 +38,7 @@ from xihu_desk.services.exchange.fork_line import (
     superseded,
 )
 from xihu_desk.services.exchange.receipts import write_receipt
-from xihu_desk.store import aggregates, migrate
+from xihu_desk.store import aggregates, migrate, source_files
 from xihu_desk.store.sync_models import BundleIn, PeerNode
 from xihu_desk.store.uow import Database
 from xihu_desk.sync import container, continuity, manifest, payload, scratch, sequences
@@ -73,8 +72,7 @@ def import_bundle(
 ) -> ImportResult:
     actor.require(Perm.EXCHANGE)
     path = Path(path)
-    if not path.is_file():
-        raise UserError(f"找不到数据包文件：{path}")
+    source_files.require_file(path, "数据包文件")  # a folder, /dev/null or an empty file is said as such
     with db.read() as session:
         node = this_node(session)
         my_id, enc_private = node.node_id, node.enc_private
