@@ -331,13 +331,17 @@ class RoundsView(ListPage):
         self.close_button.setEnabled(can_act)
         self.fix_dispute_button.setEnabled(editable and d is not None)
         if d is None:
-            self.dispute_hint.setText("")
+            hint = ""
         elif d["status"] == "case":
-            self.dispute_hint.setText(self.tr("已转为案件 {no}").format(no=d["case_no"] or ""))
+            hint = self.tr("已转为案件 {no}").format(no=d["case_no"] or "")
         elif d["status"] != "open":
-            self.dispute_hint.setText(self.tr("{s}（{on}）").format(s=d["status_label"], on=d["closed_on"] or ""))
+            hint = self.tr("{s}（{on}）").format(s=d["status_label"], on=d["closed_on"] or "")
         else:
-            self.dispute_hint.setText(self.tr("待处置：转为案件，或当场化解、移交"))
+            hint = self.tr("待处置：转为案件，或当场化解、移交")
+        self.dispute_hint.setText(hint)
+        self.dispute_hint.setToolTip(hint)
+        # its lines whole: the card gives them its height before the table's last row, never half a line
+        self.dispute_hint.setMinimumHeight(self.dispute_hint.heightForWidth(self.dispute_hint.width()) if hint else 0)
 
     # -- actions ------------------------------------------------------------------------------------
 
