@@ -27,7 +27,7 @@ from xihu_desk.domain.roles import Perm
 from xihu_desk.gui import messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.kit import code_of, fill_combo, save_bytes
-from xihu_desk.gui.listpage import ListPage
+from xihu_desk.gui.listpage import ListPage, _AfterPaint
 from xihu_desk.gui.mediators.form import MediatorDialog, save_file_dialog
 from xihu_desk.gui.mediators.model import ROSTER_COLUMN_SAMPLES, ROSTER_COMMITTEE, RosterModel
 from xihu_desk.gui.widgets import label
@@ -64,6 +64,7 @@ class RosterTab(ListPage):
         self.new_dialog: MediatorDialog | None = None
         self.open_file = open_file_dialog
         self.save_file = save_file_dialog
+        self._choices_later = True  # the first fill_filters reads the roster's choices after the first rows
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 6, 8, 6)
         box.setSpacing(6)
@@ -203,14 +204,9 @@ class RosterTab(ListPage):
     # -- filters and list ---------------------------------------------------------------------------
 
     def fill_filters(self) -> None:
-        rows = ops.session_read(self.ctx, committees.list_committees)
-        grades = ops.session_read(self.ctx, mediators.grades_in_use)
-        widgets = (self.committee, self.employment, self.status_filter, self.grade)
-        for w in widgets:
-            w.blockSignals(True)
-        fill_combo(
-            self.committee, [(c.uuid, c.name.removesuffix("人民调解委员会")) for c in rows], self.tr("全部调委会")
-        )
+        """The filter bar's choices. At the first showing the committees and grades (read from the
+        roster: a scan of every mediator for the grades) come just after the first rows are
+        painted; until then each offers only its first choice (全部), which the first read uses."""
         fill_combo(self.employment, rules_domain.EMPLOYMENT, self.tr("全部用工类型"))
         fill_combo(
             self.status_filter,
@@ -220,11 +216,22 @@ class RosterTab(ListPage):
                 *[(k, v) for k, v in rules_domain.STATUS.items() if k != "serving"],
             ],
         )
+        if self._choices_later:
+            self._choices_later = False
+            fill_combo(self.committee, [], self.tr("全部调委会"))
+            fill_combo(self.grade, [], self.tr("全部等级"))
+            _AfterPaint(self.view.viewport(), self._fill_read_choices)
+        else:
+            self._fill_read_choices()
+
+    def _fill_read_choices(self) -> None:
+        rows, grades = ops.session_read(self.ctx, lambda s: (committees.list_committees(s), mediators.grades_in_use(s)))
+        fill_combo(
+            self.committee, [(c.uuid, c.name.removesuffix("人民调解委员会")) for c in rows], self.tr("全部调委会")
+        )
         fill_combo(
             self.grade, [(g, g) for g in grades] + [(rules_domain.NO_GRADE, rules_domain.NO_GRADE)], self.tr("全部等级")
         )
-        for w in widgets:
-            w.blockSignals(False)
 
     def current_filter(self) -> RosterPage:
         status = code_of(self.status_filter)
