@@ -9,6 +9,11 @@ never walked again) and turns it back on for the work, which may be long (an imp
 
 Only a process started for one command holds it (cli.main with no argv): a test or another host
 calling cli.main keeps its collector as it is.
+
+The desktop program holds it too (app.main, from program start until its first window is up), but
+there gui/gcguard.py takes collection over on the way: automatic collection is off for good and a
+timer collects on the GUI thread. Once handed over (``hand_over``), ``release`` only freezes what
+start-up made (so the GUI thread's collections never walk it) and leaves automatic collection off.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import gc
 
 _held = False
+_handed_over = False  # gui/gcguard.py collects from now on: never turn automatic collection back on
 
 
 def hold() -> None:
@@ -27,12 +33,20 @@ def hold() -> None:
 
 
 def release() -> None:
-    """Start-up is over: freeze what it made and collect automatically again (idempotent)."""
+    """Start-up is over: freeze what it made and collect automatically again, unless collection was
+    handed over (idempotent)."""
     global _held
     if _held:
         _held = False
         gc.freeze()
-        gc.enable()
+        if not _handed_over:
+            gc.enable()
+
+
+def hand_over() -> None:
+    """Another collector owns collection for the rest of the process (gui/gcguard.py)."""
+    global _handed_over
+    _handed_over = True
 
 
 def held() -> bool:

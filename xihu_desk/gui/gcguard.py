@@ -14,6 +14,7 @@ import gc
 
 from PySide6.QtCore import QObject, QTimer
 
+from xihu_desk import startup_gc
 from xihu_desk.gui.none_refs import NoneReserve
 
 INTERVAL_MS = 250
@@ -24,6 +25,7 @@ class GuiThreadCollector(QObject):
         super().__init__(parent)
         self.threshold = gc.get_threshold()
         self.none_refs = NoneReserve()  # PySide6 6.12 on Python 3.11 drops a None reference per void call
+        startup_gc.hand_over()  # a start-up hold ending later must not turn automatic collection back on
         gc.disable()
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.check)
