@@ -12,6 +12,7 @@ For the setup wizard and the recovery sheet (documents/recovery_sheet.py):
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +90,34 @@ def write_recovery_file(data: DataDir, target: Path | str, code: str, label: str
     """Write the code to ``target`` (never inside the data folder)."""
     path = recovery_target(data, target)
     return write_whole(path, recovery_code.file_text(code, label).encode("utf-8"), "恢复密钥文件")
+
+
+def _stage_recovery_file(data: DataDir, target: Path | str, code: str) -> tuple[Path, Path]:
+    """(the key file, its partial) with the code written whole to the partial, or the UserError
+    saying why the target cannot be written (nothing left behind)."""
+    path = recovery_target(data, target)
+    partial = path.with_name(path.name + ".part")
+    try:
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))  # found now, not at the rename
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(recovery_code.file_text(code).encode("utf-8"))
+    except OSError as exc:
+        write_errors.remove_partial(partial)
+        raise write_errors.describe(path, exc, "恢复密钥文件") from None
+    return path, partial
+
+
+def _place_recovery_file(path: Path, partial: Path) -> Path:
+    """The staged key file under its name, once the database is re-keyed with its code."""
+    try:
+        partial.replace(path)
+    except OSError as exc:  # the database already opens with the new code only: say where it is
+        raise StorageError(
+            f"已更换恢复密钥，但新的恢复密钥文件无法改名为 {path}（{exc.strerror or exc}）："
+            f"新的恢复密钥在 {partial} 中，请立即把它改名，打印后锁入保险柜。"
+        ) from None
+    return path
 
 
 def require_sqlite(data: DataDir) -> None:
@@ -173,21 +202,32 @@ def rekey(data: DataDir, db: Any, actor: Any, target: Path | str | None = None) 
     if current is None:
         raise StorageError("本机保存的密钥都打不开数据库文件，它可能已损坏：请先运行 xihu-desk check。")
     old = [current] + [k for k in db_key.keys(data.root) if k != current]
-    exclusive(data, db, "更换恢复密钥")
-    kept = backup.make_backup(data.database, data.backups, "before-rekey")  # a restore point under the old key
     code = recovery_code.new_code()
     new = recovery_code.derive_key(code)
-    written = write_recovery_file(data, target, code) if target is not None else None
-    # sealed first, with the old key kept: whatever happens next, one of them opens the file
-    db_key.adopt(data.root, new, old)
-    conn = sqlfile.connect(data.database, key=current, isolation_level=None)
+    # The key file is written whole beside its target before anything changes: a target that cannot
+    # be written (a read-only stick, a full disk, a path through a file) stops here, with no backup
+    # made and no key sealed. It takes the target's name only once the file is re-keyed, so a key
+    # file already there (the old code) is never replaced by a code that opens nothing.
+    staged = _stage_recovery_file(data, target, code) if target is not None else None
     try:
-        conn.execute(f"PRAGMA rekey = \"x'{new.hex()}'\"")
-    except dbfile.DB_ERRORS as exc:
-        void = f"{written} 中的" if written is not None else ""
-        raise StorageError(f"更换恢复密钥失败：{exc}。数据库仍可用旧的恢复密钥打开，{void}新密钥无效。") from exc
-    finally:
-        conn.close()
+        exclusive(data, db, "更换恢复密钥")
+        kept = backup.make_backup(data.database, data.backups, "before-rekey")  # a restore point under the old key
+        # sealed first, with the old key kept: whatever happens next, one of them opens the file
+        db_key.adopt(data.root, new, old)
+        conn = sqlfile.connect(data.database, key=current, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA rekey = \"x'{new.hex()}'\"")
+        except dbfile.DB_ERRORS as exc:
+            raise StorageError(
+                f"更换恢复密钥失败：{exc}。数据库仍可用旧的恢复密钥打开，未写出新的恢复密钥文件。"
+            ) from exc
+        finally:
+            conn.close()
+    except BaseException:
+        if staged is not None:
+            write_errors.remove_partial(staged[1])
+        raise
+    written = _place_recovery_file(*staged) if staged is not None else None
     audit_rewritten(
         data,
         actor,
