@@ -895,6 +895,21 @@ def contents(session: Session, case: MediationCase) -> list[rules.FileItem]:
     confirmation = (
         session.scalar(select(func.count()).select_from(Confirmation).where(Confirmation.case_uuid == case.uuid)) or 0
     ) > 0
+    simple = settings.simple_filing(session) if case.procedure == Procedure.SIMPLE else None
+    return contents_from(case, n_records, attachments, has_agreement, followups, confirmation, simple)
+
+
+def contents_from(
+    case: MediationCase,
+    n_records: dict[str, int],
+    attachments: dict[str, int],
+    has_agreement: bool,
+    followups: int,
+    confirmation: bool,
+    simple: rules.SimpleFiling | None,
+) -> list[rules.FileItem]:
+    """卷内目录 from what was counted: ``contents`` counts one case, services/subsidy_facts.py a page
+    of cases (records and attachments by kind; ``simple`` for a simple-procedure case)."""
     facts = rules.FileFacts(
         outcome=Outcome(case.outcome) if case.outcome else None,
         agreement_form=AgreementForm(case.agreement_form) if case.agreement_form else None,
@@ -905,7 +920,6 @@ def contents(session: Session, case: MediationCase) -> list[rules.FileItem]:
         has_agreement=has_agreement,
         closing_report=bool(case.closing_report),
     )
-    simple = settings.simple_filing(session) if case.procedure == Procedure.SIMPLE else None
     return rules.contents_list(facts, n_records.get("investigation", 0), followups, confirmation, attachments, simple)
 
 

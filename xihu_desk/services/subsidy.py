@@ -21,17 +21,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from xihu_desk.domain import casefile_review, clock
+from xihu_desk.domain import clock
 from xihu_desk.domain import subsidy as rules
 from xihu_desk.domain.cases import Status
 from xihu_desk.domain.errors import FieldError, PermissionDenied, UserError
 from xihu_desk.domain.roles import Perm
-from xihu_desk.services import audit, codes
-from xihu_desk.services.case_queries import case_detail
+from xihu_desk.services import audit, subsidy_facts
 from xihu_desk.services.context import Actor
 from xihu_desk.services.units import reads, writes
-from xihu_desk.store.case_models import CaseMediator, CaseRecord, Confirmation, MediationCase, Mediator
-from xihu_desk.store.committee_models import CaseEscalation
+from xihu_desk.store.case_models import MediationCase, Mediator
 from xihu_desk.store.models import Committee
 from xihu_desk.store.subsidy_models import SubsidyLine, SubsidyPeriod, SubsidyRules
 
@@ -193,62 +191,8 @@ def load_rules(session: Session, actor: Actor, text: str) -> rules.Rules:
 
 
 def _facts(session: Session, actor: Actor, cases: list[MediationCase], with_review: bool) -> list[rules.CaseFacts]:
-    ids = [c.uuid for c in cases]
-    if not ids:
-        return []
-    labels = codes.labels(session, "dispute_type")
-    records = dict(
-        session.execute(
-            select(CaseRecord.case_uuid, func.count())
-            .where(CaseRecord.case_uuid.in_(ids), CaseRecord.kind == "mediation", CaseRecord.deleted.is_(False))
-            .group_by(CaseRecord.case_uuid)
-        ).all()
-    )
-    confirmed = set(
-        session.scalars(
-            select(Confirmation.case_uuid).where(Confirmation.case_uuid.in_(ids), Confirmation.result == "confirmed")
-        )
-    )
-    escalated = set(
-        session.scalars(
-            select(CaseEscalation.case_uuid).where(CaseEscalation.case_uuid.in_(ids), CaseEscalation.deleted.is_(False))
-        )
-    )
-    people: dict[str, list[rules.Person]] = defaultdict(list)
-    rows = session.execute(
-        select(CaseMediator.case_uuid, CaseMediator.lead, Mediator.uuid, Mediator.name, Mediator.source, Committee.name)
-        .join(Mediator, Mediator.uuid == CaseMediator.mediator_uuid)
-        .join(Committee, Committee.uuid == Mediator.committee_uuid)
-        .where(CaseMediator.case_uuid.in_(ids))
-        .order_by(CaseMediator.case_uuid, CaseMediator.lead.desc(), Mediator.name_key)
-    )
-    for case_uuid, lead, m_uuid, name, source, committee in rows:
-        people[case_uuid].append(rules.Person(m_uuid, name, committee, bool(lead), source or ""))
-    criteria = casefile_review.load(None) if with_review else None
-    out = []
-    for c in cases:
-        score = None
-        if criteria is not None:
-            score = casefile_review.score(case_detail(session, actor, c.uuid), criteria, actor.today).score
-        out.append(
-            rules.CaseFacts(
-                uuid=c.uuid,
-                case_no=c.case_no,
-                closed_on=c.closed_on or c.outcome_on or date.min,
-                outcome=c.outcome or "",
-                difficulty=c.difficulty or "ordinary",
-                dispute_type=c.dispute_type or "",
-                dispute_label=labels.get(c.dispute_type or "", ""),
-                written=c.agreement_form == "written",
-                confirmed=c.uuid in confirmed,
-                escalated=c.uuid in escalated,
-                platform_code=c.platform_code or "",
-                mediation_records=records.get(c.uuid, 0),
-                review_score=score,
-                mediators=tuple(people.get(c.uuid, [])),
-            )
-        )
-    return out
+    # a page of cases at a time, one query per kind of row: the statements do not grow with the cases
+    return subsidy_facts.case_facts(session, actor, cases, with_review)
 
 
 def _paid(session: Session) -> dict[tuple[str, str], tuple[int, str]]:
