@@ -10,6 +10,7 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from xihu_desk import APP_NAME, __version__, logsafe, startup_gc
@@ -127,7 +128,7 @@ def run(data: DataDir, argv: list[str] | None = None, startup_check: bool = Fals
     crash.install()
 
     try:
-        opened = open_or_unlock(data)
+        opened = open_or_unlock(data, (lambda: _report_first_window(app)) if startup_check else None)
     except StorageError as exc:
         log.error("无法打开数据库：%s", exc.message)
         messages.error(None, exc.message, "无法打开数据库")
@@ -185,11 +186,12 @@ def _load_keyring_backend(data: DataDir) -> None:
         log.info("未能预先加载系统密钥环模块 %s", module or "keyring")
 
 
-def open_or_unlock(data: DataDir):
+def open_or_unlock(data: DataDir, shown: Callable[[], None] | None = None):
     """The node's database (store/migrate.open_database), after the unlock screen when this
     account cannot open the encrypted file (gui/unlock_screen.py); None when the user chose 退出
     there. A file the sealed key does not open looks damaged to the start: the screen is offered
-    first, and declining it goes on to the offer of a backup."""
+    first, and declining it goes on to the offer of a backup. ``shown`` is called once the screen
+    is up (``--startup-check`` reports it and ends, rather than wait for a key)."""
     from xihu_desk.store import db_key, migrate
 
     try:
@@ -198,13 +200,13 @@ def open_or_unlock(data: DataDir):
         log.warning("本账户找不到数据库密钥：%s", exc.message)
         from xihu_desk.gui import unlock_screen
 
-        if not unlock_screen.ask(data, unlock_screen.LOST):
+        if not unlock_screen.ask(data, unlock_screen.LOST, shown):
             return None
         return migrate.open_database(data)
     if _key_refused(data, opened):
         from xihu_desk.gui import unlock_screen
 
-        if unlock_screen.ask(data, unlock_screen.REFUSED):
+        if unlock_screen.ask(data, unlock_screen.REFUSED, shown):
             opened.db.dispose()
             return migrate.open_database(data)
     return opened

@@ -7,6 +7,9 @@ offered the same screen before the backups."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -139,7 +142,7 @@ def test_a_sealed_key_that_does_not_open_the_file_is_offered_the_recovery_key(qt
     monkeypatch.setattr(sqlfile, "_given", [])
     asked: list[str] = []
 
-    def answer(data: DataDir, why: str) -> bool:
+    def answer(data: DataDir, why: str, _shown=None) -> bool:
         asked.append(why)
         at_rest.unlock(data, code)  # what the screen does with the right key
         return True
@@ -160,3 +163,16 @@ def test_the_refused_screen_offers_to_go_on_to_the_backups(qtbot, data_dir):
     qtbot.addWidget(screen)
     assert "打不开" in screen.reason.text()
     assert screen.quit_button.text() == "不用恢复密钥，继续"
+
+
+def test_the_startup_check_reports_the_unlock_screen_instead_of_waiting_for_a_key(lost):
+    """The installers' smoke check (``--startup-check``) on such a node says which window it
+    reached and ends: it must not wait for a recovery key nobody will type."""
+    data, _code = lost
+    probe = "import sys\nfrom xihu_desk import app\nprint('rc', app.main(['--data-dir', sys.argv[1], '--startup-check']))"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-c", probe, str(data.root)], capture_output=True, text=True,
+                          timeout=60, env=env, encoding="utf-8")
+    assert "startup-check: UnlockScreen" in done.stdout, done.stderr
+    assert "rc 0" in done.stdout
+    assert not _sealed_entry(data).exists()

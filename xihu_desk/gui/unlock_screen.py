@@ -11,8 +11,9 @@ from __future__ import annotations
 import getpass
 import logging
 import threading
+from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from xihu_desk.domain.errors import UserError
@@ -163,9 +164,12 @@ class UnlockScreen(QDialog):
             super().reject()
 
 
-def ask(data: DataDir, why: str = LOST) -> bool:
-    """The screen, modal, before any other window: True once this account can open the file."""
+def ask(data: DataDir, why: str = LOST, shown: Callable[[], None] | None = None) -> bool:
+    """The screen, modal, before any other window: True once this account can open the file.
+    ``shown`` runs once it is up (from the screen's own event loop)."""
     screen = UnlockScreen(data, why)
+    if shown is not None:
+        QTimer.singleShot(0, shown)
     try:
         return screen.exec() == QDialog.DialogCode.Accepted
     finally:
