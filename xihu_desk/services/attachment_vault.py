@@ -56,8 +56,12 @@ class Vault:
 
     def path(self, sha256: str) -> Path:
         """Where the file whose content has this SHA-256 is stored (encrypted)."""
+        return self.folder / self.relative(sha256)
+
+    def relative(self, sha256: str) -> str:
+        """That file's name below the attachment folder, ``ab/ab…`` (a backup's folder uses the same)."""
         name = hmac.new(self._name, sha256.encode("ascii"), hashlib.sha256).hexdigest()
-        return self.folder / name[:2] / name
+        return f"{name[:2]}/{name}"
 
     def has(self, sha256: str) -> bool:
         return self.path(sha256).is_file()
