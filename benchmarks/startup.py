@@ -7,7 +7,10 @@ first byte came, read from /proc on Linux; and the process's whole CPU time, bot
 shared machine); then the first screen of every list on the big node beside its service query
 (benchmarks/list_first_screen.py).
 
-    .venv/bin/python benchmarks/startup.py [BIG_NODE=/tmp/kit/cases-1m] [ROUNDS=5]
+    .venv/bin/python benchmarks/startup.py [BIG_NODE=/tmp/kit/cases-1m] [ROUNDS=5] [LISTS_NODE=BIG_NODE]
+
+LISTS_NODE: the node whose lists are measured, when not the big one (a node made by
+benchmarks/gen_volume.py has volume in every list, not only cases).
 
 The 50-case node is made here (init + demo --cases 50); the big one is only opened (made by
 benchmarks/gen_cases.py). One warm-up start per node comes first and is reported on its own: it
@@ -151,6 +154,7 @@ def precompile() -> None:
 def main() -> None:
     big = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/kit/cases-1m")
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    lists_node = Path(sys.argv[3]) if len(sys.argv) > 3 else big
     precompile()
     print(f"load average {os.getloadavg()[0]:.2f} at the start" if hasattr(os, "getloadavg") else "")
     with tempfile.TemporaryDirectory() as tmp:
@@ -201,7 +205,7 @@ def main() -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     if hasattr(os, "getloadavg"):
         print(f"load average {os.getloadavg()[0]:.2f} after the start-up rounds")
-    lists = subprocess.run([sys.executable, str(Path(__file__).with_name("list_first_screen.py")), str(big)],
+    lists = subprocess.run([sys.executable, str(Path(__file__).with_name("list_first_screen.py")), str(lists_node)],
                            capture_output=True, text=True, encoding="utf-8", env=env)
     print("\n".join(line for line in lists.stdout.splitlines() if "propagateSizeHints" not in line))
 
