@@ -22,6 +22,7 @@ from xihu_desk.domain.errors import StorageError, UserError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.paths import DataDir
 from xihu_desk.store import db_key, dbfile, recovery_code, source_files, sqlfile, write_errors
+from xihu_desk.store.sqlite_words import words
 
 NOT_ENCRYPTED_SERVER = "本节点的数据在 PostgreSQL 服务器上，加密由服务器负责（磁盘加密、备份加密），本命令不适用。"
 IN_USE = "数据库正被另一个程序（西湖司法所工作台窗口或命令）使用，请先关闭它再{what}。"
@@ -219,7 +220,7 @@ def rekey(data: DataDir, db: Any, actor: Any, target: Path | str | None = None) 
             conn.execute(f"PRAGMA rekey = \"x'{new.hex()}'\"")
         except dbfile.DB_ERRORS as exc:
             raise StorageError(
-                f"更换恢复密钥失败：{exc}。数据库仍可用旧的恢复密钥打开，未写出新的恢复密钥文件。"
+                f"更换恢复密钥失败：{words(exc)}。数据库仍可用旧的恢复密钥打开，未写出新的恢复密钥文件。"
             ) from exc
         finally:
             conn.close()

@@ -16,6 +16,7 @@ from xihu_desk.services.context import Actor
 from xihu_desk.store import backup, clean_exit, dbfile, migrate, source_files, sqlfile
 from xihu_desk.store import progress as progress_steps
 from xihu_desk.store import uow
+from xihu_desk.store.sqlite_words import words
 from xihu_desk.store.uow import Database
 from xihu_desk.sync import scratch
 
@@ -507,7 +508,7 @@ def _restore_database(
         except dbfile.DB_ERRORS + (OSError,) as exc:
             if dbfile.is_disk_full(exc, data.root):
                 raise dbfile.DiskFull(data.root) from exc
-            raise StorageError(f"恢复失败：{exc}。原数据库没有改变，并已另行备份（{kept.name}）。") from exc
+            raise StorageError(f"恢复失败：{words(exc)}。原数据库没有改变，并已另行备份（{kept.name}）。") from exc
     else:
         staging = data.database.with_name(data.database.name + ".restore" + backup.PARTIAL)
         try:
@@ -519,7 +520,7 @@ def _restore_database(
                 raise dbfile.DiskFull(data.root) from exc
             if isinstance(exc, StorageError):
                 raise
-            raise StorageError(f"恢复失败：{exc}。数据目录没有改变。") from exc
+            raise StorageError(f"恢复失败：{words(exc)}。数据目录没有改变。") from exc
         if live.state == "damaged" or dbfile.companions(data.database) or data.database.exists():
             kept = _move_aside(data, data.database, now)
         staging.replace(data.database)

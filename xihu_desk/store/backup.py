@@ -19,6 +19,7 @@ from pathlib import Path
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import StorageError
 from xihu_desk.store import cipher_copy, dbfile, sqlfile
+from xihu_desk.store.sqlite_words import words
 from xihu_desk.store.progress import BackupProgress
 
 _NAME = re.compile(r"^xihu-desk-(\d{8})-(\d{6})(?:-(\d+))?-([a-z-]+)\.sqlite3$")
@@ -201,7 +202,11 @@ def make_backup(
         _remove_with_companions(partial)
         if dbfile.is_disk_full(exc, target.parent):
             raise dbfile.DiskFull(target.parent) from exc
-        raise StorageError(f"备份失败：{exc}。请检查磁盘和备份文件夹后重试。") from exc
+        if dbfile.is_damage(exc):  # the database itself: a new copy of it would not help
+            raise StorageError(
+                f"备份失败：{database.name} {words(exc)}，无法备份。请运行 xihu-desk check，按提示从最新的完好备份恢复。"
+            ) from exc
+        raise StorageError(f"备份失败：{words(exc)}。请检查磁盘和备份文件夹后重试。") from exc
     except BaseException:  # StorageError, or the user cancelled (progress raised)
         _remove_with_companions(partial)
         raise

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from xihu_desk.domain.errors import StorageError
 from xihu_desk.store import sqlfile
+from xihu_desk.store.sqlite_words import check_row, words
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Also what an encrypted file no key sealed here opens looks like (app.py offers the recovery key).
@@ -219,9 +220,9 @@ def _unavailable(path: Path, exc: BaseException) -> Health:
         elif code in (SQLITE_PERM, SQLITE_READONLY, SQLITE_CANTOPEN) or isinstance(exc, PermissionError):
             text = f"无法读取数据库文件 {path}：没有权限或文件被占用。请检查数据目录的权限后重试。"
         else:
-            text = f"读取数据库文件 {path} 时磁盘出错（{exc}）。请检查磁盘后重试，不要删除数据目录。"
+            text = f"读取数据库文件 {path} 时磁盘出错（{words(exc)}）。请检查磁盘后重试，不要删除数据目录。"
         error = StorageError(text)
-    return Health(path, "unavailable", (str(exc),), error=error)
+    return Health(path, "unavailable", (words(exc),), error=error)
 
 
 def _damaged(path: Path, problems: list[str], summary: str, **kw) -> Health:
@@ -293,13 +294,13 @@ def inspect(
     try:
         key = sqlfile.key_for(path) if header != SQLITE_HEADER else None
     except StorageError as exc:  # encrypted, and this account cannot unseal the key: not damage
-        return Health(path, "unavailable", (str(exc),), error=exc)
+        return Health(path, "unavailable", (exc.message,), error=exc)
     if header != SQLITE_HEADER and key is None:
         return _damaged(path, [NOT_SQLITE_HEADER], "文件已被覆盖或不是数据库")
     try:
         conn = _connect_ro(path, key=key)
     except DB_ERRORS as exc:
-        return _damaged(path, [str(exc)], "无法读取") if is_damage(exc) else _unavailable(path, exc)
+        return _damaged(path, [words(exc)], "无法读取") if is_damage(exc) else _unavailable(path, exc)
     if progress is not None:
         conn.set_progress_handler(progress, PROGRESS_STEPS)
     try:
@@ -309,14 +310,15 @@ def inspect(
         except _READ_ERRORS as exc:
             if not is_damage(exc):
                 return _unavailable(path, exc)
-            rows = [str(exc)]
-        problems = [] if rows == ["ok"] else [str(r) for r in rows]
+            rows = [str(exc)]  # said in Chinese with the rows, below
+        # SQLite's rows are English: said in Chinese, the page or index they name kept
+        problems = [] if rows == ["ok"] else list(dict.fromkeys(check_row(str(r)) for r in rows))
         try:
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         except _READ_ERRORS as exc:
             if not is_damage(exc):
                 return _unavailable(path, exc)
-            return _damaged(path, problems or [str(exc)], "完整性检查未通过")
+            return _damaged(path, problems or [words(exc)], "完整性检查未通过")
         if not tables and not problems and _page_count(conn) <= 2:
             return Health(path, "new", key=key)
         revision, node, node_read = None, None, False
@@ -325,14 +327,14 @@ def inspect(
         except _READ_ERRORS as exc:
             if not is_damage(exc):
                 return _unavailable(path, exc)
-            problems = problems or ["数据库版本记录已损坏：" + str(exc)]
+            problems = problems or ["数据库版本记录已损坏：" + words(exc)]
         try:
             if "node" in tables:
                 node, node_read = read_node(conn), True
         except _READ_ERRORS as exc:
             if not is_damage(exc):
                 return _unavailable(path, exc)
-            problems = problems or ["节点身份记录已损坏：" + str(exc)]
+            problems = problems or ["节点身份记录已损坏：" + words(exc)]
         if problems:
             return _damaged(path, problems, "完整性检查未通过", revision=revision, node=node, node_read=node_read)
         if revision is None:
