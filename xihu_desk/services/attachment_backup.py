@@ -30,7 +30,7 @@ from typing import Any
 
 from xihu_desk.domain.errors import StorageError
 from xihu_desk.services.attachment_vault import FOLDER, AttachmentDamaged, Vault, from_secret
-from xihu_desk.store import backup, dbfile
+from xihu_desk.store import backup, dbfile, owner_lock
 from xihu_desk.store import progress as progress_steps
 
 MANIFEST = "xihu-desk-attachments.json"
@@ -159,29 +159,14 @@ def write(
     try:
         secret, rows = _recorded(backup_file)
         partial.mkdir(parents=True)
-        copied: set[str] = set()
-        skipped = 0
-        store, named = None, []
-        if secret is not None:
-            store = from_secret(root, secret)
-            named = _named(store, rows)
-            total = sum(size for _sha, size in rows) or 1
-            done = 0
-            folders: set[str] = set()  # the ab/ folders made so far (one mkdir each, not one per file)
-            for sha, size, name in named:
-                done += size
-                if name[:2] not in folders:
-                    (partial / name[:2]).mkdir(exist_ok=True)
-                    folders.add(name[:2])
-                if not _link(previous, partial, name):
-                    if not _copy(store, sha, partial / name):
-                        skipped += 1
-                        continue
-                    copied.add(name)
-                if share is not None:
-                    share.step(done=done, total=total, stage="正在备份附件…")
-        (partial / MANIFEST).write_text(json.dumps({"format": FORMAT}), encoding="utf-8")
-        files = _verify(partial, store, named, None, only=copied) if store is not None else 0
+        store = from_secret(root, secret) if secret is not None else None
+        named = _named(store, rows) if store is not None else []
+        # held while written: another command opening the node meanwhile takes it for a killed
+        # backup's leftover otherwise (store/backup.remove_partials)
+        with owner_lock.holding(partial):
+            copied, skipped = _fill(partial, store, named, previous, share)
+            (partial / MANIFEST).write_text(json.dumps({"format": FORMAT}), encoding="utf-8")
+            files = _verify(partial, store, named, None, only=copied) if store is not None else 0
         if files != len(rows) - skipped:
             raise _problem(target, "附件数目不符")
         discard(target)  # what a backup written to the same name before left (its file is replaced)
@@ -194,6 +179,33 @@ def write(
             raise StorageError(f"备份附件失败：{exc.strerror or exc}。请检查磁盘和备份文件夹后重试。") from exc
         raise
     return Written(target, files, len(copied), skipped)
+
+
+def _fill(
+    partial: Path, store: Vault | None, named: list[tuple[str, int, str]], previous: Path | None, share: Share | None
+) -> tuple[set[str], int]:
+    """Link or copy the ``named`` files into ``partial``: the names copied, and how many were
+    skipped (missing or damaged in the data folder)."""
+    copied: set[str] = set()
+    skipped = 0
+    if store is None:
+        return copied, skipped
+    total = sum(size for _sha, size, _name in named) or 1
+    done = 0
+    folders: set[str] = set()  # the ab/ folders made so far (one mkdir each, not one per file)
+    for sha, size, name in named:
+        done += size
+        if name[:2] not in folders:
+            (partial / name[:2]).mkdir(exist_ok=True)
+            folders.add(name[:2])
+        if not _link(previous, partial, name):
+            if not _copy(store, sha, partial / name):
+                skipped += 1
+                continue
+            copied.add(name)
+        if share is not None:
+            share.step(done=done, total=total, stage="正在备份附件…")
+    return copied, skipped
 
 
 def _link(previous: Path | None, partial: Path, name: str) -> bool:

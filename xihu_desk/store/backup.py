@@ -18,7 +18,7 @@ from pathlib import Path
 
 from xihu_desk.domain import clock
 from xihu_desk.domain.errors import StorageError
-from xihu_desk.store import cipher_copy, dbfile, sqlfile
+from xihu_desk.store import cipher_copy, dbfile, owner_lock, sqlfile
 from xihu_desk.store.sqlite_words import words
 from xihu_desk.store.progress import BackupProgress
 
@@ -238,6 +238,8 @@ def remove_partials(*folders: Path) -> list[Path]:
             continue
         for path in sorted(folder.iterdir()):
             if path.name.endswith(ATTACHMENTS + PARTIAL) and path.is_dir():  # a killed backup's attachments
+                if owner_lock.owned(path):  # not killed: a backup of another process writes it now
+                    continue
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path)
                 continue

@@ -5,58 +5,25 @@ about to go into (``DATA/tmp/``), where the same permissions protect it, and it 
 soon as the import or export ends, also when it fails or is cancelled. A folder left behind by a
 killed process is removed by the next import or export: each live folder holds an exclusive
 lock on a file inside it, and a folder whose lock can be taken has no owner any more. The lock
-is the operating system's (``msvcrt`` on Windows, ``fcntl`` elsewhere) and dies with the process.
+is the operating system's and dies with the process (store/owner_lock.py).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+
+from xihu_desk.store import owner_lock
 
 FOLDER = "tmp"
-LOCK = ".owner"
 
 
 def base(root: Path) -> Path:
     return Path(root) / FOLDER
-
-
-def _lock(handle: IO[bytes]) -> bool:
-    """Take the exclusive lock on an open file without waiting; False when another holds it."""
-    try:
-        if sys.platform == "win32":
-            import msvcrt
-
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    return True
-
-
-def _unlock(handle: IO[bytes]) -> None:
-    try:
-        if sys.platform == "win32":
-            import msvcrt
-
-            handle.seek(0)
-            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-    except OSError:
-        pass
 
 
 def sweep(root: Path) -> int:
@@ -69,14 +36,8 @@ def sweep(root: Path) -> int:
         if not entry.is_dir():
             entry.unlink(missing_ok=True)
             continue
-        lock = entry / LOCK
-        try:
-            with lock.open("ab") as handle:
-                if not _lock(handle):
-                    continue  # a live import or export
-                _unlock(handle)
-        except OSError:
-            continue
+        if owner_lock.owned(entry):
+            continue  # a live import or export
         shutil.rmtree(entry, ignore_errors=True)
         removed += 1
     _remove_if_empty(folder)
@@ -103,12 +64,9 @@ def folder(root: Path, purpose: str) -> Iterator[Path]:
             continue
     else:
         work.mkdir(mode=0o700, parents=True)
-    handle = (work / LOCK).open("ab")
-    _lock(handle)
     try:
-        yield work
+        with owner_lock.holding(work):
+            yield work
     finally:
-        _unlock(handle)
-        handle.close()
         shutil.rmtree(work, ignore_errors=True)
         _remove_if_empty(base(root))
