@@ -253,6 +253,20 @@ def audit_rewritten(data: DataDir, actor: Any, action: str, summary: str, after:
         opened.db.dispose()
 
 
+def consider_own_keys(data: DataDir) -> None:
+    """This node's keys (current and former) tried on a backup wherever it lies: a backup copied
+    to a USB stick is looked up beside itself, not in the data folder, and asked for the recovery
+    key on the very PC that made it."""
+    if data.server:
+        return
+    try:
+        own = db_key.keys(data.root)
+    except db_key.KeyUnavailable:  # this account cannot unseal them: the recovery key is asked for
+        return
+    for key in own:
+        sqlfile.remember(key)
+
+
 def restore_key(data: DataDir, source: Path, code: str | None) -> bytes | None:
     """Before a restore: the key that opens the backup ``source`` (None for a plain backup).
     A backup of another PC needs its recovery code; without it, or with a wrong one, a Chinese
@@ -260,6 +274,7 @@ def restore_key(data: DataDir, source: Path, code: str | None) -> bytes | None:
     if not sqlfile.is_encrypted(source):
         return None
     source_files.require_database(source)  # a file of zeros is no encrypted backup: said so, no key asked
+    consider_own_keys(data)
     if code:
         sqlfile.remember(db_key.key_from_code(code))
     try:

@@ -80,6 +80,7 @@ def restore_plan(data: DataDir, db: Any, actor: Any, source: Path | str) -> Rest
     source_files.require_file(source, "备份文件")  # a folder, /dev/null or an empty file is said as such
     source_files.require_database(source)  # zeros: no recovery key is asked for
     if sqlfile.is_encrypted(source):
+        at_rest.consider_own_keys(data)  # this PC's own backup on a USB stick needs no recovery key
         try:
             key = sqlfile.key_for(source)
         except db_key.KeyUnavailable:
