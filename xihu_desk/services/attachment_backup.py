@@ -32,6 +32,7 @@ from xihu_desk.domain.errors import StorageError
 from xihu_desk.services.attachment_vault import FOLDER, AttachmentDamaged, Vault, from_secret
 from xihu_desk.store import backup, dbfile, owner_lock
 from xihu_desk.store import progress as progress_steps
+from xihu_desk.store.sqlite_words import words  # the system's English in Chinese
 
 MANIFEST = "xihu-desk-attachments.json"
 FORMAT = 1
@@ -176,7 +177,7 @@ def write(
         if isinstance(exc, OSError):
             if dbfile.is_disk_full(exc, target.parent):
                 raise dbfile.DiskFull(target.parent) from exc
-            raise StorageError(f"备份附件失败：{exc.strerror or exc}。请检查磁盘和备份文件夹后重试。") from exc
+            raise StorageError(f"备份附件失败：{words(exc)}。请检查磁盘和备份文件夹后重试。") from exc
         raise
     return Written(target, files, len(copied), skipped)
 
@@ -325,7 +326,7 @@ def stage(source: Path, folder: Path, progress: Share | None = None) -> Staged:
     except OSError as exc:
         if dbfile.is_disk_full(exc, folder):
             raise dbfile.DiskFull(folder.parent) from exc
-        raise StorageError(f"无法读取备份中的附件：{exc.strerror or exc}。数据目录没有改变。") from exc
+        raise StorageError(f"无法读取备份中的附件：{words(exc)}。数据目录没有改变。") from exc
     return staged
 
 
@@ -342,7 +343,7 @@ def move_in(staged: Staged, root: Path) -> None:
             os.replace(path, target)
     except OSError as exc:  # a file held open by a viewer (Windows): what is moved is whole
         raise StorageError(
-            f"数据库已恢复，但附件未能全部放回（{exc.strerror or exc}）：请关闭正在查看附件的程序后再恢复一次。"
+            f"数据库已恢复，但附件未能全部放回（{words(exc)}）：请关闭正在查看附件的程序后再恢复一次。"
         ) from exc
 
 
