@@ -9,6 +9,7 @@ from pathlib import Path
 
 from xihu_desk.domain.errors import UserError
 from xihu_desk.store import dbfile
+from xihu_desk.store.sqlite_words import words
 
 _WINDOWS_BAD_NAME = (123, 206)  # ERROR_INVALID_NAME, ERROR_FILENAME_EXCED_RANGE
 
@@ -27,7 +28,7 @@ def describe(target: Path, exc: OSError, what: str = "") -> UserError:
     elif exc.errno in (errno.EINVAL, errno.ENAMETOOLONG) or getattr(exc, "winerror", None) in _WINDOWS_BAD_NAME:
         why = '文件名过长或含有不允许的字符（\\ / : * ? " < > |）。请换一个文件名'
     else:
-        why = f"磁盘或文件夹出错（{exc.strerror or exc}）。请检查后重试"
+        why = f"磁盘或文件夹出错（{words(exc)}）。请检查后重试"  # the system's text is English
     return UserError(f"无法写入{what} {target}，没有写出任何文件：{why}。")
 
 
