@@ -92,3 +92,16 @@ def test_restore_of_a_backup_that_is_not_one_says_so_in_chinese(capsys, data_dir
     assert code == 1 and "假备份.sqlite3" in err, err
     assert not ENGLISH.search(err.replace(str(tmp_path), "")), err
     assert data_dir.database.read_bytes() == before
+
+
+def test_an_unreadable_audit_anchor_is_said_in_chinese(capsys, data_dir):
+    from xihu_desk.services import audit_anchor
+
+    code, _out, err = _run(capsys, ["check", "--data-dir", str(data_dir.root)])  # the anchor is written
+    assert code == 0, err
+    anchor = audit_anchor.anchor_path(data_dir.root)
+    anchor.unlink()
+    anchor.mkdir()  # there, and not a file the check can read
+    code, out, err = _run(capsys, ["check", "--json", "--data-dir", str(data_dir.root)])
+    reason = json.loads(out)["audit"]["reason"]  # a broken chain: exit 1 with the verdict on stdout
+    assert "审计锚点文件" in reason and "文件夹" in reason and "Errno" not in reason, (out, err)

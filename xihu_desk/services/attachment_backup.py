@@ -68,7 +68,7 @@ def _recorded(database: Path) -> tuple[bytes | None, list[tuple[str, int]]]:
         row = conn.execute("SELECT enc_private FROM node WHERE id = 1").fetchone()
         rows = conn.execute("SELECT sha256, max(size) FROM attachment WHERE deleted = 0 GROUP BY sha256").fetchall()
     except dbfile.DB_ERRORS as exc:
-        raise StorageError(f"无法读取备份中的附件登记：{exc}") from exc
+        raise StorageError(f"无法读取备份中的附件登记：{words(exc)}") from exc
     finally:
         conn.close()
     return (bytes(row[0]) if row else None), [(str(sha), int(size or 0)) for sha, size in rows]

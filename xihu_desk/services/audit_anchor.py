@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from xihu_desk.domain import auditchain, clock
 from xihu_desk.store import dialect
+from xihu_desk.store.sqlite_words import words
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +182,7 @@ def check(session: Session, root: Path, head_seq: int) -> tuple[int | None, str]
     try:  # a server database has its anchor inside only (_file_of)
         file_text = _read(path) if dialect.is_sqlite(session) else None
     except OSError as exc:
-        return head_seq, f"无法读取审计锚点文件 {path.name}：{exc}"
+        return head_seq, f"无法读取审计锚点文件 {path.name}：{words(exc)}"
     if file_text is None and meta is not None and dialect.is_sqlite(session):
         return head_seq, (f"审计锚点文件 {path.name} 缺失，无法确认日志末尾没有被删除；请从备份恢复，或联系技术支持")
     for place, text in (("锚点文件", file_text), ("数据库内的锚点", meta[0] if meta else None)):

@@ -361,7 +361,7 @@ def _move_aside(data: DataDir, live: Path, now: datetime) -> Path:
         if dbfile.is_disk_full(exc, data.root):
             raise dbfile.DiskFull(data.root) from exc
         raise StorageError(
-            f"无法移走损坏的数据库文件（{exc}），可能正被其他程序使用。请关闭所有西湖司法所工作台窗口后重试。"
+            f"无法移走损坏的数据库文件（{words(exc)}），可能正被其他程序使用。请关闭所有西湖司法所工作台窗口后重试。"
         ) from exc
     return folder
 
