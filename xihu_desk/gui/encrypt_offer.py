@@ -32,7 +32,7 @@ def offer(parent: QWidget, ctx: Any, actor: Any, on_reopened: Callable[[Any], No
     False when nothing was started (declined, or not due)."""
     if not due(ctx, actor):
         return False
-    seconds = 2 * maintenance.backup_estimate(ctx.data)
+    seconds = at_rest.conversion_seconds(ctx.data)  # the file's size: nothing read on this thread
     question = tr(
         "本节点的数据库文件尚未加密：电脑丢失、送修或备份 U 盘遗失时，当事人的姓名、身份证号码和电话可能被人读取。\n\n"
         "现在加密吗？程序先做一次备份，再转换数据库（预计{t}，期间不能操作），转换后显示恢复密钥，"

@@ -332,3 +332,16 @@ def remove_plain_backups(data: DataDir, actor: Any) -> list[Path]:
         except OSError:
             continue
     return removed
+
+
+def conversion_seconds(data: DataDir) -> float:
+    """About how long ``encrypt`` or ``rekey`` keeps the program busy: a backup of the database
+    file (theirs carry no attachments) and SQLCipher rewriting every page, each about as long.
+    From the file's size only: the window asks before it starts, on the GUI thread."""
+    from xihu_desk.store import progress
+
+    try:
+        size = data.database.stat().st_size
+    except OSError:
+        return 0.0
+    return 2 * progress.backup_seconds(size)

@@ -26,7 +26,7 @@ from xihu_desk.gui import encrypt_offer, messages, ops, theme
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.unlock_code import RecoveryCodeField
 from xihu_desk.gui.widgets import label, show_state
-from xihu_desk.services import data_security, maintenance
+from xihu_desk.services import at_rest, data_security, maintenance
 from xihu_desk.services.context import Actor
 
 
@@ -106,7 +106,7 @@ class EncryptionGroup(QGroupBox):
     # -- 更换恢复密钥 ---------------------------------------------------------------------------------
 
     def rekey(self) -> None:
-        seconds = 2 * maintenance.backup_estimate(self.ctx.data)
+        seconds = at_rest.conversion_seconds(self.ctx.data)  # its backup carries no attachments
         question = self.tr(
             "更换恢复密钥：程序先备份，再把数据库改用新密钥加密（预计{t}，期间不能操作）。\n\n"
             "更换后旧的恢复密钥不能再打开本节点，也打不开以后的备份；更换前的备份在其他电脑上仍要用旧的恢复密钥。"
