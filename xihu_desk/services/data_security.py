@@ -19,12 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from xihu_desk.domain import clock
+from xihu_desk.domain.errors import StorageError
 from xihu_desk.domain.roles import Perm
 from xihu_desk.paths import DataDir
 from xihu_desk.services import at_rest
 from xihu_desk.services.units import reads
 from xihu_desk.store import db_key, dbfile, recovery_code, source_files, sqlfile
 from xihu_desk.store.models import AuditEvent
+from xihu_desk.store.sqlite_words import words
 
 # The audit actions after which the node's file answers to a new recovery code.
 RECOVERY_SET = ("node.init", "data.encrypt", "data.rekey")
@@ -62,11 +64,14 @@ class RestorePlan:
 
 def _plan(data: DataDir, db: Any, source: Path, code: str | None) -> RestorePlan:
     """Whose backup ``source`` is, once its key is known (``needs_code`` otherwise)."""
-    conn = dbfile._connect_ro(source)
     try:
-        theirs = dbfile.read_node(conn)
-    finally:
-        conn.close()
+        conn = dbfile._connect_ro(source)
+        try:
+            theirs = dbfile.read_node(conn)
+        finally:
+            conn.close()
+    except dbfile.DB_ERRORS as exc:  # SQLite's header with no database behind it (a copy cut short)
+        raise StorageError(f"备份文件 {source.name} 无法读取：{words(exc)}。请换一份备份；数据目录没有改变。") from exc
     ours = dbfile.inspect(data.database).node
     if ours is not None and (theirs is None or theirs.node_id != ours.node_id):
         return RestorePlan(source, False, theirs, ours, code)
