@@ -32,7 +32,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from xihu_desk.cli.output import check_formats, check_target, output_file, write_output
+from xihu_desk.cli.output import check_formats, check_target, named_folder, output_file, write_output
 from xihu_desk.domain import idnumber, passwords
 from xihu_desk.domain.errors import UserError
 from xihu_desk.paths import DataDir
@@ -49,6 +49,7 @@ __all__ = [
     "choose_database",
     "emit",
     "iso_date",
+    "named_folder",
     "open_data",
     "outgoing",
     "output_file",

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
-from xihu_desk.cli.common import DataDir, UserError, bounded_int, emit, open_data, run
+from xihu_desk.cli.common import DataDir, UserError, bounded_int, emit, named_folder, open_data, run
 from xihu_desk.cli.progress import StderrProgress
 
 
@@ -157,10 +156,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from xihu_desk.services.context import cli_actor
 
     data, opened = open_data(args)
-    target = Path(args.output) if args.output else None
+    target = (named_folder(args.output) or Path(args.output)) if args.output else None  # "-o 新文件夹/" too
     if target is not None:
-        # "-o 新文件夹/": a folder, made when missing (Path drops the slash that says so)
-        _writable_folder(target, named_folder=args.output.endswith(("/", "\\", os.sep)))
+        _writable_folder(target)
     if data.server:  # pg_dump custom format, verified by listing it
         from xihu_desk.services import server_maintenance
 
@@ -181,15 +179,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _writable_folder(target: Path, named_folder: bool = False) -> None:
+def _writable_folder(target: Path) -> None:
     """-o's folder made when missing and tried with a scratch file first, so a read-only or
-    missing one is said in Chinese before the copy starts (SQLite only says "unable to open").
-    ``named_folder``: -o is the folder itself (written with a trailing slash), not a file in it."""
+    missing one is said in Chinese before the copy starts (SQLite only says "unable to open")."""
     import tempfile
 
     from xihu_desk.store import write_errors
 
-    folder = target if named_folder or target.is_dir() else target.parent
+    folder = target if target.is_dir() else target.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):

@@ -4,6 +4,7 @@ written: the bytes go to a temporary name beside the target and replace it in on
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -67,6 +68,22 @@ def check_formats(args: argparse.Namespace) -> None:
         wanted = "或".join(value.suffixes)
         what = "或".join(_FORMATS.get(s, s) for s in value.suffixes)
         raise UserError(f"不能写到 {target}：写出的是{what}，文件名应以 {wanted} 结尾，请改名后重试。")
+
+
+def named_folder(text: str | Path) -> Path | None:
+    """The folder ``-o`` names, when it names one: an existing folder, or one not made yet written
+    with its trailing slash (``-o 新文件夹/``, made here: Path drops the slash that says so).
+    None: -o is a file."""
+    path = Path(text).expanduser()
+    if path.is_dir():
+        return path
+    if not str(text).endswith(("/", "\\", os.sep)):
+        return None
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(path, exc) from None
+    return path
 
 
 def write_error(target: Path, exc: OSError) -> UserError:

@@ -20,7 +20,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from xihu_desk.cli.common import PageProgress, check_target, emit, open_data, outgoing, run, unit, write_output
+from xihu_desk.cli.common import (
+    PageProgress,
+    check_target,
+    emit,
+    named_folder,
+    open_data,
+    outgoing,
+    run,
+    unit,
+    write_output,
+)
 from xihu_desk.domain.errors import UserError
 from xihu_desk.domain.printcode import TITLES as KINDS
 
@@ -68,7 +78,7 @@ def cmd_print(args: argparse.Namespace) -> int:
 
     data, opened = open_data(args)
     target = Path(args.output)
-    folder = target if target.is_dir() else None  # -o a folder: the document's own name in it (safe on NTFS)
+    folder = named_folder(args.output)  # -o a folder: the document's own name in it (safe on NTFS)
     word = target.suffix.lower() == ".docx"  # the suffix chooses: an editable Word copy of the same document
     if folder is None and target.suffix.lower() not in (".pdf", ".docx"):
         target = target.with_name(target.name + ".pdf")
