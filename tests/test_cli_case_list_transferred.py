@@ -45,6 +45,9 @@ def test_case_list_marks_and_filters_the_copy_kept_after_a_transfer(nodes, tmp_p
     text = capsys.readouterr().out
     line = next(x for x in text.splitlines() if x.startswith(moving_no))
     assert "\t已移送\t" in line
+    staying_no = next(c["case_no"] for c in every["cases"] if c["uuid"] == staying)
+    kept = next(x for x in text.splitlines() if x.startswith(staying_no))
+    assert kept.split("\t")[3] in {"已受理", "调解中", "已结案", "已归档"}  # a person reads the status in Chinese
 
     assert cli.main(["case", "show", moving_no, "--data-dir", root, "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)

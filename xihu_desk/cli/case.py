@@ -121,6 +121,7 @@ def _yuan(text: str) -> int:
 
 def cmd_case_list(args: argparse.Namespace) -> int:
 
+    from xihu_desk.domain.cases import Status
     from xihu_desk.services import case_queries
     from xihu_desk.services.context import cli_actor
 
@@ -146,7 +147,8 @@ def cmd_case_list(args: argparse.Namespace) -> int:
                     sys.stdout.write(("" if first else ",") + "\n" + json.dumps(doc, ensure_ascii=False))
                 else:
                     names = "、".join(p["name"] for p in doc["parties"])
-                    status = "已移送" if doc["transferred_to"] else doc["status"]  # a read-only copy kept here
+                    # the code is for scripts (--json); a person reads 已受理, or 已移送 for a read-only copy
+                    status = "已移送" if doc["transferred_to"] else Status(doc["status"]).label
                     print(f"{doc['case_no']}\t{doc['accepted_on']}\t{doc['dispute_type']}\t{status}\t{names}")
                 first = False
         if args.json:
