@@ -51,3 +51,21 @@ def test_a_collector_already_off_stays_off():
         assert not gc.isenabled() and not startup_gc.held()
     finally:
         gc.enable()
+
+
+AFTER = """
+import gc, sys
+from xihu_desk import cli
+sys.argv = ["xihu-desk", *sys.argv[1:]]
+code = cli.main()
+print(code, gc.isenabled(), file=sys.stderr)
+"""
+
+
+def test_commands_that_open_no_database_the_usual_way_still_end_the_hold(data_dir, tmp_path):
+    # restore and unlock never call open_data, which ends the hold for the others; a long restore
+    # must not run its whole course without the collector
+    for words in (["restore", str(tmp_path / "无此备份.sqlite3")], ["unlock", "--recovery-key-file", str(tmp_path / "无")]):
+        done = subprocess.run([sys.executable, "-c", AFTER, *words, "--data-dir", str(data_dir.root)],
+                              capture_output=True, text=True, encoding="utf-8", timeout=120)
+        assert done.stderr.strip().splitlines()[-1] == "1 True", (words, done.stderr)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 
+from xihu_desk import startup_gc
+
 from xihu_desk.cli.common import DataDir, UserError, emit, open_data
 
 
@@ -54,6 +56,7 @@ def cmd_unlock(args: argparse.Namespace) -> int:
     from xihu_desk.store import recovery_code
 
     data = _data(args)
+    startup_gc.release()  # opens no database through open_data, which would end the start-up hold
     status = at_rest.unlock(data, recovery_code.read_file(args.recovery_key_file))
     emit(args, status.as_json(), f"已用恢复密钥重新保存本节点的数据库密钥。{status.line()}")
     return 0

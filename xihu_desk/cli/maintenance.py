@@ -13,6 +13,7 @@ import json
 import sys
 from pathlib import Path
 
+from xihu_desk import startup_gc
 from xihu_desk.cli.common import DataDir, UserError, bounded_int, emit, named_folder, open_data, run
 from xihu_desk.cli.progress import StderrProgress
 
@@ -201,6 +202,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     # The live database is not opened first: it may be damaged, empty or missing.
     data = DataDir(args.data_dir)
+    startup_gc.release()  # no open_data here to end the start-up hold, and a restore can be long
     if data.server:  # into an empty server database only
         from xihu_desk.services import server_maintenance
 
