@@ -85,4 +85,4 @@ def test_the_restore_screen_asks_no_recovery_key_for_a_file_of_zeros(data_dir, t
     zeros = tmp_path / "零.sqlite3"
     zeros.write_bytes(b"\0" * 8192)
     with pytest.raises(UserError, match="不是本程序的备份文件"):
-        data_security.restore_plan(data_dir, None, cli_actor(), zeros)
+        data_security.restore_plan(data_dir, cli_actor(), zeros)

@@ -37,7 +37,7 @@ def test_own_backup_on_a_usb_stick_restores_without_the_recovery_key(capsys, dat
     shutil.copy2(usb / "备份.sqlite3", moved)
     sqlfile._given.clear()
     sqlfile._by_salt.clear()
-    plan = data_security.restore_plan(data_dir, None, cli_actor(), moved)
+    plan = data_security.restore_plan(data_dir, cli_actor(), moved)
     assert not plan.needs_code
     sqlfile._given.clear()
     sqlfile._by_salt.clear()

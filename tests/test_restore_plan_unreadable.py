@@ -17,6 +17,6 @@ def test_a_header_without_a_database_is_refused_in_chinese(data_dir, db, tmp_pat
     fake = tmp_path / "cut-short.sqlite3"
     fake.write_bytes(b"SQLite format 3\x00" + b"\x00" * 8192)
     with pytest.raises((StorageError, UserError)) as got:
-        data_security.restore_plan(data_dir, db, cli_actor(), fake)
+        data_security.restore_plan(data_dir, cli_actor(), fake)
     message = got.value.message
     assert "cut-short.sqlite3" in message and "not a database" not in message

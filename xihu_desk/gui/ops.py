@@ -110,6 +110,7 @@ def call(
     fn: Callable[..., Any],
     *args: Any,
     with_data: bool = False,
+    with_db: bool = True,
     with_progress: bool = False,
     on_ok: Callable[[Any], None] | None = None,
     on_error: Callable[[str], None] | None = None,
@@ -119,12 +120,13 @@ def call(
     **kwargs: Any,
 ) -> int:
     """For services that open their own units of work (bundles, receipts, backups, sign-in):
-    ``fn([data,] db, actor, *args, **kwargs[, progress=])`` on the DB thread (without ``actor``
-    when it is None: signing in). What they write is announced like any write."""
+    ``fn([data,] [db,] actor, *args, **kwargs[, progress=])`` on the DB thread (without ``actor``
+    when it is None: signing in; without ``db`` for a service that reads only files, such as a
+    backup's restore plan). What they write is announced like any write."""
     data, db = ctx.data, ctx.db
 
     def work(progress: Progress) -> Any:
-        head = (data, db) if with_data else (db,)
+        head: tuple[Any, ...] = ((data,) if with_data else ()) + ((db,) if with_db else ())
         if actor is None:
             return fn(*head, *args, **kwargs, **({"progress": progress} if with_progress else {}))
         extra = {"progress": progress} if with_progress else {}

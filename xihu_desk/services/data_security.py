@@ -62,7 +62,7 @@ class RestorePlan:
     code: str | None = None  # the recovery code that opened it (passed on to the restore)
 
 
-def _plan(data: DataDir, db: Any, source: Path, code: str | None) -> RestorePlan:
+def _plan(data: DataDir, source: Path, code: str | None) -> RestorePlan:
     """Whose backup ``source`` is, once its key is known (``needs_code`` otherwise)."""
     try:
         conn = dbfile._connect_ro(source)
@@ -78,7 +78,7 @@ def _plan(data: DataDir, db: Any, source: Path, code: str | None) -> RestorePlan
     return RestorePlan(source, False, None, ours, code)
 
 
-def restore_plan(data: DataDir, db: Any, actor: Any, source: Path | str) -> RestorePlan:
+def restore_plan(data: DataDir, actor: Any, source: Path | str) -> RestorePlan:
     """Before a restore from ``source``: does it need the recovery key, and is it another node's?"""
     actor.require(Perm.MANAGE_DATA)
     source = Path(source)
@@ -92,17 +92,17 @@ def restore_plan(data: DataDir, db: Any, actor: Any, source: Path | str) -> Rest
             key = None
         if key is None:
             return RestorePlan(source, True)
-    return _plan(data, db, source, None)
+    return _plan(data, source, None)
 
 
-def check_recovery_code(data: DataDir, db: Any, actor: Any, source: Path | str, code: str) -> RestorePlan:
+def check_recovery_code(data: DataDir, actor: Any, source: Path | str, code: str) -> RestorePlan:
     """Whether the typed ``code`` opens the backup ``source``; UserError saying what is wrong
     (format, a slipped character, not this backup's key) and that nothing changed otherwise."""
     actor.require(Perm.MANAGE_DATA)
     source = Path(source)
     code = check_code_form(code)
     at_rest.restore_key(data, source, code)
-    return _plan(data, db, source, code)
+    return _plan(data, source, code)
 
 
 def check_code_form(text: str) -> str:

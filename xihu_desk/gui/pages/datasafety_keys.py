@@ -216,6 +216,7 @@ class RecoveryCodeDialog(QDialog):
             self.source,
             text,
             with_data=True,
+            with_db=False,  # it reads the backup file, not the node's database
             label=self.tr("正在核对恢复密钥…"),
             parent=self,
             on_ok=self._checked,
@@ -291,6 +292,7 @@ def restore_from(
         data_security.restore_plan,
         source,
         with_data=True,
+        with_db=False,  # it reads the backup file, not the node's database
         label=tr("正在读取备份…"),
         parent=parent,
         on_ok=planned,
