@@ -62,6 +62,12 @@ def read(
     return ctx.runner.call(work, label=label, parent=parent, on_ok=on_ok, on_error=on_error)
 
 
+def dialect(ctx: AppContext) -> str:
+    """The kind of database in use ('sqlite', 'postgresql'), known without a statement: a page
+    skips a read that only one kind answers."""
+    return str(ctx.db.engine.dialect.name)
+
+
 def use_database(ctx: AppContext, db: Any) -> None:
     """Every later op runs on ``db`` (首次设置 switched this desk to an office's server); the
     database used until now is closed. Only between ops: the runner is idle."""

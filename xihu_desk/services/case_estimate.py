@@ -10,6 +10,12 @@ from xihu_desk.services.units import reads
 from xihu_desk.store import row_estimate
 
 
+def estimated(dialect: str) -> bool:
+    """Whether ``estimate_cases`` can find anything on this kind of database: the case list asks
+    for it only then (on SQLite it would open a unit of work for None at every refresh)."""
+    return row_estimate.kept_by(dialect)
+
+
 @reads
 def estimate_cases(session: Session, actor: Actor) -> int | None:
     """The planner's figure for the case table (None on SQLite, whose count is fast): the case

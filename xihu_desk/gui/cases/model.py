@@ -113,6 +113,9 @@ class CaseListModel(PagedListModel):
         return ops.read(self.ctx, self.actor, case_queries.count_cases, self.filter, self.today())
 
     def slow_count(self) -> bool:
+        if not case_estimate.estimated(ops.dialect(self.ctx)):  # SQLite: no figure, its count is fast
+            self._table_estimate = None
+            return False
         self._table_estimate = ops.read(self.ctx, self.actor, case_estimate.estimate_cases)
         return self._table_estimate is not None and self._table_estimate >= self.count_later_above
 
