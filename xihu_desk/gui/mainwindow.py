@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel,
     QListWidgetItem,
     QMainWindow,
     QSplitter,
@@ -28,6 +27,7 @@ from xihu_desk.gui.pages.home import HomePage, open_list, open_record
 from xihu_desk.gui.pages.settings import SettingsPage
 from xihu_desk.gui.pages.upcoming import UpcomingPage, plans
 from xihu_desk.gui.pages.users import PasswordDialog
+from xihu_desk.gui.statusbar import FittedLabel, StatusBar
 from xihu_desk.gui.widgets import ElidedLabel, NavList, label
 from xihu_desk.services import node, settings
 from xihu_desk.services.context import Actor
@@ -163,12 +163,13 @@ class MainWindow(QMainWindow):
         return self._guide
 
     def _status_bar(self) -> None:
-        bar = self.statusBar()
-        self.org_status = QLabel(
+        bar = StatusBar(self)  # its message keeps room beside the fixed labels (150 % text)
+        self.setStatusBar(bar)
+        self.org_status = FittedLabel(
             self.tr("单位：{org}（{code}）").format(org=self.node.org_name, code=self.node.org_code)
         )
-        self.level_status = QLabel(self.tr("层级：{level}").format(level=self.node.level_label))
-        self.user_status = QLabel(
+        self.level_status = FittedLabel(self.tr("层级：{level}").format(level=self.node.level_label))
+        self.user_status = FittedLabel(
             self.tr("用户：{name}（{role}）").format(
                 name=self.actor.display_name or self.actor.name, role=self.actor.role.label
             )
