@@ -16,6 +16,11 @@ from sqlalchemy.sql import FromClause
 
 WRITE_OPTION = "xihu_write"
 FIND_KEY: Any = object()  # make_engine's default: the file's key is looked up (store/sqlfile.py)
+# The pool hands out the connection used last, whose page cache holds what was just read (up to
+# 192 MiB of decrypted pages on an encrypted file), not the oldest idle one: the 案件 list's first
+# build on an encrypted 1M-case node with two pooled connections, 95 -> 86 ms (medians of 11
+# interleaved runs); later builds and a plain file unchanged.
+POOL = {"pool_use_lifo": True}
 
 
 class _HintingCompiler(SQLiteCompiler):
@@ -30,7 +35,7 @@ def make_engine(url: str, *, echo: bool = False, key: Any = FIND_KEY) -> Engine:
     """``key``: the SQLite file's key when the caller has found it already (None: a plain file),
     so a start looks it up once (dbfile.inspect), not again here."""
     sqlite = url.startswith("sqlite")
-    engine = _sqlite_engine(url, echo, key) if sqlite else create_engine(url, echo=echo, future=True)
+    engine = _sqlite_engine(url, echo, key) if sqlite else create_engine(url, echo=echo, future=True, **POOL)
     if engine.dialect.name == "sqlite":
         engine.dialect.statement_compiler = _HintingCompiler
         _configure_sqlite(engine)
@@ -54,11 +59,12 @@ def _sqlite_engine(url: str, echo: bool, key: Any = FIND_KEY) -> Engine:
     if key is FIND_KEY:
         key = sqlfile.key_for(path)
     if key is None:
-        return create_engine(url, echo=echo, future=True)
+        return create_engine(url, echo=echo, future=True, **POOL)
     return create_engine(
         url,
         echo=echo,
         future=True,
+        **POOL,
         module=sqlfile.dbapi_for(key),
         creator=lambda: sqlfile.engine_connection(path, key),
     )
