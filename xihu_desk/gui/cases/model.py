@@ -39,6 +39,8 @@ CASE_COLUMN_SAMPLES = (
     "西溪花园社区",
     "2026-12-31",
 )
+# What the title column keeps room for at any text size: the simple-procedure tag and two names.
+TITLE_SAMPLE = "〔简易〕黄涛与王晓明…"
 
 
 def short_committee(name: str) -> str:

@@ -29,7 +29,7 @@ from xihu_desk.gui import ops, theme
 from xihu_desk.gui.cases import lifecycle  # 案件处理: 更正, 重新调解, 作废, 由此新立案件
 from xihu_desk.gui.cases.form import CaseDialog, next_step
 from xihu_desk.gui.cases.simple import SimpleCaseDialog, convert_to_ordinary
-from xihu_desk.gui.cases.model import CASE_COLUMN_SAMPLES, DUE, TITLE, CaseListModel
+from xihu_desk.gui.cases.model import CASE_COLUMN_SAMPLES, COMMITTEE, DUE, TITLE, CaseListModel
 from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.documents import print_menu  # 打印 (gui/documents.py)
 from xihu_desk.gui.kit import fill_combo
@@ -78,6 +78,9 @@ class CasesPage(ListPage):
             samples=CASE_COLUMN_SAMPLES,
             stretch=TITLE,
             icons=(DUE,),
+            # the summary names the committee whole: above 100 % its column gives the title room
+            # for two parties' names (at 150 % on 1366×768 only "黄涛…" showed)
+            large_hidden=(COMMITTEE,),
         )
         # what this list shows: a committed write that touches it (here or on another page, a
         # bundle import, a ledger import) reads it again, now if visible, else when next shown
