@@ -37,4 +37,7 @@ def test_backup_message_readable(qtbot, ctx, admin, styled_app, tmp_path, scale)
     assert window.minimumSizeHint().width() <= SCREEN.width() and window.width() <= SCREEN.width()
     out = Path(os.environ.get("XIHU_SCREENS_OUT") or tmp_path)  # the picture, to be looked at
     window.grab().save(str(out / f"status{scale}.png"))
+    window.statusBar().clearMessage()  # no message: the unit, user and database labels have the room
+    qtbot.wait(50)
+    assert not shown.isVisible() and window.statusBar().currentMessage() == ""
     window.close()

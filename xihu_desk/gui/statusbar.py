@@ -37,7 +37,12 @@ class FittedLabel(ElidedLabel):
 
 
 class MessageLabel(FittedLabel):
-    """The passing message: never narrower than what it says happened."""
+    """The passing message: never narrower than what it says happened, and out of the way (the
+    fixed labels whole) when there is none."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
 
     def minimumSizeHint(self) -> QSize:
         return QSize(self.fontMetrics().horizontalAdvance("备") * MESSAGE_CHARS, super().minimumSizeHint().height())
@@ -50,6 +55,7 @@ class StatusBar(QStatusBar):
         super().__init__(parent)
         self.message = MessageLabel("")
         self.message.setObjectName("statusMessage")
+        self.message.hide()
         self.addPermanentWidget(self.message, 1)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
