@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSize, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -33,8 +34,28 @@ from xihu_desk.gui.context import AppContext
 from xihu_desk.gui.fmt import size_text
 from xihu_desk.gui.pages.datasafety_keys import EncryptionGroup, restore_from
 from xihu_desk.gui.widgets import label
+from xihu_desk.paths import DataDir
 from xihu_desk.services import maintenance, settings
 from xihu_desk.services.context import Actor
+
+
+class _Estimated:
+    """The backup's progress with its time estimate after each stage's text."""
+
+    def __init__(self, progress: Any, note: str) -> None:
+        self.progress, self.note, self.stage = progress, note, ""
+
+    def step(self, done: int | None = None, stage: str | None = None, total: int | None = None) -> None:
+        if stage is not None:
+            self.stage = stage
+        self.progress.step(done=done, stage=self.stage + self.note, total=total)
+
+
+def _estimated_backup(data: DataDir, db: Any, actor: Actor, note: str, progress: Any) -> Path:
+    """On the DB thread: the estimate (``note`` has "{t}" for it), then the backup itself."""
+    estimated = _Estimated(progress, note.format(t=maintenance.duration_text(maintenance.backup_estimate(data))))
+    estimated.step()
+    return maintenance.backup_now(data, db, actor, progress=estimated)
 
 
 class _BackupTable(QTableWidget):
@@ -273,15 +294,16 @@ class DataSafetyTab(QWidget):
         return self.tr("程序版本 {v}，数据库结构：{state}").format(v=__version__, state=state)
 
     def backup_now(self) -> None:
-        seconds = maintenance.backup_estimate(self.ctx.data)
-        label = self.tr("正在备份（预计{t}）…").format(t=maintenance.duration_text(seconds))
+        # The estimate counts the attachment files in the database (0.18 s at 20,000): it is
+        # worked out on the DB thread with the backup, and the dialog shows it once known.
         ops.call(
             self.ctx,
             self.actor,
-            maintenance.backup_now,
+            _estimated_backup,
+            self.tr("（预计{t}）"),
             with_data=True,
             with_progress=True,
-            label=label,
+            label=self.tr("正在备份…"),
             parent=self,
             on_ok=self._backed_up,
         )
