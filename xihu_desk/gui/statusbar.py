@@ -69,11 +69,11 @@ class StatusBar(QStatusBar):
         if timeout > 0:
             self._timer.start(timeout)
 
-    def clearMessage(self) -> None:  # type: ignore[override]
+    def clearMessage(self) -> None:
         self._timer.stop()
         self.message.setText("")
 
-    def currentMessage(self) -> str:  # type: ignore[override]
+    def currentMessage(self) -> str:
         return self.message.text()
 
     def _qt_message(self, text: str) -> None:
