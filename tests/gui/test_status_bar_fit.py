@@ -40,4 +40,7 @@ def test_backup_message_readable(qtbot, ctx, admin, styled_app, tmp_path, scale)
     window.statusBar().clearMessage()  # no message: the unit, user and database labels have the room
     qtbot.wait(50)
     assert not shown.isVisible() and window.statusBar().currentMessage() == ""
+    for fixed in (window.org_status, window.level_status, window.user_status):  # the folder path gives way first
+        assert fixed.contentsRect().width() >= fixed.fontMetrics().horizontalAdvance(fixed.text()), fixed.text()
+    window.grab().save(str(out / f"status{scale}-none.png"))
     window.close()

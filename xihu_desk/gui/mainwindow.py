@@ -27,8 +27,8 @@ from xihu_desk.gui.pages.home import HomePage, open_list, open_record
 from xihu_desk.gui.pages.settings import SettingsPage
 from xihu_desk.gui.pages.upcoming import UpcomingPage, plans
 from xihu_desk.gui.pages.users import PasswordDialog
-from xihu_desk.gui.statusbar import FittedLabel, StatusBar
-from xihu_desk.gui.widgets import ElidedLabel, NavList, label
+from xihu_desk.gui.statusbar import FittedLabel, StatusBar, WhereLabel
+from xihu_desk.gui.widgets import NavList, label
 from xihu_desk.services import node, settings
 from xihu_desk.services.context import Actor
 
@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
             tip = self.tr("单位服务器（PostgreSQL）：{where}").format(where=dbserver.display(server))
         else:
             shown = tip = self.tr("本机数据库：{where}").format(where=self.ctx.data.database)
-        self.db_status = ElidedLabel(shown)
+        self.db_status = WhereLabel(shown)
         self.db_status.setToolTip(tip)
         if self.ctx.db.write_blocked:
             self.db_status.setText(self.tr("数据库：只读（完整性检查未通过）"))
@@ -192,7 +192,7 @@ class MainWindow(QMainWindow):
             ("dbStatus", self.db_status),
         ):
             widget.setObjectName(name)
-            bar.addPermanentWidget(widget)
+            bar.add_label(widget)
 
     # -- navigation -------------------------------------------------------------------------------
 

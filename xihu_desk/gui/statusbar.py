@@ -48,6 +48,14 @@ class MessageLabel(FittedLabel):
         return QSize(self.fontMetrics().horizontalAdvance("备") * MESSAGE_CHARS, super().minimumSizeHint().height())
 
 
+class WhereLabel(ElidedLabel):
+    """The database's place (a long folder path): the first to give way, cut in its middle, so the
+    unit and user show whole; it fills what room is left."""
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSizeHint()
+
+
 class StatusBar(QStatusBar):
     """showMessage/clearMessage as QStatusBar's, shown in a stretching label left of the fixed ones."""
 
@@ -62,6 +70,10 @@ class StatusBar(QStatusBar):
         self._timer.timeout.connect(self.clearMessage)
         # Qt's own messages (an action's status tip) go through the C++ call: shown here as well.
         self.messageChanged.connect(self._qt_message)
+
+    def add_label(self, label: QWidget) -> None:
+        """A fixed label right of the message; a WhereLabel takes the room left over."""
+        self.addPermanentWidget(label, 1 if isinstance(label, WhereLabel) else 0)
 
     def showMessage(self, text: str, timeout: int = 0) -> None:  # type: ignore[override]
         self.message.setText(text)
