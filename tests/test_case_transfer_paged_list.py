@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import event
-
 from tests import casekit
+from tests.statements import statements_sent
 from xihu_desk.services import case_transfer, cases
 from xihu_desk.services.context import cli_actor
 from xihu_desk.services.records import stamp_new
@@ -68,34 +67,18 @@ def _decision(db, tid: str, case_uuid: str, accepted: bool, on: date) -> None:
         )
 
 
-def _statements(db, fn):
-    sent: list[str] = []
-
-    def on_execute(_conn, _cursor, statement, _params, _context, _many) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):  # not the transaction's own
-            sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", on_execute)
-    try:
-        with db.read() as s:
-            value = fn(s)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", on_execute)
-    return len(sent), value
-
-
 def test_a_page_is_one_statement_however_many_requests(db):
     uuid, no = _case(db)
     _requests(db, uuid, no, 3, date(2026, 1, 1))
-    one, page = _statements(db, lambda s: case_transfer.listing(s, cli_actor(), offset=0, limit=2))
+    one, page = statements_sent(db, selects_only=True, fn=lambda s: case_transfer.listing(s, cli_actor(), offset=0, limit=2))
     assert len(page) == 2
     _requests(db, uuid, no, 30, date(2026, 2, 1))
-    many, page = _statements(db, lambda s: case_transfer.listing(s, cli_actor(), offset=10, limit=20))
+    many, page = statements_sent(db, selects_only=True, fn=lambda s: case_transfer.listing(s, cli_actor(), offset=10, limit=20))
     assert len(page) == 20
     assert many == one == 1
-    counted, n = _statements(db, lambda s: case_transfer.count(s, cli_actor()))
+    counted, n = statements_sent(db, selects_only=True, fn=lambda s: case_transfer.count(s, cli_actor()))
     assert (counted, n) == (1, 33)
-    read, first = _statements(db, lambda s: case_transfer.first_screen(s, cli_actor()))
+    read, first = statements_sent(db, selects_only=True, fn=lambda s: case_transfer.first_screen(s, cli_actor()))
     assert read == 2 and (first.total, first.pending, len(first.rows)) == (33, 33, 33)  # the counts, then the page
 
 

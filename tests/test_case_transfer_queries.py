@@ -3,9 +3,8 @@ number of statements, however many requests there are (not one decision lookup a
 
 from __future__ import annotations
 
-from sqlalchemy import event
-
 from tests import casekit
+from tests.statements import statements_sent
 from tests.test_case_transfer_bundles import XIXI, nodes  # noqa: F401 (fixture)
 from xihu_desk.services import case_transfer, cases, exchange
 from xihu_desk.services.context import cli_actor
@@ -24,30 +23,15 @@ def _ask_and_send(a, district, out, n: int) -> None:
     exchange.take_receipt(a.db, cli_actor(), got.receipt)
 
 
-def _statements(db, fn) -> tuple[int, object]:
-    sent: list[str] = []
-
-    def on_execute(_conn, _cursor, statement, _params, _context, _many) -> None:
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", on_execute)
-    try:
-        with db.read() as s:
-            value = fn(s)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", on_execute)
-    return len(sent), value
-
-
 def test_the_district_reads_its_requests_in_the_same_statements_for_one_or_many(nodes, tmp_path):  # noqa: F811
     a, _b, district = nodes
     _ask_and_send(a, district, tmp_path / "one", 1)
-    todo_one, todo = _statements(district.db, case_transfer.waiting)
-    list_one, listed = _statements(district.db, lambda s: case_transfer.listing(s, cli_actor()))
+    todo_one, todo = statements_sent(district.db, case_transfer.waiting)
+    list_one, listed = statements_sent(district.db, lambda s: case_transfer.listing(s, cli_actor()))
     assert len(todo) == 1 and len(listed) == 1
 
     _ask_and_send(a, district, tmp_path / "more", 4)
-    todo_five, todo = _statements(district.db, case_transfer.waiting)
-    list_five, listed = _statements(district.db, lambda s: case_transfer.listing(s, cli_actor()))
+    todo_five, todo = statements_sent(district.db, case_transfer.waiting)
+    list_five, listed = statements_sent(district.db, lambda s: case_transfer.listing(s, cli_actor()))
     assert len(todo) == 5 and len(listed) == 5
     assert (todo_five, list_five) == (todo_one, list_one)

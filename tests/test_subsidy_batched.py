@@ -11,8 +11,9 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
+from tests.statements import statements_sent
 from xihu_desk.domain import casefile_review
 from xihu_desk.paths import DataDir
 from xihu_desk.reports import subsidy as report
@@ -47,28 +48,13 @@ def _closed(s) -> list[MediationCase]:
     )
 
 
-def _statements(db, fn) -> tuple[int, object]:
-    sent: list[str] = []
-
-    def on_execute(_conn, _cursor, statement, *_rest) -> None:
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", on_execute)
-    try:
-        with db.read() as s:
-            value = fn(s)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", on_execute)
-    return len(sent), value
-
-
 def test_the_sheet_reads_as_many_statements_for_a_few_cases_as_for_many(demo_db):
     with demo_db.read() as s:
         by_month = sorted(c.closed_on for c in _closed(s) if c.closed_on)
     # a narrow period (the first few closed cases) and the whole year
     few_to = by_month[2]
-    few, narrow = _statements(demo_db, lambda s: subsidy.sheet(s, cli_actor(), YEAR[0], few_to))
-    many, wide = _statements(demo_db, lambda s: subsidy.sheet(s, cli_actor(), *YEAR))
+    few, narrow = statements_sent(demo_db, lambda s: subsidy.sheet(s, cli_actor(), YEAR[0], few_to))
+    many, wide = statements_sent(demo_db, lambda s: subsidy.sheet(s, cli_actor(), *YEAR))
     counted = lambda sheet: len({i.case_no for m in sheet.mediators for i in m.items})  # noqa: E731
     assert wide.rules.grade_bands and counted(wide) >= 25 and counted(narrow) <= 5
     assert many == few, (few, many)  # was about 40 statements a case
