@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from xihu_desk import cli
+from tests.test_cli_contract import run
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 PERIOD = ["--from", "2026-01-01", "--to", "2026-12-31"]
@@ -26,20 +26,11 @@ WRONG = [
 ]
 
 
-def _run(capsys, argv: list[str]) -> tuple[int, str, str]:
-    try:
-        code = cli.main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return int(code or 0), out, err
-
-
 @pytest.mark.parametrize("argv,name,wanted", WRONG, ids=[" ".join(w[0][:2]) + " " + w[1] for w in WRONG])
 def test_a_name_of_another_format_is_refused_before_any_work(capsys, tmp_path, argv, name, wanted):
     home = tmp_path / "没有初始化的数据目录"  # no database: the refusal must come before it is looked for
     target = tmp_path / name
-    code, out, err = _run(capsys, [a.format(out=target) for a in argv] + ["--data-dir", str(home), "--json"])
+    code, out, err = run(capsys, *[a.format(out=target) for a in argv] + ["--data-dir", str(home), "--json"])
     lines = [line for line in err.splitlines() if line.strip()]
     assert code == 1 and out == "", err
     assert len(lines) == 1 and CHINESE.search(lines[0]) and f"应以 {wanted} 结尾" in lines[0], err
@@ -48,13 +39,13 @@ def test_a_name_of_another_format_is_refused_before_any_work(capsys, tmp_path, a
 
 def test_the_right_suffix_in_any_case_is_written(capsys, data_dir, tmp_path):
     target = tmp_path / "台账.XLSX"
-    code, _out, err = _run(capsys, ["ledger", "export", "--kind", "mediators", "-o", str(target),
-                                    "--data-dir", str(data_dir.root)])
+    code, _out, err = run(capsys, "ledger", "export", "--kind", "mediators", "-o", str(target),
+                          "--data-dir", str(data_dir.root))
     assert code == 0, err
     assert target.read_bytes().startswith(b"PK")  # a zip: the xlsx it is named for
 
 
 def test_over_the_database_the_database_refusal_still_comes_first(capsys, data_dir):
-    code, _out, err = _run(capsys, ["ledger", "export", "--kind", "cases", "-o", str(data_dir.database),
-                                    "--data-dir", str(data_dir.root)])
+    code, _out, err = run(capsys, "ledger", "export", "--kind", "cases", "-o", str(data_dir.database),
+                          "--data-dir", str(data_dir.root))
     assert code == 1 and "数据库或备份" in err

@@ -11,21 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from xihu_desk import cli
 from xihu_desk.store import sqlfile
+from tests.test_cli_contract import run
 
 pytestmark = pytest.mark.sqlite_only  # the restore of a SQLite file; bundle import is the same on both
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _run(capsys, argv: list[str]) -> tuple[int, str, str]:
-    try:
-        code = cli.main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return int(code or 0), out, err
 
 
 def _sources(tmp_path: Path) -> dict[str, tuple[Path, str]]:
@@ -57,7 +48,7 @@ def test_what_is_not_the_file_is_said_for_what_it_is(capsys, data_dir, tmp_path,
     backups = sorted(data_dir.backups.glob("*")) if data_dir.backups.exists() else []
     for name, (src, words) in _sources(tmp_path).items():
         argv = [a.format(src=src) for a in COMMANDS[command]] + ["--data-dir", str(data_dir.root)]
-        code, _out, err = _run(capsys, argv)
+        code, _out, err = run(capsys, *argv)
         lines = [line for line in err.splitlines() if line.strip()]
         assert code == 1, (name, err)
         assert len(lines) == 1 and CHINESE.search(lines[0]) and "Traceback" not in err, (name, err)
@@ -71,9 +62,9 @@ def test_what_is_not_the_file_is_said_for_what_it_is(capsys, data_dir, tmp_path,
 
 
 def test_a_missing_file_is_still_not_found(capsys, data_dir, tmp_path):
-    code, _out, err = _run(capsys, ["bundle", "import", str(tmp_path / "无.xdb"), "--data-dir", str(data_dir.root)])
+    code, _out, err = run(capsys, "bundle", "import", str(tmp_path / "无.xdb"), "--data-dir", str(data_dir.root))
     assert code == 1 and "找不到数据包文件" in err
-    code, _out, err = _run(capsys, ["restore", str(tmp_path / "无.sqlite3"), "--data-dir", str(data_dir.root)])
+    code, _out, err = run(capsys, "restore", str(tmp_path / "无.sqlite3"), "--data-dir", str(data_dir.root))
     assert code == 1 and "找不到备份文件" in err
 
 

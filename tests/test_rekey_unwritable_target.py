@@ -9,20 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from xihu_desk import cli
 from xihu_desk.domain.errors import StorageError
 from xihu_desk.store import db_key, sqlfile
+from tests.test_cli_contract import run
 
 pytestmark = pytest.mark.sqlite_only  # the encrypted SQLite file; a PostgreSQL node has no rekey
-
-
-def _run(capsys, argv: list[str]) -> tuple[int, str, str]:
-    try:
-        code = cli.main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return int(code or 0), out, err
 
 
 def _state(data_dir) -> tuple[bytes, list[str], list[bytes]]:
@@ -42,12 +33,12 @@ def test_an_unwritable_key_file_stops_rekey_before_anything_changes(capsys, data
     home = ["--data-dir", str(data_dir.root)]
     before = _state(data_dir)
     for name, target in _bad_places(tmp_path).items():
-        code, _out, err = _run(capsys, ["rekey", "--recovery-key-file", str(target), *home])
+        code, _out, err = run(capsys, "rekey", "--recovery-key-file", str(target), *home)
         lines = [line for line in err.splitlines() if line.strip()]
         assert code == 1 and len(lines) == 1 and "恢复密钥文件" in lines[0], (name, err)
         assert _state(data_dir) == before, name  # no backup made, no key sealed, the file as it was
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".part")]
-    code, _out, err = _run(capsys, ["node", "show", *home])
+    code, _out, err = run(capsys, "node", "show", *home)
     assert code == 0, err
 
 
@@ -58,7 +49,7 @@ def test_a_failure_after_the_file_is_staged_keeps_the_old_key_file(capsys, data_
     usb = tmp_path / "usb"
     usb.mkdir()
     key_file = usb / "恢复密钥.txt"
-    code, _out, err = _run(capsys, ["rekey", "--recovery-key-file", str(key_file), *home])
+    code, _out, err = run(capsys, "rekey", "--recovery-key-file", str(key_file), *home)
     assert code == 0, err
     old_text = key_file.read_bytes()
     before = _state(data_dir)
@@ -67,7 +58,7 @@ def test_a_failure_after_the_file_is_staged_keeps_the_old_key_file(capsys, data_
         raise StorageError("备份失败：磁盘已满。")
 
     monkeypatch.setattr(backup, "make_backup", no_room)
-    code, _out, err = _run(capsys, ["rekey", "--recovery-key-file", str(key_file), *home])
+    code, _out, err = run(capsys, "rekey", "--recovery-key-file", str(key_file), *home)
     assert code == 1 and "磁盘已满" in err, err
     assert key_file.read_bytes() == old_text  # still the code that opens the node
     assert sorted(p.name for p in usb.iterdir()) == [key_file.name]  # no .part left

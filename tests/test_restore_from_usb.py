@@ -8,21 +8,12 @@ import shutil
 
 import pytest
 
-from xihu_desk import cli
 from xihu_desk.services import data_security
 from xihu_desk.services.context import cli_actor
 from xihu_desk.store import sqlfile
+from tests.test_cli_contract import run
 
 pytestmark = pytest.mark.sqlite_only  # the encrypted SQLite file
-
-
-def _run(capsys, argv: list[str]) -> tuple[int, str, str]:
-    try:
-        code = cli.main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return int(code or 0), out, err
 
 
 def test_own_backup_on_a_usb_stick_restores_without_the_recovery_key(capsys, data_dir, tmp_path, monkeypatch):
@@ -30,7 +21,7 @@ def test_own_backup_on_a_usb_stick_restores_without_the_recovery_key(capsys, dat
     monkeypatch.setattr(sqlfile, "_by_salt", {})
     home = ["--data-dir", str(data_dir.root)]
     usb = tmp_path / "usb"
-    code, _out, err = _run(capsys, ["backup", "-o", str(usb / "备份.sqlite3"), *home])
+    code, _out, err = run(capsys, "backup", "-o", str(usb / "备份.sqlite3"), *home)
     assert code == 0, err
     moved = tmp_path / "另一个U盘" / "备份.sqlite3"  # nothing of the node's beside it
     moved.parent.mkdir()
@@ -41,5 +32,5 @@ def test_own_backup_on_a_usb_stick_restores_without_the_recovery_key(capsys, dat
     assert not plan.needs_code
     sqlfile._given.clear()
     sqlfile._by_salt.clear()
-    code, _out, err = _run(capsys, ["restore", str(moved), *home])
+    code, _out, err = run(capsys, "restore", str(moved), *home)
     assert code == 0, err
