@@ -67,7 +67,7 @@ def check_formats(args: argparse.Namespace) -> None:
             continue
         wanted = "或".join(value.suffixes)
         what = "或".join(_FORMATS.get(s, s) for s in value.suffixes)
-        raise UserError(f"不能写到 {target}：写出的是{what}，文件名应以 {wanted} 结尾，请改名后重试。")
+        raise UserError(f"不能写到 {target}：写出的是 {what}，文件名应以 {wanted} 结尾，请改名后重试。")
 
 
 def named_folder(text: str | Path) -> Path | None:
